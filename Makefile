@@ -1,0 +1,134 @@
+# hvsim — build, test, benchmark, install.
+#
+#   make            build ./hvsim
+#   make check      every CUnit suite, then again under ASan + UBSan
+#   make bench      event-queue and whole-engine benchmarks
+#   make demo       run the shipped default scenario into out/default
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Sources are found by wildcard: a new .c file in sim/, models/, traces/ or
+# calibration/ joins the library; a new tests/test_*.c becomes a suite;
+# a new tests/bench/bench_*.c becomes a benchmark.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+CC      ?= cc
+PKGS    := gsl libxml-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CU_CFLAGS  := $(shell pkg-config --cflags cunit 2>/dev/null)
+CU_LIBS    := $(shell pkg-config --libs cunit 2>/dev/null || echo -lcunit)
+
+WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ifdef CI
+WARN    += -Werror
+endif
+OPT     ?= -O2 -g
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DHVSIM_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS)
+CFLAGS  ?=
+ALL_CFLAGS = $(WARN) $(OPT) $(CFLAGS)
+LDLIBS  += $(PKG_LIBS) -lm
+
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+LIB_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c traces/*.c calibration/*.c))
+TEST_SRC := $(wildcard tests/test_*.c)
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+
+B := build
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/rel/%.o) $(B)/rel/gen/scenario_xsd.o
+SLIB_OBJ  := $(LIB_SRC:%.c=$(B)/san/%.o) $(B)/san/gen/scenario_xsd.o
+TESTS     := $(TEST_SRC:tests/%.c=$(B)/rel/tests/%)
+STESTS    := $(TEST_SRC:tests/%.c=$(B)/san/tests/%)
+BENCHES   := $(BENCH_SRC:tests/bench/%.c=$(B)/rel/bench/%)
+
+.PHONY: all check check-rel check-san bench demo install uninstall clean deps
+all: hvsim
+
+hvsim: $(B)/rel/sim/main.o $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/rel/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(SAN) -O1 -MMD -MP -c -o $@ $<
+
+# The XSD is compiled into the binary, so hvsim needs no data files at
+# run time.
+$(B)/gen/scenario_xsd.c: sim/scenario.xsd
+	@mkdir -p $(@D)
+	{ echo '/* generated from sim/scenario.xsd by the Makefile */'; \
+	  echo 'const unsigned char scn_xsd[] = {'; \
+	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '0x00 };'; \
+	  echo 'const unsigned long scn_xsd_len = sizeof scn_xsd - 1;'; } > $@
+
+$(B)/rel/gen/scenario_xsd.o: $(B)/gen/scenario_xsd.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/san/gen/scenario_xsd.o: $(B)/gen/scenario_xsd.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/rel/tests/test_%: $(B)/rel/tests/test_%.o $(B)/rel/tests/cu_main.o $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(CU_LIBS)
+
+$(B)/san/tests/test_%: $(B)/san/tests/test_%.o $(B)/san/tests/cu_main.o $(SLIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) $(CU_LIBS)
+
+$(B)/san/hvsim: $(B)/san/sim/main.o $(SLIB_OBJ)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+$(B)/rel/bench/bench_%: $(B)/rel/tests/bench/bench_%.o $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# The suites run from the project root (they read tests/data/ and
+# models/profiles/); HVSIM names the binary that CLI tests execute.
+check: check-rel check-san
+
+check-rel: hvsim $(TESTS)
+	@echo "== CUnit suites (release build)"
+	@set -e; for t in $(TESTS); do HVSIM=./hvsim $$t; done
+	@echo "== all release suites passed"
+
+check-san: $(B)/san/hvsim $(STESTS)
+	@echo "== CUnit suites under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@set -e; for t in $(STESTS); do \
+	  HVSIM=$(B)/san/hvsim HVSIM_SLOW=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $$t; done
+	@echo "== all sanitizer suites passed"
+
+bench: hvsim $(BENCHES)
+	@set -e; for b in $(BENCHES); do $$b; done
+
+demo: hvsim
+	./hvsim run experiments/default.xml -o out/default
+	@cat out/default/summary.json
+
+deps:
+	.ci/install-deps
+
+install: hvsim
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/hvsim/profiles/machines \
+	  $(DESTDIR)$(PREFIX)/share/hvsim/profiles/hypervisors $(DESTDIR)$(PREFIX)/share/hvsim/schema \
+	  $(DESTDIR)$(PREFIX)/share/hvsim/experiments
+	install -m 755 hvsim $(DESTDIR)$(PREFIX)/bin/hvsim
+	install -m 644 models/profiles/machines/*.xml $(DESTDIR)$(PREFIX)/share/hvsim/profiles/machines/
+	install -m 644 models/profiles/hypervisors/*.xml $(DESTDIR)$(PREFIX)/share/hvsim/profiles/hypervisors/
+	install -m 644 sim/scenario.xsd $(DESTDIR)$(PREFIX)/share/hvsim/schema/
+	install -m 644 experiments/*.xml $(DESTDIR)$(PREFIX)/share/hvsim/experiments/
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/hvsim $(DESTDIR)$(PREFIX)/share/hvsim
+
+clean:
+	rm -rf $(B) hvsim out
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,319 @@
+/*
+** Scheduling framework (see sched.h): the mechanics every policy shares.
+**
+** A run segment of entity e on pCPU c lasts min(slice, ceil(work/rate))
+** ns; its end is one event.  At a burst's end e blocks and its owner's
+** done() runs (which may wake entities, this one included); at a slice's
+** end e is handed back to the policy as preempted.  Either way the pCPU
+** then asks the policy for its next entity.
+*/
+#include "models/sched.h"
+#include "sim/stats.h"
+#include "sim/units.h"
+#include "sim/world.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct sched_ops *const sched_registry[] = {
+	&sched_fcfs_ops,
+	&sched_rr_ops,
+	NULL,
+};
+
+const struct sched_ops *sched_lookup(const char *name)
+{
+	for (int i = 0; sched_registry[i]; i++)
+		if (strcmp(sched_registry[i]->name, name) == 0)
+			return sched_registry[i];
+	return NULL;
+}
+
+const char *sched_names(void)
+{
+	static char buf[256];   /* constant once built: the registry is const */
+	if (!buf[0]) {
+		size_t n = 0;
+		for (int i = 0; sched_registry[i]; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? ", " : "", sched_registry[i]->name);
+	}
+	return buf;
+}
+
+/* ------------------------------------------------------ parameters --- */
+
+static const struct sched_param_def *param_def(const struct sched_ops *ops, const char *name)
+{
+	for (const struct sched_param_def *p = ops->params; p && p->name; p++)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+static const char *param_text(struct sched *s, const char *name)
+{
+	for (int i = 0; i < s->cfg->nparam; i++)
+		if (strcmp(s->cfg->param[i].key, name) == 0)
+			return s->cfg->param[i].value;
+	const struct sched_param_def *p = param_def(s->ops, name);
+	assert(p && "policy asked for a parameter it does not declare");
+	return p->def;
+}
+
+static int parse_param(const struct sched_param_def *p, const char *v, double *x, int64_t *t,
+		       const char **why)
+{
+	int k;
+	switch (p->kind) {
+	case SP_TIME:
+		return units_time(v, t, why);
+	case SP_INT:
+		if (units_int(v, &k, why))
+			return -1;
+		*x = k;
+		return 0;
+	case SP_NUMBER:
+		return units_number(v, x, why);
+	}
+	return -1;
+}
+
+int64_t sched_param_time(struct sched *s, const char *name)
+{
+	int64_t t = 0;
+	double x;
+	const char *why;
+	parse_param(param_def(s->ops, name), param_text(s, name), &x, &t, &why);
+	return t;
+}
+
+double sched_param_number(struct sched *s, const char *name)
+{
+	int64_t t;
+	double x = 0;
+	const char *why;
+	parse_param(param_def(s->ops, name), param_text(s, name), &x, &t, &why);
+	return x;
+}
+
+/* Every given parameter must be declared by the policy and parse. */
+static int check_params(const struct sched_ops *ops, const struct scn_policy *cfg, struct diag *d)
+{
+	int bad = 0;
+	for (int i = 0; i < cfg->nparam; i++) {
+		const struct scn_param *q = &cfg->param[i];
+		const struct sched_param_def *p = param_def(ops, q->key);
+		if (!p) {
+			char valid[256] = "";
+			size_t n = 0;
+			for (const struct sched_param_def *v = ops->params; v && v->name; v++)
+				n += (size_t)snprintf(valid + n, sizeof valid - n, "%s%s", n ? ", " : "", v->name);
+			diag_error(d, q->loc.file, q->loc.line,
+				   "<policy %s>: policy '%s' has no such parameter; expected one of: %s", q->key,
+				   ops->name, n ? valid : "(none)");
+			bad = 1;
+			continue;
+		}
+		double x;
+		int64_t t;
+		const char *why = NULL;
+		if (parse_param(p, q->value, &x, &t, &why) != 0 || (p->kind == SP_TIME && t <= 0)) {
+			diag_error(d, q->loc.file, q->loc.line, "<policy %s>: expected %s, got '%s'", q->key,
+				   why ? why : "a positive time", q->value);
+			bad = 1;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+/* ------------------------------------------------------- lifecycle --- */
+
+int sched_check(const struct scn_policy *cfg, struct diag *d)
+{
+	const struct sched_ops *ops = sched_lookup(cfg->name);
+	if (!ops) {
+		diag_error(d, cfg->loc.file, cfg->loc.line,
+			   "<policy name>: unknown policy '%s'; expected one of: %s", cfg->name, sched_names());
+		return -1;
+	}
+	return check_params(ops, cfg, d);
+}
+
+int sched_init(struct sched *s, struct world *w, const struct scn_policy *cfg, struct diag *d)
+{
+	memset(s, 0, sizeof *s);
+	if (sched_check(cfg, d))
+		return -1;
+	s->ops = sched_lookup(cfg->name);
+	s->w = w;
+	s->cfg = cfg;
+	s->t0 = w->batches.t0;
+	s->t1 = w->batches.t1;
+	s->ncpus = w->mach.ncpus;
+	s->nidle = s->ncpus;
+	s->cpu = calloc((size_t)s->ncpus, sizeof *s->cpu);
+	s->priv = calloc(1, s->ops->priv_size ? s->ops->priv_size : 1);
+	if (!s->cpu || !s->priv)
+		goto oom;
+	for (int i = 0; i < s->ncpus; i++) {
+		struct cpu *c = &s->cpu[i];
+		c->id = i;
+		c->node = w->mach.cpu[i].node;
+		c->rate = w->mach.rate;
+		c->priv = calloc(1, s->ops->cpu_priv_size ? s->ops->cpu_priv_size : 1);
+		if (!c->priv)
+			goto oom;
+	}
+	if (s->ops->init && s->ops->init(s, d))
+		return -1;
+	return 0;
+oom:
+	diag_error(d, cfg->loc.file, cfg->loc.line, "out of memory");
+	return -1;
+}
+
+void sched_free(struct sched *s)
+{
+	if (s->ops && s->ops->fini)
+		s->ops->fini(s);
+	for (int i = 0; s->cpu && i < s->ncpus; i++)
+		free(s->cpu[i].priv);
+	free(s->cpu);
+	free(s->priv);
+	memset(s, 0, sizeof *s);
+}
+
+int sched_attach(struct sched *s, struct entity *e)
+{
+	e->priv = calloc(1, s->ops->ent_priv_size ? s->ops->ent_priv_size : 1);
+	return e->priv ? 0 : -ENOMEM;
+}
+
+/* ------------------------------------------------------- mechanics --- */
+
+/* Move e to state `to` at now, charging the time since its last change
+** (inside the measured interval) to the state it leaves. */
+static void acct(struct sched *s, struct entity *e, enum ent_state to, int64_t now)
+{
+	int64_t d = stats_overlap(e->since, now, s->t0, s->t1);
+	if (e->state == ENT_RUNNING)
+		e->t_run += d;
+	else if (e->state == ENT_READY)
+		e->t_ready += d;
+	else
+		e->t_blocked += d;
+	e->state = to;
+	e->since = now;
+}
+
+static void cpu_event(void *ctx, void *obj, uint64_t arg);
+
+static void cpu_start(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
+{
+	int64_t now = world_now(s->w);
+	assert(e->state == ENT_READY && "policy picked an entity that is not ready");
+	acct(s, e, ENT_RUNNING, now);
+	int counted = now >= s->t0 && now < s->t1;
+	if (e->cpu >= 0 && e->cpu != c->id)
+		e->nmigrate += counted;
+	if (c->last != e)
+		c->nswitch += counted;
+	e->ndispatch += counted;
+	e->cpu = c->id;
+	c->curr = e;
+	c->seg_start = now;
+	s->nidle--;
+	/* ceil: a burst never finishes before its cycles are done */
+	double need = ceil(e->work / c->rate);
+	int64_t len;
+	if (slice >= 0 && (double)slice < need) {
+		c->seg_done = 0;
+		len = slice;
+	} else {
+		c->seg_done = 1;
+		len = need < (double)INT64_MAX / 2 ? (int64_t)need : INT64_MAX / 2;
+	}
+	c->ev = world_at(s->w, now + len, cpu_event, c, 0);
+}
+
+static void cpu_stop(struct sched *s, struct cpu *c, int64_t now)
+{
+	c->t_busy += stats_overlap(c->seg_start, now, s->t0, s->t1);
+	c->last = c->curr;
+	c->curr = NULL;
+	s->nidle++;
+}
+
+/* An idle pCPU asks the policy for work. */
+static void cpu_resched(struct sched *s, struct cpu *c)
+{
+	if (c->curr)
+		return;
+	int64_t slice = -1;
+	struct entity *e = s->ops->pick_next(s, c, &slice);
+	if (e)
+		cpu_start(s, c, e, slice);
+}
+
+static void cpu_event(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct cpu *c = obj;
+	struct sched *s = &w->sched;
+	struct entity *e = c->curr;
+	int64_t now = world_now(w);
+	(void)arg;
+	c->ev = EVQ_NONE;
+	if (c->seg_done) {
+		e->work = 0;
+		cpu_stop(s, c, now);
+		acct(s, e, ENT_BLOCKED, now);
+		e->done(w, e);
+	} else {
+		e->work -= (double)(now - c->seg_start) * c->rate;
+		if (e->work < 0)
+			e->work = 0;
+		cpu_stop(s, c, now);
+		acct(s, e, ENT_READY, now);
+		e->npreempt += now >= s->t0 && now < s->t1;
+		s->ops->enqueue(s, e, SCHED_PREEMPT);
+	}
+	cpu_resched(s, c);
+}
+
+static int first_idle(struct sched *s)
+{
+	if (s->nidle == 0)
+		return -1;
+	for (int i = 0; i < s->ncpus; i++)
+		if (!s->cpu[i].curr)
+			return i;
+	return -1;
+}
+
+void sched_wake(struct sched *s, struct entity *e, double work)
+{
+	assert(e->state == ENT_BLOCKED && "woke an entity that is not blocked");
+	e->work = work;
+	acct(s, e, ENT_READY, world_now(s->w));
+	s->ops->enqueue(s, e, SCHED_WAKE);
+	int cpu = s->ops->select_cpu ? s->ops->select_cpu(s, e) : first_idle(s);
+	if (cpu >= 0)
+		cpu_resched(s, &s->cpu[cpu]);
+}
+
+void sched_finish(struct sched *s, int64_t now)
+{
+	for (int i = 0; i < s->ncpus; i++) {
+		struct cpu *c = &s->cpu[i];
+		if (c->curr)
+			c->t_busy += stats_overlap(c->seg_start, now, s->t0, s->t1);
+	}
+	for (int i = 0; i < s->w->nent; i++) {
+		struct entity *e = s->w->ent[i];
+		acct(s, e, e->state, now);
+	}
+}

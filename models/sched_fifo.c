@@ -1,0 +1,93 @@
+/*
+** One global FIFO run queue served by every pCPU: fcfs runs each burst to
+** completion (the M/M/c FCFS station); rr gives each a quantum and puts it
+** back at the tail (round robin, which tends to processor sharing as the
+** quantum goes to zero: Kleinrock, "Queueing Systems" vol. 2, 4.4).
+** The validation policies of DESIGN.md's rung 2; not a real hypervisor's.
+*/
+#include "models/sched.h"
+
+struct fifo {
+	struct entity *head, *tail;
+	int64_t quantum;         /* -1: run to completion */
+};
+
+static int fcfs_init(struct sched *s, struct diag *d)
+{
+	struct fifo *f = s->priv;
+	(void)d;
+	f->quantum = -1;
+	return 0;
+}
+
+static int rr_init(struct sched *s, struct diag *d)
+{
+	struct fifo *f = s->priv;
+	(void)d;
+	f->quantum = sched_param_time(s, "quantum");
+	return 0;
+}
+
+static void fifo_enqueue(struct sched *s, struct entity *e, enum sched_why why)
+{
+	struct fifo *f = s->priv;
+	(void)why;
+	e->next = NULL;
+	if (f->tail)
+		f->tail->next = e;
+	else
+		f->head = e;
+	f->tail = e;
+}
+
+static struct entity *fifo_pick(struct sched *s, struct cpu *c, int64_t *slice)
+{
+	struct fifo *f = s->priv;
+	struct entity *e = f->head;
+	(void)c;
+	if (!e)
+		return NULL;
+	f->head = e->next;
+	if (!f->head)
+		f->tail = NULL;
+	e->next = NULL;
+	*slice = f->quantum;
+	return e;
+}
+
+static void fifo_dump(struct sched *s, FILE *out)
+{
+	struct fifo *f = s->priv;
+	fprintf(out, "%s run queue:", s->ops->name);
+	for (struct entity *e = f->head; e; e = e->next)
+		fprintf(out, " %s#%d", e->name, e->idx);
+	fprintf(out, "\n");
+}
+
+const struct sched_ops sched_fcfs_ops = {
+	.name = "fcfs",
+	.source = "textbook FCFS multi-server queue (validation)",
+	.summary = "one global FIFO queue, each burst runs to completion",
+	.priv_size = sizeof(struct fifo),
+	.init = fcfs_init,
+	.enqueue = fifo_enqueue,
+	.pick_next = fifo_pick,
+	.dump = fifo_dump,
+};
+
+static const struct sched_param_def rr_params[] = {
+	{ "quantum", SP_TIME, "10ms", "time a burst runs before going to the tail of the queue" },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct sched_ops sched_rr_ops = {
+	.name = "rr",
+	.source = "textbook round robin, processor sharing as quantum -> 0 (validation)",
+	.summary = "one global FIFO queue, a quantum each in turn",
+	.params = rr_params,
+	.priv_size = sizeof(struct fifo),
+	.init = rr_init,
+	.enqueue = fifo_enqueue,
+	.pick_next = fifo_pick,
+	.dump = fifo_dump,
+};

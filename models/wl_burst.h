@@ -1,0 +1,39 @@
+/*
+** The CPU-burst workload that exercises the engine (DESIGN.md rung 2):
+** jobs with open Poisson arrivals, or N closed users alternating think
+** time and one burst each; each burst is an entity of the host policy.
+** Its measured response times are what the queueing-theory tests check.
+*/
+#ifndef HVSIM_WL_BURST_H
+#define HVSIM_WL_BURST_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "models/sched.h"
+#include "sim/scenario.h"
+#include "sim/stats.h"
+
+struct world;
+
+struct burst {
+	struct world *w;
+	const struct scn_workload *cfg;
+	gsl_rng *r_arrive, *r_demand, *r_think;
+	int cur_demand, cur_think;        /* cursors into given lists */
+	struct entity **pool;             /* finished job entities, reused */
+	int npool, cappool, njobs;
+	struct tally resp;                /* response time, seconds */
+	int64_t nsys, last;               /* jobs in system; last change */
+	double area;                      /* integral of nsys (ns), measured */
+	uint64_t arrivals;                /* inside the measured interval */
+};
+
+int burst_build(struct burst *b, struct world *w, const struct scn_workload *cfg);
+void burst_finish(struct burst *b, int64_t now);
+void burst_free(struct burst *b);
+
+/* Time-average number of jobs in the system (Little: = X * R). */
+double burst_mean_jobs(const struct burst *b);
+
+#endif

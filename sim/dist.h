@@ -1,0 +1,19 @@
+/*
+** Sampling the scenario's distributions (exponential, deterministic,
+** given values cycled in order) from a GSL stream.
+*/
+#ifndef HVSIM_DIST_H
+#define HVSIM_DIST_H
+
+#include <gsl/gsl_rng.h>
+#include "sim/scenario.h"
+
+/* *cursor indexes a given list (start at 0); unused otherwise. */
+double dist_sample(const struct scn_dist *d, gsl_rng *r, int *cursor);
+/* Mean of the distribution. */
+double dist_mean(const struct scn_dist *d);
+/* Squared coefficient of variation (exponential 1, deterministic 0). */
+double dist_scv(const struct scn_dist *d);
+const char *dist_name(const struct scn_dist *d);
+
+#endif

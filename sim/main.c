@@ -1,0 +1,342 @@
+/*
+** hvsim command line: run, validate; --help, --version.
+** Exit status: 0 success, 1 the run failed, 2 bad usage or bad input.
+*/
+#include "models/sched.h"
+#include "models/wl_burst.h"
+#include "sim/dist.h"
+#include "sim/output.h"
+#include "sim/scenario.h"
+#include "sim/units.h"
+#include "sim/world.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#define EXIT_RUNFAIL 1
+#define EXIT_USAGE 2
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static const char usage_main[] =
+	"usage: hvsim <command> [options]\n"
+	"\n"
+	"hvsim simulates how hypervisors multiplex VCPUs on NUMA machines.\n"
+	"\n"
+	"commands:\n"
+	"  run       SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]...\n"
+	"            simulate the scenario; write summary.json and CSVs into DIR\n"
+	"  validate  FILE.xml [--set KEY=VALUE]...\n"
+	"            check a scenario or a machine/hypervisor profile; print what would run\n"
+	"\n"
+	"  hvsim --version       print the version\n"
+	"  hvsim <command> --help\n"
+	"\n"
+	"exit status: 0 success, 1 the run failed, 2 bad usage or bad input\n";
+
+static const char usage_run[] =
+	"usage: hvsim run SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]...\n"
+	"\n"
+	"Simulate SCEN.xml and write into DIR (default out/<scenario name>):\n"
+	"  summary.json   scenario, seed, version, simulated and wall time, events,\n"
+	"                 per-workload and per-pCPU metrics with 95% confidence intervals\n"
+	"  workloads.csv  one row per workload: throughput, response time, jobs in system\n"
+	"  pcpus.csv      one row per pCPU: utilisation, busy time, context switches\n"
+	"Files are written to DIR.tmp-PID and moved into DIR only when complete.\n"
+	"\n"
+	"options:\n"
+	"  -o, --output DIR     output directory\n"
+	"  --seed N             override the scenario's seed (run seed=\"...\")\n"
+	"  --set KEY=VALUE      override any scenario value; KEY is a path of elements\n"
+	"                       ending in an attribute, e.g.\n"
+	"                         --set run.duration=500s\n"
+	"                         --set machine.frequency=3GHz\n"
+	"                         --set machine.node[1].memory=8GiB   (N-th <node>, from 0)\n"
+	"                         --set workload[jobs].closed.users=20 (by name= or id=)\n"
+	"                         --set hypervisor.policy.name=rr\n"
+	"                       values inside profiles are reached the same way\n"
+	"  -h, --help           this text\n";
+
+static const char usage_validate[] =
+	"usage: hvsim validate FILE.xml [--set KEY=VALUE]...\n"
+	"\n"
+	"Check a scenario, or a machine or hypervisor profile, against the schema and\n"
+	"for meaning; print every error as file:line: ... and exit 2, or print what\n"
+	"would run and exit 0.\n";
+
+struct opts {
+	const char *file, *outdir;
+	int has_seed;
+	unsigned long long seed;
+	struct scn_override *ov;
+	int nov;
+};
+
+/* Parse a command's options; returns 0, or EXIT_USAGE after a message. */
+static int parse_opts(int argc, char **argv, const char *usage, int allow_run, struct opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->ov = calloc((size_t)argc, sizeof *o->ov);
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *val = NULL;
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			fputs(usage, stdout);
+			exit(0);
+		}
+		const char *names[] = { "--set", "--seed", "--output", "-o" };
+		int which = -1;
+		for (int k = 0; k < 4; k++) {
+			size_t nl = strlen(names[k]);
+			if (strcmp(a, names[k]) == 0) {
+				if (i + 1 >= argc) {
+					fprintf(stderr, "hvsim: %s needs a value\n%s", a, usage);
+					return EXIT_USAGE;
+				}
+				which = k;
+				val = argv[++i];
+			} else if (k < 3 && strncmp(a, names[k], nl) == 0 && a[nl] == '=') {
+				which = k;
+				val = a + nl + 1;
+			}
+			if (which >= 0)
+				break;
+		}
+		if (which == 0) {
+			const char *eq = strchr(val, '=');
+			if (!eq || eq == val) {
+				fprintf(stderr, "hvsim: --set %s: expected KEY=VALUE\n", val);
+				return EXIT_USAGE;
+			}
+			char *key = strndup(val, (size_t)(eq - val));
+			o->ov[o->nov].key = key;
+			o->ov[o->nov].value = eq + 1;
+			o->nov++;
+		} else if (which == 1 && allow_run) {
+			char *end;
+			errno = 0;
+			o->seed = strtoull(val, &end, 10);
+			if (errno || !*val || *end || *val == '-') {
+				fprintf(stderr, "hvsim: --seed %s: expected a non-negative integer\n", val);
+				return EXIT_USAGE;
+			}
+			o->has_seed = 1;
+		} else if (which >= 2 && allow_run) {
+			o->outdir = val;
+		} else if (a[0] == '-' && a[1]) {
+			fprintf(stderr, "hvsim: unknown option '%s'\n%s", a, usage);
+			return EXIT_USAGE;
+		} else if (!o->file) {
+			o->file = a;
+		} else {
+			fprintf(stderr, "hvsim: unexpected argument '%s'\n%s", a, usage);
+			return EXIT_USAGE;
+		}
+	}
+	if (!o->file) {
+		fprintf(stderr, "hvsim: missing the XML file\n%s", usage);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void free_opts(struct opts *o)
+{
+	for (int i = 0; i < o->nov; i++)
+		free((char *)o->ov[i].key);
+	free(o->ov);
+}
+
+/* Load the scenario and build its world; prints errors.  0 or EXIT_USAGE. */
+static int load(struct opts *o, struct scenario *s, struct world *w, int profile_ok)
+{
+	struct diag d = { 0 };
+	int rc = 0;
+	if (scn_load(s, o->file, o->ov, o->nov, profile_ok, &d)) {
+		rc = EXIT_USAGE;
+	} else if (w) {
+		if (o->has_seed)
+			s->seed = o->seed;
+		if (world_build(w, s, &d)) {
+			world_free(w);
+			scn_free(s);
+			rc = EXIT_USAGE;
+		}
+	}
+	diag_print(&d, stderr);
+	diag_free(&d);
+	return rc;
+}
+
+static void describe_policy(const struct scn_policy *p, FILE *f)
+{
+	const struct sched_ops *ops = sched_lookup(p->name);
+	fprintf(f, "policy %s: %s\n  follows: %s\n", ops->name, ops->summary, ops->source);
+	for (const struct sched_param_def *d = ops->params; d && d->name; d++) {
+		const char *v = d->def, *how = "default";
+		for (int i = 0; i < p->nparam; i++)
+			if (strcmp(p->param[i].key, d->name) == 0)
+				v = p->param[i].value, how = "set";
+		fprintf(f, "  %s = %s (%s) - %s\n", d->name, v, how, d->help);
+	}
+}
+
+static void describe(const struct scenario *s, const struct world *w, FILE *f)
+{
+	char a[32], b[32];
+	fprintf(f, "scenario %s (%s), seed %llu\n", s->name, s->file, (unsigned long long)s->seed);
+	fprintf(f, "run %s, warm-up %s, %d batches for confidence intervals\n",
+		units_fmt_time(s->duration, a, sizeof a), units_fmt_time(s->warmup, b, sizeof b), s->batches);
+	machine_describe(&w->mach, f);
+	fprintf(f, "hypervisor %s (%s)\n", s->hv.name, s->hv.kind);
+	describe_policy(&s->hv.policy, f);
+	for (int i = 0; i < s->nworkloads; i++) {
+		const struct scn_workload *wl = &s->workload[i];
+		fprintf(f, "workload %s: CPU bursts, ", wl->name);
+		if (wl->closed)
+			fprintf(f, "%d closed users, think %s mean %.6g s", wl->users, dist_name(&wl->think),
+				dist_mean(&wl->think) / 1e9);
+		else
+			fprintf(f, "open Poisson arrivals at %.6g/s", wl->rate);
+		fprintf(f, ", demand %s mean %.6g s (%.4g Mcycles)\n", dist_name(&wl->demand),
+			dist_mean(&wl->demand) / s->machine.freq, dist_mean(&wl->demand) / 1e6);
+	}
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+	struct opts o;
+	int rc = parse_opts(argc, argv, usage_validate, 0, &o);
+	if (rc) {
+		free_opts(&o);
+		return rc;
+	}
+	struct scenario s;
+	struct diag d = { 0 };
+	if (scn_load(&s, o.file, o.ov, o.nov, 1, &d)) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		free_opts(&o);
+		return EXIT_USAGE;
+	}
+	if (s.nworkloads == 0 && s.hv.name == NULL) {
+		/* a machine profile */
+		struct machine m;
+		if (machine_build(&m, &s.machine) == 0)
+			machine_describe(&m, stdout);
+		machine_free(&m);
+	} else if (s.machine.name == NULL) {
+		/* a hypervisor profile */
+		if (sched_check(&s.hv.policy, &d) == 0) {
+			printf("hypervisor %s (%s)\n", s.hv.name, s.hv.kind);
+			describe_policy(&s.hv.policy, stdout);
+		} else {
+			rc = EXIT_USAGE;
+		}
+	} else {
+		struct world w;
+		if (world_build(&w, &s, &d) == 0)
+			describe(&s, &w, stdout);
+		else
+			rc = EXIT_USAGE;
+		world_free(&w);
+	}
+	diag_print(&d, stderr);
+	diag_free(&d);
+	if (rc == 0)
+		printf("%s: valid\n", o.file);
+	scn_free(&s);
+	free_opts(&o);
+	return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct opts o;
+	int rc = parse_opts(argc, argv, usage_run, 1, &o);
+	if (rc) {
+		free_opts(&o);
+		return rc;
+	}
+	struct scenario s;
+	struct world w;
+	rc = load(&o, &s, &w, 0);
+	if (rc) {
+		free_opts(&o);
+		return rc;
+	}
+	char dest[4096], err[4200];
+	if (o.outdir)
+		snprintf(dest, sizeof dest, "%s", o.outdir);
+	else
+		snprintf(dest, sizeof dest, "out/%s", s.name);
+	struct outdir od = { 0 };
+	if (out_begin(&od, dest, err, sizeof err)) {
+		fprintf(stderr, "hvsim: %s\n", err);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	w.stop = &interrupted;
+	if (world_run(&w)) {
+		fprintf(stderr, "hvsim: %s: the run %s at t=%.6f s; nothing written\n", o.file,
+			interrupted ? "was interrupted" : "ran out of memory", (double)world_now(&w) / 1e9);
+		out_abort(&od);
+		rc = interrupted ? 130 : EXIT_RUNFAIL;
+		goto done;
+	}
+	if (out_write_run(&od, &w) || out_commit(&od, err, sizeof err)) {
+		fprintf(stderr, "hvsim: %s: cannot write the outputs: %s\n", dest, od.dest ? err : "");
+		out_abort(&od);
+		rc = EXIT_RUNFAIL;
+		goto done;
+	}
+	printf("%s: %llu events, %.3g simulated s in %.3g wall s (%.3g M events/s); wrote %s/\n", s.name,
+	       (unsigned long long)w.events, (double)s.duration / 1e9, w.wall,
+	       w.wall > 0 ? (double)w.events / w.wall / 1e6 : 0, dest);
+done:
+	free(od.dest);
+	free(od.stage);
+	world_free(&w);
+	scn_free(&s);
+	free_opts(&o);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	LIBXML_TEST_VERSION;
+	int rc;
+	if (argc < 2) {
+		fputs(usage_main, stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_main, stdout);
+		rc = 0;
+	} else if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("hvsim %s\n", HVSIM_VERSION);
+		rc = 0;
+	} else if (strcmp(cmd, "run") == 0) {
+		rc = cmd_run(argc - 2, argv + 2);
+	} else if (strcmp(cmd, "validate") == 0) {
+		rc = cmd_validate(argc - 2, argv + 2);
+	} else {
+		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate\n\n%s", cmd, usage_main);
+		rc = EXIT_USAGE;
+	}
+	xmlCleanupParser();
+	return rc;
+}

@@ -1,0 +1,278 @@
+/*
+** Run outputs (see output.h).  Numbers are printed with %.9g so that the
+** same run prints the same bytes; wall-clock figures sit on lines of
+** their own ("wall_...") so determinism checks can skip them.
+*/
+#include "sim/output.h"
+#include "models/wl_burst.h"
+#include "sim/dist.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int mkdir_p(const char *path)
+{
+	char *p = strdup(path);
+	if (!p)
+		return -1;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, 0777) && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int r = mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
+	free(p);
+	return r;
+}
+
+int out_begin(struct outdir *o, const char *dest, char *err, size_t errlen)
+{
+	struct stat st;
+	o->dest = strdup(dest);
+	o->stage = malloc(strlen(dest) + 32);
+	if (!o->dest || !o->stage) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (stat(dest, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: exists and is not a directory", dest);
+		return -1;
+	}
+	char *parent = strdup(dest);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = 0;
+		if (mkdir_p(parent)) {
+			snprintf(err, errlen, "%s: cannot create: %s", parent, strerror(errno));
+			free(parent);
+			return -1;
+		}
+	}
+	free(parent);
+	size_t dl = strlen(dest);
+	while (dl > 1 && dest[dl - 1] == '/')
+		dl--;
+	sprintf(o->stage, "%.*s.tmp-%ld", (int)dl, dest, (long)getpid());
+	if (mkdir(o->stage, 0777) && errno != EEXIST) {
+		snprintf(err, errlen, "%s: cannot create: %s", o->stage, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+FILE *out_open(struct outdir *o, const char *name)
+{
+	char *p = malloc(strlen(o->stage) + strlen(name) + 2);
+	if (!p)
+		return NULL;
+	sprintf(p, "%s/%s", o->stage, name);
+	FILE *f = fopen(p, "w");
+	free(p);
+	return f;
+}
+
+int out_commit(struct outdir *o, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(o->dest, &st) != 0) {
+		if (rename(o->stage, o->dest) == 0)
+			return 0;
+		snprintf(err, errlen, "%s: cannot create: %s", o->dest, strerror(errno));
+		return -1;
+	}
+	DIR *d = opendir(o->stage);
+	if (!d) {
+		snprintf(err, errlen, "%s: %s", o->stage, strerror(errno));
+		return -1;
+	}
+	int r = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		size_t n = strlen(o->dest) + strlen(o->stage) + 2 * strlen(de->d_name) + 4;
+		char *from = malloc(n), *to = malloc(n);
+		sprintf(from, "%s/%s", o->stage, de->d_name);
+		sprintf(to, "%s/%s", o->dest, de->d_name);
+		if (rename(from, to)) {
+			snprintf(err, errlen, "%s: cannot move into place: %s", to, strerror(errno));
+			r = -1;
+		}
+		free(from);
+		free(to);
+	}
+	closedir(d);
+	if (r == 0)
+		rmdir(o->stage);
+	return r;
+}
+
+void out_abort(struct outdir *o)
+{
+	DIR *d = o->stage ? opendir(o->stage) : NULL;
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			char *p = malloc(strlen(o->stage) + strlen(de->d_name) + 2);
+			sprintf(p, "%s/%s", o->stage, de->d_name);
+			unlink(p);
+			free(p);
+		}
+		closedir(d);
+		rmdir(o->stage);
+	}
+}
+
+/* ---------------------------------------------------------------- json */
+
+static void jstr(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void jnum(FILE *f, double x)
+{
+	if (isfinite(x))
+		fprintf(f, "%.9g", x);
+	else
+		fputs("null", f);
+}
+
+static void jci(FILE *f, const char *key, struct ci c)
+{
+	fprintf(f, "\"%s\": ", key);
+	jnum(f, c.mean);
+	fprintf(f, ", \"%s_ci\": [", key);
+	if (c.ok) {
+		jnum(f, c.lo);
+		fputs(", ", f);
+		jnum(f, c.hi);
+	}
+	fputs("]", f);
+}
+
+static void write_summary(FILE *f, const struct world *w)
+{
+	const struct scenario *s = w->scn;
+	double measured = (double)(w->batches.t1 - w->batches.t0) / 1e9;
+	fprintf(f, "{\n  \"hvsim_version\": \"%s\",\n  \"scenario\": ", HVSIM_VERSION);
+	jstr(f, s->name);
+	fputs(",\n  \"scenario_file\": ", f);
+	jstr(f, s->file);
+	fprintf(f, ",\n  \"seed\": %llu,\n  \"machine\": ", (unsigned long long)s->seed);
+	jstr(f, s->machine.name);
+	fputs(",\n  \"hypervisor\": ", f);
+	jstr(f, s->hv.name);
+	fputs(",\n  \"policy\": ", f);
+	jstr(f, w->sched.ops->name);
+	fprintf(f, ",\n  \"pcpus_total\": %d,\n  \"nodes\": %d", w->mach.ncpus, w->mach.nnodes);
+	fprintf(f, ",\n  \"simulated_s\": %.9g,\n  \"warmup_s\": %.9g,\n  \"measured_s\": %.9g",
+		(double)s->duration / 1e9, (double)s->warmup / 1e9, measured);
+	fprintf(f, ",\n  \"batches\": %d,\n  \"events\": %llu", s->batches, (unsigned long long)w->events);
+	fprintf(f, ",\n  \"wall_s\": %.6f", w->wall);
+	fprintf(f, ",\n  \"wall_events_per_s\": %.0f", w->wall > 0 ? (double)w->events / w->wall : 0);
+	fprintf(f, ",\n  \"wall_simulated_s_per_s\": %.1f", w->wall > 0 ? (double)s->duration / 1e9 / w->wall : 0);
+	fputs(",\n  \"workloads\": [", f);
+	for (int i = 0; i < w->nburst; i++) {
+		const struct burst *b = &w->burst[i];
+		const struct scn_workload *c = b->cfg;
+		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+		jstr(f, c->name);
+		fprintf(f, ", \"kind\": \"burst\", \"arrivals\": \"%s\"", c->closed ? "closed" : "open");
+		if (c->closed)
+			fprintf(f, ", \"users\": %d, \"think_mean_s\": %.9g", c->users, dist_mean(&c->think) / 1e9);
+		else
+			fprintf(f, ", \"rate_per_s\": %.9g", c->rate);
+		fprintf(f, ", \"demand\": \"%s\", \"demand_mean_s\": %.9g", dist_name(&c->demand),
+			dist_mean(&c->demand) / (s->machine.freq));
+		fprintf(f, ",\n     \"completed\": %.0f, ", b->resp.tot_cnt);
+		jci(f, "throughput_per_s", tally_rate(&b->resp));
+		fputs(", ", f);
+		jci(f, "response_mean_s", tally_mean(&b->resp));
+		fputs(", \"response_max_s\": ", f);
+		jnum(f, b->resp.tot_cnt > 0 ? b->resp.max : 0);
+		fputs(", \"mean_jobs\": ", f);
+		jnum(f, burst_mean_jobs(b));
+		fputs("}", f);
+	}
+	fputs("\n  ],\n  \"pcpus\": [", f);
+	for (int i = 0; i < w->sched.ncpus; i++) {
+		const struct cpu *c = &w->sched.cpu[i];
+		fprintf(f, "%s\n    {\"cpu\": %d, \"node\": %d, \"util\": %.9g, \"switches\": %llu}", i ? "," : "",
+			c->id, c->node, measured > 0 ? (double)c->t_busy / 1e9 / measured : 0,
+			(unsigned long long)c->nswitch);
+	}
+	fputs("\n  ]\n}\n", f);
+}
+
+static void write_pcpus(FILE *f, const struct world *w)
+{
+	double measured = (double)(w->batches.t1 - w->batches.t0) / 1e9;
+	fputs("cpu,node,util,busy_s,switches\n", f);
+	for (int i = 0; i < w->sched.ncpus; i++) {
+		const struct cpu *c = &w->sched.cpu[i];
+		fprintf(f, "%d,%d,%.9g,%.9g,%llu\n", c->id, c->node,
+			measured > 0 ? (double)c->t_busy / 1e9 / measured : 0, (double)c->t_busy / 1e9,
+			(unsigned long long)c->nswitch);
+	}
+}
+
+static void write_workloads(FILE *f, const struct world *w)
+{
+	fputs("workload,kind,arrivals,users,rate_per_s,completed,throughput_per_s,throughput_ci_low,"
+	      "throughput_ci_high,response_mean_s,response_ci_low,response_ci_high,response_max_s,mean_jobs\n",
+	      f);
+	for (int i = 0; i < w->nburst; i++) {
+		const struct burst *b = &w->burst[i];
+		struct ci x = tally_rate(&b->resp), r = tally_mean(&b->resp);
+		fprintf(f, "%s,burst,%s,%d,%.9g,%.0f,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g\n", b->cfg->name,
+			b->cfg->closed ? "closed" : "open", b->cfg->closed ? b->cfg->users : 0,
+			b->cfg->closed ? 0 : b->cfg->rate, b->resp.tot_cnt, x.mean, x.lo, x.hi, r.mean, r.lo, r.hi,
+			b->resp.tot_cnt > 0 ? b->resp.max : 0, burst_mean_jobs(b));
+	}
+}
+
+typedef void (*writer_fn)(FILE *f, const struct world *w);
+
+int out_write_run(struct outdir *o, const struct world *w)
+{
+	static const struct {
+		const char *name;
+		writer_fn fn;
+	} files[] = {
+		{ "summary.json", write_summary },
+		{ "workloads.csv", write_workloads },
+		{ "pcpus.csv", write_pcpus },
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		FILE *f = out_open(o, files[i].name);
+		if (!f)
+			return -1;
+		files[i].fn(f, w);
+		if (ferror(f) | fclose(f))
+			return -1;
+	}
+	return 0;
+}

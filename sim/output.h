@@ -1,0 +1,31 @@
+/*
+** Run outputs: summary.json and the CSV tables, written into a staging
+** directory beside the destination and moved into place only when every
+** file is complete, so an interrupted or failed run never leaves a
+** half-written output directory.
+*/
+#ifndef HVSIM_OUTPUT_H
+#define HVSIM_OUTPUT_H
+
+#include <stdio.h>
+#include "sim/world.h"
+
+struct outdir {
+	char *dest;        /* requested directory */
+	char *stage;       /* staging directory, "<dest>.tmp-<pid>" */
+};
+
+/* Create the staging directory (and dest's parents).  Returns 0 or -1
+** with a message in err. */
+int out_begin(struct outdir *o, const char *dest, char *err, size_t errlen);
+/* Open a file in the staging directory for writing. */
+FILE *out_open(struct outdir *o, const char *name);
+/* Move every staged file into dest; remove the staging directory. */
+int out_commit(struct outdir *o, char *err, size_t errlen);
+/* Remove the staging directory and its files. */
+void out_abort(struct outdir *o);
+
+/* The files of one run. */
+int out_write_run(struct outdir *o, const struct world *w);
+
+#endif

@@ -1,0 +1,848 @@
+/*
+** Scenario loading: XML -> struct scenario (see scenario.h for the steps).
+**
+** libxml2 reads with XML_PARSE_NONET and without entity substitution or
+** DTD loading, so a scenario can never fetch anything; the XSD checks
+** structure (and lists valid values of enumerations); this file checks
+** meaning: quantities with their units, references between elements,
+** matrix sizes, ranges.  Every message names file:line and the element
+** and attribute, says what was expected and what was found.
+*/
+#include "sim/scenario.h"
+#include "sim/stats.h"
+#include "sim/units.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+/* The schema, compiled in by the Makefile from sim/scenario.xsd. */
+extern const unsigned char scn_xsd[];
+extern const unsigned long scn_xsd_len;
+
+/* A profile spliced into the scenario tree, to name its file in messages. */
+struct splice {
+	xmlNodePtr root;
+	const char *file;
+};
+
+struct ld {
+	struct scenario *s;
+	struct diag *d;
+	const char *file;        /* interned main file */
+	struct splice sp[8];
+	int nsp;
+	int nerr0;               /* diag count on entry */
+};
+
+#define BAD(ld) (diag_count((ld)->d) > (ld)->nerr0)
+
+static const char *intern(struct scenario *s, const char *name)
+{
+	for (int i = 0; i < s->nfiles; i++)
+		if (strcmp(s->files[i], name) == 0)
+			return s->files[i];
+	char **nf = realloc(s->files, (size_t)(s->nfiles + 1) * sizeof *nf);
+	char *dup = strdup(name);
+	if (!nf || !dup) {
+		free(dup);
+		if (nf)
+			s->files = nf;
+		return "?";
+	}
+	s->files = nf;
+	s->files[s->nfiles++] = dup;
+	return dup;
+}
+
+static const char *file_of(const struct ld *ld, xmlNodePtr n)
+{
+	for (; n; n = n->parent)
+		for (int i = 0; i < ld->nsp; i++)
+			if (ld->sp[i].root == n)
+				return ld->sp[i].file;
+	return ld->file;
+}
+
+static struct scn_loc loc_of(const struct ld *ld, xmlNodePtr n)
+{
+	struct scn_loc l = { file_of(ld, n), (int)xmlGetLineNo(n) };
+	return l;
+}
+
+/* ---------------------------------------------------- libxml2 errors --- */
+
+struct errctx {
+	struct ld *ld;
+	const char *file;   /* for parse errors: the file being parsed */
+};
+
+static void on_xml_error(void *arg, xmlErrorPtr e)
+{
+	struct errctx *ec = arg;
+	char msg[900];
+	snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
+	size_t len = strlen(msg);
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = 0;
+	const char *file = ec->file;
+	int line = e->line;
+	if (e->node) {
+		xmlNodePtr n = e->node;
+		file = file_of(ec->ld, n);
+		if (line <= 0)
+			line = (int)xmlGetLineNo(n);
+	}
+	if (e->level == XML_ERR_WARNING)
+		return;
+	diag_error(ec->ld->d, file, line, "%s", msg);
+}
+
+static xmlDocPtr parse_file(struct ld *ld, const char *path, const char *shown)
+{
+	struct errctx ec = { ld, shown };
+	xmlParserCtxtPtr pc = xmlNewParserCtxt();
+	if (!pc) {
+		diag_error(ld->d, shown, 0, "out of memory");
+		return NULL;
+	}
+	xmlSetStructuredErrorFunc(&ec, on_xml_error);
+	int before = diag_count(ld->d);
+	xmlDocPtr doc = xmlCtxtReadFile(pc, path, NULL,
+					XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlFreeParserCtxt(pc);
+	if (!doc && diag_count(ld->d) == before)
+		diag_error(ld->d, shown, 0, "cannot read: %s", strerror(errno ? errno : EIO));
+	if (doc && diag_count(ld->d) > before) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	if (doc && !xmlDocGetRootElement(doc)) {
+		diag_error(ld->d, shown, 0, "empty document");
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	return doc;
+}
+
+/* --------------------------------------------------------- attributes --- */
+
+static const char *attr(xmlNodePtr n, const char *name)
+{
+	xmlAttrPtr a = xmlHasProp(n, (const xmlChar *)name);
+	if (!a || !a->children || !a->children->content)
+		return NULL;
+	return (const char *)a->children->content;
+}
+
+static int is_el(xmlNodePtr n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static xmlNodePtr next_el(xmlNodePtr n)
+{
+	while (n && n->type != XML_ELEMENT_NODE)
+		n = n->next;
+	return n;
+}
+
+static xmlNodePtr child(xmlNodePtr n, const char *name)
+{
+	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next))
+		if (is_el(c, name))
+			return c;
+	return NULL;
+}
+
+static void err_at(struct ld *ld, xmlNodePtr n, const char *an, const char *fmt, const char *v,
+		   const char *why)
+{
+	char what[300];
+	if (an)
+		snprintf(what, sizeof what, "<%s %s>", (const char *)n->name, an);
+	else
+		snprintf(what, sizeof what, "<%s>", (const char *)n->name);
+	diag_error(ld->d, file_of(ld, n), (int)xmlGetLineNo(n), "%s: %s%s%s%s", what, fmt,
+		   why ? why : "", v ? ", got " : "", v ? v : "");
+}
+
+typedef int (*unit_fn)(const char *s, void *out, const char **why);
+
+/* Read attribute an of n with parser p into out.  Returns 1 when present
+** and good, 0 when absent (error if required), -1 when malformed. */
+static int get(struct ld *ld, xmlNodePtr n, const char *an, int required,
+	       int (*p)(const char *, void *, const char **), void *out)
+{
+	const char *v = attr(n, an);
+	if (!v) {
+		if (required)
+			err_at(ld, n, an, "required attribute is missing", NULL, NULL);
+		return 0;
+	}
+	const char *why = NULL;
+	if (p(v, out, &why) != 0) {
+		char quoted[200];
+		snprintf(quoted, sizeof quoted, "'%s'", v);
+		err_at(ld, n, an, "expected ", quoted, why ? why : "a valid value");
+		return -1;
+	}
+	return 1;
+}
+
+/* Adapters from the typed unit parsers to get()'s void* form. */
+static int p_time(const char *s, void *o, const char **w) { return units_time(s, o, w); }
+static int p_bytes(const char *s, void *o, const char **w) { return units_bytes(s, o, w); }
+static int p_freq(const char *s, void *o, const char **w) { return units_frequency(s, o, w); }
+static int p_bitrate(const char *s, void *o, const char **w) { return units_bitrate(s, o, w); }
+static int p_rate(const char *s, void *o, const char **w) { return units_rate(s, o, w); }
+static int p_number(const char *s, void *o, const char **w) { return units_number(s, o, w); }
+static int p_int(const char *s, void *o, const char **w) { return units_int(s, o, w); }
+
+static int p_u64(const char *s, void *o, const char **w)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s == '-') {
+		*w = "a non-negative integer below 2^64";
+		return -1;
+	}
+	*(uint64_t *)o = v;
+	return 0;
+}
+
+static char *dupattr(xmlNodePtr n, const char *an)
+{
+	const char *v = attr(n, an);
+	return strdup(v ? v : "");
+}
+
+/* Parse a whitespace-separated list with p (elements of size sz) into a
+** new array; returns the count, -1 on a bad item (reported). */
+static int get_list(struct ld *ld, xmlNodePtr n, const char *an, size_t sz,
+		    int (*p)(const char *, void *, const char **), void **out)
+{
+	const char *v = attr(n, an);
+	*out = NULL;
+	if (!v)
+		return 0;
+	char *copy = strdup(v), *save = NULL;
+	int cnt = 0, cap = 0;
+	unsigned char *arr = NULL;
+	for (char *tok = strtok_r(copy, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
+		if (cnt == cap) {
+			cap = cap ? 2 * cap : 8;
+			arr = realloc(arr, (size_t)cap * sz);
+		}
+		const char *why = NULL;
+		if (p(tok, arr + (size_t)cnt * sz, &why) != 0) {
+			char quoted[200];
+			snprintf(quoted, sizeof quoted, "'%s' (item %d)", tok, cnt + 1);
+			err_at(ld, n, an, "expected a list of ", quoted, why);
+			free(arr);
+			free(copy);
+			return -1;
+		}
+		cnt++;
+	}
+	free(copy);
+	*out = arr;
+	return cnt;
+}
+
+/* ------------------------------------------------------ the machine --- */
+
+static void read_machine(struct ld *ld, xmlNodePtr m)
+{
+	struct scn_machine *mc = &ld->s->machine;
+	mc->name = dupattr(m, "name");
+	mc->loc = loc_of(ld, m);
+	if (get(ld, m, "frequency", 1, p_freq, &mc->freq) == 1 && mc->freq <= 0)
+		err_at(ld, m, "frequency", "expected a positive frequency", NULL, NULL);
+	get(ld, m, "mem-latency", 0, p_time, &mc->mem_latency);
+
+	int nn = 0;
+	for (xmlNodePtr c = next_el(m->children); c; c = next_el(c->next))
+		nn += is_el(c, "node");
+	mc->nnodes = nn;
+	mc->node = calloc((size_t)nn, sizeof *mc->node);
+	mc->hops = calloc((size_t)nn * nn, sizeof *mc->hops);
+	mc->read = calloc((size_t)nn * nn, sizeof *mc->read);
+	mc->write = calloc((size_t)nn * nn, sizeof *mc->write);
+	char *seen = calloc((size_t)nn, 1), *rowseen = calloc((size_t)nn, 1);
+	int nnic = 0, ndisk = 0;
+	for (xmlNodePtr c = next_el(m->children); c; c = next_el(c->next)) {
+		nnic += is_el(c, "nic");
+		ndisk += is_el(c, "disk");
+	}
+	mc->nic = calloc((size_t)nnic, sizeof *mc->nic);
+	mc->disk = calloc((size_t)ndisk, sizeof *mc->disk);
+
+	xmlNodePtr dist = NULL;
+	for (xmlNodePtr c = next_el(m->children); c; c = next_el(c->next)) {
+		if (is_el(c, "cache") && mc->ncache < SCN_MAX_CACHES) {
+			struct scn_cache *k = &mc->cache[mc->ncache++];
+			k->line = 64;
+			get(ld, c, "level", 1, p_int, &k->level);
+			get(ld, c, "size", 1, p_bytes, &k->size);
+			get(ld, c, "line", 0, p_bytes, &k->line);
+			const char *sh = attr(c, "shared");
+			k->per_node = sh && strcmp(sh, "node") == 0;
+			if (k->line <= 0 || k->size < k->line)
+				err_at(ld, c, NULL, "expected a cache at least one line long", NULL, NULL);
+		} else if (is_el(c, "node")) {
+			int id = -1;
+			if (get(ld, c, "id", 1, p_int, &id) != 1)
+				continue;
+			if (id >= nn) {
+				char got[32];
+				snprintf(got, sizeof got, "%d", id);
+				char why[64];
+				snprintf(why, sizeof why, "a node id from 0 to %d (ids number the nodes)", nn - 1);
+				err_at(ld, c, "id", "expected ", got, why);
+				continue;
+			}
+			seen[id] = 1;
+			struct scn_node *nd = &mc->node[id];
+			nd->loc = loc_of(ld, c);
+			get(ld, c, "cores", 1, p_int, &nd->cores);
+			if (get(ld, c, "memory", 1, p_bytes, &nd->memory) == 1 && nd->memory <= 0)
+				err_at(ld, c, "memory", "expected a positive size", NULL, NULL);
+		} else if (is_el(c, "distances")) {
+			dist = c;
+		} else if (is_el(c, "nic")) {
+			struct scn_nic *k = &mc->nic[mc->nnics++];
+			k->name = dupattr(c, "name");
+			if (get(ld, c, "rate", 1, p_bitrate, &k->rate) == 1 && k->rate <= 0)
+				err_at(ld, c, "rate", "expected a positive rate", NULL, NULL);
+		} else if (is_el(c, "disk")) {
+			struct scn_disk *k = &mc->disk[mc->ndisks++];
+			k->name = dupattr(c, "name");
+			get(ld, c, "size", 0, p_bytes, &k->size);
+			if (get(ld, c, "transfer", 1, p_bitrate, &k->transfer) == 1 && k->transfer <= 0)
+				err_at(ld, c, "transfer", "expected a positive rate", NULL, NULL);
+			get(ld, c, "seek", 1, p_time, &k->seek);
+			get(ld, c, "rpm", 0, p_number, &k->rpm);
+			if (k->rpm < 0)
+				err_at(ld, c, "rpm", "expected a non-negative speed", NULL, NULL);
+		}
+	}
+	for (int i = 0; i < nn && !BAD(ld); i++)
+		if (!seen[i]) {
+			char why[80];
+			snprintf(why, sizeof why, "<node id=\"%d\"> (ids run from 0 to %d)", i, nn - 1);
+			err_at(ld, m, NULL, "expected ", NULL, why);
+		}
+
+	if (!dist && nn > 1)
+		err_at(ld, m, NULL, "expected a <distances> matrix for a machine with more than one node",
+		       NULL, NULL);
+	if (!dist) {
+		for (int i = 0; i < nn; i++) {
+			mc->read[i * nn + i] = 1;
+			mc->write[i * nn + i] = 1;
+		}
+	}
+	for (xmlNodePtr r = dist ? next_el(dist->children) : NULL; r; r = next_el(r->next)) {
+		int id = -1;
+		if (get(ld, r, "node", 1, p_int, &id) != 1)
+			continue;
+		if (id >= nn) {
+			char got[32];
+			snprintf(got, sizeof got, "%d", id);
+			err_at(ld, r, "node", "expected an existing node id, ", got, "");
+			continue;
+		}
+		rowseen[id] = 1;
+		int *hops = NULL;
+		double *rd = NULL, *wr = NULL;
+		int nh = get_list(ld, r, "hops", sizeof(int), p_int, (void **)&hops);
+		int nr = get_list(ld, r, "read", sizeof(double), p_number, (void **)&rd);
+		int nw = get_list(ld, r, "write", sizeof(double), p_number, (void **)&wr);
+		const char *names[3] = { "hops", "read", "write" };
+		int counts[3] = { nh, nr, nw };
+		for (int k = 0; k < 3; k++)
+			if (counts[k] >= 0 && counts[k] != nn && !(k == 2 && counts[k] == 0)) {
+				char got[48], why[64];
+				snprintf(got, sizeof got, "%d", counts[k]);
+				snprintf(why, sizeof why, "%d entries, one per node", nn);
+				err_at(ld, r, names[k], "expected ", got, why);
+				counts[k] = -1;
+			}
+		if (counts[0] == nn && counts[1] == nn && counts[2] >= 0) {
+			for (int j = 0; j < nn; j++) {
+				mc->hops[id * nn + j] = hops[j];
+				mc->read[id * nn + j] = rd[j];
+				mc->write[id * nn + j] = nw ? wr[j] : rd[j];
+				if ((j == id) != (hops[j] == 0))
+					err_at(ld, r, "hops", "expected 0 hops to the node itself and at least 1 to others",
+					       NULL, NULL);
+				if (rd[j] <= 0 || (nw && wr[j] <= 0))
+					err_at(ld, r, NULL, "expected positive relative access times", NULL, NULL);
+			}
+		}
+		free(hops);
+		free(rd);
+		free(wr);
+	}
+	for (int i = 0; dist && i < nn && !BAD(ld); i++) {
+		if (!rowseen[i]) {
+			char why[64];
+			snprintf(why, sizeof why, "a <row node=\"%d\">, one row per node", i);
+			err_at(ld, dist, NULL, "expected ", NULL, why);
+			continue;
+		}
+		for (int j = 0; j < i; j++)
+			if (mc->hops[i * nn + j] != mc->hops[j * nn + i]) {
+				char why[96];
+				snprintf(why, sizeof why, "symmetric hop counts: node %d->%d is %d, %d->%d is %d", i,
+					 j, mc->hops[i * nn + j], j, i, mc->hops[j * nn + i]);
+				err_at(ld, dist, NULL, "expected ", NULL, why);
+			}
+	}
+	free(seen);
+	free(rowseen);
+}
+
+/* ---------------------------------------------------- the hypervisor --- */
+
+static void read_hypervisor(struct ld *ld, xmlNodePtr h)
+{
+	struct scn_hypervisor *hv = &ld->s->hv;
+	hv->name = dupattr(h, "name");
+	hv->kind = dupattr(h, "kind");
+	hv->loc = loc_of(ld, h);
+	xmlNodePtr p = child(h, "policy");
+	if (!p)
+		return;
+	hv->policy.name = dupattr(p, "name");
+	hv->policy.loc = loc_of(ld, p);
+	int n = 0;
+	for (xmlAttrPtr a = p->properties; a; a = a->next)
+		n++;
+	hv->policy.param = calloc((size_t)n, sizeof *hv->policy.param);
+	for (xmlAttrPtr a = p->properties; a; a = a->next) {
+		if (strcmp((const char *)a->name, "name") == 0)
+			continue;
+		struct scn_param *q = &hv->policy.param[hv->policy.nparam++];
+		q->key = strdup((const char *)a->name);
+		q->value = strdup(a->children && a->children->content ? (const char *)a->children->content : "");
+		q->loc = hv->policy.loc;
+	}
+}
+
+/* ------------------------------------------------------- workloads --- */
+
+/* A work amount: a time at the machine's frequency, or cycles. */
+static int p_work(const char *s, void *o, const char **w)
+{
+	/* o points at a struct { double freq, out; } */
+	double *fo = o;
+	int64_t ns;
+	const char *w1;
+	if (units_time(s, &ns, &w1) == 0) {
+		fo[1] = (double)ns * fo[0] / 1e9;
+		return 0;
+	}
+	if (units_cycles(s, &fo[1], w) == 0)
+		return 0;
+	*w = "a time at the machine's frequency (such as 20ms) or cycles (such as 4Mcycles)";
+	return -1;
+}
+
+static int p_time_d(const char *s, void *o, const char **w)
+{
+	int64_t ns;
+	if (units_time(s, &ns, w) != 0)
+		return -1;
+	*(double *)o = (double)ns;
+	return 0;
+}
+
+static void read_dist(struct ld *ld, xmlNodePtr n, struct scn_dist *d, int is_work)
+{
+	const char *k = attr(n, "dist");
+	double fo[2] = { ld->s->machine.freq, 0 };
+	d->loc = loc_of(ld, n);
+	d->kind = strcmp(k, "exponential") == 0 ? DIST_EXPONENTIAL
+		  : strcmp(k, "deterministic") == 0 ? DIST_DETERMINISTIC : DIST_GIVEN;
+	if (d->kind == DIST_GIVEN) {
+		if (attr(n, "mean"))
+			err_at(ld, n, "mean", "not used with dist=\"given\"; expected values=\"...\"", NULL, NULL);
+		if (!attr(n, "values")) {
+			err_at(ld, n, "values", "required attribute is missing for dist=\"given\"", NULL, NULL);
+			return;
+		}
+		/* given values: parse each as a work amount or a time */
+		const char *v = attr(n, "values");
+		char *copy = strdup(v), *save = NULL;
+		int cap = 0;
+		for (char *tok = strtok_r(copy, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
+			const char *why = NULL;
+			double x;
+			int bad = is_work ? p_work(tok, fo, &why) : p_time_d(tok, &x, &why);
+			if (is_work)
+				x = fo[1];
+			if (bad) {
+				char quoted[200];
+				snprintf(quoted, sizeof quoted, "'%s' (item %d)", tok, d->nvalues + 1);
+				err_at(ld, n, "values", "expected a list of ", quoted, why);
+				break;
+			}
+			if (d->nvalues == cap) {
+				cap = cap ? 2 * cap : 8;
+				d->values = realloc(d->values, (size_t)cap * sizeof *d->values);
+			}
+			d->values[d->nvalues++] = x;
+		}
+		free(copy);
+		if (!BAD(ld) && d->nvalues == 0)
+			err_at(ld, n, "values", "expected at least one value", NULL, NULL);
+		return;
+	}
+	if (attr(n, "values"))
+		err_at(ld, n, "values", "only used with dist=\"given\"", NULL, NULL);
+	if (is_work) {
+		if (get(ld, n, "mean", 1, p_work, fo) == 1)
+			d->mean = fo[1];
+	} else {
+		get(ld, n, "mean", 1, p_time_d, &d->mean);
+	}
+}
+
+static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
+{
+	w->name = dupattr(n, "name");
+	w->kind = WL_BURST;
+	w->loc = loc_of(ld, n);
+	xmlNodePtr o = child(n, "open"), c = child(n, "closed");
+	if (o) {
+		if (get(ld, o, "rate", 1, p_rate, &w->rate) == 1 && w->rate <= 0)
+			err_at(ld, o, "rate", "expected a positive arrival rate", NULL, NULL);
+	} else if (c) {
+		w->closed = 1;
+		get(ld, c, "users", 1, p_int, &w->users);
+		xmlNodePtr t = child(c, "think");
+		if (t)
+			read_dist(ld, t, &w->think, 0);
+		else
+			w->think.kind = DIST_DETERMINISTIC;   /* zero think time */
+	}
+	xmlNodePtr dm = child(n, "demand");
+	if (dm)
+		read_dist(ld, dm, &w->demand, 1);
+}
+
+static void read_run(struct ld *ld, xmlNodePtr r)
+{
+	struct scenario *s = ld->s;
+	s->seed = 1;
+	s->batches = 20;
+	if (get(ld, r, "duration", 1, p_time, &s->duration) == 1 && s->duration <= 0)
+		err_at(ld, r, "duration", "expected a positive time", NULL, NULL);
+	get(ld, r, "warmup", 0, p_time, &s->warmup);
+	get(ld, r, "seed", 0, p_u64, &s->seed);
+	if (get(ld, r, "batches", 0, p_int, &s->batches) == 1 &&
+	    (s->batches < 2 || s->batches > STATS_MAX_BATCHES))
+		err_at(ld, r, "batches", "expected between 2 and 1000 batches", NULL, NULL);
+	if (s->duration > 0 && s->warmup >= s->duration) {
+		char why[96];
+		snprintf(why, sizeof why, "a warm-up shorter than the duration (%s)", attr(r, "duration"));
+		err_at(ld, r, "warmup", "expected ", attr(r, "warmup"), why);
+	}
+}
+
+/* ------------------------------------------------ profiles, --set --- */
+
+static char *resolve_rel(const char *base, const char *rel)
+{
+	if (rel[0] == '/')
+		return strdup(rel);
+	const char *slash = strrchr(base, '/');
+	size_t dl = slash ? (size_t)(slash - base + 1) : 0;
+	char *p = malloc(dl + strlen(rel) + 1);
+	memcpy(p, base, dl);
+	strcpy(p + dl, rel);
+	return p;
+}
+
+/* Replace <machine profile="p"/> (or <hypervisor ...>) by a copy of the
+** profile's root; nodes keep their line numbers and file_of() maps them
+** back to the profile's file. */
+static void splice_profiles(struct ld *ld, xmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	for (xmlNodePtr c = next_el(root->children); c;) {
+		xmlNodePtr next = next_el(c->next);
+		const char *prof = attr(c, "profile");
+		if (!prof || !(is_el(c, "machine") || is_el(c, "hypervisor"))) {
+			c = next;
+			continue;
+		}
+		if (c->properties->next || c->properties != xmlHasProp(c, (const xmlChar *)"profile") ||
+		    next_el(c->children)) {
+			err_at(ld, c, NULL,
+			       "expected only profile=\"...\" on a profile reference (change profile values with --set)",
+			       NULL, NULL);
+			c = next;
+			continue;
+		}
+		char *path = resolve_rel(ld->file, prof);
+		const char *shown = intern(ld->s, path);
+		free(path);
+		xmlDocPtr pd = parse_file(ld, shown, shown);
+		if (!pd) {
+			if (!BAD(ld))
+				diag_error(ld->d, file_of(ld, c), (int)xmlGetLineNo(c), "<%s profile>: cannot load '%s'",
+					   (const char *)c->name, prof);
+			else
+				diag_error(ld->d, file_of(ld, c), (int)xmlGetLineNo(c),
+					   "<%s profile>: the profile '%s' named here has errors", (const char *)c->name,
+					   prof);
+			c = next;
+			continue;
+		}
+		xmlNodePtr pr = xmlDocGetRootElement(pd);
+		if (!is_el(pr, (const char *)c->name)) {
+			diag_error(ld->d, shown, (int)xmlGetLineNo(pr), "expected a <%s> profile, got <%s>",
+				   (const char *)c->name, (const char *)pr->name);
+		} else if (ld->nsp < (int)(sizeof ld->sp / sizeof ld->sp[0])) {
+			xmlNodePtr copy = xmlDocCopyNode(pr, doc, 1);
+			if (copy) {
+				xmlReplaceNode(c, copy);
+				xmlFreeNode(c);
+				ld->sp[ld->nsp].root = copy;
+				ld->sp[ld->nsp].file = shown;
+				ld->nsp++;
+			}
+		}
+		xmlFreeDoc(pd);
+		c = next;
+	}
+}
+
+/* The element a --set step names among n's children, or NULL (reported). */
+static xmlNodePtr step(struct ld *ld, const struct scn_override *o, xmlNodePtr n, const char *st)
+{
+	char name[128], sel[128] = "";
+	const char *br = strchr(st, '[');
+	size_t nl = br ? (size_t)(br - st) : strlen(st);
+	if (nl == 0 || nl >= sizeof name) {
+		diag_error(ld->d, "--set", 0, "%s: expected an element name, got '%s'", o->key, st);
+		return NULL;
+	}
+	memcpy(name, st, nl);
+	name[nl] = 0;
+	if (br) {
+		const char *end = strchr(br, ']');
+		size_t sl = end ? (size_t)(end - br - 1) : 0;
+		if (!end || end[1] || sl == 0 || sl >= sizeof sel) {
+			diag_error(ld->d, "--set", 0, "%s: expected name[INDEX] or name[ID], got '%s'", o->key, st);
+			return NULL;
+		}
+		memcpy(sel, br + 1, sl);
+		sel[sl] = 0;
+	}
+	xmlNodePtr found = NULL;
+	int count = 0;
+	char *endp;
+	long idx = strtol(sel, &endp, 10);
+	int numeric = sel[0] && !*endp;
+	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next)) {
+		if (!is_el(c, name))
+			continue;
+		const char *id = attr(c, "name") ? attr(c, "name") : attr(c, "id");
+		if (!found && (!sel[0] || (numeric ? count == idx : id && strcmp(id, sel) == 0)))
+			found = c;
+		count++;
+	}
+	if (!br && count > 1) {
+		diag_error(ld->d, "--set", 0, "%s: there are %d <%s> elements; expected %s[0]..%s[%d] or %s[ID]",
+			   o->key, count, name, name, name, count - 1, name);
+		return NULL;
+	}
+	if (!found) {
+		char valid[400] = "";
+		size_t vl = 0;
+		for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next)) {
+			if (strstr(valid, (const char *)c->name))
+				continue;
+			vl += (size_t)snprintf(valid + vl, sizeof valid - vl, "%s%s", vl ? ", " : "",
+					       (const char *)c->name);
+			if (vl >= sizeof valid)
+				break;
+		}
+		diag_error(ld->d, "--set", 0, "%s: <%s> has no child %s; expected one of: %s", o->key,
+			   (const char *)n->name, st, vl ? valid : "(none)");
+	}
+	return found;
+}
+
+/* Apply one override to doc: walk the element steps, set the attribute. */
+static void apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_override *o)
+{
+	char *key = strdup(o->key), *save = NULL;
+	char *parts[32];
+	int np = 0;
+	for (char *t = strtok_r(key, ".", &save); t && np < 32; t = strtok_r(NULL, ".", &save))
+		parts[np++] = t;
+	if (np < 1 || strchr(o->key, '=') || strstr(o->key, "..") || o->key[0] == '.') {
+		diag_error(ld->d, "--set", 0, "%s: expected KEY=VALUE with KEY like run.duration or machine.node[1].memory",
+			   o->key);
+		free(key);
+		return;
+	}
+	xmlNodePtr n = xmlDocGetRootElement(doc);
+	/* a leading root name is optional: scenario.run.duration == run.duration */
+	int i = (np > 1 && strcmp(parts[0], (const char *)n->name) == 0) ? 1 : 0;
+	for (; n && i < np - 1; i++)
+		n = step(ld, o, n, parts[i]);
+	if (n)
+		xmlSetProp(n, (const xmlChar *)parts[np - 1], (const xmlChar *)o->value);
+	free(key);
+}
+
+static int ends_with_profile(const char *key)
+{
+	size_t l = strlen(key);
+	return l >= 8 && strcmp(key + l - 8, ".profile") == 0;
+}
+
+static void validate(struct ld *ld, xmlDocPtr doc)
+{
+	struct errctx ec = { ld, ld->file };
+	xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt((const char *)scn_xsd, (int)scn_xsd_len);
+	xmlSchemaPtr schema = pc ? xmlSchemaParse(pc) : NULL;
+	xmlSchemaValidCtxtPtr vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
+	if (!vc) {
+		diag_error(ld->d, ld->file, 0, "internal error: the built-in schema does not compile");
+	} else {
+		xmlSchemaSetValidStructuredErrors(vc, on_xml_error, &ec);
+		xmlSchemaValidateDoc(vc, doc);
+	}
+	xmlSchemaFreeValidCtxt(vc);
+	xmlSchemaFree(schema);
+	xmlSchemaFreeParserCtxt(pc);
+}
+
+/* ------------------------------------------------------------ load --- */
+
+int scn_load(struct scenario *s, const char *path, const struct scn_override *ov, int nov,
+	     int profile_ok, struct diag *d)
+{
+	memset(s, 0, sizeof *s);
+	struct ld ld = { .s = s, .d = d, .nerr0 = diag_count(d) };
+	s->file = strdup(path);
+	ld.file = intern(s, path);
+	xmlDocPtr doc = parse_file(&ld, path, ld.file);
+	if (!doc)
+		goto fail;
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	int is_scn = is_el(root, "scenario");
+	if (!is_scn && !(profile_ok && (is_el(root, "machine") || is_el(root, "hypervisor")))) {
+		diag_error(d, ld.file, (int)xmlGetLineNo(root), "expected a <scenario>%s root element, got <%s>",
+			   profile_ok ? ", <machine> or <hypervisor>" : "", (const char *)root->name);
+		goto fail;
+	}
+	for (int i = 0; i < nov; i++)
+		if (ends_with_profile(ov[i].key))
+			apply_override(&ld, doc, &ov[i]);
+	if (is_scn)
+		splice_profiles(&ld, doc);
+	for (int i = 0; i < nov; i++)
+		if (!ends_with_profile(ov[i].key))
+			apply_override(&ld, doc, &ov[i]);
+	if (BAD(&ld))
+		goto fail;
+	validate(&ld, doc);
+	if (BAD(&ld))
+		goto fail;
+
+	if (is_scn) {
+		s->name = dupattr(root, "name");
+		for (xmlNodePtr c = next_el(root->children); c; c = next_el(c->next))
+			s->nworkloads += is_el(c, "workload");
+		s->workload = calloc((size_t)s->nworkloads, sizeof *s->workload);
+		int k = 0;
+		for (xmlNodePtr c = next_el(root->children); c; c = next_el(c->next)) {
+			if (is_el(c, "run"))
+				read_run(&ld, c);
+			else if (is_el(c, "machine"))
+				read_machine(&ld, c);
+			else if (is_el(c, "hypervisor"))
+				read_hypervisor(&ld, c);
+			else if (is_el(c, "workload"))
+				read_workload(&ld, c, &s->workload[k++]);
+		}
+	} else {
+		s->name = dupattr(root, "name");
+		if (is_el(root, "machine"))
+			read_machine(&ld, root);
+		else
+			read_hypervisor(&ld, root);
+	}
+	if (BAD(&ld))
+		goto fail;
+	xmlFreeDoc(doc);
+	return 0;
+fail:
+	xmlFreeDoc(doc);
+	scn_free(s);
+	return -1;
+}
+
+static void free_dist(struct scn_dist *d)
+{
+	free(d->values);
+}
+
+void scn_free(struct scenario *s)
+{
+	struct scn_machine *m = &s->machine;
+	free(m->name);
+	free(m->node);
+	free(m->hops);
+	free(m->read);
+	free(m->write);
+	for (int i = 0; i < m->nnics; i++)
+		free(m->nic[i].name);
+	for (int i = 0; i < m->ndisks; i++)
+		free(m->disk[i].name);
+	free(m->nic);
+	free(m->disk);
+	free(s->hv.name);
+	free(s->hv.kind);
+	free(s->hv.policy.name);
+	for (int i = 0; i < s->hv.policy.nparam; i++) {
+		free(s->hv.policy.param[i].key);
+		free(s->hv.policy.param[i].value);
+	}
+	free(s->hv.policy.param);
+	for (int i = 0; i < s->nworkloads; i++) {
+		free(s->workload[i].name);
+		free_dist(&s->workload[i].think);
+		free_dist(&s->workload[i].demand);
+	}
+	free(s->workload);
+	for (int i = 0; i < s->nfiles; i++)
+		free(s->files[i]);
+	free(s->files);
+	free(s->file);
+	free(s->name);
+	memset(s, 0, sizeof *s);
+}
+
+int scn_ncpus(const struct scn_machine *m)
+{
+	int n = 0;
+	for (int i = 0; i < m->nnodes; i++)
+		n += m->node[i].cores;
+	return n;
+}

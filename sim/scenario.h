@@ -1,0 +1,146 @@
+/*
+** Scenarios: the plain configuration of one run, read from XML.
+**
+** Loading (scenario.c): parse with libxml2 (network off, no entities),
+** splice in the machine / hypervisor profiles named by profile="..."
+** (paths relative to the file that names them), apply the --set
+** overrides, validate the whole tree against the XSD compiled into the
+** binary (sim/scenario.xsd), then read values and check their meaning.
+** Every error carries the file and line it comes from; all are reported.
+**
+** struct scenario holds no behaviour; world_build turns it into a world.
+*/
+#ifndef HVSIM_SCENARIO_H
+#define HVSIM_SCENARIO_H
+
+#include <stdint.h>
+#include "sim/diag.h"
+
+struct scn_loc {
+	const char *file;   /* interned in the scenario */
+	int line;
+};
+
+struct scn_cache {
+	int level;
+	double size, line;  /* bytes */
+	int per_node;       /* 1: shared by a node's cores, 0: private */
+};
+
+struct scn_node {
+	int cores;
+	double memory;      /* bytes */
+	struct scn_loc loc;
+};
+
+struct scn_nic {
+	char *name;
+	double rate;        /* bytes/s, each direction */
+};
+
+struct scn_disk {
+	char *name;
+	double size;        /* bytes */
+	double transfer;    /* bytes/s sustained */
+	int64_t seek;       /* average seek, ns */
+	double rpm;
+};
+
+#define SCN_MAX_CACHES 4
+
+struct scn_machine {
+	char *name;
+	struct scn_loc loc;
+	double freq;                 /* Hz */
+	int64_t mem_latency;         /* local memory latency, ns (0: unknown) */
+	int ncache;
+	struct scn_cache cache[SCN_MAX_CACHES];
+	int nnodes;
+	struct scn_node *node;
+	int *hops;                   /* nnodes x nnodes */
+	double *read, *write;        /* relative access time, local read = 1 */
+	int nnics, ndisks;
+	struct scn_nic *nic;
+	struct scn_disk *disk;
+};
+
+/* A policy's parameters stay text until the policy reads them (its own
+** table of valid names, units and defaults; see models/sched.h). */
+struct scn_param {
+	char *key, *value;
+	struct scn_loc loc;
+};
+
+struct scn_policy {
+	char *name;
+	struct scn_loc loc;
+	int nparam;
+	struct scn_param *param;
+};
+
+struct scn_hypervisor {
+	char *name;
+	char *kind;                  /* native, kvm, xen, vbox */
+	struct scn_loc loc;
+	struct scn_policy policy;
+};
+
+enum scn_dist_kind { DIST_EXPONENTIAL, DIST_DETERMINISTIC, DIST_GIVEN };
+
+/* A distribution of non-negative values (ns for times, cycles for work). */
+struct scn_dist {
+	enum scn_dist_kind kind;
+	double mean;                 /* exponential, deterministic */
+	int nvalues;                 /* given: cycled in order */
+	double *values;
+	struct scn_loc loc;
+};
+
+enum scn_workload_kind { WL_BURST };
+
+struct scn_workload {
+	char *name;
+	enum scn_workload_kind kind;
+	struct scn_loc loc;
+	int closed;                  /* 0: open Poisson arrivals */
+	double rate;                 /* open: arrivals per second */
+	int users;                   /* closed: N */
+	struct scn_dist think;       /* closed: ns */
+	struct scn_dist demand;      /* cycles at the machine's frequency */
+};
+
+struct scenario {
+	char *file;                  /* path as given */
+	char *name;
+	uint64_t seed;
+	int64_t duration, warmup;    /* ns: measured = duration - warmup */
+	int batches;                 /* batch means for confidence intervals */
+	struct scn_machine machine;
+	struct scn_hypervisor hv;
+	int nworkloads;
+	struct scn_workload *workload;
+	int nfiles;                  /* interned file names */
+	char **files;
+};
+
+/* A --set KEY=VALUE override: KEY is a dotted path of elements from the
+** scenario root ending in an attribute, e.g. "run.duration",
+** "machine.node[2].memory", "workload[jobs].closed.users".  An element
+** step is "name" (the only such child), "name[N]" (the N-th, from 0) or
+** "name[ID]" (the one whose name= or id= is ID). */
+struct scn_override {
+	const char *key, *value;
+};
+
+/* Load, validate and check path.  Returns 0, or -1 with every problem in
+** d (the scenario is then freed).  A file whose root is <machine> or
+** <hypervisor> is accepted when profile_ok (for `hvsim validate` of a
+** profile); then only that part of s is filled. */
+int scn_load(struct scenario *s, const char *path, const struct scn_override *ov,
+	     int nov, int profile_ok, struct diag *d);
+void scn_free(struct scenario *s);
+
+/* Machine totals. */
+int scn_ncpus(const struct scn_machine *m);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+** The world (see world.h): build from a scenario, run the event loop,
+** free everything.
+*/
+#include "sim/world.h"
+#include "models/wl_burst.h"
+#include "sim/rng.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+evq_handle world_at(struct world *w, int64_t t, evq_fn fn, void *obj, uint64_t arg)
+{
+	evq_handle h = evq_push(&w->q, t, fn, obj, arg);
+	if (h == EVQ_NONE)
+		world_fail(w);
+	return h;
+}
+
+void world_fail(struct world *w)
+{
+	w->failed = 1;
+}
+
+gsl_rng *world_rng(struct world *w, const char *purpose, uint64_t index)
+{
+	gsl_rng **nr = realloc(w->rng, (size_t)(w->nrng + 1) * sizeof *nr);
+	if (!nr)
+		return NULL;
+	w->rng = nr;
+	gsl_rng *r = rng_stream(w->scn->seed, purpose, index);
+	if (r)
+		w->rng[w->nrng++] = r;
+	return r;
+}
+
+struct entity *world_entity(struct world *w, const char *name, int idx, void *owner)
+{
+	if (w->nent == w->capent) {
+		int cap = w->capent ? 2 * w->capent : 64;
+		struct entity **ne = realloc(w->ent, (size_t)cap * sizeof *ne);
+		if (!ne)
+			return NULL;
+		w->ent = ne;
+		w->capent = cap;
+	}
+	struct entity *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	e->id = w->nent;
+	e->name = name;
+	e->idx = idx;
+	e->owner = owner;
+	e->cpu = -1;
+	e->state = ENT_BLOCKED;
+	e->since = world_now(w);
+	if (sched_attach(&w->sched, e)) {
+		free(e);
+		return NULL;
+	}
+	w->ent[w->nent++] = e;
+	return e;
+}
+
+int world_build(struct world *w, const struct scenario *s, struct diag *d)
+{
+	memset(w, 0, sizeof *w);
+	w->scn = s;
+	w->end = s->duration;
+	w->batches.t0 = s->warmup;
+	w->batches.t1 = s->duration;
+	w->batches.nb = s->batches;
+	if (evq_init(&w->q, 1024, w) || machine_build(&w->mach, &s->machine))
+		goto oom;
+	if (sched_init(&w->sched, w, &s->hv.policy, d))
+		return -1;
+	w->burst = calloc((size_t)s->nworkloads, sizeof *w->burst);
+	if (s->nworkloads && !w->burst)
+		goto oom;
+	for (int i = 0; i < s->nworkloads; i++, w->nburst++)
+		if (burst_build(&w->burst[i], w, &s->workload[i]))
+			goto oom;
+	if (w->failed)
+		goto oom;
+	return 0;
+oom:
+	diag_error(d, s->file, 0, "out of memory while building the model");
+	return -1;
+}
+
+int world_run(struct world *w)
+{
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	struct evq_event ev;
+	while (!w->failed && evq_next_time(&w->q) < w->end && evq_pop(&w->q, &ev)) {
+		ev.fn(w, ev.obj, ev.arg);
+		w->events++;
+		if (w->stop && *w->stop) {
+			w->failed = 1;
+			break;
+		}
+	}
+	sched_finish(&w->sched, w->end);
+	for (int i = 0; i < w->nburst; i++)
+		burst_finish(&w->burst[i], w->end);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	w->wall = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	return w->failed ? -1 : 0;
+}
+
+void world_free(struct world *w)
+{
+	for (int i = 0; i < w->nburst; i++)
+		burst_free(&w->burst[i]);
+	free(w->burst);
+	for (int i = 0; i < w->nent; i++) {
+		free(w->ent[i]->priv);
+		free(w->ent[i]);
+	}
+	free(w->ent);
+	sched_free(&w->sched);
+	machine_free(&w->mach);
+	evq_free(&w->q);
+	for (int i = 0; i < w->nrng; i++)
+		gsl_rng_free(w->rng[i]);
+	free(w->rng);
+	memset(w, 0, sizeof *w);
+}

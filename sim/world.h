@@ -1,0 +1,65 @@
+/*
+** The world: everything one run owns — the clock and event queue, the
+** machine, the scheduling policy and its entities, the workloads, the RNG
+** streams and the statistics.  No globals: every model object hangs off
+** a world, so many worlds can run in one process (sweeps, calibration).
+**
+** The world borrows its scenario (which must outlive it).
+*/
+#ifndef HVSIM_WORLD_H
+#define HVSIM_WORLD_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "models/machine.h"
+#include "models/sched.h"
+#include "sim/diag.h"
+#include "sim/evq.h"
+#include "sim/scenario.h"
+#include "sim/stats.h"
+
+struct burst;
+
+struct world {
+	const struct scenario *scn;
+	struct evq q;
+	int64_t end;                  /* run until this time (ns) */
+	struct batches batches;       /* measured interval and its batches */
+	struct machine mach;
+	struct sched sched;
+	struct entity **ent;          /* every entity; ent[i]->id == i */
+	int nent, capent;
+	struct burst *burst;          /* one per workload */
+	int nburst;
+	gsl_rng **rng;                /* every stream, freed with the world */
+	int nrng;
+	uint64_t events;              /* events run */
+	double wall;                  /* seconds of wall time in world_run */
+	int failed;                   /* a run-time failure (out of memory) */
+	const volatile sig_atomic_t *stop; /* when set and non-zero, world_run stops */
+};
+
+/* Build from a loaded scenario; meaning errors that need the models
+** (unknown policy, bad policy parameter) go to d.  Returns 0 or -1. */
+int world_build(struct world *w, const struct scenario *s, struct diag *d);
+void world_free(struct world *w);
+
+/* Run to the scenario's end.  Returns 0, or -1 when the run failed. */
+int world_run(struct world *w);
+
+/* Schedule fn(w, obj, arg) at time t. */
+evq_handle world_at(struct world *w, int64_t t, evq_fn fn, void *obj, uint64_t arg);
+static inline int64_t world_now(const struct world *w) { return w->q.now; }
+
+/* A new RNG stream for purpose/index, owned by the world. */
+gsl_rng *world_rng(struct world *w, const char *purpose, uint64_t index);
+
+/* A new entity (BLOCKED, attached to the policy), owned by the world. */
+struct entity *world_entity(struct world *w, const char *name, int idx, void *owner);
+
+/* Mark the run failed (out of memory on a hot path); world_run stops. */
+void world_fail(struct world *w);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+** Test driver shared by every suite: run tests_register()'s suites with
+** CUnit's basic interface; exit 1 when anything failed.
+*/
+#include "tests/cutest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void cut_suite(const char *name, const struct cut_test *tests)
+{
+	CU_pSuite s = CU_add_suite(name, NULL, NULL);
+	if (!s) {
+		fprintf(stderr, "CU_add_suite(%s): %s\n", name, CU_get_error_msg());
+		exit(2);
+	}
+	for (; tests->name; tests++)
+		if (!CU_add_test(s, tests->name, tests->fn)) {
+			fprintf(stderr, "CU_add_test(%s): %s\n", tests->name, CU_get_error_msg());
+			exit(2);
+		}
+}
+
+int cut_slow(void)
+{
+	const char *v = getenv("HVSIM_SLOW");
+	return !(v && strcmp(v, "0") == 0);
+}
+
+const char *cut_hvsim(void)
+{
+	const char *v = getenv("HVSIM");
+	return v && *v ? v : "./hvsim";
+}
+
+char *cut_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (n + 1 >= cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		if (got == 0)
+			break;
+		n += got;
+	}
+	fclose(f);
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+int cut_run(const char *cmd, char **output)
+{
+	char *full = malloc(strlen(cmd) + 16);
+	sprintf(full, "%s 2>&1", cmd);
+	FILE *p = popen(full, "r");
+	free(full);
+	if (!p)
+		return -1;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+		n += got;
+		if (n + 1 >= cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+		}
+	}
+	buf[n] = 0;
+	int st = pclose(p);
+	if (output)
+		*output = buf;
+	else
+		free(buf);
+	if (st == -1 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+char *cut_tmpdir(void)
+{
+	char *t = strdup("/tmp/hvsim-test-XXXXXX");
+	if (!mkdtemp(t)) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void cut_rmrf(const char *path)
+{
+	char *cmd = malloc(strlen(path) + 16);
+	sprintf(cmd, "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		fprintf(stderr, "warning: could not remove %s\n", path);
+	free(cmd);
+}
+
+int main(void)
+{
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 2;
+	tests_register();
+	CU_basic_set_mode(CU_BRM_NORMAL);
+	CU_basic_run_tests();
+	unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,43 @@
+/*
+** Shared glue for the CUnit suites.  Each tests/test_<module>.c defines
+**
+**     void tests_register(void)
+**
+** which adds its suite(s) with CU_add_suite / CU_add_test (or the
+** CUT_SUITE helper below); tests/cu_main.c runs them with the basic
+** interface and exits non-zero on any failure.  Suites run from the
+** project root.  HVSIM in the environment names the hvsim binary for
+** tests that run the command line; HVSIM_SLOW=0 asks long statistical
+** tests to shorten their runs (used by the sanitizer pass).
+*/
+#ifndef HVSIM_CUTEST_H
+#define HVSIM_CUTEST_H
+
+#include <CUnit/CUnit.h>
+#include <CUnit/Basic.h>
+
+void tests_register(void);
+
+struct cut_test { const char *name; CU_TestFunc fn; };
+
+/* Add a suite with the given tests (array ends with {NULL, NULL}). */
+void cut_suite(const char *name, const struct cut_test *tests);
+
+/* 1 unless HVSIM_SLOW=0 in the environment. */
+int cut_slow(void);
+
+/* Path of the hvsim binary to test ($HVSIM or ./hvsim). */
+const char *cut_hvsim(void);
+
+/* Read a whole file into a NUL-terminated malloc'd buffer; NULL if absent. */
+char *cut_slurp(const char *path, size_t *len);
+
+/* Run a shell command, capture stdout+stderr (malloc'd, NUL-terminated)
+** and return its exit status (or -1). */
+int cut_run(const char *cmd, char **output);
+
+/* A fresh empty temporary directory (malloc'd path); cut_rmrf removes it. */
+char *cut_tmpdir(void);
+void cut_rmrf(const char *path);
+
+#endif
