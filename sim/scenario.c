@@ -29,6 +29,8 @@ extern const unsigned long scn_xsd_len;
 struct splice {
 	xmlNodePtr root;
 	const char *file;
+	const char *ref_file;    /* where the profile="..." reference stood */
+	int ref_line;
 };
 
 struct ld {
@@ -80,7 +82,78 @@ static struct scn_loc loc_of(const struct ld *ld, xmlNodePtr n)
 struct errctx {
 	struct ld *ld;
 	const char *file;   /* for parse errors: the file being parsed */
+	xmlDocPtr xsd;      /* the schema as a document, to list valid attributes */
 };
+
+/* The attributes the schema allows on complex type ct (with its groups). */
+static void list_type_attrs(xmlDocPtr xsd, xmlNodePtr ct, char *buf, size_t len);
+
+static xmlNodePtr xsd_named(xmlDocPtr xsd, const char *kind, const char *name)
+{
+	xmlNodePtr root = xmlDocGetRootElement(xsd);
+	for (xmlNodePtr c = root->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, kind) != 0)
+			continue;
+		xmlChar *n = xmlGetProp(c, (const xmlChar *)"name");
+		int match = n && strcmp((const char *)n, name) == 0;
+		xmlFree(n);
+		if (match)
+			return c;
+	}
+	return NULL;
+}
+
+static void add_name(char *buf, size_t len, const char *name)
+{
+	size_t n = strlen(buf);
+	/* skip duplicates: element declarations can repeat a type */
+	char pat[128];
+	snprintf(pat, sizeof pat, " %s,", name);
+	char probe[1200];
+	snprintf(probe, sizeof probe, " %s,", buf);
+	if (strstr(probe, pat) || n + strlen(name) + 3 >= len)
+		return;
+	snprintf(buf + n, len - n, "%s%s", n ? ", " : "", name);
+}
+
+static void list_type_attrs(xmlDocPtr xsd, xmlNodePtr ct, char *buf, size_t len)
+{
+	for (xmlNodePtr a = ct ? ct->children : NULL; a; a = a->next) {
+		if (a->type != XML_ELEMENT_NODE)
+			continue;
+		xmlChar *n = xmlGetProp(a, (const xmlChar *)"name");
+		xmlChar *r = xmlGetProp(a, (const xmlChar *)"ref");
+		if (strcmp((const char *)a->name, "attribute") == 0 && n)
+			add_name(buf, len, (const char *)n);
+		else if (strcmp((const char *)a->name, "attributeGroup") == 0 && r)
+			list_type_attrs(xsd, xsd_named(xsd, "attributeGroup", (const char *)r), buf, len);
+		xmlFree(n);
+		xmlFree(r);
+	}
+}
+
+/* Every attribute the schema allows on elements named el, "a, b, c". */
+static void valid_attrs(xmlDocPtr xsd, xmlNodePtr n, const char *el, char *buf, size_t len)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "element") == 0) {
+			xmlChar *nm = xmlGetProp(n, (const xmlChar *)"name");
+			if (nm && strcmp((const char *)nm, el) == 0) {
+				xmlChar *ty = xmlGetProp(n, (const xmlChar *)"type");
+				xmlNodePtr ct = ty ? xsd_named(xsd, "complexType", (const char *)ty) : NULL;
+				for (xmlNodePtr c = n->children; !ct && c; c = c->next)
+					if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "complexType") == 0)
+						ct = c;
+				list_type_attrs(xsd, ct, buf, len);
+				xmlFree(ty);
+			}
+			xmlFree(nm);
+		}
+		valid_attrs(xsd, n->children, el, buf, len);
+	}
+}
 
 static void on_xml_error(void *arg, xmlErrorPtr e)
 {
@@ -92,20 +165,39 @@ static void on_xml_error(void *arg, xmlErrorPtr e)
 		msg[--len] = 0;
 	const char *file = ec->file;
 	int line = e->line;
+	if (e->level == XML_ERR_WARNING)
+		return;
 	if (e->node) {
 		xmlNodePtr n = e->node;
 		file = file_of(ec->ld, n);
 		if (line <= 0)
 			line = (int)xmlGetLineNo(n);
+		/* a spliced profile misplaced in the scenario: point at the reference */
+		for (int i = 0; i < ec->ld->nsp; i++)
+			if (ec->ld->sp[i].root == n && strstr(msg, "not expected")) {
+				file = ec->ld->sp[i].ref_file;
+				line = ec->ld->sp[i].ref_line;
+			}
+		if (ec->xsd && n->type == XML_ELEMENT_NODE && strstr(msg, "is not allowed")) {
+			char valid[600] = "";
+			valid_attrs(ec->xsd, xmlDocGetRootElement(ec->xsd), (const char *)n->name, valid,
+				    sizeof valid);
+			if (valid[0] && len + 40 < sizeof msg)
+				snprintf(msg + len, sizeof msg - len, " Expected one of: %s.", valid);
+		}
 	}
-	if (e->level == XML_ERR_WARNING)
-		return;
 	diag_error(ec->ld->d, file, line, "%s", msg);
 }
 
 static xmlDocPtr parse_file(struct ld *ld, const char *path, const char *shown)
 {
-	struct errctx ec = { ld, shown };
+	struct errctx ec = { ld, shown, NULL };
+	FILE *probe = fopen(path, "r");
+	if (!probe) {
+		diag_error(ld->d, shown, 0, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	fclose(probe);
 	xmlParserCtxtPtr pc = xmlNewParserCtxt();
 	if (!pc) {
 		diag_error(ld->d, shown, 0, "out of memory");
@@ -118,7 +210,7 @@ static xmlDocPtr parse_file(struct ld *ld, const char *path, const char *shown)
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlFreeParserCtxt(pc);
 	if (!doc && diag_count(ld->d) == before)
-		diag_error(ld->d, shown, 0, "cannot read: %s", strerror(errno ? errno : EIO));
+		diag_error(ld->d, shown, 0, "cannot read");
 	if (doc && diag_count(ld->d) > before) {
 		xmlFreeDoc(doc);
 		doc = NULL;
@@ -599,13 +691,9 @@ static void splice_profiles(struct ld *ld, xmlDocPtr doc)
 		free(path);
 		xmlDocPtr pd = parse_file(ld, shown, shown);
 		if (!pd) {
-			if (!BAD(ld))
-				diag_error(ld->d, file_of(ld, c), (int)xmlGetLineNo(c), "<%s profile>: cannot load '%s'",
-					   (const char *)c->name, prof);
-			else
-				diag_error(ld->d, file_of(ld, c), (int)xmlGetLineNo(c),
-					   "<%s profile>: the profile '%s' named here has errors", (const char *)c->name,
-					   prof);
+			diag_error(ld->d, file_of(ld, c), (int)xmlGetLineNo(c),
+				   "<%s profile>: expected a readable %s profile, '%s' is not (see above)",
+				   (const char *)c->name, (const char *)c->name, prof);
 			c = next;
 			continue;
 		}
@@ -615,11 +703,15 @@ static void splice_profiles(struct ld *ld, xmlDocPtr doc)
 				   (const char *)c->name, (const char *)pr->name);
 		} else if (ld->nsp < (int)(sizeof ld->sp / sizeof ld->sp[0])) {
 			xmlNodePtr copy = xmlDocCopyNode(pr, doc, 1);
+			const char *ref_file = file_of(ld, c);
+			int ref_line = (int)xmlGetLineNo(c);
 			if (copy) {
 				xmlReplaceNode(c, copy);
 				xmlFreeNode(c);
 				ld->sp[ld->nsp].root = copy;
 				ld->sp[ld->nsp].file = shown;
+				ld->sp[ld->nsp].ref_file = ref_file;
+				ld->sp[ld->nsp].ref_line = ref_line;
 				ld->nsp++;
 			}
 		}
@@ -717,7 +809,8 @@ static int ends_with_profile(const char *key)
 
 static void validate(struct ld *ld, xmlDocPtr doc)
 {
-	struct errctx ec = { ld, ld->file };
+	struct errctx ec = { ld, ld->file,
+			     xmlReadMemory((const char *)scn_xsd, (int)scn_xsd_len, "scenario.xsd", NULL, XML_PARSE_NONET) };
 	xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt((const char *)scn_xsd, (int)scn_xsd_len);
 	xmlSchemaPtr schema = pc ? xmlSchemaParse(pc) : NULL;
 	xmlSchemaValidCtxtPtr vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
@@ -730,6 +823,7 @@ static void validate(struct ld *ld, xmlDocPtr doc)
 	xmlSchemaFreeValidCtxt(vc);
 	xmlSchemaFree(schema);
 	xmlSchemaFreeParserCtxt(pc);
+	xmlFreeDoc(ec.xsd);
 }
 
 /* ------------------------------------------------------------ load --- */

@@ -3,6 +3,7 @@
 ** CUnit's basic interface; exit 1 when anything failed.
 */
 #include "tests/cutest.h"
+#include "sim/world.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,39 @@ void cut_rmrf(const char *path)
 	if (system(cmd) != 0)
 		fprintf(stderr, "warning: could not remove %s\n", path);
 	free(cmd);
+}
+
+int cut_sim(const char *path, const char *const *sets, struct scenario *s, struct world *w)
+{
+	struct scn_override ov[32];
+	char keys[32][128];
+	int n = 0;
+	for (; sets && sets[n] && n < 32; n++) {
+		const char *eq = strchr(sets[n], '=');
+		snprintf(keys[n], sizeof keys[n], "%.*s", (int)(eq - sets[n]), sets[n]);
+		ov[n].key = keys[n];
+		ov[n].value = eq + 1;
+	}
+	struct diag d = { 0 };
+	if (scn_load(s, path, ov, n, 0, &d)) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		return -1;
+	}
+	if (world_build(w, s, &d)) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		world_free(w);
+		scn_free(s);
+		return -1;
+	}
+	diag_free(&d);
+	if (world_run(w)) {
+		world_free(w);
+		scn_free(s);
+		return -1;
+	}
+	return 0;
 }
 
 int main(void)

@@ -40,4 +40,12 @@ int cut_run(const char *cmd, char **output);
 char *cut_tmpdir(void);
 void cut_rmrf(const char *path);
 
+/* Load path with the given --set overrides (NULL-terminated "KEY=VALUE"
+** strings), build and run its world.  On success returns 0 and leaves s
+** and w for the caller to inspect and free (world_free, scn_free); on a
+** load error prints the diagnostics and returns -1. */
+struct scenario;
+struct world;
+int cut_sim(const char *path, const char *const *sets, struct scenario *s, struct world *w);
+
 #endif
