@@ -1,0 +1,275 @@
+/*
+** Scenario loading: every error class in tests/data/bad/ produces exactly
+** the messages in its .expect file (file:line: ...) and exit status 2;
+** good files load with the right values; --set reaches every value,
+** including those inside profiles, and its own errors are clear.
+*/
+#include "tests/cutest.h"
+#include "models/machine.h"
+#include "sim/scenario.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int ends_with(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+	return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+/* Drop the trailing "N errors" summary line. */
+static void strip_count(char *out)
+{
+	char *last = out + strlen(out);
+	if (last > out && last[-1] == '\n')
+		last--;
+	char *nl = last;
+	while (nl > out && nl[-1] != '\n')
+		nl--;
+	if (strstr(nl, " errors") && nl[0] >= '0' && nl[0] <= '9')
+		*nl = 0;
+}
+
+static void test_bad_corpus(void)
+{
+	DIR *d = opendir("tests/data/bad");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	struct dirent *de;
+	int files = 0;
+	while ((de = readdir(d))) {
+		if (!ends_with(de->d_name, ".xml"))
+			continue;
+		char path[512], expect[512], cmd[1200];
+		snprintf(path, sizeof path, "tests/data/bad/%s", de->d_name);
+		snprintf(expect, sizeof expect, "%.*s.expect", (int)strlen(path) - 4, path);
+		char *want = cut_slurp(expect, NULL);
+		if (!want) {
+			printf("\n    %s has no .expect file", path);
+			CU_FAIL("bad file without its expected messages");
+			continue;
+		}
+		snprintf(cmd, sizeof cmd, "(%s validate %s 2>&1 >/dev/null)", cut_hvsim(), path);
+		char *got = NULL;
+		int rc = cut_run(cmd, &got);
+		strip_count(got);
+		if (rc != 2 || strcmp(got, want) != 0)
+			printf("\n    %s: exit %d\n    got:\n%s    expected:\n%s", path, rc, got, want);
+		CU_ASSERT_EQUAL(rc, 2);
+		CU_ASSERT_STRING_EQUAL(got, want);
+		/* every message names the file and a line */
+		CU_ASSERT_PTR_NOT_NULL(strstr(got, ".xml:") ? got : strstr(got, ".inc:"));
+		free(got);
+		free(want);
+		files++;
+	}
+	closedir(d);
+	CU_ASSERT_TRUE(files >= 25);
+}
+
+static int load(const char *path, const char *const *sets, struct scenario *s, char **errs)
+{
+	struct scn_override ov[16];
+	char keys[16][128];
+	int n = 0;
+	for (; sets && sets[n]; n++) {
+		const char *eq = strchr(sets[n], '=');
+		snprintf(keys[n], sizeof keys[n], "%.*s", (int)(eq - sets[n]), sets[n]);
+		ov[n].key = keys[n];
+		ov[n].value = eq + 1;
+	}
+	struct diag d = { 0 };
+	int rc = scn_load(s, path, ov, n, 1, &d);
+	size_t len = 1;
+	for (int i = 0; i < d.n; i++)
+		len += strlen(d.msg[i]) + 1;
+	*errs = calloc(len, 1);
+	for (int i = 0; i < d.n; i++) {
+		strcat(*errs, d.msg[i]);
+		strcat(*errs, "\n");
+	}
+	diag_free(&d);
+	return rc;
+}
+
+static void test_good_values(void)
+{
+	struct scenario s;
+	char *errs;
+	int rc = load("tests/data/good/closed.xml", NULL, &s, &errs);
+	if (rc)
+		printf("\n%s", errs);
+	free(errs);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_STRING_EQUAL(s.name, "closed");
+	CU_ASSERT_EQUAL(s.seed, 7);
+	CU_ASSERT_EQUAL(s.duration, 2000 * INT64_C(1000000000));
+	CU_ASSERT_EQUAL(s.warmup, 100 * INT64_C(1000000000));
+	CU_ASSERT_EQUAL(s.batches, 20);
+	CU_ASSERT_STRING_EQUAL(s.machine.name, "toy2");
+	CU_ASSERT_DOUBLE_EQUAL(s.machine.freq, 1e9, 1e-3);
+	CU_ASSERT_EQUAL(s.machine.nnodes, 2);
+	CU_ASSERT_EQUAL(scn_ncpus(&s.machine), 4);
+	CU_ASSERT_EQUAL(s.machine.hops[1], 1);
+	CU_ASSERT_DOUBLE_EQUAL(s.machine.read[1], 1.2, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(s.machine.write[2], 1.2, 1e-12);  /* defaults to read */
+	CU_ASSERT_DOUBLE_EQUAL(s.machine.node[1].memory, 2.0 * 1024 * 1024 * 1024, 1e-3);
+	CU_ASSERT_STRING_EQUAL(s.hv.name, "native-rr");
+	CU_ASSERT_STRING_EQUAL(s.hv.policy.name, "rr");
+	CU_ASSERT_EQUAL_FATAL(s.hv.policy.nparam, 1);
+	CU_ASSERT_STRING_EQUAL(s.hv.policy.param[0].value, "10ms");
+	/* a value spliced from a profile keeps the profile's file and line */
+	CU_ASSERT_PTR_NOT_NULL(strstr(s.hv.policy.loc.file, "native-rr.xml"));
+	CU_ASSERT_EQUAL(s.hv.policy.loc.line, 5);
+	CU_ASSERT_EQUAL_FATAL(s.nworkloads, 1);
+	CU_ASSERT_EQUAL(s.workload[0].closed, 1);
+	CU_ASSERT_EQUAL(s.workload[0].users, 6);
+	CU_ASSERT_DOUBLE_EQUAL(s.workload[0].think.mean, 2e9, 1e-3);
+	CU_ASSERT_DOUBLE_EQUAL(s.workload[0].demand.mean, 0.5e9, 1e-3);  /* 0.5 s at 1 GHz */
+	scn_free(&s);
+}
+
+static void test_opteron_profile(void)
+{
+	struct scenario s;
+	char *errs;
+	int rc = load("models/profiles/machines/opteron-8212-4s.xml", NULL, &s, &errs);
+	if (rc)
+		printf("\n%s", errs);
+	free(errs);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	struct machine m;
+	CU_ASSERT_EQUAL_FATAL(machine_build(&m, &s.machine), 0);
+	CU_ASSERT_EQUAL(m.nnodes, 4);
+	CU_ASSERT_EQUAL(m.ncpus, 8);
+	CU_ASSERT_EQUAL(m.cpu[5].node, 2);
+	CU_ASSERT_EQUAL(m.cpu[5].core, 1);
+	CU_ASSERT_DOUBLE_EQUAL(m.rate, 2.0, 1e-12);
+	/* the square: N0-N1, N0-N2, N1-N3, N2-N3 one hop; diagonals two */
+	static const int hops[4][4] = { { 0, 1, 1, 2 }, { 1, 0, 2, 1 }, { 1, 2, 0, 1 }, { 2, 1, 1, 0 } };
+	for (int a = 0; a < 4; a++)
+		for (int b = 0; b < 4; b++)
+			CU_ASSERT_EQUAL(machine_hops(&m, a, b), hops[a][b]);
+	CU_ASSERT_DOUBLE_EQUAL(machine_read(&m, 0, 3), 1.30, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(machine_write(&m, 1, 2), 1.49, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(machine_memory(&m), 16.0 * 1024 * 1024 * 1024, 1);
+	CU_ASSERT_EQUAL(s.machine.nnics, 2);
+	CU_ASSERT_DOUBLE_EQUAL(s.machine.nic[0].rate, 125e6, 1e-3);
+	CU_ASSERT_EQUAL(s.machine.ndisks, 1);
+	CU_ASSERT_EQUAL(s.machine.cache[1].level, 2);
+	CU_ASSERT_DOUBLE_EQUAL(s.machine.cache[1].size, 1024.0 * 1024, 1e-9);
+	machine_free(&m);
+	scn_free(&s);
+}
+
+static void test_overrides(void)
+{
+	struct scenario s;
+	char *errs;
+	const char *const sets[] = {
+		"machine.frequency=2GHz",            /* inside the machine profile */
+		"machine.node[1].memory=8GiB",       /* by index */
+		"workload[users].closed.users=9",    /* by name */
+		"run.seed=99",
+		"hypervisor.policy.quantum=1ms",     /* inside the hypervisor profile */
+		"scenario.run.warmup=5s",            /* the root name is optional */
+		NULL,
+	};
+	int rc = load("tests/data/good/closed.xml", sets, &s, &errs);
+	if (rc)
+		printf("\n%s", errs);
+	free(errs);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_DOUBLE_EQUAL(s.machine.freq, 2e9, 1e-3);
+	CU_ASSERT_DOUBLE_EQUAL(s.workload[0].demand.mean, 1e9, 1e-3);  /* 0.5 s at 2 GHz */
+	CU_ASSERT_DOUBLE_EQUAL(s.machine.node[1].memory, 8.0 * 1024 * 1024 * 1024, 1e-3);
+	CU_ASSERT_DOUBLE_EQUAL(s.machine.node[0].memory, 2.0 * 1024 * 1024 * 1024, 1e-3);
+	CU_ASSERT_EQUAL(s.workload[0].users, 9);
+	CU_ASSERT_EQUAL(s.seed, 99);
+	CU_ASSERT_STRING_EQUAL(s.hv.policy.param[0].value, "1ms");
+	CU_ASSERT_EQUAL(s.warmup, 5 * INT64_C(1000000000));
+	scn_free(&s);
+
+	/* swapping a profile by --set */
+	const char *const swap[] = { "machine.profile=../../../models/profiles/machines/opteron-8212-4s.xml", NULL };
+	rc = load("tests/data/good/closed.xml", swap, &s, &errs);
+	free(errs);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_EQUAL(scn_ncpus(&s.machine), 8);
+	scn_free(&s);
+}
+
+struct bad_set {
+	const char *set, *msg;
+};
+
+static void test_override_errors(void)
+{
+	static const struct bad_set cases[] = {
+		{ "machine.node.memory=1GiB",
+		  "--set: machine.node.memory: there are 2 <node> elements; expected node[0]..node[1] or node[ID]" },
+		{ "nosuch.x=1", "--set: nosuch.x: <scenario> has no child nosuch; expected one of: run, machine, "
+				"hypervisor, workload" },
+		{ "machine.node[7].cores=1", "--set: machine.node[7].cores: <machine> has no child node[7]" },
+		{ "run.bogus=1", "Element 'run', attribute 'bogus': The attribute 'bogus' is not allowed." },
+		{ "run.duration=fast", "closed.xml:5: <run duration>: expected a time" },
+		{ "hypervisor.policy.name=lottery", NULL /* policy names are checked by world_build */ },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct scenario s;
+		char *errs;
+		const char *const sets[] = { cases[i].set, NULL };
+		int rc = load("tests/data/good/closed.xml", sets, &s, &errs);
+		if (!cases[i].msg) {
+			CU_ASSERT_EQUAL(rc, 0);
+			if (rc == 0)
+				scn_free(&s);
+		} else {
+			CU_ASSERT_EQUAL(rc, -1);
+			if (!strstr(errs, cases[i].msg))
+				printf("\n    --set %s\n    got: %s    want: %s", cases[i].set, errs, cases[i].msg);
+			CU_ASSERT_PTR_NOT_NULL(strstr(errs, cases[i].msg));
+		}
+		free(errs);
+	}
+}
+
+static void test_validate_cli(void)
+{
+	char cmd[512], *out;
+	snprintf(cmd, sizeof cmd, "%s validate tests/data/good/closed.xml", cut_hvsim());
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "tests/data/good/closed.xml: valid"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "policy rr"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "quantum = 10ms"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s validate models/profiles/machines/opteron-8212-4s.xml", cut_hvsim());
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "4 nodes, 8 pCPUs at 2 GHz, 16 GiB"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s validate tests/data/good/closed.xml --set hypervisor.policy.name=lottery",
+		 cut_hvsim());
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "native-rr.xml:5: <policy name>: unknown policy 'lottery'; "
+					   "expected one of: fcfs, rr"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s validate tests/data/good/closed.xml --set novalue", cut_hvsim());
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--set novalue: expected KEY=VALUE"));
+	free(out);
+}
+
+void tests_register(void)
+{
+	static const struct cut_test t[] = {
+		{ "every bad file gives its messages", test_bad_corpus },
+		{ "good scenario values", test_good_values },
+		{ "Opteron 8212 profile", test_opteron_profile },
+		{ "--set overrides", test_overrides },
+		{ "--set errors", test_override_errors },
+		{ "validate command", test_validate_cli },
+		{ NULL, NULL },
+	};
+	cut_suite("scenario", t);
+}
