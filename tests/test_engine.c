@@ -1,0 +1,277 @@
+/*
+** The engine as a whole (rung 1 of the validation ladder): invariants
+** checked after every event of a busy multi-CPU run, determinism of the
+** outputs byte for byte, the output directory contract, the command line.
+*/
+#include "tests/cutest.h"
+#include "models/wl_burst.h"
+#include "sim/world.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Step a world by hand and check after every event: time never goes
+** back; no entity is on two pCPUs; a pCPU's entity is RUNNING there;
+** the RUNNING entities are exactly those on pCPUs. */
+static void check_invariants(const char *path, const char *const *sets)
+{
+	struct scenario s;
+	struct world w;
+	struct diag d = { 0 };
+	struct scn_override ov[8];
+	char keys[8][64];
+	int n = 0;
+	for (; sets && sets[n]; n++) {
+		const char *eq = strchr(sets[n], '=');
+		snprintf(keys[n], sizeof keys[n], "%.*s", (int)(eq - sets[n]), sets[n]);
+		ov[n].key = keys[n];
+		ov[n].value = eq + 1;
+	}
+	CU_ASSERT_EQUAL_FATAL(scn_load(&s, path, ov, n, 0, &d), 0);
+	CU_ASSERT_EQUAL_FATAL(world_build(&w, &s, &d), 0);
+	int64_t last = 0;
+	uint64_t events = 0, bad_time = 0, bad_state = 0, bad_dup = 0, bad_count = 0;
+	struct evq_event ev;
+	int *owner = calloc((size_t)w.sched.ncpus, sizeof *owner);
+	while (evq_next_time(&w.q) < w.end && evq_pop(&w.q, &ev)) {
+		bad_time += ev.time < last;
+		last = ev.time;
+		ev.fn(&w, ev.obj, ev.arg);
+		events++;
+		int busy = 0;
+		for (int c = 0; c < w.sched.ncpus; c++) {
+			struct entity *e = w.sched.cpu[c].curr;
+			owner[c] = e ? e->id : -1;
+			if (!e)
+				continue;
+			busy++;
+			bad_state += e->state != ENT_RUNNING || e->cpu != c;
+			for (int k = 0; k < c; k++)
+				bad_dup += owner[k] == e->id;
+		}
+		int running = 0;
+		for (int i = 0; i < w.nent; i++)
+			running += w.ent[i]->state == ENT_RUNNING;
+		bad_count += running != busy;
+	}
+	free(owner);
+	printf("\n    %s: %llu events checked", path, (unsigned long long)events);
+	CU_ASSERT_TRUE(events > 10000);
+	CU_ASSERT_EQUAL(bad_time, 0);
+	CU_ASSERT_EQUAL(bad_state, 0);
+	CU_ASSERT_EQUAL(bad_dup, 0);
+	CU_ASSERT_EQUAL(bad_count, 0);
+	world_free(&w);
+	scn_free(&s);
+	diag_free(&d);
+}
+
+static void test_invariants(void)
+{
+	const char *const fcfs[] = { "run.duration=2000s", NULL };
+	check_invariants("tests/data/good/closed.xml", fcfs);   /* rr on 4 pCPUs */
+	const char *const rr8[] = { "machine.node.cores=8", "workload.open.rate=7/s", "run.duration=3000s",
+				    "hypervisor.policy.name=rr", "hypervisor.policy.quantum=100ms", NULL };
+	check_invariants("tests/data/good/open1.xml", rr8);
+}
+
+/* Busy time and entity accounting agree: every running ns of an entity
+** is a busy ns of some pCPU (both clipped to the measured interval). */
+static void test_accounting(void)
+{
+	struct scenario s;
+	struct world w;
+	CU_ASSERT_EQUAL_FATAL(cut_sim("tests/data/good/closed.xml", NULL, &s, &w), 0);
+	int64_t run = 0, busy = 0, total = 0;
+	for (int i = 0; i < w.nent; i++) {
+		run += w.ent[i]->t_run;
+		total += w.ent[i]->t_run + w.ent[i]->t_ready + w.ent[i]->t_blocked;
+	}
+	for (int c = 0; c < w.sched.ncpus; c++)
+		busy += w.sched.cpu[c].t_busy;
+	CU_ASSERT_EQUAL(run, busy);
+	/* each of the 6 users is in exactly one state at every measured ns */
+	CU_ASSERT_EQUAL(total, (int64_t)w.nent * (s.duration - s.warmup));
+	CU_ASSERT_TRUE(busy > 0);
+	world_free(&w);
+	scn_free(&s);
+}
+
+/* Drop the lines that carry wall-clock figures. */
+static char *without_wall(char *text)
+{
+	char *out = calloc(strlen(text) + 1, 1), *o = out;
+	for (char *line = text; *line;) {
+		char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line + 1) : strlen(line);
+		char *hit = strstr(line, "\"wall_");
+		if (!hit || (size_t)(hit - line) >= len) {
+			memcpy(o, line, len);
+			o += len;
+		}
+		line += len;
+	}
+	return out;
+}
+
+static int run_cli(const char *args, const char *dir)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "%s run %s -o %s", cut_hvsim(), args, dir);
+	char *out;
+	int rc = cut_run(cmd, &out);
+	if (rc != 0)
+		printf("\n    %s -> %d\n%s", cmd, rc, out);
+	free(out);
+	return rc;
+}
+
+static char *file_in(const char *dir, const char *name)
+{
+	char p[1024];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return cut_slurp(p, NULL);
+}
+
+static void test_determinism(void)
+{
+	char *tmp = cut_tmpdir();
+	char a[512], b[512], c[512];
+	snprintf(a, sizeof a, "%s/a", tmp);
+	snprintf(b, sizeof b, "%s/b", tmp);
+	snprintf(c, sizeof c, "%s/c", tmp);
+	const char *args = "tests/data/good/closed.xml --set run.duration=3000s";
+	CU_ASSERT_EQUAL_FATAL(run_cli(args, a), 0);
+	CU_ASSERT_EQUAL_FATAL(run_cli(args, b), 0);
+	char args2[256];
+	snprintf(args2, sizeof args2, "%s --seed 8", args);
+	CU_ASSERT_EQUAL_FATAL(run_cli(args2, c), 0);
+	static const char *const files[] = { "summary.json", "workloads.csv", "pcpus.csv" };
+	for (int i = 0; i < 3; i++) {
+		char *fa = file_in(a, files[i]), *fb = file_in(b, files[i]), *fc = file_in(c, files[i]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(fa);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(fb);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(fc);
+		char *ga = without_wall(fa), *gb = without_wall(fb), *gc = without_wall(fc);
+		CU_ASSERT_STRING_EQUAL(ga, gb);            /* same seed: identical */
+		CU_ASSERT_STRING_NOT_EQUAL(ga, gc);        /* another seed: not */
+		if (i == 0) {
+			CU_ASSERT_TRUE(strlen(ga) < strlen(fa)); /* wall lines were there */
+			CU_ASSERT_PTR_NOT_NULL(strstr(fc, "\"seed\": 8,"));
+		}
+		free(fa), free(fb), free(fc), free(ga), free(gb), free(gc);
+	}
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* The same seed gives the same numbers in process as well, for each
+** policy, and a workload's stream does not depend on another's. */
+static void test_streams_independent(void)
+{
+	struct scenario s;
+	struct world w;
+	const char *const one[] = { "run.duration=500s", "run.warmup=50s", NULL };
+	CU_ASSERT_EQUAL_FATAL(cut_sim("tests/data/good/open1.xml", one, &s, &w), 0);
+	double first = w.burst[0].resp.tot_sum;
+	uint64_t ev = w.events;
+	world_free(&w);
+	scn_free(&s);
+	CU_ASSERT_EQUAL_FATAL(cut_sim("tests/data/good/open1.xml", one, &s, &w), 0);
+	CU_ASSERT_EQUAL(w.events, ev);
+	CU_ASSERT_DOUBLE_EQUAL(w.burst[0].resp.tot_sum, first, 0);
+	world_free(&w);
+	scn_free(&s);
+	/* renaming the workload changes its stream names, so its numbers */
+	const char *const renamed[] = { "run.duration=500s", "run.warmup=50s", "workload.name=other", NULL };
+	CU_ASSERT_EQUAL_FATAL(cut_sim("tests/data/good/open1.xml", renamed, &s, &w), 0);
+	CU_ASSERT_NOT_EQUAL(w.burst[0].resp.tot_sum, first);
+	world_free(&w);
+	scn_free(&s);
+}
+
+static void test_output_contract(void)
+{
+	char *tmp = cut_tmpdir();
+	char dir[512], cmd[1024], *out;
+	/* nested destination directories are created; no staging left */
+	snprintf(dir, sizeof dir, "%s/x/y", tmp);
+	CU_ASSERT_EQUAL(run_cli("tests/data/good/closed.xml --set run.duration=200s", dir), 0);
+	snprintf(cmd, sizeof cmd, "ls -a %s/x", tmp);
+	cut_run(cmd, &out);
+	CU_ASSERT_PTR_NULL(strstr(out, ".tmp-"));
+	free(out);
+	char *csv = file_in(dir, "pcpus.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CU_ASSERT_EQUAL(strncmp(csv, "cpu,node,util,busy_s,switches\n0,0,", 34), 0);
+	free(csv);
+	/* running again into the same directory replaces the files */
+	CU_ASSERT_EQUAL(run_cli("tests/data/good/closed.xml --set run.duration=200s --seed 3", dir), 0);
+	char *js = file_in(dir, "summary.json");
+	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"seed\": 3,"));
+	free(js);
+	/* bad input: exit 2, nothing created */
+	snprintf(dir, sizeof dir, "%s/never", tmp);
+	snprintf(cmd, sizeof cmd, "%s run tests/data/bad/bad-unit.xml -o %s", cut_hvsim(), dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	free(out);
+	struct stat st;
+	CU_ASSERT_NOT_EQUAL(stat(dir, &st), 0);
+	/* an output path that is a file: exit 2 */
+	snprintf(cmd, sizeof cmd, "%s run tests/data/good/closed.xml -o tests/data/good/closed.xml", cut_hvsim());
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "exists and is not a directory"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+struct cli_case {
+	const char *args;
+	int rc;
+	const char *text;
+};
+
+static void test_cli(void)
+{
+	static const struct cli_case cases[] = {
+		{ "--help", 0, "usage: hvsim <command>" },
+		{ "--version", 0, "hvsim " HVSIM_VERSION },
+		{ "run --help", 0, "--set KEY=VALUE" },
+		{ "validate --help", 0, "usage: hvsim validate" },
+		{ "", 2, "usage: hvsim <command>" },
+		{ "frobnicate", 2, "unknown command 'frobnicate'; expected one of: run, validate" },
+		{ "run", 2, "missing the XML file" },
+		{ "run a.xml b.xml", 2, "unexpected argument 'b.xml'" },
+		{ "run tests/data/good/closed.xml --bogus", 2, "unknown option '--bogus'" },
+		{ "run tests/data/good/closed.xml --seed -4", 2, "--seed -4: expected a non-negative integer" },
+		{ "run tests/data/good/closed.xml --seed", 2, "--seed needs a value" },
+		{ "run no/such/file.xml", 2, "no/such/file.xml: cannot open: No such file or directory" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char cmd[512], *out;
+		snprintf(cmd, sizeof cmd, "%s %s", cut_hvsim(), cases[i].args);
+		int rc = cut_run(cmd, &out);
+		if (rc != cases[i].rc || !strstr(out, cases[i].text))
+			printf("\n    hvsim %s -> %d\n%s", cases[i].args, rc, out);
+		CU_ASSERT_EQUAL(rc, cases[i].rc);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, cases[i].text));
+		free(out);
+	}
+}
+
+void tests_register(void)
+{
+	static const struct cut_test t[] = {
+		{ "invariants after every event", test_invariants },
+		{ "entity and pCPU accounting agree", test_accounting },
+		{ "same seed, byte-identical outputs", test_determinism },
+		{ "RNG streams per purpose", test_streams_independent },
+		{ "output directory contract", test_output_contract },
+		{ "command line", test_cli },
+		{ NULL, NULL },
+	};
+	cut_suite("engine", t);
+}
