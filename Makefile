@@ -44,6 +44,7 @@ TESTS     := $(TEST_SRC:tests/%.c=$(B)/rel/tests/%)
 STESTS    := $(TEST_SRC:tests/%.c=$(B)/san/tests/%)
 BENCHES   := $(BENCH_SRC:tests/bench/%.c=$(B)/rel/bench/%)
 
+.SECONDARY:
 .PHONY: all check check-rel check-san bench demo install uninstall clean deps
 all: hvsim
 

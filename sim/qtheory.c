@@ -34,8 +34,10 @@
 **
 ** The textbook closes with p(0 | m) = 1 - sum_j p(j | m), which cancels
 ** once the station saturates, and the error is then multiplied by up to
-** c^c / c! on its way back up (Casale and Serazzi document this
-** instability).  Here the think station is treated as the load-dependent
+** about c^c / c! on its way back up: with c = 16, N = 480, Z = 20 S
+** the throughput comes out negative (Casale and Serazzi, "Stabilization
+** techniques for load-dependent queueing networks algorithms", 2005,
+** survey this).  Here the think station is treated as the load-dependent
 ** station it is, rate i / Z with i users thinking, and "nobody at the
 ** CPUs" is "all m thinking", so
 **
