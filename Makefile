@@ -116,18 +116,21 @@ demo: hvsim
 deps:
 	.ci/install-deps
 
+# Installed data mirror the source tree, so the shipped scenarios' relative
+# profile paths (../models/profiles/...) keep working from share/hvsim/.
+SHARE = $(DESTDIR)$(PREFIX)/share/hvsim
 install: hvsim
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/hvsim/profiles/machines \
-	  $(DESTDIR)$(PREFIX)/share/hvsim/profiles/hypervisors $(DESTDIR)$(PREFIX)/share/hvsim/schema \
-	  $(DESTDIR)$(PREFIX)/share/hvsim/experiments
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/models/profiles/machines \
+	  $(SHARE)/models/profiles/hypervisors $(SHARE)/experiments/validation
 	install -m 755 hvsim $(DESTDIR)$(PREFIX)/bin/hvsim
-	install -m 644 models/profiles/machines/*.xml $(DESTDIR)$(PREFIX)/share/hvsim/profiles/machines/
-	install -m 644 models/profiles/hypervisors/*.xml $(DESTDIR)$(PREFIX)/share/hvsim/profiles/hypervisors/
-	install -m 644 sim/scenario.xsd $(DESTDIR)$(PREFIX)/share/hvsim/schema/
-	install -m 644 experiments/*.xml $(DESTDIR)$(PREFIX)/share/hvsim/experiments/
+	install -m 755 models/profiles/machine-from-sysfs $(DESTDIR)$(PREFIX)/bin/hvsim-machine-from-sysfs
+	install -m 644 models/profiles/machines/*.xml $(SHARE)/models/profiles/machines/
+	install -m 644 models/profiles/hypervisors/*.xml $(SHARE)/models/profiles/hypervisors/
+	install -m 644 experiments/*.xml $(SHARE)/experiments/
+	install -m 644 experiments/validation/*.xml $(SHARE)/experiments/validation/
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/bin/hvsim $(DESTDIR)$(PREFIX)/share/hvsim
+	rm -rf $(DESTDIR)$(PREFIX)/bin/hvsim $(DESTDIR)$(PREFIX)/bin/hvsim-machine-from-sysfs $(SHARE)
 
 clean:
 	rm -rf $(B) hvsim out

@@ -331,7 +331,14 @@ static int get_list(struct ld *ld, xmlNodePtr n, const char *an, size_t sz,
 	for (char *tok = strtok_r(copy, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
 		if (cnt == cap) {
 			cap = cap ? 2 * cap : 8;
-			arr = realloc(arr, (size_t)cap * sz);
+			unsigned char *na = realloc(arr, (size_t)cap * sz);
+			if (!na) {
+				err_at(ld, n, an, "out of memory", NULL, NULL);
+				free(arr);
+				free(copy);
+				return -1;
+			}
+			arr = na;
 		}
 		const char *why = NULL;
 		if (p(tok, arr + (size_t)cnt * sz, &why) != 0) {
@@ -590,7 +597,12 @@ static void read_dist(struct ld *ld, xmlNodePtr n, struct scn_dist *d, int is_wo
 			}
 			if (d->nvalues == cap) {
 				cap = cap ? 2 * cap : 8;
-				d->values = realloc(d->values, (size_t)cap * sizeof *d->values);
+				double *nv = realloc(d->values, (size_t)cap * sizeof *nv);
+				if (!nv) {
+					err_at(ld, n, "values", "out of memory", NULL, NULL);
+					break;
+				}
+				d->values = nv;
 			}
 			d->values[d->nvalues++] = x;
 		}

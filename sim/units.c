@@ -513,7 +513,8 @@ char *units_fmt_time(int64_t ns, char *buf, unsigned len)
 		snprintf(buf, len, "0s");
 		return buf;
 	}
-	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+	/* the last unit (1 ns) always divides */
+	for (i = 0; i + 1 < sizeof(u) / sizeof(u[0]); i++)
 		if (ns % u[i].ns == 0)
 			break;
 	snprintf(buf, len, "%" PRId64 "%s", ns / u[i].ns, u[i].name);
