@@ -31,6 +31,15 @@ CFLAGS  ?=
 ALL_CFLAGS = $(WARN) $(OPT) $(CFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm
 
+# V=1 shows the full commands.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n'
+endif
+
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c traces/*.c calibration/*.c))
@@ -49,21 +58,25 @@ BENCHES   := $(BENCH_SRC:tests/bench/%.c=$(B)/rel/bench/%)
 all: hvsim
 
 hvsim: $(B)/rel/sim/main.o $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/rel/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(B)/san/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(SAN) -O1 -MMD -MP -c -o $@ $<
+	$(say) CC-SAN $<
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(SAN) -O1 -MMD -MP -c -o $@ $<
 
 # The XSD is compiled into the binary, so hvsim needs no data files at
 # run time.
 $(B)/gen/scenario_xsd.c: sim/scenario.xsd
 	@mkdir -p $(@D)
-	{ echo '/* generated from sim/scenario.xsd by the Makefile */'; \
+	$(say) GEN $@
+	$(Q){ echo '/* generated from sim/scenario.xsd by the Makefile */'; \
 	  echo 'const unsigned char scn_xsd[] = {'; \
 	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	  echo '0x00 };'; \
@@ -71,24 +84,28 @@ $(B)/gen/scenario_xsd.c: sim/scenario.xsd
 
 $(B)/rel/gen/scenario_xsd.o: $(B)/gen/scenario_xsd.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/san/gen/scenario_xsd.o: $(B)/gen/scenario_xsd.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/rel/tests/test_%: $(B)/rel/tests/test_%.o $(B)/rel/tests/cu_main.o $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(CU_LIBS)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS) $(CU_LIBS)
 
 $(B)/san/tests/test_%: $(B)/san/tests/test_%.o $(B)/san/tests/cu_main.o $(SLIB_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) $(CU_LIBS)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) $(CU_LIBS)
 
 $(B)/san/hvsim: $(B)/san/sim/main.o $(SLIB_OBJ)
-	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
 $(B)/rel/bench/bench_%: $(B)/rel/tests/bench/bench_%.o $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # The suites run from the project root (they read tests/data/ and
 # models/profiles/); HVSIM names the binary that CLI tests execute.
