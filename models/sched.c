@@ -8,7 +8,9 @@
 ** then asks the policy for its next entity.
 */
 #include "models/sched.h"
+#include "models/mux.h"
 #include "sim/stats.h"
+#include "sim/timeline.h"
 #include "sim/units.h"
 #include "sim/world.h"
 
@@ -189,7 +191,11 @@ void sched_free(struct sched *s)
 int sched_attach(struct sched *s, struct entity *e)
 {
 	e->priv = calloc(1, s->ops->ent_priv_size ? s->ops->ent_priv_size : 1);
-	return e->priv ? 0 : -ENOMEM;
+	if (!e->priv)
+		return -ENOMEM;
+	if (s->ops->attach)
+		s->ops->attach(s, e);
+	return 0;
 }
 
 /* ------------------------------------------------------- mechanics --- */
@@ -209,46 +215,101 @@ static void acct(struct sched *s, struct entity *e, enum ent_state to, int64_t n
 	e->since = now;
 }
 
+static inline int counted(const struct sched *s, int64_t now)
+{
+	return now >= s->t0 && now < s->t1;
+}
+
 static void cpu_event(void *ctx, void *obj, uint64_t arg);
+
+/* Plan the end of c's current segment: the overhead and the burst's
+** cycles at the segment's rate, or the slice's end if that is sooner.
+** ceil: a burst never finishes before its cycles are done. */
+static void plan_segment(struct sched *s, struct cpu *c)
+{
+	struct entity *e = c->curr;
+	int64_t now = world_now(s->w);
+	c->seg_start = now;
+	c->rate = mux_rate(s->w, c, e);
+	double need = ceil((e->work + e->ovh) / c->rate);
+	int64_t left = c->slice_end - now;
+	int64_t len;
+	if ((double)left < need) {
+		c->seg_done = 0;
+		len = left;
+	} else {
+		c->seg_done = 1;
+		len = need < (double)(INT64_MAX / 4) ? (int64_t)need : INT64_MAX / 4;
+	}
+	c->ev = world_at(s->w, now + len, cpu_event, c, 0);
+}
+
+/* Charge the run segment so far to c's entity: elapsed ns at the rate,
+** first to pending overhead, then to the burst. */
+static void close_segment(struct sched *s, struct cpu *c, int64_t now)
+{
+	struct entity *e = c->curr;
+	int64_t in = stats_overlap(c->seg_start, now, s->t0, s->t1);
+	double cycles = (double)(now - c->seg_start) * c->rate;
+	double ovh = cycles < e->ovh ? cycles : e->ovh;
+	/* the overhead comes first in the segment */
+	int64_t ovh_ns = c->rate > 0 ? (int64_t)(ovh / c->rate + 0.5) : 0;
+	int64_t ovh_in = stats_overlap(c->seg_start, c->seg_start + ovh_ns, s->t0, s->t1);
+	e->ovh -= ovh;
+	e->work -= cycles - ovh;
+	if (e->work < 0)
+		e->work = 0;
+	c->t_busy += in;
+	c->t_overhead += ovh_in;
+	e->t_overhead += ovh_in;
+	e->remote_ns += (double)in * mux_remote_share(s->w, c, e);
+	c->ran += now - c->seg_start;
+	c->seg_start = now;
+}
 
 static void cpu_start(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
 {
 	int64_t now = world_now(s->w);
 	assert(e->state == ENT_READY && "policy picked an entity that is not ready");
+	assert(cpuset_has(&e->affinity, c->id) && "policy picked an entity not allowed here");
 	acct(s, e, ENT_RUNNING, now);
-	int counted = now >= s->t0 && now < s->t1;
+	e->ovh += mux_dispatch_overhead(s->w, c, e);
 	if (e->cpu >= 0 && e->cpu != c->id)
-		e->nmigrate += counted;
+		e->nmigrate += counted(s, now);
 	if (c->last != e)
-		c->nswitch += counted;
-	e->ndispatch += counted;
+		c->nswitch += counted(s, now);
+	e->ndispatch += counted(s, now);
 	e->cpu = c->id;
 	c->curr = e;
-	c->seg_start = now;
+	c->ran = 0;
+	c->slice_end = slice >= 0 ? now + slice : INT64_MAX;
 	s->nidle--;
-	/* ceil: a burst never finishes before its cycles are done */
-	double need = ceil(e->work / c->rate);
-	int64_t len;
-	if (slice >= 0 && (double)slice < need) {
-		c->seg_done = 0;
-		len = slice;
-	} else {
-		c->seg_done = 1;
-		len = need < (double)INT64_MAX / 2 ? (int64_t)need : INT64_MAX / 2;
-	}
-	c->ev = world_at(s->w, now + len, cpu_event, c, 0);
+	timeline_start(s->w, c, e);
+	plan_segment(s, c);
 }
 
-static void cpu_stop(struct sched *s, struct cpu *c, int64_t now)
+/* c's entity stops running; it is left in state `to`. */
+static struct entity *cpu_stop(struct sched *s, struct cpu *c, int64_t now, enum ent_state to,
+			       const char *why)
 {
-	c->t_busy += stats_overlap(c->seg_start, now, s->t0, s->t1);
-	c->last = c->curr;
+	struct entity *e = c->curr;
+	if (c->ev != EVQ_NONE) {
+		evq_cancel(&s->w->q, c->ev);
+		c->ev = EVQ_NONE;
+	}
+	close_segment(s, c, now);
+	if (s->ops->put_prev)
+		s->ops->put_prev(s, c, e, c->ran);
+	timeline_stop(s->w, c, e, why);
+	acct(s, e, to, now);
+	c->last = e;
 	c->curr = NULL;
 	s->nidle++;
+	return e;
 }
 
 /* An idle pCPU asks the policy for work. */
-static void cpu_resched(struct sched *s, struct cpu *c)
+static void cpu_pick(struct sched *s, struct cpu *c)
 {
 	if (c->curr)
 		return;
@@ -256,6 +317,40 @@ static void cpu_resched(struct sched *s, struct cpu *c)
 	struct entity *e = s->ops->pick_next(s, c, &slice);
 	if (e)
 		cpu_start(s, c, e, slice);
+}
+
+/* The lowest idle allowed pCPU, else the last one e ran on, else its
+** first allowed one. */
+static int default_select(struct sched *s, struct entity *e, enum sched_why why)
+{
+	(void)why;
+	if (s->nidle > 0)
+		for (int i = 0; i < s->ncpus; i++)
+			if (sched_idle_for(s, i, e))
+				return i;
+	if (e->cpu >= 0 && cpuset_has(&e->affinity, e->cpu))
+		return e->cpu;
+	for (int i = 0; i < s->ncpus; i++)
+		if (cpuset_has(&e->affinity, i))
+			return i;
+	return 0;
+}
+
+/* Put a READY entity on the policy's queues and dispatch or preempt. */
+static void place(struct sched *s, struct entity *e, enum sched_why why)
+{
+	int cpu = s->ops->select_cpu ? s->ops->select_cpu(s, e, why) : default_select(s, e, why);
+	assert(cpu >= 0 && cpu < s->ncpus && cpuset_has(&e->affinity, cpu));
+	struct cpu *c = &s->cpu[cpu];
+	s->ops->enqueue(s, c, e, why);
+	if (!c->curr)
+		cpu_pick(s, c);
+	else if (why == SCHED_WAKE && s->ops->check_preempt && s->ops->check_preempt(s, c, e)) {
+		if (c->completing)
+			c->want_resched = 1;   /* acted on when its burst's done() returns */
+		else
+			sched_resched(s, c);
+	}
 }
 
 static void cpu_event(void *ctx, void *obj, uint64_t arg)
@@ -267,50 +362,74 @@ static void cpu_event(void *ctx, void *obj, uint64_t arg)
 	int64_t now = world_now(w);
 	(void)arg;
 	c->ev = EVQ_NONE;
-	if (c->seg_done) {
-		e->work = 0;
-		cpu_stop(s, c, now);
-		acct(s, e, ENT_BLOCKED, now);
-		e->done(w, e);
-	} else {
-		e->work -= (double)(now - c->seg_start) * c->rate;
-		if (e->work < 0)
-			e->work = 0;
-		cpu_stop(s, c, now);
-		acct(s, e, ENT_READY, now);
-		e->npreempt += now >= s->t0 && now < s->t1;
-		s->ops->enqueue(s, e, SCHED_PREEMPT);
+	if (!c->seg_done) {
+		e->npreempt += counted(s, now);
+		cpu_stop(s, c, now, ENT_READY, "slice");
+		s->ops->enqueue(s, c, e, SCHED_PREEMPT);
+		cpu_pick(s, c);
+		return;
 	}
-	cpu_resched(s, c);
-}
-
-static int first_idle(struct sched *s)
-{
-	if (s->nidle == 0)
-		return -1;
-	for (int i = 0; i < s->ncpus; i++)
-		if (!s->cpu[i].curr)
-			return i;
-	return -1;
+	close_segment(s, c, now);
+	e->work = 0;
+	e->ovh = 0;
+	c->completing = 1;
+	c->want_resched = 0;
+	double more = e->done(w, e);
+	c->completing = 0;
+	if (more >= 0) {
+		/* a VCPU whose guest has more work keeps its pCPU and slice,
+		** unless the slice is over or a wake-up preempted it meanwhile */
+		e->work = more;
+		if (now >= c->slice_end || c->want_resched) {
+			e->npreempt += counted(s, now);
+			cpu_stop(s, c, now, ENT_READY, "slice");
+			s->ops->enqueue(s, c, e, SCHED_PREEMPT);
+			cpu_pick(s, c);
+		} else {
+			plan_segment(s, c);
+		}
+		return;
+	}
+	cpu_stop(s, c, now, ENT_BLOCKED, "block");
+	cpu_pick(s, c);
 }
 
 void sched_wake(struct sched *s, struct entity *e, double work)
 {
 	assert(e->state == ENT_BLOCKED && "woke an entity that is not blocked");
+	assert(e->priv && "woke an entity that was never attached");
+	int64_t now = world_now(s->w);
 	e->work = work;
-	acct(s, e, ENT_READY, world_now(s->w));
-	s->ops->enqueue(s, e, SCHED_WAKE);
-	int cpu = s->ops->select_cpu ? s->ops->select_cpu(s, e) : first_idle(s);
-	if (cpu >= 0)
-		cpu_resched(s, &s->cpu[cpu]);
+	e->nwake += counted(s, now);
+	acct(s, e, ENT_READY, now);
+	place(s, e, SCHED_WAKE);
+}
+
+void sched_resched(struct sched *s, struct cpu *c)
+{
+	if (c->curr) {
+		int64_t now = world_now(s->w);
+		struct entity *e = c->curr;
+		e->npreempt += counted(s, now);
+		cpu_stop(s, c, now, ENT_READY, "preempt");
+		place(s, e, SCHED_PREEMPT);
+	}
+	cpu_pick(s, c);
+}
+
+int64_t sched_ran(const struct sched *s, const struct cpu *c)
+{
+	return c->curr ? c->ran + (world_now(s->w) - c->seg_start) : 0;
 }
 
 void sched_finish(struct sched *s, int64_t now)
 {
 	for (int i = 0; i < s->ncpus; i++) {
 		struct cpu *c = &s->cpu[i];
-		if (c->curr)
-			c->t_busy += stats_overlap(c->seg_start, now, s->t0, s->t1);
+		if (c->curr) {
+			close_segment(s, c, now);
+			timeline_stop(s->w, c, c->curr, "end");
+		}
 	}
 	for (int i = 0; i < s->w->nent; i++) {
 		struct entity *e = s->w->ent[i];

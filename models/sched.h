@@ -4,14 +4,16 @@
 ** policy implements — the shape of Linux's struct sched_class and Xen's
 ** struct scheduler.
 **
-** The framework owns the mechanics: run segments on a pCPU at the pCPU's
-** rate, end-of-burst and end-of-slice events, state accounting (running,
-** ready, blocked) clipped to the measured interval, and the per-policy,
-** per-pCPU and per-entity private data it allocates with the sizes the
-** ops declare.  A policy only decides: where a waking entity should run,
-** which entity a pCPU runs next and for how long.  Only sched.c calls
-** through the ops table, via wrappers that check invariants (an entity is
-** never on two pCPUs; a picked entity is READY).
+** The framework owns the mechanics: run segments on a pCPU at the speed
+** the multiplexing model gives (models/mux.c), the switch and cache-refill
+** overhead charged at dispatch, end-of-burst and end-of-slice events,
+** preemption, state accounting clipped to the measured interval, and the
+** per-policy, per-pCPU and per-entity private data it allocates with the
+** sizes the ops declare.  A policy only decides: on which pCPU's run queue
+** an entity waits, which entity a pCPU runs next and for how long, and
+** whether a wake-up preempts.  Only sched.c calls through the ops table,
+** via wrappers that check invariants (an entity is never on two pCPUs; a
+** picked entity is READY and allowed on that pCPU).
 */
 #ifndef HVSIM_SCHED_H
 #define HVSIM_SCHED_H
@@ -26,22 +28,67 @@
 
 struct world;
 struct sched;
+struct vm;
+struct entity;
 
 enum ent_state { ENT_BLOCKED, ENT_READY, ENT_RUNNING };
+
+enum ent_kind {
+	ENT_JOB,      /* a host thread of a burst workload (validation) */
+	ENT_VCPU,     /* a VM's virtual CPU */
+	ENT_EMU,      /* an emulation thread: QEMU I/O thread, Dom0 VCPU, EMT */
+};
+
+/* A set of pCPUs (machines up to CPUSET_MAX pCPUs). */
+#define CPUSET_MAX 256
+struct cpuset {
+	uint64_t w[CPUSET_MAX / 64];
+};
+
+static inline bool cpuset_has(const struct cpuset *s, int c)
+{
+	return (s->w[c >> 6] >> (c & 63)) & 1;
+}
+
+static inline void cpuset_add(struct cpuset *s, int c)
+{
+	s->w[c >> 6] |= UINT64_C(1) << (c & 63);
+}
+
+/* Called when a burst completes (the entity still holds its pCPU).
+** Return the cycles of the next burst to keep running without blocking
+** (a VCPU whose guest has more work), or a negative value to block. */
+typedef double (*ent_done_fn)(struct world *w, struct entity *e);
 
 struct entity {
 	int id;                   /* index in the world's entity table */
 	const char *name;         /* owner's name; with idx it names the entity */
 	int idx;
+	enum ent_kind kind;
+	struct vm *vm;            /* the VM of a VCPU or emulation thread */
 	enum ent_state state;
 	int cpu;                  /* pCPU running it or that last ran it; -1 never ran */
 	double work;              /* cycles left in the current burst */
+	double ovh;               /* overhead cycles to burn before the work */
 	int64_t since;            /* time of the last state change */
-	/* accounting inside the measured interval */
+
+	/* what the policies and the multiplexing model read */
+	int weight;               /* Xen weight, or the CFS weight of its nice level */
+	int nice;                 /* Linux nice level */
+	int cap;                  /* Xen cap, % of one pCPU; 0 none */
+	struct cpuset affinity;   /* pCPUs it may run on */
+	int mem_node;             /* NUMA node of its memory; -1 interleaved */
+	double mem_share;         /* share of its run time stalled on memory */
+	double wss;               /* working set, bytes (cache refill) */
+
+	/* accounting inside the measured interval (ns) */
 	int64_t t_run, t_ready, t_blocked;
-	uint64_t ndispatch, npreempt, nmigrate;
-	/* called when a burst completes; the entity is BLOCKED, its pCPU free */
-	void (*done)(struct world *w, struct entity *e);
+	int64_t t_overhead;       /* part of t_run spent on switch and refill */
+	int64_t t_spin;           /* part of t_run spent spinning on a lock */
+	double remote_ns;         /* t_run weighted by its remote-memory share */
+	uint64_t ndispatch, npreempt, nmigrate, nwake;
+
+	ent_done_fn done;
 	void *owner;
 	int64_t tag;              /* owner's use (e.g. arrival time) */
 	void *priv;               /* policy data, ent_priv_size bytes */
@@ -50,12 +97,17 @@ struct entity {
 
 struct cpu {
 	int id, node;
-	double rate;              /* cycles per ns */
 	struct entity *curr;      /* NULL when idle */
+	double rate;              /* cycles per ns of the current segment */
 	int64_t seg_start;        /* start of the current run segment */
+	int64_t slice_end;        /* end of the current slice; INT64_MAX none */
 	evq_handle ev;            /* end of the current segment */
 	int seg_done;             /* that event ends the burst (1) or the slice (0) */
+	int completing;           /* inside the done() of its entity's burst */
+	int want_resched;         /* a wake-up asked to preempt meanwhile */
+	int64_t ran;              /* ns the current entity has run since dispatch */
 	int64_t t_busy;           /* inside the measured interval */
+	int64_t t_overhead;       /* part of t_busy on switch and refill */
 	uint64_t nswitch;         /* dispatches of a different entity */
 	struct entity *last;      /* entity that ran before, for nswitch */
 	void *priv;               /* policy data, cpu_priv_size bytes */
@@ -71,8 +123,12 @@ struct sched_param_def {
 	const char *help;
 };
 
-/* Why an entity is handed to enqueue. */
-enum sched_why { SCHED_WAKE, SCHED_PREEMPT };
+/* Why an entity is handed to select_cpu / enqueue. */
+enum sched_why {
+	SCHED_WAKE,               /* it was blocked and has work */
+	SCHED_PREEMPT,            /* its slice ended or it was preempted */
+	SCHED_YIELD,              /* it gave up its pCPU but stays runnable */
+};
 
 struct sched_ops {
 	const char *name;
@@ -81,22 +137,30 @@ struct sched_ops {
 	const struct sched_param_def *params;  /* ends with {NULL}; may be NULL */
 	size_t priv_size, cpu_priv_size, ent_priv_size;
 
-	/* Read parameters with sched_param_*(); set up private data.
-	** Returns 0 or -1 after reporting to d.  Called once. */
+	/* Read parameters with sched_param_*(); set up private data; start
+	** the policy's own timers (world_at).  Returns 0 or -1 after
+	** reporting to d.  Called once, before any entity exists. */
 	int (*init)(struct sched *s, struct diag *d);
 	/* Free what init allocated beyond priv (optional). */
 	void (*fini)(struct sched *s);
-	/* e has become READY (woken, or preempted at the end of a slice):
-	** queue it.  Must not dispatch. */
-	void (*enqueue)(struct sched *s, struct entity *e, enum sched_why why);
-	/* Dequeue and return the entity c runs next, or NULL to idle; set
-	** *slice to the run time before the policy is asked again (ns), or to
-	** -1 to run until the burst ends. */
+	/* A new entity: set up its private data (optional). */
+	void (*attach)(struct sched *s, struct entity *e);
+	/* The pCPU on whose run queue e waits now (READY, not queued yet).
+	** Must be in e->affinity.  Optional: the default is the lowest idle
+	** allowed pCPU, else the last one e ran on, else its first allowed. */
+	int (*select_cpu)(struct sched *s, struct entity *e, enum sched_why why);
+	/* Queue e (READY) for pCPU c; must not dispatch. */
+	void (*enqueue)(struct sched *s, struct cpu *c, struct entity *e, enum sched_why why);
+	/* Dequeue and return the entity c runs next (it may come from another
+	** pCPU's queue: work stealing), or NULL to idle; set *slice to the run
+	** time before the policy is asked again (ns), or -1 for no limit. */
 	struct entity *(*pick_next)(struct sched *s, struct cpu *c, int64_t *slice);
-	/* Which pCPU should the just-enqueued e wake on: an idle one to
-	** dispatch at once, or -1 to leave it queued (optional: default is
-	** the lowest-numbered idle pCPU). */
-	int (*select_cpu)(struct sched *s, struct entity *e);
+	/* e leaves c after running `ran` ns since its dispatch: its burst
+	** ended, or it is preempted or yields (optional). */
+	void (*put_prev)(struct sched *s, struct cpu *c, struct entity *e, int64_t ran);
+	/* The just-enqueued e waits on busy pCPU c: preempt c->curr now?
+	** (optional: never). */
+	bool (*check_preempt)(struct sched *s, struct cpu *c, struct entity *e);
 	/* Print the policy's state (optional). */
 	void (*dump)(struct sched *s, FILE *f);
 };
@@ -125,12 +189,27 @@ int sched_check(const struct scn_policy *cfg, struct diag *d);
 int sched_init(struct sched *s, struct world *w, const struct scn_policy *cfg, struct diag *d);
 void sched_free(struct sched *s);
 
-/* Give a new entity its policy data; call before its first wake. */
+/* Give a new entity its policy data once its fields (kind, weight,
+** affinity, ...) are set; before its first wake. */
 int sched_attach(struct sched *s, struct entity *e);
 
 /* e (BLOCKED) starts a burst of work cycles: it becomes READY and runs
 ** when the policy dispatches it; e->done is called when it completes. */
 void sched_wake(struct sched *s, struct entity *e, double work);
+
+/* Stop what c runs now (it goes back to the policy as preempted) and ask
+** the policy for c's next entity; on an idle c, just ask.  Policies call
+** this from their timers and after deciding on a preemption. */
+void sched_resched(struct sched *s, struct cpu *c);
+
+/* ns the entity on c has run since its dispatch, up to now. */
+int64_t sched_ran(const struct sched *s, const struct cpu *c);
+
+/* Is c allowed for e and idle? */
+static inline bool sched_idle_for(const struct sched *s, int c, const struct entity *e)
+{
+	return !s->cpu[c].curr && cpuset_has(&e->affinity, c);
+}
 
 /* Close the open accounting intervals at the end of the run. */
 void sched_finish(struct sched *s, int64_t now);
@@ -139,9 +218,8 @@ void sched_finish(struct sched *s, int64_t now);
 int64_t sched_param_time(struct sched *s, const char *name);
 double sched_param_number(struct sched *s, const char *name);
 
-
-
 /* The policies (one file each). */
 extern const struct sched_ops sched_fcfs_ops;   /* models/sched_fifo.c */
 extern const struct sched_ops sched_rr_ops;     /* models/sched_fifo.c */
+
 #endif

@@ -28,9 +28,10 @@ static int rr_init(struct sched *s, struct diag *d)
 	return 0;
 }
 
-static void fifo_enqueue(struct sched *s, struct entity *e, enum sched_why why)
+static void fifo_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum sched_why why)
 {
 	struct fifo *f = s->priv;
+	(void)c;
 	(void)why;
 	e->next = NULL;
 	if (f->tail)
@@ -43,13 +44,20 @@ static void fifo_enqueue(struct sched *s, struct entity *e, enum sched_why why)
 static struct entity *fifo_pick(struct sched *s, struct cpu *c, int64_t *slice)
 {
 	struct fifo *f = s->priv;
-	struct entity *e = f->head;
-	(void)c;
+	/* the first entity allowed on c (all are, unless pinned) */
+	struct entity *e = f->head, *prev = NULL;
+	while (e && !cpuset_has(&e->affinity, c->id)) {
+		prev = e;
+		e = e->next;
+	}
 	if (!e)
 		return NULL;
-	f->head = e->next;
-	if (!f->head)
-		f->tail = NULL;
+	if (prev)
+		prev->next = e->next;
+	else
+		f->head = e->next;
+	if (f->tail == e)
+		f->tail = prev;
 	e->next = NULL;
 	*slice = f->quantum;
 	return e;

@@ -44,7 +44,9 @@ static void think(struct burst *b, struct entity *e)
 	world_at(b->w, world_now(b->w) + (int64_t)(t + 0.5), user_wake, e, 0);  /* failure marks the world */
 }
 
-static void job_done(struct world *w, struct entity *e)
+/* A job's burst is over: record its response time; a closed user thinks
+** again, an open job's entity goes back to the pool.  Either blocks. */
+static double job_done(struct world *w, struct entity *e)
 {
 	struct burst *b = e->owner;
 	int64_t now = world_now(w);
@@ -52,19 +54,20 @@ static void job_done(struct world *w, struct entity *e)
 	count(b, now, -1);
 	if (b->cfg->closed) {
 		think(b, e);
-		return;
+		return -1;
 	}
 	if (b->npool == b->cappool) {
 		int cap = b->cappool ? 2 * b->cappool : 16;
 		struct entity **np = realloc(b->pool, (size_t)cap * sizeof *np);
 		if (!np) {
 			world_fail(w);
-			return;
+			return -1;
 		}
 		b->pool = np;
 		b->cappool = cap;
 	}
 	b->pool[b->npool++] = e;
+	return -1;
 }
 
 static void arrive(void *ctx, void *obj, uint64_t arg)
@@ -72,12 +75,15 @@ static void arrive(void *ctx, void *obj, uint64_t arg)
 	struct world *w = ctx;
 	struct burst *b = obj;
 	(void)arg;
-	struct entity *e = b->npool ? b->pool[--b->npool] : world_entity(w, b->cfg->name, b->njobs++, b);
+	struct entity *e = b->npool ? b->pool[--b->npool] : NULL;
 	if (!e) {
-		world_fail(w);
-		return;
+		e = world_entity(w, b->cfg->name, b->njobs++, b);
+		if (!e || world_attach(w, e)) {
+			world_fail(w);
+			return;
+		}
+		e->done = job_done;
 	}
-	e->done = job_done;
 	submit(b, e);
 	world_at(w, world_now(w) + (int64_t)(gsl_ran_exponential(b->r_arrive, 1e9 / b->cfg->rate) + 0.5),
 		 arrive, b, 0);
@@ -103,7 +109,7 @@ int burst_build(struct burst *b, struct world *w, const struct scn_workload *cfg
 	}
 	for (int i = 0; i < cfg->users; i++) {
 		struct entity *e = world_entity(w, cfg->name, i, b);
-		if (!e)
+		if (!e || world_attach(w, e))
 			return -ENOMEM;
 		e->done = job_done;
 		b->njobs++;

@@ -6,14 +6,18 @@
 ** run is repeatable whatever the heap shape happens to be.
 **
 ** Layout: an implicit 4-ary min-heap of 16-byte keys {time, seq << 32 |
-** slot}.  Four keys of one family fill one 64-byte cache line, and the
+** slot}; the four children of a node are 64 contiguous bytes, and the
 ** sequence number sits above the slot index so one 64-bit compare breaks
-** a time tie (slots are unique, so the low half never decides).  Event
-** bodies (fn, obj, arg) live in a slot pool; each slot remembers its
-** heap position, which is what makes cancel O(log n), and a generation
-** that is odd while the slot is pending and even while free, so a handle
-** {gen, slot} of a popped, cancelled or reused slot is recognised as
-** stale.  Free slots are chained through their pos field.
+** a time tie (sequence numbers are unique, so the slot never decides).
+** Event bodies (fn, obj, arg) live in a slot pool; each slot remembers
+** its heap position, which is what makes cancel O(log n), and a
+** generation that is odd while the slot is pending and even while free,
+** so a handle {gen << 32 | slot} of a popped, cancelled or reused slot is
+** recognised as stale (until the 32-bit generation wraps, after 2^31
+** reuses of that one slot).  Free slots are chained through their pos
+** field.
+** The hot loop, picking the earliest child, is branch-free on times; see
+** sift_down().
 **
 ** The sequence half is 32 bits.  When it would wrap (after 2^32 pushes)
 ** the pending keys are renumbered 0..n-1 in their current order, which
@@ -43,20 +47,33 @@ struct evq_slot {
 	uint32_t pos;   /* heap index while pending, next free slot when free */
 };
 
-#define ARITY     4
-#define NIL       UINT32_MAX
-#define MAX_SLOTS UINT32_MAX            /* slot indices stay below NIL */
-#define SEQ_LIMIT (UINT64_C(1) << 32)
-#define MIN_CAP   16
+#define ARITY        4
+#define NIL          UINT32_MAX
+#define MAX_SLOTS    UINT32_MAX         /* slot indices stay below NIL */
+#define SEQ_LIMIT    (UINT64_C(1) << 32)
+#define MIN_CAP      16
+#define PREFETCH_MIN 4096               /* keys; below this the heap is cache-resident */
+
+#if defined(__GNUC__)
+#define unlikely(x)  __builtin_expect(!!(x), 0)
+#define prefetch(p)  __builtin_prefetch(p)
+#else
+#define unlikely(x)  (x)
+#define prefetch(p)  ((void)(p))
+#endif
 
 static inline uint32_t key_slot(struct evq_key k)
 {
 	return (uint32_t)k.sk;
 }
 
+/* Equal times are rare in most runs, so the tie test is a branch the
+** predictor gets right and the time compare stays branch-free. */
 static inline bool before(struct evq_key a, struct evq_key b)
 {
-	return a.t < b.t || (a.t == b.t && a.sk < b.sk);
+	if (unlikely(a.t == b.t))
+		return a.sk < b.sk;
+	return a.t < b.t;
 }
 
 static inline void place(struct evq *q, size_t i, struct evq_key k)
@@ -80,7 +97,30 @@ static void sift_up(struct evq *q, size_t i, struct evq_key k)
 	place(q, i, k);
 }
 
-/* Move the hole at i down until k fits there; n is the heap size. */
+/* Index of the earliest of the cnt >= 1 keys starting at h[c]. */
+static size_t min_child(const struct evq_key *h, size_t c, size_t cnt)
+{
+	size_t m = c;
+
+	for (size_t j = c + 1; j < c + cnt; j++)
+		if (before(h[j], h[m]))
+			m = j;
+	return m;
+}
+
+/*
+** Fill the hole at i with k, n being the heap size.  Floyd's variant:
+** walk the hole down to a leaf along the earliest children without
+** comparing against k, then sift k up from there.  The key that refills
+** a hole is usually the old last leaf, which belongs near the bottom, so
+** this saves a compare (and a mispredicted exit) per level.
+**
+** Choosing the earliest of four children is the hot spot of the whole
+** simulator.  It is done on times alone with conditional moves, since a
+** data-dependent branch here mispredicts about half the time; any equal
+** time among the compared keys falls back to the exact (time, seq)
+** order, which keeps ties in push order.
+*/
 static void sift_down(struct evq *q, size_t n, size_t i, struct evq_key k)
 {
 	struct evq_key *h = q->heap;
@@ -89,26 +129,37 @@ static void sift_down(struct evq *q, size_t n, size_t i, struct evq_key k)
 		size_t c = ARITY * i + 1, m;
 
 		if (c + ARITY <= n) {
-			/* A full family: a two-round tournament compiles to
-			** conditional moves instead of a chain of branches. */
-			size_t a = before(h[c + 1], h[c]) ? c + 1 : c;
-			size_t b = before(h[c + 3], h[c + 2]) ? c + 3 : c + 2;
+			int64_t t0 = h[c].t, t1 = h[c + 1].t;
+			int64_t t2 = h[c + 2].t, t3 = h[c + 3].t;
+			size_t a = t1 < t0 ? c + 1 : c;
+			size_t b = t3 < t2 ? c + 3 : c + 2;
+			int64_t ta = t1 < t0 ? t1 : t0;
+			int64_t tb = t3 < t2 ? t3 : t2;
 
-			m = before(h[b], h[a]) ? b : a;
+			/* A big heap lives in L2/L3: fetch all sixteen
+			** grandchildren now, one of whose families the
+			** next level reads. */
+			if (n >= PREFETCH_MIN && ARITY * (c + ARITY) < n) {
+				const struct evq_key *g = &h[ARITY * c + 1];
+
+				prefetch(g);
+				prefetch(g + 4);
+				prefetch(g + 8);
+				prefetch(g + 12);
+				prefetch(g + 15);
+			}
+			m = tb < ta ? b : a;
+			if (unlikely((t0 == t1) | (t2 == t3) | (ta == tb)))
+				m = min_child(h, c, ARITY);
 		} else if (c < n) {
-			m = c;
-			for (size_t j = c + 1; j < n; j++)
-				if (before(h[j], h[m]))
-					m = j;
+			m = min_child(h, c, n - c);
 		} else {
 			break;
 		}
-		if (!before(h[m], k))
-			break;
 		place(q, i, h[m]);
 		i = m;
 	}
-	place(q, i, k);
+	sift_up(q, i, k);
 }
 
 /*

@@ -7,6 +7,7 @@
 #include "sim/dist.h"
 #include "sim/output.h"
 #include "sim/scenario.h"
+#include "sim/timeline.h"
 #include "sim/units.h"
 #include "sim/world.h"
 
@@ -35,7 +36,7 @@ static const char usage_main[] =
 	"hvsim simulates how hypervisors multiplex VCPUs on NUMA machines.\n"
 	"\n"
 	"commands:\n"
-	"  run       SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]...\n"
+	"  run       SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [--timeline F.json]\n"
 	"            simulate the scenario; write summary.json and CSVs into DIR\n"
 	"  validate  FILE.xml [--set KEY=VALUE]...\n"
 	"            check a scenario or a machine/hypervisor profile; print what would run\n"
@@ -46,7 +47,7 @@ static const char usage_main[] =
 	"exit status: 0 success, 1 the run failed, 2 bad usage or bad input\n";
 
 static const char usage_run[] =
-	"usage: hvsim run SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]...\n"
+	"usage: hvsim run SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [--timeline F.json]\n"
 	"\n"
 	"Simulate SCEN.xml and write into DIR (default out/<scenario name>):\n"
 	"  summary.json   scenario, seed, version, simulated and wall time, events,\n"
@@ -66,6 +67,8 @@ static const char usage_run[] =
 	"                         --set workload[jobs].closed.users=20 (by name= or id=)\n"
 	"                         --set hypervisor.policy.name=rr\n"
 	"                       values inside profiles are reached the same way\n"
+	"  --timeline F.json    record which entity ran on which pCPU, when, and why it\n"
+	"                       stopped, in Chrome trace format (open it in ui.perfetto.dev)\n"
 	"  -h, --help           this text\n";
 
 static const char usage_validate[] =
@@ -76,7 +79,7 @@ static const char usage_validate[] =
 	"would run and exit 0.\n";
 
 struct opts {
-	const char *file, *outdir;
+	const char *file, *outdir, *timeline;
 	int has_seed;
 	unsigned long long seed;
 	struct scn_override *ov;
@@ -94,9 +97,9 @@ static int parse_opts(int argc, char **argv, const char *usage, int allow_run, s
 			fputs(usage, stdout);
 			exit(0);
 		}
-		const char *names[] = { "--set", "--seed", "--output", "-o" };
+		const char *names[] = { "--set", "--seed", "--timeline", "--output", "-o" };
 		int which = -1;
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < 5; k++) {
 			size_t nl = strlen(names[k]);
 			if (strcmp(a, names[k]) == 0) {
 				if (i + 1 >= argc) {
@@ -105,7 +108,7 @@ static int parse_opts(int argc, char **argv, const char *usage, int allow_run, s
 				}
 				which = k;
 				val = argv[++i];
-			} else if (k < 3 && strncmp(a, names[k], nl) == 0 && a[nl] == '=') {
+			} else if (k < 4 && strncmp(a, names[k], nl) == 0 && a[nl] == '=') {
 				which = k;
 				val = a + nl + 1;
 			}
@@ -131,7 +134,9 @@ static int parse_opts(int argc, char **argv, const char *usage, int allow_run, s
 				return EXIT_USAGE;
 			}
 			o->has_seed = 1;
-		} else if (which >= 2 && allow_run) {
+		} else if (which == 2 && allow_run) {
+			o->timeline = val;
+		} else if (which >= 3 && allow_run) {
 			o->outdir = val;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "hvsim: unknown option '%s'\n%s", a, usage);
@@ -286,6 +291,12 @@ static int cmd_run(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	if (o.timeline && timeline_open(&w, o.timeline)) {
+		fprintf(stderr, "hvsim: %s: cannot write: %s\n", o.timeline, strerror(errno));
+		out_abort(&od);
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	w.stop = &interrupted;
@@ -294,6 +305,12 @@ static int cmd_run(int argc, char **argv)
 			interrupted ? "was interrupted" : "ran out of memory", (double)world_now(&w) / 1e9);
 		out_abort(&od);
 		rc = interrupted ? 130 : EXIT_RUNFAIL;
+		goto done;
+	}
+	if (timeline_close(&w)) {
+		fprintf(stderr, "hvsim: %s: cannot write the timeline: %s\n", o.timeline, strerror(errno));
+		out_abort(&od);
+		rc = EXIT_RUNFAIL;
 		goto done;
 	}
 	if (out_write_run(&od, &w) || out_commit(&od, err, sizeof err)) {

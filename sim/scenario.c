@@ -512,12 +512,30 @@ static void read_machine(struct ld *ld, xmlNodePtr m)
 
 /* ---------------------------------------------------- the hypervisor --- */
 
+static int p_work(const char *s, void *o, const char **w);
+
 static void read_hypervisor(struct ld *ld, xmlNodePtr h)
 {
 	struct scn_hypervisor *hv = &ld->s->hv;
 	hv->name = dupattr(h, "name");
 	hv->kind = dupattr(h, "kind");
 	hv->loc = loc_of(ld, h);
+	struct scn_costs *k = &hv->costs;
+	k->cpu_factor = 1;
+	k->refill_overlap = 4;
+	xmlNodePtr kc = child(h, "costs");
+	if (kc) {
+		double fo[2] = { ld->s->machine.freq, 0 };
+		if (get(ld, kc, "world-switch", 0, p_work, fo) == 1)
+			k->world_switch = fo[1];
+		if (get(ld, kc, "host-switch", 0, p_work, fo) == 1)
+			k->host_switch = fo[1];
+		if (get(ld, kc, "cpu-factor", 0, p_number, &k->cpu_factor) == 1 &&
+		    (k->cpu_factor <= 0 || k->cpu_factor > 10))
+			err_at(ld, kc, "cpu-factor", "expected a speed factor above 0 and at most 10", NULL, NULL);
+		if (get(ld, kc, "refill-overlap", 0, p_number, &k->refill_overlap) == 1 && k->refill_overlap < 1)
+			err_at(ld, kc, "refill-overlap", "expected at least 1 miss in flight", NULL, NULL);
+	}
 	xmlNodePtr p = child(h, "policy");
 	if (!p)
 		return;

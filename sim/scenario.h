@@ -78,11 +78,20 @@ struct scn_policy {
 	struct scn_param *param;
 };
 
+/* What multiplexing costs (models/mux.c). */
+struct scn_costs {
+	double world_switch;         /* cycles: VM exit + entry on a switch to or from a VCPU */
+	double host_switch;          /* cycles: host context switch between threads */
+	double cpu_factor;           /* guest CPU speed relative to native */
+	double refill_overlap;       /* cache-refill misses in flight at once */
+};
+
 struct scn_hypervisor {
 	char *name;
 	char *kind;                  /* native, kvm, xen, vbox */
 	struct scn_loc loc;
 	struct scn_policy policy;
+	struct scn_costs costs;
 };
 
 enum scn_dist_kind { DIST_EXPONENTIAL, DIST_DETERMINISTIC, DIST_GIVEN };

@@ -5,6 +5,7 @@
 #include "sim/world.h"
 #include "models/wl_burst.h"
 #include "sim/rng.h"
+#include "sim/timeline.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -55,13 +56,23 @@ struct entity *world_entity(struct world *w, const char *name, int idx, void *ow
 	e->owner = owner;
 	e->cpu = -1;
 	e->state = ENT_BLOCKED;
+	e->kind = ENT_JOB;
+	e->weight = 256;
+	e->mem_node = 0;
+	for (int c = 0; c < w->mach.ncpus; c++)
+		cpuset_add(&e->affinity, c);
 	e->since = world_now(w);
-	if (sched_attach(&w->sched, e)) {
-		free(e);
-		return NULL;
-	}
 	w->ent[w->nent++] = e;
 	return e;
+}
+
+int world_attach(struct world *w, struct entity *e)
+{
+	if (sched_attach(&w->sched, e)) {
+		world_fail(w);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int world_build(struct world *w, const struct scenario *s, struct diag *d)
@@ -74,6 +85,15 @@ int world_build(struct world *w, const struct scenario *s, struct diag *d)
 	w->batches.nb = s->batches;
 	if (evq_init(&w->q, 1024, w) || machine_build(&w->mach, &s->machine))
 		goto oom;
+	/* the cache an entity refills after a switch: the last level */
+	for (int i = 0; i < s->machine.ncache; i++) {
+		const struct scn_cache *k = &s->machine.cache[i];
+		double per_core = k->per_node ? k->size / (s->machine.node[0].cores) : k->size;
+		if (i == 0 || k->level >= s->machine.cache[i - 1].level) {
+			w->llc_size = per_core;
+			w->llc_line = k->line;
+		}
+	}
 	if (sched_init(&w->sched, w, &s->hv.policy, d))
 		return -1;
 	w->burst = calloc((size_t)s->nworkloads, sizeof *w->burst);
@@ -113,6 +133,8 @@ int world_run(struct world *w)
 
 void world_free(struct world *w)
 {
+	if (w->tl)
+		timeline_abort(w);
 	for (int i = 0; i < w->nburst; i++)
 		burst_free(&w->burst[i]);
 	free(w->burst);

@@ -21,6 +21,7 @@
 #include "sim/stats.h"
 
 struct burst;
+struct timeline;
 
 struct world {
 	const struct scenario *scn;
@@ -28,7 +29,9 @@ struct world {
 	int64_t end;                  /* run until this time (ns) */
 	struct batches batches;       /* measured interval and its batches */
 	struct machine mach;
+	double llc_size, llc_line;    /* last-level cache per core, bytes (refill) */
 	struct sched sched;
+	struct timeline *tl;          /* NULL unless recording a timeline */
 	struct entity **ent;          /* every entity; ent[i]->id == i */
 	int nent, capent;
 	struct burst *burst;          /* one per workload */
@@ -56,8 +59,11 @@ static inline int64_t world_now(const struct world *w) { return w->q.now; }
 /* A new RNG stream for purpose/index, owned by the world. */
 gsl_rng *world_rng(struct world *w, const char *purpose, uint64_t index);
 
-/* A new entity (BLOCKED, attached to the policy), owned by the world. */
+/* A new entity (BLOCKED, allowed on every pCPU, weight 256, memory on
+** node 0), owned by the world.  Set its fields, then world_attach it. */
 struct entity *world_entity(struct world *w, const char *name, int idx, void *owner);
+/* Hand the entity to the policy (sched_attach); 0 or -ENOMEM. */
+int world_attach(struct world *w, struct entity *e);
 
 /* Mark the run failed (out of memory on a hot path); world_run stops. */
 void world_fail(struct world *w);
