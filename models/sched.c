@@ -9,6 +9,7 @@
 */
 #include "models/sched.h"
 #include "models/mux.h"
+#include "models/vm.h"
 #include "sim/stats.h"
 #include "sim/timeline.h"
 #include "sim/units.h"
@@ -165,6 +166,8 @@ int sched_init(struct sched *s, struct world *w, const struct scn_policy *cfg, s
 		c->id = i;
 		c->node = w->mach.cpu[i].node;
 		c->rate = w->mach.rate;
+		c->kick = EVQ_NONE;
+		c->ev = EVQ_NONE;
 		c->priv = calloc(1, s->ops->cpu_priv_size ? s->ops->cpu_priv_size : 1);
 		if (!c->priv)
 			goto oom;
@@ -262,6 +265,8 @@ static void close_segment(struct sched *s, struct cpu *c, int64_t now)
 	c->t_busy += in;
 	c->t_overhead += ovh_in;
 	e->t_overhead += ovh_in;
+	if (e->spinning)
+		e->t_spin += in - ovh_in;
 	e->remote_ns += (double)in * mux_remote_share(s->w, c, e);
 	c->ran += now - c->seg_start;
 	c->seg_start = now;
@@ -273,6 +278,8 @@ static void cpu_start(struct sched *s, struct cpu *c, struct entity *e, int64_t 
 	assert(e->state == ENT_READY && "policy picked an entity that is not ready");
 	assert(cpuset_has(&e->affinity, c->id) && "policy picked an entity not allowed here");
 	acct(s, e, ENT_RUNNING, now);
+	if (e->vm && e->vm->mem_node == MEM_UNPLACED)
+		vm_place_memory(e->vm, c->node);   /* first touch */
 	e->ovh += mux_dispatch_overhead(s->w, c, e);
 	if (e->cpu >= 0 && e->cpu != c->id)
 		e->nmigrate += counted(s, now);
@@ -415,6 +422,38 @@ void sched_resched(struct sched *s, struct cpu *c)
 		place(s, e, SCHED_PREEMPT);
 	}
 	cpu_pick(s, c);
+}
+
+static void kick_event(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct cpu *c = obj;
+	(void)arg;
+	c->kick = EVQ_NONE;
+	sched_resched(&w->sched, c);
+}
+
+void sched_kick(struct sched *s, struct cpu *c)
+{
+	if (c->kick == EVQ_NONE)
+		c->kick = world_at(s->w, world_now(s->w), kick_event, c, 0);
+}
+
+void sched_set_work(struct sched *s, struct entity *e, double work)
+{
+	if (e->state != ENT_RUNNING) {
+		e->work = work;
+		return;
+	}
+	struct cpu *c = &s->cpu[e->cpu];
+	if (c->completing) {
+		e->work = work;   /* its done() is running and will plan */
+		return;
+	}
+	close_segment(s, c, world_now(s->w));
+	e->work = work;
+	evq_cancel(&s->w->q, c->ev);
+	plan_segment(s, c);
 }
 
 int64_t sched_ran(const struct sched *s, const struct cpu *c)

@@ -70,6 +70,7 @@ struct entity {
 	int cpu;                  /* pCPU running it or that last ran it; -1 never ran */
 	double work;              /* cycles left in the current burst */
 	double ovh;               /* overhead cycles to burn before the work */
+	int spinning;             /* its work is spinning on a lock (no progress) */
 	int64_t since;            /* time of the last state change */
 
 	/* what the policies and the multiplexing model read */
@@ -102,6 +103,7 @@ struct cpu {
 	int64_t seg_start;        /* start of the current run segment */
 	int64_t slice_end;        /* end of the current slice; INT64_MAX none */
 	evq_handle ev;            /* end of the current segment */
+	evq_handle kick;          /* a pending sched_kick */
 	int seg_done;             /* that event ends the burst (1) or the slice (0) */
 	int completing;           /* inside the done() of its entity's burst */
 	int want_resched;         /* a wake-up asked to preempt meanwhile */
@@ -201,6 +203,16 @@ void sched_wake(struct sched *s, struct entity *e, double work);
 ** the policy for c's next entity; on an idle c, just ask.  Policies call
 ** this from their timers and after deciding on a preemption. */
 void sched_resched(struct sched *s, struct cpu *c);
+
+/* Change the cycles left in e's current burst (e.g. 0 to end a spin
+** now); a running e gets a new segment end at once. */
+void sched_set_work(struct sched *s, struct entity *e, double work);
+
+/* Ask c to reschedule soon (at the current time, after the running
+** event): an idle c picks, a busy c is preempted.  Xen's
+** cpu_raise_softirq(SCHEDULE_SOFTIRQ), Linux's resched_task(); safe to
+** call from enqueue and from timers. */
+void sched_kick(struct sched *s, struct cpu *c);
 
 /* ns the entity on c has run since its dispatch, up to now. */
 int64_t sched_ran(const struct sched *s, const struct cpu *c);

@@ -20,14 +20,56 @@ static void count(struct burst *b, int64_t now, int delta)
 	b->nsys += delta;
 }
 
-static void submit(struct burst *b, struct entity *e)
+static double demand(struct burst *b)
 {
-	struct world *w = b->w;
-	int64_t now = world_now(w);
-	e->tag = now;
+	return dist_sample(&b->cfg->demand, b->r_demand, &b->cur_demand);
+}
+
+static void arrived(struct burst *b, int64_t now)
+{
 	count(b, now, +1);
-	b->arrivals += now >= w->batches.t0 && now < w->batches.t1;
-	sched_wake(&w->sched, e, dist_sample(&b->cfg->demand, b->r_demand, &b->cur_demand));
+	b->arrivals += now >= b->w->batches.t0 && now < b->w->batches.t1;
+}
+
+/* A job is complete: record its response time. */
+static void completed(struct burst *b, int64_t tag)
+{
+	int64_t now = world_now(b->w);
+	tally_add(&b->resp, now, (double)(now - tag) / 1e9);
+	count(b, now, -1);
+}
+
+static int64_t think_time(struct burst *b)
+{
+	return (int64_t)(dist_sample(&b->cfg->think, b->r_think, &b->cur_think) + 0.5);
+}
+
+static int64_t interarrival(struct burst *b)
+{
+	return (int64_t)(gsl_ran_exponential(b->r_arrive, 1e9 / b->cfg->rate) + 0.5);
+}
+
+static int grow(struct burst *b, size_t elem, void **arr)
+{
+	if (b->npool < b->cappool)
+		return 0;
+	int cap = b->cappool ? 2 * b->cappool : 16;
+	void *na = realloc(*arr, (size_t)cap * elem);
+	if (!na)
+		return -ENOMEM;
+	*arr = na;
+	b->cappool = cap;
+	return 0;
+}
+
+/* ------------------------------------------------------ host jobs --- */
+
+static void host_submit(struct burst *b, struct entity *e)
+{
+	int64_t now = world_now(b->w);
+	e->tag = now;
+	arrived(b, now);
+	sched_wake(&b->w->sched, e, demand(b));
 }
 
 static void user_wake(void *ctx, void *obj, uint64_t arg)
@@ -35,87 +77,155 @@ static void user_wake(void *ctx, void *obj, uint64_t arg)
 	struct entity *e = obj;
 	(void)ctx;
 	(void)arg;
-	submit(e->owner, e);
+	host_submit(e->owner, e);
 }
 
-static void think(struct burst *b, struct entity *e)
-{
-	double t = dist_sample(&b->cfg->think, b->r_think, &b->cur_think);
-	world_at(b->w, world_now(b->w) + (int64_t)(t + 0.5), user_wake, e, 0);  /* failure marks the world */
-}
-
-/* A job's burst is over: record its response time; a closed user thinks
-** again, an open job's entity goes back to the pool.  Either blocks. */
-static double job_done(struct world *w, struct entity *e)
+/* A host job's burst is over: a closed user thinks again, an open job's
+** entity goes back to the pool.  Either blocks. */
+static double host_done(struct world *w, struct entity *e)
 {
 	struct burst *b = e->owner;
-	int64_t now = world_now(w);
-	tally_add(&b->resp, now, (double)(now - e->tag) / 1e9);
-	count(b, now, -1);
+	completed(b, e->tag);
 	if (b->cfg->closed) {
-		think(b, e);
-		return -1;
+		world_at(w, world_now(w) + think_time(b), user_wake, e, 0);
+	} else if (grow(b, sizeof *b->pool, (void **)&b->pool)) {
+		world_fail(w);
+	} else {
+		b->pool[b->npool++] = e;
 	}
-	if (b->npool == b->cappool) {
-		int cap = b->cappool ? 2 * b->cappool : 16;
-		struct entity **np = realloc(b->pool, (size_t)cap * sizeof *np);
-		if (!np) {
-			world_fail(w);
-			return -1;
-		}
-		b->pool = np;
-		b->cappool = cap;
-	}
-	b->pool[b->npool++] = e;
 	return -1;
 }
+
+static struct entity *host_job(struct burst *b)
+{
+	struct world *w = b->w;
+	if (b->npool)
+		return b->pool[--b->npool];
+	struct entity *e = world_entity(w, b->name, b->njobs++, b);
+	if (!e || world_attach(w, e))
+		return NULL;
+	e->done = host_done;
+	return e;
+}
+
+/* ----------------------------------------------------- guest jobs --- */
+
+static void guest_submit(struct burst *b, struct gjob *j)
+{
+	int64_t now = world_now(b->w);
+	j->tag = now;
+	j->work = demand(b);
+	arrived(b, now);
+	vm_submit(b->w, b->vm, j);
+}
+
+static void guest_user_wake(void *ctx, void *obj, uint64_t arg)
+{
+	struct gjob *j = obj;
+	(void)ctx;
+	(void)arg;
+	guest_submit(j->owner, j);
+}
+
+static void guest_done(struct world *w, struct gjob *j)
+{
+	struct burst *b = j->owner;
+	completed(b, j->tag);
+	if (b->cfg->closed)
+		world_at(w, world_now(w) + think_time(b), guest_user_wake, j, 0);
+	else if (grow(b, sizeof *b->gpool, (void **)&b->gpool))
+		world_fail(w);
+	else
+		b->gpool[b->npool++] = j;
+}
+
+static struct gjob *guest_job(struct burst *b)
+{
+	if (b->npool)
+		return b->gpool[--b->npool];
+	if ((b->nall & (b->nall - 1)) == 0) {
+		/* grow `all` at powers of two */
+		struct gjob **na = realloc(b->all, (size_t)(b->nall ? 2 * b->nall : 1) * sizeof *na);
+		if (!na)
+			return NULL;
+		b->all = na;
+	}
+	struct gjob *j = calloc(1, sizeof *j);
+	if (!j)
+		return NULL;
+	b->all[b->nall++] = j;
+	j->owner = b;
+	j->done = guest_done;
+	b->njobs++;
+	return j;
+}
+
+/* ---------------------------------------------------------- common --- */
 
 static void arrive(void *ctx, void *obj, uint64_t arg)
 {
 	struct world *w = ctx;
 	struct burst *b = obj;
 	(void)arg;
-	struct entity *e = b->npool ? b->pool[--b->npool] : NULL;
-	if (!e) {
-		e = world_entity(w, b->cfg->name, b->njobs++, b);
-		if (!e || world_attach(w, e)) {
+	if (b->vm) {
+		struct gjob *j = guest_job(b);
+		if (!j) {
 			world_fail(w);
 			return;
 		}
-		e->done = job_done;
+		guest_submit(b, j);
+	} else {
+		struct entity *e = host_job(b);
+		if (!e) {
+			world_fail(w);
+			return;
+		}
+		host_submit(b, e);
 	}
-	submit(b, e);
-	world_at(w, world_now(w) + (int64_t)(gsl_ran_exponential(b->r_arrive, 1e9 / b->cfg->rate) + 0.5),
-		 arrive, b, 0);
+	world_at(w, world_now(w) + interarrival(b), arrive, b, 0);
 }
 
-int burst_build(struct burst *b, struct world *w, const struct scn_workload *cfg)
+int burst_build(struct burst *b, struct world *w, const struct scn_workload *cfg, struct vm *vm)
 {
 	b->w = w;
 	b->cfg = cfg;
-	char purpose[160];
-	snprintf(purpose, sizeof purpose, "workload:%s:arrivals", cfg->name);
+	b->vm = vm;
+	if (vm)
+		snprintf(b->name, sizeof b->name, "%s/%s", vm->name, cfg->name);
+	else
+		snprintf(b->name, sizeof b->name, "%s", cfg->name);
+	char purpose[200];
+	snprintf(purpose, sizeof purpose, "workload:%s:arrivals", b->name);
 	b->r_arrive = world_rng(w, purpose, 0);
-	snprintf(purpose, sizeof purpose, "workload:%s:demand", cfg->name);
+	snprintf(purpose, sizeof purpose, "workload:%s:demand", b->name);
 	b->r_demand = world_rng(w, purpose, 0);
-	snprintf(purpose, sizeof purpose, "workload:%s:think", cfg->name);
+	snprintf(purpose, sizeof purpose, "workload:%s:think", b->name);
 	b->r_think = world_rng(w, purpose, 0);
 	if (!b->r_arrive || !b->r_demand || !b->r_think || tally_init(&b->resp, &w->batches))
 		return -ENOMEM;
-	if (!cfg->closed) {
-		if (!world_at(w, (int64_t)(gsl_ran_exponential(b->r_arrive, 1e9 / cfg->rate) + 0.5), arrive, b, 0))
+	if (!cfg->closed)
+		return world_at(w, interarrival(b), arrive, b, 0) ? 0 : -ENOMEM;
+	if (vm) {
+		b->users = calloc((size_t)cfg->users, sizeof *b->users);
+		if (!b->users)
 			return -ENOMEM;
-		return 0;
 	}
 	for (int i = 0; i < cfg->users; i++) {
-		struct entity *e = world_entity(w, cfg->name, i, b);
-		if (!e || world_attach(w, e))
-			return -ENOMEM;
-		e->done = job_done;
+		if (vm) {
+			struct gjob *j = &b->users[i];
+			j->owner = b;
+			j->done = guest_done;
+			world_at(w, think_time(b), guest_user_wake, j, 0);
+		} else {
+			struct entity *e = world_entity(w, b->name, i, b);
+			if (!e || world_attach(w, e))
+				return -ENOMEM;
+			e->done = host_done;
+			world_at(w, think_time(b), user_wake, e, 0);
+		}
 		b->njobs++;
-		think(b, e);
 	}
-	return 0;
+	return w->failed ? -ENOMEM : 0;
 }
 
 void burst_finish(struct burst *b, int64_t now)
@@ -132,6 +242,13 @@ double burst_mean_jobs(const struct burst *b)
 void burst_free(struct burst *b)
 {
 	tally_free(&b->resp);
+	for (int i = 0; i < b->nall; i++)
+		free(b->all[i]);
+	free(b->all);
 	free(b->pool);
+	free(b->gpool);
+	free(b->users);
 	b->pool = NULL;
+	b->gpool = NULL;
+	b->users = NULL;
 }

@@ -1,7 +1,8 @@
 /*
 ** The CPU-burst workload that exercises the engine (DESIGN.md rung 2):
 ** jobs with open Poisson arrivals, or N closed users alternating think
-** time and one burst each; each burst is an entity of the host policy.
+** time and one job each.  On the host each job is an entity of the host
+** policy; inside a VM each job is guest work run by the VM's VCPUs.
 ** Its measured response times are what the queueing-theory tests check.
 */
 #ifndef HVSIM_WL_BURST_H
@@ -11,6 +12,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/sched.h"
+#include "models/vm.h"
 #include "sim/scenario.h"
 #include "sim/stats.h"
 
@@ -19,9 +21,15 @@ struct world;
 struct burst {
 	struct world *w;
 	const struct scn_workload *cfg;
+	struct vm *vm;                    /* NULL: jobs run on the host */
+	char name[160];                   /* "jobs" or "web3/jobs" */
 	gsl_rng *r_arrive, *r_demand, *r_think;
 	int cur_demand, cur_think;        /* cursors into given lists */
-	struct entity **pool;             /* finished job entities, reused */
+	struct entity **pool;             /* host: finished job entities */
+	struct gjob **gpool;              /* guest: finished jobs */
+	struct gjob *users;               /* guest, closed: one job per user */
+	struct gjob **all;                /* guest, open: every job allocated */
+	int nall;
 	int npool, cappool, njobs;
 	struct tally resp;                /* response time, seconds */
 	int64_t nsys, last;               /* jobs in system; last change */
@@ -29,7 +37,7 @@ struct burst {
 	uint64_t arrivals;                /* inside the measured interval */
 };
 
-int burst_build(struct burst *b, struct world *w, const struct scn_workload *cfg);
+int burst_build(struct burst *b, struct world *w, const struct scn_workload *cfg, struct vm *vm);
 void burst_finish(struct burst *b, int64_t now);
 void burst_free(struct burst *b);
 

@@ -52,7 +52,7 @@ struct evq_slot {
 #define MAX_SLOTS    UINT32_MAX         /* slot indices stay below NIL */
 #define SEQ_LIMIT    (UINT64_C(1) << 32)
 #define MIN_CAP      16
-#define PREFETCH_MIN 4096               /* keys; below this the heap is cache-resident */
+#define PREFETCH_MIN 4096               /* keys (64 KiB): smaller heaps stay in cache */
 
 #if defined(__GNUC__)
 #define unlikely(x)  __builtin_expect(!!(x), 0)

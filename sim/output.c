@@ -4,6 +4,7 @@
 ** their own ("wall_...") so determinism checks can skip them.
 */
 #include "sim/output.h"
+#include "models/vm.h"
 #include "models/wl_burst.h"
 #include "sim/dist.h"
 
@@ -196,10 +197,12 @@ static void write_summary(FILE *f, const struct world *w)
 	fprintf(f, ",\n  \"wall_simulated_s_per_s\": %.1f", w->wall > 0 ? (double)s->duration / 1e9 / w->wall : 0);
 	fputs(",\n  \"workloads\": [", f);
 	for (int i = 0; i < w->nburst; i++) {
-		const struct burst *b = &w->burst[i];
+		const struct burst *b = w->burst[i];
 		const struct scn_workload *c = b->cfg;
 		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
-		jstr(f, c->name);
+		jstr(f, b->name);
+		fputs(", \"vm\": ", f);
+		jstr(f, b->vm ? b->vm->name : "");
 		fprintf(f, ", \"kind\": \"burst\", \"arrivals\": \"%s\"", c->closed ? "closed" : "open");
 		if (c->closed)
 			fprintf(f, ", \"users\": %d, \"think_mean_s\": %.9g", c->users, dist_mean(&c->think) / 1e9);
@@ -230,27 +233,61 @@ static void write_summary(FILE *f, const struct world *w)
 static void write_pcpus(FILE *f, const struct world *w)
 {
 	double measured = (double)(w->batches.t1 - w->batches.t0) / 1e9;
-	fputs("cpu,node,util,busy_s,switches\n", f);
+	fputs("cpu,node,util,busy_s,overhead_s,switches\n", f);
 	for (int i = 0; i < w->sched.ncpus; i++) {
 		const struct cpu *c = &w->sched.cpu[i];
-		fprintf(f, "%d,%d,%.9g,%.9g,%llu\n", c->id, c->node,
+		fprintf(f, "%d,%d,%.9g,%.9g,%.9g,%llu\n", c->id, c->node,
 			measured > 0 ? (double)c->t_busy / 1e9 / measured : 0, (double)c->t_busy / 1e9,
-			(unsigned long long)c->nswitch);
+			(double)c->t_overhead / 1e9, (unsigned long long)c->nswitch);
 	}
 }
 
 static void write_workloads(FILE *f, const struct world *w)
 {
-	fputs("workload,kind,arrivals,users,rate_per_s,completed,throughput_per_s,throughput_ci_low,"
+	fputs("workload,vm,kind,arrivals,users,rate_per_s,completed,throughput_per_s,throughput_ci_low,"
 	      "throughput_ci_high,response_mean_s,response_ci_low,response_ci_high,response_max_s,mean_jobs\n",
 	      f);
 	for (int i = 0; i < w->nburst; i++) {
-		const struct burst *b = &w->burst[i];
+		const struct burst *b = w->burst[i];
 		struct ci x = tally_rate(&b->resp), r = tally_mean(&b->resp);
-		fprintf(f, "%s,burst,%s,%d,%.9g,%.0f,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g\n", b->cfg->name,
+		fprintf(f, "%s,%s,burst,%s,%d,%.9g,%.0f,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g\n", b->name,
+			b->vm ? b->vm->name : "",
 			b->cfg->closed ? "closed" : "open", b->cfg->closed ? b->cfg->users : 0,
 			b->cfg->closed ? 0 : b->cfg->rate, b->resp.tot_cnt, x.mean, x.lo, x.hi, r.mean, r.lo, r.hi,
 			b->resp.tot_cnt > 0 ? b->resp.max : 0, burst_mean_jobs(b));
+	}
+}
+
+/* Per VM: its VCPUs' accounting summed.  steal = ready time (runnable,
+** not running) over run + ready time. */
+static void write_vms(FILE *f, const struct world *w)
+{
+	fputs("vm,kind,vcpus,mem_node,run_s,ready_s,blocked_s,overhead_s,spin_s,steal_pct,dispatches,"
+	      "migrations,remote_share,jobs_done,lock_acquired,lock_contended\n",
+	      f);
+	for (int i = 0; i < w->nvms; i++) {
+		const struct vm *vm = &w->vms[i];
+		int64_t run = 0, ready = 0, blocked = 0, ovh = 0, spin = 0;
+		uint64_t disp = 0, mig = 0;
+		double remote = 0;
+		for (int k = 0; k < vm->nvcpus; k++) {
+			const struct entity *e = vm->vcpu[k];
+			run += e->t_run;
+			ready += e->t_ready;
+			blocked += e->t_blocked;
+			ovh += e->t_overhead;
+			spin += e->t_spin;
+			disp += e->ndispatch;
+			mig += e->nmigrate;
+			remote += e->remote_ns;
+		}
+		fprintf(f, "%s,%s,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.9g,%llu,%llu,%llu\n", vm->name,
+			vm->cfg ? "guest" : "dom0", vm->nvcpus, vm->mem_node, (double)run / 1e9, (double)ready / 1e9,
+			(double)blocked / 1e9, (double)ovh / 1e9, (double)spin / 1e9,
+			run + ready > 0 ? 100.0 * (double)ready / (double)(run + ready) : 0, (unsigned long long)disp,
+			(unsigned long long)mig, run > 0 ? remote / (double)run : 0,
+			(unsigned long long)vm->jobs_done, (unsigned long long)vm->lock_acquired,
+			(unsigned long long)vm->lock_contended);
 	}
 }
 
@@ -265,6 +302,7 @@ int out_write_run(struct outdir *o, const struct world *w)
 		{ "summary.json", write_summary },
 		{ "workloads.csv", write_workloads },
 		{ "pcpus.csv", write_pcpus },
+		{ "vms.csv", write_vms },
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		FILE *f = out_open(o, files[i].name);

@@ -296,6 +296,7 @@ static int p_bitrate(const char *s, void *o, const char **w) { return units_bitr
 static int p_rate(const char *s, void *o, const char **w) { return units_rate(s, o, w); }
 static int p_number(const char *s, void *o, const char **w) { return units_number(s, o, w); }
 static int p_int(const char *s, void *o, const char **w) { return units_int(s, o, w); }
+static int units_fraction_p(const char *s, void *o, const char **w) { return units_fraction(s, o, w); }
 
 static int p_u64(const char *s, void *o, const char **w)
 {
@@ -536,6 +537,14 @@ static void read_hypervisor(struct ld *ld, xmlNodePtr h)
 		if (get(ld, kc, "refill-overlap", 0, p_number, &k->refill_overlap) == 1 && k->refill_overlap < 1)
 			err_at(ld, kc, "refill-overlap", "expected at least 1 miss in flight", NULL, NULL);
 	}
+	xmlNodePtr d0 = child(h, "dom0");
+	if (d0) {
+		hv->dom0.weight = 256;
+		get(ld, d0, "vcpus", 1, p_int, &hv->dom0.vcpus);
+		get(ld, d0, "weight", 0, p_int, &hv->dom0.weight);
+		if (strcmp(hv->kind, "xen") != 0)
+			err_at(ld, d0, NULL, "expected <dom0> only in a hypervisor of kind=\"xen\"", NULL, NULL);
+	}
 	xmlNodePtr p = child(h, "policy");
 	if (!p)
 		return;
@@ -660,6 +669,118 @@ static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 	xmlNodePtr dm = child(n, "demand");
 	if (dm)
 		read_dist(ld, dm, &w->demand, 1);
+}
+
+/* "0-3,6" -> pCPU ids, each below ncpus. */
+static int parse_cpulist(const char *v, int ncpus, int **out, const char **why)
+{
+	int n = 0, cap = 0, *ids = NULL;
+	const char *p = v;
+	*why = "a pCPU list such as 0-3,6 with ids below the machine's pCPU count";
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b;
+		if (end == p || a < 0 || a >= ncpus)
+			goto bad;
+		b = a;
+		p = end;
+		if (*p == '-') {
+			b = strtol(p + 1, &end, 10);
+			if (end == p + 1 || b < a || b >= ncpus)
+				goto bad;
+			p = end;
+		}
+		for (long c = a; c <= b; c++) {
+			if (n == cap) {
+				cap = cap ? 2 * cap : 8;
+				int *ni = realloc(ids, (size_t)cap * sizeof *ni);
+				if (!ni)
+					goto bad;
+				ids = ni;
+			}
+			ids[n++] = (int)c;
+		}
+		if (*p == ',')
+			p++;
+		else if (*p)
+			goto bad;
+	}
+	if (n == 0)
+		goto bad;
+	*out = ids;
+	return n;
+bad:
+	free(ids);
+	return -1;
+}
+
+static void read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
+{
+	const struct scn_machine *m = &ld->s->machine;
+	v->name = dupattr(n, "name");
+	v->loc = loc_of(ld, n);
+	v->count = 1;
+	v->node = -1;
+	v->weight = 256;
+	get(ld, n, "count", 0, p_int, &v->count);
+	get(ld, n, "vcpus", 1, p_int, &v->vcpus);
+	if (get(ld, n, "memory", 1, p_bytes, &v->memory) == 1 && v->memory <= 0)
+		err_at(ld, n, "memory", "expected a positive size", NULL, NULL);
+	const char *pl = attr(n, "placement");
+	v->placement = !pl || strcmp(pl, "first-touch") == 0 ? PLACE_FIRST_TOUCH
+		       : strcmp(pl, "interleave") == 0 ? PLACE_INTERLEAVE : PLACE_BOUND;
+	if (get(ld, n, "node", 0, p_int, &v->node) == 1) {
+		if (v->node >= m->nnodes) {
+			char why[64];
+			snprintf(why, sizeof why, "a node id below %d", m->nnodes);
+			err_at(ld, n, "node", "expected ", attr(n, "node"), why);
+		}
+		if (v->placement != PLACE_BOUND)
+			err_at(ld, n, "node", "only used with placement=\"bound\"", NULL, NULL);
+	}
+	get(ld, n, "weight", 0, p_int, &v->weight);
+	get(ld, n, "cap", 0, p_int, &v->cap);
+	const char *nice = attr(n, "nice");
+	if (nice) {
+		char *end;
+		long x = strtol(nice, &end, 10);
+		if (*end || x < -20 || x > 19)
+			err_at(ld, n, "nice", "expected a nice level from -20 to 19, got ", nice, "");
+		v->nice = (int)x;
+	}
+	const char *pin = attr(n, "pin");
+	if (pin) {
+		const char *why;
+		v->npin = parse_cpulist(pin, scn_ncpus(m), &v->pin, &why);
+		if (v->npin < 0) {
+			char quoted[200];
+			snprintf(quoted, sizeof quoted, "'%s'", pin);
+			err_at(ld, n, "pin", "expected ", quoted, why);
+			v->npin = 0;
+		}
+	}
+	if (get(ld, n, "mem-share", 0, units_fraction_p, &v->mem_share) == 1 && v->mem_share >= 1)
+		err_at(ld, n, "mem-share", "expected a share below 1", NULL, NULL);
+	get(ld, n, "wss", 0, p_bytes, &v->wss);
+	if (strcmp(ld->s->hv.kind ? ld->s->hv.kind : "", "vbox") == 0 && v->vcpus > 1)
+		err_at(ld, n, "vcpus",
+		       "expected 1: VirtualBox 2.0.6 runs each VM on a single EMT thread and supports one VCPU "
+		       "per guest (SMP guests came with VirtualBox 3.0)", NULL, NULL);
+	xmlNodePtr g = child(n, "guest");
+	if (g) {
+		if (get(ld, g, "lock-hold", 0, units_fraction_p, &v->guest.lock_hold) == 1 && v->guest.lock_hold >= 1)
+			err_at(ld, g, "lock-hold", "expected a share below 1", NULL, NULL);
+		v->guest.lock_time = 20 * 1000;
+		if (get(ld, g, "lock-time", 0, p_time, &v->guest.lock_time) == 1 && v->guest.lock_time <= 0)
+			err_at(ld, g, "lock-time", "expected a positive time", NULL, NULL);
+	}
+	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next))
+		v->nworkloads += is_el(c, "workload");
+	v->workload = calloc((size_t)v->nworkloads + 1, sizeof *v->workload);
+	int k = 0;
+	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next))
+		if (is_el(c, "workload"))
+			read_workload(ld, c, &v->workload[k++]);
 }
 
 static void read_run(struct ld *ld, xmlNodePtr r)
@@ -856,6 +977,30 @@ static void validate(struct ld *ld, xmlDocPtr doc)
 	xmlFreeDoc(ec.xsd);
 }
 
+/* Whole-scenario checks: something to run; the VMs fit in memory. */
+static void check_totals(struct ld *ld, xmlNodePtr root)
+{
+	struct scenario *s = ld->s;
+	if (BAD(ld))
+		return;
+	int jobs = s->nworkloads;
+	for (int i = 0; i < s->nvms; i++)
+		jobs += s->vm[i].nworkloads;
+	if (jobs == 0)
+		err_at(ld, root, NULL, "expected at least one <workload>, on the host or inside a <vm>", NULL, NULL);
+	double need = 0, have = 0;
+	for (int i = 0; i < s->nvms; i++)
+		need += s->vm[i].memory * s->vm[i].count;
+	for (int i = 0; i < s->machine.nnodes; i++)
+		have += s->machine.node[i].memory;
+	if (need > have) {
+		char why[160];
+		snprintf(why, sizeof why, "VMs that fit in the machine's %.4g GiB of memory; they need %.4g GiB",
+			 have / (1 << 30), need / (1 << 30));
+		err_at(ld, root, NULL, "expected ", NULL, why);
+	}
+}
+
 /* ------------------------------------------------------------ load --- */
 
 int scn_load(struct scenario *s, const char *path, const struct scn_override *ov, int nov,
@@ -891,10 +1036,13 @@ int scn_load(struct scenario *s, const char *path, const struct scn_override *ov
 
 	if (is_scn) {
 		s->name = dupattr(root, "name");
-		for (xmlNodePtr c = next_el(root->children); c; c = next_el(c->next))
+		for (xmlNodePtr c = next_el(root->children); c; c = next_el(c->next)) {
 			s->nworkloads += is_el(c, "workload");
-		s->workload = calloc((size_t)s->nworkloads, sizeof *s->workload);
-		int k = 0;
+			s->nvms += is_el(c, "vm");
+		}
+		s->workload = calloc((size_t)s->nworkloads + 1, sizeof *s->workload);
+		s->vm = calloc((size_t)s->nvms + 1, sizeof *s->vm);
+		int k = 0, kv = 0;
 		for (xmlNodePtr c = next_el(root->children); c; c = next_el(c->next)) {
 			if (is_el(c, "run"))
 				read_run(&ld, c);
@@ -904,7 +1052,10 @@ int scn_load(struct scenario *s, const char *path, const struct scn_override *ov
 				read_hypervisor(&ld, c);
 			else if (is_el(c, "workload"))
 				read_workload(&ld, c, &s->workload[k++]);
+			else if (is_el(c, "vm"))
+				read_vm(&ld, c, &s->vm[kv++]);
 		}
+		check_totals(&ld, root);
 	} else {
 		s->name = dupattr(root, "name");
 		if (is_el(root, "machine"))
@@ -922,9 +1073,11 @@ fail:
 	return -1;
 }
 
-static void free_dist(struct scn_dist *d)
+static void free_workload(struct scn_workload *w)
 {
-	free(d->values);
+	free(w->name);
+	free(w->think.values);
+	free(w->demand.values);
 }
 
 void scn_free(struct scenario *s)
@@ -949,12 +1102,17 @@ void scn_free(struct scenario *s)
 		free(s->hv.policy.param[i].value);
 	}
 	free(s->hv.policy.param);
-	for (int i = 0; i < s->nworkloads; i++) {
-		free(s->workload[i].name);
-		free_dist(&s->workload[i].think);
-		free_dist(&s->workload[i].demand);
-	}
+	for (int i = 0; i < s->nworkloads; i++)
+		free_workload(&s->workload[i]);
 	free(s->workload);
+	for (int i = 0; i < s->nvms; i++) {
+		free(s->vm[i].name);
+		free(s->vm[i].pin);
+		for (int k = 0; k < s->vm[i].nworkloads; k++)
+			free_workload(&s->vm[i].workload[k]);
+		free(s->vm[i].workload);
+	}
+	free(s->vm);
 	for (int i = 0; i < s->nfiles; i++)
 		free(s->files[i]);
 	free(s->files);

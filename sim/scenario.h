@@ -86,12 +86,19 @@ struct scn_costs {
 	double refill_overlap;       /* cache-refill misses in flight at once */
 };
 
+/* Xen's Dom0: the domain that runs qemu-dm and the back-end drivers. */
+struct scn_dom0 {
+	int vcpus;                   /* 0: none (not Xen) */
+	int weight;
+};
+
 struct scn_hypervisor {
 	char *name;
 	char *kind;                  /* native, kvm, xen, vbox */
 	struct scn_loc loc;
 	struct scn_policy policy;
 	struct scn_costs costs;
+	struct scn_dom0 dom0;
 };
 
 enum scn_dist_kind { DIST_EXPONENTIAL, DIST_DETERMINISTIC, DIST_GIVEN };
@@ -118,6 +125,33 @@ struct scn_workload {
 	struct scn_dist demand;      /* cycles at the machine's frequency */
 };
 
+enum scn_placement { PLACE_FIRST_TOUCH, PLACE_INTERLEAVE, PLACE_BOUND };
+
+/* The guest kernel of a VM: its spinlock (one VM-wide lock, a simple
+** model of the kernel locks behind lock-holder preemption). */
+struct scn_guest {
+	double lock_hold;            /* share of guest run time inside the lock */
+	int64_t lock_time;           /* mean critical section, ns */
+};
+
+struct scn_vm {
+	char *name;
+	struct scn_loc loc;
+	int count;                   /* identical VMs name1..nameN (1: just name) */
+	int vcpus;
+	double memory;               /* bytes */
+	enum scn_placement placement;
+	int node;                    /* bound placement's node; -1: VM i on node i mod n */
+	int weight, cap, nice;
+	int npin;                    /* pinning: pCPU ids, empty = any */
+	int *pin;
+	double mem_share;            /* share of run time stalled on memory */
+	double wss;                  /* working set, bytes */
+	struct scn_guest guest;
+	int nworkloads;
+	struct scn_workload *workload;
+};
+
 struct scenario {
 	char *file;                  /* path as given */
 	char *name;
@@ -126,8 +160,10 @@ struct scenario {
 	int batches;                 /* batch means for confidence intervals */
 	struct scn_machine machine;
 	struct scn_hypervisor hv;
-	int nworkloads;
+	int nworkloads;              /* host workloads (threads on the host) */
 	struct scn_workload *workload;
+	int nvms;
+	struct scn_vm *vm;
 	int nfiles;                  /* interned file names */
 	char **files;
 };

@@ -3,6 +3,7 @@
 ** free everything.
 */
 #include "sim/world.h"
+#include "models/vm.h"
 #include "models/wl_burst.h"
 #include "sim/rng.h"
 #include "sim/timeline.h"
@@ -75,6 +76,19 @@ int world_attach(struct world *w, struct entity *e)
 	return 0;
 }
 
+int world_add_burst(struct world *w, const struct scn_workload *cfg, struct vm *vm)
+{
+	struct burst **nb = realloc(w->burst, (size_t)(w->nburst + 1) * sizeof *nb);
+	if (!nb)
+		return -ENOMEM;
+	w->burst = nb;
+	struct burst *b = calloc(1, sizeof *b);
+	if (!b)
+		return -ENOMEM;
+	w->burst[w->nburst++] = b;
+	return burst_build(b, w, cfg, vm);
+}
+
 int world_build(struct world *w, const struct scenario *s, struct diag *d)
 {
 	memset(w, 0, sizeof *w);
@@ -96,12 +110,11 @@ int world_build(struct world *w, const struct scenario *s, struct diag *d)
 	}
 	if (sched_init(&w->sched, w, &s->hv.policy, d))
 		return -1;
-	w->burst = calloc((size_t)s->nworkloads, sizeof *w->burst);
-	if (s->nworkloads && !w->burst)
-		goto oom;
-	for (int i = 0; i < s->nworkloads; i++, w->nburst++)
-		if (burst_build(&w->burst[i], w, &s->workload[i]))
+	for (int i = 0; i < s->nworkloads; i++)
+		if (world_add_burst(w, &s->workload[i], NULL))
 			goto oom;
+	if (vm_build_all(w))
+		goto oom;
 	if (w->failed)
 		goto oom;
 	return 0;
@@ -125,7 +138,7 @@ int world_run(struct world *w)
 	}
 	sched_finish(&w->sched, w->end);
 	for (int i = 0; i < w->nburst; i++)
-		burst_finish(&w->burst[i], w->end);
+		burst_finish(w->burst[i], w->end);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	w->wall = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	return w->failed ? -1 : 0;
@@ -135,9 +148,12 @@ void world_free(struct world *w)
 {
 	if (w->tl)
 		timeline_abort(w);
-	for (int i = 0; i < w->nburst; i++)
-		burst_free(&w->burst[i]);
+	for (int i = 0; i < w->nburst; i++) {
+		burst_free(w->burst[i]);
+		free(w->burst[i]);
+	}
 	free(w->burst);
+	vm_free_all(w);
 	for (int i = 0; i < w->nent; i++) {
 		free(w->ent[i]->priv);
 		free(w->ent[i]);

@@ -22,6 +22,7 @@
 
 struct burst;
 struct timeline;
+struct vm;
 
 struct world {
 	const struct scenario *scn;
@@ -34,8 +35,10 @@ struct world {
 	struct timeline *tl;          /* NULL unless recording a timeline */
 	struct entity **ent;          /* every entity; ent[i]->id == i */
 	int nent, capent;
-	struct burst *burst;          /* one per workload */
+	struct burst **burst;         /* every workload instance (host and guests) */
 	int nburst;
+	struct vm *vms;               /* every VM, Dom0 first when there is one */
+	int nvms;
 	gsl_rng **rng;                /* every stream, freed with the world */
 	int nrng;
 	uint64_t events;              /* events run */
@@ -64,6 +67,9 @@ gsl_rng *world_rng(struct world *w, const char *purpose, uint64_t index);
 struct entity *world_entity(struct world *w, const char *name, int idx, void *owner);
 /* Hand the entity to the policy (sched_attach); 0 or -ENOMEM. */
 int world_attach(struct world *w, struct entity *e);
+
+/* Add a burst workload on the host (vm NULL) or in a VM; 0 or -ENOMEM. */
+int world_add_burst(struct world *w, const struct scn_workload *cfg, struct vm *vm);
 
 /* Mark the run failed (out of memory on a hot path); world_run stops. */
 void world_fail(struct world *w);

@@ -30,7 +30,7 @@ static const struct burst *run(const char *path, const char *const *sets, struct
 	if (cut_sim(path, sets, s, w) != 0) {
 		CU_FAIL_FATAL("scenario did not run");
 	}
-	return &w->burst[0];
+	return w->burst[0];
 }
 
 static void done(struct scenario *s, struct world *w)

@@ -1,0 +1,255 @@
+/*
+** VMs and guests (see vm.h).
+**
+** Lock model: each job's run on a VCPU alternates free stretches and
+** critical sections with exponential lengths of mean
+**     crit = lock-time x f,   free = crit x (1 - h) / h
+** cycles (h = lock-hold share, f = frequency), so that a VCPU alone holds
+** the lock a share h of its run time.  Entering a critical section while
+** a sibling holds the lock spins (run time without progress, accounted
+** as t_spin) until the holder leaves it; waiters get the lock in FIFO
+** order (ticket spinlocks).  A held lock is released when the job ends.
+*/
+#include "models/vm.h"
+#include "models/wl_burst.h"
+#include "sim/world.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+
+#define SPIN_FOREVER 1e30
+
+static double draw(struct vm *vm, double mean)
+{
+	return gsl_ran_exponential(vm->r_lock, mean);
+}
+
+static int lock_model(const struct vm *vm)
+{
+	return vm->nvcpus > 1 && vm->crit_mean > 0;
+}
+
+/* The next burst for VCPU i, taking a job from the guest queue if it has
+** none; negative when it halts.  May take the lock or start spinning. */
+static double next_burst(struct world *w, struct vm *vm, int i)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	struct entity *e = vm->vcpu[i];
+	if (!v->job) {
+		struct gjob *j = vm->qhead;
+		if (!j)
+			return -1;
+		vm->qhead = j->next;
+		if (!vm->qhead)
+			vm->qtail = NULL;
+		vm->qlen--;
+		v->job = j;
+		v->left = j->work;
+		v->phase = PH_RUN;
+		v->phase_left = lock_model(vm) ? draw(vm, vm->free_mean) : INFINITY;
+	}
+	if (v->phase == PH_RUN && v->phase_left <= 0) {
+		if (vm->holder < 0) {
+			vm->holder = i;
+			vm->lock_acquired++;
+			v->phase = PH_CRIT;
+			v->phase_left = draw(vm, vm->crit_mean);
+		} else {
+			vm->lock_contended++;
+			vm->spinq[vm->nspin++] = i;
+			v->phase = PH_SPIN;
+			e->spinning = 1;
+			v->burst = SPIN_FOREVER;
+			return v->burst;
+		}
+	}
+	(void)w;
+	v->burst = v->left < v->phase_left ? v->left : v->phase_left;
+	return v->burst;
+}
+
+/* VCPU i leaves the critical section: the first waiter gets the lock and
+** its spin ends now (at once if it is running, at its next dispatch if
+** the host has descheduled it). */
+static void release(struct world *w, struct vm *vm, int i)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	if (vm->holder != i)
+		return;
+	vm->holder = -1;
+	v->phase = PH_RUN;
+	v->phase_left = draw(vm, vm->free_mean);
+	if (vm->nspin == 0)
+		return;
+	int j = vm->spinq[0];
+	memmove(vm->spinq, vm->spinq + 1, (size_t)(vm->nspin - 1) * sizeof *vm->spinq);
+	vm->nspin--;
+	vm->holder = j;
+	vm->lock_acquired++;
+	sched_set_work(&w->sched, vm->vcpu[j], 0);
+}
+
+static double vcpu_done(struct world *w, struct entity *e)
+{
+	struct vm *vm = e->vm;
+	int i = e->idx;
+	struct vcpu_state *v = &vm->vs[i];
+	if (v->phase == PH_SPIN) {
+		/* granted: the releaser made us the holder */
+		e->spinning = 0;
+		v->phase = PH_CRIT;
+		v->phase_left = draw(vm, vm->crit_mean);
+		return next_burst(w, vm, i);
+	}
+	v->left -= v->burst;
+	v->phase_left -= v->burst;
+	if (v->phase == PH_CRIT && (v->phase_left <= 0 || v->left <= 0))
+		release(w, vm, i);
+	if (v->left <= 0) {
+		struct gjob *j = v->job;
+		v->job = NULL;
+		vm->jobs_done++;
+		j->done(w, j);
+	}
+	return next_burst(w, vm, i);
+}
+
+void vm_submit(struct world *w, struct vm *vm, struct gjob *j)
+{
+	j->next = NULL;
+	if (vm->qtail)
+		vm->qtail->next = j;
+	else
+		vm->qhead = j;
+	vm->qtail = j;
+	vm->qlen++;
+	/* the guest wakes its lowest halted VCPU (an IPI to an idle CPU) */
+	for (int i = 0; i < vm->nvcpus; i++) {
+		if (vm->vs[i].job || vm->vcpu[i]->state != ENT_BLOCKED)
+			continue;
+		double b = next_burst(w, vm, i);
+		if (b >= 0)
+			sched_wake(&w->sched, vm->vcpu[i], b);
+		return;
+	}
+}
+
+void vm_place_memory(struct vm *vm, int node)
+{
+	if (vm->mem_node != MEM_UNPLACED)
+		return;
+	vm->mem_node = node;
+	for (int i = 0; i < vm->nvcpus; i++)
+		vm->vcpu[i]->mem_node = node;
+}
+
+static int add_vm(struct world *w, struct vm *vm, const char *name, int nvcpus, enum ent_kind kind)
+{
+	snprintf(vm->name, sizeof vm->name, "%s", name);
+	vm->nvcpus = nvcpus;
+	vm->holder = -1;
+	vm->vcpu = calloc((size_t)nvcpus, sizeof *vm->vcpu);
+	vm->vs = calloc((size_t)nvcpus, sizeof *vm->vs);
+	vm->spinq = calloc((size_t)nvcpus, sizeof *vm->spinq);
+	if (!vm->vcpu || !vm->vs || !vm->spinq)
+		return -ENOMEM;
+	for (int i = 0; i < nvcpus; i++) {
+		struct entity *e = world_entity(w, vm->name, i, vm);
+		if (!e)
+			return -ENOMEM;
+		e->kind = kind;
+		e->vm = vm;
+		e->done = vcpu_done;
+		vm->vcpu[i] = e;
+	}
+	return 0;
+}
+
+int vm_build_all(struct world *w)
+{
+	const struct scenario *s = w->scn;
+	int n = s->hv.dom0.vcpus > 0;
+	for (int i = 0; i < s->nvms; i++)
+		n += s->vm[i].count;
+	w->vms = calloc((size_t)n + 1, sizeof *w->vms);
+	if (!w->vms)
+		return -ENOMEM;
+	if (s->hv.dom0.vcpus > 0) {
+		/* Dom0 runs qemu-dm and the back ends: an emulation domain */
+		struct vm *d0 = &w->vms[w->nvms++];
+		if (add_vm(w, d0, "Domain-0", s->hv.dom0.vcpus, ENT_EMU))
+			return -ENOMEM;
+		d0->weight = s->hv.dom0.weight;
+		d0->mem_node = 0;
+		for (int i = 0; i < d0->nvcpus; i++)
+			if (world_attach(w, d0->vcpu[i]))
+				return -ENOMEM;
+	}
+	int seq = 0;
+	for (int k = 0; k < s->nvms; k++) {
+		const struct scn_vm *c = &s->vm[k];
+		for (int r = 0; r < c->count; r++, seq++) {
+			struct vm *vm = &w->vms[w->nvms++];
+			char name[96];
+			if (c->count > 1)
+				snprintf(name, sizeof name, "%s%d", c->name, r + 1);
+			else
+				snprintf(name, sizeof name, "%s", c->name);
+			if (add_vm(w, vm, name, c->vcpus, ENT_VCPU))
+				return -ENOMEM;
+			vm->cfg = c;
+			vm->index = r;
+			vm->weight = c->weight;
+			vm->cap = c->cap;
+			vm->mem_node = c->placement == PLACE_INTERLEAVE ? -1
+				       : c->placement == PLACE_BOUND ? (c->node >= 0 ? c->node : seq % w->mach.nnodes)
+								   : MEM_UNPLACED;
+			vm->crit_mean = (double)c->guest.lock_time * s->machine.freq / 1e9;
+			if (c->guest.lock_hold > 0)
+				vm->free_mean = vm->crit_mean * (1 - c->guest.lock_hold) / c->guest.lock_hold;
+			else
+				vm->crit_mean = 0;
+			char purpose[160];
+			snprintf(purpose, sizeof purpose, "vm:%s:lock", vm->name);
+			vm->r_lock = world_rng(w, purpose, 0);
+			if (!vm->r_lock)
+				return -ENOMEM;
+			for (int i = 0; i < vm->nvcpus; i++) {
+				struct entity *e = vm->vcpu[i];
+				e->weight = c->weight;
+				e->nice = c->nice;
+				e->cap = c->cap;
+				e->mem_node = vm->mem_node;
+				e->mem_share = c->mem_share;
+				e->wss = c->wss;
+				if (c->npin) {
+					memset(&e->affinity, 0, sizeof e->affinity);
+					for (int p = 0; p < c->npin; p++)
+						cpuset_add(&e->affinity, c->pin[p]);
+				}
+				if (world_attach(w, e))
+					return -ENOMEM;
+			}
+			for (int j = 0; j < c->nworkloads; j++)
+				if (world_add_burst(w, &c->workload[j], vm))
+					return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void vm_free_all(struct world *w)
+{
+	for (int i = 0; i < w->nvms; i++) {
+		free(w->vms[i].vcpu);
+		free(w->vms[i].vs);
+		free(w->vms[i].spinq);
+	}
+	free(w->vms);
+	w->vms = NULL;
+	w->nvms = 0;
+}

@@ -1,0 +1,75 @@
+/*
+** Virtual machines and their guests.  A VM is a domain of VCPU entities
+** (scheduled by the host policy) with a home for its memory; its guest
+** kernel queues the work of its workloads and runs it on its VCPUs:
+** a VCPU with nothing to do halts (its entity blocks), a job arriving
+** wakes a halted VCPU (DESIGN.md "Guest").  SMP guests take one VM-wide
+** spinlock for a share of their run time; a VCPU that wants it while a
+** sibling holds it spins — and if the holder's VCPU was descheduled by
+** the host, it spins until the host runs the holder again: lock-holder
+** preemption (Uhlig et al., VM'04; REFERENCE.md sec. 6).
+*/
+#ifndef HVSIM_VM_H
+#define HVSIM_VM_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+#include "models/sched.h"
+#include "sim/scenario.h"
+
+struct world;
+
+/* A unit of guest work: a job of a workload running inside the VM. */
+struct gjob {
+	double work;                  /* cycles */
+	int64_t tag;                  /* owner's use (submit time) */
+	void (*done)(struct world *w, struct gjob *j);
+	void *owner;
+	struct gjob *next;
+};
+
+enum vcpu_phase { PH_RUN, PH_CRIT, PH_SPIN };
+
+struct vcpu_state {
+	struct gjob *job;             /* NULL: halted or about to */
+	double left;                  /* cycles of the job left */
+	enum vcpu_phase phase;
+	double phase_left;            /* cycles to the next lock event */
+	double burst;                 /* cycles of the burst in flight */
+};
+
+struct vm {
+	char name[96];
+	const struct scn_vm *cfg;     /* NULL for Xen's Dom0 */
+	int index;                    /* replica number within cfg (0-based) */
+	int weight, cap;              /* for the policies */
+	int mem_node;                 /* -1 interleaved; MEM_UNPLACED until first touch */
+	int nvcpus;
+	struct entity **vcpu;
+	struct vcpu_state *vs;
+	struct gjob *qhead, *qtail;   /* guest run queue */
+	int qlen;
+	/* the guest spinlock */
+	int holder;                   /* VCPU index, -1 free */
+	int *spinq, nspin;            /* FIFO of waiting VCPU indices */
+	double crit_mean, free_mean;  /* cycles inside / between critical sections */
+	gsl_rng *r_lock;
+	uint64_t jobs_done;
+	uint64_t lock_acquired, lock_contended;
+};
+
+#define MEM_UNPLACED (-2)
+
+/* Build every VM of the scenario (replicas included), their VCPUs, Dom0,
+** and their guest workloads.  0 or -ENOMEM. */
+int vm_build_all(struct world *w);
+void vm_free_all(struct world *w);
+
+/* Give the guest of vm a job. */
+void vm_submit(struct world *w, struct vm *vm, struct gjob *j);
+
+/* First touch: the VM's memory goes to node (called at its first dispatch). */
+void vm_place_memory(struct vm *vm, int node);
+
+#endif
