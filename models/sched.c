@@ -24,6 +24,8 @@
 const struct sched_ops *const sched_registry[] = {
 	&sched_fcfs_ops,
 	&sched_rr_ops,
+	&sched_credit_ops,
+	&sched_cfs_ops,
 	NULL,
 };
 

@@ -233,5 +233,7 @@ double sched_param_number(struct sched *s, const char *name);
 /* The policies (one file each). */
 extern const struct sched_ops sched_fcfs_ops;   /* models/sched_fifo.c */
 extern const struct sched_ops sched_rr_ops;     /* models/sched_fifo.c */
+extern const struct sched_ops sched_credit_ops; /* models/sched_credit.c: Xen 3.3.0 credit */
+extern const struct sched_ops sched_cfs_ops;    /* models/sched_cfs.c: Linux CFS */
 
 #endif
