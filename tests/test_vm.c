@@ -1,0 +1,228 @@
+/*
+** VMs, guests and multiplexing costs (models/vm.c, models/mux.c): the
+** guest run queue against queueing theory, the CPU factor, NUMA speed
+** and placement, world-switch and cache-refill overhead accounting,
+** lock-holder preemption, and the timeline file.
+*/
+#include "tests/cutest.h"
+#include "models/vm.h"
+#include "models/wl_burst.h"
+#include "sim/qtheory.h"
+#include "sim/world.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct world W;
+static struct scenario S;
+
+static void sim(const char *path, const char *const *sets)
+{
+	if (cut_sim(path, sets, &S, &W))
+		CU_FAIL_FATAL("scenario did not run");
+}
+
+static void done(void)
+{
+	world_free(&W);
+	scn_free(&S);
+}
+
+static struct vm *vm_named(const char *name)
+{
+	for (int i = 0; i < W.nvms; i++)
+		if (strcmp(W.vms[i].name, name) == 0)
+			return &W.vms[i];
+	CU_FAIL_FATAL("no such VM");
+	return NULL;
+}
+
+static double sum(const struct vm *vm, int64_t (*get)(const struct entity *))
+{
+	double t = 0;
+	for (int i = 0; i < vm->nvcpus; i++)
+		t += (double)get(vm->vcpu[i]);
+	return t;
+}
+
+static int64_t get_run(const struct entity *e) { return e->t_run; }
+static int64_t get_spin(const struct entity *e) { return e->t_spin; }
+static int64_t get_ovh(const struct entity *e) { return e->t_overhead; }
+
+/* Two VCPUs on two dedicated pCPUs serving one guest FIFO queue: M/M/2. */
+static void test_guest_queue_mm2(void)
+{
+	sim("tests/data/good/vm-guest.xml", NULL);
+	struct qt_result r;
+	CU_ASSERT_EQUAL_FATAL(qt_mmc(1.6, 1.0, 2, &r), 0);
+	struct ci c = tally_mean(&W.burst[0]->resp);
+	printf("\n    guest M/M/2: sim %.4f [%.4f, %.4f], theory %.4f", c.mean, c.lo, c.hi, r.R);
+	CU_ASSERT_TRUE(c.lo <= r.R && r.R <= c.hi);
+	CU_ASSERT_DOUBLE_EQUAL(c.mean, r.R, 0.03 * r.R);
+	/* the VCPUs halt when the guest is idle: blocked ~ (1 - rho) of the time */
+	const struct vm *vm = vm_named("g");
+	double blocked = (double)(vm->vcpu[0]->t_blocked + vm->vcpu[1]->t_blocked) / 2 / 99000e9;
+	printf(", VCPU halted %.3f (1 - rho = 0.2)", blocked);
+	CU_ASSERT_DOUBLE_EQUAL(blocked, 0.2, 0.01);
+	done();
+}
+
+/* cpu-factor 0.5 halves the guest's speed: M/M/1 with mean service 2 s. */
+static void test_cpu_factor(void)
+{
+	/* vm-guest-slow.xml is vm-guest.xml with <costs cpu-factor="0.5"/>:
+	** --set sets attributes of existing elements only */
+	const char *const sets2[] = { "vm.vcpus=1", "vm.pin=0", "vm.workload.open.rate=0.2/s", NULL };
+	sim("tests/data/good/vm-guest.xml", sets2);
+	struct ci base = tally_mean(&W.burst[0]->resp);
+	done();
+	sim("tests/data/good/vm-guest-slow.xml", sets2);
+	struct ci slow = tally_mean(&W.burst[0]->resp);
+	struct qt_result r1, r2;
+	qt_mm1(0.2, 1.0, &r1);
+	qt_mm1(0.2, 0.5, &r2);
+	printf("\n    factor 1: %.3f (theory %.3f); factor 0.5: %.3f (theory %.3f)", base.mean, r1.R, slow.mean,
+	       r2.R);
+	CU_ASSERT_DOUBLE_EQUAL(base.mean, r1.R, 0.04 * r1.R);
+	CU_ASSERT_DOUBLE_EQUAL(slow.mean, r2.R, 0.04 * r2.R);
+	done();
+}
+
+/* One busy VCPU with half its time stalled on memory: speed depends on
+** where its memory is.  Closed, 1 user, no think, 1 s deterministic jobs:
+** throughput = 1 / (0.5 + 0.5 r). */
+static void numa_case(const char *placement, const char *node, const char *pin, double r, double remote)
+{
+	char p[64], n[64], q[64];
+	snprintf(p, sizeof p, "vm.placement=%s", placement);
+	snprintf(n, sizeof n, "vm.node=%s", node);
+	snprintf(q, sizeof q, "vm.pin=%s", pin);
+	const char *const with_node[] = { "vm.vcpus=1", "vm.mem-share=0.5", p, n, q, "run.duration=2000s",
+					  "run.warmup=10s", NULL };
+	const char *const no_node[] = { "vm.vcpus=1", "vm.mem-share=0.5", p, q, "run.duration=2000s",
+					"run.warmup=10s", NULL };
+	sim("tests/data/good/vm-closed1.xml", node ? with_node : no_node);
+	struct ci x = tally_rate(&W.burst[0]->resp);
+	const struct vm *vm = vm_named("g");
+	double share = vm->vcpu[0]->remote_ns / (double)vm->vcpu[0]->t_run;
+	double want = 1 / (0.5 + 0.5 * r);
+	printf("\n    %-11s pin %s: %.4f jobs/s (theory %.4f), remote share %.3f, memory on node %d", placement, pin,
+	       x.mean, want, share, vm->mem_node);
+	CU_ASSERT_DOUBLE_EQUAL(x.mean, want, 0.002);
+	CU_ASSERT_DOUBLE_EQUAL(share, remote, 1e-9);
+	done();
+}
+
+static void test_numa(void)
+{
+	numa_case("bound", "1", "0", 1.2, 1.0);          /* remote: 1 / 1.1 */
+	numa_case("bound", "0", "0", 1.0, 0.0);          /* local */
+	numa_case("interleave", NULL, "0", 1.1, 0.5);    /* half and half */
+	numa_case("first-touch", NULL, "2", 1.0, 0.0);   /* memory follows the first run */
+}
+
+/* Two hogs share pCPU 0 in 10 ms slices; every dispatch switches VM. */
+static void test_world_switch(void)
+{
+	sim("tests/data/good/vm-hogs-costs.xml", NULL);   /* world-switch="1Mcycles" */
+	const struct cpu *c = &W.sched.cpu[0];
+	double share = (double)c->t_overhead / (double)c->t_busy;
+	/* each 10 ms slice starts with a 1 ms world switch (1 Mcycles at 1 GHz) */
+	printf("\n    world switch share of pCPU 0: %.4f (expected 0.1000)", share);
+	CU_ASSERT_DOUBLE_EQUAL(share, 0.1, 0.002);
+	double ovh = sum(vm_named("a"), get_ovh) + sum(vm_named("b"), get_ovh);
+	CU_ASSERT_DOUBLE_EQUAL(ovh, (double)c->t_overhead, 1e6);
+	CU_ASSERT_DOUBLE_EQUAL((double)c->t_busy, 190e9, 1e6);   /* never idle */
+	done();
+}
+
+/* Cache refill: a 1 MiB working set, 100 ns local latency, 4 misses in
+** flight: 16384 x 100 ns / 4 = 409.6 us per dispatch after the other VM. */
+static void test_cache_refill(void)
+{
+	const char *const sets[] = { "vm[a].wss=1MiB", "vm[b].wss=1MiB", NULL };
+	sim("tests/data/good/vm-hogs.xml", sets);
+	const struct cpu *c = &W.sched.cpu[0];
+	double per = (double)c->t_overhead / (double)c->nswitch;
+	printf("\n    refill per switch: %.1f us (expected 409.6)", per / 1e3);
+	CU_ASSERT_DOUBLE_EQUAL(per, 409600, 2000);
+	done();
+	/* the same working set, memory on the other node: 1.2x slower */
+	const char *const far[] = { "vm[a].wss=1MiB", "vm[b].wss=1MiB", "vm[a].placement=bound",
+				    "vm[a].node=1", "vm[b].placement=bound", "vm[b].node=1", NULL };
+	sim("tests/data/good/vm-hogs.xml", far);
+	c = &W.sched.cpu[0];
+	per = (double)c->t_overhead / (double)c->nswitch;
+	printf("; remote memory: %.1f us (expected 491.5)", per / 1e3);
+	CU_ASSERT_DOUBLE_EQUAL(per, 491520, 2500);
+	done();
+}
+
+/* Lock-holder preemption: alone on two pCPUs the guest's VCPUs spin only
+** for real contention; sharing them with another busy VM, a VCPU is
+** often descheduled inside its critical section and its sibling spins
+** for the rest of a 30 ms quantum. */
+static void test_lock_holder_preemption(void)
+{
+	sim("tests/data/good/vm-smp.xml", NULL);
+	const struct vm *vm = vm_named("smp");
+	double alone = sum(vm, get_spin) / sum(vm, get_run);
+	uint64_t contended = vm->lock_contended;
+	done();
+	const char *const busy[] = { "vm[other].workload.closed.think.mean=0s", "vm[other].workload.closed.users=2",
+				     NULL };
+	sim("tests/data/good/vm-smp.xml", busy);
+	vm = vm_named("smp");
+	double shared = sum(vm, get_spin) / sum(vm, get_run);
+	printf("\n    spin share of run time: alone %.4f (%llu contended), overcommitted %.4f", alone,
+	       (unsigned long long)contended, shared);
+	CU_ASSERT_TRUE(alone > 0);
+	CU_ASSERT_TRUE(shared > 3 * alone);
+	done();
+}
+
+/* The timeline holds one complete event per dispatch. */
+static void test_timeline(void)
+{
+	char *tmp = cut_tmpdir(), cmd[1024], *out;
+	snprintf(cmd, sizeof cmd,
+		 "%s run tests/data/good/vm-hogs.xml --set run.duration=2s --set run.warmup=0s -o %s/o "
+		 "--timeline %s/t.json",
+		 cut_hvsim(), tmp, tmp);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s/t.json", tmp);
+	char *js = cut_slurp(cmd, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(js);
+	CU_ASSERT_EQUAL(strncmp(js, "{\"displayTimeUnit\"", 18), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"pCPU 3 (node 1)\""));
+	int x = 0;
+	for (char *p = js; (p = strstr(p, "\"ph\": \"X\"")); p++)
+		x++;
+	/* two hogs alternating on pCPU 0 in 10 ms slices for 2 s: 200 */
+	printf("\n    %d segments in the timeline", x);
+	CU_ASSERT_EQUAL(x, 200);
+	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"name\": \"a#0\", \"cat\": \"vcpu\""));
+	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"stop\": \"slice\""));
+	size_t n = strlen(js);
+	CU_ASSERT_TRUE(n > 4 && strcmp(js + n - 4, " ]}\n") == 0);
+	free(js);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+void tests_register(void)
+{
+	static const struct cut_test t[] = {
+		{ "guest queue on 2 VCPUs vs M/M/2", test_guest_queue_mm2 },
+		{ "CPU factor", test_cpu_factor },
+		{ "NUMA speed and placement", test_numa },
+		{ "world-switch overhead", test_world_switch },
+		{ "cache refill", test_cache_refill },
+		{ "lock-holder preemption", test_lock_holder_preemption },
+		{ "timeline", test_timeline },
+		{ NULL, NULL },
+	};
+	cut_suite("vm", t);
+}
