@@ -36,7 +36,7 @@ static const char usage_main[] =
 	"hvsim simulates how hypervisors multiplex VCPUs on NUMA machines.\n"
 	"\n"
 	"commands:\n"
-	"  run       SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [--timeline F.json]\n"
+	"  run       SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [--timeline F.json] [--gantt]\n"
 	"            simulate the scenario; write summary.json and CSVs into DIR\n"
 	"  validate  FILE.xml [--set KEY=VALUE]...\n"
 	"            check a scenario or a machine/hypervisor profile; print what would run\n"
@@ -47,7 +47,7 @@ static const char usage_main[] =
 	"exit status: 0 success, 1 the run failed, 2 bad usage or bad input\n";
 
 static const char usage_run[] =
-	"usage: hvsim run SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [--timeline F.json]\n"
+	"usage: hvsim run SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [--timeline F.json] [--gantt]\n"
 	"\n"
 	"Simulate SCEN.xml and write into DIR (default out/<scenario name>):\n"
 	"  summary.json   scenario, seed, version, simulated and wall time, events,\n"
@@ -69,6 +69,8 @@ static const char usage_run[] =
 	"                       values inside profiles are reached the same way\n"
 	"  --timeline F.json    record which entity ran on which pCPU, when, and why it\n"
 	"                       stopped, in Chrome trace format (open it in ui.perfetto.dev)\n"
+	"  --gantt              print a text Gantt chart of the run (for small runs:\n"
+	"                       100 columns over the whole run, one row per pCPU)\n"
 	"  -h, --help           this text\n";
 
 static const char usage_validate[] =
@@ -80,6 +82,7 @@ static const char usage_validate[] =
 
 struct opts {
 	const char *file, *outdir, *timeline;
+	int gantt;
 	int has_seed;
 	unsigned long long seed;
 	struct scn_override *ov;
@@ -96,6 +99,10 @@ static int parse_opts(int argc, char **argv, const char *usage, int allow_run, s
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			fputs(usage, stdout);
 			exit(0);
+		}
+		if (allow_run && strcmp(a, "--gantt") == 0) {
+			o->gantt = 1;
+			continue;
 		}
 		const char *names[] = { "--set", "--seed", "--timeline", "--output", "-o" };
 		int which = -1;
@@ -291,7 +298,7 @@ static int cmd_run(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto done;
 	}
-	if (o.timeline && timeline_open(&w, o.timeline)) {
+	if ((o.timeline || o.gantt) && timeline_open(&w, o.timeline, o.gantt)) {
 		fprintf(stderr, "hvsim: %s: cannot write: %s\n", o.timeline, strerror(errno));
 		out_abort(&od);
 		rc = EXIT_USAGE;
@@ -307,6 +314,8 @@ static int cmd_run(int argc, char **argv)
 		rc = interrupted ? 130 : EXIT_RUNFAIL;
 		goto done;
 	}
+	if (o.gantt)
+		timeline_gantt(&w, stdout, 100);
 	if (timeline_close(&w)) {
 		fprintf(stderr, "hvsim: %s: cannot write the timeline: %s\n", o.timeline, strerror(errno));
 		out_abort(&od);

@@ -18,16 +18,23 @@ static const char *kind_name(const struct entity *e)
 	return e->kind == ENT_VCPU ? "vcpu" : e->kind == ENT_EMU ? "emulation" : "job";
 }
 
-int timeline_open(struct world *w, const char *path)
+int timeline_open(struct world *w, const char *path, int gantt)
 {
 	struct timeline *t = calloc(1, sizeof *t);
 	if (!t)
 		return -1;
-	t->path = strdup(path);
-	t->tmp = malloc(strlen(path) + 32);
+	t->gantt = gantt;
 	t->start = calloc((size_t)w->sched.ncpus, sizeof *t->start);
 	t->max_events = TIMELINE_MAX_EVENTS;
-	if (!t->path || !t->tmp || !t->start)
+	if (!t->start)
+		goto fail;
+	if (!path) {
+		w->tl = t;
+		return 0;
+	}
+	t->path = strdup(path);
+	t->tmp = malloc(strlen(path) + 32);
+	if (!t->path || !t->tmp)
 		goto fail;
 	sprintf(t->tmp, "%s.tmp-%ld", path, (long)getpid());
 	t->f = fopen(t->tmp, "w");
@@ -69,16 +76,32 @@ void timeline_stop(struct world *w, const struct cpu *c, const struct entity *e,
 	if (!t || t->nevents >= t->max_events)
 		return;
 	long long a = t->start[c->id], b = world_now(w);
+	t->nevents++;
+	if (t->gantt) {
+		if (t->nseg == t->capseg) {
+			long long cap = t->capseg ? 2 * t->capseg : 1024;
+			struct tl_seg *ns = realloc(t->seg, (size_t)cap * sizeof *ns);
+			if (!ns) {
+				t->gantt = 0;
+				return;
+			}
+			t->seg = ns;
+			t->capseg = cap;
+		}
+		t->seg[t->nseg++] = (struct tl_seg){ a, b, c->id, e->id };
+	}
+	if (!t->f)
+		return;
 	fprintf(t->f,
 		",\n  {\"name\": \"%s#%d\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": 0, \"tid\": %d, "
 		"\"ts\": %lld.%03lld, \"dur\": %lld.%03lld, \"args\": {\"stop\": \"%s\"}}",
 		e->name, e->idx, kind_name(e), c->id, a / 1000, a % 1000, (b - a) / 1000, (b - a) % 1000, why);
-	t->nevents++;
 }
 
 static void drop(struct world *w)
 {
 	struct timeline *t = w->tl;
+	free(t->seg);
 	free(t->path);
 	free(t->tmp);
 	free(t->start);
@@ -91,13 +114,16 @@ int timeline_close(struct world *w)
 	struct timeline *t = w->tl;
 	if (!t)
 		return 0;
-	fprintf(t->f, "\n ]}\n");
-	int bad = ferror(t->f);
-	bad |= fclose(t->f);
-	if (!bad)
-		bad = rename(t->tmp, t->path);
-	if (bad)
-		unlink(t->tmp);
+	int bad = 0;
+	if (t->f) {
+		fprintf(t->f, "\n ]}\n");
+		bad = ferror(t->f);
+		bad |= fclose(t->f);
+		if (!bad)
+			bad = rename(t->tmp, t->path);
+		if (bad)
+			unlink(t->tmp);
+	}
 	drop(w);
 	return bad ? -1 : 0;
 }
@@ -107,7 +133,77 @@ void timeline_abort(struct world *w)
 	struct timeline *t = w->tl;
 	if (!t)
 		return;
-	fclose(t->f);
-	unlink(t->tmp);
+	if (t->f) {
+		fclose(t->f);
+		unlink(t->tmp);
+	}
 	drop(w);
+}
+
+/* Letters for the entities, in order of first appearance: VMs' VCPUs
+** share their VM's letter with the VCPU index in the legend. */
+static const char glyphs[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+void timeline_gantt(const struct world *w, FILE *out, int width)
+{
+	const struct timeline *t = w->tl;
+	if (!t || !t->gantt || width < 10)
+		return;
+	long long t0 = 0, t1 = w->end;
+	int ncpu = w->sched.ncpus, nent = w->nent;
+	double bucket = (double)(t1 - t0) / width;
+	/* longest-running entity per (cpu, column) */
+	double *best = calloc((size_t)ncpu * width, sizeof *best);
+	int *who = malloc((size_t)ncpu * width * sizeof *who);
+	double *acc = calloc((size_t)nent, sizeof *acc);
+	int *letter = malloc((size_t)nent * sizeof *letter);
+	if (!best || !who || !acc || !letter)
+		goto out;
+	for (int i = 0; i < ncpu * width; i++)
+		who[i] = -1;
+	for (int i = 0; i < nent; i++)
+		letter[i] = -1;
+	int nletters = 0;
+	for (int col = 0; col < width; col++) {
+		long long a = t0 + (long long)(col * bucket), b = t0 + (long long)((col + 1) * bucket);
+		for (int c = 0; c < ncpu; c++) {
+			/* segments are few in a small run: a scan per cell is fine */
+			for (long long k = 0; k < t->nseg; k++) {
+				const struct tl_seg *g = &t->seg[k];
+				if (g->cpu != c || g->b <= a || g->a >= b)
+					continue;
+				long long lo = g->a > a ? g->a : a, hi = g->b < b ? g->b : b;
+				acc[g->ent] += (double)(hi - lo);
+			}
+			for (int e = 0; e < nent; e++) {
+				if (acc[e] > best[c * width + col]) {
+					best[c * width + col] = acc[e];
+					who[c * width + col] = e;
+				}
+				acc[e] = 0;
+			}
+			int e = who[c * width + col];
+			if (e >= 0 && letter[e] < 0)
+				letter[e] = nletters < (int)sizeof glyphs - 1 ? nletters++ : (int)sizeof glyphs - 2;
+		}
+	}
+	fprintf(out, "pCPU   time 0 .. %.6g s, %.3g ms per column\n", (double)(t1 - t0) / 1e9, bucket / 1e6);
+	for (int c = 0; c < ncpu; c++) {
+		fprintf(out, "%3d n%d|", c, w->sched.cpu[c].node);
+		for (int col = 0; col < width; col++) {
+			int e = who[c * width + col];
+			fputc(e < 0 ? '.' : glyphs[letter[e]], out);
+		}
+		fputs("|\n", out);
+	}
+	fputs("legend:", out);
+	for (int e = 0; e < nent; e++)
+		if (letter[e] >= 0)
+			fprintf(out, " %c=%s#%d", glyphs[letter[e]], w->ent[e]->name, w->ent[e]->idx);
+	fputs("  .=idle\n", out);
+out:
+	free(best);
+	free(who);
+	free(acc);
+	free(letter);
 }

@@ -16,8 +16,17 @@ struct world;
 struct cpu;
 struct entity;
 
+/* A recorded segment, for the text Gantt chart. */
+struct tl_seg {
+	long long a, b;
+	int cpu, ent;
+};
+
 struct timeline {
-	FILE *f;
+	FILE *f;                /* JSON output, NULL when only the Gantt is on */
+	struct tl_seg *seg;     /* Gantt: segments kept in memory */
+	long long nseg, capseg;
+	int gantt;
 	char *path, *tmp;
 	long long nevents;
 	long long max_events;   /* stop recording beyond this (file size) */
@@ -25,8 +34,12 @@ struct timeline {
 };
 
 /* Start recording into path (written to path.tmp-PID, renamed by
-** timeline_close).  Returns 0 or -1 with errno set. */
-int timeline_open(struct world *w, const char *path);
+** timeline_close) and/or, when gantt is set, in memory for
+** timeline_gantt.  path may be NULL.  Returns 0 or -1 with errno set. */
+int timeline_open(struct world *w, const char *path, int gantt);
+/* Print a text Gantt chart of the run: one row per pCPU, `width`
+** columns; each column shows the entity that ran longest in it. */
+void timeline_gantt(const struct world *w, FILE *out, int width);
 /* Finish the file and move it into place; 0 or -1. */
 int timeline_close(struct world *w);
 /* Remove the unfinished file. */

@@ -136,6 +136,9 @@ int world_run(struct world *w)
 			break;
 		}
 	}
+	/* the clock runs to the end: open segments close there */
+	if (w->q.now < w->end)
+		w->q.now = w->end;
 	sched_finish(&w->sched, w->end);
 	for (int i = 0; i < w->nburst; i++)
 		burst_finish(w->burst[i], w->end);

@@ -212,6 +212,28 @@ static void test_timeline(void)
 	free(tmp);
 }
 
+/* The text Gantt of two hogs alternating on pCPU 0 in 10 ms slices. */
+static void test_gantt(void)
+{
+	char cmd[512], *out;
+	char *tmp = cut_tmpdir();
+	snprintf(cmd, sizeof cmd,
+		 "%s run tests/data/good/vm-hogs.xml --set run.duration=100ms --set run.warmup=0s -o %s --gantt",
+		 cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	const char *row0 = "  0 n0|AAAAAAAAAABBBBBBBBBBAAAAAAAAAABBBBBBBBBBAAAAAAAAAABBBBBBBBBBAAAAAAAAAABBBBBBBBBB"
+			   "AAAAAAAAAABBBBBBBBBB|\n";
+	if (!strstr(out, row0))
+		printf("\n%s", out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "time 0 .. 0.1 s, 1 ms per column"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, row0));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "  3 n1|......"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "legend: A=a#0 B=b#0  .=idle"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -222,6 +244,7 @@ void tests_register(void)
 		{ "cache refill", test_cache_refill },
 		{ "lock-holder preemption", test_lock_holder_preemption },
 		{ "timeline", test_timeline },
+		{ "text Gantt chart", test_gantt },
 		{ NULL, NULL },
 	};
 	cut_suite("vm", t);
