@@ -26,6 +26,9 @@ const struct sched_ops *const sched_registry[] = {
 	&sched_rr_ops,
 	&sched_credit_ops,
 	&sched_cfs_ops,
+	&sched_o1_ops,
+	&sched_eevdf_ops,
+	&sched_credit2_ops,
 	NULL,
 };
 

@@ -235,5 +235,8 @@ extern const struct sched_ops sched_fcfs_ops;   /* models/sched_fifo.c */
 extern const struct sched_ops sched_rr_ops;     /* models/sched_fifo.c */
 extern const struct sched_ops sched_credit_ops; /* models/sched_credit.c: Xen 3.3.0 credit */
 extern const struct sched_ops sched_cfs_ops;    /* models/sched_cfs.c: Linux CFS */
+extern const struct sched_ops sched_o1_ops;     /* models/sched_o1.c: Linux 2.6.21 O(1) */
+extern const struct sched_ops sched_eevdf_ops;  /* models/sched_eevdf.c: Linux 6.6 EEVDF */
+extern const struct sched_ops sched_credit2_ops; /* models/sched_credit2.c: Xen credit2 */
 
 #endif
