@@ -174,6 +174,8 @@ static void jci(FILE *f, const char *key, struct ci c)
 	fputs("]", f);
 }
 
+static void json_vms(FILE *f, const struct world *w);
+
 static void write_summary(FILE *f, const struct world *w)
 {
 	const struct scenario *s = w->scn;
@@ -227,7 +229,9 @@ static void write_summary(FILE *f, const struct world *w)
 			c->id, c->node, measured > 0 ? (double)c->t_busy / 1e9 / measured : 0,
 			(unsigned long long)c->nswitch);
 	}
-	fputs("\n  ]\n}\n", f);
+	fputs("\n  ]", f);
+	json_vms(f, w);
+	fputs("\n}\n", f);
 }
 
 static void write_pcpus(FILE *f, const struct world *w)
@@ -258,8 +262,36 @@ static void write_workloads(FILE *f, const struct world *w)
 	}
 }
 
-/* Per VM: its VCPUs' accounting summed.  steal = ready time (runnable,
-** not running) over run + ready time. */
+/* A VM's VCPUs' accounting summed.  steal = ready time (runnable, not
+** running) over run + ready time. */
+struct vm_sum {
+	int64_t run, ready, blocked, ovh, spin;
+	uint64_t disp, mig;
+	double remote;
+};
+
+static struct vm_sum vm_sum(const struct vm *vm)
+{
+	struct vm_sum t = { 0 };
+	for (int k = 0; k < vm->nvcpus; k++) {
+		const struct entity *e = vm->vcpu[k];
+		t.run += e->t_run;
+		t.ready += e->t_ready;
+		t.blocked += e->t_blocked;
+		t.ovh += e->t_overhead;
+		t.spin += e->t_spin;
+		t.disp += e->ndispatch;
+		t.mig += e->nmigrate;
+		t.remote += e->remote_ns;
+	}
+	return t;
+}
+
+static double steal_pct(const struct vm_sum *t)
+{
+	return t->run + t->ready > 0 ? 100.0 * (double)t->ready / (double)(t->run + t->ready) : 0;
+}
+
 static void write_vms(FILE *f, const struct world *w)
 {
 	fputs("vm,kind,vcpus,mem_node,run_s,ready_s,blocked_s,overhead_s,spin_s,steal_pct,dispatches,"
@@ -267,28 +299,32 @@ static void write_vms(FILE *f, const struct world *w)
 	      f);
 	for (int i = 0; i < w->nvms; i++) {
 		const struct vm *vm = &w->vms[i];
-		int64_t run = 0, ready = 0, blocked = 0, ovh = 0, spin = 0;
-		uint64_t disp = 0, mig = 0;
-		double remote = 0;
-		for (int k = 0; k < vm->nvcpus; k++) {
-			const struct entity *e = vm->vcpu[k];
-			run += e->t_run;
-			ready += e->t_ready;
-			blocked += e->t_blocked;
-			ovh += e->t_overhead;
-			spin += e->t_spin;
-			disp += e->ndispatch;
-			mig += e->nmigrate;
-			remote += e->remote_ns;
-		}
+		struct vm_sum t = vm_sum(vm);
 		fprintf(f, "%s,%s,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.9g,%llu,%llu,%llu\n", vm->name,
-			vm->cfg ? "guest" : "dom0", vm->nvcpus, vm->mem_node, (double)run / 1e9, (double)ready / 1e9,
-			(double)blocked / 1e9, (double)ovh / 1e9, (double)spin / 1e9,
-			run + ready > 0 ? 100.0 * (double)ready / (double)(run + ready) : 0, (unsigned long long)disp,
-			(unsigned long long)mig, run > 0 ? remote / (double)run : 0,
-			(unsigned long long)vm->jobs_done, (unsigned long long)vm->lock_acquired,
-			(unsigned long long)vm->lock_contended);
+			vm->cfg ? "guest" : "dom0", vm->nvcpus, vm->mem_node, (double)t.run / 1e9,
+			(double)t.ready / 1e9, (double)t.blocked / 1e9, (double)t.ovh / 1e9, (double)t.spin / 1e9,
+			steal_pct(&t), (unsigned long long)t.disp, (unsigned long long)t.mig,
+			t.run > 0 ? t.remote / (double)t.run : 0, (unsigned long long)vm->jobs_done,
+			(unsigned long long)vm->lock_acquired, (unsigned long long)vm->lock_contended);
 	}
+}
+
+static void json_vms(FILE *f, const struct world *w)
+{
+	fputs(",\n  \"vms\": [", f);
+	for (int i = 0; i < w->nvms; i++) {
+		const struct vm *vm = &w->vms[i];
+		struct vm_sum t = vm_sum(vm);
+		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+		jstr(f, vm->name);
+		fprintf(f, ", \"kind\": \"%s\", \"vcpus\": %d, \"mem_node\": %d, \"run_s\": %.9g, \"ready_s\": %.9g, "
+			   "\"overhead_s\": %.9g, \"spin_s\": %.9g, \"steal_pct\": %.9g, \"migrations\": %llu, "
+			   "\"remote_share\": %.9g}",
+			vm->cfg ? "guest" : "dom0", vm->nvcpus, vm->mem_node, (double)t.run / 1e9, (double)t.ready / 1e9,
+			(double)t.ovh / 1e9, (double)t.spin / 1e9, steal_pct(&t), (unsigned long long)t.mig,
+			t.run > 0 ? t.remote / (double)t.run : 0);
+	}
+	fputs("\n  ]", f);
 }
 
 typedef void (*writer_fn)(FILE *f, const struct world *w);
