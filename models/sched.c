@@ -8,6 +8,7 @@
 ** then asks the policy for its next entity.
 */
 #include "models/sched.h"
+#include "models/cosched.h"
 #include "models/mux.h"
 #include "models/vm.h"
 #include "sim/stats.h"
@@ -179,6 +180,8 @@ int sched_init(struct sched *s, struct world *w, const struct scn_policy *cfg, s
 	}
 	if (s->ops->init && s->ops->init(s, d))
 		return -1;
+	if (cosched_init(s, &w->scn->hv.cosched, d))
+		return -1;
 	return 0;
 oom:
 	diag_error(d, cfg->loc.file, cfg->loc.line, "out of memory");
@@ -201,6 +204,7 @@ int sched_attach(struct sched *s, struct entity *e)
 	e->priv = calloc(1, s->ops->ent_priv_size ? s->ops->ent_priv_size : 1);
 	if (!e->priv)
 		return -ENOMEM;
+	e->skew_ev = EVQ_NONE;
 	if (s->ops->attach)
 		s->ops->attach(s, e);
 	return 0;
@@ -298,6 +302,8 @@ static void cpu_start(struct sched *s, struct cpu *c, struct entity *e, int64_t 
 	s->nidle--;
 	timeline_start(s->w, c, e);
 	plan_segment(s, c);
+	if (s->cosched)
+		cosched_started(s, c, e);
 }
 
 /* c's entity stops running; it is left in state `to`. */
@@ -327,6 +333,19 @@ static void cpu_pick(struct sched *s, struct cpu *c)
 		return;
 	int64_t slice = -1;
 	struct entity *e = s->ops->pick_next(s, c, &slice);
+	if (e && s->cosched && cosched_hold(s, c, e, slice)) {
+		/* co-scheduling keeps e off the pCPU for now: set it (and any
+		** other such) aside, take the next, then queue them back */
+		struct entity *held[64];
+		int n = 0;
+		while (e && n < 64 && cosched_hold(s, c, e, slice)) {
+			held[n++] = e;
+			slice = -1;
+			e = s->ops->pick_next(s, c, &slice);
+		}
+		for (int i = 0; i < n; i++)
+			s->ops->enqueue(s, c, held[i], SCHED_PREEMPT);
+	}
 	if (e)
 		cpu_start(s, c, e, slice);
 }
@@ -363,6 +382,8 @@ static void place(struct sched *s, struct entity *e, enum sched_why why)
 		else
 			sched_resched(s, c);
 	}
+	if (s->cosched && e->state == ENT_READY)
+		cosched_waiting(s, e);
 }
 
 static void cpu_event(void *ctx, void *obj, uint64_t arg)
@@ -375,9 +396,7 @@ static void cpu_event(void *ctx, void *obj, uint64_t arg)
 	(void)arg;
 	c->ev = EVQ_NONE;
 	if (!c->seg_done) {
-		e->npreempt += counted(s, now);
-		cpu_stop(s, c, now, ENT_READY, "slice");
-		s->ops->enqueue(s, c, e, SCHED_PREEMPT);
+		sched__preempt(s, c, "slice");
 		cpu_pick(s, c);
 		return;
 	}
@@ -393,9 +412,7 @@ static void cpu_event(void *ctx, void *obj, uint64_t arg)
 		** unless the slice is over or a wake-up preempted it meanwhile */
 		e->work = more;
 		if (now >= c->slice_end || c->want_resched) {
-			e->npreempt += counted(s, now);
-			cpu_stop(s, c, now, ENT_READY, "slice");
-			s->ops->enqueue(s, c, e, SCHED_PREEMPT);
+			sched__preempt(s, c, c->want_resched ? "preempt" : "slice");
 			cpu_pick(s, c);
 		} else {
 			plan_segment(s, c);
@@ -403,7 +420,29 @@ static void cpu_event(void *ctx, void *obj, uint64_t arg)
 		return;
 	}
 	cpu_stop(s, c, now, ENT_BLOCKED, "block");
+	cosched_blocked(s, e);
 	cpu_pick(s, c);
+}
+
+/* Involuntary stop: c's entity goes back to c's queue as preempted. */
+void sched__preempt(struct sched *s, struct cpu *c, const char *why)
+{
+	int64_t now = world_now(s->w);
+	struct entity *e = c->curr;
+	e->npreempt += counted(s, now);
+	cpu_stop(s, c, now, ENT_READY, why);
+	s->ops->enqueue(s, c, e, SCHED_PREEMPT);
+	cosched_preempted(s, e);
+}
+
+void sched__start(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
+{
+	cpu_start(s, c, e, slice);
+}
+
+void sched__dequeue(struct sched *s, struct entity *e)
+{
+	s->ops->dequeue(s, e);
 }
 
 void sched_wake(struct sched *s, struct entity *e, double work)
@@ -419,29 +458,33 @@ void sched_wake(struct sched *s, struct entity *e, double work)
 
 void sched_resched(struct sched *s, struct cpu *c)
 {
-	if (c->curr) {
-		int64_t now = world_now(s->w);
-		struct entity *e = c->curr;
-		e->npreempt += counted(s, now);
-		cpu_stop(s, c, now, ENT_READY, "preempt");
-		place(s, e, SCHED_PREEMPT);
-	}
+	if (c->curr)
+		sched__preempt(s, c, "preempt");
 	cpu_pick(s, c);
 }
 
+/* arg 1: only an idle pCPU picks (a busy one is left alone). */
 static void kick_event(void *ctx, void *obj, uint64_t arg)
 {
 	struct world *w = ctx;
 	struct cpu *c = obj;
-	(void)arg;
 	c->kick = EVQ_NONE;
-	sched_resched(&w->sched, c);
+	if (arg == 1)
+		cpu_pick(&w->sched, c);
+	else
+		sched_resched(&w->sched, c);
 }
 
 void sched_kick(struct sched *s, struct cpu *c)
 {
 	if (c->kick == EVQ_NONE)
 		c->kick = world_at(s->w, world_now(s->w), kick_event, c, 0);
+}
+
+void sched__kick_idle(struct sched *s, struct cpu *c)
+{
+	if (c->kick == EVQ_NONE)
+		c->kick = world_at(s->w, world_now(s->w), kick_event, c, 1);
 }
 
 void sched_set_work(struct sched *s, struct entity *e, double work)

@@ -71,6 +71,8 @@ struct entity {
 	double work;              /* cycles left in the current burst */
 	double ovh;               /* overhead cycles to burn before the work */
 	int spinning;             /* its work is spinning on a lock (no progress) */
+	int costop;               /* co-stopped: held off the pCPUs (relaxed co-scheduling) */
+	evq_handle skew_ev;       /* relaxed co-scheduling: its skew limit */
 	int64_t since;            /* time of the last state change */
 
 	/* what the policies and the multiplexing model read */
@@ -151,8 +153,12 @@ struct sched_ops {
 	** Must be in e->affinity.  Optional: the default is the lowest idle
 	** allowed pCPU, else the last one e ran on, else its first allowed. */
 	int (*select_cpu)(struct sched *s, struct entity *e, enum sched_why why);
-	/* Queue e (READY) for pCPU c; must not dispatch. */
+	/* Queue e (READY) for pCPU c; must not dispatch.  A preempted entity
+	** (SCHED_PREEMPT) is always handed back with the pCPU it ran on. */
 	void (*enqueue)(struct sched *s, struct cpu *c, struct entity *e, enum sched_why why);
+	/* Take the queued e off whatever queue holds it (optional; strict
+	** co-scheduling needs it to start a VM's VCPUs together). */
+	void (*dequeue)(struct sched *s, struct entity *e);
 	/* Dequeue and return the entity c runs next (it may come from another
 	** pCPU's queue: work stealing), or NULL to idle; set *slice to the run
 	** time before the policy is asked again (ns), or -1 for no limit. */
@@ -176,7 +182,13 @@ struct sched {
 	int nidle;
 	void *priv;               /* priv_size bytes */
 	int64_t t0, t1;           /* measured interval */
+	int cosched;              /* co-scheduling mode: 0 off, COSCHED_STRICT, COSCHED_RELAXED */
+	int64_t skew_limit;       /* relaxed co-scheduling: allowed skew, ns */
+	uint64_t ncostop, ncostart;  /* co-scheduling events in the measured interval */
 };
+
+#define COSCHED_STRICT 1
+#define COSCHED_RELAXED 2
 
 /* The registry: every policy, looked up by name. */
 const struct sched_ops *sched_lookup(const char *name);

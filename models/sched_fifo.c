@@ -63,6 +63,24 @@ static struct entity *fifo_pick(struct sched *s, struct cpu *c, int64_t *slice)
 	return e;
 }
 
+static void fifo_dequeue(struct sched *s, struct entity *e)
+{
+	struct fifo *f = s->priv;
+	struct entity *prev = NULL;
+	for (struct entity *x = f->head; x; prev = x, x = x->next) {
+		if (x != e)
+			continue;
+		if (prev)
+			prev->next = x->next;
+		else
+			f->head = x->next;
+		if (f->tail == x)
+			f->tail = prev;
+		x->next = NULL;
+		return;
+	}
+}
+
 static void fifo_dump(struct sched *s, FILE *out)
 {
 	struct fifo *f = s->priv;
@@ -80,6 +98,7 @@ const struct sched_ops sched_fcfs_ops = {
 	.init = fcfs_init,
 	.enqueue = fifo_enqueue,
 	.pick_next = fifo_pick,
+	.dequeue = fifo_dequeue,
 	.dump = fifo_dump,
 };
 
@@ -97,5 +116,6 @@ const struct sched_ops sched_rr_ops = {
 	.init = rr_init,
 	.enqueue = fifo_enqueue,
 	.pick_next = fifo_pick,
+	.dequeue = fifo_dequeue,
 	.dump = fifo_dump,
 };

@@ -537,6 +537,17 @@ static void read_hypervisor(struct ld *ld, xmlNodePtr h)
 		if (get(ld, kc, "refill-overlap", 0, p_number, &k->refill_overlap) == 1 && k->refill_overlap < 1)
 			err_at(ld, kc, "refill-overlap", "expected at least 1 miss in flight", NULL, NULL);
 	}
+	xmlNodePtr co = child(h, "coschedule");
+	if (co) {
+		const char *mode = attr(co, "mode");
+		hv->cosched.loc = loc_of(ld, co);
+		hv->cosched.mode = strcmp(mode, "strict") == 0 ? 1 : strcmp(mode, "relaxed") == 0 ? 2 : 0;
+		hv->cosched.skew = 3 * 1000 * 1000;   /* ESX 3.x default skew threshold [open] */
+		if (get(ld, co, "skew", 0, p_time, &hv->cosched.skew) == 1 && hv->cosched.mode != 2)
+			err_at(ld, co, "skew", "only used with mode=\"relaxed\"", NULL, NULL);
+		if (hv->cosched.skew <= 0)
+			err_at(ld, co, "skew", "expected a positive time", NULL, NULL);
+	}
 	xmlNodePtr d0 = child(h, "dom0");
 	if (d0) {
 		hv->dom0.weight = 256;

@@ -92,6 +92,14 @@ struct scn_dom0 {
 	int weight;
 };
 
+/* Co-scheduling of a VM's VCPUs on top of any policy (VMware ESX 2.x
+** strict, 3.x relaxed with a skew limit: REFERENCE.md sec. 6). */
+struct scn_cosched {
+	int mode;                    /* 0 off, 1 strict, 2 relaxed */
+	int64_t skew;                /* relaxed: skew limit, ns */
+	struct scn_loc loc;
+};
+
 struct scn_hypervisor {
 	char *name;
 	char *kind;                  /* native, kvm, xen, vbox */
@@ -99,6 +107,7 @@ struct scn_hypervisor {
 	struct scn_policy policy;
 	struct scn_costs costs;
 	struct scn_dom0 dom0;
+	struct scn_cosched cosched;
 };
 
 enum scn_dist_kind { DIST_EXPONENTIAL, DIST_DETERMINISTIC, DIST_GIVEN };

@@ -182,6 +182,69 @@ static void test_lock_holder_preemption(void)
 	done();
 }
 
+/* Co-scheduling removes the lock-holder spin: strict brings it down to
+** the level of the guest alone, relaxed (3 ms skew) part of the way. */
+static void test_coscheduling(void)
+{
+	const char *const busy[] = { "vm[other].workload.closed.think.mean=0s", "vm[other].workload.closed.users=2",
+				     NULL };
+	double share[3];
+	const char *files[3] = { "tests/data/good/vm-smp.xml", "tests/data/good/vm-smp-strict.xml",
+				 "tests/data/good/vm-smp-relaxed.xml" };
+	for (int i = 0; i < 3; i++) {
+		sim(files[i], busy);
+		const struct vm *vm = vm_named("smp");
+		share[i] = sum(vm, get_spin) / sum(vm, get_run);
+		if (i == 1)
+			CU_ASSERT_TRUE(W.sched.ncostart > 1000);
+		done();
+	}
+	printf("\n    spin share: none %.4f, strict %.4f, relaxed %.4f", share[0], share[1], share[2]);
+	CU_ASSERT_TRUE(share[1] < 0.06);              /* alone it is 0.038 */
+	CU_ASSERT_TRUE(share[2] < share[0] / 2);
+	CU_ASSERT_TRUE(share[1] < share[2]);
+}
+
+/* Strict co-scheduling: at the end of every instant, a VM with a running
+** VCPU has no READY one. */
+static void test_strict_gang_invariant(void)
+{
+	const char *const sets[] = { "vm[other].workload.closed.think.mean=0s", "vm[other].workload.closed.users=2",
+				     "run.duration=20s", "run.warmup=0s", NULL };
+	struct scn_override ov[4];
+	char keys[4][64];
+	for (int i = 0; i < 4; i++) {
+		const char *eq = strchr(sets[i], '=');
+		snprintf(keys[i], sizeof keys[i], "%.*s", (int)(eq - sets[i]), sets[i]);
+		ov[i].key = keys[i];
+		ov[i].value = eq + 1;
+	}
+	struct diag d = { 0 };
+	CU_ASSERT_EQUAL_FATAL(scn_load(&S, "tests/data/good/vm-smp-strict.xml", ov, 4, 0, &d), 0);
+	CU_ASSERT_EQUAL_FATAL(world_build(&W, &S, &d), 0);
+	long instants = 0, bad = 0;
+	struct evq_event ev;
+	while (evq_next_time(&W.q) < W.end) {
+		int64_t t = evq_next_time(&W.q);
+		while (evq_next_time(&W.q) == t && evq_pop(&W.q, &ev))
+			ev.fn(&W, ev.obj, ev.arg);
+		for (int v = 0; v < W.nvms; v++) {
+			int run = 0, ready = 0;
+			for (int i = 0; i < W.vms[v].nvcpus; i++) {
+				run += W.vms[v].vcpu[i]->state == ENT_RUNNING;
+				ready += W.vms[v].vcpu[i]->state == ENT_READY;
+			}
+			bad += run > 0 && ready > 0;
+		}
+		instants++;
+	}
+	printf("\n    %ld instants checked, %ld with a split gang", instants, bad);
+	CU_ASSERT_TRUE(instants > 1000);
+	CU_ASSERT_EQUAL(bad, 0);
+	diag_free(&d);
+	done();
+}
+
 /* The timeline holds one complete event per dispatch. */
 static void test_timeline(void)
 {
@@ -245,6 +308,8 @@ void tests_register(void)
 		{ "lock-holder preemption", test_lock_holder_preemption },
 		{ "timeline", test_timeline },
 		{ "text Gantt chart", test_gantt },
+		{ "co-scheduling removes lock-holder spin", test_coscheduling },
+		{ "strict co-scheduling keeps gangs whole", test_strict_gang_invariant },
 		{ NULL, NULL },
 	};
 	cut_suite("vm", t);
