@@ -109,24 +109,30 @@ void cut_rmrf(const char *path)
 	free(cmd);
 }
 
-int cut_sim(const char *path, const char *const *sets, struct scenario *s, struct world *w)
+int cut_sets(const char *const *sets, struct scn_override *ov, char keys[][128])
 {
-	struct scn_override ov[32];
-	char keys[32][128];
 	int n = 0;
-	for (; sets && sets[n] && n < 32; n++) {
+	for (; sets && sets[n] && n < CUT_MAX_SETS; n++) {
 		const char *eq = strchr(sets[n], '=');
-		snprintf(keys[n], sizeof keys[n], "%.*s", (int)(eq - sets[n]), sets[n]);
+		snprintf(keys[n], 128, "%.*s", (int)(eq - sets[n]), sets[n]);
 		ov[n].key = keys[n];
 		ov[n].value = eq + 1;
 	}
+	return n;
+}
+
+int cut_load(const char *path, const char *const *sets, struct scenario *s, struct world *w)
+{
+	struct scn_override ov[CUT_MAX_SETS];
+	char keys[CUT_MAX_SETS][128];
+	int n = cut_sets(sets, ov, keys);
 	struct diag d = { 0 };
 	if (scn_load(s, path, ov, n, 0, &d)) {
 		diag_print(&d, stderr);
 		diag_free(&d);
 		return -1;
 	}
-	if (world_build(w, s, &d)) {
+	if (w && world_build(w, s, &d)) {
 		diag_print(&d, stderr);
 		diag_free(&d);
 		world_free(w);
@@ -134,6 +140,13 @@ int cut_sim(const char *path, const char *const *sets, struct scenario *s, struc
 		return -1;
 	}
 	diag_free(&d);
+	return 0;
+}
+
+int cut_sim(const char *path, const char *const *sets, struct scenario *s, struct world *w)
+{
+	if (cut_load(path, sets, s, w))
+		return -1;
 	if (world_run(w)) {
 		world_free(w);
 		scn_free(s);

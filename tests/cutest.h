@@ -46,6 +46,15 @@ void cut_rmrf(const char *path);
 ** load error prints the diagnostics and returns -1. */
 struct scenario;
 struct world;
+struct scn_override;
 int cut_sim(const char *path, const char *const *sets, struct scenario *s, struct world *w);
+
+/* The same without running: load and build (w NULL: load only). */
+int cut_load(const char *path, const char *const *sets, struct scenario *s, struct world *w);
+
+/* "KEY=VALUE" strings (NULL-terminated, at most CUT_MAX_SETS) -> ov,
+** with the keys copied into keys; returns the count. */
+#define CUT_MAX_SETS 32
+int cut_sets(const char *const *sets, struct scn_override *ov, char keys[][128]);
 
 #endif

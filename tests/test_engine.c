@@ -19,18 +19,7 @@ static void check_invariants(const char *path, const char *const *sets)
 {
 	struct scenario s;
 	struct world w;
-	struct diag d = { 0 };
-	struct scn_override ov[8];
-	char keys[8][64];
-	int n = 0;
-	for (; sets && sets[n]; n++) {
-		const char *eq = strchr(sets[n], '=');
-		snprintf(keys[n], sizeof keys[n], "%.*s", (int)(eq - sets[n]), sets[n]);
-		ov[n].key = keys[n];
-		ov[n].value = eq + 1;
-	}
-	CU_ASSERT_EQUAL_FATAL(scn_load(&s, path, ov, n, 0, &d), 0);
-	CU_ASSERT_EQUAL_FATAL(world_build(&w, &s, &d), 0);
+	CU_ASSERT_EQUAL_FATAL(cut_load(path, sets, &s, &w), 0);
 	int64_t last = 0;
 	uint64_t events = 0, bad_time = 0, bad_state = 0, bad_dup = 0, bad_count = 0;
 	struct evq_event ev;
@@ -65,7 +54,6 @@ static void check_invariants(const char *path, const char *const *sets)
 	CU_ASSERT_EQUAL(bad_count, 0);
 	world_free(&w);
 	scn_free(&s);
-	diag_free(&d);
 }
 
 static void test_invariants(void)

@@ -70,15 +70,9 @@ static void test_bad_corpus(void)
 
 static int load(const char *path, const char *const *sets, struct scenario *s, char **errs)
 {
-	struct scn_override ov[16];
-	char keys[16][128];
-	int n = 0;
-	for (; sets && sets[n]; n++) {
-		const char *eq = strchr(sets[n], '=');
-		snprintf(keys[n], sizeof keys[n], "%.*s", (int)(eq - sets[n]), sets[n]);
-		ov[n].key = keys[n];
-		ov[n].value = eq + 1;
-	}
+	struct scn_override ov[CUT_MAX_SETS];
+	char keys[CUT_MAX_SETS][128];
+	int n = cut_sets(sets, ov, keys);
 	struct diag d = { 0 };
 	int rc = scn_load(s, path, ov, n, 1, &d);
 	size_t len = 1;

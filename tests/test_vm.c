@@ -211,17 +211,7 @@ static void test_strict_gang_invariant(void)
 {
 	const char *const sets[] = { "vm[other].workload.closed.think.mean=0s", "vm[other].workload.closed.users=2",
 				     "run.duration=20s", "run.warmup=0s", NULL };
-	struct scn_override ov[4];
-	char keys[4][64];
-	for (int i = 0; i < 4; i++) {
-		const char *eq = strchr(sets[i], '=');
-		snprintf(keys[i], sizeof keys[i], "%.*s", (int)(eq - sets[i]), sets[i]);
-		ov[i].key = keys[i];
-		ov[i].value = eq + 1;
-	}
-	struct diag d = { 0 };
-	CU_ASSERT_EQUAL_FATAL(scn_load(&S, "tests/data/good/vm-smp-strict.xml", ov, 4, 0, &d), 0);
-	CU_ASSERT_EQUAL_FATAL(world_build(&W, &S, &d), 0);
+	CU_ASSERT_EQUAL_FATAL(cut_load("tests/data/good/vm-smp-strict.xml", sets, &S, &W), 0);
 	long instants = 0, bad = 0;
 	struct evq_event ev;
 	while (evq_next_time(&W.q) < W.end) {
@@ -241,7 +231,6 @@ static void test_strict_gang_invariant(void)
 	printf("\n    %ld instants checked, %ld with a split gang", instants, bad);
 	CU_ASSERT_TRUE(instants > 1000);
 	CU_ASSERT_EQUAL(bad, 0);
-	diag_free(&d);
 	done();
 }
 
