@@ -174,26 +174,6 @@ static void jci(FILE *f, const char *key, struct ci c)
 	fputs("]", f);
 }
 
-/* One row per VCPU and emulation thread; host jobs (possibly thousands)
-** are summarised by workloads.csv instead. */
-static void write_entities(FILE *f, const struct world *w)
-{
-	fputs("entity,kind,vm,vcpu,run_s,ready_s,blocked_s,overhead_s,spin_s,dispatches,preemptions,migrations,"
-	      "wakeups,remote_share,last_cpu\n",
-	      f);
-	for (int i = 0; i < w->nent; i++) {
-		const struct entity *e = w->ent[i];
-		if (e->kind == ENT_JOB)
-			continue;
-		fprintf(f, "%s#%d,%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%llu,%llu,%.9g,%d\n", e->name, e->idx,
-			e->kind == ENT_VCPU ? "vcpu" : "emulation", e->vm ? e->vm->name : "", e->idx,
-			(double)e->t_run / 1e9, (double)e->t_ready / 1e9, (double)e->t_blocked / 1e9,
-			(double)e->t_overhead / 1e9, (double)e->t_spin / 1e9, (unsigned long long)e->ndispatch,
-			(unsigned long long)e->npreempt, (unsigned long long)e->nmigrate, (unsigned long long)e->nwake,
-			e->t_run > 0 ? e->remote_ns / (double)e->t_run : 0, e->cpu);
-	}
-}
-
 static void json_vms(FILE *f, const struct world *w);
 
 static void write_summary(FILE *f, const struct world *w)
