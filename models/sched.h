@@ -40,7 +40,7 @@ enum ent_kind {
 };
 
 /* A set of pCPUs (machines up to CPUSET_MAX pCPUs). */
-#define CPUSET_MAX 256
+#define CPUSET_MAX 256   /* = SCN_MAX_CPUS, checked when a scenario loads */
 struct cpuset {
 	uint64_t w[CPUSET_MAX / 64];
 };

@@ -434,6 +434,11 @@ static void read_machine(struct ld *ld, xmlNodePtr m)
 				err_at(ld, c, "rpm", "expected a non-negative speed", NULL, NULL);
 		}
 	}
+	if (!BAD(ld) && scn_ncpus(mc) > SCN_MAX_CPUS) {
+		char got[32];
+		snprintf(got, sizeof got, "%d", scn_ncpus(mc));
+		err_at(ld, m, NULL, "expected at most " SCN_STR(SCN_MAX_CPUS) " cores in all", got, "");
+	}
 	for (int i = 0; i < nn && !BAD(ld); i++)
 		if (!seen[i]) {
 			char why[80];
@@ -457,7 +462,7 @@ static void read_machine(struct ld *ld, xmlNodePtr m)
 		if (id >= nn) {
 			char got[32];
 			snprintf(got, sizeof got, "%d", id);
-			err_at(ld, r, "node", "expected an existing node id, ", got, "");
+			err_at(ld, r, "node", "expected an existing node id", got, "");
 			continue;
 		}
 		rowseen[id] = 1;
@@ -670,7 +675,9 @@ static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 			err_at(ld, o, "rate", "expected a positive arrival rate", NULL, NULL);
 	} else if (c) {
 		w->closed = 1;
-		get(ld, c, "users", 1, p_int, &w->users);
+		if (get(ld, c, "users", 1, p_int, &w->users) == 1 && w->users > SCN_MAX_USERS)
+			err_at(ld, c, "users", "expected at most " SCN_STR(SCN_MAX_USERS) " users", attr(c, "users"),
+			       "");
 		xmlNodePtr t = child(c, "think");
 		if (t)
 			read_dist(ld, t, &w->think, 0);
@@ -733,8 +740,10 @@ static void read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 	v->count = 1;
 	v->node = -1;
 	v->weight = 256;
-	get(ld, n, "count", 0, p_int, &v->count);
-	get(ld, n, "vcpus", 1, p_int, &v->vcpus);
+	if (get(ld, n, "count", 0, p_int, &v->count) == 1 && v->count > SCN_MAX_VMS)
+		err_at(ld, n, "count", "expected at most " SCN_STR(SCN_MAX_VMS) " VMs", attr(n, "count"), "");
+	if (get(ld, n, "vcpus", 1, p_int, &v->vcpus) == 1 && v->vcpus > SCN_MAX_CPUS)
+		err_at(ld, n, "vcpus", "expected at most " SCN_STR(SCN_MAX_CPUS) " VCPUs", attr(n, "vcpus"), "");
 	if (get(ld, n, "memory", 1, p_bytes, &v->memory) == 1 && v->memory <= 0)
 		err_at(ld, n, "memory", "expected a positive size", NULL, NULL);
 	const char *pl = attr(n, "placement");
@@ -756,7 +765,7 @@ static void read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 		char *end;
 		long x = strtol(nice, &end, 10);
 		if (*end || x < -20 || x > 19)
-			err_at(ld, n, "nice", "expected a nice level from -20 to 19, got ", nice, "");
+			err_at(ld, n, "nice", "expected a nice level from -20 to 19", nice, "");
 		v->nice = (int)x;
 	}
 	const char *pin = attr(n, "pin");

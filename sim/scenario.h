@@ -16,6 +16,14 @@
 #include <stdint.h>
 #include "sim/diag.h"
 
+/* Limits that keep a scenario's memory bounded (and pCPU sets in
+** models/sched.h's CPUSET_MAX bits). */
+#define SCN_MAX_CPUS 256
+#define SCN_MAX_VMS 1024
+#define SCN_MAX_USERS 10000000
+#define SCN_XSTR(x) #x
+#define SCN_STR(x) SCN_XSTR(x)
+
 struct scn_loc {
 	const char *file;   /* interned in the scenario */
 	int line;
