@@ -1,50 +1,760 @@
 /*
-** Placeholder while the eevdf policy is being written: a global FIFO.
+** EEVDF: the fair class of Linux 6.6 (kernel/sched/fair.c and features.h
+** at tag v6.6, the first release with Zijlstra's EEVDF; Stoica and
+** Abdel-Wahab, "Earliest Eligible Virtual Deadline First", 1995), as the
+** host scheduler of KVM or VirtualBox on a modern kernel.
+**
+** Per pCPU one run queue (a cfs_rq without group scheduling).  Entity i
+** has weight w_i = sched_prio_to_weight[nice + 20] (nice 0 = NICE_0_LOAD
+** = 1024, about x1.25 a step) and a virtual runtime advancing as
+**     v_i += delta_exec * NICE_0_LOAD / w_i          (calc_delta_fair)
+** The queue's zero-lag point is the load-weighted average
+**     V = sum_j w_j v_j / sum_j w_j                   (avg_vruntime)
+** over the queued entities and the running one; i is eligible when its
+** lag V - v_i >= 0, i.e. v_i <= V (entity_eligible, in integers:
+** sum_j w_j (v_j - v0) >= (v_i - v0) sum_j w_j).  Its request is the
+** base slice r, and its virtual deadline
+**     d_i = v_i + r * NICE_0_LOAD / w_i               (update_deadline)
+** pick_eevdf() runs the eligible entity with the earliest deadline.
+**
+** Slices.  In 6.6 update_curr() -> update_deadline() gives a running
+** entity a new request and reschedules once v_i reaches d_i; we return
+** the exact real time to that point, ceil((d_i - v_i) w_i / 1024), as the
+** slice (an HRTICK-like expiry: the kernel notices it at the next tick,
+** 4 ms at HZ=250).  Base slice 0.75 ms x (1 + ilog2(min(ncpus, 8)))
+** (sysctl_sched_base_slice, SCHED_TUNABLESCALING_LOG).
+**
+** RUN_TO_PARITY (6.6 default on).  set_next_entity() stashes the picked
+** deadline; while the running entity is eligible and still has that
+** deadline, pick_eevdf() keeps it.  So a wake-up preempts only a running
+** entity that has become ineligible (and whose replacement is the wakee);
+** with run-to-parity="0" a wakee that is eligible and has an earlier
+** deadline preempts at once.  This is check_preempt_wakeup() of 6.6
+** (renamed check_preempt_wakeup_fair in 6.7): update_curr, then preempt
+** iff pick_eevdf() == the wakee.
+**
+** Placement (place_entity, PLACE_LAG).  On dequeue (sleep, migration) an
+** entity keeps its lag vl_i = V - v_i, clamped to +-calc_delta_fair(
+** max(2 r, TICK_NSEC)) (update_entity_lag).  On enqueue, since adding i
+** moves V, the lag is inflated so that it holds after the insertion:
+**     v_i = V - vl_i (W + w_i) / W,   W = load already queued (+ running)
+** (no lag when the queue is empty), and d_i = v_i + r/w_i, with the
+** request halved for a new entity (PLACE_DEADLINE_INITIAL, ENQUEUE_INITIAL
+** at fork: the first enqueue here).  A preempted entity stays on its
+** queue: its v_i and d_i are kept as they are.
+**
+** Balancing (simplified from the sched-domain load balancer).  Wake-up:
+** the previous pCPU if idle, else the first idle pCPU of its node after
+** it (select_idle_sibling over the LLC domain: x86 gives AMD parts
+** without an L3, like the paper's K8, the socket as cpu_llc_id, and a
+** socket is a node here), else the previous pCPU; first wake-up: the
+** least loaded allowed pCPU (find_idlest_cpu).  A pCPU that goes idle
+** pulls (newidle_balance), and a periodic timer balances: two levels,
+** the pCPUs of a node, then the nodes of the machine; at each, the busiest
+** group (load = sum of weights, per pCPU) gives the local pCPU queued
+** entities of weight <= imbalance = min((avg_busiest - avg_domain) x
+** n_busiest, (avg_domain - avg_local) x n_local) when avg_busiest >
+** imbalance_pct (117%) x avg_local (calculate_imbalance, migrate_load),
+** least recently run first, never a cache-hot one (ran within
+** sysctl_sched_migration_cost = 0.5 ms, task_hot) nor a running one (no
+** active balance).  Idle pCPUs balance a node every balance-interval and
+** the machine every second one; busy pCPUs 16 times less often
+** (busy_factor).  Left out: group scheduling and PELT (loads are
+** instantaneous weights), group types and utilisation-based migration,
+** NUMA imbalance allowances and NUMA balancing, wake_affine, nohz
+** details, SIS_UTIL, NEXT_BUDDY.  (A yield, SCHED_YIELD, pushes the
+** deadline one request on, as yield_task_fair() does.)
+**
+** sched.c takes the running entity off the pCPU before it re-queues it
+** (put_prev, enqueue): a preempted entity handed back to the pCPU it
+** left keeps v_i and d_i; RUN_TO_PARITY then applies to it as if it were
+** still curr.  Entities that strict co-scheduling starts without a pick
+** are adopted as curr (placed with their lag if they come from another
+** queue).
+**
+** Cost: every queue operation scans the pCPU's queue: O(n) in the
+** entities queued there (a handful in the paper's scenarios), a pick
+** O(n) too (no augmented tree); a balance pass is O(ncpus x n).
 */
 #include "models/sched.h"
+#include "sim/world.h"
 
-struct q {
-	struct entity *head, *tail;
+#include <stdlib.h>
+
+#define NICE_0_LOAD       1024
+#define TICK_NSEC         4000000     /* HZ = 250 */
+#define MIGRATION_COST    500000      /* sysctl_sched_migration_cost */
+#define IMBALANCE_PCT     117         /* sd_init() in 6.6 */
+#define BUSY_FACTOR       16
+
+/* kernel/sched/core.c: sched_prio_to_weight[], nice -20 .. 19 */
+static const int prio_to_weight[40] = {
+	88761, 71755, 56483, 46273, 36291,
+	29154, 23254, 18705, 14949, 11916,
+	9548, 7620, 6100, 4904, 3906,
+	3121, 2501, 1991, 1586, 1277,
+	1024, 820, 655, 526, 423,
+	335, 272, 215, 172, 137,
+	110, 87, 70, 56, 45,
+	36, 29, 23, 18, 15,
 };
 
-static void enq(struct sched *s, struct cpu *c, struct entity *e, enum sched_why why)
+struct eev_ent {
+	int64_t vruntime, deadline;
+	int64_t vlag;              /* lag kept while off a queue */
+	int64_t resid;             /* remainder of calc_delta_fair, so that
+				      split updates add up exactly */
+	int weight;
+	int rq;                    /* pCPU whose queue holds it (or runs it); -1 */
+	int queued;                /* on rq's list (not running) */
+	int fresh;                 /* never enqueued: ENQUEUE_INITIAL */
+	int put_cpu;               /* pCPU it just left in put_prev; -1 */
+	int deq_cpu;               /* pCPU whose queue eev_dequeue took it from */
+	int64_t last_ran;          /* when it last stopped running (task_hot) */
+};
+
+struct eev_cpu {
+	struct entity *head;       /* queued entities (not the running one) */
+	int nr;                    /* entities queued */
+	long load;                 /* sum of their weights */
+	int64_t min_vruntime;      /* monotonic base of the keys; V when empty */
+	struct entity *acct_e;     /* the running entity curr_ran is about */
+	int64_t curr_ran;          /* part of sched_ran() already charged */
+	struct entity *parity;     /* picked entity and its deadline then */
+	int64_t parity_deadline;   /* (the set_next_entity HACK) */
+	uint64_t npull;            /* entities pulled here by balancing */
+};
+
+struct eev {
+	int64_t base_slice;
+	int run_to_parity;
+	int place_lag;
+	int64_t balance_interval;
+	uint64_t tick;
+};
+
+static inline struct eev_ent *EP(const struct entity *e)
 {
-	struct q *f = s->priv;
-	(void)c;
-	(void)why;
-	e->next = NULL;
-	if (f->tail)
-		f->tail->next = e;
-	else
-		f->head = e;
-	f->tail = e;
+	return e->priv;
 }
 
-static struct entity *pick(struct sched *s, struct cpu *c, int64_t *slice)
+static inline struct eev_cpu *CP(const struct cpu *c)
 {
-	struct q *f = s->priv;
-	struct entity *e = f->head, *prev = NULL;
-	while (e && !cpuset_has(&e->affinity, c->id)) {
-		prev = e;
-		e = e->next;
+	return c->priv;
+}
+
+static int nice_weight(int nice)
+{
+	if (nice < -20)
+		nice = -20;
+	if (nice > 19)
+		nice = 19;
+	return prio_to_weight[nice + 20];
+}
+
+/* delta * NICE_0_LOAD / w (calc_delta_fair) */
+static int64_t vdelta(int64_t delta, int w)
+{
+	return delta * NICE_0_LOAD / w;
+}
+
+static int64_t vslice(const struct eev *p, const struct eev_ent *ep)
+{
+	return vdelta(p->base_slice, ep->weight);
+}
+
+/* v_i += delta_exec * 1024 / w_i, carrying the remainder */
+static void advance(struct eev_ent *ep, int64_t delta)
+{
+	if (delta <= 0)
+		return;
+	int64_t num = delta * NICE_0_LOAD + ep->resid;
+	ep->vruntime += num / ep->weight;
+	ep->resid = num % ep->weight;
+}
+
+/* ------------------------------------------------------- queue state --- */
+
+/* sum_j w_j (v_j - min_vruntime) and sum_j w_j over the queue and the
+** running entity (cfs_rq->avg_vruntime, avg_load, plus curr), leaving
+** out `skip` */
+static void queue_sums_but(const struct cpu *c, const struct entity *skip, int64_t *avg, long *load)
+{
+	const struct eev_cpu *cp = CP(c);
+	int64_t a = 0;
+	long l = 0;
+	for (const struct entity *e = cp->head; e; e = e->next) {
+		a += (EP(e)->vruntime - cp->min_vruntime) * EP(e)->weight;
+		l += EP(e)->weight;
 	}
-	if (!e)
+	if (c->curr && c->curr != skip) {
+		a += (EP(c->curr)->vruntime - cp->min_vruntime) * EP(c->curr)->weight;
+		l += EP(c->curr)->weight;
+	}
+	*avg = a;
+	*load = l;
+}
+
+static void queue_sums(const struct sched *s, const struct cpu *c, int64_t *avg, long *load)
+{
+	(void)s;
+	queue_sums_but(c, NULL, avg, load);
+}
+
+/* V: the load-weighted average vruntime, rounded down (avg_vruntime),
+** leaving out `skip` */
+static int64_t avg_vruntime_but(const struct cpu *c, const struct entity *skip)
+{
+	int64_t avg;
+	long load;
+	queue_sums_but(c, skip, &avg, &load);
+	if (load) {
+		if (avg < 0)
+			avg -= load - 1;   /* floor for negative sums */
+		avg /= load;
+	}
+	return CP(c)->min_vruntime + avg;
+}
+
+static int64_t avg_vruntime(const struct sched *s, const struct cpu *c)
+{
+	(void)s;
+	return avg_vruntime_but(c, NULL);
+}
+
+/* v_i <= V without the division (entity_eligible), given the sums */
+static int eligible_in(const struct cpu *c, int64_t avg, long load, const struct entity *e)
+{
+	return avg >= (EP(e)->vruntime - CP(c)->min_vruntime) * load;
+}
+
+static int eligible(const struct sched *s, const struct cpu *c, const struct entity *e)
+{
+	int64_t avg;
+	long load;
+	queue_sums(s, c, &avg, &load);
+	return eligible_in(c, avg, load, e);
+}
+
+/* min_vruntime = max(min_vruntime, min(v_curr, v_leftmost)) */
+static void update_min_vruntime(struct cpu *c)
+{
+	struct eev_cpu *cp = CP(c);
+	int any = 0;
+	int64_t v = 0;
+	if (c->curr) {
+		v = EP(c->curr)->vruntime;
+		any = 1;
+	}
+	for (struct entity *e = cp->head; e; e = e->next)
+		if (!any || EP(e)->vruntime < v) {
+			v = EP(e)->vruntime;
+			any = 1;
+		}
+	if (any && v > cp->min_vruntime)
+		cp->min_vruntime = v;
+}
+
+static void place_entity(struct sched *s, struct cpu *c, struct entity *e, int initial);
+
+/* An entity the framework started on c without asking us (strict
+** co-scheduling, models/cosched.c): it becomes c's current entity, placed
+** on c's queue with the lag it left its own with, its run since dispatch
+** still to charge. */
+static void adopt(struct sched *s, struct cpu *c)
+{
+	struct eev_cpu *cp = CP(c);
+	struct entity *e = c->curr;
+	if (!e || cp->acct_e == e)
+		return;
+	/* co-stopped and co-started on the same pCPU: it never left */
+	if (EP(e)->rq != c->id && EP(e)->deq_cpu != c->id)
+		place_entity(s, c, e, 0);
+	EP(e)->deq_cpu = -1;
+	EP(e)->rq = c->id;
+	EP(e)->put_cpu = -1;
+	cp->acct_e = e;
+	cp->curr_ran = 0;
+	cp->parity = e;
+	cp->parity_deadline = EP(e)->deadline;
+}
+
+/* Charge the running entity's time since the last update (update_curr). */
+static void update_curr(struct sched *s, struct cpu *c)
+{
+	if (!c->curr)
+		return;
+	struct eev_cpu *cp = CP(c);
+	adopt(s, c);
+	int64_t ran = sched_ran(s, c);
+	advance(EP(c->curr), ran - cp->curr_ran);
+	cp->curr_ran = ran;
+	update_min_vruntime(c);
+}
+
+/* A new request once the current one is used up: 1 if it was. */
+static int update_deadline(const struct eev *p, struct eev_ent *ep)
+{
+	if (ep->vruntime < ep->deadline)
+		return 0;
+	ep->deadline = ep->vruntime + vslice(p, ep);
+	return 1;
+}
+
+/* vl_i = V - v_i clamped to +-calc_delta_fair(max(2 r, TICK_NSEC))
+** (update_entity_lag); e must still count in V. */
+static void update_entity_lag(struct sched *s, struct cpu *c, struct entity *e)
+{
+	const struct eev *p = s->priv;
+	struct eev_ent *ep = EP(e);
+	int64_t lim = 2 * p->base_slice > TICK_NSEC ? 2 * p->base_slice : TICK_NSEC;
+	lim = vdelta(lim, ep->weight);
+	int64_t lag = avg_vruntime(s, c) - ep->vruntime;
+	ep->vlag = lag > lim ? lim : lag < -lim ? -lim : lag;
+}
+
+/* Give e (not counted in c's V) its vruntime and deadline on c. */
+static void place_entity(struct sched *s, struct cpu *c, struct entity *e, int initial)
+{
+	const struct eev *p = s->priv;
+	struct eev_ent *ep = EP(e);
+	int64_t v = avg_vruntime_but(c, e);
+	int64_t lag = 0;
+	int nr = CP(c)->nr + (c->curr != NULL && c->curr != e);
+	if (p->place_lag && nr) {
+		int64_t a;
+		long load;
+		queue_sums_but(c, e, &a, &load);
+		/* vl_i = (W + w_i) vl'_i / W keeps the lag after V moves */
+		lag = ep->vlag * (load + ep->weight) / (load ? load : 1);
+	}
+	ep->vruntime = v - lag;
+	ep->resid = 0;
+	int64_t vs = vslice(p, ep);
+	if (initial)
+		vs /= 2;   /* PLACE_DEADLINE_INITIAL */
+	ep->deadline = ep->vruntime + vs;
+}
+
+static void queue_add(struct cpu *c, struct entity *e)
+{
+	struct eev_cpu *cp = CP(c);
+	struct eev_ent *ep = EP(e);
+	/* append: equal deadlines are served in arrival order */
+	e->next = NULL;
+	struct entity **pp = &cp->head;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = e;
+	cp->nr++;
+	cp->load += ep->weight;
+	ep->rq = c->id;
+	ep->queued = 1;
+}
+
+static void queue_del(struct cpu *c, struct entity *e)
+{
+	struct eev_cpu *cp = CP(c);
+	for (struct entity **pp = &cp->head; *pp; pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			break;
+		}
+	e->next = NULL;
+	cp->nr--;
+	cp->load -= EP(e)->weight;
+	EP(e)->queued = 0;
+}
+
+/* The eligible entity with the earliest deadline among c's queue and
+** curr (pick_eevdf); curr may be NULL.  Falls back to the leftmost
+** (smallest vruntime) entity as the kernel does. */
+static struct entity *pick_eevdf(struct sched *s, struct cpu *c, struct entity *curr)
+{
+	const struct eev *p = s->priv;
+	struct eev_cpu *cp = CP(c);
+	int64_t avg;
+	long load;
+	queue_sums(s, c, &avg, &load);
+	if (curr && !eligible_in(c, avg, load, curr))
+		curr = NULL;
+	/* the protected entity: the running one, or the one just put back */
+	struct entity *prot = cp->parity;
+	if (p->run_to_parity && prot && EP(prot)->deadline == cp->parity_deadline &&
+	    (prot == curr ||
+	     (!curr && EP(prot)->queued && EP(prot)->rq == c->id && eligible_in(c, avg, load, prot))))
+		return prot;
+	struct entity *best = NULL, *left = NULL;
+	for (struct entity *e = cp->head; e; e = e->next) {
+		if (!left || EP(e)->vruntime < EP(left)->vruntime)
+			left = e;
+		if ((!best || EP(e)->deadline < EP(best)->deadline) && eligible_in(c, avg, load, e))
+			best = e;
+	}
+	if (!best || (curr && EP(curr)->deadline < EP(best)->deadline))
+		best = curr;
+	return best ? best : left;
+}
+
+/* --------------------------------------------------------- balancing --- */
+
+static long cpu_load(const struct cpu *c)
+{
+	return CP(c)->load + (c->curr ? EP(c->curr)->weight : 0);
+}
+
+/* Take e off `from`'s queue keeping its lag, place it on `to`. */
+static void migrate_entity(struct sched *s, struct cpu *from, struct cpu *to, struct entity *e)
+{
+	update_curr(s, from);
+	update_entity_lag(s, from, e);
+	queue_del(from, e);
+	update_min_vruntime(from);
+	update_curr(s, to);
+	place_entity(s, to, e, 0);
+	queue_add(to, e);
+	update_min_vruntime(to);
+	CP(to)->npull++;
+}
+
+/* May e leave its queue for pCPU t?  Not running, allowed, not hot. */
+static int can_migrate(const struct sched *s, const struct entity *e, int t)
+{
+	return cpuset_has(&e->affinity, t) && world_now(s->w) - EP(e)->last_ran >= MIGRATION_COST;
+}
+
+static int has_movable(const struct sched *s, const struct cpu *c, int t)
+{
+	for (const struct entity *e = CP(c)->head; e; e = e->next)
+		if (can_migrate(s, e, t))
+			return 1;
+	return 0;
+}
+
+enum { LVL_NODE, LVL_MACHINE };
+
+static int in_group(const struct sched *s, int lvl, int g, int cpu)
+{
+	return lvl == LVL_NODE ? cpu == g : s->cpu[cpu].node == g;
+}
+
+/* One load_balance() pass for pCPU t at one level: groups are the pCPUs
+** of t's node, or the nodes.  Returns the number of entities pulled.
+** newidle: t is picking now (newidle_balance), so it needs no kick. */
+static int balance(struct sched *s, int t, int lvl, int newidle)
+{
+	struct cpu *tc = &s->cpu[t];
+	int ngroups = lvl == LVL_NODE ? s->ncpus : s->w->mach.nnodes;
+	int local = lvl == LVL_NODE ? t : tc->node;
+	long dom_load = 0;
+	int dom_n = 0;
+	double best_avg = -1, local_avg = 0;
+	int busiest = -1, best_n = 0, local_n = 0;
+	for (int g = 0; g < ngroups; g++) {
+		if (lvl == LVL_NODE && s->cpu[g].node != tc->node)
+			continue;
+		long load = 0;
+		int n = 0, movable = 0;
+		for (int i = 0; i < s->ncpus; i++) {
+			if (!in_group(s, lvl, g, i))
+				continue;
+			load += cpu_load(&s->cpu[i]);
+			n++;
+			movable |= g != local && has_movable(s, &s->cpu[i], t);
+		}
+		if (!n)
+			continue;
+		dom_load += load;
+		dom_n += n;
+		double avg = (double)load / n;
+		if (g == local) {
+			local_avg = avg;
+			local_n = n;
+		} else if (movable && avg > best_avg) {
+			best_avg = avg;
+			busiest = g;
+			best_n = n;
+		}
+	}
+	if (busiest < 0 || 100 * best_avg <= IMBALANCE_PCT * local_avg)
+		return 0;
+	double dom_avg = (double)dom_load / dom_n;
+	double a = (best_avg - dom_avg) * best_n, b = (dom_avg - local_avg) * local_n;
+	double imb = a < b ? a : b;
+	/* the busiest pCPU of the busiest group with something to give */
+	struct cpu *src = NULL;
+	for (int i = 0; i < s->ncpus; i++)
+		if (in_group(s, lvl, busiest, i) && has_movable(s, &s->cpu[i], t) &&
+		    (!src || cpu_load(&s->cpu[i]) > cpu_load(src)))
+			src = &s->cpu[i];
+	int moved = 0;
+	while (src && imb > 0) {
+		/* least recently run first (the tail of rq->cfs_tasks) */
+		struct entity *pick = NULL;
+		for (struct entity *e = CP(src)->head; e; e = e->next)
+			if (can_migrate(s, e, t) && EP(e)->weight <= imb &&
+			    (!pick || EP(e)->last_ran < EP(pick)->last_ran))
+				pick = e;
+		if (!pick)
+			break;
+		migrate_entity(s, src, tc, pick);
+		imb -= EP(pick)->weight;
+		moved++;
+		if (tc->curr) {
+			/* attach_task() -> wakeup_preempt() */
+			update_curr(s, tc);
+			if (pick_eevdf(s, tc, tc->curr) == pick)
+				sched_kick(s, tc);
+		}
+	}
+	if (moved && !tc->curr && !newidle)
+		sched_kick(s, tc);
+	return moved;
+}
+
+static void balance_tick(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct sched *s = &w->sched;
+	struct eev *p = s->priv;
+	(void)obj;
+	(void)arg;
+	p->tick++;
+	for (int t = 0; t < s->ncpus; t++) {
+		int busy = s->cpu[t].curr != NULL;
+		if (!busy || p->tick % BUSY_FACTOR == 0)
+			balance(s, t, LVL_NODE, 0);
+		if (w->mach.nnodes > 1 && ((!busy && p->tick % 2 == 0) || p->tick % (2 * BUSY_FACTOR) == 0))
+			balance(s, t, LVL_MACHINE, 0);
+	}
+	if (world_at(w, world_now(w) + p->balance_interval, balance_tick, NULL, 0) == EVQ_NONE)
+		world_fail(w);
+}
+
+/* ----------------------------------------------------------- the ops --- */
+
+static int ilog2_int(int x)
+{
+	int r = 0;
+	while (x > 1) {
+		x >>= 1;
+		r++;
+	}
+	return r;
+}
+
+static int eev_init(struct sched *s, struct diag *d)
+{
+	struct eev *p = s->priv;
+	const struct scn_loc *loc = &s->cfg->loc;
+	int n = s->ncpus < 8 ? s->ncpus : 8;
+	p->base_slice = sched_param_time(s, "base-slice");
+	if (p->base_slice == 0)
+		p->base_slice = 750000 * (int64_t)(1 + ilog2_int(n));
+	static const char *const flags[] = { "run-to-parity", "place-lag" };
+	int *dst[] = { &p->run_to_parity, &p->place_lag };
+	for (int i = 0; i < 2; i++) {
+		double x = sched_param_number(s, flags[i]);
+		if (x != 0 && x != 1) {
+			diag_error(d, loc->file, loc->line, "<policy %s>: expected 0 or 1, got %g", flags[i], x);
+			return -1;
+		}
+		*dst[i] = (int)x;
+	}
+	p->balance_interval = sched_param_time(s, "balance-interval");
+	for (int i = 0; i < s->ncpus; i++)
+		CP(&s->cpu[i])->parity = NULL;
+	if (world_at(s->w, world_now(s->w) + p->balance_interval, balance_tick, NULL, 0) == EVQ_NONE) {
+		diag_error(d, loc->file, loc->line, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static void eev_attach(struct sched *s, struct entity *e)
+{
+	struct eev_ent *ep = EP(e);
+	(void)s;
+	ep->weight = nice_weight(e->nice);
+	ep->rq = -1;
+	ep->put_cpu = -1;
+	ep->deq_cpu = -1;
+	ep->fresh = 1;
+	ep->last_ran = INT64_MIN / 2;
+}
+
+/* The allowed pCPU with the least load, idle ones first (find_idlest_cpu). */
+static int idlest_cpu(struct sched *s, const struct entity *e)
+{
+	int best = -1;
+	for (int i = 0; i < s->ncpus; i++) {
+		if (!cpuset_has(&e->affinity, i))
+			continue;
+		if (best < 0 || (!s->cpu[i].curr && s->cpu[best].curr) ||
+		    (!s->cpu[i].curr == !s->cpu[best].curr && cpu_load(&s->cpu[i]) < cpu_load(&s->cpu[best])))
+			best = i;
+	}
+	return best;
+}
+
+static int eev_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
+{
+	struct eev_ent *ep = EP(e);
+	if (why != SCHED_WAKE && ep->put_cpu >= 0 && cpuset_has(&e->affinity, ep->put_cpu))
+		return ep->put_cpu;   /* a preempted entity stays on its queue */
+	int prev = e->cpu;
+	if (prev < 0 || !cpuset_has(&e->affinity, prev))
+		return idlest_cpu(s, e);
+	if (!s->cpu[prev].curr)
+		return prev;
+	/* select_idle_cpu(): scan the LLC domain from prev + 1 */
+	for (int k = 1; k < s->ncpus; k++) {
+		int i = (prev + k) % s->ncpus;
+		if (s->cpu[i].node == s->cpu[prev].node && sched_idle_for(s, i, e))
+			return i;
+	}
+	return prev;
+}
+
+static void eev_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum sched_why why)
+{
+	const struct eev *p = s->priv;
+	struct eev_ent *ep = EP(e);
+	update_curr(s, c);
+	if (why != SCHED_WAKE && ep->put_cpu == c->id) {
+		/* it never left the queue in the kernel: keep v_i and d_i */
+		if (why == SCHED_YIELD)
+			ep->deadline += vslice(p, ep);   /* yield_task_fair() */
+	} else {
+		place_entity(s, c, e, ep->fresh);
+	}
+	ep->fresh = 0;
+	ep->put_cpu = -1;
+	ep->deq_cpu = -1;
+	queue_add(c, e);
+	update_min_vruntime(c);
+}
+
+static struct entity *eev_pick(struct sched *s, struct cpu *c, int64_t *slice)
+{
+	struct eev_cpu *cp = CP(c);
+	if (!cp->head && !balance(s, c->id, LVL_NODE, 1) && s->w->mach.nnodes > 1)
+		balance(s, c->id, LVL_MACHINE, 1);   /* newidle_balance() */
+	if (!cp->head)
 		return NULL;
-	if (prev)
-		prev->next = e->next;
-	else
-		f->head = e->next;
-	if (f->tail == e)
-		f->tail = prev;
-	*slice = 30000000;
+	struct entity *e = pick_eevdf(s, c, NULL);
+	struct eev_ent *ep = EP(e);
+	queue_del(c, e);
+	ep->rq = c->id;
+	ep->put_cpu = c->id;   /* co-scheduling may hand it back unstarted */
+	cp->acct_e = e;
+	cp->curr_ran = 0;
+	cp->parity = e;
+	cp->parity_deadline = ep->deadline;
+	/* real time until v_i reaches d_i: the least t with
+	** (t * 1024 + resid) / w >= d_i - v_i */
+	int64_t need = (ep->deadline - ep->vruntime) * ep->weight - ep->resid;
+	*slice = need > 0 ? (need + NICE_0_LOAD - 1) / NICE_0_LOAD : 1;
 	return e;
 }
 
+static void eev_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64_t ran)
+{
+	const struct eev *p = s->priv;
+	struct eev_cpu *cp = CP(c);
+	struct eev_ent *ep = EP(e);
+	adopt(s, c);
+	advance(ep, ran - cp->curr_ran);
+	cp->curr_ran = ran;
+	update_deadline(p, ep);
+	update_min_vruntime(c);
+	/* the lag it keeps if it is dequeued now (dequeue_entity) */
+	update_entity_lag(s, c, e);
+	ep->put_cpu = c->id;
+	ep->rq = -1;
+	ep->last_ran = world_now(s->w);
+	cp->acct_e = NULL;
+}
+
+/* Take queued e off its queue, keeping its lag (dequeue_entity), for
+** strict co-scheduling to start it elsewhere. */
+static void eev_dequeue(struct sched *s, struct entity *e)
+{
+	struct eev_ent *ep = EP(e);
+	if (!ep->queued)
+		return;
+	struct cpu *c = &s->cpu[ep->rq];
+	update_curr(s, c);
+	update_entity_lag(s, c, e);
+	queue_del(c, e);
+	update_min_vruntime(c);
+	ep->rq = -1;
+	ep->put_cpu = -1;
+	ep->deq_cpu = c->id;
+}
+
+static bool eev_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
+{
+	const struct eev *p = s->priv;
+	struct entity *curr = c->curr;
+	update_curr(s, c);
+	/* update_deadline(): its request is used up, reschedule anyway */
+	if (update_deadline(p, EP(curr))) {
+		CP(c)->parity = NULL;
+		return true;
+	}
+	return pick_eevdf(s, c, curr) == e;
+}
+
+static void eev_dump(struct sched *s, FILE *f)
+{
+	const struct eev *p = s->priv;
+	fprintf(f, "eevdf: base slice %lld ns, run-to-parity %d, place-lag %d, balance every %lld ns\n",
+		(long long)p->base_slice, p->run_to_parity, p->place_lag, (long long)p->balance_interval);
+	for (int i = 0; i < s->ncpus; i++) {
+		struct cpu *c = &s->cpu[i];
+		struct eev_cpu *cp = CP(c);
+		update_curr(s, c);
+		int64_t V = avg_vruntime(s, c);
+		fprintf(f, "  cpu%d: nr %d load %ld min_vruntime %lld V %lld pulled %llu", i,
+			cp->nr + (c->curr != NULL), cpu_load(c), (long long)cp->min_vruntime, (long long)V,
+			(unsigned long long)cp->npull);
+		if (c->curr)
+			fprintf(f, "\n    curr %s#%d w %d lag %lld deadline %+lld", c->curr->name, c->curr->idx,
+				EP(c->curr)->weight, (long long)(V - EP(c->curr)->vruntime),
+				(long long)(EP(c->curr)->deadline - V));
+		for (struct entity *e = cp->head; e; e = e->next)
+			fprintf(f, "\n    %s#%d w %d lag %lld deadline %+lld%s", e->name, e->idx, EP(e)->weight,
+				(long long)(V - EP(e)->vruntime), (long long)(EP(e)->deadline - V),
+				eligible(s, c, e) ? " eligible" : "");
+		fprintf(f, "\n");
+	}
+}
+
+static const struct sched_param_def eev_params[] = {
+	{ "base-slice", SP_TIME, "0ns",
+	  "request r of every entity (sysctl_sched_base_slice); default 0.75ms x (1 + ilog2(min(ncpus, 8)))" },
+	{ "run-to-parity", SP_INT, "1", "1: a picked entity keeps its pCPU while eligible until its request ends" },
+	{ "place-lag", SP_INT, "1", "1: a waking entity keeps the lag it had when it slept (PLACE_LAG)" },
+	{ "balance-interval", SP_TIME, "4ms", "period of the load balancer (one tick at HZ=250)" },
+	{ NULL, 0, NULL, NULL },
+};
+
 const struct sched_ops sched_eevdf_ops = {
 	.name = "eevdf",
-	.source = "placeholder",
-	.summary = "placeholder",
-	.priv_size = sizeof(struct q),
-	.enqueue = enq,
-	.pick_next = pick,
+	.source = "Linux 6.6 kernel/sched/fair.c (EEVDF: pick_eevdf, place_entity, update_deadline)",
+	.summary = "per-pCPU queues, earliest eligible virtual deadline first, lag-preserving wake-ups",
+	.params = eev_params,
+	.priv_size = sizeof(struct eev),
+	.cpu_priv_size = sizeof(struct eev_cpu),
+	.ent_priv_size = sizeof(struct eev_ent),
+	.init = eev_init,
+	.attach = eev_attach,
+	.select_cpu = eev_select_cpu,
+	.enqueue = eev_enqueue,
+	.dequeue = eev_dequeue,
+	.pick_next = eev_pick,
+	.put_prev = eev_put_prev,
+	.check_preempt = eev_check_preempt,
+	.dump = eev_dump,
 };
