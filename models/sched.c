@@ -129,9 +129,9 @@ static int check_params(const struct sched_ops *ops, const struct scn_policy *cf
 		double x;
 		int64_t t;
 		const char *why = NULL;
-		if (parse_param(p, q->value, &x, &t, &why) != 0 || (p->kind == SP_TIME && t <= 0 && !(p->zero_ok && t == 0))) {
+		if (parse_param(p, q->value, &x, &t, &why) != 0 || (p->kind == SP_TIME && t <= 0)) {
 			diag_error(d, q->loc.file, q->loc.line, "<policy %s>: expected %s, got '%s'", q->key,
-				   why ? why : p->zero_ok ? "a time of 0 or more" : "a positive time", q->value);
+				   why ? why : "a positive time", q->value);
 			bad = 1;
 		}
 	}

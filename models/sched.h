@@ -125,7 +125,6 @@ struct sched_param_def {
 	enum sched_param_kind kind;
 	const char *def;          /* default, in the same notation as XML */
 	const char *help;
-	int zero_ok;              /* SP_TIME: 0 is a valid value (else it must be > 0) */
 };
 
 /* Why an entity is handed to select_cpu / enqueue. */
