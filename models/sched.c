@@ -78,6 +78,7 @@ static int parse_param(const struct sched_param_def *p, const char *v, double *x
 	int k;
 	switch (p->kind) {
 	case SP_TIME:
+	case SP_TIME0:
 		return units_time(v, t, why);
 	case SP_INT:
 		if (units_int(v, &k, why))

@@ -118,7 +118,8 @@ struct cpu {
 };
 
 /* A policy parameter: its name, how its value is read, the default. */
-enum sched_param_kind { SP_TIME, SP_INT, SP_NUMBER };
+/* SP_TIME must be > 0; SP_TIME0 may also be 0 (e.g. "0: derive it"). */
+enum sched_param_kind { SP_TIME, SP_INT, SP_NUMBER, SP_TIME0 };
 
 struct sched_param_def {
 	const char *name;
