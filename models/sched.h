@@ -165,7 +165,9 @@ struct sched_ops {
 	** time before the policy is asked again (ns), or -1 for no limit. */
 	struct entity *(*pick_next)(struct sched *s, struct cpu *c, int64_t *slice);
 	/* e leaves c after running `ran` ns since its dispatch: its burst
-	** ended, or it is preempted or yields (optional). */
+	** ended, or it is preempted or yields (optional).  e->state is
+	** still ENT_RUNNING here; if it stays runnable, enqueue(c, e,
+	** SCHED_PREEMPT) follows at once, else it has blocked. */
 	void (*put_prev)(struct sched *s, struct cpu *c, struct entity *e, int64_t ran);
 	/* The just-enqueued e waits on busy pCPU c: preempt c->curr now?
 	** (optional: never). */
@@ -174,6 +176,14 @@ struct sched_ops {
 	void (*dump)(struct sched *s, FILE *f);
 };
 
+/*
+** Co-scheduling (models/cosched.c) adds two paths a policy sees:
+** an entity returned by pick_next may be handed back at once with
+** enqueue(c, e, SCHED_PREEMPT) and no put_prev (held back: its VM's
+** gang cannot run now); and with strict co-scheduling the framework
+** may dequeue() a queued entity and start it on some pCPU without
+** pick_next — put_prev is then called when it leaves as usual.
+*/
 struct sched {
 	const struct sched_ops *ops;
 	struct world *w;
