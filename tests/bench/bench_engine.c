@@ -35,7 +35,7 @@ static int bench(const char *path, const char *label)
 		scn_free(&s);
 		diag_free(&d);
 	}
-	printf("engine %-28s %9llu events in %.3f s: %5.2f M events/s, %9.0f simulated s per wall s\n", label,
+	printf("engine %-32s %9llu events in %.3f s: %5.2f M events/s, %9.0f simulated s per wall s\n", label,
 	       (unsigned long long)events, best, (double)events / best / 1e6, simulated / best);
 	return 0;
 }
@@ -43,6 +43,8 @@ static int bench(const char *path, const char *label)
 int main(void)
 {
 	int rc = 0;
+	rc |= bench("experiments/bench/tenvm-xen.xml", "10 VMs x 2 VCPUs, Xen credit");
+	rc |= bench("experiments/bench/tenvm-kvm.xml", "10 VMs x 2 VCPUs, Linux CFS");
 	rc |= bench("experiments/validation/mm8-opteron.xml", "M/M/8 FCFS (Opteron)");
 	rc |= bench("experiments/default.xml", "default (3000 users, RR)");
 	rc |= bench("experiments/validation/mm1-fcfs.xml", "M/M/1 FCFS");
