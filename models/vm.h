@@ -46,7 +46,9 @@ struct vm {
 	int weight, cap;              /* for the policies */
 	int mem_node;                 /* -1 interleaved; MEM_UNPLACED until first touch */
 	int nvcpus;
-	struct entity **vcpu;
+	struct entity **vcpu;         /* VirtualBox: the EMT thread, which runs the guest */
+	struct entity *iothread;      /* KVM: the VM's QEMU I/O thread (device emulation) */
+	char *iothread_name;
 	struct vcpu_state *vs;
 	struct gjob *qhead, *qtail;   /* guest run queue */
 	int qlen;

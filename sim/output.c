@@ -309,6 +309,17 @@ static void write_vms(FILE *f, const struct world *w)
 	}
 }
 
+/* vcpu, emt (a VirtualBox VM's one thread: guest and devices), qemu-io,
+** dom0 (a Dom0 VCPU running qemu-dm and back ends). */
+static const char *entity_kind(const struct world *w, const struct entity *e)
+{
+	if (e->kind == ENT_VCPU)
+		return strcmp(w->scn->hv.kind, "vbox") == 0 ? "emt" : "vcpu";
+	if (e->vm && e->vm->iothread == e)
+		return "qemu-io";
+	return e->vm && !e->vm->cfg ? "dom0" : "emulation";
+}
+
 /* One row per VCPU and emulation thread; host jobs (possibly thousands)
 ** are summarised by workloads.csv instead. */
 static void write_entities(FILE *f, const struct world *w)
@@ -321,7 +332,7 @@ static void write_entities(FILE *f, const struct world *w)
 		if (e->kind == ENT_JOB)
 			continue;
 		fprintf(f, "%s#%d,%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%llu,%llu,%.9g,%d\n", e->name, e->idx,
-			e->kind == ENT_VCPU ? "vcpu" : "emulation", e->vm ? e->vm->name : "", e->idx,
+			entity_kind(w, e), e->vm ? e->vm->name : "", e->idx,
 			(double)e->t_run / 1e9, (double)e->t_ready / 1e9, (double)e->t_blocked / 1e9,
 			(double)e->t_overhead / 1e9, (double)e->t_spin / 1e9, (unsigned long long)e->ndispatch,
 			(unsigned long long)e->npreempt, (unsigned long long)e->nmigrate, (unsigned long long)e->nwake,
