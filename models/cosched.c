@@ -5,8 +5,9 @@
 **
 ** strict (ESX 2.x): a VM's runnable VCPUs run together or not at all.
 **   When the policy picks one, its READY siblings are co-started on other
-**   pCPUs (idle ones first, else preempting entities of other VMs) with
-**   the same slice; if there are not enough pCPUs the pick is held back.
+**   pCPUs (idle ones first, else preempting entities outside any gang)
+**   with the same slice; if there are not enough pCPUs the pick is held
+**   back.
 **   When one is preempted, its running siblings are co-stopped.  A
 **   halted (idle) VCPU needs no partner.
 ** relaxed (ESX 3.x): VCPUs run independently, but a VCPU kept READY
@@ -81,7 +82,9 @@ static bool sibling_running(const struct entity *e)
 /* ------------------------------------------------------------ strict */
 
 /* A pCPU for sibling r: allowed, not taken, idle first, else running an
-** entity that is not of r's VM; -1 if none. */
+** entity that belongs to no gang (a host thread, a 1-VCPU VM, an
+** emulation thread); -1 if none.  Never another gang's VCPU: two gangs
+** preempting each other at one instant would never end. */
 static int target_for(struct sched *s, const struct entity *r, const struct cpu *leader, const char *taken)
 {
 	int busy = -1;
@@ -91,7 +94,7 @@ static int target_for(struct sched *s, const struct entity *r, const struct cpu 
 			continue;
 		if (!c->curr)
 			return p;
-		if (busy < 0 && c->curr->vm != r->vm)
+		if (busy < 0 && c->curr->vm != r->vm && !ganged(c->curr))
 			busy = p;
 	}
 	return busy;

@@ -207,11 +207,9 @@ static void test_coscheduling(void)
 
 /* Strict co-scheduling: at the end of every instant, a VM with a running
 ** VCPU has no READY one. */
-static void test_strict_gang_invariant(void)
+static void gang_invariant(const char *path, const char *const *sets)
 {
-	const char *const sets[] = { "vm[other].workload.closed.think.mean=0s", "vm[other].workload.closed.users=2",
-				     "run.duration=20s", "run.warmup=0s", NULL };
-	CU_ASSERT_EQUAL_FATAL(cut_load("tests/data/good/vm-smp-strict.xml", sets, &S, &W), 0);
+	CU_ASSERT_EQUAL_FATAL(cut_load(path, sets, &S, &W), 0);
 	long instants = 0, bad = 0;
 	struct evq_event ev;
 	while (evq_next_time(&W.q) < W.end) {
@@ -228,10 +226,22 @@ static void test_strict_gang_invariant(void)
 		}
 		instants++;
 	}
-	printf("\n    %ld instants checked, %ld with a split gang", instants, bad);
+	printf("\n    %s: %ld instants checked, %ld with a split gang", path, instants, bad);
 	CU_ASSERT_TRUE(instants > 1000);
 	CU_ASSERT_EQUAL(bad, 0);
 	done();
+}
+
+static void test_strict_gang_invariant(void)
+{
+	const char *const sets[] = { "vm[other].workload.closed.think.mean=0s", "vm[other].workload.closed.users=2",
+				     "run.duration=20s", "run.warmup=0s", NULL };
+	gang_invariant("tests/data/good/vm-smp-strict.xml", sets);
+	/* three gangs, a capped VM, a pinned VM and host jobs, under credit
+	** and under round robin: gangs only preempt threads outside gangs */
+	gang_invariant("tests/data/good/vm-mix-strict.xml", NULL);
+	const char *const rr[] = { "hypervisor.policy.name=rr", NULL };
+	gang_invariant("tests/data/good/vm-mix-strict.xml", rr);
 }
 
 /* The timeline holds one complete event per dispatch. */
