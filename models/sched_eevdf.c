@@ -732,7 +732,7 @@ static void eev_dump(struct sched *s, FILE *f)
 }
 
 static const struct sched_param_def eev_params[] = {
-	{ "base-slice", SP_TIME, "0ns",
+	{ "base-slice", SP_TIME0, "0ns",
 	  "request r of every entity (sysctl_sched_base_slice); default 0.75ms x (1 + ilog2(min(ncpus, 8)))" },
 	{ "run-to-parity", SP_INT, "1", "1: a picked entity keeps its pCPU while eligible until its request ends" },
 	{ "place-lag", SP_INT, "1", "1: a waking entity keeps the lag it had when it slept (PLACE_LAG)" },

@@ -40,6 +40,7 @@ static const char usage_main[] =
 	"            simulate the scenario; write summary.json and CSVs into DIR\n"
 	"  validate  FILE.xml [--set KEY=VALUE]...\n"
 	"            check a scenario or a machine/hypervisor profile; print what would run\n"
+	"  policies  list the scheduling policies, the sources they follow and their parameters\n"
 	"\n"
 	"  hvsim --version       print the version\n"
 	"  hvsim <command> --help\n"
@@ -225,6 +226,27 @@ static void describe(const struct scenario *s, const struct world *w, FILE *f)
 	}
 }
 
+static int cmd_policies(int argc, char **argv)
+{
+	if (argc > 0 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+		puts("usage: hvsim policies\n\nList every scheduling policy (<policy name=...>), the source it\n"
+		     "follows, and its parameters with their defaults.");
+		return 0;
+	}
+	if (argc > 0) {
+		fprintf(stderr, "hvsim: policies takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	for (int i = 0; sched_registry[i]; i++) {
+		const struct sched_ops *ops = sched_registry[i];
+		printf("%s: %s\n  follows: %s\n", ops->name, ops->summary, ops->source);
+		for (const struct sched_param_def *d = ops->params; d && d->name; d++)
+			printf("  %s = %s - %s\n", d->name, d->def, d->help);
+		printf("  co-scheduling: %s\n", ops->dequeue ? "strict and relaxed" : "relaxed only");
+	}
+	return 0;
+}
+
 static int cmd_validate(int argc, char **argv)
 {
 	struct opts o;
@@ -359,8 +381,10 @@ int main(int argc, char **argv)
 		rc = cmd_run(argc - 2, argv + 2);
 	} else if (strcmp(cmd, "validate") == 0) {
 		rc = cmd_validate(argc - 2, argv + 2);
+	} else if (strcmp(cmd, "policies") == 0) {
+		rc = cmd_policies(argc - 2, argv + 2);
 	} else {
-		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate\n\n%s", cmd, usage_main);
+		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate, policies\n\n%s", cmd, usage_main);
 		rc = EXIT_USAGE;
 	}
 	xmlCleanupParser();
