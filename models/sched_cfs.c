@@ -1,10 +1,11 @@
 /*
 ** Linux CFS, the host scheduler of KVM's VCPU threads: the completely fair
-** scheduler of kernel/sched_fair.c with the SMP load balancer and the
-** scheduling domains of kernel/sched.c, as in Linux 2.6.24 (tag v2.6.24)
-** or 2.6.32 (2.6.32.2), chosen by the parameter `version` (24 or 32), for
+** scheduler of kernel/sched_fair.c, as in Linux 2.6.24 (tag v2.6.24) or
+** 2.6.32 (2.6.32.2), chosen by the parameter `version` (24 or 32), for
 ** x86_64 with CONFIG_SCHED_MC and CONFIG_NUMA, no SMT, no group
-** scheduling, no power-savings balancing (sched_mc_power_savings = 0).
+** scheduling.  Its SMP load balancer, the scheduling domains of
+** kernel/sched.c and the fork placement that uses them are in
+** models/sched_cfs_balance.c; the state both share is models/sched_cfs.h.
 **
 ** Fairness.  Each pCPU has a cfs_rq: its runnable entities ordered by
 ** virtual run time, the running one (curr) counted in nr_running and load
@@ -64,55 +65,30 @@
 ** the core level only); 2.6.32: stay if it has no task, else the first
 ** allowed pCPU of its node without tasks (SD_PREFER_SIBLING), else stay.
 ** Neither looks beyond the node: the load balancer does that.  An
-** entity's first wake is a fork (sched_balance_self with SD_BALANCE_FORK)
-** from its first allowed pCPU, standing for its parent's: the idlest node
-** by find_idlest_group's loads (cpu_load[0] in 2.6.24, the queue load in
-** 2.6.32) with a 112% margin, its least loaded allowed pCPU, and in 2.6.32
-** the same once more among that node's cores.
+** entity's first wake is a fork, placed by sched_balance_self
+** (models/sched_cfs_balance.c).
 **
-** Load balancing.  Two domain levels per pCPU: the cores of its node
-** (SD_MC_INIT: 1-4 ms, busy x64, imbalance 125%, one group per core) and
-** all nodes (x86_64 SD_NODE_INIT: 8-32 ms, busy x32, imbalance 125%, one
-** group per node); a level with one group or one pCPU is dropped as the
-** kernels' sd_degenerate does.  At the tick, when next_balance is due,
-** rebalance_domains visits the levels upwards; each runs load_balance
-** when its interval (x busy_factor unless the pCPU is idle) has passed:
-** find_busiest_group (average load per group power, capacities, the
-** imbalance_pct margin, fix_small_imbalance), find_busiest_queue, then
-** move_tasks pulls queued entities that are allowed here and not cache
-** hot (ran less than migration_cost ago, unless nr_balance_failed >
-** cache_nice_tries) up to the imbalance; after cache_nice_tries + 2
-** failures, active balancing preempts the busiest pCPU and pushes its
-** first movable entity (the running one included) here.  Loads are the
-** queue weights, or for the idle/busy/fork indices the decayed cpu_load[i]
-** = (cpu_load[i] * (2^i - 1) + load) / 2^i folded at each tick.  A pCPU
-** that finds its queue empty balances first (idle_balance, domains with
-** SD_BALANCE_NEWIDLE: 2.6.24 the core level only; 2.6.32 both, unless its
-** average idle time is below migration_cost).  Node groups have the power
-** of one CPU in 2.6.24 (one package per node) and of all their cores in
-** 2.6.32, whose SD_PREFER_SIBLING cuts a node's capacity to one task:
-** both try to give every node a task before doubling up in one.
-** Idle pCPUs are balanced as CONFIG_NO_HZ's idle load balancer does it:
-** each level by its idle interval, however stale next_balance is.
+** Co-scheduling.  Strict co-scheduling (models/cosched.c) takes a READY
+** entity off its queue (the dequeue hook, as dequeue_entity does) and
+** starts it on a pCPU of its choice without asking pick_next; the first
+** time the policy runs after that (at the latest at once, from an event
+** at the same instant) the entity is adopted as that pCPU's curr, with
+** its lag carried over from its old queue as set_task_cpu does and its
+** run charged from its dispatch.  An entity picked but held back by
+** co-scheduling comes back to its queue as if preempted.
 **
 ** Cost: the run queue is a treap keyed by (vruntime, insertion sequence),
 ** O(log n) expected per insert and remove, O(1) pick (cached leftmost);
 ** a busy pCPU takes HZ timer events per second, an idle one one per
-** balance interval; a balance pass is O(ncpus + 33 moves).
+** balance interval.
 */
-#include "models/sched.h"
-#include "sim/world.h"
+#include "models/sched_cfs.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NICE_0_LOAD	1024		/* SCHED_LOAD_SCALE */
-#define NR_MIGRATE	32		/* sysctl_sched_nr_migrate */
-#define LOAD_IDX_MAX	5		/* CPU_LOAD_IDX_MAX */
-#define MAX_PINNED_INTERVAL 512		/* ms */
-#define NR_CPUS_CONFIG	64		/* CONFIG_NR_CPUS, for the interval cap */
-#define PRIO_IDLE	140		/* MAX_PRIO, the idle task's priority */
 #define GRAN_LIMIT	200000000	/* sched_init_granularity's cap, ns */
 
 /* kernel/sched.c: nice -20..19 to load weight (identical in both). */
@@ -127,140 +103,7 @@ static const int prio_to_weight[40] = {
 	36, 29, 23, 18, 15,
 };
 
-/* The sched_domain flags that matter here. */
-#define SD_LOAD_BALANCE		0x01
-#define SD_BALANCE_NEWIDLE	0x02
-#define SD_BALANCE_FORK		0x04
-#define SD_WAKE_IDLE		0x08
-#define SD_WAKE_AFFINE		0x10
-#define SD_PREFER_SIBLING	0x20
-
-enum { LVL_MC, LVL_NODE };
-
-struct sd_def {
-	const char *name;
-	int min_interval, max_interval, busy_factor;	/* ms */
-	int imbalance_pct, cache_nice_tries;
-	int busy_idx, idle_idx, newidle_idx, forkexec_idx;
-	unsigned flags;
-};
-
-/* [version][level]: include/linux/topology.h SD_MC_INIT and the x86_64
-** SD_NODE_INIT (include/asm-x86/topology_64.h in 2.6.24,
-** arch/x86/include/asm/topology.h in 2.6.32).  SD_BALANCE_EXEC and
-** SD_WAKE_BALANCE have no exec or remote wakers to act on here. */
-static const struct sd_def sd_defs[2][2] = {
-	{
-		{ "mc", 1, 4, 64, 125, 1, 2, 0, 0, 1,
-		  SD_LOAD_BALANCE | SD_BALANCE_NEWIDLE | SD_WAKE_IDLE | SD_WAKE_AFFINE },
-		{ "node", 8, 32, 32, 125, 2, 3, 2, 0, 1,
-		  SD_LOAD_BALANCE | SD_BALANCE_FORK },
-	},
-	{
-		{ "mc", 1, 4, 64, 125, 1, 2, 0, 0, 0,
-		  SD_LOAD_BALANCE | SD_BALANCE_NEWIDLE | SD_BALANCE_FORK | SD_WAKE_AFFINE |
-		  SD_PREFER_SIBLING },
-		{ "node", 8, 32, 32, 125, 2, 3, 2, 0, 0,
-		  SD_LOAD_BALANCE | SD_BALANCE_NEWIDLE | SD_BALANCE_FORK | SD_WAKE_AFFINE },
-	},
-};
-
-enum lb_idle { CPU_IDLE, CPU_NOT_IDLE, CPU_NEWLY_IDLE };
-
-/* A schedulable entity's CFS state (struct sched_entity). */
-struct cfs_ent {
-	struct entity *e;
-	struct cfs_ent *left, *right;	/* treap children */
-	uint64_t seq;			/* insertion order: equal vruntimes run FIFO */
-	uint32_t prio;			/* treap heap priority, a hash of seq */
-	struct cfs_ent *tnext, *tprev;	/* the rq's task list, newest first */
-	int64_t vruntime;
-	int weight;
-	int rq;				/* task_cpu(): its queue's pCPU; -1 never woken */
-	bool on_rq;			/* counted in its rq's nr_running and load */
-	bool queued;			/* in its rq's tree */
-	int64_t exec_start;		/* when it last stopped running (task_hot) */
-};
-
-/* One domain level of one pCPU (struct sched_domain's mutable part). */
-struct sd {
-	const struct sd_def *def;
-	int level;
-	int64_t last_balance;		/* jiffies */
-	int balance_interval;		/* ms */
-	int nr_balance_failed;
-};
-
-/* A pCPU's run queue (struct rq with its cfs_rq); the framework's c->priv. */
-struct rq {
-	int cpu;
-	struct cfs_ent *root, *leftmost;
-	struct cfs_ent *tasks;		/* every on_rq entity, newest first */
-	struct entity *curr;		/* the running entity */
-	struct entity *put;		/* put back by put_prev, not queued again yet */
-	struct cfs_ent *last;		/* 2.6.32 LAST_BUDDY */
-	int nr_running;
-	int64_t load;			/* total weight, curr included */
-	int64_t min_vruntime;
-	int64_t exec_start;		/* last update_curr of curr */
-	int64_t cpu_load[LOAD_IDX_MAX];
-	int64_t load_tick;		/* last tick folded into cpu_load */
-	int64_t next_balance;		/* jiffies */
-	int64_t idle_stamp, avg_idle;	/* 2.6.32 idle_balance throttle; stamp -1: none */
-	int push_cpu;			/* active balance: where the preempted curr goes */
-	bool hrtick_armed;		/* the current slice ends by itself */
-	bool in_timer, in_pick;		/* inside this pCPU's tick or pick_next */
-	bool want_resched;		/* a pull asked this pCPU to pick again */
-	evq_handle timer;
-	int64_t timer_at;
-	int nsd;
-	struct sd sd[2];		/* lowest level first */
-};
-
-struct cfs {
-	int version;			/* 24 or 32 */
-	int hz;
-	bool hrtick;
-	int64_t tick;			/* ns per jiffy */
-	int64_t latency, min_gran, wakeup_gran, migration_cost;
-	int nr_latency;
-	int nnodes;
-	int *node_first, *node_n, *node_cpu;	/* pCPUs grouped by node */
-	int *cpu_node;
-	uint64_t seq;
-};
-
 /* ------------------------------------------------------------ basics --- */
-
-static inline struct rq *rq_of(const struct sched *s, int cpu)
-{
-	return s->cpu[cpu].priv;
-}
-
-static inline struct cfs_ent *ce_of(const struct entity *e)
-{
-	return e->priv;
-}
-
-static inline int64_t now_of(const struct sched *s)
-{
-	return world_now(s->w);
-}
-
-static inline int64_t jiffies_at(const struct cfs *f, int64_t t)
-{
-	return t / f->tick;
-}
-
-static inline int64_t min64(int64_t a, int64_t b)
-{
-	return a < b ? a : b;
-}
-
-static inline int64_t max64(int64_t a, int64_t b)
-{
-	return a > b ? a : b;
-}
 
 /* x * num / den rounded: calc_delta_mine's fixed-point result. */
 static inline int64_t mul_div(int64_t x, int64_t num, int64_t den)
@@ -272,21 +115,6 @@ static inline int64_t mul_div(int64_t x, int64_t num, int64_t den)
 static inline int64_t delta_fair(int64_t delta, int w)
 {
 	return w == NICE_0_LOAD ? delta : mul_div(delta, NICE_0_LOAD, w);
-}
-
-static inline int prio_of(const struct entity *e)
-{
-	return 120 + e->nice;
-}
-
-static inline bool is_idle(const struct sched *s, int cpu)
-{
-	return !s->cpu[cpu].curr;
-}
-
-static int64_t ms_to_jiffies(const struct cfs *f, int64_t ms)
-{
-	return (ms * f->hz + 999) / 1000;
 }
 
 /* ---------------------------------------------------------- the tree --- */
@@ -385,6 +213,36 @@ static void tree_del(struct rq *rq, struct cfs_ent *ce)
 	}
 }
 
+/* An in-order walk of the tree, stopping at max. */
+struct walk {
+	struct cfs_ent **v;
+	int n, max;
+	struct cfs_ent *also;
+};
+
+static void walk_tree(struct cfs_ent *t, struct walk *w)
+{
+	if (!t || w->n >= w->max)
+		return;
+	walk_tree(t->left, w);
+	if (w->n < w->max && w->also && w->also->vruntime < t->vruntime) {
+		w->v[w->n++] = w->also;
+		w->also = NULL;
+	}
+	if (w->n < w->max)
+		w->v[w->n++] = t;
+	walk_tree(t->right, w);
+}
+
+int cfs_tree_order(const struct rq *rq, struct cfs_ent *also, struct cfs_ent **v, int max)
+{
+	struct walk w = { v, 0, max, also };
+	walk_tree(rq->root, &w);
+	if (w.also && w.n < max)
+		w.v[w.n++] = w.also;
+	return w.n;
+}
+
 /* --------------------------------------------------- loads and clocks --- */
 
 /* Fold the ticks up to now into cpu_load[] (update_cpu_load):
@@ -392,7 +250,7 @@ static void tree_del(struct rq *rq, struct cfs_ent *ce)
 ** rounded up while the load rises.  The load has been constant since the
 ** last fold (every change folds first), so missed ticks fold with it; the
 ** sequence reaches the load within a few hundred folds. */
-static void load_sync(const struct cfs *f, struct rq *rq, int64_t now)
+void cfs_load_sync(const struct cfs *f, struct rq *rq, int64_t now)
 {
 	int64_t t = jiffies_at(f, now), n = t - rq->load_tick;
 	if (n <= 0)
@@ -414,36 +272,6 @@ static void load_sync(const struct cfs *f, struct rq *rq, int64_t now)
 	}
 }
 
-static int64_t weighted_load(const struct sched *s, int cpu)
-{
-	return rq_of(s, cpu)->load;
-}
-
-/* Low guess at a migration source's load, high at a target's. */
-static int64_t source_load(const struct sched *s, int cpu, int type)
-{
-	struct rq *rq = rq_of(s, cpu);
-	if (type == 0)
-		return rq->load;
-	load_sync(s->priv, rq, now_of(s));
-	return min64(rq->cpu_load[type - 1], rq->load);
-}
-
-static int64_t target_load(const struct sched *s, int cpu, int type)
-{
-	struct rq *rq = rq_of(s, cpu);
-	if (type == 0)
-		return rq->load;
-	load_sync(s->priv, rq, now_of(s));
-	return max64(rq->cpu_load[type - 1], rq->load);
-}
-
-static int64_t avg_load_per_task(const struct sched *s, int cpu)
-{
-	struct rq *rq = rq_of(s, cpu);
-	return rq->nr_running ? rq->load / rq->nr_running : 0;
-}
-
 /* min_vruntime follows min(curr, leftmost), monotonically. */
 static void update_min_vruntime(struct rq *rq)
 {
@@ -457,7 +285,7 @@ static void update_min_vruntime(struct rq *rq)
 }
 
 /* Charge curr's run since the last update to its vruntime. */
-static void update_curr(const struct sched *s, struct rq *rq)
+void cfs_update_curr(const struct sched *s, struct rq *rq)
 {
 	if (!rq->curr)
 		return;
@@ -531,7 +359,7 @@ static bool wakeup_preempts(const struct sched *s, struct rq *rq, struct cfs_ent
 	if (!rq->curr || rq->curr == se->e)
 		return false;
 	struct cfs_ent *curr = ce_of(rq->curr);
-	update_curr(s, rq);
+	cfs_update_curr(s, rq);
 	if (f->version == 24)
 		return se->vruntime + wakeup_gran(f, curr, se) < curr->vruntime;
 	if (wakeup_preempt_entity(f, curr, se) != 1)
@@ -545,7 +373,7 @@ static bool wakeup_preempts(const struct sched *s, struct rq *rq, struct cfs_ent
 
 static void account_enqueue(const struct sched *s, struct rq *rq, struct cfs_ent *ce)
 {
-	load_sync(s->priv, rq, now_of(s));
+	cfs_load_sync(s->priv, rq, now_of(s));
 	rq->load += ce->weight;
 	rq->nr_running++;
 	ce->tprev = NULL;
@@ -559,7 +387,7 @@ static void account_enqueue(const struct sched *s, struct rq *rq, struct cfs_ent
 
 static void account_dequeue(const struct sched *s, struct rq *rq, struct cfs_ent *ce)
 {
-	load_sync(s->priv, rq, now_of(s));
+	cfs_load_sync(s->priv, rq, now_of(s));
 	rq->load -= ce->weight;
 	rq->nr_running--;
 	if (ce->tprev)
@@ -579,7 +407,7 @@ enum { ENQ_PLAIN, ENQ_WAKE, ENQ_NEW };
 static void enqueue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce, int how)
 {
 	struct cfs *f = s->priv;
-	update_curr(s, rq);
+	cfs_update_curr(s, rq);
 	if (how == ENQ_NEW) {
 		if (f->version == 32 && rq->curr)   /* task_new_fair */
 			ce->vruntime = ce_of(rq->curr)->vruntime;
@@ -594,7 +422,7 @@ static void enqueue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce, i
 static void dequeue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce)
 {
 	const struct cfs *f = s->priv;
-	update_curr(s, rq);
+	cfs_update_curr(s, rq);
 	if (ce->queued)
 		tree_del(rq, ce);
 	account_dequeue(s, rq, ce);
@@ -613,9 +441,26 @@ static void settle_put(struct sched *s, struct rq *rq)
 	dequeue_entity(s, rq, ce_of(e));
 }
 
+/* 2.6.32 ttwu: a task arrives on rq; fold the idle time since
+** idle_balance stamped it into the average that gates idle_balance:
+**	avg_idle += (idle - avg_idle) / 8, or 2 migration_cost if idle is longer */
+static void idle_ends(const struct cfs *f, struct rq *rq, int64_t now)
+{
+	if (f->version != 32 || rq->idle_stamp < 0)
+		return;
+	int64_t delta = now - rq->idle_stamp, max = 2 * f->migration_cost;
+	if (delta > max) {
+		rq->avg_idle = max;
+	} else {
+		int64_t diff = delta - rq->avg_idle;
+		rq->avg_idle += diff >= 0 ? diff >> 3 : -((-diff + 7) >> 3);
+	}
+	rq->idle_stamp = -1;
+}
+
 /* Move a queued entity between run queues (pull_task), keeping its lag:
 ** vruntime += dst min_vruntime - src min_vruntime. */
-static void move_entity(struct sched *s, struct rq *src, struct cfs_ent *ce, struct rq *dst)
+void cfs_move_entity(struct sched *s, struct rq *src, struct cfs_ent *ce, struct rq *dst)
 {
 	dequeue_entity(s, src, ce);
 	ce->vruntime += dst->min_vruntime - src->min_vruntime;
@@ -624,7 +469,7 @@ static void move_entity(struct sched *s, struct rq *src, struct cfs_ent *ce, str
 
 /* After an entity arrives on dst outside a wake-up: make dst pick again
 ** if it is idle or the arrival preempts (check_preempt_curr). */
-static void nudge(struct sched *s, struct rq *dst, struct cfs_ent *ce)
+void cfs_nudge(struct sched *s, struct rq *dst, struct cfs_ent *ce)
 {
 	if (dst->in_pick)
 		return;
@@ -636,613 +481,10 @@ static void nudge(struct sched *s, struct rq *dst, struct cfs_ent *ce)
 		sched_kick(s, &s->cpu[dst->cpu]);
 }
 
-/* ------------------------------------------------------------ groups --- */
-
-/* A sched_group: the pCPUs of one core (level mc) or one node. */
-struct grp {
-	const int *cpu;
-	int n;
-	int64_t power;
-	int64_t capacity;
-};
-
-static int ngroups(const struct cfs *f, int cpu, int level)
-{
-	return level == LVL_MC ? f->node_n[f->cpu_node[cpu]] : f->nnodes;
-}
-
-/* The index of cpu's own group at this level. */
-static int local_group(const struct cfs *f, int cpu, int level)
-{
-	int node = f->cpu_node[cpu];
-	if (level == LVL_NODE)
-		return node;
-	for (int i = 0; i < f->node_n[node]; i++)
-		if (f->node_cpu[f->node_first[node] + i] == cpu)
-			return i;
-	return 0;
-}
-
-static void group_of(const struct sched *s, int cpu, const struct rq *rq, int k, int g, struct grp *out)
-{
-	const struct cfs *f = s->priv;
-	int level = rq->sd[k].level;
-	if (level == LVL_MC) {
-		int node = f->cpu_node[cpu];
-		out->cpu = &f->node_cpu[f->node_first[node] + g];
-		out->n = 1;
-		out->power = NICE_0_LOAD;
-		out->capacity = 1;
-		return;
-	}
-	out->cpu = &f->node_cpu[f->node_first[g]];
-	out->n = f->node_n[g];
-	/* 2.6.24: a package whose cores share resources counts as one CPU
-	** (init_sched_groups_power); 2.6.32 sums its cores and then cuts the
-	** capacity to one when the child level has SD_PREFER_SIBLING */
-	out->power = f->version == 24 ? NICE_0_LOAD : (int64_t)NICE_0_LOAD * out->n;
-	out->capacity = (out->power + NICE_0_LOAD / 2) / NICE_0_LOAD;
-	if (f->version == 32 && k > 0 && (rq->sd[k - 1].def->flags & SD_PREFER_SIBLING) && out->capacity > 1)
-		out->capacity = 1;
-}
-
-static int span_weight(const struct cfs *f, int cpu, int level)
-{
-	int n = 0;
-	if (level == LVL_MC)
-		return f->node_n[f->cpu_node[cpu]];
-	for (int i = 0; i < f->nnodes; i++)
-		n += f->node_n[i];
-	return n;
-}
-
-static const int *span_cpus(const struct cfs *f, int cpu, int level)
-{
-	return level == LVL_MC ? &f->node_cpu[f->node_first[f->cpu_node[cpu]]] : f->node_cpu;
-}
-
-/* --------------------------------------------------- fork placement --- */
-
-static int find_idlest_group(const struct sched *s, int cpu, int k, const struct entity *e)
-{
-	const struct cfs *f = s->priv;
-	const struct rq *rq = rq_of(s, cpu);
-	const struct sd_def *def = rq->sd[k].def;
-	int n = ngroups(f, cpu, rq->sd[k].level);
-	int local = local_group(f, cpu, rq->sd[k].level), idlest = -1;
-	int64_t min_load = INT64_MAX, this_load = 0;
-	int imbalance = 100 + (def->imbalance_pct - 100) / 2;
-	for (int j = 0; j < n; j++) {
-		int g = (local + j) % n;
-		struct grp gr;
-		group_of(s, cpu, rq, k, g, &gr);
-		bool allowed = false;
-		for (int i = 0; i < gr.n; i++)
-			allowed |= cpuset_has(&e->affinity, gr.cpu[i]);
-		if (!allowed)
-			continue;
-		int64_t load = 0;
-		for (int i = 0; i < gr.n; i++)
-			load += g == local ? source_load(s, gr.cpu[i], def->forkexec_idx)
-					   : target_load(s, gr.cpu[i], def->forkexec_idx);
-		load = load * NICE_0_LOAD / gr.power;
-		if (g == local)
-			this_load = load;
-		else if (load < min_load) {
-			min_load = load;
-			idlest = g;
-		}
-	}
-	if (idlest < 0 || 100 * this_load < imbalance * min_load)
-		return -1;
-	return idlest;
-}
-
-static int find_idlest_cpu(const struct sched *s, int cpu, int k, int g, const struct entity *e)
-{
-	struct grp gr;
-	group_of(s, cpu, rq_of(s, cpu), k, g, &gr);
-	int64_t min_load = INT64_MAX;
-	int idlest = -1;
-	for (int i = 0; i < gr.n; i++) {
-		int c = gr.cpu[i];
-		if (!cpuset_has(&e->affinity, c))
-			continue;
-		int64_t load = weighted_load(s, c);
-		if (load < min_load || (load == min_load && c == cpu)) {
-			min_load = load;
-			idlest = c;
-		}
-	}
-	return idlest;
-}
-
-/* sched_balance_self(SD_BALANCE_FORK) from the entity's first allowed
-** pCPU, standing for its parent's. */
-static int fork_balance(const struct sched *s, const struct entity *e)
-{
-	const struct cfs *f = s->priv;
-	int cpu = 0;
-	while (cpu < s->ncpus - 1 && !cpuset_has(&e->affinity, cpu))
-		cpu++;
-	const struct rq *rq = rq_of(s, cpu);
-	int k = -1;
-	for (int i = 0; i < rq->nsd; i++)
-		if (rq->sd[i].def->flags & SD_BALANCE_FORK)
-			k = i;
-	while (k >= 0) {
-		rq = rq_of(s, cpu);
-		if (!(rq->sd[k].def->flags & SD_BALANCE_FORK)) {
-			k--;
-			continue;
-		}
-		int g = find_idlest_group(s, cpu, k, e);
-		int nc = g < 0 ? -1 : find_idlest_cpu(s, cpu, k, g, e);
-		if (nc < 0 || nc == cpu) {
-			k--;
-			continue;
-		}
-		int weight = span_weight(f, cpu, rq->sd[k].level);
-		cpu = nc;
-		rq = rq_of(s, cpu);
-		k = -1;
-		for (int i = 0; i < rq->nsd; i++) {
-			if (weight <= span_weight(f, cpu, rq->sd[i].level))
-				break;
-			if (rq->sd[i].def->flags & SD_BALANCE_FORK)
-				k = i;
-		}
-	}
-	return cpu;
-}
-
-/* ---------------------------------------------------- load balancing --- */
-
-/* Up to max queued entities of rq in balancing order: 2.6.24 walks the
-** tree from the leftmost, merging in `also` (a preempted curr) where
-** put_prev would put it; 2.6.32 walks the task list, newest first, curr
-** included. */
-struct walk {
-	struct cfs_ent **v;
-	int n, max;
-	struct cfs_ent *also;
-};
-
-static void walk_tree(struct cfs_ent *t, struct walk *w)
-{
-	if (!t || w->n >= w->max)
-		return;
-	walk_tree(t->left, w);
-	if (w->n < w->max && w->also && w->also->vruntime < t->vruntime) {
-		w->v[w->n++] = w->also;
-		w->also = NULL;
-	}
-	if (w->n < w->max)
-		w->v[w->n++] = t;
-	walk_tree(t->right, w);
-}
-
-static int balance_order(const struct cfs *f, const struct rq *rq, struct cfs_ent *also, struct cfs_ent **v,
-			 int max)
-{
-	struct walk w = { v, 0, max, also };
-	if (f->version == 32) {
-		for (struct cfs_ent *ce = rq->tasks; ce && w.n < max; ce = ce->tnext)
-			w.v[w.n++] = ce;
-		return w.n;
-	}
-	walk_tree(rq->root, &w);
-	if (w.also && w.n < max)
-		w.v[w.n++] = w.also;
-	return w.n;
-}
-
-static bool task_hot(const struct sched *s, const struct cfs_ent *ce, int this_cpu)
-{
-	const struct cfs *f = s->priv;
-	/* 2.6.32 CACHE_HOT_BUDDY */
-	if (f->version == 32 && rq_of(s, this_cpu)->nr_running && rq_of(s, ce->rq)->last == ce)
-		return true;
-	return f->migration_cost > 0 && now_of(s) - ce->exec_start < f->migration_cost;
-}
-
-static bool can_migrate(const struct sched *s, const struct cfs_ent *ce, int this_cpu, const struct sd *d,
-			bool *all_pinned)
-{
-	if (!cpuset_has(&ce->e->affinity, this_cpu))
-		return false;
-	*all_pinned = false;
-	if (s->cpu[ce->rq].curr == ce->e)
-		return false;
-	return !task_hot(s, ce, this_cpu) || d->nr_balance_failed > d->def->cache_nice_tries;
-}
-
-/* balance_tasks: pull up to max_move of weight from busiest. */
-static bool move_tasks(struct sched *s, int this_cpu, int busiest, int64_t max_move, const struct sd *d,
-		       bool *all_pinned)
-{
-	const struct cfs *f = s->priv;
-	struct rq *src = rq_of(s, busiest), *dst = rq_of(s, this_cpu);
-	struct cfs_ent *v[NR_MIGRATE + 1];
-	int64_t rem = max_move;
-	int best = s->cpu[this_cpu].curr ? prio_of(s->cpu[this_cpu].curr) : PRIO_IDLE;
-	bool pinned = false;
-	if (max_move > 0) {
-		pinned = true;
-		int n = balance_order(f, src, NULL, v, NR_MIGRATE + 1);
-		for (int i = 0; i < n; i++) {
-			struct cfs_ent *ce = v[i];
-			bool skip;
-			if (f->version == 24)
-				skip = (ce->weight >> 1) > rem + NICE_0_LOAD && prio_of(ce->e) >= best;
-			else
-				skip = (ce->weight >> 1) > rem;
-			if (skip || !can_migrate(s, ce, this_cpu, d, &pinned))
-				continue;
-			move_entity(s, src, ce, dst);
-			nudge(s, dst, ce);
-			rem -= ce->weight;
-			if (rem <= 0)
-				break;
-			if (prio_of(ce->e) < best)
-				best = prio_of(ce->e);
-		}
-	}
-	*all_pinned = pinned;
-	return max_move - rem > 0;
-}
-
-struct lb {
-	int busiest, this_grp;
-	struct grp bg, tg;
-	int64_t max_load, this_load, total_load, total_pwr, avg_load;
-	int64_t busiest_nr, busiest_lpt, this_nr, this_lpt;
-	bool group_imb;
-};
-
-/* fix_small_imbalance: move one task if that helps at all. */
-static int64_t small_imbalance(const struct sched *s, int this_cpu, struct lb *l, int64_t imb)
-{
-	const struct cfs *f = s->priv;
-	int64_t pwr_now = 0, pwr_move = 0, tmp;
-	int imbn = 2;
-	if (l->this_nr) {
-		l->this_lpt /= l->this_nr;
-		if (l->busiest_lpt > l->this_lpt)
-			imbn = 1;
-	} else {
-		l->this_lpt = f->version == 24 ? NICE_0_LOAD : avg_load_per_task(s, this_cpu);
-	}
-	int64_t fuzz = f->version == 24 ? NICE_0_LOAD : l->busiest_lpt;
-	if (l->max_load - l->this_load + fuzz >= l->busiest_lpt * imbn)
-		return l->busiest_lpt;
-	/* not enough imbalance: move only if that raises the power used */
-	pwr_now += l->bg.power * min64(l->busiest_lpt, l->max_load);
-	pwr_now += l->tg.power * min64(l->this_lpt, l->this_load);
-	pwr_now /= NICE_0_LOAD;
-	tmp = l->busiest_lpt * NICE_0_LOAD / l->bg.power;
-	if (l->max_load > tmp)
-		pwr_move += l->bg.power * min64(l->busiest_lpt, l->max_load - tmp);
-	if (l->max_load * l->bg.power < l->busiest_lpt * NICE_0_LOAD)
-		tmp = l->max_load * l->bg.power / l->tg.power;
-	else
-		tmp = l->busiest_lpt * NICE_0_LOAD / l->tg.power;
-	pwr_move += l->tg.power * min64(l->this_lpt, l->this_load + tmp);
-	pwr_move /= NICE_0_LOAD;
-	return pwr_move > pwr_now ? l->busiest_lpt : imb;
-}
-
-/* find_busiest_group: the group to pull from and how much weight, or -1
-** when balanced (or, *balance = 0, when another pCPU of this group
-** balances this level). */
-static int find_busiest_group(const struct sched *s, int this_cpu, int k, enum lb_idle idle,
-			      const struct cpuset *cpus, bool *balance, struct lb *l, int64_t *imbalance)
-{
-	const struct cfs *f = s->priv;
-	const struct rq *rq = rq_of(s, this_cpu);
-	const struct sd *d = &rq->sd[k];
-	int n = ngroups(f, this_cpu, d->level), local = local_group(f, this_cpu, d->level);
-	int idx = idle == CPU_NOT_IDLE ? d->def->busy_idx
-		  : idle == CPU_NEWLY_IDLE ? d->def->newidle_idx : d->def->idle_idx;
-	memset(l, 0, sizeof *l);
-	l->busiest = -1;
-	*imbalance = 0;
-	for (int j = 0; j < n; j++) {
-		int g = (local + j) % n;
-		struct grp gr;
-		group_of(s, this_cpu, rq, k, g, &gr);
-		bool is_local = g == local, first_idle = false;
-		int balance_cpu = is_local ? gr.cpu[0] : -1;
-		int64_t load_sum = 0, nr = 0, wl = 0, lpt_sum = 0, max_cpu = 0, min_cpu = INT64_MAX;
-		for (int i = 0; i < gr.n; i++) {
-			int c = gr.cpu[i];
-			int64_t load;
-			if (!cpuset_has(cpus, c))
-				continue;
-			if (is_local) {
-				if (is_idle(s, c) && !first_idle) {
-					first_idle = true;
-					balance_cpu = c;
-				}
-				load = target_load(s, c, idx);
-			} else {
-				load = source_load(s, c, idx);
-				max_cpu = max64(max_cpu, load);
-				min_cpu = min64(min_cpu, load);
-			}
-			load_sum += load;
-			nr += rq_of(s, c)->nr_running;
-			wl += weighted_load(s, c);
-			lpt_sum += avg_load_per_task(s, c);
-		}
-		if (idle != CPU_NEWLY_IDLE && is_local && balance_cpu != this_cpu && balance) {
-			*balance = false;
-			return -1;
-		}
-		l->total_load += load_sum;
-		l->total_pwr += gr.power;
-		int64_t avg = load_sum * NICE_0_LOAD / gr.power;
-		bool imb;
-		if (is_local || max_cpu < min_cpu)
-			imb = false;
-		else if (f->version == 24)
-			imb = max_cpu - min_cpu > NICE_0_LOAD;
-		else
-			imb = max_cpu - min_cpu > 2 * (lpt_sum * NICE_0_LOAD / gr.power);
-		if (is_local) {
-			l->this_load = avg;
-			l->this_grp = g;
-			l->tg = gr;
-			l->this_nr = nr;
-			l->this_lpt = wl;
-		} else if (avg > l->max_load && (nr > gr.capacity || imb)) {
-			l->max_load = avg;
-			l->busiest = g;
-			l->bg = gr;
-			l->busiest_nr = nr;
-			l->busiest_lpt = wl;
-			l->group_imb = imb;
-		}
-	}
-	if (l->busiest < 0 || l->busiest_nr == 0 || l->this_load >= l->max_load)
-		return -1;
-	l->avg_load = NICE_0_LOAD * l->total_load / l->total_pwr;
-	if (l->this_load >= l->avg_load || 100 * l->max_load <= d->def->imbalance_pct * l->this_load)
-		return -1;
-	l->busiest_lpt /= l->busiest_nr;
-	if (l->group_imb)
-		l->busiest_lpt = min64(l->busiest_lpt, l->avg_load);
-	if (l->max_load <= l->busiest_lpt)
-		return -1;
-	if (l->max_load < l->avg_load) {
-		*imbalance = small_imbalance(s, this_cpu, l, 0);
-		return l->busiest;
-	}
-	/* pull no group below the average, nor this one above it */
-	int64_t max_pull = min64(l->max_load - l->avg_load, l->max_load - l->busiest_lpt);
-	*imbalance = min64(max_pull * l->bg.power, (l->avg_load - l->this_load) * l->tg.power) / NICE_0_LOAD;
-	if (*imbalance < l->busiest_lpt)
-		*imbalance = small_imbalance(s, this_cpu, l, *imbalance);
-	return l->busiest;
-}
-
-static int find_busiest_queue(const struct sched *s, const struct grp *gr, int64_t imbalance,
-			      const struct cpuset *cpus)
-{
-	int64_t max_load = 0;
-	int busiest = -1;
-	for (int i = 0; i < gr->n; i++) {
-		int c = gr->cpu[i];
-		if (!cpuset_has(cpus, c))
-			continue;
-		int64_t wl = weighted_load(s, c);
-		if (rq_of(s, c)->nr_running == 1 && wl > imbalance)
-			continue;
-		if (wl > max_load) {
-			max_load = wl;
-			busiest = c;
-		}
-	}
-	return busiest;
-}
-
-static void cpus_all(const struct sched *s, struct cpuset *cpus)
-{
-	memset(cpus, 0, sizeof *cpus);
-	for (int i = 0; i < s->ncpus; i++)
-		cpuset_add(cpus, i);
-}
-
-static bool cpus_empty(const struct sched *s, const struct cpuset *cpus)
-{
-	for (int i = 0; i < s->ncpus; i++)
-		if (cpuset_has(cpus, i))
-			return false;
-	return true;
-}
-
-/* The migration thread of busiest runs (active_load_balance): it
-** preempts the running entity and pushes the first entity allowed on
-** this_cpu, in balancing order, to this_cpu. */
-static void active_balance(struct sched *s, int this_cpu, int busiest)
-{
-	const struct cfs *f = s->priv;
-	struct rq *b = rq_of(s, busiest), *t = rq_of(s, this_cpu);
-	struct entity *cur = s->cpu[busiest].curr;
-	struct cfs_ent *v[NR_MIGRATE + 2], *pick = NULL;
-	if (!cur)
-		return;
-	update_curr(s, b);
-	int n = balance_order(f, b, f->version == 24 ? ce_of(cur) : NULL, v, NR_MIGRATE + 2);
-	for (int i = 0; i < n && !pick; i++)
-		if (cpuset_has(&v[i]->e->affinity, this_cpu))
-			pick = v[i];
-	if (!pick)
-		return;
-	if (pick->e == cur) {
-		b->push_cpu = this_cpu;	/* read by select_cpu for the preempted curr */
-		sched_resched(s, &s->cpu[busiest]);
-		b->push_cpu = -1;
-		return;
-	}
-	move_entity(s, b, pick, t);
-	nudge(s, t, pick);
-	sched_resched(s, &s->cpu[busiest]);
-}
-
-/* Periodic balancing of one level (load_balance); true if it pulled. */
-static bool load_balance(struct sched *s, int this_cpu, int k, enum lb_idle idle, bool *balance)
-{
-	struct rq *rq = rq_of(s, this_cpu);
-	struct sd *d = &rq->sd[k];
-	struct cpuset cpus;
-	struct lb l;
-	int64_t imbalance;
-	bool all_pinned = false, moved = false;
-	cpus_all(s, &cpus);
-	for (;;) {
-		int g = find_busiest_group(s, this_cpu, k, idle, &cpus, balance, &l, &imbalance);
-		if (!*balance || g < 0)
-			goto out_balanced;
-		int busiest = find_busiest_queue(s, &l.bg, imbalance, &cpus);
-		if (busiest < 0)
-			goto out_balanced;
-		if (rq_of(s, busiest)->nr_running > 1) {
-			moved = move_tasks(s, this_cpu, busiest, imbalance, d, &all_pinned);
-			if (all_pinned) {
-				cpus.w[busiest >> 6] &= ~(UINT64_C(1) << (busiest & 63));
-				if (!cpus_empty(s, &cpus))
-					continue;
-				goto out_balanced;
-			}
-		}
-		if (moved) {
-			d->nr_balance_failed = 0;
-			d->balance_interval = d->def->min_interval;
-			return true;
-		}
-		if (++d->nr_balance_failed > d->def->cache_nice_tries + 2) {
-			struct entity *cur = s->cpu[busiest].curr;
-			if (cur && !cpuset_has(&cur->affinity, this_cpu)) {
-				all_pinned = true;
-				goto out_one_pinned;
-			}
-			d->nr_balance_failed = d->def->cache_nice_tries + 1;
-			if (d->balance_interval < d->def->max_interval)
-				d->balance_interval *= 2;
-			active_balance(s, this_cpu, busiest);
-			return false;
-		}
-		d->balance_interval = d->def->min_interval;
-		return false;
-	}
-out_balanced:
-	d->nr_balance_failed = 0;
-out_one_pinned:
-	if ((all_pinned && d->balance_interval < MAX_PINNED_INTERVAL) ||
-	    d->balance_interval < d->def->max_interval)
-		d->balance_interval *= 2;
-	return false;
-}
-
-/* load_balance_newidle: 1 pulled, 0 balanced, -1 (2.6.32) an imbalance
-** it could not fix, which ends idle_balance's walk. */
-static int balance_newidle(struct sched *s, int this_cpu, int k)
-{
-	const struct cfs *f = s->priv;
-	struct sd *d = &rq_of(s, this_cpu)->sd[k];
-	struct cpuset cpus;
-	struct lb l;
-	int64_t imbalance;
-	bool all_pinned = false, moved = false, balance = true;
-	cpus_all(s, &cpus);
-	for (;;) {
-		int g = find_busiest_group(s, this_cpu, k, CPU_NEWLY_IDLE, &cpus, &balance, &l, &imbalance);
-		int busiest = g < 0 ? -1 : find_busiest_queue(s, &l.bg, imbalance, &cpus);
-		if (busiest < 0) {
-			d->nr_balance_failed = 0;
-			return 0;
-		}
-		if (rq_of(s, busiest)->nr_running > 1) {
-			moved = move_tasks(s, this_cpu, busiest, imbalance, d, &all_pinned);
-			if (all_pinned) {
-				cpus.w[busiest >> 6] &= ~(UINT64_C(1) << (busiest & 63));
-				if (!cpus_empty(s, &cpus))
-					continue;
-			}
-		}
-		break;
-	}
-	if (moved) {
-		d->nr_balance_failed = 0;
-		return 1;
-	}
-	return f->version == 32 ? -1 : 0;
-}
-
-/* idle_balance: rq is about to go idle; pull from the lowest level up. */
-static void idle_balance(struct sched *s, int this_cpu)
-{
-	const struct cfs *f = s->priv;
-	struct rq *rq = rq_of(s, this_cpu);
-	int64_t now = now_of(s), j = jiffies_at(f, now), next = j + f->hz;
-	int pulled = f->version == 24 ? -1 : 0;
-	if (f->version == 32) {
-		rq->idle_stamp = now;
-		if (rq->avg_idle < f->migration_cost)
-			return;
-	}
-	for (int k = 0; k < rq->nsd; k++) {
-		struct sd *d = &rq->sd[k];
-		if (d->def->flags & SD_BALANCE_NEWIDLE)
-			pulled = balance_newidle(s, this_cpu, k);
-		next = min64(next, d->last_balance + ms_to_jiffies(f, d->balance_interval));
-		if (pulled) {
-			if (pulled > 0)
-				rq->idle_stamp = -1;
-			break;
-		}
-	}
-	if (pulled || j > rq->next_balance)
-		rq->next_balance = next;
-}
-
-/* rebalance_domains: the levels whose interval has passed, upwards. */
-static void rebalance_domains(struct sched *s, int cpu, enum lb_idle idle)
-{
-	const struct cfs *f = s->priv;
-	struct rq *rq = rq_of(s, cpu);
-	int64_t j = jiffies_at(f, now_of(s)), next = j + 60 * (int64_t)f->hz;
-	bool balance = true, update = false;
-	for (int k = 0; k < rq->nsd; k++) {
-		struct sd *d = &rq->sd[k];
-		int64_t interval = d->balance_interval;
-		if (idle != CPU_IDLE)
-			interval *= d->def->busy_factor;
-		interval = ms_to_jiffies(f, interval);
-		if (interval < 1)
-			interval = 1;
-		if (interval > (int64_t)f->hz * NR_CPUS_CONFIG / 10)
-			interval = (int64_t)f->hz * NR_CPUS_CONFIG / 10;
-		if (j >= d->last_balance + interval) {
-			if (load_balance(s, cpu, k, idle, &balance))
-				idle = CPU_NOT_IDLE;
-			d->last_balance = j;
-		}
-		if (next > d->last_balance + interval) {
-			next = d->last_balance + interval;
-			update = true;
-		}
-		if (!balance)
-			break;
-	}
-	if (update)
-		rq->next_balance = next;
-}
-
 /* ------------------------------------------------------------ the tick --- */
 
 static void timer_fn(void *ctx, void *obj, uint64_t arg);
+static void adopt_started(struct sched *s);
 
 /* Make c's timer fire no later than t. */
 static void timer_by(struct sched *s, struct cpu *c, int64_t t)
@@ -1291,28 +533,117 @@ static void timer_fn(void *ctx, void *obj, uint64_t arg)
 	bool resched = false;
 	(void)arg;
 	rq->timer = EVQ_NONE;
+	adopt_started(s);
 	rq->in_timer = true;
-	load_sync(f, rq, now);
+	cfs_load_sync(f, rq, now);
 	enum lb_idle idle = c->curr ? CPU_NOT_IDLE : CPU_IDLE;
 	if (c->curr) {
-		update_curr(s, rq);
+		cfs_update_curr(s, rq);
 		if (rq->nr_running > 1 && !rq->hrtick_armed)
 			resched = slice_over(s, c, rq);
 	}
-	/* an idle pCPU's tick is stopped (NO_HZ): the idle load balancer
-	** rebalances it on every one of its own ticks, each level by its
-	** idle interval, whatever next_balance says */
-	if (idle == CPU_IDLE || jiffies_at(f, now) >= rq->next_balance)
-		rebalance_domains(s, c->id, idle);
+	cfs_trigger_load_balance(s, c->id, idle);
 	rq->in_timer = false;
 	if (resched || rq->want_resched || (!c->curr && rq->leftmost)) {
 		rq->want_resched = false;
 		sched_resched(s, c);
 	}
+	/* NO_HZ: an idle pCPU sleeps until its next balance is due */
 	if (c->curr)
 		timer_by(s, c, next_tick(f, now));
 	else
 		timer_by(s, c, max64(next_tick(f, now), rq->next_balance * f->tick));
+}
+
+/* ----------------------------------------------------- co-scheduling --- */
+
+static void adopt_event(void *ctx, void *obj, uint64_t arg);
+
+/* The dequeue hook (strict co-scheduling, models/cosched.c): take READY e
+** off its queue as dequeue_entity does, keeping its lag relative to the
+** queue's min_vruntime.  The framework starts it right after on a pCPU of
+** its choosing, without pick_next; adopt_started then makes it that
+** pCPU's curr.  An event at this instant makes sure that happens before
+** time moves on.  O(log n + detached). */
+static void cfs_dequeue(struct sched *s, struct entity *e)
+{
+	struct cfs *f = s->priv;
+	struct cfs_ent *ce = ce_of(e);
+	adopt_started(s);
+	if (!ce->on_rq)
+		return;
+	struct rq *rq = rq_of(s, ce->rq);
+	if (rq->curr == e) {
+		/* held (picked, handed back unstarted) and not queued again yet */
+		cfs_update_curr(s, rq);
+		rq->curr = NULL;
+	}
+	if (rq->put == e)
+		rq->put = NULL;
+	dequeue_entity(s, rq, ce);
+	ce->vruntime -= rq->min_vruntime;
+	ce->dnext = NULL;
+	struct cfs_ent **tail = &f->detached;
+	while (*tail)
+		tail = &(*tail)->dnext;
+	*tail = ce;
+	if (f->adopt_ev == EVQ_NONE)
+		f->adopt_ev = world_at(s->w, now_of(s), adopt_event, NULL, 0);
+}
+
+/* Every detached entity the framework has started since becomes the curr
+** of the pCPU it runs on: counted in that queue's nr_running and load,
+** its lag renormalised to the queue (set_task_cpu), its run charged from
+** its dispatch (sched_ran), the pCPU ticking.  Called first in every hook
+** and timer, so the policy never meets a pCPU running an entity it does
+** not know.  O(detached): nothing without strict co-scheduling. */
+static void adopt_started(struct sched *s)
+{
+	struct cfs *f = s->priv;
+	struct cfs_ent **pp = &f->detached;
+	while (*pp) {
+		struct cfs_ent *ce = *pp;
+		struct entity *e = ce->e;
+		if (e->state != ENT_RUNNING) {	/* dequeued, not started yet */
+			pp = &ce->dnext;
+			continue;
+		}
+		*pp = ce->dnext;
+		ce->dnext = NULL;
+		struct cpu *c = &s->cpu[e->cpu];
+		struct rq *rq = c->priv;
+		int64_t now = now_of(s);
+		assert(c->curr == e && !rq->curr && "co-started on a pCPU the policy thinks busy");
+		idle_ends(f, rq, now);
+		ce->vruntime += rq->min_vruntime;
+		account_enqueue(s, rq, ce);
+		rq->curr = e;
+		rq->exec_start = now - sched_ran(s, c);
+		rq->hrtick_armed = c->slice_end != INT64_MAX;	/* the gang's slice ends by itself */
+		cfs_update_curr(s, rq);
+		timer_by(s, c, next_tick(f, now));
+	}
+}
+
+static void adopt_event(void *ctx, void *obj, uint64_t arg)
+{
+	struct sched *s = &((struct world *)ctx)->sched;
+	struct cfs *f = s->priv;
+	(void)obj;
+	(void)arg;
+	f->adopt_ev = EVQ_NONE;
+	adopt_started(s);
+	/* one never started (the framework always starts what it dequeues)
+	** goes back to its queue rather than being lost */
+	while (f->detached) {
+		struct cfs_ent *ce = f->detached;
+		struct rq *rq = rq_of(s, ce->rq);
+		f->detached = ce->dnext;
+		ce->dnext = NULL;
+		ce->vruntime += rq->min_vruntime;
+		enqueue_entity(s, rq, ce, ENQ_PLAIN);
+		cfs_nudge(s, rq, ce);
+	}
 }
 
 /* ------------------------------------------------------------- hooks --- */
@@ -1349,7 +680,6 @@ static int ilog2(int x)
 static int cfs_init(struct sched *s, struct diag *d)
 {
 	struct cfs *f = s->priv;
-	const struct machine *m = &s->w->mach;
 	double version = sched_param_number(s, "version");
 	double hz = sched_param_number(s, "hz"), hrtick = sched_param_number(s, "hrtick");
 	int bad = 0;
@@ -1395,26 +725,9 @@ static int cfs_init(struct sched *s, struct diag *d)
 		f->migration_cost = 500000;
 	f->nr_latency = (int)((f->latency + f->min_gran - 1) / f->min_gran);
 
-	f->nnodes = m->nnodes;
-	f->node_first = calloc((size_t)m->nnodes, sizeof *f->node_first);
-	f->node_n = calloc((size_t)m->nnodes, sizeof *f->node_n);
-	f->node_cpu = calloc((size_t)s->ncpus, sizeof *f->node_cpu);
-	f->cpu_node = calloc((size_t)s->ncpus, sizeof *f->cpu_node);
-	if (!f->node_first || !f->node_n || !f->node_cpu || !f->cpu_node) {
-		diag_error(d, s->cfg->loc.file, s->cfg->loc.line, "out of memory");
+	f->adopt_ev = EVQ_NONE;
+	if (cfs_domains_init(s, d))
 		return -1;
-	}
-	for (int i = 0; i < s->ncpus; i++) {
-		f->cpu_node[i] = s->cpu[i].node;
-		f->node_n[s->cpu[i].node]++;
-	}
-	for (int n = 1; n < f->nnodes; n++)
-		f->node_first[n] = f->node_first[n - 1] + f->node_n[n - 1];
-	for (int n = 0, k = 0; n < f->nnodes; n++)
-		for (int i = 0; i < s->ncpus; i++)
-			if (s->cpu[i].node == n)
-				f->node_cpu[k++] = i;
-
 	for (int i = 0; i < s->ncpus; i++) {
 		struct cpu *c = &s->cpu[i];
 		struct rq *rq = c->priv;
@@ -1424,11 +737,6 @@ static int cfs_init(struct sched *s, struct diag *d)
 		rq->avg_idle = 2 * f->migration_cost;
 		rq->push_cpu = -1;
 		rq->timer = EVQ_NONE;
-		/* the levels that are not degenerate (more than one group) */
-		if (f->node_n[c->node] > 1)
-			rq->sd[rq->nsd++] = (struct sd){ &sd_defs[f->version == 32][LVL_MC], LVL_MC, 0, 1, 0 };
-		if (f->nnodes > 1)
-			rq->sd[rq->nsd++] = (struct sd){ &sd_defs[f->version == 32][LVL_NODE], LVL_NODE, 0, 1, 0 };
 		timer_by(s, c, 0);
 	}
 	return 0;
@@ -1436,11 +744,7 @@ static int cfs_init(struct sched *s, struct diag *d)
 
 static void cfs_fini(struct sched *s)
 {
-	struct cfs *f = s->priv;
-	free(f->node_first);
-	free(f->node_n);
-	free(f->node_cpu);
-	free(f->cpu_node);
+	cfs_domains_fini(s);
 }
 
 static void cfs_attach(struct sched *s, struct entity *e)
@@ -1456,10 +760,11 @@ static void cfs_attach(struct sched *s, struct entity *e)
 
 static int cfs_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 {
+	adopt_started(s);
 	const struct cfs *f = s->priv;
 	struct cfs_ent *ce = ce_of(e);
 	if (ce->rq < 0)
-		return fork_balance(s, e);
+		return cfs_fork_balance(s, e);
 	int prev = ce->rq;
 	struct rq *rq = rq_of(s, prev);
 	if (why != SCHED_WAKE) {
@@ -1471,8 +776,8 @@ static int cfs_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 	}
 	for (int k = 0; k < rq->nsd; k++) {
 		const struct sd_def *def = rq->sd[k].def;
-		int n = span_weight(f, prev, rq->sd[k].level);
-		const int *span = span_cpus(f, prev, rq->sd[k].level);
+		int n = cfs_span_weight(f, prev, rq->sd[k].level);
+		const int *span = cfs_span_cpus(f, prev, rq->sd[k].level);
 		if (f->version == 24) {
 			/* wake_idle */
 			if (is_idle(s, prev) || rq->nr_running > 1 || !(def->flags & SD_WAKE_IDLE))
@@ -1496,6 +801,7 @@ static int cfs_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 
 static void cfs_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum sched_why why)
 {
+	adopt_started(s);
 	struct cfs *f = s->priv;
 	struct rq *rq = c->priv;
 	struct cfs_ent *ce = ce_of(e);
@@ -1510,43 +816,46 @@ static void cfs_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum s
 		}
 		/* pushed away by active balancing: an idle rq picks it in
 		** place(), a busy one may be preempted */
-		move_entity(s, old, ce, rq);
+		cfs_move_entity(s, old, ce, rq);
 		if (!is_idle(s, rq->cpu))
-			nudge(s, rq, ce);
+			cfs_nudge(s, rq, ce);
+		return;
+	}
+	if (old && ce->on_rq && !ce->queued) {
+		/* held: picked, then handed back unstarted by co-scheduling
+		** (sched.c cpu_pick); it never ran, so it returns to its queue
+		** as it was, like a preempted entity */
+		if (old->curr == e)
+			old->curr = NULL;
+		tree_add(f, old, ce);
+		if (old != rq)
+			cfs_move_entity(s, old, ce, rq);
 		return;
 	}
 	if (old && ce->on_rq)	/* cannot happen: a waking entity is off every queue */
 		dequeue_entity(s, old, ce);
 	if (old && old != rq)	/* set_task_cpu */
 		ce->vruntime += rq->min_vruntime - old->min_vruntime;
-	if (f->version == 32 && rq->idle_stamp >= 0) {
-		/* ttwu: the average idle time that gates idle_balance */
-		int64_t delta = now - rq->idle_stamp, max = 2 * f->migration_cost;
-		if (delta > max) {
-			rq->avg_idle = max;
-		} else {
-			int64_t diff = delta - rq->avg_idle;
-			rq->avg_idle += diff >= 0 ? diff >> 3 : -((-diff + 7) >> 3);
-		}
-		rq->idle_stamp = -1;
-	}
+	idle_ends(f, rq, now);
 	enqueue_entity(s, rq, ce, old ? ENQ_WAKE : ENQ_NEW);
 }
 
 static bool cfs_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
 {
+	adopt_started(s);
 	return wakeup_preempts(s, c->priv, ce_of(e));
 }
 
 static struct entity *cfs_pick_next(struct sched *s, struct cpu *c, int64_t *slice)
 {
+	adopt_started(s);
 	const struct cfs *f = s->priv;
 	struct rq *rq = c->priv;
 	settle_put(s, rq);
 	rq->hrtick_armed = false;
 	if (!rq->leftmost) {
 		rq->in_pick = true;
-		idle_balance(s, c->id);
+		cfs_idle_balance(s, c->id);
 		rq->in_pick = false;
 	}
 	struct cfs_ent *se = rq->leftmost;
@@ -1571,9 +880,10 @@ static struct entity *cfs_pick_next(struct sched *s, struct cpu *c, int64_t *sli
 
 static void cfs_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64_t ran)
 {
+	adopt_started(s);
 	struct rq *rq = c->priv;
 	(void)ran;
-	update_curr(s, rq);
+	cfs_update_curr(s, rq);
 	ce_of(e)->exec_start = now_of(s);
 	rq->curr = NULL;
 	rq->put = e;
@@ -1606,9 +916,8 @@ static void cfs_dump(struct sched *s, FILE *out)
 			fprintf(out, " weight %d\n", ce_of(rq->curr)->weight);
 		}
 		struct cfs_ent *v[64];
-		struct walk w = { v, 0, 64, NULL };
-		walk_tree(rq->root, &w);
-		for (int k = 0; k < w.n; k++) {
+		int nq = cfs_tree_order(rq, NULL, v, 64);
+		for (int k = 0; k < nq; k++) {
 			fprintf(out, "  %s %s#%d vruntime ", k ? "     " : "queue", v[k]->e->name, v[k]->e->idx);
 			print_ns(out, v[k]->vruntime);
 			fprintf(out, " weight %d\n", v[k]->weight);
@@ -1633,6 +942,7 @@ const struct sched_ops sched_cfs_ops = {
 	.attach = cfs_attach,
 	.select_cpu = cfs_select_cpu,
 	.enqueue = cfs_enqueue,
+	.dequeue = cfs_dequeue,
 	.pick_next = cfs_pick_next,
 	.put_prev = cfs_put_prev,
 	.check_preempt = cfs_check_preempt,

@@ -1,0 +1,187 @@
+/*
+** Linux CFS, private to the policy: the state that the fair scheduler
+** (models/sched_cfs.c: kernel/sched_fair.c of Linux 2.6.24 / 2.6.32) and
+** its SMP load balancer with the scheduling domains (models/
+** sched_cfs_balance.c: kernel/sched.c) both read and write, and the few
+** functions each lends the other.  Nothing outside those two files
+** includes this; the rest of hvsim sees only sched_cfs_ops.
+*/
+#ifndef HVSIM_SCHED_CFS_H
+#define HVSIM_SCHED_CFS_H
+
+#include "models/sched.h"
+#include "sim/world.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define NICE_0_LOAD	1024		/* SCHED_LOAD_SCALE */
+#define LOAD_IDX_MAX	5		/* CPU_LOAD_IDX_MAX */
+
+/* The sched_domain flags that matter here. */
+#define SD_LOAD_BALANCE		0x01
+#define SD_BALANCE_NEWIDLE	0x02
+#define SD_BALANCE_FORK		0x04
+#define SD_WAKE_IDLE		0x08
+#define SD_WAKE_AFFINE		0x10
+#define SD_PREFER_SIBLING	0x20
+
+enum { LVL_MC, LVL_NODE };
+
+/* A domain level's constants (SD_MC_INIT, SD_NODE_INIT). */
+struct sd_def {
+	const char *name;
+	int min_interval, max_interval, busy_factor;	/* ms */
+	int imbalance_pct, cache_nice_tries;
+	int busy_idx, idle_idx, newidle_idx, forkexec_idx;
+	unsigned flags;
+};
+
+enum lb_idle { CPU_IDLE, CPU_NOT_IDLE, CPU_NEWLY_IDLE };
+
+/* A schedulable entity's CFS state (struct sched_entity); the framework's
+** e->priv.  At any moment an entity is in one of these states:
+**	off		!on_rq: blocked or never woken
+**	queued		on_rq, queued: in the tree of rq
+**	curr		on_rq, rq->curr: running on pCPU rq
+**	put		on_rq, rq->put: stopped, not handed back yet
+**	held		on_rq, neither: picked but kept off the pCPU by
+**			co-scheduling, handed back without running
+**	detached	!on_rq, on the policy's detached list: taken off its
+**			queue by the dequeue hook, to be started by the
+**			framework on some pCPU and adopted there as its curr */
+struct cfs_ent {
+	struct entity *e;
+	struct cfs_ent *left, *right;	/* treap children */
+	uint64_t seq;			/* insertion order: equal vruntimes run FIFO */
+	uint32_t prio;			/* treap heap priority, a hash of seq */
+	struct cfs_ent *tnext, *tprev;	/* the rq's task list, newest first */
+	int64_t vruntime;		/* detached: relative to the old rq's min_vruntime */
+	int weight;
+	int rq;				/* task_cpu(): its queue's pCPU; -1 never woken */
+	bool on_rq;			/* counted in its rq's nr_running and load */
+	bool queued;			/* in its rq's tree */
+	struct cfs_ent *dnext;		/* the policy's list of detached entities */
+	int64_t exec_start;		/* when it last stopped running (task_hot) */
+};
+
+/* One domain level of one pCPU (struct sched_domain's mutable part). */
+struct sd {
+	const struct sd_def *def;
+	int level;
+	int64_t last_balance;		/* jiffies */
+	int balance_interval;		/* ms */
+	int nr_balance_failed;
+};
+
+/* A pCPU's run queue (struct rq with its cfs_rq); the framework's c->priv. */
+struct rq {
+	int cpu;
+	struct cfs_ent *root, *leftmost;
+	struct cfs_ent *tasks;		/* every on_rq entity, newest first */
+	struct entity *curr;		/* the running entity */
+	struct entity *put;		/* put back by put_prev, not queued again yet */
+	struct cfs_ent *last;		/* 2.6.32 LAST_BUDDY */
+	int nr_running;
+	int64_t load;			/* total weight, curr included */
+	int64_t min_vruntime;
+	int64_t exec_start;		/* last update_curr of curr */
+	int64_t cpu_load[LOAD_IDX_MAX];
+	int64_t load_tick;		/* last tick folded into cpu_load */
+	int64_t next_balance;		/* jiffies */
+	int64_t idle_stamp, avg_idle;	/* 2.6.32 idle_balance throttle; stamp -1: none */
+	int push_cpu;			/* active balance: where the preempted curr goes */
+	bool hrtick_armed;		/* the current slice ends by itself */
+	bool in_timer, in_pick;		/* inside this pCPU's tick or pick_next */
+	bool want_resched;		/* a pull asked this pCPU to pick again */
+	evq_handle timer;
+	int64_t timer_at;
+	int nsd;
+	struct sd sd[2];		/* lowest level first */
+};
+
+/* The policy's state; the framework's s->priv. */
+struct cfs {
+	int version;			/* 24 or 32 */
+	int hz;
+	bool hrtick;
+	int64_t tick;			/* ns per jiffy */
+	int64_t latency, min_gran, wakeup_gran, migration_cost;
+	int nr_latency;
+	int nnodes;
+	int *node_first, *node_n, *node_cpu;	/* pCPUs grouped by node */
+	int *cpu_node;
+	uint64_t seq;
+	struct cfs_ent *detached;	/* dequeued, not adopted by a pCPU yet */
+	evq_handle adopt_ev;		/* the pending adoption, EVQ_NONE if none */
+};
+
+/* ------------------------------------------------------------ basics --- */
+
+static inline struct rq *rq_of(const struct sched *s, int cpu)
+{
+	return s->cpu[cpu].priv;
+}
+
+static inline struct cfs_ent *ce_of(const struct entity *e)
+{
+	return e->priv;
+}
+
+static inline int64_t now_of(const struct sched *s)
+{
+	return world_now(s->w);
+}
+
+static inline int64_t jiffies_at(const struct cfs *f, int64_t t)
+{
+	return t / f->tick;
+}
+
+static inline int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+static inline int64_t max64(int64_t a, int64_t b)
+{
+	return a > b ? a : b;
+}
+
+static inline bool is_idle(const struct sched *s, int cpu)
+{
+	return !s->cpu[cpu].curr;
+}
+
+/* ------------------------------------ the fair scheduler (sched_cfs.c) --- */
+
+/* Fold the ticks up to now into rq->cpu_load[] (update_cpu_load). */
+void cfs_load_sync(const struct cfs *f, struct rq *rq, int64_t now);
+/* Charge curr's run since the last update to its vruntime. */
+void cfs_update_curr(const struct sched *s, struct rq *rq);
+/* Move a queued entity between run queues keeping its lag (pull_task). */
+void cfs_move_entity(struct sched *s, struct rq *src, struct cfs_ent *ce, struct rq *dst);
+/* ce arrived on dst outside a wake-up: make dst pick again if it is idle
+** or the arrival preempts (check_preempt_curr). */
+void cfs_nudge(struct sched *s, struct rq *dst, struct cfs_ent *ce);
+/* Up to max of rq's queued entities leftmost first, `also` (may be NULL)
+** merged in where its vruntime puts it; returns how many.  O(max). */
+int cfs_tree_order(const struct rq *rq, struct cfs_ent *also, struct cfs_ent **v, int max);
+
+/* -------------------------- the load balancer (sched_cfs_balance.c) --- */
+
+/* The node topology and every pCPU's domain levels; 0 or -1 after
+** reporting to d.  cfs_domains_fini frees what it allocated. */
+int cfs_domains_init(struct sched *s, struct diag *d);
+void cfs_domains_fini(struct sched *s);
+/* The pCPUs a domain level of cpu spans, and how many. */
+int cfs_span_weight(const struct cfs *f, int cpu, int level);
+const int *cfs_span_cpus(const struct cfs *f, int cpu, int level);
+/* sched_balance_self(SD_BALANCE_FORK): the pCPU of e's first wake. */
+int cfs_fork_balance(const struct sched *s, const struct entity *e);
+/* idle_balance: cpu's queue is empty; pull from the lowest level up. */
+void cfs_idle_balance(struct sched *s, int cpu);
+/* trigger_load_balance at cpu's tick (CONFIG_NO_HZ for an idle cpu). */
+void cfs_trigger_load_balance(struct sched *s, int cpu, enum lb_idle idle);
+
+#endif
