@@ -111,6 +111,8 @@ static bool strict_costart(struct sched *s, struct cpu *c, struct entity *e, int
 		struct entity *r = vm->vcpu[i];
 		if (r == e || r->state != ENT_READY)
 			continue;
+		if (r->held)
+			return false;   /* set aside by this very pick: not queued now */
 		int p = target_for(s, r, c, taken);
 		if (p < 0)
 			return false;   /* not enough pCPUs for the gang: hold e */

@@ -327,25 +327,27 @@ static struct entity *cpu_stop(struct sched *s, struct cpu *c, int64_t now, enum
 	return e;
 }
 
-/* An idle pCPU asks the policy for work. */
+/* An idle pCPU asks the policy for work.  Co-scheduling may keep a
+** picked entity off the pCPU for now: it is set aside (marked held, so
+** no gang starts it meanwhile), the next one taken, and the held ones
+** queued back afterwards. */
 static void cpu_pick(struct sched *s, struct cpu *c)
 {
 	if (c->curr)
 		return;
+	struct entity *held[64];
+	int n = 0;
 	int64_t slice = -1;
 	struct entity *e = s->ops->pick_next(s, c, &slice);
-	if (e && s->cosched && cosched_hold(s, c, e, slice)) {
-		/* co-scheduling keeps e off the pCPU for now: set it (and any
-		** other such) aside, take the next, then queue them back */
-		struct entity *held[64];
-		int n = 0;
-		while (e && n < 64 && cosched_hold(s, c, e, slice)) {
-			held[n++] = e;
-			slice = -1;
-			e = s->ops->pick_next(s, c, &slice);
-		}
-		for (int i = 0; i < n; i++)
-			s->ops->enqueue(s, c, held[i], SCHED_PREEMPT);
+	while (e && s->cosched && n < 64 && cosched_hold(s, c, e, slice)) {
+		e->held = 1;
+		held[n++] = e;
+		slice = -1;
+		e = s->ops->pick_next(s, c, &slice);
+	}
+	for (int i = 0; i < n; i++) {
+		held[i]->held = 0;
+		s->ops->enqueue(s, c, held[i], SCHED_PREEMPT);
 	}
 	if (e)
 		cpu_start(s, c, e, slice);

@@ -72,6 +72,7 @@ struct entity {
 	double ovh;               /* overhead cycles to burn before the work */
 	int spinning;             /* its work is spinning on a lock (no progress) */
 	int costop;               /* co-stopped: held off the pCPUs (relaxed co-scheduling) */
+	int held;                 /* picked but set aside by co-scheduling, not queued */
 	evq_handle skew_ev;       /* relaxed co-scheduling: its skew limit */
 	int64_t since;            /* time of the last state change */
 
