@@ -204,6 +204,18 @@ static void describe_policy(const struct scn_policy *p, FILE *f)
 	}
 }
 
+static void describe_workload(const struct scn_workload *wl, const struct scenario *s, const char *what, FILE *f)
+{
+	fprintf(f, "%s %s: CPU bursts, ", what, wl->name);
+	if (wl->closed)
+		fprintf(f, "%d closed users, think %s mean %.6g s", wl->users, dist_name(&wl->think),
+			dist_mean(&wl->think) / 1e9);
+	else
+		fprintf(f, "open Poisson arrivals at %.6g/s", wl->rate);
+	fprintf(f, ", demand %s mean %.6g s (%.4g Mcycles)\n", dist_name(&wl->demand),
+		dist_mean(&wl->demand) / s->machine.freq, dist_mean(&wl->demand) / 1e6);
+}
+
 static void describe(const struct scenario *s, const struct world *w, FILE *f)
 {
 	char a[32], b[32];
@@ -213,16 +225,39 @@ static void describe(const struct scenario *s, const struct world *w, FILE *f)
 	machine_describe(&w->mach, f);
 	fprintf(f, "hypervisor %s (%s)\n", s->hv.name, s->hv.kind);
 	describe_policy(&s->hv.policy, f);
-	for (int i = 0; i < s->nworkloads; i++) {
-		const struct scn_workload *wl = &s->workload[i];
-		fprintf(f, "workload %s: CPU bursts, ", wl->name);
-		if (wl->closed)
-			fprintf(f, "%d closed users, think %s mean %.6g s", wl->users, dist_name(&wl->think),
-				dist_mean(&wl->think) / 1e9);
-		else
-			fprintf(f, "open Poisson arrivals at %.6g/s", wl->rate);
-		fprintf(f, ", demand %s mean %.6g s (%.4g Mcycles)\n", dist_name(&wl->demand),
-			dist_mean(&wl->demand) / s->machine.freq, dist_mean(&wl->demand) / 1e6);
+	const struct scn_costs *k = &s->hv.costs;
+	fprintf(f, "  costs: world switch %.0f cycles, host switch %.0f cycles, CPU factor %.3g, refill overlap %.3g\n",
+		k->world_switch, k->host_switch, k->cpu_factor, k->refill_overlap);
+	if (s->hv.cosched.mode)
+		fprintf(f, "  co-scheduling: %s%s%s\n", s->hv.cosched.mode == 1 ? "strict" : "relaxed, skew ",
+			s->hv.cosched.mode == 1 ? "" : units_fmt_time(s->hv.cosched.skew, a, sizeof a), "");
+	if (s->hv.dom0.vcpus)
+		fprintf(f, "  Dom0: %d VCPUs, weight %d\n", s->hv.dom0.vcpus, s->hv.dom0.weight);
+	for (int i = 0; i < s->nworkloads; i++)
+		describe_workload(&s->workload[i], s, "host workload", f);
+	static const char *const place[] = { "first-touch", "interleave", "bound" };
+	for (int i = 0; i < s->nvms; i++) {
+		const struct scn_vm *v = &s->vm[i];
+		fprintf(f, "vm %s", v->name);
+		if (v->count > 1)
+			fprintf(f, " x%d (%s1..%s%d)", v->count, v->name, v->name, v->count);
+		fprintf(f, ": %d VCPU%s, %.4g GiB, memory %s", v->vcpus, v->vcpus > 1 ? "s" : "",
+			v->memory / (1 << 30), place[v->placement]);
+		if (v->placement == PLACE_BOUND)
+			fprintf(f, v->node >= 0 ? " to node %d" : " to node (VM number mod nodes)", v->node);
+		fprintf(f, ", weight %d, cap %d, nice %d", v->weight, v->cap, v->nice);
+		if (v->npin) {
+			fprintf(f, ", pinned to");
+			for (int p = 0; p < v->npin; p++)
+				fprintf(f, "%s%d", p ? "," : " ", v->pin[p]);
+		}
+		fprintf(f, ", memory stalls %.3g, working set %.4g KiB", v->mem_share, v->wss / 1024);
+		if (v->guest.lock_hold > 0)
+			fprintf(f, ", guest lock held %.3g%% (%s sections)", 100 * v->guest.lock_hold,
+				units_fmt_time(v->guest.lock_time, a, sizeof a));
+		fputc('\n', f);
+		for (int j = 0; j < v->nworkloads; j++)
+			describe_workload(&v->workload[j], s, "  workload", f);
 	}
 }
 
