@@ -175,6 +175,7 @@ int sched_init(struct sched *s, struct world *w, const struct scn_policy *cfg, s
 		c->rate = w->mach.rate;
 		c->kick = EVQ_NONE;
 		c->ev = EVQ_NONE;
+		c->storm_at = -1;
 		c->priv = calloc(1, s->ops->cpu_priv_size ? s->ops->cpu_priv_size : 1);
 		if (!c->priv)
 			goto oom;
@@ -296,6 +297,8 @@ static void cpu_start(struct sched *s, struct cpu *c, struct entity *e, int64_t 
 	if (c->last != e)
 		c->nswitch += counted(s, now);
 	e->ndispatch += counted(s, now);
+	c->storm_n = c->storm_at == now ? c->storm_n + 1 : 1;
+	c->storm_at = now;
 	e->cpu = c->id;
 	c->curr = e;
 	c->ran = 0;
@@ -466,12 +469,20 @@ void sched_resched(struct sched *s, struct cpu *c)
 	cpu_pick(s, c);
 }
 
-/* arg 1: only an idle pCPU picks (a busy one is left alone). */
+/* arg 1: only an idle pCPU picks (a busy one is left alone).  A pCPU
+** that has already dispatched KICK_STORM times at this instant ignores
+** further kicks: a policy whose tickles disagree with its picks (more
+** likely once co-scheduling holds picks back or starts gangs) would
+** otherwise loop forever without time advancing.  Kicks are advice; the
+** pCPU decides again at its next event. */
+#define KICK_STORM 8
 static void kick_event(void *ctx, void *obj, uint64_t arg)
 {
 	struct world *w = ctx;
 	struct cpu *c = obj;
 	c->kick = EVQ_NONE;
+	if (c->storm_at == world_now(w) && c->storm_n >= KICK_STORM)
+		return;
 	if (arg == 1)
 		cpu_pick(&w->sched, c);
 	else

@@ -110,6 +110,8 @@ struct cpu {
 	int seg_done;             /* that event ends the burst (1) or the slice (0) */
 	int completing;           /* inside the done() of its entity's burst */
 	int want_resched;         /* a wake-up asked to preempt meanwhile */
+	int64_t storm_at;         /* the last instant c dispatched at */
+	int storm_n;              /* dispatches at that instant (see kick_event) */
 	int64_t ran;              /* ns the current entity has run since dispatch */
 	int64_t t_busy;           /* inside the measured interval */
 	int64_t t_overhead;       /* part of t_busy on switch and refill */

@@ -239,9 +239,13 @@ static void test_strict_gang_invariant(void)
 	gang_invariant("tests/data/good/vm-smp-strict.xml", sets);
 	/* three gangs, a capped VM, a pinned VM and host jobs, under credit
 	** and under round robin: gangs only preempt threads outside gangs */
-	gang_invariant("tests/data/good/vm-mix-strict.xml", NULL);
-	const char *const rr[] = { "hypervisor.policy.name=rr", NULL };
-	gang_invariant("tests/data/good/vm-mix-strict.xml", rr);
+	for (int p = 0; sched_registry[p]; p++) {
+		char set[96];
+		snprintf(set, sizeof set, "hypervisor.policy.name=%s", sched_registry[p]->name);
+		const char *const pol[] = { set, "run.duration=10s", NULL };
+		printf("\n    %s:", sched_registry[p]->name);
+		gang_invariant("tests/data/good/vm-mix-strict.xml", pol);
+	}
 }
 
 /* The timeline holds one complete event per dispatch. */
