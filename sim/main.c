@@ -10,6 +10,7 @@
 #include "sim/timeline.h"
 #include "sim/units.h"
 #include "sim/world.h"
+#include "traces/import.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -41,6 +42,8 @@ static const char usage_main[] =
 	"  validate  FILE.xml [--set KEY=VALUE]...\n"
 	"            check a scenario or a machine/hypervisor profile; print what would run\n"
 	"  policies  list the scheduling policies, the sources they follow and their parameters\n"
+	"  import    FORMAT FILE -o OUT.csv [--strict]\n"
+	"            convert a measured trace (apache-log, perf-sched) into an hvsim trace CSV\n"
 	"\n"
 	"  hvsim --version       print the version\n"
 	"  hvsim <command> --help\n"
@@ -418,8 +421,10 @@ int main(int argc, char **argv)
 		rc = cmd_validate(argc - 2, argv + 2);
 	} else if (strcmp(cmd, "policies") == 0) {
 		rc = cmd_policies(argc - 2, argv + 2);
+	} else if (strcmp(cmd, "import") == 0) {
+		rc = trace_import_main(argc - 2, argv + 2);
 	} else {
-		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate, policies\n\n%s", cmd, usage_main);
+		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate, policies, import\n\n%s", cmd, usage_main);
 		rc = EXIT_USAGE;
 	}
 	xmlCleanupParser();

@@ -1,0 +1,909 @@
+/*
+** Tests for traces/: `hvsim import` through trace_import_main (called in
+** process, its stdout and stderr captured) on the shipped samples in
+** tests/data/import/ (outputs compared byte for byte with the expected
+** files, written by hand) and on damaged input made here; the messages'
+** line numbers and the summary counts; --strict; bad usage; the readers
+** of the request and activity CSVs on good and bad rows; per-thread CPU
+** totals of perf traces against sums worked out by hand.
+*/
+#include "tests/cutest.h"
+#include "traces/activity.h"
+#include "traces/apache_log.h"
+#include "traces/csv.h"
+#include "traces/import.h"
+#include "traces/perf_sched.h"
+#include "traces/requests.h"
+#include "sim/units.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DATA "tests/data/import/"
+
+static char *tmp;      /* the running test's temporary directory */
+static char *out, *err; /* the last import's stdout and stderr */
+
+static void begin(void)
+{
+	tmp = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+}
+
+static void end(void)
+{
+	cut_rmrf(tmp);
+	free(tmp);
+	free(out);
+	free(err);
+	tmp = out = err = NULL;
+}
+
+/* tmp/name in a static buffer (one of four, for several in one call). */
+static const char *at(const char *name)
+{
+	static char buf[4][1024];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof buf[k], "%s/%s", tmp, name);
+	return buf[k];
+}
+
+static void write_file(const char *path, const char *s, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(s, 1, n, f), n);
+	fclose(f);
+}
+
+static char *read_stream(FILE *f)
+{
+	size_t cap = 4096, n = 0, got;
+	char *s = malloc(cap);
+	rewind(f);
+	while ((got = fread(s + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (n + 1 >= cap)
+			s = realloc(s, cap *= 2);
+	}
+	s[n] = 0;
+	fclose(f);
+	return s;
+}
+
+/* Run trace_import_main with the NULL-terminated arguments (argv[0] is
+** FORMAT); its stdout and stderr land in out and err. */
+static int import(const char *a0, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+	va_start(ap, a0);
+	for (const char *a = a0; a && argc < 32; a = va_arg(ap, const char *))
+		argv[argc++] = strdup(a);
+	va_end(ap);
+
+	free(out);
+	free(err);
+	fflush(stdout);
+	fflush(stderr);
+	FILE *fo = tmpfile(), *fe = tmpfile();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fo);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fe);
+	int so = dup(1), se = dup(2);
+	dup2(fileno(fo), 1);
+	dup2(fileno(fe), 2);
+	int rc = trace_import_main(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(so, 1);
+	dup2(se, 2);
+	close(so);
+	close(se);
+	out = read_stream(fo);
+	err = read_stream(fe);
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	return rc;
+}
+
+/* Names in dir (not . or ..), one per line. */
+static int count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static int exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+#define CHECK_HAS(hay, needle) do {							\
+	const char *h_ = (hay), *n_ = (needle);						\
+	if (!h_ || !strstr(h_, n_))							\
+		fprintf(stderr, "\n  missing: %s\n  in: %s\n", n_, h_ ? h_ : "(null)");	\
+	CU_ASSERT_PTR_NOT_NULL(h_ ? strstr(h_, n_) : NULL);				\
+} while (0)
+
+#define CHECK_LACKS(hay, needle) CU_ASSERT_PTR_NULL(strstr((hay), (needle)))
+
+/* Files a and b hold the same bytes. */
+static void check_same_file(const char *a, const char *b)
+{
+	size_t na, nb;
+	char *sa = cut_slurp(a, &na), *sb = cut_slurp(b, &nb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sa);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sb);
+	int same = na == nb && memcmp(sa, sb, na) == 0;
+	if (!same)
+		fprintf(stderr, "\n  %s and %s differ\n", a, b);
+	CU_ASSERT_TRUE(same);
+	free(sa);
+	free(sb);
+}
+
+/* ---- apache-log --------------------------------------------------- */
+
+static void test_apache_sample(void)
+{
+	begin();
+	int rc = import("apache-log", DATA "access_sample.log", "-o", at("req.csv"), NULL);
+	CU_ASSERT_EQUAL(rc, 0);
+	check_same_file(at("req.csv"), DATA "access_sample.expected.csv");
+	/* Every damaged line by number, each with what was expected. */
+	CHECK_HAS(err, DATA "access_sample.log:28: apache-log: note: line broken in two, joined with line 29\n");
+	CHECK_HAS(err, DATA "access_sample.log:40: apache-log: expected a 3-digit HTTP status, got '2O0'\n");
+	CHECK_HAS(err, DATA "access_sample.log:42: apache-log: expected a day that exists in its month, got '[31/Jun/1995:00:00:50 -0400]'\n");
+	CHECK_HAS(err, DATA "access_sample.log:51: apache-log: note: line broken in two, joined with line 52\n");
+	CHECK_HAS(err, DATA "access_sample.log:58: apache-log: note: line broken in two, joined with line 59\n");
+	CHECK_HAS(err, DATA "access_sample.log:61: apache-log: expected the request's closing quote, got '\"GET /shuttle/missions/sts-68/news/sts-68-mcc-0'\n");
+	CHECK_HAS(err, DATA "access_sample.log: 61 lines read, 55 requests, 3 malformed (skipped), 3 broken lines rejoined\n");
+	/* Only the output: no OUT.tmp-PID left. */
+	CU_ASSERT_EQUAL(count_files(tmp), 1);
+	end();
+}
+
+static void test_apache_strict(void)
+{
+	begin();
+	int rc = import("apache-log", "--strict", DATA "access_sample.log", "-o", at("req.csv"), NULL);
+	CU_ASSERT_EQUAL(rc, 2);
+	/* No rejoining under --strict: the first half of line 28 is fatal. */
+	CHECK_HAS(err, DATA "access_sample.log:28: apache-log: expected the request's closing quote");
+	CHECK_HAS(err, DATA "access_sample.log:28: apache-log: --strict: stopping at the first malformed line; nothing written\n");
+	CHECK_LACKS(err, ":40:");
+	CHECK_LACKS(err, "lines read");
+	CU_ASSERT_FALSE(exists(at("req.csv")));
+	CU_ASSERT_EQUAL(count_files(tmp), 0);
+
+	/* A clean log passes --strict. */
+	const char clean[] =
+		"a - - [01/Jan/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 200 1\n"
+		"b - - [01/Jan/2000:00:00:02 +0000] \"GET /y HTTP/1.0\" 200 2\n";
+	write_file(at("clean.log"), clean, sizeof clean - 1);
+	rc = import("apache-log", at("clean.log"), "--strict", "--output", at("c.csv"), NULL);
+	CU_ASSERT_EQUAL(rc, 0);
+	CHECK_HAS(err, "2 lines read, 2 requests, 0 malformed (skipped), 0 broken lines rejoined\n");
+	char *s = cut_slurp(at("c.csv"), NULL);
+	CHECK_HAS(s, "\n0,GET,/x,200,1,/x,\n2,GET,/y,200,2,/y,\n");
+	free(s);
+	end();
+}
+
+/* Damage made here: CRLF, binary junk, a blank line, a NUL byte, the
+** "-" request of a timeout, Apache 2 escapes and raw control bytes, a
+** 100 kB URL, a method alone, a raw tab, a last line without newline. */
+static void test_apache_damage(void)
+{
+	begin();
+	static const char head[] =
+		"h - - [01/Jan/2000:00:00:00 +0000] \"GET /a HTTP/1.1\" 200 10\r\n"
+		"\x16\x03\x01\x02\xa5\x01\xff\xfe\n"
+		"\n"
+		"h - - [01/Jan/2000:00:00:01 +0000] \"GET /b\0c HTTP/1.0\" 200 5\n"
+		"h - - [01/Jan/2000:00:00:02 +0000] \"-\" 408 -\n"
+		"h - - [01/Jan/2000:00:00:03 +0000] \"GET /esc\\\"q\\\"\\\\\\x41\x01 HTTP/1.0\" 200 7\n"
+		"h - - [01/Jan/2000:00:00:04 +0000] \"GET /long/";
+	static const char tail[] =
+		" HTTP/1.0\" 200 1\n"
+		"h - - [01/Jan/2000:00:00:05 +0000] \"GET\" 200 1\n"
+		"h - - [01/Jan/2000:00:00:06 +0000] \"GET /tab\tx HTTP/1.0\" 200 3\n"
+		"h - - [01/Jan/2000:00:00:07 +0000] \"GET /ok HTTP/1.0\" 200 12";
+	size_t nh = sizeof head - 1, nl = 100000, nt = sizeof tail - 1;
+	char *log = malloc(nh + nl + nt);
+	memcpy(log, head, nh);
+	memset(log + nh, 'a', nl);
+	memcpy(log + nh + nl, tail, nt);
+	write_file(at("damaged.log"), log, nh + nl + nt);
+	free(log);
+
+	int rc = import("apache-log", at("damaged.log"), "-o", at("d.csv"), NULL);
+	CU_ASSERT_EQUAL(rc, 0);
+	CHECK_HAS(err, ":2: apache-log: expected ident and user ('-' when unknown) after the host, got end of line after '\\x16\\x03\\x01\\x02\\xa5\\x01\\xff\\xfe'\n");
+	CHECK_HAS(err, ":4: apache-log: expected text, got a NUL byte at column 43\n");
+	CHECK_HAS(err, ":5: apache-log: expected a request \"METHOD URL [HTTP/x.y]\", got '-'\n");
+	CHECK_HAS(err, ":8: apache-log: expected a request \"METHOD URL [HTTP/x.y]\", got 'GET'\n");
+	CHECK_HAS(err, ":10: apache-log: note: the last line has no newline; it may be truncated\n");
+	CHECK_HAS(err, "damaged.log: 10 lines read, 5 requests, 4 malformed (skipped), 0 broken lines rejoined\n");
+
+	struct trace_requests t;
+	struct diag d = { 0 };
+	CU_ASSERT_EQUAL_FATAL(trace_requests_load(at("d.csv"), &d, &t), 0);
+	CU_ASSERT_EQUAL_FATAL(t.n, 5);
+	CU_ASSERT_STRING_EQUAL(t.r[0].url, "/a");           /* CR removed */
+	CU_ASSERT_EQUAL(t.r[0].bytes, 10);
+	CU_ASSERT_STRING_EQUAL(t.r[1].url, "/esc%22q%22\\A%01");
+	CU_ASSERT_EQUAL(t.r[1].t_ns, 3 * NS_PER_S);
+	CU_ASSERT_EQUAL(strlen(t.r[2].url), 6 + nl);
+	CU_ASSERT_STRING_EQUAL(t.r[3].url, "/tab%09x");
+	CU_ASSERT_STRING_EQUAL(t.r[4].url, "/ok");
+	CU_ASSERT_EQUAL(t.r[4].t_ns, 7 * NS_PER_S);
+	trace_requests_free(&t);
+	diag_free(&d);
+	end();
+}
+
+static void test_apache_nothing(void)
+{
+	begin();
+	const char junk[] = "junk\nmore junk\n";
+	write_file(at("junk.log"), junk, sizeof junk - 1);
+	CU_ASSERT_EQUAL(import("apache-log", at("junk.log"), "-o", at("j.csv"), NULL), 2);
+	CHECK_HAS(err, "junk.log:1: apache-log: expected ident and user");
+	CHECK_HAS(err, "junk.log:2: apache-log: expected ident and user");
+	CHECK_HAS(err, "junk.log: 2 lines read, 0 requests, 2 malformed (skipped), 0 broken lines rejoined\n");
+	CHECK_HAS(err, "junk.log: apache-log: expected at least one request, got none\n");
+	CU_ASSERT_EQUAL(count_files(tmp), 1);
+
+	write_file(at("empty.log"), "", 0);
+	CU_ASSERT_EQUAL(import("apache-log", at("empty.log"), "-o", at("e.csv"), NULL), 2);
+	CHECK_HAS(err, "0 lines read, 0 requests");
+	CU_ASSERT_FALSE(exists(at("e.csv")));
+	end();
+}
+
+struct parse_case {
+	const char *line;
+	int ok;
+	const char *want;     /* ok: the URL; else the message's start */
+};
+
+/* alog_parse on single lines: what is accepted, and what is said. */
+static void test_alog_parse(void)
+{
+	static const struct parse_case c[] = {
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 200 1", 1, "/x" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET /x\" 200 1", 1, "/x" },
+		{ "h  -  -  [01/Jan/2000:00:00:00 +0000]  \"GET /x HTTP/1.0\"  200  1", 1, "/x" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET /a b HTTP/1.0\" 200 1", 1, "/a%20b" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET /a\"b\" HTTP/1.0\" 200 1", 1, "/a%22b%22" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET http://x.org/p?q HTTP/1.0\" 200 1", 1,
+		  "http://x.org/p?q" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 200 1 \"-\" \"Mozilla/4.0 (\"compatible\")\"",
+		  1, "/x" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 099 1", 0,
+		  "expected an HTTP status from 100 to 599, got '099'" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 600 1", 0,
+		  "expected an HTTP status from 100 to 599, got '600'" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 200 12a", 0,
+		  "expected a byte count or '-' after the status, got '12a'" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 200", 0,
+		  "expected a byte count or '-' after the status, got end of line after" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 200 1 \"ref\" \"agent", 0,
+		  "expected end of line or \"referer\" \"user-agent\", got '\"ref\" \"agent'" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 200 1 extra", 0,
+		  "expected end of line or \"referer\" \"user-agent\", got 'extra'" },
+		{ "h - - [01/Jan/2000:25:00:00 +0000] \"GET /x HTTP/1.0\" 200 1", 0,
+		  "expected a time of day from 00:00:00 to 23:59:60, got '[01/Jan/2000:25:00:00 +0000]'" },
+		{ "h - - [29/Feb/1999:00:00:00 +0000] \"GET /x HTTP/1.0\" 200 1", 0,
+		  "expected a day that exists in its month" },
+		{ "h - - [01/Foo/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 200 1", 0,
+		  "expected a month Jan, Feb" },
+		{ "h - - [01/Jan/1969:00:00:00 +0000] \"GET /x HTTP/1.0\" 200 1", 0,
+		  "expected a year from 1970 to 2099" },
+		{ "h - - [01/Jan/2000:00:00:00 +1500] \"GET /x HTTP/1.0\" 200 1", 0,
+		  "expected a time zone from -1459 to +1459" },
+		{ "h - - [01/Jan/2000:00:00:00] \"GET /x HTTP/1.0\" 200 1", 0,
+		  "expected a date [dd/Mon/yyyy:HH:MM:SS +hhmm] such as [01/Jul/1995:00:00:01 -0400], got '[01/Jan/2000:00:00:00]'" },
+		{ "h - [01/Jan/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 200 1", 0,
+		  "expected ident and user ('-' when unknown) after the host, got '[01/Jan/2000:00:00:00 +0000]" },
+		{ "h - - 01/Jan/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 200 1", 0,
+		  "expected '[' and the date after host, ident and user, got '01/Jan/2000:00:00:00'" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] GET /x HTTP/1.0 200 1", 0,
+		  "expected a quoted request after the date, got 'GET /x HTTP/1.0 200 1'" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"G(T /x HTTP/1.0\" 200 1", 0,
+		  "expected a request \"METHOD URL [HTTP/x.y]\", got 'G(T /x HTTP/1.0'" },
+		{ "h - - [01/Jan/2000:00:00:00 +0000] \"GET  \" 200 1", 0,
+		  "expected a URL after the method" },
+		{ "", 0, "expected a host name at the start of the line, got end of line after ''" },
+		{ " - - [01/Jan/2000:00:00:00 +0000] \"GET /x HTTP/1.0\" 200 1", 0,
+		  "expected a host name at the start of the line" },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct alog_rec r;
+		char why[320] = "";
+		int rc = alog_parse(c[i].line, &r, why, sizeof why);
+		int good = c[i].ok ? rc == 0 && r.url && strcmp(r.url, c[i].want) == 0
+				   : rc == -1 && strncmp(why, c[i].want, strlen(c[i].want)) == 0;
+		if (!good)
+			fprintf(stderr, "\n  case %zu: %s\n  rc %d url %s why %s\n", i, c[i].line, rc,
+				rc == 0 ? r.url : "-", why);
+		CU_ASSERT_TRUE(good);
+		if (rc == 0)
+			alog_rec_free(&r);
+	}
+}
+
+/* Time zones, month and year ends, leap days: UTC seconds exactly. */
+static void test_alog_time(void)
+{
+	static const struct { const char *date; int64_t t; } c[] = {
+		{ "01/Jan/1970:00:00:00 +0000", 0 },
+		{ "01/Jan/2000:00:00:00 +0000", 946684800 },
+		{ "01/Jan/2000:05:30:10 +0530", 946684810 },
+		{ "31/Dec/1999:23:59:59 -0100", 946688399 },
+		{ "29/Feb/2000:12:00:00 +0000", 951825600 },
+		{ "01/Jul/1995:00:00:01 -0400", 804571201 },
+		{ "01/Jul/1995:06:00:53 +0200", 804571253 },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		char line[200], why[320] = "";
+		struct alog_rec r;
+		snprintf(line, sizeof line, "h - - [%s] \"GET / HTTP/1.0\" 200 1", c[i].date);
+		int rc = alog_parse(line, &r, why, sizeof why);
+		CU_ASSERT_EQUAL(rc, 0);
+		if (rc == 0 && r.t_unix != c[i].t)
+			fprintf(stderr, "\n  %s: %" PRId64 ", want %" PRId64, c[i].date, r.t_unix, c[i].t);
+		CU_ASSERT_EQUAL(r.t_unix, c[i].t);
+		alog_rec_free(&r);
+	}
+	char b[32];
+	CU_ASSERT_STRING_EQUAL(alog_fmt_utc(804571201, b, sizeof b), "1995-07-01T04:00:01Z");
+	CU_ASSERT_STRING_EQUAL(alog_fmt_utc(951825600, b, sizeof b), "2000-02-29T12:00:00Z");
+}
+
+static void test_alog_page(void)
+{
+	static const char *const c[][2] = {
+		{ "/a/b.html", "/a/b.html" },
+		{ "/cgi-bin/imagemap/countdown?99,176", "/cgi-bin/imagemap/countdown" },
+		{ "/x.html#top", "/x.html" },
+		{ "http://www.nasa.gov/shuttle/?q=1", "/shuttle/" },
+		{ "http://www.nasa.gov", "/" },
+		{ "?only", "/" },
+		{ "*", "*" },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		char p[64];
+		alog_page(c[i][0], p, sizeof p);
+		CU_ASSERT_STRING_EQUAL(p, c[i][1]);
+	}
+}
+
+/* ---- perf-sched --------------------------------------------------- */
+
+static void test_perf_sample(void)
+{
+	begin();
+	int rc = import("perf-sched", DATA "perf_sched_sample.txt", "-o", at("act.csv"), NULL);
+	CU_ASSERT_EQUAL(rc, 0);
+	check_same_file(at("act.csv"), DATA "perf_sched_sample.expected.csv");
+	CHECK_HAS(err, DATA "perf_sched_sample.txt:14: perf-sched: expected prev_pid=N (a non-negative integer), got 'prev_pid=ten prev_prio=120");
+	CHECK_HAS(err, DATA "perf_sched_sample.txt: 21 lines read, 15 scheduler events, 1 malformed (skipped), 0 inconsistent, 2 other events ignored; 4 threads, 16 intervals\n");
+	CU_ASSERT_EQUAL(count_files(tmp), 1);
+	end();
+}
+
+static void test_perf_strict(void)
+{
+	begin();
+	int rc = import("perf-sched", DATA "perf_sched_sample.txt", "-o", at("act.csv"), "--strict", NULL);
+	CU_ASSERT_EQUAL(rc, 2);
+	CHECK_HAS(err, DATA "perf_sched_sample.txt:14: perf-sched: expected prev_pid=N");
+	CHECK_HAS(err, DATA "perf_sched_sample.txt:14: perf-sched: --strict: stopping at the first malformed line; nothing written\n");
+	CHECK_LACKS(err, "lines read");
+	CU_ASSERT_EQUAL(count_files(tmp), 0);
+	end();
+}
+
+/* Index of the thread (name, pid) in t, or -1. */
+static int thread_of(const struct trace_activity *t, const char *name, int pid)
+{
+	for (int i = 0; i < t->nth; i++)
+		if (t->th[i].pid == pid && strcmp(t->th[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+struct total {
+	const char *name;
+	int pid;
+	int64_t ns[TRACE_NKIND];  /* run, wait, preempted, block */
+};
+
+static void check_totals(const struct trace_activity *t, const struct total *want, int n)
+{
+	int64_t *sum = calloc((size_t)t->nth, sizeof *sum);
+	for (int k = 0; k < TRACE_NKIND; k++) {
+		trace_activity_totals(t, (enum trace_act_kind)k, sum);
+		for (int i = 0; i < n; i++) {
+			int th = thread_of(t, want[i].name, want[i].pid);
+			CU_ASSERT_TRUE_FATAL(th >= 0);
+			if (sum[th] != want[i].ns[k])
+				fprintf(stderr, "\n  %s %d %s: %" PRId64 " ns, want %" PRId64, want[i].name,
+					want[i].pid, trace_act_kind_name[k], sum[th], want[i].ns[k]);
+			CU_ASSERT_EQUAL(sum[th], want[i].ns[k]);
+		}
+	}
+	free(sum);
+}
+
+/* The synthetic sample's per-thread totals, summed by hand from its
+** lines (see the interval list in docs/traces.md). */
+static void test_perf_sample_totals(void)
+{
+	static const struct total want[] = {
+		/*                       run       wait     preempted  block */
+		{ "web server", 101, { 11999500, 1000000, 1000500, 1000000 } },
+		{ "worker", 102, { 8500000, 2000000, 1000000, 2500000 } },
+		{ "kworker/0:1", 10, { 2500500, 0, 0, 4000000 } },
+		{ "new", 200, { 3000000, 1000000, 0, 0 } },
+	};
+	begin();
+	CU_ASSERT_EQUAL_FATAL(import("perf-sched", DATA "perf_sched_sample.txt", "-o", at("a.csv"), NULL), 0);
+	struct trace_activity t;
+	struct diag d = { 0 };
+	CU_ASSERT_EQUAL_FATAL(trace_activity_load(at("a.csv"), &d, &t), 0);
+	CU_ASSERT_EQUAL(t.nth, 4);
+	CU_ASSERT_EQUAL(t.n, 16);
+	check_totals(&t, want, 4);
+	trace_activity_free(&t);
+	diag_free(&d);
+	end();
+}
+
+/* Recorded here with `perf sched record -- sleep 1`: the sleep process
+** (pid 16954, perf-exec until it exec'd) by hand from the lines: woken at
+** 4028.644045, on CPU 0 at .644107 until .645445 (S), woken 1.000097 s
+** later at 4029.645542, on CPU at .645574 until its exit at .645793. */
+static void test_perf_real(void)
+{
+	static const struct total want[] = {
+		{ "sleep", 16954, { 1338000 + 219000, 62000 + 32000, 0, 1000097000 } },
+	};
+	begin();
+	CU_ASSERT_EQUAL_FATAL(import("perf-sched", DATA "perf_sched_real.txt", "-o", at("a.csv"), NULL), 0);
+	CHECK_HAS(err, "perf_sched_real.txt: 123 lines read, 70 scheduler events, 0 malformed (skipped), 31 inconsistent, 53 other events ignored; 10 threads, 34 intervals\n");
+	/* CPU 1's switches from idle were not recorded on this machine: the
+	** first of many such lines. */
+	CHECK_HAS(err, "perf_sched_real.txt:27: perf-sched: inconsistent: expected prev_pid 0 (switched in on CPU 1 at line 14), got 13567 (events lost?)\n");
+	struct trace_activity t;
+	struct diag d = { 0 };
+	CU_ASSERT_EQUAL_FATAL(trace_activity_load(at("a.csv"), &d, &t), 0);
+	check_totals(&t, want, 1);
+	/* Exited: nothing after its last run. */
+	int th = thread_of(&t, "sleep", 16954);
+	int64_t last_end = 0;
+	for (size_t i = 0; i < t.n; i++)
+		if (t.a[i].thread == th && t.a[i].start_ns + t.a[i].dur_ns > last_end)
+			last_end = t.a[i].start_ns + t.a[i].dur_ns;
+	CU_ASSERT_EQUAL(last_end, INT64_C(4029645793000) - INT64_C(4028643848000));
+	trace_activity_free(&t);
+	diag_free(&d);
+	end();
+}
+
+/* Two `yes` pinned to CPU 0: preemptions with prev_state R. */
+static void test_perf_contended(void)
+{
+	begin();
+	CU_ASSERT_EQUAL_FATAL(import("perf-sched", DATA "perf_sched_contended.txt", "-o", at("a.csv"), NULL), 0);
+	CHECK_HAS(err, "perf_sched_contended.txt: 309 lines read, 158 scheduler events, 0 malformed (skipped), 17 inconsistent, 151 other events ignored; 9 threads, 187 intervals\n");
+	struct trace_activity t;
+	struct diag d = { 0 };
+	CU_ASSERT_EQUAL_FATAL(trace_activity_load(at("a.csv"), &d, &t), 0);
+	/* Line 187: 17229 switched out with R at 4149.976838; line 192: back
+	** in at 4149.981880.  t0 is line 1's 4149.964365. */
+	int th = thread_of(&t, "yes", 17229), found = 0, preempted = 0;
+	CU_ASSERT_TRUE_FATAL(th >= 0);
+	for (size_t i = 0; i < t.n; i++) {
+		const struct trace_act *a = &t.a[i];
+		if (a->thread != th || a->kind != TRACE_PREEMPTED)
+			continue;
+		preempted++;
+		if (a->start_ns == INT64_C(4149976838000) - INT64_C(4149964365000) &&
+		    a->dur_ns == INT64_C(5042000) && a->cpu == 0)
+			found = 1;
+	}
+	CU_ASSERT_TRUE(found);
+	/* 18 switch-outs of 17229 with prev_state R or R+, 17 of them followed
+	** by its switch-in (counted with awk over the file's lines). */
+	CU_ASSERT_EQUAL(preempted, 17);
+	trace_activity_free(&t);
+	diag_free(&d);
+	end();
+}
+
+/* Damage made here: junk, time going back, a CPU out of range, an
+** overlong comm, a NUL byte, and events contradicting earlier ones. */
+static void test_perf_damage(void)
+{
+	begin();
+	static const char s[] =
+		"\n"
+		"garbage without a header\n"
+		"   a   1 [000] 1.000000: sched:sched_switch: prev_comm=a prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=b next_pid=2 next_prio=120\n"
+		"   b   2 [000] 1.000500: sched:sched_switch: prev_comm=b prev_pid=2 prev_prio=120 prev_state=R ==> next_comm=a next_pid=1 next_prio=120\n"
+		"   a   1 [000] 0.999000: sched:sched_switch: prev_comm=a prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=b next_pid=2 next_prio=120\n"
+		"   a   1 [99999] 1.002000: sched:sched_switch: prev_comm=a prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=b next_pid=2 next_prio=120\n"
+		"   a   1 [000] 1.002500: sched:sched_switch: prev_comm=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=b next_pid=2 next_prio=120\n"
+		"   a   1 [000] 1.002600: sched:sched_switch: prev_comm=a\0 prev_pid=1\n"
+		"   a   1 [001] 1.003000: sched:sched_switch: prev_comm=a prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=c next_pid=3 next_prio=120\n"
+		"   x   9 [000] 1.004000: sched:sched_switch: prev_comm=x prev_pid=9 prev_prio=120 prev_state=S ==> next_comm=c next_pid=3 next_prio=120\n"
+		"   c   3 [000] 1.005000: sched:sched_switch: prev_comm=c prev_pid=3 prev_prio=120 prev_state=R+ ==> next_comm=swapper/0 next_pid=0 next_prio=120\n";
+	write_file(at("d.txt"), s, sizeof s - 1);
+	CU_ASSERT_EQUAL(import("perf-sched", at("d.txt"), "-o", at("d.csv"), NULL), 0);
+	CHECK_HAS(err, "d.txt:2: perf-sched: expected a perf script event line 'COMM TID [CPU] SECONDS: EVENT: FIELDS', got 'garbage without a header'\n");
+	CHECK_HAS(err, "d.txt:5: perf-sched: inconsistent: expected a time at or after 1.0005 (line 4), got 0.999 (events lost?)\n");
+	CHECK_HAS(err, "d.txt:6: perf-sched: expected a CPU number below 4096, got 99999\n");
+	CHECK_HAS(err, "d.txt:7: perf-sched: expected a prev_comm of at most 63 characters");
+	CHECK_HAS(err, "d.txt:8: perf-sched: expected text, got a NUL byte at column 57\n");
+	CHECK_HAS(err, "d.txt:9: perf-sched: inconsistent: expected prev_pid 1 on CPU 0 (switched in there at line 4), got it on CPU 1 (events lost?)\n");
+	/* Line 9 left CPU 0's task unknown; c still runs on CPU 1. */
+	CHECK_HAS(err, "d.txt:10: perf-sched: inconsistent: expected next_pid 3 to be off CPU, got its switch-in on CPU 0 while it ran on CPU 1 since line 9 (events lost?)\n");
+	CHECK_HAS(err, "d.txt: 11 lines read, 5 scheduler events, 4 malformed (skipped), 3 inconsistent, 0 other events ignored; 3 threads, 3 intervals\n");
+	char *csv = cut_slurp(at("d.csv"), NULL);
+	CHECK_HAS(csv, "\nthread,pid,start_s,kind,duration_s,cpu\n"
+		  "a,1,0,block,0.0005,0\n"
+		  "b,2,0,run,0.0005,0\n"
+		  "c,3,0.004,run,0.001,0\n");
+	free(csv);
+
+	/* Nothing complete: bad input, no file. */
+	static const char one[] =
+		"   a   1 [000] 1.000000: sched:sched_switch: prev_comm=a prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=b next_pid=2 next_prio=120\n";
+	write_file(at("one.txt"), one, sizeof one - 1);
+	CU_ASSERT_EQUAL(import("perf-sched", at("one.txt"), "-o", at("one.csv"), NULL), 2);
+	CHECK_HAS(err, "one.txt: perf-sched: expected at least one complete interval (sched_switch events), got none\n");
+	CU_ASSERT_FALSE(exists(at("one.csv")));
+	end();
+}
+
+struct event_case {
+	const char *line;
+	int rc;
+	enum psched_type type;
+	int pid, pid2, cpu;          /* switch: prev, next; wake-up: pid, - */
+	enum psched_state state;     /* switch */
+	int64_t t_ns;
+};
+
+/* psched_parse on the formats of several kernel and perf versions. */
+static void test_psched_parse(void)
+{
+	static const struct event_case c[] = {
+		/* 2.6.35+ sched_switch */
+		{ "  swapper     0 [000]  1234.567890: sched:sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=bash next_pid=42 next_prio=120",
+		  1, PSCHED_SWITCH, 0, 42, 0, PSCHED_RUNNABLE, INT64_C(1234567890000) },
+		{ "bash 42 [003] 5.000000001: sched:sched_switch: prev_comm=bash prev_pid=42 prev_prio=120 prev_state=D|K ==> next_comm=Web Content next_pid=77 next_prio=-51",
+		  1, PSCHED_SWITCH, 42, 77, 3, PSCHED_BLOCKED, INT64_C(5000000001) },
+		{ "x 5 [000] 1.0: sched:sched_switch: prev_comm=x prev_pid=5 prev_prio=120 prev_state=X ==> next_comm=y next_pid=6 next_prio=120",
+		  1, PSCHED_SWITCH, 5, 6, 0, PSCHED_DEAD, INT64_C(1000000000) },
+		{ "x 5 [000] 1.0: sched:sched_switch: prev_comm=x prev_pid=5 prev_prio=120 prev_state=0x100 ==> next_comm=y next_pid=6 next_prio=120",
+		  1, PSCHED_SWITCH, 5, 6, 0, PSCHED_RUNNABLE, INT64_C(1000000000) },
+		/* 2.6.31-34 */
+		{ "x 5 [001] 2.5: sched:sched_switch: task kworker/u8:1:5 [120] (S) ==> swapper:0 [140]",
+		  1, PSCHED_SWITCH, 5, 0, 1, PSCHED_BLOCKED, INT64_C(2500000000) },
+		/* wake-ups, with and without success=, old and new */
+		{ "bash    42 [001] 1234.567891: sched:sched_wakeup: comm=bash pid=42 prio=120 target_cpu=001",
+		  1, PSCHED_WAKEUP, 42, 0, 1, 0, INT64_C(1234567891000) },
+		{ "Xorg   829 [003]  2726.130986: sched:sched_wakeup: comm=spotify pid=9288 prio=120 success=1 target_cpu=000",
+		  1, PSCHED_WAKEUP, 9288, 0, 3, 0, INT64_C(2726130986000) },
+		{ "Xorg   829 [003]  2726.130986: sched:sched_wakeup: task spotify:9288 [120] success=1 [000]",
+		  1, PSCHED_WAKEUP, 9288, 0, 3, 0, INT64_C(2726130986000) },
+		{ "p 1/2 [000] 3.000000: sched:sched_wakeup_new: comm=p pid=3 prio=120 target_cpu=000",
+		  1, PSCHED_WAKEUP_NEW, 3, 0, 0, 0, INT64_C(3000000000) },
+		{ "comm [with] 7 [002] 9.000001:          1 sched:sched_waking: comm=a b pid=8 prio=120 target_cpu=002",
+		  1, PSCHED_WAKEUP, 8, 0, 2, 0, INT64_C(9000001000) },
+		/* other events, ignorable lines, malformed ones */
+		{ "perf 16953 [000]  4028.643848: sched:sched_stat_runtime: comm=perf pid=16953 runtime=30898 [ns]",
+		  1, PSCHED_OTHER, 0, 0, 0, 0, INT64_C(4028643848000) },
+		{ "# comment", 0, 0, 0, 0, 0, 0, 0 },
+		{ "\t    ffffffff810b3c5e __schedule+0x2ce ([kernel.kallsyms])", 0, 0, 0, 0, 0, 0, 0 },
+		{ "bash 42 [001] 1.5 sched:sched_switch: prev_comm=a", -1, 0, 0, 0, 0, 0, 0 },
+		{ "bash 42 [001] 1.5: sched:sched_switch: prev_comm=a prev_pid=1 prev_prio=1 prev_state=? ==> next_comm=b next_pid=2 next_prio=1",
+		  -1, 0, 0, 0, 0, 0, 0 },
+		{ "bash 42 [001] 1.5: sched:sched_switch: prev_comm=a prev_pid=1 prev_prio=1 prev_state=S", -1, 0, 0, 0, 0, 0, 0 },
+		{ "bash 42 [001] 1.5: sched:sched_wakeup: comm=a pid=-1 prio=1", -1, 0, 0, 0, 0, 0, 0 },
+		{ "bash 42 [001] 1.5: sched:sched_wakeup: comm=a pid=99999999999 prio=1", -1, 0, 0, 0, 0, 0, 0 },
+		{ "bash 42 [001] 1.5: sched:sched_switch:", -1, 0, 0, 0, 0, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		struct psched_event e;
+		char why[320] = "";
+		int rc = psched_parse(c[i].line, &e, why, sizeof why);
+		int good = rc == c[i].rc;
+		if (good && rc == 1) {
+			good = e.type == c[i].type && e.cpu == c[i].cpu && e.t_ns == c[i].t_ns;
+			if (e.type == PSCHED_SWITCH)
+				good = good && e.prev_pid == c[i].pid && e.next_pid == c[i].pid2 &&
+				       e.prev_state == c[i].state;
+			else if (e.type != PSCHED_OTHER)
+				good = good && e.pid == c[i].pid && e.success == 1;
+		}
+		if (good && rc == -1)
+			good = strncmp(why, "expected ", 9) == 0;
+		if (!good)
+			fprintf(stderr, "\n  case %zu: %s\n  rc %d why %s", i, c[i].line, rc, why);
+		CU_ASSERT_TRUE(good);
+	}
+	/* Names with spaces and colons survive. */
+	struct psched_event e;
+	char why[320];
+	CU_ASSERT_EQUAL(psched_parse(c[1].line, &e, why, sizeof why), 1);
+	CU_ASSERT_STRING_EQUAL(e.next_comm, "Web Content");
+	CU_ASSERT_EQUAL(psched_parse(c[4].line, &e, why, sizeof why), 1);
+	CU_ASSERT_STRING_EQUAL(e.prev_comm, "kworker/u8:1");
+	CU_ASSERT_STRING_EQUAL(e.next_comm, "swapper");
+	CU_ASSERT_EQUAL(psched_parse("x 1 [000] 1.0: sched:sched_wakeup: comm=a pid=4 prio=1 success=0 target_cpu=000",
+				     &e, why, sizeof why), 1);
+	CU_ASSERT_EQUAL(e.success, 0);
+}
+
+/* ---- usage -------------------------------------------------------- */
+
+static void test_usage(void)
+{
+	begin();
+	CU_ASSERT_EQUAL(import(NULL), 2);
+	CHECK_HAS(err, "hvsim import: missing FORMAT: expected one of: apache-log, perf-sched\n");
+	CHECK_HAS(err, "usage: hvsim import FORMAT FILE -o OUT.csv [--strict]\n");
+
+	CU_ASSERT_EQUAL(import("nginx-log", DATA "access_sample.log", "-o", at("x.csv"), NULL), 2);
+	CHECK_HAS(err, "hvsim import: unknown format 'nginx-log'; expected one of: apache-log, perf-sched\n");
+
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", NULL), 2);
+	CHECK_HAS(err, "hvsim import: missing -o OUT.csv\n");
+
+	CU_ASSERT_EQUAL(import("apache-log", "-o", at("x.csv"), NULL), 2);
+	CHECK_HAS(err, "hvsim import: missing the input FILE\n");
+
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", NULL), 2);
+	CHECK_HAS(err, "hvsim import: -o needs a value: -o OUT.csv\n");
+
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", at("x.csv"), "--fast", NULL), 2);
+	CHECK_HAS(err, "hvsim import: unknown option '--fast'\n");
+
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "more.log", "-o", at("x.csv"), NULL), 2);
+	CHECK_HAS(err, "hvsim import: unexpected argument 'more.log'\n");
+
+	CU_ASSERT_EQUAL(import("apache-log", at("none.log"), "-o", at("x.csv"), NULL), 2);
+	CHECK_HAS(err, "none.log: cannot open: No such file or directory\n");
+
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", DATA "access_sample.log", NULL), 2);
+	CHECK_HAS(err, "expected an output file other than the input\n");
+
+	CU_ASSERT_EQUAL(count_files(tmp), 0);
+
+	/* The output cannot be written: exit 1, nothing left. */
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", at("no/such/dir/x.csv"), NULL), 1);
+	CHECK_HAS(err, "no/such/dir/x.csv.tmp-");
+	CHECK_HAS(err, ": cannot create: No such file or directory\n");
+	CU_ASSERT_EQUAL(count_files(tmp), 0);
+
+	/* ... or cannot be renamed into place (a directory is in the way):
+	** exit 1 and the temporary file is gone. */
+	CU_ASSERT_EQUAL(mkdir(at("dir.csv"), 0777), 0);
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", at("dir.csv"), NULL), 1);
+	CHECK_HAS(err, "dir.csv: cannot write: Is a directory\n");
+	CU_ASSERT_EQUAL(count_files(tmp), 1);
+	rmdir(at("dir.csv"));
+
+	CU_ASSERT_EQUAL(import("--help", NULL), 0);
+	CHECK_HAS(out, "usage: hvsim import FORMAT FILE -o OUT.csv [--strict]\n");
+	CHECK_HAS(out, "apache-log");
+	CHECK_HAS(out, "perf-sched");
+	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_EQUAL(import("perf-sched", "-h", NULL), 0);
+	CHECK_HAS(out, "usage: hvsim import");
+	end();
+}
+
+/* ---- the readers --------------------------------------------------- */
+
+static void test_requests_reader(void)
+{
+	struct trace_requests t;
+	struct diag d = { 0 };
+	CU_ASSERT_EQUAL_FATAL(trace_requests_load(DATA "access_sample.expected.csv", &d, &t), 0);
+	CU_ASSERT_EQUAL(diag_count(&d), 0);
+	CU_ASSERT_EQUAL_FATAL(t.n, 55);
+	const struct trace_request *r = &t.r[33];
+	CU_ASSERT_STRING_EQUAL(r->url, "/cgi-bin/imagemap/countdown?99,176");
+	CU_ASSERT_STRING_EQUAL(r->page, "/cgi-bin/imagemap/countdown");
+	CU_ASSERT_EQUAL(r->status, 302);
+	CU_ASSERT_EQUAL(r->bytes, 110);
+	CU_ASSERT_EQUAL(r->t_ns, 43 * NS_PER_S);
+	CU_ASSERT_EQUAL(r->cpu_ns, -1);
+	CU_ASSERT_EQUAL(r->line, 37);
+	CU_ASSERT_STRING_EQUAL(t.r[43].method, "POST");
+	trace_requests_free(&t);
+
+	CU_ASSERT_EQUAL(trace_requests_load(DATA "requests_bad.csv", &d, &t), -EINVAL);
+	CU_ASSERT_EQUAL(t.n, 0);
+	static const char *const want[] = {
+		DATA "requests_bad.csv:5: time_s: expected a non-negative number of seconds with at most 9 decimals, such as 0.25, got 'x'",
+		DATA "requests_bad.csv:6: method: expected an HTTP method such as GET (a token of at most 32 characters), got 'G ET'",
+		DATA "requests_bad.csv:7: url: expected a URL of printable ASCII without spaces or quotes (others percent-encoded), got '/e e'",
+		DATA "requests_bad.csv:8: status: expected an HTTP status from 100 to 599, got '700'",
+		DATA "requests_bad.csv:9: bytes: expected a non-negative integer, got '-1'",
+		DATA "requests_bad.csv:10: cpu_demand_s: expected a non-negative number of seconds with at most 9 decimals, such as 0.25 or empty, got 'fast'",
+		DATA "requests_bad.csv:11: expected 7 fields (time_s,method,url,status,bytes,page,cpu_demand_s), got 5",
+		DATA "requests_bad.csv:12: expected a closing quote",
+		DATA "requests_bad.csv:13: time_s: expected a time at or after 1.5 (line 4), got 1",
+	};
+	CU_ASSERT_EQUAL(diag_count(&d), 9);
+	for (int i = 0; i < 9 && i < d.n; i++) {
+		if (strcmp(d.msg[i], want[i]))
+			fprintf(stderr, "\n  got  %s\n  want %s", d.msg[i], want[i]);
+		CU_ASSERT_STRING_EQUAL(d.msg[i], want[i]);
+	}
+	diag_free(&d);
+
+	CU_ASSERT_EQUAL(trace_requests_load(DATA "perf_sched_sample.expected.csv", &d, &t), -EINVAL);
+	CU_ASSERT_EQUAL(d.n, 1);
+	CHECK_HAS(d.msg[0], DATA "perf_sched_sample.expected.csv:3: expected the header 'time_s,method,url,status,bytes,page,cpu_demand_s', got 'thread,pid,start_s,kind,duration_s,cpu'");
+	diag_free(&d);
+
+	CU_ASSERT_EQUAL(trace_requests_load(DATA "no-such.csv", &d, &t), -ENOENT);
+	CHECK_HAS(d.msg[0], "no-such.csv: cannot open");
+	diag_free(&d);
+}
+
+static void test_activity_reader(void)
+{
+	struct trace_activity t;
+	struct diag d = { 0 };
+	CU_ASSERT_EQUAL(trace_activity_load(DATA "activity_bad.csv", &d, &t), -EINVAL);
+	CU_ASSERT_EQUAL(t.n, 0);
+	static const char *const want[] = {
+		DATA "activity_bad.csv:6: pid: expected a thread id (a non-negative integer), got 'x'",
+		DATA "activity_bad.csv:7: kind: expected one of run, wait, preempted, block, got 'sleep'",
+		DATA "activity_bad.csv:8: duration_s: expected a non-negative number of seconds with at most 9 decimals, such as 0.25, got '0.1234567891'",
+		DATA "activity_bad.csv:9: cpu: expected a CPU number from 0 to 65535, got '-1'",
+		DATA "activity_bad.csv:10: expected 6 fields (thread,pid,start_s,kind,duration_s,cpu), got 4",
+		DATA "activity_bad.csv:11: start_s: expected a time at or after 0.2 (line 5), got 0.05",
+		DATA "activity_bad.csv:12: thread: expected a thread name, got ''",
+		/* overlaps come last, found once every row is in */
+		DATA "activity_bad.csv:5: start_s: expected thread 'a' pid 1 to start at or after 0.5 (end of its row at line 3), got 0.2",
+		DATA "activity_bad.csv:13: start_s: expected thread 'a' pid 1 to start at or after 0.5 (end of its row at line 3), got 0.4",
+	};
+	CU_ASSERT_EQUAL(diag_count(&d), 9);
+	for (int i = 0; i < 9 && i < d.n; i++) {
+		if (strcmp(d.msg[i], want[i]))
+			fprintf(stderr, "\n  got  %s\n  want %s", d.msg[i], want[i]);
+		CU_ASSERT_STRING_EQUAL(d.msg[i], want[i]);
+	}
+	diag_free(&d);
+}
+
+/* Write, read back: the same rows to the nanosecond; quoting of names. */
+static void test_round_trip(void)
+{
+	begin();
+	struct trace_activity a = { 0 }, b;
+	int t0 = trace_activity_add_thread(&a, "Web Content, \"main\"", 7);
+	int t1 = trace_activity_add_thread(&a, "idle", 8);
+	struct trace_act r0 = { t0, TRACE_RUN, 0, 1, 3, 0 };
+	struct trace_act r1 = { t1, TRACE_BLOCK, 1, INT64_C(4000000000000000000), 0, 0 };
+	struct trace_act r2 = { t0, TRACE_WAIT, 1, 999999999, 65535, 0 };
+	trace_activity_push(&a, &r0);
+	trace_activity_push(&a, &r1);
+	trace_activity_push(&a, &r2);
+	FILE *f = fopen(at("a.csv"), "w");
+	CU_ASSERT_EQUAL(trace_activity_write(f, &a, "made by test_round_trip"), 0);
+	fclose(f);
+	char *s = cut_slurp(at("a.csv"), NULL);
+	CHECK_HAS(s, "# made by test_round_trip\n");
+	CHECK_HAS(s, "\"Web Content, \"\"main\"\"\",7,0,run,0.000000001,3\n");
+	CHECK_HAS(s, "idle,8,0.000000001,block,4000000000,0\n");
+	free(s);
+	struct diag d = { 0 };
+	CU_ASSERT_EQUAL_FATAL(trace_activity_load(at("a.csv"), &d, &b), 0);
+	CU_ASSERT_EQUAL_FATAL(b.n, 3);
+	CU_ASSERT_EQUAL(b.nth, 2);
+	CU_ASSERT_STRING_EQUAL(b.th[b.a[0].thread].name, "Web Content, \"main\"");
+	CU_ASSERT_EQUAL(b.a[1].dur_ns, INT64_C(4000000000000000000));
+	CU_ASSERT_EQUAL(b.a[2].dur_ns, 999999999);
+	CU_ASSERT_EQUAL(b.a[2].cpu, 65535);
+	CU_ASSERT_EQUAL(b.a[2].thread, b.a[0].thread);
+	trace_activity_free(&a);
+	trace_activity_free(&b);
+	diag_free(&d);
+	end();
+}
+
+static void test_csv(void)
+{
+	char line[] = "a,\"b,\"\"c\"\"\",,\"\"";
+	char *f[8];
+	const char *why = NULL;
+	CU_ASSERT_EQUAL(trace_csv_split(line, f, 8, &why), 4);
+	CU_ASSERT_STRING_EQUAL(f[0], "a");
+	CU_ASSERT_STRING_EQUAL(f[1], "b,\"c\"");
+	CU_ASSERT_STRING_EQUAL(f[2], "");
+	CU_ASSERT_STRING_EQUAL(f[3], "");
+	char bad[] = "\"a\"b,c";
+	CU_ASSERT_EQUAL(trace_csv_split(bad, f, 8, &why), -1);
+	CU_ASSERT_STRING_EQUAL(why, "expected ',' after a closing quote");
+	char many[] = "1,2,3,4";
+	CU_ASSERT_EQUAL(trace_csv_split(many, f, 2, &why), 4);
+
+	int64_t ns = -1;
+	CU_ASSERT_EQUAL(trace_csv_seconds("0.000000001", &ns, &why), 0);
+	CU_ASSERT_EQUAL(ns, 1);
+	CU_ASSERT_EQUAL(trace_csv_seconds("4200000000", &ns, &why), 0);
+	CU_ASSERT_EQUAL(ns, INT64_C(4200000000) * 1000000000);
+	CU_ASSERT_EQUAL(trace_csv_seconds("4200000001", &ns, &why), -1);
+	CU_ASSERT_EQUAL(trace_csv_seconds("1e3", &ns, &why), -1);
+	CU_ASSERT_EQUAL(trace_csv_seconds("-1", &ns, &why), -1);
+	CU_ASSERT_EQUAL(trace_csv_seconds("1.", &ns, &why), -1);
+	CU_ASSERT_EQUAL(trace_csv_seconds(".5", &ns, &why), -1);
+	CU_ASSERT_EQUAL(trace_csv_seconds("", &ns, &why), -1);
+	char b[32];
+	CU_ASSERT_STRING_EQUAL(trace_csv_fmt_seconds(1500000000, b, sizeof b), "1.5");
+	CU_ASSERT_STRING_EQUAL(trace_csv_fmt_seconds(0, b, sizeof b), "0");
+	CU_ASSERT_STRING_EQUAL(trace_csv_fmt_seconds(1000500, b, sizeof b), "0.0010005");
+	CU_ASSERT_STRING_EQUAL(trace_csv_fmt_seconds(-2000000001, b, sizeof b), "-2.000000001");
+	int64_t v = 0;
+	CU_ASSERT_EQUAL(trace_csv_int("599", 599, &v), 0);
+	CU_ASSERT_EQUAL(v, 599);
+	CU_ASSERT_EQUAL(trace_csv_int("600", 599, &v), -1);
+	CU_ASSERT_EQUAL(trace_csv_int("9223372036854775807", INT64_MAX, &v), 0);
+	CU_ASSERT_EQUAL(trace_csv_int("9223372036854775808", INT64_MAX, &v), -1);
+	CU_ASSERT_EQUAL(trace_csv_int("7", 5, &v), -1);
+}
+
+void tests_register(void)
+{
+	static const struct cut_test t[] = {
+		{ "apache-log: the sample gives the expected CSV and messages", test_apache_sample },
+		{ "apache-log: --strict stops at the first bad line, writes nothing", test_apache_strict },
+		{ "apache-log: NUL, junk, escapes, long and unterminated lines", test_apache_damage },
+		{ "apache-log: no request is bad input", test_apache_nothing },
+		{ "apache-log: line grammar and messages", test_alog_parse },
+		{ "apache-log: dates and time zones to UTC", test_alog_time },
+		{ "apache-log: page = path without query", test_alog_page },
+		{ "perf-sched: the sample gives the expected CSV and messages", test_perf_sample },
+		{ "perf-sched: --strict stops at the first bad line", test_perf_strict },
+		{ "perf-sched: per-thread totals of the sample, by hand", test_perf_sample_totals },
+		{ "perf-sched: the real `sleep 1` trace", test_perf_real },
+		{ "perf-sched: the real contended trace", test_perf_contended },
+		{ "perf-sched: damaged and inconsistent input", test_perf_damage },
+		{ "perf-sched: line formats of several versions", test_psched_parse },
+		{ "import: bad usage", test_usage },
+		{ "request trace reader", test_requests_reader },
+		{ "activity trace reader", test_activity_reader },
+		{ "activity trace round trip", test_round_trip },
+		{ "CSV fields and seconds", test_csv },
+		{ NULL, NULL },
+	};
+	cut_suite("import", t);
+}

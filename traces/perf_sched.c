@@ -1,0 +1,445 @@
+/*
+** perf sched events -> per-thread activity intervals (see perf_sched.h,
+** activity.h).  Each thread is followed through a small state machine,
+** the one `perf sched latency` and `perf sched timehist` use
+** (tools/perf/builtin-sched.c): a switch-out with prev_state R or R+
+** leaves the thread runnable (preempted), any other state off the CPU by
+** its own doing (block) until a wake-up makes it runnable again (wait);
+** a switch-in ends either wait and starts a run.
+**
+**   state      entered by                          left by
+**   run        switch-in (next_pid)                switch-out (prev_pid)
+**   preempted  switch-out, prev_state R/R+         switch-in
+**   block      switch-out, prev_state S D I ...    wake-up (or switch-in
+**                                                  when wake-ups were not
+**                                                  recorded)
+**   wait       wake-up of a blocked or unseen one  switch-in
+**   (dead)     switch-out, prev_state X, Z or x    -
+**
+** A thread's time before its first event and after its last is unknown:
+** only intervals with both ends seen are written.  The idle tasks (pid
+** 0, swapper/N) are not threads here: their "run" is idle time.  Events
+** that contradict the state (a switch-out of a task not running there, a
+** switch-in of one already running: perf lost events, or tracing started
+** on the CPUs at different times) are reported as inconsistent, and the
+** intervals they cut short are dropped rather than guessed.
+*/
+#include "traces/perf_sched.h"
+#include "traces/csv.h"
+#include "traces/textio.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CPUS 4096
+
+enum tstate { T_UNKNOWN, T_RUN, T_WAIT, T_PREEMPTED, T_BLOCK, T_DEAD };
+
+static const char *const tstate_name[] = {
+	[T_UNKNOWN] = "unknown", [T_RUN] = "running", [T_WAIT] = "waiting after a wake-up",
+	[T_PREEMPTED] = "preempted", [T_BLOCK] = "blocked", [T_DEAD] = "dead",
+};
+
+struct thr {
+	char comm[PSCHED_COMM_MAX + 1];    /* as last seen */
+	int pid;
+	enum tstate st;
+	int64_t since;                     /* when st began */
+	int cpu;                           /* run: its CPU; block: the CPU it left */
+	int line;                          /* the line that began st */
+	int out;                           /* its index in the activity trace, or -1 */
+};
+
+struct cpu_now {
+	int known, pid, line;
+};
+
+struct row {
+	int thr, pid, cpu, line;
+	enum trace_act_kind kind;
+	int64_t start, dur;
+	size_t seq;
+};
+
+struct sm {
+	const struct trace_import_opts *o;
+	struct thr *th;
+	int nth, capth;
+	int *slot;                         /* pid -> thread index + 1, open addressing */
+	size_t nslot;
+	struct cpu_now *cpu;
+	int ncpu;
+	struct row *rows;
+	size_t nrows, caprows;
+	int shown, line, flagged;
+};
+
+static size_t hash_pid(int pid, size_t size)
+{
+	return ((uint32_t)pid * UINT32_C(2654435761)) & (size - 1);
+}
+
+static int slot_grow(struct sm *m)
+{
+	size_t size = m->nslot ? 2 * m->nslot : 256;
+	int *slot = calloc(size, sizeof *slot);
+	if (!slot)
+		return -ENOMEM;
+	for (int i = 0; i < m->nth; i++) {
+		size_t h = hash_pid(m->th[i].pid, size);
+		while (slot[h])
+			h = (h + 1) & (size - 1);
+		slot[h] = i + 1;
+	}
+	free(m->slot);
+	m->slot = slot;
+	m->nslot = size;
+	return 0;
+}
+
+/* The live thread with this pid, or NULL.  Dead ones stay in the table
+** (a pid is reused by a new thread) and are skipped. */
+static struct thr *find(struct sm *m, int pid)
+{
+	if (!m->nslot)
+		return NULL;
+	for (size_t h = hash_pid(pid, m->nslot); m->slot[h]; h = (h + 1) & (m->nslot - 1)) {
+		struct thr *t = &m->th[m->slot[h] - 1];
+		if (t->pid == pid && t->st != T_DEAD)
+			return t;
+	}
+	return NULL;
+}
+
+static struct thr *add(struct sm *m, int pid, const char *comm)
+{
+	if ((size_t)(m->nth + 1) * 2 > m->nslot && slot_grow(m))
+		return NULL;
+	if (m->nth == m->capth) {
+		int cap = m->capth ? 2 * m->capth : 64;
+		struct thr *nt = realloc(m->th, (size_t)cap * sizeof *nt);
+		if (!nt)
+			return NULL;
+		m->th = nt;
+		m->capth = cap;
+	}
+	struct thr *t = &m->th[m->nth];
+	memset(t, 0, sizeof *t);
+	snprintf(t->comm, sizeof t->comm, "%s", comm);
+	t->pid = pid;
+	t->out = -1;
+	size_t h = hash_pid(pid, m->nslot);
+	while (m->slot[h])
+		h = (h + 1) & (m->nslot - 1);
+	m->slot[h] = ++m->nth;
+	return t;
+}
+
+static struct thr *get(struct sm *m, int pid, const char *comm)
+{
+	struct thr *t = find(m, pid);
+	if (t) {
+		snprintf(t->comm, sizeof t->comm, "%s", comm);
+		return t;
+	}
+	return add(m, pid, comm);
+}
+
+static int emit(struct sm *m, struct thr *t, enum trace_act_kind kind, int64_t end, int cpu)
+{
+	if (m->nrows == m->caprows) {
+		size_t cap = m->caprows ? 2 * m->caprows : 256;
+		struct row *nr = realloc(m->rows, cap * sizeof *nr);
+		if (!nr)
+			return -ENOMEM;
+		m->rows = nr;
+		m->caprows = cap;
+	}
+	m->rows[m->nrows] = (struct row){
+		.thr = (int)(t - m->th), .pid = t->pid, .cpu = cpu, .line = m->line, .kind = kind,
+		.start = t->since, .dur = end - t->since, .seq = m->nrows,
+	};
+	m->nrows++;
+	return 0;
+}
+
+static void set(struct thr *t, enum tstate st, int64_t now, int line)
+{
+	t->st = st;
+	t->since = now;
+	t->line = line;
+}
+
+/* Report this line as inconsistent (once per line). */
+static void inconsistent(struct sm *m, struct psched_trace *tr, const char *fmt, ...)
+{
+	if (m->flagged)
+		return;
+	m->flagged = 1;
+	tr->inconsistent++;
+	if (++m->shown > TRACE_IMPORT_SHOW_MAX)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(m->o->err, "%s:%d: perf-sched: inconsistent: ", m->o->path, m->line);
+	vfprintf(m->o->err, fmt, ap);
+	fputs(" (events lost?)\n", m->o->err);
+	va_end(ap);
+}
+
+static struct cpu_now *cpu_of(struct sm *m, int c)
+{
+	if (c >= m->ncpu) {
+		int n = c + 1 > 2 * m->ncpu ? c + 1 : 2 * m->ncpu;
+		struct cpu_now *nc = realloc(m->cpu, (size_t)n * sizeof *nc);
+		if (!nc)
+			return NULL;
+		memset(nc + m->ncpu, 0, (size_t)(n - m->ncpu) * sizeof *nc);
+		m->cpu = nc;
+		m->ncpu = n;
+	}
+	return &m->cpu[c];
+}
+
+static int on_switch(struct sm *m, struct psched_trace *tr, const struct psched_event *e)
+{
+	struct cpu_now *c = cpu_of(m, e->cpu);
+	int64_t now = e->t_ns;
+	if (!c)
+		return -ENOMEM;
+	if (c->known && c->pid != e->prev_pid) {
+		inconsistent(m, tr, "expected prev_pid %d (switched in on CPU %d at line %d), got %d",
+			     c->pid, e->cpu, c->line, e->prev_pid);
+		struct thr *q = c->pid ? find(m, c->pid) : NULL;
+		if (q && q->st == T_RUN && q->cpu == e->cpu)
+			q->st = T_UNKNOWN;
+	}
+	if (e->prev_pid) {
+		struct thr *p = get(m, e->prev_pid, e->prev_comm);
+		if (!p)
+			return -ENOMEM;
+		if (p->st == T_RUN && p->cpu == e->cpu) {
+			if (emit(m, p, TRACE_RUN, now, e->cpu))
+				return -ENOMEM;
+		} else if (p->st == T_RUN) {
+			inconsistent(m, tr, "expected prev_pid %d on CPU %d (switched in there at line %d), got it on CPU %d",
+				     p->pid, p->cpu, p->line, e->cpu);
+			struct cpu_now *d = cpu_of(m, p->cpu);
+			if (d && d->known && d->pid == p->pid)
+				d->known = 0;
+		} else if (p->st != T_UNKNOWN) {
+			inconsistent(m, tr, "expected a switch-in of prev_pid %d since line %d (where it became %s), got its switch-out",
+				     p->pid, p->line, tstate_name[p->st]);
+		}
+		p->cpu = e->cpu;
+		set(p, e->prev_state == PSCHED_RUNNABLE ? T_PREEMPTED
+		       : e->prev_state == PSCHED_BLOCKED ? T_BLOCK : T_DEAD, now, m->line);
+	}
+	if (e->next_pid) {
+		struct thr *n = get(m, e->next_pid, e->next_comm);
+		if (!n)
+			return -ENOMEM;
+		int rc = 0;
+		switch (n->st) {
+		case T_WAIT:
+			rc = emit(m, n, TRACE_WAIT, now, e->cpu);
+			break;
+		case T_PREEMPTED:
+			rc = emit(m, n, TRACE_PREEMPTED, now, e->cpu);
+			break;
+		case T_BLOCK:
+			rc = emit(m, n, TRACE_BLOCK, now, n->cpu);
+			break;
+		case T_RUN: {
+			inconsistent(m, tr, "expected next_pid %d to be off CPU, got its switch-in on CPU %d while it ran on CPU %d since line %d",
+				     n->pid, e->cpu, n->cpu, n->line);
+			struct cpu_now *d = cpu_of(m, n->cpu);
+			if (d && d->known && d->pid == n->pid)
+				d->known = 0;
+			break;
+		}
+		default:
+			break;
+		}
+		if (rc)
+			return rc;
+		n->cpu = e->cpu;
+		set(n, T_RUN, now, m->line);
+	}
+	c = cpu_of(m, e->cpu);
+	c->known = 1;
+	c->pid = e->next_pid;
+	c->line = m->line;
+	return 0;
+}
+
+static int on_wakeup(struct sm *m, const struct psched_event *e)
+{
+	if (!e->pid || !e->success)
+		return 0;
+	struct thr *t = find(m, e->pid);
+	if (t && e->type == PSCHED_WAKEUP_NEW && t->st != T_UNKNOWN) {
+		/* A new thread with a pid whose exit was not seen. */
+		t->st = T_DEAD;
+		t = NULL;
+	}
+	if (!t)
+		t = add(m, e->pid, e->comm);
+	if (!t)
+		return -ENOMEM;
+	snprintf(t->comm, sizeof t->comm, "%s", e->comm);
+	if (t->st == T_BLOCK) {
+		if (emit(m, t, TRACE_BLOCK, e->t_ns, t->cpu))
+			return -ENOMEM;
+		set(t, T_WAIT, e->t_ns, m->line);
+	} else if (t->st == T_UNKNOWN) {
+		set(t, T_WAIT, e->t_ns, m->line);
+	}
+	return 0;
+}
+
+static int by_start(const void *pa, const void *pb)
+{
+	const struct row *a = pa, *b = pb;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	if (a->pid != b->pid)
+		return a->pid < b->pid ? -1 : 1;
+	if (a->thr != b->thr)
+		return a->thr < b->thr ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* Rows sorted by start (then pid, thread, order found), times from t0. */
+static int build(struct sm *m, struct psched_trace *tr)
+{
+	if (m->nrows)
+		qsort(m->rows, m->nrows, sizeof *m->rows, by_start);
+	for (size_t i = 0; i < m->nrows; i++) {
+		struct row *r = &m->rows[i];
+		struct thr *t = &m->th[r->thr];
+		if (t->out < 0) {
+			t->out = trace_activity_add_thread(&tr->act, t->comm, t->pid);
+			if (t->out < 0)
+				return -ENOMEM;
+		}
+		struct trace_act a = {
+			.thread = t->out, .kind = r->kind, .start_ns = r->start - tr->t0_ns,
+			.dur_ns = r->dur, .cpu = r->cpu, .line = r->line,
+		};
+		if (trace_activity_push(&tr->act, &a))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int psched_read(FILE *in, const struct trace_import_opts *o, struct psched_trace *tr)
+{
+	struct trace_lines lr;
+	struct sm m = { .o = o };
+	struct psched_event ev;
+	char *line, why[320];
+	size_t len;
+	int rc = 0, got, have_t = 0, last_line = 0;
+	int64_t last_t = 0;
+
+	memset(tr, 0, sizeof *tr);
+	trace_lines_init(&lr, in);
+	while ((got = trace_lines_next(&lr, &line, &len)) > 0) {
+		tr->lines++;
+		m.line = lr.lineno;
+		m.flagged = 0;
+		int k;
+		if (lr.has_nul) {
+			snprintf(why, sizeof why, "expected text, got a NUL byte at column %d", lr.nul_col);
+			k = -1;
+		} else {
+			k = psched_parse(line, &ev, why, sizeof why);
+		}
+		if (k == 0)
+			continue;
+		if (k < 0) {
+			tr->malformed++;
+			if (++m.shown <= TRACE_IMPORT_SHOW_MAX)
+				fprintf(o->err, "%s:%d: perf-sched: %s\n", o->path, m.line, why);
+			if (o->strict) {
+				fprintf(o->err, "%s:%d: perf-sched: --strict: stopping at the first malformed line; nothing written\n",
+					o->path, m.line);
+				rc = -EINVAL;
+				break;
+			}
+			continue;
+		}
+		if (have_t && ev.t_ns < last_t) {
+			char b1[32], b2[32];
+			inconsistent(&m, tr, "expected a time at or after %s (line %d), got %s",
+				     trace_csv_fmt_seconds(last_t, b1, sizeof b1), last_line,
+				     trace_csv_fmt_seconds(ev.t_ns, b2, sizeof b2));
+			continue;
+		}
+		if (!have_t)
+			tr->t0_ns = ev.t_ns;
+		have_t = 1;
+		last_t = ev.t_ns;
+		last_line = m.line;
+		if (ev.type == PSCHED_OTHER) {
+			tr->ignored++;
+			continue;
+		}
+		if (ev.cpu >= MAX_CPUS) {
+			tr->malformed++;
+			if (++m.shown <= TRACE_IMPORT_SHOW_MAX)
+				fprintf(o->err, "%s:%d: perf-sched: expected a CPU number below %d, got %d\n",
+					o->path, m.line, MAX_CPUS, ev.cpu);
+			continue;
+		}
+		tr->events++;
+		rc = ev.type == PSCHED_SWITCH ? on_switch(&m, tr, &ev) : on_wakeup(&m, &ev);
+		if (rc)
+			break;
+	}
+	if (got < 0) {
+		fprintf(o->err, "%s: read error\n", o->path);
+		rc = -EIO;
+	}
+	if (rc == 0)
+		rc = build(&m, tr);
+	trace_lines_free(&lr);
+	free(m.th);
+	free(m.slot);
+	free(m.cpu);
+	free(m.rows);
+	if (rc == 0) {
+		if (m.shown > TRACE_IMPORT_SHOW_MAX)
+			fprintf(o->err, "%s: perf-sched: %d more messages not shown\n", o->path,
+				m.shown - TRACE_IMPORT_SHOW_MAX);
+		fprintf(o->err, "%s: %d lines read, %d scheduler events, %d malformed (skipped), %d inconsistent, %d other events ignored; %d threads, %zu intervals\n",
+			o->path, tr->lines, tr->events, tr->malformed, tr->inconsistent, tr->ignored,
+			tr->act.nth, tr->act.n);
+		if (tr->act.n == 0) {
+			fprintf(o->err, "%s: perf-sched: expected at least one complete interval (sched_switch events), got none\n",
+				o->path);
+			rc = -EINVAL;
+		}
+	}
+	if (rc)
+		psched_free(tr);
+	return rc;
+}
+
+int psched_write(FILE *out, const struct psched_trace *t, const struct trace_import_opts *o)
+{
+	char c[512], b[32];
+	const char *base = strrchr(o->path, '/');
+	base = base ? base + 1 : o->path;
+	snprintf(c, sizeof c, "source: perf-sched %.400s; start_s 0 = perf time %s s", base,
+		 trace_csv_fmt_seconds(t->t0_ns, b, sizeof b));
+	return trace_activity_write(out, &t->act, c);
+}
+
+void psched_free(struct psched_trace *t)
+{
+	trace_activity_free(&t->act);
+}

@@ -1,0 +1,78 @@
+/*
+** `perf script` text of the scheduler tracepoints (as recorded by
+** `perf sched record`), read into a per-thread activity trace
+** (traces/activity.h).  perf_sched_parse.c reads one line into an event;
+** perf_sched.c follows every thread through its events and cuts its time
+** into run, wait, preempted and block intervals.
+**
+** Lines (perf 3.x to 6.x; the part after the event name is the kernel's
+** TP_printk of include/trace/events/sched.h, which changed over time):
+**
+**   COMM TID [CPU] SECONDS: [PERIOD] sched:sched_switch: prev_comm=C prev_pid=P
+**       prev_prio=N prev_state=S ==> next_comm=C next_pid=P next_prio=N   (2.6.35+)
+**   ... sched:sched_switch: task C:P [N] (S) ==> C:P [N]             (2.6.31-34)
+**   ... sched:sched_wakeup: comm=C pid=P prio=N target_cpu=CCC       (3.12+)
+**   ... sched:sched_wakeup: comm=C pid=P prio=N success=1 target_cpu=CCC
+**   ... sched:sched_wakeup: task C:P [N] success=1 [CCC]             (2.6.31-34)
+**
+** sched_waking (4.3+; what `perf sched record` records instead of
+** sched_wakeup when the kernel has it) and sched_wakeup_new read like
+** sched_wakeup.  TID may be written PID/TID; SECONDS has 6 or 9 decimals.
+** Other events are counted and ignored, as are blank lines, '#' comments
+** and call-chain lines (`perf script` of a record made with -g).
+*/
+#ifndef HVSIM_TRACES_PERF_SCHED_H
+#define HVSIM_TRACES_PERF_SCHED_H
+
+#include "traces/activity.h"
+#include "traces/import.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define PSCHED_COMM_MAX 63
+
+enum psched_type { PSCHED_SWITCH, PSCHED_WAKEUP, PSCHED_WAKEUP_NEW, PSCHED_OTHER };
+
+/* How prev left the CPU, from prev_state: R or R+ (still runnable:
+** preempted, or yielded) / anything else / a dead task (X, Z, x). */
+enum psched_state { PSCHED_RUNNABLE, PSCHED_BLOCKED, PSCHED_DEAD };
+
+struct psched_event {
+	int64_t t_ns;                  /* perf's timestamp */
+	int cpu;
+	enum psched_type type;
+	/* PSCHED_SWITCH */
+	char prev_comm[PSCHED_COMM_MAX + 1], next_comm[PSCHED_COMM_MAX + 1];
+	int prev_pid, next_pid;
+	enum psched_state prev_state;
+	/* PSCHED_WAKEUP, PSCHED_WAKEUP_NEW */
+	char comm[PSCHED_COMM_MAX + 1];
+	int pid;
+	int success;                   /* 1 unless the line says success=0 */
+};
+
+/* Parse one line (no newline): 1 with an event in *ev, 0 for a line to
+** ignore, -1 when malformed ("expected ..., got ..." in why). */
+int psched_parse(const char *line, struct psched_event *ev, char *why, size_t whylen);
+
+/* A whole trace, read by psched_read. */
+struct psched_trace {
+	struct trace_activity act;     /* rows by start, then pid */
+	int64_t t0_ns;                 /* perf time of the first event */
+	int lines, events, malformed, inconsistent, ignored;
+};
+
+/* Read perf script text, reporting malformed and inconsistent lines
+** (inconsistent: contradicts earlier events, as when perf lost events;
+** the intervals it cuts short are dropped) and the summary "FILE: N lines
+** read, M scheduler events, K malformed (skipped), J inconsistent, I
+** other events ignored; T threads, R intervals" to o->err.  0, or -EINVAL
+** (--strict and a malformed line, or no interval at all), -EIO, -ENOMEM. */
+int psched_read(FILE *in, const struct trace_import_opts *o, struct psched_trace *t);
+/* Write the activity trace, its provenance in a comment.  0 or -EIO. */
+int psched_write(FILE *out, const struct psched_trace *t, const struct trace_import_opts *o);
+void psched_free(struct psched_trace *t);
+
+#endif
