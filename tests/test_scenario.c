@@ -7,6 +7,7 @@
 #include "tests/cutest.h"
 #include "models/machine.h"
 #include "sim/scenario.h"
+#include "sim/world.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -157,6 +158,47 @@ static void test_opteron_profile(void)
 	scn_free(&s);
 }
 
+/* The shipped hypervisor profiles: kind, policy, the measured exit cost,
+** and each one runs the consolidation example. */
+static void test_hypervisor_profiles(void)
+{
+	static const struct {
+		const char *file, *kind, *policy;
+		int dom0;
+	} prof[] = {
+		{ "xen-3.3.0", "xen", "credit", 8 },
+		{ "kvm-75", "kvm", "o1", 0 },
+		{ "vbox-2.0.6", "vbox", "o1", 0 },
+		{ "native", "native", "o1", 0 },
+	};
+	for (size_t i = 0; i < sizeof prof / sizeof prof[0]; i++) {
+		char path[256], set[256];
+		snprintf(path, sizeof path, "models/profiles/hypervisors/%s.xml", prof[i].file);
+		struct scenario s;
+		char *errs;
+		int rc = load(path, NULL, &s, &errs);
+		if (rc)
+			printf("\n%s", errs);
+		free(errs);
+		CU_ASSERT_EQUAL_FATAL(rc, 0);
+		CU_ASSERT_STRING_EQUAL(s.hv.kind, prof[i].kind);
+		CU_ASSERT_STRING_EQUAL(s.hv.policy.name, prof[i].policy);
+		CU_ASSERT_EQUAL(s.hv.dom0.vcpus, prof[i].dom0);
+		if (strcmp(prof[i].kind, "native") != 0)
+			CU_ASSERT_DOUBLE_EQUAL(s.hv.costs.world_switch, 3300, 1e-9);
+		scn_free(&s);
+		snprintf(set, sizeof set, "hypervisor.profile=../../models/profiles/hypervisors/%s.xml", prof[i].file);
+		const char *const sets[] = { set, "vm.vcpus=1", "run.duration=5s", "run.warmup=1s", NULL };
+		struct world w = { 0 };
+		CU_ASSERT_EQUAL(cut_sim("experiments/examples/consolidation.xml", sets, &s, &w), 0);
+		if (w.scn) {
+			CU_ASSERT_TRUE(w.events > 1000);
+			world_free(&w);
+			scn_free(&s);
+		}
+	}
+}
+
 static void test_overrides(void)
 {
 	struct scenario s;
@@ -260,6 +302,7 @@ void tests_register(void)
 		{ "every bad file gives its messages", test_bad_corpus },
 		{ "good scenario values", test_good_values },
 		{ "Opteron 8212 profile", test_opteron_profile },
+		{ "hypervisor profiles", test_hypervisor_profiles },
 		{ "--set overrides", test_overrides },
 		{ "--set errors", test_override_errors },
 		{ "validate command", test_validate_cli },
