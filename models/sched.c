@@ -52,6 +52,37 @@ const char *sched_names(void)
 	return buf;
 }
 
+/* ---------------------------------------------------------- shared --- */
+
+int sched_nice_weight(int nice)
+{
+	static const int prio_to_weight[40] = {
+		88761, 71755, 56483, 46273, 36291,
+		29154, 23254, 18705, 14949, 11916,
+		9548, 7620, 6100, 4904, 3906,
+		3121, 2501, 1991, 1586, 1277,
+		1024, 820, 655, 526, 423,
+		335, 272, 215, 172, 137,
+		110, 87, 70, 56, 45,
+		36, 29, 23, 18, 15,
+	};
+	if (nice < -20)
+		nice = -20;
+	if (nice > 19)
+		nice = 19;
+	return prio_to_weight[nice + 20];
+}
+
+int sched_ilog2(int x)
+{
+	int r = 0;
+	while (x > 1) {
+		x >>= 1;
+		r++;
+	}
+	return r;
+}
+
 /* ------------------------------------------------------ parameters --- */
 
 static const struct sched_param_def *param_def(const struct sched_ops *ops, const char *name)

@@ -256,6 +256,14 @@ void sched_finish(struct sched *s, int64_t now);
 int64_t sched_param_time(struct sched *s, const char *name);
 double sched_param_number(struct sched *s, const char *name);
 
+/* Linux's load weight of a nice level, prio_to_weight[] (the same table
+** in 2.6.23 kernel/sched.c and 6.6 kernel/sched/core.c): nice 0 = 1024,
+** ~1.25x per step; nice outside -20..19 is clamped. */
+int sched_nice_weight(int nice);
+
+/* floor(log2(x)) for x >= 1 (the kernel's ilog2), 0 below. */
+int sched_ilog2(int x);
+
 /* The policies (one file each). */
 extern const struct sched_ops sched_fcfs_ops;   /* models/sched_fifo.c */
 extern const struct sched_ops sched_rr_ops;     /* models/sched_fifo.c */

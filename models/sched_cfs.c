@@ -13,7 +13,7 @@
 **
 **	vruntime += d * NICE_0_LOAD / w                    (calc_delta_fair)
 **
-** with w = prio_to_weight[nice + 20] (nice 0 = 1024, ~1.25x a step; the
+** with w = sched_nice_weight(nice) (nice 0 = 1024, ~1.25x a step; the
 ** Xen-style `weight` of a VM plays no part), and
 ** min_vruntime follows the smallest vruntime, never backwards.  A pCPU runs
 ** the leftmost entity (2.6.32: or its LAST_BUDDY, the entity a wake-up
@@ -90,18 +90,6 @@
 #include <string.h>
 
 #define GRAN_LIMIT	200000000	/* sched_init_granularity's cap, ns */
-
-/* kernel/sched.c: nice -20..19 to load weight (identical in both). */
-static const int prio_to_weight[40] = {
-	88761, 71755, 56483, 46273, 36291,
-	29154, 23254, 18705, 14949, 11916,
-	9548, 7620, 6100, 4904, 3906,
-	3121, 2501, 1991, 1586, 1277,
-	1024, 820, 655, 526, 423,
-	335, 272, 215, 172, 137,
-	110, 87, 70, 56, 45,
-	36, 29, 23, 18, 15,
-};
 
 /* ------------------------------------------------------------ basics --- */
 
@@ -667,16 +655,6 @@ static const struct scn_loc *param_loc(const struct sched *s, const char *name)
 	return &s->cfg->loc;
 }
 
-static int ilog2(int x)
-{
-	int r = 0;
-	while (x > 1) {
-		x >>= 1;
-		r++;
-	}
-	return r;
-}
-
 static int cfs_init(struct sched *s, struct diag *d)
 {
 	struct cfs *f = s->priv;
@@ -707,7 +685,7 @@ static int cfs_init(struct sched *s, struct diag *d)
 	f->tick = 1000000000 / f->hz;
 
 	/* sched_init_granularity: x (1 + ilog2(ncpus)), 200 ms cap */
-	int64_t factor = 1 + ilog2(s->ncpus);
+	int64_t factor = 1 + sched_ilog2(s->ncpus);
 	int64_t lat = f->version == 24 ? 20000000 : 5000000;
 	int64_t mg = f->version == 24 ? 4000000 : 1000000;
 	int64_t wg = f->version == 24 ? 10000000 : 1000000;
@@ -753,7 +731,7 @@ static void cfs_attach(struct sched *s, struct entity *e)
 	int nice = e->nice < -20 ? -20 : e->nice > 19 ? 19 : e->nice;
 	(void)s;
 	ce->e = e;
-	ce->weight = prio_to_weight[nice + 20];
+	ce->weight = sched_nice_weight(nice);
 	ce->rq = -1;
 	ce->exec_start = INT64_MIN / 2;
 }

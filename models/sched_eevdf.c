@@ -5,7 +5,7 @@
 ** host scheduler of KVM or VirtualBox on a modern kernel.
 **
 ** Per pCPU one run queue (a cfs_rq without group scheduling).  Entity i
-** has weight w_i = sched_prio_to_weight[nice + 20] (nice 0 = NICE_0_LOAD
+** has weight w_i = sched_sched_nice_weight(nice) (nice 0 = NICE_0_LOAD
 ** = 1024, about x1.25 a step) and a virtual runtime advancing as
 **     v_i += delta_exec * NICE_0_LOAD / w_i          (calc_delta_fair)
 ** The queue's zero-lag point is the load-weighted average
@@ -87,17 +87,6 @@
 #define IMBALANCE_PCT     117         /* sd_init() in 6.6 */
 #define BUSY_FACTOR       16
 
-/* kernel/sched/core.c: sched_prio_to_weight[], nice -20 .. 19 */
-static const int prio_to_weight[40] = {
-	88761, 71755, 56483, 46273, 36291,
-	29154, 23254, 18705, 14949, 11916,
-	9548, 7620, 6100, 4904, 3906,
-	3121, 2501, 1991, 1586, 1277,
-	1024, 820, 655, 526, 423,
-	335, 272, 215, 172, 137,
-	110, 87, 70, 56, 45,
-	36, 29, 23, 18, 15,
-};
 
 struct eev_ent {
 	int64_t vruntime, deadline;
@@ -149,7 +138,7 @@ static int nice_weight(int nice)
 		nice = -20;
 	if (nice > 19)
 		nice = 19;
-	return prio_to_weight[nice + 20];
+	return sched_nice_weight(nice);
 }
 
 /* delta * NICE_0_LOAD / w (calc_delta_fair) */
@@ -533,16 +522,6 @@ static void balance_tick(void *ctx, void *obj, uint64_t arg)
 
 /* ----------------------------------------------------------- the ops --- */
 
-static int ilog2_int(int x)
-{
-	int r = 0;
-	while (x > 1) {
-		x >>= 1;
-		r++;
-	}
-	return r;
-}
-
 static int eev_init(struct sched *s, struct diag *d)
 {
 	struct eev *p = s->priv;
@@ -550,7 +529,7 @@ static int eev_init(struct sched *s, struct diag *d)
 	int n = s->ncpus < 8 ? s->ncpus : 8;
 	p->base_slice = sched_param_time(s, "base-slice");
 	if (p->base_slice == 0)
-		p->base_slice = 750000 * (int64_t)(1 + ilog2_int(n));
+		p->base_slice = 750000 * (int64_t)(1 + sched_ilog2(n));
 	static const char *const flags[] = { "run-to-parity", "place-lag" };
 	int *dst[] = { &p->run_to_parity, &p->place_lag };
 	for (int i = 0; i < 2; i++) {
