@@ -3,6 +3,8 @@
 ** CUnit's basic interface; exit 1 when anything failed.
 */
 #include "tests/cutest.h"
+#include "models/vm.h"
+#include "models/wl_burst.h"
 #include "sim/world.h"
 
 #include <stdio.h>
@@ -107,6 +109,25 @@ void cut_rmrf(const char *path)
 	if (system(cmd) != 0)
 		fprintf(stderr, "warning: could not remove %s\n", path);
 	free(cmd);
+}
+
+struct vm *cut_vm(const struct world *w, const char *name)
+{
+	for (int i = 0; i < w->nvms; i++)
+		if (strcmp(w->vms[i].name, name) == 0)
+			return &w->vms[i];
+	return NULL;
+}
+
+struct burst *cut_burst(const struct world *w, const char *vm)
+{
+	for (int i = 0; i < w->nburst; i++)
+		if (w->burst[i]->vm && strcmp(w->burst[i]->vm->name, vm) == 0)
+			return w->burst[i];
+	for (int i = 0; i < w->nburst; i++)
+		if (strcmp(w->burst[i]->name, vm) == 0)
+			return w->burst[i];
+	return NULL;
 }
 
 int cut_sets(const char *const *sets, struct scn_override *ov, char keys[][128])

@@ -49,6 +49,13 @@ struct world;
 struct scn_override;
 int cut_sim(const char *path, const char *const *sets, struct scenario *s, struct world *w);
 
+/* The VM named name in w, or NULL. */
+struct vm;
+struct burst;
+struct vm *cut_vm(const struct world *w, const char *name);
+/* The first workload inside VM vm, else the workload named vm; or NULL. */
+struct burst *cut_burst(const struct world *w, const char *vm);
+
 /* The same without running: load and build (w NULL: load only). */
 int cut_load(const char *path, const char *const *sets, struct scenario *s, struct world *w);
 

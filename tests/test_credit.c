@@ -18,10 +18,7 @@
 
 static struct vm *vm_named(struct world *w, const char *name)
 {
-	for (int i = 0; i < w->nvms; i++)
-		if (strcmp(w->vms[i].name, name) == 0)
-			return &w->vms[i];
-	return NULL;
+	return cut_vm(w, name);
 }
 
 static struct burst *burst_named(struct world *w, const char *name)

@@ -36,20 +36,18 @@ static void done(void)
 
 static struct vm *vm_named(const char *name)
 {
-	for (int i = 0; i < W.nvms; i++)
-		if (strcmp(W.vms[i].name, name) == 0)
-			return &W.vms[i];
-	CU_FAIL_FATAL("no such VM");
-	return NULL;
+	struct vm *vm = cut_vm(&W, name);
+	if (!vm)
+		CU_FAIL_FATAL("no such VM");
+	return vm;
 }
 
 static struct burst *burst_of(const char *vm)
 {
-	for (int i = 0; i < W.nburst; i++)
-		if (W.burst[i]->vm && strcmp(W.burst[i]->vm->name, vm) == 0)
-			return W.burst[i];
-	CU_FAIL_FATAL("no workload in that VM");
-	return NULL;
+	struct burst *b = cut_burst(&W, vm);
+	if (!b)
+		CU_FAIL_FATAL("no workload in that VM");
+	return b;
 }
 
 static double interval(void)

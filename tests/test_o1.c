@@ -42,11 +42,10 @@ static void done(void)
 
 static struct entity *vcpu(const char *name)
 {
-	for (int i = 0; i < W.nvms; i++)
-		if (strcmp(W.vms[i].name, name) == 0)
-			return W.vms[i].vcpu[0];
-	CU_FAIL_FATAL("no such VM");
-	return NULL;
+	struct vm *vm = cut_vm(&W, name);
+	if (!vm)
+		CU_FAIL_FATAL("no such VM");
+	return vm->vcpu[0];
 }
 
 static struct ci resp(const char *vm)

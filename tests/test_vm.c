@@ -31,11 +31,10 @@ static void done(void)
 
 static struct vm *vm_named(const char *name)
 {
-	for (int i = 0; i < W.nvms; i++)
-		if (strcmp(W.vms[i].name, name) == 0)
-			return &W.vms[i];
-	CU_FAIL_FATAL("no such VM");
-	return NULL;
+	struct vm *vm = cut_vm(&W, name);
+	if (!vm)
+		CU_FAIL_FATAL("no such VM");
+	return vm;
 }
 
 static double sum(const struct vm *vm, int64_t (*get)(const struct entity *))
