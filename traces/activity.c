@@ -4,13 +4,13 @@
 */
 #include "traces/activity.h"
 #include "traces/csv.h"
+#include "traces/pidmap.h"
 #include "traces/textio.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NCOL 6
 #define MAX_CPU 65535
 
 const char *const trace_act_kind_name[TRACE_NKIND] = {
@@ -88,57 +88,43 @@ void trace_activity_totals(const struct trace_activity *t, enum trace_act_kind k
 			out[t->a[i].thread] += t->a[i].dur_ns;
 }
 
-/*
-** Threads by (name, pid): open addressing on the pid, name compared on a
-** hit; the table is kept at most half full.
-*/
-struct thread_index {
-	int *slot;             /* thread index + 1; 0 is empty */
-	size_t size;
+/* A thread of t is told apart from others of its pid by its name. */
+struct thread_key {
+	const struct trace_activity *t;
+	const char *name;
 };
 
-static size_t hash_pid(int pid, size_t size)
+static int same_name(const void *arg, int i)
 {
-	return ((uint32_t)pid * UINT32_C(2654435761)) & (size - 1);
+	const struct thread_key *k = arg;
+	return strcmp(k->t->th[i].name, k->name) == 0;
 }
 
-static int index_grow(struct thread_index *x, const struct trace_activity *t)
+/* The index of thread (name, pid), added when new; or -ENOMEM. */
+static int index_thread(struct trace_pidmap *x, struct trace_activity *t, const char *name, int pid)
 {
-	size_t size = x->size ? 2 * x->size : 64;
-	int *slot = calloc(size, sizeof *slot);
-	if (!slot)
-		return -ENOMEM;
-	for (int i = 0; i < t->nth; i++) {
-		size_t h = hash_pid(t->th[i].pid, size);
-		while (slot[h])
-			h = (h + 1) & (size - 1);
-		slot[h] = i + 1;
-	}
-	free(x->slot);
-	x->slot = slot;
-	x->size = size;
-	return 0;
-}
-
-static int index_thread(struct thread_index *x, struct trace_activity *t, const char *name, int pid)
-{
-	if ((size_t)(t->nth + 1) * 2 > x->size && index_grow(x, t))
-		return -ENOMEM;
-	size_t h = hash_pid(pid, x->size);
-	for (; x->slot[h]; h = (h + 1) & (x->size - 1)) {
-		const struct trace_thread *th = &t->th[x->slot[h] - 1];
-		if (th->pid == pid && strcmp(th->name, name) == 0)
-			return x->slot[h] - 1;
-	}
-	int i = trace_activity_add_thread(t, name, pid);
+	int i = trace_pidmap_find(x, pid, same_name, &(struct thread_key){ t, name });
 	if (i >= 0)
-		x->slot[h] = i + 1;
+		return i;
+	i = trace_activity_add_thread(t, name, pid);
+	if (i >= 0 && trace_pidmap_add(x, pid, i))
+		return -ENOMEM;
 	return i;
 }
 
-/* Check one row's fields; report into d.  0 with *a (thread unset), or -1. */
-static int parse_row(char **c, const char *path, int line, struct diag *d, struct trace_act *a, int *pid)
+/* What trace_activity_load hands trace_csv_read as ctx. */
+struct act_load {
+	struct trace_activity *t;
+	struct trace_pidmap x;     /* t's threads by (name, pid) */
+	struct trace_act a;        /* the row parsed last (thread unset) */
+	int pid;                   /* ... and its pid */
+};
+
+/* The parse hook: check one row's fields into l->a and l->pid. */
+static int parse_row(void *ctx, char **c, const char *path, int line, struct diag *d, int64_t *t_ns)
 {
+	struct act_load *l = ctx;
+	struct trace_act *a = &l->a;
 	char g[80];
 	const char *why;
 	int64_t v;
@@ -155,7 +141,7 @@ static int parse_row(char **c, const char *path, int line, struct diag *d, struc
 			   trace_show(c[1], strlen(c[1]), g, sizeof g));
 		bad = 1;
 	} else {
-		*pid = (int)v;
+		l->pid = (int)v;
 	}
 	if (trace_csv_seconds(c[2], &a->start_ns, &why)) {
 		diag_error(d, path, line, "start_s: %s, got %s", why,
@@ -184,7 +170,18 @@ static int parse_row(char **c, const char *path, int line, struct diag *d, struc
 	} else {
 		a->cpu = (int)v;
 	}
+	*t_ns = a->start_ns;
 	return bad ? -1 : 0;
+}
+
+/* The keep hook: the row's thread, by (name, pid), then the row. */
+static int keep_row(void *ctx, char **c)
+{
+	struct act_load *l = ctx;
+	l->a.thread = index_thread(&l->x, l->t, c[0], l->pid);
+	if (l->a.thread < 0 || trace_activity_push(l->t, &l->a))
+		return -ENOMEM;
+	return 0;
 }
 
 struct span {
@@ -202,11 +199,13 @@ static int by_thread_start(const void *pa, const void *pb)
 	return a->line < b->line ? -1 : a->line > b->line;
 }
 
-/* Report rows that start before the previous row of their thread ends:
+/* The end hook: report rows that start before the previous row of their
+** thread ends:
 ** sort the rows' spans by (thread, start), compare neighbours.
 ** O(n log n). */
-static int check_overlaps(const char *path, struct diag *d, const struct trace_activity *t)
+static int check_overlaps(void *ctx, const char *path, struct diag *d)
 {
+	const struct trace_activity *t = ((const struct act_load *)ctx)->t;
 	if (t->n < 2)
 		return 0;
 	struct span *s = malloc(t->n * sizeof *s);
@@ -241,89 +240,23 @@ static int check_overlaps(const char *path, struct diag *d, const struct trace_a
 	return 0;
 }
 
+static const struct trace_csv_format activity_csv = {
+	.header = TRACE_ACTIVITY_HEADER,
+	.ncol = 6,
+	.time_col = "start_s",
+	.row_name = "row",
+	.parse = parse_row,
+	.keep = keep_row,
+	.end = check_overlaps,
+};
+
 int trace_activity_load(const char *path, struct diag *d, struct trace_activity *t)
 {
-	struct trace_lines in;
-	struct thread_index x = { 0 };
-	char *line, g[80];
-	size_t len;
-	int rc, errs = diag_count(d), header = 0, prev_line = 0;
-	int64_t prev_t = 0;
-
+	struct act_load l = { .t = t };
 	memset(t, 0, sizeof *t);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
-		return -ENOENT;
-	}
-	trace_lines_init(&in, f);
-	while ((rc = trace_lines_next(&in, &line, &len)) > 0) {
-		int ln = in.lineno;
-		if (in.has_nul) {
-			diag_error(d, path, ln, "expected text, got a NUL byte at column %d", in.nul_col);
-			continue;
-		}
-		if (line[0] == '#' || trace_blank(line))
-			continue;
-		if (!header) {
-			if (strcmp(line, TRACE_ACTIVITY_HEADER)) {
-				diag_error(d, path, ln, "expected the header '%s', got %s",
-					   TRACE_ACTIVITY_HEADER, trace_show(line, len, g, sizeof g));
-				break;
-			}
-			header = 1;
-			continue;
-		}
-		char *c[NCOL];
-		const char *why;
-		int n = trace_csv_split(line, c, NCOL, &why);
-		if (n < 0) {
-			diag_error(d, path, ln, "%s", why);
-			continue;
-		}
-		if (n != NCOL) {
-			diag_error(d, path, ln, "expected %d fields (%s), got %d", NCOL,
-				   TRACE_ACTIVITY_HEADER, n);
-			continue;
-		}
-		struct trace_act a;
-		int pid = 0;
-		if (parse_row(c, path, ln, d, &a, &pid))
-			continue;
-		if (prev_line && a.start_ns < prev_t) {
-			char b1[32], b2[32];
-			diag_error(d, path, ln, "start_s: expected a time at or after %s (line %d), got %s",
-				   trace_csv_fmt_seconds(prev_t, b1, sizeof b1), prev_line,
-				   trace_csv_fmt_seconds(a.start_ns, b2, sizeof b2));
-			continue;
-		}
-		prev_t = a.start_ns;
-		prev_line = ln;
-		a.thread = index_thread(&x, t, c[0], pid);
-		if (a.thread < 0 || trace_activity_push(t, &a)) {
-			rc = -ENOMEM;
-			break;
-		}
-	}
-	if (rc == -EIO)
-		diag_error(d, path, 0, "read error");
-	else if (rc == 0 && !header)
-		diag_error(d, path, in.lineno, "expected the header '%s', got end of file",
-			   TRACE_ACTIVITY_HEADER);
-	else if (rc == 0 && diag_count(d) == errs && t->n == 0)
-		diag_error(d, path, in.lineno, "expected at least one row, got none");
-	if (rc >= 0 && check_overlaps(path, d, t))
-		rc = -ENOMEM;
-	free(x.slot);
-	trace_lines_free(&in);
-	fclose(f);
-	if (rc == -ENOMEM) {
+	int rc = trace_csv_read(path, &activity_csv, &l, d);
+	trace_pidmap_free(&l.x);
+	if (rc)
 		trace_activity_free(t);
-		return -ENOMEM;
-	}
-	if (diag_count(d) > errs) {
-		trace_activity_free(t);
-		return -EINVAL;
-	}
-	return 0;
+	return rc;
 }

@@ -1,8 +1,13 @@
 /*
-** CSV fields and exact decimal seconds for the trace files (see csv.h).
+** CSV fields, exact decimal seconds and the checked file reader for the
+** trace files (see csv.h).
 */
 #include "traces/csv.h"
+#include "sim/diag.h"
+#include "traces/textio.h"
 
+#include <assert.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -15,11 +20,10 @@ int trace_csv_split(char *line, char **field, int max, const char **why)
 	char *p = line;
 
 	for (;;) {
-		char *start = p;
+		char *start = p, *end;
 		if (*p == '"') {
-			/* Unquote in place: w trails p. */
-			char *w = p;
-			p++;
+			/* Unquote in place: end trails p. */
+			end = p++;
 			for (;;) {
 				if (!*p) {
 					*why = "expected a closing quote";
@@ -27,33 +31,27 @@ int trace_csv_split(char *line, char **field, int max, const char **why)
 				}
 				if (*p == '"') {
 					if (p[1] == '"') {
-						*w++ = '"';
+						*end++ = '"';
 						p += 2;
 						continue;
 					}
 					p++;
 					break;
 				}
-				*w++ = *p++;
+				*end++ = *p++;
 			}
 			if (*p && *p != ',') {
 				*why = "expected ',' after a closing quote";
 				return -1;
 			}
-			char sep = *p;
-			*w = 0;
-			if (n < max)
-				field[n] = start;
-			n++;
-			if (!sep)
-				return n;
-			p++;
-			continue;
+		} else {
+			while (*p && *p != ',')
+				p++;
+			end = p;
 		}
-		while (*p && *p != ',')
-			p++;
+		/* p is at the separator; read it before end (maybe p) ends the field. */
 		char sep = *p;
-		*p = 0;
+		*end = 0;
 		if (n < max)
 			field[n] = start;
 		n++;
@@ -153,4 +151,82 @@ int trace_csv_int(const char *s, int64_t max, int64_t *v)
 	}
 	*v = x;
 	return 0;
+}
+
+int trace_csv_read(const char *path, const struct trace_csv_format *fmt, void *ctx,
+		   struct diag *d)
+{
+	struct trace_lines in;
+	char *line, g[80];
+	size_t len;
+	int rc, errs = diag_count(d), header = 0, prev_line = 0, kept = 0;
+	int64_t prev_t = 0;
+
+	assert(fmt->ncol <= TRACE_CSV_MAXCOL);
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+		return -ENOENT;
+	}
+	trace_lines_init(&in, f);
+	while ((rc = trace_lines_next(&in, &line, &len)) > 0) {
+		int ln = in.lineno;
+		if (in.has_nul) {
+			diag_error(d, path, ln, "expected text, got a NUL byte at column %d", in.nul_col);
+			continue;
+		}
+		if (line[0] == '#' || trace_blank(line))
+			continue;
+		if (!header) {
+			if (strcmp(line, fmt->header)) {
+				diag_error(d, path, ln, "expected the header '%s', got %s",
+					   fmt->header, trace_show(line, len, g, sizeof g));
+				break;
+			}
+			header = 1;
+			continue;
+		}
+		char *c[TRACE_CSV_MAXCOL];
+		const char *why;
+		int n = trace_csv_split(line, c, fmt->ncol, &why);
+		if (n < 0) {
+			diag_error(d, path, ln, "%s", why);
+			continue;
+		}
+		if (n != fmt->ncol) {
+			diag_error(d, path, ln, "expected %d fields (%s), got %d", fmt->ncol,
+				   fmt->header, n);
+			continue;
+		}
+		int64_t t;
+		if (fmt->parse(ctx, c, path, ln, d, &t))
+			continue;
+		if (prev_line && t < prev_t) {
+			char b1[32], b2[32];
+			diag_error(d, path, ln, "%s: expected a time at or after %s (line %d), got %s",
+				   fmt->time_col, trace_csv_fmt_seconds(prev_t, b1, sizeof b1), prev_line,
+				   trace_csv_fmt_seconds(t, b2, sizeof b2));
+			continue;
+		}
+		prev_t = t;
+		prev_line = ln;
+		if (fmt->keep(ctx, c)) {
+			rc = -ENOMEM;
+			break;
+		}
+		kept++;
+	}
+	if (rc == -EIO)
+		diag_error(d, path, 0, "read error");
+	else if (rc == 0 && !header)
+		diag_error(d, path, in.lineno, "expected the header '%s', got end of file", fmt->header);
+	else if (rc == 0 && diag_count(d) == errs && kept == 0)
+		diag_error(d, path, in.lineno, "expected at least one %s, got none", fmt->row_name);
+	if (rc >= 0 && fmt->end && fmt->end(ctx, path, d))
+		rc = -ENOMEM;
+	trace_lines_free(&in);
+	fclose(f);
+	if (rc == -ENOMEM)
+		return -ENOMEM;
+	return diag_count(d) > errs ? -EINVAL : 0;
 }

@@ -5,6 +5,8 @@
 ** starting with '#' is a comment.  Times are decimal seconds, written and
 ** read exactly as int64 nanoseconds (at most 9 decimals, no exponent), so
 ** a trace read back is the trace that was written, to the nanosecond.
+** trace_csv_read reads a whole trace file: comments, the header, rows of a
+** fixed width in time order; the format's hooks parse and keep each row.
 */
 #ifndef HVSIM_TRACES_CSV_H
 #define HVSIM_TRACES_CSV_H
@@ -12,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+struct diag;
 
 /* Split line in place into fields (quotes removed).  Stores at most max
 ** pointers and returns the number of fields found (which may be larger),
@@ -31,5 +35,38 @@ char *trace_csv_fmt_seconds(int64_t ns, char *buf, size_t len);
 
 /* A decimal integer 0..max, digits only.  0, or -1. */
 int trace_csv_int(const char *s, int64_t max, int64_t *v);
+
+/* Rows wider than this are not a trace format's. */
+#define TRACE_CSV_MAXCOL 16
+
+/* A trace format as trace_csv_read reads it: one const instance per
+** format (requests.c, activity.c).  ctx is the loader's, passed through. */
+struct trace_csv_format {
+	const char *header;    /* the header row, exactly */
+	int ncol;              /* fields per row, at most TRACE_CSV_MAXCOL */
+	const char *time_col;  /* the column rows may not decrease in */
+	const char *row_name;  /* for "expected at least one <row_name>, got none" */
+	/* Called for each row of ncol fields: check them, reporting each
+	** problem into d as "path:line: column: expected ..., got ...".  0
+	** with the row held in ctx and its time in *t_ns, or -1 (reported). */
+	int (*parse)(void *ctx, char **field, const char *path, int line, struct diag *d,
+		     int64_t *t_ns);
+	/* Called after parse when the row's time is not before the previous
+	** row's: keep the row held in ctx (field is still valid).  0 or
+	** -ENOMEM. */
+	int (*keep)(void *ctx, char **field);
+	/* Optional; called once the file was read to its end (or to a bad
+	** header), not after a read error or -ENOMEM: checks across rows,
+	** reported into d.  0 or -ENOMEM. */
+	int (*end)(void *ctx, const char *path, struct diag *d);
+};
+
+/* Read the trace file path as fmt: skip comment and blank lines, require
+** the header, split each row, check its width and time order, and hand it
+** to fmt's hooks.  Every problem is reported into d.  0, or -EINVAL
+** (reported), -ENOENT when path cannot be opened (reported), -ENOMEM; what
+** keep kept is ctx's to free either way. */
+int trace_csv_read(const char *path, const struct trace_csv_format *fmt, void *ctx,
+		   struct diag *d);
 
 #endif

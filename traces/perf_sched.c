@@ -26,6 +26,7 @@
 */
 #include "traces/perf_sched.h"
 #include "traces/csv.h"
+#include "traces/pidmap.h"
 #include "traces/textio.h"
 
 #include <errno.h>
@@ -67,8 +68,7 @@ struct sm {
 	const struct trace_import_opts *o;
 	struct thr *th;
 	int nth, capth;
-	int *slot;                         /* pid -> thread index + 1, open addressing */
-	size_t nslot;
+	struct trace_pidmap pids;          /* th by pid, dead ones too */
 	struct cpu_now *cpu;
 	int ncpu;
 	struct row *rows;
@@ -76,47 +76,22 @@ struct sm {
 	int shown, line, flagged;
 };
 
-static size_t hash_pid(int pid, size_t size)
+static int live(const void *arg, int i)
 {
-	return ((uint32_t)pid * UINT32_C(2654435761)) & (size - 1);
-}
-
-static int slot_grow(struct sm *m)
-{
-	size_t size = m->nslot ? 2 * m->nslot : 256;
-	int *slot = calloc(size, sizeof *slot);
-	if (!slot)
-		return -ENOMEM;
-	for (int i = 0; i < m->nth; i++) {
-		size_t h = hash_pid(m->th[i].pid, size);
-		while (slot[h])
-			h = (h + 1) & (size - 1);
-		slot[h] = i + 1;
-	}
-	free(m->slot);
-	m->slot = slot;
-	m->nslot = size;
-	return 0;
+	const struct sm *m = arg;
+	return m->th[i].st != T_DEAD;
 }
 
 /* The live thread with this pid, or NULL.  Dead ones stay in the table
 ** (a pid is reused by a new thread) and are skipped. */
 static struct thr *find(struct sm *m, int pid)
 {
-	if (!m->nslot)
-		return NULL;
-	for (size_t h = hash_pid(pid, m->nslot); m->slot[h]; h = (h + 1) & (m->nslot - 1)) {
-		struct thr *t = &m->th[m->slot[h] - 1];
-		if (t->pid == pid && t->st != T_DEAD)
-			return t;
-	}
-	return NULL;
+	int i = trace_pidmap_find(&m->pids, pid, live, m);
+	return i >= 0 ? &m->th[i] : NULL;
 }
 
 static struct thr *add(struct sm *m, int pid, const char *comm)
 {
-	if ((size_t)(m->nth + 1) * 2 > m->nslot && slot_grow(m))
-		return NULL;
 	if (m->nth == m->capth) {
 		int cap = m->capth ? 2 * m->capth : 64;
 		struct thr *nt = realloc(m->th, (size_t)cap * sizeof *nt);
@@ -125,15 +100,13 @@ static struct thr *add(struct sm *m, int pid, const char *comm)
 		m->th = nt;
 		m->capth = cap;
 	}
-	struct thr *t = &m->th[m->nth];
+	if (trace_pidmap_add(&m->pids, pid, m->nth))
+		return NULL;
+	struct thr *t = &m->th[m->nth++];
 	memset(t, 0, sizeof *t);
 	snprintf(t->comm, sizeof t->comm, "%s", comm);
 	t->pid = pid;
 	t->out = -1;
-	size_t h = hash_pid(pid, m->nslot);
-	while (m->slot[h])
-		h = (h + 1) & (m->nslot - 1);
-	m->slot[h] = ++m->nth;
 	return t;
 }
 
@@ -408,7 +381,7 @@ int psched_read(FILE *in, const struct trace_import_opts *o, struct psched_trace
 		rc = build(&m, tr);
 	trace_lines_free(&lr);
 	free(m.th);
-	free(m.slot);
+	trace_pidmap_free(&m.pids);
 	free(m.cpu);
 	free(m.rows);
 	if (rc == 0) {

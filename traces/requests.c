@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NCOL 7
-
 int trace_method_ok(const char *s)
 {
 	static const char extra[] = "!#$%&'*+-.^_`|~";
@@ -88,9 +86,17 @@ int trace_requests_write(FILE *f, const struct trace_requests *t, const char *co
 	return ferror(f) ? -EIO : 0;
 }
 
-/* Check one row; report into d.  0 with *r filled, or -1. */
-static int parse_row(char **c, const char *path, int line, struct diag *d, struct trace_request *r)
+/* What trace_requests_load hands trace_csv_read as ctx. */
+struct req_load {
+	struct trace_requests *t;
+	struct trace_request r;    /* the row parsed last; url and page point into its line */
+};
+
+/* The parse hook: check one row's fields into l->r. */
+static int parse_row(void *ctx, char **c, const char *path, int line, struct diag *d, int64_t *t_ns)
 {
+	struct req_load *l = ctx;
+	struct trace_request *r = &l->r;
 	char g[80];
 	const char *why;
 	int64_t v;
@@ -143,86 +149,33 @@ static int parse_row(char **c, const char *path, int line, struct diag *d, struc
 	}
 	r->url = c[2];
 	r->page = c[5];
+	*t_ns = r->t_ns;
 	return bad ? -1 : 0;
 }
 
+/* The keep hook: copy the row into the trace. */
+static int keep_row(void *ctx, char **c)
+{
+	struct req_load *l = ctx;
+	(void)c;
+	return trace_requests_push(l->t, &l->r);
+}
+
+static const struct trace_csv_format requests_csv = {
+	.header = TRACE_REQUESTS_HEADER,
+	.ncol = 7,
+	.time_col = "time_s",
+	.row_name = "request",
+	.parse = parse_row,
+	.keep = keep_row,
+};
+
 int trace_requests_load(const char *path, struct diag *d, struct trace_requests *t)
 {
-	struct trace_lines in;
-	char *line, g[80];
-	size_t len;
-	int rc, errs = diag_count(d), header = 0, prev_line = 0;
-	int64_t prev_t = 0;
-
+	struct req_load l = { .t = t };
 	memset(t, 0, sizeof *t);
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
-		return -ENOENT;
-	}
-	trace_lines_init(&in, f);
-	while ((rc = trace_lines_next(&in, &line, &len)) > 0) {
-		int ln = in.lineno;
-		if (in.has_nul) {
-			diag_error(d, path, ln, "expected text, got a NUL byte at column %d", in.nul_col);
-			continue;
-		}
-		if (line[0] == '#' || trace_blank(line))
-			continue;
-		if (!header) {
-			if (strcmp(line, TRACE_REQUESTS_HEADER)) {
-				diag_error(d, path, ln, "expected the header '%s', got %s",
-					   TRACE_REQUESTS_HEADER, trace_show(line, len, g, sizeof g));
-				break;
-			}
-			header = 1;
-			continue;
-		}
-		char *c[NCOL];
-		const char *why;
-		int n = trace_csv_split(line, c, NCOL, &why);
-		if (n < 0) {
-			diag_error(d, path, ln, "%s", why);
-			continue;
-		}
-		if (n != NCOL) {
-			diag_error(d, path, ln, "expected %d fields (%s), got %d", NCOL,
-				   TRACE_REQUESTS_HEADER, n);
-			continue;
-		}
-		struct trace_request r;
-		if (parse_row(c, path, ln, d, &r))
-			continue;
-		if (prev_line && r.t_ns < prev_t) {
-			char b1[32], b2[32];
-			diag_error(d, path, ln, "time_s: expected a time at or after %s (line %d), got %s",
-				   trace_csv_fmt_seconds(prev_t, b1, sizeof b1), prev_line,
-				   trace_csv_fmt_seconds(r.t_ns, b2, sizeof b2));
-			continue;
-		}
-		prev_t = r.t_ns;
-		prev_line = ln;
-		if (trace_requests_push(t, &r)) {
-			rc = -ENOMEM;
-			break;
-		}
-	}
-	if (rc == -EIO)
-		diag_error(d, path, 0, "read error");
-	else if (rc == 0 && !header)
-		diag_error(d, path, in.lineno, "expected the header '%s', got end of file",
-			   TRACE_REQUESTS_HEADER);
-	else if (rc == 0 && diag_count(d) == errs && t->n == 0)
-		diag_error(d, path, in.lineno, "expected at least one request, got none");
-	trace_lines_free(&in);
-	fclose(f);
-	if (rc == -ENOMEM) {
+	int rc = trace_csv_read(path, &requests_csv, &l, d);
+	if (rc)
 		trace_requests_free(t);
-		return -ENOMEM;
-	}
-	if (diag_count(d) > errs) {
-		trace_requests_free(t);
-		return -EINVAL;
-	}
-	return 0;
+	return rc;
 }
