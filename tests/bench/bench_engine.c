@@ -46,7 +46,7 @@ int main(void)
 	rc |= bench("experiments/bench/tenvm-xen.xml", "10 VMs x 2 VCPUs, Xen credit");
 	rc |= bench("experiments/bench/tenvm-kvm.xml", "10 VMs x 2 VCPUs, Linux CFS");
 	rc |= bench("experiments/validation/mm8-opteron.xml", "M/M/8 FCFS (Opteron)");
-	rc |= bench("experiments/default.xml", "default (3000 users, RR)");
+	rc |= bench("experiments/default.xml", "default (6 VMs, Xen credit)");
 	rc |= bench("experiments/validation/mm1-fcfs.xml", "M/M/1 FCFS");
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
