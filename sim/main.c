@@ -209,6 +209,11 @@ static void describe_policy(const struct scn_policy *p, FILE *f)
 
 static void describe_workload(const struct scn_workload *wl, const struct scenario *s, const char *what, FILE *f)
 {
+	if (wl->kind == WL_ACTIVITY) {
+		fprintf(f, "%s %s: replay of the activity trace %s%s\n", what, wl->name, wl->trace,
+			wl->loop ? ", looped" : "");
+		return;
+	}
 	fprintf(f, "%s %s: CPU bursts, ", what, wl->name);
 	if (wl->closed)
 		fprintf(f, "%d closed users, think %s mean %.6g s", wl->users, dist_name(&wl->think),

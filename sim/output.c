@@ -5,6 +5,7 @@
 */
 #include "sim/output.h"
 #include "models/vm.h"
+#include "models/wl_activity.h"
 #include "models/wl_burst.h"
 #include "sim/dist.h"
 
@@ -358,6 +359,30 @@ static void json_vms(FILE *f, const struct world *w)
 	fputs("\n  ]", f);
 }
 
+/* Replayed threads: recorded and simulated CPU time and share.  The
+** recorded share is run time over the trace's span; the simulated one
+** over the measured interval. */
+static void write_threads(FILE *f, const struct world *w)
+{
+	double measured = (double)(w->batches.t1 - w->batches.t0);
+	fputs("workload,thread,pid,recorded_run_s,recorded_share,run_s,share,ready_s,blocked_s,dispatches,"
+	      "migrations\n",
+	      f);
+	for (int k = 0; k < w->nact; k++) {
+		const struct activity *a = w->act[k];
+		for (int i = 0; i < a->nth; i++) {
+			const struct act_thread *t = &a->th[i];
+			const struct entity *e = t->e;
+			fprintf(f, "%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu\n", a->cfg->name, e->name, e->idx,
+				(double)t->recorded_run / 1e9,
+				a->span > 0 ? (double)t->recorded_run / (double)a->span : 0, (double)e->t_run / 1e9,
+				measured > 0 ? (double)e->t_run / measured : 0, (double)e->t_ready / 1e9,
+				(double)e->t_blocked / 1e9, (unsigned long long)e->ndispatch,
+				(unsigned long long)e->nmigrate);
+		}
+	}
+}
+
 typedef void (*writer_fn)(FILE *f, const struct world *w);
 
 int out_write_run(struct outdir *o, const struct world *w)
@@ -371,6 +396,7 @@ int out_write_run(struct outdir *o, const struct world *w)
 		{ "pcpus.csv", write_pcpus },
 		{ "vms.csv", write_vms },
 		{ "entities.csv", write_entities },
+		{ "threads.csv", write_threads },
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		FILE *f = out_open(o, files[i].name);

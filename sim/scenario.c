@@ -665,12 +665,28 @@ static void read_dist(struct ld *ld, xmlNodePtr n, struct scn_dist *d, int is_wo
 	}
 }
 
+static char *resolve_rel(const char *base, const char *rel);
+
 static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 {
 	int errs = diag_count(ld->d);
 	w->name = dupattr(n, "name");
-	w->kind = WL_BURST;
 	w->loc = loc_of(ld, n);
+	const char *kind = attr(n, "kind");
+	w->kind = strcmp(kind, "activity") == 0 ? WL_ACTIVITY : WL_BURST;
+	xmlNodePtr tr = child(n, "trace");
+	if ((w->kind == WL_ACTIVITY) != (tr != NULL)) {
+		err_at(ld, n, "kind",
+		       tr ? "expected kind=\"activity\" with a <trace>" : "expected a <trace file=...> with kind=\"activity\"",
+		       NULL, NULL);
+		return;
+	}
+	if (tr) {
+		w->trace = resolve_rel(file_of(ld, tr), attr(tr, "file"));
+		const char *loop = attr(tr, "loop");
+		w->loop = loop && (strcmp(loop, "true") == 0 || strcmp(loop, "1") == 0);
+		return;
+	}
 	xmlNodePtr o = child(n, "open"), c = child(n, "closed");
 	if (o) {
 		if (get(ld, o, "rate", 1, p_rate, &w->rate) == 1 && w->rate <= 0)
@@ -806,9 +822,15 @@ static void read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 		v->nworkloads += is_el(c, "workload");
 	v->workload = calloc((size_t)v->nworkloads + 1, sizeof *v->workload);
 	int k = 0;
-	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next))
-		if (is_el(c, "workload"))
-			read_workload(ld, c, &v->workload[k++]);
+	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next)) {
+		if (!is_el(c, "workload"))
+			continue;
+		read_workload(ld, c, &v->workload[k]);
+		if (v->workload[k++].kind == WL_ACTIVITY)
+			err_at(ld, c, "kind",
+			       "expected \"burst\" inside a <vm>: activity traces replay as host threads (replay on "
+			       "VCPUs is not modelled yet)", NULL, NULL);
+	}
 }
 
 static void read_run(struct ld *ld, xmlNodePtr r)
@@ -1104,6 +1126,7 @@ fail:
 static void free_workload(struct scn_workload *w)
 {
 	free(w->name);
+	free(w->trace);
 	free(w->think.values);
 	free(w->demand.values);
 }

@@ -129,7 +129,7 @@ struct scn_dist {
 	struct scn_loc loc;
 };
 
-enum scn_workload_kind { WL_BURST };
+enum scn_workload_kind { WL_BURST, WL_ACTIVITY };
 
 struct scn_workload {
 	char *name;
@@ -140,6 +140,8 @@ struct scn_workload {
 	int users;                   /* closed: N */
 	struct scn_dist think;       /* closed: ns */
 	struct scn_dist demand;      /* cycles at the machine's frequency */
+	char *trace;                 /* activity: the trace file, resolved */
+	int loop;                    /* activity: start again at its end */
 };
 
 enum scn_placement { PLACE_FIRST_TOUCH, PLACE_INTERLEAVE, PLACE_BOUND };

@@ -4,6 +4,7 @@
 */
 #include "sim/world.h"
 #include "models/vm.h"
+#include "models/wl_activity.h"
 #include "models/wl_burst.h"
 #include "sim/rng.h"
 #include "sim/timeline.h"
@@ -110,9 +111,27 @@ int world_build(struct world *w, const struct scenario *s, struct diag *d)
 	}
 	if (sched_init(&w->sched, w, &s->hv.policy, d))
 		return -1;
-	for (int i = 0; i < s->nworkloads; i++)
-		if (world_add_burst(w, &s->workload[i], NULL))
+	for (int i = 0; i < s->nworkloads; i++) {
+		if (s->workload[i].kind == WL_ACTIVITY) {
+			struct activity **na = realloc(w->act, (size_t)(w->nact + 1) * sizeof *na);
+			struct activity *a = calloc(1, sizeof *a);
+			if (!na || !a) {
+				free(a);
+				if (na)
+					w->act = na;
+				goto oom;
+			}
+			w->act = na;
+			w->act[w->nact++] = a;
+			int rc = activity_build(a, w, &s->workload[i], d);
+			if (rc == -ENOMEM)
+				goto oom;
+			if (rc)
+				return -1;
+		} else if (world_add_burst(w, &s->workload[i], NULL)) {
 			goto oom;
+		}
+	}
 	if (vm_build_all(w))
 		goto oom;
 	if (w->failed)
@@ -157,6 +176,11 @@ void world_free(struct world *w)
 	}
 	free(w->burst);
 	vm_free_all(w);
+	for (int i = 0; i < w->nact; i++) {
+		activity_free(w->act[i]);
+		free(w->act[i]);
+	}
+	free(w->act);
 	for (int i = 0; i < w->nent; i++) {
 		free(w->ent[i]->priv);
 		free(w->ent[i]);

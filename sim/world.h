@@ -37,6 +37,8 @@ struct world {
 	int nent, capent;
 	struct burst **burst;         /* every workload instance (host and guests) */
 	int nburst;
+	struct activity **act;        /* replayed activity traces (host threads) */
+	int nact;
 	struct vm *vms;               /* every VM, Dom0 first when there is one */
 	int nvms;
 	gsl_rng **rng;                /* every stream, freed with the world */

@@ -1,0 +1,136 @@
+/*
+** Activity-trace replay (see wl_activity.h).
+**
+** From one thread's rows, in order: `run` intervals are CPU bursts;
+** consecutive runs separated only by `preempted` or `wait` intervals are
+** one burst, since being runnable but not running is the recorded
+** scheduler's doing, which the simulated policy decides anew; a `block`
+** ends the burst and its length is the sleep before the next one.  The
+** first burst starts at the recorded start of the thread's first run.
+** A burst of d ns of recorded CPU time is d x f cycles on a machine of
+** frequency f (the recording machine's speed is not modelled).  With
+** loop, a thread that has replayed its last burst starts again.
+*/
+#include "models/wl_activity.h"
+#include "sim/world.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void wake(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct entity *e = obj;
+	struct act_thread *t = e->owner;
+	(void)arg;
+	sched_wake(&w->sched, e, (double)t->step[t->pos].burst_ns * w->mach.rate);
+}
+
+/* Sleep until the next step's burst, or stop (or loop) after the last. */
+static void next(struct world *w, struct act_thread *t, int loop)
+{
+	if (t->pos >= t->nstep) {
+		if (!loop || t->nstep == 0)
+			return;
+		t->pos = 0;
+	}
+	world_at(w, world_now(w) + t->step[t->pos].sleep_ns, wake, t->e, 0);
+}
+
+static double burst_done(struct world *w, struct entity *e)
+{
+	struct act_thread *t = e->owner;
+	t->pos++;
+	next(w, t, t->a->cfg->loop);
+	return -1;
+}
+
+static int add_step(struct act_thread *t, int64_t sleep, int64_t burst, int *cap)
+{
+	if (t->nstep == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		struct act_step *ns = realloc(t->step, (size_t)*cap * sizeof *ns);
+		if (!ns)
+			return -ENOMEM;
+		t->step = ns;
+	}
+	t->step[t->nstep++] = (struct act_step){ sleep, burst };
+	return 0;
+}
+
+/* Turn thread i's rows into steps (see the top comment). */
+static int build_steps(struct activity *a, int i, struct act_thread *t)
+{
+	int cap = 0;
+	int64_t sleep = -1, burst = 0;
+	for (size_t k = 0; k < a->tr.n; k++) {
+		const struct trace_act *r = &a->tr.a[k];
+		if (r->thread != i)
+			continue;
+		if (r->kind == TRACE_RUN) {
+			if (sleep < 0)
+				sleep = r->start_ns;   /* the thread's first run */
+			burst += r->dur_ns;
+			t->recorded_run += r->dur_ns;
+		} else if (r->kind == TRACE_BLOCK && sleep >= 0) {
+			if (burst > 0) {
+				if (add_step(t, sleep, burst, &cap))
+					return -ENOMEM;
+				sleep = 0;
+				burst = 0;
+			}
+			sleep += r->dur_ns;
+		}
+	}
+	if (burst > 0 && add_step(t, sleep, burst, &cap))
+		return -ENOMEM;
+	return 0;
+}
+
+int activity_build(struct activity *a, struct world *w, const struct scn_workload *cfg, struct diag *d)
+{
+	memset(a, 0, sizeof *a);
+	a->w = w;
+	a->cfg = cfg;
+	if (trace_activity_load(cfg->trace, d, &a->tr)) {
+		diag_error(d, cfg->loc.file, cfg->loc.line, "<workload %s>: the trace '%s' could not be used (see above)",
+			   cfg->name, cfg->trace);
+		return -EINVAL;
+	}
+	for (size_t k = 0; k < a->tr.n; k++) {
+		int64_t end = a->tr.a[k].start_ns + a->tr.a[k].dur_ns;
+		if (end > a->span)
+			a->span = end;
+	}
+	a->th = calloc((size_t)a->tr.nth + 1, sizeof *a->th);
+	if (!a->th)
+		return -ENOMEM;
+	for (int i = 0; i < a->tr.nth; i++) {
+		struct act_thread *t = &a->th[a->nth];
+		if (build_steps(a, i, t))
+			return -ENOMEM;
+		if (t->nstep == 0) {
+			free(t->step);
+			memset(t, 0, sizeof *t);
+			continue;   /* a thread that never ran in the trace */
+		}
+		t->e = world_entity(w, a->tr.th[i].name, a->tr.th[i].pid, t);
+		if (!t->e || world_attach(w, t->e))
+			return -ENOMEM;
+		t->e->done = burst_done;
+		t->a = a;
+		a->nth++;
+		next(w, t, 0);
+	}
+	return w->failed ? -ENOMEM : 0;
+}
+
+void activity_free(struct activity *a)
+{
+	for (int i = 0; i < a->nth; i++)
+		free(a->th[i].step);
+	free(a->th);
+	trace_activity_free(&a->tr);
+	memset(a, 0, sizeof *a);
+}

@@ -1,0 +1,48 @@
+/*
+** Replay of a per-thread activity trace (docs/traces.md, recorded with
+** `perf sched` and imported by `hvsim import perf-sched`): each thread
+** of the trace becomes a host thread that sleeps and runs as the
+** recorded one did, and the host policy schedules them anew.
+*/
+#ifndef HVSIM_WL_ACTIVITY_H
+#define HVSIM_WL_ACTIVITY_H
+
+#include <stdint.h>
+
+#include "models/sched.h"
+#include "sim/diag.h"
+#include "sim/scenario.h"
+#include "traces/activity.h"
+
+struct world;
+
+/* One replayed thread: alternating sleeps and CPU bursts. */
+struct act_step {
+	int64_t sleep_ns;             /* off CPU before the burst */
+	int64_t burst_ns;             /* CPU time the recording ran it */
+};
+
+struct activity;
+
+struct act_thread {
+	struct activity *a;
+	struct entity *e;
+	struct act_step *step;
+	int nstep, pos;
+	int64_t recorded_run;         /* sum of its run intervals, ns */
+};
+
+struct activity {
+	struct world *w;
+	const struct scn_workload *cfg;
+	struct trace_activity tr;
+	int64_t span;                 /* end of the last recorded interval, ns */
+	struct act_thread *th;
+	int nth;
+};
+
+/* Load cfg's trace (errors with file:line into d) and create its threads. */
+int activity_build(struct activity *a, struct world *w, const struct scn_workload *cfg, struct diag *d);
+void activity_free(struct activity *a);
+
+#endif
