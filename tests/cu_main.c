@@ -130,6 +130,52 @@ struct burst *cut_burst(const struct world *w, const char *vm)
 	return NULL;
 }
 
+struct world cut_W;
+struct scenario cut_S;
+
+void cut_fixture(const char *path, const char *const *sets)
+{
+	if (cut_sim(path, sets, &cut_S, &cut_W))
+		CU_FAIL_FATAL("scenario did not run");
+}
+
+void cut_done(void)
+{
+	world_free(&cut_W);
+	scn_free(&cut_S);
+}
+
+struct vm *cut_vm_fatal(const char *name)
+{
+	struct vm *vm = cut_vm(&cut_W, name);
+	if (!vm)
+		CU_FAIL_FATAL("no such VM");
+	return vm;
+}
+
+struct burst *cut_burst_fatal(const char *vm)
+{
+	struct burst *b = cut_burst(&cut_W, vm);
+	if (!b)
+		CU_FAIL_FATAL("no workload in that VM");
+	return b;
+}
+
+double cut_interval(void)
+{
+	return (double)(cut_W.batches.t1 - cut_W.batches.t0);
+}
+
+double cut_share(const char *vm)
+{
+	return (double)cut_vm_fatal(vm)->vcpu[0]->t_run / cut_interval();
+}
+
+double cut_resp(const char *vm)
+{
+	return tally_mean(&cut_burst_fatal(vm)->resp).mean;
+}
+
 int cut_sets(const char *const *sets, struct scn_override *ov, char keys[][128])
 {
 	int n = 0;

@@ -56,6 +56,22 @@ struct vm *cut_vm(const struct world *w, const char *name);
 /* The first workload inside VM vm, else the workload named vm; or NULL. */
 struct burst *cut_burst(const struct world *w, const char *vm);
 
+/* A shared fixture for suites that run one scenario at a time: the world
+** and scenario of the last cut_fixture(), freed by cut_done().  The
+** *_fatal lookups end the test when the name is unknown. */
+extern struct world cut_W;
+extern struct scenario cut_S;
+void cut_fixture(const char *path, const char *const *sets);
+void cut_done(void);
+struct vm *cut_vm_fatal(const char *name);
+struct burst *cut_burst_fatal(const char *vm);
+/* Length of the measured interval, ns. */
+double cut_interval(void);
+/* VCPU 0 of VM vm: its run time over the measured interval. */
+double cut_share(const char *vm);
+/* Mean response time (s) of the workload in VM vm. */
+double cut_resp(const char *vm);
+
 /* The same without running: load and build (w NULL: load only). */
 int cut_load(const char *path, const char *const *sets, struct scenario *s, struct world *w);
 

@@ -16,52 +16,6 @@
 
 #define DATA "tests/data/good/"
 
-static struct world W;
-static struct scenario S;
-
-static void sim(const char *path, const char *const *sets)
-{
-	if (cut_sim(path, sets, &S, &W))
-		CU_FAIL_FATAL("scenario did not run");
-}
-
-static void done(void)
-{
-	world_free(&W);
-	scn_free(&S);
-}
-
-static struct vm *vm_named(const char *name)
-{
-	struct vm *vm = cut_vm(&W, name);
-	if (!vm)
-		CU_FAIL_FATAL("no such VM");
-	return vm;
-}
-
-static struct burst *burst_of(const char *vm)
-{
-	struct burst *b = cut_burst(&W, vm);
-	if (!b)
-		CU_FAIL_FATAL("no workload in that VM");
-	return b;
-}
-
-static double interval(void)
-{
-	return (double)(W.batches.t1 - W.batches.t0);
-}
-
-static double share(const char *vm)
-{
-	return (double)vm_named(vm)->vcpu[0]->t_run / interval();
-}
-
-static double resp(const char *vm)
-{
-	return tally_mean(&burst_of(vm)->resp).mean;
-}
-
 /* Share of e's run time spent on another node than its memory's. */
 static double remote(const struct entity *e)
 {
@@ -72,28 +26,28 @@ static double remote(const struct entity *e)
 ** fast, so between resets it runs half as long. */
 static void test_weights(void)
 {
-	sim(DATA "credit2-hogs.xml", NULL);
-	double a = share("a"), b = share("b");
+	cut_fixture(DATA "credit2-hogs.xml", NULL);
+	double a = cut_share("a"), b = cut_share("b");
 	printf("\n    weights 256 : 512 on one pCPU: %.4f : %.4f (expect 1/3 : 2/3)", a, b);
 	CU_ASSERT_DOUBLE_EQUAL(a, 1.0 / 3, 0.003);
 	CU_ASSERT_DOUBLE_EQUAL(b, 2.0 / 3, 0.003);
 	CU_ASSERT_DOUBLE_EQUAL(a + b, 1.0, 1e-6);
-	done();
+	cut_done();
 
 	const char *const eq[] = { "vm[b].weight=256", NULL };
-	sim(DATA "credit2-hogs.xml", eq);
-	a = share("a");
-	b = share("b");
+	cut_fixture(DATA "credit2-hogs.xml", eq);
+	a = cut_share("a");
+	b = cut_share("b");
 	printf("\n    weights 256 : 256: %.4f : %.4f", a, b);
 	CU_ASSERT_DOUBLE_EQUAL(a, 0.5, 0.003);
-	done();
+	cut_done();
 
 	const char *const skew[] = { "vm[a].weight=100", "vm[b].weight=900", NULL };
-	sim(DATA "credit2-hogs.xml", skew);
-	a = share("a");
+	cut_fixture(DATA "credit2-hogs.xml", skew);
+	a = cut_share("a");
 	printf("\n    weights 100 : 900: %.4f (expect 0.1)", a);
 	CU_ASSERT_DOUBLE_EQUAL(a, 0.1, 0.003);
-	done();
+	cut_done();
 }
 
 /* An I/O-bound VM (1 ms bursts, 10 ms think) shares a pCPU with a hog
@@ -105,23 +59,23 @@ static void test_weights(void)
 static void test_io_latency(void)
 {
 	const double d = 1e-3;
-	sim(DATA "credit2-interactive.xml", NULL);
-	double r = resp("ia");
-	const struct entity *e = vm_named("ia")->vcpu[0];
+	cut_fixture(DATA "credit2-interactive.xml", NULL);
+	double r = cut_resp("ia");
+	const struct entity *e = cut_vm_fatal("ia")->vcpu[0];
 	double wait = (double)e->t_ready / 1e9 / (double)e->nwake;
 	printf("\n    equal weights: I/O VM response %.4f ms (demand 1 ms), mean wait per wake-up %.4f ms", r * 1e3,
 	       wait * 1e3);
 	CU_ASSERT_TRUE(r > d);
 	CU_ASSERT_TRUE(r < d + 1e-3);   /* demand + the rate limit */
 	CU_ASSERT_TRUE(wait < 1e-3);
-	done();
+	cut_done();
 
 	const char *const light[] = { "vm[ia].weight=8", NULL };
-	sim(DATA "credit2-interactive.xml", light);
-	double rl = resp("ia");
+	cut_fixture(DATA "credit2-interactive.xml", light);
+	double rl = cut_resp("ia");
 	printf("\n    I/O VM weight 8 vs hog 256: response %.4f ms", rl * 1e3);
 	CU_ASSERT_TRUE(rl > 4 * r);
-	done();
+	cut_done();
 }
 
 /* One runqueue per node.  credit2-numa.xml puts the three hogs on node
@@ -130,16 +84,16 @@ static void test_io_latency(void)
 ** on 4 pCPUs wander across nodes. */
 static void test_numa_runqueues(void)
 {
-	sim(DATA "credit2-numa.xml", NULL);
+	cut_fixture(DATA "credit2-numa.xml", NULL);
 	int moved = 0, local = 0;
 	uint64_t mig = 0;
-	for (int i = 0; i < W.nvms; i++) {
-		const struct entity *e = W.vms[i].vcpu[0];
-		if (strncmp(W.vms[i].name, "hog", 3) != 0)
+	for (int i = 0; i < cut_W.nvms; i++) {
+		const struct entity *e = cut_W.vms[i].vcpu[0];
+		if (strncmp(cut_W.vms[i].name, "hog", 3) != 0)
 			continue;
 		printf("\n    per node: %s memory on node %d, runs on pCPU %d, remote share %.3f, %llu migrations",
-		       W.vms[i].name, W.vms[i].mem_node, e->cpu, remote(e), (unsigned long long)e->nmigrate);
-		CU_ASSERT_DOUBLE_EQUAL(share(W.vms[i].name), 1.0, 1e-6);
+		       cut_W.vms[i].name, cut_W.vms[i].mem_node, e->cpu, remote(e), (unsigned long long)e->nmigrate);
+		CU_ASSERT_DOUBLE_EQUAL(cut_share(cut_W.vms[i].name), 1.0, 1e-6);
 		moved += remote(e) > 0.999;
 		local += remote(e) == 0;
 		mig += e->nmigrate;
@@ -147,33 +101,33 @@ static void test_numa_runqueues(void)
 	CU_ASSERT_EQUAL(moved, 1);
 	CU_ASSERT_EQUAL(local, 2);
 	CU_ASSERT_EQUAL(mig, 0);   /* all moves done in the warm-up */
-	done();
+	cut_done();
 
 	const char *const six[] = { "vm[a].count=5", "vm[a].pin=0-3", "vm[b].pin=0-3", "vm[b].weight=256", NULL };
 	double rem = 0;
 	uint64_t inside = 0;
-	sim(DATA "credit2-hogs.xml", six);
-	for (int i = 0; i < W.nvms; i++) {
-		const struct entity *e = W.vms[i].vcpu[0];
-		rem += remote(e) / W.nvms;
+	cut_fixture(DATA "credit2-hogs.xml", six);
+	for (int i = 0; i < cut_W.nvms; i++) {
+		const struct entity *e = cut_W.vms[i].vcpu[0];
+		rem += remote(e) / cut_W.nvms;
 		inside += e->nmigrate;
-		CU_ASSERT_DOUBLE_EQUAL(share(W.vms[i].name), 4.0 / 6, 0.01);
+		CU_ASSERT_DOUBLE_EQUAL(cut_share(cut_W.vms[i].name), 4.0 / 6, 0.01);
 		CU_ASSERT_EQUAL(remote(e), 0);
 	}
 	printf("\n    6 hogs, per-node runqueues: mean remote share %.3f, %llu migrations inside nodes", rem,
 	       (unsigned long long)inside);
 	CU_ASSERT_TRUE(inside > 0);
-	done();
+	cut_done();
 
 	const char *const glob[] = { "vm[a].count=5",	  "vm[a].pin=0-3", "vm[b].pin=0-3", "vm[b].weight=256",
 				     "hypervisor.policy.runqueue=1", NULL };
-	sim(DATA "credit2-hogs.xml", glob);
+	cut_fixture(DATA "credit2-hogs.xml", glob);
 	rem = 0;
-	for (int i = 0; i < W.nvms; i++)
-		rem += remote(W.vms[i].vcpu[0]) / W.nvms;
+	for (int i = 0; i < cut_W.nvms; i++)
+		rem += remote(cut_W.vms[i].vcpu[0]) / cut_W.nvms;
 	printf("\n    6 hogs, one global runqueue: mean remote share %.3f", rem);
 	CU_ASSERT_TRUE(rem > 0.2);
-	done();
+	cut_done();
 }
 
 struct snap {
@@ -185,25 +139,25 @@ struct snap {
 static void take(struct snap *s)
 {
 	memset(s, 0, sizeof *s);
-	for (int i = 0; i < W.nvms && i < 16; i++) {
-		s->run[i] = W.vms[i].vcpu[0]->t_run;
-		s->ready[i] = W.vms[i].vcpu[0]->t_ready;
-		s->disp[i] = W.vms[i].vcpu[0]->ndispatch;
-		s->mig[i] = W.vms[i].vcpu[0]->nmigrate;
+	for (int i = 0; i < cut_W.nvms && i < 16; i++) {
+		s->run[i] = cut_W.vms[i].vcpu[0]->t_run;
+		s->ready[i] = cut_W.vms[i].vcpu[0]->t_ready;
+		s->disp[i] = cut_W.vms[i].vcpu[0]->ndispatch;
+		s->mig[i] = cut_W.vms[i].vcpu[0]->nmigrate;
 	}
-	s->r = resp("ia");
+	s->r = cut_resp("ia");
 }
 
 static void test_determinism(void)
 {
 	struct snap a, b;
 	const char *const mix[] = { "vm[hog].count=5", "vm[hog].pin=0-3", "vm[ia].pin=0-3", NULL };
-	sim(DATA "credit2-interactive.xml", mix);
+	cut_fixture(DATA "credit2-interactive.xml", mix);
 	take(&a);
-	done();
-	sim(DATA "credit2-interactive.xml", mix);
+	cut_done();
+	cut_fixture(DATA "credit2-interactive.xml", mix);
 	take(&b);
-	done();
+	cut_done();
 	printf("\n    two runs: response %.6f / %.6f ms, run ns of VM 0 %lld / %lld", a.r * 1e3, b.r * 1e3,
 	       (long long)a.run[0], (long long)b.run[0]);
 	CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof a), 0);
@@ -212,19 +166,19 @@ static void test_determinism(void)
 static void test_dump(void)
 {
 	const char *const sets[] = { "run.duration=25ms", "run.warmup=0s", NULL };
-	sim(DATA "credit2-numa.xml", sets);
+	cut_fixture(DATA "credit2-numa.xml", sets);
 	char *buf = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	W.sched.ops->dump(&W.sched, f);
+	cut_W.sched.ops->dump(&cut_W.sched, f);
 	fclose(f);
 	printf("\n%s", buf);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "credit2: 2 runqueue(s)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "runqueue 1: 2 pCPUs"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "hog"));
 	free(buf);
-	done();
+	cut_done();
 }
 
 void tests_register(void)

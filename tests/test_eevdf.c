@@ -19,60 +19,12 @@
 /* The toy machine has 4 pCPUs: 0.75 ms x (1 + log2 4) */
 #define BASE_SLICE 2.25e-3
 
-static struct world W;
-static struct scenario S;
-
-static void sim(const char *path, const char *const *sets)
-{
-	if (cut_sim(path, sets, &S, &W))
-		CU_FAIL_FATAL("scenario did not run");
-}
-
-static void done(void)
-{
-	world_free(&W);
-	scn_free(&S);
-}
-
-static struct vm *vm_named(const char *name)
-{
-	struct vm *vm = cut_vm(&W, name);
-	if (!vm)
-		CU_FAIL_FATAL("no such VM");
-	return vm;
-}
-
-static struct burst *burst_of(const char *vm)
-{
-	struct burst *b = cut_burst(&W, vm);
-	if (!b)
-		CU_FAIL_FATAL("no workload in that VM");
-	return b;
-}
-
-static double interval(void)
-{
-	return (double)(W.batches.t1 - W.batches.t0);
-}
-
-/* Share of the measured interval VCPU 0 of vm ran. */
-static double share(const char *vm)
-{
-	return (double)vm_named(vm)->vcpu[0]->t_run / interval();
-}
-
-/* Mean response time of the workload in vm, seconds. */
-static double resp(const char *vm)
-{
-	return tally_mean(&burst_of(vm)->resp).mean;
-}
-
 /* Two hogs on pCPU 0, nice 0 and 5: weights 1024 and 335. */
 static void test_nice_shares(void)
 {
 	const char *const sets[] = { "vm[b].nice=5", NULL };
-	sim(DATA "eevdf-hogs.xml", sets);
-	double a = share("a"), b = share("b");
+	cut_fixture(DATA "eevdf-hogs.xml", sets);
+	double a = cut_share("a"), b = cut_share("b");
 	double want = 1024.0 / (1024 + 335);
 	printf("\n    nice 0 : nice 5 on one pCPU: %.4f : %.4f (weights 1024 : 335 give %.4f : %.4f)", a, b, want,
 	       1 - want);
@@ -80,53 +32,53 @@ static void test_nice_shares(void)
 	CU_ASSERT_DOUBLE_EQUAL(b, 1 - want, 0.002);
 	CU_ASSERT_DOUBLE_EQUAL(a + b, 1.0, 1e-6);
 	/* each run still lasts one request: the lighter one runs less often */
-	double seg_a = (double)vm_named("a")->vcpu[0]->t_run / 1e9 / (double)vm_named("a")->vcpu[0]->ndispatch;
-	double seg_b = (double)vm_named("b")->vcpu[0]->t_run / 1e9 / (double)vm_named("b")->vcpu[0]->ndispatch;
+	double seg_a = (double)cut_vm_fatal("a")->vcpu[0]->t_run / 1e9 / (double)cut_vm_fatal("a")->vcpu[0]->ndispatch;
+	double seg_b = (double)cut_vm_fatal("b")->vcpu[0]->t_run / 1e9 / (double)cut_vm_fatal("b")->vcpu[0]->ndispatch;
 	printf("\n    run per dispatch: nice 0 %.3f ms, nice 5 %.3f ms (one request: %.2f ms)", seg_a * 1e3, seg_b * 1e3,
 	       BASE_SLICE * 1e3);
 	CU_ASSERT_DOUBLE_EQUAL(seg_a, BASE_SLICE, 0.01 * BASE_SLICE);
 	CU_ASSERT_DOUBLE_EQUAL(seg_b, BASE_SLICE, 0.01 * BASE_SLICE);
-	done();
+	cut_done();
 
 	const char *const heavy[] = { "vm[a].nice=-10", "vm[b].nice=0", NULL };
-	sim(DATA "eevdf-hogs.xml", heavy);
+	cut_fixture(DATA "eevdf-hogs.xml", heavy);
 	want = 9548.0 / (9548 + 1024);
-	a = share("a");
+	a = cut_share("a");
 	printf("\n    nice -10 : nice 0: %.4f (weights 9548 : 1024 give %.4f)", a, want);
 	CU_ASSERT_DOUBLE_EQUAL(a, want, 0.002);
-	done();
+	cut_done();
 }
 
 /* Equal hogs on one pCPU alternate, each running one base slice. */
 static void test_slices(void)
 {
-	sim(DATA "eevdf-hogs.xml", NULL);
-	const struct cpu *c = &W.sched.cpu[0];
+	cut_fixture(DATA "eevdf-hogs.xml", NULL);
+	const struct cpu *c = &cut_W.sched.cpu[0];
 	double seg = (double)c->t_busy / 1e9 / (double)c->nswitch;
 	printf("\n    equal hogs: shares %.4f : %.4f, %llu switches, mean segment %.4f ms (base slice %.2f ms)",
-	       share("a"), share("b"), (unsigned long long)c->nswitch, seg * 1e3, BASE_SLICE * 1e3);
-	CU_ASSERT_DOUBLE_EQUAL(share("a"), 0.5, 0.001);
+	       cut_share("a"), cut_share("b"), (unsigned long long)c->nswitch, seg * 1e3, BASE_SLICE * 1e3);
+	CU_ASSERT_DOUBLE_EQUAL(cut_share("a"), 0.5, 0.001);
 	CU_ASSERT_DOUBLE_EQUAL(seg, BASE_SLICE, 0.01 * BASE_SLICE);
 	/* every dispatch switches: they alternate */
-	CU_ASSERT_TRUE(c->nswitch + 2 >= vm_named("a")->vcpu[0]->ndispatch + vm_named("b")->vcpu[0]->ndispatch);
-	done();
+	CU_ASSERT_TRUE(c->nswitch + 2 >= cut_vm_fatal("a")->vcpu[0]->ndispatch + cut_vm_fatal("b")->vcpu[0]->ndispatch);
+	cut_done();
 
 	const char *const sets[] = { "hypervisor.policy.base-slice=6ms", NULL };
-	sim(DATA "eevdf-hogs.xml", sets);
-	c = &W.sched.cpu[0];
+	cut_fixture(DATA "eevdf-hogs.xml", sets);
+	c = &cut_W.sched.cpu[0];
 	seg = (double)c->t_busy / 1e9 / (double)c->nswitch;
 	printf("\n    base-slice=6ms: mean segment %.4f ms", seg * 1e3);
 	CU_ASSERT_DOUBLE_EQUAL(seg, 6e-3, 0.06e-3);
-	done();
+	cut_done();
 
 	/* a 2-pCPU machine: 0.75 ms x (1 + log2 2) */
 	const char *const one[] = { "machine.node[0].cores=1", "machine.node[1].cores=1", NULL };
-	sim(DATA "eevdf-hogs.xml", one);
-	c = &W.sched.cpu[0];
+	cut_fixture(DATA "eevdf-hogs.xml", one);
+	c = &cut_W.sched.cpu[0];
 	seg = (double)c->t_busy / 1e9 / (double)c->nswitch;
 	printf("\n    2 pCPUs: mean segment %.4f ms (0.75 x (1 + log2 2) = 1.5 ms)", seg * 1e3);
 	CU_ASSERT_DOUBLE_EQUAL(seg, 1.5e-3, 0.015e-3);
-	done();
+	cut_done();
 }
 
 /* An interactive VM (1 ms bursts, 10 ms mean think) with a hog on one
@@ -137,33 +89,33 @@ static void test_slices(void)
 static void test_interactive(void)
 {
 	const double d = 1e-3;
-	sim(DATA "eevdf-interactive.xml", NULL);
-	double r = resp("ia"), hog = share("hog");
+	cut_fixture(DATA "eevdf-interactive.xml", NULL);
+	double r = cut_resp("ia"), hog = cut_share("hog");
 	printf("\n    nice 0 vs hog: response %.4f ms (lag conservation: %.4f ms; bound d + slice %.2f ms), hog share "
 	       "%.4f",
 	       r * 1e3, 2 * d * 1e3, (d + BASE_SLICE) * 1e3, hog);
 	CU_ASSERT_TRUE(r > d);
 	CU_ASSERT_TRUE(r <= d + BASE_SLICE);
 	CU_ASSERT_DOUBLE_EQUAL(r, 2 * d, 0.02 * d);
-	done();
+	cut_done();
 
 	const char *const heavy[] = { "vm[ia].nice=-5", NULL };
-	sim(DATA "eevdf-interactive.xml", heavy);
-	r = resp("ia");
+	cut_fixture(DATA "eevdf-interactive.xml", heavy);
+	r = cut_resp("ia");
 	double want = d * (1 + 1024.0 / 3121);
 	printf("\n    nice -5 vs hog: response %.4f ms (d (1 + 1024/3121) = %.4f ms)", r * 1e3, want * 1e3);
 	CU_ASSERT_DOUBLE_EQUAL(r, want, 0.02 * d);
-	done();
+	cut_done();
 
 	/* without PLACE_LAG a waking entity starts at V with lag 0 and an
 	** ordinary deadline: it waits out the hog's current request */
 	const char *const nolag[] = { "hypervisor.policy.place-lag=0", NULL };
-	sim(DATA "eevdf-interactive.xml", nolag);
-	double r0 = resp("ia");
+	cut_fixture(DATA "eevdf-interactive.xml", nolag);
+	double r0 = cut_resp("ia");
 	printf("\n    place-lag=0: response %.4f ms", r0 * 1e3);
 	CU_ASSERT_TRUE(r0 > d && r0 <= d + BASE_SLICE);
 	CU_ASSERT_TRUE(r0 - 2 * d > 0.05 * d || 2 * d - r0 > 0.05 * d);
-	done();
+	cut_done();
 }
 
 /* Seven hogs free to run on the 4 pCPUs of both nodes: balancing keeps
@@ -171,12 +123,12 @@ static void test_interactive(void)
 static void test_balance(void)
 {
 	const char *const sets[] = { "vm[a].count=6", "vm[a].pin=0-3", "vm[b].pin=0-3", NULL };
-	sim(DATA "eevdf-hogs.xml", sets);
+	cut_fixture(DATA "eevdf-hogs.xml", sets);
 	double lo = 1, hi = 0, sum = 0, remote = 0, run = 0;
 	uint64_t mig = 0;
-	for (int i = 0; i < W.nvms; i++) {
-		const struct entity *e = W.vms[i].vcpu[0];
-		double x = (double)e->t_run / interval();
+	for (int i = 0; i < cut_W.nvms; i++) {
+		const struct entity *e = cut_W.vms[i].vcpu[0];
+		double x = (double)e->t_run / cut_interval();
 		lo = x < lo ? x : lo;
 		hi = x > hi ? x : hi;
 		sum += x;
@@ -187,23 +139,23 @@ static void test_balance(void)
 	printf("\n    7 hogs on 4 pCPUs: shares %.3f .. %.3f (fair 0.571), total %.4f pCPUs, %llu migrations, remote "
 	       "share %.3f",
 	       lo, hi, sum, (unsigned long long)mig, remote / run);
-	for (int c = 0; c < W.sched.ncpus; c++)
-		CU_ASSERT_DOUBLE_EQUAL((double)W.sched.cpu[c].t_busy / interval(), 1.0, 1e-6);
+	for (int c = 0; c < cut_W.sched.ncpus; c++)
+		CU_ASSERT_DOUBLE_EQUAL((double)cut_W.sched.cpu[c].t_busy / cut_interval(), 1.0, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(sum, 4.0, 1e-6);
 	CU_ASSERT_TRUE(lo > 0.45 && hi < 0.7);
 	CU_ASSERT_TRUE(mig > 0);
-	done();
+	cut_done();
 
 	/* two hogs allowed on pCPUs 0-1 only: one each, never on node 1 */
 	const char *const two[] = { "vm[a].pin=0-1", "vm[b].pin=0-1", NULL };
-	sim(DATA "eevdf-hogs.xml", two);
-	printf("\n    2 hogs on pCPUs 0-1: busy %.4f %.4f %.4f %.4f", (double)W.sched.cpu[0].t_busy / interval(),
-	       (double)W.sched.cpu[1].t_busy / interval(), (double)W.sched.cpu[2].t_busy / interval(),
-	       (double)W.sched.cpu[3].t_busy / interval());
-	CU_ASSERT_DOUBLE_EQUAL(share("a"), 1.0, 1e-6);
-	CU_ASSERT_DOUBLE_EQUAL(share("b"), 1.0, 1e-6);
-	CU_ASSERT_EQUAL(W.sched.cpu[2].t_busy + W.sched.cpu[3].t_busy, 0);
-	done();
+	cut_fixture(DATA "eevdf-hogs.xml", two);
+	printf("\n    2 hogs on pCPUs 0-1: busy %.4f %.4f %.4f %.4f", (double)cut_W.sched.cpu[0].t_busy / cut_interval(),
+	       (double)cut_W.sched.cpu[1].t_busy / cut_interval(), (double)cut_W.sched.cpu[2].t_busy / cut_interval(),
+	       (double)cut_W.sched.cpu[3].t_busy / cut_interval());
+	CU_ASSERT_DOUBLE_EQUAL(cut_share("a"), 1.0, 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(cut_share("b"), 1.0, 1e-6);
+	CU_ASSERT_EQUAL(cut_W.sched.cpu[2].t_busy + cut_W.sched.cpu[3].t_busy, 0);
+	cut_done();
 }
 
 struct snap {
@@ -215,12 +167,12 @@ struct snap {
 static void take(struct snap *s, const char *vm)
 {
 	memset(s, 0, sizeof *s);
-	for (int i = 0; i < W.nvms && i < 16; i++) {
-		s->run[i] = W.vms[i].vcpu[0]->t_run;
-		s->ready[i] = W.vms[i].vcpu[0]->t_ready;
-		s->disp[i] = W.vms[i].vcpu[0]->ndispatch;
+	for (int i = 0; i < cut_W.nvms && i < 16; i++) {
+		s->run[i] = cut_W.vms[i].vcpu[0]->t_run;
+		s->ready[i] = cut_W.vms[i].vcpu[0]->t_ready;
+		s->disp[i] = cut_W.vms[i].vcpu[0]->ndispatch;
 	}
-	s->r = vm ? resp(vm) : 0;
+	s->r = vm ? cut_resp(vm) : 0;
 }
 
 /* The same scenario and seed give the same run, to the nanosecond. */
@@ -228,12 +180,12 @@ static void test_determinism(void)
 {
 	struct snap a, b;
 	const char *const mix[] = { "vm[hog].count=5", "vm[hog].pin=0-3", "vm[ia].pin=0-3", NULL };
-	sim(DATA "eevdf-interactive.xml", mix);
+	cut_fixture(DATA "eevdf-interactive.xml", mix);
 	take(&a, "ia");
-	done();
-	sim(DATA "eevdf-interactive.xml", mix);
+	cut_done();
+	cut_fixture(DATA "eevdf-interactive.xml", mix);
 	take(&b, "ia");
-	done();
+	cut_done();
 	printf("\n    two runs: response %.6f / %.6f ms, run ns of VM 0 %lld / %lld", a.r * 1e3, b.r * 1e3,
 	       (long long)a.run[0], (long long)b.run[0]);
 	CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof a), 0);
@@ -243,19 +195,19 @@ static void test_determinism(void)
 static void test_dump(void)
 {
 	const char *const sets[] = { "run.duration=10ms", "run.warmup=0s", "vm[a].count=2", NULL };
-	sim(DATA "eevdf-hogs.xml", sets);
+	cut_fixture(DATA "eevdf-hogs.xml", sets);
 	char *buf = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	W.sched.ops->dump(&W.sched, f);
+	cut_W.sched.ops->dump(&cut_W.sched, f);
 	fclose(f);
 	printf("\n%s", buf);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "eevdf: base slice 2250000 ns"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "cpu0: nr 3"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "curr "));
 	free(buf);
-	done();
+	cut_done();
 }
 
 void tests_register(void)

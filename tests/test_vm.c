@@ -14,29 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static struct world W;
-static struct scenario S;
-
-static void sim(const char *path, const char *const *sets)
-{
-	if (cut_sim(path, sets, &S, &W))
-		CU_FAIL_FATAL("scenario did not run");
-}
-
-static void done(void)
-{
-	world_free(&W);
-	scn_free(&S);
-}
-
-static struct vm *vm_named(const char *name)
-{
-	struct vm *vm = cut_vm(&W, name);
-	if (!vm)
-		CU_FAIL_FATAL("no such VM");
-	return vm;
-}
-
 static double sum(const struct vm *vm, int64_t (*get)(const struct entity *))
 {
 	double t = 0;
@@ -52,19 +29,19 @@ static int64_t get_ovh(const struct entity *e) { return e->t_overhead; }
 /* Two VCPUs on two dedicated pCPUs serving one guest FIFO queue: M/M/2. */
 static void test_guest_queue_mm2(void)
 {
-	sim("tests/data/good/vm-guest.xml", NULL);
+	cut_fixture("tests/data/good/vm-guest.xml", NULL);
 	struct qt_result r;
 	CU_ASSERT_EQUAL_FATAL(qt_mmc(1.6, 1.0, 2, &r), 0);
-	struct ci c = tally_mean(&W.burst[0]->resp);
+	struct ci c = tally_mean(&cut_W.burst[0]->resp);
 	printf("\n    guest M/M/2: sim %.4f [%.4f, %.4f], theory %.4f", c.mean, c.lo, c.hi, r.R);
 	CU_ASSERT_TRUE(c.lo <= r.R && r.R <= c.hi);
 	CU_ASSERT_DOUBLE_EQUAL(c.mean, r.R, 0.03 * r.R);
 	/* the VCPUs halt when the guest is idle: blocked ~ (1 - rho) of the time */
-	const struct vm *vm = vm_named("g");
+	const struct vm *vm = cut_vm_fatal("g");
 	double blocked = (double)(vm->vcpu[0]->t_blocked + vm->vcpu[1]->t_blocked) / 2 / 99000e9;
 	printf(", VCPU halted %.3f (1 - rho = 0.2)", blocked);
 	CU_ASSERT_DOUBLE_EQUAL(blocked, 0.2, 0.01);
-	done();
+	cut_done();
 }
 
 /* cpu-factor 0.5 halves the guest's speed: M/M/1 with mean service 2 s. */
@@ -73,11 +50,11 @@ static void test_cpu_factor(void)
 	/* vm-guest-slow.xml is vm-guest.xml with <costs cpu-factor="0.5"/>:
 	** --set sets attributes of existing elements only */
 	const char *const sets2[] = { "vm.vcpus=1", "vm.pin=0", "vm.workload.open.rate=0.2/s", NULL };
-	sim("tests/data/good/vm-guest.xml", sets2);
-	struct ci base = tally_mean(&W.burst[0]->resp);
-	done();
-	sim("tests/data/good/vm-guest-slow.xml", sets2);
-	struct ci slow = tally_mean(&W.burst[0]->resp);
+	cut_fixture("tests/data/good/vm-guest.xml", sets2);
+	struct ci base = tally_mean(&cut_W.burst[0]->resp);
+	cut_done();
+	cut_fixture("tests/data/good/vm-guest-slow.xml", sets2);
+	struct ci slow = tally_mean(&cut_W.burst[0]->resp);
 	struct qt_result r1, r2;
 	qt_mm1(0.2, 1.0, &r1);
 	qt_mm1(0.2, 0.5, &r2);
@@ -85,7 +62,7 @@ static void test_cpu_factor(void)
 	       r2.R);
 	CU_ASSERT_DOUBLE_EQUAL(base.mean, r1.R, 0.04 * r1.R);
 	CU_ASSERT_DOUBLE_EQUAL(slow.mean, r2.R, 0.04 * r2.R);
-	done();
+	cut_done();
 }
 
 /* One busy VCPU with half its time stalled on memory: speed depends on
@@ -101,16 +78,16 @@ static void numa_case(const char *placement, const char *node, const char *pin, 
 					  "run.warmup=10s", NULL };
 	const char *const no_node[] = { "vm.vcpus=1", "vm.mem-share=0.5", p, q, "run.duration=2000s",
 					"run.warmup=10s", NULL };
-	sim("tests/data/good/vm-closed1.xml", node ? with_node : no_node);
-	struct ci x = tally_rate(&W.burst[0]->resp);
-	const struct vm *vm = vm_named("g");
+	cut_fixture("tests/data/good/vm-closed1.xml", node ? with_node : no_node);
+	struct ci x = tally_rate(&cut_W.burst[0]->resp);
+	const struct vm *vm = cut_vm_fatal("g");
 	double share = vm->vcpu[0]->remote_ns / (double)vm->vcpu[0]->t_run;
 	double want = 1 / (0.5 + 0.5 * r);
 	printf("\n    %-11s pin %s: %.4f jobs/s (theory %.4f), remote share %.3f, memory on node %d", placement, pin,
 	       x.mean, want, share, vm->mem_node);
 	CU_ASSERT_DOUBLE_EQUAL(x.mean, want, 0.002);
 	CU_ASSERT_DOUBLE_EQUAL(share, remote, 1e-9);
-	done();
+	cut_done();
 }
 
 static void test_numa(void)
@@ -124,16 +101,16 @@ static void test_numa(void)
 /* Two hogs share pCPU 0 in 10 ms slices; every dispatch switches VM. */
 static void test_world_switch(void)
 {
-	sim("tests/data/good/vm-hogs-costs.xml", NULL);   /* world-switch="1Mcycles" */
-	const struct cpu *c = &W.sched.cpu[0];
+	cut_fixture("tests/data/good/vm-hogs-costs.xml", NULL);   /* world-switch="1Mcycles" */
+	const struct cpu *c = &cut_W.sched.cpu[0];
 	double share = (double)c->t_overhead / (double)c->t_busy;
 	/* each 10 ms slice starts with a 1 ms world switch (1 Mcycles at 1 GHz) */
 	printf("\n    world switch share of pCPU 0: %.4f (expected 0.1000)", share);
 	CU_ASSERT_DOUBLE_EQUAL(share, 0.1, 0.002);
-	double ovh = sum(vm_named("a"), get_ovh) + sum(vm_named("b"), get_ovh);
+	double ovh = sum(cut_vm_fatal("a"), get_ovh) + sum(cut_vm_fatal("b"), get_ovh);
 	CU_ASSERT_DOUBLE_EQUAL(ovh, (double)c->t_overhead, 1e6);
 	CU_ASSERT_DOUBLE_EQUAL((double)c->t_busy, 190e9, 1e6);   /* never idle */
-	done();
+	cut_done();
 }
 
 /* Cache refill: a 1 MiB working set, 100 ns local latency, 4 misses in
@@ -141,21 +118,21 @@ static void test_world_switch(void)
 static void test_cache_refill(void)
 {
 	const char *const sets[] = { "vm[a].wss=1MiB", "vm[b].wss=1MiB", NULL };
-	sim("tests/data/good/vm-hogs.xml", sets);
-	const struct cpu *c = &W.sched.cpu[0];
+	cut_fixture("tests/data/good/vm-hogs.xml", sets);
+	const struct cpu *c = &cut_W.sched.cpu[0];
 	double per = (double)c->t_overhead / (double)c->nswitch;
 	printf("\n    refill per switch: %.1f us (expected 409.6)", per / 1e3);
 	CU_ASSERT_DOUBLE_EQUAL(per, 409600, 2000);
-	done();
+	cut_done();
 	/* the same working set, memory on the other node: 1.2x slower */
 	const char *const far[] = { "vm[a].wss=1MiB", "vm[b].wss=1MiB", "vm[a].placement=bound",
 				    "vm[a].node=1", "vm[b].placement=bound", "vm[b].node=1", NULL };
-	sim("tests/data/good/vm-hogs.xml", far);
-	c = &W.sched.cpu[0];
+	cut_fixture("tests/data/good/vm-hogs.xml", far);
+	c = &cut_W.sched.cpu[0];
 	per = (double)c->t_overhead / (double)c->nswitch;
 	printf("; remote memory: %.1f us (expected 491.5)", per / 1e3);
 	CU_ASSERT_DOUBLE_EQUAL(per, 491520, 2500);
-	done();
+	cut_done();
 }
 
 /* Lock-holder preemption: alone on two pCPUs the guest's VCPUs spin only
@@ -164,21 +141,21 @@ static void test_cache_refill(void)
 ** for the rest of a 30 ms quantum. */
 static void test_lock_holder_preemption(void)
 {
-	sim("tests/data/good/vm-smp.xml", NULL);
-	const struct vm *vm = vm_named("smp");
+	cut_fixture("tests/data/good/vm-smp.xml", NULL);
+	const struct vm *vm = cut_vm_fatal("smp");
 	double alone = sum(vm, get_spin) / sum(vm, get_run);
 	uint64_t contended = vm->lock_contended;
-	done();
+	cut_done();
 	const char *const busy[] = { "vm[other].workload.closed.think.mean=0s", "vm[other].workload.closed.users=2",
 				     NULL };
-	sim("tests/data/good/vm-smp.xml", busy);
-	vm = vm_named("smp");
+	cut_fixture("tests/data/good/vm-smp.xml", busy);
+	vm = cut_vm_fatal("smp");
 	double shared = sum(vm, get_spin) / sum(vm, get_run);
 	printf("\n    spin share of run time: alone %.4f (%llu contended), overcommitted %.4f", alone,
 	       (unsigned long long)contended, shared);
 	CU_ASSERT_TRUE(alone > 0);
 	CU_ASSERT_TRUE(shared > 3 * alone);
-	done();
+	cut_done();
 }
 
 /* Co-scheduling removes the lock-holder spin: strict brings it down to
@@ -191,12 +168,12 @@ static void test_coscheduling(void)
 	const char *files[3] = { "tests/data/good/vm-smp.xml", "tests/data/good/vm-smp-strict.xml",
 				 "tests/data/good/vm-smp-relaxed.xml" };
 	for (int i = 0; i < 3; i++) {
-		sim(files[i], busy);
-		const struct vm *vm = vm_named("smp");
+		cut_fixture(files[i], busy);
+		const struct vm *vm = cut_vm_fatal("smp");
 		share[i] = sum(vm, get_spin) / sum(vm, get_run);
 		if (i == 1)
-			CU_ASSERT_TRUE(W.sched.ncostart > 1000);
-		done();
+			CU_ASSERT_TRUE(cut_W.sched.ncostart > 1000);
+		cut_done();
 	}
 	printf("\n    spin share: none %.4f, strict %.4f, relaxed %.4f", share[0], share[1], share[2]);
 	CU_ASSERT_TRUE(share[1] < 0.06);              /* alone it is 0.038 */
@@ -208,18 +185,18 @@ static void test_coscheduling(void)
 ** VCPU has no READY one. */
 static void gang_invariant(const char *path, const char *const *sets)
 {
-	CU_ASSERT_EQUAL_FATAL(cut_load(path, sets, &S, &W), 0);
+	CU_ASSERT_EQUAL_FATAL(cut_load(path, sets, &cut_S, &cut_W), 0);
 	long instants = 0, bad = 0;
 	struct evq_event ev;
-	while (evq_next_time(&W.q) < W.end) {
-		int64_t t = evq_next_time(&W.q);
-		while (evq_next_time(&W.q) == t && evq_pop(&W.q, &ev))
-			ev.fn(&W, ev.obj, ev.arg);
-		for (int v = 0; v < W.nvms; v++) {
+	while (evq_next_time(&cut_W.q) < cut_W.end) {
+		int64_t t = evq_next_time(&cut_W.q);
+		while (evq_next_time(&cut_W.q) == t && evq_pop(&cut_W.q, &ev))
+			ev.fn(&cut_W, ev.obj, ev.arg);
+		for (int v = 0; v < cut_W.nvms; v++) {
 			int run = 0, ready = 0;
-			for (int i = 0; i < W.vms[v].nvcpus; i++) {
-				run += W.vms[v].vcpu[i]->state == ENT_RUNNING;
-				ready += W.vms[v].vcpu[i]->state == ENT_READY;
+			for (int i = 0; i < cut_W.vms[v].nvcpus; i++) {
+				run += cut_W.vms[v].vcpu[i]->state == ENT_RUNNING;
+				ready += cut_W.vms[v].vcpu[i]->state == ENT_READY;
 			}
 			bad += run > 0 && ready > 0;
 		}
@@ -228,7 +205,7 @@ static void gang_invariant(const char *path, const char *const *sets)
 	printf("\n    %s: %ld instants checked, %ld with a split gang", path, instants, bad);
 	CU_ASSERT_TRUE(instants > 1000);
 	CU_ASSERT_EQUAL(bad, 0);
-	done();
+	cut_done();
 }
 
 static void test_strict_gang_invariant(void)
