@@ -130,6 +130,18 @@ struct burst *cut_burst(const struct world *w, const char *vm)
 	return NULL;
 }
 
+char *cut_dump(struct world *w)
+{
+	char *text = NULL;
+	size_t len = 0;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w->sched.ops->dump);
+	FILE *f = open_memstream(&text, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	w->sched.ops->dump(&w->sched, f);
+	fclose(f);
+	return text;
+}
+
 struct world cut_W;
 struct scenario cut_S;
 

@@ -72,6 +72,10 @@ double cut_share(const char *vm);
 /* Mean response time (s) of the workload in VM vm. */
 double cut_resp(const char *vm);
 
+/* What the policy's dump hook prints for w, as a malloc'd string (ends
+** the test if the policy has no dump hook or memory runs out). */
+char *cut_dump(struct world *w);
+
 /* The same without running: load and build (w NULL: load only). */
 int cut_load(const char *path, const char *const *sets, struct scenario *s, struct world *w);
 

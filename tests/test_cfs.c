@@ -426,11 +426,7 @@ static char *dump_of(const char *path, const char *const *sets)
 	struct world w;
 	if (cut_load(path, sets, &s, &w))
 		return NULL;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	w.sched.ops->dump(&w.sched, f);
-	fclose(f);
+	char *text = cut_dump(&w);
 	world_free(&w);
 	scn_free(&s);
 	return text;
@@ -557,15 +553,7 @@ static void test_determinism(void)
 /* The policy's dump (its own view of the run queues); malloc'd. */
 static char *dump_now(struct world *w)
 {
-	char *text = NULL, *copy;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	w->sched.ops->dump(&w->sched, f);
-	fclose(f);
-	/* a copy: GCC takes pointers into text for pointers to the local */
-	copy = strdup(text);
-	free(text);
-	return copy;
+	return cut_dump(w);
 }
 
 /* e's vruntime (ms) as the dump shows it, curr or queued; false if absent. */

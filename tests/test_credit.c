@@ -277,12 +277,7 @@ static void test_steal(void)
 	CU_ASSERT_TRUE(b0 > 0.99 && b1 > 0.99);
 	CU_ASSERT_NOT_EQUAL(ca, cb);
 	/* the dump counts the steal: one of them was taken off pCPU 0's queue */
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	w.sched.ops->dump(&w.sched, f);
-	fclose(f);
+	char *buf = cut_dump(&w);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "m=1+0"));
 	free(buf);
 	done(&s, &w);
@@ -405,13 +400,7 @@ static void test_dump(void)
 	struct scenario s;
 	struct world w;
 	CU_ASSERT_EQUAL_FATAL(cut_sim(DATA "credit-boost.xml", sets, &s, &w), 0);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(w.sched.ops->dump);
-	w.sched.ops->dump(&w.sched, f);
-	fclose(f);
+	char *buf = cut_dump(&w);
 	printf("\n%s", buf);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "cpu0:"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "run: [hog"));

@@ -167,12 +167,7 @@ static void test_dump(void)
 {
 	const char *const sets[] = { "run.duration=25ms", "run.warmup=0s", NULL };
 	cut_fixture(DATA "credit2-numa.xml", sets);
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	cut_W.sched.ops->dump(&cut_W.sched, f);
-	fclose(f);
+	char *buf = cut_dump(&cut_W);
 	printf("\n%s", buf);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "credit2: 2 runqueue(s)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "runqueue 1: 2 pCPUs"));

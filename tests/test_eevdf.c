@@ -196,12 +196,7 @@ static void test_dump(void)
 {
 	const char *const sets[] = { "run.duration=10ms", "run.warmup=0s", "vm[a].count=2", NULL };
 	cut_fixture(DATA "eevdf-hogs.xml", sets);
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	cut_W.sched.ops->dump(&cut_W.sched, f);
-	fclose(f);
+	char *buf = cut_dump(&cut_W);
 	printf("\n%s", buf);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "eevdf: base slice 2250000 ns"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "cpu0: nr 3"));

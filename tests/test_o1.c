@@ -73,13 +73,7 @@ static int slice_ticks(int nice, int hz)
 /* The policy's dump, and the dynamic priority it shows for a task. */
 static char *dump(void)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	W.sched.ops->dump(&W.sched, f);
-	fclose(f);
-	return buf;
+	return cut_dump(&W);
 }
 
 static int dumped_prio(const char *text, const char *task)
