@@ -852,6 +852,75 @@ static void read_run(struct ld *ld, xmlNodePtr r)
 	}
 }
 
+/* QoS: the paper's rule unless standard="official"; single values override. */
+static void read_qos(struct ld *ld, xmlNodePtr q)
+{
+	struct scn_qos *o = &ld->s->qos;
+	if (!q)
+		return;
+	o->loc = loc_of(ld, q);
+	const char *st = attr(q, "standard");
+	if (st && strcmp(st, "official") == 0)
+		o->good = 0.95;
+	get(ld, q, "good", 0, units_fraction_p, &o->good);
+	get(ld, q, "tolerable", 0, units_fraction_p, &o->tolerable);
+	if (get(ld, q, "time-good", 0, p_time, &o->time_good) == 1 && o->time_good <= 0)
+		err_at(ld, q, "time-good", "expected a positive time", NULL, NULL);
+	if (get(ld, q, "time-tolerable", 0, p_time, &o->time_tolerable) == 1 && o->time_tolerable <= 0)
+		err_at(ld, q, "time-tolerable", "expected a positive time", NULL, NULL);
+	get(ld, q, "min-pages", 0, p_int, &o->min_pages);
+	if (o->time_tolerable < o->time_good)
+		err_at(ld, q, "time-tolerable", "expected at least time-good", attr(q, "time-tolerable"), "");
+	if (o->good > 1 || o->tolerable > 1)
+		err_at(ld, q, NULL, "expected good and tolerable shares of at most 100%", NULL, NULL);
+}
+
+static void qos_defaults(struct scn_qos *o)
+{
+	o->good = 0.97;
+	o->tolerable = 0.99;
+	o->time_good = INT64_C(3000000000);
+	o->time_tolerable = INT64_C(5000000000);
+	o->min_pages = 100;
+}
+
+static void read_capacity(struct ld *ld, xmlNodePtr c)
+{
+	struct scn_capacity *o = &ld->s->capacity;
+	o->min = 1;
+	o->max = 5000;
+	o->replications = 3;   /* SPECweb2005 reports the runs of 3 iterations */
+	o->resolution = 1;
+	if (!c)
+		return;
+	o->loc = loc_of(ld, c);
+	const char *wl = attr(c, "workload");
+	o->workload = wl ? strdup(wl) : NULL;
+	get(ld, c, "min", 0, p_int, &o->min);
+	if (get(ld, c, "max", 0, p_int, &o->max) == 1 && o->max > SCN_MAX_USERS)
+		err_at(ld, c, "max", "expected at most " SCN_STR(SCN_MAX_USERS) " users", attr(c, "max"), "");
+	get(ld, c, "replications", 0, p_int, &o->replications);
+	get(ld, c, "resolution", 0, p_int, &o->resolution);
+	if (o->min > o->max)
+		err_at(ld, c, "min", "expected at most max", attr(c, "min"), "");
+}
+
+/* The capacity search needs closed workloads in VMs to vary. */
+static void check_capacity(struct ld *ld, xmlNodePtr root)
+{
+	struct scenario *s = ld->s;
+	const char *name = s->capacity.workload;
+	int found = 0;
+	for (int i = 0; i < s->nvms; i++)
+		for (int k = 0; k < s->vm[i].nworkloads; k++)
+			if (!name || strcmp(s->vm[i].workload[k].name, name) == 0)
+				found += s->vm[i].workload[k].closed;
+	if (name && !found) {
+		xmlNodePtr c = child(root, "capacity");
+		err_at(ld, c ? c : root, "workload", "expected the name of a closed workload inside a <vm>", name, "");
+	}
+}
+
 /* ------------------------------------------------ profiles, --set --- */
 
 static char *resolve_rel(const char *base, const char *rel)
@@ -1093,6 +1162,9 @@ int scn_load(struct scenario *s, const char *path, const struct scn_override *ov
 		s->workload = calloc((size_t)s->nworkloads + 1, sizeof *s->workload);
 		s->vm = calloc((size_t)s->nvms + 1, sizeof *s->vm);
 		int k = 0, kv = 0;
+		qos_defaults(&s->qos);
+		read_qos(&ld, child(root, "qos"));
+		read_capacity(&ld, child(root, "capacity"));
 		for (xmlNodePtr c = next_el(root->children); c; c = next_el(c->next)) {
 			if (is_el(c, "run"))
 				read_run(&ld, c);
@@ -1106,6 +1178,8 @@ int scn_load(struct scenario *s, const char *path, const struct scn_override *ov
 				read_vm(&ld, c, &s->vm[kv++]);
 		}
 		check_totals(&ld, root);
+		if (!BAD(&ld))
+			check_capacity(&ld, root);
 	} else {
 		s->name = dupattr(root, "name");
 		if (is_el(root, "machine"))
@@ -1164,6 +1238,7 @@ void scn_free(struct scenario *s)
 		free(s->vm[i].workload);
 	}
 	free(s->vm);
+	free(s->capacity.workload);
 	for (int i = 0; i < s->nfiles; i++)
 		free(s->files[i]);
 	free(s->files);
