@@ -11,6 +11,8 @@
 ** order (ticket spinlocks).  A held lock is released when the job ends.
 */
 #include "models/vm.h"
+#include "models/io.h"
+#include "models/workload.h"
 #include "models/wl_burst.h"
 #include "sim/world.h"
 
@@ -48,7 +50,8 @@ static double next_burst(struct world *w, struct vm *vm, int i)
 			vm->qtail = NULL;
 		vm->qlen--;
 		v->job = j;
-		v->left = j->work;
+		v->left = j->work + v->pending;
+		v->pending = 0;
 		v->phase = PH_RUN;
 		v->phase_left = lock_model(vm) ? draw(vm, vm->free_mean) : INFINITY;
 	}
@@ -112,7 +115,7 @@ static double vcpu_done(struct world *w, struct entity *e)
 	if (v->left <= 0) {
 		struct gjob *j = v->job;
 		v->job = NULL;
-		vm->jobs_done++;
+		vm->jobs_done += j != &v->tick;
 		j->done(w, j);
 	}
 	return next_burst(w, vm, i);
@@ -136,6 +139,49 @@ void vm_submit(struct world *w, struct vm *vm, struct gjob *j)
 			sched_wake(&w->sched, vm->vcpu[i], b);
 		return;
 	}
+}
+
+static void tick_done(struct world *w, struct gjob *j)
+{
+	(void)w;
+	(void)j;
+}
+
+void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	struct entity *e = vm->vcpu[i];
+	if (v->job) {
+		v->left += cycles;        /* the interrupted job finishes later */
+	} else if (e->state == ENT_BLOCKED) {
+		/* a halted VCPU wakes for the handler, then halts again */
+		v->tick.work = 0;
+		v->tick.done = tick_done;
+		v->tick.owner = vm;
+		v->job = &v->tick;
+		v->left = cycles + v->pending;
+		v->pending = 0;
+		v->phase = PH_RUN;
+		v->phase_left = INFINITY;
+		v->burst = v->left;
+		sched_wake(&w->sched, e, v->burst);
+	} else {
+		v->pending += cycles;     /* woken, about to take a job */
+	}
+}
+
+/* The periodic tick of a guest kernel with HZ ticks per second on every
+** VCPU, idle or not (2.6.21 x86-64 has no dynticks: NO_HZ came to x86-64
+** in 2.6.24).  Each costs the handler and its exits (REFERENCE.md sec. 5). */
+static void vm_tick(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct vm *vm = obj;
+	(void)arg;
+	vm->ticks++;
+	for (int i = 0; i < vm->nvcpus; i++)
+		vm_interrupt(w, vm, i, vm->tick_cycles);
+	world_at(w, world_now(w) + vm->tick_period, vm_tick, vm, 0);
 }
 
 void vm_place_memory(struct vm *vm, int node)
@@ -172,16 +218,9 @@ static int add_vm(struct world *w, struct vm *vm, const char *name, int nvcpus, 
 }
 
 /* KVM runs each VM's device models in a QEMU I/O thread, a host thread
-** the host scheduler runs beside the VCPU threads (REFERENCE.md sec. 5).
-** It has work only when the devices do (issue: device emulation); it
-** shares the VM's memory and pinning. */
-static double iothread_done(struct world *w, struct entity *e)
-{
-	(void)w;
-	(void)e;
-	return -1;
-}
-
+** the host scheduler runs beside the VCPU threads (REFERENCE.md sec. 5):
+** its work comes from models/io.c.  It shares the VM's memory and
+** pinning. */
 static int add_iothread(struct world *w, struct vm *vm)
 {
 	char name[128];
@@ -192,14 +231,14 @@ static int add_iothread(struct world *w, struct vm *vm)
 		return -ENOMEM;
 	e->kind = ENT_EMU;
 	e->vm = vm;
-	e->done = iothread_done;
+	e->done = io_emu_done;
 	e->mem_node = vm->mem_node;
 	e->affinity = vm->vcpu[0]->affinity;
 	vm->iothread = e;
 	return world_attach(w, e);
 }
 
-int vm_build_all(struct world *w)
+int vm_build_all(struct world *w, struct diag *d)
 {
 	const struct scenario *s = w->scn;
 	int n = s->hv.dom0.vcpus > 0;
@@ -214,6 +253,8 @@ int vm_build_all(struct world *w)
 		if (add_vm(w, d0, "Domain-0", s->hv.dom0.vcpus, ENT_EMU))
 			return -ENOMEM;
 		d0->weight = s->hv.dom0.weight;
+		d0->seq = -1;
+		w->io->dom0 = d0;
 		d0->mem_node = 0;
 		for (int i = 0; i < d0->nvcpus; i++)
 			if (world_attach(w, d0->vcpu[i]))
@@ -264,11 +305,23 @@ int vm_build_all(struct world *w)
 				if (world_attach(w, e))
 					return -ENOMEM;
 			}
+			vm->seq = seq;
 			if (strcmp(s->hv.kind, "kvm") == 0 && add_iothread(w, vm))
 				return -ENOMEM;
-			for (int j = 0; j < c->nworkloads; j++)
-				if (world_add_burst(w, &c->workload[j], vm))
+			if (c->guest.timer_hz > 0) {
+				vm->tick_period = 1000000000 / c->guest.timer_hz;
+				vm->tick_cycles = io_guest_cycles(w, c->guest.tick, 1) +
+						  s->hv.io.exits_timer * s->hv.io.exit;
+				/* guests boot at different times: ticks out of phase */
+				int64_t phase = (int64_t)(gsl_rng_uniform(vm->r_lock) * (double)vm->tick_period);
+				if (!world_at(w, phase, vm_tick, vm, 0))
 					return -ENOMEM;
+			}
+			for (int j = 0; j < c->nworkloads; j++) {
+				int rc = wl_build(w, &c->workload[j], vm, d);
+				if (rc)
+					return rc;
+			}
 		}
 	}
 	return 0;

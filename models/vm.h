@@ -16,9 +16,11 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/sched.h"
+#include "sim/diag.h"
 #include "sim/scenario.h"
 
 struct world;
+struct ioreq;
 
 /* A unit of guest work: a job of a workload running inside the VM. */
 struct gjob {
@@ -37,6 +39,8 @@ struct vcpu_state {
 	enum vcpu_phase phase;
 	double phase_left;            /* cycles to the next lock event */
 	double burst;                 /* cycles of the burst in flight */
+	double pending;               /* interrupt work for the next job */
+	struct gjob tick;             /* a halted VCPU's own short job (timer tick) */
 };
 
 struct vm {
@@ -57,6 +61,14 @@ struct vm {
 	int *spinq, nspin;            /* FIFO of waiting VCPU indices */
 	double crit_mean, free_mean;  /* cycles inside / between critical sections */
 	gsl_rng *r_lock;
+	int seq;                      /* guest VMs numbered from 0 (Dom0 -1): NIC choice */
+	/* KVM: the QEMU I/O thread's queue of device-model work (models/io.c) */
+	struct ioreq *emu_head, *emu_tail;
+	int emu_busy;                 /* the I/O thread is running or woken */
+	/* the guest's periodic timer tick (2.6.21 guests are not tickless) */
+	int64_t tick_period;          /* ns; 0 no ticks */
+	double tick_cycles;           /* per tick and VCPU: handler + exits */
+	uint64_t ticks;
 	uint64_t jobs_done;
 	uint64_t lock_acquired, lock_contended;
 };
@@ -64,12 +76,17 @@ struct vm {
 #define MEM_UNPLACED (-2)
 
 /* Build every VM of the scenario (replicas included), their VCPUs, Dom0,
-** and their guest workloads.  0 or -ENOMEM. */
-int vm_build_all(struct world *w);
+** and their guest workloads.  0, -ENOMEM, or -EINVAL with the problem
+** (a workload's input file) in d. */
+int vm_build_all(struct world *w, struct diag *d);
 void vm_free_all(struct world *w);
 
 /* Give the guest of vm a job. */
 void vm_submit(struct world *w, struct vm *vm, struct gjob *j);
+
+/* Guest work that is not a job of its own: added to VCPU i's job, or
+** a short job of its own on VCPU i when it is halted (a timer tick). */
+void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles);
 
 /* First touch: the VM's memory goes to node (called at its first dispatch). */
 void vm_place_memory(struct vm *vm, int node);

@@ -18,13 +18,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void guest_done(struct world *w, struct gjob *j);
+
 static void wake(void *ctx, void *obj, uint64_t arg)
 {
 	struct world *w = ctx;
-	struct entity *e = obj;
-	struct act_thread *t = e->owner;
+	struct act_thread *t = obj;
+	double cycles = (double)t->step[t->pos].burst_ns * w->mach.rate;
 	(void)arg;
-	sched_wake(&w->sched, e, (double)t->step[t->pos].burst_ns * w->mach.rate);
+	if (t->e) {
+		sched_wake(&w->sched, t->e, cycles);
+		return;
+	}
+	t->t_sub = world_now(w);
+	t->job.work = cycles;
+	t->job.owner = t;
+	t->job.done = guest_done;
+	vm_submit(w, t->a->vm, &t->job);
 }
 
 /* Sleep until the next step's burst, or stop (or loop) after the last. */
@@ -35,7 +45,7 @@ static void next(struct world *w, struct act_thread *t, int loop)
 			return;
 		t->pos = 0;
 	}
-	world_at(w, world_now(w) + t->step[t->pos].sleep_ns, wake, t->e, 0);
+	world_at(w, world_now(w) + t->step[t->pos].sleep_ns, wake, t, 0);
 }
 
 static double burst_done(struct world *w, struct entity *e)
@@ -44,6 +54,20 @@ static double burst_done(struct world *w, struct entity *e)
 	t->pos++;
 	next(w, t, t->a->cfg->loop);
 	return -1;
+}
+
+static void guest_done(struct world *w, struct gjob *j)
+{
+	struct act_thread *t = j->owner;
+	int64_t now = world_now(w), burst = t->step[t->pos].burst_ns;
+	if (now >= w->batches.t0 && now < w->batches.t1) {
+		int64_t wait = now - t->t_sub - burst;
+		t->g_run += burst;
+		t->g_wait += wait > 0 ? wait : 0;
+		t->g_bursts++;
+	}
+	t->pos++;
+	next(w, t, t->a->cfg->loop);
 }
 
 static int add_step(struct act_thread *t, int64_t sleep, int64_t burst, int *cap)
@@ -88,11 +112,13 @@ static int build_steps(struct activity *a, int i, struct act_thread *t)
 	return 0;
 }
 
-int activity_build(struct activity *a, struct world *w, const struct scn_workload *cfg, struct diag *d)
+int activity_build(struct activity *a, struct world *w, const struct scn_workload *cfg, struct vm *vm,
+		   struct diag *d)
 {
 	memset(a, 0, sizeof *a);
 	a->w = w;
 	a->cfg = cfg;
+	a->vm = vm;
 	if (trace_activity_load(cfg->trace, d, &a->tr)) {
 		diag_error(d, cfg->loc.file, cfg->loc.line, "<workload %s>: the trace '%s' could not be used (see above)",
 			   cfg->name, cfg->trace);
@@ -115,11 +141,15 @@ int activity_build(struct activity *a, struct world *w, const struct scn_workloa
 			memset(t, 0, sizeof *t);
 			continue;   /* a thread that never ran in the trace */
 		}
-		t->e = world_entity(w, a->tr.th[i].name, a->tr.th[i].pid, t);
-		if (!t->e || world_attach(w, t->e))
-			return -ENOMEM;
-		t->e->done = burst_done;
+		t->name = a->tr.th[i].name;
+		t->pid = a->tr.th[i].pid;
 		t->a = a;
+		if (!vm) {
+			t->e = world_entity(w, t->name, t->pid, t);
+			if (!t->e || world_attach(w, t->e))
+				return -ENOMEM;
+			t->e->done = burst_done;
+		}
 		a->nth++;
 		next(w, t, 0);
 	}

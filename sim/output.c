@@ -4,6 +4,11 @@
 ** their own ("wall_...") so determinism checks can skip them.
 */
 #include "sim/output.h"
+#include "models/io.h"
+#include "models/workload.h"
+#include "models/wl_micro.h"
+#include "models/wl_requests.h"
+#include "models/wl_specweb.h"
 #include "models/vm.h"
 #include "models/wl_activity.h"
 #include "models/wl_burst.h"
@@ -177,6 +182,82 @@ static void jci(FILE *f, const char *key, struct ci c)
 
 static void json_vms(FILE *f, const struct world *w);
 
+/* QoS over every workload in a VM, the SPECweb workloads and the
+** microbenchmarks. */
+static void json_extra(FILE *f, const struct world *w)
+{
+	struct qos_count q = world_qos_sum(w, NULL);
+	fprintf(f, ",\n  \"qos\": {\"pages\": %llu, \"good_pct\": %.4f, \"tolerable_pct\": %.4f, \"pass\": %d}",
+		(unsigned long long)q.n, qos_good_pct(&q), qos_tolerable_pct(&q), qos_pass(&q, &w->scn->qos));
+	const struct wlset *s = w->wl;
+	fputs(",\n  \"specweb\": [", f);
+	for (int i = 0; s && i < s->nweb; i++) {
+		const struct wl_specweb *ws = s->web[i];
+		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+		jstr(f, ws->name);
+		fprintf(f, ", \"users\": %d, \"pages\": %llu, ", ws->nusers, (unsigned long long)ws->qos.n);
+		jci(f, "pages_per_s", tally_rate(&ws->resp));
+		fputs(", ", f);
+		jci(f, "response_mean_s", tally_mean(&ws->resp));
+		fprintf(f, ", \"good_pct\": %.4f, \"tolerable_pct\": %.4f, \"pass\": %d, \"cache_hit\": %.4f}",
+			qos_good_pct(&ws->qos), qos_tolerable_pct(&ws->qos), qos_pass(&ws->qos, &w->scn->qos), ws->hit);
+	}
+	fputs("\n  ],\n  \"micro\": [", f);
+	for (int i = 0; s && i < s->nmicro; i++) {
+		const struct micro *mb = s->micro[i];
+		int fin;
+		double v = micro_metric(mb, &fin);
+		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+		jstr(f, mb->name);
+		fputs(", \"value\": ", f);
+		jnum(f, v);
+		fprintf(f, ", \"unit\": \"%s\", \"finished\": %d}", micro_unit(mb), fin);
+	}
+	fputs("\n  ]", f);
+}
+
+static void write_specweb(FILE *f, const struct world *w)
+{
+	wl_specweb_header(f);
+	for (int i = 0; w->wl && i < w->wl->nweb; i++)
+		wl_specweb_row(w->wl->web[i], f);
+}
+
+static void write_micro(FILE *f, const struct world *w)
+{
+	micro_header(f);
+	for (int i = 0; w->wl && i < w->wl->nmicro; i++)
+		micro_row(w->wl->micro[i], f);
+}
+
+static void write_requests(FILE *f, const struct world *w)
+{
+	wl_requests_header(f);
+	for (int i = 0; w->wl && i < w->wl->nreq; i++)
+		wl_requests_row(w->wl->req[i], f);
+}
+
+static void write_devices(FILE *f, const struct world *w)
+{
+	io_write_devices(w, f);
+}
+
+/* The produced SPECweb page mix against the kit's expected mix. */
+static void write_pages(FILE *f, const struct world *w)
+{
+	uint64_t n[SPECWEB_NPAGES] = { 0 }, tot = 0;
+	for (int i = 0; w->wl && i < w->wl->nweb; i++)
+		for (int k = 0; k < SPECWEB_NPAGES; k++) {
+			n[k] += w->wl->web[i]->pages[k];
+			tot += w->wl->web[i]->pages[k];
+		}
+	fputs("page,ssl,expected_pct,produced_pct,pages\n", f);
+	for (int k = 0; k < SPECWEB_NPAGES; k++)
+		fprintf(f, "%s,%d,%.4f,%.4f,%llu\n", specweb_pages[k].name, specweb_pages[k].ssl,
+			specweb_pages[k].expected_pct, tot ? 100.0 * (double)n[k] / (double)tot : 0,
+			(unsigned long long)n[k]);
+}
+
 static void write_summary(FILE *f, const struct world *w)
 {
 	const struct scenario *s = w->scn;
@@ -232,6 +313,7 @@ static void write_summary(FILE *f, const struct world *w)
 	}
 	fputs("\n  ]", f);
 	json_vms(f, w);
+	json_extra(f, w);
 	fputs("\n}\n", f);
 }
 
@@ -373,6 +455,15 @@ static void write_threads(FILE *f, const struct world *w)
 		for (int i = 0; i < a->nth; i++) {
 			const struct act_thread *t = &a->th[i];
 			const struct entity *e = t->e;
+			if (!e) {
+				/* a guest thread: its bursts' time, and their waits for a VCPU */
+				fprintf(f, "%s/%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,,%llu,\n", a->vm->name, a->cfg->name,
+					t->name, t->pid, (double)t->recorded_run / 1e9,
+					a->span > 0 ? (double)t->recorded_run / (double)a->span : 0,
+					(double)t->g_run / 1e9, measured > 0 ? (double)t->g_run / measured : 0,
+					(double)t->g_wait / 1e9, (unsigned long long)t->g_bursts);
+				continue;
+			}
 			fprintf(f, "%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu\n", a->cfg->name, e->name, e->idx,
 				(double)t->recorded_run / 1e9,
 				a->span > 0 ? (double)t->recorded_run / (double)a->span : 0, (double)e->t_run / 1e9,
@@ -397,8 +488,21 @@ int out_write_run(struct outdir *o, const struct world *w)
 		{ "vms.csv", write_vms },
 		{ "entities.csv", write_entities },
 		{ "threads.csv", write_threads },
+		{ "devices.csv", write_devices },
+		{ "specweb.csv", write_specweb },
+		{ "pages.csv", write_pages },
+		{ "micro.csv", write_micro },
+		{ "requests.csv", write_requests },
 	};
+	const struct wlset *s = w->wl;
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		/* a kind's file only when the scenario has that kind */
+		if ((files[i].fn == write_specweb || files[i].fn == write_pages) && !(s && s->nweb))
+			continue;
+		if (files[i].fn == write_micro && !(s && s->nmicro))
+			continue;
+		if (files[i].fn == write_requests && !(s && s->nreq))
+			continue;
 		FILE *f = out_open(o, files[i].name);
 		if (!f)
 			return -1;

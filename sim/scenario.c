@@ -9,12 +9,14 @@
 ** and attribute, says what was expected and what was found.
 */
 #include "sim/scenario.h"
+#include "models/specweb.h"
 #include "sim/dist.h"
 #include "sim/stats.h"
 #include "sim/units.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -299,6 +301,15 @@ static int p_number(const char *s, void *o, const char **w) { return units_numbe
 static int p_int(const char *s, void *o, const char **w) { return units_int(s, o, w); }
 static int units_fraction_p(const char *s, void *o, const char **w) { return units_fraction(s, o, w); }
 
+static int p_nonneg(const char *s, void *o, const char **w)
+{
+	if (units_number(s, o, w) != 0 || *(double *)o < 0) {
+		*w = "a non-negative number";
+		return -1;
+	}
+	return 0;
+}
+
 static int p_u64(const char *s, void *o, const char **w)
 {
 	char *end;
@@ -543,6 +554,40 @@ static void read_hypervisor(struct ld *ld, xmlNodePtr h)
 		if (get(ld, kc, "refill-overlap", 0, p_number, &k->refill_overlap) == 1 && k->refill_overlap < 1)
 			err_at(ld, kc, "refill-overlap", "expected at least 1 miss in flight", NULL, NULL);
 	}
+	struct scn_io *io = &hv->io;
+	int native = strcmp(hv->kind, "native") == 0;
+	io->exit = native ? 0 : k->world_switch;
+	io->irq_packets = 1;
+	io->shadow = 1;
+	xmlNodePtr xi = child(h, "io");
+	if (xi) {
+		static const struct { const char *an; size_t off; } counts[] = {
+			{ "exits-tx-packet", offsetof(struct scn_io, exits_tx) },
+			{ "exits-rx-packet", offsetof(struct scn_io, exits_rx) },
+			{ "exits-interrupt", offsetof(struct scn_io, exits_irq) },
+			{ "exits-disk", offsetof(struct scn_io, exits_disk) },
+			{ "exits-timer", offsetof(struct scn_io, exits_timer) },
+		};
+		double fo[2] = { ld->s->machine.freq, 0 };
+		io->loc = loc_of(ld, xi);
+		if (get(ld, xi, "exit", 0, p_work, fo) == 1)
+			io->exit = fo[1];
+		for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+			get(ld, xi, counts[i].an, 0, p_nonneg, (char *)io + counts[i].off);
+		if (get(ld, xi, "emu-packet", 0, p_work, fo) == 1)
+			io->emu_packet = fo[1];
+		if (get(ld, xi, "emu-disk", 0, p_work, fo) == 1)
+			io->emu_disk = fo[1];
+		if (get(ld, xi, "interrupt-packets", 0, p_nonneg, &io->irq_packets) == 1 && io->irq_packets < 1)
+			err_at(ld, xi, "interrupt-packets", "expected at least 1 packet per interrupt", NULL, NULL);
+		if (get(ld, xi, "shadow", 0, p_nonneg, &io->shadow) == 1 && (io->shadow < 1 || io->shadow > 100))
+			err_at(ld, xi, "shadow", "expected a work multiplier from 1 to 100", NULL, NULL);
+		if (native && (io->exit > 0 || io->exits_tx > 0 || io->exits_rx > 0 || io->exits_irq > 0 ||
+			       io->exits_disk > 0 || io->exits_timer > 0 || io->emu_packet > 0 || io->emu_disk > 0))
+			err_at(ld, xi, NULL,
+			       "expected no exits and no emulation under kind=\"native\" (the bare machine)", NULL,
+			       NULL);
+	}
 	xmlNodePtr co = child(h, "coschedule");
 	if (co) {
 		const char *mode = attr(co, "mode");
@@ -667,25 +712,184 @@ static void read_dist(struct ld *ld, xmlNodePtr n, struct scn_dist *d, int is_wo
 
 static char *resolve_rel(const char *base, const char *rel);
 
+static int p_bool(const char *v)
+{
+	return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
+/* A work amount (time at the machine's frequency, or cycles) into *out. */
+static int get_work(struct ld *ld, xmlNodePtr n, const char *an, double *out)
+{
+	double fo[2] = { ld->s->machine.freq, 0 };
+	int rc = get(ld, n, an, 0, p_work, fo);
+	if (rc == 1)
+		*out = fo[1];
+	return rc;
+}
+
+/* The server side of SPECweb2005 E-commerce.  Every default is [open]:
+** the kit publishes no server costs (REFERENCE.md sec. 2).  They are
+** round figures for Apache 2.2 + PHP on a 2 GHz K8, to be calibrated
+** (issue 5) against the paper's native points P2-P3. */
+static void read_specweb(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
+{
+	struct scn_specweb *o = &w->specweb;
+	double f = ld->s->machine.freq > 0 ? ld->s->machine.freq : 2e9;
+	o->loc = loc_of(ld, n);
+	o->page_cycles = 0.018 * f;       /* 18 ms of PHP per dynamic page */
+	o->image_cycles = 0.0002 * f;     /* 200 us per static image request */
+	o->byte_cycles = 1;               /* copy + checksum per reply byte */
+	o->kernel_share = 0.3;            /* share in kernel / MMU-heavy code */
+	o->ssl_handshake = 0.002 * f;     /* RSA-1024 private-key op, ~2 ms on K8 */
+	o->ssl_byte = 20;                 /* RC4/AES + MAC per byte */
+	o->besim = 2 * 1000 * 1000;       /* 2 ms round trip to BeSim */
+	o->session_memory = 1 << 20;      /* Apache worker + PHP per session */
+	o->fileset = 256.0 * (1 << 20);   /* scripts, images, padding files */
+	o->link_rate = 100000;            /* the kit's CABLE line */
+	o->conns = 2;
+	o->not_modified = 1;
+	o->timeout = 1;
+	w->closed = 1;
+	if (get(ld, n, "users", 1, p_int, &w->users) == 1 && w->users > SCN_MAX_USERS)
+		err_at(ld, n, "users", "expected at most " SCN_STR(SCN_MAX_USERS) " users", attr(n, "users"), "");
+	get_work(ld, n, "page-cycles", &o->page_cycles);
+	get_work(ld, n, "image-cycles", &o->image_cycles);
+	get(ld, n, "byte-cycles", 0, p_nonneg, &o->byte_cycles);
+	if (get(ld, n, "kernel-share", 0, units_fraction_p, &o->kernel_share) == 1 && o->kernel_share > 1)
+		err_at(ld, n, "kernel-share", "expected a share of at most 1", NULL, NULL);
+	get_work(ld, n, "ssl-handshake", &o->ssl_handshake);
+	get(ld, n, "ssl-byte", 0, p_nonneg, &o->ssl_byte);
+	get(ld, n, "besim", 0, p_time, &o->besim);
+	get(ld, n, "session-memory", 0, p_bytes, &o->session_memory);
+	get(ld, n, "fileset", 0, p_bytes, &o->fileset);
+	if (get(ld, n, "link-rate", 0, p_bitrate, &o->link_rate) == 1 && o->link_rate <= 0)
+		err_at(ld, n, "link-rate", "expected a positive rate", NULL, NULL);
+	if (get(ld, n, "connections", 0, p_int, &o->conns) == 1 && o->conns > 8)
+		err_at(ld, n, "connections", "expected 1 to 8 connections per user", attr(n, "connections"), "");
+	const char *ch = attr(n, "chain");
+	o->kit_chain = ch && strcmp(ch, "kit") == 0;
+	if (attr(n, "not-modified"))
+		o->not_modified = p_bool(attr(n, "not-modified"));
+	if (attr(n, "timeout"))
+		o->timeout = p_bool(attr(n, "timeout"));
+	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next)) {
+		const char *pn = attr(c, "name");
+		int k = 0;
+		while (k < SCN_SPECWEB_PAGES && strcmp(specweb_pages[k].name, pn) != 0)
+			k++;
+		if (k == SCN_SPECWEB_PAGES) {
+			char names[300] = "";
+			for (int i = 0; i < SCN_SPECWEB_PAGES; i++)
+				add_name(names, sizeof names, specweb_pages[i].name);
+			err_at(ld, c, "name", "expected one of the page types ", pn, names);
+			continue;
+		}
+		if (o->page[k] > 0)
+			err_at(ld, c, "name", "expected each page type once", pn, "");
+		get_work(ld, c, "cycles", &o->page[k]);
+	}
+}
+
+/* bzip2, netperf and dd (REFERENCE.md sec. 1: the paper's microbenchmarks).
+** Defaults are the paper's runs (742 MB file, 10 s TCP stream); the CPU
+** figures are [open], to calibrate against P9-P11. */
+static void read_micro(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
+{
+	struct scn_micro *o = &w->micro;
+	o->loc = loc_of(ld, n);
+	o->size = 742e6;
+	switch (w->kind) {
+	case WL_BZIP2:
+		o->cycles_per_byte = 300;     /* ~6 MB/s: bzip2 -9 on a 2 GHz K8 [open] */
+		o->block = 900e3;             /* bzip2 -9 blocks (read granularity) */
+		o->kernel_share = 0.02;
+		break;
+	case WL_NETPERF:
+		o->block = 16384;             /* netperf TCP_STREAM default send size on Linux */
+		o->window = 128 * 1024.0;     /* socket buffer: bytes in flight [open] */
+		o->duration = INT64_C(10000000000);
+		o->cycles_per_byte = 1;       /* copy + checksum */
+		o->kernel_share = 1;
+		break;
+	default:                              /* dd */
+		o->block = 512;               /* dd's default block size */
+		o->cycles_per_byte = 1;
+		o->kernel_share = 1;
+		break;
+	}
+	if (get(ld, n, "size", 0, p_bytes, &o->size) == 1 && o->size <= 0)
+		err_at(ld, n, "size", "expected a positive size", NULL, NULL);
+	get(ld, n, "cycles-per-byte", 0, p_nonneg, &o->cycles_per_byte);
+	if (get(ld, n, w->kind == WL_NETPERF ? "message" : "block", 0, p_bytes, &o->block) == 1 && o->block < 1)
+		err_at(ld, n, w->kind == WL_NETPERF ? "message" : "block", "expected at least 1 byte", NULL, NULL);
+	if (get(ld, n, "kernel-share", 0, units_fraction_p, &o->kernel_share) == 1 && o->kernel_share > 1)
+		err_at(ld, n, "kernel-share", "expected a share of at most 1", NULL, NULL);
+	o->cached = p_bool(attr(n, "cached"));
+	static const char *const only[][2] = {
+		{ "message", "netperf" }, { "window", "netperf" }, { "duration", "netperf" },
+		{ "block", "dd or bzip2" }, { "size", "dd or bzip2" }, { "cached", "bzip2" },
+	};
+	for (size_t i = 0; i < sizeof only / sizeof only[0]; i++) {
+		if (!attr(n, only[i][0]) || strstr(only[i][1], (const char *)n->name))
+			continue;
+		char why[80];
+		snprintf(why, sizeof why, "only used by %s", only[i][1]);
+		err_at(ld, n, only[i][0], why, NULL, NULL);
+	}
+	if (w->kind == WL_NETPERF) {
+		get(ld, n, "window", 0, p_bytes, &o->window);
+		if (get(ld, n, "duration", 0, p_time, &o->duration) == 1 && o->duration <= 0)
+			err_at(ld, n, "duration", "expected a positive time", NULL, NULL);
+		if (o->window < o->block)
+			err_at(ld, n, "window", "expected at least one message in flight", NULL, NULL);
+	}
+}
+
+static const char *const wl_kinds[] = { "burst", "activity", "specweb", "bzip2", "netperf", "dd", "requests" };
+/* The element each kind needs ("" burst: <open> or <closed>). */
+static const char *const wl_child[] = { "", "trace", "specweb", "bzip2", "netperf", "dd", "requests" };
+
 static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 {
 	int errs = diag_count(ld->d);
 	w->name = dupattr(n, "name");
 	w->loc = loc_of(ld, n);
 	const char *kind = attr(n, "kind");
-	w->kind = strcmp(kind, "activity") == 0 ? WL_ACTIVITY : WL_BURST;
-	xmlNodePtr tr = child(n, "trace");
-	if ((w->kind == WL_ACTIVITY) != (tr != NULL)) {
-		err_at(ld, n, "kind",
-		       tr ? "expected kind=\"activity\" with a <trace>" : "expected a <trace file=...> with kind=\"activity\"",
-		       NULL, NULL);
+	int k = 0;
+	while (k < (int)(sizeof wl_kinds / sizeof wl_kinds[0]) - 1 && strcmp(kind, wl_kinds[k]) != 0)
+		k++;
+	w->kind = (enum scn_workload_kind)k;
+	w->speed = 1;
+	xmlNodePtr body = next_el(n->children);
+	const char *want = wl_child[k];
+	int burst_body = is_el(body, "open") || is_el(body, "closed");
+	if (*want ? !is_el(body, want) : !burst_body) {
+		char what[120];
+		if (*want)
+			snprintf(what, sizeof what, "expected a <%s> element with kind=\"%s\"", want, kind);
+		else
+			snprintf(what, sizeof what, "expected <open> or <closed> with kind=\"burst\"");
+		err_at(ld, n, "kind", what, NULL, NULL);
 		return;
 	}
-	if (tr) {
-		w->trace = resolve_rel(file_of(ld, tr), attr(tr, "file"));
-		const char *loop = attr(tr, "loop");
-		w->loop = loop && (strcmp(loop, "true") == 0 || strcmp(loop, "1") == 0);
+	switch (w->kind) {
+	case WL_ACTIVITY:
+	case WL_REQUESTS:
+		w->trace = resolve_rel(file_of(ld, body), attr(body, "file"));
+		w->loop = p_bool(attr(body, "loop"));
+		if (get(ld, body, "speed", 0, p_nonneg, &w->speed) == 1 && w->speed <= 0)
+			err_at(ld, body, "speed", "expected a positive speed-up", NULL, NULL);
 		return;
+	case WL_SPECWEB:
+		read_specweb(ld, body, w);
+		return;
+	case WL_BZIP2:
+	case WL_NETPERF:
+	case WL_DD:
+		read_micro(ld, body, w);
+		return;
+	case WL_BURST:
+		break;
 	}
 	xmlNodePtr o = child(n, "open"), c = child(n, "closed");
 	if (o) {
@@ -808,16 +1012,31 @@ static void read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 		err_at(ld, n, "vcpus",
 		       "expected 1: VirtualBox 2.0.6 runs each VM on a single EMT thread and supports one VCPU "
 		       "per guest (SMP guests came with VirtualBox 3.0)", NULL, NULL);
+	/* a 2.6.21 guest's kernel costs [open]: TCP/IP + driver per packet,
+	** block layer + driver per disk request, the timer-tick handler */
+	double f = m->freq > 0 ? m->freq : 2e9;
+	v->guest.lock_time = 20 * 1000;
+	v->guest.tick = 2e-6 * f;
+	v->guest.os_memory = 128.0 * (1 << 20);
+	v->guest.packet = 3e-6 * f;
+	v->guest.disk = 10e-6 * f;
 	xmlNodePtr g = child(n, "guest");
 	if (g) {
 		if (get(ld, g, "lock-hold", 0, units_fraction_p, &v->guest.lock_hold) == 1 && v->guest.lock_hold >= 1)
 			err_at(ld, g, "lock-hold", "expected a share below 1", NULL, NULL);
-		v->guest.lock_time = 20 * 1000;
 		/* below ~a cache miss a critical section costs more events than
 		** it models (each section is two events) */
 		if (get(ld, g, "lock-time", 0, p_time, &v->guest.lock_time) == 1 && v->guest.lock_time < 100)
 			err_at(ld, g, "lock-time", "expected at least 100ns", attr(g, "lock-time"), "");
+		if (get(ld, g, "timer-hz", 0, p_int, &v->guest.timer_hz) == 1 && v->guest.timer_hz > 10000)
+			err_at(ld, g, "timer-hz", "expected at most 10000 ticks per second", attr(g, "timer-hz"), "");
+		get_work(ld, g, "tick", &v->guest.tick);
+		get(ld, g, "os-memory", 0, p_bytes, &v->guest.os_memory);
+		get_work(ld, g, "packet", &v->guest.packet);
+		get_work(ld, g, "disk", &v->guest.disk);
 	}
+	if (v->guest.os_memory >= v->memory && v->memory > 0)
+		err_at(ld, g ? g : n, "os-memory", "expected less than the VM's memory", NULL, NULL);
 	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next))
 		v->nworkloads += is_el(c, "workload");
 	v->workload = calloc((size_t)v->nworkloads + 1, sizeof *v->workload);
@@ -825,11 +1044,7 @@ static void read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next)) {
 		if (!is_el(c, "workload"))
 			continue;
-		read_workload(ld, c, &v->workload[k]);
-		if (v->workload[k++].kind == WL_ACTIVITY)
-			err_at(ld, c, "kind",
-			       "expected \"burst\" inside a <vm>: activity traces replay as host threads (replay on "
-			       "VCPUs is not modelled yet)", NULL, NULL);
+		read_workload(ld, c, &v->workload[k++]);
 	}
 }
 
@@ -1173,7 +1388,15 @@ int scn_load(struct scenario *s, const char *path, const struct scn_override *ov
 			else if (is_el(c, "hypervisor"))
 				read_hypervisor(&ld, c);
 			else if (is_el(c, "workload"))
-				read_workload(&ld, c, &s->workload[k++]);
+			{
+				struct scn_workload *hw = &s->workload[k++];
+				read_workload(&ld, c, hw);
+				if (hw->kind != WL_BURST && hw->kind != WL_ACTIVITY)
+					err_at(&ld, c, "kind",
+					       "expected \"burst\" or \"activity\" on the host: servers and benchmarks "
+					       "run inside a <vm> (under kind=\"native\" a <vm> is the bare machine's "
+					       "OS, limited to its CPUs and memory)", NULL, NULL);
+			}
 			else if (is_el(c, "vm"))
 				read_vm(&ld, c, &s->vm[kv++]);
 		}

@@ -108,12 +108,31 @@ struct scn_cosched {
 	struct scn_loc loc;
 };
 
+/* Device I/O under the hypervisor: VM exits and device-model work per
+** operation (REFERENCE.md sec. 5).  Where the device-model work runs
+** follows the hypervisor's kind (models/io.c): KVM the VCPU thread (send)
+** and the QEMU I/O thread (receive, disk), Xen qemu-dm in Dom0,
+** VirtualBox the EMT; native has neither exits nor emulation. */
+struct scn_io {
+	double exit;                 /* cycles of one exit round trip (default: costs world-switch) */
+	double exits_tx, exits_rx;   /* per packet sent / received */
+	double exits_irq;            /* per interrupt delivered (with its EOI) */
+	double exits_disk;           /* per disk request */
+	double exits_timer;          /* per guest timer tick */
+	double emu_packet;           /* cycles of device-model work per packet */
+	double emu_disk;             /* per disk request */
+	double irq_packets;          /* packets per interrupt (coalescing): 1 */
+	double shadow;               /* guest kernel/MMU work multiplier (shadow paging): 1 */
+	struct scn_loc loc;
+};
+
 struct scn_hypervisor {
 	char *name;
 	char *kind;                  /* native, kvm, xen, vbox */
 	struct scn_loc loc;
 	struct scn_policy policy;
 	struct scn_costs costs;
+	struct scn_io io;
 	struct scn_dom0 dom0;
 	struct scn_cosched cosched;
 };
@@ -129,7 +148,43 @@ struct scn_dist {
 	struct scn_loc loc;
 };
 
-enum scn_workload_kind { WL_BURST, WL_ACTIVITY };
+enum scn_workload_kind { WL_BURST, WL_ACTIVITY, WL_SPECWEB, WL_BZIP2, WL_NETPERF, WL_DD, WL_REQUESTS };
+
+#define SCN_SPECWEB_PAGES 13
+
+/* SPECweb2005 E-commerce sessions served by the VM (models/wl_specweb.c).
+** The kit publishes the client side (models/specweb.h); the server's
+** costs are parameters [open, to calibrate] with documented defaults. */
+struct scn_specweb {
+	double page_cycles;          /* CPU of one dynamic page (PHP/JSP script) */
+	double page[SCN_SPECWEB_PAGES]; /* per page type; 0: page_cycles */
+	double image_cycles;         /* CPU of one static image request */
+	double byte_cycles;          /* CPU per reply byte (copy, checksum) */
+	double kernel_share;         /* share of request CPU in kernel/MMU-heavy code */
+	double ssl_handshake;        /* CPU of an SSL handshake (new SSL connection) */
+	double ssl_byte;             /* CPU per SSL-encrypted byte */
+	int64_t besim;               /* back-end (BeSim) latency of a dynamic page, ns */
+	double session_memory;       /* guest memory per simultaneous session, bytes */
+	double fileset;              /* bytes the requests read, shared by the sessions */
+	double link_rate;            /* each user's line, bytes/s (kit: 100000) */
+	int conns;                   /* parallel connections per user (kit: 2) */
+	int kit_chain;               /* 1: the kit's transitions as shipped */
+	int not_modified;            /* images may get 304 replies */
+	int timeout;                 /* a row's remainder times the session out */
+	struct scn_loc loc;
+};
+
+/* The paper's microbenchmarks (models/wl_micro.c). */
+struct scn_micro {
+	double size;                 /* bzip2, dd: the file, bytes (742 MB) */
+	double cycles_per_byte;      /* bzip2: compression; dd: copy in the guest */
+	double block;                /* dd: block size; netperf: message size, bytes */
+	double window;               /* netperf: bytes in flight (socket buffer) */
+	int64_t duration;            /* netperf: test length, ns (10 s) */
+	double kernel_share;         /* share of the CPU work subject to shadow paging */
+	int cached;                  /* bzip2: the file is in the page cache (no disk reads) */
+	struct scn_loc loc;
+};
 
 struct scn_workload {
 	char *name;
@@ -140,8 +195,11 @@ struct scn_workload {
 	int users;                   /* closed: N */
 	struct scn_dist think;       /* closed: ns */
 	struct scn_dist demand;      /* cycles at the machine's frequency */
-	char *trace;                 /* activity: the trace file, resolved */
-	int loop;                    /* activity: start again at its end */
+	char *trace;                 /* activity, requests: the trace file, resolved */
+	int loop;                    /* activity, requests: start again at its end */
+	double speed;                /* requests: replay speed-up (2: twice as fast) */
+	struct scn_specweb specweb;  /* kind specweb (users: closed users) */
+	struct scn_micro micro;      /* kinds bzip2, netperf, dd */
 };
 
 enum scn_placement { PLACE_FIRST_TOUCH, PLACE_INTERLEAVE, PLACE_BOUND };
@@ -151,6 +209,11 @@ enum scn_placement { PLACE_FIRST_TOUCH, PLACE_INTERLEAVE, PLACE_BOUND };
 struct scn_guest {
 	double lock_hold;            /* share of guest run time inside the lock */
 	int64_t lock_time;           /* mean critical section, ns */
+	int timer_hz;                /* timer interrupts per VCPU per second: 250 (2.6.21 HZ); 0 none */
+	double tick;                 /* cycles of the guest's timer-tick handler */
+	double os_memory;            /* bytes the guest kernel and server processes keep */
+	double packet;               /* guest kernel cycles per packet (TCP/IP, driver) */
+	double disk;                 /* guest kernel cycles per disk request */
 };
 
 struct scn_vm {

@@ -6,6 +6,8 @@
 #include "models/vm.h"
 #include "models/wl_activity.h"
 #include "models/wl_burst.h"
+#include "models/io.h"
+#include "models/workload.h"
 #include "sim/rng.h"
 #include "sim/timeline.h"
 
@@ -90,6 +92,27 @@ int world_add_burst(struct world *w, const struct scn_workload *cfg, struct vm *
 	return burst_build(b, w, cfg, vm);
 }
 
+int world_add_qos(struct world *w, const char *workload_name, struct vm *vm, struct qos_count *c)
+{
+	struct qos_source *nq = realloc(w->qos, (size_t)(w->nqos + 1) * sizeof *nq);
+	if (!nq)
+		return -ENOMEM;
+	w->qos = nq;
+	w->qos[w->nqos++] = (struct qos_source){ .workload_name = workload_name, .vm = vm, .count = c };
+	return 0;
+}
+
+struct qos_count world_qos_sum(const struct world *w, const char *workload_name)
+{
+	struct qos_count sum = { 0, 0, 0 };
+	for (int i = 0; i < w->nqos; i++) {
+		const struct qos_source *q = &w->qos[i];
+		if (q->vm && (!workload_name || strcmp(q->workload_name, workload_name) == 0))
+			qos_merge(&sum, q->count);
+	}
+	return sum;
+}
+
 int world_build(struct world *w, const struct scenario *s, struct diag *d)
 {
 	memset(w, 0, sizeof *w);
@@ -123,7 +146,7 @@ int world_build(struct world *w, const struct scenario *s, struct diag *d)
 			}
 			w->act = na;
 			w->act[w->nact++] = a;
-			int rc = activity_build(a, w, &s->workload[i], d);
+			int rc = activity_build(a, w, &s->workload[i], NULL, d);
 			if (rc == -ENOMEM)
 				goto oom;
 			if (rc)
@@ -132,8 +155,16 @@ int world_build(struct world *w, const struct scenario *s, struct diag *d)
 			goto oom;
 		}
 	}
-	if (vm_build_all(w))
+	if (io_build(w))
 		goto oom;
+	switch (vm_build_all(w, d)) {
+	case 0:
+		break;
+	case -EINVAL:
+		return -1;
+	default:
+		goto oom;
+	}
 	if (w->failed)
 		goto oom;
 	return 0;
@@ -161,6 +192,7 @@ int world_run(struct world *w)
 	sched_finish(&w->sched, w->end);
 	for (int i = 0; i < w->nburst; i++)
 		burst_finish(w->burst[i], w->end);
+	wl_finish_all(w, w->end);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	w->wall = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	return w->failed ? -1 : 0;
@@ -175,12 +207,15 @@ void world_free(struct world *w)
 		free(w->burst[i]);
 	}
 	free(w->burst);
+	wl_free_all(w);
+	io_free(w);
 	vm_free_all(w);
 	for (int i = 0; i < w->nact; i++) {
 		activity_free(w->act[i]);
 		free(w->act[i]);
 	}
 	free(w->act);
+	free(w->qos);
 	for (int i = 0; i < w->nent; i++) {
 		free(w->ent[i]->priv);
 		free(w->ent[i]);

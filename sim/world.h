@@ -17,12 +17,23 @@
 #include "models/sched.h"
 #include "sim/diag.h"
 #include "sim/evq.h"
+#include "sim/qos.h"
 #include "sim/scenario.h"
 #include "sim/stats.h"
 
 struct burst;
 struct timeline;
 struct vm;
+struct io_sys;
+struct wlset;
+
+/* A workload's QoS counter, registered with the world (world_add_qos) so
+** the capacity search judges every kind of workload the same way. */
+struct qos_source {
+	const char *workload_name;    /* the <workload name=...>, not "vm/name" */
+	struct vm *vm;                /* NULL: a host workload */
+	struct qos_count *count;      /* owned by the workload */
+};
 
 struct world {
 	const struct scenario *scn;
@@ -41,6 +52,10 @@ struct world {
 	int nact;
 	struct vm *vms;               /* every VM, Dom0 first when there is one */
 	int nvms;
+	struct io_sys *io;            /* NICs, disk, where emulation runs (models/io.c) */
+	struct wlset *wl;             /* workloads in VMs but bursts (models/workload.c) */
+	struct qos_source *qos;       /* registered QoS counters */
+	int nqos;
 	gsl_rng **rng;                /* every stream, freed with the world */
 	int nrng;
 	uint64_t events;              /* events run */
@@ -72,6 +87,15 @@ int world_attach(struct world *w, struct entity *e);
 
 /* Add a burst workload on the host (vm NULL) or in a VM; 0 or -ENOMEM. */
 int world_add_burst(struct world *w, const struct scn_workload *cfg, struct vm *vm);
+
+/* Register a workload's QoS counter c (which must live as long as the
+** world); 0 or -ENOMEM. */
+int world_add_qos(struct world *w, const char *workload_name, struct vm *vm, struct qos_count *c);
+/* The counts of the registered sources inside VMs whose workload is
+** named workload_name (every source inside a VM when NULL), summed:
+** what `hvsim capacity` judges.  Host workloads are never included (the
+** search varies VM users; host load is background). */
+struct qos_count world_qos_sum(const struct world *w, const char *workload_name);
 
 /* Mark the run failed (out of memory on a hot path); world_run stops. */
 void world_fail(struct world *w);

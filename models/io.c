@@ -1,0 +1,405 @@
+/*
+** Device I/O (see io.h): request stages, the emulation entities, the
+** physical NICs and the shared disk.
+**
+** Costs per operation come from the hypervisor's <io> (REFERENCE.md
+** sec. 5): an exit round trip `exit` cycles on the VCPU's pCPU;
+** exits-tx-packet / exits-rx-packet per packet, exits-interrupt per
+** interrupt (one per interrupt-packets packets), exits-disk per disk
+** request; emu-packet / emu-disk cycles of device-model work.  The guest
+** kernel's own work per packet and per disk request comes from the VM's
+** <guest> and is slowed by shadow paging (io.shadow) like all kernel work.
+**
+** Disk: a FIFO server; a request that does not start where the previous
+** one ended seeks (average seek + half a rotation) before transferring
+** at the sustained rate — the one SCSI disk of the paper's machine,
+** shared by every VM, so interleaved sequential streams seek.
+*/
+#include "models/io.h"
+#include "sim/world.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void advance(struct world *w, struct ioreq *r);
+
+double io_packets(double bytes)
+{
+	double p = ceil(bytes / IO_MSS);
+	return p < 1 ? 1 : p;
+}
+
+double io_guest_cycles(const struct world *w, double cycles, double kernel_share)
+{
+	double shadow = w->scn->hv.io.shadow;
+	return cycles * ((1 - kernel_share) + kernel_share * shadow);
+}
+
+int io_nic_of(const struct world *w, const struct vm *vm)
+{
+	return w->io->nnic ? (vm->seq < 0 ? 0 : vm->seq) % w->io->nnic : -1;
+}
+
+/* ------------------------------------------------ building requests --- */
+
+void io_begin(struct ioreq *r, struct vm *vm, void (*done)(struct world *, struct ioreq *), void *owner)
+{
+	r->nst = 0;
+	r->cur = 0;
+	r->vm = vm;
+	r->done = done;
+	r->owner = owner;
+	r->line = NULL;
+}
+
+static struct io_stage *add(struct ioreq *r, int kind)
+{
+	/* more stages than a request ever needs is a bug in its builder */
+	if (r->nst == IO_MAX_STAGES)
+		abort();
+	struct io_stage *s = &r->st[r->nst++];
+	s->kind = (unsigned char)kind;
+	s->dev = 0;
+	s->amount = 0;
+	s->pos = -1;
+	return s;
+}
+
+void io_add_cpu(struct ioreq *r, double cycles)
+{
+	if (cycles <= 0)
+		return;
+	if (r->nst && r->st[r->nst - 1].kind == IO_CPU)
+		r->st[r->nst - 1].amount += cycles;
+	else
+		add(r, IO_CPU)->amount = cycles;
+}
+
+/* Device-model work: on the VCPU thread (vbox; kvm when sending), the
+** I/O thread (kvm) or Dom0 (xen). */
+static void add_emu(const struct world *w, struct ioreq *r, double cycles, int sending)
+{
+	if (cycles <= 0)
+		return;
+	int k = w->io->kind;
+	if (k == IO_HV_VBOX || (k == IO_HV_KVM && sending) || (k == IO_HV_XEN && !w->io->dom0))
+		io_add_cpu(r, cycles);
+	else if (k != IO_HV_NATIVE)
+		add(r, IO_EMU)->amount = cycles;
+}
+
+void io_add_delay(struct ioreq *r, int64_t ns)
+{
+	if (ns > 0)
+		add(r, IO_DELAY)->amount = (double)ns;
+}
+
+void io_add_line(struct ioreq *r, struct io_line *line, double bytes)
+{
+	if (bytes <= 0 || !line)
+		return;
+	r->line = line;
+	add(r, IO_LINE)->amount = bytes;
+}
+
+static double exit_cycles(const struct world *w, double n)
+{
+	return n * w->scn->hv.io.exit;
+}
+
+void io_add_rx(const struct world *w, struct ioreq *r, double pkts)
+{
+	const struct scn_io *io = &w->scn->hv.io;
+	const struct scn_guest *g = &r->vm->cfg->guest;
+	double irqs = ceil(pkts / io->irq_packets);
+	add_emu(w, r, pkts * io->emu_packet, 0);
+	io_add_cpu(r, io_guest_cycles(w, pkts * g->packet, 1) +
+			      exit_cycles(w, pkts * io->exits_rx + irqs * io->exits_irq));
+}
+
+void io_add_tx(const struct world *w, struct ioreq *r, double pkts, double bytes, int nic)
+{
+	const struct scn_io *io = &w->scn->hv.io;
+	const struct scn_guest *g = &r->vm->cfg->guest;
+	double irqs = ceil(pkts / io->irq_packets);  /* send completions */
+	io_add_cpu(r, io_guest_cycles(w, pkts * g->packet, 1) +
+			      exit_cycles(w, pkts * io->exits_tx + irqs * io->exits_irq));
+	add_emu(w, r, pkts * io->emu_packet, 1);
+	if (nic >= 0) {
+		struct io_stage *s = add(r, IO_NIC);
+		s->dev = (unsigned char)nic;
+		s->amount = bytes + pkts * IO_FRAME;
+	}
+}
+
+void io_add_disk(const struct world *w, struct ioreq *r, double bytes, double pos)
+{
+	const struct scn_io *io = &w->scn->hv.io;
+	const struct scn_guest *g = &r->vm->cfg->guest;
+	io_add_cpu(r, io_guest_cycles(w, g->disk, 1) + exit_cycles(w, io->exits_disk));
+	add_emu(w, r, io->emu_disk, 0);
+	if (w->io->ndisk) {
+		struct io_stage *s = add(r, IO_DISK);
+		s->amount = bytes;
+		s->pos = pos;
+	}
+	/* the completion interrupt, handled on a VCPU */
+	io_add_cpu(r, exit_cycles(w, io->exits_irq));
+}
+
+/* ---------------------------------------------------------- devices --- */
+
+static void dev_count(struct world *w, struct iodev *d, int64_t now, int delta)
+{
+	int64_t t0 = w->batches.t0, t1 = w->batches.t1;
+	d->area += (double)d->qlen * (double)stats_overlap(d->last, now, t0, t1);
+	d->last = now;
+	d->qlen += delta;
+}
+
+static int64_t service(struct iodev *d, const struct io_stage *s)
+{
+	double ns = s->amount / d->rate * 1e9;
+	if (d->disk) {
+		if (s->pos < 0 || s->pos != d->head) {
+			ns += (double)(d->seek + d->rotation);
+			d->nseek++;
+		}
+		d->head = s->pos < 0 ? -1 : s->pos + s->amount;
+	}
+	return (int64_t)llround(ns);
+}
+
+static void dev_start(struct world *w, struct iodev *d);
+
+static void dev_done(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct iodev *d = obj;
+	(void)arg;
+	struct ioreq *r = d->head_q;
+	d->head_q = r->next;
+	if (!d->head_q)
+		d->tail_q = NULL;
+	d->busy = 0;
+	dev_count(w, d, world_now(w), -1);
+	if (d->head_q)
+		dev_start(w, d);
+	advance(w, r);
+}
+
+static void dev_start(struct world *w, struct iodev *d)
+{
+	struct ioreq *r = d->head_q;
+	int64_t now = world_now(w), t = service(d, &r->st[r->cur]);
+	d->busy = 1;
+	d->t_busy += stats_overlap(now, now + t, w->batches.t0, w->batches.t1);
+	if (now >= w->batches.t0 && now < w->batches.t1) {
+		d->nreq++;
+		d->bytes += r->st[r->cur].amount;
+	}
+	if (!world_at(w, now + t, dev_done, d, 0))
+		world_fail(w);
+}
+
+static void dev_submit(struct world *w, struct iodev *d, struct ioreq *r)
+{
+	r->next = NULL;
+	if (d->tail_q)
+		d->tail_q->next = r;
+	else
+		d->head_q = r;
+	d->tail_q = r;
+	dev_count(w, d, world_now(w), +1);
+	if (!d->busy)
+		dev_start(w, d);
+}
+
+/* ------------------------------------------------ emulation entities --- */
+
+static void job_done(struct world *w, struct gjob *j)
+{
+	advance(w, j->owner);
+}
+
+/* KVM's I/O thread takes its queue in order; new work that arrives while
+** it runs joins the queue. */
+double io_emu_done(struct world *w, struct entity *e)
+{
+	struct vm *vm = e->vm;
+	struct ioreq *r = vm->emu_head;
+	if (!r)
+		return -1;
+	vm->emu_head = r->next;
+	if (!vm->emu_head)
+		vm->emu_tail = NULL;
+	advance(w, r);
+	if (vm->emu_head)
+		return vm->emu_head->st[vm->emu_head->cur].amount;
+	vm->emu_busy = 0;
+	return -1;
+}
+
+static void emu_submit(struct world *w, struct ioreq *r)
+{
+	struct vm *vm = r->vm;
+	double cycles = r->st[r->cur].amount;
+	if (w->io->kind == IO_HV_XEN) {
+		r->job.work = cycles;
+		r->job.owner = r;
+		r->job.done = job_done;
+		vm_submit(w, w->io->dom0, &r->job);
+		return;
+	}
+	r->next = NULL;
+	if (vm->emu_tail)
+		vm->emu_tail->next = r;
+	else
+		vm->emu_head = r;
+	vm->emu_tail = r;
+	if (!vm->emu_busy) {
+		vm->emu_busy = 1;
+		sched_wake(&w->sched, vm->iothread, cycles);
+	}
+}
+
+/* ---------------------------------------------------------- running --- */
+
+static void delay_done(void *ctx, void *obj, uint64_t arg)
+{
+	(void)arg;
+	advance(ctx, obj);
+}
+
+static void run_stage(struct world *w, struct ioreq *r)
+{
+	struct io_stage *s = &r->st[r->cur];
+	int64_t now = world_now(w);
+	switch (s->kind) {
+	case IO_CPU:
+		r->job.work = s->amount;
+		r->job.owner = r;
+		r->job.done = job_done;
+		vm_submit(w, r->vm, &r->job);
+		break;
+	case IO_EMU:
+		emu_submit(w, r);
+		break;
+	case IO_NIC:
+		dev_submit(w, &w->io->nic[s->dev], r);
+		break;
+	case IO_DISK:
+		dev_submit(w, &w->io->disk[s->dev], r);
+		break;
+	case IO_DELAY:
+		if (!world_at(w, now + (int64_t)s->amount, delay_done, r, 0))
+			world_fail(w);
+		break;
+	case IO_LINE: {
+		struct io_line *l = r->line;
+		int64_t start = l->free_at > now ? l->free_at : now;
+		l->free_at = start + (int64_t)llround(s->amount / l->rate * 1e9);
+		if (!world_at(w, l->free_at, delay_done, r, 0))
+			world_fail(w);
+		break;
+	}
+	}
+}
+
+static void advance(struct world *w, struct ioreq *r)
+{
+	if (++r->cur < r->nst)
+		run_stage(w, r);
+	else
+		r->done(w, r);
+}
+
+void io_start(struct world *w, struct ioreq *r)
+{
+	r->t0 = world_now(w);
+	r->cur = 0;
+	if (r->nst)
+		run_stage(w, r);
+	else
+		r->done(w, r);
+}
+
+/* ------------------------------------------------------------ setup --- */
+
+int io_build(struct world *w)
+{
+	const struct scenario *s = w->scn;
+	const struct scn_machine *m = &s->machine;
+	struct io_sys *io = calloc(1, sizeof *io);
+	if (!io)
+		return -ENOMEM;
+	w->io = io;
+	io->nic = calloc((size_t)m->nnics + 1, sizeof *io->nic);
+	io->disk = calloc((size_t)m->ndisks + 1, sizeof *io->disk);
+	if (!io->nic || !io->disk)
+		return -ENOMEM;
+	io->nnic = m->nnics;
+	io->ndisk = m->ndisks > 0 ? 1 : 0;   /* the first disk serves every VM */
+	for (int i = 0; i < m->nnics; i++) {
+		snprintf(io->nic[i].name, sizeof io->nic[i].name, "%s", m->nic[i].name);
+		io->nic[i].rate = m->nic[i].rate;
+	}
+	for (int i = 0; i < io->ndisk; i++) {
+		struct iodev *d = &io->disk[i];
+		snprintf(d->name, sizeof d->name, "%s", m->disk[i].name);
+		d->disk = 1;
+		d->rate = m->disk[i].transfer;
+		d->seek = m->disk[i].seek;
+		d->rotation = m->disk[i].rpm > 0 ? (int64_t)llround(30e9 / m->disk[i].rpm) : 0;
+		d->head = -1;
+	}
+	const char *k = s->hv.kind ? s->hv.kind : "native";
+	io->kind = strcmp(k, "kvm") == 0 ? IO_HV_KVM
+		   : strcmp(k, "xen") == 0 ? IO_HV_XEN
+		   : strcmp(k, "vbox") == 0 ? IO_HV_VBOX : IO_HV_NATIVE;
+	return 0;
+}
+
+void io_finish(struct world *w, int64_t now)
+{
+	struct io_sys *io = w->io;
+	if (!io)
+		return;
+	for (int i = 0; i < io->nnic; i++)
+		dev_count(w, &io->nic[i], now, 0);
+	for (int i = 0; i < io->ndisk; i++)
+		dev_count(w, &io->disk[i], now, 0);
+}
+
+void io_free(struct world *w)
+{
+	if (!w->io)
+		return;
+	free(w->io->nic);
+	free(w->io->disk);
+	free(w->io);
+	w->io = NULL;
+}
+
+static void write_dev(const struct world *w, const struct iodev *d, FILE *f)
+{
+	double len = (double)(w->batches.t1 - w->batches.t0);
+	double secs = len / 1e9;
+	fprintf(f, "%s,%s,%.6f,%.3f,%.6f,%.1f,%.6f\n", d->name, d->disk ? "disk" : "nic",
+		len > 0 ? (double)d->t_busy / len : 0, secs > 0 ? (double)d->nreq / secs : 0,
+		secs > 0 ? d->bytes / secs / 1e6 : 0, secs > 0 ? (double)d->nseek / secs : 0,
+		len > 0 ? d->area / len : 0);
+}
+
+void io_write_devices(const struct world *w, FILE *f)
+{
+	fprintf(f, "device,kind,utilisation,requests_per_s,mbytes_per_s,seeks_per_s,mean_queue\n");
+	if (!w->io)
+		return;
+	for (int i = 0; i < w->io->nnic; i++)
+		write_dev(w, &w->io->nic[i], f);
+	for (int i = 0; i < w->io->ndisk; i++)
+		write_dev(w, &w->io->disk[i], f);
+}

@@ -1,0 +1,75 @@
+/*
+** SPECweb2005 E-commerce served by a VM: the kit's emulated users
+** (models/specweb.h: sessions, think times, pages, images, connections)
+** against an Apache server in the guest (DESIGN.md "Workloads").
+**
+** A page is its dynamic request and then its embedded images, fetched
+** over the user's parallel connections (the kit's 2), each connection
+** one request after another.  A request's path (models/io.h): the
+** request and its ACKs arrive (device model, interrupts, guest TCP/IP);
+** a page-cache miss reads the file from the shared disk; a dynamic page
+** waits for the BeSim back end, then runs its script; the reply is
+** built (CPU per byte, SSL if the page is secure, a handshake when the
+** connection is new), sent (guest TCP/IP, exits, device model, the
+** physical NIC) and trickles down the user's line at the kit's
+** 100,000 B/s.  The page's response time runs from its request to its
+** last image; QoS counts pages (sim/qos.h).
+**
+** Guest memory: the VM's memory less the guest OS and the per-session
+** server memory (Apache workers) is page cache; a request hits it with
+** probability min(1, cache / fileset), uniformly over the file set.
+*/
+#ifndef HVSIM_WL_SPECWEB_H
+#define HVSIM_WL_SPECWEB_H
+
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
+
+#include "models/io.h"
+#include "models/specweb.h"
+#include "models/vm.h"
+#include "sim/qos.h"
+#include "sim/scenario.h"
+#include "sim/stats.h"
+
+struct world;
+struct wl_specweb;
+
+struct sw_user {
+	struct wl_specweb *ws;
+	struct specweb_user u;
+	struct specweb_page pg;
+	int64_t t_page;               /* the page's request time */
+	int pending;                  /* its requests still outstanding */
+	int next_img;                 /* its next image not yet asked for */
+	struct io_line line;
+	struct ioreq req[SPECWEB_MAX_CONNS]; /* one request in flight per connection */
+};
+
+struct wl_specweb {
+	struct world *w;
+	const struct scn_workload *cfg;
+	struct vm *vm;
+	char name[160];
+	struct specweb m;
+	gsl_rng *r_user, *r_cache;
+	struct sw_user *users;
+	int nusers;
+	double hit;                   /* page-cache hit ratio */
+	double cache;                 /* page-cache bytes */
+	int nic;
+	struct qos_count qos;
+	struct tally resp;            /* page response time, s */
+	uint64_t pages[SPECWEB_NPAGES]; /* completed in the measured interval */
+	uint64_t requests, misses;    /* measured */
+	double bytes;                 /* reply bytes sent, measured */
+};
+
+int wl_specweb_build(struct wl_specweb *ws, struct world *w, const struct scn_workload *cfg, struct vm *vm);
+void wl_specweb_free(struct wl_specweb *ws);
+
+/* specweb.csv: one row per VM's SPECweb workload. */
+void wl_specweb_header(FILE *f);
+void wl_specweb_row(const struct wl_specweb *ws, FILE *f);
+
+#endif
