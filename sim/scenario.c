@@ -731,9 +731,8 @@ static int get_work(struct ld *ld, xmlNodePtr n, const char *an, double *out)
 ** the kit publishes no server costs (REFERENCE.md sec. 2).  They are
 ** round figures for Apache 2.2 + PHP on a 2 GHz K8, to be calibrated
 ** (issue 5) against the paper's native points P2-P3. */
-static void read_specweb(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
+static void specweb_defaults(struct ld *ld, xmlNodePtr n, struct scn_specweb *o)
 {
-	struct scn_specweb *o = &w->specweb;
 	double f = ld->s->machine.freq > 0 ? ld->s->machine.freq : 2e9;
 	o->loc = loc_of(ld, n);
 	o->page_cycles = 0.018 * f;       /* 18 ms of PHP per dynamic page */
@@ -749,19 +748,31 @@ static void read_specweb(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 	o->conns = 2;
 	o->not_modified = 1;
 	o->timeout = 1;
-	w->closed = 1;
-	if (get(ld, n, "users", 1, p_int, &w->users) == 1 && w->users > SCN_MAX_USERS)
-		err_at(ld, n, "users", "expected at most " SCN_STR(SCN_MAX_USERS) " users", attr(n, "users"), "");
+}
+
+/* The server costs a request replay shares with SPECweb. */
+static void read_server_costs(struct ld *ld, xmlNodePtr n, struct scn_specweb *o)
+{
 	get_work(ld, n, "page-cycles", &o->page_cycles);
 	get_work(ld, n, "image-cycles", &o->image_cycles);
 	get(ld, n, "byte-cycles", 0, p_nonneg, &o->byte_cycles);
 	if (get(ld, n, "kernel-share", 0, units_fraction_p, &o->kernel_share) == 1 && o->kernel_share > 1)
 		err_at(ld, n, "kernel-share", "expected a share of at most 1", NULL, NULL);
+	get(ld, n, "fileset", 0, p_bytes, &o->fileset);
+}
+
+static void read_specweb(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
+{
+	struct scn_specweb *o = &w->specweb;
+	specweb_defaults(ld, n, o);
+	w->closed = 1;
+	if (get(ld, n, "users", 1, p_int, &w->users) == 1 && w->users > SCN_MAX_USERS)
+		err_at(ld, n, "users", "expected at most " SCN_STR(SCN_MAX_USERS) " users", attr(n, "users"), "");
+	read_server_costs(ld, n, o);
 	get_work(ld, n, "ssl-handshake", &o->ssl_handshake);
 	get(ld, n, "ssl-byte", 0, p_nonneg, &o->ssl_byte);
 	get(ld, n, "besim", 0, p_time, &o->besim);
 	get(ld, n, "session-memory", 0, p_bytes, &o->session_memory);
-	get(ld, n, "fileset", 0, p_bytes, &o->fileset);
 	if (get(ld, n, "link-rate", 0, p_bitrate, &o->link_rate) == 1 && o->link_rate <= 0)
 		err_at(ld, n, "link-rate", "expected a positive rate", NULL, NULL);
 	if (get(ld, n, "connections", 0, p_int, &o->conns) == 1 && o->conns > 8)
@@ -879,6 +890,10 @@ static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 		w->loop = p_bool(attr(body, "loop"));
 		if (get(ld, body, "speed", 0, p_nonneg, &w->speed) == 1 && w->speed <= 0)
 			err_at(ld, body, "speed", "expected a positive speed-up", NULL, NULL);
+		if (w->kind == WL_REQUESTS) {
+			specweb_defaults(ld, body, &w->specweb);
+			read_server_costs(ld, body, &w->specweb);
+		}
 		return;
 	case WL_SPECWEB:
 		read_specweb(ld, body, w);
