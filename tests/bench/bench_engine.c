@@ -43,6 +43,7 @@ static int bench(const char *path, const char *label)
 int main(void)
 {
 	int rc = 0;
+	rc |= bench("experiments/bench/fig3-kvm-10vm.xml", "Fig. 3 at 10 VMs x 2 VCPUs, SPECweb, KVM");
 	rc |= bench("experiments/bench/tenvm-xen.xml", "10 VMs x 2 VCPUs, Xen credit");
 	rc |= bench("experiments/bench/tenvm-kvm.xml", "10 VMs x 2 VCPUs, Linux CFS");
 	rc |= bench("experiments/validation/mm8-opteron.xml", "M/M/8 FCFS (Opteron)");
