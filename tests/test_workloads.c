@@ -229,6 +229,22 @@ static void test_timer_ticks(void)
 	cut_done();
 }
 
+/* The NIC presets give exits per packet and interrupt; attributes win. */
+static void test_nic_preset(void)
+{
+	static const char *const sets[] = { "hypervisor.io.nic=e1000", NULL };
+	struct scenario s;
+	CU_ASSERT_EQUAL_FATAL(cut_load(IO, sets, &s, NULL), 0);
+	CU_ASSERT_DOUBLE_EQUAL(s.hv.io.irq_packets, 4, 0);   /* from the preset */
+	CU_ASSERT_DOUBLE_EQUAL(s.hv.io.exits_tx, 2, 0);      /* io.xml's own */
+	scn_free(&s);
+	CU_ASSERT_EQUAL_FATAL(cut_load("experiments/capacity/fig3-kvm-4vm.xml", NULL, &s, NULL), 0);
+	CU_ASSERT_DOUBLE_EQUAL(s.hv.io.exits_tx, 3, 0);      /* rtl8139 */
+	CU_ASSERT_DOUBLE_EQUAL(s.hv.io.exits_rx, 2, 0);
+	CU_ASSERT_DOUBLE_EQUAL(s.hv.io.exit, 3300, 0);       /* the world switch */
+	scn_free(&s);
+}
+
 /* ------------------------------------------------------- SPECweb --- */
 
 #define WEB "tests/data/workloads/specweb.xml"
@@ -357,6 +373,7 @@ void tests_register(void)
 		{ "dd seeks between its files", test_dd },
 		{ "netperf at the wire's limit", test_netperf_wire },
 		{ "guest timer ticks", test_timer_ticks },
+		{ "emulated NIC presets", test_nic_preset },
 		{ "SPECweb sessions: mix, think, length, zero-load time", test_specweb_sessions },
 		{ "SPECweb page cache from guest memory", test_specweb_cache },
 		{ "activity trace replayed in a VM", test_activity_in_vm },
