@@ -36,6 +36,7 @@ static void completed(struct burst *b, int64_t tag)
 {
 	int64_t now = world_now(b->w);
 	tally_add(&b->resp, now, (double)(now - tag) / 1e9);
+	qos_add(&b->qos, &b->w->scn->qos, &b->w->batches, now, now - tag);
 	count(b, now, -1);
 }
 
@@ -201,7 +202,8 @@ int burst_build(struct burst *b, struct world *w, const struct scn_workload *cfg
 	b->r_demand = world_rng(w, purpose, 0);
 	snprintf(purpose, sizeof purpose, "workload:%s:think", b->name);
 	b->r_think = world_rng(w, purpose, 0);
-	if (!b->r_arrive || !b->r_demand || !b->r_think || tally_init(&b->resp, &w->batches))
+	if (!b->r_arrive || !b->r_demand || !b->r_think || tally_init(&b->resp, &w->batches) ||
+	    world_add_qos(w, cfg->name, vm, &b->qos))
 		return -ENOMEM;
 	if (!cfg->closed)
 		return world_at(w, interarrival(b), arrive, b, 0) ? 0 : -ENOMEM;

@@ -3,7 +3,9 @@
 ** jobs with open Poisson arrivals, or N closed users alternating think
 ** time and one job each.  On the host each job is an entity of the host
 ** policy; inside a VM each job is guest work run by the VM's VCPUs.
-** Its measured response times are what the queueing-theory tests check.
+** Its measured response times are what the queueing-theory tests check;
+** each job also counts as a page for the QoS rule (sim/qos.h), so a
+** closed burst workload in a VM is what `hvsim capacity` can vary.
 */
 #ifndef HVSIM_WL_BURST_H
 #define HVSIM_WL_BURST_H
@@ -13,6 +15,7 @@
 
 #include "models/sched.h"
 #include "models/vm.h"
+#include "sim/qos.h"
 #include "sim/scenario.h"
 #include "sim/stats.h"
 
@@ -32,6 +35,7 @@ struct burst {
 	int nall;
 	int npool, cappool, njobs;
 	struct tally resp;                /* response time, seconds */
+	struct qos_count qos;             /* QoS of jobs (registered with the world) */
 	int64_t nsys, last;               /* jobs in system; last change */
 	double area;                      /* integral of nsys (ns), measured */
 	uint64_t arrivals;                /* inside the measured interval */

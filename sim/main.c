@@ -1,9 +1,11 @@
 /*
-** hvsim command line: run, validate; --help, --version.
+** hvsim command line: run, validate, capacity, policies, import; --help,
+** --version.
 ** Exit status: 0 success, 1 the run failed, 2 bad usage or bad input.
 */
 #include "models/sched.h"
 #include "models/wl_burst.h"
+#include "sim/capacity.h"
 #include "sim/dist.h"
 #include "sim/output.h"
 #include "sim/scenario.h"
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -41,6 +44,8 @@ static const char usage_main[] =
 	"            simulate the scenario; write summary.json and CSVs into DIR\n"
 	"  validate  FILE.xml [--set KEY=VALUE]...\n"
 	"            check a scenario or a machine/hypervisor profile; print what would run\n"
+	"  capacity  SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [-j N]\n"
+	"            find the most users per VM that pass the scenario's QoS rule\n"
 	"  policies  list the scheduling policies, the sources they follow and their parameters\n"
 	"  import    FORMAT FILE -o OUT.csv [--strict]\n"
 	"            convert a measured trace (apache-log, perf-sched) into an hvsim trace CSV\n"
@@ -77,6 +82,32 @@ static const char usage_run[] =
 	"                       100 columns over the whole run, one row per pCPU)\n"
 	"  -h, --help           this text\n";
 
+static const char usage_capacity[] =
+	"usage: hvsim capacity SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [-j N]\n"
+	"\n"
+	"Find the largest number of users per VM (the same in every VM) whose run passes\n"
+	"the scenario's <qos> rule (default: 97% of pages within 3 s and 99% within 5 s;\n"
+	"<qos standard=\"official\"/>: 95%).  The users varied are those of the closed\n"
+	"workloads inside VMs named by <capacity workload=...> (default: all of them).\n"
+	"Each of <capacity replications> (3) searches with seed SEED+r for every count it\n"
+	"tries: doubling from <capacity min> (1) until a run fails or <capacity max>\n"
+	"(5000) passes, then bisection down to <capacity resolution> (1) users.\n"
+	"\n"
+	"Writes into DIR (default out/<scenario name>-capacity):\n"
+	"  capacity.csv         users per VM (mean over replications, 95% CI), cumulative\n"
+	"                       users over the VMs, QoS and CPU use at capacity\n"
+	"  capacity_probes.csv  one row per simulated run of the search\n"
+	"Files are written to DIR.tmp-PID and moved into DIR only when complete.\n"
+	"\n"
+	"options:\n"
+	"  -o, --output DIR     output directory\n"
+	"  --seed N             override the scenario's seed (replication r uses N+r)\n"
+	"  --set KEY=VALUE      override any scenario value, e.g. --set capacity.max=800\n"
+	"                       --set qos.standard=official (see hvsim run --help)\n"
+	"  -j, --jobs N         replications run in parallel (default: online CPUs);\n"
+	"                       the outputs do not depend on N\n"
+	"  -h, --help           this text\n";
+
 static const char usage_validate[] =
 	"usage: hvsim validate FILE.xml [--set KEY=VALUE]...\n"
 	"\n"
@@ -84,17 +115,26 @@ static const char usage_validate[] =
 	"for meaning; print every error as file:line: ... and exit 2, or print what\n"
 	"would run and exit 0.\n";
 
+/* Which options a command takes besides --set and --help. */
+enum {
+	OPT_OUT = 1,       /* -o/--output DIR, --seed N */
+	OPT_TRACE = 2,     /* --timeline F.json, --gantt */
+	OPT_JOBS = 4,      /* -j/--jobs N */
+};
+
 struct opts {
 	const char *file, *outdir, *timeline;
 	int gantt;
+	int jobs;          /* 0: not given */
 	int has_seed;
 	unsigned long long seed;
 	struct scn_override *ov;
 	int nov;
 };
 
-/* Parse a command's options; returns 0, or EXIT_USAGE after a message. */
-static int parse_opts(int argc, char **argv, const char *usage, int allow_run, struct opts *o)
+/* Parse a command's options (allow: OPT_* bits); returns 0, or
+** EXIT_USAGE after a message. */
+static int parse_opts(int argc, char **argv, const char *usage, int allow, struct opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->ov = calloc((size_t)argc, sizeof *o->ov);
@@ -104,13 +144,15 @@ static int parse_opts(int argc, char **argv, const char *usage, int allow_run, s
 			fputs(usage, stdout);
 			exit(0);
 		}
-		if (allow_run && strcmp(a, "--gantt") == 0) {
+		if ((allow & OPT_TRACE) && strcmp(a, "--gantt") == 0) {
 			o->gantt = 1;
 			continue;
 		}
-		const char *names[] = { "--set", "--seed", "--timeline", "--output", "-o" };
+		/* long names also take --name=VALUE; -j also -jN */
+		const char *names[] = { "--set", "--seed", "--timeline", "--output", "--jobs", "-o", "-j" };
+		const int nlong = 5, nnames = 7;
 		int which = -1;
-		for (int k = 0; k < 5; k++) {
+		for (int k = 0; k < nnames; k++) {
 			size_t nl = strlen(names[k]);
 			if (strcmp(a, names[k]) == 0) {
 				if (i + 1 >= argc) {
@@ -119,9 +161,12 @@ static int parse_opts(int argc, char **argv, const char *usage, int allow_run, s
 				}
 				which = k;
 				val = argv[++i];
-			} else if (k < 4 && strncmp(a, names[k], nl) == 0 && a[nl] == '=') {
+			} else if (k < nlong && strncmp(a, names[k], nl) == 0 && a[nl] == '=') {
 				which = k;
 				val = a + nl + 1;
+			} else if (k == 6 && strncmp(a, "-j", 2) == 0 && a[2]) {
+				which = k;
+				val = a + 2;
 			}
 			if (which >= 0)
 				break;
@@ -136,7 +181,7 @@ static int parse_opts(int argc, char **argv, const char *usage, int allow_run, s
 			o->ov[o->nov].key = key;
 			o->ov[o->nov].value = eq + 1;
 			o->nov++;
-		} else if (which == 1 && allow_run) {
+		} else if (which == 1 && (allow & OPT_OUT)) {
 			char *end;
 			errno = 0;
 			o->seed = strtoull(val, &end, 10);
@@ -145,10 +190,19 @@ static int parse_opts(int argc, char **argv, const char *usage, int allow_run, s
 				return EXIT_USAGE;
 			}
 			o->has_seed = 1;
-		} else if (which == 2 && allow_run) {
+		} else if (which == 2 && (allow & OPT_TRACE)) {
 			o->timeline = val;
-		} else if (which >= 3 && allow_run) {
+		} else if ((which == 3 || which == 5) && (allow & OPT_OUT)) {
 			o->outdir = val;
+		} else if ((which == 4 || which == 6) && (allow & OPT_JOBS)) {
+			char *end;
+			errno = 0;
+			long j = strtol(val, &end, 10);
+			if (errno || !*val || *end || j < 1 || j > 1024) {
+				fprintf(stderr, "hvsim: %s %s: expected a number of processes from 1 to 1024\n", a, val);
+				return EXIT_USAGE;
+			}
+			o->jobs = (int)j;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "hvsim: unknown option '%s'\n%s", a, usage);
 			return EXIT_USAGE;
@@ -340,7 +394,7 @@ static int cmd_validate(int argc, char **argv)
 static int cmd_run(int argc, char **argv)
 {
 	struct opts o;
-	int rc = parse_opts(argc, argv, usage_run, 1, &o);
+	int rc = parse_opts(argc, argv, usage_run, OPT_OUT | OPT_TRACE, &o);
 	if (rc) {
 		free_opts(&o);
 		return rc;
@@ -405,6 +459,72 @@ done:
 	return rc;
 }
 
+static int cmd_capacity(int argc, char **argv)
+{
+	struct opts o;
+	int rc = parse_opts(argc, argv, usage_capacity, OPT_OUT | OPT_JOBS, &o);
+	if (rc) {
+		free_opts(&o);
+		return rc;
+	}
+	struct scenario s;
+	struct diag d = { 0 };
+	if (scn_load(&s, o.file, o.ov, o.nov, 0, &d)) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		free_opts(&o);
+		return EXIT_USAGE;
+	}
+	if (o.has_seed)
+		s.seed = o.seed;
+	if (cap_check(&s, &d)) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		scn_free(&s);
+		free_opts(&o);
+		return EXIT_USAGE;
+	}
+	diag_free(&d);
+	char dest[4096], err[4200];
+	if (o.outdir)
+		snprintf(dest, sizeof dest, "%s", o.outdir);
+	else
+		snprintf(dest, sizeof dest, "out/%s-capacity", s.name);
+	struct outdir od = { 0 };
+	struct cap_result r = { 0 };
+	if (out_begin(&od, dest, err, sizeof err)) {
+		fprintf(stderr, "hvsim: %s\n", err);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int jobs = o.jobs ? o.jobs : ncpu > 0 ? (int)ncpu : 1;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	int sr = cap_search(&s, jobs, &interrupted, &r, err, sizeof err);
+	if (sr) {
+		fprintf(stderr, "hvsim: %s: %s; nothing written\n", o.file,
+			sr == -2 || interrupted ? "the search was interrupted" : err);
+		out_abort(&od);
+		rc = sr == -2 || interrupted ? 130 : EXIT_RUNFAIL;
+		goto done;
+	}
+	if (cap_write(&od, &s, &r) || out_commit(&od, err, sizeof err)) {
+		fprintf(stderr, "hvsim: %s: cannot write the outputs: %s\n", dest, od.dest ? err : "");
+		out_abort(&od);
+		rc = EXIT_RUNFAIL;
+		goto done;
+	}
+	cap_print(stdout, &s, &r, dest);
+done:
+	cap_free(&r);
+	free(od.dest);
+	free(od.stage);
+	scn_free(&s);
+	free_opts(&o);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	LIBXML_TEST_VERSION;
@@ -424,12 +544,14 @@ int main(int argc, char **argv)
 		rc = cmd_run(argc - 2, argv + 2);
 	} else if (strcmp(cmd, "validate") == 0) {
 		rc = cmd_validate(argc - 2, argv + 2);
+	} else if (strcmp(cmd, "capacity") == 0) {
+		rc = cmd_capacity(argc - 2, argv + 2);
 	} else if (strcmp(cmd, "policies") == 0) {
 		rc = cmd_policies(argc - 2, argv + 2);
 	} else if (strcmp(cmd, "import") == 0) {
 		rc = trace_import_main(argc - 2, argv + 2);
 	} else {
-		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate, policies, import\n\n%s", cmd, usage_main);
+		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate, policies, import, capacity\n\n%s", cmd, usage_main);
 		rc = EXIT_USAGE;
 	}
 	xmlCleanupParser();

@@ -46,11 +46,32 @@
 ** with only products of positive numbers.  Product form makes these
 ** results exact for PS stations and think times of any distribution, and
 ** for FCFS stations with exponential service.
+**
+** The response-time distribution of the machine repairman (N users, think
+** Z, one FCFS exponential server of mean S: M/M/1//N, Kleinrock vol. 1
+** sec. 3.8).
+** By the arrival theorem (Sevcik and Mitrani, JACM 28(2), 1981) a job
+** arriving at the server finds the others in the stationary state of the
+** N - 1 user system,
+**
+**   pi_M(k) = pi_M(0) M! / (M - k)! (S / Z)^k,   k = 0..M,  M = N - 1,
+**
+** and, service being memoryless and FCFS, waits for k + 1 exponential
+** services: an Erlang(k + 1, S) response.  So
+**
+**   P(R <= t) = sum_k pi_M(k) P(Erlang(k + 1, S) <= t)
+**
+** with the Erlang CDF from GSL's regularised incomplete gamma.  The
+** weights are summed in logarithms (M! / (M - k)! overflows at k ~ 170)
+** and scaled by the largest.  pi_N is increasing in N in likelihood-ratio
+** order (pi(k) / pi(k - 1) = (M - k + 1) S / Z grows with M), so P(R <= t)
+** falls with N and the QoS capacity is found by bisection.
 */
 #include "sim/qtheory.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <gsl/gsl_cdf.h>
 
 /* A rate or time that must be finite and >= 0 (false for NaN). */
 static int nonneg(double x)
@@ -233,5 +254,82 @@ int qt_mva_multiserver(int n, double z, int c, double s,
 	res->L = x * rt;
 	if (pj != p)
 		free(pj);
+	return 0;
+}
+
+int qt_repairman_cdf(int n, double z, double s, double t, double *p)
+{
+	int m = n - 1;
+	double *lw, top = -INFINITY, norm = 0, acc = 0;
+
+	if (!p || n < 1 || !nonneg(z) || !positive(s) || isnan(t))
+		return -1;
+	if (t <= 0) {
+		*p = 0;
+		return 0;
+	}
+	if (z == 0) {
+		/* nobody thinks: every job waits for the other n - 1 */
+		*p = gsl_cdf_gamma_P(t, n, s);
+		return 0;
+	}
+	lw = malloc(((size_t)m + 1) * sizeof(*lw));
+	if (!lw)
+		return -1;
+	for (int k = 0; k <= m; k++) {
+		lw[k] = lgamma(m + 1.0) - lgamma(m - k + 1.0) + k * log(s / z);
+		if (lw[k] > top)
+			top = lw[k];
+	}
+	for (int k = 0; k <= m; k++) {
+		double wk = exp(lw[k] - top);
+		norm += wk;
+		if (wk > 1e-300)
+			acc += wk * gsl_cdf_gamma_P(t, k + 1.0, s);
+	}
+	free(lw);
+	*p = acc / norm;
+	return 0;
+}
+
+/* Both QoS shares met by n users; -1 on error. */
+static int repairman_pass(int n, double z, double s, double t_good, double good,
+			  double t_tol, double tol)
+{
+	double pg, pt;
+
+	if (qt_repairman_cdf(n, z, s, t_good, &pg) || qt_repairman_cdf(n, z, s, t_tol, &pt))
+		return -1;
+	return pg >= good && pt >= tol;
+}
+
+int qt_repairman_capacity(double z, double s, double t_good, double good,
+			  double t_tol, double tol, int nmax, int *n)
+{
+	int lo = 0, hi, ok;
+
+	if (!n || nmax < 1 || !nonneg(z) || !positive(s) || !nonneg(t_good) ||
+	    !nonneg(t_tol) || !(good >= 0 && good <= 1) || !(tol >= 0 && tol <= 1))
+		return -1;
+	/* invariant: lo passes (or is 0), hi fails */
+	ok = repairman_pass(nmax, z, s, t_good, good, t_tol, tol);
+	if (ok < 0)
+		return -1;
+	if (ok) {
+		*n = nmax;
+		return 0;
+	}
+	hi = nmax;   /* fails */
+	while (hi - lo > 1) {
+		int mid = lo + (hi - lo) / 2;
+		ok = repairman_pass(mid, z, s, t_good, good, t_tol, tol);
+		if (ok < 0)
+			return -1;
+		if (ok)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*n = lo;
 	return 0;
 }

@@ -65,4 +65,21 @@ int qt_mva_closed(int n, double z, const double *d, int k,
 int qt_mva_multiserver(int n, double z, int c, double s,
 		       struct qt_mva *res, double *p);
 
+/*
+** The closed "machine repairman" system (M/M/1//N): n users with think
+** time of mean z (any distribution: the delay station is insensitive)
+** and one FCFS server with exponential service of mean s.  *p receives
+** P(R <= t), the distribution of one job's response time (queueing plus
+** service, think time excluded).  Cost O(n) incomplete-gamma calls.
+*/
+int qt_repairman_cdf(int n, double z, double s, double t, double *p);
+
+/*
+** The capacity the QoS rule allows in that system: the largest n in
+** 1..nmax with P(R <= t_good) >= good and P(R <= t_tol) >= tol (*n = 0
+** when even one user fails, nmax when nmax passes).  Cost O(nmax log nmax).
+*/
+int qt_repairman_capacity(double z, double s, double t_good, double good,
+			  double t_tol, double tol, int nmax, int *n);
+
 #endif

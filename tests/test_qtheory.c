@@ -1,13 +1,16 @@
 /*
 ** Tests for sim/qtheory.c: hand-computed values for every formula, and
 ** the MVA solvers against independent exact methods (Buzen's convolution
-** and the machine-repairman birth-death chain).
+** and the machine-repairman birth-death chain); the repairman's
+** response-time distribution against hand formulas and, through its
+** mean, against MVA.
 */
 #include "tests/cutest.h"
 #include "sim/qtheory.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <gsl/gsl_integration.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -545,6 +548,132 @@ static void test_multi_errors(void)
 	CU_ASSERT(p[0] == -1 && p[3] == -1);
 }
 
+/* P(R <= t) of the repairman, asserting success. */
+static double rcdf(int n, double z, double s, double t)
+{
+	double p = -1;
+
+	CU_ASSERT_EQUAL(qt_repairman_cdf(n, z, s, t, &p), 0);
+	return p;
+}
+
+static void test_repairman_hand(void)
+{
+	double s = 0.1, z = 0.5, x, p0, p1;
+	int i, k;
+
+	/* One user never queues: the exponential service itself. */
+	for (i = 1; i <= 20; i++) {
+		double t = 0.05 * i;
+		NEAR(rcdf(1, z, s, t), 1 - exp(-t / s), 1e-12);
+	}
+	/* Two users: the other is at the server with probability
+	** S / (Z + S) (the one-user chain), then R is Erlang(2, S). */
+	p1 = s / (z + s);
+	p0 = 1 - p1;
+	for (i = 1; i <= 20; i++) {
+		double t = 0.05 * i;
+		x = t / s;
+		NEAR(rcdf(2, z, s, t), p0 * (1 - exp(-x)) + p1 * (1 - exp(-x) * (1 + x)), 1e-12);
+	}
+	/* No think time: every job waits for all n - 1 others, Erlang(n, S). */
+	x = 0.7 / s;
+	for (k = 1; k <= 12; k++) {
+		double term = 1, sum = 0;
+		for (i = 0; i < k; i++) {
+			sum += term;
+			term *= x / (i + 1);
+		}
+		NEAR(rcdf(k, 0.0, s, 0.7), 1 - exp(-x) * sum, 1e-12);
+	}
+	/* The ends. */
+	CU_ASSERT(rcdf(5, z, s, 0.0) == 0);
+	CU_ASSERT(rcdf(5, z, s, -1.0) == 0);
+	NEAR(rcdf(5, z, s, 1e3), 1.0, 1e-12);
+	/* Falls with the users, rises with the time. */
+	for (k = 1; k < 60; k++)
+		CU_ASSERT(rcdf(k + 1, z, s, 1.1) < rcdf(k, z, s, 1.1));
+	for (i = 1; i < 60; i++)
+		CU_ASSERT(rcdf(30, z, s, 0.1 * (i + 1)) > rcdf(30, z, s, 0.1 * i));
+}
+
+struct rparams { int n; double z, s; };
+
+static double survival(double t, void *arg)
+{
+	const struct rparams *r = arg;
+	double p = 0;
+
+	qt_repairman_cdf(r->n, r->z, r->s, t, &p);
+	return 1 - p;
+}
+
+/* E[R] = integral of P(R > t): the distribution's mean is MVA's R, from
+** light load to far past saturation (N* = (Z + S) / S = 6 and 21 here). */
+static void test_repairman_mean(void)
+{
+	static const struct rparams k[] = {
+		{ 1, 0.5, 0.1 }, { 3, 0.5, 0.1 }, { 6, 0.5, 0.1 }, { 11, 0.5, 0.1 },
+		{ 40, 0.5, 0.1 }, { 25, 20.0, 1.0 }, { 300, 20.0, 1.0 }, { 8, 0.0, 2.0 },
+	};
+	gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+	size_t i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+	for (i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		struct rparams r = k[i];
+		gsl_function f = { survival, &r };
+		struct qt_mva m;
+		double mean = 0, abserr;
+
+		CU_ASSERT_EQUAL_FATAL(qt_mva_closed(r.n, r.z, &r.s, 1, &m, NULL), 0);
+		CU_ASSERT_EQUAL(gsl_integration_qagiu(&f, 0, 1e-12, 1e-10, 1000, ws, &mean, &abserr), 0);
+		NEAR(mean, m.R, 1e-8);
+	}
+	gsl_integration_workspace_free(ws);
+}
+
+static void test_repairman_capacity(void)
+{
+	int n, k, scan;
+
+	/* Bisection agrees with a scan of every population. */
+	CU_ASSERT_EQUAL_FATAL(qt_repairman_capacity(0.5, 0.1, 1.1, 0.9, 3.0, 0.99, 200, &n), 0);
+	for (scan = 0, k = 1; k <= 200; k++)
+		if (rcdf(k, 0.5, 0.1, 1.1) >= 0.9 && rcdf(k, 0.5, 0.1, 3.0) >= 0.99)
+			scan = k;
+	CU_ASSERT_EQUAL(n, scan);
+	CU_ASSERT_EQUAL(n, 11);   /* P(R <= 1.1 s) = 92.2% at 11 users, 87.2% at 12 */
+	/* The tolerable share can be the binding one. */
+	CU_ASSERT_EQUAL_FATAL(qt_repairman_capacity(0.5, 0.1, 1.1, 0.5, 1.2, 0.99, 200, &n), 0);
+	CU_ASSERT_EQUAL(n, 8);
+	CU_ASSERT(rcdf(8, 0.5, 0.1, 1.2) >= 0.99 && rcdf(9, 0.5, 0.1, 1.2) < 0.99);
+	/* Even one user fails: 0; the bound passes: the bound. */
+	CU_ASSERT_EQUAL_FATAL(qt_repairman_capacity(0.5, 0.1, 0.01, 0.97, 3.0, 0.99, 200, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_EQUAL_FATAL(qt_repairman_capacity(0.5, 0.1, 100, 0.97, 100, 0.99, 50, &n), 0);
+	CU_ASSERT_EQUAL(n, 50);
+}
+
+static void test_repairman_errors(void)
+{
+	double p = -1;
+	int n = -1;
+
+	CU_ASSERT_EQUAL(qt_repairman_cdf(0, 1.0, 1.0, 1.0, &p), -1);
+	CU_ASSERT_EQUAL(qt_repairman_cdf(3, -1.0, 1.0, 1.0, &p), -1);
+	CU_ASSERT_EQUAL(qt_repairman_cdf(3, 1.0, 0.0, 1.0, &p), -1);
+	CU_ASSERT_EQUAL(qt_repairman_cdf(3, 1.0, 1.0, NAN, &p), -1);
+	CU_ASSERT_EQUAL(qt_repairman_cdf(3, INFINITY, 1.0, 1.0, &p), -1);
+	CU_ASSERT_EQUAL(qt_repairman_cdf(3, 1.0, 1.0, 1.0, NULL), -1);
+	CU_ASSERT(p == -1);
+	CU_ASSERT_EQUAL(qt_repairman_capacity(1.0, 1.0, 1.0, 1.5, 1.0, 0.9, 10, &n), -1);
+	CU_ASSERT_EQUAL(qt_repairman_capacity(1.0, 1.0, 1.0, 0.9, 1.0, 0.9, 0, &n), -1);
+	CU_ASSERT_EQUAL(qt_repairman_capacity(1.0, 0.0, 1.0, 0.9, 1.0, 0.9, 10, &n), -1);
+	CU_ASSERT_EQUAL(qt_repairman_capacity(1.0, 1.0, 1.0, 0.9, 1.0, 0.9, 10, NULL), -1);
+	CU_ASSERT(n == -1);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -564,6 +693,10 @@ void tests_register(void)
 		{ "multiserver vs birth-death", test_multi_vs_chain },
 		{ "multiserver asymptote", test_multi_asymptote },
 		{ "multiserver errors", test_multi_errors },
+		{ "repairman response distribution by hand", test_repairman_hand },
+		{ "repairman distribution mean vs MVA", test_repairman_mean },
+		{ "repairman QoS capacity", test_repairman_capacity },
+		{ "repairman errors", test_repairman_errors },
 		{ NULL, NULL },
 	};
 

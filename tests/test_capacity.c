@@ -1,0 +1,366 @@
+/*
+** QoS counting (sim/qos.c, the world's registry) and the capacity search
+** (sim/capacity.c, `hvsim capacity`): the counter on jobs of known
+** response times; the search on the machine repairman against the
+** capacity its exact response-time distribution predicts
+** (qt_repairman_capacity); determinism for any -j; bad input; Ctrl-C.
+*/
+#include "tests/cutest.h"
+#include "models/wl_burst.h"
+#include "sim/capacity.h"
+#include "sim/dist.h"
+#include "sim/qos.h"
+#include "sim/qtheory.h"
+#include "sim/world.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REPAIRMAN "tests/data/capacity/repairman.xml"
+
+/* ------------------------------------------------------ the rule --- */
+
+static void test_qos_rule(void)
+{
+	struct scn_qos q = { .good = 0.97, .tolerable = 0.99, .time_good = 3000000000,
+			     .time_tolerable = 5000000000, .min_pages = 100 };
+	struct batches m = { .t0 = 1000, .t1 = 2000, .nb = 2 };
+	struct qos_count c = { 0, 0, 0 };
+
+	/* 100 pages in the interval: 97 within 3 s (one exactly at 3 s),
+	** 2 more within 5 s (one exactly at 5 s), 1 late. */
+	for (int i = 0; i < 96; i++)
+		qos_add(&c, &q, &m, 1000 + i, 2999999999);
+	qos_add(&c, &q, &m, 1500, 3000000000);
+	qos_add(&c, &q, &m, 1500, 3000000001);
+	qos_add(&c, &q, &m, 1999, 5000000000);
+	qos_add(&c, &q, &m, 1999, 5000000001);
+	/* completions outside [t0, t1) are not counted */
+	qos_add(&c, &q, &m, 999, 1);
+	qos_add(&c, &q, &m, 2000, 1);
+	CU_ASSERT_EQUAL(c.n, 100);
+	CU_ASSERT_EQUAL(c.good, 97);
+	CU_ASSERT_EQUAL(c.tolerable, 99);
+	CU_ASSERT_DOUBLE_EQUAL(qos_good_pct(&c), 97.0, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(qos_tolerable_pct(&c), 99.0, 1e-12);
+	/* exactly 97% and 99% pass, also when the share came from 97 x 0.01 */
+	CU_ASSERT_TRUE(qos_pass(&c, &q));
+	q.good = 97 * 0.01;
+	q.tolerable = 99 * 0.01;
+	CU_ASSERT_TRUE(qos_pass(&c, &q));
+	/* one page fewer in time fails; so do too few pages */
+	struct qos_count d = c;
+	d.good--;
+	CU_ASSERT_FALSE(qos_pass(&d, &q));
+	d = c;
+	d.tolerable--;
+	CU_ASSERT_FALSE(qos_pass(&d, &q));
+	q.min_pages = 101;
+	CU_ASSERT_FALSE(qos_pass(&c, &q));
+	CU_ASSERT_TRUE(qos_shares_met(&c, &q));
+	/* the official rule (95%) passes 96 good pages of 100 */
+	q.min_pages = 100;
+	q.good = 0.95;
+	d = c;
+	d.good = 96;
+	CU_ASSERT_TRUE(qos_pass(&d, &q));
+	struct qos_count none = { 0, 0, 0 };
+	q.min_pages = 1;
+	CU_ASSERT_FALSE(qos_pass(&none, &q));
+	qos_merge(&none, &c);
+	qos_merge(&none, &c);
+	CU_ASSERT(none.n == 200 && none.good == 194 && none.tolerable == 198);
+}
+
+/* The counts for a closed user with no think time cycling through the
+** demands v[0..nv-1] (s) from t = 0: completions in [t0, t1). */
+static struct qos_count expect(const double *v, int nv, double t0, double t1, double tg, double tt)
+{
+	struct qos_count c = { 0, 0, 0 };
+	double t = 0;
+	for (int i = 0;; i = (i + 1) % nv) {
+		t += v[i];
+		if (t >= t1)
+			break;
+		if (t >= t0) {
+			c.n++;
+			c.good += v[i] <= tg;
+			c.tolerable += v[i] <= tt;
+		}
+	}
+	return c;
+}
+
+/* The world's registry: burst jobs of known response times, per workload
+** name, host workloads left out. */
+static void test_qos_registry(void)
+{
+	cut_fixture("tests/data/capacity/qos-count.xml", NULL);
+	static const double a[] = { 0.5, 1, 2 }, b[] = { 3 };
+	struct qos_count ea = expect(a, 3, 10, 100, 1, 2), eb = expect(b, 1, 10, 100, 1, 2);
+	struct qos_count pages = world_qos_sum(&cut_W, "pages"), other = world_qos_sum(&cut_W, "other"),
+			 all = world_qos_sum(&cut_W, NULL), none = world_qos_sum(&cut_W, "nope");
+	printf("\n    a/pages n=%llu good=%llu tolerable=%llu (expected %llu %llu %llu)",
+	       (unsigned long long)pages.n, (unsigned long long)pages.good, (unsigned long long)pages.tolerable,
+	       (unsigned long long)ea.n, (unsigned long long)ea.good, (unsigned long long)ea.tolerable);
+	/* 78 jobs: 26 of each demand; 1 s counts as good */
+	CU_ASSERT_EQUAL(ea.n, 78);
+	CU_ASSERT_EQUAL(ea.good, 52);
+	CU_ASSERT_EQUAL(ea.tolerable, 78);
+	CU_ASSERT(pages.n == ea.n && pages.good == ea.good && pages.tolerable == ea.tolerable);
+	CU_ASSERT(other.n == eb.n && other.good == 0 && other.tolerable == 0 && eb.n == 30);
+	CU_ASSERT(all.n == ea.n + eb.n && all.good == ea.good && all.tolerable == ea.tolerable);
+	CU_ASSERT_EQUAL(none.n, 0);
+	/* the host's "pages" counted its own 900 jobs but is not judged */
+	const struct burst *host = cut_burst_fatal("pages");
+	CU_ASSERT_PTR_NULL(host->vm);
+	CU_ASSERT_EQUAL(host->qos.n, 900);
+	CU_ASSERT_EQUAL(cut_W.nqos, 3);
+	/* the QoS counter and the response tally agree on what is measured */
+	CU_ASSERT_DOUBLE_EQUAL(cut_burst_fatal("a")->resp.tot_cnt, (double)pages.n, 0);
+	cut_done();
+}
+
+/* ------------------------------------------------------ the search --- */
+
+/* Load the repairman scenario with sets (load only). */
+static void load(const char *const *sets, struct scenario *s)
+{
+	if (cut_load(REPAIRMAN, sets, s, NULL))
+		CU_FAIL_FATAL("scenario did not load");
+	struct diag d = { 0 };
+	CU_ASSERT_EQUAL(cap_check(s, &d), 0);
+	diag_print(&d, stderr);
+	diag_free(&d);
+}
+
+/* Search the repairman scenario in this process and compare with the
+** capacity its exact distribution predicts. */
+static void search_vs_theory(const char *what, const char *const *sets)
+{
+	struct scenario s;
+	load(sets, &s);
+	const struct scn_workload *wl = &s.vm[0].workload[0];
+	double z = dist_mean(&wl->think) / 1e9, sv = dist_mean(&wl->demand) / s.machine.freq;
+	double tg = (double)s.qos.time_good / 1e9, tt = (double)s.qos.time_tolerable / 1e9;
+	int predicted;
+	CU_ASSERT_EQUAL_FATAL(qt_repairman_capacity(z, sv, tg, s.qos.good, tt, s.qos.tolerable, s.capacity.max,
+						    &predicted), 0);
+	struct cap_result r;
+	char err[512];
+	int users = wl->users;
+	CU_ASSERT_EQUAL_FATAL(cap_search(&s, 1, NULL, &r, err, sizeof err), 0);
+	printf("\n    %s: predicted %d, found %.4g [%.4g, %.4g] (", what, predicted, r.mean, r.ci_lo, r.ci_hi);
+	for (int i = 0; i < r.nrep; i++)
+		printf("%s%d", i ? " " : "", r.rep[i].max);
+	printf("), %d runs, %.2f s", r.nprobe, r.wall);
+	CU_ASSERT(predicted > 2);
+	CU_ASSERT(fabs(r.mean - predicted) <= 1);
+	for (int i = 0; i < r.nrep; i++) {
+		CU_ASSERT(abs(r.rep[i].max - predicted) <= 1);
+		CU_ASSERT_FALSE(r.rep[i].bound_hit);
+	}
+	CU_ASSERT_FALSE(r.bound_hit);
+	CU_ASSERT_EQUAL(r.vms_varied, 1);
+	CU_ASSERT_DOUBLE_EQUAL(r.cumulative, r.mean, 1e-12);
+	/* the users were restored */
+	CU_ASSERT_EQUAL(wl->users, users);
+	/* Every run's share of good jobs is the theory's at its count (a
+	** miscount of any kind shows here), each replication keeps one seed
+	** (common random numbers) and different replications differ. */
+	double tol = cut_slow() ? 1.0 : 2.0;
+	for (int i = 0; i < r.nprobe; i++) {
+		const struct cap_probe *p = &r.probe[i];
+		double pg, pt;
+		CU_ASSERT_EQUAL_FATAL(qt_repairman_cdf(p->users, z, sv, tg, &pg), 0);
+		CU_ASSERT_EQUAL_FATAL(qt_repairman_cdf(p->users, z, sv, tt, &pt), 0);
+		if (p->users <= predicted + 2) {
+			CU_ASSERT(fabs(qos_good_pct(&p->qos) - 100 * pg) < tol);
+			CU_ASSERT(fabs(qos_tolerable_pct(&p->qos) - 100 * pt) < tol);
+		}
+		CU_ASSERT_EQUAL(p->seed, s.seed + (uint64_t)p->rep);
+		CU_ASSERT_EQUAL(p->pass, qos_pass(&p->qos, &s.qos));
+		for (int j = 0; j < i; j++)
+			if (r.probe[j].users == p->users && r.probe[j].rep != p->rep)
+				CU_ASSERT(r.probe[j].qos.n != p->qos.n);
+	}
+	cap_free(&r);
+	scn_free(&s);
+}
+
+/* The good share binds: 90% within 1.1 s gives 11 users. */
+static void test_search_good(void)
+{
+	const char *const quick[] = { "run.duration=3000s", "capacity.replications=2", NULL };
+	search_vs_theory("90% within 1.1 s", cut_slow() ? NULL : quick);
+}
+
+/* The tolerable share binds: 99% within 1.2 s gives 8 users. */
+static void test_search_tolerable(void)
+{
+	const char *const full[] = { "qos.good=50%", "qos.time-tolerable=1.2s", NULL };
+	const char *const quick[] = { "qos.good=50%", "qos.time-tolerable=1.2s", "run.duration=3000s",
+				      "capacity.replications=2", NULL };
+	search_vs_theory("99% within 1.2 s", cut_slow() ? full : quick);
+}
+
+/* min fails: 0; max passes: the bound is hit.  One replication each. */
+static void test_search_edges(void)
+{
+	const char *const tight[] = { "qos.time-good=10ms", "capacity.replications=1", "run.duration=1000s",
+				      NULL };
+	const char *const loose[] = { "capacity.max=6", "capacity.replications=1", "run.duration=1000s", NULL };
+	struct scenario s;
+	struct cap_result r;
+	char err[512];
+	load(tight, &s);
+	CU_ASSERT_EQUAL_FATAL(cap_search(&s, 1, NULL, &r, err, sizeof err), 0);
+	CU_ASSERT(r.nprobe == 1 && r.rep[0].max == 0 && r.rep[0].at == -1 && r.mean == 0 && r.nat == 0);
+	cap_free(&r);
+	scn_free(&s);
+	load(loose, &s);
+	CU_ASSERT_EQUAL_FATAL(cap_search(&s, 1, NULL, &r, err, sizeof err), 0);
+	/* 1, 2, 4, then max itself */
+	CU_ASSERT(r.nprobe == 4 && r.probe[3].users == 6 && r.rep[0].max == 6 && r.rep[0].bound_hit &&
+		  r.bound_hit);
+	cap_free(&r);
+	scn_free(&s);
+}
+
+/* A stop flag already set (Ctrl-C) ends the search with -2, in this
+** process and with child processes. */
+static void test_search_stop(void)
+{
+	volatile sig_atomic_t stop = 1;
+	struct scenario s;
+	struct cap_result r;
+	char err[512];
+	load(NULL, &s);
+	CU_ASSERT_EQUAL(cap_search(&s, 1, &stop, &r, err, sizeof err), -2);
+	cap_free(&r);
+	CU_ASSERT_EQUAL(cap_search(&s, 2, &stop, &r, err, sizeof err), -2);
+	CU_ASSERT_EQUAL(r.nprobe, 0);
+	cap_free(&r);
+	CU_ASSERT_EQUAL(s.vm[0].workload[0].users, 10);
+	CU_ASSERT_EQUAL(s.seed, 1);
+	scn_free(&s);
+}
+
+/* ------------------------------------------------ the command line --- */
+
+static char *run_cli(const char *args, int *rc)
+{
+	char cmd[4096];
+	char *out = NULL;
+	snprintf(cmd, sizeof cmd, "%s capacity %s", cut_hvsim(), args);
+	*rc = cut_run(cmd, &out);
+	return out;
+}
+
+static char *file_in(const char *dir, const char *name)
+{
+	char p[2048];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return cut_slurp(p, NULL);
+}
+
+/* Same seed twice, and -j 1 against -j 2: the same bytes. */
+static void test_cli_deterministic(void)
+{
+	char *tmp = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	const char *len = cut_slow() ? "2000s" : "500s";
+	static const char *const jobs[] = { "-j 1", "-j 1", "-j 2", "--jobs=3" };
+	char *cap[4], *probes[4];
+	for (int i = 0; i < 4; i++) {
+		char args[1024];
+		int rc;
+		snprintf(args, sizeof args, "%s -o %s/o%d %s --set run.duration=%s --seed 4", REPAIRMAN, tmp, i,
+			 jobs[i], len);
+		char *out = run_cli(args, &rc);
+		CU_ASSERT_EQUAL(rc, 0);
+		if (i == 0)
+			printf("\n%s", out);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "users per VM"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "cumulative"));
+		free(out);
+		char dir[512];
+		snprintf(dir, sizeof dir, "%s/o%d", tmp, i);
+		cap[i] = file_in(dir, "capacity.csv");
+		probes[i] = file_in(dir, "capacity_probes.csv");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(cap[i]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(probes[i]);
+	}
+	CU_ASSERT_PTR_NOT_NULL(strstr(cap[0], "hypervisor,policy,vms,vcpus_per_vm,sessions_per_vm,"
+					       "cumulative_sessions,ci_low,ci_high,good_pct,tolerable_pct,cpu_util,"
+					       "replications,bound_hit\nnative-fcfs,fcfs,1,1,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(probes[0], "replication,seed,users_per_vm,pages,good_pct,tolerable_pct,"
+						 "cpu_util,pass\n1,4,1,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(probes[0], "\n3,6,1,"));
+	for (int i = 1; i < 4; i++) {
+		CU_ASSERT_STRING_EQUAL(cap[i], cap[0]);
+		CU_ASSERT_STRING_EQUAL(probes[i], probes[0]);
+	}
+	for (int i = 0; i < 4; i++) {
+		free(cap[i]);
+		free(probes[i]);
+	}
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* Bad input: exit 2, a file:line message, nothing written. */
+static void test_cli_bad_input(void)
+{
+	char *tmp = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	static const struct {
+		const char *args, *msg;
+	} k[] = {
+		{ "tests/data/capacity/no-closed.xml",
+		  "tests/data/capacity/no-closed.xml:15: <vm>: expected a closed workload (<closed users=...>) "
+		  "inside a <vm> for the capacity search to vary, got none" },
+		{ "tests/data/capacity/host-only.xml",
+		  "tests/data/capacity/host-only.xml:6: <capacity workload>: expected a closed workload" },
+		{ REPAIRMAN " --set capacity.workload=nope",
+		  "tests/data/capacity/repairman.xml:11: <capacity workload>: expected the name of a closed "
+		  "workload inside a <vm>" },
+		{ REPAIRMAN " -j 0", "expected a number of processes from 1 to 1024" },
+		{ REPAIRMAN " --timeline x.json", "unknown option '--timeline'" },
+	};
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		char args[2048], dir[512];
+		int rc;
+		snprintf(dir, sizeof dir, "%s/bad%zu", tmp, i);
+		snprintf(args, sizeof args, "%s -o %s", k[i].args, dir);
+		char *out = run_cli(args, &rc);
+		CU_ASSERT_EQUAL(rc, 2);
+		if (!strstr(out, k[i].msg))
+			fprintf(stderr, "\n  got: %s\n  want: %s\n", out, k[i].msg);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, k[i].msg));
+		char *left = file_in(dir, "capacity.csv");
+		CU_ASSERT_PTR_NULL(left);
+		free(left);
+		free(out);
+	}
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+void tests_register(void)
+{
+	static const struct cut_test t[] = {
+		{ "QoS rule and counter", test_qos_rule },
+		{ "QoS registry: known response times", test_qos_registry },
+		{ "repairman capacity, good share binds", test_search_good },
+		{ "repairman capacity, tolerable share binds", test_search_tolerable },
+		{ "capacity 0 and the bound hit", test_search_edges },
+		{ "stop flag ends the search", test_search_stop },
+		{ "capacity CLI deterministic for any -j", test_cli_deterministic },
+		{ "capacity CLI bad input", test_cli_bad_input },
+		{ NULL, NULL },
+	};
+	cut_suite("capacity", t);
+}
