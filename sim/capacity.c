@@ -453,10 +453,13 @@ out:
 /* ------------------------------------------------------- results --- */
 
 /* Each replication's answer from its probes (the largest passing count:
-** the search never goes above a failure), then mean, interval, totals. */
-static void summarise(const struct scenario *s, struct cap_result *r)
+** the search never goes above a failure), then mean, interval, totals.
+** 0 or -1 (out of memory). */
+static int summarise(const struct scenario *s, struct cap_result *r)
 {
 	double *v = calloc((size_t)r->nrep, sizeof *v);
+	if (!v)
+		return -1;
 	for (int i = 0; i < r->nrep; i++) {
 		struct cap_rep *q = &r->rep[i];
 		q->max = 0;
@@ -470,8 +473,7 @@ static void summarise(const struct scenario *s, struct cap_result *r)
 		}
 		q->bound_hit = q->at >= 0 && q->max >= s->capacity.max;
 		r->bound_hit |= q->bound_hit;
-		if (v)
-			v[i] = q->max;
+		v[i] = q->max;
 		if (q->at >= 0) {
 			const struct cap_probe *p = &r->probe[q->at];
 			r->good_pct += qos_good_pct(&p->qos);
@@ -485,15 +487,14 @@ static void summarise(const struct scenario *s, struct cap_result *r)
 		r->tolerable_pct /= r->nat;
 		r->cpu_util /= r->nat;
 	}
-	if (v) {
-		r->mean = gsl_stats_mean(v, 1, (size_t)r->nrep);
-		r->ci_lo = r->ci_hi = r->mean;
-		if (r->nrep >= 2) {
-			double h = stats_t95(r->nrep) * gsl_stats_sd(v, 1, (size_t)r->nrep) / sqrt(r->nrep);
-			r->ci_lo = r->mean - h;
-			r->ci_hi = r->mean + h;
-			r->ci_ok = 1;
-		}
+	r->mean = gsl_stats_mean(v, 1, (size_t)r->nrep);
+	r->ci_lo = r->ci_hi = r->mean;
+	if (r->nrep >= 2) {
+		/* mean +- t_{R-1,0.975} s / sqrt(R) over the R answers */
+		double h = stats_t95(r->nrep) * gsl_stats_sd(v, 1, (size_t)r->nrep) / sqrt(r->nrep);
+		r->ci_lo = r->mean - h;
+		r->ci_hi = r->mean + h;
+		r->ci_ok = 1;
 	}
 	free(v);
 	int vcpus = 0;
@@ -506,6 +507,7 @@ static void summarise(const struct scenario *s, struct cap_result *r)
 	}
 	r->vcpus_per_vm = r->vms_varied ? (double)vcpus / r->vms_varied : 0;
 	r->cumulative = r->mean * r->vms_varied;
+	return 0;
 }
 
 int cap_search(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, struct cap_result *r,
@@ -532,8 +534,10 @@ int cap_search(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, 
 	} else {
 		rc = run_parallel(s, jobs, stop, r, err, errlen);
 	}
-	if (rc == 0)
-		summarise(s, r);
+	if (rc == 0 && summarise(s, r)) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	r->wall = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	return rc;
