@@ -263,10 +263,41 @@ static void describe_policy(const struct scn_policy *p, FILE *f)
 
 static void describe_workload(const struct scn_workload *wl, const struct scenario *s, const char *what, FILE *f)
 {
-	if (wl->kind == WL_ACTIVITY) {
+	double ms = 1e3 / s->machine.freq;   /* cycles -> ms */
+	const struct scn_micro *mc = &wl->micro;
+	const struct scn_specweb *sw = &wl->specweb;
+	switch (wl->kind) {
+	case WL_ACTIVITY:
 		fprintf(f, "%s %s: replay of the activity trace %s%s\n", what, wl->name, wl->trace,
 			wl->loop ? ", looped" : "");
 		return;
+	case WL_REQUESTS:
+		fprintf(f, "%s %s: open-loop replay of the request trace %s at %gx%s\n", what, wl->name, wl->trace,
+			wl->speed, wl->loop ? ", looped" : "");
+		return;
+	case WL_SPECWEB:
+		fprintf(f,
+			"%s %s: SPECweb2005 E-commerce, %d sessions over %d connections each, line %g B/s; "
+			"dynamic page %.4g ms, image %.4g ms, BeSim %.4g ms, SSL handshake %.4g ms (at %g GHz), "
+			"file set %.4g MiB, %.4g MiB a session\n",
+			what, wl->name, wl->users, sw->conns, sw->link_rate, sw->page_cycles * ms,
+			sw->image_cycles * ms, (double)sw->besim / 1e6, sw->ssl_handshake * ms, s->machine.freq / 1e9,
+			sw->fileset / (1 << 20), sw->session_memory / (1 << 20));
+		return;
+	case WL_BZIP2:
+		fprintf(f, "%s %s: bzip2 of a %.4g MB file%s, %g cycles a byte\n", what, wl->name, mc->size / 1e6,
+			mc->cached ? " (cached)" : "", mc->cycles_per_byte);
+		return;
+	case WL_NETPERF:
+		fprintf(f, "%s %s: netperf TCP_STREAM for %g s, %g-byte messages, %g bytes in flight\n", what,
+			wl->name, (double)mc->duration / 1e9, mc->block, mc->window);
+		return;
+	case WL_DD:
+		fprintf(f, "%s %s: dd copy of a %.4g MB file in %g-byte blocks\n", what, wl->name, mc->size / 1e6,
+			mc->block);
+		return;
+	case WL_BURST:
+		break;
 	}
 	fprintf(f, "%s %s: CPU bursts, ", what, wl->name);
 	if (wl->closed)
@@ -290,6 +321,14 @@ static void describe(const struct scenario *s, const struct world *w, FILE *f)
 	const struct scn_costs *k = &s->hv.costs;
 	fprintf(f, "  costs: world switch %.0f cycles, host switch %.0f cycles, CPU factor %.3g, refill overlap %.3g\n",
 		k->world_switch, k->host_switch, k->cpu_factor, k->refill_overlap);
+	const struct scn_io *io = &s->hv.io;
+	if (io->exit > 0 || io->emu_packet > 0 || io->emu_disk > 0 || io->shadow > 1)
+		fprintf(f,
+			"  I/O: exit %.0f cycles; exits %.3g per sent packet, %.3g per received, %.3g per interrupt "
+			"(%.3g packets each), %.3g per disk request, %.3g per timer tick; device model %.0f cycles "
+			"a packet, %.0f a disk request; shadow paging x%.3g on kernel work\n",
+			io->exit, io->exits_tx, io->exits_rx, io->exits_irq, io->irq_packets, io->exits_disk,
+			io->exits_timer, io->emu_packet, io->emu_disk, io->shadow);
 	if (s->hv.cosched.mode)
 		fprintf(f, "  co-scheduling: %s%s%s\n", s->hv.cosched.mode == 1 ? "strict" : "relaxed, skew ",
 			s->hv.cosched.mode == 1 ? "" : units_fmt_time(s->hv.cosched.skew, a, sizeof a), "");
