@@ -159,13 +159,13 @@ static void dev_count(struct world *w, struct iodev *d, int64_t now, int delta)
 	d->qlen += delta;
 }
 
-static int64_t service(struct iodev *d, const struct io_stage *s)
+static int64_t service(struct iodev *d, const struct io_stage *s, int measured)
 {
 	double ns = s->amount / d->rate * 1e9;
 	if (d->disk) {
 		if (s->pos < 0 || s->pos != d->head) {
 			ns += (double)(d->seek + d->rotation);
-			d->nseek++;
+			d->nseek += measured;
 		}
 		d->head = s->pos < 0 ? -1 : s->pos + s->amount;
 	}
@@ -193,10 +193,12 @@ static void dev_done(void *ctx, void *obj, uint64_t arg)
 static void dev_start(struct world *w, struct iodev *d)
 {
 	struct ioreq *r = d->head_q;
-	int64_t now = world_now(w), t = service(d, &r->st[r->cur]);
+	int64_t now = world_now(w);
+	int measured = now >= w->batches.t0 && now < w->batches.t1;
+	int64_t t = service(d, &r->st[r->cur], measured);
 	d->busy = 1;
 	d->t_busy += stats_overlap(now, now + t, w->batches.t0, w->batches.t1);
-	if (now >= w->batches.t0 && now < w->batches.t1) {
+	if (measured) {
 		d->nreq++;
 		d->bytes += r->st[r->cur].amount;
 	}

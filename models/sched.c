@@ -320,8 +320,10 @@ static void cpu_start(struct sched *s, struct cpu *c, struct entity *e, int64_t 
 	assert(e->state == ENT_READY && "policy picked an entity that is not ready");
 	assert(cpuset_has(&e->affinity, c->id) && "policy picked an entity not allowed here");
 	acct(s, e, ENT_RUNNING, now);
-	if (e->vm && e->vm->mem_node == MEM_UNPLACED)
-		vm_place_memory(e->vm, c->node);   /* first touch */
+	/* first touch: the guest touches its memory on its VCPUs, not in
+	** the VMM's own threads (KVM's I/O thread) */
+	if (e->vm && e->kind == ENT_VCPU && e->vm->mem_node == MEM_UNPLACED)
+		vm_place_memory(e->vm, c->node);
 	e->ovh += mux_dispatch_overhead(s->w, c, e);
 	if (e->cpu >= 0 && e->cpu != c->id)
 		e->nmigrate += counted(s, now);

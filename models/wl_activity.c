@@ -9,7 +9,9 @@
 ** first burst starts at the recorded start of the thread's first run.
 ** A burst of d ns of recorded CPU time is d x f cycles on a machine of
 ** frequency f (the recording machine's speed is not modelled).  With
-** loop, a thread that has replayed its last burst starts again.
+** loop, a thread that has replayed its last burst starts its next pass
+** one trace length after its previous pass began (so a thread that ran
+** once in the recording runs once per trace length, not back to back).
 */
 #include "models/wl_activity.h"
 #include "sim/world.h"
@@ -40,12 +42,18 @@ static void wake(void *ctx, void *obj, uint64_t arg)
 /* Sleep until the next step's burst, or stop (or loop) after the last. */
 static void next(struct world *w, struct act_thread *t, int loop)
 {
+	int64_t at = world_now(w) + t->step[t->pos < t->nstep ? t->pos : 0].sleep_ns;
 	if (t->pos >= t->nstep) {
 		if (!loop || t->nstep == 0)
 			return;
+		/* the next pass starts one trace length after this one, so
+		** each thread keeps its recorded share of the trace */
 		t->pos = 0;
+		t->base += t->a->span;
+		int64_t first = t->base + t->step[0].sleep_ns;
+		at = first > world_now(w) ? first : world_now(w);
 	}
-	world_at(w, world_now(w) + t->step[t->pos].sleep_ns, wake, t, 0);
+	world_at(w, at, wake, t, 0);
 }
 
 static double burst_done(struct world *w, struct entity *e)

@@ -39,6 +39,7 @@ struct act_thread {
 	uint64_t g_bursts;
 	struct act_step *step;
 	int nstep, pos;
+	int64_t base;                 /* start of the current pass (loop) */
 	int64_t recorded_run;         /* sum of its run intervals, ns */
 };
 

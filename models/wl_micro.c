@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define READAHEAD (128 * 1024.0)      /* Linux 2.6 default read-ahead window */
@@ -16,7 +17,7 @@ static void step(struct world *w, struct micro *mb, struct ioreq *r);
 static void step_done(struct world *w, struct ioreq *r)
 {
 	struct micro *mb = r->owner;
-	mb->done += r->tag;             /* the step's bytes */
+	mb->done += mb->bytes[r - mb->req];
 	step(w, mb, r);
 }
 
@@ -34,7 +35,7 @@ static void step(struct world *w, struct micro *mb, struct ioreq *r)
 	double bytes = netperf ? p->block : fmin(mb->chunk, p->size - mb->issued);
 	mb->issued += bytes;
 	io_begin(r, mb->vm, step_done, mb);
-	r->tag = (int)bytes;
+	mb->bytes[r - mb->req] = bytes;
 	switch (mb->cfg->kind) {
 	case WL_BZIP2:
 		if (!p->cached) {
@@ -49,8 +50,12 @@ static void step(struct world *w, struct micro *mb, struct ioreq *r)
 		mb->in_pos += bytes;
 		io_add_cpu(r, io_guest_cycles(w, 2 * calls * SYSCALL_CYCLES + bytes * p->cycles_per_byte,
 					      p->kernel_share));
-		io_add_disk(w, r, bytes, mb->out_pos);
-		mb->out_pos += bytes;
+		mb->dirty += bytes;
+		if (mb->dirty >= MICRO_FLUSH || mb->issued >= p->size) {
+			io_add_disk(w, r, mb->dirty, mb->out_pos);
+			mb->out_pos += mb->dirty;
+			mb->dirty = 0;
+		}
 		break;
 	}
 	default: {                        /* netperf */
@@ -95,15 +100,25 @@ int micro_build(struct micro *mb, struct world *w, const struct scn_workload *cf
 		break;
 	default:
 		mb->chunk = p->block;
-		mb->nflight = (int)(p->window / p->block);
-		if (mb->nflight > MICRO_MAX_FLIGHT)
-			mb->nflight = MICRO_MAX_FLIGHT;
+		mb->nflight = (int)(p->window / p->block);   /* the scenario bounds it */
 		if (mb->nflight < 1)
 			mb->nflight = 1;
 		mb->until = p->duration;
 		break;
 	}
+	mb->req = calloc((size_t)mb->nflight, sizeof *mb->req);
+	mb->bytes = calloc((size_t)mb->nflight, sizeof *mb->bytes);
+	if (!mb->req || !mb->bytes)
+		return -ENOMEM;
 	return world_at(w, 0, begin, mb, 0) ? 0 : -ENOMEM;
+}
+
+void micro_free(struct micro *mb)
+{
+	free(mb->req);
+	free(mb->bytes);
+	mb->req = NULL;
+	mb->bytes = NULL;
 }
 
 double micro_metric(const struct micro *mb, int *finished)

@@ -76,7 +76,8 @@ static void arrive(void *ctx, void *obj, uint64_t arg)
 		return;
 	}
 	r->t_arr = now;
-	q->arrived += now >= w->batches.t0 && now < w->batches.t1;
+	int measured = now >= w->batches.t0 && now < w->batches.t1;
+	q->arrived += measured;
 	if (++q->inflight > q->max_inflight)
 		q->max_inflight = q->inflight;
 	double body = (double)t->bytes, out = io_packets(body + HTTP_HEADER);
@@ -85,14 +86,14 @@ static void arrive(void *ctx, void *obj, uint64_t arg)
 	io_add_rx(w, io, 1 + floor(out / 2));
 	if (body > 0 && q->hit < 1 && gsl_rng_uniform(q->r_cache) >= q->hit) {
 		io_add_disk(w, io, body, -1);
-		q->misses++;
+		q->misses += measured;
 	}
 	double cpu;
 	if (t->cpu_ns >= 0) {
 		cpu = (double)t->cpu_ns * w->scn->machine.freq / 1e9;
 	} else {
 		int dyn = dynamic_url(t);
-		q->dynamic += dyn;
+		q->dynamic += dyn && measured;
 		cpu = dyn ? p->page_cycles : p->image_cycles;
 	}
 	io_add_cpu(io, io_guest_cycles(w, cpu + body * p->byte_cycles, p->kernel_share));

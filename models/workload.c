@@ -84,8 +84,10 @@ void wl_free_all(struct world *w)
 		wl_specweb_free(s->web[i]);
 		free(s->web[i]);
 	}
-	for (int i = 0; i < s->nmicro; i++)
+	for (int i = 0; i < s->nmicro; i++) {
+		micro_free(s->micro[i]);
 		free(s->micro[i]);
+	}
 	for (int i = 0; i < s->nreq; i++) {
 		wl_requests_free(s->req[i]);
 		free(s->req[i]);

@@ -187,7 +187,11 @@ static void json_vms(FILE *f, const struct world *w);
 static void json_extra(FILE *f, const struct world *w)
 {
 	struct qos_count q = world_qos_sum(w, NULL);
-	fprintf(f, ",\n  \"qos\": {\"pages\": %llu, \"good_pct\": %.4f, \"tolerable_pct\": %.4f, \"pass\": %d}",
+	int nsrc = 0;
+	for (int i = 0; i < w->nqos; i++)
+		nsrc += w->qos[i].vm != NULL;
+	if (nsrc)
+		fprintf(f, ",\n  \"qos\": {\"pages\": %llu, \"good_pct\": %.4f, \"tolerable_pct\": %.4f, \"pass\": %d}",
 		(unsigned long long)q.n, qos_good_pct(&q), qos_tolerable_pct(&q), qos_pass(&q, &w->scn->qos));
 	const struct wlset *s = w->wl;
 	fputs(",\n  \"specweb\": [", f);

@@ -876,6 +876,8 @@ static void read_micro(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 			err_at(ld, n, "duration", "expected a positive time", NULL, NULL);
 		if (o->window < o->block)
 			err_at(ld, n, "window", "expected at least one message in flight", NULL, NULL);
+		else if (o->window / o->block > 65536)
+			err_at(ld, n, "window", "expected at most 65536 messages in flight", NULL, NULL);
 	}
 }
 
@@ -1122,8 +1124,12 @@ static void read_qos(struct ld *ld, xmlNodePtr q)
 	if (get(ld, q, "time-tolerable", 0, p_time, &o->time_tolerable) == 1 && o->time_tolerable <= 0)
 		err_at(ld, q, "time-tolerable", "expected a positive time", NULL, NULL);
 	get(ld, q, "min-pages", 0, p_int, &o->min_pages);
-	if (o->time_tolerable < o->time_good)
-		err_at(ld, q, "time-tolerable", "expected at least time-good", attr(q, "time-tolerable"), "");
+	if (o->time_tolerable < o->time_good) {
+		char why[160], a[32], b[32];
+		snprintf(why, sizeof why, "a time-tolerable (%s) at least time-good (%s)",
+			 units_fmt_time(o->time_tolerable, a, sizeof a), units_fmt_time(o->time_good, b, sizeof b));
+		err_at(ld, q, NULL, "expected ", NULL, why);
+	}
 	if (o->good > 1 || o->tolerable > 1)
 		err_at(ld, q, NULL, "expected good and tolerable shares of at most 100%", NULL, NULL);
 }
