@@ -55,6 +55,24 @@ static double run_s(const struct entity *e)
 	return (double)e->t_run / 1e9;
 }
 
+/* io.xml as the bare machine: no exits, no emulation, no shadow paging. */
+static const char *const native[] = { "hypervisor.kind=native", "hypervisor.io.exit=0cycles",
+				      "hypervisor.io.exits-tx-packet=0", "hypervisor.io.exits-rx-packet=0",
+				      "hypervisor.io.exits-interrupt=0", "hypervisor.io.exits-disk=0",
+				      "hypervisor.io.exits-timer=0", "hypervisor.io.emu-packet=0cycles",
+				      "hypervisor.io.emu-disk=0cycles", "hypervisor.io.shadow=1", NULL };
+
+/* Run io.xml edited by the sed script (another workload body, say) from
+** dir, with the overrides sets: cut_fixture's world. */
+static void variant(const char *dir, const char *script, const char *const *sets)
+{
+	char path[512], cmd[2048];
+	snprintf(path, sizeof path, "%s/variant.xml", dir);
+	snprintf(cmd, sizeof cmd, "sed '%s' %s > %s", script, IO, path);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+	cut_fixture(path, sets);
+}
+
 /* The guest's share of one request: receive (TCP/IP, exits per packet
 ** and per interrupt), the request's CPU, send (TCP/IP, exits per packet
 ** and per completion interrupt). */
@@ -113,12 +131,7 @@ static void test_request_vbox(void)
 /* Native: no exits, no emulation, no shadow paging. */
 static void test_request_native(void)
 {
-	static const char *const sets[] = { "hypervisor.kind=native", "hypervisor.io.exit=0cycles",
-					    "hypervisor.io.exits-tx-packet=0", "hypervisor.io.exits-rx-packet=0",
-					    "hypervisor.io.exits-interrupt=0", "hypervisor.io.exits-disk=0",
-					    "hypervisor.io.exits-timer=0", "hypervisor.io.emu-packet=0cycles",
-					    "hypervisor.io.emu-disk=0cycles", "hypervisor.io.shadow=1", NULL };
-	cut_fixture(IO, sets);
+	cut_fixture(IO, native);
 	struct vm *g = cut_vm_fatal("g");
 	double guest = (IN + OUT) * G_PKT + 1e6;
 	CU_ASSERT_DOUBLE_EQUAL(run_s(g->vcpu[0]), guest / 1e9, 1e-9);
@@ -152,21 +165,10 @@ static void test_request_miss(void)
 ** back in 4 MiB runs, each a seek away from the input and back. */
 static void test_dd(void)
 {
-	static const char *const sets[] = { "hypervisor.kind=native",
-					    "hypervisor.io.exit=0cycles", "hypervisor.io.exits-tx-packet=0",
-					    "hypervisor.io.exits-rx-packet=0", "hypervisor.io.exits-interrupt=0",
-					    "hypervisor.io.exits-disk=0", "hypervisor.io.exits-timer=0",
-					    "hypervisor.io.emu-packet=0cycles", "hypervisor.io.emu-disk=0cycles",
-					    "hypervisor.io.shadow=1", NULL };
-	/* the workload's body must be a <dd>: build it from a copy */
-	char *dir = cut_tmpdir(), path[512], cmd[1024];
-	snprintf(path, sizeof path, "%s/dd.xml", dir);
-	snprintf(cmd, sizeof cmd,
-		 "sed 's|kind=\"requests\"|kind=\"dd\"|; s|<requests file=\"one.csv\"[^>]*/>|<dd size=\"10MiB\" block=\"4KiB\"/>|; "
-		 "s|<run duration=\"10s\"|<run duration=\"100s\"|' %s > %s",
-		 IO, path);
-	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-	cut_fixture(path, sets);
+	char *dir = cut_tmpdir();
+	variant(dir, "s|kind=\"requests\"|kind=\"dd\"|; "
+		     "s|<requests file=\"one.csv\"[^>]*/>|<dd size=\"10MiB\" block=\"4KiB\"/>|; "
+		     "s|<run duration=\"10s\"|<run duration=\"100s\"|", native);
 	CU_ASSERT_EQUAL_FATAL(cut_W.wl->nmicro, 1);
 	const struct micro *mb = cut_W.wl->micro[0];
 	int fin;
@@ -190,20 +192,10 @@ static void test_dd(void)
 ** framing. */
 static void test_netperf_wire(void)
 {
-	static const char *const sets[] = { "hypervisor.kind=native", "hypervisor.io.exit=0cycles",
-					    "hypervisor.io.exits-tx-packet=0", "hypervisor.io.exits-rx-packet=0",
-					    "hypervisor.io.exits-interrupt=0", "hypervisor.io.exits-disk=0",
-					    "hypervisor.io.exits-timer=0", "hypervisor.io.emu-packet=0cycles",
-					    "hypervisor.io.emu-disk=0cycles", "hypervisor.io.shadow=1", NULL };
-	char *dir = cut_tmpdir(), path[512], cmd[1024];
-	snprintf(path, sizeof path, "%s/np.xml", dir);
-	snprintf(cmd, sizeof cmd,
-		 "sed 's|kind=\"requests\"|kind=\"netperf\"|; "
-		 "s|<requests file=\"one.csv\"[^>]*/>|<netperf duration=\"2s\" cycles-per-byte=\"0\"/>|; "
-		 "s|packet=\"1000cycles\"|packet=\"0cycles\"|' %s > %s",
-		 IO, path);
-	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-	cut_fixture(path, sets);
+	char *dir = cut_tmpdir();
+	variant(dir, "s|kind=\"requests\"|kind=\"netperf\"|; "
+		     "s|<requests file=\"one.csv\"[^>]*/>|<netperf duration=\"2s\" cycles-per-byte=\"0\"/>|; "
+		     "s|packet=\"1000cycles\"|packet=\"0cycles\"|", native);
 	CU_ASSERT_EQUAL_FATAL(cut_W.wl->nmicro, 1);
 	int fin;
 	double mbit = micro_metric(cut_W.wl->micro[0], &fin);
@@ -332,18 +324,14 @@ static void test_specweb_cache(void)
 /* Activity traces replay inside a VM as guest work. */
 static void test_activity_in_vm(void)
 {
-	char *dir = cut_tmpdir(), path[512], trace[512], cmd[1400];
+	char *dir = cut_tmpdir(), trace[512], cmd[1400];
 	snprintf(trace, sizeof trace, "%s/act.csv", dir);
-	snprintf(path, sizeof path, "%s/act.xml", dir);
 	snprintf(cmd, sizeof cmd, "%s import perf-sched tests/data/import/perf_sched_real.txt -o %s >/dev/null 2>&1",
 		 cut_hvsim(), trace);
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-	snprintf(cmd, sizeof cmd,
-		 "sed 's|kind=\"requests\"|kind=\"activity\"|; s|<requests file=\"one.csv\"[^>]*/>|<trace file=\"%s\"/>|' "
-		 "%s > %s",
-		 trace, IO, path);
-	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
-	cut_fixture(path, NULL);
+	snprintf(cmd, sizeof cmd, "s|kind=\"requests\"|kind=\"activity\"|; "
+				  "s|<requests file=\"one.csv\"[^>]*/>|<trace file=\"%s\"/>|", trace);
+	variant(dir, cmd, NULL);
 	CU_ASSERT_EQUAL_FATAL(cut_W.nact, 1);
 	const struct activity *a = cut_W.act[0];
 	CU_ASSERT_PTR_NOT_NULL(a->vm);
