@@ -559,14 +559,15 @@ static void field(FILE *f, int have, double x)
 		fprintf(f, "%.9g", x);
 }
 
-int cap_write(struct outdir *o, const struct scenario *s, const struct cap_result *r)
+void cap_csv_header(FILE *f)
 {
-	FILE *f = out_open(o, "capacity.csv");
-	if (!f)
-		return -1;
 	fputs("hypervisor,policy,vms,vcpus_per_vm,sessions_per_vm,cumulative_sessions,ci_low,ci_high,good_pct,"
-	      "tolerable_pct,cpu_util,replications,bound_hit\n",
+	      "tolerable_pct,cpu_util,replications,bound_hit",
 	      f);
+}
+
+void cap_csv_row(FILE *f, const struct scenario *s, const struct cap_result *r)
+{
 	fprintf(f, "%s,%s,%d,%.9g,%.9g,%.9g,", s->hv.name, s->hv.policy.name, r->vms, r->vcpus_per_vm, r->mean,
 		r->cumulative);
 	field(f, r->ci_ok, r->ci_lo);
@@ -578,7 +579,18 @@ int cap_write(struct outdir *o, const struct scenario *s, const struct cap_resul
 	field(f, r->nat, r->tolerable_pct);
 	fputc(',', f);
 	field(f, r->nat, r->cpu_util);
-	fprintf(f, ",%d,%d\n", r->nrep, r->bound_hit);
+	fprintf(f, ",%d,%d", r->nrep, r->bound_hit);
+}
+
+int cap_write(struct outdir *o, const struct scenario *s, const struct cap_result *r)
+{
+	FILE *f = out_open(o, "capacity.csv");
+	if (!f)
+		return -1;
+	cap_csv_header(f);
+	fputc('\n', f);
+	cap_csv_row(f, s, r);
+	fputc('\n', f);
 	if (ferror(f) | fclose(f))
 		return -1;
 

@@ -75,6 +75,11 @@ int cap_search(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, 
 /* capacity.csv and capacity_probes.csv into o's staging directory; 0 or -1. */
 int cap_write(struct outdir *o, const struct scenario *s, const struct cap_result *r);
 
+/* capacity.csv's header and its one row, without the line ends (also
+** the columns of `hvsim sweep` in mode="capacity"). */
+void cap_csv_header(FILE *f);
+void cap_csv_row(FILE *f, const struct scenario *s, const struct cap_result *r);
+
 /* The human summary (stdout of `hvsim capacity`). */
 void cap_print(FILE *f, const struct scenario *s, const struct cap_result *r, const char *dest);
 

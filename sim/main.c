@@ -1,5 +1,5 @@
 /*
-** hvsim command line: run, validate, capacity, policies, import; --help,
+** hvsim command line: run, validate, capacity, sweep, policies, import; --help,
 ** --version.
 ** Exit status: 0 success, 1 the run failed, 2 bad usage or bad input.
 */
@@ -9,6 +9,7 @@
 #include "sim/dist.h"
 #include "sim/output.h"
 #include "sim/scenario.h"
+#include "sim/sweep.h"
 #include "sim/timeline.h"
 #include "sim/units.h"
 #include "sim/world.h"
@@ -46,6 +47,8 @@ static const char usage_main[] =
 	"            check a scenario or a machine/hypervisor profile; print what would run\n"
 	"  capacity  SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [-j N]\n"
 	"            find the most users per VM that pass the scenario's QoS rule\n"
+	"  sweep     SCEN.xml [-o DIR] [-j N] [--seed N] [--set KEY=VALUE]... [--resume]\n"
+	"            run every point of the scenario's <sweep>; one row a point in sweep.csv\n"
 	"  policies  list the scheduling policies, the sources they follow and their parameters\n"
 	"  import    FORMAT FILE -o OUT.csv [--strict]\n"
 	"            convert a measured trace (apache-log, perf-sched) into an hvsim trace CSV\n"
@@ -108,6 +111,39 @@ static const char usage_capacity[] =
 	"                       the outputs do not depend on N\n"
 	"  -h, --help           this text\n";
 
+static const char usage_sweep[] =
+	"usage: hvsim sweep SCEN.xml [-o DIR] [-j N] [--seed N] [--set KEY=VALUE]... [--resume]\n"
+	"\n"
+	"Run every point of the scenario's <sweep mode=\"run|capacity\">: each <vary\n"
+	"key=\"vm[web].count\" values=\"1 2 4\"/> (or from=\"1\" to=\"10\" step=\"1\") gives\n"
+	"values of one --set path; several <vary> make a Cartesian product, the first\n"
+	"outermost.  A point is the scenario with the command line's --set, then the\n"
+	"point's values; mode=\"run\" simulates it once, mode=\"capacity\" runs the\n"
+	"capacity search (hvsim capacity --help).\n"
+	"\n"
+	"Writes into DIR (default out/<scenario name>-sweep):\n"
+	"  sweep.csv        one row a point, in point order: the varied values, then the\n"
+	"                   results (run: hypervisor, policy, VMs, users, QoS, pages/s,\n"
+	"                   CPU, steal, spin, events; capacity: capacity.csv's columns);\n"
+	"                   wall_s last (the only column that varies between runs)\n"
+	"  sweep.settings   what the rows were made with, checked on a rerun\n"
+	"  points/NNN/      each point's own outputs (hvsim run's, or capacity.csv)\n"
+	"Each row is appended and synced as its point finishes: an interrupted sweep\n"
+	"keeps every finished point, and running the same command again (or --resume)\n"
+	"runs only the missing ones.  A DIR holding a different sweep is an error.\n"
+	"\n"
+	"options:\n"
+	"  -o, --output DIR     output directory\n"
+	"  -j, --jobs N         points run in parallel (default: online CPUs); sweep.csv\n"
+	"                       does not depend on N (wall_s aside)\n"
+	"  --seed N             override the scenario's seed\n"
+	"  --set KEY=VALUE      override any scenario value (see hvsim run --help)\n"
+	"  --resume             continue the sweep in DIR (an error if there is none)\n"
+	"  -h, --help           this text\n"
+	"\n"
+	"exit status: 0 every point done, 1 some point failed (the others are done),\n"
+	"2 bad usage or input (nothing run), 130 interrupted\n";
+
 static const char usage_validate[] =
 	"usage: hvsim validate FILE.xml [--set KEY=VALUE]...\n"
 	"\n"
@@ -120,11 +156,13 @@ enum {
 	OPT_OUT = 1,       /* -o/--output DIR, --seed N */
 	OPT_TRACE = 2,     /* --timeline F.json, --gantt */
 	OPT_JOBS = 4,      /* -j/--jobs N */
+	OPT_RESUME = 8,    /* --resume */
 };
 
 struct opts {
 	const char *file, *outdir, *timeline;
 	int gantt;
+	int resume;
 	int jobs;          /* 0: not given */
 	int has_seed;
 	unsigned long long seed;
@@ -146,6 +184,10 @@ static int parse_opts(int argc, char **argv, const char *usage, int allow, struc
 		}
 		if ((allow & OPT_TRACE) && strcmp(a, "--gantt") == 0) {
 			o->gantt = 1;
+			continue;
+		}
+		if ((allow & OPT_RESUME) && strcmp(a, "--resume") == 0) {
+			o->resume = 1;
 			continue;
 		}
 		/* long names also take --name=VALUE; -j also -jN */
@@ -564,6 +606,34 @@ done:
 	return rc;
 }
 
+static int cmd_sweep(int argc, char **argv)
+{
+	struct opts o;
+	int rc = parse_opts(argc, argv, usage_sweep, OPT_OUT | OPT_JOBS | OPT_RESUME, &o);
+	if (rc) {
+		free_opts(&o);
+		return rc;
+	}
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	struct sweep_args a = {
+		.file = o.file,
+		.outdir = o.outdir,
+		.ov = o.ov,
+		.nov = o.nov,
+		.has_seed = o.has_seed,
+		.seed = o.seed,
+		.jobs = o.jobs ? o.jobs : ncpu > 0 ? (int)ncpu : 1,
+		.resume = o.resume,
+		.progress = isatty(STDERR_FILENO),
+		.stop = &interrupted,
+	};
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	rc = sweep_run(&a);
+	free_opts(&o);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	LIBXML_TEST_VERSION;
@@ -585,12 +655,14 @@ int main(int argc, char **argv)
 		rc = cmd_validate(argc - 2, argv + 2);
 	} else if (strcmp(cmd, "capacity") == 0) {
 		rc = cmd_capacity(argc - 2, argv + 2);
+	} else if (strcmp(cmd, "sweep") == 0) {
+		rc = cmd_sweep(argc - 2, argv + 2);
 	} else if (strcmp(cmd, "policies") == 0) {
 		rc = cmd_policies(argc - 2, argv + 2);
 	} else if (strcmp(cmd, "import") == 0) {
 		rc = trace_import_main(argc - 2, argv + 2);
 	} else {
-		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate, policies, import, capacity\n\n%s", cmd, usage_main);
+		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate, capacity, sweep, policies, import\n\n%s", cmd, usage_main);
 		rc = EXIT_USAGE;
 	}
 	xmlCleanupParser();

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1180,6 +1181,147 @@ static void check_capacity(struct ld *ld, xmlNodePtr root)
 	}
 }
 
+/* A number with an optional unit suffix ("10ms" -> 10, "ms"); 0 or -1. */
+static int split_unit(const char *v, double *x, const char **unit)
+{
+	char *end;
+	errno = 0;
+	*x = strtod(v, &end);
+	if (end == v || errno || !isfinite(*x) || *end == ' ')
+		return -1;
+	*unit = end;
+	return 0;
+}
+
+/* from/to/step -> the values "from", "from+step", ... up to to (a
+** tolerance of 1e-9 steps absorbs the rounding of from + i step). */
+static int range_values(struct ld *ld, xmlNodePtr n, struct scn_vary *v)
+{
+	const char *an[3] = { "from", "to", "step" }, *unit[3] = { "", "", "" }, *raw[3];
+	double x[3] = { 0, 0, 1 };
+	for (int k = 0; k < 3; k++) {
+		raw[k] = attr(n, an[k]);
+		if (!raw[k])
+			continue;
+		if (split_unit(raw[k], &x[k], &unit[k])) {
+			char q[200];
+			snprintf(q, sizeof q, "'%s'", raw[k]);
+			err_at(ld, n, an[k], "expected ", q, "a number, optionally with a unit (such as 4 or 10ms)");
+			return -1;
+		}
+	}
+	if (!raw[0] || !raw[1]) {
+		err_at(ld, n, raw[0] ? "to" : "from", "required attribute is missing with from/to/step", NULL, NULL);
+		return -1;
+	}
+	for (int k = 1; k < 3; k++)
+		if (raw[k] && strcmp(unit[k], unit[0]) != 0) {
+			char why[200];
+			snprintf(why, sizeof why, "the unit of from ('%s')", unit[0]);
+			err_at(ld, n, an[k], "expected ", raw[k], why);
+			return -1;
+		}
+	if (x[2] == 0 || (x[1] - x[0]) * x[2] < 0) {
+		err_at(ld, n, "step", "expected a step that goes from 'from' towards 'to'", raw[2] ? raw[2] : "1", "");
+		return -1;
+	}
+	double cnt = floor((x[1] - x[0]) / x[2] + 1e-9) + 1;
+	if (cnt > SCN_MAX_POINTS) {
+		err_at(ld, n, NULL, "expected at most " SCN_STR(SCN_MAX_POINTS) " values", NULL, NULL);
+		return -1;
+	}
+	v->nvalues = (int)cnt;
+	v->values = calloc((size_t)v->nvalues, sizeof *v->values);
+	for (int i = 0; v->values && i < v->nvalues; i++) {
+		char buf[128];
+		snprintf(buf, sizeof buf, "%.12g%s", x[0] + i * x[2], unit[0]);
+		v->values[i] = strdup(buf);
+	}
+	return 0;
+}
+
+static void read_sweep(struct ld *ld, xmlNodePtr n)
+{
+	struct scn_sweep *o = &ld->s->sweep;
+	if (!n)
+		return;
+	o->present = 1;
+	o->loc = loc_of(ld, n);
+	const char *mode = attr(n, "mode");
+	o->mode = mode && strcmp(mode, "capacity") == 0 ? SWEEP_CAPACITY : SWEEP_RUN;
+	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next))
+		o->nvary += is_el(c, "vary");
+	if (o->nvary > SCN_MAX_VARY) {
+		char got[32];
+		snprintf(got, sizeof got, "%d", o->nvary);
+		err_at(ld, n, NULL, "expected at most " SCN_STR(SCN_MAX_VARY) " <vary> elements", got, "");
+		o->nvary = 0;
+	}
+	o->vary = calloc((size_t)o->nvary + 1, sizeof *o->vary);
+	double points = 1;
+	int k = 0;
+	for (xmlNodePtr c = next_el(n->children); c && k < o->nvary; c = next_el(c->next)) {
+		if (!is_el(c, "vary"))
+			continue;
+		struct scn_vary *v = &o->vary[k++];
+		v->key = dupattr(c, "key");
+		v->loc = loc_of(ld, c);
+		for (int j = 0; j < k - 1; j++)
+			if (strcmp(o->vary[j].key, v->key) == 0) {
+				char why[96];
+				snprintf(why, sizeof why, "a key not varied already (line %d)", o->vary[j].loc.line);
+				err_at(ld, c, "key", "expected ", v->key, why);
+			}
+		if (strchr(v->key, '=') || !v->key[0] || v->key[0] == '.' || strstr(v->key, "..")) {
+			err_at(ld, c, "key", "expected a --set path such as vm[web].count or hypervisor.profile", v->key,
+			       "");
+			continue;
+		}
+		const char *list = attr(c, "values");
+		if (list && (attr(c, "from") || attr(c, "to") || attr(c, "step"))) {
+			err_at(ld, c, NULL, "expected either values=\"...\" or from/to/step, not both", NULL, NULL);
+			continue;
+		}
+		if (!list && !attr(c, "from") && !attr(c, "to")) {
+			err_at(ld, c, NULL, "expected values=\"1 2 4\" or from=\"1\" to=\"10\" step=\"1\"", NULL, NULL);
+			continue;
+		}
+		if (list) {
+			char *copy = strdup(list), *save = NULL;
+			for (char *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save))
+				v->nvalues++;
+			v->values = calloc((size_t)v->nvalues + 1, sizeof *v->values);
+			free(copy);
+			copy = strdup(list);
+			int i = 0;
+			for (char *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save))
+				v->values[i++] = strdup(t);
+			free(copy);
+			if (v->nvalues == 0)
+				err_at(ld, c, "values", "expected at least one value", "''", "");
+		} else if (range_values(ld, c, v)) {
+			continue;
+		}
+		/* rows of sweep.csv are told apart by their values */
+		for (int i = 0; i < v->nvalues; i++)
+			for (int j = 0; j < i; j++)
+				if (strcmp(v->values[i], v->values[j]) == 0) {
+					char q[160];
+					snprintf(q, sizeof q, "'%s' twice", v->values[i]);
+					err_at(ld, c, "values", "expected distinct values", q, "");
+					i = v->nvalues;
+					break;
+				}
+		points *= v->nvalues;
+	}
+	if (points > SCN_MAX_POINTS) {
+		char got[64];
+		snprintf(got, sizeof got, "%.0f", points);
+		err_at(ld, n, NULL, "expected at most " SCN_STR(SCN_MAX_POINTS) " points in all", got, "");
+	}
+	o->npoints = BAD(ld) ? 0 : (int)points;
+}
+
 /* ------------------------------------------------ profiles, --set --- */
 
 static char *resolve_rel(const char *base, const char *rel)
@@ -1424,6 +1566,7 @@ int scn_load(struct scenario *s, const char *path, const struct scn_override *ov
 		qos_defaults(&s->qos);
 		read_qos(&ld, child(root, "qos"));
 		read_capacity(&ld, child(root, "capacity"));
+		read_sweep(&ld, child(root, "sweep"));
 		for (xmlNodePtr c = next_el(root->children); c; c = next_el(c->next)) {
 			if (is_el(c, "run"))
 				read_run(&ld, c);
@@ -1506,6 +1649,13 @@ void scn_free(struct scenario *s)
 	}
 	free(s->vm);
 	free(s->capacity.workload);
+	for (int i = 0; i < s->sweep.nvary; i++) {
+		for (int j = 0; j < s->sweep.vary[i].nvalues; j++)
+			free(s->sweep.vary[i].values[j]);
+		free(s->sweep.vary[i].values);
+		free(s->sweep.vary[i].key);
+	}
+	free(s->sweep.vary);
 	for (int i = 0; i < s->nfiles; i++)
 		free(s->files[i]);
 	free(s->files);

@@ -255,6 +255,33 @@ struct scn_capacity {
 	struct scn_loc loc;
 };
 
+/* `hvsim sweep`: the points to run (sim/sweep.h).  Each <vary> names a
+** --set path and its values (a list, or from/to/step expanded here into
+** text such as "10ms" "20ms"); several make a Cartesian product, the
+** first outermost.  Values stay text: a point is the scenario loaded
+** again with them as --set overrides, so anything --set reaches (a
+** profile too) can be swept. */
+enum scn_sweep_mode { SWEEP_RUN, SWEEP_CAPACITY };
+
+#define SCN_MAX_POINTS 10000
+#define SCN_MAX_VARY 32
+
+struct scn_vary {
+	char *key;
+	int nvalues;
+	char **values;
+	struct scn_loc loc;
+};
+
+struct scn_sweep {
+	int present;                 /* 0: the scenario has no <sweep> */
+	enum scn_sweep_mode mode;    /* run: one simulation a point; capacity: a search */
+	int nvary;
+	struct scn_vary *vary;
+	int npoints;                 /* product of the value counts */
+	struct scn_loc loc;
+};
+
 struct scenario {
 	char *file;                  /* path as given */
 	char *name;
@@ -263,6 +290,7 @@ struct scenario {
 	int batches;                 /* batch means for confidence intervals */
 	struct scn_qos qos;          /* defaults: the paper's 97%/99% */
 	struct scn_capacity capacity;
+	struct scn_sweep sweep;
 	struct scn_machine machine;
 	struct scn_hypervisor hv;
 	int nworkloads;              /* host workloads (threads on the host) */

@@ -1,0 +1,1060 @@
+/*
+** `hvsim sweep` (see sweep.h and docs/sweep.md).
+**
+** Durability: sweep.csv and sweep.settings are first written together
+** into a staging directory and moved into DIR (out_commit), so DIR holds
+** either no sweep or a valid header.  Each finished point's row is then
+** appended with one write(2) and fsync'd; rows go out in point order
+** (rows finished early wait in memory for their predecessors), except on
+** an interruption, when every finished row is written at once so nothing
+** is lost.  A rerun reads the rows back, matches them to points by their
+** leading values, runs only the missing points, and once none is missing
+** rewrites the file in point order if it is not (tmp + rename).
+**
+** Each point runs in a child process (also with -j 1): a point's load or
+** run failure, or its memory, never touches the parent or the others.
+*/
+#include "sim/sweep.h"
+#include "models/vm.h"
+#include "models/wl_burst.h"
+#include "models/workload.h"
+#include "models/wl_specweb.h"
+#include "sim/capacity.h"
+#include "sim/output.h"
+#include "sim/world.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_RUNFAIL 1
+#define EXIT_USAGE 2
+#define EXIT_INTR 130
+
+int sweep_point(const struct scn_sweep *sw, int p, const char **val)
+{
+	if (p < 0 || p >= sw->npoints)
+		return -1;
+	/* mixed radix, the last <vary> fastest */
+	for (int k = sw->nvary - 1; k >= 0; k--) {
+		int n = sw->vary[k].nvalues;
+		val[k] = sw->vary[k].values[p % n];
+		p /= n;
+	}
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* ------------------------------------------------------------- CSV --- */
+
+/* A field, quoted when it holds a comma, a quote or a line end. */
+static void csv_field(FILE *f, const char *v)
+{
+	if (!strpbrk(v, ",\"\r\n")) {
+		fputs(v, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *v; v++) {
+		if (*v == '"')
+			fputc('"', f);
+		fputc(*v, f);
+	}
+	fputc('"', f);
+}
+
+/* The first n fields of line (one row, no line end) into fld[] (malloc'd);
+** 0, or -1 (nothing kept) when the row has fewer or is malformed. */
+static int csv_split(const char *line, int n, char **fld)
+{
+	const char *p = line;
+	int k = 0, bad = 0;
+	for (; k < n && !bad; k++) {
+		char *o = malloc(strlen(p) + 1);
+		size_t len = 0;
+		if (!o)
+			break;
+		if (*p == '"') {
+			for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
+				if (*p == '"')
+					p++;
+				o[len++] = *p;
+			}
+			bad = *p != '"';
+			p += !bad;
+		} else {
+			while (*p && *p != ',')
+				o[len++] = *p++;
+		}
+		o[len] = 0;
+		fld[k] = o;
+		if (*p == ',')
+			p++;
+		else if (k + 1 < n)
+			bad = 1;
+	}
+	if (k == n && !bad)
+		return 0;
+	for (int j = 0; j < k; j++)
+		free(fld[j]);
+	return -1;
+}
+
+static const char run_cols[] = "hypervisor,policy,vms,vcpus_per_vm,users,pages,good_pct,tolerable_pct,qos_pass,"
+			       "pages_per_s,cpu_util,steal_pct,spin_pct,events";
+
+/* sweep.csv's header: the keys, the mode's columns, wall_s last. */
+static char *header(const struct scenario *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	for (int k = 0; k < s->sweep.nvary; k++) {
+		csv_field(f, s->sweep.vary[k].key);
+		fputc(',', f);
+	}
+	if (s->sweep.mode == SWEEP_CAPACITY)
+		cap_csv_header(f);
+	else
+		fputs(run_cols, f);
+	fputs(",wall_s", f);
+	if (fclose(f))
+		return NULL;
+	return buf;
+}
+
+/* What makes two sweeps the same besides the header: written beside
+** sweep.csv, compared on a rerun. */
+static char *settings(const struct sweep_args *a, const struct scenario *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, "hvsim sweep\nscenario %s\nseed %llu\nmode %s\n", s->name, (unsigned long long)s->seed,
+		s->sweep.mode == SWEEP_CAPACITY ? "capacity" : "run");
+	for (int i = 0; i < a->nov; i++)
+		fprintf(f, "set %s=%s\n", a->ov[i].key, a->ov[i].value);
+	for (int k = 0; k < s->sweep.nvary; k++) {
+		fprintf(f, "vary %s:", s->sweep.vary[k].key);
+		for (int i = 0; i < s->sweep.vary[k].nvalues; i++)
+			fprintf(f, " %s", s->sweep.vary[k].values[i]);
+		fputc('\n', f);
+	}
+	if (fclose(f))
+		return NULL;
+	return buf;
+}
+
+/* "key=value, key=value" of point p. */
+static void label(const struct scn_sweep *sw, int p, char *buf, size_t len)
+{
+	const char *val[SCN_MAX_VARY];
+	size_t n = 0;
+	buf[0] = 0;
+	if (sweep_point(sw, p, val))
+		return;
+	for (int k = 0; k < sw->nvary && n < len; k++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s=%s", k ? ", " : "", sw->vary[k].key, val[k]);
+}
+
+/* ------------------------------------------------------ one point --- */
+
+/* The command line's overrides, then point p's. */
+static struct scn_override *point_overrides(const struct sweep_args *a, const struct scn_sweep *sw, int p,
+					    int *n)
+{
+	struct scn_override *ov = calloc((size_t)(a->nov + sw->nvary) + 1, sizeof *ov);
+	const char **val = calloc((size_t)sw->nvary + 1, sizeof *val);
+	if (!ov || !val || sweep_point(sw, p, val)) {
+		free(ov);
+		free(val);
+		return NULL;
+	}
+	for (int i = 0; i < a->nov; i++)
+		ov[i] = a->ov[i];
+	for (int k = 0; k < sw->nvary; k++) {
+		ov[a->nov + k].key = sw->vary[k].key;
+		ov[a->nov + k].value = val[k];
+	}
+	free(val);
+	*n = a->nov + sw->nvary;
+	return ov;
+}
+
+/* One line of mode="run" results from a finished world. */
+static void run_row(FILE *f, const struct world *w)
+{
+	const struct scenario *s = w->scn;
+	int vms = 0, vcpus = 0, users = 0;
+	int64_t run = 0, ready = 0, spin = 0;
+	for (int i = 0; i < w->nvms; i++) {
+		const struct vm *vm = &w->vms[i];
+		if (!vm->cfg)
+			continue;   /* Dom0 */
+		vms++;
+		vcpus += vm->nvcpus;
+		for (int k = 0; k < vm->nvcpus; k++) {
+			run += vm->vcpu[k]->t_run;
+			ready += vm->vcpu[k]->t_ready;
+			spin += vm->vcpu[k]->t_spin;
+		}
+	}
+	double pps = 0;
+	for (int i = 0; i < w->nburst; i++)
+		if (w->burst[i]->vm && w->burst[i]->cfg->closed)
+			users += w->burst[i]->cfg->users;
+	for (int i = 0; w->wl && i < w->wl->nweb; i++) {
+		users += w->wl->web[i]->nusers;
+		pps += tally_rate(&w->wl->web[i]->resp).mean;
+	}
+	double measured = (double)(w->batches.t1 - w->batches.t0), busy = 0;
+	for (int i = 0; i < w->sched.ncpus; i++)
+		busy += (double)w->sched.cpu[i].t_busy;
+	struct qos_count q = world_qos_sum(w, NULL);
+	fprintf(f, "%s,%s,%d,%.9g,%d,%llu,", s->hv.name, s->hv.policy.name, vms, vms ? (double)vcpus / vms : 0,
+		users, (unsigned long long)q.n);
+	if (q.n)
+		fprintf(f, "%.9g,%.9g", qos_good_pct(&q), qos_tolerable_pct(&q));
+	else
+		fputc(',', f);
+	fprintf(f, ",%d,%.9g,%.9g,%.9g,%.9g,%llu", qos_pass(&q, &s->qos), pps,
+		measured > 0 && w->sched.ncpus ? busy / measured / w->sched.ncpus : 0,
+		run + ready > 0 ? 100.0 * (double)ready / (double)(run + ready) : 0,
+		run > 0 ? 100.0 * (double)spin / (double)run : 0, (unsigned long long)w->events);
+}
+
+/* What a child sends: one type byte, then text (to end of file). */
+enum { MSG_ROW = 'R', MSG_FAIL = 'F', MSG_STOP = 'I' };
+
+/* Write a point's outputs into DIR/points/NNN through a staging directory. */
+static int point_outputs(const char *dir, int p, const struct scenario *s, const struct world *w,
+			 const struct cap_result *r, char *err, size_t errlen)
+{
+	char dest[4200];
+	snprintf(dest, sizeof dest, "%s/points/%03d", dir, p + 1);
+	struct outdir od = { 0 };
+	int rc = out_begin(&od, dest, err, errlen);
+	if (rc == 0) {
+		rc = w ? out_write_run(&od, w) : cap_write(&od, s, r);
+		if (rc)
+			snprintf(err, errlen, "%s: cannot write the outputs: %s", dest, strerror(errno));
+		else
+			rc = out_commit(&od, err, errlen);
+	}
+	if (rc)
+		out_abort(&od);
+	free(od.dest);
+	free(od.stage);
+	return rc;
+}
+
+/* Run point p into f (the message to the parent). */
+static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, FILE *f)
+{
+	double t0 = now_s();
+	int nov = 0;
+	struct scn_override *ov = point_overrides(a, sw, p, &nov);
+	struct scenario s;
+	struct diag d = { 0 };
+	char err[4400] = "";
+	if (!ov) {
+		fprintf(f, "%cout of memory", MSG_FAIL);
+		return;
+	}
+	if (scn_load(&s, a->file, ov, nov, 0, &d)) {
+		fputc(MSG_FAIL, f);
+		diag_print(&d, f);
+		diag_free(&d);
+		free(ov);
+		return;
+	}
+	if (a->has_seed)
+		s.seed = a->seed;
+	const char *val[SCN_MAX_VARY];
+	sweep_point(sw, p, val);
+	char *row = NULL;
+	size_t rowlen = 0;
+	FILE *rf = open_memstream(&row, &rowlen);
+	for (int k = 0; rf && k < sw->nvary; k++) {
+		csv_field(rf, val[k]);
+		fputc(',', rf);
+	}
+	int kind = MSG_ROW;
+	if (!rf) {
+		kind = MSG_FAIL;
+		snprintf(err, sizeof err, "out of memory");
+	} else if (sw->mode == SWEEP_RUN) {
+		struct world w;
+		if (world_build(&w, &s, &d)) {
+			kind = MSG_FAIL;
+		} else {
+			w.stop = a->stop;
+			if (world_run(&w)) {
+				kind = a->stop && *a->stop ? MSG_STOP : MSG_FAIL;
+				snprintf(err, sizeof err, "the run %s at t=%.6f s",
+					 kind == MSG_STOP ? "was interrupted" : "ran out of memory",
+					 (double)world_now(&w) / 1e9);
+			} else if (point_outputs(dir, p, &s, &w, NULL, err, sizeof err)) {
+				kind = a->stop && *a->stop ? MSG_STOP : MSG_FAIL;
+			} else {
+				run_row(rf, &w);
+			}
+		}
+		world_free(&w);
+	} else {
+		struct cap_result r = { 0 };
+		int sr;
+		if (cap_check(&s, &d)) {
+			kind = MSG_FAIL;
+		} else if ((sr = cap_search(&s, 1, a->stop, &r, err, sizeof err))) {
+			kind = sr == -2 ? MSG_STOP : MSG_FAIL;
+		} else if (point_outputs(dir, p, &s, NULL, &r, err, sizeof err)) {
+			kind = a->stop && *a->stop ? MSG_STOP : MSG_FAIL;
+		} else {
+			cap_csv_row(rf, &s, &r);
+		}
+		cap_free(&r);
+	}
+	if (rf) {
+		fprintf(rf, ",%.3f", now_s() - t0);
+		if (fclose(rf)) {
+			kind = MSG_FAIL;
+			snprintf(err, sizeof err, "out of memory");
+		}
+	}
+	fputc(kind, f);
+	if (kind == MSG_ROW) {
+		fputs(row, f);
+	} else {
+		diag_print(&d, f);
+		fputs(err, f);
+	}
+	free(row);
+	diag_free(&d);
+	scn_free(&s);
+	free(ov);
+}
+
+/* ----------------------------------------------------- processes --- */
+
+struct kid {
+	pid_t pid;
+	int fd;
+	int point;
+	char *buf;
+	size_t len, cap;
+};
+
+static int start(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, struct kid *k)
+{
+	int fds[2];
+	if (pipe(fds))
+		return -1;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		FILE *f = fdopen(fds[1], "w");
+		if (f) {
+			run_point(a, sw, dir, p, f);
+			if (fclose(f))
+				_exit(1);
+		}
+		/* _exit: the parent's stdio buffers and atexit work are not ours */
+		_exit(f ? 0 : 1);
+	}
+	close(fds[1]);
+	*k = (struct kid){ .pid = pid, .fd = fds[0], .point = p };
+	return 0;
+}
+
+/* Read what is there; 1 at end of file, 0 more to come, -1 error. */
+static int drain(struct kid *k)
+{
+	char chunk[8192];
+	ssize_t n = read(k->fd, chunk, sizeof chunk);
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : -1;
+	if (n == 0)
+		return 1;
+	if (k->len + (size_t)n + 1 > k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 4096;
+		while (cap < k->len + (size_t)n + 1)
+			cap *= 2;
+		char *nb = realloc(k->buf, cap);
+		if (!nb)
+			return -1;
+		k->buf = nb;
+		k->cap = cap;
+	}
+	memcpy(k->buf + k->len, chunk, (size_t)n);
+	k->len += (size_t)n;
+	k->buf[k->len] = 0;
+	return 0;
+}
+
+/* ---------------------------------------------------- the sweep --- */
+
+enum { P_TODO, P_HAD, P_RUNNING, P_ROW, P_FAILED, P_STOPPED, P_WRITTEN };
+
+struct sweep {
+	const struct sweep_args *a;
+	const struct scenario *s;
+	const struct scn_sweep *sw;
+	char *dir, *csv;
+	int fd;                       /* sweep.csv, appending */
+	int *state;                   /* P_* per point */
+	char **row;                   /* finished rows not yet written */
+	int next;                     /* first point not yet settled in file order */
+	int in_order;                 /* the file's rows are in point order */
+	int last;                     /* largest point whose row is in the file; -1 */
+	int had, ran, failed, total;
+	double t0;
+	int bar_shown;
+};
+
+/* Append point p's row and fsync it; 0 or -1. */
+static int append_row(struct sweep *x, int p)
+{
+	size_t n = strlen(x->row[p]);
+	char *line = malloc(n + 2);
+	if (!line)
+		return -1;
+	memcpy(line, x->row[p], n);
+	line[n] = '\n';
+	const char *b = line;
+	size_t left = n + 1;
+	while (left > 0) {
+		ssize_t k = write(x->fd, b, left);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			free(line);
+			return -1;
+		}
+		b += k;
+		left -= (size_t)k;
+	}
+	free(line);
+	if (fsync(x->fd) && errno != EINVAL)
+		return -1;
+	if (p < x->last)
+		x->in_order = 0;
+	if (p > x->last)
+		x->last = p;
+	free(x->row[p]);
+	x->row[p] = NULL;
+	x->state[p] = P_WRITTEN;
+	return 0;
+}
+
+/* Write what is ready in point order; 0 or -1. */
+static int flush_rows(struct sweep *x)
+{
+	for (; x->next < x->sw->npoints; x->next++) {
+		int st = x->state[x->next];
+		if (st == P_ROW) {
+			if (append_row(x, x->next))
+				return -1;
+		} else if (st != P_HAD && st != P_FAILED && st != P_WRITTEN) {
+			break;
+		}
+	}
+	return 0;
+}
+
+static void bar_clear(struct sweep *x)
+{
+	if (x->bar_shown)
+		fputs("\r\033[K", stderr);
+	x->bar_shown = 0;
+}
+
+static void bar(struct sweep *x)
+{
+	int done = x->had + x->ran + x->failed, width = 30;
+	double el = now_s() - x->t0;
+	int fill = x->total ? done * width / x->total : width;
+	char b[64];
+	for (int i = 0; i < width; i++)
+		b[i] = i < fill ? '#' : '.';
+	b[width] = 0;
+	fprintf(stderr, "\r\033[K[%s] %d/%d points  %.0f s", b, done, x->total, el);
+	int run = x->ran + x->failed, left = x->total - done;
+	/* points finished per second so far, running ones in parallel */
+	if (run > 0 && left > 0)
+		fprintf(stderr, "  ETA %.0f s", el / run * left);
+	fflush(stderr);
+	x->bar_shown = 1;
+}
+
+/* A child ended: settle its point. */
+static void finished(struct sweep *x, struct kid *k, int status)
+{
+	int p = k->point;
+	char lab[1024];
+	label(x->sw, p, lab, sizeof lab);
+	const char *body = k->len > 1 ? k->buf + 1 : "";
+	int kind = k->len ? k->buf[0] : 0;
+	if (kind == MSG_ROW && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		x->row[p] = strdup(body);
+		x->state[p] = x->row[p] ? P_ROW : P_FAILED;
+		x->ran++;
+		if (!x->a->progress)
+			fprintf(stderr, "point %d/%d (%s): done\n", p + 1, x->total, lab);
+		return;
+	}
+	if (kind == MSG_STOP || (x->a->stop && *x->a->stop)) {
+		x->state[p] = P_STOPPED;
+		return;
+	}
+	x->state[p] = P_FAILED;
+	x->failed++;
+	bar_clear(x);
+	if (kind == MSG_FAIL) {
+		size_t n = strlen(body);
+		while (n && body[n - 1] == '\n')
+			n--;
+		fprintf(stderr, "hvsim: point %d/%d (%s) failed:\n  %.*s\n", p + 1, x->total, lab, (int)n, body);
+	} else if (WIFSIGNALED(status)) {
+		fprintf(stderr, "hvsim: point %d/%d (%s) failed: its process died of signal %d\n", p + 1, x->total,
+			lab, WTERMSIG(status));
+	} else {
+		fprintf(stderr, "hvsim: point %d/%d (%s) failed: its process ended without a result\n", p + 1,
+			x->total, lab);
+	}
+}
+
+/* Run the points still to do, -j at a time.  0, -1 (an error writing
+** sweep.csv or starting processes, reported), -2 interrupted. */
+static int run_points(struct sweep *x)
+{
+	int jobs = x->a->jobs, rc = 0, running = 0, np = x->sw->npoints, next = 0;
+	struct kid *kid = calloc((size_t)jobs, sizeof *kid);
+	struct pollfd *pf = calloc((size_t)jobs, sizeof *pf);
+	if (!kid || !pf) {
+		fprintf(stderr, "hvsim: out of memory\n");
+		free(kid);
+		free(pf);
+		return -1;
+	}
+	for (int i = 0; i < jobs; i++)
+		kid[i].fd = -1;
+	for (;;) {
+		while (rc == 0 && running < jobs && !(x->a->stop && *x->a->stop)) {
+			while (next < np && x->state[next] != P_TODO)
+				next++;
+			if (next >= np)
+				break;
+			int slot = 0;
+			while (kid[slot].fd >= 0)
+				slot++;
+			if (start(x->a, x->sw, x->dir, next, &kid[slot])) {
+				fprintf(stderr, "hvsim: cannot start a process: %s\n", strerror(errno));
+				rc = -1;
+				break;
+			}
+			x->state[next++] = P_RUNNING;
+			running++;
+		}
+		if (running == 0)
+			break;
+		if (x->a->stop && *x->a->stop) {
+			/* a terminal's Ctrl-C reached the children too; a signal
+			** to this process alone is passed on */
+			for (int i = 0; i < jobs; i++)
+				if (kid[i].fd >= 0 && kid[i].pid > 0)
+					kill(kid[i].pid, SIGTERM);
+		}
+		int n = 0;
+		int who[1024];
+		for (int i = 0; i < jobs; i++)
+			if (kid[i].fd >= 0) {
+				pf[n] = (struct pollfd){ .fd = kid[i].fd, .events = POLLIN };
+				who[n++] = i;
+			}
+		int r = poll(pf, (nfds_t)n, 100);
+		if (r < 0 && errno != EINTR) {
+			fprintf(stderr, "hvsim: poll: %s\n", strerror(errno));
+			rc = -1;
+		}
+		for (int j = 0; j < n && r > 0; j++) {
+			if (!pf[j].revents)
+				continue;
+			struct kid *k = &kid[who[j]];
+			int e = drain(k);
+			if (e == 0)
+				continue;
+			close(k->fd);
+			k->fd = -1;
+			int st = 0;
+			while (waitpid(k->pid, &st, 0) < 0 && errno == EINTR)
+				;
+			if (e < 0)
+				k->len = 0;
+			finished(x, k, st);
+			free(k->buf);
+			k->buf = NULL;
+			k->len = k->cap = 0;
+			running--;
+			if (flush_rows(x)) {
+				fprintf(stderr, "hvsim: %s: cannot append: %s\n", x->csv, strerror(errno));
+				rc = -1;
+			}
+		}
+		if (x->a->progress)
+			bar(x);
+		if (rc) {
+			/* stop the others: no new rows can be kept */
+			for (int i = 0; i < jobs; i++)
+				if (kid[i].fd >= 0 && kid[i].pid > 0)
+					kill(kid[i].pid, SIGTERM);
+		}
+	}
+	if (x->a->progress)
+		bar_clear(x);
+	free(kid);
+	free(pf);
+	if (rc == 0 && x->a->stop && *x->a->stop) {
+		/* keep what finished, even out of order; a rerun fills the gaps */
+		for (int p = 0; p < np; p++)
+			if (x->state[p] == P_ROW && append_row(x, p)) {
+				fprintf(stderr, "hvsim: %s: cannot append: %s\n", x->csv, strerror(errno));
+				return -1;
+			}
+		return -2;
+	}
+	return rc;
+}
+
+/* ------------------------------------------------ checks up front --- */
+
+/* Load the base scenario with ov plus extra; errors into d; 0 or -1. */
+static int try_load(const struct sweep_args *a, const struct scn_override *extra, int nextra, int build,
+		    struct diag *d)
+{
+	struct scn_override *ov = calloc((size_t)(a->nov + nextra) + 1, sizeof *ov);
+	if (!ov) {
+		diag_error(d, a->file, 0, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < a->nov; i++)
+		ov[i] = a->ov[i];
+	for (int i = 0; i < nextra; i++)
+		ov[a->nov + i] = extra[i];
+	struct scenario s;
+	int rc = scn_load(&s, a->file, ov, a->nov + nextra, 0, d);
+	if (rc == 0 && build) {
+		if (a->has_seed)
+			s.seed = a->seed;
+		if (s.sweep.mode == SWEEP_CAPACITY) {
+			rc = cap_check(&s, d);
+		} else {
+			struct world w;
+			rc = world_build(&w, &s, d);
+			world_free(&w);
+		}
+	}
+	if (rc == 0)
+		scn_free(&s);
+	free(ov);
+	return rc;
+}
+
+/* One message at file:line: a headline, then inner's messages indented. */
+static void nest(struct diag *d, const struct diag *inner, const char *file, int line, const char *head)
+{
+	char buf[1000];
+	size_t n = (size_t)snprintf(buf, sizeof buf, "%s", head);
+	for (int i = 0; i < inner->n && n < sizeof buf; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "\n  %s", inner->msg[i]);
+	diag_error(d, file, line, "%s", buf);
+}
+
+/* Each key with its first value, then the first point whole: a typo is
+** an input error before anything runs.  0 or -1 (in d). */
+static int check_keys(const struct sweep_args *a, const struct scn_sweep *sw, struct diag *d)
+{
+	int bad = 0;
+	for (int k = 0; k < sw->nvary; k++) {
+		const struct scn_vary *v = &sw->vary[k];
+		struct scn_override o = { v->key, v->values[0] };
+		struct diag in = { 0 };
+		if (try_load(a, &o, 1, 0, &in)) {
+			char head[1200];
+			snprintf(head, sizeof head,
+				 "<vary key>: expected a --set path that loads with the first value, got %s=%s:", v->key,
+				 v->values[0]);
+			nest(d, &in, v->loc.file, v->loc.line, head);
+			bad = 1;
+		}
+		diag_free(&in);
+	}
+	if (bad)
+		return -1;
+	int nov = 0;
+	struct scn_override *ov = point_overrides(&(struct sweep_args){ 0 }, sw, 0, &nov);
+	struct diag in = { 0 };
+	int rc = ov ? try_load(a, ov, nov, 1, &in) : -1;
+	if (rc) {
+		char lab[1024], head[1200];
+		label(sw, 0, lab, sizeof lab);
+		snprintf(head, sizeof head, "<sweep>: expected a first point that builds, got (%s):", lab);
+		nest(d, &in, sw->loc.file, sw->loc.line, head);
+	}
+	diag_free(&in);
+	free(ov);
+	return rc ? -1 : 0;
+}
+
+/* ----------------------------------------------- sweep.csv on disk --- */
+
+static int write_fsync(FILE *f)
+{
+	if (fflush(f) || fsync(fileno(f)))
+		return -1;
+	return 0;
+}
+
+/* A fresh DIR/sweep.csv (header) and DIR/sweep.settings, both or none. */
+static int create_csv(struct sweep *x, const char *head, const char *set)
+{
+	struct outdir od = { 0 };
+	char err[4400];
+	int rc = out_begin(&od, x->dir, err, sizeof err);
+	FILE *f = NULL, *g = NULL;
+	if (rc == 0) {
+		f = out_open(&od, "sweep.csv");
+		g = out_open(&od, "sweep.settings");
+		rc = !f || !g;
+		if (f) {
+			fprintf(f, "%s\n", head);
+			rc |= write_fsync(f);
+			rc |= ferror(f) | fclose(f);
+		}
+		if (g) {
+			fputs(set, g);
+			rc |= write_fsync(g);
+			rc |= ferror(g) | fclose(g);
+		}
+		if (rc)
+			snprintf(err, sizeof err, "%s: cannot write: %s", x->dir, strerror(errno));
+		else
+			rc = out_commit(&od, err, sizeof err);
+	}
+	if (rc) {
+		fprintf(stderr, "hvsim: %s\n", err);
+		out_abort(&od);
+	}
+	free(od.dest);
+	free(od.stage);
+	return rc ? -1 : 0;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? 2 * cap : 65536;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t k = fread(buf + n, 1, 4096, f);
+		n += k;
+		if (k < 4096)
+			break;
+	}
+	fclose(f);
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* The point whose values are fld[], or -1. */
+static int point_of(const struct scn_sweep *sw, char **fld)
+{
+	int p = 0;
+	for (int k = 0; k < sw->nvary; k++) {
+		int i = 0;
+		while (i < sw->vary[k].nvalues && strcmp(sw->vary[k].values[i], fld[k]) != 0)
+			i++;
+		if (i == sw->vary[k].nvalues)
+			return -1;
+		p = p * sw->vary[k].nvalues + i;
+	}
+	return p;
+}
+
+/* An existing sweep.csv: the same sweep (header and settings), rows
+** matched to points (P_HAD).  A last line cut short by a crash is
+** dropped.  0, or -1 after a message (an input error). */
+static int read_csv(struct sweep *x, const char *head, const char *set)
+{
+	size_t len = 0;
+	char *buf = slurp(x->csv, &len);
+	if (!buf) {
+		fprintf(stderr, "hvsim: %s: cannot read: %s\n", x->csv, strerror(errno));
+		return -1;
+	}
+	char *nl = strchr(buf, '\n');
+	size_t hl = strlen(head);
+	if (!nl || (size_t)(nl - buf) != hl || memcmp(buf, head, hl) != 0) {
+		fprintf(stderr,
+			"hvsim: %s: holds a different sweep; its header is\n  %.*s\nexpected\n  %s\n"
+			"(choose another -o DIR, or remove the directory to start again)\n",
+			x->csv, nl ? (int)(nl - buf) : (int)len, buf, head);
+		free(buf);
+		return -1;
+	}
+	char path[4200];
+	snprintf(path, sizeof path, "%s/sweep.settings", x->dir);
+	char *old = slurp(path, NULL);
+	if (!old || strcmp(old, set) != 0) {
+		fprintf(stderr,
+			"hvsim: %s: %s; this sweep's:\n%s(choose another -o DIR, or remove the directory to start "
+			"again)\n",
+			path, old ? "was made with other settings" : "is missing, so the rows cannot be trusted", set);
+		if (old)
+			fprintf(stderr, "the directory's:\n%s", old);
+		free(old);
+		free(buf);
+		return -1;
+	}
+	free(old);
+	/* drop a last line without its line end */
+	size_t keep = len;
+	while (keep > 0 && buf[keep - 1] != '\n')
+		keep--;
+	if (keep < len) {
+		fprintf(stderr, "hvsim: %s: dropping an incomplete last line\n", x->csv);
+		if (truncate(x->csv, (off_t)keep)) {
+			fprintf(stderr, "hvsim: %s: cannot truncate: %s\n", x->csv, strerror(errno));
+			free(buf);
+			return -1;
+		}
+		buf[keep] = 0;
+	}
+	int nv = x->sw->nvary, lineno = 1, rc = 0;
+	char **fld = calloc((size_t)nv + 1, sizeof *fld);
+	for (char *line = nl + 1; fld && *line && rc == 0; lineno++) {
+		char *end = strchr(line, '\n');
+		*end = 0;
+		int p = csv_split(line, nv, fld) ? -2 : point_of(x->sw, fld);
+		if (p >= 0 && x->state[p] == P_HAD) {
+			fprintf(stderr, "hvsim: %s:%d: expected each point once, got point %d again\n", x->csv,
+				lineno + 1, p + 1);
+			rc = -1;
+		} else if (p < 0) {
+			fprintf(stderr, "hvsim: %s:%d: expected a row of this sweep (values of its points), got '%s'\n",
+				x->csv, lineno + 1, line);
+			rc = -1;
+		} else {
+			x->state[p] = P_HAD;
+			x->had++;
+			if (p < x->last)
+				x->in_order = 0;
+			if (p > x->last)
+				x->last = p;
+		}
+		if (p != -2)
+			for (int k = 0; k < nv; k++)
+				free(fld[k]);
+		line = end + 1;
+	}
+	free(fld);
+	free(buf);
+	return rc;
+}
+
+/* Every point has its row, but not in point order (a resumed sweep):
+** rewrite sweep.csv sorted (tmp + fsync + rename).  0 or -1. */
+static int sort_csv(struct sweep *x)
+{
+	char *buf = slurp(x->csv, NULL);
+	if (!buf)
+		return -1;
+	int np = x->sw->npoints, nv = x->sw->nvary;
+	char **line = calloc((size_t)np, sizeof *line), **fld = calloc((size_t)nv + 1, sizeof *fld);
+	char *nl = strchr(buf, '\n'), tmp[4300];
+	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", x->csv, (long)getpid());
+	FILE *f = line && fld && nl ? fopen(tmp, "w") : NULL;
+	int rc = f ? 0 : -1;
+	for (char *l = nl ? nl + 1 : NULL; rc == 0 && l && *l;) {
+		char *end = strchr(l, '\n');
+		*end = 0;
+		int p = csv_split(l, nv, fld) ? -1 : point_of(x->sw, fld);
+		if (p >= 0) {
+			for (int k = 0; k < nv; k++)
+				free(fld[k]);
+			line[p] = l;
+		} else {
+			rc = -1;
+		}
+		l = end + 1;
+	}
+	if (rc == 0) {
+		fprintf(f, "%.*s\n", (int)(nl - buf), buf);
+		for (int p = 0; p < np; p++)
+			if (line[p])
+				fprintf(f, "%s\n", line[p]);
+		rc = write_fsync(f);
+	}
+	if (f && (ferror(f) | fclose(f)))
+		rc = -1;
+	if (rc == 0 && rename(tmp, x->csv))
+		rc = -1;
+	if (rc && f)
+		unlink(tmp);
+	free(line);
+	free(fld);
+	free(buf);
+	return rc;
+}
+
+/* ----------------------------------------------------------- main --- */
+
+int sweep_run(const struct sweep_args *a)
+{
+	struct scenario s;
+	struct diag d = { 0 };
+	if (scn_load(&s, a->file, a->ov, a->nov, 0, &d)) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		return EXIT_USAGE;
+	}
+	if (a->has_seed)
+		s.seed = a->seed;
+	if (!s.sweep.present) {
+		fprintf(stderr,
+			"%s: <scenario>: expected a <sweep> after <capacity>, with <vary key=... values=...> "
+			"children (docs/sweep.md)\n",
+			a->file);
+		scn_free(&s);
+		return EXIT_USAGE;
+	}
+	if (check_keys(a, &s.sweep, &d)) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		scn_free(&s);
+		return EXIT_USAGE;
+	}
+	struct sweep x = { .a = a, .s = &s, .sw = &s.sweep, .fd = -1, .in_order = 1, .last = -1,
+			   .total = s.sweep.npoints };
+	char *head = header(&s), *set = settings(a, &s);
+	int rc = 0;
+	size_t dl = a->outdir ? strlen(a->outdir) : strlen(s.name) + 16;
+	x.dir = malloc(dl + 1);
+	x.csv = malloc(dl + 16);
+	x.state = calloc((size_t)x.total, sizeof *x.state);
+	x.row = calloc((size_t)x.total, sizeof *x.row);
+	if (!head || !set || !x.dir || !x.csv || !x.state || !x.row) {
+		fprintf(stderr, "hvsim: out of memory\n");
+		rc = EXIT_RUNFAIL;
+		goto done;
+	}
+	if (a->outdir)
+		strcpy(x.dir, a->outdir);
+	else
+		sprintf(x.dir, "out/%s-sweep", s.name);
+	sprintf(x.csv, "%s/sweep.csv", x.dir);
+	struct sweep_args aa = *a;
+	aa.outdir = x.dir;
+	x.a = &aa;
+	struct stat st;
+	if (stat(x.csv, &st) == 0) {
+		if (read_csv(&x, head, set)) {
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	} else if (a->resume) {
+		fprintf(stderr, "hvsim: --resume: %s: nothing to resume (%s)\n", x.csv, strerror(errno));
+		rc = EXIT_USAGE;
+		goto done;
+	} else if (create_csv(&x, head, set)) {
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	x.fd = open(x.csv, O_WRONLY | O_APPEND);
+	if (x.fd < 0) {
+		fprintf(stderr, "hvsim: %s: cannot open: %s\n", x.csv, strerror(errno));
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (x.had == x.total)
+		fprintf(stderr, "%s: all %d points are already in %s\n", s.name, x.total, x.csv);
+	else if (x.had)
+		fprintf(stderr, "%s: %d of %d points already in %s; running the other %d\n", s.name, x.had, x.total,
+			x.csv, x.total - x.had);
+	if (aa.jobs > x.total - x.had)
+		aa.jobs = x.total - x.had > 0 ? x.total - x.had : 1;
+	x.t0 = now_s();
+	int pr = x.had < x.total ? run_points(&x) : 0;
+	double wall = now_s() - x.t0;
+	if (pr == 0 && flush_rows(&x))
+		pr = -1;
+	if (pr == 0 && !x.in_order && sort_csv(&x)) {
+		fprintf(stderr, "hvsim: %s: cannot rewrite in point order: %s\n", x.csv, strerror(errno));
+		pr = -1;
+	}
+	if (pr == -2) {
+		int kept = x.had + x.ran;
+		fprintf(stderr, "hvsim: %s: interrupted; %d of %d points are in %s (run the same command again to "
+				"resume)\n",
+			a->file, kept, x.total, x.csv);
+		rc = EXIT_INTR;
+	} else if (pr) {
+		rc = EXIT_RUNFAIL;
+	} else {
+		printf("%s: %d points (%d already done, %d run, %d failed) in %.3g wall s (%d process%s); wrote %s\n",
+		       s.name, x.total, x.had, x.ran, x.failed, wall, aa.jobs, aa.jobs == 1 ? "" : "es", x.csv);
+		rc = x.failed ? EXIT_RUNFAIL : 0;
+	}
+done:
+	if (x.fd >= 0)
+		close(x.fd);
+	for (int p = 0; x.row && p < x.total; p++)
+		free(x.row[p]);
+	free(x.row);
+	free(x.state);
+	free(x.dir);
+	free(x.csv);
+	free(head);
+	free(set);
+	diag_free(&d);
+	scn_free(&s);
+	return rc;
+}

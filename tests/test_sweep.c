@@ -1,0 +1,512 @@
+/*
+** `hvsim sweep` (sim/sweep.c) and the <sweep> element (sim/scenario.c):
+** the points' order and values (lists, from/to/step with units); -j 1
+** against -j 2; a point's outputs equal `hvsim run` / `hvsim capacity`
+** of the same overrides; resuming after an interruption runs only the
+** missing points; Ctrl-C; a bad key (exit 2 before any run), a bad value
+** at a point (that point reported, the others done, exit 1), a directory
+** holding another sweep (exit 2).
+*/
+#include "tests/cutest.h"
+#include "sim/scenario.h"
+#include "sim/sweep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define TOY "tests/data/sweep/toy.xml"
+#define USERS "vm[web].workload[users].closed.users"
+
+/* ------------------------------------------------ the scenario --- */
+
+static void expect_point(const struct scn_sweep *sw, int p, const char *const *want)
+{
+	const char *val[SCN_MAX_VARY];
+	CU_ASSERT_EQUAL_FATAL(sweep_point(sw, p, val), 0);
+	for (int k = 0; k < sw->nvary; k++)
+		if (strcmp(val[k], want[k]) != 0) {
+			fprintf(stderr, "\n  point %d, vary %d: got '%s', want '%s'", p, k, val[k], want[k]);
+			CU_FAIL("point value");
+		}
+}
+
+static void test_points(void)
+{
+	struct scenario s;
+	CU_ASSERT_EQUAL_FATAL(cut_load(TOY, NULL, &s, NULL), 0);
+	const struct scn_sweep *sw = &s.sweep;
+	CU_ASSERT(sw->present && sw->mode == SWEEP_RUN && sw->nvary == 2 && sw->npoints == 6);
+	CU_ASSERT_STRING_EQUAL(sw->vary[0].key, USERS);
+	CU_ASSERT_EQUAL(sw->vary[0].loc.line, 8);
+	/* the first <vary> outermost */
+	static const char *const want[6][2] = { { "2", "1" }, { "2", "2" }, { "4", "1" },
+						{ "4", "2" }, { "8", "1" }, { "8", "2" } };
+	for (int p = 0; p < 6; p++)
+		expect_point(sw, p, want[p]);
+	const char *val[SCN_MAX_VARY];
+	CU_ASSERT_EQUAL(sweep_point(sw, 6, val), -1);
+	CU_ASSERT_EQUAL(sweep_point(sw, -1, val), -1);
+	scn_free(&s);
+
+	CU_ASSERT_EQUAL_FATAL(cut_load("tests/data/sweep/ranges.xml", NULL, &s, NULL), 0);
+	CU_ASSERT(sw->mode == SWEEP_CAPACITY && sw->nvary == 4 && sw->npoints == 3 * 3 * 3 * 2);
+	static const char *const vals[4][3] = {
+		{ "10s", "20s", "30s" }, { "5", "3", "1" }, { "0.9", "0.95", "1" }, { "a,b", "c", NULL } };
+	for (int k = 0; k < 4; k++) {
+		CU_ASSERT_EQUAL(sw->vary[k].nvalues, k == 3 ? 2 : 3);
+		for (int i = 0; i < sw->vary[k].nvalues; i++)
+			CU_ASSERT_STRING_EQUAL(sw->vary[k].values[i], vals[k][i]);
+	}
+	static const char *const p0[] = { "10s", "5", "0.9", "a,b" }, *const p1[] = { "10s", "5", "0.9", "c" },
+				 *const p2[] = { "10s", "5", "0.95", "a,b" },
+				 *const p17[] = { "10s", "1", "1", "c" },
+				 *const p18[] = { "20s", "5", "0.9", "a,b" },
+				 *const p53[] = { "30s", "1", "1", "c" };
+	expect_point(sw, 0, p0);
+	expect_point(sw, 1, p1);
+	expect_point(sw, 2, p2);
+	expect_point(sw, 17, p17);
+	expect_point(sw, 18, p18);
+	expect_point(sw, 53, p53);
+	scn_free(&s);
+
+	/* no <sweep>: not present, no points */
+	CU_ASSERT_EQUAL_FATAL(cut_load("tests/data/capacity/repairman.xml", NULL, &s, NULL), 0);
+	CU_ASSERT(!sw->present && sw->npoints == 0);
+	scn_free(&s);
+}
+
+/* The first message of loading the toy with sets, or "" when it loads. */
+static char *load_error(const char *file, const char *const *sets)
+{
+	struct scn_override ov[CUT_MAX_SETS];
+	char keys[CUT_MAX_SETS][128];
+	int n = cut_sets(sets, ov, keys);
+	struct scenario s;
+	struct diag d = { 0 };
+	char *m;
+	if (scn_load(&s, file, ov, n, 0, &d) == 0) {
+		scn_free(&s);
+		m = strdup("");
+	} else {
+		m = strdup(d.n ? d.msg[0] : "?");
+	}
+	diag_free(&d);
+	return m;
+}
+
+static void test_bad_syntax(void)
+{
+	static const struct {
+		const char *file, *sets[3], *msg;
+	} k[] = {
+		{ TOY, { "sweep.vary[1].step=-1" },
+		  "toy.xml:9: <vary step>: expected a step that goes from 'from' towards 'to', got -1" },
+		{ TOY, { "sweep.vary[1].to=2ms" }, "toy.xml:9: <vary to>: expected the unit of from (''), got 2ms" },
+		{ TOY, { "sweep.vary[1].from=x" },
+		  "toy.xml:9: <vary from>: expected a number, optionally with a unit (such as 4 or 10ms), got 'x'" },
+		{ TOY, { "sweep.vary[0].from=1" }, "toy.xml:8: <vary>: expected either values=\"...\" or from/to/step" },
+		{ TOY, { "sweep.vary[0].values=1 2 1" }, "toy.xml:8: <vary values>: expected distinct values, got '1' twice" },
+		{ TOY, { "sweep.vary[0].values= " }, "toy.xml:8: <vary values>: expected at least one value" },
+		{ TOY, { "sweep.vary[1].key=" USERS },
+		  "toy.xml:9: <vary key>: expected a key not varied already (line 8), got " USERS },
+		{ TOY, { "sweep.vary[1].to=5000" }, "toy.xml:7: <sweep>: expected at most 10000 points in all, got 15000" },
+		{ TOY, { "sweep.vary[1].to=100000" }, "toy.xml:9: <vary>: expected at most 10000 values" },
+		{ TOY, { "sweep.mode=both" }, "toy.xml:7: Element 'sweep', attribute 'mode': [facet 'enumeration']" },
+		{ TOY, { "sweep.vary[0].key=a=b" },
+		  "toy.xml:8: <vary key>: expected a --set path such as vm[web].count or hypervisor.profile, got a=b" },
+	};
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		char *m = load_error(k[i].file, k[i].sets);
+		if (!strstr(m, k[i].msg))
+			fprintf(stderr, "\n  %s\n  got:  %s\n  want: %s", k[i].sets[0], m, k[i].msg);
+		CU_ASSERT_PTR_NOT_NULL(strstr(m, k[i].msg));
+		free(m);
+	}
+}
+
+/* ------------------------------------------------ the command line --- */
+
+static int sweep(const char *args, char **out)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "%s sweep %s", cut_hvsim(), args);
+	return cut_run(cmd, out);
+}
+
+static char *file_in(const char *dir, const char *name)
+{
+	char p[2048];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return cut_slurp(p, NULL);
+}
+
+static int exists(const char *dir, const char *name)
+{
+	char p[2048];
+	struct stat st;
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return stat(p, &st) == 0;
+}
+
+/* csv without the last column of each line (wall_s), malloc'd. */
+static char *no_wall(const char *csv)
+{
+	char *o = malloc(strlen(csv) + 1), *q = o;
+	for (const char *l = csv; *l;) {
+		const char *e = strchr(l, '\n'), *c = e;
+		if (!e)
+			e = c = l + strlen(l);
+		while (c > l && c[-1] != ',')
+			c--;
+		if (c > l)
+			c--;
+		memcpy(q, l, (size_t)(c - l));
+		q += c - l;
+		*q++ = '\n';
+		l = *e ? e + 1 : e;
+	}
+	*q = 0;
+	return o;
+}
+
+static int lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* -j 1 and -j 2: the same rows; each point's outputs are `hvsim run`'s. */
+static void test_jobs(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	char *csv[2];
+	for (int j = 0; j < 2; j++) {
+		snprintf(args, sizeof args, TOY " -o %s/j%d -j %d", tmp, j + 1, j + 1);
+		CU_ASSERT_EQUAL(sweep(args, &out), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "toy: 6 points (0 already done, 6 run, 0 failed)"));
+		if (j == 0)
+			printf("\n%s", out);
+		free(out);
+		char dir[1024];
+		snprintf(dir, sizeof dir, "%s/j%d", tmp, j + 1);
+		csv[j] = file_in(dir, "sweep.csv");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(csv[j]);
+		CU_ASSERT(exists(dir, "points/001/summary.json") && exists(dir, "points/006/vms.csv"));
+		CU_ASSERT_FALSE(exists(dir, "points/007"));
+	}
+	printf("%s", csv[0]);
+	CU_ASSERT_EQUAL(lines(csv[0]), 7);
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv[0], USERS ",vm[web].vcpus,hypervisor,policy,vms,vcpus_per_vm,users,pages,"
+					      "good_pct,tolerable_pct,qos_pass,pages_per_s,cpu_util,steal_pct,"
+					      "spin_pct,events,wall_s\n2,1,bare,rr,1,1,2,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv[0], "\n8,2,bare,rr,1,2,8,"));
+	char *a = no_wall(csv[0]), *b = no_wall(csv[1]);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	CU_ASSERT_STRING_NOT_EQUAL(csv[0] + strlen(csv[0]) / 2, "");
+	free(a);
+	free(b);
+
+	/* point 3 (4 users, 1 VCPU) is `hvsim run` with those overrides */
+	snprintf(args, sizeof args,
+		 "%s run " TOY " -o %s/run --set " USERS "=4 --set vm[web].vcpus=1 > /dev/null", cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(args, &out), 0);
+	free(out);
+	static const char *const files[] = { "vms.csv", "workloads.csv", "pcpus.csv", "entities.csv" };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char d1[1024], d2[1024];
+		snprintf(d1, sizeof d1, "%s/run", tmp);
+		snprintf(d2, sizeof d2, "%s/j2/points/003", tmp);
+		char *x = file_in(d1, files[i]), *y = file_in(d2, files[i]);
+		CU_ASSERT(x && y && strcmp(x, y) == 0);
+		free(x);
+		free(y);
+	}
+	/* its row: 4 users, 1 VCPU, the run's events */
+	char *sum = file_in(tmp, "run/summary.json");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sum);
+	const char *ev = strstr(sum, "\"events\": ");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+	char row[256];
+	snprintf(row, sizeof row, "\n4,1,bare,rr,1,1,4,");
+	const char *r3 = strstr(csv[0], row);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r3);
+	char evs[32];
+	snprintf(evs, sizeof evs, ",%lld,", atoll(ev + 10));
+	const char *eol = strchr(r3 + 1, '\n');
+	const char *hit = strstr(r3, evs);
+	CU_ASSERT(hit && hit < eol);
+	free(sum);
+	free(csv[0]);
+	free(csv[1]);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* An interrupted sweep (sweep.csv cut after 2 rows and half a row, the
+** point directories gone) resumes: only the 4 missing points run and the
+** file ends up as the full one.  Then: all done, nothing runs. */
+static void test_resume(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], cmd[8192], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args, TOY " -o %s/s -j 2", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/s", tmp);
+	char *full = file_in(dir, "sweep.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(full);
+	/* header + 2 rows + half of the third */
+	const char *cut = full;
+	for (int i = 0; i < 3; i++)
+		cut = strchr(cut, '\n') + 1;
+	snprintf(cmd, sizeof cmd, "rm -rf %s/points && head -c %d %s/sweep.csv > %s/x && mv %s/x %s/sweep.csv", dir,
+		 (int)(cut - full) + 6, dir, dir, dir, dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, TOY " -o %s --resume -j 2", dir);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	printf("\n%s", out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "dropping an incomplete last line"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "toy: 2 of 6 points already in"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "toy: 6 points (2 already done, 4 run, 0 failed)"));
+	CU_ASSERT_PTR_NULL(strstr(out, "point 1/6"));
+	CU_ASSERT_PTR_NULL(strstr(out, "point 2/6"));
+	free(out);
+	/* only the missing points ran */
+	CU_ASSERT_FALSE(exists(dir, "points/001"));
+	CU_ASSERT_FALSE(exists(dir, "points/002"));
+	CU_ASSERT(exists(dir, "points/003/summary.json") && exists(dir, "points/006/summary.json"));
+	char *again = file_in(dir, "sweep.csv");
+	char *a = no_wall(full), *b = no_wall(again);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	free(again);
+
+	/* rows out of order (an interruption keeps rows finished early):
+	** resumed, then rewritten in point order */
+	snprintf(cmd, sizeof cmd, "cd %s && { head -1 sweep.csv; sed -n 5p sweep.csv; sed -n 2p sweep.csv; } > x && "
+				  "mv x sweep.csv", dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, TOY " -o %s -j 3", dir);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(2 already done, 4 run, 0 failed)"));
+	free(out);
+	again = file_in(dir, "sweep.csv");
+	a = no_wall(full);
+	b = no_wall(again);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	free(again);
+
+	/* everything there: nothing runs */
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "toy: all 6 points are already in"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(6 already done, 0 run, 0 failed)"));
+	free(out);
+
+	/* --resume with nothing to resume */
+	snprintf(args, sizeof args, TOY " -o %s/none --resume", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--resume: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "nothing to resume"));
+	free(out);
+	free(full);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* A directory holding another sweep: exit 2, its sweep.csv untouched. */
+static void test_mismatch(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args, TOY " -o %s -j 2 --set vm[web].vcpus=1", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	char *before = file_in(tmp, "sweep.csv");
+	static const struct {
+		const char *args, *msg;
+	} k[] = {
+		{ "tests/data/sweep/capacity.xml", "holds a different sweep; its header is" },
+		{ TOY " --set vm[web].vcpus=2", "sweep.settings: was made with other settings" },
+		{ TOY " --set vm[web].vcpus=1 --seed 9", "sweep.settings: was made with other settings" },
+	};
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		snprintf(args, sizeof args, "%s -o %s", k[i].args, tmp);
+		CU_ASSERT_EQUAL(sweep(args, &out), 2);
+		if (!strstr(out, k[i].msg))
+			fprintf(stderr, "\n  got: %s\n  want: %s\n", out, k[i].msg);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, k[i].msg));
+		free(out);
+	}
+	char *after = file_in(tmp, "sweep.csv");
+	CU_ASSERT(before && after && strcmp(before, after) == 0);
+	free(before);
+	free(after);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* A typo in a key: exit 2 naming the <vary>, nothing created. */
+static void test_bad_key(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args, "tests/data/sweep/bad-key.xml -o %s/o", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "tests/data/sweep/bad-key.xml:7: <vary key>: expected a --set path that "
+					   "loads with the first value, got vm[wbe].workload[users].closed.users=1:\n"
+					   "  --set: vm[wbe].workload[users].closed.users: <scenario> has no child "
+					   "vm[wbe]; expected one of: run, sweep, machine, hypervisor, vm"));
+	CU_ASSERT_PTR_NULL(strstr(out, "vm[web].vcpus"));
+	free(out);
+	CU_ASSERT_FALSE(exists(tmp, "o"));
+	/* an attribute the element does not have, from the command line */
+	snprintf(args, sizeof args, TOY " -o %s/o --set sweep.vary[1].key=vm[web].cpus", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "toy.xml:9: <vary key>: expected a --set path that loads with the first "
+					   "value, got vm[web].cpus=1:\n  tests/data/sweep/toy.xml:17: Element 'vm', "
+					   "attribute 'cpus': The attribute 'cpus' is not allowed."));
+	free(out);
+	/* no <sweep> at all */
+	snprintf(args, sizeof args, "tests/data/capacity/repairman.xml -o %s/o", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "repairman.xml: <scenario>: expected a <sweep>"));
+	free(out);
+	CU_ASSERT_FALSE(exists(tmp, "o"));
+	snprintf(args, sizeof args, TOY " -j 0");
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "expected a number of processes from 1 to 1024"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* Bad values at points 2 and 4: reported with the point, the others
+** done, exit 1; a rerun retries only the failed points. */
+static void test_bad_value(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args, "tests/data/sweep/bad-value.xml -o %s -j 2", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 1);
+	printf("\n%s", out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hvsim: point 2/4 (vm[web].memory=5GiB) failed:\n  "
+					   "tests/data/sweep/bad-value.xml:5: <scenario>: expected VMs that fit in "
+					   "the machine's 4 GiB of memory; they need 5 GiB"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hvsim: point 4/4 (vm[web].memory=2lots) failed:\n  "
+					   "tests/data/sweep/bad-value.xml:16: <vm memory>: expected a byte size"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "bad-value: 4 points (0 already done, 2 run, 2 failed)"));
+	free(out);
+	char *csv = file_in(tmp, "sweep.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CU_ASSERT_EQUAL(lines(csv), 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n1GiB,bare,rr,1,1,2,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n2GiB,bare,rr,1,1,2,"));
+	free(csv);
+	CU_ASSERT(exists(tmp, "points/001") && exists(tmp, "points/003"));
+	CU_ASSERT(!exists(tmp, "points/002") && !exists(tmp, "points/004"));
+	CU_ASSERT_EQUAL(sweep(args, &out), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(2 already done, 0 run, 2 failed)"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* mode="capacity": each row is capacity.csv's row of that point. */
+static void test_capacity_mode(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args, "tests/data/sweep/capacity.xml -o %s/s -j 2", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	char *csv = file_in(tmp, "s/sweep.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	printf("\n%s", csv);
+	snprintf(args, sizeof args, "%s capacity tests/data/sweep/capacity.xml -o %s/c -j 1 --set qos.time-good=2s",
+		 cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(args, &out), 0);
+	free(out);
+	char *cap = file_in(tmp, "c/capacity.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cap);
+	/* header: the key, capacity.csv's, wall_s; row: "2s," + its row */
+	char *nl = strchr(cap, '\n');
+	char want[2048];
+	snprintf(want, sizeof want, "qos.time-good,%.*s,wall_s\n", (int)(nl - cap), cap);
+	CU_ASSERT_EQUAL(strncmp(csv, want, strlen(want)), 0);
+	snprintf(want, sizeof want, "\n2s,%.*s,", (int)strcspn(nl + 1, "\n"), nl + 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n1.1s,native-fcfs,fcfs,1,1,11,11,"));
+	char *probes = file_in(tmp, "s/points/002/capacity_probes.csv"), *probes2 = file_in(tmp, "c/capacity_probes.csv");
+	CU_ASSERT(probes && probes2 && strcmp(probes, probes2) == 0);
+	free(probes);
+	free(probes2);
+	free(cap);
+	free(csv);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* Ctrl-C (SIGINT to the sweep alone; it passes SIGTERM on) while the
+** long points (10^6 s, 3 at a time) run and the short ones (200 s) are done: exit
+** 130, the 3 short rows kept (points 3 and 5 finished before point 2,
+** written anyway), no staging directories left. */
+static void test_interrupt(void)
+{
+	char *tmp = cut_tmpdir(), cmd[4096], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(cmd, sizeof cmd,
+		 "{ %s sweep " TOY " -o %s -j 3 --set sweep.vary[1].key=run.duration --set sweep.vary[1].from=200s "
+		 "--set sweep.vary[1].to=1000000s --set sweep.vary[1].step=999800s & p=$!; sleep 1; kill -INT $p; "
+		 "wait $p; }",
+		 cut_hvsim(), tmp);
+	int rc = cut_run(cmd, &out);
+	printf("\n%s", out);
+	CU_ASSERT_EQUAL(rc, 130);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "interrupted; 3 of 6 points are in"));
+	free(out);
+	char *csv = file_in(tmp, "sweep.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CU_ASSERT_EQUAL(lines(csv), 4);
+	CU_ASSERT(csv[strlen(csv) - 1] == '\n');
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n2,200s,bare,rr,1,1,2,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n4,200s,bare,rr,1,1,4,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n8,200s,bare,rr,1,1,8,"));
+	free(csv);
+	snprintf(cmd, sizeof cmd, "cd %s && ls -a . points", tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "tmp-"));
+	CU_ASSERT_PTR_NULL(strstr(out, "002"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "005"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+void tests_register(void)
+{
+	static const struct cut_test t[] = {
+		{ "points: product order, lists and ranges", test_points },
+		{ "<sweep> syntax errors", test_bad_syntax },
+		{ "-j 1 and -j 2 identical; a point is hvsim run", test_jobs },
+		{ "resume runs only the missing points", test_resume },
+		{ "a directory with another sweep", test_mismatch },
+		{ "bad key: exit 2 before any run", test_bad_key },
+		{ "bad value at a point: reported, others done", test_bad_value },
+		{ "mode capacity rows are capacity.csv's", test_capacity_mode },
+		{ "Ctrl-C keeps finished rows", test_interrupt },
+		{ NULL, NULL },
+	};
+	cut_suite("sweep", t);
+}
