@@ -638,7 +638,10 @@ static int run_points(struct sweep *x)
 		bar_clear(x);
 	free(kid);
 	free(pf);
-	if (rc == 0 && x->a->stop && *x->a->stop) {
+	int unsettled = 0;
+	for (int p = 0; p < np; p++)
+		unsettled += x->state[p] == P_TODO || x->state[p] == P_STOPPED;
+	if (rc == 0 && x->a->stop && *x->a->stop && unsettled) {
 		/* keep what finished, even out of order; a rerun fills the gaps */
 		for (int p = 0; p < np; p++)
 			if (x->state[p] == P_ROW && append_row(x, p)) {

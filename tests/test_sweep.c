@@ -325,6 +325,37 @@ static void test_resume(void)
 	free(tmp);
 }
 
+/* Values with a comma and a quote are quoted in sweep.csv and read back
+** when resuming. */
+static void test_quoting(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], cmd[4096], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args,
+		 TOY " -o %s -j 2 --set sweep.vary[0].key=description --set 'sweep.vary[0].values=a,b c\"d'", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	char *full = file_in(tmp, "sweep.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(full);
+	CU_ASSERT_PTR_NOT_NULL(strstr(full, "\n\"a,b\",2,bare,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(full, "\n\"c\"\"d\",1,bare,"));
+	snprintf(cmd, sizeof cmd, "cd %s && head -2 sweep.csv > x && sed -n 5p sweep.csv >> x && mv x sweep.csv", tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(2 already done, 2 run, 0 failed)"));
+	free(out);
+	char *again = file_in(tmp, "sweep.csv");
+	char *a = no_wall(full), *b = no_wall(again);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	free(again);
+	free(full);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* A directory holding another sweep: exit 2, its sweep.csv untouched. */
 static void test_mismatch(void)
 {
@@ -501,6 +532,7 @@ void tests_register(void)
 		{ "<sweep> syntax errors", test_bad_syntax },
 		{ "-j 1 and -j 2 identical; a point is hvsim run", test_jobs },
 		{ "resume runs only the missing points", test_resume },
+		{ "values quoted in sweep.csv and read back", test_quoting },
 		{ "a directory with another sweep", test_mismatch },
 		{ "bad key: exit 2 before any run", test_bad_key },
 		{ "bad value at a point: reported, others done", test_bad_value },
