@@ -357,6 +357,16 @@ static void describe(const struct scenario *s, const struct world *w, FILE *f)
 	fprintf(f, "scenario %s (%s), seed %llu\n", s->name, s->file, (unsigned long long)s->seed);
 	fprintf(f, "run %s, warm-up %s, %d batches for confidence intervals\n",
 		units_fmt_time(s->duration, a, sizeof a), units_fmt_time(s->warmup, b, sizeof b), s->batches);
+	if (s->sweep.present) {
+		fprintf(f, "sweep: %d points, mode %s (hvsim sweep); the first <vary> outermost:\n", s->sweep.npoints,
+			s->sweep.mode == SWEEP_CAPACITY ? "capacity" : "run");
+		for (int k = 0; k < s->sweep.nvary; k++) {
+			fprintf(f, "  %s:", s->sweep.vary[k].key);
+			for (int i = 0; i < s->sweep.vary[k].nvalues; i++)
+				fprintf(f, " %s", s->sweep.vary[k].values[i]);
+			fputc('\n', f);
+		}
+	}
 	machine_describe(&w->mach, f);
 	fprintf(f, "hypervisor %s (%s)\n", s->hv.name, s->hv.kind);
 	describe_policy(&s->hv.policy, f);

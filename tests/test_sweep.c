@@ -201,6 +201,11 @@ static void test_jobs(void)
 		CU_ASSERT_FALSE(exists(dir, "points/007"));
 	}
 	printf("%s", csv[0]);
+	snprintf(args, sizeof args, "%s validate " TOY, cut_hvsim());
+	CU_ASSERT_EQUAL(cut_run(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "sweep: 6 points, mode run (hvsim sweep); the first <vary> outermost:\n  "
+					   USERS ": 2 4 8\n  vm[web].vcpus: 1 2\n"));
+	free(out);
 	CU_ASSERT_EQUAL(lines(csv[0]), 7);
 	CU_ASSERT_PTR_NOT_NULL(strstr(csv[0], USERS ",vm[web].vcpus,hypervisor,policy,vms,vcpus_per_vm,users,pages,"
 					      "good_pct,tolerable_pct,qos_pass,pages_per_s,cpu_util,steal_pct,"
