@@ -138,13 +138,15 @@ deps:
 SHARE = $(DESTDIR)$(PREFIX)/share/hvsim
 install: hvsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/models/profiles/machines \
-	  $(SHARE)/models/profiles/hypervisors $(SHARE)/experiments/validation
+	  $(SHARE)/models/profiles/hypervisors
 	install -m 755 hvsim $(DESTDIR)$(PREFIX)/bin/hvsim
 	install -m 755 models/profiles/machine-from-sysfs $(DESTDIR)$(PREFIX)/bin/hvsim-machine-from-sysfs
 	install -m 644 models/profiles/machines/*.xml $(SHARE)/models/profiles/machines/
 	install -m 644 models/profiles/hypervisors/*.xml $(SHARE)/models/profiles/hypervisors/
-	install -m 644 experiments/*.xml $(SHARE)/experiments/
-	install -m 644 experiments/validation/*.xml $(SHARE)/experiments/validation/
+	# every shipped scenario with the traces and scripts it uses, in the
+	# same tree, so the profile="../..." paths still resolve
+	cd experiments && find . -type f \( -name '*.xml' -o -name '*.csv' -o -name '*.sh' \) | sort | \
+	  while read -r f; do install -D -m 644 "$$f" "$(SHARE)/experiments/$$f" || exit 1; done
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/hvsim $(DESTDIR)$(PREFIX)/bin/hvsim-machine-from-sysfs $(SHARE)
