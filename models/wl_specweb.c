@@ -158,7 +158,8 @@ int wl_specweb_build(struct wl_specweb *ws, struct world *w, const struct scn_wo
 		ws->cache = 0;
 	ws->hit = p->fileset > 0 ? fmin(1, ws->cache / p->fileset) : 1;
 	ws->users = calloc((size_t)ws->nusers, sizeof *ws->users);
-	if (!ws->users || world_add_qos(w, cfg->name, vm, &ws->qos))
+	ws->reqs = calloc((size_t)ws->nusers * (size_t)p->conns, sizeof *ws->reqs);
+	if (!ws->users || !ws->reqs || world_add_qos(w, cfg->name, vm, &ws->qos))
 		return -ENOMEM;
 	/* Users start in the chain's stationary state (the page they last
 	** saw drawn from the stationary mix pi), so that the measured
@@ -171,6 +172,7 @@ int wl_specweb_build(struct wl_specweb *ws, struct world *w, const struct scn_wo
 	for (int i = 0; i < ws->nusers; i++) {
 		struct sw_user *su = &ws->users[i];
 		su->ws = ws;
+		su->req = &ws->reqs[(size_t)i * (size_t)p->conns];
 		su->line.rate = p->link_rate;
 		specweb_session_start(&ws->m, &su->u);
 		double u = gsl_rng_uniform(ws->r_user) * tot;
@@ -190,7 +192,9 @@ void wl_specweb_free(struct wl_specweb *ws)
 {
 	tally_free(&ws->resp);
 	free(ws->users);
+	free(ws->reqs);
 	ws->users = NULL;
+	ws->reqs = NULL;
 }
 
 void wl_specweb_header(FILE *f)

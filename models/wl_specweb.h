@@ -43,7 +43,7 @@ struct sw_user {
 	int pending;                  /* its requests still outstanding */
 	int next_img;                 /* its next image not yet asked for */
 	struct io_line line;
-	struct ioreq req[SPECWEB_MAX_CONNS]; /* one request in flight per connection */
+	struct ioreq *req;            /* one request in flight per connection */
 };
 
 struct wl_specweb {
@@ -54,6 +54,7 @@ struct wl_specweb {
 	struct specweb m;
 	gsl_rng *r_user, *r_cache;
 	struct sw_user *users;
+	struct ioreq *reqs;           /* the users' requests, conns per user */
 	int nusers;
 	double hit;                   /* page-cache hit ratio */
 	double cache;                 /* page-cache bytes */

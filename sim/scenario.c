@@ -1171,12 +1171,27 @@ static void check_capacity(struct ld *ld, xmlNodePtr root)
 	struct scenario *s = ld->s;
 	const char *name = s->capacity.workload;
 	int found = 0;
+	double web_vms = 0;
 	for (int i = 0; i < s->nvms; i++)
 		for (int k = 0; k < s->vm[i].nworkloads; k++)
-			if (!name || strcmp(s->vm[i].workload[k].name, name) == 0)
+			if (!name || strcmp(s->vm[i].workload[k].name, name) == 0) {
 				found += s->vm[i].workload[k].closed;
+				web_vms += s->vm[i].workload[k].kind == WL_SPECWEB ? s->vm[i].count : 0;
+			}
+	xmlNodePtr c = child(root, "capacity");
+	if (web_vms * s->capacity.max > SCN_MAX_SESSIONS && !(c && attr(c, "max"))) {
+		/* the default bound shrinks to what the simulator can hold */
+		s->capacity.max = (int)floor(SCN_MAX_SESSIONS / web_vms);
+		if (s->capacity.min > s->capacity.max)
+			s->capacity.min = s->capacity.max;
+	} else if (web_vms * s->capacity.max > SCN_MAX_SESSIONS) {
+		char why[200];
+		snprintf(why, sizeof why, "a max with at most " SCN_STR(SCN_MAX_SESSIONS)
+			 " SPECweb sessions over the %.0f VMs it varies (%.0f per VM)", web_vms,
+			 floor(SCN_MAX_SESSIONS / web_vms));
+		err_at(ld, c ? c : root, "max", "expected ", NULL, why);
+	}
 	if (name && !found) {
-		xmlNodePtr c = child(root, "capacity");
 		err_at(ld, c ? c : root, "workload", "expected the name of a closed workload inside a <vm>", name, "");
 	}
 }
@@ -1508,6 +1523,19 @@ static void check_totals(struct ld *ld, xmlNodePtr root)
 		jobs += s->vm[i].nworkloads;
 	if (jobs == 0)
 		err_at(ld, root, NULL, "expected at least one <workload>, on the host or inside a <vm>", NULL, NULL);
+	/* each simulated SPECweb session costs ~1.3 KB of the simulator's own
+	** memory (its page, connections and requests): bound the total */
+	double sessions = 0;
+	for (int i = 0; i < s->nvms; i++)
+		for (int k = 0; k < s->vm[i].nworkloads; k++)
+			if (s->vm[i].workload[k].kind == WL_SPECWEB)
+				sessions += (double)s->vm[i].workload[k].users * s->vm[i].count;
+	if (sessions > SCN_MAX_SESSIONS) {
+		char why[160];
+		snprintf(why, sizeof why, "at most " SCN_STR(SCN_MAX_SESSIONS)
+			 " SPECweb sessions over all VMs (about 1.3 KB of simulator memory each); got %.0f", sessions);
+		err_at(ld, root, NULL, "expected ", NULL, why);
+	}
 	double need = 0, have = 0;
 	for (int i = 0; i < s->nvms; i++)
 		need += s->vm[i].memory * s->vm[i].count;

@@ -21,6 +21,7 @@
 #define SCN_MAX_CPUS 256
 #define SCN_MAX_VMS 1024
 #define SCN_MAX_USERS 10000000
+#define SCN_MAX_SESSIONS 1000000   /* SPECweb sessions over all VMs */
 #define SCN_XSTR(x) #x
 #define SCN_STR(x) SCN_XSTR(x)
 
