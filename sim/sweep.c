@@ -15,6 +15,7 @@
 ** run failure, or its memory, never touches the parent or the others.
 */
 #include "sim/sweep.h"
+#include "sim/sweep_file.h"
 #include "models/vm.h"
 #include "models/wl_burst.h"
 #include "models/workload.h"
@@ -59,61 +60,6 @@ static double now_s(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* ------------------------------------------------------------- CSV --- */
-
-/* A field, quoted when it holds a comma, a quote or a line end. */
-static void csv_field(FILE *f, const char *v)
-{
-	if (!strpbrk(v, ",\"\r\n")) {
-		fputs(v, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *v; v++) {
-		if (*v == '"')
-			fputc('"', f);
-		fputc(*v, f);
-	}
-	fputc('"', f);
-}
-
-/* The first n fields of line (one row, no line end) into fld[] (malloc'd);
-** 0, or -1 (nothing kept) when the row has fewer or is malformed. */
-static int csv_split(const char *line, int n, char **fld)
-{
-	const char *p = line;
-	int k = 0, bad = 0;
-	for (; k < n && !bad; k++) {
-		char *o = malloc(strlen(p) + 1);
-		size_t len = 0;
-		if (!o)
-			break;
-		if (*p == '"') {
-			for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
-				if (*p == '"')
-					p++;
-				o[len++] = *p;
-			}
-			bad = *p != '"';
-			p += !bad;
-		} else {
-			while (*p && *p != ',')
-				o[len++] = *p++;
-		}
-		o[len] = 0;
-		fld[k] = o;
-		if (*p == ',')
-			p++;
-		else if (k + 1 < n)
-			bad = 1;
-	}
-	if (k == n && !bad)
-		return 0;
-	for (int j = 0; j < k; j++)
-		free(fld[j]);
-	return -1;
-}
-
 static const char run_cols[] = "hypervisor,policy,vms,vcpus_per_vm,users,pages,good_pct,tolerable_pct,qos_pass,"
 			       "pages_per_s,cpu_util,steal_pct,spin_pct,events";
 
@@ -126,7 +72,7 @@ static char *header(const struct scenario *s)
 	if (!f)
 		return NULL;
 	for (int k = 0; k < s->sweep.nvary; k++) {
-		csv_field(f, s->sweep.vary[k].key);
+		sweep_csv_field(f, s->sweep.vary[k].key);
 		fputc(',', f);
 	}
 	if (s->sweep.mode == SWEEP_CAPACITY)
@@ -294,7 +240,7 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 	size_t rowlen = 0;
 	FILE *rf = open_memstream(&row, &rowlen);
 	for (int k = 0; rf && k < sw->nvary; k++) {
-		csv_field(rf, val[k]);
+		sweep_csv_field(rf, val[k]);
 		fputc(',', rf);
 	}
 	int kind = MSG_ROW;
@@ -417,24 +363,6 @@ static int drain(struct kid *k)
 }
 
 /* ---------------------------------------------------- the sweep --- */
-
-enum { P_TODO, P_HAD, P_RUNNING, P_ROW, P_FAILED, P_STOPPED, P_WRITTEN };
-
-struct sweep {
-	const struct sweep_args *a;
-	const struct scenario *s;
-	const struct scn_sweep *sw;
-	char *dir, *csv;
-	int fd;                       /* sweep.csv, appending */
-	int *state;                   /* P_* per point */
-	char **row;                   /* finished rows not yet written */
-	int next;                     /* first point not yet settled in file order */
-	int in_order;                 /* the file's rows are in point order */
-	int last;                     /* largest point whose row is in the file; -1 */
-	int had, ran, failed, total;
-	double t0;
-	int bar_shown;
-};
 
 /* Append point p's row and fsync it; 0 or -1. */
 static int append_row(struct sweep *x, int p)
@@ -733,221 +661,6 @@ static int check_keys(const struct sweep_args *a, const struct scn_sweep *sw, st
 	return rc ? -1 : 0;
 }
 
-/* ----------------------------------------------- sweep.csv on disk --- */
-
-static int write_fsync(FILE *f)
-{
-	if (fflush(f) || fsync(fileno(f)))
-		return -1;
-	return 0;
-}
-
-/* A fresh DIR/sweep.csv (header) and DIR/sweep.settings, both or none. */
-static int create_csv(struct sweep *x, const char *head, const char *set)
-{
-	struct outdir od = { 0 };
-	char err[4400];
-	int rc = out_begin(&od, x->dir, err, sizeof err);
-	FILE *f = NULL, *g = NULL;
-	if (rc == 0) {
-		f = out_open(&od, "sweep.csv");
-		g = out_open(&od, "sweep.settings");
-		rc = !f || !g;
-		if (f) {
-			fprintf(f, "%s\n", head);
-			rc |= write_fsync(f);
-			rc |= ferror(f) | fclose(f);
-		}
-		if (g) {
-			fputs(set, g);
-			rc |= write_fsync(g);
-			rc |= ferror(g) | fclose(g);
-		}
-		if (rc)
-			snprintf(err, sizeof err, "%s: cannot write: %s", x->dir, strerror(errno));
-		else
-			rc = out_commit(&od, err, sizeof err);
-	}
-	if (rc) {
-		fprintf(stderr, "hvsim: %s\n", err);
-		out_abort(&od);
-	}
-	free(od.dest);
-	free(od.stage);
-	return rc ? -1 : 0;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			cap = cap ? 2 * cap : 65536;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t k = fread(buf + n, 1, 4096, f);
-		n += k;
-		if (k < 4096)
-			break;
-	}
-	fclose(f);
-	buf[n] = 0;
-	if (len)
-		*len = n;
-	return buf;
-}
-
-/* The point whose values are fld[], or -1. */
-static int point_of(const struct scn_sweep *sw, char **fld)
-{
-	int p = 0;
-	for (int k = 0; k < sw->nvary; k++) {
-		int i = 0;
-		while (i < sw->vary[k].nvalues && strcmp(sw->vary[k].values[i], fld[k]) != 0)
-			i++;
-		if (i == sw->vary[k].nvalues)
-			return -1;
-		p = p * sw->vary[k].nvalues + i;
-	}
-	return p;
-}
-
-/* An existing sweep.csv: the same sweep (header and settings), rows
-** matched to points (P_HAD).  A last line cut short by a crash is
-** dropped.  0, or -1 after a message (an input error). */
-static int read_csv(struct sweep *x, const char *head, const char *set)
-{
-	size_t len = 0;
-	char *buf = slurp(x->csv, &len);
-	if (!buf) {
-		fprintf(stderr, "hvsim: %s: cannot read: %s\n", x->csv, strerror(errno));
-		return -1;
-	}
-	char *nl = strchr(buf, '\n');
-	size_t hl = strlen(head);
-	if (!nl || (size_t)(nl - buf) != hl || memcmp(buf, head, hl) != 0) {
-		fprintf(stderr,
-			"hvsim: %s: holds a different sweep; its header is\n  %.*s\nexpected\n  %s\n"
-			"(choose another -o DIR, or remove the directory to start again)\n",
-			x->csv, nl ? (int)(nl - buf) : (int)len, buf, head);
-		free(buf);
-		return -1;
-	}
-	char path[4200];
-	snprintf(path, sizeof path, "%s/sweep.settings", x->dir);
-	char *old = slurp(path, NULL);
-	if (!old || strcmp(old, set) != 0) {
-		fprintf(stderr,
-			"hvsim: %s: %s; this sweep's:\n%s(choose another -o DIR, or remove the directory to start "
-			"again)\n",
-			path, old ? "was made with other settings" : "is missing, so the rows cannot be trusted", set);
-		if (old)
-			fprintf(stderr, "the directory's:\n%s", old);
-		free(old);
-		free(buf);
-		return -1;
-	}
-	free(old);
-	/* drop a last line without its line end */
-	size_t keep = len;
-	while (keep > 0 && buf[keep - 1] != '\n')
-		keep--;
-	if (keep < len) {
-		fprintf(stderr, "hvsim: %s: dropping an incomplete last line\n", x->csv);
-		if (truncate(x->csv, (off_t)keep)) {
-			fprintf(stderr, "hvsim: %s: cannot truncate: %s\n", x->csv, strerror(errno));
-			free(buf);
-			return -1;
-		}
-		buf[keep] = 0;
-	}
-	int nv = x->sw->nvary, lineno = 1, rc = 0;
-	char **fld = calloc((size_t)nv + 1, sizeof *fld);
-	for (char *line = nl + 1; fld && *line && rc == 0; lineno++) {
-		char *end = strchr(line, '\n');
-		*end = 0;
-		int p = csv_split(line, nv, fld) ? -2 : point_of(x->sw, fld);
-		if (p >= 0 && x->state[p] == P_HAD) {
-			fprintf(stderr, "hvsim: %s:%d: expected each point once, got point %d again\n", x->csv,
-				lineno + 1, p + 1);
-			rc = -1;
-		} else if (p < 0) {
-			fprintf(stderr, "hvsim: %s:%d: expected a row of this sweep (values of its points), got '%s'\n",
-				x->csv, lineno + 1, line);
-			rc = -1;
-		} else {
-			x->state[p] = P_HAD;
-			x->had++;
-			if (p < x->last)
-				x->in_order = 0;
-			if (p > x->last)
-				x->last = p;
-		}
-		if (p != -2)
-			for (int k = 0; k < nv; k++)
-				free(fld[k]);
-		line = end + 1;
-	}
-	free(fld);
-	free(buf);
-	return rc;
-}
-
-/* Every point has its row, but not in point order (a resumed sweep):
-** rewrite sweep.csv sorted (tmp + fsync + rename).  0 or -1. */
-static int sort_csv(struct sweep *x)
-{
-	char *buf = slurp(x->csv, NULL);
-	if (!buf)
-		return -1;
-	int np = x->sw->npoints, nv = x->sw->nvary;
-	char **line = calloc((size_t)np, sizeof *line), **fld = calloc((size_t)nv + 1, sizeof *fld);
-	char *nl = strchr(buf, '\n'), tmp[4300];
-	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", x->csv, (long)getpid());
-	FILE *f = line && fld && nl ? fopen(tmp, "w") : NULL;
-	int rc = f ? 0 : -1;
-	for (char *l = nl ? nl + 1 : NULL; rc == 0 && l && *l;) {
-		char *end = strchr(l, '\n');
-		*end = 0;
-		int p = csv_split(l, nv, fld) ? -1 : point_of(x->sw, fld);
-		if (p >= 0) {
-			for (int k = 0; k < nv; k++)
-				free(fld[k]);
-			line[p] = l;
-		} else {
-			rc = -1;
-		}
-		l = end + 1;
-	}
-	if (rc == 0) {
-		fprintf(f, "%.*s\n", (int)(nl - buf), buf);
-		for (int p = 0; p < np; p++)
-			if (line[p])
-				fprintf(f, "%s\n", line[p]);
-		rc = write_fsync(f);
-	}
-	if (f && (ferror(f) | fclose(f)))
-		rc = -1;
-	if (rc == 0 && rename(tmp, x->csv))
-		rc = -1;
-	if (rc && f)
-		unlink(tmp);
-	free(line);
-	free(fld);
-	free(buf);
-	return rc;
-}
-
 /* ----------------------------------------------------------- main --- */
 
 int sweep_run(const struct sweep_args *a)
@@ -999,7 +712,7 @@ int sweep_run(const struct sweep_args *a)
 	x.a = &aa;
 	struct stat st;
 	if (stat(x.csv, &st) == 0) {
-		if (read_csv(&x, head, set)) {
+		if (sweep_read_csv(&x, head, set)) {
 			rc = EXIT_USAGE;
 			goto done;
 		}
@@ -1007,7 +720,7 @@ int sweep_run(const struct sweep_args *a)
 		fprintf(stderr, "hvsim: --resume: %s: nothing to resume (%s)\n", x.csv, strerror(errno));
 		rc = EXIT_USAGE;
 		goto done;
-	} else if (create_csv(&x, head, set)) {
+	} else if (sweep_create_csv(&x, head, set)) {
 		rc = EXIT_USAGE;
 		goto done;
 	}
@@ -1029,7 +742,7 @@ int sweep_run(const struct sweep_args *a)
 	double wall = now_s() - x.t0;
 	if (pr == 0 && flush_rows(&x))
 		pr = -1;
-	if (pr == 0 && !x.in_order && sort_csv(&x)) {
+	if (pr == 0 && !x.in_order && sweep_sort_csv(&x)) {
 		fprintf(stderr, "hvsim: %s: cannot rewrite in point order: %s\n", x.csv, strerror(errno));
 		pr = -1;
 	}
