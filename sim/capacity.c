@@ -13,6 +13,7 @@
 ** replication order, so every output is the same for any -j.
 */
 #include "sim/capacity.h"
+#include "sim/proc.h"
 #include "sim/stats.h"
 #include "sim/world.h"
 
@@ -239,116 +240,40 @@ struct wire {
 	char err[512];
 };
 
-struct kid {
-	pid_t pid;
-	int fd;
-	char *buf;                    /* bytes received */
-	size_t len, cap;
-};
-
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const char *b = buf;
-	while (n > 0) {
-		ssize_t k = write(fd, b, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		b += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static int send_probe(void *ctx, const struct cap_probe *p)
 {
 	struct wire m;
 	memset(&m, 0, sizeof m);
 	m.p = *p;
-	return write_all(*(int *)ctx, &m, sizeof m);
+	return proc_write_all(*(int *)ctx, &m, sizeof m);
 }
 
-/* In the child: one replication's search, then exit.  Never returns. */
-static void child(struct scenario *s, int rep, int fd, const volatile sig_atomic_t *stop)
+/* What a child needs for its replication. */
+struct rep_arg {
+	struct scenario *s;
+	int rep;
+	const volatile sig_atomic_t *stop;
+};
+
+/* In the child: one replication's search, its probes and then its end
+** sent down fd.  0, or -1 when the pipe broke. */
+static int child(void *arg, int fd)
 {
+	const struct rep_arg *c = arg;
 	struct wire m;
 	memset(&m, 0, sizeof m);
 	m.end = 1;
-	m.rc = search_rep(s, rep, stop, send_probe, &fd, m.err, sizeof m.err);
-	int ok = write_all(fd, &m, sizeof m) == 0;
+	m.rc = search_rep(c->s, c->rep, c->stop, send_probe, &fd, m.err, sizeof m.err);
+	int ok = proc_write_all(fd, &m, sizeof m) == 0;
 	close(fd);
-	/* _exit: the parent's stdio buffers and atexit work are not ours */
-	_exit(ok ? 0 : 1);
-}
-
-static int start(struct scenario *s, int rep, struct kid *k, const volatile sig_atomic_t *stop)
-{
-	int fds[2];
-	if (pipe(fds))
-		return -1;
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		child(s, rep, fds[1], stop);
-	}
-	close(fds[1]);
-	k->pid = pid;
-	k->fd = fds[0];
-	return 0;
-}
-
-/* Read what is there; 1 at end of file, 0 more to come, -1 error. */
-static int drain(struct kid *k)
-{
-	char chunk[8192];
-	ssize_t n = read(k->fd, chunk, sizeof chunk);
-	if (n < 0)
-		return errno == EINTR || errno == EAGAIN ? 0 : -1;
-	if (n == 0)
-		return 1;
-	if (k->len + (size_t)n > k->cap) {
-		size_t cap = k->cap ? 2 * k->cap : 65536;
-		while (cap < k->len + (size_t)n)
-			cap *= 2;
-		char *nb = realloc(k->buf, cap);
-		if (!nb)
-			return -1;
-		k->buf = nb;
-		k->cap = cap;
-	}
-	memcpy(k->buf + k->len, chunk, (size_t)n);
-	k->len += (size_t)n;
-	return 0;
-}
-
-/* Stop a child that still runs.  Its pipe is closed first, so a child
-** blocked writing to a full pipe gets EPIPE instead of waiting for us. */
-static void reap(struct kid *k, int sig)
-{
-	if (k->fd >= 0)
-		close(k->fd);
-	k->fd = -1;
-	if (k->pid <= 0)
-		return;
-	if (sig)
-		kill(k->pid, sig);
-	while (waitpid(k->pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	k->pid = 0;
+	return ok ? 0 : -1;
 }
 
 static int run_parallel(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, struct cap_result *r,
 			char *err, size_t errlen)
 {
 	int nrep = s->capacity.replications, next = 0, running = 0, rc = 0;
-	struct kid *kid = calloc((size_t)nrep, sizeof *kid);
+	struct proc *kid = calloc((size_t)nrep, sizeof *kid);
 	struct pollfd *pf = calloc((size_t)nrep, sizeof *pf);
 	int *who = calloc((size_t)nrep, sizeof *who);
 	if (!kid || !pf || !who) {
@@ -360,7 +285,8 @@ static int run_parallel(struct scenario *s, int jobs, const volatile sig_atomic_
 		kid[i].fd = -1;
 	for (int done = 0; done < nrep && rc == 0;) {
 		while (running < jobs && next < nrep) {
-			if (start(s, next, &kid[next], stop)) {
+			struct rep_arg arg = { s, next, stop };
+			if (proc_start(&kid[next], child, &arg, next)) {
 				snprintf(err, errlen, "cannot start a process: %s", strerror(errno));
 				rc = -1;
 				break;
@@ -391,8 +317,8 @@ static int run_parallel(struct scenario *s, int jobs, const volatile sig_atomic_
 		for (int j = 0; j < np && n > 0; j++) {
 			if (!pf[j].revents)
 				continue;
-			struct kid *k = &kid[who[j]];
-			int e = drain(k);
+			struct proc *k = &kid[who[j]];
+			int e = proc_drain(k);
 			if (e < 0) {
 				snprintf(err, errlen, "replication %d: %s", who[j] + 1, strerror(errno));
 				rc = -1;
@@ -420,7 +346,7 @@ static int run_parallel(struct scenario *s, int jobs, const volatile sig_atomic_
 	}
 	/* stop what still runs (only our own children, by pid) */
 	for (int i = 0; i < next; i++)
-		reap(&kid[i], rc ? SIGTERM : 0);
+		proc_reap(&kid[i], rc ? SIGTERM : 0);
 	/* lay out the replications in order */
 	for (int i = 0; i < nrep && rc == 0; i++) {
 		size_t nm = kid[i].len / sizeof(struct wire);

@@ -15,6 +15,7 @@
 ** run failure, or its memory, never touches the parent or the others.
 */
 #include "sim/sweep.h"
+#include "sim/proc.h"
 #include "sim/sweep_file.h"
 #include "models/vm.h"
 #include "models/wl_burst.h"
@@ -23,6 +24,7 @@
 #include "sim/capacity.h"
 #include "sim/output.h"
 #include "sim/world.h"
+#include "traces/csv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -72,7 +74,7 @@ static char *header(const struct scenario *s)
 	if (!f)
 		return NULL;
 	for (int k = 0; k < s->sweep.nvary; k++) {
-		sweep_csv_field(f, s->sweep.vary[k].key);
+		trace_csv_put(f, s->sweep.vary[k].key);
 		fputc(',', f);
 	}
 	if (s->sweep.mode == SWEEP_CAPACITY)
@@ -240,7 +242,7 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 	size_t rowlen = 0;
 	FILE *rf = open_memstream(&row, &rowlen);
 	for (int k = 0; rf && k < sw->nvary; k++) {
-		sweep_csv_field(rf, val[k]);
+		trace_csv_put(rf, val[k]);
 		fputc(',', rf);
 	}
 	int kind = MSG_ROW;
@@ -301,65 +303,23 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 
 /* ----------------------------------------------------- processes --- */
 
-struct kid {
-	pid_t pid;
-	int fd;
-	int point;
-	char *buf;
-	size_t len, cap;
+/* What a child needs for its point. */
+struct point_arg {
+	const struct sweep_args *a;
+	const struct scn_sweep *sw;
+	const char *dir;
+	int p;
 };
 
-static int start(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, struct kid *k)
+/* In the child: run one point, its message down fd.  0, or -1. */
+static int child(void *arg, int fd)
 {
-	int fds[2];
-	if (pipe(fds))
+	const struct point_arg *c = arg;
+	FILE *f = fdopen(fd, "w");
+	if (!f)
 		return -1;
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		FILE *f = fdopen(fds[1], "w");
-		if (f) {
-			run_point(a, sw, dir, p, f);
-			if (fclose(f))
-				_exit(1);
-		}
-		/* _exit: the parent's stdio buffers and atexit work are not ours */
-		_exit(f ? 0 : 1);
-	}
-	close(fds[1]);
-	*k = (struct kid){ .pid = pid, .fd = fds[0], .point = p };
-	return 0;
-}
-
-/* Read what is there; 1 at end of file, 0 more to come, -1 error. */
-static int drain(struct kid *k)
-{
-	char chunk[8192];
-	ssize_t n = read(k->fd, chunk, sizeof chunk);
-	if (n < 0)
-		return errno == EINTR || errno == EAGAIN ? 0 : -1;
-	if (n == 0)
-		return 1;
-	if (k->len + (size_t)n + 1 > k->cap) {
-		size_t cap = k->cap ? 2 * k->cap : 4096;
-		while (cap < k->len + (size_t)n + 1)
-			cap *= 2;
-		char *nb = realloc(k->buf, cap);
-		if (!nb)
-			return -1;
-		k->buf = nb;
-		k->cap = cap;
-	}
-	memcpy(k->buf + k->len, chunk, (size_t)n);
-	k->len += (size_t)n;
-	k->buf[k->len] = 0;
-	return 0;
+	run_point(c->a, c->sw, c->dir, c->p, f);
+	return fclose(f) ? -1 : 0;
 }
 
 /* ---------------------------------------------------- the sweep --- */
@@ -440,9 +400,9 @@ static void bar(struct sweep *x)
 }
 
 /* A child ended: settle its point. */
-static void finished(struct sweep *x, struct kid *k, int status)
+static void finished(struct sweep *x, struct proc *k, int status)
 {
-	int p = k->point;
+	int p = k->tag;
 	char lab[1024];
 	label(x->sw, p, lab, sizeof lab);
 	const char *body = k->len > 1 ? k->buf + 1 : "";
@@ -481,7 +441,7 @@ static void finished(struct sweep *x, struct kid *k, int status)
 static int run_points(struct sweep *x)
 {
 	int jobs = x->a->jobs, rc = 0, running = 0, np = x->sw->npoints, next = 0;
-	struct kid *kid = calloc((size_t)jobs, sizeof *kid);
+	struct proc *kid = calloc((size_t)jobs, sizeof *kid);
 	struct pollfd *pf = calloc((size_t)jobs, sizeof *pf);
 	if (!kid || !pf) {
 		fprintf(stderr, "hvsim: out of memory\n");
@@ -500,7 +460,8 @@ static int run_points(struct sweep *x)
 			int slot = 0;
 			while (kid[slot].fd >= 0)
 				slot++;
-			if (start(x->a, x->sw, x->dir, next, &kid[slot])) {
+			struct point_arg arg = { x->a, x->sw, x->dir, next };
+			if (proc_start(&kid[slot], child, &arg, next)) {
 				fprintf(stderr, "hvsim: cannot start a process: %s\n", strerror(errno));
 				rc = -1;
 				break;
@@ -532,8 +493,8 @@ static int run_points(struct sweep *x)
 		for (int j = 0; j < n && r > 0; j++) {
 			if (!pf[j].revents)
 				continue;
-			struct kid *k = &kid[who[j]];
-			int e = drain(k);
+			struct proc *k = &kid[who[j]];
+			int e = proc_drain(k);
 			if (e == 0)
 				continue;
 			close(k->fd);

@@ -5,6 +5,7 @@
 */
 #include "sim/sweep_file.h"
 #include "sim/output.h"
+#include "traces/csv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,61 +14,6 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
-
-/* ------------------------------------------------------------- CSV --- */
-
-/* A field, quoted when it holds a comma, a quote or a line end. */
-void sweep_csv_field(FILE *f, const char *v)
-{
-	if (!strpbrk(v, ",\"\r\n")) {
-		fputs(v, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *v; v++) {
-		if (*v == '"')
-			fputc('"', f);
-		fputc(*v, f);
-	}
-	fputc('"', f);
-}
-
-/* The first n fields of line (one row, no line end) into fld[] (malloc'd);
-** 0, or -1 (nothing kept) when the row has fewer or is malformed. */
-int sweep_csv_split(const char *line, int n, char **fld)
-{
-	const char *p = line;
-	int k = 0, bad = 0;
-	for (; k < n && !bad; k++) {
-		char *o = malloc(strlen(p) + 1);
-		size_t len = 0;
-		if (!o)
-			break;
-		if (*p == '"') {
-			for (p++; *p && !(*p == '"' && p[1] != '"'); p++) {
-				if (*p == '"')
-					p++;
-				o[len++] = *p;
-			}
-			bad = *p != '"';
-			p += !bad;
-		} else {
-			while (*p && *p != ',')
-				o[len++] = *p++;
-		}
-		o[len] = 0;
-		fld[k] = o;
-		if (*p == ',')
-			p++;
-		else if (k + 1 < n)
-			bad = 1;
-	}
-	if (k == n && !bad)
-		return 0;
-	for (int j = 0; j < k; j++)
-		free(fld[j]);
-	return -1;
-}
 
 /* ----------------------------------------------- sweep.csv on disk --- */
 
@@ -143,18 +89,22 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* The point whose values are fld[], or -1. */
-static int point_of(const struct scn_sweep *sw, char **fld)
+/* The point of one row (no line end) from its leading values (as
+** trace_csv_put wrote them), or -1 for a malformed row or no point. */
+static int point_of(const struct scn_sweep *sw, const char *row)
 {
+	char *copy = strdup(row), *fld[SCN_MAX_VARY];
+	const char *why;
 	int p = 0;
-	for (int k = 0; k < sw->nvary; k++) {
+	if (!copy || trace_csv_split(copy, fld, SCN_MAX_VARY, &why) < sw->nvary)
+		p = -1;
+	for (int k = 0; k < sw->nvary && p >= 0; k++) {
 		int i = 0;
 		while (i < sw->vary[k].nvalues && strcmp(sw->vary[k].values[i], fld[k]) != 0)
 			i++;
-		if (i == sw->vary[k].nvalues)
-			return -1;
-		p = p * sw->vary[k].nvalues + i;
+		p = i == sw->vary[k].nvalues ? -1 : p * sw->vary[k].nvalues + i;
 	}
+	free(copy);
 	return p;
 }
 
@@ -207,12 +157,11 @@ int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 		}
 		buf[keep] = 0;
 	}
-	int nv = x->sw->nvary, lineno = 1, rc = 0;
-	char **fld = calloc((size_t)nv + 1, sizeof *fld);
-	for (char *line = nl + 1; fld && *line && rc == 0; lineno++) {
+	int lineno = 1, rc = 0;
+	for (char *line = nl + 1; *line && rc == 0; lineno++) {
 		char *end = strchr(line, '\n');
 		*end = 0;
-		int p = sweep_csv_split(line, nv, fld) ? -2 : point_of(x->sw, fld);
+		int p = point_of(x->sw, line);
 		if (p >= 0 && x->state[p] == P_HAD) {
 			fprintf(stderr, "hvsim: %s:%d: expected each point once, got point %d again\n", x->csv,
 				lineno + 1, p + 1);
@@ -229,12 +178,8 @@ int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 			if (p > x->last)
 				x->last = p;
 		}
-		if (p != -2)
-			for (int k = 0; k < nv; k++)
-				free(fld[k]);
 		line = end + 1;
 	}
-	free(fld);
 	free(buf);
 	return rc;
 }
@@ -246,19 +191,17 @@ int sweep_sort_csv(struct sweep *x)
 	char *buf = slurp(x->csv, NULL);
 	if (!buf)
 		return -1;
-	int np = x->sw->npoints, nv = x->sw->nvary;
-	char **line = calloc((size_t)np, sizeof *line), **fld = calloc((size_t)nv + 1, sizeof *fld);
+	int np = x->sw->npoints;
+	char **line = calloc((size_t)np, sizeof *line);
 	char *nl = strchr(buf, '\n'), tmp[4300];
 	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", x->csv, (long)getpid());
-	FILE *f = line && fld && nl ? fopen(tmp, "w") : NULL;
+	FILE *f = line && nl ? fopen(tmp, "w") : NULL;
 	int rc = f ? 0 : -1;
 	for (char *l = nl ? nl + 1 : NULL; rc == 0 && l && *l;) {
 		char *end = strchr(l, '\n');
 		*end = 0;
-		int p = sweep_csv_split(l, nv, fld) ? -1 : point_of(x->sw, fld);
+		int p = point_of(x->sw, l);
 		if (p >= 0) {
-			for (int k = 0; k < nv; k++)
-				free(fld[k]);
 			line[p] = l;
 		} else {
 			rc = -1;
@@ -279,7 +222,6 @@ int sweep_sort_csv(struct sweep *x)
 	if (rc && f)
 		unlink(tmp);
 	free(line);
-	free(fld);
 	free(buf);
 	return rc;
 }

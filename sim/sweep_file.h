@@ -29,10 +29,6 @@ struct sweep {
 	int bar_shown;
 };
 
-/* One CSV field, quoted when it holds a comma, a quote or a line end. */
-void sweep_csv_field(FILE *f, const char *v);
-/* The first n fields of one row into fld[] (malloc'd); 0 or -1. */
-int sweep_csv_split(const char *line, int n, char **fld);
 /* sweep.csv (header head) and sweep.settings (set) into x->dir, atomically. */
 int sweep_create_csv(struct sweep *x, const char *head, const char *set);
 /* Read the rows a previous run left in x->csv and mark their points done
