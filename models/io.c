@@ -149,6 +149,32 @@ void io_add_disk(const struct world *w, struct ioreq *r, double bytes, double po
 	io_add_cpu(r, exit_cycles(w, io->exits_irq));
 }
 
+static double http_out(double body, int fresh)
+{
+	return io_packets(body + IO_HTTP_HEADER) + 2 * fresh;
+}
+
+int io_add_http_request(const struct world *w, struct ioreq *r, double body, int fresh, double hit,
+			gsl_rng *rng)
+{
+	io_add_rx(w, r, 1 + floor(http_out(body, fresh) / 2) + 3 * fresh);
+	if (body <= 0 || hit >= 1 || gsl_rng_uniform(rng) < hit)
+		return 0;
+	io_add_disk(w, r, body, -1);
+	return 1;
+}
+
+double io_add_http_reply(const struct world *w, struct ioreq *r, double body, int fresh, int nic)
+{
+	io_add_tx(w, r, http_out(body, fresh), body + IO_HTTP_HEADER, nic);
+	return body + IO_HTTP_HEADER;
+}
+
+double io_cache_hit(double cache, double fileset)
+{
+	return fileset > 0 ? fmin(1, fmax(0, cache) / fileset) : 1;
+}
+
 /* ---------------------------------------------------------- devices --- */
 
 static void dev_count(struct world *w, struct iodev *d, int64_t now, int delta)

@@ -34,6 +34,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <gsl/gsl_rng.h>
 
 #include "models/vm.h"
 #include "sim/stats.h"
@@ -127,6 +128,26 @@ void io_add_tx(const struct world *w, struct ioreq *r, double pkts, double bytes
 ** layer and driver (exits), device-model work, the disk, and the
 ** completion interrupt. */
 void io_add_disk(const struct world *w, struct ioreq *r, double bytes, double pos);
+
+/* HTTP over TCP (wl_specweb.c, wl_requests.c).  A reply of body bytes
+** carries IO_HTTP_HEADER bytes of headers in ceil((body + header) / MSS)
+** packets, at least one; the client acknowledges every second segment
+** (delayed ACKs, RFC 1122), so half as many come back, with the request
+** itself; a new connection (fresh) adds its handshake (SYN, ACK in;
+** SYN-ACK out) and its close (FIN in, FIN out). */
+#define IO_HTTP_HEADER 300.0
+
+/* The request's half: its packets in, then a page-cache miss to the disk
+** with probability 1 - hit (drawn from rng).  Returns 1 when it missed. */
+int io_add_http_request(const struct world *w, struct ioreq *r, double body, int fresh, double hit,
+			gsl_rng *rng);
+/* The reply's half: its packets out through NIC nic.  Returns the bytes
+** the client receives (body and headers). */
+double io_add_http_reply(const struct world *w, struct ioreq *r, double body, int fresh, int nic);
+
+/* A guest page cache of cache bytes over a file set read uniformly: the
+** hit ratio min(1, cache / fileset) (1 without a file set). */
+double io_cache_hit(double cache, double fileset);
 
 /* Run the stages; r->done when they are over. */
 void io_start(struct world *w, struct ioreq *r);

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #define CHUNK 256
-#define HTTP_HEADER 300.0
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -80,14 +79,11 @@ static void arrive(void *ctx, void *obj, uint64_t arg)
 	q->arrived += measured;
 	if (++q->inflight > q->max_inflight)
 		q->max_inflight = q->inflight;
-	double body = (double)t->bytes, out = io_packets(body + HTTP_HEADER);
+	double body = (double)t->bytes;
 	struct ioreq *io = &r->io;
 	io_begin(io, q->vm, served, q);
-	io_add_rx(w, io, 1 + floor(out / 2));
-	if (body > 0 && q->hit < 1 && gsl_rng_uniform(q->r_cache) >= q->hit) {
-		io_add_disk(w, io, body, -1);
+	if (io_add_http_request(w, io, body, 0, q->hit, q->r_cache))
 		q->misses += measured;
-	}
 	double cpu;
 	if (t->cpu_ns >= 0) {
 		cpu = (double)t->cpu_ns * w->scn->machine.freq / 1e9;
@@ -97,7 +93,7 @@ static void arrive(void *ctx, void *obj, uint64_t arg)
 		cpu = dyn ? p->page_cycles : p->image_cycles;
 	}
 	io_add_cpu(io, io_guest_cycles(w, cpu + body * p->byte_cycles, p->kernel_share));
-	io_add_tx(w, io, out, body + HTTP_HEADER, q->nic);
+	io_add_http_reply(w, io, body, 0, q->nic);
 	io_start(w, io);
 
 	/* the next row, or the trace again */
@@ -139,8 +135,7 @@ int wl_requests_build(struct wl_requests *q, struct world *w, const struct scn_w
 	if (!q->r_cache || tally_init(&q->resp, &w->batches) || world_add_qos(w, cfg->name, vm, &q->qos))
 		return -ENOMEM;
 	const struct scn_specweb *p = &cfg->specweb;
-	double cache = fmax(0, vm->cfg->memory - vm->cfg->guest.os_memory);
-	q->hit = p->fileset > 0 ? fmin(1, cache / p->fileset) : 1;
+	q->hit = io_cache_hit(vm->cfg->memory - vm->cfg->guest.os_memory, p->fileset);
 	q->nic = io_nic_of(w, vm);
 	/* a loop starts again one mean gap after the last row */
 	int64_t first = q->t.r[0].t_ns, last = q->t.r[q->t.n - 1].t_ns;

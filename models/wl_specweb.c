@@ -1,13 +1,6 @@
 /*
-** SPECweb2005 E-commerce served by a VM (see wl_specweb.h).
-**
-** Packets per request (TCP over Ethernet): the request itself is one
-** packet in; the reply is ceil(bytes / MSS) packets out, at least one
-** (headers; a 304 is headers only) with a 300-byte HTTP header; the
-** client acknowledges every second segment (delayed ACKs, RFC 1122), so
-** half as many packets come back in.  A new connection adds the
-** handshake (SYN and ACK in, SYN-ACK out) and its close (FIN in, FIN
-** out), folded into the request's packets.
+** SPECweb2005 E-commerce served by a VM (see wl_specweb.h).  Packets per
+** request: io.h's HTTP helpers (a 304 is headers only).
 */
 #include "models/wl_specweb.h"
 #include "sim/world.h"
@@ -16,8 +9,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define HTTP_HEADER 300.0             /* bytes of reply headers [open] */
 
 static void user_next(void *ctx, void *obj, uint64_t arg);
 
@@ -39,16 +30,11 @@ static void send_request(struct sw_user *su, int c, int img)
 	int ssl = pg->ssl;
 	double body = img < 0 ? pg->dyn_bytes : pg->img[img].bytes;
 	int fresh = specweb_conn_request(&ws->m, &su->u, c, ssl, ws->r_user) == 1;
-	double out = io_packets(body + HTTP_HEADER) + 2 * fresh;
-	double in = 1 + floor(out / 2) + 3 * fresh;
 
 	io_begin(r, ws->vm, reply_done, su);
 	r->tag = img;
-	io_add_rx(w, r, in);
-	if (body > 0 && ws->hit < 1 && gsl_rng_uniform(ws->r_cache) >= ws->hit) {
-		io_add_disk(w, r, body, -1);
+	if (io_add_http_request(w, r, body, fresh, ws->hit, ws->r_cache))
 		ws->misses += measured(w, world_now(w));
-	}
 	double cpu;
 	if (img < 0) {
 		io_add_delay(r, p->besim);
@@ -60,8 +46,7 @@ static void send_request(struct sw_user *su, int c, int img)
 	if (ssl)
 		cpu += body * p->ssl_byte + (fresh ? p->ssl_handshake : 0);
 	io_add_cpu(r, io_guest_cycles(w, cpu, p->kernel_share));
-	io_add_tx(w, r, out, body + HTTP_HEADER, ws->nic);
-	io_add_line(r, &su->line, body + HTTP_HEADER);
+	io_add_line(r, &su->line, io_add_http_reply(w, r, body, fresh, ws->nic));
 	su->pending++;
 	if (measured(w, world_now(w))) {
 		ws->requests++;
@@ -153,10 +138,8 @@ int wl_specweb_build(struct wl_specweb *ws, struct world *w, const struct scn_wo
 		return -ENOMEM;
 	ws->nic = io_nic_of(w, vm);
 	ws->nusers = cfg->users;
-	ws->cache = vm->cfg->memory - vm->cfg->guest.os_memory - (double)cfg->users * p->session_memory;
-	if (ws->cache < 0)
-		ws->cache = 0;
-	ws->hit = p->fileset > 0 ? fmin(1, ws->cache / p->fileset) : 1;
+	ws->cache = fmax(0, vm->cfg->memory - vm->cfg->guest.os_memory - (double)cfg->users * p->session_memory);
+	ws->hit = io_cache_hit(ws->cache, p->fileset);
 	ws->users = calloc((size_t)ws->nusers, sizeof *ws->users);
 	ws->reqs = calloc((size_t)ws->nusers * (size_t)p->conns, sizeof *ws->reqs);
 	if (!ws->users || !ws->reqs || world_add_qos(w, cfg->name, vm, &ws->qos))
