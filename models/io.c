@@ -220,7 +220,7 @@ static void dev_start(struct world *w, struct iodev *d)
 {
 	struct ioreq *r = d->head_q;
 	int64_t now = world_now(w);
-	int measured = now >= w->batches.t0 && now < w->batches.t1;
+	int measured = stats_measured(&w->batches, now);
 	int64_t t = service(d, &r->st[r->cur], measured);
 	d->busy = 1;
 	d->t_busy += stats_overlap(now, now + t, w->batches.t0, w->batches.t1);

@@ -68,7 +68,7 @@ static void guest_done(struct world *w, struct gjob *j)
 {
 	struct act_thread *t = j->owner;
 	int64_t now = world_now(w), burst = t->step[t->pos].burst_ns;
-	if (now >= w->batches.t0 && now < w->batches.t1) {
+	if (stats_measured(&w->batches, now)) {
 		int64_t wait = now - t->t_sub - burst;
 		t->g_run += burst;
 		t->g_wait += wait > 0 ? wait : 0;

@@ -28,7 +28,7 @@ static double demand(struct burst *b)
 static void arrived(struct burst *b, int64_t now)
 {
 	count(b, now, +1);
-	b->arrivals += now >= b->w->batches.t0 && now < b->w->batches.t1;
+	b->arrivals += stats_measured(&b->w->batches, now);
 }
 
 /* A job is complete: record its response time. */

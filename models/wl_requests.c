@@ -75,7 +75,7 @@ static void arrive(void *ctx, void *obj, uint64_t arg)
 		return;
 	}
 	r->t_arr = now;
-	int measured = now >= w->batches.t0 && now < w->batches.t1;
+	int measured = stats_measured(&w->batches, now);
 	q->arrived += measured;
 	if (++q->inflight > q->max_inflight)
 		q->max_inflight = q->inflight;

@@ -12,11 +12,6 @@
 
 static void user_next(void *ctx, void *obj, uint64_t arg);
 
-static int measured(const struct world *w, int64_t t)
-{
-	return t >= w->batches.t0 && t < w->batches.t1;
-}
-
 static void reply_done(struct world *w, struct ioreq *r);
 
 /* Ask for the dynamic page (img < 0) or image img on connection c. */
@@ -34,7 +29,7 @@ static void send_request(struct sw_user *su, int c, int img)
 	io_begin(r, ws->vm, reply_done, su);
 	r->tag = img;
 	if (io_add_http_request(w, r, body, fresh, ws->hit, ws->r_cache))
-		ws->misses += measured(w, world_now(w));
+		ws->misses += stats_measured(&w->batches, world_now(w));
 	double cpu;
 	if (img < 0) {
 		io_add_delay(r, p->besim);
@@ -48,7 +43,7 @@ static void send_request(struct sw_user *su, int c, int img)
 	io_add_cpu(r, io_guest_cycles(w, cpu, p->kernel_share));
 	io_add_line(r, &su->line, io_add_http_reply(w, r, body, fresh, ws->nic));
 	su->pending++;
-	if (measured(w, world_now(w))) {
+	if (stats_measured(&w->batches, world_now(w))) {
 		ws->requests++;
 		ws->bytes += body;
 	}
@@ -62,7 +57,7 @@ static void page_done(struct sw_user *su)
 	int64_t now = world_now(w), resp = now - su->t_page;
 	qos_add(&ws->qos, &w->scn->qos, &w->batches, now, resp);
 	tally_add(&ws->resp, now, (double)resp / 1e9);
-	if (measured(w, now))
+	if (stats_measured(&w->batches, now))
 		ws->pages[su->pg.page]++;
 	user_next(w, su, 0);
 }

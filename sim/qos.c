@@ -6,7 +6,7 @@
 void qos_add(struct qos_count *c, const struct scn_qos *q, const struct batches *m, int64_t done,
 	     int64_t resp)
 {
-	if (done < m->t0 || done >= m->t1)
+	if (!stats_measured(m, done))
 		return;
 	c->n++;
 	c->good += resp <= q->time_good;

@@ -35,7 +35,7 @@ void tally_free(struct tally *t)
 void tally_add(struct tally *t, int64_t now, double x)
 {
 	const struct batches *b = t->b;
-	if (now < b->t0 || now >= b->t1)
+	if (!stats_measured(b, now))
 		return;
 	int i = (int)((double)(now - b->t0) * b->nb / (double)(b->t1 - b->t0));
 	if (i >= b->nb)

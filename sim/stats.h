@@ -44,6 +44,12 @@ struct ci tally_mean(const struct tally *t);
 /* Observations per second of simulated time, CI over batch rates. */
 struct ci tally_rate(const struct tally *t);
 
+/* 1 when time t lies in the measured interval [b->t0, b->t1). */
+static inline int stats_measured(const struct batches *b, int64_t t)
+{
+	return t >= b->t0 && t < b->t1;
+}
+
 /* Length of [a, b) inside [t0, t1). */
 int64_t stats_overlap(int64_t a, int64_t b, int64_t t0, int64_t t1);
 
