@@ -1,0 +1,176 @@
+/*
+** `hvsim calibrate CALIB.xml`: fit cost parameters of hypervisor profiles
+** (and of the workloads) to measured points (traces/measured.h) by
+** simulation, then predict the points held out (docs/calibration.md).
+**
+** A measured point names a quantity: benchmark, hypervisor, VMs, VCPUs
+** per VM, memory, metric.  The calibration file says how a quantity is
+** simulated: a template scenario per benchmark, whose VM (vm=) gets the
+** quantity's count, VCPUs and memory and whose hypervisor profile is the
+** one named for the quantity's hypervisor, all as --set overrides.
+** SPECweb quantities are capacity searches (sim/capacity.h), the
+** microbenchmarks one run each (models/wl_micro.h).
+**
+** Fitting goes in stages, each with its own parameters and rows (for
+** the paper: native, then CPU, network, disk, then the single-VM SPECweb
+** points); a stage minimises
+**
+**     J(x) = mean over its rows of e_i(x)^2  +  prior * mean over its
+**            parameters of (log(x_k / start_k) / log(max_k / min_k))^2
+**
+** with e_i the row's signed relative error (meas_error: 0 inside a bound
+** or a relation's band), by the Nelder-Mead simplex of GSL
+** (gsl_multimin_fminimizer_nmsimplex2) in logit coordinates of the
+** bounds, from several starting points, every evaluation with the same
+** seeds (common random numbers).  The prior term picks, among the many
+** parameter values a set of relations allows, the one nearest the
+** documented defaults.  Later stages see earlier stages' values.
+*/
+#ifndef HVSIM_CALIB_H
+#define HVSIM_CALIB_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/diag.h"
+#include "sim/scenario.h"
+#include "traces/measured.h"
+
+#define CAL_MAX_PARAMS 32
+#define CAL_MAX_STAGES 16
+
+/* How quantities of one benchmark are simulated. */
+struct cal_bench {
+	char *scenario;             /* template scenario, absolute path; NULL: not configured */
+	char *vm;                   /* the <vm name> that gets vms, vcpus, memory */
+	int line;
+};
+
+/* A hypervisor name of the measured points and its profile. */
+struct cal_hv {
+	char *name;
+	char *profile;              /* absolute path */
+	char *out;                  /* calibrated profile's file name (in DIR/profiles/); NULL: none */
+	int line;
+};
+
+/* One fitted parameter: a --set path applied to quantities of this
+** hypervisor (NULL: all) and benchmark (-1: all). */
+struct cal_param {
+	char *name;
+	char *hypervisor;
+	int bench;                  /* enum meas_bench or -1 */
+	char *key;                  /* --set path in the scenario, e.g. hypervisor.io.emu-packet */
+	char *unit;                 /* appended to the number: "kcycles", "MiB", "" */
+	double min, max, start;
+	int stage;                  /* index of the stage that fits it */
+	double value;               /* current (start until fitted) */
+	int line;
+};
+
+struct cal_stage {
+	char *name;
+	unsigned benches;           /* bit per enum meas_bench: rows of these benchmarks */
+	char *hypervisors;          /* space-separated filter of rows; NULL: all */
+	int np, param[CAL_MAX_PARAMS];
+	size_t nrow, *row;          /* indices of the measured fit rows it fits */
+	int line;
+};
+
+/* Extra quantities to simulate and list (figure curves): vms from..to. */
+struct cal_also {
+	int bench;
+	char *hypervisor;
+	int vms_from, vms_to, vcpus;
+	char *memory;
+	int metric;                 /* enum meas_metric */
+	int line;
+};
+
+struct cal_config {
+	char *path;                 /* the calibration file */
+	char *name;
+	uint64_t seed;
+	char *measured;             /* absolute path */
+	struct meas_set meas;
+	struct cal_bench bench[MEAS_NBENCH];
+	int nhv;
+	struct cal_hv *hv;
+	int np;
+	struct cal_param p[CAL_MAX_PARAMS];
+	int nstage;
+	struct cal_stage stage[CAL_MAX_STAGES];
+	int nalso;
+	struct cal_also *also;
+	/* <search> */
+	int starts;                 /* starting points per stage: 3 */
+	int evals;                  /* objective evaluations per start at most: 60 */
+	double tol;                 /* simplex size (logit units) to stop at: 0.05 */
+	double prior;               /* weight of the prior term: 0.01 */
+	double pass;                /* value rows pass within uncertainty + pass x value: 0.10 */
+	/* <capacity>: the searches behind SPECweb quantities */
+	int reps;                   /* replications: 1 */
+	double resolution;          /* bracket width, as a share of the answer: 0.02 */
+	char *duration, *warmup;    /* run length of each probe; NULL: the template's */
+};
+
+/* Read CALIB.xml and the measured points it names; every problem into d
+** as "file:line: ...".  0 or -1 (cfg freed). */
+int cal_load(struct cal_config *cfg, const char *path, struct diag *d);
+void cal_free(struct cal_config *cfg);
+
+/* A base quantity: what one simulation (or capacity search) yields. */
+struct cal_qty {
+	int bench;
+	const char *hypervisor;
+	int vms, vcpus;
+	const char *memory;         /* as written */
+	double value;               /* NAN until simulated */
+	int failed;
+};
+
+/* The simulator behind the fit, with a cache of base quantities keyed by
+** the quantity and the parameter values that apply to it. */
+struct cal_eval;
+
+struct cal_eval *cal_eval_new(const struct cal_config *cfg, int jobs, const volatile sig_atomic_t *stop);
+void cal_eval_free(struct cal_eval *e);
+/* Simulations run so far (cache misses) and their wall seconds. */
+long cal_eval_runs(const struct cal_eval *e);
+
+/* Simulate (or find in the cache) every base quantity that the measured
+** rows rows[0..n) need, with parameter values x (x[k] for cfg->p[k]).
+** 0, -1 when a simulation failed (message in err), -2 interrupted. */
+int cal_eval_need(struct cal_eval *e, const double *x, const size_t *rows, size_t n, char *err, size_t errlen);
+/* The same for the quantities of the <also> curves. */
+int cal_eval_also(struct cal_eval *e, const double *x, char *err, size_t errlen);
+
+/* The simulated value of measured point q's quantity (any metric),
+** from the cache filled by cal_eval_need with x; NAN when absent. */
+double cal_eval_value(struct cal_eval *e, const double *x, const struct meas_point *q);
+
+/* Row i's signed error (meas_error) under x; NAN when not simulated. */
+double cal_eval_error(struct cal_eval *e, const double *x, size_t i);
+
+/* --set overrides applied to every simulation after the quantity's own
+** (the command line's); kept by reference. */
+void cal_eval_overrides(struct cal_eval *e, const struct scn_override *ov, int nov);
+
+/* Simulate one base quantity with parameter values x: sessions per VM by
+** a capacity search, or a microbenchmark's metric averaged over the VMs.
+** 0, or -1 with a message in err. */
+int cal_simulate(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
+		 const struct cal_qty *q, double *out, char *err, size_t errlen);
+
+/* The value of any metric of a quantity, derived from the cache. */
+double cal_eval_metric(struct cal_eval *e, const double *x, int bench, const char *hv, int vms, int vcpus,
+		       const char *mem, int metric);
+
+/* The --set text of parameter k at value v ("17.5kcycles"). */
+void cal_param_text(const struct cal_param *p, double v, char *buf, size_t len);
+
+/* Command line entry: hvsim calibrate ARGS. Returns the exit status. */
+int cal_main(int argc, char **argv);
+
+#endif

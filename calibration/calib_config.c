@@ -1,0 +1,590 @@
+/*
+** Reading a calibration file (docs/calibration.md).  Every problem is
+** reported as "file:line: <element attr>: expected ..., got '...'".
+*/
+#include "calibration/calib.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+struct ld {
+	struct cal_config *c;
+	struct diag *d;
+	const char *file;
+	char *dir;                  /* the file's directory, with a trailing '/' */
+};
+
+static char *attr(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	char *r = v ? strdup((const char *)v) : NULL;
+	xmlFree(v);
+	return r;
+}
+
+static int line_of(xmlNodePtr n)
+{
+	return (int)xmlGetLineNo(n);
+}
+
+static int is(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+/* Attributes not in allowed (space separated) are errors. */
+static void only(struct ld *ld, xmlNodePtr n, const char *allowed)
+{
+	for (xmlAttrPtr a = n->properties; a; a = a->next) {
+		const char *nm = (const char *)a->name;
+		size_t len = strlen(nm);
+		const char *p = allowed;
+		int ok = 0;
+		while (*p) {
+			const char *e = strchr(p, ' ');
+			size_t l = e ? (size_t)(e - p) : strlen(p);
+			if (l == len && !strncmp(p, nm, l))
+				ok = 1;
+			p += l + (e != NULL);
+		}
+		if (!ok)
+			diag_error(ld->d, ld->file, line_of(n), "<%s %s>: unknown attribute; expected one of: %s",
+				   (const char *)n->name, nm, allowed);
+	}
+}
+
+/* A required attribute; NULL (reported) when missing or empty. */
+static char *need(struct ld *ld, xmlNodePtr n, const char *name)
+{
+	char *v = attr(n, name);
+	if (!v || !*v) {
+		diag_error(ld->d, ld->file, line_of(n), "<%s %s>: expected a value, got none",
+			   (const char *)n->name, name);
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* A number in [lo, hi] or def when absent; reported when bad. */
+static double num(struct ld *ld, xmlNodePtr n, const char *name, double def, double lo, double hi)
+{
+	char *v = attr(n, name);
+	if (!v)
+		return def;
+	char *end;
+	errno = 0;
+	double x = strtod(v, &end);
+	if (end == v || *end || errno || !isfinite(x) || x < lo || x > hi) {
+		diag_error(ld->d, ld->file, line_of(n), "<%s %s>: expected a number from %g to %g, got '%s'",
+			   (const char *)n->name, name, lo, hi, v);
+		x = def;
+	}
+	free(v);
+	return x;
+}
+
+/* Path relative to the calibration file's directory, which must be readable. */
+static char *path_attr(struct ld *ld, xmlNodePtr n, const char *name)
+{
+	char *v = need(ld, n, name);
+	if (!v)
+		return NULL;
+	char *full;
+	if (v[0] == '/') {
+		full = v;
+	} else {
+		full = malloc(strlen(ld->dir) + strlen(v) + 1);
+		if (!full) {
+			free(v);
+			return NULL;
+		}
+		strcpy(full, ld->dir);
+		strcat(full, v);
+		free(v);
+	}
+	char *real = full;
+	if (full[0] != '/') {
+		char cwd[4096];
+		if (!getcwd(cwd, sizeof cwd)) {
+			free(full);
+			return NULL;
+		}
+		real = malloc(strlen(cwd) + strlen(full) + 2);
+		if (real)
+			sprintf(real, "%s/%s", cwd, full);
+		free(full);
+		full = NULL;
+		if (!real)
+			return NULL;
+	}
+	if (access(real, R_OK)) {
+		diag_error(ld->d, ld->file, line_of(n), "<%s %s>: expected a readable file, '%s' is not",
+			   (const char *)n->name, name, real);
+		free(real);
+		return NULL;
+	}
+	return real;
+}
+
+static int bench_of(const char *s)
+{
+	for (int b = 0; b < MEAS_NBENCH; b++)
+		if (!strcmp(meas_bench_name((enum meas_bench)b), s))
+			return b;
+	return -1;
+}
+
+static int metric_of(const char *s)
+{
+	for (int m = 0; m < MEAS_NMETRIC; m++)
+		if (!strcmp(meas_metric_name((enum meas_metric)m), s))
+			return m;
+	return -1;
+}
+
+static const char bench_list[] = "specweb, bzip2, netperf, dd";
+
+static void load_bench(struct ld *ld, xmlNodePtr n)
+{
+	only(ld, n, "name scenario vm");
+	char *name = need(ld, n, "name");
+	int b = name ? bench_of(name) : -1;
+	if (name && b < 0)
+		diag_error(ld->d, ld->file, line_of(n), "<benchmark name>: expected one of %s, got '%s'",
+			   bench_list, name);
+	else if (b >= 0 && ld->c->bench[b].scenario)
+		diag_error(ld->d, ld->file, line_of(n), "<benchmark name>: '%s' is already configured at line %d",
+			   name, ld->c->bench[b].line);
+	char *scen = path_attr(ld, n, "scenario");
+	char *vm = need(ld, n, "vm");
+	if (b >= 0 && scen && vm && !ld->c->bench[b].scenario) {
+		ld->c->bench[b].scenario = scen;
+		ld->c->bench[b].vm = vm;
+		ld->c->bench[b].line = line_of(n);
+	} else {
+		free(scen);
+		free(vm);
+	}
+	free(name);
+}
+
+static void load_hv(struct ld *ld, xmlNodePtr n)
+{
+	only(ld, n, "name profile out");
+	struct cal_config *c = ld->c;
+	char *name = need(ld, n, "name");
+	char *prof = path_attr(ld, n, "profile");
+	char *out = attr(n, "out");
+	if (out && (!*out || strchr(out, '/') || out[0] == '.')) {
+		diag_error(ld->d, ld->file, line_of(n), "<hypervisor out>: expected a plain file name, got '%s'",
+			   out);
+		free(out);
+		out = NULL;
+	}
+	for (int i = 0; name && i < c->nhv; i++)
+		if (!strcmp(c->hv[i].name, name)) {
+			diag_error(ld->d, ld->file, line_of(n), "<hypervisor name>: '%s' is already configured at line %d",
+				   name, c->hv[i].line);
+			free(name);
+			name = NULL;
+		}
+	if (!name || !prof) {
+		free(name);
+		free(prof);
+		free(out);
+		return;
+	}
+	struct cal_hv *nv = realloc(c->hv, (size_t)(c->nhv + 1) * sizeof *nv);
+	if (!nv) {
+		free(name);
+		free(prof);
+		free(out);
+		return;
+	}
+	c->hv = nv;
+	c->hv[c->nhv++] = (struct cal_hv){ .name = name, .profile = prof, .out = out, .line = line_of(n) };
+}
+
+static void load_param(struct ld *ld, xmlNodePtr n, int stage)
+{
+	only(ld, n, "name key hypervisor benchmark unit min max start");
+	struct cal_config *c = ld->c;
+	if (c->np >= CAL_MAX_PARAMS) {
+		diag_error(ld->d, ld->file, line_of(n), "<param>: expected at most %d parameters", CAL_MAX_PARAMS);
+		return;
+	}
+	struct cal_param p = { .bench = -1, .stage = stage, .line = line_of(n) };
+	p.name = need(ld, n, "name");
+	p.key = need(ld, n, "key");
+	p.hypervisor = attr(n, "hypervisor");
+	p.unit = attr(n, "unit");
+	if (!p.unit)
+		p.unit = strdup("");
+	char *b = attr(n, "benchmark");
+	if (b) {
+		p.bench = bench_of(b);
+		if (p.bench < 0)
+			diag_error(ld->d, ld->file, line_of(n), "<param benchmark>: expected one of %s, got '%s'",
+				   bench_list, b);
+		free(b);
+	}
+	p.min = num(ld, n, "min", NAN, -1e300, 1e300);
+	p.max = num(ld, n, "max", NAN, -1e300, 1e300);
+	p.start = num(ld, n, "start", NAN, -1e300, 1e300);
+	if (isnan(p.min) || isnan(p.max) || isnan(p.start))
+		diag_error(ld->d, ld->file, line_of(n), "<param>: expected min, max and start");
+	else if (!(p.min < p.max) || p.start <= p.min || p.start >= p.max)
+		diag_error(ld->d, ld->file, line_of(n),
+			   "<param>: expected min < start < max, got min=%g start=%g max=%g", p.min, p.start, p.max);
+	for (int i = 0; p.name && i < c->np; i++)
+		if (!strcmp(c->p[i].name, p.name))
+			diag_error(ld->d, ld->file, line_of(n), "<param name>: '%s' is already used at line %d",
+				   p.name, c->p[i].line);
+	if (p.hypervisor) {
+		int found = 0;
+		for (int i = 0; i < c->nhv; i++)
+			found |= !strcmp(c->hv[i].name, p.hypervisor);
+		if (!found)
+			diag_error(ld->d, ld->file, line_of(n),
+				   "<param hypervisor>: expected a <hypervisor name> given before it, got '%s'",
+				   p.hypervisor);
+	}
+	p.value = p.start;
+	c->p[c->np++] = p;
+	struct cal_stage *st = &c->stage[stage];
+	if (st->np < CAL_MAX_PARAMS)
+		st->param[st->np++] = c->np - 1;
+}
+
+/* Is hv in the space-separated list (NULL: every name)? */
+static int in_list(const char *list, const char *hv)
+{
+	if (!list)
+		return 1;
+	size_t len = strlen(hv);
+	for (const char *p = list; *p;) {
+		while (*p == ' ')
+			p++;
+		size_t l = strcspn(p, " ");
+		if (l == len && !strncmp(p, hv, l))
+			return 1;
+		p += l;
+	}
+	return 0;
+}
+
+static void load_stage(struct ld *ld, xmlNodePtr n)
+{
+	only(ld, n, "name benchmarks hypervisors");
+	struct cal_config *c = ld->c;
+	if (c->nstage >= CAL_MAX_STAGES) {
+		diag_error(ld->d, ld->file, line_of(n), "<stage>: expected at most %d stages", CAL_MAX_STAGES);
+		return;
+	}
+	int si = c->nstage++;
+	struct cal_stage *st = &c->stage[si];
+	st->line = line_of(n);
+	st->name = need(ld, n, "name");
+	st->hypervisors = attr(n, "hypervisors");
+	char *bl = need(ld, n, "benchmarks");
+	for (char *p = bl; p && *p;) {
+		while (*p == ' ')
+			p++;
+		size_t l = strcspn(p, " ");
+		if (!l)
+			break;
+		char save = p[l];
+		p[l] = 0;
+		int b = bench_of(p);
+		if (b < 0)
+			diag_error(ld->d, ld->file, line_of(n), "<stage benchmarks>: expected names from %s, got '%s'",
+				   bench_list, p);
+		else
+			st->benches |= 1u << b;
+		p[l] = save;
+		p += l;
+	}
+	free(bl);
+	for (xmlNodePtr k = n->children; k; k = k->next) {
+		if (is(k, "param"))
+			load_param(ld, k, si);
+		else if (k->type == XML_ELEMENT_NODE)
+			diag_error(ld->d, ld->file, line_of(k), "<%s>: expected <param> inside <stage>",
+				   (const char *)k->name);
+	}
+	if (!st->np)
+		diag_error(ld->d, ld->file, line_of(n), "<stage>: expected at least one <param>");
+}
+
+static void load_also(struct ld *ld, xmlNodePtr n)
+{
+	only(ld, n, "benchmark hypervisor vms vcpus memory metric");
+	struct cal_config *c = ld->c;
+	struct cal_also a = { .line = line_of(n) };
+	char *b = need(ld, n, "benchmark"), *m = need(ld, n, "metric"), *v = need(ld, n, "vms");
+	a.hypervisor = need(ld, n, "hypervisor");
+	a.memory = need(ld, n, "memory");
+	a.vcpus = (int)num(ld, n, "vcpus", 1, 1, MEAS_VCPUS_MAX);
+	a.bench = b ? bench_of(b) : -1;
+	a.metric = m ? metric_of(m) : -1;
+	if (b && a.bench < 0)
+		diag_error(ld->d, ld->file, line_of(n), "<also benchmark>: expected one of %s, got '%s'", bench_list, b);
+	if (m && a.metric < 0)
+		diag_error(ld->d, ld->file, line_of(n),
+			   "<also metric>: expected sessions_per_vm, cumulative_sessions, seconds, mbit_s, mbyte_s or "
+			   "ratio_to_native, got '%s'", m);
+	if (m && a.metric == MEAS_PEAK_CUMULATIVE)
+		diag_error(ld->d, ld->file, line_of(n), "<also metric>: peak_cumulative_sessions is not a curve");
+	if (v) {
+		int from, to, used = 0;
+		if (sscanf(v, "%d-%d%n", &from, &to, &used) == 2 && !v[used]) {
+			a.vms_from = from;
+			a.vms_to = to;
+		} else if (sscanf(v, "%d%n", &from, &used) == 1 && !v[used]) {
+			a.vms_from = a.vms_to = from;
+		}
+		if (a.vms_from < 1 || a.vms_to < a.vms_from || a.vms_to > MEAS_VMS_MAX)
+			diag_error(ld->d, ld->file, line_of(n),
+				   "<also vms>: expected a count or a range FROM-TO of counts from 1 to %d, got '%s'",
+				   MEAS_VMS_MAX, v);
+	}
+	free(b);
+	free(m);
+	free(v);
+	struct cal_also *na = realloc(c->also, (size_t)(c->nalso + 1) * sizeof *na);
+	if (!na) {
+		free(a.hypervisor);
+		free(a.memory);
+		return;
+	}
+	c->also = na;
+	c->also[c->nalso++] = a;
+}
+
+/* Rows of each stage: the measured fit rows of its benchmarks and
+** hypervisors; every hypervisor they (or their references) name must be
+** configured, and so must every benchmark. */
+static void bind_rows(struct ld *ld)
+{
+	struct cal_config *c = ld->c;
+	const struct meas_set *m = &c->meas;
+	for (int si = 0; si < c->nstage; si++) {
+		struct cal_stage *st = &c->stage[si];
+		st->row = calloc(m->n ? m->n : 1, sizeof *st->row);
+		if (!st->row)
+			return;
+		for (size_t i = 0; i < m->n; i++) {
+			const struct meas_point *p = &m->p[i];
+			if (p->use != MEAS_FIT || !(st->benches & (1u << p->bench)) ||
+			    !in_list(st->hypervisors, p->hypervisor))
+				continue;
+			int dup = -1;
+			for (int sj = 0; sj < si; sj++)
+				for (size_t r = 0; r < c->stage[sj].nrow; r++)
+					if (c->stage[sj].row[r] == i)
+						dup = sj;
+			if (dup >= 0) {
+				diag_error(ld->d, ld->file, st->line,
+					   "<stage %s>: measured row '%s' (%s:%d) is already fitted by stage '%s'",
+					   st->name ? st->name : "?", p->id, c->measured, p->line, c->stage[dup].name);
+				continue;
+			}
+			st->row[st->nrow++] = i;
+		}
+		if (!st->nrow)
+			diag_error(ld->d, ld->file, st->line, "<stage %s>: expected some fit rows in %s, found none",
+				   st->name ? st->name : "?", c->measured);
+	}
+	/* The hypervisors and benchmarks that rows to be simulated need. */
+	for (size_t i = 0; i < m->n; i++) {
+		const struct meas_point *p = &m->p[i];
+		if (p->kind == MEAS_UNSTATED)
+			continue;
+		const struct meas_point *q[3] = { p, p->ref_id ? &m->p[p->ref] : NULL, NULL };
+		for (int k = 0; k < 2 && q[k]; k++) {
+			int found = 0;
+			for (int h = 0; h < c->nhv; h++)
+				found |= !strcmp(c->hv[h].name, q[k]->hypervisor);
+			if (!found)
+				diag_error(ld->d, ld->file, 0,
+					   "%s:%d: row '%s' names hypervisor '%s', which %s does not configure: expected a "
+					   "<hypervisor name=\"%s\" profile=...>",
+					   c->measured, q[k]->line, p->id, q[k]->hypervisor, ld->file, q[k]->hypervisor);
+			if (!c->bench[q[k]->bench].scenario)
+				diag_error(ld->d, ld->file, 0,
+					   "%s:%d: row '%s' is a %s point, which %s does not configure: expected a "
+					   "<benchmark name=\"%s\" scenario=... vm=...>",
+					   c->measured, q[k]->line, p->id, meas_bench_name(q[k]->bench), ld->file,
+					   meas_bench_name(q[k]->bench));
+		}
+		if (p->metric == MEAS_RATIO_TO_NATIVE) {
+			int found = 0;
+			for (int h = 0; h < c->nhv; h++)
+				found |= !strcmp(c->hv[h].name, "native");
+			if (!found)
+				diag_error(ld->d, ld->file, 0,
+					   "%s:%d: row '%s' is relative to native, which %s does not configure: expected "
+					   "a <hypervisor name=\"native\" profile=...>", c->measured, p->line, p->id, ld->file);
+		}
+	}
+}
+
+int cal_load(struct cal_config *c, const char *path, struct diag *d)
+{
+	memset(c, 0, sizeof *c);
+	c->seed = 1;
+	c->starts = 3;
+	c->evals = 60;
+	c->tol = 0.05;
+	c->prior = 0.01;
+	c->pass = 0.10;
+	c->reps = 1;
+	c->resolution = 10;
+	c->path = strdup(path);
+	struct ld ld = { .c = c, .d = d, .file = path };
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) + 1 : 0;
+	ld.dir = malloc(dl + 1);
+	if (!c->path || !ld.dir) {
+		free(ld.dir);
+		cal_free(c);
+		return -1;
+	}
+	memcpy(ld.dir, path, dl);
+	ld.dir[dl] = 0;
+
+	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
+	if (!doc) {
+		const xmlError *e = xmlGetLastError();
+		if (access(path, R_OK))
+			diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+		else
+			diag_error(d, path, e ? e->line : 0, "expected well-formed XML: %s",
+				   e && e->message ? e->message : "parse error");
+		free(ld.dir);
+		cal_free(c);
+		return -1;
+	}
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	if (!root || !is(root, "calibration")) {
+		diag_error(d, path, root ? line_of(root) : 0, "expected a <calibration> root element");
+	} else {
+		only(&ld, root, "name seed");
+		c->name = need(&ld, root, "name");
+		c->seed = (uint64_t)num(&ld, root, "seed", 1, 0, 9007199254740992.0);
+		int nmeas = 0;
+		for (xmlNodePtr n = root->children; n; n = n->next) {
+			if (n->type != XML_ELEMENT_NODE)
+				continue;
+			if (is(n, "measured")) {
+				only(&ld, n, "file");
+				if (nmeas++) {
+					diag_error(d, path, line_of(n), "<measured>: expected one, got another");
+					continue;
+				}
+				c->measured = path_attr(&ld, n, "file");
+			} else if (is(n, "benchmark")) {
+				load_bench(&ld, n);
+			} else if (is(n, "hypervisor")) {
+				load_hv(&ld, n);
+			} else if (is(n, "search")) {
+				only(&ld, n, "starts evaluations tolerance prior pass");
+				c->starts = (int)num(&ld, n, "starts", 3, 1, 100);
+				c->evals = (int)num(&ld, n, "evaluations", 60, 1, 100000);
+				c->tol = num(&ld, n, "tolerance", 0.05, 1e-9, 10);
+				c->prior = num(&ld, n, "prior", 0.01, 0, 1e6);
+				c->pass = num(&ld, n, "pass", 0.10, 0, 10);
+			} else if (is(n, "capacity")) {
+				only(&ld, n, "replications resolution duration warmup");
+				c->reps = (int)num(&ld, n, "replications", 1, 1, 100);
+				c->resolution = num(&ld, n, "resolution", 10, 1, 1e6);
+				c->duration = attr(n, "duration");
+				c->warmup = attr(n, "warmup");
+			} else if (is(n, "stage")) {
+				load_stage(&ld, n);
+			} else if (is(n, "also")) {
+				load_also(&ld, n);
+			} else {
+				diag_error(d, path, line_of(n),
+					   "<%s>: expected <measured>, <benchmark>, <hypervisor>, <search>, <capacity>, "
+					   "<stage> or <also>", (const char *)n->name);
+			}
+		}
+		if (!nmeas)
+			diag_error(d, path, line_of(root), "<calibration>: expected a <measured file=...>");
+		if (!c->nstage)
+			diag_error(d, path, line_of(root), "<calibration>: expected at least one <stage>");
+		if (c->measured && !diag_count(d)) {
+			if (meas_load(c->measured, d, &c->meas) == 0)
+				bind_rows(&ld);
+		}
+		for (int i = 0; i < c->nalso; i++) {
+			int found = 0;
+			for (int h = 0; h < c->nhv; h++)
+				found |= c->also[i].hypervisor && !strcmp(c->hv[h].name, c->also[i].hypervisor);
+			if (c->also[i].hypervisor && !found)
+				diag_error(d, path, c->also[i].line, "<also hypervisor>: expected a configured hypervisor, got '%s'",
+					   c->also[i].hypervisor);
+			if (c->also[i].bench >= 0 && !c->bench[c->also[i].bench].scenario)
+				diag_error(d, path, c->also[i].line, "<also benchmark>: '%s' has no <benchmark> scenario",
+					   meas_bench_name(c->also[i].bench));
+		}
+	}
+	xmlFreeDoc(doc);
+	free(ld.dir);
+	if (diag_count(d)) {
+		cal_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+void cal_free(struct cal_config *c)
+{
+	free(c->path);
+	free(c->name);
+	free(c->measured);
+	meas_free(&c->meas);
+	for (int b = 0; b < MEAS_NBENCH; b++) {
+		free(c->bench[b].scenario);
+		free(c->bench[b].vm);
+	}
+	for (int i = 0; i < c->nhv; i++) {
+		free(c->hv[i].name);
+		free(c->hv[i].profile);
+		free(c->hv[i].out);
+	}
+	free(c->hv);
+	for (int i = 0; i < c->np; i++) {
+		free(c->p[i].name);
+		free(c->p[i].hypervisor);
+		free(c->p[i].key);
+		free(c->p[i].unit);
+	}
+	for (int i = 0; i < c->nstage; i++) {
+		free(c->stage[i].name);
+		free(c->stage[i].hypervisors);
+		free(c->stage[i].row);
+	}
+	for (int i = 0; i < c->nalso; i++) {
+		free(c->also[i].hypervisor);
+		free(c->also[i].memory);
+	}
+	free(c->also);
+	free(c->duration);
+	free(c->warmup);
+	memset(c, 0, sizeof *c);
+}
+
+void cal_param_text(const struct cal_param *p, double v, char *buf, size_t len)
+{
+	snprintf(buf, len, "%.6g%s", v, p->unit ? p->unit : "");
+}

@@ -1,0 +1,567 @@
+/*
+** Simulating measured quantities for calibration (calib.h).
+**
+** A base quantity is one simulation: a SPECweb capacity search giving
+** sessions per VM, or one microbenchmark run giving its metric averaged
+** over the VMs.  Every metric of a measured point derives from base
+** quantities:
+**
+**   sessions_per_vm, seconds, mbit_s, mbyte_s   the base quantity itself
+**   cumulative_sessions        sessions_per_vm x vms
+**   peak_cumulative_sessions   the largest cumulative over 1..vms VMs
+**   ratio_to_native            the base quantity over native's with the
+**                              same VCPUs (as CPUs) and memory, 1 system;
+**                              seconds inverted, so > 1 is faster
+**
+** A capacity search answers with the largest passing user count, a step
+** function of the parameters; the fit needs a value that moves with them,
+** so the answer is refined by linear interpolation of the QoS margin
+** (the least of good% - required and tolerable% - required) between the
+** largest passing count and the smallest failing count above it.
+**
+** Base quantities are cached under their description plus the --set text
+** of every parameter that applies to them, so a stage that does not move
+** native's parameters never simulates native again.  Missing ones run in
+** child processes (sim/proc.h), up to `jobs` at a time; each is
+** deterministic (the scenario's seeds), so results do not depend on jobs.
+*/
+#include "calibration/calib.h"
+
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "models/wl_micro.h"
+#include "models/workload.h"
+#include "sim/capacity.h"
+#include "sim/proc.h"
+#include "sim/scenario.h"
+#include "sim/world.h"
+
+#define KEY_MAX 2048
+
+struct entry {
+	char *key;
+	double value;
+};
+
+struct cal_eval {
+	const struct cal_config *cfg;
+	int jobs;
+	const volatile sig_atomic_t *stop;
+	struct entry *e;
+	size_t n, cap;
+	long runs;
+	/* extra --set overrides for every simulation (command line) */
+	const struct scn_override *ov;
+	int nov;
+};
+
+struct cal_eval *cal_eval_new(const struct cal_config *cfg, int jobs, const volatile sig_atomic_t *stop)
+{
+	struct cal_eval *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	e->cfg = cfg;
+	e->jobs = jobs < 1 ? 1 : jobs;
+	e->stop = stop;
+	return e;
+}
+
+void cal_eval_overrides(struct cal_eval *e, const struct scn_override *ov, int nov)
+{
+	e->ov = ov;
+	e->nov = nov;
+}
+
+void cal_eval_free(struct cal_eval *e)
+{
+	if (!e)
+		return;
+	for (size_t i = 0; i < e->n; i++)
+		free(e->e[i].key);
+	free(e->e);
+	free(e);
+}
+
+long cal_eval_runs(const struct cal_eval *e)
+{
+	return e->runs;
+}
+
+static int applies(const struct cal_param *p, const struct cal_qty *q)
+{
+	return (!p->hypervisor || !strcmp(p->hypervisor, q->hypervisor)) && (p->bench < 0 || p->bench == q->bench);
+}
+
+/* The cache key: the quantity and the parameter texts that apply. */
+static void qty_key(const struct cal_config *c, const double *x, const struct cal_qty *q, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s|%s|%d|%d|%s", meas_bench_name(q->bench), q->hypervisor, q->vms, q->vcpus,
+			 q->memory);
+	for (int k = 0; k < c->np && n > 0 && (size_t)n < len; k++) {
+		if (!applies(&c->p[k], q))
+			continue;
+		char t[64];
+		cal_param_text(&c->p[k], x[k], t, sizeof t);
+		n += snprintf(buf + n, len - (size_t)n, "|%s=%s", c->p[k].name, t);
+	}
+}
+
+static struct entry *lookup(struct cal_eval *e, const char *key)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (!strcmp(e->e[i].key, key))
+			return &e->e[i];
+	return NULL;
+}
+
+/* ---------------------------------------------------------- one run --- */
+
+static const struct cal_hv *find_hv(const struct cal_config *c, const char *name)
+{
+	for (int i = 0; i < c->nhv; i++)
+		if (!strcmp(c->hv[i].name, name))
+			return &c->hv[i];
+	return NULL;
+}
+
+/* The QoS margin of a probe, in percentage points: >= 0 passes the shares. */
+static double margin(const struct cap_probe *p, const struct scn_qos *q)
+{
+	if (!p->qos.n)
+		return -100;
+	double g = 100.0 * (double)p->qos.good / (double)p->qos.n - 100 * q->good;
+	double t = 100.0 * (double)p->qos.tolerable / (double)p->qos.n - 100 * q->tolerable;
+	return fmin(g, t);
+}
+
+/* Sessions per VM of one replication, interpolated (see the top). */
+static double interpolate(const struct cap_result *r, int rep, const struct scn_qos *q)
+{
+	const struct cap_rep *cr = &r->rep[rep];
+	if (cr->at < 0 || cr->bound_hit)
+		return cr->max;
+	const struct cap_probe *pass = &r->probe[cr->at], *fail = NULL;
+	for (int i = 0; i < r->nprobe; i++) {
+		const struct cap_probe *p = &r->probe[i];
+		if (p->rep == rep && !p->pass && p->users > cr->max && (!fail || p->users < fail->users))
+			fail = p;
+	}
+	if (!fail)
+		return cr->max;
+	double mp = margin(pass, q), mf = margin(fail, q);
+	if (!(mp >= 0) || !(mf < mp))
+		return cr->max;
+	double f = mf < 0 ? mp / (mp - mf) : 1;
+	return pass->users + (fail->users - pass->users) * fmin(1, fmax(0, f));
+}
+
+#define MAX_OV 64
+
+int cal_simulate(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
+		 const struct cal_qty *q, double *out, char *err, size_t errlen)
+{
+	const struct cal_bench *b = &c->bench[q->bench];
+	const struct cal_hv *hv = find_hv(c, q->hypervisor);
+	if (!b->scenario || !hv) {
+		snprintf(err, errlen, "%s: no %s for %s %s", c->path, !hv ? "<hypervisor>" : "<benchmark>",
+			 meas_bench_name(q->bench), q->hypervisor);
+		return -1;
+	}
+	struct scn_override ov[MAX_OV];
+	char text[MAX_OV][2][128];
+	int n = 0;
+#define SET(k, ...)                                                                 \
+	do {                                                                        \
+		snprintf(text[n][0], sizeof text[n][0], "%s", k);                   \
+		snprintf(text[n][1], sizeof text[n][1], __VA_ARGS__);               \
+		ov[n] = (struct scn_override){ text[n][0], text[n][1] };            \
+		n++;                                                                \
+	} while (0)
+	ov[n++] = (struct scn_override){ "hypervisor.profile", hv->profile };
+	char k[128];
+	snprintf(k, sizeof k, "vm[%s].count", b->vm);
+	SET(k, "%d", q->vms);
+	snprintf(k, sizeof k, "vm[%s].vcpus", b->vm);
+	SET(k, "%d", q->vcpus);
+	snprintf(k, sizeof k, "vm[%s].memory", b->vm);
+	SET(k, "%s", q->memory);
+	if (q->bench == MEAS_SPECWEB) {
+		SET("capacity.replications", "%d", c->reps);
+		SET("capacity.resolution", "%d", (int)c->resolution);
+		if (c->duration)
+			SET("run.duration", "%s", c->duration);
+		if (c->warmup)
+			SET("run.warmup", "%s", c->warmup);
+	}
+	for (int i = 0; i < nextra && n < MAX_OV; i++)
+		ov[n++] = extra[i];
+	for (int i = 0; i < c->np && n < MAX_OV; i++)
+		if (applies(&c->p[i], q)) {
+			char t[64];
+			cal_param_text(&c->p[i], x[i], t, sizeof t);
+			SET(c->p[i].key, "%s", t);
+		}
+#undef SET
+	struct scenario s;
+	struct diag d = { 0 };
+	if (scn_load(&s, b->scenario, ov, n, 0, &d)) {
+		snprintf(err, errlen, "%s %s vms=%d vcpus=%d memory=%s: %s", meas_bench_name(q->bench), q->hypervisor,
+			 q->vms, q->vcpus, q->memory, d.n ? d.msg[0] : "cannot load the scenario");
+		diag_free(&d);
+		return -1;
+	}
+	int rc = 0;
+	if (q->bench == MEAS_SPECWEB) {
+		struct cap_result r;
+		if (cap_check(&s, &d)) {
+			snprintf(err, errlen, "%s", d.n ? d.msg[0] : "capacity check failed");
+			rc = -1;
+		} else if ((rc = cap_search(&s, 1, NULL, &r, err, errlen)) == 0) {
+			double sum = 0;
+			for (int i = 0; i < r.nrep; i++)
+				sum += interpolate(&r, i, &s.qos);
+			*out = sum / r.nrep;
+			cap_free(&r);
+		}
+	} else {
+		struct world w;
+		if (world_build(&w, &s, &d)) {
+			snprintf(err, errlen, "%s", d.n ? d.msg[0] : "cannot build the world");
+			rc = -1;
+		} else if (world_run(&w)) {
+			snprintf(err, errlen, "%s: the run failed", b->scenario);
+			rc = -1;
+		} else {
+			double sum = 0;
+			int cnt = 0;
+			for (int i = 0; w.wl && i < w.wl->nmicro; i++) {
+				int fin;
+				double v = micro_metric(w.wl->micro[i], &fin);
+				if (isfinite(v)) {
+					sum += v;
+					cnt++;
+				}
+			}
+			if (!cnt) {
+				snprintf(err, errlen, "%s: no microbenchmark in vm '%s' gave a result", b->scenario, b->vm);
+				rc = -1;
+			} else {
+				*out = sum / cnt;
+			}
+		}
+		world_free(&w);
+	}
+	diag_free(&d);
+	scn_free(&s);
+	return rc;
+}
+
+/* ------------------------------------------------- what rows need --- */
+
+struct need {
+	struct cal_qty *q;
+	char **key;
+	size_t n, cap;
+};
+
+static int need_add(struct cal_eval *e, struct need *nd, const double *x, struct cal_qty q)
+{
+	char key[KEY_MAX];
+	qty_key(e->cfg, x, &q, key, sizeof key);
+	if (lookup(e, key))
+		return 0;
+	for (size_t i = 0; i < nd->n; i++)
+		if (!strcmp(nd->key[i], key))
+			return 0;
+	if (nd->n == nd->cap) {
+		size_t nc = nd->cap ? 2 * nd->cap : 16;
+		struct cal_qty *nq = realloc(nd->q, nc * sizeof *nq);
+		if (!nq)
+			return -1;
+		nd->q = nq;
+		char **nk = realloc(nd->key, nc * sizeof *nk);
+		if (!nk)
+			return -1;
+		nd->key = nk;
+		nd->cap = nc;
+	}
+	nd->key[nd->n] = strdup(key);
+	if (!nd->key[nd->n])
+		return -1;
+	nd->q[nd->n++] = q;
+	return 0;
+}
+
+static int base_metric(int bench)
+{
+	switch (bench) {
+	case MEAS_SPECWEB: return MEAS_SESSIONS_PER_VM;
+	case MEAS_BZIP2: return MEAS_SECONDS;
+	case MEAS_NETPERF: return MEAS_MBIT_S;
+	default: return MEAS_MBYTE_S;
+	}
+}
+
+/* The base quantities behind quantity (bench, hv, vms, vcpus, mem, metric). */
+static int need_metric(struct cal_eval *e, struct need *nd, const double *x, int bench, const char *hv, int vms,
+		       int vcpus, const char *mem, int metric)
+{
+	struct cal_qty q = { .bench = bench, .hypervisor = hv, .vms = vms, .vcpus = vcpus, .memory = mem };
+	if (metric == MEAS_PEAK_CUMULATIVE) {
+		for (int k = 1; k <= vms; k++) {
+			q.vms = k;
+			if (need_add(e, nd, x, q))
+				return -1;
+		}
+		return 0;
+	}
+	if (need_add(e, nd, x, q))
+		return -1;
+	if (metric == MEAS_RATIO_TO_NATIVE) {
+		struct cal_qty nat = { .bench = bench, .hypervisor = "native", .vms = 1, .vcpus = vcpus, .memory = mem };
+		if (need_add(e, nd, x, nat))
+			return -1;
+	}
+	return 0;
+}
+
+static int need_point(struct cal_eval *e, struct need *nd, const double *x, const struct meas_point *p)
+{
+	return need_metric(e, nd, x, p->bench, p->hypervisor, p->vms, p->vcpus, p->memory_text, p->metric);
+}
+
+struct job {
+	const struct cal_config *c;
+	const struct cal_eval *e;
+	const double *x;
+	const struct cal_qty *q;
+};
+
+static int child(void *arg, int fd)
+{
+	const struct job *j = arg;
+	double v;
+	char err[512] = "", line[600];
+	int rc = cal_simulate(j->c, j->e->ov, j->e->nov, j->x, j->q, &v, err, sizeof err);
+	int len = rc ? snprintf(line, sizeof line, "E %s\n", err) : snprintf(line, sizeof line, "V %.17g\n", v);
+	return proc_write_all(fd, line, (size_t)len) || rc;
+}
+
+/* Simulate nd's quantities in children, up to e->jobs at a time. */
+static int run_needs(struct cal_eval *e, struct need *nd, const double *x, char *err, size_t errlen)
+{
+	size_t next = 0, done = 0;
+	int jobs = e->jobs, rc = 0;
+	struct proc *k = calloc((size_t)jobs, sizeof *k);
+	struct job *jb = calloc(nd->n ? nd->n : 1, sizeof *jb);
+	double *val = calloc(nd->n ? nd->n : 1, sizeof *val);
+	if (!k || !jb || !val) {
+		free(k);
+		free(jb);
+		free(val);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < jobs; i++)
+		k[i].fd = -1;
+	while (done < nd->n) {
+		for (int i = 0; i < jobs && next < nd->n && !rc; i++) {
+			if (k[i].pid)
+				continue;
+			jb[next] = (struct job){ e->cfg, e, x, &nd->q[next] };
+			if (proc_start(&k[i], child, &jb[next], (int)next)) {
+				snprintf(err, errlen, "cannot start a simulation process: %s", strerror(errno));
+				rc = -1;
+				break;
+			}
+			next++;
+		}
+		if (rc && next == done)
+			break;
+		struct pollfd pf[64];
+		int map[64], np = 0;
+		for (int i = 0; i < jobs && np < 64; i++)
+			if (k[i].pid) {
+				pf[np] = (struct pollfd){ .fd = k[i].fd, .events = POLLIN };
+				map[np++] = i;
+			}
+		if (!np)
+			break;
+		if (poll(pf, (nfds_t)np, -1) < 0) {
+			if (errno == EINTR && !(e->stop && *e->stop))
+				continue;
+			rc = e->stop && *e->stop ? -2 : -1;
+			break;
+		}
+		for (int j = 0; j < np; j++) {
+			if (!pf[j].revents)
+				continue;
+			struct proc *p = &k[map[j]];
+			int st = proc_drain(p);
+			if (st == 0)
+				continue;
+			int tag = p->tag;
+			if (st < 0 || !p->buf || p->buf[0] != 'V') {
+				if (!rc) {
+					const char *m = p->buf && p->buf[0] == 'E' ? p->buf + 2 : "the simulation process died";
+					snprintf(err, errlen, "%.*s", (int)strcspn(m, "\n"), m);
+					rc = -1;
+				}
+			} else {
+				val[tag] = strtod(p->buf + 2, NULL);
+			}
+			proc_reap(p, 0);
+			free(p->buf);
+			*p = (struct proc){ .fd = -1 };
+			done++;
+		}
+		if (e->stop && *e->stop) {
+			rc = -2;
+			break;
+		}
+	}
+	for (int i = 0; i < jobs; i++)
+		if (k[i].pid) {
+			proc_reap(&k[i], SIGTERM);
+			free(k[i].buf);
+		}
+	if (!rc) {
+		for (size_t i = 0; i < nd->n; i++) {
+			if (e->n == e->cap) {
+				size_t nc = e->cap ? 2 * e->cap : 64;
+				struct entry *ne = realloc(e->e, nc * sizeof *ne);
+				if (!ne) {
+					rc = -1;
+					break;
+				}
+				e->e = ne;
+				e->cap = nc;
+			}
+			e->e[e->n++] = (struct entry){ nd->key[i], val[i] };
+			nd->key[i] = NULL;
+			e->runs++;
+		}
+	}
+	free(k);
+	free(jb);
+	free(val);
+	return rc;
+}
+
+static void need_free(struct need *nd)
+{
+	for (size_t i = 0; i < nd->n; i++)
+		free(nd->key[i]);
+	free(nd->key);
+	free(nd->q);
+}
+
+int cal_eval_need(struct cal_eval *e, const double *x, const size_t *rows, size_t n, char *err, size_t errlen)
+{
+	const struct meas_set *m = &e->cfg->meas;
+	struct need nd = { 0 };
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct meas_point *p = &m->p[rows[i]];
+		if (p->kind == MEAS_UNSTATED)
+			continue;
+		rc = need_point(e, &nd, x, p);
+		if (!rc && p->ref_id)
+			rc = need_point(e, &nd, x, &m->p[p->ref]);
+	}
+	if (rc)
+		snprintf(err, errlen, "out of memory");
+	else if (nd.n)
+		rc = run_needs(e, &nd, x, err, errlen);
+	need_free(&nd);
+	return rc;
+}
+
+int cal_eval_also(struct cal_eval *e, const double *x, char *err, size_t errlen)
+{
+	const struct cal_config *c = e->cfg;
+	struct need nd = { 0 };
+	int rc = 0;
+	for (int i = 0; i < c->nalso && !rc; i++) {
+		const struct cal_also *a = &c->also[i];
+		for (int v = a->vms_from; v <= a->vms_to && !rc; v++)
+			rc = need_metric(e, &nd, x, a->bench, a->hypervisor, v, a->vcpus, a->memory, a->metric);
+	}
+	if (rc)
+		snprintf(err, errlen, "out of memory");
+	else if (nd.n)
+		rc = run_needs(e, &nd, x, err, errlen);
+	need_free(&nd);
+	return rc;
+}
+
+/* ---------------------------------------------------------- values --- */
+
+static double base_value(struct cal_eval *e, const double *x, int bench, const char *hv, int vms, int vcpus,
+			 const char *mem)
+{
+	struct cal_qty q = { .bench = bench, .hypervisor = hv, .vms = vms, .vcpus = vcpus, .memory = mem };
+	char key[KEY_MAX];
+	qty_key(e->cfg, x, &q, key, sizeof key);
+	const struct entry *en = lookup(e, key);
+	return en ? en->value : NAN;
+}
+
+double cal_eval_metric(struct cal_eval *e, const double *x, int bench, const char *hv, int vms, int vcpus,
+		       const char *mem, int metric)
+{
+	double v = base_value(e, x, bench, hv, vms, vcpus, mem);
+	switch (metric) {
+	case MEAS_CUMULATIVE_SESSIONS:
+		return v * vms;
+	case MEAS_PEAK_CUMULATIVE: {
+		double best = NAN;
+		for (int k = 1; k <= vms; k++) {
+			double c = base_value(e, x, bench, hv, k, vcpus, mem) * k;
+			if (isnan(c))
+				return NAN;
+			if (isnan(best) || c > best)
+				best = c;
+		}
+		return best;
+	}
+	case MEAS_RATIO_TO_NATIVE: {
+		double nat = base_value(e, x, bench, "native", 1, vcpus, mem);
+		if (bench == MEAS_BZIP2)
+			return v > 0 ? nat / v : NAN;
+		return nat > 0 ? v / nat : NAN;
+	}
+	default:
+		return metric == base_metric(bench) ? v : NAN;
+	}
+}
+
+double cal_eval_value(struct cal_eval *e, const double *x, const struct meas_point *q)
+{
+	return cal_eval_metric(e, x, q->bench, q->hypervisor, q->vms, q->vcpus, q->memory_text, q->metric);
+}
+
+struct simctx {
+	struct cal_eval *e;
+	const double *x;
+};
+
+static double sim_fn(void *ctx, const struct meas_point *q)
+{
+	struct simctx *s = ctx;
+	return cal_eval_value(s->e, s->x, q);
+}
+
+double cal_eval_error(struct cal_eval *e, const double *x, size_t i)
+{
+	struct simctx s = { e, x };
+	double err;
+	if (meas_error(&e->cfg->meas, i, sim_fn, &s, &err))
+		return NAN;
+	return err;
+}
