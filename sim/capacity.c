@@ -15,6 +15,7 @@
 #include "sim/capacity.h"
 #include "sim/proc.h"
 #include "sim/stats.h"
+#include "sim/timeline.h"
 #include "sim/world.h"
 
 #include <errno.h>
@@ -508,6 +509,50 @@ void cap_csv_row(FILE *f, const struct scenario *s, const struct cap_result *r)
 	fprintf(f, ",%d,%d", r->nrep, r->bound_hit);
 }
 
+/* The run at capacity, for `hvsim explain`: replication 1's passing run
+** at its answer (its seed, its users per VM) is run again, deterministic
+** so the same run, and its files (summary.json, vms.csv, ..., and
+** placement.csv from an in-memory timeline) go beside capacity.csv.
+** Nothing when replication 1 found 0.  The scenario is copied down to
+** the workloads whose users change, so s stays untouched.  0 or -1. */
+static int at_capacity(struct outdir *o, const struct scenario *s, const struct cap_result *r)
+{
+	if (r->nrep < 1 || !r->rep || r->rep[0].at < 0 || r->rep[0].max <= 0)
+		return 0;
+	struct scenario c = *s;
+	c.seed = s->seed;
+	c.vm = calloc((size_t)(s->nvms ? s->nvms : 1), sizeof *c.vm);
+	int rc = c.vm ? 0 : -1;
+	for (int k = 0; k < s->nvms && rc == 0; k++) {
+		c.vm[k] = s->vm[k];
+		c.vm[k].workload = malloc((size_t)(s->vm[k].nworkloads ? s->vm[k].nworkloads : 1) *
+					  sizeof *c.vm[k].workload);
+		if (!c.vm[k].workload)
+			rc = -1;
+		else if (s->vm[k].nworkloads)
+			memcpy(c.vm[k].workload, s->vm[k].workload,
+			       (size_t)s->vm[k].nworkloads * sizeof *c.vm[k].workload);
+	}
+	if (rc == 0) {
+		set_users(&c, r->rep[0].max, NULL);
+		struct world w;
+		struct diag d = { 0 };
+		rc = world_build(&w, &c, &d);
+		if (rc == 0) {
+			rc = timeline_open(&w, NULL, 1) || world_run(&w) || out_write_run(o, &w) ||
+					     out_write_placement(o, &w)
+				     ? -1
+				     : 0;
+		}
+		world_free(&w);
+		diag_free(&d);
+	}
+	for (int k = 0; c.vm && k < s->nvms; k++)
+		free(c.vm[k].workload);
+	free(c.vm);
+	return rc;
+}
+
 int cap_write(struct outdir *o, const struct scenario *s, const struct cap_result *r)
 {
 	FILE *f = out_open(o, "capacity.csv");
@@ -532,7 +577,7 @@ int cap_write(struct outdir *o, const struct scenario *s, const struct cap_resul
 	}
 	if (ferror(f) | fclose(f))
 		return -1;
-	return 0;
+	return at_capacity(o, s, r);
 }
 
 /* Why replication i found nothing: min failed, or no run was long enough. */

@@ -1,12 +1,14 @@
 /*
-** hvsim command line: run, validate, capacity, sweep, policies, import; --help,
+** hvsim command line: run, validate, capacity, sweep, explain, policies, import; --help,
 ** --version.
 ** Exit status: 0 success, 1 the run failed, 2 bad usage or bad input.
 */
+#include "calibration/calib.h"
 #include "models/sched.h"
 #include "models/wl_burst.h"
 #include "sim/capacity.h"
 #include "sim/dist.h"
+#include "sim/explain.h"
 #include "sim/output.h"
 #include "sim/scenario.h"
 #include "sim/sweep.h"
@@ -49,6 +51,10 @@ static const char usage_main[] =
 	"            find the most users per VM that pass the scenario's QoS rule\n"
 	"  sweep     SCEN.xml [-o DIR] [-j N] [--seed N] [--set KEY=VALUE]... [--resume]\n"
 	"            run every point of the scenario's <sweep>; one row a point in sweep.csv\n"
+	"  calibrate CALIB.xml [-o DIR] [-j N] [--values FIT.csv] [--set KEY=VALUE]...\n"
+	"            fit cost parameters to measured points, predict the held-out ones\n"
+	"  explain   DIR [--threshold PCT] [--no-render]\n"
+	"            why the curves of the sweep in DIR stop growing: explain.txt and Graphviz\n"
 	"  policies  list the scheduling policies, the sources they follow and their parameters\n"
 	"  import    FORMAT FILE -o OUT.csv [--strict]\n"
 	"            convert a measured trace (apache-log, perf-sched) into an hvsim trace CSV\n"
@@ -143,6 +149,23 @@ static const char usage_sweep[] =
 	"\n"
 	"exit status: 0 every point done, 1 some point failed (the others are done),\n"
 	"2 bad usage or input (nothing run), 130 interrupted\n";
+
+static const char usage_explain[] =
+	"usage: hvsim explain DIR [--threshold PCT] [--no-render]\n"
+	"\n"
+	"Read the output directory of hvsim sweep (mode run or capacity) and explain each\n"
+	"curve over its vm[NAME].count key (one curve per combination of the other keys):\n"
+	"the plateau (the VM count after which the cumulative value grows by less than\n"
+	"PCT per added VM, default 5), the VCPU/pCPU ratio there, the saturated resource,\n"
+	"and the per-VM throughput (or capacity) lost at each VM count split over its\n"
+	"measured causes (ready-wait, switch and refill, lock spin, remote memory,\n"
+	"emulation, NIC, disk, page-cache misses).  Writes, each through a temporary name:\n"
+	"  DIR/explain.txt                   the report (also printed)\n"
+	"  DIR/explain/curveK-bottleneck.dot resources, utilisation, demand, the saturated one\n"
+	"  DIR/explain/curveK-placement.dot  VCPUs on pCPUs and NUMA nodes, memory homes\n"
+	"and their .svg when Graphviz's dot is on PATH (not with --no-render).\n"
+	"\n"
+	"exit status: 0 done, 1 cannot write, 2 bad usage or not a readable sweep\n";
 
 static const char usage_validate[] =
 	"usage: hvsim validate FILE.xml [--set KEY=VALUE]...\n"
@@ -644,6 +667,54 @@ static int cmd_sweep(int argc, char **argv)
 	return rc;
 }
 
+static int cmd_explain(int argc, char **argv)
+{
+	const char *dir = NULL;
+	double thr = EXPLAIN_THRESHOLD;
+	int do_render = 1;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage_explain, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--no-render") == 0) {
+			do_render = 0;
+		} else if (strcmp(argv[i], "--threshold") == 0 && i + 1 < argc) {
+			char *end;
+			thr = strtod(argv[++i], &end) / 100;
+			if (*end || !(thr > 0 && thr < 10)) {
+				fprintf(stderr, "hvsim: --threshold: expected a percentage above 0, got '%s'\n", argv[i]);
+				return EXIT_USAGE;
+			}
+		} else if (argv[i][0] == '-' || dir) {
+			fprintf(stderr, "hvsim: explain: unexpected '%s'\n\n%s", argv[i], usage_explain);
+			return EXIT_USAGE;
+		} else {
+			dir = argv[i];
+		}
+	}
+	if (!dir) {
+		fputs(usage_explain, stderr);
+		return EXIT_USAGE;
+	}
+	struct explain x;
+	char err[4400];
+	int nsvg = 0;
+	if (explain_load(&x, dir, thr, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	int rc = 0;
+	if (explain_write(&x, do_render, &nsvg, err, sizeof err)) {
+		fprintf(stderr, "hvsim: %s\n", err);
+		rc = EXIT_RUNFAIL;
+	} else {
+		explain_report(&x, stdout);
+		printf("wrote %s/explain.txt and %s/explain/ (%d .dot, %d .svg)\n", dir, dir, 2 * x.ncurve, nsvg);
+	}
+	explain_free(&x);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	LIBXML_TEST_VERSION;
@@ -667,12 +738,16 @@ int main(int argc, char **argv)
 		rc = cmd_capacity(argc - 2, argv + 2);
 	} else if (strcmp(cmd, "sweep") == 0) {
 		rc = cmd_sweep(argc - 2, argv + 2);
+	} else if (strcmp(cmd, "calibrate") == 0) {
+		rc = cal_main(argc - 1, argv + 1);
+	} else if (strcmp(cmd, "explain") == 0) {
+		rc = cmd_explain(argc - 2, argv + 2);
 	} else if (strcmp(cmd, "policies") == 0) {
 		rc = cmd_policies(argc - 2, argv + 2);
 	} else if (strcmp(cmd, "import") == 0) {
 		rc = trace_import_main(argc - 2, argv + 2);
 	} else {
-		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate, capacity, sweep, policies, import\n\n%s", cmd, usage_main);
+		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate, capacity, sweep, calibrate, explain, policies, import\n\n%s", cmd, usage_main);
 		rc = EXIT_USAGE;
 	}
 	xmlCleanupParser();

@@ -13,6 +13,7 @@
 #include "models/wl_activity.h"
 #include "models/wl_burst.h"
 #include "sim/dist.h"
+#include "sim/timeline.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -354,10 +355,42 @@ static void write_workloads(FILE *f, const struct world *w)
 struct vm_sum {
 	int64_t run, ready, blocked, ovh, spin;
 	uint64_t disp, mig;
-	double remote;
+	double remote, stall;
 };
 
-static struct vm_sum vm_sum(const struct vm *vm)
+/* Seconds of e's run time lost to remote memory: the part of its time
+** on a pCPU of another node than its memory that it would not have
+** spent with local memory.  At a relative read time r a memory-stall
+** share m of the work runs at 1 / ((1 - m) + m r) of the local speed
+** (models/mux.c), so a fraction m (r - 1) / ((1 - m) + m r) of remote
+** time is the extra stall.  Which remote node is not recorded, so r is
+** the mean over the other nodes of their read time to e's memory (exact
+** on two nodes or when the remote nodes are equally far); interleaved
+** memory is remote from every pCPU, at the mean of the matrix. */
+static double remote_stall_s(const struct world *w, const struct entity *e)
+{
+	const struct machine *m = &w->mach;
+	double ms = e->mem_share;
+	if (ms <= 0 || m->nnodes <= 1 || e->mem_node == MEM_UNPLACED)
+		return 0;
+	double r = 0, t;
+	if (e->mem_node >= 0) {
+		for (int b = 0; b < m->nnodes; b++)
+			if (b != e->mem_node)
+				r += machine_read(m, b, e->mem_node);
+		r /= m->nnodes - 1;
+		t = e->remote_ns;
+	} else {
+		for (int a = 0; a < m->nnodes; a++)
+			for (int b = 0; b < m->nnodes; b++)
+				r += machine_read(m, a, b);
+		r /= (double)m->nnodes * m->nnodes;
+		t = (double)e->t_run;
+	}
+	return t / 1e9 * ms * (r - 1) / ((1 - ms) + ms * r);
+}
+
+static struct vm_sum vm_sum(const struct world *w, const struct vm *vm)
 {
 	struct vm_sum t = { 0 };
 	for (int k = 0; k < vm->nvcpus; k++) {
@@ -370,6 +403,7 @@ static struct vm_sum vm_sum(const struct vm *vm)
 		t.disp += e->ndispatch;
 		t.mig += e->nmigrate;
 		t.remote += e->remote_ns;
+		t.stall += remote_stall_s(w, e);
 	}
 	return t;
 }
@@ -382,17 +416,18 @@ static double steal_pct(const struct vm_sum *t)
 static void write_vms(FILE *f, const struct world *w)
 {
 	fputs("vm,kind,vcpus,mem_node,run_s,ready_s,blocked_s,overhead_s,spin_s,steal_pct,dispatches,"
-	      "migrations,remote_share,jobs_done,lock_acquired,lock_contended\n",
+	      "migrations,remote_share,jobs_done,lock_acquired,lock_contended,remote_stall_s,nic\n",
 	      f);
 	for (int i = 0; i < w->nvms; i++) {
 		const struct vm *vm = &w->vms[i];
-		struct vm_sum t = vm_sum(vm);
-		fprintf(f, "%s,%s,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.9g,%llu,%llu,%llu\n", vm->name,
+		struct vm_sum t = vm_sum(w, vm);
+		fprintf(f, "%s,%s,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.9g,%llu,%llu,%llu,%.9g,%d\n", vm->name,
 			vm->cfg ? "guest" : "dom0", vm->nvcpus, vm->mem_node, (double)t.run / 1e9,
 			(double)t.ready / 1e9, (double)t.blocked / 1e9, (double)t.ovh / 1e9, (double)t.spin / 1e9,
 			steal_pct(&t), (unsigned long long)t.disp, (unsigned long long)t.mig,
 			t.run > 0 ? t.remote / (double)t.run : 0, (unsigned long long)vm->jobs_done,
-			(unsigned long long)vm->lock_acquired, (unsigned long long)vm->lock_contended);
+			(unsigned long long)vm->lock_acquired, (unsigned long long)vm->lock_contended, t.stall,
+			vm->cfg && w->io ? io_nic_of(w, vm) : -1);
 	}
 }
 
@@ -412,18 +447,18 @@ static const char *entity_kind(const struct world *w, const struct entity *e)
 static void write_entities(FILE *f, const struct world *w)
 {
 	fputs("entity,kind,vm,vcpu,run_s,ready_s,blocked_s,overhead_s,spin_s,dispatches,preemptions,migrations,"
-	      "wakeups,remote_share,last_cpu\n",
+	      "wakeups,remote_share,last_cpu,remote_stall_s\n",
 	      f);
 	for (int i = 0; i < w->nent; i++) {
 		const struct entity *e = w->ent[i];
 		if (e->kind == ENT_JOB)
 			continue;
-		fprintf(f, "%s#%d,%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%llu,%llu,%.9g,%d\n", e->name, e->idx,
+		fprintf(f, "%s#%d,%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%llu,%llu,%.9g,%d,%.9g\n", e->name, e->idx,
 			entity_kind(w, e), e->vm ? e->vm->name : "", e->idx,
 			(double)e->t_run / 1e9, (double)e->t_ready / 1e9, (double)e->t_blocked / 1e9,
 			(double)e->t_overhead / 1e9, (double)e->t_spin / 1e9, (unsigned long long)e->ndispatch,
 			(unsigned long long)e->npreempt, (unsigned long long)e->nmigrate, (unsigned long long)e->nwake,
-			e->t_run > 0 ? e->remote_ns / (double)e->t_run : 0, e->cpu);
+			e->t_run > 0 ? e->remote_ns / (double)e->t_run : 0, e->cpu, remote_stall_s(w, e));
 	}
 }
 
@@ -432,7 +467,7 @@ static void json_vms(FILE *f, const struct world *w)
 	fputs(",\n  \"vms\": [", f);
 	for (int i = 0; i < w->nvms; i++) {
 		const struct vm *vm = &w->vms[i];
-		struct vm_sum t = vm_sum(vm);
+		struct vm_sum t = vm_sum(w, vm);
 		fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
 		jstr(f, vm->name);
 		fprintf(f, ", \"kind\": \"%s\", \"vcpus\": %d, \"mem_node\": %d, \"run_s\": %.9g, \"ready_s\": %.9g, "
@@ -515,4 +550,51 @@ int out_write_run(struct outdir *o, const struct world *w)
 			return -1;
 	}
 	return 0;
+}
+
+/* Per entity and pCPU, its run time inside the measured interval, from
+** the segments the in-memory timeline kept (timeline_open(w, NULL, 1)).
+** Rows in entity order, then pCPU; only pairs that ran.  share is the
+** pair's part of the entity's recorded run time (the recording stops at
+** TIMELINE_MAX_EVENTS segments: shares stay those of what was kept). */
+int out_write_placement(struct outdir *o, const struct world *w)
+{
+	const struct timeline *t = w->tl;
+	if (!t || !t->gantt)
+		return -1;
+	int nc = w->sched.ncpus;
+	double *ns = calloc((size_t)w->nent * (size_t)nc + 1, sizeof *ns);
+	if (!ns)
+		return -1;
+	for (long long i = 0; i < t->nseg; i++) {
+		const struct tl_seg *g = &t->seg[i];
+		long long a = g->a > w->batches.t0 ? g->a : w->batches.t0;
+		long long b = g->b < w->batches.t1 ? g->b : w->batches.t1;
+		if (b > a && g->ent >= 0 && g->ent < w->nent && g->cpu >= 0 && g->cpu < nc)
+			ns[(size_t)g->ent * (size_t)nc + (size_t)g->cpu] += (double)(b - a);
+	}
+	FILE *f = out_open(o, "placement.csv");
+	if (!f) {
+		free(ns);
+		return -1;
+	}
+	fputs("entity,kind,vm,vcpu,mem_node,cpu,node,run_s,share\n", f);
+	for (int i = 0; i < w->nent; i++) {
+		const struct entity *e = w->ent[i];
+		if (e->kind == ENT_JOB)
+			continue;
+		double tot = 0;
+		for (int c = 0; c < nc; c++)
+			tot += ns[(size_t)i * (size_t)nc + (size_t)c];
+		for (int c = 0; c < nc; c++) {
+			double x = ns[(size_t)i * (size_t)nc + (size_t)c];
+			if (x <= 0)
+				continue;
+			fprintf(f, "%s#%d,%s,%s,%d,%d,%d,%d,%.9g,%.9g\n", e->name, e->idx, entity_kind(w, e),
+				e->vm ? e->vm->name : "", e->idx, e->mem_node, c, w->sched.cpu[c].node, x / 1e9,
+				x / tot);
+		}
+	}
+	free(ns);
+	return ferror(f) | fclose(f) ? -1 : 0;
 }

@@ -28,4 +28,10 @@ void out_abort(struct outdir *o);
 /* The files of one run. */
 int out_write_run(struct outdir *o, const struct world *w);
 
+/* placement.csv: each VCPU's and emulation thread's run time on each
+** pCPU in the measured interval.  Needs the run segments, so w must have
+** recorded an in-memory timeline (timeline_open(w, NULL, 1) before
+** world_run); -1 otherwise or when the file cannot be written. */
+int out_write_placement(struct outdir *o, const struct world *w);
+
 #endif

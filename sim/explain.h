@@ -1,0 +1,115 @@
+/*
+** `hvsim explain DIR`: why the curves of a sweep stop growing
+** (docs/explain.md).  Reads the output directory of `hvsim sweep`
+** (sweep.settings, sweep.csv and each point's files), follows every curve
+** over the VM-count key (one curve per combination of the other varied
+** keys), finds its plateau (the VM count after which the cumulative value
+** grows by less than a threshold per added VM, the paper's P5/P6 "does
+** not increase anymore"), attributes the per-VM throughput or capacity
+** lost at each VM count to measured causes, and names the saturated
+** resource.  Writes DIR/explain.txt and DIR/explain/curveK-*.dot (and
+** .svg when Graphviz's dot is on PATH), each through a temporary name.
+**
+** Attribution (the method the report states): at VM count n the loss is
+** L(n) = x(best) - x(n), x the per-VM value (pages/s per VM in mode run,
+** sessions per VM in mode capacity) and best the curve's best per-VM
+** point; each cause c has a measured cost t_c(n) in seconds per second
+** per VM, and L(n) is split over the causes in proportion to how much
+** their cost grew, max(0, t_c(n) - t_c(best)).  Nothing grew: the loss
+** is reported unattributed.
+*/
+#ifndef HVSIM_EXPLAIN_H
+#define HVSIM_EXPLAIN_H
+
+#include <stdio.h>
+
+/* The causes, in the report's order of ties. */
+enum {
+	XC_READY,      /* VCPU overcommit: runnable VCPUs waiting for a pCPU */
+	XC_SWITCH,     /* world switches and cache refill after a switch */
+	XC_SPIN,       /* lock-holder preemption: spinning on a preempted holder */
+	XC_REMOTE,     /* extra memory stall on a pCPU away from the memory */
+	XC_EMU,        /* device emulation: Dom0, QEMU I/O threads (run and wait) */
+	XC_NIC,        /* time in the NICs' queues */
+	XC_DISK,       /* time in the disk's queue (not page-cache misses) */
+	XC_MEMORY,     /* page-cache misses: their share of the disk's time */
+	XC_N
+};
+
+/* Name of cause c ("ready-wait (VCPU overcommit)", ...). */
+const char *explain_cause_name(int c);
+
+/* A resource of one point and how busy it was. */
+struct xres {
+	char name[96];
+	char kind[16];                /* pcpus, dom0, qemu-io, emt, emulation, nic, disk */
+	double util;                  /* 0..1 */
+};
+
+struct xtab;
+
+struct xpoint {
+	int point;                    /* points/NNN, from 1 */
+	int line;                     /* its row's line in sweep.csv */
+	double n;                     /* the VM-count key's value */
+	int vms;                      /* guest VMs (the vms column) */
+	double vcpus_per_vm;
+	double cum;                   /* pages_per_s, or cumulative_sessions */
+	double per_vm;                /* cum / vms, or sessions_per_vm */
+	int have_run;                 /* the point's run outputs were read */
+	int pcpus, nodes;
+	double measured;              /* seconds */
+	double cpu_util, cpu_demand;  /* mean pCPU utilisation; (run + ready) / pCPU time */
+	double cause[XC_N];           /* seconds per second per guest VM */
+	double growth;                /* to the next point, per added VM; NAN at the last */
+	double lost;                  /* x(best) - x(n), >= 0 */
+	double attr[XC_N];            /* lost split over the causes */
+	double unattributed;
+	struct xres *res;             /* resources, the busiest first */
+	int nres;
+	struct xtab *tab;             /* the point's files (see explain.c) */
+};
+
+struct xcurve {
+	char label[512];              /* other keys' values, or "all points" */
+	struct xpoint *pt;            /* sorted by n */
+	int npt;
+	int best;                     /* index of the best per-VM point */
+	int plateau;                  /* index of the plateau point; -1 none */
+	double total[XC_N + 1];       /* attributed loss summed over the points; [XC_N] unattributed */
+};
+
+struct explain {
+	char *dir;
+	int capacity;                 /* sweep mode capacity */
+	char scenario[256];
+	char key[256];                /* the VM-count key */
+	double threshold;             /* growth per added VM below which a curve has plateaued */
+	struct xcurve *curve;
+	int ncurve;
+};
+
+/* Default threshold: 5% per added VM. */
+#define EXPLAIN_THRESHOLD 0.05
+/* A resource at least this busy is reported saturated. */
+#define EXPLAIN_SATURATED 0.95
+
+/* Read DIR and analyse it.  0, or -1 with "file:line: expected ..." in err
+** (x is then freed). */
+int explain_load(struct explain *x, const char *dir, double threshold, char *err, size_t errlen);
+void explain_free(struct explain *x);
+
+/* The text report. */
+void explain_report(const struct explain *x, FILE *f);
+
+/* Write DIR/explain.txt and DIR/explain/ (render: run dot -Tsvg when it
+** is on PATH).  Returns 0, or -1 with a message in err.  *nsvg: SVGs
+** rendered. */
+int explain_write(const struct explain *x, int render, int *nsvg, char *err, size_t errlen);
+
+/* The Graphviz sources for curve k (from 0), malloc'd; NULL when out of
+** memory. */
+char *explain_bottleneck_dot(const struct explain *x, int k);
+char *explain_placement_dot(const struct explain *x, int k);
+
+#endif

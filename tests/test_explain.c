@@ -1,0 +1,317 @@
+/*
+** `hvsim explain` (sim/explain.c): a synthetic sweep directory with known
+** numbers gives the known plateau, best point, loss and its split over
+** the causes, and the saturated resource; two curves are told apart by
+** the other varied key; the files are written (and rendered when dot is
+** on PATH); bad directories and garbled files give file:line messages
+** and exit 2; real sweeps in both modes (a capacity point carries the
+** run at capacity with placement.csv) are explained.
+*/
+#include "tests/cutest.h"
+#include "sim/explain.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void put(const char *dir, const char *name, const char *fmt, ...)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+}
+
+/* Curve "a": cumulative 10 20 30 31 31.5 pages/s at 1..5 VMs (2 VCPUs,
+** 8 pCPUs on 2 nodes, 100 s measured); per VM 10 10 10 7.75 6.3.  Per VM
+** and second: ready 0 0 0 0.6 1.0, overhead 0.1 0.1 0.1 0.3 0.5, the
+** rest constant.  Curve "b": 10 n pages/s, nothing grows. */
+static const double A_CUM[5] = { 10, 20, 30, 31, 31.5 };
+static const double A_READY[5] = { 0, 0, 0, 0.6, 1.0 };
+static const double A_OVH[5] = { 0.1, 0.1, 0.1, 0.3, 0.5 };
+
+static void point(const char *dir, int p, int n, double ready, double ovh, double util)
+{
+	char pd[4096];
+	snprintf(pd, sizeof pd, "%s/points/%03d", dir, p);
+	CU_ASSERT_EQUAL_FATAL(mkdir(pd, 0777), 0);
+	put(pd, "summary.json",
+	    "{\n  \"scenario\": \"synthetic\",\n  \"hypervisor\": \"kvm-75\",\n  \"policy\": \"o1\",\n"
+	    "  \"pcpus_total\": 8,\n  \"nodes\": 2,\n  \"measured_s\": 100\n}\n");
+	char vms[8192] = "vm,kind,vcpus,mem_node,run_s,ready_s,blocked_s,overhead_s,spin_s,steal_pct,dispatches,"
+			 "migrations,remote_share,jobs_done,lock_acquired,lock_contended,remote_stall_s,nic\n";
+	char ent[16384] = "entity,kind,vm,vcpu,run_s,ready_s,blocked_s,overhead_s,spin_s,dispatches,preemptions,"
+			  "migrations,wakeups,remote_share,last_cpu,remote_stall_s\n";
+	for (int v = 1; v <= n; v++) {
+		size_t l = strlen(vms);
+		snprintf(vms + l, sizeof vms - l, "web%d,guest,2,%d,50,%g,100,%g,1,0,10,0,0.5,100,10,1,2,%d\n", v, v % 2,
+			 100 * ready, 100 * ovh, v % 2);
+		for (int k = 0; k < 2; k++) {
+			l = strlen(ent);
+			snprintf(ent + l, sizeof ent - l, "web%d#%d,vcpu,web%d,%d,25,%g,50,%g,0.5,10,0,%d,0,0.5,%d,1\n", v, k, v,
+				 k, 50 * ready, 50 * ovh, k, (v + k) % 8);
+		}
+		l = strlen(ent);
+		snprintf(ent + l, sizeof ent - l, "web%d/qemu-io#0,qemu-io,web%d,0,1,0,99,0,0,10,0,0,10,0,%d,0\n", v, v,
+			 v % 8);
+	}
+	put(pd, "vms.csv", "%s", vms);
+	put(pd, "entities.csv", "%s", ent);
+	put(pd, "devices.csv",
+	    "device,kind,utilisation,requests_per_s,mbytes_per_s,seeks_per_s,mean_queue\n"
+	    "eth0,nic,0.2,100,1,0,0.1\neth1,nic,0.1,100,1,0,0.1\nsda,disk,0,0,0,0,0\n");
+	char pc[1024] = "cpu,node,util,busy_s,overhead_s,switches\n";
+	for (int c = 0; c < 8; c++) {
+		size_t l = strlen(pc);
+		snprintf(pc + l, sizeof pc - l, "%d,%d,%g,%g,1,10\n", c, c / 4, util, 100 * util);
+	}
+	put(pd, "pcpus.csv", "%s", pc);
+}
+
+/* A sweep directory over policy.name (a b) x vm[web].count (1..5). */
+static char *synthetic(void)
+{
+	char *dir = cut_tmpdir();
+	put(dir, "sweep.settings",
+	    "hvsim sweep\nscenario synthetic\nseed 1\nmode run\nvary hypervisor.policy.name: a b\n"
+	    "vary vm[web].count: 1 2 3 4 5\n");
+	char csv[4096] = "hypervisor.policy.name,vm[web].count,hypervisor,policy,vms,vcpus_per_vm,users,pages,"
+			 "good_pct,tolerable_pct,qos_pass,pages_per_s,cpu_util,steal_pct,spin_pct,events,wall_s\n";
+	char pd[4096];
+	snprintf(pd, sizeof pd, "%s/points", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(pd, 0777), 0);
+	for (int c = 0; c < 2; c++)
+		for (int i = 0; i < 5; i++) {
+			int n = i + 1;
+			double cum = c == 0 ? A_CUM[i] : 10.0 * n;
+			size_t l = strlen(csv);
+			snprintf(csv + l, sizeof csv - l, "%s,%d,kvm-75,o1,%d,2,%d,1000,100,100,1,%g,0.5,0,0,1000,0.1\n",
+				 c ? "b" : "a", n, n, 100 * n, cum);
+			point(dir, 5 * c + n, n, c == 0 ? A_READY[i] : 0, c == 0 ? A_OVH[i] : 0.1,
+			      c == 0 && n >= 3 ? 0.98 : 0.1 * n);
+		}
+	put(dir, "sweep.csv", "%s", csv);
+	return dir;
+}
+
+#define NEAR(a, b) CU_ASSERT(fabs((a) - (b)) < 1e-9)
+
+static void test_synthetic(void)
+{
+	char *dir = synthetic();
+	struct explain x;
+	char err[4400];
+	int rc = explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "\n  %s\n", err);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_EQUAL_FATAL(x.ncurve, 2);
+	CU_ASSERT_FALSE(x.capacity);
+	CU_ASSERT_STRING_EQUAL(x.key, "vm[web].count");
+	const struct xcurve *a = &x.curve[0], *b = &x.curve[1];
+	CU_ASSERT_STRING_EQUAL(a->label, "hypervisor.policy.name=a");
+	CU_ASSERT_STRING_EQUAL(b->label, "hypervisor.policy.name=b");
+	CU_ASSERT_EQUAL_FATAL(a->npt, 5);
+	/* growth 100%, 50%, 3.3% per added VM: the plateau is at 3 VMs */
+	CU_ASSERT_EQUAL(a->plateau, 2);
+	NEAR(a->pt[2].growth, 1.0 / 30);
+	NEAR(a->pt[0].growth, 1.0);
+	CU_ASSERT(isnan(a->pt[4].growth));
+	CU_ASSERT_EQUAL(a->pt[2].point, 3);
+	/* best per VM: the first of the equal 10s */
+	CU_ASSERT_EQUAL(a->best, 0);
+	/* 4 VMs: 2.25 lost; ready grew 0.6, overhead 0.2 -> 75% / 25% */
+	NEAR(a->pt[3].lost, 2.25);
+	NEAR(a->pt[3].attr[XC_READY], 2.25 * 0.75);
+	NEAR(a->pt[3].attr[XC_SWITCH], 2.25 * 0.25);
+	NEAR(a->pt[3].attr[XC_SPIN] + a->pt[3].attr[XC_REMOTE] + a->pt[3].attr[XC_EMU] + a->pt[3].attr[XC_NIC], 0);
+	/* 5 VMs: 3.7 lost; 1.0 and 0.4 */
+	NEAR(a->pt[4].lost, 3.7);
+	NEAR(a->pt[4].attr[XC_READY], 3.7 / 1.4);
+	NEAR(a->total[XC_READY], 2.25 * 0.75 + 3.7 / 1.4);
+	NEAR(a->total[XC_SWITCH], 2.25 * 0.25 + 3.7 * 0.4 / 1.4);
+	NEAR(a->total[XC_N], 0);
+	/* causes per VM and second: 2 VCPUs x 50 s x ready / 100 s */
+	NEAR(a->pt[4].cause[XC_READY], 1.0);
+	NEAR(a->pt[4].cause[XC_NIC], 0.2 / 5);
+	NEAR(a->pt[4].cause[XC_REMOTE], 0.02);
+	NEAR(a->pt[4].cause[XC_EMU], 0.01);
+	/* the saturated resource: the pCPUs at 98% */
+	CU_ASSERT_STRING_EQUAL(a->pt[2].res[0].name, "pCPUs");
+	NEAR(a->pt[2].res[0].util, 0.98);
+	CU_ASSERT_STRING_EQUAL(a->pt[0].res[0].name, "NIC eth0");
+	/* curve b grows 10 a VM: no plateau, no loss */
+	CU_ASSERT_EQUAL(b->plateau, -1);
+	NEAR(b->pt[3].growth, 0.25);
+	for (int k = 0; k <= XC_N; k++)
+		NEAR(b->total[k], 0);
+	/* a lower threshold moves a's plateau nowhere (3.3% < 3%? no) */
+	explain_free(&x);
+	CU_ASSERT_EQUAL_FATAL(explain_load(&x, dir, 0.03, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(x.curve[0].plateau, 3);   /* 3 -> 4: +3.3%; 4 -> 5: +1.6% */
+
+	/* the report and the files */
+	char *txt = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&txt, &len);
+	explain_report(&x, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "plateau: 4 VMs (8 VCPUs on 8 pCPUs, 1.00 VCPUs per pCPU)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "1. ready-wait (VCPU overcommit)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "4 VMs: lost 2.25 pages/s per VM: ready-wait (VCPU overcommit) 75.0% (+0.6 s/s), "
+					    "world switch and cache refill 25.0% (+0.2 s/s)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "plateau: none"));
+	free(txt);
+	int nsvg;
+	CU_ASSERT_EQUAL(explain_write(&x, 1, &nsvg, err, sizeof err), 0);
+	char p[4400];
+	snprintf(p, sizeof p, "%s/explain.txt", dir);
+	char *got = cut_slurp(p, NULL);
+	CU_ASSERT(got && strstr(got, "curve 2: hypervisor.policy.name=b"));
+	free(got);
+	snprintf(p, sizeof p, "%s/explain/curve1-bottleneck.dot", dir);
+	got = cut_slurp(p, NULL);
+	CU_ASSERT(got && strstr(got, "saturated: pCPUs") && strstr(got, "xlabel=\"saturated\""));
+	free(got);
+	snprintf(p, sizeof p, "%s/explain/curve2-placement.dot", dir);
+	got = cut_slurp(p, NULL);
+	/* web1#0 never migrated: all of it on pCPU 1 */
+	CU_ASSERT(got && strstr(got, "\"web1#0\" -> cpu1 [label=\"100%\""));
+	free(got);
+	if (nsvg) {
+		CU_ASSERT_EQUAL(nsvg, 4);
+		snprintf(p, sizeof p, "%s/explain/curve2-bottleneck.svg", dir);
+		got = cut_slurp(p, NULL);
+		CU_ASSERT(got && strstr(got, "<svg"));
+		free(got);
+	}
+	explain_free(&x);
+	cut_rmrf(dir);
+	free(dir);
+}
+
+/* A message for DIR after one file is changed. */
+static void expect_bad(const char *name, const char *text, const char *want_fmt)
+{
+	char *dir = synthetic();
+	if (text)
+		put(dir, name, "%s", text);
+	else {
+		char p[4096];
+		snprintf(p, sizeof p, "%s/%s", dir, name);
+		remove(p);
+	}
+	struct explain x;
+	char err[4400], want[4400];
+	snprintf(want, sizeof want, want_fmt, dir);
+	CU_ASSERT_EQUAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), -1);
+	if (strcmp(err, want) != 0) {
+		fprintf(stderr, "\n  got  %s\n  want %s\n", err, want);
+		CU_FAIL("message");
+	}
+	cut_rmrf(dir);
+	free(dir);
+}
+
+static void test_bad(void)
+{
+	expect_bad("sweep.settings", NULL,
+		   "%1$s: expected the output directory of hvsim sweep (sweep.settings and sweep.csv), got no "
+		   "%1$s/sweep.settings");
+	expect_bad("sweep.settings", "hvsim sweep\nmode run\nvary hypervisor.policy.name: a b\n",
+		   "%s/sweep.settings:3: expected a vary of a VM count (vm[NAME].count), got hypervisor.policy.name");
+	expect_bad("points/004/vms.csv",
+		   "vm,kind,vcpus,mem_node,run_s,ready_s,blocked_s,overhead_s,spin_s,steal_pct,dispatches,"
+		   "migrations,remote_share,jobs_done,lock_acquired,lock_contended,remote_stall_s,nic\n"
+		   "web1,guest,2,0,50,0,100,10,1,0,10,0,0.5,100,10,1,2,0\n"
+		   "web2,guest,2,0,50,abc,100,10,1,0,10,0,0.5,100,10,1,2,0\n",
+		   "%s/points/004/vms.csv:3: expected a number in column 'ready_s', got 'abc'");
+	expect_bad("points/002/devices.csv", "device,kind,utilisation,requests_per_s,mbytes_per_s\neth0,nic,0.2,100\n",
+		   "%s/points/002/devices.csv:2: expected 5 fields as in the header, got 4");
+	expect_bad("points/001/vms.csv", "vm,kind,run_s\nweb1,guest,1\n",
+		   "%s/points/001/vms.csv:1: expected a column 'ready_s' in the header (a sweep of an older hvsim? "
+		   "run it again)");
+	expect_bad("points/003/pcpus.csv", NULL,
+		   "%s/points/003/pcpus.csv: expected a file of an hvsim sweep directory: No such file or directory");
+	expect_bad("points/001/summary.json", "{\"nodes\": 2, \"measured_s\": 100}\n",
+		   "%s/points/001/summary.json:1: expected a key \"pcpus_total\"");
+	expect_bad("sweep.csv",
+		   "hypervisor.policy.name,vm[web].count,vms,vcpus_per_vm,pages_per_s\na,7,7,2,70\n",
+		   "%s/sweep.csv:2: expected a value of vm[web].count listed in sweep.settings, got '7'");
+	expect_bad("sweep.csv", "hypervisor.policy.name,vm[web].count,vms,vcpus_per_vm,pages_per_s\na,1,1,2,\"x\n",
+		   "%s/sweep.csv:2: expected a closing quote");
+}
+
+/* The command line: exit 2 and the message; a real run sweep and a
+** capacity sweep (with its runs at capacity) explained. */
+static void test_cli(void)
+{
+	char cmd[8192];
+	char *out = NULL;
+	char *tmp = cut_tmpdir();
+	snprintf(cmd, sizeof cmd, "%s explain %s 2>&1", cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT(out && strstr(out, "expected the output directory of hvsim sweep"));
+	free(out);
+
+	/* mode run: 1 and 2 VMs of the toy sweep */
+	snprintf(cmd, sizeof cmd,
+		 "%s sweep tests/data/sweep/toy.xml -o %s/run -j 1 --set 'sweep.vary[1].key=vm[web].count' "
+		 "--set run.duration=20s --set run.warmup=2s > /dev/null 2>&1 && %s explain %s/run --no-render",
+		 cut_hvsim(), tmp, cut_hvsim(), tmp);
+	int rc = cut_run(cmd, &out);
+	CU_ASSERT_EQUAL(rc, 0);
+	int ok = out && strstr(out, "curve 3: vm[web].workload[users].closed.users=8") && strstr(out, "(6 .dot, 0 .svg)");
+	CU_ASSERT(ok);
+	if (rc || !ok)
+		fprintf(stderr, "\n%s\n", out ? out : "");
+	free(out);
+
+	/* mode capacity: the point directories hold the run at capacity */
+	snprintf(cmd, sizeof cmd,
+		 "%s sweep tests/data/sweep/capacity.xml -o %s/cap -j 2 --set 'sweep.vary[0].key=vm[web].count' "
+		 "--set 'sweep.vary[0].values=1 2' --set capacity.replications=1 --set run.duration=200s "
+		 "--set run.warmup=20s > /dev/null 2>&1 && %s explain %s/cap",
+		 cut_hvsim(), tmp, cut_hvsim(), tmp);
+	rc = cut_run(cmd, &out);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT(out && strstr(out, "mode capacity") && strstr(out, "sessions"));
+	if (rc)
+		fprintf(stderr, "\n%s\n", out ? out : "");
+	free(out);
+	char p[4400];
+	snprintf(p, sizeof p, "%s/cap/points/001/placement.csv", tmp);
+	char *pl = cut_slurp(p, NULL);
+	/* one VCPU on one pCPU: all of its time there */
+	CU_ASSERT(pl && strncmp(pl, "entity,kind,vm,vcpu,mem_node,cpu,node,run_s,share\nweb#0,vcpu,web,0,0,0,0,", 70) == 0 &&
+		  strstr(pl, ",1\n"));
+	free(pl);
+	snprintf(p, sizeof p, "%s/cap/points/002/summary.json", tmp);
+	char *sum = cut_slurp(p, NULL);
+	CU_ASSERT(sum && strstr(sum, "\"pcpus_total\": 1"));
+	free(sum);
+	snprintf(p, sizeof p, "%s/cap/explain/curve1-placement.dot", tmp);
+	CU_ASSERT(access(p, F_OK) == 0);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+void tests_register(void)
+{
+	static const struct cut_test tests[] = {
+		{ "synthetic sweep: plateau, best, loss split, saturation", test_synthetic },
+		{ "bad directories and files: file:line messages", test_bad },
+		{ "command line on run and capacity sweeps", test_cli },
+		{ NULL, NULL },
+	};
+	cut_suite("explain", tests);
+}
