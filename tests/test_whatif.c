@@ -1,0 +1,196 @@
+/*
+** The shipped what-if and tutorial scenarios (experiments/whatif/,
+** experiments/tutorial/, docs/tutorial.md): every file, and every point
+** of its <sweep>, loads and builds without a message (so `hvsim sweep`
+** cannot fail on a point), including the overrides run.sh adds; and the
+** mechanisms three lessons teach hold in the numbers they quote: steal
+** 1 - 2/N for N CPU-bound VCPUs on 2 cores, job times 100 ms x (0.58 +
+** 0.42 r) by NUMA distance, lock-holder spin with 2 VCPUs, none with 1,
+** and co-scheduling removing most of it.
+*/
+#include "tests/cutest.h"
+#include "models/vm.h"
+#include "sim/scenario.h"
+#include "sim/sweep.h"
+#include "sim/world.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Load and build path with sets, then every point of its sweep with the
+** point's values after sets; returns the number of loads that failed. */
+static int load_all_points(const char *path, const char *const *sets)
+{
+	struct scenario s;
+	struct world w;
+	if (cut_load(path, sets, &s, &w)) {
+		printf("\n    %s: does not load", path);
+		return 1;
+	}
+	world_free(&w);
+	struct scn_sweep sw = s.sweep;
+	int bad = 0;
+	if (!sw.present) {
+		scn_free(&s);
+		return 0;
+	}
+	int nset = 0;
+	while (sets && sets[nset])
+		nset++;
+	for (int p = 0; p < sw.npoints; p++) {
+		const char *val[SCN_MAX_VARY];
+		char buf[SCN_MAX_VARY][512];
+		const char *all[CUT_MAX_SETS + 1];
+		CU_ASSERT_EQUAL_FATAL(sweep_point(&sw, p, val), 0);
+		int n = 0;
+		for (; n < nset; n++)
+			all[n] = sets[n];
+		for (int k = 0; k < sw.nvary && n < CUT_MAX_SETS; k++) {
+			snprintf(buf[k], sizeof buf[k], "%s=%s", sw.vary[k].key, val[k]);
+			all[n++] = buf[k];
+		}
+		all[n] = NULL;
+		struct scenario ps;
+		struct world pw;
+		if (cut_load(path, all, &ps, &pw)) {
+			printf("\n    %s: point %d does not load", path, p + 1);
+			bad++;
+			continue;
+		}
+		world_free(&pw);
+		scn_free(&ps);
+	}
+	scn_free(&s);
+	return bad;
+}
+
+/* Every *.xml of dir, with every sweep point; returns the file count. */
+static int check_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	int files = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || strcmp(e->d_name + l - 4, ".xml") != 0)
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		CU_ASSERT_EQUAL(load_all_points(path, NULL), 0);
+		files++;
+	}
+	closedir(d);
+	return files;
+}
+
+static void test_whatif_scenarios_load(void)
+{
+	int n = check_dir("experiments/whatif");
+	printf("\n    experiments/whatif: %d scenarios, every sweep point loads", n);
+	CU_ASSERT_TRUE(n >= 7);
+	/* the variants run.sh adds from the command line */
+	const char *const free_pins[] = { "vm[n0].pin=0-7", "vm[n1].pin=0-7", "vm[n2].pin=0-7",
+					  "vm[n3].pin=0-7", NULL };
+	CU_ASSERT_EQUAL(load_all_points("experiments/whatif/numa-pinning.xml", free_pins), 0);
+	const char *const xeon_more[] = {
+		"sweep.vary[0].values=../../models/profiles/machines/xeon-6226r-2s.xml",
+		"sweep.vary[1].values=12 16 20 24 28 32 36 40", NULL
+	};
+	CU_ASSERT_EQUAL(load_all_points("experiments/whatif/machine-2s.xml", xeon_more), 0);
+}
+
+static void test_tutorial_scenarios_load(void)
+{
+	int n = check_dir("experiments/tutorial");
+	printf("\n    experiments/tutorial: %d scenarios, every sweep point loads", n);
+	CU_ASSERT_TRUE(n >= 5);
+}
+
+static double vcpu_sum(const struct vm *vm, int what)
+{
+	double t = 0;
+	for (int i = 0; i < vm->nvcpus; i++) {
+		const struct entity *e = vm->vcpu[i];
+		t += what == 0 ? (double)e->t_run : what == 1 ? (double)e->t_ready : (double)e->t_spin;
+	}
+	return t;
+}
+
+/* Lesson 1: N CPU-bound one-VCPU VMs on 2 cores share them fairly, so
+** each waits 1 - 2/N of the time (none with N <= 2). */
+static void test_lesson1_steal(void)
+{
+	static const char *const counts[] = { "vm[vm].count=2", "vm[vm].count=3", "vm[vm].count=5" };
+	static const double expect[] = { 0, 1.0 / 3, 0.6 };
+	for (int k = 0; k < 3; k++) {
+		const char *const sets[] = { counts[k], NULL };
+		cut_fixture("experiments/tutorial/01-steal.xml", sets);
+		double run = 0, ready = 0;
+		for (int i = 0; i < cut_W.nvms; i++) {
+			run += vcpu_sum(&cut_W.vms[i], 0);
+			ready += vcpu_sum(&cut_W.vms[i], 1);
+		}
+		printf("\n    %s: steal %.4f (1 - 2/N: %.4f)", counts[k], ready / (run + ready), expect[k]);
+		CU_ASSERT_DOUBLE_EQUAL(ready / (run + ready), expect[k], 0.005);
+		cut_done();
+	}
+}
+
+/* Lesson 3: a 100 ms job stalled on memory 42% of the time takes
+** 100 ms x ((1 - 0.42) + 0.42 r), r the relative read time between the
+** core it is pinned to and its memory (the Opteron's AMD 40555 matrix). */
+static void test_lesson3_numa(void)
+{
+	cut_fixture("experiments/tutorial/03-numa.xml", NULL);
+	static const struct { const char *vm; double r; } c[] = {
+		{ "local", 1.0 }, { "hop1", 1.085 }, { "hop2", 1.30 },
+		{ "spread", (1.085 + 1.0 + 1.30 + 1.085) / 4 }, { "touch", 1.0 },
+	};
+	for (int i = 0; i < 5; i++) {
+		double want = 0.1 * (0.58 + 0.42 * c[i].r), got = cut_resp(c[i].vm);
+		printf("\n    %-6s %.6f s (expected %.6f)", c[i].vm, got, want);
+		CU_ASSERT_DOUBLE_EQUAL(got, want, 1e-6);
+	}
+	cut_done();
+}
+
+/* Lesson 4: the 2-VCPU guest sharing 2 cores with a busy VM spins on
+** preempted lock holders for a large share of its run time; with 1 VCPU
+** there is nothing to spin on; strict co-scheduling leaves about the
+** spin of plain contention. */
+static void test_lesson4_lhp(void)
+{
+	static const char *const off[] = { NULL };
+	static const char *const one[] = { "vm[smp].vcpus=1", NULL };
+	static const char *const strict[] = { "hypervisor.coschedule.mode=strict", NULL };
+	const char *const *cases[] = { off, one, strict };
+	double share[3];
+	for (int k = 0; k < 3; k++) {
+		cut_fixture("experiments/tutorial/04-lhp.xml", cases[k]);
+		const struct vm *vm = cut_vm_fatal("smp");
+		share[k] = vcpu_sum(vm, 2) / vcpu_sum(vm, 0);
+		cut_done();
+	}
+	printf("\n    spin share of run time: 2 VCPUs %.4f, 1 VCPU %.4f, 2 VCPUs strict %.4f", share[0], share[1],
+	       share[2]);
+	CU_ASSERT_TRUE(share[0] > 0.25);
+	CU_ASSERT_EQUAL(share[1], 0);
+	CU_ASSERT_TRUE(share[2] > 0 && share[2] < 0.08);
+	CU_ASSERT_TRUE(share[2] < share[0] / 5);
+}
+
+void tests_register(void)
+{
+	static const struct cut_test t[] = {
+		{ "every what-if scenario and sweep point loads", test_whatif_scenarios_load },
+		{ "every tutorial scenario and sweep point loads", test_tutorial_scenarios_load },
+		{ "lesson 1: steal = 1 - 2/N", test_lesson1_steal },
+		{ "lesson 3: job time by NUMA distance", test_lesson3_numa },
+		{ "lesson 4: lock-holder spin with 2 VCPUs, not 1, little when co-scheduled", test_lesson4_lhp },
+		{ NULL, NULL },
+	};
+	cut_suite("whatif", t);
+}
