@@ -96,10 +96,42 @@ static void test_whatif_scenarios_load(void)
 					  "vm[n3].pin=0-7", NULL };
 	CU_ASSERT_EQUAL(load_all_points("experiments/whatif/numa-pinning.xml", free_pins), 0);
 	const char *const xeon_more[] = {
+		"machine.profile=../../models/profiles/machines/xeon-6226r-2s.xml",
 		"sweep.vary[0].values=../../models/profiles/machines/xeon-6226r-2s.xml",
 		"sweep.vary[1].values=12 16 20 24 28 32 36 40", NULL
 	};
 	CU_ASSERT_EQUAL(load_all_points("experiments/whatif/machine-2s.xml", xeon_more), 0);
+}
+
+/* hvsim sweep checks each <vary>'s first value against the file's other
+** values before it loads the points, which validate does not: run.sh's
+** sweeps, cut to one short point, must pass that check and run. */
+static void test_runsh_sweeps_start(void)
+{
+	char *dir = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	static const char *const args[] = {
+		"experiments/whatif/machine-2s.xml"
+		" --set machine.profile=../../models/profiles/machines/xeon-6226r-2s.xml"
+		" --set sweep.vary[0].values=../../models/profiles/machines/xeon-6226r-2s.xml"
+		" --set 'sweep.vary[1].values=12'",
+		"experiments/whatif/numa-pinning.xml"
+		" --set vm[n0].pin=0-7 --set vm[n1].pin=0-7 --set vm[n2].pin=0-7 --set vm[n3].pin=0-7"
+		" --set sweep.vary[0].values=2 --set sweep.vary[1].values=1"
+		" --set sweep.vary[2].values=1 --set sweep.vary[3].values=1",
+	};
+	for (int i = 0; i < 2; i++) {
+		char cmd[1200], *output = NULL;
+		snprintf(cmd, sizeof cmd, "%s sweep %s --set run.duration=2s --set run.warmup=1s -j 1 -o %s/s%d",
+			 cut_hvsim(), args[i], dir, i);
+		int rc = cut_run(cmd, &output);
+		if (rc != 0)
+			printf("\n    %s\n    exit %d: %s", cmd, rc, output ? output : "");
+		CU_ASSERT_EQUAL(rc, 0);
+		free(output);
+	}
+	cut_rmrf(dir);
+	free(dir);
 }
 
 static void test_tutorial_scenarios_load(void)
@@ -186,6 +218,7 @@ void tests_register(void)
 {
 	static const struct cut_test t[] = {
 		{ "every what-if scenario and sweep point loads", test_whatif_scenarios_load },
+		{ "run.sh's command-line sweeps start", test_runsh_sweeps_start },
 		{ "every tutorial scenario and sweep point loads", test_tutorial_scenarios_load },
 		{ "lesson 1: steal = 1 - 2/N", test_lesson1_steal },
 		{ "lesson 3: job time by NUMA distance", test_lesson3_numa },

@@ -159,7 +159,11 @@ for w in $list; do
 		plot $w "Xen: credit (3.3.0) vs credit2 (4.17), Dom0 included" ;;
 	machine-2s)
 		sweep $w run
-		sweep $w xeon-more --set "sweep.vary[0].values=../../models/profiles/machines/xeon-6226r-2s.xml" \
+		# the Xeon alone past the Opteron's 10 VMs; machine.profile too, as
+		# hvsim sweep checks each <vary>'s first value against the file's
+		# machine before it combines the values
+		xeon=../../models/profiles/machines/xeon-6226r-2s.xml
+		sweep $w xeon-more --set "machine.profile=$xeon" --set "sweep.vary[0].values=$xeon" \
 			--set 'sweep.vary[1].values=12 16 20 24 28 32 36 40'
 		table 'v = f("machine.profile"); sub(/.*\//, "", v); sub(/\.xml$/, "", v)' \
 			"$out/$w"/run-seed*/sweep.csv "$out/$w"/xeon-more-seed*/sweep.csv >"$out/$w/table.tsv"
