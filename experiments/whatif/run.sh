@@ -10,10 +10,13 @@
 # Run from the project root after `make hvsim`.  Environment:
 #   HVSIM   the hvsim binary (default ./hvsim)
 #   JOBS    points run at once (default 2)
-#   SEEDS   seeds each sweep runs with (default "1 2 3"; "1" is 3x faster)
+#   SEEDS   seeds each sweep runs with (default "1"; the README's numbers
+#           are SEEDS="1 2 3", three times as long)
 #
-# For each what-if W and seed S: OUTDIR/W/seedS/ is the `hvsim sweep`
-# directory (sweep.csv, points/NNN/).  Then, over the seeds:
+# For each what-if W and seed S: OUTDIR/W/V-seedS/ is an `hvsim sweep`
+# directory (sweep.csv, points/NNN/; V is "run", or the command-line
+# variant: numa-pinning's "pinned" and "free", machine-2s's "xeon-more"),
+# with its log beside it.  Then, over the seeds:
 #   OUTDIR/W/summary.txt  per variant and VM count: mean cumulative pages/s
 #                         (min..max over the seeds), mean steal %, spin %,
 #                         % of pages within 3 s, and in how many seeds the
@@ -28,7 +31,7 @@ out=${1:-out/whatif}
 [ $# -gt 0 ] && shift
 hvsim=${HVSIM:-./hvsim}
 jobs=${JOBS:-2}
-seeds=${SEEDS:-1 2 3}
+seeds=${SEEDS:-1}
 dir=$(dirname "$0")
 all="numa-placement numa-pinning cosched xen-vcpus kvm-host xen-credit machine-2s"
 list=${*:-$all}
@@ -44,6 +47,13 @@ sweep() {
 		d=$out/$name/$sub-seed$s
 		"$hvsim" sweep "$dir/$name.xml" -j "$jobs" --seed "$s" -o "$d" "$@" >"$d.log" 2>&1 ||
 			{ echo "run.sh: $name (seed $s) failed, see $d.log" >&2; exit 1; }
+	done
+}
+
+# csvs W V: the sweep.csv files of what-if W, variant V, for $seeds
+csvs() {
+	for s in $seeds; do
+		printf '%s\n' "$out/$1/$2-seed$s/sweep.csv"
 	done
 }
 
@@ -130,32 +140,32 @@ for w in $list; do
 	case $w in
 	numa-placement)
 		sweep $w run
-		table 'v = f("vm[web].placement")' "$out/$w"/run-seed*/sweep.csv >"$out/$w/table.tsv"
+		table 'v = f("vm[web].placement")' $(csvs $w run) >"$out/$w/table.tsv"
 		plot $w "NUMA placement: KVM-75 (O(1)), Opteron 4 nodes, 2-VCPU VMs, 250 sessions each" ;;
 	numa-pinning)
 		sweep $w pinned
 		sweep $w free --set 'vm[n0].pin=0-7' --set 'vm[n1].pin=0-7' \
 			--set 'vm[n2].pin=0-7' --set 'vm[n3].pin=0-7'
 		{
-			table 'v = "pinned"' "$out/$w"/pinned-seed*/sweep.csv
-			table 'v = "free"' "$out/$w"/free-seed*/sweep.csv
+			table 'v = "pinned"' $(csvs $w pinned)
+			table 'v = "free"' $(csvs $w free)
 		} >"$out/$w/table.tsv"
 		plot $w "Memory bound to a node, VCPUs pinned to its cores or free (mean over layouts and seeds)" ;;
 	cosched)
 		sweep $w run
-		table 'v = f("hypervisor.coschedule.mode")' "$out/$w"/run-seed*/sweep.csv >"$out/$w/table.tsv"
+		table 'v = f("hypervisor.coschedule.mode")' $(csvs $w run) >"$out/$w/table.tsv"
 		plot $w "Co-scheduling on KVM-75 (O(1)): off, strict (gang), relaxed (3 ms skew)" ;;
 	xen-vcpus)
 		sweep $w run
-		table 'v = "vcpus=" f("vm[web].vcpus")' "$out/$w"/run-seed*/sweep.csv >"$out/$w/table.tsv"
+		table 'v = "vcpus=" f("vm[web].vcpus")' $(csvs $w run) >"$out/$w/table.tsv"
 		plot $w "Xen 3.3.0 credit: 1 vs 2 VCPUs per VM" ;;
 	kvm-host)
 		sweep $w run
-		table 'v = f("hypervisor.policy.name")' "$out/$w"/run-seed*/sweep.csv >"$out/$w/table.tsv"
+		table 'v = f("hypervisor.policy.name")' $(csvs $w run) >"$out/$w/table.tsv"
 		plot $w "KVM-75 host scheduler: O(1) (2.6.21), CFS (2.6.24), EEVDF (6.6)" ;;
 	xen-credit)
 		sweep $w run
-		table 'v = f("hypervisor.policy.name")' "$out/$w"/run-seed*/sweep.csv >"$out/$w/table.tsv"
+		table 'v = f("hypervisor.policy.name")' $(csvs $w run) >"$out/$w/table.tsv"
 		plot $w "Xen: credit (3.3.0) vs credit2 (4.17), Dom0 included" ;;
 	machine-2s)
 		sweep $w run
@@ -164,9 +174,9 @@ for w in $list; do
 		# machine before it combines the values
 		xeon=../../models/profiles/machines/xeon-6226r-2s.xml
 		sweep $w xeon-more --set "machine.profile=$xeon" --set "sweep.vary[0].values=$xeon" \
-			--set 'sweep.vary[1].values=12 16 20 24 28 32 36 40'
+			--set 'sweep.vary[1].values=16 20 24 28 32 40'
 		table 'v = f("machine.profile"); sub(/.*\//, "", v); sub(/\.xml$/, "", v)' \
-			"$out/$w"/run-seed*/sweep.csv "$out/$w"/xeon-more-seed*/sweep.csv >"$out/$w/table.tsv"
+			$(csvs $w run) $(csvs $w xeon-more) >"$out/$w/table.tsv"
 		plot $w "Paper's Opteron (8 x 2 GHz, 4 nodes) vs 2 x 16-core Xeon (2.9 GHz, 2 nodes), KVM-75, 2-VCPU VMs" ;;
 	*)
 		echo "run.sh: unknown what-if '$w'; expected some of: $all" >&2
