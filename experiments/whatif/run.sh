@@ -177,7 +177,7 @@ for w in $list; do
 			--set 'sweep.vary[1].values=16 20 24 28 32 40'
 		table 'v = f("machine.profile"); sub(/.*\//, "", v); sub(/\.xml$/, "", v)' \
 			$(csvs $w run) $(csvs $w xeon-more) >"$out/$w/table.tsv"
-		plot $w "Paper's Opteron (8 x 2 GHz, 4 nodes) vs 2 x 16-core Xeon (2.9 GHz, 2 nodes), KVM-75, 2-VCPU VMs" ;;
+		plot $w "Opteron (8 x 2 GHz, 4 nodes) vs 2 x 16-core Xeon (2.9 GHz, 2 nodes), KVM-75" ;;
 	*)
 		echo "run.sh: unknown what-if '$w'; expected some of: $all" >&2
 		exit 2 ;;
