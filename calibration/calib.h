@@ -75,14 +75,16 @@ struct cal_stage {
 	char *hypervisors;          /* space-separated filter of rows; NULL: all */
 	int np, param[CAL_MAX_PARAMS];
 	size_t nrow, *row;          /* indices of the measured fit rows it fits */
+	int starts, evals;          /* this stage's <search> values; 0: the file's */
 	int line;
 };
 
-/* Extra quantities to simulate and list (figure curves): vms from..to. */
+/* Extra quantities to simulate and list (figure curves), at each VM count. */
+#define CAL_ALSO_VMS 64
 struct cal_also {
 	int bench;
 	char *hypervisor;
-	int vms_from, vms_to, vcpus;
+	int nvms, vms[CAL_ALSO_VMS], vcpus;
 	char *memory;
 	int metric;                 /* enum meas_metric */
 	int line;

@@ -283,7 +283,7 @@ static int in_list(const char *list, const char *hv)
 
 static void load_stage(struct ld *ld, xmlNodePtr n)
 {
-	only(ld, n, "name benchmarks hypervisors");
+	only(ld, n, "name benchmarks hypervisors starts evaluations");
 	struct cal_config *c = ld->c;
 	if (c->nstage >= CAL_MAX_STAGES) {
 		diag_error(ld->d, ld->file, line_of(n), "<stage>: expected at most %d stages", CAL_MAX_STAGES);
@@ -294,6 +294,8 @@ static void load_stage(struct ld *ld, xmlNodePtr n)
 	st->line = line_of(n);
 	st->name = need(ld, n, "name");
 	st->hypervisors = attr(n, "hypervisors");
+	st->starts = (int)num(ld, n, "starts", 0, 1, 100);
+	st->evals = (int)num(ld, n, "evaluations", 0, 1, 100000);
 	char *bl = need(ld, n, "benchmarks");
 	for (char *p = bl; p && *p;) {
 		while (*p == ' ')
@@ -343,18 +345,29 @@ static void load_also(struct ld *ld, xmlNodePtr n)
 			   "ratio_to_native, got '%s'", m);
 	if (m && a.metric == MEAS_PEAK_CUMULATIVE)
 		diag_error(ld->d, ld->file, line_of(n), "<also metric>: peak_cumulative_sessions is not a curve");
-	if (v) {
-		int from, to, used = 0;
-		if (sscanf(v, "%d-%d%n", &from, &to, &used) == 2 && !v[used]) {
-			a.vms_from = from;
-			a.vms_to = to;
-		} else if (sscanf(v, "%d%n", &from, &used) == 1 && !v[used]) {
-			a.vms_from = a.vms_to = from;
-		}
-		if (a.vms_from < 1 || a.vms_to < a.vms_from || a.vms_to > MEAS_VMS_MAX)
+	for (char *t = v; t && *t;) {
+		t += strspn(t, " ");
+		size_t l = strcspn(t, " ");
+		if (!l)
+			break;
+		char tok[32];
+		int from = 0, to = -1, used = 0;
+		snprintf(tok, sizeof tok, "%.*s", (int)(l < 31 ? l : 31), t);
+		if (sscanf(tok, "%d-%d%n", &from, &to, &used) == 2 && !tok[used] && l < 31)
+			;
+		else if (sscanf(tok, "%d%n", &from, &used) == 1 && !tok[used] && l < 31)
+			to = from;
+		else
+			to = -1;
+		if (from < 1 || to < from || to > MEAS_VMS_MAX || a.nvms + (to - from + 1) > CAL_ALSO_VMS) {
 			diag_error(ld->d, ld->file, line_of(n),
-				   "<also vms>: expected a count or a range FROM-TO of counts from 1 to %d, got '%s'",
-				   MEAS_VMS_MAX, v);
+				   "<also vms>: expected counts or ranges FROM-TO of counts from 1 to %d (at most %d in all), "
+				   "got '%s'", MEAS_VMS_MAX, CAL_ALSO_VMS, tok);
+			break;
+		}
+		for (int k = from; k <= to; k++)
+			a.vms[a.nvms++] = k;
+		t += l;
 	}
 	free(b);
 	free(m);

@@ -489,8 +489,8 @@ int cal_eval_also(struct cal_eval *e, const double *x, char *err, size_t errlen)
 	int rc = 0;
 	for (int i = 0; i < c->nalso && !rc; i++) {
 		const struct cal_also *a = &c->also[i];
-		for (int v = a->vms_from; v <= a->vms_to && !rc; v++)
-			rc = need_metric(e, &nd, x, a->bench, a->hypervisor, v, a->vcpus, a->memory, a->metric);
+		for (int j = 0; j < a->nvms && !rc; j++)
+			rc = need_metric(e, &nd, x, a->bench, a->hypervisor, a->vms[j], a->vcpus, a->memory, a->metric);
 	}
 	if (rc)
 		snprintf(err, errlen, "out of memory");

@@ -147,21 +147,21 @@ static int fit_stage(const struct cal_config *c, struct cal_eval *e, const struc
 	gsl_rng_set(r, c->seed + (uint64_t)(st - c->stage) * 7919u);
 	memcpy(x0, x, (size_t)c->np * sizeof *x);
 	memcpy(f.best_x, x, (size_t)c->np * sizeof *x);
-	int total = 0;
-	for (int start = 0; start < c->starts && !f.failed; start++) {
+	int total = 0, starts = st->starts ? st->starts : c->starts;
+	for (int start = 0; start < starts && !f.failed; start++) {
 		for (size_t k = 0; k < n; k++) {
 			const struct cal_param *p = &c->p[st->param[k]];
 			/* start 0: the given starts; then points spread over the bounds */
 			double t = gsl_rng_uniform(r);
 			double xv = start == 0 ? x0[st->param[k]] : p->min + (p->max - p->min) * (0.1 + 0.8 * t);
 			gsl_vector_set(u, k, to_u(p, xv));
-			gsl_vector_set(step, k, 1.0);
+			gsl_vector_set(step, k, 0.7);
 		}
 		gsl_multimin_function fn = { .f = nm_f, .n = n, .params = &f };
 		f.evals = 0;
-		f.limit = c->evals;
+		f.limit = st->evals ? st->evals : c->evals;
 		if (verbose)
-			fprintf(stderr, "%s: start %d of %d\n", st->name, start + 1, c->starts);
+			fprintf(stderr, "%s: start %d of %d\n", st->name, start + 1, starts);
 		gsl_multimin_fminimizer_set(m, &fn, u, step);
 		for (int it = 0; it < 10000 && f.evals < f.limit && !f.failed; it++) {
 			if (gsl_multimin_fminimizer_iterate(m))
@@ -458,7 +458,8 @@ static int write_outputs(struct outdir *o, const struct cal_config *c, struct ca
 	fputs("benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value\n", f);
 	for (int i = 0; i < c->nalso; i++) {
 		const struct cal_also *a = &c->also[i];
-		for (int v = a->vms_from; v <= a->vms_to; v++) {
+		for (int j = 0; j < a->nvms; j++) {
+			int v = a->vms[j];
 			fprintf(f, "%s,", meas_bench_name(a->bench));
 			trace_csv_put(f, a->hypervisor);
 			fprintf(f, ",%d,%d,%s,%s", v, a->vcpus, a->memory, meas_metric_name(a->metric));
@@ -485,7 +486,8 @@ static int write_outputs(struct outdir *o, const struct cal_config *c, struct ca
 		const struct cal_stage *st = &c->stage[si];
 		fprintf(f, "stage %s: %zu fit rows", st->name, st->nrow);
 		if (fitted)
-			fprintf(f, ", J = %.4g after %d evaluations", so[si].j, so[si].evals);
+			fprintf(f, ", J = %.4g after %d evaluations (%d start(s))", so[si].j, so[si].evals,
+				st->starts ? st->starts : c->starts);
 		fputc('\n', f);
 		fprintf(f, "  %-22s %-12s %12s %12s %12s %10s  %s\n", "parameter", "hypervisor", "start", "fitted",
 			"bounds", "elasticity", "moves most");

@@ -1,0 +1,115 @@
+#!/bin/sh
+# Reproduce the paper (Bastoni et al.) end to end with the calibrated
+# profiles: predictions of every statement P1-P13 (fit and held-out rows of
+# traces/data/paper.csv), the figures' data and plots, and an explanation
+# of every curve of Figs. 3 and 4.
+#
+#   experiments/paper/run.sh [--quick | --full] [-j N] [OUTDIR]
+#
+# --full (default): the calibration's run lengths (60 s measured after a
+#   30 s warm-up per capacity probe) and every VM count 1..10; within 10
+#   minutes on 2 cores.
+# --quick: 20 s probes after 10 s of warm-up, a coarser capacity search,
+#   and the explanation sweeps at 1, 2, 4, 6, 8 and 10 VMs run at a fixed
+#   load instead of searched; within 60 s on 2 cores, noisier.
+# OUTDIR (default out/paper or out/paper-quick) gets:
+#   statements.txt      P1-P13: stated, predicted, pass/fail (from predict/)
+#   predict/            hvsim calibrate --values: report.txt, points.csv, quantities.csv
+#   fig3/, fig4/        hvsim sweep of the Fig. 3 and Fig. 4 curves, with
+#                       hvsim explain's explain.txt and diagrams in each
+#   fig1-2.svg fig3.svg fig4.svg micro.svg   gnuplot plots (data in data/)
+#   times.txt           wall seconds of each step
+# HVSIM names the binary (default ./hvsim, from the project root).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+HVSIM=${HVSIM:-$root/hvsim}
+mode=full
+jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+out=""
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--quick) mode=quick ;;
+	--full) mode=full ;;
+	-j) shift; jobs=$1 ;;
+	-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	*) out=$1 ;;
+	esac
+	shift
+done
+[ -n "$out" ] || { [ $mode = quick ] && out=out/paper-quick || out=out/paper; }
+if [ -e "$out" ] && [ ! -e "$out/.hvsim-paper" ]; then
+	echo "run.sh: $out exists and is not a paper reproduction; choose another OUTDIR" >&2
+	exit 2
+fi
+rm -rf "$out"
+mkdir -p "$out/data"
+: > "$out/.hvsim-paper"
+
+if [ $mode = quick ]; then
+	set -- --set run.duration=20s --set run.warmup=10s --set capacity.resolution=25
+else
+	set --
+fi
+
+now() { date +%s.%N; }
+t_all=$(now)
+step() { # name, start time
+	printf '%-10s %6.1f s\n' "$1" "$(echo "$(now) - $2" | bc)" >> "$out/times.txt"
+}
+
+# 1. every measured row and every figure quantity, predicted
+t=$(now)
+"$HVSIM" calibrate "$root/calibration/paper.xml" --values "$root/calibration/paper.fit.csv" \
+	-o "$out/predict" -j "$jobs" -q "$@" > "$out/predict.log"
+step predict "$t"
+sed -n '/^statements/,$p' "$out/predict/report.txt" > "$out/statements.txt"
+{ echo; sed -n '/^held out/,/^$/p' "$out/predict/report.txt"; } >> "$out/statements.txt"
+
+# 2. the curves of Figs. 3 and 4 as sweeps, and why they stop growing
+for f in fig3 fig4; do
+	t=$(now)
+	if [ $mode = quick ]; then
+		"$HVSIM" sweep "$here/$f.xml" -o "$out/$f" -j "$jobs" "$@" --set sweep.mode=run \
+			--set "sweep.vary[1].values=1 2 4 6 8 10" > "$out/$f.log"
+	else
+		"$HVSIM" sweep "$here/$f.xml" -o "$out/$f" -j "$jobs" > "$out/$f.log"
+	fi
+	"$HVSIM" explain "$out/$f" > /dev/null
+	step "$f" "$t"
+done
+
+# 3. plots
+t=$(now)
+q="$out/predict/quantities.csv"
+# Figs. 1-2: ratio to native of one VM, 1 and 2 VCPUs
+awk -F, 'NR>1 && $1=="specweb" && $3==1 && $6=="ratio_to_native" { r[$2","$4]=$7 }
+	END { printf "KVM %s %s\nXen %s %s\nVirtualBox %s -\n", r["kvm-75,1"], r["kvm-75,2"],
+	      r["xen-3.3.0,1"], r["xen-3.3.0,2"], r["vbox-2.0.6,1"] }' "$q" > "$out/data/fig1-2.dat"
+# Figs. 3-4: cumulative sessions by VMs
+for v in 1 2; do
+	awk -F, -v v=$v 'NR>1 && $1=="specweb" && $6=="cumulative_sessions" {
+		if ($4==v || ($2=="vbox-2.0.6" && $4==1)) c[$3","$2]=$7; n=($3>n?$3:n) }
+		END { for (i=1;i<=n;i++) printf "%d %s %s %s\n", i, c[i",kvm-75"], c[i",xen-3.3.0"], c[i",vbox-2.0.6"] }' \
+		"$q" > "$out/data/fig$((v==2 ? 3 : 4)).dat"
+done
+# Figs. 5-7: microbenchmarks normalised to native
+for b in bzip2 netperf dd; do
+	awk -F, -v b=$b 'NR>1 && $1==b && $6=="ratio_to_native" { r[$3","$2]=$7 }
+		END { split("1 5 10", n, " "); for (i=1;i<=3;i++)
+		      printf "%d %s %s %s\n", n[i], r[n[i]",kvm-75"], r[n[i]",xen-3.3.0"], r[n[i]",vbox-2.0.6"] }' \
+		"$q" > "$out/data/$b.dat"
+done
+( cd "$out" && gnuplot "$here/plots.gp" )
+step plots "$t"
+printf '%-10s %6.1f s  (%s mode, -j %s)\n' total "$(echo "$(now) - $t_all" | bc)" $mode "$jobs" >> "$out/times.txt"
+
+cat "$out/statements.txt"
+echo
+for f in fig3 fig4; do
+	echo "== $f: $(grep -m1 -i 'plateau' "$out/$f/explain.txt" || true)"
+done
+echo
+cat "$out/times.txt"
+echo "wrote $out/ (statements.txt, predict/, fig3/, fig4/, *.svg)"
