@@ -4,10 +4,16 @@
 ** sec. 6): the usual what-if against lock-holder preemption.
 **
 ** strict (ESX 2.x): a VM's runnable VCPUs run together or not at all.
-**   When the policy picks one, its READY siblings are co-started on other
-**   pCPUs (idle ones first, else preempting entities outside any gang)
-**   with the same slice; if there are not enough pCPUs the pick is held
-**   back.
+**   When the policy picks one, its READY siblings are co-started on idle
+**   pCPUs with the same slice; if there are not enough the pick is held
+**   back and the gang waits.  A waiting gang is started when the policy
+**   gives up a pCPU (a slice ends, a thread is preempted or blocks): on
+**   the idle pCPUs and that one, and, once the gang has waited through
+**   a whole turn of the thread that gave it up, also on pCPUs taken from
+**   threads outside any gang (start_waiting_gang).  So a 1-VCPU VM or a
+**   host thread is never preempted for a gang in the middle of its first
+**   turn, and gets turns in between the gang's (each of 3 equal CPU-bound
+**   threads beside a 2-VCPU gang on 2 pCPUs gets half a pCPU).
 **   When one is preempted, its running siblings are co-stopped.  A
 **   halted (idle) VCPU needs no partner.
 ** relaxed (ESX 3.x): VCPUs run independently, but a VCPU kept READY
@@ -81,23 +87,23 @@ static bool sibling_running(const struct entity *e)
 
 /* ------------------------------------------------------------ strict */
 
-/* A pCPU for sibling r: allowed, not taken, idle first, else running an
-** entity that belongs to no gang (a host thread, a 1-VCPU VM, an
-** emulation thread); -1 if none.  Never another gang's VCPU: two gangs
-** preempting each other at one instant would never end. */
+/* An idle pCPU for sibling r: allowed, not taken, not the leader's; -1
+** if none.  A pick never takes a busy pCPU: preempting its thread there
+** and then would override the policy, which would not have preempted it
+** for r (a sibling is queued, not waking).  Taking them at once from
+** threads outside any gang starved 1-VCPU VMs and host threads (each
+** pick of a gang's leader preempted them again), and from another gang
+** would let two gangs preempt each other forever at one instant.  The
+** gang waits instead: start_waiting_gang gives it pCPUs as the policy
+** gives them up. */
 static int target_for(struct sched *s, const struct entity *r, const struct cpu *leader, const char *taken)
 {
-	int busy = -1;
 	for (int p = 0; p < s->ncpus; p++) {
 		const struct cpu *c = &s->cpu[p];
-		if (c == leader || taken[p] || !cpuset_has(&r->affinity, p) || c->completing)
-			continue;
-		if (!c->curr)
+		if (c != leader && !taken[p] && !c->curr && !c->completing && cpuset_has(&r->affinity, p))
 			return p;
-		if (busy < 0 && c->curr->vm != r->vm && !ganged(c->curr))
-			busy = p;
 	}
-	return busy;
+	return -1;
 }
 
 static bool strict_costart(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
@@ -129,6 +135,121 @@ static bool strict_costart(struct sched *s, struct cpu *c, struct entity *e, int
 		s->ncostart += counted(s);
 	}
 	return true;
+}
+
+/* The slice the entity that just left c had been given (c->ran is how
+** long it ran since its dispatch), or -1 for none. */
+static int64_t slice_left_by(const struct sched *s, const struct cpu *c)
+{
+	if (c->slice_end == INT64_MAX)
+		return -1;
+	int64_t len = c->slice_end - (world_now(s->w) - c->ran);
+	return len > 0 ? len : -1;
+}
+
+/* Where vm's READY VCPUs would go if it started now: idle pCPUs first,
+** then c, then (if take) pCPUs running threads outside any gang.  Their
+** number, or -1 if they do not fit.  Greedy in VCPU order, so pinned
+** VCPUs may miss a placement. */
+static int gang_fits(struct sched *s, struct vm *vm, const struct cpu *c, bool take, struct entity **want,
+		     int *where)
+{
+	char taken[CPUSET_MAX];
+	memset(taken, 0, sizeof taken);
+	int n = 0;
+	for (int i = 0; i < vm->nvcpus && n < 64; i++) {
+		struct entity *r = vm->vcpu[i];
+		if (r->state != ENT_READY)
+			continue;
+		int p = target_for(s, r, c, taken);
+		if (p < 0 && !taken[c->id] && !c->curr && cpuset_has(&r->affinity, c->id))
+			p = c->id;
+		for (int q = 0; p < 0 && take && q < s->ncpus; q++) {
+			const struct cpu *o = &s->cpu[q];
+			if (!taken[q] && o->curr && !o->completing && !ganged(o->curr) && cpuset_has(&r->affinity, q))
+				p = q;
+		}
+		if (p < 0)
+			return -1;
+		taken[p] = 1;
+		want[n] = r;
+		where[n++] = p;
+	}
+	return n;
+}
+
+/* When vm began to wait as a gang (no VCPU running, some READY: its
+** leader was held back for want of pCPUs), or INT64_MAX; INT64_MIN if
+** one of its VCPUs is set aside (being started by start_waiting_gang). */
+static int64_t gang_waits_since(const struct vm *vm)
+{
+	int64_t since = INT64_MAX;
+	if (vm->nvcpus < 2)
+		return since;
+	for (int i = 0; i < vm->nvcpus; i++) {
+		const struct entity *r = vm->vcpu[i];
+		if (r->held)
+			return INT64_MIN;
+		if (r->state == ENT_RUNNING)
+			return INT64_MAX;
+		if (r->state == ENT_READY && r->since < since)
+			since = r->since;
+	}
+	return since;
+}
+
+/* c has just been given up by its entity (its slice ended, the policy
+** preempted it, or it blocked): the turn the policy gave it is over.  The
+** longest-waiting gang that fits is started now, before the policy picks
+** again, with the slice c's entity had:
+**   - on the idle pCPUs and c, always: nobody is preempted;
+**   - also on pCPUs running threads outside any gang (preempting them),
+**     if the gang was already waiting when c's entity began its turn:
+**     the gang has waited a whole turn of another thread, so it goes
+**     next.  Without this a gang beside two CPU-bound threads outside
+**     gangs would never find two pCPUs free at once.
+** A thread outside a gang is thus preempted by a gang only after a
+** thread has had a whole turn while the gang waited, and never two gang
+** turns in a row without a turn of its own in between: the gang, once
+** stopped, waits again.  Cost: O(VMs x VCPUs x pCPUs) per stop of a
+** thread outside a gang and per block. */
+static void start_waiting_gang(struct sched *s, struct cpu *c)
+{
+	struct world *w = s->w;
+	struct entity *want[64];
+	int where[64];
+	struct vm *best = NULL;
+	int64_t best_since = INT64_MAX, turn = world_now(w) - c->ran;
+	if (c->curr)
+		return;
+	for (int v = 0; v < w->nvms; v++) {
+		struct vm *vm = &w->vms[v];
+		int64_t since = gang_waits_since(vm);
+		if (since == INT64_MIN)
+			return;   /* inside the start below: its preemptions land here */
+		if (since < best_since && gang_fits(s, vm, c, since <= turn, want, where) > 0) {
+			best = vm;
+			best_since = since;
+		}
+	}
+	if (!best)
+		return;
+	int64_t slice = slice_left_by(s, c);
+	int n = gang_fits(s, best, c, best_since <= turn, want, where);
+	/* off the queues and set aside first: the preemptions below come
+	** back here (cosched_preempted), which must then do nothing */
+	for (int k = 0; k < n; k++) {
+		sched__dequeue(s, want[k]);
+		want[k]->held = 1;
+	}
+	for (int k = 0; k < n; k++)
+		if (s->cpu[where[k]].curr)
+			sched__preempt(s, &s->cpu[where[k]], "costart");
+	for (int k = 0; k < n; k++) {
+		want[k]->held = 0;
+		sched__start(s, &s->cpu[where[k]], want[k], slice);
+		s->ncostart += counted(s);
+	}
 }
 
 /* ----------------------------------------------------------- relaxed */
@@ -202,6 +323,10 @@ void cosched_started(struct sched *s, struct cpu *c, struct entity *e)
 
 void cosched_preempted(struct sched *s, struct entity *e)
 {
+	if (s->cosched == COSCHED_STRICT && !ganged(e)) {
+		start_waiting_gang(s, &s->cpu[e->cpu]);
+		return;
+	}
 	if (!s->cosched || !ganged(e))
 		return;
 	if (s->cosched == COSCHED_STRICT)
@@ -243,6 +368,10 @@ void cosched_waiting(struct sched *s, struct entity *e)
 
 void cosched_blocked(struct sched *s, struct entity *e)
 {
+	if (s->cosched == COSCHED_STRICT) {
+		start_waiting_gang(s, &s->cpu[e->cpu]);
+		return;
+	}
 	if (s->cosched != COSCHED_RELAXED || !ganged(e))
 		return;
 	disarm_skew(s, e);

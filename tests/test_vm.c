@@ -224,6 +224,37 @@ static void test_strict_gang_invariant(void)
 	}
 }
 
+/* Strict co-scheduling beside threads outside any gang: a 1-VCPU VM, a
+** 2-VCPU VM and a host thread, all CPU-bound, on 2 pCPUs.  The gang runs
+** only on both pCPUs at once, so the time splits into the gang's turns
+** and the others' turns; every policy here gives equal weights equal
+** turns, so each thread gets half of a pCPU (without co-scheduling: 2/3
+** each, 4 threads on 2 pCPUs).  Gangs used to preempt any thread outside
+** a gang at once: under O(1) the 1-VCPU VM got 2.5 s of 55, the host
+** thread 2 jobs. */
+static void test_strict_beside_uniprocessors(void)
+{
+	for (int p = 0; sched_registry[p]; p++) {
+		char set[96];
+		snprintf(set, sizeof set, "hypervisor.policy.name=%s", sched_registry[p]->name);
+		const char *const pol[] = { set, NULL };
+		cut_fixture("tests/data/good/vm-uni-strict.xml", pol);
+		double T = cut_interval();
+		double uni = sum(cut_vm_fatal("uni"), get_run) / T;
+		double gang = sum(cut_vm_fatal("smp"), get_run) / 2 / T;
+		double host = 0;
+		for (int i = 0; i < cut_W.nent; i++)
+			if (cut_W.ent[i]->kind == ENT_JOB)
+				host += (double)cut_W.ent[i]->t_run / T;
+		printf("\n    %-7s share of a pCPU: 1-VCPU VM %.3f, host thread %.3f, each gang VCPU %.3f (expected 0.5)",
+		       sched_registry[p]->name, uni, host, gang);
+		CU_ASSERT_DOUBLE_EQUAL(uni, 0.5, 0.03);
+		CU_ASSERT_DOUBLE_EQUAL(host, 0.5, 0.03);
+		CU_ASSERT_DOUBLE_EQUAL(gang, 0.5, 0.03);
+		cut_done();
+	}
+}
+
 /* The timeline holds one complete event per dispatch. */
 static void test_timeline(void)
 {
@@ -289,6 +320,7 @@ void tests_register(void)
 		{ "text Gantt chart", test_gantt },
 		{ "co-scheduling removes lock-holder spin", test_coscheduling },
 		{ "strict co-scheduling keeps gangs whole", test_strict_gang_invariant },
+		{ "strict co-scheduling beside 1-VCPU VMs and host threads", test_strict_beside_uniprocessors },
 		{ NULL, NULL },
 	};
 	cut_suite("vm", t);
