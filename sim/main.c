@@ -495,6 +495,10 @@ static int cmd_validate(int argc, char **argv)
 		else
 			rc = EXIT_USAGE;
 		world_free(&w);
+		/* every point of its <sweep>, as hvsim sweep loads them */
+		struct sweep_args a = { .file = o.file, .ov = o.ov, .nov = o.nov };
+		if (rc == 0 && s.sweep.present && sweep_check(&a, &s.sweep, &d))
+			rc = EXIT_USAGE;
 	}
 	diag_print(&d, stderr);
 	diag_free(&d);

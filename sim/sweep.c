@@ -586,10 +586,40 @@ static void nest(struct diag *d, const struct diag *inner, const char *file, int
 	diag_error(d, file, line, "%s", buf);
 }
 
-/* Each key with its first value, then the first point whole: a typo is
-** an input error before anything runs.  0 or -1 (in d). */
-static int check_keys(const struct sweep_args *a, const struct scn_sweep *sw, struct diag *d)
+/* Is point p valid: does the scenario load, with the command line's
+** overrides and ALL of p's values, and build?  0, or -1 with its
+** messages in d under a headline naming the point. */
+static int check_point(const struct sweep_args *a, const struct scn_sweep *sw, int p, struct diag *d)
 {
+	int nov = 0;
+	struct scn_override *ov = point_overrides(&(struct sweep_args){ 0 }, sw, p, &nov);
+	struct diag in = { 0 };
+	int rc = ov ? try_load(a, ov, nov, 1, &in) : -1;
+	if (rc) {
+		char lab[1024], head[1200];
+		label(sw, p, lab, sizeof lab);
+		snprintf(head, sizeof head, "<sweep>: expected points that load and build, got point %d/%d (%s):",
+			 p + 1, sw->npoints, lab);
+		nest(d, &in, sw->loc.file, sw->loc.line, head);
+	}
+	diag_free(&in);
+	free(ov);
+	return rc ? -1 : 0;
+}
+
+/* The first point, before anything runs: a typo is an input error.  A
+** point is checked whole, its varied values together (one value may
+** only fit with another's: a bigger machine for more VMs).  When it
+** fails, a key that does not load even on its own with its first value
+** is named at its <vary> (a typo in the path); else the point is
+** reported.  0 or -1 (in d). */
+static int check_first(const struct sweep_args *a, const struct scn_sweep *sw, struct diag *d)
+{
+	struct diag first = { 0 };
+	if (check_point(a, sw, 0, &first) == 0) {
+		diag_free(&first);
+		return 0;
+	}
 	int bad = 0;
 	for (int k = 0; k < sw->nvary; k++) {
 		const struct scn_vary *v = &sw->vary[k];
@@ -605,21 +635,32 @@ static int check_keys(const struct sweep_args *a, const struct scn_sweep *sw, st
 		}
 		diag_free(&in);
 	}
-	if (bad)
-		return -1;
-	int nov = 0;
-	struct scn_override *ov = point_overrides(&(struct sweep_args){ 0 }, sw, 0, &nov);
-	struct diag in = { 0 };
-	int rc = ov ? try_load(a, ov, nov, 1, &in) : -1;
-	if (rc) {
-		char lab[1024], head[1200];
-		label(sw, 0, lab, sizeof lab);
-		snprintf(head, sizeof head, "<sweep>: expected a first point that builds, got (%s):", lab);
-		nest(d, &in, sw->loc.file, sw->loc.line, head);
+	if (!bad)
+		for (int i = 0; i < first.n; i++)
+			diag_error(d, NULL, 0, "%s", first.msg[i]);
+	diag_free(&first);
+	return -1;
+}
+
+int sweep_check(const struct sweep_args *a, const struct scn_sweep *sw, struct diag *d)
+{
+	enum { SHOWN = 10 };
+	int bad = 0;
+	for (int p = 0; p < sw->npoints; p++) {
+		if (a->stop && *a->stop)
+			return -1;
+		struct diag in = { 0 };
+		if (check_point(a, sw, p, &in)) {
+			for (int i = 0; bad < SHOWN && i < in.n; i++)
+				diag_error(d, NULL, 0, "%s", in.msg[i]);
+			bad++;
+		}
+		diag_free(&in);
 	}
-	diag_free(&in);
-	free(ov);
-	return rc ? -1 : 0;
+	if (bad > SHOWN)
+		diag_error(d, sw->loc.file, sw->loc.line, "<sweep>: and %d more points that do not load or build",
+			   bad - SHOWN);
+	return bad ? -1 : 0;
 }
 
 /* ----------------------------------------------------------- main --- */
@@ -643,7 +684,7 @@ int sweep_run(const struct sweep_args *a)
 		scn_free(&s);
 		return EXIT_USAGE;
 	}
-	if (check_keys(a, &s.sweep, &d)) {
+	if (check_first(a, &s.sweep, &d)) {
 		diag_print(&d, stderr);
 		diag_free(&d);
 		scn_free(&s);

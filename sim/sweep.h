@@ -36,6 +36,14 @@ struct sweep_args {
 ** done), 2 bad usage or input (nothing run), 130 interrupted. */
 int sweep_run(const struct sweep_args *a);
 
+/* Check every point of sw as `hvsim sweep` checks one: the scenario
+** a->file loaded with a->ov and ALL the point's values must load and
+** build (capacity mode: pass the capacity search's checks).  Each
+** invalid point goes to d with its values and errors (the first ten,
+** then a count).  0, or -1 when some point is invalid. */
+struct diag;
+int sweep_check(const struct sweep_args *a, const struct scn_sweep *sw, struct diag *d);
+
 /* The values of point p (0-based, the first <vary> outermost): val[k] is
 ** the value of sw->vary[k].  0, or -1 when p is out of range. */
 int sweep_point(const struct scn_sweep *sw, int p, const char **val);

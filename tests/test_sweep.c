@@ -459,6 +459,57 @@ static void test_bad_value(void)
 	free(tmp);
 }
 
+/* sweep and validate judge a point the same way: by the scenario loaded
+** with ALL its values.  Xeon profile with 12 VMs (18 GiB) is a valid first
+** point, though 12 VMs do not fit in the file's own Opteron (16 GiB): the
+** sweep used to check each <vary>'s first value with the file's other
+** values and exit 2 while validate said valid.  And validate reports the
+** points that do not load (it used to check none of them). */
+static void test_points_checked_whole(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	const char *xeon = "experiments/whatif/machine-2s.xml"
+			   " --set sweep.vary[0].values=../../models/profiles/machines/xeon-6226r-2s.xml";
+	snprintf(args, sizeof args, "%s validate %s --set 'sweep.vary[1].values=12 16'", cut_hvsim(), xeon);
+	CU_ASSERT_EQUAL(cut_run(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "machine-2s.xml: valid"));
+	free(out);
+	snprintf(args, sizeof args, "%s --set 'sweep.vary[1].values=12' --set run.duration=2s --set run.warmup=1s -j 1 -o %s/o",
+		 xeon, tmp);
+	int rc = sweep(args, &out);
+	if (rc)
+		printf("\n%s", out);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "need 18 GiB"));
+	free(out);
+	CU_ASSERT(exists(tmp, "o/points/001"));
+	/* the file's Opteron with 12 and 16 VMs: both points named */
+	snprintf(args, sizeof args, "%s validate experiments/whatif/machine-2s.xml --set 'sweep.vary[1].values=12 16'",
+		 cut_hvsim());
+	CU_ASSERT_EQUAL(cut_run(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "machine-2s.xml:21: <sweep>: expected points that load and build, got point "
+					   "1/4 (machine.profile=../../models/profiles/machines/opteron-8212-4s.xml, "
+					   "vm[web].count=12):\n  experiments/whatif/machine-2s.xml:18: <scenario>: expected "
+					   "VMs that fit in the machine's 16 GiB of memory; they need 18 GiB"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "got point 2/4 (machine.profile=../../models/profiles/machines/"
+					   "opteron-8212-4s.xml, vm[web].count=16):"));
+	CU_ASSERT_PTR_NULL(strstr(out, "point 3/4"));
+	CU_ASSERT_PTR_NULL(strstr(out, ": valid"));
+	free(out);
+	/* bad-value.xml: points 2 and 4 of 4 */
+	snprintf(args, sizeof args, "%s validate tests/data/sweep/bad-value.xml", cut_hvsim());
+	CU_ASSERT_EQUAL(cut_run(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "got point 2/4 (vm[web].memory=5GiB):\n  tests/data/sweep/bad-value.xml:5: "
+					   "<scenario>: expected VMs that fit in the machine's 4 GiB of memory; they need 5 GiB"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "got point 4/4 (vm[web].memory=2lots):\n  tests/data/sweep/bad-value.xml:16: "
+					   "<vm memory>: expected a byte size"));
+	CU_ASSERT_PTR_NULL(strstr(out, "point 1/4"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* mode="capacity": each row is capacity.csv's row of that point. */
 static void test_capacity_mode(void)
 {
@@ -541,6 +592,7 @@ void tests_register(void)
 		{ "a directory with another sweep", test_mismatch },
 		{ "bad key: exit 2 before any run", test_bad_key },
 		{ "bad value at a point: reported, others done", test_bad_value },
+		{ "sweep and validate check points whole", test_points_checked_whole },
 		{ "mode capacity rows are capacity.csv's", test_capacity_mode },
 		{ "Ctrl-C keeps finished rows", test_interrupt },
 		{ NULL, NULL },
