@@ -24,6 +24,7 @@
 #include <string.h>
 
 static void advance(struct world *w, struct ioreq *r);
+static void xen_dm_done(struct world *w, struct gjob *j);
 
 double io_packets(double bytes)
 {
@@ -270,18 +271,52 @@ double io_emu_done(struct world *w, struct entity *e)
 	return -1;
 }
 
+/* Xen: each HVM domain's devices are one qemu-dm process in Dom0, a
+** single-threaded select() loop (Xen 3.3.0 tools/ioemu-remote, vl.c
+** main_loop_wait), so one domain's device work runs one request at a
+** time on whichever Dom0 VCPU credit gives it, while different domains'
+** qemu-dm run in parallel on Dom0's VCPUs.  The VM's emulation queue
+** holds its requests; the head one is Dom0's job. */
+static void xen_dm_start(struct world *w, struct vm *vm)
+{
+	struct ioreq *r = vm->emu_head;
+	r->job.work = r->st[r->cur].amount;
+	r->job.owner = r;
+	r->job.done = xen_dm_done;
+	vm_submit(w, w->io->dom0, &r->job);
+}
+
+static void xen_dm_done(struct world *w, struct gjob *j)
+{
+	struct ioreq *r = j->owner;
+	struct vm *vm = r->vm;
+	vm->emu_head = r->next;
+	if (!vm->emu_head)
+		vm->emu_tail = NULL;
+	if (vm->emu_head)
+		xen_dm_start(w, vm);
+	else
+		vm->emu_busy = 0;
+	advance(w, r);
+}
+
 static void emu_submit(struct world *w, struct ioreq *r)
 {
 	struct vm *vm = r->vm;
 	double cycles = r->st[r->cur].amount;
+	r->next = NULL;
 	if (w->io->kind == IO_HV_XEN) {
-		r->job.work = cycles;
-		r->job.owner = r;
-		r->job.done = job_done;
-		vm_submit(w, w->io->dom0, &r->job);
+		if (vm->emu_tail)
+			vm->emu_tail->next = r;
+		else
+			vm->emu_head = r;
+		vm->emu_tail = r;
+		if (!vm->emu_busy) {
+			vm->emu_busy = 1;
+			xen_dm_start(w, vm);
+		}
 		return;
 	}
-	r->next = NULL;
 	if (vm->emu_tail)
 		vm->emu_tail->next = r;
 	else
