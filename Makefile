@@ -2,7 +2,7 @@
 #
 #   make            build ./hvsim
 #   make check      every CUnit suite, then again under ASan + UBSan
-#   make bench      event-queue and whole-engine benchmarks
+#   make bench      event-queue and whole-engine benchmarks, paper reproduction times
 #   make demo       run the shipped default scenario into out/default
 #   make install    PREFIX=/usr/local DESTDIR=
 #
@@ -123,8 +123,19 @@ check-san: $(B)/san/hvsim $(STESTS)
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $$t; done
 	@echo "== all sanitizer suites passed"
 
+# The engine benchmarks, then the paper's reproduction in both modes
+# (experiments/paper/run.sh; budgets: quick <= 60 s, full <= 10 min on 2
+# cores).  BENCH_PAPER=0 skips the reproduction.
+BENCH_PAPER ?= 1
 bench: hvsim $(BENCHES)
 	@set -e; for b in $(BENCHES); do $$b; done
+	@if [ "$(BENCH_PAPER)" != 0 ]; then \
+	  for m in quick full; do \
+	    sh experiments/paper/run.sh --$$m out/bench-paper-$$m > /dev/null; \
+	    echo "== paper reproduction, $$m mode (out/bench-paper-$$m/times.txt)"; \
+	    cat out/bench-paper-$$m/times.txt; \
+	  done; \
+	fi
 
 demo: hvsim
 	./hvsim run experiments/default.xml -o out/default
@@ -145,8 +156,13 @@ install: hvsim
 	install -m 644 models/profiles/hypervisors/*.xml $(SHARE)/models/profiles/hypervisors/
 	# every shipped scenario with the traces and scripts it uses, in the
 	# same tree, so the profile="../..." paths still resolve
-	cd experiments && find . -type f \( -name '*.xml' -o -name '*.csv' -o -name '*.sh' \) | sort | \
+	cd experiments && find . -type f \( -name '*.xml' -o -name '*.csv' -o -name '*.sh' -o -name '*.gp' \) | sort | \
 	  while read -r f; do install -D -m 644 "$$f" "$(SHARE)/experiments/$$f" || exit 1; done
+	# the calibration (its file, the fitted values and profiles) and the
+	# measured points it reads
+	cd calibration && find . -type f \( -name '*.xml' -o -name '*.csv' \) | sort | \
+	  while read -r f; do install -D -m 644 "$$f" "$(SHARE)/calibration/$$f" || exit 1; done
+	install -D -m 644 traces/data/paper.csv $(SHARE)/traces/data/paper.csv
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/hvsim $(DESTDIR)$(PREFIX)/bin/hvsim-machine-from-sysfs $(SHARE)

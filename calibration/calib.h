@@ -152,7 +152,11 @@ int cal_eval_also(struct cal_eval *e, const double *x, char *err, size_t errlen)
 ** from the cache filled by cal_eval_need with x; NAN when absent. */
 double cal_eval_value(struct cal_eval *e, const double *x, const struct meas_point *q);
 
-/* Row i's signed error (meas_error) under x; NAN when not simulated. */
+/* Row i's signed error (meas_error) under x; NAN when not simulated.  A
+** relation whose reference is simulated as 0 (a capacity search whose
+** smallest count failed) has no ratio: its error is CAL_ZERO_REF_ERROR,
+** far outside any band, so the fit moves away from it. */
+#define CAL_ZERO_REF_ERROR 10.0
 double cal_eval_error(struct cal_eval *e, const double *x, size_t i);
 
 /* --set overrides applied to every simulation after the quantity's own

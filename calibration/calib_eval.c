@@ -561,7 +561,8 @@ double cal_eval_error(struct cal_eval *e, const double *x, size_t i)
 {
 	struct simctx s = { e, x };
 	double err;
-	if (meas_error(&e->cfg->meas, i, sim_fn, &s, &err))
-		return NAN;
-	return err;
+	int rc = meas_error(&e->cfg->meas, i, sim_fn, &s, &err);
+	if (rc == -EDOM)
+		return CAL_ZERO_REF_ERROR;
+	return rc ? NAN : err;
 }

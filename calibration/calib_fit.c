@@ -379,7 +379,7 @@ struct stage_out {
 };
 
 static int write_outputs(struct outdir *o, const struct cal_config *c, struct cal_eval *e, const double *x,
-			 const struct stage_out *so, int fitted, const char *values_from, double wall)
+			 const struct stage_out *so, const int *fit_mask, int fitted, const char *values_from, double wall)
 {
 	const struct meas_set *m = &c->meas;
 	/* fit.csv */
@@ -390,7 +390,7 @@ static int write_outputs(struct outdir *o, const struct cal_config *c, struct ca
 	for (int k = 0; k < c->np; k++) {
 		const struct cal_param *p = &c->p[k];
 		const struct sens *s = NULL;
-		if (fitted)
+		if (fit_mask[p->stage])
 			for (int j = 0; j < c->stage[p->stage].np; j++)
 				if (c->stage[p->stage].param[j] == k)
 					s = &so[p->stage].sens[j];
@@ -479,13 +479,13 @@ static int write_outputs(struct outdir *o, const struct cal_config *c, struct ca
 	if (fitted)
 		fprintf(f, "fitted by stages (Nelder-Mead, %d start(s), at most %d evaluations each, prior weight %g)\n",
 			c->starts, c->evals, c->prior);
-	else
-		fprintf(f, "not fitted: parameter values from %s\n", values_from);
+	if (values_from)
+		fprintf(f, "%s parameter values from %s\n", fitted ? "other stages'" : "not fitted:", values_from);
 	fprintf(f, "%ld simulations in %.1f wall s\n\n", cal_eval_runs(e), wall);
 	for (int si = 0; si < c->nstage; si++) {
 		const struct cal_stage *st = &c->stage[si];
 		fprintf(f, "stage %s: %zu fit rows", st->name, st->nrow);
-		if (fitted)
+		if (fit_mask[si])
 			fprintf(f, ", J = %.4g after %d evaluations (%d start(s))", so[si].j, so[si].evals,
 				st->starts ? st->starts : c->starts);
 		fputc('\n', f);
@@ -498,7 +498,7 @@ static int write_outputs(struct outdir *o, const struct cal_config *c, struct ca
 			cal_param_text(p, x[st->param[k]], b, sizeof b);
 			snprintf(bd, sizeof bd, "%g..%g", p->min, p->max);
 			fprintf(f, "  %-22s %-12s %12s %12s %12s", p->name, p->hypervisor ? p->hypervisor : "all", a, b, bd);
-			if (fitted && so[si].sens[k].top)
+			if (fit_mask[si] && so[si].sens[k].top)
 				fprintf(f, " %10.3f  %s (%+.2f)\n", so[si].sens[k].elast, so[si].sens[k].top,
 					so[si].sens[k].top_e);
 			else
@@ -690,7 +690,8 @@ static void on_stop(int sig)
 }
 
 static const char usage[] =
-	"usage: hvsim calibrate CALIB.xml [-o DIR] [-j N] [--values FIT.csv] [--set KEY=VALUE]... [-q]\n"
+	"usage: hvsim calibrate CALIB.xml [-o DIR] [-j N] [--values FIT.csv] [--stages A,B]\n"
+	"                       [--set KEY=VALUE]... [-q]\n"
 	"\n"
 	"Fit the parameters of CALIB.xml to its measured points by simulation, stage\n"
 	"by stage (Nelder-Mead, common random numbers, several starts), then predict\n"
@@ -707,6 +708,8 @@ static const char usage[] =
 	"  -j, --jobs N       simulations at a time (default: online CPUs)\n"
 	"  --values FIT.csv   do not fit: take the values of a previous fit and\n"
 	"                     predict every row (the paper reproduction)\n"
+	"  --stages A,B       fit only these stages; the others keep the values\n"
+	"                     of --values (or their starts)\n"
 	"  --set KEY=VALUE    override a scenario value in every simulation\n"
 	"                     (e.g. run.duration=40s for a quick look)\n"
 	"  -q, --quiet        no progress on stderr\n"
@@ -716,7 +719,7 @@ static const char usage[] =
 
 int cal_main(int argc, char **argv)
 {
-	const char *file = NULL, *outdir = NULL, *values = NULL;
+	const char *file = NULL, *outdir = NULL, *values = NULL, *stages = NULL;
 	int jobs = 0, quiet = 0, nov = 0;
 	struct scn_override ov[32];
 	for (int i = 1; i < argc; i++) {
@@ -736,6 +739,8 @@ int cal_main(int argc, char **argv)
 			jobs = (int)v;
 		} else if (!strcmp(a, "--values") && i + 1 < argc) {
 			values = argv[++i];
+		} else if (!strcmp(a, "--stages") && i + 1 < argc) {
+			stages = argv[++i];
 		} else if (!strcmp(a, "--set") && i + 1 < argc) {
 			char *eq = strchr(argv[++i], '=');
 			if (!eq || eq == argv[i] || nov >= 32) {
@@ -778,6 +783,30 @@ int cal_main(int argc, char **argv)
 		cal_free(&c);
 		return EXIT_USAGE;
 	}
+	/* --stages: fit only these (the others keep --values' or the starts) */
+	int fit_mask[CAL_MAX_STAGES] = { 0 };
+	for (int si = 0; si < c.nstage; si++)
+		fit_mask[si] = !values;
+	if (stages) {
+		char buf[512];
+		snprintf(buf, sizeof buf, "%s", stages);
+		for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+			int si;
+			for (si = 0; si < c.nstage; si++)
+				if (!strcmp(c.stage[si].name, t))
+					break;
+			if (si == c.nstage) {
+				fprintf(stderr, "hvsim calibrate: --stages: '%s' is not a <stage name> of %s\n", t, file);
+				free(x);
+				cal_free(&c);
+				return EXIT_USAGE;
+			}
+			fit_mask[si] = 1;
+		}
+	}
+	int any_fit = 0;
+	for (int si = 0; si < c.nstage; si++)
+		any_fit |= fit_mask[si];
 	char defdir[300];
 	if (!outdir) {
 		snprintf(defdir, sizeof defdir, "out/%s-calib", c.name);
@@ -795,7 +824,9 @@ int cal_main(int argc, char **argv)
 	if (e)
 		cal_eval_overrides(e, ov, nov);
 	gsl_set_error_handler_off();
-	for (int si = 0; si < c.nstage && !rc && !values; si++) {
+	for (int si = 0; si < c.nstage && !rc; si++) {
+		if (!fit_mask[si])
+			continue;
 		if (!quiet)
 			fprintf(stderr, "stage %s: %d parameter(s), %zu rows\n", c.stage[si].name, c.stage[si].np,
 				c.stage[si].nrow);
@@ -829,8 +860,8 @@ int cal_main(int argc, char **argv)
 		if (out_begin(&o, outdir, oerr, sizeof oerr)) {
 			fprintf(stderr, "hvsim calibrate: %s\n", oerr);
 			status = EXIT_RUNFAIL;
-		} else if (write_outputs(&o, &c, e, x, so, !values, values, wall) ||
-			   write_profiles(&o, &c, x, values ? "values of a previous fit" : "fitted") ||
+		} else if (write_outputs(&o, &c, e, x, so, fit_mask, any_fit, values, wall) ||
+			   write_profiles(&o, &c, x, values && !stages ? "values of a previous fit" : "fitted") ||
 			   out_commit(&o, oerr, sizeof oerr)) {
 			fprintf(stderr, "hvsim calibrate: cannot write %s%s%s\n", outdir, *oerr ? ": " : "", oerr);
 			out_abort(&o);
