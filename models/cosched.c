@@ -6,14 +6,16 @@
 ** strict (ESX 2.x): a VM's runnable VCPUs run together or not at all.
 **   When the policy picks one, its READY siblings are co-started on idle
 **   pCPUs with the same slice; if there are not enough the pick is held
-**   back and the gang waits.  A waiting gang is started when the policy
-**   gives up a pCPU (a slice ends, a thread is preempted or blocks): on
-**   the idle pCPUs and that one, and, once the gang has waited through
+**   back and the gang waits.  A waiting gang is started when a pCPU is
+**   given up (a thread's slice ends, the policy preempts it, it blocks):
+**   on the idle pCPUs and that one, and, once the gang has waited through
 **   a whole turn of the thread that gave it up, also on pCPUs taken from
-**   threads outside any gang (start_waiting_gang).  So a 1-VCPU VM or a
-**   host thread is never preempted for a gang in the middle of its first
-**   turn, and gets turns in between the gang's (each of 3 equal CPU-bound
-**   threads beside a 2-VCPU gang on 2 pCPUs gets half a pCPU).
+**   threads outside any gang (start_waiting_gang).  Gangs and the others
+**   thus take turns: a 1-VCPU VM or a host thread loses its pCPU to a
+**   gang only after the gang waited a whole turn (of it or of another
+**   thread: its own turn may then be cut short), and the gang, once
+**   stopped, waits again (3 equal CPU-bound threads beside a 2-VCPU gang
+**   on 2 pCPUs each get half a pCPU, tests/test_vm.c).
 **   When one is preempted, its running siblings are co-stopped.  A
 **   halted (idle) VCPU needs no partner.
 ** relaxed (ESX 3.x): VCPUs run independently, but a VCPU kept READY
@@ -147,6 +149,15 @@ static int64_t slice_left_by(const struct sched *s, const struct cpu *c)
 	return len > 0 ? len : -1;
 }
 
+/* c was given up at this instant: idle, or running a thread outside any
+** gang that the policy dispatched just now (after the stop that gave c
+** up, before a gang could take it). */
+static bool given_up(const struct sched *s, const struct cpu *c)
+{
+	const struct entity *x = c->curr;
+	return !x || (!c->completing && !ganged(x) && x->since == world_now(s->w));
+}
+
 /* Where vm's READY VCPUs would go if it started now: idle pCPUs first,
 ** then c, then (if take) pCPUs running threads outside any gang.  Their
 ** number, or -1 if they do not fit.  Greedy in VCPU order, so pinned
@@ -162,7 +173,7 @@ static int gang_fits(struct sched *s, struct vm *vm, const struct cpu *c, bool t
 		if (r->state != ENT_READY)
 			continue;
 		int p = target_for(s, r, c, taken);
-		if (p < 0 && !taken[c->id] && !c->curr && cpuset_has(&r->affinity, c->id))
+		if (p < 0 && !taken[c->id] && given_up(s, c) && cpuset_has(&r->affinity, c->id))
 			p = c->id;
 		for (int q = 0; p < 0 && take && q < s->ncpus; q++) {
 			const struct cpu *o = &s->cpu[q];
@@ -199,9 +210,8 @@ static int64_t gang_waits_since(const struct vm *vm)
 }
 
 /* c has just been given up by its entity (its slice ended, the policy
-** preempted it, or it blocked): the turn the policy gave it is over.  The
-** longest-waiting gang that fits is started now, before the policy picks
-** again, with the slice c's entity had:
+** preempted it, or it blocked), whose turn began at `turn`.  The
+** longest-waiting gang that fits is started now, with the given slice:
 **   - on the idle pCPUs and c, always: nobody is preempted;
 **   - also on pCPUs running threads outside any gang (preempting them),
 **     if the gang was already waiting when c's entity began its turn:
@@ -212,15 +222,15 @@ static int64_t gang_waits_since(const struct vm *vm)
 ** thread has had a whole turn while the gang waited, and never two gang
 ** turns in a row without a turn of its own in between: the gang, once
 ** stopped, waits again.  Cost: O(VMs x VCPUs x pCPUs) per stop of a
-** thread outside a gang and per block. */
-static void start_waiting_gang(struct sched *s, struct cpu *c)
+** thread outside a gang and per block while a gang waits. */
+static void start_waiting_gang(struct sched *s, struct cpu *c, int64_t turn, int64_t slice)
 {
 	struct world *w = s->w;
 	struct entity *want[64];
 	int where[64];
 	struct vm *best = NULL;
-	int64_t best_since = INT64_MAX, turn = world_now(w) - c->ran;
-	if (c->curr)
+	int64_t best_since = INT64_MAX;
+	if (!given_up(s, c))
 		return;
 	for (int v = 0; v < w->nvms; v++) {
 		struct vm *vm = &w->vms[v];
@@ -234,7 +244,6 @@ static void start_waiting_gang(struct sched *s, struct cpu *c)
 	}
 	if (!best)
 		return;
-	int64_t slice = slice_left_by(s, c);
 	int n = gang_fits(s, best, c, best_since <= turn, want, where);
 	/* off the queues and set aside first: the preemptions below come
 	** back here (cosched_preempted), which must then do nothing */
@@ -250,6 +259,51 @@ static void start_waiting_gang(struct sched *s, struct cpu *c)
 		sched__start(s, &s->cpu[where[k]], want[k], slice);
 		s->ncostart += counted(s);
 	}
+}
+
+/* Does some gang wait for pCPUs? */
+static bool gang_waiting(const struct sched *s)
+{
+	for (int v = 0; v < s->w->nvms; v++) {
+		int64_t since = gang_waits_since(&s->w->vms[v]);
+		if (since > INT64_MIN && since < INT64_MAX)
+			return true;
+	}
+	return false;
+}
+
+/* A stop (of a thread outside a gang, or a block), acted on after the
+** event that made it (arg: when the thread's turn began): a policy may
+** preempt from inside its own bookkeeping (CFS's active balancing and
+** timers), and expects to pick on a pCPU its thread left (CFS settles
+** the thread there), so a gang must not start on it meanwhile.  By then
+** c has picked: it is idle, or runs the policy's next pick, dispatched at
+** this instant, which the gang may take c from (given_up).  The gang's
+** slice: after a preemption, as long as the thread's turn was (equal
+** turns); after a block, the slice c's next pick was given (or the
+** blocked thread's, c idle), not the blocked thread's short run. */
+static void gang_turn_event(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct cpu *c = obj;
+	struct sched *s = &w->sched;
+	int64_t now = world_now(w), turn = (int64_t)(arg >> 1), slice;
+	if (arg & 1)
+		/* preempted: the gang's turn is as long as the thread's was */
+		slice = now > turn ? now - turn : -1;
+	else
+		/* blocked: the slice the policy gave c's next pick */
+		slice = !c->curr ? slice_left_by(s, c) : c->slice_end == INT64_MAX ? -1 : c->slice_end - now;
+	start_waiting_gang(s, c, now > turn ? turn : INT64_MIN, slice);
+}
+
+/* c's thread stopped just now (preempted, or blocked): if a gang waits,
+** give it its turn after this event. */
+static void gang_turn_later(struct sched *s, struct cpu *c, int preempted)
+{
+	if (gang_waiting(s))
+		world_at(s->w, world_now(s->w), gang_turn_event, c,
+			 (uint64_t)(world_now(s->w) - c->ran) << 1 | (uint64_t)preempted);
 }
 
 /* ----------------------------------------------------------- relaxed */
@@ -324,7 +378,7 @@ void cosched_started(struct sched *s, struct cpu *c, struct entity *e)
 void cosched_preempted(struct sched *s, struct entity *e)
 {
 	if (s->cosched == COSCHED_STRICT && !ganged(e)) {
-		start_waiting_gang(s, &s->cpu[e->cpu]);
+		gang_turn_later(s, &s->cpu[e->cpu], 1);
 		return;
 	}
 	if (!s->cosched || !ganged(e))
@@ -369,7 +423,7 @@ void cosched_waiting(struct sched *s, struct entity *e)
 void cosched_blocked(struct sched *s, struct entity *e)
 {
 	if (s->cosched == COSCHED_STRICT) {
-		start_waiting_gang(s, &s->cpu[e->cpu]);
+		gang_turn_later(s, &s->cpu[e->cpu], 0);
 		return;
 	}
 	if (s->cosched != COSCHED_RELAXED || !ganged(e))
