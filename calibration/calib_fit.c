@@ -151,9 +151,13 @@ static int fit_stage(const struct cal_config *c, struct cal_eval *e, const struc
 	for (int start = 0; start < starts && !f.failed; start++) {
 		for (size_t k = 0; k < n; k++) {
 			const struct cal_param *p = &c->p[st->param[k]];
-			/* start 0: the given starts; then points spread over the bounds */
-			double t = gsl_rng_uniform(r);
-			double xv = start == 0 ? x0[st->param[k]] : p->min + (p->max - p->min) * (0.1 + 0.8 * t);
+			/* start 0: the given starts; then points spread over the middle
+			** 80% of the bounds, on a log scale when they are positive (a
+			** range of 1..400 is explored around 17 as much as around 200) */
+			double t = 0.1 + 0.8 * gsl_rng_uniform(r);
+			double xv = start == 0 ? x0[st->param[k]]
+				  : p->min > 0 ? p->min * pow(p->max / p->min, t)
+					       : p->min + (p->max - p->min) * t;
 			gsl_vector_set(u, k, to_u(p, xv));
 			gsl_vector_set(step, k, 0.7);
 		}

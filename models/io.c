@@ -8,7 +8,11 @@
 ** interrupt (one per interrupt-packets packets), exits-disk per disk
 ** request; emu-packet / emu-disk cycles of device-model work.  The guest
 ** kernel's own work per packet and per disk request comes from the VM's
-** <guest> and is slowed by shadow paging (io.shadow) like all kernel work.
+** <guest>.  It is driver and protocol code that writes no page tables,
+** so shadow paging (io.shadow) does not slow it: shadow page tables cost
+** where the guest changes its page tables or address space (page faults,
+** fork/exec/mmap, context switches: a workload's MMU-heavy kernel share,
+** io_guest_cycles), and their exits are counted as exits.
 **
 ** Disk: a FIFO server; a request that does not start where the previous
 ** one ended seeks (average seek + half a rotation) before transferring
@@ -116,8 +120,7 @@ void io_add_rx(const struct world *w, struct ioreq *r, double pkts)
 	const struct scn_guest *g = &r->vm->cfg->guest;
 	double irqs = ceil(pkts / io->irq_packets);
 	add_emu(w, r, pkts * io->emu_packet, 0);
-	io_add_cpu(r, io_guest_cycles(w, pkts * g->packet, 1) +
-			      exit_cycles(w, pkts * io->exits_rx + irqs * io->exits_irq));
+	io_add_cpu(r, pkts * g->packet + exit_cycles(w, pkts * io->exits_rx + irqs * io->exits_irq));
 }
 
 void io_add_tx(const struct world *w, struct ioreq *r, double pkts, double bytes, int nic)
@@ -125,8 +128,7 @@ void io_add_tx(const struct world *w, struct ioreq *r, double pkts, double bytes
 	const struct scn_io *io = &w->scn->hv.io;
 	const struct scn_guest *g = &r->vm->cfg->guest;
 	double irqs = ceil(pkts / io->irq_packets);  /* send completions */
-	io_add_cpu(r, io_guest_cycles(w, pkts * g->packet, 1) +
-			      exit_cycles(w, pkts * io->exits_tx + irqs * io->exits_irq));
+	io_add_cpu(r, pkts * g->packet + exit_cycles(w, pkts * io->exits_tx + irqs * io->exits_irq));
 	add_emu(w, r, pkts * io->emu_packet, 1);
 	if (nic >= 0) {
 		struct io_stage *s = add(r, IO_NIC);
@@ -139,7 +141,7 @@ void io_add_disk(const struct world *w, struct ioreq *r, double bytes, double po
 {
 	const struct scn_io *io = &w->scn->hv.io;
 	const struct scn_guest *g = &r->vm->cfg->guest;
-	io_add_cpu(r, io_guest_cycles(w, g->disk, 1) + exit_cycles(w, io->exits_disk));
+	io_add_cpu(r, g->disk + exit_cycles(w, io->exits_disk));
 	add_emu(w, r, io->emu_disk, 0);
 	if (w->io->ndisk) {
 		struct io_stage *s = add(r, IO_DISK);

@@ -109,7 +109,9 @@ void io_finish(struct world *w, int64_t now);
 double io_packets(double bytes);
 
 /* Cycles a guest spends for `cycles` of work of which kernel_share runs
-** in kernel / page-table-heavy code that shadow paging slows down. */
+** in MMU-heavy kernel code (page faults, fork/exec/mmap, address-space
+** switches) that shadow paging slows down by io.shadow.  Driver work per
+** packet or disk request and the timer tick are not (io.c). */
 double io_guest_cycles(const struct world *w, double cycles, double kernel_share);
 
 void io_begin(struct ioreq *r, struct vm *vm, void (*done)(struct world *, struct ioreq *), void *owner);
