@@ -182,7 +182,7 @@ struct scn_micro {
 	double block;                /* dd: block size; netperf: message size, bytes */
 	double window;               /* netperf: bytes in flight (socket buffer) */
 	int64_t duration;            /* netperf: test length, ns (10 s) */
-	double kernel_share;         /* share of the CPU work subject to shadow paging */
+	double kernel_share;         /* share in MMU-heavy kernel code (io.shadow) */
 	int cached;                  /* bzip2: the file is in the page cache (no disk reads) */
 	struct scn_loc loc;
 };

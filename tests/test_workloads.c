@@ -170,6 +170,8 @@ static void test_dd(void)
 		     "s|<requests file=\"one.csv\"[^>]*/>|<dd size=\"10MiB\" block=\"4KiB\"/>|; "
 		     "s|<run duration=\"10s\"|<run duration=\"100s\"|", native);
 	CU_ASSERT_EQUAL_FATAL(cut_W.wl->nmicro, 1);
+	/* copying writes no page tables: no share for io.shadow by default */
+	CU_ASSERT_EQUAL(cut_S.vm[0].workload[0].micro.kernel_share, 0);
 	const struct micro *mb = cut_W.wl->micro[0];
 	int fin;
 	double mbs = micro_metric(mb, &fin);
@@ -197,6 +199,7 @@ static void test_netperf_wire(void)
 		     "s|<requests file=\"one.csv\"[^>]*/>|<netperf duration=\"2s\" cycles-per-byte=\"0\"/>|; "
 		     "s|packet=\"1000cycles\"|packet=\"0cycles\"|", native);
 	CU_ASSERT_EQUAL_FATAL(cut_W.wl->nmicro, 1);
+	CU_ASSERT_EQUAL(cut_S.vm[0].workload[0].micro.kernel_share, 0);
 	int fin;
 	double mbit = micro_metric(cut_W.wl->micro[0], &fin);
 	double pkts = ceil(16384.0 / IO_MSS), eff = 16384.0 / (16384.0 + pkts * IO_FRAME);
