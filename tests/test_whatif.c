@@ -103,9 +103,11 @@ static void test_whatif_scenarios_load(void)
 	CU_ASSERT_EQUAL(load_all_points("experiments/whatif/machine-2s.xml", xeon_more), 0);
 }
 
-/* hvsim sweep checks each <vary>'s first value against the file's other
-** values before it loads the points, which validate does not: run.sh's
-** sweeps, cut to one short point, must pass that check and run. */
+/* load_all_points loads the points; this goes through the command:
+** run.sh's command-line sweeps, cut to one short point, must pass
+** hvsim sweep's check of the first point (loaded and built whole, with
+** all its varied values together, as validate checks every point) and
+** run. */
 static void test_runsh_sweeps_start(void)
 {
 	char *dir = cut_tmpdir();
