@@ -401,7 +401,7 @@ static void describe(const struct scenario *s, const struct world *w, FILE *f)
 		fprintf(f,
 			"  I/O: exit %.0f cycles; exits %.3g per sent packet, %.3g per received, %.3g per interrupt "
 			"(%.3g packets each), %.3g per disk request, %.3g per timer tick; device model %.0f cycles "
-			"a packet, %.0f a disk request; shadow paging x%.3g on kernel work\n",
+			"a packet, %.0f a disk request; shadow paging x%.3g on MMU-heavy kernel work\n",
 			io->exit, io->exits_tx, io->exits_rx, io->exits_irq, io->irq_packets, io->exits_disk,
 			io->exits_timer, io->emu_packet, io->emu_disk, io->shadow);
 	if (s->hv.cosched.mode)

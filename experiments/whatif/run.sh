@@ -169,9 +169,8 @@ for w in $list; do
 		plot $w "Xen: credit (3.3.0) vs credit2 (4.17), Dom0 included" ;;
 	machine-2s)
 		sweep $w run
-		# the Xeon alone past the Opteron's 10 VMs; machine.profile too, as
-		# hvsim sweep checks each <vary>'s first value against the file's
-		# machine before it combines the values
+		# the Xeon alone past the Opteron's 10 VMs (machine.profile is set
+		# too, which a sweep needed before it checked each point whole)
 		xeon=../../models/profiles/machines/xeon-6226r-2s.xml
 		sweep $w xeon-more --set "machine.profile=$xeon" --set "sweep.vary[0].values=$xeon" \
 			--set 'sweep.vary[1].values=16 20 24 28 32 40'
