@@ -51,6 +51,7 @@ struct cal_bench {
 struct cal_hv {
 	char *name;
 	char *profile;              /* absolute path */
+	char *profile_text;         /* as written in the calibration file */
 	char *out;                  /* calibrated profile's file name (in DIR/profiles/); NULL: none */
 	int line;
 };
@@ -95,6 +96,7 @@ struct cal_config {
 	char *name;
 	uint64_t seed;
 	char *measured;             /* absolute path */
+	char *measured_text;        /* as written */
 	struct meas_set meas;
 	struct cal_bench bench[MEAS_NBENCH];
 	int nhv;

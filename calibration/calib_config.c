@@ -182,6 +182,7 @@ static void load_hv(struct ld *ld, xmlNodePtr n)
 	struct cal_config *c = ld->c;
 	char *name = need(ld, n, "name");
 	char *prof = path_attr(ld, n, "profile");
+	char *prof_text = attr(n, "profile");
 	char *out = attr(n, "out");
 	if (out && (!*out || strchr(out, '/') || out[0] == '.')) {
 		diag_error(ld->d, ld->file, line_of(n), "<hypervisor out>: expected a plain file name, got '%s'",
@@ -199,6 +200,7 @@ static void load_hv(struct ld *ld, xmlNodePtr n)
 	if (!name || !prof) {
 		free(name);
 		free(prof);
+		free(prof_text);
 		free(out);
 		return;
 	}
@@ -206,11 +208,13 @@ static void load_hv(struct ld *ld, xmlNodePtr n)
 	if (!nv) {
 		free(name);
 		free(prof);
+		free(prof_text);
 		free(out);
 		return;
 	}
 	c->hv = nv;
-	c->hv[c->nhv++] = (struct cal_hv){ .name = name, .profile = prof, .out = out, .line = line_of(n) };
+	c->hv[c->nhv++] = (struct cal_hv){ .name = name, .profile = prof, .profile_text = prof_text, .out = out,
+					   .line = line_of(n) };
 }
 
 static void load_param(struct ld *ld, xmlNodePtr n, int stage)
@@ -504,6 +508,7 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 					continue;
 				}
 				c->measured = path_attr(&ld, n, "file");
+				c->measured_text = attr(n, "file");
 			} else if (is(n, "benchmark")) {
 				load_bench(&ld, n);
 			} else if (is(n, "hypervisor")) {
@@ -565,6 +570,7 @@ void cal_free(struct cal_config *c)
 	free(c->path);
 	free(c->name);
 	free(c->measured);
+	free(c->measured_text);
 	meas_free(&c->meas);
 	for (int b = 0; b < MEAS_NBENCH; b++) {
 		free(c->bench[b].scenario);
@@ -573,6 +579,7 @@ void cal_free(struct cal_config *c)
 	for (int i = 0; i < c->nhv; i++) {
 		free(c->hv[i].name);
 		free(c->hv[i].profile);
+		free(c->hv[i].profile_text);
 		free(c->hv[i].out);
 	}
 	free(c->hv);

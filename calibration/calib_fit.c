@@ -479,7 +479,7 @@ static int write_outputs(struct outdir *o, const struct cal_config *c, struct ca
 	if (!f)
 		return -1;
 	fprintf(f, "hvsim calibrate %s: %s\n", c->path, c->name);
-	fprintf(f, "measured points: %s (%zu rows)\n", c->measured, m->n);
+	fprintf(f, "measured points: %s (%zu rows)\n", c->measured_text, m->n);
 	if (fitted)
 		fprintf(f, "fitted by stages (Nelder-Mead, %d start(s), at most %d evaluations each, prior weight %g)\n",
 			c->starts, c->evals, c->prior);
@@ -587,8 +587,10 @@ static int write_profiles(struct outdir *o, const struct cal_config *c, const do
 		xmlNodePtr root = xmlDocGetRootElement(doc);
 		char note[4096];
 		int n = snprintf(note, sizeof note,
-				 "\n  Calibrated by hvsim calibrate (%s, %s) from %s\n  against %s.\n  Fitted values:",
-				 c->name, how, hv->profile, c->measured);
+				 "\n  Calibrated by hvsim calibrate %s (calibration '%s', %s): the profile\n"
+				 "  %s with the values below, fitted to the measured points\n  %s (paths as written in %s).\n"
+				 "  Fitted values:",
+				 c->path, c->name, how, hv->profile_text, c->measured_text, c->path);
 		for (int k = 0; k < c->np; k++) {
 			const struct cal_param *p = &c->p[k];
 			if (!p->hypervisor || strcmp(p->hypervisor, hv->name) || strncmp(p->key, "hypervisor.", 11))
