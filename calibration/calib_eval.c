@@ -198,8 +198,18 @@ int cal_simulate(const struct cal_config *c, const struct scn_override *extra, i
 		if (c->warmup)
 			SET("run.warmup", "%s", c->warmup);
 	}
-	for (int i = 0; i < nextra && n < MAX_OV; i++)
-		ov[n++] = extra[i];
+	for (int i = 0; i < nextra && n < MAX_OV; i++) {
+		/* "bench:key" applies to that benchmark's simulations only */
+		const char *colon = strchr(extra[i].key, ':');
+		if (!colon) {
+			ov[n++] = extra[i];
+			continue;
+		}
+		size_t bl = (size_t)(colon - extra[i].key);
+		const char *bn = meas_bench_name(q->bench);
+		if (strlen(bn) == bl && !strncmp(bn, extra[i].key, bl))
+			ov[n++] = (struct scn_override){ colon + 1, extra[i].value };
+	}
 	for (int i = 0; i < c->np && n < MAX_OV; i++)
 		if (applies(&c->p[i], q)) {
 			char t[64];

@@ -716,8 +716,9 @@ static const char usage[] =
 	"                     predict every row (the paper reproduction)\n"
 	"  --stages A,B       fit only these stages; the others keep the values\n"
 	"                     of --values (or their starts)\n"
-	"  --set KEY=VALUE    override a scenario value in every simulation\n"
-	"                     (e.g. run.duration=40s for a quick look)\n"
+	"  --set KEY=VALUE    override a scenario value in every simulation;\n"
+	"                     BENCH:KEY=VALUE only in that benchmark's (e.g.\n"
+	"                     specweb:run.duration=20s for a quicker look)\n"
 	"  -q, --quiet        no progress on stderr\n"
 	"\n"
 	"docs/calibration.md describes the file.  Exit status: 0 done, 1 a\n"
@@ -749,8 +750,19 @@ int cal_main(int argc, char **argv)
 			stages = argv[++i];
 		} else if (!strcmp(a, "--set") && i + 1 < argc) {
 			char *eq = strchr(argv[++i], '=');
-			if (!eq || eq == argv[i] || nov >= 32) {
-				fprintf(stderr, "hvsim calibrate: --set: expected KEY=VALUE (at most 32), got '%s'\n", argv[i]);
+			char *colon = strchr(argv[i], ':');
+			int bad_bench = 0;
+			if (colon && eq && colon < eq) {
+				int b;
+				for (b = 0; b < MEAS_NBENCH; b++)
+					if (strlen(meas_bench_name((enum meas_bench)b)) == (size_t)(colon - argv[i]) &&
+					    !strncmp(meas_bench_name((enum meas_bench)b), argv[i], (size_t)(colon - argv[i])))
+						break;
+				bad_bench = b == MEAS_NBENCH;
+			}
+			if (!eq || eq == argv[i] || nov >= 32 || bad_bench) {
+				fprintf(stderr, "hvsim calibrate: --set: expected KEY=VALUE or BENCH:KEY=VALUE with BENCH one of "
+					"specweb, bzip2, netperf, dd (at most 32), got '%s'\n", argv[i]);
 				return EXIT_USAGE;
 			}
 			*eq = 0;

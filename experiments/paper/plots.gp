@@ -21,6 +21,8 @@ set xlabel "VMs"
 set ylabel "cumulative sessions meeting QoS"
 set xrange [0.5:10.5]
 set xtics 1
+set yrange [0:*]
+set offsets 0, 0, 200, 0
 set output "fig3.svg"
 set title "Fig. 3: KVM and Xen with 2 VCPUs a VM, VirtualBox with 1"
 plot "data/fig3.dat" using 1:2 title "KVM-75 (2 VCPUs)" pt 7, "" using 1:3 title "Xen 3.3.0 (2 VCPUs)" pt 5, \
@@ -41,7 +43,8 @@ set xlabel "VMs"
 set xrange [*:*]
 set ylabel "per VM / native"
 unset title
-set key top right
+set offsets 0, 0, 0, 0
+set key below horizontal
 set title "bzip2 (1/time)"
 plot "data/bzip2.dat" using 2:xtic(1) title "KVM", "" using 3 title "Xen", "" using 4 title "VirtualBox"
 set title "netperf (Mbit/s)"

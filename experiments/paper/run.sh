@@ -9,8 +9,8 @@
 # --full (default): the calibration's run lengths (60 s measured after a
 #   30 s warm-up per capacity probe) and every VM count 1..10; within 10
 #   minutes on 2 cores.
-# --quick: 20 s probes after 10 s of warm-up, a coarser capacity search,
-#   and the explanation sweeps at 1, 2, 4, 6, 8 and 10 VMs run at a fixed
+# --quick: SPECweb probes of 20 s after 10 s of warm-up, and the
+#   explanation sweeps at 1, 2, 4, 6, 8 and 10 VMs run at a fixed
 #   load instead of searched; within 60 s on 2 cores, noisier.
 # OUTDIR (default out/paper or out/paper-quick) gets:
 #   statements.txt      P1-P13: stated, predicted, pass/fail (from predict/)
@@ -48,7 +48,7 @@ mkdir -p "$out/data"
 : > "$out/.hvsim-paper"
 
 if [ $mode = quick ]; then
-	set -- --set run.duration=20s --set run.warmup=10s --set capacity.resolution=25
+	set -- --set specweb:run.duration=20s --set specweb:run.warmup=10s
 else
 	set --
 fi
@@ -71,7 +71,8 @@ sed -n '/^statements/,$p' "$out/predict/report.txt" > "$out/statements.txt"
 for f in fig3 fig4; do
 	t=$(now)
 	if [ $mode = quick ]; then
-		"$HVSIM" sweep "$here/$f.xml" -o "$out/$f" -j "$jobs" "$@" --set sweep.mode=run \
+		"$HVSIM" sweep "$here/$f.xml" -o "$out/$f" -j "$jobs" --set run.duration=20s --set run.warmup=10s \
+			--set sweep.mode=run \
 			--set "sweep.vary[1].values=1 2 4 6 8 10" > "$out/$f.log"
 	else
 		"$HVSIM" sweep "$here/$f.xml" -o "$out/$f" -j "$jobs" > "$out/$f.log"
@@ -108,7 +109,8 @@ printf '%-10s %6.1f s  (%s mode, -j %s)\n' total "$(echo "$(now) - $t_all" | bc)
 cat "$out/statements.txt"
 echo
 for f in fig3 fig4; do
-	echo "== $f: $(grep -m1 -i 'plateau' "$out/$f/explain.txt" || true)"
+	echo "== $f ($out/$f/explain.txt):"
+	grep -E '^curve [0-9]+:|^  plateau:|^  saturated|^    1\. ' "$out/$f/explain.txt" || true
 done
 echo
 cat "$out/times.txt"
