@@ -223,7 +223,7 @@ static void test_bad_files(void)
 		{ "  <search starts=\"0\"/>\n",
 		  "calib.xml:11: <search starts>: expected a number from 1 to 100, got '0'" },
 		{ "  <also benchmark=\"dd\" hypervisor=\"kvm-75\" vcpus=\"1\" memory=\"1GiB\" vms=\"3-1\" metric=\"mbyte_s\"/>\n",
-		  "calib.xml:11: <also vms>: expected a count or a range FROM-TO of counts from 1 to 4096, got '3-1'" },
+		  "calib.xml:11: <also vms>: expected counts or ranges FROM-TO of counts from 1 to 4096 (at most 64 in all), got '3-1'" },
 	};
 	char path[512];
 	snprintf(path, sizeof path, "%s/calib.xml", dir);
@@ -269,11 +269,79 @@ static void test_bad_files(void)
 	free(dir);
 }
 
+/* The shipped calibration: the paper's protocol (every fit row in exactly
+** one stage, no held-out row fitted), and the shipped profiles and paper
+** scenarios carrying the values of calibration/paper.fit.csv. */
+static void test_shipped(void)
+{
+	struct cal_config c;
+	struct diag d = { 0 };
+	int rc = cal_load(&c, "calibration/paper.xml", &d);
+	diag_print(&d, stderr);
+	diag_free(&d);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	static const size_t want[] = { 3, 7, 6, 4, 6 };
+	CU_ASSERT_EQUAL_FATAL(c.nstage, 5);
+	size_t nfit = 0, fitted = 0;
+	for (size_t i = 0; i < c.meas.n; i++)
+		nfit += c.meas.p[i].use == MEAS_FIT && c.meas.p[i].kind != MEAS_UNSTATED;
+	for (int s = 0; s < c.nstage; s++) {
+		CU_ASSERT_EQUAL(c.stage[s].nrow, want[s]);
+		for (size_t r = 0; r < c.stage[s].nrow; r++)
+			CU_ASSERT_EQUAL(c.meas.p[c.stage[s].row[r]].use, MEAS_FIT);
+		fitted += c.stage[s].nrow;
+	}
+	CU_ASSERT_EQUAL(fitted, nfit);
+	CU_ASSERT_EQUAL(nfit, 26);
+
+	char *fit = cut_slurp("calibration/paper.fit.csv", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fit);
+	static const char *const scen[] = { "experiments/paper/specweb.xml", "experiments/paper/fig3.xml",
+					    "experiments/paper/fig4.xml", NULL };
+	for (int k = 0; k < c.np; k++) {
+		const struct cal_param *p = &c.p[k];
+		char key[96];
+		snprintf(key, sizeof key, "\n%s,%s,", c.stage[p->stage].name, p->name);
+		const char *row = strstr(fit, key);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(row);
+		const char *v = row + 1;
+		for (int col = 0; col < 9 && v; col++)
+			v = strchr(v, ',') ? strchr(v, ',') + 1 : NULL;
+		CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+		char text[64], attr[160];
+		cal_param_text(p, atof(v), text, sizeof text);
+		const char *name = strrchr(p->key, '.') + 1;
+		snprintf(attr, sizeof attr, "%s=\"%s\"", name, text);
+		if (p->hypervisor) {
+			char path[128];
+			snprintf(path, sizeof path, "calibration/profiles/%s.xml", p->hypervisor);
+			char *prof = cut_slurp(path, NULL);
+			CU_ASSERT_PTR_NOT_NULL_FATAL(prof);
+			if (!strstr(prof, attr))
+				fprintf(stderr, "\n%s lacks %s\n", path, attr);
+			CU_ASSERT_PTR_NOT_NULL(strstr(prof, attr));
+			free(prof);
+		} else {
+			for (int f = 0; scen[f]; f++) {
+				char *x = cut_slurp(scen[f], NULL);
+				CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+				if (!strstr(x, attr))
+					fprintf(stderr, "\n%s lacks %s\n", scen[f], attr);
+				CU_ASSERT_PTR_NOT_NULL(strstr(x, attr));
+				free(x);
+			}
+		}
+	}
+	free(fit);
+	cal_free(&c);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
 		{ "recovers known parameters from generated noisy points", test_recover },
 		{ "bad calibration files: file, line, expected", test_bad_files },
+		{ "the shipped calibration: protocol, profiles and scenarios agree with paper.fit.csv", test_shipped },
 		{ NULL, NULL },
 	};
 	cut_suite("calibrate", t);
