@@ -873,7 +873,7 @@ int cal_main(int argc, char **argv)
 		fprintf(stderr, "hvsim calibrate: %s\n", rc == -2 ? "interrupted; nothing written" : err);
 		status = rc == -2 ? 130 : EXIT_RUNFAIL;
 	} else {
-		struct outdir o;
+		struct outdir o = { 0 };
 		char oerr[512] = "";
 		if (out_begin(&o, outdir, oerr, sizeof oerr)) {
 			fprintf(stderr, "hvsim calibrate: %s\n", oerr);
@@ -902,6 +902,8 @@ int cal_main(int argc, char **argv)
 				fclose(r);
 			}
 		}
+		free(o.dest);
+		free(o.stage);
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
