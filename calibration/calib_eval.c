@@ -471,6 +471,17 @@ static void need_free(struct need *nd)
 	free(nd->q);
 }
 
+/* Simulate what nd lists unless collecting it failed (rc: out of memory). */
+static int finish_needs(struct cal_eval *e, struct need *nd, const double *x, int rc, char *err, size_t errlen)
+{
+	if (rc)
+		snprintf(err, errlen, "out of memory");
+	else if (nd->n)
+		rc = run_needs(e, nd, x, err, errlen);
+	need_free(nd);
+	return rc;
+}
+
 int cal_eval_need(struct cal_eval *e, const double *x, const size_t *rows, size_t n, char *err, size_t errlen)
 {
 	const struct meas_set *m = &e->cfg->meas;
@@ -484,12 +495,7 @@ int cal_eval_need(struct cal_eval *e, const double *x, const size_t *rows, size_
 		if (!rc && p->ref_id)
 			rc = need_point(e, &nd, x, &m->p[p->ref]);
 	}
-	if (rc)
-		snprintf(err, errlen, "out of memory");
-	else if (nd.n)
-		rc = run_needs(e, &nd, x, err, errlen);
-	need_free(&nd);
-	return rc;
+	return finish_needs(e, &nd, x, rc, err, errlen);
 }
 
 int cal_eval_also(struct cal_eval *e, const double *x, char *err, size_t errlen)
@@ -502,12 +508,7 @@ int cal_eval_also(struct cal_eval *e, const double *x, char *err, size_t errlen)
 		for (int j = 0; j < a->nvms && !rc; j++)
 			rc = need_metric(e, &nd, x, a->bench, a->hypervisor, a->vms[j], a->vcpus, a->memory, a->metric);
 	}
-	if (rc)
-		snprintf(err, errlen, "out of memory");
-	else if (nd.n)
-		rc = run_needs(e, &nd, x, err, errlen);
-	need_free(&nd);
-	return rc;
+	return finish_needs(e, &nd, x, rc, err, errlen);
 }
 
 /* ---------------------------------------------------------- values --- */

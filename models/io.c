@@ -305,29 +305,19 @@ static void xen_dm_done(struct world *w, struct gjob *j)
 static void emu_submit(struct world *w, struct ioreq *r)
 {
 	struct vm *vm = r->vm;
-	double cycles = r->st[r->cur].amount;
 	r->next = NULL;
-	if (w->io->kind == IO_HV_XEN) {
-		if (vm->emu_tail)
-			vm->emu_tail->next = r;
-		else
-			vm->emu_head = r;
-		vm->emu_tail = r;
-		if (!vm->emu_busy) {
-			vm->emu_busy = 1;
-			xen_dm_start(w, vm);
-		}
-		return;
-	}
 	if (vm->emu_tail)
 		vm->emu_tail->next = r;
 	else
 		vm->emu_head = r;
 	vm->emu_tail = r;
-	if (!vm->emu_busy) {
-		vm->emu_busy = 1;
-		sched_wake(&w->sched, vm->iothread, cycles);
-	}
+	if (vm->emu_busy)
+		return;
+	vm->emu_busy = 1;
+	if (w->io->kind == IO_HV_XEN)
+		xen_dm_start(w, vm);
+	else
+		sched_wake(&w->sched, vm->iothread, r->st[r->cur].amount);
 }
 
 /* ---------------------------------------------------------- running --- */
