@@ -195,9 +195,20 @@ out:
 
 /* ------------------------------------------------------ sensitivity --- */
 
-/* Elasticity of the stage's rows' own quantities (and J) to each of its
-** parameters: values at x(1 +- h) (h = 10%, kept inside the bounds), the
-** mean over rows of |d log q / d log x|. */
+static double relation_value(struct cal_eval *e, const double *x, const struct meas_set *m, const struct meas_point *p);
+
+/* What a row compares with its bounds: a ratio's simulated ratio (so a
+** parameter that moves only the reference shows), else the row's own
+** quantity (a difference may be 0 or negative: no logarithm). */
+static double compared_value(struct cal_eval *e, const double *x, const struct meas_set *m,
+			     const struct meas_point *p)
+{
+	return p->kind == MEAS_RATIO ? relation_value(e, x, m, p) : cal_eval_value(e, x, p);
+}
+
+/* Elasticity of what the stage's rows compare (compared_value) to each of
+** its parameters: values at x(1 +- h) (h = 10%, kept inside the bounds),
+** the mean over rows of |d log q / d log x|; and J at both. */
 struct sens {
 	double elast;               /* mean |elasticity| over the stage's quantities */
 	double j_lo, j_hi;          /* J at the two perturbed values */
@@ -230,7 +241,7 @@ static int sensitivity(const struct cal_config *c, struct cal_eval *e, const str
 				break;
 			}
 			for (size_t r = 0; r < nr; r++)
-				q[s][r] = cal_eval_value(e, y, &c->meas.p[st->row[r]]);
+				q[s][r] = compared_value(e, y, &c->meas, &c->meas.p[st->row[r]]);
 		}
 		if (rc)
 			break;
