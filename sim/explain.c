@@ -70,38 +70,15 @@ static char *path_of(const char *dir, const char *name)
 
 static char *slurp(const char *path, struct xerr *e)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		fail(e, "%s: expected a file of an hvsim sweep directory: %s", path, strerror(errno));
-		return NULL;
+	char *buf = out_slurp(path, NULL);
+	if (!buf) {
+		if (errno == ENOMEM)
+			fail(e, "%s: out of memory", path);
+		else if (errno == EIO)
+			fail(e, "%s: cannot read", path);
+		else
+			fail(e, "%s: expected a file of an hvsim sweep directory: %s", path, strerror(errno));
 	}
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = cap ? 2 * cap : 8192;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				fail(e, "%s: out of memory", path);
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t n = fread(buf + len, 1, 4096, f);
-		len += n;
-		if (n < 4096)
-			break;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		fail(e, "%s: cannot read", path);
-		return NULL;
-	}
-	buf[len] = 0;
 	return buf;
 }
 

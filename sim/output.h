@@ -25,6 +25,11 @@ int out_commit(struct outdir *o, char *err, size_t errlen);
 /* Remove the staging directory and its files. */
 void out_abort(struct outdir *o);
 
+/* The whole of file path, NUL-terminated (malloc'd; *len its length when
+** len is not NULL), or NULL with errno set: the open error, ENOMEM, or EIO
+** when reading failed. */
+char *out_slurp(const char *path, size_t *len);
+
 /* The files of one run. */
 int out_write_run(struct outdir *o, const struct world *w);
 

@@ -59,35 +59,6 @@ int sweep_create_csv(struct sweep *x, const char *head, const char *set)
 	return rc ? -1 : 0;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			cap = cap ? 2 * cap : 65536;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t k = fread(buf + n, 1, 4096, f);
-		n += k;
-		if (k < 4096)
-			break;
-	}
-	fclose(f);
-	buf[n] = 0;
-	if (len)
-		*len = n;
-	return buf;
-}
 
 /* The point of one row (no line end) from its leading values (as
 ** trace_csv_put wrote them), or -1 for a malformed row or no point. */
@@ -114,7 +85,7 @@ static int point_of(const struct scn_sweep *sw, const char *row)
 int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 {
 	size_t len = 0;
-	char *buf = slurp(x->csv, &len);
+	char *buf = out_slurp(x->csv, &len);
 	if (!buf) {
 		fprintf(stderr, "hvsim: %s: cannot read: %s\n", x->csv, strerror(errno));
 		return -1;
@@ -131,7 +102,7 @@ int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 	}
 	char path[4200];
 	snprintf(path, sizeof path, "%s/sweep.settings", x->dir);
-	char *old = slurp(path, NULL);
+	char *old = out_slurp(path, NULL);
 	if (!old || strcmp(old, set) != 0) {
 		fprintf(stderr,
 			"hvsim: %s: %s; this sweep's:\n%s(choose another -o DIR, or remove the directory to start "
@@ -188,7 +159,7 @@ int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 ** rewrite sweep.csv sorted (tmp + fsync + rename).  0 or -1. */
 int sweep_sort_csv(struct sweep *x)
 {
-	char *buf = slurp(x->csv, NULL);
+	char *buf = out_slurp(x->csv, NULL);
 	if (!buf)
 		return -1;
 	int np = x->sw->npoints;
