@@ -66,7 +66,6 @@ struct cal_param {
 	char *unit;                 /* appended to the number: "kcycles", "MiB", "" */
 	double min, max, start;
 	int stage;                  /* index of the stage that fits it */
-	double value;               /* current (start until fitted) */
 	int line;
 };
 
@@ -130,8 +129,6 @@ struct cal_qty {
 	const char *hypervisor;
 	int vms, vcpus;
 	const char *memory;         /* as written */
-	double value;               /* NAN until simulated */
-	int failed;
 };
 
 /* The simulator behind the fit, with a cache of base quantities keyed by

@@ -261,7 +261,6 @@ static void load_param(struct ld *ld, xmlNodePtr n, int stage)
 				   "<param hypervisor>: expected a <hypervisor name> given before it, got '%s'",
 				   p.hypervisor);
 	}
-	p.value = p.start;
 	c->p[c->np++] = p;
 	struct cal_stage *st = &c->stage[stage];
 	if (st->np < CAL_MAX_PARAMS)
