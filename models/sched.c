@@ -225,8 +225,10 @@ void sched_free(struct sched *s)
 {
 	if (s->ops && s->ops->fini)
 		s->ops->fini(s);
-	for (int i = 0; s->cpu && i < s->ncpus; i++)
+	for (int i = 0; s->cpu && i < s->ncpus; i++) {
 		free(s->cpu[i].priv);
+		free(s->cpu[i].occ);
+	}
 	free(s->cpu);
 	free(s->priv);
 	memset(s, 0, sizeof *s);
@@ -238,6 +240,8 @@ int sched_attach(struct sched *s, struct entity *e)
 	if (!e->priv)
 		return -ENOMEM;
 	e->skew_ev = EVQ_NONE;
+	if (e->kind == ENT_VCPU && e->vm && e->vm->cfg)
+		mux_attach(s->w, e, e->wss, e->vm->cfg->footprint_time);
 	if (s->ops->attach)
 		s->ops->attach(s, e);
 	return 0;
@@ -267,8 +271,9 @@ static inline int counted(const struct sched *s, int64_t now)
 
 static void cpu_event(void *ctx, void *obj, uint64_t arg);
 
-/* Plan the end of c's current segment: the overhead and the burst's
-** cycles at the segment's rate, or the slice's end if that is sooner.
+/* Plan the end of c's current segment: what is left of the switch, then
+** the burst's cycles at the segment's rate with the cache-refill stalls
+** they incur (models/mux.c), or the slice's end if that is sooner.
 ** ceil: a burst never finishes before its cycles are done. */
 static void plan_segment(struct sched *s, struct cpu *c)
 {
@@ -276,7 +281,15 @@ static void plan_segment(struct sched *s, struct cpu *c)
 	int64_t now = world_now(s->w);
 	c->seg_start = now;
 	c->rate = mux_rate(s->w, c, e);
-	double need = ceil((e->work + e->ovh) / c->rate);
+	double useful = e->work / c->rate;
+	double stall = 0;
+	c->seg_decay = 1;
+	if (e->miss > 0) {
+		double x = expm1(-useful / e->ftime);
+		stall = e->line_ns * e->miss * -x;
+		c->seg_decay = 1 + x;
+	}
+	double need = ceil(e->ovh / s->w->mach.rate + useful + stall);
 	int64_t left = c->slice_end - now;
 	int64_t len;
 	if ((double)left < need) {
@@ -285,28 +298,58 @@ static void plan_segment(struct sched *s, struct cpu *c)
 	} else {
 		c->seg_done = 1;
 		len = need < (double)(INT64_MAX / 4) ? (int64_t)need : INT64_MAX / 4;
+		c->seg_useful = useful;
 	}
+	c->seg_end = c->seg_done ? now + len : -1;
 	c->ev = world_at(s->w, now + len, cpu_event, c, 0);
 }
 
-/* Charge the run segment so far to c's entity: elapsed ns at the rate,
-** first to pending overhead, then to the burst. */
+/* Charge the run segment so far to c's entity: first what is left of the
+** switch, then useful run and refill stalls as mux_useful splits them;
+** the lines refilled are inserted into c's cache.  Inside the measured
+** interval the switch is at the segment's start and the stalls spread
+** evenly over the rest. */
 static void close_segment(struct sched *s, struct cpu *c, int64_t now)
 {
 	struct entity *e = c->curr;
-	int64_t in = stats_overlap(c->seg_start, now, s->t0, s->t1);
-	double cycles = (double)(now - c->seg_start) * c->rate;
-	double ovh = cycles < e->ovh ? cycles : e->ovh;
-	/* the overhead comes first in the segment */
-	int64_t ovh_ns = c->rate > 0 ? (int64_t)(ovh / c->rate + 0.5) : 0;
-	int64_t ovh_in = stats_overlap(c->seg_start, c->seg_start + ovh_ns, s->t0, s->t1);
-	e->ovh -= ovh;
-	e->work -= cycles - ovh;
+	double f = s->w->mach.rate;
+	double d = (double)(now - c->seg_start);
+	double sw = e->ovh / f < d ? e->ovh / f : d;
+	double rest = d - sw;
+	/* a segment that ran as planned did its planned work: no root to find */
+	int planned = now == c->seg_end;
+	double t = planned ? (c->seg_useful < rest ? c->seg_useful : rest) : mux_useful(e, rest);
+	double stall = rest - t;
+	e->ovh = e->ovh - sw * f > 0.5 ? e->ovh - sw * f : 0;
+	e->work -= t * c->rate;
 	if (e->work < 0)
 		e->work = 0;
+	if (e->miss > 0 && t > 0) {
+		double still = e->miss * (planned ? c->seg_decay : exp(-t / e->ftime));
+		/* under a nanosecond of refill left: done */
+		mux_refilled(s->w, c, e, still * e->line_ns < 1 ? 0 : still);
+	}
+	int64_t sw_ns = (int64_t)(sw + 0.5);
+	int64_t in = stats_overlap(c->seg_start, now, s->t0, s->t1);
+	int64_t sw_in = stats_overlap(c->seg_start, c->seg_start + sw_ns, s->t0, s->t1);
+	int64_t rest_in = stats_overlap(c->seg_start + sw_ns, now, s->t0, s->t1);
+	int64_t stall_in = rest > 0 ? (int64_t)(stall * (double)rest_in / rest + 0.5) : 0;
+	int64_t rem_in = (int64_t)((double)stall_in * e->remote_frac + 0.5);
+	int64_t ovh_in = sw_in + stall_in;
 	c->t_busy += in;
 	c->t_overhead += ovh_in;
 	e->t_overhead += ovh_in;
+	c->t_switch += sw_in;
+	e->t_switch += sw_in;
+	if (e->migrated) {
+		c->t_migrate += stall_in;
+		e->t_migrate += stall_in;
+	} else {
+		c->t_refill += stall_in;
+		e->t_refill += stall_in;
+	}
+	c->t_remote += rem_in;
+	e->t_remote += rem_in;
 	if (e->spinning)
 		e->t_spin += in - ovh_in;
 	e->remote_ns += (double)in * mux_remote_share(s->w, c, e);
@@ -324,7 +367,10 @@ static void cpu_start(struct sched *s, struct cpu *c, struct entity *e, int64_t 
 	** the VMM's own threads (KVM's I/O thread) */
 	if (e->vm && e->kind == ENT_VCPU && e->vm->mem_node == MEM_UNPLACED)
 		vm_place_memory(e->vm, c->node);
-	e->ovh += mux_dispatch_overhead(s->w, c, e);
+	/* one switch and one refill per dispatch: nothing unpaid carries over */
+	e->ovh = mux_switch_cycles(s->w, c, e);
+	if (mux_arrive(s->w, c, e))
+		s->w->failed = 1;
 	if (e->cpu >= 0 && e->cpu != c->id)
 		e->nmigrate += counted(s, now);
 	if (c->last != e)

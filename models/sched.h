@@ -30,6 +30,7 @@ struct world;
 struct sched;
 struct vm;
 struct entity;
+struct mux_occ;
 
 enum ent_state { ENT_BLOCKED, ENT_READY, ENT_RUNNING };
 
@@ -69,7 +70,7 @@ struct entity {
 	enum ent_state state;
 	int cpu;                  /* pCPU running it or that last ran it; -1 never ran */
 	double work;              /* cycles left in the current burst */
-	double ovh;               /* overhead cycles to burn before the work */
+	double ovh;               /* switch cycles (at the pCPU's clock) to burn before the work */
 	int spinning;             /* its work is spinning on a lock (no progress) */
 	int costop;               /* co-stopped: held off the pCPUs (relaxed co-scheduling) */
 	int held;                 /* picked but set aside by co-scheduling, not queued */
@@ -85,9 +86,21 @@ struct entity {
 	double mem_share;         /* share of its run time stalled on memory */
 	double wss;               /* working set, bytes (cache refill) */
 
+	/* cache footprint (models/mux.c); wss_lines 0: not modelled */
+	double wss_lines;         /* lines of its working set a cache can hold */
+	double ftime;             /* footprint time: ns of run to touch 1 - 1/e of it */
+	double miss;              /* lines of it missing from the current pCPU's cache */
+	double line_ns;           /* stall per missing line on the current pCPU, ns */
+	double remote_frac;       /* part of line_ns due to remote memory */
+	int migrated;             /* this dispatch is on another pCPU than the last */
+
 	/* accounting inside the measured interval (ns) */
 	int64_t t_run, t_ready, t_blocked;
-	int64_t t_overhead;       /* part of t_run spent on switch and refill */
+	int64_t t_overhead;       /* part of t_run spent on switch and refill: the sum of */
+	int64_t t_switch;         /*   world (or host) switches, */
+	int64_t t_refill;         /*   refill on the pCPU it last ran on, */
+	int64_t t_migrate;        /*   refill after moving to another pCPU; */
+	int64_t t_remote;         /* part of the refills stalled on remote memory */
 	int64_t t_spin;           /* part of t_run spent spinning on a lock */
 	double remote_ns;         /* t_run weighted by its remote-memory share */
 	uint64_t ndispatch, npreempt, nmigrate, nwake;
@@ -108,13 +121,21 @@ struct cpu {
 	evq_handle ev;            /* end of the current segment */
 	evq_handle kick;          /* a pending sched_kick */
 	int seg_done;             /* that event ends the burst (1) or the slice (0) */
+	int64_t seg_end;          /* when a burst-ending segment ends, */
+	double seg_useful;        /* its useful ns and */
+	double seg_decay;         /* exp(-useful / footprint time): misses left per miss */
 	int completing;           /* inside the done() of its entity's burst */
 	int want_resched;         /* a wake-up asked to preempt meanwhile */
 	int64_t storm_at;         /* the last instant c dispatched at */
 	int storm_n;              /* dispatches at that instant (see kick_event) */
 	int64_t ran;              /* ns the current entity has run since dispatch */
 	int64_t t_busy;           /* inside the measured interval */
-	int64_t t_overhead;       /* part of t_busy on switch and refill */
+	int64_t t_overhead;       /* part of t_busy on switch and refill: the sum of */
+	int64_t t_switch, t_refill, t_migrate;   /* as for entities */
+	int64_t t_remote;         /* part of the refills stalled on remote memory */
+	struct mux_occ *occ;      /* who has lines in its cache, most recent first (mux.c) */
+	int nocc, capocc;
+	double used;              /* lines in use */
 	uint64_t nswitch;         /* dispatches of a different entity */
 	struct entity *last;      /* entity that ran before, for nswitch */
 	void *priv;               /* policy data, cpu_priv_size bytes */

@@ -349,9 +349,12 @@ static void write_summary(FILE *f, const struct world *w)
 	fputs("\n  ],\n  \"pcpus\": [", f);
 	for (int i = 0; i < w->sched.ncpus; i++) {
 		const struct cpu *c = &w->sched.cpu[i];
-		fprintf(f, "%s\n    {\"cpu\": %d, \"node\": %d, \"util\": %.9g, \"switches\": %llu}", i ? "," : "",
-			c->id, c->node, measured > 0 ? (double)c->t_busy / 1e9 / measured : 0,
-			(unsigned long long)c->nswitch);
+		fprintf(f,
+			"%s\n    {\"cpu\": %d, \"node\": %d, \"util\": %.9g, \"switches\": %llu, \"overhead_s\": %.9g, "
+			"\"switch_s\": %.9g, \"refill_s\": %.9g, \"migrate_refill_s\": %.9g, \"remote_refill_s\": %.9g}",
+			i ? "," : "", c->id, c->node, measured > 0 ? (double)c->t_busy / 1e9 / measured : 0,
+			(unsigned long long)c->nswitch, (double)c->t_overhead / 1e9, (double)c->t_switch / 1e9,
+			(double)c->t_refill / 1e9, (double)c->t_migrate / 1e9, (double)c->t_remote / 1e9);
 	}
 	fputs("\n  ]", f);
 	json_vms(f, w);
@@ -362,12 +365,13 @@ static void write_summary(FILE *f, const struct world *w)
 static void write_pcpus(FILE *f, const struct world *w)
 {
 	double measured = (double)(w->batches.t1 - w->batches.t0) / 1e9;
-	fputs("cpu,node,util,busy_s,overhead_s,switches\n", f);
+	fputs("cpu,node,util,busy_s,overhead_s,switches,switch_s,refill_s,migrate_refill_s,remote_refill_s\n", f);
 	for (int i = 0; i < w->sched.ncpus; i++) {
 		const struct cpu *c = &w->sched.cpu[i];
-		fprintf(f, "%d,%d,%.9g,%.9g,%.9g,%llu\n", c->id, c->node,
+		fprintf(f, "%d,%d,%.9g,%.9g,%.9g,%llu,%.9g,%.9g,%.9g,%.9g\n", c->id, c->node,
 			measured > 0 ? (double)c->t_busy / 1e9 / measured : 0, (double)c->t_busy / 1e9,
-			(double)c->t_overhead / 1e9, (unsigned long long)c->nswitch);
+			(double)c->t_overhead / 1e9, (unsigned long long)c->nswitch, (double)c->t_switch / 1e9,
+			(double)c->t_refill / 1e9, (double)c->t_migrate / 1e9, (double)c->t_remote / 1e9);
 	}
 }
 
@@ -391,6 +395,7 @@ static void write_workloads(FILE *f, const struct world *w)
 ** running) over run + ready time. */
 struct vm_sum {
 	int64_t run, ready, blocked, ovh, spin;
+	int64_t sw, refill, migr, rref;     /* overhead_s split (models/mux.c) */
 	uint64_t disp, mig;
 	double remote, stall;
 };
@@ -436,6 +441,10 @@ static struct vm_sum vm_sum(const struct world *w, const struct vm *vm)
 		t.ready += e->t_ready;
 		t.blocked += e->t_blocked;
 		t.ovh += e->t_overhead;
+		t.sw += e->t_switch;
+		t.refill += e->t_refill;
+		t.migr += e->t_migrate;
+		t.rref += e->t_remote;
 		t.spin += e->t_spin;
 		t.disp += e->ndispatch;
 		t.mig += e->nmigrate;
@@ -453,18 +462,21 @@ static double steal_pct(const struct vm_sum *t)
 static void write_vms(FILE *f, const struct world *w)
 {
 	fputs("vm,kind,vcpus,mem_node,run_s,ready_s,blocked_s,overhead_s,spin_s,steal_pct,dispatches,"
-	      "migrations,remote_share,jobs_done,lock_acquired,lock_contended,remote_stall_s,nic\n",
+	      "migrations,remote_share,jobs_done,lock_acquired,lock_contended,remote_stall_s,nic,switch_s,refill_s,"
+	      "migrate_refill_s,remote_refill_s\n",
 	      f);
 	for (int i = 0; i < w->nvms; i++) {
 		const struct vm *vm = &w->vms[i];
 		struct vm_sum t = vm_sum(w, vm);
-		fprintf(f, "%s,%s,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.9g,%llu,%llu,%llu,%.9g,%d\n", vm->name,
+		fprintf(f, "%s,%s,%d,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%.9g,%llu,%llu,%llu,%.9g,%d,%.9g,%.9g,%.9g,%.9g\n",
+			vm->name,
 			vm->cfg ? "guest" : "dom0", vm->nvcpus, vm->mem_node, (double)t.run / 1e9,
 			(double)t.ready / 1e9, (double)t.blocked / 1e9, (double)t.ovh / 1e9, (double)t.spin / 1e9,
 			steal_pct(&t), (unsigned long long)t.disp, (unsigned long long)t.mig,
 			t.run > 0 ? t.remote / (double)t.run : 0, (unsigned long long)vm->jobs_done,
 			(unsigned long long)vm->lock_acquired, (unsigned long long)vm->lock_contended, t.stall,
-			vm->cfg && w->io ? io_nic_of(w, vm) : -1);
+			vm->cfg && w->io ? io_nic_of(w, vm) : -1, (double)t.sw / 1e9, (double)t.refill / 1e9,
+			(double)t.migr / 1e9, (double)t.rref / 1e9);
 	}
 }
 
@@ -484,18 +496,21 @@ static const char *entity_kind(const struct world *w, const struct entity *e)
 static void write_entities(FILE *f, const struct world *w)
 {
 	fputs("entity,kind,vm,vcpu,run_s,ready_s,blocked_s,overhead_s,spin_s,dispatches,preemptions,migrations,"
-	      "wakeups,remote_share,last_cpu,remote_stall_s\n",
+	      "wakeups,remote_share,last_cpu,remote_stall_s,switch_s,refill_s,migrate_refill_s,remote_refill_s\n",
 	      f);
 	for (int i = 0; i < w->nent; i++) {
 		const struct entity *e = w->ent[i];
 		if (e->kind == ENT_JOB)
 			continue;
-		fprintf(f, "%s#%d,%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%llu,%llu,%.9g,%d,%.9g\n", e->name, e->idx,
+		fprintf(f, "%s#%d,%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%llu,%llu,%.9g,%d,%.9g,%.9g,%.9g,%.9g,%.9g\n",
+			e->name, e->idx,
 			entity_kind(w, e), e->vm ? e->vm->name : "", e->idx,
 			(double)e->t_run / 1e9, (double)e->t_ready / 1e9, (double)e->t_blocked / 1e9,
 			(double)e->t_overhead / 1e9, (double)e->t_spin / 1e9, (unsigned long long)e->ndispatch,
 			(unsigned long long)e->npreempt, (unsigned long long)e->nmigrate, (unsigned long long)e->nwake,
-			e->t_run > 0 ? e->remote_ns / (double)e->t_run : 0, e->cpu, remote_stall_s(w, e));
+			e->t_run > 0 ? e->remote_ns / (double)e->t_run : 0, e->cpu, remote_stall_s(w, e),
+			(double)e->t_switch / 1e9, (double)e->t_refill / 1e9, (double)e->t_migrate / 1e9,
+			(double)e->t_remote / 1e9);
 	}
 }
 
@@ -509,10 +524,12 @@ static void json_vms(FILE *f, const struct world *w)
 		jstr(f, vm->name);
 		fprintf(f, ", \"kind\": \"%s\", \"vcpus\": %d, \"mem_node\": %d, \"run_s\": %.9g, \"ready_s\": %.9g, "
 			   "\"overhead_s\": %.9g, \"spin_s\": %.9g, \"steal_pct\": %.9g, \"migrations\": %llu, "
-			   "\"remote_share\": %.9g}",
+			   "\"remote_share\": %.9g, \"switch_s\": %.9g, \"refill_s\": %.9g, \"migrate_refill_s\": %.9g, "
+			   "\"remote_refill_s\": %.9g}",
 			vm->cfg ? "guest" : "dom0", vm->nvcpus, vm->mem_node, (double)t.run / 1e9, (double)t.ready / 1e9,
 			(double)t.ovh / 1e9, (double)t.spin / 1e9, steal_pct(&t), (unsigned long long)t.mig,
-			t.run > 0 ? t.remote / (double)t.run : 0);
+			t.run > 0 ? t.remote / (double)t.run : 0, (double)t.sw / 1e9, (double)t.refill / 1e9,
+			(double)t.migr / 1e9, (double)t.rref / 1e9);
 	}
 	fputs("\n  ]", f);
 }

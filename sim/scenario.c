@@ -1054,6 +1054,12 @@ static void read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 	if (get(ld, n, "mem-share", 0, units_fraction_p, &v->mem_share) == 1 && v->mem_share >= 1)
 		err_at(ld, n, "mem-share", "expected a share below 1", NULL, NULL);
 	get(ld, n, "wss", 0, p_bytes, &v->wss);
+	/* [open] see models/mux.c: no measurement of how fast a 2.6.21
+	** guest re-touches its working set after a switch was found */
+	v->footprint_time = 1000000;
+	if (get(ld, n, "footprint-time", 0, p_time, &v->footprint_time) == 1 &&
+	    (v->footprint_time < 1000 || v->footprint_time > (int64_t)3600 * 1000000000))
+		err_at(ld, n, "footprint-time", "expected a time from 1us to 1h", attr(n, "footprint-time"), "");
 	if (strcmp(ld->s->hv.kind ? ld->s->hv.kind : "", "vbox") == 0 && v->vcpus > 1)
 		err_at(ld, n, "vcpus",
 		       "expected 1: VirtualBox 2.0.6 runs each VM on a single EMT thread and supports one VCPU "

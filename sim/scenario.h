@@ -230,6 +230,7 @@ struct scn_vm {
 	int *pin;
 	double mem_share;            /* share of run time stalled on memory */
 	double wss;                  /* working set, bytes */
+	int64_t footprint_time;      /* run time in which a cold VCPU touches 1 - 1/e of it (ns) */
 	struct scn_guest guest;
 	int nworkloads;
 	struct scn_workload *workload;

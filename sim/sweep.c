@@ -63,7 +63,8 @@ static double now_s(void)
 }
 
 static const char run_cols[] = "hypervisor,policy,vms,vcpus_per_vm,users,pages,good_pct,tolerable_pct,qos_pass,"
-			       "pages_per_s,cpu_util,steal_pct,spin_pct,events";
+			       "pages_per_s,cpu_util,steal_pct,spin_pct,events,overhead_pct,switch_pct,refill_pct,"
+			       "migrate_refill_pct";
 
 /* sweep.csv's header: the keys, the mode's columns, wall_s last. */
 static char *header(const struct scenario *s)
@@ -152,7 +153,7 @@ static void run_row(FILE *f, const struct world *w)
 {
 	const struct scenario *s = w->scn;
 	int vms = 0, vcpus = 0, users = 0;
-	int64_t run = 0, ready = 0, spin = 0;
+	int64_t run = 0, ready = 0, spin = 0, ovh = 0, sw = 0, refill = 0, migr = 0;
 	for (int i = 0; i < w->nvms; i++) {
 		const struct vm *vm = &w->vms[i];
 		if (!vm->cfg)
@@ -163,6 +164,10 @@ static void run_row(FILE *f, const struct world *w)
 			run += vm->vcpu[k]->t_run;
 			ready += vm->vcpu[k]->t_ready;
 			spin += vm->vcpu[k]->t_spin;
+			ovh += vm->vcpu[k]->t_overhead;
+			sw += vm->vcpu[k]->t_switch;
+			refill += vm->vcpu[k]->t_refill;
+			migr += vm->vcpu[k]->t_migrate;
 		}
 	}
 	double pps = 0;
@@ -187,6 +192,9 @@ static void run_row(FILE *f, const struct world *w)
 		measured > 0 && w->sched.ncpus ? busy / measured / w->sched.ncpus : 0,
 		run + ready > 0 ? 100.0 * (double)ready / (double)(run + ready) : 0,
 		run > 0 ? 100.0 * (double)spin / (double)run : 0, (unsigned long long)w->events);
+	/* the guests' VCPU overhead as a share of their run time, by cause */
+	double r = run > 0 ? 100.0 / (double)run : 0;
+	fprintf(f, ",%.9g,%.9g,%.9g,%.9g", r * (double)ovh, r * (double)sw, r * (double)refill, r * (double)migr);
 }
 
 /* What a child sends: one type byte, then text (to end of file). */

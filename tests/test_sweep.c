@@ -209,7 +209,8 @@ static void test_jobs(void)
 	CU_ASSERT_EQUAL(lines(csv[0]), 7);
 	CU_ASSERT_PTR_NOT_NULL(strstr(csv[0], USERS ",vm[web].vcpus,hypervisor,policy,vms,vcpus_per_vm,users,pages,"
 					      "good_pct,tolerable_pct,qos_pass,pages_per_s,cpu_util,steal_pct,"
-					      "spin_pct,events,wall_s\n2,1,bare,rr,1,1,2,"));
+					      "spin_pct,events,overhead_pct,switch_pct,refill_pct,migrate_refill_pct,"
+					      "wall_s\n2,1,bare,rr,1,1,2,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(csv[0], "\n8,2,bare,rr,1,2,8,"));
 	char *a = no_wall(csv[0]), *b = no_wall(csv[1]);
 	CU_ASSERT_STRING_EQUAL(a, b);

@@ -135,6 +135,106 @@ static void test_cache_refill(void)
 	cut_done();
 }
 
+/* Refill is paid once: hog a (1 MiB) shares pCPU 0 with hog b, which has
+** no working set, in 50 us quanta, so a is preempted ~1.9 million times,
+** mostly before its first refill (409.6 us) is done.  Nothing evicts a's
+** lines, so over the whole run a refills its working set once. */
+static void test_refill_once(void)
+{
+	const char *const sets[] = { "vm[a].wss=1MiB", "hypervisor.policy.quantum=50us", NULL };
+	cut_fixture("tests/data/good/vm-hogs.xml", sets);
+	const struct entity *a = cut_vm_fatal("a")->vcpu[0];
+	double refill = (double)(a->t_refill + a->t_migrate);
+	printf("\n    %llu dispatches of a, refill in all %.1f us (one whole refill: 409.6 us, "
+	       "part of it before the measured interval)",
+	       (unsigned long long)a->ndispatch, refill / 1e3);
+	CU_ASSERT_TRUE(a->ndispatch > 1000000);
+	CU_ASSERT_TRUE(refill <= 409600 + 1000);
+	cut_done();
+}
+
+/* An intruder's footprint: hog a (1 MiB) alone on pCPU 0 but for VM b,
+** which thinks 20 ms between jobs and runs each in one go (quanta of
+** 100 ms).  A 5 us job of
+** a 1 MiB working set touches 1 - exp(-5us / 1ms) of it, inserting
+** 16384 x 0.0049875 = 81.7 lines, which a refills at 25 ns each:
+** 2.04 us per job of b.  A 30 ms job inserts all 16384: 409.6 us. */
+static void intruder_case(const char *demand, double want_us, double tol_us)
+{
+	char d[64];
+	snprintf(d, sizeof d, "vm[b].workload.demand.mean=%s", demand);
+	const char *const sets[] = { "vm[a].wss=1MiB", "vm[b].wss=1MiB", d, "vm[b].workload.closed.think.mean=20ms",
+				     "hypervisor.policy.quantum=100ms", NULL };
+	cut_fixture("tests/data/good/vm-hogs.xml", sets);
+	const struct entity *a = cut_vm_fatal("a")->vcpu[0], *b = cut_vm_fatal("b")->vcpu[0];
+	double per = (double)(a->t_refill + a->t_migrate) / (double)b->ndispatch / 1e3;
+	printf("\n    %-4s intruder: victim refills %.2f us per intrusion (expected %.2f)", demand, per, want_us);
+	CU_ASSERT_DOUBLE_EQUAL(per, want_us, tol_us);
+	cut_done();
+}
+
+static void test_intruder_footprint(void)
+{
+	intruder_case("5us", 16384 * -expm1(-5e3 / 1e6) * 25 / 1e3, 0.05);
+	intruder_case("30ms", 409.6, 1.0);
+}
+
+/* Idle guests (timer ticks only, 250 Hz) cost a few microseconds a tick:
+** under 1% of a pCPU per VM, whatever the policy and hypervisor. */
+static void test_idle_guests(void)
+{
+	static const char *const cases[][2] = {
+		{ "xen-3.3.0", "credit" }, { "xen-3.3.0", "credit2" }, { "kvm-75", "cfs" },
+		{ "kvm-75", "o1" },        { "kvm-75", "eevdf" },      { "kvm-75", "rr" },
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		char hv[160], pol[64];
+		snprintf(hv, sizeof hv, "hypervisor.profile=../../../models/profiles/hypervisors/%s.xml", cases[k][0]);
+		snprintf(pol, sizeof pol, "hypervisor.policy.name=%s", cases[k][1]);
+		const char *const sets[] = { hv, pol, NULL };
+		cut_fixture("tests/data/good/idle-guests.xml", sets);
+		double measured = (double)(cut_W.batches.t1 - cut_W.batches.t0), worst = 0;
+		for (int i = 0; i < cut_W.nvms; i++) {
+			const struct vm *vm = &cut_W.vms[i];
+			if (!vm->cfg)
+				continue;
+			double share = sum(vm, get_run) / measured;
+			worst = share > worst ? share : worst;
+		}
+		printf("\n    %-9s %-7s idle guest: at most %.3f%% of a pCPU per VM", cases[k][0], cases[k][1],
+		       100 * worst);
+		CU_ASSERT_TRUE(worst > 0 && worst < 0.01);
+		cut_done();
+	}
+}
+
+/* overhead_s is the sum of its causes, for every entity and pCPU of a
+** busy run with switches, refills, migrations and remote memory. */
+static void test_overhead_split(void)
+{
+	cut_fixture("experiments/default.xml", (const char *const[]){ "run.duration=40s", "run.warmup=10s", NULL });
+	int64_t sw = 0, mig = 0;
+	for (int i = 0; i < cut_W.nent; i++) {
+		const struct entity *e = cut_W.ent[i];
+		CU_ASSERT_EQUAL(e->t_overhead, e->t_switch + e->t_refill + e->t_migrate);
+		CU_ASSERT_TRUE(e->t_remote <= e->t_refill + e->t_migrate);
+		sw += e->t_switch;
+		mig += e->t_migrate;
+	}
+	for (int i = 0; i < cut_W.sched.ncpus; i++) {
+		const struct cpu *c = &cut_W.sched.cpu[i];
+		CU_ASSERT_EQUAL(c->t_overhead, c->t_switch + c->t_refill + c->t_migrate);
+	}
+	CU_ASSERT_TRUE(sw > 0 && mig > 0);
+	/* every guest: overhead under 10% of its run time */
+	for (int i = 0; i < cut_W.nvms; i++) {
+		const struct vm *vm = &cut_W.vms[i];
+		double share = sum(vm, get_ovh) / sum(vm, get_run);
+		CU_ASSERT_TRUE(share < 0.10);
+	}
+	cut_done();
+}
+
 /* Lock-holder preemption: alone on two pCPUs the guest's VCPUs spin only
 ** for real contention; sharing them with another busy VM, a VCPU is
 ** often descheduled inside its critical section and its sibling spins
@@ -318,6 +418,10 @@ void tests_register(void)
 		{ "NUMA speed and placement", test_numa },
 		{ "world-switch overhead", test_world_switch },
 		{ "cache refill", test_cache_refill },
+		{ "refill paid once", test_refill_once },
+		{ "an intruder's footprint", test_intruder_footprint },
+		{ "idle guests' ticks", test_idle_guests },
+		{ "overhead split by cause", test_overhead_split },
 		{ "lock-holder preemption", test_lock_holder_preemption },
 		{ "timeline", test_timeline },
 		{ "text Gantt chart", test_gantt },
