@@ -195,6 +195,30 @@ void vm_place_memory(struct vm *vm, int node)
 		vm->iothread->mem_node = node;
 }
 
+/* Xen 3.3.0 builds a domain's VCPUs before its memory: VCPU 0 goes to
+** default_vcpu0_location() (xen/common/domctl.c: the pCPU with the
+** fewest VCPUs of all domains not down, counted by v->processor; ties
+** go to the higher-numbered pCPU; without hyperthreads the loop starts
+** from pCPU 0 and takes each later i with cnt[i] <= cnt[cpu]), VCPU i
+** to (VCPU i-1's pCPU + 1) mod the pCPUs (XEN_DOMCTL_max_vcpus); then
+** alloc_domheap_pages() takes the domain's pages from domain_to_node(d),
+** the node of VCPU 0's pCPU (xen/common/page_alloc.c,
+** include/xen/numa.h).  cnt[] holds where the VCPUs of Dom0 (VCPU i on
+** pCPU i) and of the domains built before were placed; a domain's VCPUs
+** are down while it is built, so they count from the next one.  Returns
+** the home node and counts the new domain's VCPUs. */
+static int xen_home_node(const struct world *w, int *cnt, int nvcpus)
+{
+	int n = w->mach.ncpus, cpu = 0;
+	for (int i = 1; i < n; i++)
+		if (cnt[i] <= cnt[cpu])
+			cpu = i;
+	int home = w->mach.cpu[cpu].node;
+	for (int k = 0; k < nvcpus; k++, cpu = (cpu + 1) % n)
+		cnt[cpu]++;
+	return home;
+}
+
 static int add_vm(struct world *w, struct vm *vm, const char *name, int nvcpus, enum ent_kind kind)
 {
 	snprintf(vm->name, sizeof vm->name, "%s", name);
@@ -261,6 +285,10 @@ int vm_build_all(struct world *w, struct diag *d)
 				return -ENOMEM;
 	}
 	int seq = 0;
+	int xen = strcmp(s->hv.kind, "xen") == 0;
+	int cnt[CPUSET_MAX] = { 0 };   /* VCPUs per pCPU at build (xen_home_node) */
+	for (int i = 0; xen && i < s->hv.dom0.vcpus; i++)
+		cnt[i % w->mach.ncpus]++;
 	for (int k = 0; k < s->nvms; k++) {
 		const struct scn_vm *c = &s->vm[k];
 		for (int r = 0; r < c->count; r++, seq++) {
@@ -279,6 +307,14 @@ int vm_build_all(struct world *w, struct diag *d)
 			vm->mem_node = c->placement == PLACE_INTERLEAVE ? -1
 				       : c->placement == PLACE_BOUND ? (c->node >= 0 ? c->node : seq % w->mach.nnodes)
 								   : MEM_UNPLACED;
+			if (xen) {
+				int home = xen_home_node(w, cnt, c->vcpus);
+				/* unpinned: the node of VCPU 0's pCPU at build; a pinned
+				** VM's VCPUs first run, and xend moves VCPU 0, inside
+				** its pins: first touch finds that node */
+				if (vm->mem_node == MEM_UNPLACED && !c->npin)
+					vm->mem_node = home;
+			}
 			vm->crit_mean = (double)c->guest.lock_time * s->machine.freq / 1e9;
 			if (c->guest.lock_hold > 0)
 				vm->free_mean = vm->crit_mean * (1 - c->guest.lock_hold) / c->guest.lock_hold;

@@ -235,6 +235,38 @@ static void test_overhead_split(void)
 	cut_done();
 }
 
+/* Xen 3.3.0 puts a domain's memory on the node of VCPU 0's pCPU at build
+** (default_vcpu0_location: fewest VCPUs, ties to the higher pCPU; VCPU i
+** on the next pCPU).  With Dom0's 8 VCPUs on pCPUs 0-7 and 2-VCPU guests
+** VCPU 0 goes to pCPUs 7, 6, 5, 4, 3, 2, 1 (the only one left with 1)
+** and 1 again (the highest of the lowest count, 2, among pCPUs 0-1):
+** nodes 3 3 2 2 1 1 0 0; with a 2-VCPU Dom0 on pCPUs 0-1: 7 (VCPU 1 on
+** 0), 6, 5, 4, 3, 2, then 2 (counts 2 1 1 2 2 2 2 2) and 1: nodes
+** 3 3 2 2 1 1 1 0. */
+static void test_xen_home_node(void)
+{
+	static const struct {
+		const char *dom0;
+		int want[8];
+	} cases[] = {
+		{ "hypervisor.dom0.vcpus=8", { 3, 3, 2, 2, 1, 1, 0, 0 } },
+		{ "hypervisor.dom0.vcpus=2", { 3, 3, 2, 2, 1, 1, 1, 0 } },
+	};
+	for (size_t k = 0; k < 2; k++) {
+		const char *const sets[] = { cases[k].dom0, "vm.count=8", "run.duration=1s", "run.warmup=0s", NULL };
+		cut_fixture("tests/data/good/idle-guests.xml", sets);
+		printf("\n    %s: memory on nodes", cases[k].dom0);
+		for (int i = 0; i < 8; i++) {
+			char name[16];
+			snprintf(name, sizeof name, "idle%d", i + 1);
+			const struct vm *vm = cut_vm_fatal(name);
+			printf(" %d", vm->mem_node);
+			CU_ASSERT_EQUAL(vm->mem_node, cases[k].want[i]);
+		}
+		cut_done();
+	}
+}
+
 /* Lock-holder preemption: alone on two pCPUs the guest's VCPUs spin only
 ** for real contention; sharing them with another busy VM, a VCPU is
 ** often descheduled inside its critical section and its sibling spins
@@ -422,6 +454,7 @@ void tests_register(void)
 		{ "an intruder's footprint", test_intruder_footprint },
 		{ "idle guests' ticks", test_idle_guests },
 		{ "overhead split by cause", test_overhead_split },
+		{ "Xen's home node at domain build", test_xen_home_node },
 		{ "lock-holder preemption", test_lock_holder_preemption },
 		{ "timeline", test_timeline },
 		{ "text Gantt chart", test_gantt },
