@@ -18,11 +18,46 @@
 ** pick_eevdf() runs the eligible entity with the earliest deadline.
 **
 ** Slices.  In 6.6 update_curr() -> update_deadline() gives a running
-** entity a new request and reschedules once v_i reaches d_i; we return
-** the exact real time to that point, ceil((d_i - v_i) w_i / 1024), as the
-** slice (an HRTICK-like expiry: the kernel notices it at the next tick,
-** 4 ms at HZ=250).  Base slice 0.75 ms x (1 + ilog2(min(ncpus, 8)))
-** (sysctl_sched_base_slice, SCHED_TUNABLESCALING_LOG).
+** entity a new request (d_i as above, from its v_i then) once v_i >= d_i,
+** and reschedules if cfs_rq->nr_running > 1 (others queued).  The real
+** time the running entity needs to reach its deadline is
+**     t_d = ceil(((d_i - v_i) w_i - resid) / 1024)
+** (the least t with v_i + (t 1024 + resid) / w_i >= d_i).  When that is
+** noticed depends on who calls update_curr():
+**   hrtick=0 (default; SCHED_FEAT(HRTICK, false) in 6.6 features.h): the
+**     periodic tick, scheduler_tick() -> task_tick_fair() -> entity_tick()
+**     -> update_curr(), every TICK_NSEC = (10^9 + HZ/2) / HZ ns (`hz`,
+**     default 250: Debian's CONFIG_HZ_250=y, debian/config/config of the
+**     kernel team's packaging).  A running entity's request ends at the
+**     first tick T >= now + t_d, i.e. at
+**         T = ceil((now + t_d) / TICK_NSEC) * TICK_NSEC
+**     where it gets a new one; if others are queued then, resched_curr()
+**     and schedule() run pick_eevdf(), which may keep it (still eligible,
+**     earliest deadline: no switch, no dispatch) or preempt it; alone it
+**     runs on.  Ticks are on one grid for every pCPU, at
+**     multiples of TICK_NSEC from time 0: tick_setup_sched_timer()
+**     (kernel/time/tick-sched.c) starts each CPU's tick on the jiffies
+**     grid and offsets it only with the skew_tick=1 boot option (default
+**     0); NO_HZ idle stops and restarts it on the same grid.  Two
+**     equal hogs dispatched at a tick so run ceil(r / TICK_NSEC) ticks
+**     each: 2.25 ms -> 4 ms at HZ=250, 3 ms at HZ=1000.  Only the ticks
+**     that can act are simulated: one timer per busy pCPU at T above.
+**     Between t_d and T, other update_curr() calls see the used-up
+**     request too: a wake-up on that queue (enqueue_entity() calls it
+**     before the wakee is counted, so it reschedules only if others were
+**     queued already; otherwise the wakee preempts iff pick_eevdf() picks
+**     it, as below), and load balancing taking from or adding to that
+**     queue (detach_task/attach_task -> dequeue/enqueue_entity).
+**   hrtick=1: the slice ends exactly at now + t_d (hrtick_start_fair()
+**     arms an hrtimer for se->slice - ran, the same instant for a fresh
+**     request; entity_tick(queued=1) reschedules).  This is the model as
+**     it was before `hrtick` existed, byte for byte: the framework ends
+**     the slice and asks again, and an entity picked again (alone, or
+**     still the earliest eligible deadline) counts a dispatch where the
+**     kernel would not switch.
+** Base slice r = 0.75 ms x (1 + ilog2(min(ncpus, 8)))
+** (sysctl_sched_base_slice, SCHED_TUNABLESCALING_LOG; 0.70 ms from 6.15,
+** commit 2ae891b82695, which `base-slice` can give).
 **
 ** RUN_TO_PARITY (6.6 default on).  set_next_entity() stashes the picked
 ** deadline; while the running entity is eligible and still has that
@@ -82,7 +117,6 @@
 #include <stdlib.h>
 
 #define NICE_0_LOAD       1024
-#define TICK_NSEC         4000000     /* HZ = 250 */
 #define MIGRATION_COST    500000      /* sysctl_sched_migration_cost */
 #define IMBALANCE_PCT     117         /* sd_init() in 6.6 */
 #define BUSY_FACTOR       16
@@ -112,14 +146,20 @@ struct eev_cpu {
 	struct entity *parity;     /* picked entity and its deadline then */
 	int64_t parity_deadline;   /* (the set_next_entity HACK) */
 	uint64_t npull;            /* entities pulled here by balancing */
+	evq_handle tick_ev;        /* hrtick=0: the next tick that can act */
+	uint64_t ntick_resched;    /* preemptions by the tick */
 };
 
 struct eev {
 	int64_t base_slice;
 	int run_to_parity;
 	int place_lag;
+	int hz;
+	int hrtick;
+	int64_t tick_ns;           /* TICK_NSEC = (10^9 + HZ/2) / HZ */
 	int64_t balance_interval;
-	uint64_t tick;
+	uint64_t tick;             /* balance passes so far */
+	evq_handle adopt_ev;       /* pending check for co-started entities */
 };
 
 static inline struct eev_ent *EP(const struct entity *e)
@@ -245,6 +285,41 @@ static void update_min_vruntime(struct cpu *c)
 }
 
 static void place_entity(struct sched *s, struct cpu *c, struct entity *e, int initial);
+static struct entity *pick_eevdf(struct sched *s, struct cpu *c, struct entity *curr);
+
+/* ------------------------------------------------------------- ticks --- */
+
+static void tick_event(void *ctx, void *obj, uint64_t arg);
+
+/* t_d: real ns until v_i reaches d_i, 0 if it has (see the top). */
+static int64_t time_to_deadline(const struct eev_ent *ep)
+{
+	int64_t need = (ep->deadline - ep->vruntime) * ep->weight - ep->resid;
+	return need > 0 ? (need + NICE_0_LOAD - 1) / NICE_0_LOAD : 0;
+}
+
+/* hrtick=0: c's next acting tick is the first one at or after t,
+** ceil(t / TICK_NSEC) * TICK_NSEC. */
+static void tick_arm(struct sched *s, struct cpu *c, int64_t t)
+{
+	const struct eev *p = s->priv;
+	struct eev_cpu *cp = CP(c);
+	int64_t now = world_now(s->w);
+	if (t < now)
+		t = now;
+	int64_t at = (t + p->tick_ns - 1) / p->tick_ns * p->tick_ns;
+	evq_cancel(&s->w->q, cp->tick_ev);
+	cp->tick_ev = world_at(s->w, at, tick_event, c, 0);
+	if (cp->tick_ev == EVQ_NONE)
+		world_fail(s->w);
+}
+
+static void tick_stop(struct sched *s, struct cpu *c)
+{
+	struct eev_cpu *cp = CP(c);
+	evq_cancel(&s->w->q, cp->tick_ev);
+	cp->tick_ev = EVQ_NONE;
+}
 
 /* An entity the framework started on c without asking us (strict
 ** co-scheduling, models/cosched.c): it becomes c's current entity, placed
@@ -266,6 +341,8 @@ static void adopt(struct sched *s, struct cpu *c)
 	cp->curr_ran = 0;
 	cp->parity = e;
 	cp->parity_deadline = EP(e)->deadline;
+	if (!((const struct eev *)s->priv)->hrtick)
+		tick_arm(s, c, world_now(s->w) - sched_ran(s, c) + time_to_deadline(EP(e)));
 }
 
 /* Charge the running entity's time since the last update (update_curr). */
@@ -290,13 +367,82 @@ static int update_deadline(const struct eev *p, struct eev_ent *ep)
 	return 1;
 }
 
+/* update_curr() on c's queue from a queue operation that is not a
+** wake-up (migration, co-scheduling's dequeue): a running entity whose
+** request is used up gets a new one, and c reschedules if others are
+** queued (update_deadline's nr_running > 1).  Only with hrtick=0: with
+** hrtick=1 the slice ends as v_i reaches d_i. */
+static void update_curr_request(struct sched *s, struct cpu *c)
+{
+	const struct eev *p = s->priv;
+	update_curr(s, c);
+	if (p->hrtick || !c->curr || !update_deadline(p, EP(c->curr)))
+		return;
+	CP(c)->parity = NULL;
+	if (CP(c)->nr > 0)
+		sched_kick(s, c);
+	else
+		tick_arm(s, c, world_now(s->w) + time_to_deadline(EP(c->curr)));
+}
+
+/* hrtick=0: the tick of busy pCPU c (entity_tick: update_curr, then
+** update_deadline's resched when the request is used up and others are
+** queued); alone, the entity runs on with its new request.  An idle c
+** stops ticking (NO_HZ) until its next pick. */
+static void tick_event(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct cpu *c = obj;
+	struct sched *s = &w->sched;
+	const struct eev *p = s->priv;
+	struct eev_cpu *cp = CP(c);
+	(void)arg;
+	cp->tick_ev = EVQ_NONE;
+	if (!c->curr)
+		return;
+	update_curr(s, c);
+	struct eev_ent *ep = EP(c->curr);
+	/* schedule() after resched_curr() may pick curr again (its new
+	** deadline still the earliest eligible one): then nothing switches */
+	if (update_deadline(p, ep)) {
+		cp->parity = NULL;
+		if (cp->nr > 0 && pick_eevdf(s, c, c->curr) != c->curr) {
+			cp->ntick_resched++;
+			sched_resched(s, c);
+			return;
+		}
+	}
+	tick_arm(s, c, world_now(w) + time_to_deadline(ep));
+}
+
+/* Strict co-scheduling starts dequeued entities without a pick: at the
+** same instant, adopt every such entity (update_curr) and start its
+** pCPU's tick (also when it was picked there before, held back, and is
+** now started there after all: adopt() then has nothing to do). */
+static void adopt_event(void *ctx, void *obj, uint64_t arg)
+{
+	struct sched *s = &((struct world *)ctx)->sched;
+	struct eev *p = s->priv;
+	(void)obj;
+	(void)arg;
+	p->adopt_ev = EVQ_NONE;
+	for (int i = 0; i < s->ncpus; i++) {
+		struct cpu *c = &s->cpu[i];
+		if (!c->curr)
+			continue;
+		update_curr(s, c);
+		if (CP(c)->tick_ev == EVQ_NONE)
+			tick_arm(s, c, world_now(s->w) + time_to_deadline(EP(c->curr)));
+	}
+}
+
 /* vl_i = V - v_i clamped to +-calc_delta_fair(max(2 r, TICK_NSEC))
 ** (update_entity_lag); e must still count in V. */
 static void update_entity_lag(struct sched *s, struct cpu *c, struct entity *e)
 {
 	const struct eev *p = s->priv;
 	struct eev_ent *ep = EP(e);
-	int64_t lim = 2 * p->base_slice > TICK_NSEC ? 2 * p->base_slice : TICK_NSEC;
+	int64_t lim = 2 * p->base_slice > p->tick_ns ? 2 * p->base_slice : p->tick_ns;
 	lim = vdelta(lim, ep->weight);
 	int64_t lag = avg_vruntime(s, c) - ep->vruntime;
 	ep->vlag = lag > lim ? lim : lag < -lim ? -lim : lag;
@@ -395,11 +541,11 @@ static long cpu_load(const struct cpu *c)
 /* Take e off `from`'s queue keeping its lag, place it on `to`. */
 static void migrate_entity(struct sched *s, struct cpu *from, struct cpu *to, struct entity *e)
 {
-	update_curr(s, from);
+	update_curr_request(s, from);   /* detach_task -> dequeue_entity */
 	update_entity_lag(s, from, e);
 	queue_del(from, e);
 	update_min_vruntime(from);
-	update_curr(s, to);
+	update_curr_request(s, to);     /* attach_task -> enqueue_entity */
 	place_entity(s, to, e, 0);
 	queue_add(to, e);
 	update_min_vruntime(to);
@@ -540,9 +686,24 @@ static int eev_init(struct sched *s, struct diag *d)
 		}
 		*dst[i] = (int)x;
 	}
+	double hz = sched_param_number(s, "hz"), hrtick = sched_param_number(s, "hrtick");
+	if (hz < 10 || hz > 10000) {
+		diag_error(d, loc->file, loc->line, "<policy hz>: expected a tick rate from 10 to 10000, got %g", hz);
+		return -1;
+	}
+	if (hrtick != 0 && hrtick != 1) {
+		diag_error(d, loc->file, loc->line, "<policy hrtick>: expected 0 or 1, got %g", hrtick);
+		return -1;
+	}
+	p->hz = (int)hz;
+	p->hrtick = (int)hrtick;
+	p->tick_ns = (1000000000 + p->hz / 2) / p->hz;
+	p->adopt_ev = EVQ_NONE;
 	p->balance_interval = sched_param_time(s, "balance-interval");
-	for (int i = 0; i < s->ncpus; i++)
+	for (int i = 0; i < s->ncpus; i++) {
 		CP(&s->cpu[i])->parity = NULL;
+		CP(&s->cpu[i])->tick_ev = EVQ_NONE;
+	}
 	if (world_at(s->w, world_now(s->w) + p->balance_interval, balance_tick, NULL, 0) == EVQ_NONE) {
 		diag_error(d, loc->file, loc->line, "out of memory");
 		return -1;
@@ -616,6 +777,7 @@ static void eev_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum s
 
 static struct entity *eev_pick(struct sched *s, struct cpu *c, int64_t *slice)
 {
+	const struct eev *p = s->priv;
 	struct eev_cpu *cp = CP(c);
 	if (!cp->head && !balance(s, c->id, LVL_NODE, 1) && s->w->mach.nnodes > 1)
 		balance(s, c->id, LVL_MACHINE, 1);   /* newidle_balance() */
@@ -630,10 +792,14 @@ static struct entity *eev_pick(struct sched *s, struct cpu *c, int64_t *slice)
 	cp->curr_ran = 0;
 	cp->parity = e;
 	cp->parity_deadline = ep->deadline;
-	/* real time until v_i reaches d_i: the least t with
-	** (t * 1024 + resid) / w >= d_i - v_i */
-	int64_t need = (ep->deadline - ep->vruntime) * ep->weight - ep->resid;
-	*slice = need > 0 ? (need + NICE_0_LOAD - 1) / NICE_0_LOAD : 1;
+	/* t_d: real time until v_i reaches d_i */
+	int64_t td = time_to_deadline(ep);
+	if (p->hrtick) {
+		*slice = td > 0 ? td : 1;
+	} else {
+		*slice = -1;   /* the tick decides */
+		tick_arm(s, c, world_now(s->w) + td);
+	}
 	return e;
 }
 
@@ -653,6 +819,7 @@ static void eev_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64
 	ep->rq = -1;
 	ep->last_ran = world_now(s->w);
 	cp->acct_e = NULL;
+	tick_stop(s, c);   /* the next pick arms it again */
 }
 
 /* Take queued e off its queue, keeping its lag (dequeue_entity), for
@@ -663,13 +830,20 @@ static void eev_dequeue(struct sched *s, struct entity *e)
 	if (!ep->queued)
 		return;
 	struct cpu *c = &s->cpu[ep->rq];
-	update_curr(s, c);
+	update_curr_request(s, c);
 	update_entity_lag(s, c, e);
 	queue_del(c, e);
 	update_min_vruntime(c);
 	ep->rq = -1;
 	ep->put_cpu = -1;
 	ep->deq_cpu = c->id;
+	/* it starts on some pCPU right after, without a pick */
+	struct eev *p = s->priv;
+	if (!p->hrtick && p->adopt_ev == EVQ_NONE) {
+		p->adopt_ev = world_at(s->w, world_now(s->w), adopt_event, NULL, 0);
+		if (p->adopt_ev == EVQ_NONE)
+			world_fail(s->w);
+	}
 }
 
 static bool eev_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
@@ -677,10 +851,18 @@ static bool eev_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
 	const struct eev *p = s->priv;
 	struct entity *curr = c->curr;
 	update_curr(s, c);
-	/* update_deadline(): its request is used up, reschedule anyway */
+	/* enqueue_entity() -> update_curr() -> update_deadline(), before the
+	** wakee is counted: a used-up request gets a new one and reschedules
+	** if others were queued already (nr_running > 1); then
+	** check_preempt_wakeup(): preempt iff pick_eevdf() is the wakee.
+	** (hrtick=1 keeps the model's earlier rule, any used-up request
+	** reschedules: there a running request is only seen used up under
+	** co-scheduling, whose gang slices can outlast it.) */
 	if (update_deadline(p, EP(curr))) {
 		CP(c)->parity = NULL;
-		return true;
+		if (CP(c)->nr > 1 || p->hrtick)
+			return true;
+		tick_arm(s, c, world_now(s->w) + time_to_deadline(EP(curr)));
 	}
 	return pick_eevdf(s, c, curr) == e;
 }
@@ -688,16 +870,17 @@ static bool eev_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
 static void eev_dump(struct sched *s, FILE *f)
 {
 	const struct eev *p = s->priv;
-	fprintf(f, "eevdf: base slice %lld ns, run-to-parity %d, place-lag %d, balance every %lld ns\n",
-		(long long)p->base_slice, p->run_to_parity, p->place_lag, (long long)p->balance_interval);
+	fprintf(f, "eevdf: base slice %lld ns, run-to-parity %d, place-lag %d, balance every %lld ns, HZ %d%s\n",
+		(long long)p->base_slice, p->run_to_parity, p->place_lag, (long long)p->balance_interval, p->hz,
+		p->hrtick ? ", hrtick" : "");
 	for (int i = 0; i < s->ncpus; i++) {
 		struct cpu *c = &s->cpu[i];
 		struct eev_cpu *cp = CP(c);
 		update_curr(s, c);
 		int64_t V = avg_vruntime(s, c);
-		fprintf(f, "  cpu%d: nr %d load %ld min_vruntime %lld V %lld pulled %llu", i,
+		fprintf(f, "  cpu%d: nr %d load %ld min_vruntime %lld V %lld pulled %llu tick-preempted %llu", i,
 			cp->nr + (c->curr != NULL), cpu_load(c), (long long)cp->min_vruntime, (long long)V,
-			(unsigned long long)cp->npull);
+			(unsigned long long)cp->npull, (unsigned long long)cp->ntick_resched);
 		if (c->curr)
 			fprintf(f, "\n    curr %s#%d w %d lag %lld deadline %+lld", c->curr->name, c->curr->idx,
 				EP(c->curr)->weight, (long long)(V - EP(c->curr)->vruntime),
@@ -716,12 +899,14 @@ static const struct sched_param_def eev_params[] = {
 	{ "run-to-parity", SP_INT, "1", "1: a picked entity keeps its pCPU while eligible until its request ends" },
 	{ "place-lag", SP_INT, "1", "1: a waking entity keeps the lag it had when it slept (PLACE_LAG)" },
 	{ "balance-interval", SP_TIME, "4ms", "period of the load balancer (one tick at HZ=250)" },
+	{ "hz", SP_INT, "250", "timer tick frequency (CONFIG_HZ; Debian's kernels: 250)" },
+	{ "hrtick", SP_INT, "0", "1: end each request exactly (HRTICK) instead of at the next tick" },
 	{ NULL, 0, NULL, NULL },
 };
 
 const struct sched_ops sched_eevdf_ops = {
 	.name = "eevdf",
-	.source = "Linux 6.6 kernel/sched/fair.c (EEVDF: pick_eevdf, place_entity, update_deadline)",
+	.source = "Linux 6.6 kernel/sched/fair.c (EEVDF: pick_eevdf, place_entity, update_deadline, entity_tick)",
 	.summary = "per-pCPU queues, earliest eligible virtual deadline first, lag-preserving wake-ups",
 	.params = eev_params,
 	.priv_size = sizeof(struct eev),

@@ -105,6 +105,7 @@ static int build_steps(struct activity *a, int i, struct act_thread *t)
 				sleep = r->start_ns;   /* the thread's first run */
 			burst += r->dur_ns;
 			t->recorded_run += r->dur_ns;
+			t->recorded_dispatches++;
 		} else if (r->kind == TRACE_BLOCK && sleep >= 0) {
 			if (burst > 0) {
 				if (add_step(t, sleep, burst, &cap))

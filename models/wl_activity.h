@@ -41,6 +41,7 @@ struct act_thread {
 	int nstep, pos;
 	int64_t base;                 /* start of the current pass (loop) */
 	int64_t recorded_run;         /* sum of its run intervals, ns */
+	uint64_t recorded_dispatches; /* its run intervals: dispatches recorded */
 };
 
 struct activity {

@@ -541,7 +541,7 @@ static void write_threads(FILE *f, const struct world *w)
 {
 	double measured = (double)(w->batches.t1 - w->batches.t0);
 	fputs("workload,thread,pid,recorded_run_s,recorded_share,run_s,share,ready_s,blocked_s,dispatches,"
-	      "migrations\n",
+	      "recorded_dispatches,migrations\n",
 	      f);
 	for (int k = 0; k < w->nact; k++) {
 		const struct activity *a = w->act[k];
@@ -550,19 +550,20 @@ static void write_threads(FILE *f, const struct world *w)
 			const struct entity *e = t->e;
 			if (!e) {
 				/* a guest thread: its bursts' time, and their waits for a VCPU */
-				fprintf(f, "%s/%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,,%llu,\n", a->vm->name, a->cfg->name,
+				fprintf(f, "%s/%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,,%llu,%llu,\n", a->vm->name, a->cfg->name,
 					t->name, t->pid, (double)t->recorded_run / 1e9,
 					a->span > 0 ? (double)t->recorded_run / (double)a->span : 0,
 					(double)t->g_run / 1e9, measured > 0 ? (double)t->g_run / measured : 0,
-					(double)t->g_wait / 1e9, (unsigned long long)t->g_bursts);
+					(double)t->g_wait / 1e9, (unsigned long long)t->g_bursts,
+					(unsigned long long)t->recorded_dispatches);
 				continue;
 			}
-			fprintf(f, "%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu\n", a->cfg->name, e->name, e->idx,
-				(double)t->recorded_run / 1e9,
+			fprintf(f, "%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%llu\n", a->cfg->name, e->name,
+				e->idx, (double)t->recorded_run / 1e9,
 				a->span > 0 ? (double)t->recorded_run / (double)a->span : 0, (double)e->t_run / 1e9,
 				measured > 0 ? (double)e->t_run / measured : 0, (double)e->t_ready / 1e9,
 				(double)e->t_blocked / 1e9, (unsigned long long)e->ndispatch,
-				(unsigned long long)e->nmigrate);
+				(unsigned long long)t->recorded_dispatches, (unsigned long long)e->nmigrate);
 		}
 	}
 }

@@ -1,13 +1,15 @@
 /*
 ** The Linux 6.6 EEVDF policy (models/sched_eevdf.c): shares by nice
-** weight, request-sized run segments, wake-up latency under lag
-** preservation, load balancing across pCPUs, determinism and the dump
-** hook, on the scenarios tests/data/good/eevdf-*.xml.  Each test prints
-** what it measured.
+** weight, run segments of one request rounded up to the tick (or exact
+** with hrtick), wake-up latency under lag preservation, load balancing
+** across pCPUs, determinism, bad parameters and the dump hook, on the
+** scenarios tests/data/good/eevdf-*.xml.  Each test prints what it
+** measured.
 */
 #include "tests/cutest.h"
 #include "models/vm.h"
 #include "models/wl_burst.h"
+#include "sim/scenario.h"
 #include "sim/world.h"
 
 #include <stdio.h>
@@ -18,11 +20,26 @@
 
 /* The toy machine has 4 pCPUs: 0.75 ms x (1 + log2 4) */
 #define BASE_SLICE 2.25e-3
+/* HZ 250: a tick every 4 ms; a request of 2.25 ms that starts on a tick
+** ends at the next one, ceil(2.25 / 4) x 4 = 4 ms later */
+#define TICK_SEG 4e-3
+
+/* The hogs' bursts last 1000 s instead of 1 s, so that no burst ends
+** (and no wake-up starts a run between ticks) in the measured 95 s. */
+#define LONG_A "vm[a].workload.demand.mean=1000s"
+#define LONG_B "vm[b].workload.demand.mean=1000s"
+
+/* Mean run per dispatch of VM vm's VCPU, s. */
+static double per_dispatch(const char *vm)
+{
+	const struct entity *e = cut_vm_fatal(vm)->vcpu[0];
+	return e->ndispatch ? (double)e->t_run / 1e9 / (double)e->ndispatch : 0;
+}
 
 /* Two hogs on pCPU 0, nice 0 and 5: weights 1024 and 335. */
 static void test_nice_shares(void)
 {
-	const char *const sets[] = { "vm[b].nice=5", NULL };
+	const char *const sets[] = { "vm[b].nice=5", LONG_A, LONG_B, NULL };
 	cut_fixture(DATA "eevdf-hogs.xml", sets);
 	double a = cut_share("a"), b = cut_share("b");
 	double want = 1024.0 / (1024 + 335);
@@ -31,13 +48,22 @@ static void test_nice_shares(void)
 	CU_ASSERT_DOUBLE_EQUAL(a, want, 0.002);
 	CU_ASSERT_DOUBLE_EQUAL(b, 1 - want, 0.002);
 	CU_ASSERT_DOUBLE_EQUAL(a + b, 1.0, 1e-6);
-	/* each run still lasts one request: the lighter one runs less often */
-	double seg_a = (double)cut_vm_fatal("a")->vcpu[0]->t_run / 1e9 / (double)cut_vm_fatal("a")->vcpu[0]->ndispatch;
-	double seg_b = (double)cut_vm_fatal("b")->vcpu[0]->t_run / 1e9 / (double)cut_vm_fatal("b")->vcpu[0]->ndispatch;
-	printf("\n    run per dispatch: nice 0 %.3f ms, nice 5 %.3f ms (one request: %.2f ms)", seg_a * 1e3, seg_b * 1e3,
-	       BASE_SLICE * 1e3);
-	CU_ASSERT_DOUBLE_EQUAL(seg_a, BASE_SLICE, 0.01 * BASE_SLICE);
-	CU_ASSERT_DOUBLE_EQUAL(seg_b, BASE_SLICE, 0.01 * BASE_SLICE);
+	/* a request is 2.25 ms of an entity's own run time whatever its
+	** weight, and ends at the next tick: the nice-5 one runs one request,
+	** 4 ms, a dispatch; at the tick that ends a nice-0 request, pick_eevdf
+	** mostly keeps it (still eligible, earliest deadline: schedule() does
+	** not switch), so it runs whole ticks in a row, as many as its weight
+	** asks: 4 ms x 1024 / 335 = 12.2 ms a dispatch on average, the two
+	** alternating */
+	double seg_a = per_dispatch("a"), seg_b = per_dispatch("b");
+	uint64_t na = cut_vm_fatal("a")->vcpu[0]->ndispatch, nb = cut_vm_fatal("b")->vcpu[0]->ndispatch;
+	printf("\n    run per dispatch: nice 0 %.3f ms, nice 5 %.3f ms (one request %.2f ms, to the tick: %.0f ms; "
+	       "x 1024/335 = %.3f ms); dispatches %llu / %llu",
+	       seg_a * 1e3, seg_b * 1e3, BASE_SLICE * 1e3, TICK_SEG * 1e3, TICK_SEG * 1024 / 335 * 1e3,
+	       (unsigned long long)na, (unsigned long long)nb);
+	CU_ASSERT_DOUBLE_EQUAL(seg_b, TICK_SEG, 0.001 * TICK_SEG);
+	CU_ASSERT_DOUBLE_EQUAL(seg_a, TICK_SEG * 1024 / 335, 0.005 * TICK_SEG * 1024 / 335);
+	CU_ASSERT_TRUE(na <= nb + 1 && nb <= na + 1);
 	cut_done();
 
 	const char *const heavy[] = { "vm[a].nice=-10", "vm[b].nice=0", NULL };
@@ -49,35 +75,80 @@ static void test_nice_shares(void)
 	cut_done();
 }
 
-/* Equal hogs on one pCPU alternate, each running one base slice. */
-static void test_slices(void)
+/* Equal hogs on pCPU 0 alternate.  The first dispatch starts at time 0,
+** on the tick grid; each then runs its request r (its previous run
+** overshot its deadline, and update_deadline() set d_i = v_i + r / w_i)
+** and is preempted at the first tick at or after that, so every run
+** lasts ceil(r / TICK) ticks and the next one starts on a tick again:
+**     default          r = 2.25 ms, HZ 250:  ceil(2.25 / 4) x 4 = 4 ms
+**     HZ 1000          r = 2.25 ms, 1 ms:    ceil(2.25 / 1) x 1 = 3 ms
+**     base-slice=6ms   r = 6 ms,    HZ 250:  ceil(6 / 4) x 4    = 8 ms
+**     2 pCPUs          r = 0.75 x (1 + log2 2) = 1.5 ms:          4 ms
+** With hrtick=1 every run lasts exactly r. */
+static void check_segment(const char *what, const char *set1, const char *set2, double want)
 {
-	cut_fixture(DATA "eevdf-hogs.xml", NULL);
+	const char *const sets[] = { LONG_A, LONG_B, set1, set2, NULL };
+	cut_fixture(DATA "eevdf-hogs.xml", sets);
 	const struct cpu *c = &cut_W.sched.cpu[0];
 	double seg = (double)c->t_busy / 1e9 / (double)c->nswitch;
-	printf("\n    equal hogs: shares %.4f : %.4f, %llu switches, mean segment %.4f ms (base slice %.2f ms)",
-	       cut_share("a"), cut_share("b"), (unsigned long long)c->nswitch, seg * 1e3, BASE_SLICE * 1e3);
+	printf("\n    %s: %llu switches, mean segment %.4f ms (by hand %.4f ms), shares %.4f : %.4f", what,
+	       (unsigned long long)c->nswitch, seg * 1e3, want * 1e3, cut_share("a"), cut_share("b"));
+	CU_ASSERT_DOUBLE_EQUAL(seg, want, 0.001 * want);
+	CU_ASSERT_DOUBLE_EQUAL(per_dispatch("a"), want, 0.001 * want);
 	CU_ASSERT_DOUBLE_EQUAL(cut_share("a"), 0.5, 0.001);
-	CU_ASSERT_DOUBLE_EQUAL(seg, BASE_SLICE, 0.01 * BASE_SLICE);
 	/* every dispatch switches: they alternate */
 	CU_ASSERT_TRUE(c->nswitch + 2 >= cut_vm_fatal("a")->vcpu[0]->ndispatch + cut_vm_fatal("b")->vcpu[0]->ndispatch);
 	cut_done();
+}
 
-	const char *const sets[] = { "hypervisor.policy.base-slice=6ms", NULL };
-	cut_fixture(DATA "eevdf-hogs.xml", sets);
-	c = &cut_W.sched.cpu[0];
-	seg = (double)c->t_busy / 1e9 / (double)c->nswitch;
-	printf("\n    base-slice=6ms: mean segment %.4f ms", seg * 1e3);
-	CU_ASSERT_DOUBLE_EQUAL(seg, 6e-3, 0.06e-3);
+static void test_slices(void)
+{
+	static const char *const two[] = { "machine.node[0].cores=1", "machine.node[1].cores=1" };
+	check_segment("HZ 250", NULL, NULL, TICK_SEG);
+	check_segment("HZ 1000", "hypervisor.policy.hz=1000", NULL, 3e-3);
+	check_segment("base-slice=6ms", "hypervisor.policy.base-slice=6ms", NULL, 8e-3);
+	/* a 2-pCPU machine: both nodes of one core each */
+	const char *const sets2[] = { LONG_A, LONG_B, two[0], two[1], NULL };
+	cut_fixture(DATA "eevdf-hogs.xml", sets2);
+	const struct cpu *c = &cut_W.sched.cpu[0];
+	double seg = (double)c->t_busy / 1e9 / (double)c->nswitch;
+	printf("\n    2 pCPUs: mean segment %.4f ms (1.5 ms to the tick: 4 ms)", seg * 1e3);
+	CU_ASSERT_DOUBLE_EQUAL(seg, TICK_SEG, 0.001 * TICK_SEG);
 	cut_done();
 
-	/* a 2-pCPU machine: 0.75 ms x (1 + log2 2) */
-	const char *const one[] = { "machine.node[0].cores=1", "machine.node[1].cores=1", NULL };
-	cut_fixture(DATA "eevdf-hogs.xml", one);
+	/* HRTICK: exactly one request */
+	check_segment("hrtick", "hypervisor.policy.hrtick=1", NULL, BASE_SLICE);
+	check_segment("hrtick, base-slice=6ms", "hypervisor.policy.hrtick=1", "hypervisor.policy.base-slice=6ms",
+		      6e-3);
+	const char *const sets2h[] = { LONG_A, LONG_B, two[0], two[1], "hypervisor.policy.hrtick=1", NULL };
+	cut_fixture(DATA "eevdf-hogs.xml", sets2h);
 	c = &cut_W.sched.cpu[0];
 	seg = (double)c->t_busy / 1e9 / (double)c->nswitch;
-	printf("\n    2 pCPUs: mean segment %.4f ms (0.75 x (1 + log2 2) = 1.5 ms)", seg * 1e3);
-	CU_ASSERT_DOUBLE_EQUAL(seg, 1.5e-3, 0.015e-3);
+	printf("\n    2 pCPUs, hrtick: mean segment %.4f ms (0.75 x (1 + log2 2) = 1.5 ms)", seg * 1e3);
+	CU_ASSERT_DOUBLE_EQUAL(seg, 1.5e-3, 0.0015e-3);
+	cut_done();
+}
+
+/* A hog alone on its pCPU: at each tick past its deadline it gets a new
+** request and runs on (update_deadline() reschedules only with others
+** queued), so it is never dispatched again; with hrtick=1 the framework
+** re-picks it at each request's end. */
+static void test_alone(void)
+{
+	const char *const sets[] = { LONG_A, LONG_B, "vm[b].pin=1", NULL };
+	cut_fixture(DATA "eevdf-hogs.xml", sets);
+	uint64_t n = cut_vm_fatal("a")->vcpu[0]->ndispatch;
+	printf("\n    alone on pCPU 0: share %.4f, %llu dispatches in the measured 95 s", cut_share("a"),
+	       (unsigned long long)n);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_DOUBLE_EQUAL(cut_share("a"), 1.0, 1e-9);
+	cut_done();
+
+	const char *const hr[] = { LONG_A, LONG_B, "vm[b].pin=1", "hypervisor.policy.hrtick=1", NULL };
+	cut_fixture(DATA "eevdf-hogs.xml", hr);
+	n = cut_vm_fatal("a")->vcpu[0]->ndispatch;
+	printf("\n    hrtick: %llu dispatches (95 s / 2.25 ms = 42222)", (unsigned long long)n);
+	CU_ASSERT_TRUE(n >= 42221 && n <= 42223);
 	cut_done();
 }
 
@@ -191,6 +262,37 @@ static void test_determinism(void)
 	CU_ASSERT_EQUAL(memcmp(&a, &b, sizeof a), 0);
 }
 
+/* Bad parameter values are errors that name the parameter. */
+static void test_bad_params(void)
+{
+	static const struct {
+		const char *set, *msg;
+	} cases[] = {
+		{ "hypervisor.policy.hz=0", "<policy hz>: expected a tick rate from 10 to 10000, got 0" },
+		{ "hypervisor.policy.hrtick=2", "<policy hrtick>: expected 0 or 1, got 2" },
+		{ "hypervisor.policy.run-to-parity=3", "<policy run-to-parity>: expected 0 or 1" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char key[96];
+		const char *eq = strchr(cases[i].set, '=');
+		snprintf(key, sizeof key, "%.*s", (int)(eq - cases[i].set), cases[i].set);
+		struct scn_override ov = { key, eq + 1 };
+		struct scenario s;
+		struct world w;
+		struct diag d = { 0 };
+		int rc = scn_load(&s, DATA "eevdf-hogs.xml", &ov, 1, 0, &d);
+		if (rc == 0) {
+			rc = world_build(&w, &s, &d);
+			world_free(&w);
+			scn_free(&s);
+		}
+		CU_ASSERT_NOT_EQUAL(rc, 0);
+		CU_ASSERT_TRUE(d.n >= 1 && strstr(d.msg[0], cases[i].msg) != NULL);
+		printf("\n    %s: %s", cases[i].set, d.n >= 1 ? d.msg[0] : "(no error)");
+		diag_free(&d);
+	}
+}
+
 /* The dump hook shows each pCPU's queue with lags and deadlines. */
 static void test_dump(void)
 {
@@ -199,6 +301,7 @@ static void test_dump(void)
 	char *buf = cut_dump(&cut_W);
 	printf("\n%s", buf);
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "eevdf: base slice 2250000 ns"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, ", HZ 250\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "cpu0: nr 3"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "curr "));
 	free(buf);
@@ -209,10 +312,12 @@ void tests_register(void)
 {
 	static const struct cut_test t[] = {
 		{ "shares follow nice weights", test_nice_shares },
-		{ "segments of one base slice", test_slices },
+		{ "segments of one request rounded up to the tick", test_slices },
+		{ "a lone hog is not re-dispatched", test_alone },
 		{ "interactive latency with lag preservation", test_interactive },
 		{ "load balancing over both nodes", test_balance },
 		{ "determinism", test_determinism },
+		{ "bad parameters", test_bad_params },
 		{ "dump hook", test_dump },
 		{ NULL, NULL },
 	};

@@ -536,6 +536,17 @@ static void test_perf_contended(void)
 	/* 18 switch-outs of 17229 with prev_state R or R+, 17 of them followed
 	** by its switch-in (counted with awk over the file's lines). */
 	CU_ASSERT_EQUAL(preempted, 17);
+	/* recorded dispatches: each `yes` has one run row per switch-in
+	** (grep -c 'next_pid=17228 ' gives 27, 17229 34), every one closed
+	** by its switch-out */
+	uint64_t *runs = calloc((size_t)t.nth, sizeof *runs);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(runs);
+	trace_activity_counts(&t, TRACE_RUN, runs);
+	int th8 = thread_of(&t, "yes", 17228);
+	CU_ASSERT_TRUE_FATAL(th8 >= 0);
+	CU_ASSERT_EQUAL(runs[th8], 27);
+	CU_ASSERT_EQUAL(runs[th], 34);
+	free(runs);
 	trace_activity_free(&t);
 	diag_free(&d);
 	end();

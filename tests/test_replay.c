@@ -3,13 +3,15 @@
 ** sched on a real Linux machine (tests/data/import/perf_sched_contended.txt,
 ** two `yes` processes pinned to one CPU; docs/traces.md) is imported with
 ** `hvsim import perf-sched` and replayed on one core: every thread gets
-** the CPU time and share it was recorded with.
+** the CPU time and share it was recorded with, and the two CPU hogs are
+** dispatched about as often as the recording shows.
 */
 #include "tests/cutest.h"
 #include "models/wl_activity.h"
 #include "sim/world.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,73 @@ static void test_replay_shares(void)
 	free(csv);
 }
 
+/* Replay the trace with the extra overrides; out[i] = replayed
+** dispatches of thread i, rec[i] = recorded ones; returns the number of
+** threads, or -1. */
+static int replay_dispatches(const char *csv, const char *extra, uint64_t *out, uint64_t *rec, char (*name)[32],
+			     int *pid, int max)
+{
+	char set[1100];
+	snprintf(set, sizeof set, "workload.trace.file=%s", csv);
+	const char *const sets[] = { set, extra, NULL };
+	struct scenario s;
+	struct world w;
+	if (cut_sim("tests/data/good/replay.xml", sets, &s, &w))
+		return -1;
+	const struct activity *a = w.act[0];
+	int n = a->nth < max ? a->nth : max;
+	for (int i = 0; i < n; i++) {
+		out[i] = a->th[i].e->ndispatch;
+		rec[i] = a->th[i].recorded_dispatches;
+		snprintf(name[i], sizeof name[i], "%s", a->th[i].name);
+		pid[i] = a->th[i].pid;
+	}
+	world_free(&w);
+	scn_free(&s);
+	return n;
+}
+
+/* The two `yes` hogs were switched in 27 (pid 17228) and 34 (17229) times
+** (their run rows; `next_pid=` lines of the file).  After a start of
+** short runs (sh forking and exec'ing them), they alternate for ~93 ms
+** at ~4 ms a run: each runs its 1.4 ms request and is preempted at the
+** next HZ-250 tick.  Replayed under EEVDF as the recording machine's
+** kernel was set up (tests/data/good/replay.xml: HZ 250, no HRTICK, 1.4 ms
+** base slice) each hog is dispatched within 1.5x of its recorded count;
+** ending each request exactly (hrtick=1) dispatches 17228 more than 1.5x
+** as often. */
+static void test_replay_dispatches(void)
+{
+	char *dir;
+	char *csv = import_trace(&dir);
+	enum { MAXTH = 32 };
+	uint64_t tick[MAXTH], hr[MAXTH], rec[MAXTH], rec2[MAXTH];
+	char name[MAXTH][32];
+	int pid[MAXTH];
+	int n = replay_dispatches(csv, NULL, tick, rec, name, pid, MAXTH);
+	int n2 = replay_dispatches(csv, "hypervisor.policy.hrtick=1", hr, rec2, name, pid, MAXTH);
+	CU_ASSERT_TRUE_FATAL(n > 0 && n == n2);
+	int hogs = 0, beyond = 0;
+	printf("\n    %-12s %6s %9s %13s %14s", "thread", "pid", "recorded", "replayed", "hrtick=1");
+	for (int i = 0; i < n; i++) {
+		printf("\n    %-12s %6d %9llu %13llu %14llu", name[i], pid[i], (unsigned long long)rec[i],
+		       (unsigned long long)tick[i], (unsigned long long)hr[i]);
+		CU_ASSERT_EQUAL(rec[i], rec2[i]);
+		if (strcmp(name[i], "yes") != 0)
+			continue;
+		hogs++;
+		CU_ASSERT_TRUE(rec[i] == (pid[i] == 17228 ? 27u : 34u));
+		CU_ASSERT_TRUE((double)tick[i] <= 1.5 * (double)rec[i]);
+		CU_ASSERT_TRUE((double)tick[i] >= (double)rec[i] / 1.5);
+		beyond += (double)hr[i] > 1.5 * (double)rec[i];
+	}
+	CU_ASSERT_EQUAL(hogs, 2);
+	CU_ASSERT_TRUE(beyond >= 1);
+	cut_rmrf(dir);
+	free(dir);
+	free(csv);
+}
+
 /* The same trace looped on a core shared with nothing else keeps each
 ** thread's share over many repetitions of the recording. */
 static void test_replay_loop(void)
@@ -100,7 +169,7 @@ static void test_replay_errors(void)
 	int rc = cut_run(cmd, &out);
 	CU_ASSERT_EQUAL(rc, 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "tests/data/import/activity_bad.csv:"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "replay.xml:14: <workload recorded>: the trace"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "replay.xml:20: <workload recorded>: the trace"));
 	free(out);
 }
 
@@ -108,6 +177,7 @@ void tests_register(void)
 {
 	static const struct cut_test t[] = {
 		{ "recorded perf sched trace replays with its shares", test_replay_shares },
+		{ "the hogs are dispatched as often as recorded", test_replay_dispatches },
 		{ "looped replay", test_replay_loop },
 		{ "bad traces are input errors", test_replay_errors },
 		{ NULL, NULL },

@@ -88,6 +88,15 @@ void trace_activity_totals(const struct trace_activity *t, enum trace_act_kind k
 			out[t->a[i].thread] += t->a[i].dur_ns;
 }
 
+void trace_activity_counts(const struct trace_activity *t, enum trace_act_kind kind, uint64_t *out)
+{
+	for (int i = 0; i < t->nth; i++)
+		out[i] = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (t->a[i].kind == kind)
+			out[t->a[i].thread]++;
+}
+
 /* A thread of t is told apart from others of its pid by its name. */
 struct thread_key {
 	const struct trace_activity *t;

@@ -81,4 +81,9 @@ int trace_activity_load(const char *path, struct diag *d, struct trace_activity 
 ** t->nth entries). */
 void trace_activity_totals(const struct trace_activity *t, enum trace_act_kind kind, int64_t *out);
 
+/* out[i] = number of thread i's rows of the given kind (out has t->nth
+** entries).  For TRACE_RUN: the dispatches the recording shows, each a
+** switch-in closed by a switch-out inside the trace. */
+void trace_activity_counts(const struct trace_activity *t, enum trace_act_kind kind, uint64_t *out);
+
 #endif
