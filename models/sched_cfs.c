@@ -57,14 +57,16 @@
 ** An entity moving between queues keeps its lag: vruntime += dst
 ** min_vruntime - src min_vruntime (set_task_cpu).
 **
-** Wake-up pCPU (try_to_wake_up / select_task_rq_fair).  The waker is taken
-** to be the pCPU the entity last ran on (a timer or an interrupt handled
-** there), so the wake-affine test always passes and what remains is:
-** 2.6.24 wake_idle: stay if that pCPU is idle or has more than one task,
-** else the first idle allowed pCPU of its node (SD_WAKE_IDLE is set on
-** the core level only); 2.6.32: stay if it has no task, else the first
-** allowed pCPU of its node without tasks (SD_PREFER_SIBLING), else stay.
-** Neither looks beyond the node: the load balancer does that.  An
+** Wake-up pCPU (try_to_wake_up / select_task_rq_fair, models/
+** sched_cfs_balance.c cfs_wake_cpu).  The waker is the framework's
+** (models/sched.h): the pCPU whose entity's done() makes the wake-up, the
+** interrupt pCPU for devices, the woken entity's own pCPU for its timers.
+** 2.6.24 wakes on the waker's pCPU when the core level's wake-affine test
+** passes (cache cold, no bad imbalance) or, across nodes, when the node
+** level's passive balancing does, else on its last pCPU; wake_idle then
+** prefers an idle core next to the choice.  2.6.32 takes the waker's
+** pCPU, or an idle core of its node (SD_PREFER_SIBLING), when
+** wake_affine passes, else the last pCPU.  No wake-up here is sync.  An
 ** entity's first wake is a fork, placed by sched_balance_self
 ** (models/sched_cfs_balance.c).
 **
@@ -739,7 +741,6 @@ static void cfs_attach(struct sched *s, struct entity *e)
 static int cfs_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 {
 	adopt_started(s);
-	const struct cfs *f = s->priv;
 	struct cfs_ent *ce = ce_of(e);
 	if (ce->rq < 0)
 		return cfs_fork_balance(s, e);
@@ -752,29 +753,8 @@ static int cfs_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 			return rq->push_cpu;
 		return prev;
 	}
-	for (int k = 0; k < rq->nsd; k++) {
-		const struct sd_def *def = rq->sd[k].def;
-		int n = cfs_span_weight(f, prev, rq->sd[k].level);
-		const int *span = cfs_span_cpus(f, prev, rq->sd[k].level);
-		if (f->version == 24) {
-			/* wake_idle */
-			if (is_idle(s, prev) || rq->nr_running > 1 || !(def->flags & SD_WAKE_IDLE))
-				break;
-			for (int i = 0; i < n; i++)
-				if (cpuset_has(&e->affinity, span[i]) && is_idle(s, span[i]))
-					return span[i];
-		} else {
-			/* select_task_rq_fair, waker == prev */
-			if (!rq->nr_running || !(def->flags & SD_WAKE_AFFINE))
-				break;
-			if (def->flags & SD_PREFER_SIBLING)
-				for (int i = 0; i < n; i++)
-					if (cpuset_has(&e->affinity, span[i]) && !rq_of(s, span[i])->nr_running)
-						return span[i];
-			break;
-		}
-	}
-	return prev;
+	/* a wake-up with no pCPU behind it is taken as from prev */
+	return cfs_wake_cpu(s, e, prev, s->waker >= 0 ? s->waker : prev);
 }
 
 static void cfs_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum sched_why why)

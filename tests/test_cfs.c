@@ -804,6 +804,177 @@ static void test_strict_cosched_mix(void)
 	}
 }
 
+/* ------------------------------------ 8. wake-ups from the waker --- */
+
+/* tests/data/good/cfs-wake.xml: pCPUs 0, 1 on node 0 and 2, 3 on node 1,
+** 1 GHz (a cycle a ns), no switch costs; the tests add host threads of
+** their own: a waker K, a wakee W, hogs pinned to one pCPU, and drive
+** them event by event.  4 pCPUs scale the tunables by 1 + log2 4 = 3:
+** 2.6.24 latency 60 ms, wakeup_granularity 30 ms; 2.6.32 15 ms, 3 ms. */
+static const char *const cfs_wake = "tests/data/good/cfs-wake.xml";
+
+static struct {
+	struct entity *w;             /* the wakee */
+	int runs, cpu;                /* W's bursts, and the pCPU of its last one */
+} WK;
+
+static double wakee_done(struct world *w, struct entity *e)
+{
+	(void)w;
+	WK.runs++;
+	WK.cpu = e->cpu;
+	return -1;
+}
+
+/* K's burst ends: it wakes W from its pCPU, inside its done(). */
+static double waker_done(struct world *w, struct entity *e)
+{
+	(void)e;
+	sched_wake(&w->sched, WK.w, 1000);
+	return -1;
+}
+
+static double never_done(struct world *w, struct entity *e)
+{
+	(void)w;
+	(void)e;
+	return -1;
+}
+
+/* A host thread of the test, pinned to pCPU cpu (-1: any). */
+static struct entity *wk_thread(struct world *w, const char *name, int idx, ent_done_fn done, int cpu)
+{
+	struct entity *e = world_entity(w, name, idx, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	e->done = done;
+	if (cpu >= 0) {
+		memset(&e->affinity, 0, sizeof e->affinity);
+		cpuset_add(&e->affinity, cpu);
+	}
+	CU_ASSERT_EQUAL_FATAL(world_attach(w, e), 0);
+	return e;
+}
+
+static void run_until(struct world *w, int64_t t)
+{
+	struct evq_event ev;
+	while (evq_next_time(&w->q) < t && evq_pop(&w->q, &ev))
+		ev.fn(w, ev.obj, ev.arg);
+}
+
+static void irq_wake(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	(void)obj;
+	(void)arg;
+	sched_wake(&w->sched, WK.w, 1000);   /* no done() runs: from SCHED_IRQ_CPU */
+}
+
+static void timer_wake(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	(void)obj;
+	(void)arg;
+	sched_wake_from(&w->sched, WK.w, 1000, SCHED_WAKER_SELF);
+}
+
+enum wk_from { FROM_K, FROM_IRQ, FROM_TIMER };
+
+/* W runs 1 us on pCPU prev at time 0 and sleeps; from 1 ms on, np hogs
+** run on prev and nt on pCPU this.  At about 100 ms (loads steady for
+** many ticks), W is woken: by K, a thread pinned to this that ends its
+** burst then (K counts in this's load), by a device interrupt (on pCPU
+** 0) or by its own timer.  Returns the pCPU W's second burst ran on. */
+static int wake_case(const char *version, int prev, int np, int this_cpu, int nt, enum wk_from from)
+{
+	char v[64];
+	snprintf(v, sizeof v, "hypervisor.policy.version=%s", version);
+	const char *const sets[] = { v, NULL };
+	struct scenario s;
+	struct world w;
+	memset(&WK, 0, sizeof WK);
+	WK.cpu = -1;
+	CU_ASSERT_EQUAL_FATAL(cut_load(cfs_wake, sets, &s, &w), 0);
+	WK.w = wk_thread(&w, "W", 0, wakee_done, prev);
+	sched_wake(&w.sched, WK.w, 1000);
+	run_until(&w, 1000000);
+	CU_ASSERT_EQUAL(WK.runs, 1);
+	CU_ASSERT_EQUAL(WK.cpu, prev);
+	for (int c = 0; c < w.sched.ncpus; c++)   /* from now on W may go anywhere */
+		cpuset_add(&WK.w->affinity, c);
+	for (int i = 0; i < np; i++)
+		sched_wake(&w.sched, wk_thread(&w, "hog", i, never_done, prev), 1e15);
+	for (int i = 0; i < nt; i++)
+		sched_wake(&w.sched, wk_thread(&w, "hog", np + i, never_done, this_cpu), 1e15);
+	if (from == FROM_K)
+		sched_wake(&w.sched, wk_thread(&w, "K", 0, waker_done, this_cpu), 99e6 / (nt + 1));
+	else
+		world_at(&w, 100000000, from == FROM_IRQ ? irq_wake : timer_wake, NULL, 0);
+	run_until(&w, 1000000000);
+	CU_ASSERT_EQUAL(WK.runs, 2);
+	world_free(&w);
+	scn_free(&s);
+	return WK.runs == 2 ? WK.cpu : -1;
+}
+
+static void check_wake(const char *version, int prev, int np, int this_cpu, int nt, enum wk_from from, int want,
+		       const char *why)
+{
+	static const char *const name[] = { "K on", "an interrupt on", "its timer on" };
+	int got = wake_case(version, prev, np, this_cpu, nt, from);
+	printf("\n    2.6.%s: W last on pCPU %d (%d hogs), woken by %s pCPU %d (%d hogs): runs on %d (want %d: %s)",
+	       version, prev, np, name[from], from == FROM_TIMER ? prev : from == FROM_IRQ ? 0 : this_cpu, nt, got,
+	       want, why);
+	CU_ASSERT_EQUAL(got, want);
+}
+
+/* 2.6.24 try_to_wake_up: loads at wake_idx 1 (cpu_load[0], the queue's
+** load at the last tick; steady here), imb = 100 + (125 - 100) / 2 = 112. */
+static void test_wake_affine_24(void)
+{
+	/* same node, core level (SD_WAKE_AFFINE): load(1) 2048, tl(0) 1024
+	** with K: 100 (1024 + 1024) = 204800 <= 112 x 2048 = 229376, so W
+	** wakes on 0; wake_idle(0): 0 runs K, 1 is busy: stays 0 */
+	check_wake("24", 1, 2, 0, 0, FROM_K, 0, "affine: 204800 <= 229376");
+	/* load(1) 1024, tl(0) 2048 (K and a hog): tl > load, and 100 (2048 +
+	** 1024) = 307200 > 112 x 1024 = 114688: stays on 1 (no idle core) */
+	check_wake("24", 1, 1, 0, 1, FROM_K, 1, "not affine: 307200 > 114688");
+	/* across nodes, the node level (SD_WAKE_BALANCE only): 112 x 1024 <=
+	** 100 x 2048, so to 0; wake_idle(0) (one task, the core level has
+	** SD_WAKE_IDLE) finds 1 idle */
+	check_wake("24", 2, 2, 0, 0, FROM_K, 1, "passive balancing: 114688 <= 204800, then wake_idle");
+	/* 112 x 1024 > 100 x 1024: stays on 2; wake_idle(2) finds 3 idle */
+	check_wake("24", 2, 1, 0, 0, FROM_K, 3, "no passive balancing: 114688 > 102400, then wake_idle");
+	/* an interrupt on idle pCPU 0: tl 0, 0 <= 100 x 1024: to 0, idle */
+	check_wake("24", 2, 1, 0, 0, FROM_IRQ, 0, "passive balancing to the idle interrupt pCPU");
+	/* its own timer: this_cpu = prev, only wake_idle(2): to 3 */
+	check_wake("24", 2, 1, 0, 0, FROM_TIMER, 3, "waker = prev, wake_idle");
+}
+
+/* 2.6.32 select_task_rq_fair and wake_affine: loads at wake_idx 0 (the
+** queues' weights), imb 112, per_task = load / nr_running of the waker's
+** pCPU (0 if none). */
+static void test_wake_affine_32(void)
+{
+	/* same node: candidate 0 (no pCPU of the node without tasks);
+	** balanced: 100 (1024 + 1024) <= 112 x 2048 */
+	check_wake("32", 1, 2, 0, 0, FROM_K, 0, "affine: 204800 <= 229376");
+	/* not balanced (307200 > 114688) and tl 2048 > load 1024: stays */
+	check_wake("32", 1, 1, 0, 1, FROM_K, 1, "not affine: 307200 > 114688, tl > load");
+	/* across nodes: the core level of 0 does not span 2, so the candidate
+	** is its first pCPU without tasks, 1 (SD_PREFER_SIBLING); wake_affine
+	** compares the waker's 0 with 2: balanced, so to 1 */
+	check_wake("32", 2, 2, 0, 0, FROM_K, 1, "affine to the waker's idle sibling");
+	/* 204800 > 114688; tl 1024 <= load 1024 but 1024 + 1024 > per_task
+	** 1024: stays on 2 (2.6.24's wake_idle would take 3) */
+	check_wake("32", 2, 1, 0, 0, FROM_K, 2, "not affine: 2048 > 1024");
+	/* an interrupt on idle 0: candidate 0 (no tasks), tl 0: balanced */
+	check_wake("32", 2, 1, 0, 0, FROM_IRQ, 0, "the idle interrupt pCPU, tl = 0");
+	/* its own timer: candidate 3 (idle sibling of 2), but wake_affine of
+	** 2 against itself fails (as above): stays on 2 */
+	check_wake("32", 2, 1, 0, 0, FROM_TIMER, 2, "waker = prev: wake_affine fails");
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -819,6 +990,8 @@ void tests_register(void)
 		{ "determinism", test_determinism },
 		{ "strict co-scheduling through the dequeue hook", test_strict_cosched },
 		{ "strict co-scheduling among other loads", test_strict_cosched_mix },
+		{ "2.6.24 wake-affine, passive balancing, wake_idle", test_wake_affine_24 },
+		{ "2.6.32 wake-affine from the waker", test_wake_affine_32 },
 		{ NULL, NULL },
 	};
 	cut_suite("cfs", t);
