@@ -64,6 +64,12 @@ struct cfs_ent {
 	bool queued;			/* in its rq's tree */
 	struct cfs_ent *dnext;		/* the policy's list of detached entities */
 	int64_t exec_start;		/* when it last stopped running (task_hot) */
+	/* 2.6.32 ADAPTIVE_GRAN (sched_entity's run-time sums, ns) */
+	int64_t sum_exec;		/* sum_exec_runtime: all its run time */
+	int64_t prev_sum_exec;		/* sum_exec when it was last picked */
+	int64_t start_runtime;		/* sum_exec at its last wake-up */
+	int64_t last_wakeup;		/* sum_exec when it last woke a task; 0 none since it slept */
+	int64_t avg_wakeup;		/* its run time between waking tasks, averaged */
 };
 
 /* One domain level of one pCPU (struct sched_domain's mutable part). */

@@ -376,7 +376,12 @@ static void test_balance_nodes(void)
 /* Six hogs and six 2-VCPU request servers (8.4 pCPUs of demand): the
 ** invariants hold after every event, the pCPUs stay busy and the hogs
 ** share fairly across queues (vruntime renormalised on every move).  The
-** migrations within and across nodes are printed, not judged. */
+** migrations within and across nodes are printed, not judged.  A hog's
+** share is what the web VCPUs leave on its pCPU; 2.6.32's ADAPTIVE_GRAN
+** lets a waking VCPU preempt a long-running hog at once, so fewer wait
+** in a queue where the balancer could pull them, and the spread of the
+** hogs' shares grows (0.11-0.16 at seeds 1-5 and 9; 0.06-0.13 before
+** the real waker and ADAPTIVE_GRAN). */
 static void check_mixed(const char *version)
 {
 	char v[64];
@@ -406,7 +411,7 @@ static void check_mixed(const char *version)
 		busy += (double)w.sched.cpu[c].t_busy / m;
 	printf("; hog shares %.3f..%.3f, pCPUs busy %.3f of 8", lo, hi, busy);
 	CU_ASSERT_TRUE(busy > 7.5);
-	CU_ASSERT_TRUE(lo > 0.65 && hi - lo < 0.15);
+	CU_ASSERT_TRUE(lo > 0.65 && hi - lo < 0.2);
 	world_free(&w);
 	scn_free(&s);
 }
@@ -814,8 +819,12 @@ static void test_strict_cosched_mix(void)
 static const char *const cfs_wake = "tests/data/good/cfs-wake.xml";
 
 static struct {
-	struct entity *w;             /* the wakee */
+	struct entity *w, *x;         /* the wakee, and the thread it wakes (sec. 9) */
 	int runs, cpu;                /* W's bursts, and the pCPU of its last one */
+	int64_t delta;                /* sec. 9: the test wake-up comes delta after W's second burst */
+	bool wake_x;                  /* sec. 9: W wakes X at the end of each burst */
+	bool preempted;               /* sec. 9: the test wake-up preempted the hog */
+	char *dump;                   /* sec. 9: the policy's dump just after it */
 } WK;
 
 static double wakee_done(struct world *w, struct entity *e)
@@ -975,6 +984,118 @@ static void test_wake_affine_32(void)
 	check_wake("32", 2, 1, 0, 0, FROM_TIMER, 2, "waker = prev: wake_affine fails");
 }
 
+/* ------------------------------------------------ 9. ADAPTIVE_GRAN --- */
+
+static double x_done(struct world *w, struct entity *e)
+{
+	(void)w;
+	(void)e;
+	return -1;
+}
+
+static void w_wake(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	(void)obj;
+	(void)arg;
+	sched_wake(&w->sched, WK.w, 2e6);
+}
+
+/* The test wake-up: does W preempt the hog at once? */
+static void w_test_wake(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	(void)obj;
+	(void)arg;
+	sched_wake(&w->sched, WK.w, 2e6);
+	WK.preempted = WK.w->state == ENT_RUNNING;
+	WK.dump = cut_dump(w);
+}
+
+/* W's 2 ms burst ends: it wakes X (a task's wake-up: avg_wakeup), then
+** sleeps 50 ms, or after its second burst until the test wake-up. */
+static double w_done(struct world *w, struct entity *e)
+{
+	(void)e;
+	WK.runs++;
+	if (WK.wake_x)
+		sched_wake(&w->sched, WK.x, 1000);
+	if (WK.runs < 3)
+		world_at(w, world_now(w) + (WK.runs < 2 ? 50000000 : WK.delta), WK.runs < 2 ? w_wake : w_test_wake,
+			 NULL, 0);
+	return -1;
+}
+
+/* From the dump: the vruntime (ms) and avg_wakeup (ms) shown for name#0. */
+static bool dumped(const char *text, const char *name, double *v, double *avg)
+{
+	char key[64];
+	snprintf(key, sizeof key, " %s#0 vruntime ", name);
+	const char *p = strstr(text, key);
+	return p && sscanf(p + strlen(key), "%lfms weight %*d avg_wakeup %lfms", v, avg) == 2;
+}
+
+/* 2.6.32, wakeup_granularity 10 ms, latency 15 ms on pCPU 0: a hog H
+** from time 0; W wakes at 10 ms (its fork), then 50 ms after each of its
+** 2 ms bursts, and a third time delta after its second burst, when H has
+** run delta since it was picked (W's block).  W's sleeper credit places
+** it latency / 2 = 7.5 ms behind H's vruntime (min_vruntime).  It
+** preempts when 7.5 ms > adaptive_gran = min(max(2 avg_wakeup nr_running
+** - delta, 0), 10 ms).  If W wakes X after each burst, its avg_wakeup
+** goes 10 -> 10 + (2 - 10) / 8 = 9 -> 9 + (2 - 9) / 8 = 8.125 ms (each
+** sample its 2 ms of run since its own wake-up), so with nr_running 2
+** the bound is 32.5 ms - delta; if not, every sleep folds the
+** granularity in, avg_wakeup stays 10 ms and the bound is 40 ms - delta. */
+static void gran_case(double delta_ms, bool wake_x, bool want, double want_avg)
+{
+	const char *const sets[] = { "hypervisor.policy.version=32", "hypervisor.policy.wakeup-granularity=10ms",
+				     NULL };
+	struct scenario s;
+	struct world w;
+	memset(&WK, 0, sizeof WK);
+	WK.delta = (int64_t)(delta_ms * MS);
+	WK.wake_x = wake_x;
+	CU_ASSERT_EQUAL_FATAL(cut_load(cfs_wake, sets, &s, &w), 0);
+	struct entity *h = wk_thread(&w, "H", 0, never_done, 0);
+	WK.w = wk_thread(&w, "W", 0, w_done, 0);
+	WK.x = wk_thread(&w, "X", 0, x_done, 1);
+	sched_wake(&w.sched, h, 1e15);
+	sched_wake(&w.sched, WK.x, 1000);   /* X's fork: later wakes of X are wake-ups */
+	world_at(&w, 10000000, w_wake, NULL, 0);
+	run_until(&w, 1000000000);
+	CU_ASSERT_EQUAL(WK.runs, 3);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(WK.dump);
+	double vh = 0, vw = 0, ah = 0, aw = 0;
+	CU_ASSERT_TRUE(dumped(WK.dump, "H", &vh, &ah));
+	CU_ASSERT_TRUE(dumped(WK.dump, "W", &vw, &aw));
+	double bound = 2 * want_avg * 2 - delta_ms;
+	double gran = bound < 0 ? 0 : bound > 10 ? 10 : bound;
+	printf("\n    W%s wakes %.1f ms into H's run: vruntime lead %.3f ms, avg_wakeup %.3f ms, adaptive_gran %.3f ms:"
+	       " %s (want %s)",
+	       wake_x ? " (waking X)" : "", delta_ms, vh - vw, aw, gran, WK.preempted ? "preempts" : "waits",
+	       want ? "preempts" : "waits");
+	CU_ASSERT_DOUBLE_EQUAL(vh - vw, 7.5, 0.0015);
+	CU_ASSERT_DOUBLE_EQUAL(aw, want_avg, 0.0005);
+	CU_ASSERT_DOUBLE_EQUAL(ah, 10, 0.0005);
+	CU_ASSERT_EQUAL(WK.preempted, want);
+	CU_ASSERT_EQUAL(7.5 > gran, want);
+	free(WK.dump);
+	world_free(&w);
+	scn_free(&s);
+}
+
+static void test_adaptive_gran(void)
+{
+	/* avg_wakeup 8.125: bound 32.5 - 24.5 = 8 ms > 7.5, 32.5 - 25.5 = 7 < 7.5 */
+	gran_case(24.5, true, false, 8.125);
+	gran_case(25.5, true, true, 8.125);
+	/* avg_wakeup 10: 40 - 32 = 8 waits, 40 - 33 = 7 preempts; at 25.5 ms
+	** the bound is 14.5, cut to the 10 ms sysctl */
+	gran_case(32, false, false, 10);
+	gran_case(33, false, true, 10);
+	gran_case(25.5, false, false, 10);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -992,6 +1113,7 @@ void tests_register(void)
 		{ "strict co-scheduling among other loads", test_strict_cosched_mix },
 		{ "2.6.24 wake-affine, passive balancing, wake_idle", test_wake_affine_24 },
 		{ "2.6.32 wake-affine from the waker", test_wake_affine_32 },
+		{ "2.6.32 ADAPTIVE_GRAN", test_adaptive_gran },
 		{ NULL, NULL },
 	};
 	cut_suite("cfs", t);
