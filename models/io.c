@@ -18,6 +18,16 @@
 ** one ended seeks (average seek + half a rotation) before transferring
 ** at the sustained rate — the one SCSI disk of the paper's machine,
 ** shared by every VM, so interleaved sequential streams seek.
+**
+** Wakers (sched.h).  A stage that follows CPU or emulation work starts
+** inside the done() of the entity that did it, so the VCPU or I/O
+** thread it wakes is woken from that entity's pCPU.  A stage that
+** follows a device (NIC, disk), a delay or a line starts from an
+** interrupt: the device's completion, or packets arriving from the
+** network (the next request of a client, the back end's answer); so does
+** a request a workload starts from an event of its own (an arrival).
+** Those wake-ups come from the interrupt pCPU, SCHED_IRQ_CPU, which is
+** sched_waker_here's default outside any done().
 */
 #include "models/io.h"
 #include "sim/world.h"
@@ -316,7 +326,7 @@ static void emu_submit(struct world *w, struct ioreq *r)
 	vm->emu_busy = 1;
 	if (w->io->kind == IO_HV_XEN)
 		xen_dm_start(w, vm);
-	else
+	else	/* from the VCPU whose exit queued it, or the device interrupt */
 		sched_wake(&w->sched, vm->iothread, r->st[r->cur].amount);
 }
 

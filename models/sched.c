@@ -195,6 +195,8 @@ int sched_init(struct sched *s, struct world *w, const struct scn_policy *cfg, s
 	s->t1 = w->batches.t1;
 	s->ncpus = w->mach.ncpus;
 	s->nidle = s->ncpus;
+	s->waker = -1;
+	s->irq_from = SCHED_IRQ_CPU;
 	s->cpu = calloc((size_t)s->ncpus, sizeof *s->cpu);
 	s->priv = calloc(1, s->ops->priv_size ? s->ops->priv_size : 1);
 	if (!s->cpu || !s->priv)
@@ -532,13 +534,47 @@ void sched__dequeue(struct sched *s, struct entity *e)
 
 void sched_wake(struct sched *s, struct entity *e, double work)
 {
+	sched_wake_from(s, e, work, sched_waker_here(s));
+}
+
+void sched_wake_from(struct sched *s, struct entity *e, double work, int from)
+{
 	assert(e->state == ENT_BLOCKED && "woke an entity that is not blocked");
 	assert(e->priv && "woke an entity that was never attached");
+	assert(from >= SCHED_WAKER_SELF && from < s->ncpus);
 	int64_t now = world_now(s->w);
+	int outer = s->waker;
 	e->work = work;
 	e->nwake += counted(s, now);
 	acct(s, e, ENT_READY, now);
+	s->waker = from == SCHED_WAKER_SELF ? e->cpu : from;
 	place(s, e, SCHED_WAKE);
+	s->waker = outer;
+}
+
+/* ---------------------------------------------------------- wakers --- */
+
+int sched_waker_here(const struct sched *s)
+{
+	for (int i = 0; i < s->ncpus; i++)
+		if (s->cpu[i].completing)
+			return i;
+	return s->irq_from;
+}
+
+int sched_irq_from(struct sched *s, int from)
+{
+	assert(from >= SCHED_WAKER_SELF && from < s->ncpus);
+	int old = s->irq_from;
+	s->irq_from = from;
+	return old;
+}
+
+struct entity *sched_waker_task(const struct sched *s)
+{
+	if (s->waker < 0 || !s->cpu[s->waker].completing)
+		return NULL;
+	return s->cpu[s->waker].curr;
 }
 
 void sched_resched(struct sched *s, struct cpu *c)

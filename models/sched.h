@@ -220,6 +220,8 @@ struct sched {
 	int cosched;              /* co-scheduling mode: 0 off, COSCHED_STRICT, COSCHED_RELAXED */
 	int64_t skew_limit;       /* relaxed co-scheduling: allowed skew, ns */
 	uint64_t ncostop, ncostart;  /* co-scheduling events in the measured interval */
+	int waker;                /* the wake-up being placed comes from this pCPU (-1 none; see sched_wake_from) */
+	int irq_from;             /* where wake-ups outside any done() come from (sched_irq_from) */
 };
 
 #define COSCHED_STRICT 1
@@ -243,8 +245,58 @@ void sched_free(struct sched *s);
 int sched_attach(struct sched *s, struct entity *e);
 
 /* e (BLOCKED) starts a burst of work cycles: it becomes READY and runs
-** when the policy dispatches it; e->done is called when it completes. */
+** when the policy dispatches it; e->done is called when it completes.
+** The wake-up comes from where the running event stands
+** (sched_waker_here): sched_wake_from(s, e, work, sched_waker_here(s)). */
 void sched_wake(struct sched *s, struct entity *e, double work);
+
+/*
+** The waker.  Linux places a woken thread relative to the CPU that runs
+** try_to_wake_up (smp_processor_id(): wake_affine, passive balancing),
+** and its O(1) interactivity bonus and CFS's avg_wakeup tell a wake-up
+** by a task from one by an interrupt (in_interrupt()).  A wake-up comes
+**   - from pCPU c, by its entity, when that entity's done() runs on c (a
+**     burst completing: the I/O thread ending its emulation and waking
+**     a VCPU, a VCPU's guest job waking the I/O thread, a guest IPI);
+**   - else from an interrupt, handled on the pCPU the running event sets
+**     with sched_irq_from (by default SCHED_IRQ_CPU: device interrupts),
+**     or on the woken entity's own last pCPU (SCHED_WAKER_SELF: a timer
+**     armed by the thread it wakes).
+** Policies read s->waker (valid during the select_cpu, enqueue and
+** check_preempt calls of a SCHED_WAKE) and sched_waker_task.
+*/
+
+/* The pCPU that handles device interrupts: 0.  Without irqbalance, Linux
+** 2.6.2x on x86_64 routes every IO-APIC interrupt to the first online
+** CPU in physical mode (arch/x86/kernel/genapic_flat_64.c at v2.6.24:
+** physflat_target_cpus, physflat_cpu_mask_to_apicid takes first_cpu();
+** io_apic_64.c setup_IO_APIC_irq); flat mode's lowest-priority delivery
+** among equal priorities is left to the chipset, which in practice also
+** picks CPU 0.  Network packets (the softirq runs on the CPU that took
+** the interrupt), disk completions and the paths they wake start here. */
+#define SCHED_IRQ_CPU 0
+/* A timer armed by the woken entity fires on its own last pCPU (an
+** hrtimer stays on the CPU that armed it; KVM moves a VCPU's LAPIC timer
+** with its thread: __kvm_migrate_timers), so the waker is that pCPU. */
+#define SCHED_WAKER_SELF (-2)
+
+/* Wake e from pCPU `from` (-1: none, SCHED_WAKER_SELF: e's last pCPU):
+** s->waker is that pCPU while e is placed. */
+void sched_wake_from(struct sched *s, struct entity *e, double work, int from);
+
+/* Where a wake-up made now comes from: the pCPU whose entity's done()
+** runs, else s->irq_from.  O(ncpus). */
+int sched_waker_here(const struct sched *s);
+
+/* The event that runs now models an interrupt or timer: its wake-ups
+** outside any done() come from `from` (a pCPU, SCHED_WAKER_SELF or -1).
+** Returns the previous setting, to restore with sched_irq_from when the
+** event ends (the default between events is SCHED_IRQ_CPU). */
+int sched_irq_from(struct sched *s, int from);
+
+/* The entity that wakes (the one whose done() runs on s->waker), or NULL
+** for an interrupt's wake-up. */
+struct entity *sched_waker_task(const struct sched *s);
 
 /* Stop what c runs now (it goes back to the policy as preempted) and ask
 ** the policy for c's next entity; on an idle c, just ask.  Policies call

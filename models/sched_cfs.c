@@ -52,19 +52,31 @@
 **	vruntime(curr) - vruntime(new) > g
 **
 ** with g = wakeup_granularity in curr's virtual time (2.6.24) or in the
-** new entity's (2.6.32 ASYM_GRAN; ADAPTIVE_GRAN is left out, so g is the
-** sysctl, which is what it tends to for threads that do not wake others).
-** An entity moving between queues keeps its lag: vruntime += dst
-** min_vruntime - src min_vruntime (set_task_cpu).
+** new entity's (2.6.32 ASYM_GRAN).  2.6.32's ADAPTIVE_GRAN (kernel/
+** sched_fair.c adaptive_gran, wakeup_gran) first shortens it, while the
+** queue has a running curr, to
 **
-** Wake-up pCPU (try_to_wake_up / select_task_rq_fair).  The waker is taken
-** to be the pCPU the entity last ran on (a timer or an interrupt handled
-** there), so the wake-affine test always passes and what remains is:
-** 2.6.24 wake_idle: stay if that pCPU is idle or has more than one task,
-** else the first idle allowed pCPU of its node (SD_WAKE_IDLE is set on
-** the core level only); 2.6.32: stay if it has no task, else the first
-** allowed pCPU of its node without tasks (SD_PREFER_SIBLING), else stay.
-** Neither looks beyond the node: the load balancer does that.  An
+**	g = min(max(2 avg_wakeup(new) nr_running - this_run(curr), 0), g)
+**
+** with this_run the time curr has run since it was picked and avg_wakeup
+** the entity's run time between wake-ups it makes (kernel/sched.c
+** try_to_wake_up, dequeue_task, update_avg): a task that wakes another
+** folds in its run time since it last did so, or since its own wake-up,
+** avg_wakeup += (sample - avg_wakeup) / 8; a sleep after none folds in
+** wakeup_granularity, the value at fork.  Interrupts' wake-ups fold in
+** nothing.  An entity moving between queues keeps its lag: vruntime +=
+** dst min_vruntime - src min_vruntime (set_task_cpu).
+**
+** Wake-up pCPU (try_to_wake_up / select_task_rq_fair, models/
+** sched_cfs_balance.c cfs_wake_cpu).  The waker is the framework's
+** (models/sched.h): the pCPU whose entity's done() makes the wake-up, the
+** interrupt pCPU for devices, the woken entity's own pCPU for its timers.
+** 2.6.24 wakes on the waker's pCPU when the core level's wake-affine test
+** passes (cache cold, no bad imbalance) or, across nodes, when the node
+** level's passive balancing does, else on its last pCPU; wake_idle then
+** prefers an idle core next to the choice.  2.6.32 takes the waker's
+** pCPU, or an idle core of its node (SD_PREFER_SIBLING), when
+** wake_affine passes, else the last pCPU.  No wake-up here is sync.  An
 ** entity's first wake is a fork, placed by sched_balance_self
 ** (models/sched_cfs_balance.c).
 **
@@ -281,6 +293,7 @@ void cfs_update_curr(const struct sched *s, struct rq *rq)
 	if (d <= 0)
 		return;
 	struct cfs_ent *ce = ce_of(rq->curr);
+	ce->sum_exec += d;
 	ce->vruntime += delta_fair(d, ce->weight);
 	rq->exec_start = now;
 	update_min_vruntime(rq);
@@ -325,19 +338,48 @@ static void place_entity(const struct cfs *f, const struct rq *rq, struct cfs_en
 	ce->vruntime = v;
 }
 
-/* Wakeup granularity in the virtual time of the entity it is read in. */
-static int64_t wakeup_gran(const struct cfs *f, const struct cfs_ent *curr, const struct cfs_ent *se)
+/* 2.6.32 adaptive_gran (kernel/sched_fair.c): se, waking onto rq, may
+** preempt rq's running curr sooner the less it runs between waking tasks:
+**	expected = 2 avg_wakeup(se) nr_running(rq),
+**	g = min(max(expected - this_run(curr), 0), wakeup_granularity)
+** with this_run the time curr has run since it was picked. */
+static int64_t adaptive_gran(const struct cfs *f, const struct rq *rq, const struct cfs_ent *curr,
+			     const struct cfs_ent *se)
 {
-	return delta_fair(f->wakeup_gran, (f->version == 24 ? curr : se)->weight);
+	int64_t this_run = curr->sum_exec - curr->prev_sum_exec;
+	int64_t expected = 2 * se->avg_wakeup * rq->nr_running;
+	return min64(this_run < expected ? expected - this_run : 0, f->wakeup_gran);
+}
+
+/* Wakeup granularity (wakeup_gran) for se against curr of rq, in the
+** virtual time of curr (2.6.24) or of se (2.6.32 ASYM_GRAN); 2.6.32's
+** ADAPTIVE_GRAN shortens it while rq has a running curr (not when a pick
+** compares the last buddy with the leftmost: put_prev has cleared curr). */
+static int64_t wakeup_gran(const struct cfs *f, const struct rq *rq, const struct cfs_ent *curr,
+			   const struct cfs_ent *se)
+{
+	if (f->version == 24)
+		return delta_fair(f->wakeup_gran, curr->weight);
+	int64_t g = rq->curr ? adaptive_gran(f, rq, curr, se) : f->wakeup_gran;
+	return delta_fair(g, se->weight);
 }
 
 /* 2.6.32 wakeup_preempt_entity: -1 se is not ahead, 0 within a granule, 1 beyond. */
-static int wakeup_preempt_entity(const struct cfs *f, const struct cfs_ent *curr, const struct cfs_ent *se)
+static int wakeup_preempt_entity(const struct cfs *f, const struct rq *rq, const struct cfs_ent *curr,
+				 const struct cfs_ent *se)
 {
 	int64_t vdiff = curr->vruntime - se->vruntime;
 	if (vdiff <= 0)
 		return -1;
-	return vdiff > wakeup_gran(f, curr, se) ? 1 : 0;
+	return vdiff > wakeup_gran(f, rq, curr, se) ? 1 : 0;
+}
+
+/* 2.6.32 update_avg (kernel/sched.c): avg += (sample - avg) / 8, the
+** shift rounding down. */
+static void update_avg(int64_t *avg, int64_t sample)
+{
+	int64_t diff = sample - *avg;
+	*avg += diff >= 0 ? diff >> 3 : -((-diff + 7) >> 3);
 }
 
 /* check_preempt_wakeup: should se (just queued on rq) preempt its curr? */
@@ -349,8 +391,8 @@ static bool wakeup_preempts(const struct sched *s, struct rq *rq, struct cfs_ent
 	struct cfs_ent *curr = ce_of(rq->curr);
 	cfs_update_curr(s, rq);
 	if (f->version == 24)
-		return se->vruntime + wakeup_gran(f, curr, se) < curr->vruntime;
-	if (wakeup_preempt_entity(f, curr, se) != 1)
+		return se->vruntime + wakeup_gran(f, rq, curr, se) < curr->vruntime;
+	if (wakeup_preempt_entity(f, rq, curr, se) != 1)
 		return false;
 	if (rq->nr_running >= f->nr_latency)
 		rq->last = curr;
@@ -426,7 +468,39 @@ static void settle_put(struct sched *s, struct rq *rq)
 	if (!e)
 		return;
 	rq->put = NULL;
-	dequeue_entity(s, rq, ce_of(e));
+	struct cfs_ent *ce = ce_of(e);
+	const struct cfs *f = s->priv;
+	/* 2.6.32 dequeue_task(sleep) (kernel/sched.c): a task that slept
+	** without waking one since it woke counts a wakeup_granularity run
+	** between wake-ups (avg_overlap, read only by sync wake-ups, is not
+	** kept: see wake_affine in models/sched_cfs_balance.c) */
+	if (f->version == 32) {
+		if (ce->last_wakeup)
+			ce->last_wakeup = 0;
+		else
+			update_avg(&ce->avg_wakeup, f->wakeup_gran);
+	}
+	dequeue_entity(s, rq, ce);
+}
+
+/* 2.6.32 try_to_wake_up (kernel/sched.c), once the woken task is queued:
+** a task that wakes another, not an interrupt (!in_interrupt()), folds
+** its run time since it last woke a task, or since its own wake-up, into
+**	avg_wakeup += (sum_exec - (last_wakeup or start_runtime) - avg_wakeup) / 8
+** and notes last_wakeup = sum_exec.  Its sum_exec is read up to now (the
+** kernel's is as of the waker's last update_curr, up to a tick old). */
+static void waker_ran(struct sched *s, const struct entity *woken)
+{
+	const struct cfs *f = s->priv;
+	struct entity *k = sched_waker_task(s);
+	if (f->version != 32 || !k || k == woken)
+		return;
+	struct cfs_ent *kc = ce_of(k);
+	struct rq *krq = rq_of(s, s->waker);
+	if (krq->curr == k)
+		cfs_update_curr(s, krq);
+	update_avg(&kc->avg_wakeup, kc->sum_exec - (kc->last_wakeup ? kc->last_wakeup : kc->start_runtime));
+	kc->last_wakeup = kc->sum_exec;
 }
 
 /* 2.6.32 ttwu: a task arrives on rq; fold the idle time since
@@ -607,6 +681,7 @@ static void adopt_started(struct sched *s)
 		account_enqueue(s, rq, ce);
 		rq->curr = e;
 		rq->exec_start = now - sched_ran(s, c);
+		ce->prev_sum_exec = ce->sum_exec;
 		rq->hrtick_armed = c->slice_end != INT64_MAX;	/* the gang's slice ends by itself */
 		cfs_update_curr(s, rq);
 		timer_by(s, c, next_tick(f, now));
@@ -727,10 +802,11 @@ static void cfs_fini(struct sched *s)
 
 static void cfs_attach(struct sched *s, struct entity *e)
 {
+	const struct cfs *f = s->priv;
 	struct cfs_ent *ce = e->priv;
 	int nice = e->nice < -20 ? -20 : e->nice > 19 ? 19 : e->nice;
-	(void)s;
 	ce->e = e;
+	ce->avg_wakeup = f->wakeup_gran;	/* __sched_fork */
 	ce->weight = sched_nice_weight(nice);
 	ce->rq = -1;
 	ce->exec_start = INT64_MIN / 2;
@@ -739,7 +815,6 @@ static void cfs_attach(struct sched *s, struct entity *e)
 static int cfs_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 {
 	adopt_started(s);
-	const struct cfs *f = s->priv;
 	struct cfs_ent *ce = ce_of(e);
 	if (ce->rq < 0)
 		return cfs_fork_balance(s, e);
@@ -752,29 +827,8 @@ static int cfs_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 			return rq->push_cpu;
 		return prev;
 	}
-	for (int k = 0; k < rq->nsd; k++) {
-		const struct sd_def *def = rq->sd[k].def;
-		int n = cfs_span_weight(f, prev, rq->sd[k].level);
-		const int *span = cfs_span_cpus(f, prev, rq->sd[k].level);
-		if (f->version == 24) {
-			/* wake_idle */
-			if (is_idle(s, prev) || rq->nr_running > 1 || !(def->flags & SD_WAKE_IDLE))
-				break;
-			for (int i = 0; i < n; i++)
-				if (cpuset_has(&e->affinity, span[i]) && is_idle(s, span[i]))
-					return span[i];
-		} else {
-			/* select_task_rq_fair, waker == prev */
-			if (!rq->nr_running || !(def->flags & SD_WAKE_AFFINE))
-				break;
-			if (def->flags & SD_PREFER_SIBLING)
-				for (int i = 0; i < n; i++)
-					if (cpuset_has(&e->affinity, span[i]) && !rq_of(s, span[i])->nr_running)
-						return span[i];
-			break;
-		}
-	}
-	return prev;
+	/* a wake-up with no pCPU behind it is taken as from prev */
+	return cfs_wake_cpu(s, e, prev, s->waker >= 0 ? s->waker : prev);
 }
 
 static void cfs_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum sched_why why)
@@ -815,7 +869,11 @@ static void cfs_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum s
 	if (old && old != rq)	/* set_task_cpu */
 		ce->vruntime += rq->min_vruntime - old->min_vruntime;
 	idle_ends(f, rq, now);
+	if (old)	/* enqueue_task(wakeup) */
+		ce->start_runtime = ce->sum_exec;
 	enqueue_entity(s, rq, ce, old ? ENQ_WAKE : ENQ_NEW);
+	if (old)
+		waker_ran(s, e);
 }
 
 static bool cfs_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
@@ -840,13 +898,14 @@ static struct entity *cfs_pick_next(struct sched *s, struct cpu *c, int64_t *sli
 	if (!se)
 		return NULL;
 	/* 2.6.32: prefer the last buddy if it is within a granule of the leftmost */
-	if (f->version == 32 && rq->last && rq->last->queued && wakeup_preempt_entity(f, rq->last, se) < 1)
+	if (f->version == 32 && rq->last && rq->last->queued && wakeup_preempt_entity(f, rq, rq->last, se) < 1)
 		se = rq->last;
 	if (rq->last == se)
 		rq->last = NULL;
 	tree_del(rq, se);
 	rq->curr = se->e;
 	rq->exec_start = now_of(s);
+	se->prev_sum_exec = se->sum_exec;	/* set_next_entity */
 	*slice = -1;
 	if (f->hrtick && rq->nr_running > 1) {
 		*slice = sched_slice(f, rq, se);
@@ -872,6 +931,17 @@ static void print_ns(FILE *out, int64_t ns)
 	fprintf(out, "%.3fms", (double)ns / 1e6);
 }
 
+/* An entity's weight, and for 2.6.32 its avg_wakeup, ending the line. */
+static void print_tail(FILE *out, const struct cfs *f, const struct cfs_ent *ce)
+{
+	fprintf(out, " weight %d", ce->weight);
+	if (f->version == 32) {
+		fprintf(out, " avg_wakeup ");
+		print_ns(out, ce->avg_wakeup);
+	}
+	fputc('\n', out);
+}
+
 static void cfs_dump(struct sched *s, FILE *out)
 {
 	const struct cfs *f = s->priv;
@@ -891,14 +961,14 @@ static void cfs_dump(struct sched *s, FILE *out)
 		if (rq->curr) {
 			fprintf(out, "  curr %s#%d vruntime ", rq->curr->name, rq->curr->idx);
 			print_ns(out, ce_of(rq->curr)->vruntime);
-			fprintf(out, " weight %d\n", ce_of(rq->curr)->weight);
+			print_tail(out, f, ce_of(rq->curr));
 		}
 		struct cfs_ent *v[64];
 		int nq = cfs_tree_order(rq, NULL, v, 64);
 		for (int k = 0; k < nq; k++) {
 			fprintf(out, "  %s %s#%d vruntime ", k ? "     " : "queue", v[k]->e->name, v[k]->e->idx);
 			print_ns(out, v[k]->vruntime);
-			fprintf(out, " weight %d\n", v[k]->weight);
+			print_tail(out, f, v[k]);
 		}
 		for (int k = 0; k < rq->nsd; k++)
 			fprintf(out, "  domain %s: interval %d ms, last balance %lld, failed %d\n", rq->sd[k].def->name,

@@ -25,6 +25,7 @@
 #define SD_WAKE_IDLE		0x08
 #define SD_WAKE_AFFINE		0x10
 #define SD_PREFER_SIBLING	0x20
+#define SD_WAKE_BALANCE		0x40
 
 enum { LVL_MC, LVL_NODE };
 
@@ -33,7 +34,7 @@ struct sd_def {
 	const char *name;
 	int min_interval, max_interval, busy_factor;	/* ms */
 	int imbalance_pct, cache_nice_tries;
-	int busy_idx, idle_idx, newidle_idx, forkexec_idx;
+	int busy_idx, idle_idx, newidle_idx, wake_idx, forkexec_idx;
 	unsigned flags;
 };
 
@@ -63,6 +64,12 @@ struct cfs_ent {
 	bool queued;			/* in its rq's tree */
 	struct cfs_ent *dnext;		/* the policy's list of detached entities */
 	int64_t exec_start;		/* when it last stopped running (task_hot) */
+	/* 2.6.32 ADAPTIVE_GRAN (sched_entity's run-time sums, ns) */
+	int64_t sum_exec;		/* sum_exec_runtime: all its run time */
+	int64_t prev_sum_exec;		/* sum_exec when it was last picked */
+	int64_t start_runtime;		/* sum_exec at its last wake-up */
+	int64_t last_wakeup;		/* sum_exec when it last woke a task; 0 none since it slept */
+	int64_t avg_wakeup;		/* its run time between waking tasks, averaged */
 };
 
 /* One domain level of one pCPU (struct sched_domain's mutable part). */
@@ -179,6 +186,10 @@ int cfs_span_weight(const struct cfs *f, int cpu, int level);
 const int *cfs_span_cpus(const struct cfs *f, int cpu, int level);
 /* sched_balance_self(SD_BALANCE_FORK): the pCPU of e's first wake. */
 int cfs_fork_balance(const struct sched *s, const struct entity *e);
+/* The pCPU a wake-up of e (blocked, last on prev) from pCPU this_cpu
+** queues it on: 2.6.24 try_to_wake_up with wake_idle, 2.6.32
+** select_task_rq_fair with wake_affine. */
+int cfs_wake_cpu(const struct sched *s, const struct entity *e, int prev, int this_cpu);
 /* idle_balance: cpu's queue is empty; pull from the lowest level up. */
 void cfs_idle_balance(struct sched *s, int cpu);
 /* trigger_load_balance at cpu's tick (CONFIG_NO_HZ for an idle cpu). */

@@ -54,9 +54,10 @@
 **
 ** Modelling choices: ticks of all pCPUs fire together (2.6.21 x86_64
 ** starts each local APIC timer on an IRQ0 edge) and idle pCPUs tick (no
-** dynticks on x86_64 in 2.6.21).  A wake-up runs on the pCPU of the
-** entity whose completing burst caused it, else on the woken entity's own
-** pCPU (its timer fired there), never a sync wake-up.  A first wake-up is
+** dynticks on x86_64 in 2.6.21).  A wake-up runs on the framework's
+** waker (models/sched.h: the pCPU of the entity whose completing burst
+** caused it, the interrupt pCPU for devices, the woken entity's own pCPU
+** for its timers), never a sync wake-up.  A first wake-up is
 ** a fork: sched_balance_self from the first allowed pCPU, a full slice,
 ** sleep_avg 0 (a CPU-bound parent).  SD_SERIALIZE never contends.
 */
@@ -991,14 +992,12 @@ static int wake_idle(struct sched *s, int cpu, const struct entity *e)
 	return cpu;
 }
 
-/* try_to_wake_up's choice between the task's cpu and the waker's. */
+/* try_to_wake_up's choice between the task's cpu and the waker's
+** (this_cpu: the framework's waker, the task's own cpu if none). */
 static int wake_cpu(struct sched *s, const struct entity *e)
 {
 	const struct task *t = task_of(e);
-	int cpu = t->cpu, this_cpu = cpu;
-	for (int i = 0; i < s->ncpus; i++)
-		if (s->cpu[i].completing)
-			this_cpu = i;
+	int cpu = t->cpu, this_cpu = s->waker >= 0 ? s->waker : cpu;
 	if (cpu == this_cpu || !cpuset_has(&e->affinity, this_cpu))
 		return wake_idle(s, cpu, e);
 	int l = in_span(s, this_cpu, 0, cpu) && rq_of(s, this_cpu)->sd[0].on ? 0 : 1;
@@ -1047,8 +1046,9 @@ static void o1_attach(struct sched *s, struct entity *e)
 	t->timestamp = t->last_ran = world_now(s->w);
 }
 
-/* activate_task: the sleep counts towards sleep_avg; a wake-up from a
-** timer is an interrupt's, from a completing burst a task's. */
+/* activate_task: the sleep counts towards sleep_avg; a wake-up by a task
+** (the framework's sched_waker_task) is a task's, any other (a device
+** interrupt, a timer) an interrupt's. */
 static void activate(struct sched *s, struct task *t, int cpu)
 {
 	const struct o1 *o = s->priv;
@@ -1057,12 +1057,8 @@ static void activate(struct sched *s, struct task *t, int cpu)
 		t->prio = normal_prio(o, t);
 	} else {
 		t->prio = recalc_task_prio(o, t, now);
-		if (t->sleep_type == SLEEP_NORMAL) {
-			bool from_task = false;
-			for (int i = 0; i < s->ncpus; i++)
-				from_task |= s->cpu[i].completing;
-			t->sleep_type = from_task ? SLEEP_INTERACTIVE : SLEEP_INTERRUPTED;
-		}
+		if (t->sleep_type == SLEEP_NORMAL)
+			t->sleep_type = sched_waker_task(s) ? SLEEP_INTERACTIVE : SLEEP_INTERRUPTED;
 	}
 	t->timestamp = now;
 	attach(s, t, cpu);

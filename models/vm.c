@@ -130,7 +130,11 @@ void vm_submit(struct world *w, struct vm *vm, struct gjob *j)
 		vm->qhead = j;
 	vm->qtail = j;
 	vm->qlen++;
-	/* the guest wakes its lowest halted VCPU (an IPI to an idle CPU) */
+	/* the guest wakes its lowest halted VCPU (an IPI to an idle CPU).
+	** The host-side waker is whoever submits: a VCPU or the I/O thread
+	** inside its done() (a guest IPI, KVM injecting an interrupt after
+	** emulation: kvm_vcpu_kick), a device interrupt, or the guest timer
+	** of a caller that says so (sched_irq_from) */
 	for (int i = 0; i < vm->nvcpus; i++) {
 		if (vm->vs[i].job || vm->vcpu[i]->state != ENT_BLOCKED)
 			continue;
@@ -164,7 +168,9 @@ void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles)
 		v->phase = PH_RUN;
 		v->phase_left = INFINITY;
 		v->burst = v->left;
-		sched_wake(&w->sched, e, v->burst);
+		/* the guest's timer is KVM's LAPIC hrtimer, which fires on the
+		** CPU the VCPU thread last ran on (it moves with the thread) */
+		sched_wake_from(&w->sched, e, v->burst, SCHED_WAKER_SELF);
 	} else {
 		v->pending += cycles;     /* woken, about to take a job */
 	}

@@ -28,15 +28,19 @@ static void wake(void *ctx, void *obj, uint64_t arg)
 	struct act_thread *t = obj;
 	double cycles = (double)t->step[t->pos].burst_ns * w->mach.rate;
 	(void)arg;
+	/* the thread's sleep ends by its own timer, on its own last pCPU
+	** (a guest thread's: the woken VCPU's) */
 	if (t->e) {
-		sched_wake(&w->sched, t->e, cycles);
+		sched_wake_from(&w->sched, t->e, cycles, SCHED_WAKER_SELF);
 		return;
 	}
 	t->t_sub = world_now(w);
 	t->job.work = cycles;
 	t->job.owner = t;
 	t->job.done = guest_done;
+	int from = sched_irq_from(&w->sched, SCHED_WAKER_SELF);
 	vm_submit(w, t->a->vm, &t->job);
+	sched_irq_from(&w->sched, from);
 }
 
 /* Sleep until the next step's burst, or stop (or loop) after the last. */

@@ -65,12 +65,15 @@ static int grow(struct burst *b, size_t elem, void **arr)
 
 /* ------------------------------------------------------ host jobs --- */
 
+/* Arrivals and the ends of think times are timers, never a task's or a
+** device's wake-up: a host job's thread is woken on its own last pCPU (a
+** guest job's VCPU on the woken VCPU's), as if it slept in nanosleep. */
 static void host_submit(struct burst *b, struct entity *e)
 {
 	int64_t now = world_now(b->w);
 	e->tag = now;
 	arrived(b, now);
-	sched_wake(&b->w->sched, e, demand(b));
+	sched_wake_from(&b->w->sched, e, demand(b), SCHED_WAKER_SELF);
 }
 
 static void user_wake(void *ctx, void *obj, uint64_t arg)
@@ -117,7 +120,9 @@ static void guest_submit(struct burst *b, struct gjob *j)
 	j->tag = now;
 	j->work = demand(b);
 	arrived(b, now);
+	int from = sched_irq_from(&b->w->sched, SCHED_WAKER_SELF);
 	vm_submit(b->w, b->vm, j);
+	sched_irq_from(&b->w->sched, from);
 }
 
 static void guest_user_wake(void *ctx, void *obj, uint64_t arg)

@@ -358,6 +358,106 @@ static void test_bad_params(void)
 	expect_error("hypervisor.policy.quantum=10ms", "expected one of: hz, migration-cost");
 }
 
+/* The framework's waker (models/sched.h) in try_to_wake_up.
+** tests/data/good/o1-wake.xml: pCPUs 0, 1 on node 0 and 2, 3 on node 1;
+** W runs 1 us on pCPU prev at time 0 and sleeps; from 1 ms on, np hogs run
+** on prev and nt on pCPU 0; at about 100 ms W is woken by K, a thread on
+** pCPU 0 that ends its burst then (inside its done()), or by a device
+** interrupt (on pCPU 0, idle).  Loads at wake_idx 1 (cpu_load[0]: the
+** queue's weight at the last tick), 128 a nice-0 task, imb 112. */
+static struct {
+	struct entity *w;
+	int runs, cpu;
+} WK;
+
+static double wakee_done(struct world *w, struct entity *e)
+{
+	(void)w;
+	WK.runs++;
+	WK.cpu = e->cpu;
+	return -1;
+}
+
+static double waker_done(struct world *w, struct entity *e)
+{
+	(void)e;
+	sched_wake(&w->sched, WK.w, 1000);
+	return -1;
+}
+
+static double never_done(struct world *w, struct entity *e)
+{
+	(void)w;
+	(void)e;
+	return -1;
+}
+
+static void irq_wake(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	(void)obj;
+	(void)arg;
+	sched_wake(&w->sched, WK.w, 1000);
+}
+
+static struct entity *thread(const char *name, int idx, ent_done_fn fn, int cpu)
+{
+	struct entity *e = world_entity(&W, name, idx, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	e->done = fn;
+	memset(&e->affinity, 0, sizeof e->affinity);
+	cpuset_add(&e->affinity, cpu);
+	CU_ASSERT_EQUAL_FATAL(world_attach(&W, e), 0);
+	return e;
+}
+
+static void run_until(int64_t t)
+{
+	struct evq_event ev;
+	while (evq_next_time(&W.q) < t && evq_pop(&W.q, &ev))
+		ev.fn(&W, ev.obj, ev.arg);
+}
+
+static void check_wake(int prev, int np, int nt, bool by_k, int want, const char *why)
+{
+	memset(&WK, 0, sizeof WK);
+	if (cut_load("tests/data/good/o1-wake.xml", NULL, &S, &W))
+		CU_FAIL_FATAL("scenario did not load");
+	WK.w = thread("W", 0, wakee_done, prev);
+	sched_wake(&W.sched, WK.w, 1000);
+	run_until(1000000);
+	CU_ASSERT_EQUAL(WK.runs, 1);
+	for (int c = 0; c < W.sched.ncpus; c++)
+		cpuset_add(&WK.w->affinity, c);
+	for (int i = 0; i < np; i++)
+		sched_wake(&W.sched, thread("hog", i, never_done, prev), 1e15);
+	for (int i = 0; i < nt; i++)
+		sched_wake(&W.sched, thread("hog", np + i, never_done, 0), 1e15);
+	if (by_k)
+		sched_wake(&W.sched, thread("K", 0, waker_done, 0), 99e6 / (nt + 1));
+	else
+		world_at(&W, 100000000, irq_wake, NULL, 0);
+	run_until(1000000000);
+	printf("\n    W last on pCPU %d (%d hogs), woken by %s (%d hogs): runs on %d (want %d: %s)", prev, np,
+	       by_k ? "K on pCPU 0" : "an interrupt on pCPU 0", nt, WK.cpu, want, why);
+	CU_ASSERT_EQUAL(WK.runs, 2);
+	CU_ASSERT_EQUAL(WK.cpu, want);
+	done();
+}
+
+static void test_wake_affine(void)
+{
+	/* core level (SD_WAKE_AFFINE): load(1) 256, tl(0) 128 with K:
+	** 100 (128 + 128) = 25600 <= 112 x 256 = 28672: to K's pCPU */
+	check_wake(1, 2, 0, true, 0, "affine: 25600 <= 28672");
+	/* tl 256 > load 128 and 100 (256 + 128) > 112 x 128: stays */
+	check_wake(1, 1, 1, true, 1, "not affine: 38400 > 14336");
+	/* node level (SD_WAKE_BALANCE): the idle interrupt pCPU, tl 0 <= load */
+	check_wake(2, 1, 0, false, 0, "passive balancing: 0 <= 12800");
+	/* K's pCPU: 112 x 128 > 100 x 128, no passive balancing: stays */
+	check_wake(2, 1, 0, true, 2, "no passive balancing: 14336 > 12800");
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -372,6 +472,7 @@ void tests_register(void)
 		{ "active balancing pushes a running hog", test_active_push },
 		{ "same seed, same run", test_deterministic },
 		{ "bad parameters", test_bad_params },
+		{ "wake-ups from the waker's pCPU", test_wake_affine },
 		{ NULL, NULL },
 	};
 	cut_suite("o1", t);
