@@ -26,8 +26,9 @@
 ** interrupt: the device's completion, or packets arriving from the
 ** network (the next request of a client, the back end's answer); so does
 ** a request a workload starts from an event of its own (an arrival).
-** Those wake-ups come from the interrupt pCPU, SCHED_IRQ_CPU, which is
-** sched_waker_here's default outside any done().
+** Those wake-ups come from the interrupt pCPU, <io irq-cpu> (by default
+** the woken thread's own pCPU), sched_waker_here's default outside any
+** done().
 */
 #include "models/io.h"
 #include "sim/world.h"

@@ -196,7 +196,7 @@ int sched_init(struct sched *s, struct world *w, const struct scn_policy *cfg, s
 	s->ncpus = w->mach.ncpus;
 	s->nidle = s->ncpus;
 	s->waker = -1;
-	s->irq_from = SCHED_IRQ_CPU;
+	s->irq_from = w->scn->hv.io.irq_cpu;
 	s->cpu = calloc((size_t)s->ncpus, sizeof *s->cpu);
 	s->priv = calloc(1, s->ops->priv_size ? s->ops->priv_size : 1);
 	if (!s->cpu || !s->priv)

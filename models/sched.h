@@ -259,21 +259,26 @@ void sched_wake(struct sched *s, struct entity *e, double work);
 **     burst completing: the I/O thread ending its emulation and waking
 **     a VCPU, a VCPU's guest job waking the I/O thread, a guest IPI);
 **   - else from an interrupt, handled on the pCPU the running event sets
-**     with sched_irq_from (by default SCHED_IRQ_CPU: device interrupts),
+**     with sched_irq_from (by default <io irq-cpu>: device interrupts),
 **     or on the woken entity's own last pCPU (SCHED_WAKER_SELF: a timer
 **     armed by the thread it wakes).
 ** Policies read s->waker (valid during the select_cpu, enqueue and
 ** check_preempt calls of a SCHED_WAKE) and sched_waker_task.
 */
 
-/* The pCPU that handles device interrupts: 0.  Without irqbalance, Linux
-** 2.6.2x on x86_64 routes every IO-APIC interrupt to the first online
-** CPU in physical mode (arch/x86/kernel/genapic_flat_64.c at v2.6.24:
-** physflat_target_cpus, physflat_cpu_mask_to_apicid takes first_cpu();
-** io_apic_64.c setup_IO_APIC_irq); flat mode's lowest-priority delivery
-** among equal priorities is left to the chipset, which in practice also
-** picks CPU 0.  Network packets (the softirq runs on the CPU that took
-** the interrupt), disk completions and the paths they wake start here. */
+/* Where device interrupts are handled is the hypervisor's <io irq-cpu>
+** ([open]; s->irq_from between events).  Without irqbalance, Linux 2.6.2x
+** on x86_64 in physical mode routes every IO-APIC interrupt to the first
+** online CPU (arch/x86/kernel/genapic_flat_64.c at v2.6.24:
+** physflat_cpu_mask_to_apicid takes first_cpu()); with 8 CPUs or fewer
+** it uses flat logical mode, whose lowest-priority delivery among equal
+** priorities the chipset arbitrates, and irqbalance (installed by
+** default on Debian and Ubuntu servers) moves each IRQ to a CPU of its
+** choice.  The default, SCHED_WAKER_SELF, takes the woken thread's own
+** pCPU: no pull towards an interrupt pCPU.  SCHED_IRQ_CPU names pCPU 0,
+** the physflat case, for `irq-cpu="0"`.  Network packets (the softirq
+** runs on the CPU that took the interrupt), disk completions and the
+** paths they wake start there. */
 #define SCHED_IRQ_CPU 0
 /* A timer armed by the woken entity fires on its own last pCPU (an
 ** hrtimer stays on the CPU that armed it; KVM moves a VCPU's LAPIC timer
@@ -291,7 +296,7 @@ int sched_waker_here(const struct sched *s);
 /* The event that runs now models an interrupt or timer: its wake-ups
 ** outside any done() come from `from` (a pCPU, SCHED_WAKER_SELF or -1).
 ** Returns the previous setting, to restore with sched_irq_from when the
-** event ends (the default between events is SCHED_IRQ_CPU). */
+** event ends (the default between events is <io irq-cpu>). */
 int sched_irq_from(struct sched *s, int from);
 
 /* The entity that wakes (the one whose done() runs on s->waker), or NULL

@@ -560,8 +560,24 @@ static void read_hypervisor(struct ld *ld, xmlNodePtr h)
 	io->exit = native ? 0 : k->world_switch;
 	io->irq_packets = 1;
 	io->shadow = 1;
+	io->irq_cpu = -2;
 	xmlNodePtr xi = child(h, "io");
 	if (xi) {
+		/* [open] which pCPU takes the host's device interrupts: "woken"
+		** (default) the woken thread's own last pCPU, i.e. no pull
+		** towards an interrupt pCPU; or a pCPU id (2.6.2x physflat mode
+		** routes every IO-APIC interrupt to the first online CPU;
+		** irqbalance moves each IRQ to a CPU of its choice) */
+		const char *ic = attr(xi, "irq-cpu");
+		if (ic && strcmp(ic, "woken") != 0) {
+			const char *why;
+			int cpu;
+			if (units_int(ic, &cpu, &why) || cpu < 0 ||
+			    (scn_ncpus(&ld->s->machine) > 0 && cpu >= scn_ncpus(&ld->s->machine)))
+				err_at(ld, xi, "irq-cpu", "expected 'woken' or a pCPU of the machine", ic, "");
+			else
+				io->irq_cpu = cpu;
+		}
 		static const struct { const char *an; size_t off; } counts[] = {
 			{ "exits-tx-packet", offsetof(struct scn_io, exits_tx) },
 			{ "exits-rx-packet", offsetof(struct scn_io, exits_rx) },

@@ -124,6 +124,7 @@ struct scn_io {
 	double emu_disk;             /* per disk request */
 	double irq_packets;          /* packets per interrupt (coalescing): 1 */
 	double shadow;               /* guest kernel/MMU work multiplier (shadow paging): 1 */
+	int irq_cpu;                 /* pCPU handling device interrupts; -2: the woken thread's own */
 	struct scn_loc loc;
 };
 

@@ -876,7 +876,7 @@ static void irq_wake(void *ctx, void *obj, uint64_t arg)
 	struct world *w = ctx;
 	(void)obj;
 	(void)arg;
-	sched_wake(&w->sched, WK.w, 1000);   /* no done() runs: from SCHED_IRQ_CPU */
+	sched_wake_from(&w->sched, WK.w, 1000, SCHED_IRQ_CPU);   /* an interrupt on pCPU 0 (irq-cpu=\"0\") */
 }
 
 static void timer_wake(void *ctx, void *obj, uint64_t arg)
