@@ -5,6 +5,7 @@
 */
 #include "tests/cutest.h"
 #include "models/wl_burst.h"
+#include "sim/limits.h"
 #include "sim/world.h"
 
 #include <stdio.h>
@@ -249,6 +250,48 @@ static void test_output_contract(void)
 	free(tmp);
 }
 
+/* Run path with sets; 0 when it loads and runs to its end with the clock
+** there. */
+static int run_edge(const char *path, const char *const *sets, uint64_t *events)
+{
+	struct scenario s;
+	struct world w;
+	if (cut_sim(path, sets, &s, &w))
+		return -1;
+	int rc = world_now(&w) == s.duration ? 0 : -1;
+	*events = w.events;
+	world_free(&w);
+	scn_free(&s);
+	return rc;
+}
+
+/* Every time, rate and speed at the edge of its range (sim/limits.h,
+** docs/limits.md) runs: delays saturate instead of overflowing, so no
+** event lands in the past (evq_push would assert) and none wraps. */
+static void test_limits_edges(void)
+{
+	uint64_t ev;
+	const char *const slow_open[] = { "run.duration=100000000s", "run.warmup=0s", "workload.open.rate=1e-8/s",
+					  NULL };
+	CU_ASSERT_EQUAL(run_edge("tests/data/good/open1.xml", slow_open, &ev), 0);
+	const char *const fast_open[] = { "run.duration=2us", "run.warmup=0s", "workload.open.rate=1e9/s",
+					  "workload.demand.mean=1ns", NULL };
+	CU_ASSERT_EQUAL(run_edge("tests/data/good/open1.xml", fast_open, &ev), 0);
+	CU_ASSERT_TRUE(ev > 1000);
+	const char *const long_think[] = { "run.duration=100000000s", "run.warmup=0s",
+					   "workload.closed.think.mean=100000000s",
+					   "workload.demand.mean=1ms", NULL };
+	CU_ASSERT_EQUAL(run_edge("tests/data/good/closed.xml", long_think, &ev), 0);
+	/* the largest draws of an exponential with the longest mean saturate */
+	CU_ASSERT_EQUAL(lim_delay(1e30), LIM_DELAY);
+	CU_ASSERT_EQUAL(lim_delay(-5), 0);
+	CU_ASSERT_EQUAL(lim_delay(0.0 / 0.0), 0);
+	CU_ASSERT_EQUAL(lim_delay(2.5), 3);
+	CU_ASSERT_EQUAL(lim_add(LIM_TIME, LIM_DELAY), LIM_TIME + LIM_DELAY);
+	CU_ASSERT_EQUAL(lim_add(INT64_MAX - 1, 5), INT64_MAX);
+	CU_ASSERT_TRUE(LIM_TIME + LIM_DELAY < INT64_MAX - LIM_DELAY);
+}
+
 struct cli_case {
 	const char *args;
 	int rc;
@@ -297,6 +340,7 @@ void tests_register(void)
 		{ "every policy is deterministic", test_every_policy_deterministic },
 		{ "output directory contract", test_output_contract },
 		{ "command line", test_cli },
+		{ "times, rates and speeds at the edges of their ranges", test_limits_edges },
 		{ NULL, NULL },
 	};
 	cut_suite("engine", t);
