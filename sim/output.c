@@ -43,38 +43,54 @@ static int mkdir_p(const char *path)
 	return r;
 }
 
+/* out_begin failed: nothing staged, nothing for out_abort to remove. */
+static int begin_failed(struct outdir *o)
+{
+	free(o->dest);
+	free(o->stage);
+	o->dest = o->stage = NULL;
+	return -1;
+}
+
 int out_begin(struct outdir *o, const char *dest, char *err, size_t errlen)
 {
 	struct stat st;
+	memset(o, 0, sizeof *o);
 	o->dest = strdup(dest);
-	o->stage = malloc(strlen(dest) + 32);
-	if (!o->dest || !o->stage) {
+	if (!o->dest) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		return begin_failed(o);
 	}
 	if (stat(dest, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		snprintf(err, errlen, "%s: exists and is not a directory", dest);
-		return -1;
+		return begin_failed(o);
 	}
 	char *parent = strdup(dest);
-	char *slash = strrchr(parent, '/');
+	char *slash = parent ? strrchr(parent, '/') : NULL;
 	if (slash && slash != parent) {
 		*slash = 0;
 		if (mkdir_p(parent)) {
 			snprintf(err, errlen, "%s: cannot create: %s", parent, strerror(errno));
 			free(parent);
-			return -1;
+			return begin_failed(o);
 		}
 	}
 	free(parent);
 	size_t dl = strlen(dest);
 	while (dl > 1 && dest[dl - 1] == '/')
 		dl--;
-	sprintf(o->stage, "%.*s.tmp-%ld", (int)dl, dest, (long)getpid());
-	if (mkdir(o->stage, 0777) && errno != EEXIST) {
-		snprintf(err, errlen, "%s: cannot create: %s", o->stage, strerror(errno));
-		return -1;
+	char *stage = malloc(dl + 32);
+	if (!stage) {
+		snprintf(err, errlen, "out of memory");
+		return begin_failed(o);
 	}
+	sprintf(stage, "%.*s.tmp-%ld", (int)dl, dest, (long)getpid());
+	if (mkdir(stage, 0777) && errno != EEXIST) {
+		snprintf(err, errlen, "%s: cannot create: %s", stage, strerror(errno));
+		free(stage);
+		return begin_failed(o);
+	}
+	o->stage = stage;
 	return 0;
 }
 

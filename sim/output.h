@@ -16,13 +16,15 @@ struct outdir {
 };
 
 /* Create the staging directory (and dest's parents).  Returns 0 or -1
-** with a message in err. */
+** with a message in err; on -1 nothing is staged, o's fields are NULL
+** and out_abort(o) does nothing. */
 int out_begin(struct outdir *o, const char *dest, char *err, size_t errlen);
 /* Open a file in the staging directory for writing. */
 FILE *out_open(struct outdir *o, const char *name);
 /* Move every staged file into dest; remove the staging directory. */
 int out_commit(struct outdir *o, char *err, size_t errlen);
-/* Remove the staging directory and its files. */
+/* Remove the staging directory and its files (none when out_begin
+** failed or o is all zero). */
 void out_abort(struct outdir *o);
 
 /* The whole of file path, NUL-terminated (malloc'd; *len its length when

@@ -6,6 +6,7 @@
 #include "tests/cutest.h"
 #include "models/wl_burst.h"
 #include "sim/limits.h"
+#include "sim/output.h"
 #include "sim/world.h"
 
 #include <stdio.h>
@@ -292,6 +293,43 @@ static void test_limits_edges(void)
 	CU_ASSERT_TRUE(LIM_TIME + LIM_DELAY < INT64_MAX - LIM_DELAY);
 }
 
+/* out_begin that fails (the destination is a file) stages nothing and
+** leaves nothing for out_abort to remove: every caller aborts on any
+** failure, and used to remove an uninitialised staging path. */
+static void test_out_begin_fails(void)
+{
+	char *tmp = cut_tmpdir();
+	char file[512], err[600] = "", cmd[1200], *out;
+	snprintf(file, sizeof file, "%s/a-file", tmp);
+	FILE *f = fopen(file, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fclose(f);
+	struct outdir od;
+	memset(&od, 0xbe, sizeof od);   /* as an uninitialised struct */
+	CU_ASSERT_EQUAL(out_begin(&od, file, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "exists and is not a directory"));
+	CU_ASSERT_PTR_NULL(od.stage);
+	CU_ASSERT_PTR_NULL(od.dest);
+	out_abort(&od);
+	out_abort(&od);
+	/* the file and its directory are untouched, nothing staged */
+	snprintf(cmd, sizeof cmd, "ls -a %s", tmp);
+	cut_run(cmd, &out);
+	CU_ASSERT_STRING_EQUAL(out, ".\n..\na-file\n");
+	free(out);
+	/* a sweep whose -o names a file: refused, exit 2, nothing else */
+	snprintf(cmd, sizeof cmd, "%s sweep tests/data/sweep/toy.xml -o %s -j 1", cut_hvsim(), file);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "exists and is not a directory"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "ls -a %s", tmp);
+	cut_run(cmd, &out);
+	CU_ASSERT_STRING_EQUAL(out, ".\n..\na-file\n");
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 struct cli_case {
 	const char *args;
 	int rc;
@@ -339,6 +377,7 @@ void tests_register(void)
 		{ "RNG streams per purpose", test_streams_independent },
 		{ "every policy is deterministic", test_every_policy_deterministic },
 		{ "output directory contract", test_output_contract },
+		{ "a failed out_begin leaves nothing to abort", test_out_begin_fails },
 		{ "command line", test_cli },
 		{ "times, rates and speeds at the edges of their ranges", test_limits_edges },
 		{ NULL, NULL },
