@@ -190,6 +190,24 @@ static void load_hv(struct ld *ld, xmlNodePtr n)
 		free(out);
 		out = NULL;
 	}
+	/* the profile goes beside the other outputs of DIR: a name of its own */
+	static const char *const taken[] = { "fit.csv", "points.csv", "quantities.csv", "report.txt" };
+	for (size_t i = 0; out && i < sizeof taken / sizeof taken[0]; i++)
+		if (!strcmp(out, taken[i])) {
+			diag_error(ld->d, ld->file, line_of(n),
+				   "<hypervisor out>: expected a file name other than calibrate's outputs (fit.csv, "
+				   "points.csv, quantities.csv, report.txt), got '%s'", out);
+			free(out);
+			out = NULL;
+		}
+	for (int i = 0; out && i < c->nhv; i++)
+		if (c->hv[i].out && !strcmp(c->hv[i].out, out)) {
+			diag_error(ld->d, ld->file, line_of(n),
+				   "<hypervisor out>: expected a file name of its own, got '%s' (also the out= of "
+				   "line %d)", out, c->hv[i].line);
+			free(out);
+			out = NULL;
+		}
 	for (int i = 0; name && i < c->nhv; i++)
 		if (!strcmp(c->hv[i].name, name)) {
 			diag_error(ld->d, ld->file, line_of(n), "<hypervisor name>: '%s' is already configured at line %d",

@@ -707,8 +707,8 @@ static void on_stop(int sig)
 }
 
 static const char usage[] =
-	"usage: hvsim calibrate CALIB.xml [-o DIR] [-j N] [--values FIT.csv] [--stages A,B]\n"
-	"                       [--set KEY=VALUE]... [-q]\n"
+	"usage: hvsim calibrate CALIB.xml [-o DIR] [--force] [-j N] [--values FIT.csv]\n"
+	"                       [--stages A,B] [--set KEY=VALUE]... [-q]\n"
 	"\n"
 	"Fit the parameters of CALIB.xml to its measured points by simulation, stage\n"
 	"by stage (Nelder-Mead, common random numbers, several starts), then predict\n"
@@ -721,7 +721,9 @@ static const char usage[] =
 	"  <hv>.xml         the calibrated hypervisor profiles (<hypervisor out=...>)\n"
 	"\n"
 	"options:\n"
-	"  -o, --output DIR   output directory\n"
+	"  -o, --output DIR   output directory, a new one (checked before the fit)\n"
+	"  --force            replace DIR if it exists (an hvsim output directory),\n"
+	"                     once the new one is complete\n"
 	"  -j, --jobs N       simulations at a time (default: online CPUs)\n"
 	"  --values FIT.csv   do not fit: take the values of a previous fit and\n"
 	"                     predict every row (the paper reproduction)\n"
@@ -738,7 +740,7 @@ static const char usage[] =
 int cal_main(int argc, char **argv)
 {
 	const char *file = NULL, *outdir = NULL, *values = NULL, *stages = NULL;
-	int jobs = 0, quiet = 0, nov = 0;
+	int jobs = 0, quiet = 0, nov = 0, force = 0;
 	struct scn_override ov[32];
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -780,6 +782,8 @@ int cal_main(int argc, char **argv)
 			ov[nov++] = (struct scn_override){ argv[i], eq + 1 };
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
 			quiet = 1;
+		} else if (!strcmp(a, "--force")) {
+			force = 1;
 		} else if (a[0] == '-' || file) {
 			fprintf(stderr, "hvsim calibrate: unexpected argument '%s'\n%s", a, usage);
 			return EXIT_USAGE;
@@ -841,6 +845,15 @@ int cal_main(int argc, char **argv)
 		snprintf(defdir, sizeof defdir, "out/%s-calib", c.name);
 		outdir = defdir;
 	}
+	/* the destination is checked (and staged) before hours of fitting */
+	struct outdir o = { 0 };
+	char oerr[4400] = "";
+	if (out_begin(&o, outdir, force ? OUT_FORCE : OUT_NEW, oerr, sizeof oerr)) {
+		fprintf(stderr, "hvsim calibrate: %s\n", oerr);
+		free(x);
+		cal_free(&c);
+		return EXIT_USAGE;
+	}
 	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
@@ -883,16 +896,17 @@ int cal_main(int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "hvsim calibrate: %s\n", rc == -2 ? "interrupted; nothing written" : err);
 		status = rc == -2 ? 130 : EXIT_RUNFAIL;
+		out_abort(&o);
 	} else {
-		struct outdir o = { 0 };
-		char oerr[512] = "";
-		if (out_begin(&o, outdir, oerr, sizeof oerr)) {
-			fprintf(stderr, "hvsim calibrate: %s\n", oerr);
+		errno = 0;
+		if (write_outputs(&o, &c, e, x, so, fit_mask, any_fit, values, wall) ||
+		    write_profiles(&o, &c, x, values && !stages ? "values of a previous fit" : "fitted")) {
+			fprintf(stderr, "hvsim calibrate: %s: cannot write the outputs: %s; nothing written\n", outdir,
+				strerror(errno ? errno : EIO));
+			out_abort(&o);
 			status = EXIT_RUNFAIL;
-		} else if (write_outputs(&o, &c, e, x, so, fit_mask, any_fit, values, wall) ||
-			   write_profiles(&o, &c, x, values && !stages ? "values of a previous fit" : "fitted") ||
-			   out_commit(&o, oerr, sizeof oerr)) {
-			fprintf(stderr, "hvsim calibrate: cannot write %s%s%s\n", outdir, *oerr ? ": " : "", oerr);
+		} else if (out_commit(&o, oerr, sizeof oerr)) {
+			fprintf(stderr, "hvsim calibrate: %s\n", oerr);
 			out_abort(&o);
 			status = EXIT_RUNFAIL;
 		} else {
@@ -913,9 +927,9 @@ int cal_main(int argc, char **argv)
 				fclose(r);
 			}
 		}
-		free(o.dest);
-		free(o.stage);
 	}
+	free(o.dest);
+	free(o.stage);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	cal_eval_free(e);

@@ -14,6 +14,7 @@
 ** once in the recording runs once per trace length, not back to back).
 */
 #include "models/wl_activity.h"
+#include "sim/limits.h"
 #include "sim/world.h"
 
 #include <errno.h>
@@ -46,15 +47,15 @@ static void wake(void *ctx, void *obj, uint64_t arg)
 /* Sleep until the next step's burst, or stop (or loop) after the last. */
 static void next(struct world *w, struct act_thread *t, int loop)
 {
-	int64_t at = world_now(w) + t->step[t->pos < t->nstep ? t->pos : 0].sleep_ns;
+	int64_t at = lim_add(world_now(w), t->step[t->pos < t->nstep ? t->pos : 0].sleep_ns);
 	if (t->pos >= t->nstep) {
 		if (!loop || t->nstep == 0)
 			return;
 		/* the next pass starts one trace length after this one, so
 		** each thread keeps its recorded share of the trace */
 		t->pos = 0;
-		t->base += t->a->span;
-		int64_t first = t->base + t->step[0].sleep_ns;
+		t->base = lim_add(t->base, t->a->span);
+		int64_t first = lim_add(t->base, t->step[0].sleep_ns);
 		at = first > world_now(w) ? first : world_now(w);
 	}
 	world_at(w, at, wake, t, 0);
@@ -142,6 +143,7 @@ int activity_build(struct activity *a, struct world *w, const struct scn_workloa
 		if (end > a->span)
 			a->span = end;
 	}
+	size_t nsteps = 0;
 	a->th = calloc((size_t)a->tr.nth + 1, sizeof *a->th);
 	if (!a->th)
 		return -ENOMEM;
@@ -164,7 +166,18 @@ int activity_build(struct activity *a, struct world *w, const struct scn_workloa
 			t->e->done = burst_done;
 		}
 		a->nth++;
+		nsteps += (size_t)t->nstep;
 		next(w, t, 0);
+	}
+	/* a loop replays every burst once per trace length: bound the
+	** bursts over the run (sim/limits.h) */
+	double passes = a->span > 0 ? (double)w->scn->duration / (double)a->span : 0;
+	if (cfg->loop && passes * (double)nsteps > LIM_ARRIVALS) {
+		diag_error(d, cfg->trace_loc.file, cfg->trace_loc.line,
+			   "<trace loop>: expected at most " LIM_ARRIVALS_TEXT " bursts over the run, got %.3g (%zu "
+			   "bursts every %.9gs of '%s' for %.6gs)", passes * (double)nsteps, nsteps,
+			   (double)a->span / 1e9, cfg->trace, (double)w->scn->duration / 1e9);
+		return -EINVAL;
 	}
 	return w->failed ? -ENOMEM : 0;
 }

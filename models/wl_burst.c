@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <stdlib.h>
-#include <gsl/gsl_randist.h>
 
 static void count(struct burst *b, int64_t now, int delta)
 {
@@ -42,12 +41,12 @@ static void completed(struct burst *b, int64_t tag)
 
 static int64_t think_time(struct burst *b)
 {
-	return (int64_t)(dist_sample(&b->cfg->think, b->r_think, &b->cur_think) + 0.5);
+	return dist_sample_ns(&b->cfg->think, b->r_think, &b->cur_think);
 }
 
 static int64_t interarrival(struct burst *b)
 {
-	return (int64_t)(gsl_ran_exponential(b->r_arrive, 1e9 / b->cfg->rate) + 0.5);
+	return dist_exp_ns(b->r_arrive, 1e9 / b->cfg->rate);
 }
 
 static int grow(struct burst *b, size_t elem, void **arr)

@@ -2,6 +2,7 @@
 ** Request-trace replay (see wl_requests.h).
 */
 #include "models/wl_requests.h"
+#include "sim/limits.h"
 #include "sim/world.h"
 
 #include <errno.h>
@@ -104,9 +105,50 @@ static void arrive(void *ctx, void *obj, uint64_t arg)
 		i = 0;
 		q->offset += q->span;
 	}
-	int64_t at = q->offset + (int64_t)llround((double)q->t.r[i].t_ns / q->cfg->speed);
+	int64_t at = lim_add(q->offset, lim_delay((double)q->t.r[i].t_ns / q->cfg->speed));
 	if (!world_at(w, at > now ? at : now, arrive, q, i))
 		world_fail(w);
+}
+
+/* The replay's times within the engine's range (sim/limits.h): the last
+** request at most LIM_TIME into the run; a loop whose passes take time
+** (a trace of rows all at one instant would loop there forever) with
+** gaps of at least 1 ns on average and at most LIM_ARRIVALS requests
+** over the run.  0, or -1 with the reason in d at the <requests> line. */
+static int check_replay(struct wl_requests *q, struct diag *d, int64_t last, double span)
+{
+	const struct scn_workload *cfg = q->cfg;
+	const struct scn_loc *l = &cfg->trace_loc;
+	double n = (double)q->t.n, run_s = (double)q->w->scn->duration / 1e9;
+	if ((double)last / cfg->speed > (double)LIM_TIME) {
+		diag_error(d, l->file, l->line,
+			   "<requests speed>: expected a speed-up that replays the trace within "
+			   LIM_TIME_TEXT ": its last request at %.9gs replays at %.6gs, got '%g'",
+			   (double)last / 1e9, (double)last / 1e9 / cfg->speed, cfg->speed);
+		return -1;
+	}
+	if (!cfg->loop)
+		return 0;
+	if (q->t.n > 1 && last == q->t.r[0].t_ns) {
+		diag_error(d, l->file, l->line,
+			   "<requests loop>: expected a trace that spans time to loop, got all %zu requests of "
+			   "'%s' at %.9gs", q->t.n, cfg->trace, (double)last / 1e9);
+		return -1;
+	}
+	if (span < n) {
+		diag_error(d, l->file, l->line,
+			   "<requests speed>: expected a looped replay with a mean gap of at least 1ns (at most "
+			   "1e9 requests a second; shorter gaps round to 0ns), got '%g' (%zu requests every %.6gs)",
+			   cfg->speed, q->t.n, span / 1e9);
+		return -1;
+	}
+	if (run_s * 1e9 / span * n > LIM_ARRIVALS) {
+		diag_error(d, l->file, l->line,
+			   "<requests loop>: expected at most " LIM_ARRIVALS_TEXT " requests over the run, got %.3g "
+			   "(%zu requests every %.6gs for %.6gs)", run_s * 1e9 / span * n, q->t.n, span / 1e9, run_s);
+		return -1;
+	}
+	return 0;
 }
 
 int wl_requests_build(struct wl_requests *q, struct world *w, const struct scn_workload *cfg, struct vm *vm,
@@ -140,8 +182,11 @@ int wl_requests_build(struct wl_requests *q, struct world *w, const struct scn_w
 	/* a loop starts again one mean gap after the last row */
 	int64_t first = q->t.r[0].t_ns, last = q->t.r[q->t.n - 1].t_ns;
 	double gap = q->t.n > 1 ? (double)(last - first) / (double)(q->t.n - 1) : 1e9;
-	q->span = (int64_t)llround(((double)(last - first) + gap) / cfg->speed);
-	q->offset = -(int64_t)llround((double)first / cfg->speed);
+	double span = ((double)(last - first) + gap) / cfg->speed;
+	if (check_replay(q, d, last, span))
+		return -EINVAL;
+	q->span = lim_delay(span);
+	q->offset = -lim_delay((double)first / cfg->speed);
 	return world_at(w, 0, arrive, q, 0) ? 0 : -ENOMEM;
 }
 

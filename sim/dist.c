@@ -3,6 +3,7 @@
 ** exponential variates (gsl_ran_exponential, inversion).
 */
 #include "sim/dist.h"
+#include "sim/limits.h"
 
 #include <gsl/gsl_randist.h>
 
@@ -20,6 +21,16 @@ double dist_sample(const struct scn_dist *d, gsl_rng *r, int *cursor)
 	}
 	}
 	return 0;
+}
+
+int64_t dist_sample_ns(const struct scn_dist *d, gsl_rng *r, int *cursor)
+{
+	return lim_delay(dist_sample(d, r, cursor));
+}
+
+int64_t dist_exp_ns(gsl_rng *r, double mean_ns)
+{
+	return lim_delay(gsl_ran_exponential(r, mean_ns));
 }
 
 double dist_mean(const struct scn_dist *d)

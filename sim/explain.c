@@ -1453,22 +1453,42 @@ static int put_file(struct outdir *o, const char *name, const char *text)
 	return ferror(f) | fclose(f) ? -1 : 0;
 }
 
-int explain_write(const struct explain *x, int do_render, int *nsvg, char *err, size_t errlen)
+int explain_write(const struct explain *x, int do_render, int force, int *nsvg, char *err, size_t errlen)
 {
 	*nsvg = 0;
 	char dotp[4096];
 	int have_dot = do_render && find_dot(dotp, sizeof dotp);
 	char *dest = path_of(x->dir, "explain");
 	struct outdir od = { 0 };
-	int rc = dest ? out_begin(&od, dest, err, errlen) : -1;
+	if (!dest) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (out_begin(&od, dest, force ? OUT_FORCE : OUT_NEW, err, errlen)) {
+		free(dest);
+		return -2;
+	}
+	/* the report and the diagrams, committed together by one rename */
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *mf = open_memstream(&text, &tlen);
+	int rc = 0;
+	if (mf) {
+		explain_report(x, mf);
+		rc = fclose(mf) ? -1 : 0;
+	}
+	rc = rc || !mf ? -1 : put_file(&od, "explain.txt", text);
+	free(text);
+	if (rc)
+		snprintf(err, errlen, "%s/explain.txt: cannot write: %s", od.stage, strerror(errno ? errno : EIO));
 	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
 		static const char *const kind[2] = { "bottleneck", "placement" };
 		for (int g = 0; g < 2 && rc == 0; g++) {
 			char name[64];
 			snprintf(name, sizeof name, "curve%d-%s.dot", k + 1, kind[g]);
-			char *text = g ? explain_placement_dot(x, k) : explain_bottleneck_dot(x, k);
-			rc = put_file(&od, name, text);
-			free(text);
+			char *dot = g ? explain_placement_dot(x, k) : explain_bottleneck_dot(x, k);
+			rc = put_file(&od, name, dot);
+			free(dot);
 			if (rc) {
 				snprintf(err, errlen, "%s/%s: cannot write: %s", od.stage, name, strerror(errno));
 				break;
@@ -1491,35 +1511,10 @@ int explain_write(const struct explain *x, int do_render, int *nsvg, char *err, 
 	}
 	if (rc == 0)
 		rc = out_commit(&od, err, errlen);
-	else if (dest)
+	if (rc)
 		out_abort(&od);
 	free(od.dest);
 	free(od.stage);
 	free(dest);
-	if (rc)
-		return -1;
-	/* explain.txt: a temporary name, then rename */
-	char *txt = path_of(x->dir, "explain.txt");
-	char *tmp = txt ? malloc(strlen(txt) + 32) : NULL;
-	if (!tmp) {
-		free(txt);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	sprintf(tmp, "%s.tmp-%ld", txt, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot write: %s", tmp, strerror(errno));
-		rc = -1;
-	} else {
-		explain_report(x, f);
-		if (ferror(f) | fclose(f) || rename(tmp, txt)) {
-			snprintf(err, errlen, "%s: cannot write: %s", txt, strerror(errno));
-			unlink(tmp);
-			rc = -1;
-		}
-	}
-	free(tmp);
-	free(txt);
-	return rc;
+	return rc ? -1 : 0;
 }

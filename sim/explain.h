@@ -7,8 +7,8 @@
 ** grows by less than a threshold per added VM, the paper's P5/P6 "does
 ** not increase anymore"), attributes the per-VM throughput or capacity
 ** lost at each VM count to measured causes, and names the saturated
-** resource.  Writes DIR/explain.txt and DIR/explain/curveK-*.dot (and
-** .svg when Graphviz's dot is on PATH), each through a temporary name.
+** resource.  Writes DIR/explain/: explain.txt and curveK-*.dot (and .svg
+** when Graphviz's dot is on PATH), all committed by one rename.
 **
 ** Attribution (the method the report states): at VM count n the loss is
 ** L(n) = x(best) - x(n), x the per-VM value (pages/s per VM in mode run,
@@ -102,10 +102,13 @@ void explain_free(struct explain *x);
 /* The text report. */
 void explain_report(const struct explain *x, FILE *f);
 
-/* Write DIR/explain.txt and DIR/explain/ (render: run dot -Tsvg when it
-** is on PATH).  Returns 0, or -1 with a message in err.  *nsvg: SVGs
-** rendered. */
-int explain_write(const struct explain *x, int render, int *nsvg, char *err, size_t errlen);
+/* Write DIR/explain/: explain.txt and the diagrams (render: run dot
+** -Tsvg when it is on PATH), staged and committed by one rename; an
+** existing DIR/explain is refused unless force (then replaced whole).
+** Returns 0, -1 when writing failed (nothing written), -2 when
+** DIR/explain may not be written (nothing done); the message in err.
+** *nsvg: SVGs rendered. */
+int explain_write(const struct explain *x, int render, int force, int *nsvg, char *err, size_t errlen);
 
 /* The Graphviz sources for curve k (from 0), malloc'd; NULL when out of
 ** memory. */

@@ -43,18 +43,19 @@ static const char usage_main[] =
 	"hvsim simulates how hypervisors multiplex VCPUs on NUMA machines.\n"
 	"\n"
 	"commands:\n"
-	"  run       SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [--timeline F.json] [--gantt]\n"
+	"  run       SCEN.xml [-o DIR] [--force] [--seed N] [--set KEY=VALUE]... [--timeline F.json] [--gantt]\n"
 	"            simulate the scenario; write summary.json and CSVs into DIR\n"
 	"  validate  FILE.xml [--set KEY=VALUE]...\n"
 	"            check a scenario or a machine/hypervisor profile; print what would run\n"
-	"  capacity  SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [-j N]\n"
+	"  capacity  SCEN.xml [-o DIR] [--force] [--seed N] [--set KEY=VALUE]... [-j N]\n"
 	"            find the most users per VM that pass the scenario's QoS rule\n"
-	"  sweep     SCEN.xml [-o DIR] [-j N] [--seed N] [--set KEY=VALUE]... [--resume]\n"
+	"  sweep     SCEN.xml [-o DIR] [-j N] [--seed N] [--set KEY=VALUE]... [--resume | --force]\n"
 	"            run every point of the scenario's <sweep>; one row a point in sweep.csv\n"
-	"  calibrate CALIB.xml [-o DIR] [-j N] [--values FIT.csv] [--set KEY=VALUE]...\n"
+	"  calibrate CALIB.xml [-o DIR] [--force] [-j N] [--values FIT.csv] [--set KEY=VALUE]...\n"
 	"            fit cost parameters to measured points, predict the held-out ones\n"
-	"  explain   DIR [--threshold PCT] [--no-render]\n"
-	"            why the curves of the sweep in DIR stop growing: explain.txt and Graphviz\n"
+	"  explain   DIR [--threshold PCT] [--no-render] [--force]\n"
+	"            why the curves of the sweep in DIR stop growing: DIR/explain/ with\n"
+	"            explain.txt and Graphviz diagrams\n"
 	"  policies  list the scheduling policies, the sources they follow and their parameters\n"
 	"  import    FORMAT FILE -o OUT.csv [--strict]\n"
 	"            convert a measured trace (apache-log, perf-sched) into an hvsim trace CSV\n"
@@ -65,17 +66,20 @@ static const char usage_main[] =
 	"exit status: 0 success, 1 the run failed, 2 bad usage or bad input\n";
 
 static const char usage_run[] =
-	"usage: hvsim run SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [--timeline F.json] [--gantt]\n"
+	"usage: hvsim run SCEN.xml [-o DIR] [--force] [--seed N] [--set KEY=VALUE]... [--timeline F.json] [--gantt]\n"
 	"\n"
 	"Simulate SCEN.xml and write into DIR (default out/<scenario name>):\n"
 	"  summary.json   scenario, seed, version, simulated and wall time, events,\n"
 	"                 per-workload and per-pCPU metrics with 95% confidence intervals\n"
 	"  workloads.csv  one row per workload: throughput, response time, jobs in system\n"
 	"  pcpus.csv      one row per pCPU: utilisation, busy time, context switches\n"
-	"Files are written to DIR.tmp-PID and moved into DIR only when complete.\n"
+	"Files are written to DIR.tmp-PID, renamed to DIR only when complete; DIR must\n"
+	"not exist (--force replaces an existing hvsim output directory).\n"
 	"\n"
 	"options:\n"
-	"  -o, --output DIR     output directory\n"
+	"  -o, --output DIR     output directory, a new one\n"
+	"  --force              replace DIR if it exists (an hvsim output directory):\n"
+	"                       the old one is removed once the new one is in place\n"
 	"  --seed N             override the scenario's seed (run seed=\"...\")\n"
 	"  --set KEY=VALUE      override any scenario value; KEY is a path of elements\n"
 	"                       ending in an attribute, e.g.\n"
@@ -92,7 +96,7 @@ static const char usage_run[] =
 	"  -h, --help           this text\n";
 
 static const char usage_capacity[] =
-	"usage: hvsim capacity SCEN.xml [-o DIR] [--seed N] [--set KEY=VALUE]... [-j N]\n"
+	"usage: hvsim capacity SCEN.xml [-o DIR] [--force] [--seed N] [--set KEY=VALUE]... [-j N]\n"
 	"\n"
 	"Find the largest number of users per VM (the same in every VM) whose run passes\n"
 	"the scenario's <qos> rule (default: 97% of pages within 3 s and 99% within 5 s;\n"
@@ -106,10 +110,13 @@ static const char usage_capacity[] =
 	"  capacity.csv         users per VM (mean over replications, 95% CI), cumulative\n"
 	"                       users over the VMs, QoS and CPU use at capacity\n"
 	"  capacity_probes.csv  one row per simulated run of the search\n"
-	"Files are written to DIR.tmp-PID and moved into DIR only when complete.\n"
+	"Files are written to DIR.tmp-PID, renamed to DIR only when complete; DIR must\n"
+	"not exist (--force replaces an existing hvsim output directory).\n"
 	"\n"
 	"options:\n"
-	"  -o, --output DIR     output directory\n"
+	"  -o, --output DIR     output directory, a new one\n"
+	"  --force              replace DIR if it exists (an hvsim output directory):\n"
+	"                       the old one is removed once the new one is in place\n"
 	"  --seed N             override the scenario's seed (replication r uses N+r)\n"
 	"  --set KEY=VALUE      override any scenario value, e.g. --set capacity.max=800\n"
 	"                       --set qos.standard=official (see hvsim run --help)\n"
@@ -118,7 +125,7 @@ static const char usage_capacity[] =
 	"  -h, --help           this text\n";
 
 static const char usage_sweep[] =
-	"usage: hvsim sweep SCEN.xml [-o DIR] [-j N] [--seed N] [--set KEY=VALUE]... [--resume]\n"
+	"usage: hvsim sweep SCEN.xml [-o DIR] [-j N] [--seed N] [--set KEY=VALUE]... [--resume | --force]\n"
 	"\n"
 	"Run every point of the scenario's <sweep mode=\"run|capacity\">: each <vary\n"
 	"key=\"vm[web].count\" values=\"1 2 4\"/> (or from=\"1\" to=\"10\" step=\"1\") gives\n"
@@ -136,10 +143,14 @@ static const char usage_sweep[] =
 	"  points/NNN/      each point's own outputs (hvsim run's, or capacity.csv)\n"
 	"Each row is appended and synced as its point finishes: an interrupted sweep\n"
 	"keeps every finished point, and running the same command again (or --resume)\n"
-	"runs only the missing ones.  A DIR holding a different sweep is an error.\n"
+	"runs only the missing ones.  A DIR holding a different sweep, or anything else,\n"
+	"is an error (--force: run the whole sweep in DIR.tmp-PID and replace DIR with it\n"
+	"at the end).\n"
 	"\n"
 	"options:\n"
-	"  -o, --output DIR     output directory\n"
+	"  -o, --output DIR     output directory, a new one\n"
+	"  --force              replace DIR if it exists (an hvsim output directory):\n"
+	"                       the old one is removed once the new one is in place\n"
 	"  -j, --jobs N         points run in parallel (default: online CPUs); sweep.csv\n"
 	"                       does not depend on N (wall_s aside)\n"
 	"  --seed N             override the scenario's seed\n"
@@ -151,7 +162,7 @@ static const char usage_sweep[] =
 	"2 bad usage or input (nothing run), 130 interrupted\n";
 
 static const char usage_explain[] =
-	"usage: hvsim explain DIR [--threshold PCT] [--no-render]\n"
+	"usage: hvsim explain DIR [--threshold PCT] [--no-render] [--force]\n"
 	"\n"
 	"Read the output directory of hvsim sweep (mode run or capacity) and explain each\n"
 	"curve over its vm[NAME].count key (one curve per combination of the other keys):\n"
@@ -159,13 +170,20 @@ static const char usage_explain[] =
 	"PCT per added VM, default 5), the VCPU/pCPU ratio there, the saturated resource,\n"
 	"and the per-VM throughput (or capacity) lost at each VM count split over its\n"
 	"measured causes (ready-wait, switch and refill, lock spin, remote memory,\n"
-	"emulation, NIC, disk, page-cache misses).  Writes, each through a temporary name:\n"
-	"  DIR/explain.txt                   the report (also printed)\n"
-	"  DIR/explain/curveK-bottleneck.dot resources, utilisation, demand, the saturated one\n"
-	"  DIR/explain/curveK-placement.dot  VCPUs on pCPUs and NUMA nodes, memory homes\n"
+	"emulation, NIC, disk, page-cache misses).  Writes the directory DIR/explain/,\n"
+	"staged in DIR/explain.tmp-PID and renamed into place when complete:\n"
+	"  explain.txt                   the report (also printed)\n"
+	"  curveK-bottleneck.dot         resources, utilisation, demand, the saturated one\n"
+	"  curveK-placement.dot          VCPUs on pCPUs and NUMA nodes, memory homes\n"
 	"and their .svg when Graphviz's dot is on PATH (not with --no-render).\n"
 	"\n"
-	"exit status: 0 done, 1 cannot write, 2 bad usage or not a readable sweep\n";
+	"options:\n"
+	"  --threshold PCT      growth per added VM below which a curve has plateaued (5)\n"
+	"  --no-render          write the .dot files only\n"
+	"  --force              replace an existing DIR/explain/ (else it is refused)\n"
+	"\n"
+	"exit status: 0 done, 1 cannot write, 2 bad usage, not a readable sweep or\n"
+	"DIR/explain/ exists\n";
 
 static const char usage_validate[] =
 	"usage: hvsim validate FILE.xml [--set KEY=VALUE]...\n"
@@ -180,12 +198,14 @@ enum {
 	OPT_TRACE = 2,     /* --timeline F.json, --gantt */
 	OPT_JOBS = 4,      /* -j/--jobs N */
 	OPT_RESUME = 8,    /* --resume */
+	OPT_FORCE = 16,    /* --force */
 };
 
 struct opts {
 	const char *file, *outdir, *timeline;
 	int gantt;
 	int resume;
+	int force;
 	int jobs;          /* 0: not given */
 	int has_seed;
 	unsigned long long seed;
@@ -211,6 +231,10 @@ static int parse_opts(int argc, char **argv, const char *usage, int allow, struc
 		}
 		if ((allow & OPT_RESUME) && strcmp(a, "--resume") == 0) {
 			o->resume = 1;
+			continue;
+		}
+		if ((allow & OPT_FORCE) && strcmp(a, "--force") == 0) {
+			o->force = 1;
 			continue;
 		}
 		/* long names also take --name=VALUE; -j also -jN */
@@ -280,6 +304,11 @@ static int parse_opts(int argc, char **argv, const char *usage, int allow, struc
 	}
 	if (!o->file) {
 		fprintf(stderr, "hvsim: missing the XML file\n%s", usage);
+		return EXIT_USAGE;
+	}
+	if (o->force && o->resume) {
+		fprintf(stderr, "hvsim: --force and --resume: expected one of them (--force starts the sweep "
+				"again, --resume continues it)\n");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -512,7 +541,7 @@ static int cmd_validate(int argc, char **argv)
 static int cmd_run(int argc, char **argv)
 {
 	struct opts o;
-	int rc = parse_opts(argc, argv, usage_run, OPT_OUT | OPT_TRACE, &o);
+	int rc = parse_opts(argc, argv, usage_run, OPT_OUT | OPT_TRACE | OPT_FORCE, &o);
 	if (rc) {
 		free_opts(&o);
 		return rc;
@@ -530,11 +559,13 @@ static int cmd_run(int argc, char **argv)
 	else
 		snprintf(dest, sizeof dest, "out/%s", s.name);
 	struct outdir od = { 0 };
-	if (out_begin(&od, dest, err, sizeof err)) {
+	if (out_begin(&od, dest, o.force ? OUT_FORCE : OUT_NEW, err, sizeof err)) {
 		fprintf(stderr, "hvsim: %s\n", err);
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	if (o.timeline)
+		out_clean_stale(o.timeline);
 	if ((o.timeline || o.gantt) && timeline_open(&w, o.timeline, o.gantt)) {
 		fprintf(stderr, "hvsim: %s: cannot write: %s\n", o.timeline, strerror(errno));
 		out_abort(&od);
@@ -553,15 +584,24 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (o.gantt)
 		timeline_gantt(&w, stdout, 100);
-	if (timeline_close(&w)) {
-		fprintf(stderr, "hvsim: %s: cannot write the timeline: %s\n", o.timeline, strerror(errno));
+	errno = 0;
+	if (out_write_run(&od, &w)) {
+		fprintf(stderr, "hvsim: %s: cannot write the outputs: %s; nothing written\n", dest,
+			strerror(errno ? errno : EIO));
 		out_abort(&od);
 		rc = EXIT_RUNFAIL;
 		goto done;
 	}
-	if (out_write_run(&od, &w) || out_commit(&od, err, sizeof err)) {
-		fprintf(stderr, "hvsim: %s: cannot write the outputs: %s\n", dest, od.dest ? err : "");
+	if (out_commit(&od, err, sizeof err)) {
+		fprintf(stderr, "hvsim: %s%s\n", err, o.timeline ? " (nor the timeline)" : "");
 		out_abort(&od);
+		rc = EXIT_RUNFAIL;
+		goto done;
+	}
+	/* the outputs are in place; the timeline is a file of its own */
+	if (timeline_close(&w)) {
+		fprintf(stderr, "hvsim: %s: cannot write the timeline: %s; not written (the outputs are in %s/)\n",
+			o.timeline, strerror(errno), dest);
 		rc = EXIT_RUNFAIL;
 		goto done;
 	}
@@ -580,7 +620,7 @@ done:
 static int cmd_capacity(int argc, char **argv)
 {
 	struct opts o;
-	int rc = parse_opts(argc, argv, usage_capacity, OPT_OUT | OPT_JOBS, &o);
+	int rc = parse_opts(argc, argv, usage_capacity, OPT_OUT | OPT_JOBS | OPT_FORCE, &o);
 	if (rc) {
 		free_opts(&o);
 		return rc;
@@ -610,7 +650,7 @@ static int cmd_capacity(int argc, char **argv)
 		snprintf(dest, sizeof dest, "out/%s-capacity", s.name);
 	struct outdir od = { 0 };
 	struct cap_result r = { 0 };
-	if (out_begin(&od, dest, err, sizeof err)) {
+	if (out_begin(&od, dest, o.force ? OUT_FORCE : OUT_NEW, err, sizeof err)) {
 		fprintf(stderr, "hvsim: %s\n", err);
 		rc = EXIT_USAGE;
 		goto done;
@@ -627,8 +667,16 @@ static int cmd_capacity(int argc, char **argv)
 		rc = sr == -2 || interrupted ? 130 : EXIT_RUNFAIL;
 		goto done;
 	}
-	if (cap_write(&od, &s, &r) || out_commit(&od, err, sizeof err)) {
-		fprintf(stderr, "hvsim: %s: cannot write the outputs: %s\n", dest, od.dest ? err : "");
+	errno = 0;
+	if (cap_write(&od, &s, &r)) {
+		fprintf(stderr, "hvsim: %s: cannot write the outputs: %s; nothing written\n", dest,
+			strerror(errno ? errno : EIO));
+		out_abort(&od);
+		rc = EXIT_RUNFAIL;
+		goto done;
+	}
+	if (out_commit(&od, err, sizeof err)) {
+		fprintf(stderr, "hvsim: %s\n", err);
 		out_abort(&od);
 		rc = EXIT_RUNFAIL;
 		goto done;
@@ -646,7 +694,7 @@ done:
 static int cmd_sweep(int argc, char **argv)
 {
 	struct opts o;
-	int rc = parse_opts(argc, argv, usage_sweep, OPT_OUT | OPT_JOBS | OPT_RESUME, &o);
+	int rc = parse_opts(argc, argv, usage_sweep, OPT_OUT | OPT_JOBS | OPT_RESUME | OPT_FORCE, &o);
 	if (rc) {
 		free_opts(&o);
 		return rc;
@@ -661,6 +709,7 @@ static int cmd_sweep(int argc, char **argv)
 		.seed = o.seed,
 		.jobs = o.jobs ? o.jobs : ncpu > 0 ? (int)ncpu : 1,
 		.resume = o.resume,
+		.force = o.force,
 		.progress = isatty(STDERR_FILENO),
 		.stop = &interrupted,
 	};
@@ -675,13 +724,15 @@ static int cmd_explain(int argc, char **argv)
 {
 	const char *dir = NULL;
 	double thr = EXPLAIN_THRESHOLD;
-	int do_render = 1;
+	int do_render = 1, force = 0;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			fputs(usage_explain, stdout);
 			return 0;
 		} else if (strcmp(argv[i], "--no-render") == 0) {
 			do_render = 0;
+		} else if (strcmp(argv[i], "--force") == 0) {
+			force = 1;
 		} else if (strcmp(argv[i], "--threshold") == 0 && i + 1 < argc) {
 			char *end;
 			thr = strtod(argv[++i], &end) / 100;
@@ -707,13 +758,13 @@ static int cmd_explain(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
 	}
-	int rc = 0;
-	if (explain_write(&x, do_render, &nsvg, err, sizeof err)) {
+	int rc = explain_write(&x, do_render, force, &nsvg, err, sizeof err);
+	if (rc) {
 		fprintf(stderr, "hvsim: %s\n", err);
-		rc = EXIT_RUNFAIL;
+		rc = rc == -2 ? EXIT_USAGE : EXIT_RUNFAIL;
 	} else {
 		explain_report(&x, stdout);
-		printf("wrote %s/explain.txt and %s/explain/ (%d .dot, %d .svg)\n", dir, dir, 2 * x.ncurve, nsvg);
+		printf("wrote %s/explain/ (explain.txt, %d .dot, %d .svg)\n", dir, 2 * x.ncurve, nsvg);
 	}
 	explain_free(&x);
 	return rc;

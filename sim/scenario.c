@@ -11,6 +11,7 @@
 #include "sim/scenario.h"
 #include "models/specweb.h"
 #include "sim/dist.h"
+#include "sim/limits.h"
 #include "sim/stats.h"
 #include "sim/units.h"
 
@@ -292,8 +293,34 @@ static int get(struct ld *ld, xmlNodePtr n, const char *an, int required,
 	return 1;
 }
 
+/* "<el an>: expected want, got 'value'": a value outside its range. */
+static void range_err(struct ld *ld, xmlNodePtr n, const char *an, const char *want)
+{
+	char quoted[200];
+	snprintf(quoted, sizeof quoted, "'%s'", attr(n, an) ? attr(n, an) : "");
+	err_at(ld, n, an, "expected ", quoted, want);
+}
+
 /* Adapters from the typed unit parsers to get()'s void* form. */
-static int p_time(const char *s, void *o, const char **w) { return units_time(s, o, w); }
+/* Every time of a scenario is at most LIM_TIME (sim/limits.h). */
+static const char byterate_why[] = "a rate from 1B/s to 1000TB/s";
+static const char time_max_why[] = "a time of at most " LIM_TIME_TEXT;
+
+static int p_time(const char *s, void *o, const char **w)
+{
+	int64_t ns;
+	if (units_time(s, &ns, w) != 0) {
+		if (*w == units_time_big)
+			*w = time_max_why;
+		return -1;
+	}
+	if (ns > LIM_TIME) {
+		*w = time_max_why;
+		return -1;
+	}
+	*(int64_t *)o = ns;
+	return 0;
+}
 static int p_bytes(const char *s, void *o, const char **w) { return units_bytes(s, o, w); }
 static int p_freq(const char *s, void *o, const char **w) { return units_frequency(s, o, w); }
 static int p_bitrate(const char *s, void *o, const char **w) { return units_bitrate(s, o, w); }
@@ -377,8 +404,11 @@ static void read_machine(struct ld *ld, xmlNodePtr m)
 	struct scn_machine *mc = &ld->s->machine;
 	mc->name = dupattr(m, "name");
 	mc->loc = loc_of(ld, m);
-	if (get(ld, m, "frequency", 1, p_freq, &mc->freq) == 1 && mc->freq <= 0)
-		err_at(ld, m, "frequency", "expected a positive frequency", NULL, NULL);
+	if (get(ld, m, "frequency", 1, p_freq, &mc->freq) == 1 &&
+	    !(mc->freq >= LIM_FREQ_MIN && mc->freq <= LIM_FREQ_MAX)) {
+		range_err(ld, m, "frequency", "a frequency from 1MHz to 1000GHz");
+		mc->freq = 0;
+	}
 	get(ld, m, "mem-latency", 0, p_time, &mc->mem_latency);
 
 	int nn = 0;
@@ -433,18 +463,20 @@ static void read_machine(struct ld *ld, xmlNodePtr m)
 		} else if (is_el(c, "nic")) {
 			struct scn_nic *k = &mc->nic[mc->nnics++];
 			k->name = dupattr(c, "name");
-			if (get(ld, c, "rate", 1, p_bitrate, &k->rate) == 1 && k->rate <= 0)
-				err_at(ld, c, "rate", "expected a positive rate", NULL, NULL);
+			if (get(ld, c, "rate", 1, p_bitrate, &k->rate) == 1 &&
+			    !(k->rate >= LIM_BYTERATE_MIN && k->rate <= LIM_BYTERATE_MAX))
+				range_err(ld, c, "rate", byterate_why);
 		} else if (is_el(c, "disk")) {
 			struct scn_disk *k = &mc->disk[mc->ndisks++];
 			k->name = dupattr(c, "name");
 			get(ld, c, "size", 0, p_bytes, &k->size);
-			if (get(ld, c, "transfer", 1, p_bitrate, &k->transfer) == 1 && k->transfer <= 0)
-				err_at(ld, c, "transfer", "expected a positive rate", NULL, NULL);
+			if (get(ld, c, "transfer", 1, p_bitrate, &k->transfer) == 1 &&
+			    !(k->transfer >= LIM_BYTERATE_MIN && k->transfer <= LIM_BYTERATE_MAX))
+				range_err(ld, c, "transfer", byterate_why);
 			get(ld, c, "seek", 1, p_time, &k->seek);
 			get(ld, c, "rpm", 0, p_number, &k->rpm);
-			if (k->rpm < 0)
-				err_at(ld, c, "rpm", "expected a non-negative speed", NULL, NULL);
+			if (k->rpm != 0 && !(k->rpm >= 1 && k->rpm <= LIM_RPM_MAX))
+				range_err(ld, c, "rpm", "0 (no rotational delay) or a speed from 1 to 1000000 rpm");
 		}
 	}
 	if (!BAD(ld) && scn_ncpus(mc) > SCN_MAX_CPUS) {
@@ -674,13 +706,26 @@ static int p_work(const char *s, void *o, const char **w)
 	/* o points at a struct { double freq, out; } */
 	double *fo = o;
 	int64_t ns;
-	const char *w1;
-	if (units_time(s, &ns, &w1) == 0) {
+	const char *w1 = NULL;
+	if (units_time(s, &ns, &w1) == 0 || w1 == units_time_big) {
+		if (w1 == units_time_big || ns > LIM_TIME) {
+			*w = "work of at most " LIM_TIME_TEXT " at the machine's frequency";
+			return -1;
+		}
 		fo[1] = (double)ns * fo[0] / 1e9;
 		return 0;
 	}
-	if (units_cycles(s, &fo[1], w) == 0)
+	double c;
+	if (units_cycles(s, &c, w) == 0) {
+		/* as long as a time of at most LIM_TIME at the machine's clock
+		** (the machine is read first; an unknown clock is reported there) */
+		if (fo[0] > 0 && c / fo[0] > LIM_TIME_S) {
+			*w = "work of at most " LIM_TIME_TEXT " at the machine's frequency";
+			return -1;
+		}
+		fo[1] = c;
 		return 0;
+	}
 	*w = "a time at the machine's frequency (such as 20ms) or cycles (such as 4Mcycles)";
 	return -1;
 }
@@ -688,7 +733,7 @@ static int p_work(const char *s, void *o, const char **w)
 static int p_time_d(const char *s, void *o, const char **w)
 {
 	int64_t ns;
-	if (units_time(s, &ns, w) != 0)
+	if (p_time(s, &ns, w) != 0)
 		return -1;
 	*(double *)o = (double)ns;
 	return 0;
@@ -813,8 +858,9 @@ static void read_specweb(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 	get(ld, n, "ssl-byte", 0, p_nonneg, &o->ssl_byte);
 	get(ld, n, "besim", 0, p_time, &o->besim);
 	get(ld, n, "session-memory", 0, p_bytes, &o->session_memory);
-	if (get(ld, n, "link-rate", 0, p_bitrate, &o->link_rate) == 1 && o->link_rate <= 0)
-		err_at(ld, n, "link-rate", "expected a positive rate", NULL, NULL);
+	if (get(ld, n, "link-rate", 0, p_bitrate, &o->link_rate) == 1 &&
+	    !(o->link_rate >= LIM_BYTERATE_MIN && o->link_rate <= LIM_BYTERATE_MAX))
+		range_err(ld, n, "link-rate", byterate_why);
 	if (get(ld, n, "connections", 0, p_int, &o->conns) == 1 && o->conns > 8)
 		err_at(ld, n, "connections", "expected 1 to 8 connections per user", attr(n, "connections"), "");
 	const char *ch = attr(n, "chain");
@@ -934,9 +980,11 @@ static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 	case WL_ACTIVITY:
 	case WL_REQUESTS:
 		w->trace = resolve_rel(file_of(ld, body), attr(body, "file"));
+		w->trace_loc = loc_of(ld, body);
 		w->loop = p_bool(attr(body, "loop"));
-		if (get(ld, body, "speed", 0, p_nonneg, &w->speed) == 1 && w->speed <= 0)
-			err_at(ld, body, "speed", "expected a positive speed-up", NULL, NULL);
+		if (get(ld, body, "speed", 0, p_nonneg, &w->speed) == 1 &&
+		    !(w->speed >= LIM_SPEED_MIN && w->speed <= LIM_SPEED_MAX))
+			range_err(ld, body, "speed", "a speed-up from 1e-6 to 1e6");
 		if (w->kind == WL_REQUESTS) {
 			specweb_defaults(ld, body, &w->specweb);
 			read_server_costs(ld, body, &w->specweb);
@@ -957,6 +1005,18 @@ static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 	if (o) {
 		if (get(ld, o, "rate", 1, p_rate, &w->rate) == 1 && w->rate <= 0)
 			err_at(ld, o, "rate", "expected a positive arrival rate", NULL, NULL);
+		else if (w->rate > 0 && !(w->rate >= LIM_RATE_MIN && w->rate <= LIM_RATE_MAX))
+			range_err(ld, o, "rate",
+				  "an arrival rate from 1e-8/s to 1e9/s (mean gaps from 100000000s down to 1ns; "
+				  "faster, gaps round to 0ns)");
+		else if (w->rate * ((double)ld->s->duration / 1e9) > LIM_ARRIVALS) {
+			char why[200];
+			snprintf(why, sizeof why,
+				 "at most " LIM_ARRIVALS_TEXT " arrivals over the run (the rate times the run's "
+				 "%.6gs: at most %.6g/s)", (double)ld->s->duration / 1e9,
+				 LIM_ARRIVALS / ((double)ld->s->duration / 1e9));
+			range_err(ld, o, "rate", why);
+		}
 	} else if (c) {
 		w->closed = 1;
 		if (get(ld, c, "users", 1, p_int, &w->users) == 1 && w->users > SCN_MAX_USERS)

@@ -198,6 +198,7 @@ struct scn_workload {
 	struct scn_dist think;       /* closed: ns */
 	struct scn_dist demand;      /* cycles at the machine's frequency */
 	char *trace;                 /* activity, requests: the trace file, resolved */
+	struct scn_loc trace_loc;    /* ... and its <trace> or <requests> element */
 	int loop;                    /* activity, requests: start again at its end */
 	double speed;                /* requests: replay speed-up (2: twice as fast) */
 	struct scn_specweb specweb;  /* kind specweb (users: closed users) */

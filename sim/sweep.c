@@ -207,11 +207,13 @@ static int point_outputs(const char *dir, int p, const struct scenario *s, const
 	char dest[4200];
 	snprintf(dest, sizeof dest, "%s/points/%03d", dir, p + 1);
 	struct outdir od = { 0 };
-	int rc = out_begin(&od, dest, err, errlen);
+	/* the sweep's own directory: a point run again replaces its files */
+	int rc = out_begin(&od, dest, OUT_REPLACE, err, errlen);
 	if (rc == 0) {
+		errno = 0;
 		rc = w ? out_write_run(&od, w) : cap_write(&od, s, r);
 		if (rc)
-			snprintf(err, errlen, "%s: cannot write the outputs: %s", dest, strerror(errno));
+			snprintf(err, errlen, "%s: cannot write the outputs: %s", dest, strerror(errno ? errno : EIO));
 		else
 			rc = out_commit(&od, err, errlen);
 	}
@@ -700,6 +702,9 @@ int sweep_run(const struct sweep_args *a)
 	}
 	struct sweep x = { .a = a, .s = &s, .sw = &s.sweep, .fd = -1, .in_order = 1, .last = -1,
 			   .total = s.sweep.npoints };
+	struct outdir fod = { 0 };   /* --force over an existing DIR */
+	char *shown = NULL;          /* DIR/sweep.csv as the user named it */
+	int pr = 0;
 	char *head = header(&s), *set = settings(a, &s);
 	int rc = 0;
 	size_t dl = a->outdir ? strlen(a->outdir) : strlen(s.name) + 16;
@@ -717,11 +722,49 @@ int sweep_run(const struct sweep_args *a)
 	else
 		sprintf(x.dir, "out/%s-sweep", s.name);
 	sprintf(x.csv, "%s/sweep.csv", x.dir);
+	/* what killed runs of this sweep left: staging beside DIR, in DIR
+	** (sweep.csv's rewrite) and in DIR/points (a point's) */
+	out_clean_stale(x.dir);
+	out_clean_stale_in(x.dir);
+	{
+		char *pts = malloc(strlen(x.dir) + 16);
+		if (pts) {
+			sprintf(pts, "%s/points", x.dir);
+			out_clean_stale_in(pts);
+		}
+		free(pts);
+	}
+	shown = strdup(x.csv);
+	if (!shown) {
+		fprintf(stderr, "hvsim: out of memory\n");
+		rc = EXIT_RUNFAIL;
+		goto done;
+	}
+	struct stat st;
+	if (a->force && stat(x.dir, &st) == 0) {
+		/* the sweep runs in DIR.tmp-PID, which replaces DIR at the end */
+		char err[4400];
+		if (out_begin(&fod, x.dir, OUT_FORCE, err, sizeof err)) {
+			fprintf(stderr, "hvsim: %s\n", err);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+		rmdir(fod.stage);   /* sweep_create_csv creates it whole */
+		free(x.dir);
+		x.dir = strdup(fod.stage);
+		free(x.csv);
+		x.csv = x.dir ? malloc(strlen(x.dir) + 16) : NULL;
+		if (!x.dir || !x.csv) {
+			fprintf(stderr, "hvsim: out of memory\n");
+			rc = EXIT_RUNFAIL;
+			goto done;
+		}
+		sprintf(x.csv, "%s/sweep.csv", x.dir);
+	}
 	struct sweep_args aa = *a;
 	aa.outdir = x.dir;
 	x.a = &aa;
-	struct stat st;
-	if (stat(x.csv, &st) == 0) {
+	if (!fod.stage && stat(x.csv, &st) == 0) {
 		if (sweep_read_csv(&x, head, set)) {
 			rc = EXIT_USAGE;
 			goto done;
@@ -748,7 +791,7 @@ int sweep_run(const struct sweep_args *a)
 	if (aa.jobs > x.total - x.had)
 		aa.jobs = x.total - x.had > 0 ? x.total - x.had : 1;
 	x.t0 = now_s();
-	int pr = x.had < x.total ? run_points(&x) : 0;
+	pr = x.had < x.total ? run_points(&x) : 0;
 	double wall = now_s() - x.t0;
 	if (pr == 0 && flush_rows(&x))
 		pr = -1;
@@ -756,20 +799,40 @@ int sweep_run(const struct sweep_args *a)
 		fprintf(stderr, "hvsim: %s: cannot rewrite in point order: %s\n", x.csv, strerror(errno));
 		pr = -1;
 	}
-	if (pr == -2) {
+	if (fod.stage && pr == 0) {
+		char err[4400];
+		if (x.fd >= 0)
+			close(x.fd);
+		x.fd = -1;
+		if (out_commit(&fod, err, sizeof err)) {
+			fprintf(stderr, "hvsim: %s\n", err);
+			pr = -1;
+		}
+	}
+	if (pr == -2 && fod.stage) {
+		fprintf(stderr, "hvsim: %s: interrupted; nothing replaced, %s is as it was (--force starts again)\n",
+			a->file, fod.dest);
+		rc = EXIT_INTR;
+	} else if (pr == -2) {
 		int kept = x.had + x.ran;
 		fprintf(stderr, "hvsim: %s: interrupted; %d of %d points are in %s (run the same command again to "
 				"resume)\n",
-			a->file, kept, x.total, x.csv);
+			a->file, kept, x.total, shown);
 		rc = EXIT_INTR;
 	} else if (pr) {
+		if (fod.stage)
+			fprintf(stderr, "hvsim: %s: nothing replaced, %s is as it was\n", a->file, fod.dest);
 		rc = EXIT_RUNFAIL;
 	} else {
 		printf("%s: %d points (%d already done, %d run, %d failed) in %.3g wall s (%d process%s); wrote %s\n",
-		       s.name, x.total, x.had, x.ran, x.failed, wall, aa.jobs, aa.jobs == 1 ? "" : "es", x.csv);
+		       s.name, x.total, x.had, x.ran, x.failed, wall, aa.jobs, aa.jobs == 1 ? "" : "es", shown);
 		rc = x.failed ? EXIT_RUNFAIL : 0;
 	}
 done:
+	out_abort(&fod);   /* after a commit, nothing is left to remove */
+	free(fod.dest);
+	free(fod.stage);
+	free(shown);
 	if (x.fd >= 0)
 		close(x.fd);
 	for (int p = 0; x.row && p < x.total; p++)

@@ -27,6 +27,7 @@ struct sweep_args {
 	uint64_t seed;
 	int jobs;                      /* points at a time, >= 1 */
 	int resume;                    /* --resume: DIR/sweep.csv must exist */
+	int force;                     /* --force: replace DIR (an hvsim output) when the sweep ends */
 	int progress;                  /* 1: a progress bar (stderr is a terminal); 0: a line a point */
 	const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM; inherited by the children */
 };

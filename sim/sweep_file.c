@@ -29,7 +29,7 @@ int sweep_create_csv(struct sweep *x, const char *head, const char *set)
 {
 	struct outdir od = { 0 };
 	char err[4400];
-	int rc = out_begin(&od, x->dir, err, sizeof err);
+	int rc = out_begin(&od, x->dir, OUT_NEW, err, sizeof err);
 	FILE *f = NULL, *g = NULL;
 	if (rc == 0) {
 		f = out_open(&od, "sweep.csv");
@@ -95,7 +95,7 @@ int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 	if (!nl || (size_t)(nl - buf) != hl || memcmp(buf, head, hl) != 0) {
 		fprintf(stderr,
 			"hvsim: %s: holds a different sweep; its header is\n  %.*s\nexpected\n  %s\n"
-			"(choose another -o DIR, or remove the directory to start again)\n",
+			"(choose another -o DIR, or add --force to replace it)\n",
 			x->csv, nl ? (int)(nl - buf) : (int)len, buf, head);
 		free(buf);
 		return -1;
@@ -105,8 +105,7 @@ int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 	char *old = out_slurp(path, NULL);
 	if (!old || strcmp(old, set) != 0) {
 		fprintf(stderr,
-			"hvsim: %s: %s; this sweep's:\n%s(choose another -o DIR, or remove the directory to start "
-			"again)\n",
+			"hvsim: %s: %s; this sweep's:\n%s(choose another -o DIR, or add --force to replace it)\n",
 			path, old ? "was made with other settings" : "is missing, so the rows cannot be trusted", set);
 		if (old)
 			fprintf(stderr, "the directory's:\n%s", old);

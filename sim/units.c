@@ -385,11 +385,13 @@ static const struct time_unit time_units[] = {
 	{ "min", 6, 10 }, { "h", 36, 11 },
 };
 
+const char units_time_big[] = "a time below 2^63 ns (about 292 years)";
+
 static const struct why_texts time_why = {
 	"a time such as 30ms, 1.5s, 100us",
 	"a time with a unit: ns, us, ms, s, min or h",
 	"a non-negative time such as 30ms",
-	"a time below 2^63 ns (about 292 years)",
+	units_time_big,
 };
 
 /*

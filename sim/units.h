@@ -23,6 +23,8 @@
 #include <stdint.h>
 
 int units_time(const char *s, int64_t *ns, const char **why);
+/* What units_time sets *why to when the time does not fit in int64 ns. */
+extern const char units_time_big[];
 int units_bytes(const char *s, double *bytes, const char **why);
 int units_frequency(const char *s, double *hz, const char **why);
 int units_bitrate(const char *s, double *bytes_per_s, const char **why);

@@ -111,6 +111,34 @@ void cut_rmrf(const char *path)
 	free(cmd);
 }
 
+long cut_dead_pid(void)
+{
+	pid_t p = fork();
+	if (p == 0)
+		_exit(0);
+	if (p > 0)
+		waitpid(p, NULL, 0);
+	return (long)p;
+}
+
+int cut_exists(const char *dir, const char *name)
+{
+	char *p = malloc(strlen(dir) + strlen(name) + 2);
+	sprintf(p, "%s/%s", dir, name);
+	int r = access(p, F_OK) == 0;
+	free(p);
+	return r;
+}
+
+void cut_stale(const char *dir, const char *name)
+{
+	char *cmd = malloc(2 * strlen(dir) + 2 * strlen(name) + 64);
+	sprintf(cmd, "mkdir -p '%s/%s/sub' && echo old > '%s/%s/sub/f'", dir, name, dir, name);
+	if (system(cmd) != 0)
+		fprintf(stderr, "warning: could not create %s/%s\n", dir, name);
+	free(cmd);
+}
+
 struct vm *cut_vm(const struct world *w, const char *name)
 {
 	for (int i = 0; i < w->nvms; i++)

@@ -39,6 +39,12 @@ int cut_run(const char *cmd, char **output);
 /* A fresh empty temporary directory (malloc'd path); cut_rmrf removes it. */
 char *cut_tmpdir(void);
 void cut_rmrf(const char *path);
+/* The id of a process that has ended (for stale staging directories). */
+long cut_dead_pid(void);
+/* 1 if dir/name exists. */
+int cut_exists(const char *dir, const char *name);
+/* dir/name/sub/f: what a killed process leaves as a staging directory. */
+void cut_stale(const char *dir, const char *name);
 
 /* Load path with the given --set overrides (NULL-terminated "KEY=VALUE"
 ** strings), build and run its world.  On success returns 0 and leaves s

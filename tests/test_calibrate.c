@@ -254,6 +254,29 @@ static void test_bad_files(void)
 	CU_ASSERT(d.n >= 1 && strstr(d.msg[0], "points.csv:3: row 'a' names hypervisor 'xen-3.3.0', which ") &&
 		  strstr(d.msg[0], "does not configure: expected a <hypervisor name=\"xen-3.3.0\" profile=...>"));
 	diag_free(&d);
+	/* a calibrated profile's out= beside calibrate's own outputs, or twice */
+	char *kvm = cwd_path("models/profiles/hypervisors/kvm-75.xml"), extra[2048];
+	static const char *const outs[][2] = {
+		{ "fit.csv", "<hypervisor out>: expected a file name other than calibrate's outputs (fit.csv, "
+			     "points.csv, quantities.csv, report.txt), got 'fit.csv'" },
+		{ "kvm-75.xml", "<hypervisor out>: expected a file name of its own, got 'kvm-75.xml' (also the out= "
+				"of line 5)" },
+	};
+	for (int i = 0; i < 2; i++) {
+		snprintf(extra, sizeof extra, "  <hypervisor name=\"other\" profile=\"%s\" out=\"%s\"/>\n", kvm,
+			 outs[i][0]);
+		write_calib(dir, extra);
+		CU_ASSERT_EQUAL(cal_load(&c, path, &d), -1);
+		int found = 0;
+		for (int m = 0; m < d.n; m++)
+			found |= strstr(d.msg[m], outs[i][1]) != NULL;
+		if (!found)
+			diag_print(&d, stderr);
+		CU_ASSERT(found);
+		diag_free(&d);
+	}
+	free(kvm);
+	write_calib(dir, "");
 	/* a bad --values file: exit status 2, file and line */
 	write_points(dir, v);
 	char vf[600], cmd[1400], *out = NULL;
@@ -264,6 +287,50 @@ static void test_bad_files(void)
 	snprintf(cmd, sizeof cmd, "%s calibrate %s --values %s -o %s/o", cut_hvsim(), path, vf, dir);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "fit.csv:3: value: expected a number from 1 to 200, got '900'"));
+	free(out);
+	cut_rmrf(dir);
+	free(dir);
+}
+
+/* calibrate writes a new DIR, checked before any simulation (exit 2,
+** untouched); --force replaces it whole; a dead process's staging is
+** removed. */
+static void test_exclusive(void)
+{
+	char *dir = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	double v[NROWS] = { 10, 10, 100, 100, 100, 10 };
+	write_points(dir, v);
+	write_calib(dir, "");
+	char vf[600], cmd[2000], o[600], *out = NULL;
+	snprintf(vf, sizeof vf, "%s/fit.csv", dir);
+	put(vf, "stage,name,hypervisor,benchmark,key,unit,min,max,start,value\n"
+		"both,cpu,kvm-75,,hypervisor.costs.cpu-factor,,0.3,2,1,0.8\n"
+		"both,emu,kvm-75,,hypervisor.io.emu-packet,kcycles,1,200,10,40\n");
+	snprintf(o, sizeof o, "%s/o", dir);
+	long dead = cut_dead_pid();
+	char stale[64];
+	snprintf(stale, sizeof stale, "o.tmp-%ld", dead);
+	cut_stale(dir, stale);
+	snprintf(cmd, sizeof cmd, "%s calibrate %s/calib.xml --values %s -o %s -q -j 2", cut_hvsim(), dir, vf, o);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(dir, stale));
+	CU_ASSERT(cut_exists(o, "points.csv") && cut_exists(o, "kvm-75.xml"));
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "/o: exists; name a new directory with -o, or add --force"));
+	CU_ASSERT_PTR_NULL(out ? strstr(out, "simulations") : NULL);
+	free(out);
+	cut_stale(o, "mine");
+	snprintf(cmd, sizeof cmd, "%s calibrate %s/calib.xml --values %s -o %s -q -j 2 --force", cut_hvsim(), dir, vf,
+		 o);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(o, "mine"));
+	CU_ASSERT_TRUE(cut_exists(o, "points.csv"));
+	snprintf(cmd, sizeof cmd, "ls %s | grep -c 'tmp-\\|old-'", dir);
+	cut_run(cmd, &out);
+	CU_ASSERT_STRING_EQUAL(out, "0\n");
 	free(out);
 	cut_rmrf(dir);
 	free(dir);
@@ -341,6 +408,7 @@ void tests_register(void)
 	static const struct cut_test t[] = {
 		{ "recovers known parameters from generated noisy points", test_recover },
 		{ "bad calibration files: file, line, expected", test_bad_files },
+		{ "a new DIR or --force, checked before fitting", test_exclusive },
 		{ "the shipped calibration: protocol, profiles and scenarios agree with paper.fit.csv", test_shipped },
 		{ NULL, NULL },
 	};

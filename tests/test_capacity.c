@@ -349,6 +349,63 @@ static void test_cli_bad_input(void)
 	free(tmp);
 }
 
+/* capacity writes a new DIR: an existing one is refused before any run
+** (exit 2, untouched), --force replaces it whole once the search is done;
+** staging of dead processes is removed; an interrupted search leaves
+** nothing new and a replaced DIR as it was. */
+static void test_cli_exclusive(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], dir[512], cmd[4096], *out;
+	int rc;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(dir, sizeof dir, "%s/o", tmp);
+	long dead = cut_dead_pid();
+	char stale[64];
+	snprintf(stale, sizeof stale, "o.tmp-%ld", dead);
+	cut_stale(tmp, stale);
+	snprintf(args, sizeof args, REPAIRMAN " -o %s -j 1 --set run.duration=500s --set capacity.replications=1",
+		 dir);
+	out = run_cli(args, &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, stale));
+	char *first = file_in(dir, "capacity.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(first);
+	out = run_cli(args, &rc);
+	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/o: exists; name a new directory with -o, or add --force"));
+	CU_ASSERT_PTR_NULL(strstr(out, "users per VM"));   /* refused before the search */
+	free(out);
+	cut_stale(dir, "mine");
+	snprintf(args, sizeof args,
+		 REPAIRMAN " -o %s -j 1 --set run.duration=500s --set capacity.replications=1 --seed 9 --force", dir);
+	out = run_cli(args, &rc);
+	CU_ASSERT_EQUAL(rc, 0);
+	free(out);
+	char *probes = file_in(dir, "capacity_probes.csv");
+	CU_ASSERT(probes && strstr(probes, "\n1,9,"));
+	free(probes);
+	CU_ASSERT_FALSE(cut_exists(dir, "mine"));
+	/* interrupted with --force: the directory as it was */
+	char *before = file_in(dir, "capacity.csv");
+	snprintf(cmd, sizeof cmd,
+		 "{ %s capacity " REPAIRMAN " -o %s -j 1 --set run.duration=100000000s --force & p=$!; sleep 1; "
+		 "kill -INT $p; wait $p; }", cut_hvsim(), dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 130);
+	free(out);
+	char *after = file_in(dir, "capacity.csv");
+	CU_ASSERT(before && after && strcmp(before, after) == 0);
+	free(before);
+	free(after);
+	snprintf(cmd, sizeof cmd, "ls -a %s", tmp);
+	cut_run(cmd, &out);
+	CU_ASSERT_STRING_EQUAL(out, ".\n..\no\n");
+	free(out);
+	free(first);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -360,6 +417,7 @@ void tests_register(void)
 		{ "stop flag ends the search", test_search_stop },
 		{ "capacity CLI deterministic for any -j", test_cli_deterministic },
 		{ "capacity CLI bad input", test_cli_bad_input },
+		{ "capacity CLI: a new DIR or --force", test_cli_exclusive },
 		{ NULL, NULL },
 	};
 	cut_suite("capacity", t);

@@ -5,12 +5,15 @@
 */
 #include "tests/cutest.h"
 #include "models/wl_burst.h"
+#include "sim/limits.h"
+#include "sim/output.h"
 #include "sim/world.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Step a world by hand and check after every event: time never goes
 ** back; no entity is on two pCPUs; a pCPU's entity is RUNNING there;
@@ -230,8 +233,8 @@ static void test_output_contract(void)
 			  "remote_refill_s\n0,0,";
 	CU_ASSERT_EQUAL(strncmp(csv, hdr, strlen(hdr)), 0);
 	free(csv);
-	/* running again into the same directory replaces the files */
-	CU_ASSERT_EQUAL(run_cli("tests/data/good/closed.xml --set run.duration=200s --seed 3", dir), 0);
+	/* running again into the same directory needs --force, and replaces it */
+	CU_ASSERT_EQUAL(run_cli("tests/data/good/closed.xml --set run.duration=200s --seed 3 --force", dir), 0);
 	char *js = file_in(dir, "summary.json");
 	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"seed\": 3,"));
 	free(js);
@@ -247,6 +250,214 @@ static void test_output_contract(void)
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "exists and is not a directory"));
 	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* Run path with sets; 0 when it loads and runs to its end with the clock
+** there. */
+static int run_edge(const char *path, const char *const *sets, uint64_t *events)
+{
+	struct scenario s;
+	struct world w;
+	if (cut_sim(path, sets, &s, &w))
+		return -1;
+	int rc = world_now(&w) == s.duration ? 0 : -1;
+	*events = w.events;
+	world_free(&w);
+	scn_free(&s);
+	return rc;
+}
+
+/* Every time, rate and speed at the edge of its range (sim/limits.h,
+** docs/limits.md) runs: delays saturate instead of overflowing, so no
+** event lands in the past (evq_push would assert) and none wraps. */
+static void test_limits_edges(void)
+{
+	uint64_t ev;
+	const char *const slow_open[] = { "run.duration=100000000s", "run.warmup=0s", "workload.open.rate=1e-8/s",
+					  NULL };
+	CU_ASSERT_EQUAL(run_edge("tests/data/good/open1.xml", slow_open, &ev), 0);
+	const char *const fast_open[] = { "run.duration=2us", "run.warmup=0s", "workload.open.rate=1e9/s",
+					  "workload.demand.mean=1ns", NULL };
+	CU_ASSERT_EQUAL(run_edge("tests/data/good/open1.xml", fast_open, &ev), 0);
+	CU_ASSERT_TRUE(ev > 1000);
+	const char *const long_think[] = { "run.duration=100000000s", "run.warmup=0s",
+					   "workload.closed.think.mean=100000000s",
+					   "workload.demand.mean=1ms", NULL };
+	CU_ASSERT_EQUAL(run_edge("tests/data/good/closed.xml", long_think, &ev), 0);
+	/* the largest draws of an exponential with the longest mean saturate */
+	CU_ASSERT_EQUAL(lim_delay(1e30), LIM_DELAY);
+	CU_ASSERT_EQUAL(lim_delay(-5), 0);
+	CU_ASSERT_EQUAL(lim_delay(0.0 / 0.0), 0);
+	CU_ASSERT_EQUAL(lim_delay(2.5), 3);
+	CU_ASSERT_EQUAL(lim_add(LIM_TIME, LIM_DELAY), LIM_TIME + LIM_DELAY);
+	CU_ASSERT_EQUAL(lim_add(INT64_MAX - 1, 5), INT64_MAX);
+	CU_ASSERT_TRUE(LIM_TIME + LIM_DELAY < INT64_MAX - LIM_DELAY);
+}
+
+/* out_begin that fails (the destination is a file) stages nothing and
+** leaves nothing for out_abort to remove: every caller aborts on any
+** failure, and used to remove an uninitialised staging path. */
+static void test_out_begin_fails(void)
+{
+	char *tmp = cut_tmpdir();
+	char file[512], err[600] = "", cmd[1200], *out;
+	snprintf(file, sizeof file, "%s/a-file", tmp);
+	FILE *f = fopen(file, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fclose(f);
+	struct outdir od;
+	memset(&od, 0xbe, sizeof od);   /* as an uninitialised struct */
+	CU_ASSERT_EQUAL(out_begin(&od, file, OUT_FORCE, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "exists and is not a directory"));
+	CU_ASSERT_PTR_NULL(od.stage);
+	CU_ASSERT_PTR_NULL(od.dest);
+	out_abort(&od);
+	out_abort(&od);
+	/* the file and its directory are untouched, nothing staged */
+	snprintf(cmd, sizeof cmd, "ls -a %s", tmp);
+	cut_run(cmd, &out);
+	CU_ASSERT_STRING_EQUAL(out, ".\n..\na-file\n");
+	free(out);
+	/* a sweep whose -o names a file: refused, exit 2, nothing else */
+	snprintf(cmd, sizeof cmd, "%s sweep tests/data/sweep/toy.xml -o %s -j 1", cut_hvsim(), file);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "exists and is not a directory"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "ls -a %s", tmp);
+	cut_run(cmd, &out);
+	CU_ASSERT_STRING_EQUAL(out, ".\n..\na-file\n");
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* hvsim run ARGS; its exit status, the output in *out (malloc'd). */
+static int run_out(const char *args, char **out)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "%s run %s", cut_hvsim(), args);
+	return cut_run(cmd, out);
+}
+
+/* Outputs go to a new directory, committed by one rename: an existing
+** one is refused (exit 2, nothing touched) unless --force, which replaces
+** it whole (no old file survives) once the new one is complete; "." and
+** a directory that is not an hvsim output are never replaced; staging
+** left by dead processes is removed; an interrupted run writes nothing
+** and leaves a replaced directory as it was. */
+static void test_exclusive_outputs(void)
+{
+	char *tmp = cut_tmpdir(), args[1536], d[512], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	const char *scn = "tests/data/good/closed.xml --set run.duration=200s";
+	snprintf(d, sizeof d, "%s/d", tmp);
+	snprintf(args, sizeof args, "%s -o %s", scn, d);
+	CU_ASSERT_EQUAL(run_out(args, &out), 0);
+	free(out);
+	char *first = file_in(d, "summary.json");
+	/* again: refused, untouched */
+	CU_ASSERT_EQUAL(run_out(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "d: exists; name a new directory with -o, or add --force to replace it"));
+	free(out);
+	char *same = file_in(d, "summary.json");
+	CU_ASSERT(first && same && strcmp(first, same) == 0);
+	free(same);
+	/* --force: replaced whole */
+	char extra[600];
+	snprintf(extra, sizeof extra, "%s/extra", d);
+	FILE *f = fopen(extra, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fclose(f);
+	snprintf(args, sizeof args, "%s -o %s --force --seed 3", scn, d);
+	CU_ASSERT_EQUAL(run_out(args, &out), 0);
+	free(out);
+	char *js = file_in(d, "summary.json");
+	CU_ASSERT(js && strstr(js, "\"seed\": 3,"));
+	free(js);
+	CU_ASSERT_FALSE(cut_exists(d, "extra"));
+	/* never into ".", nor over a directory that is not an output */
+	snprintf(args, sizeof args, "%s -o . --force", scn);
+	CU_ASSERT_EQUAL(run_out(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "'.': expected a new directory"));
+	free(out);
+	snprintf(args, sizeof args, "%s -o %s --force", scn, tmp);
+	CU_ASSERT_EQUAL(run_out(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "exists and is not an hvsim output directory"));
+	free(out);
+	CU_ASSERT_TRUE(cut_exists(tmp, "d/summary.json"));
+	/* staging of dead processes removed, a live one's kept */
+	char dead_tmp[64], dead_old[64], live[64];
+	long dead = cut_dead_pid();
+	snprintf(dead_tmp, sizeof dead_tmp, "e.tmp-%ld", dead);
+	snprintf(dead_old, sizeof dead_old, "e.old-%ld", dead);
+	snprintf(live, sizeof live, "e.tmp-%ld", (long)getpid());
+	cut_stale(tmp, dead_tmp);
+	cut_stale(tmp, dead_old);
+	cut_stale(tmp, live);
+	snprintf(args, sizeof args, "%s -o %s/e", scn, tmp);
+	CU_ASSERT_EQUAL(run_out(args, &out), 0);
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, dead_tmp));
+	CU_ASSERT_FALSE(cut_exists(tmp, dead_old));
+	CU_ASSERT_TRUE(cut_exists(tmp, live));
+	CU_ASSERT_TRUE(cut_exists(tmp, "e/summary.json"));
+	/* interrupted: no new directory, a replaced one as it was, no staging */
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd,
+		 "{ %s run tests/data/good/closed.xml --set run.duration=100000000s -o %s/f & p=$!; sleep 1; "
+		 "kill -INT $p; wait $p; }; { %s run tests/data/good/closed.xml --set run.duration=100000000s "
+		 "-o %s --force & p=$!; sleep 1; kill -INT $p; wait $p; }",
+		 cut_hvsim(), tmp, cut_hvsim(), d);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 130);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "was interrupted"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, "f"));
+	js = file_in(d, "summary.json");
+	CU_ASSERT(js && strstr(js, "\"seed\": 3,"));
+	free(js);
+	snprintf(cmd, sizeof cmd, "ls %s | grep -c 'tmp-\\|old-'", tmp);
+	cut_run(cmd, &out);
+	CU_ASSERT_STRING_EQUAL(out, "1\n");   /* the live one above */
+	free(out);
+	free(first);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* out_commit when the destination appeared meanwhile (OUT_NEW): not
+** written, the destination untouched; --force over it: swapped whole. */
+static void test_commit_race(void)
+{
+	char *tmp = cut_tmpdir(), dest[512], err[4400] = "";
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(dest, sizeof dest, "%s/x", tmp);
+	struct outdir od;
+	CU_ASSERT_EQUAL_FATAL(out_begin(&od, dest, OUT_NEW, err, sizeof err), 0);
+	FILE *f = out_open(&od, "summary.json");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("new\n", f);
+	fclose(f);
+	cut_stale(tmp, "x");   /* someone else's x/sub/f appears */
+	CU_ASSERT_EQUAL(out_commit(&od, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "appeared while this ran); not written"));
+	out_abort(&od);
+	CU_ASSERT_FALSE(cut_exists(tmp, "x/summary.json"));
+	CU_ASSERT_TRUE(cut_exists(tmp, "x/sub/f"));
+	free(od.dest);
+	free(od.stage);
+	/* replacing it: only the new files, the old ones gone, no staging */
+	CU_ASSERT_EQUAL_FATAL(out_begin(&od, dest, OUT_REPLACE, err, sizeof err), 0);
+	f = out_open(&od, "summary.json");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fclose(f);
+	CU_ASSERT_EQUAL(out_commit(&od, err, sizeof err), 0);
+	CU_ASSERT_TRUE(cut_exists(tmp, "x/summary.json"));
+	CU_ASSERT_FALSE(cut_exists(tmp, "x/sub"));
+	CU_ASSERT_FALSE(cut_exists(od.stage, "."));
+	free(od.dest);
+	free(od.stage);
 	cut_rmrf(tmp);
 	free(tmp);
 }
@@ -298,7 +509,11 @@ void tests_register(void)
 		{ "RNG streams per purpose", test_streams_independent },
 		{ "every policy is deterministic", test_every_policy_deterministic },
 		{ "output directory contract", test_output_contract },
+		{ "a failed out_begin leaves nothing to abort", test_out_begin_fails },
+		{ "outputs: a new directory or --force, one rename", test_exclusive_outputs },
+		{ "out_commit: a destination that appeared, replaced", test_commit_race },
 		{ "command line", test_cli },
+		{ "times, rates and speeds at the edges of their ranges", test_limits_edges },
 		{ NULL, NULL },
 	};
 	cut_suite("engine", t);

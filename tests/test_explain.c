@@ -172,9 +172,9 @@ static void test_synthetic(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "plateau: none"));
 	free(txt);
 	int nsvg;
-	CU_ASSERT_EQUAL(explain_write(&x, 1, &nsvg, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(explain_write(&x, 1, 0, &nsvg, err, sizeof err), 0);
 	char p[4400];
-	snprintf(p, sizeof p, "%s/explain.txt", dir);
+	snprintf(p, sizeof p, "%s/explain/explain.txt", dir);
 	char *got = cut_slurp(p, NULL);
 	CU_ASSERT(got && strstr(got, "curve 2: hypervisor.policy.name=b"));
 	free(got);
@@ -270,7 +270,7 @@ static void test_cli(void)
 		 cut_hvsim(), tmp, cut_hvsim(), tmp);
 	int rc = cut_run(cmd, &out);
 	CU_ASSERT_EQUAL(rc, 0);
-	int ok = out && strstr(out, "curve 3: vm[web].workload[users].closed.users=8") && strstr(out, "(6 .dot, 0 .svg)");
+	int ok = out && strstr(out, "curve 3: vm[web].workload[users].closed.users=8") && strstr(out, "(explain.txt, 6 .dot, 0 .svg)");
 	CU_ASSERT(ok);
 	if (rc || !ok)
 		fprintf(stderr, "\n%s\n", out ? out : "");
@@ -305,12 +305,63 @@ static void test_cli(void)
 	free(tmp);
 }
 
+/* DIR/explain/ holds the report and the diagrams, committed by one
+** rename: a second explain is refused (-2; exit 2 from the command line)
+** unless forced, which replaces it whole; a dead process's staging is
+** removed; when a diagram fails to render nothing is written. */
+static void test_exclusive(void)
+{
+	char *dir = synthetic(), err[4400] = "", cmd[8192], *out;
+	struct explain x;
+	int nsvg;
+	CU_ASSERT_EQUAL_FATAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), 0);
+	long dead = cut_dead_pid();
+	char stale[64];
+	snprintf(stale, sizeof stale, "explain.tmp-%ld", dead);
+	cut_stale(dir, stale);
+	CU_ASSERT_EQUAL(explain_write(&x, 0, 0, &nsvg, err, sizeof err), 0);
+	CU_ASSERT_FALSE(cut_exists(dir, stale));
+	CU_ASSERT(cut_exists(dir, "explain/explain.txt") && cut_exists(dir, "explain/curve2-placement.dot"));
+	CU_ASSERT_FALSE(cut_exists(dir, "explain.txt"));
+	CU_ASSERT_EQUAL(explain_write(&x, 0, 0, &nsvg, err, sizeof err), -2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "/explain: exists; name a new directory"));
+	snprintf(cmd, sizeof cmd, "%s explain %s --no-render", cut_hvsim(), dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "add --force to replace it"));
+	free(out);
+	cut_stale(dir, "explain/mine");
+	snprintf(cmd, sizeof cmd, "%s explain %s --no-render --force", cut_hvsim(), dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(dir, "explain/mine"));
+	CU_ASSERT_TRUE(cut_exists(dir, "explain/explain.txt"));
+	/* a dot that fails: nothing written, nothing staged left */
+	char bin[4200];
+	snprintf(bin, sizeof bin, "%s/bin", dir);
+	mkdir(bin, 0777);
+	put(bin, "dot", "#!/bin/sh\nexit 1\n");
+	snprintf(cmd, sizeof cmd, "%s/dot", bin);
+	chmod(cmd, 0755);
+	snprintf(cmd, sizeof cmd, "rm -rf %s/explain && PATH=%s %s explain %s", dir, bin, cut_hvsim(), dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "dot -Tsvg failed"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "ls %s | grep -c explain", dir);
+	cut_run(cmd, &out);
+	CU_ASSERT_STRING_EQUAL(out, "0\n");
+	free(out);
+	explain_free(&x);
+	cut_rmrf(dir);
+	free(dir);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test tests[] = {
 		{ "synthetic sweep: plateau, best, loss split, saturation", test_synthetic },
 		{ "bad directories and files: file:line messages", test_bad },
 		{ "command line on run and capacity sweeps", test_cli },
+		{ "DIR/explain/: new, or --force; one rename", test_exclusive },
 		{ NULL, NULL },
 	};
 	cut_suite("explain", tests);

@@ -338,20 +338,20 @@ static void test_quoting(void)
 	char *tmp = cut_tmpdir(), args[2048], cmd[4096], *out;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
 	snprintf(args, sizeof args,
-		 TOY " -o %s -j 2 --set sweep.vary[0].key=description --set 'sweep.vary[0].values=a,b c\"d'", tmp);
+		 TOY " -o %s/o -j 2 --set sweep.vary[0].key=description --set 'sweep.vary[0].values=a,b c\"d'", tmp);
 	CU_ASSERT_EQUAL(sweep(args, &out), 0);
 	free(out);
-	char *full = file_in(tmp, "sweep.csv");
+	char *full = file_in(tmp, "o/sweep.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(full);
 	CU_ASSERT_PTR_NOT_NULL(strstr(full, "\n\"a,b\",2,bare,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(full, "\n\"c\"\"d\",1,bare,"));
-	snprintf(cmd, sizeof cmd, "cd %s && head -2 sweep.csv > x && sed -n 5p sweep.csv >> x && mv x sweep.csv", tmp);
+	snprintf(cmd, sizeof cmd, "cd %s/o && head -2 sweep.csv > x && sed -n 5p sweep.csv >> x && mv x sweep.csv", tmp);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
 	free(out);
 	CU_ASSERT_EQUAL(sweep(args, &out), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(2 already done, 2 run, 0 failed)"));
 	free(out);
-	char *again = file_in(tmp, "sweep.csv");
+	char *again = file_in(tmp, "o/sweep.csv");
 	char *a = no_wall(full), *b = no_wall(again);
 	CU_ASSERT_STRING_EQUAL(a, b);
 	free(a);
@@ -367,10 +367,10 @@ static void test_mismatch(void)
 {
 	char *tmp = cut_tmpdir(), args[2048], *out;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
-	snprintf(args, sizeof args, TOY " -o %s -j 2 --set vm[web].vcpus=1", tmp);
+	snprintf(args, sizeof args, TOY " -o %s/o -j 2 --set vm[web].vcpus=1", tmp);
 	CU_ASSERT_EQUAL(sweep(args, &out), 0);
 	free(out);
-	char *before = file_in(tmp, "sweep.csv");
+	char *before = file_in(tmp, "o/sweep.csv");
 	static const struct {
 		const char *args, *msg;
 	} k[] = {
@@ -379,14 +379,14 @@ static void test_mismatch(void)
 		{ TOY " --set vm[web].vcpus=1 --seed 9", "sweep.settings: was made with other settings" },
 	};
 	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
-		snprintf(args, sizeof args, "%s -o %s", k[i].args, tmp);
+		snprintf(args, sizeof args, "%s -o %s/o", k[i].args, tmp);
 		CU_ASSERT_EQUAL(sweep(args, &out), 2);
 		if (!strstr(out, k[i].msg))
 			fprintf(stderr, "\n  got: %s\n  want: %s\n", out, k[i].msg);
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, k[i].msg));
 		free(out);
 	}
-	char *after = file_in(tmp, "sweep.csv");
+	char *after = file_in(tmp, "o/sweep.csv");
 	CU_ASSERT(before && after && strcmp(before, after) == 0);
 	free(before);
 	free(after);
@@ -435,7 +435,7 @@ static void test_bad_value(void)
 {
 	char *tmp = cut_tmpdir(), args[2048], *out;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
-	snprintf(args, sizeof args, "tests/data/sweep/bad-value.xml -o %s -j 2", tmp);
+	snprintf(args, sizeof args, "tests/data/sweep/bad-value.xml -o %s/o -j 2", tmp);
 	CU_ASSERT_EQUAL(sweep(args, &out), 1);
 	printf("\n%s", out);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hvsim: point 2/4 (vm[web].memory=5GiB) failed:\n  "
@@ -445,14 +445,14 @@ static void test_bad_value(void)
 					   "tests/data/sweep/bad-value.xml:16: <vm memory>: expected a byte size"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "bad-value: 4 points (0 already done, 2 run, 2 failed)"));
 	free(out);
-	char *csv = file_in(tmp, "sweep.csv");
+	char *csv = file_in(tmp, "o/sweep.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
 	CU_ASSERT_EQUAL(lines(csv), 3);
 	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n1GiB,bare,rr,1,1,2,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n2GiB,bare,rr,1,1,2,"));
 	free(csv);
-	CU_ASSERT(exists(tmp, "points/001") && exists(tmp, "points/003"));
-	CU_ASSERT(!exists(tmp, "points/002") && !exists(tmp, "points/004"));
+	CU_ASSERT(exists(tmp, "o/points/001") && exists(tmp, "o/points/003"));
+	CU_ASSERT(!exists(tmp, "o/points/002") && !exists(tmp, "o/points/004"));
 	CU_ASSERT_EQUAL(sweep(args, &out), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(2 already done, 0 run, 2 failed)"));
 	free(out);
@@ -555,7 +555,7 @@ static void test_interrupt(void)
 	char *tmp = cut_tmpdir(), cmd[4096], *out;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
 	snprintf(cmd, sizeof cmd,
-		 "{ %s sweep " TOY " -o %s -j 3 --set sweep.vary[1].key=run.duration --set sweep.vary[1].from=200s "
+		 "{ %s sweep " TOY " -o %s/o -j 3 --set sweep.vary[1].key=run.duration --set sweep.vary[1].from=200s "
 		 "--set sweep.vary[1].to=1000000s --set sweep.vary[1].step=999800s & p=$!; sleep 1; kill -INT $p; "
 		 "wait $p; }",
 		 cut_hvsim(), tmp);
@@ -564,7 +564,7 @@ static void test_interrupt(void)
 	CU_ASSERT_EQUAL(rc, 130);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "interrupted; 3 of 6 points are in"));
 	free(out);
-	char *csv = file_in(tmp, "sweep.csv");
+	char *csv = file_in(tmp, "o/sweep.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
 	CU_ASSERT_EQUAL(lines(csv), 4);
 	CU_ASSERT(csv[strlen(csv) - 1] == '\n');
@@ -572,11 +572,89 @@ static void test_interrupt(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n4,200s,bare,rr,1,1,4,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n8,200s,bare,rr,1,1,8,"));
 	free(csv);
-	snprintf(cmd, sizeof cmd, "cd %s && ls -a . points", tmp);
+	snprintf(cmd, sizeof cmd, "cd %s && ls -a . o o/points", tmp);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
 	CU_ASSERT_PTR_NULL(strstr(out, "tmp-"));
 	CU_ASSERT_PTR_NULL(strstr(out, "002"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "005"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* A sweep writes a new DIR or resumes its own: any other existing DIR is
+** refused (exit 2, untouched); --force runs the whole sweep in
+** DIR.tmp-PID and swaps it in at the end (interrupted: DIR as it was);
+** staging left by dead processes is removed. */
+static void test_exclusive(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], cmd[4096], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	/* a directory that is not a sweep's */
+	cut_stale(tmp, "o");
+	snprintf(args, sizeof args, TOY " -o %s/o -j 2", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/o: exists; name a new directory with -o, or add --force"));
+	free(out);
+	CU_ASSERT(exists(tmp, "o/sub/f") && !exists(tmp, "o/sweep.csv"));
+	/* --force over it: not an hvsim output, still refused */
+	snprintf(args, sizeof args, TOY " -o %s/o -j 2 --force", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "is not an hvsim output directory"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+	tmp = cut_tmpdir();
+	/* a sweep, then another sweep over it with --force: replaced whole */
+	snprintf(args, sizeof args, TOY " -o %s/o -j 2 --set vm[web].vcpus=1", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	/* a rerun resumes its own sweep and removes what dead runs left */
+	long dead = cut_dead_pid();
+	char stale[64], pstale[64], cstale[64];
+	snprintf(stale, sizeof stale, "o.tmp-%ld", dead);
+	snprintf(pstale, sizeof pstale, "o/points/002.tmp-%ld", dead);
+	snprintf(cstale, sizeof cstale, "o/sweep.csv.tmp-%ld", dead);
+	cut_stale(tmp, pstale);
+	cut_stale(tmp, cstale);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "all 6 points are already in"));
+	free(out);
+	CU_ASSERT_FALSE(exists(tmp, pstale));
+	CU_ASSERT_FALSE(exists(tmp, cstale));
+	cut_stale(tmp, "o/mine");
+	cut_stale(tmp, stale);
+	snprintf(args, sizeof args, "tests/data/sweep/capacity.xml -o %s/o -j 2 --resume --force", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--force and --resume: expected one of them"));
+	free(out);
+	snprintf(args, sizeof args, "tests/data/sweep/capacity.xml -o %s/o -j 2 --force", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/o/sweep.csv"));
+	CU_ASSERT_PTR_NULL(strstr(out, "tmp-"));
+	free(out);
+	char *csv = file_in(tmp, "o/sweep.csv"), *cap = file_in(tmp, "o/points/001/capacity.csv");
+	CU_ASSERT(csv && strstr(csv, "sessions_per_vm") && cap);
+	free(csv);
+	free(cap);
+	CU_ASSERT_FALSE(exists(tmp, "o/mine"));
+	CU_ASSERT_FALSE(exists(tmp, stale));
+	/* --force interrupted: the old sweep stays, no staging left */
+	char *before = file_in(tmp, "o/sweep.csv");
+	snprintf(cmd, sizeof cmd,
+		 "{ %s sweep " TOY " -o %s/o -j 2 --force --set run.duration=1000000s & p=$!; sleep 1; kill -INT $p; "
+		 "wait $p; }",
+		 cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 130);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "interrupted; nothing replaced"));
+	free(out);
+	char *after = file_in(tmp, "o/sweep.csv");
+	CU_ASSERT(before && after && strcmp(before, after) == 0);
+	free(before);
+	free(after);
+	snprintf(cmd, sizeof cmd, "ls -a %s", tmp);
+	cut_run(cmd, &out);
+	CU_ASSERT_STRING_EQUAL(out, ".\n..\no\n");
 	free(out);
 	cut_rmrf(tmp);
 	free(tmp);
@@ -596,6 +674,7 @@ void tests_register(void)
 		{ "sweep and validate check points whole", test_points_checked_whole },
 		{ "mode capacity rows are capacity.csv's", test_capacity_mode },
 		{ "Ctrl-C keeps finished rows", test_interrupt },
+		{ "a new DIR, its own to resume, or --force", test_exclusive },
 		{ NULL, NULL },
 	};
 	cut_suite("sweep", t);

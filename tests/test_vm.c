@@ -426,7 +426,7 @@ static void test_gantt(void)
 	char cmd[512], *out;
 	char *tmp = cut_tmpdir();
 	snprintf(cmd, sizeof cmd,
-		 "%s run tests/data/good/vm-hogs.xml --set run.duration=100ms --set run.warmup=0s -o %s --gantt",
+		 "%s run tests/data/good/vm-hogs.xml --set run.duration=100ms --set run.warmup=0s -o %s/o --gantt",
 		 cut_hvsim(), tmp);
 	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
 	const char *row0 = "  0 n0|AAAAAAAAAABBBBBBBBBBAAAAAAAAAABBBBBBBBBBAAAAAAAAAABBBBBBBBBBAAAAAAAAAABBBBBBBBBB"

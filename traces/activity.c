@@ -179,6 +179,13 @@ static int parse_row(void *ctx, char **c, const char *path, int line, struct dia
 	} else {
 		a->cpu = (int)v;
 	}
+	if (!bad && trace_time_max(a->start_ns + a->dur_ns, &why)) {
+		char b[32];
+		diag_error(d, path, line,
+			   "duration_s: expected a row that ends by 100000000 seconds (about 3.2 years, the "
+			   "longest run), got an end at %s", trace_csv_fmt_seconds(a->start_ns + a->dur_ns, b, sizeof b));
+		bad = 1;
+	}
 	*t_ns = a->start_ns;
 	return bad ? -1 : 0;
 }

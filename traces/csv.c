@@ -4,6 +4,7 @@
 */
 #include "traces/csv.h"
 #include "sim/diag.h"
+#include "sim/limits.h"
 #include "traces/textio.h"
 
 #include <assert.h>
@@ -112,6 +113,14 @@ int trace_csv_seconds(const char *s, int64_t *ns, const char **why)
 		frac *= 10;
 	*ns = sec * INT64_C(1000000000) + frac;
 	return 0;
+}
+
+int trace_time_max(int64_t ns, const char **why)
+{
+	if (ns <= LIM_TIME)
+		return 0;
+	*why = "expected at most 100000000 seconds (about 3.2 years, the longest run)";
+	return -1;
 }
 
 char *trace_csv_fmt_seconds(int64_t ns, char *buf, size_t len)

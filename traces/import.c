@@ -6,6 +6,7 @@
 ** nothing behind.
 */
 #include "traces/import.h"
+#include "sim/output.h"
 #include "traces/apache_log.h"
 #include "traces/perf_sched.h"
 
@@ -124,6 +125,7 @@ static int write_out(const struct import_format *fmt, const void *trace,
 		return EXIT_WRITE;
 	}
 	snprintf(tmp, n, "%s.tmp-%ld", out, (long)getpid());
+	out_clean_stale(out);   /* what a killed import left */
 	FILE *f = fopen(tmp, "w");
 	if (!f) {
 		fprintf(stderr, "hvsim import: %s: cannot create: %s\n", tmp, strerror(errno));

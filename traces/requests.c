@@ -104,7 +104,7 @@ static int parse_row(void *ctx, char **c, const char *path, int line, struct dia
 
 	memset(r, 0, sizeof *r);
 	r->line = line;
-	if (trace_csv_seconds(c[0], &r->t_ns, &why)) {
+	if (trace_csv_seconds(c[0], &r->t_ns, &why) || trace_time_max(r->t_ns, &why)) {
 		diag_error(d, path, line, "time_s: %s, got %s", why,
 			   trace_show(c[0], strlen(c[0]), g, sizeof g));
 		bad = 1;
@@ -142,7 +142,7 @@ static int parse_row(void *ctx, char **c, const char *path, int line, struct dia
 		bad = 1;
 	}
 	r->cpu_ns = -1;
-	if (*c[6] && trace_csv_seconds(c[6], &r->cpu_ns, &why)) {
+	if (*c[6] && (trace_csv_seconds(c[6], &r->cpu_ns, &why) || trace_time_max(r->cpu_ns, &why))) {
 		diag_error(d, path, line, "cpu_demand_s: %s or empty, got %s", why,
 			   trace_show(c[6], strlen(c[6]), g, sizeof g));
 		bad = 1;

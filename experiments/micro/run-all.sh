@@ -14,7 +14,7 @@ for b in bzip2 netperf dd; do
 	for hv in $hvs; do
 		for n in 1 5 10; do
 			d=$out/$b-$hv-$n
-			./hvsim run experiments/micro/$b.xml -o "$d" \
+			./hvsim run experiments/micro/$b.xml -o "$d" --force \
 				--set "vm[bench].count=$n" \
 				--set "hypervisor.profile=../../models/profiles/hypervisors/$hv.xml" >/dev/null
 			awk -F, -v b=$b -v hv=$hv -v n=$n 'NR > 1 {

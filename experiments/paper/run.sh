@@ -16,7 +16,7 @@
 #   statements.txt      P1-P13: stated, predicted, pass/fail (from predict/)
 #   predict/            hvsim calibrate --values: report.txt, points.csv, quantities.csv
 #   fig3/, fig4/        hvsim sweep of the Fig. 3 and Fig. 4 curves, with
-#                       hvsim explain's explain.txt and diagrams in each
+#                       hvsim explain's explain/ (report and diagrams) in each
 #   fig1-2.svg fig3.svg fig4.svg micro.svg   gnuplot plots (data in data/)
 #   times.txt           wall seconds of each step
 # HVSIM names the binary (default ./hvsim, from the project root).
@@ -109,8 +109,8 @@ printf '%-10s %6.1f s  (%s mode, -j %s)\n' total "$(echo "$(now) - $t_all" | bc)
 cat "$out/statements.txt"
 echo
 for f in fig3 fig4; do
-	echo "== $f ($out/$f/explain.txt):"
-	grep -E '^curve [0-9]+:|^  plateau:|^  saturated|^    1\. ' "$out/$f/explain.txt" || true
+	echo "== $f ($out/$f/explain/explain.txt):"
+	grep -E '^curve [0-9]+:|^  plateau:|^  saturated|^    1\. ' "$out/$f/explain/explain.txt" || true
 done
 echo
 cat "$out/times.txt"

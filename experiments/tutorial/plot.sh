@@ -103,8 +103,8 @@ EOF
 
 lesson01() {
 	scn=$dir/01-steal.xml
-	"$hvsim" run "$scn" -o "$out/01" --gantt >"$out/01-gantt.txt"
-	"$hvsim" run "$scn" -o "$out/01-short" --set run.duration=300ms --set run.warmup=0s \
+	"$hvsim" run "$scn" -o "$out/01" --force --gantt >"$out/01-gantt.txt"
+	"$hvsim" run "$scn" -o "$out/01-short" --force --set run.duration=300ms --set run.warmup=0s \
 		--timeline "$out/01-timeline.json" >/dev/null
 	timeline_png "$out/01-timeline.json" 0 300 "$out/01-timeline.png" \
 		"Lesson 1: 3 CPU-bound 1-VCPU VMs on 2 cores, Xen credit (30 ms slices)"
@@ -135,10 +135,10 @@ EOF
 
 lesson02() {
 	scn=$dir/02-boost.xml
-	"$hvsim" run "$scn" -o "$out/02" --gantt --set run.duration=200ms --set run.warmup=0s >"$out/02-gantt.txt"
-	"$hvsim" run "$scn" -o "$out/02" >/dev/null
+	"$hvsim" run "$scn" -o "$out/02" --force --gantt --set run.duration=200ms --set run.warmup=0s >"$out/02-gantt.txt"
+	"$hvsim" run "$scn" -o "$out/02" --force >/dev/null
 	for v in 20ms 1ms; do
-		"$hvsim" run "$scn" -o "$out/02-t$v" --set run.duration=1.2s --set run.warmup=0s \
+		"$hvsim" run "$scn" -o "$out/02-t$v" --force --set run.duration=1.2s --set run.warmup=0s \
 			--set "vm[io].workload[req].closed.think.mean=$v" --timeline "$out/02-think$v.json" >/dev/null
 		timeline_png "$out/02-think$v.json" 1000 1200 "$out/02-think$v.png" \
 			"Lesson 2: io (1 ms requests, think $v) and two hogs on one core, Xen credit, 1.0-1.2 s"
@@ -183,7 +183,7 @@ EOF
 
 lesson03() {
 	scn=$dir/03-numa.xml
-	"$hvsim" run "$scn" -o "$out/03" >/dev/null
+	"$hvsim" run "$scn" -o "$out/03" --force >/dev/null
 	echo "lesson 3: VM, memory node, remote share, job time measured and predicted 100 ms x (0.58 + 0.42 r):"
 	: >"$out/03-numa.dat"
 	for v in local:1 hop1:1.085 hop2:1.30 spread:1.1175 touch:1; do
@@ -214,14 +214,14 @@ EOF
 
 lesson04() {
 	scn=$dir/04-lhp.xml
-	"$hvsim" run "$scn" -o "$out/04" --gantt --set run.duration=3s --set run.warmup=0s >"$out/04-gantt.txt"
-	"$hvsim" run "$scn" -o "$out/04" --timeline "$out/04-timeline.json" >/dev/null
+	"$hvsim" run "$scn" -o "$out/04" --force --gantt --set run.duration=3s --set run.warmup=0s >"$out/04-gantt.txt"
+	"$hvsim" run "$scn" -o "$out/04" --force --timeline "$out/04-timeline.json" >/dev/null
 	timeline_png "$out/04-timeline.json" 0 240 "$out/04-timeline-start.png" \
 		"Lesson 4: smp (A) and other, host RR 30 ms: 0-240 ms, smp's VCPUs in step"
 	timeline_png "$out/04-timeline.json" 7000 7240 "$out/04-timeline-later.png" \
 		"Lesson 4: the same run at 7.00-7.24 s: smp VCPUs out of step (jobs ended at 2.0, 4.1, 6.5 s)"
 	sweep_fresh "$scn" "$out/04-sweep"
-	"$hvsim" run "$scn" -o "$out/04-1vcpu" --set 'vm[smp].vcpus=1' >/dev/null
+	"$hvsim" run "$scn" -o "$out/04-1vcpu" --force --set 'vm[smp].vcpus=1' >/dev/null
 	echo "lesson 4: smp VM: VCPUs, co-scheduling, run s, spin s, spin % of run, jobs done; other's run s:"
 	: >"$out/04-lhp.dat"
 	row() { # label vms.csv
@@ -259,7 +259,7 @@ EOF
 
 lesson05() {
 	scn=$dir/05-emulation.xml
-	"$hvsim" run "$scn" -o "$out/05" >/dev/null
+	"$hvsim" run "$scn" -o "$out/05" --force >/dev/null
 	sweep_fresh "$scn" "$out/05-sweep"
 	echo "lesson 5: netperf in one VM: Mbit/s; CPU seconds of the VCPU (or EMT), the QEMU I/O thread, Dom0; CPU s per Gbit:"
 	: >"$out/05-emu.dat"
