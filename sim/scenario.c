@@ -988,6 +988,8 @@ static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 {
 	int errs = diag_count(ld->d);
 	w->name = dupattr(n, "name");
+	if (strlen(w->name) > SCN_MAX_NAME)
+		err_at(ld, n, "name", "expected a name of at most " SCN_STR(SCN_MAX_NAME) " characters", NULL, NULL);
 	w->loc = loc_of(ld, n);
 	const char *kind = attr(n, "kind");
 	int k = 0;
@@ -1115,6 +1117,8 @@ static void read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 {
 	const struct scn_machine *m = &ld->s->machine;
 	v->name = dupattr(n, "name");
+	if (strlen(v->name) > SCN_MAX_NAME)
+		err_at(ld, n, "name", "expected a name of at most " SCN_STR(SCN_MAX_NAME) " characters", NULL, NULL);
 	v->loc = loc_of(ld, n);
 	v->count = 1;
 	v->node = -1;
@@ -1243,8 +1247,14 @@ static void read_qos(struct ld *ld, xmlNodePtr q)
 			 units_fmt_time(o->time_tolerable, a, sizeof a), units_fmt_time(o->time_good, b, sizeof b));
 		err_at(ld, q, NULL, "expected ", NULL, why);
 	}
-	if (o->good > 1 || o->tolerable > 1)
+	if (o->good > 1 || o->tolerable > 1) {
 		err_at(ld, q, NULL, "expected good and tolerable shares of at most 100%", NULL, NULL);
+	} else if (o->tolerable < o->good) {
+		/* within the longer time at least as many pages as within the shorter */
+		char why[160];
+		snprintf(why, sizeof why, "a tolerable share at least the good share (%.4g%%)", 100 * o->good);
+		range_err(ld, q, attr(q, "tolerable") ? "tolerable" : "good", why);
+	}
 }
 
 static void qos_defaults(struct scn_qos *o)
@@ -1271,7 +1281,9 @@ static void read_capacity(struct ld *ld, xmlNodePtr c)
 	get(ld, c, "min", 0, p_int, &o->min);
 	if (get(ld, c, "max", 0, p_int, &o->max) == 1 && o->max > SCN_MAX_USERS)
 		err_at(ld, c, "max", "expected at most " SCN_STR(SCN_MAX_USERS) " users", attr(c, "max"), "");
-	get(ld, c, "replications", 0, p_int, &o->replications);
+	if (get(ld, c, "replications", 0, p_int, &o->replications) == 1 && o->replications > SCN_MAX_REPLICATIONS)
+		err_at(ld, c, "replications", "expected at most " SCN_STR(SCN_MAX_REPLICATIONS) " replications",
+		       attr(c, "replications"), "");
 	get(ld, c, "resolution", 0, p_int, &o->resolution);
 	if (o->min > o->max)
 		err_at(ld, c, "min", "expected at most max", attr(c, "min"), "");
@@ -1652,6 +1664,50 @@ static void validate(struct ld *ld, xmlDocPtr doc)
 	xmlFreeDoc(ec.xsd);
 }
 
+/* The name of VM i's copy r (as models/vm.c names them) into buf. */
+static void vm_name(const struct scn_vm *v, int r, char *buf, size_t len)
+{
+	if (v->count > 1)
+		snprintf(buf, len, "%s%d", v->name, r + 1);
+	else
+		snprintf(buf, len, "%s", v->name);
+}
+
+/* Every VM's name unique once count= is expanded (and not Dom0's). */
+static void check_vm_names(struct ld *ld)
+{
+	const struct scenario *s = ld->s;
+	char a[96], b[96];
+	for (int i = 0; i < s->nvms; i++)
+		for (int r = 0; r < s->vm[i].count; r++) {
+			vm_name(&s->vm[i], r, a, sizeof a);
+			if (s->hv.dom0.vcpus > 0 && strcmp(a, "Domain-0") == 0) {
+				diag_error(ld->d, s->vm[i].loc.file, s->vm[i].loc.line,
+					   "<vm name>: expected a name other than Xen's Domain-0, got '%s'", a);
+				return;
+			}
+			/* the earlier VMs whose expanded names could be a */
+			for (int j = 0; j < i; j++) {
+				size_t bl = strlen(s->vm[j].name);
+				if (strncmp(a, s->vm[j].name, bl) != 0)
+					continue;
+				for (int q = 0; q < s->vm[j].count; q++) {
+					vm_name(&s->vm[j], q, b, sizeof b);
+					if (strcmp(a, b) != 0)
+						continue;
+					char why[300];
+					snprintf(why, sizeof why,
+						 "a name of its own after count= expansion: '%s' is also a VM of <vm "
+						 "name=\"%s\"%s> (line %d)", a, s->vm[j].name,
+						 s->vm[j].count > 1 ? " count=..." : "", s->vm[j].loc.line);
+					diag_error(ld->d, s->vm[i].loc.file, s->vm[i].loc.line, "<vm name>: expected %s",
+						   why);
+					return;
+				}
+			}
+		}
+}
+
 /* Whole-scenario checks: something to run; the VMs fit in memory. */
 static void check_totals(struct ld *ld, xmlNodePtr root)
 {
@@ -1676,6 +1732,18 @@ static void check_totals(struct ld *ld, xmlNodePtr root)
 			 " SPECweb sessions over all VMs (about 1.3 KB of simulator memory each); got %.0f", sessions);
 		err_at(ld, root, NULL, "expected ", NULL, why);
 	}
+	/* VMs after count expansion: how many, and names of their own
+	** (name1..nameN of a count must not meet another VM's name) */
+	double vms = 0;
+	for (int i = 0; i < s->nvms; i++)
+		vms += s->vm[i].count;
+	if (vms > SCN_MAX_VMS) {
+		char why[160];
+		snprintf(why, sizeof why, "at most " SCN_STR(SCN_MAX_VMS) " VMs in all (after count=), got %.0f", vms);
+		err_at(ld, root, NULL, "expected ", NULL, why);
+		return;
+	}
+	check_vm_names(ld);
 	double need = 0, have = 0;
 	for (int i = 0; i < s->nvms; i++)
 		need += s->vm[i].memory * s->vm[i].count;
