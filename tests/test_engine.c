@@ -394,9 +394,14 @@ static void test_exclusive_outputs(void)
 	cut_stale(tmp, dead_tmp);
 	cut_stale(tmp, dead_old);
 	cut_stale(tmp, live);
-	snprintf(args, sizeof args, "%s -o %s/e", scn, tmp);
+	char dead_json[64];
+	snprintf(dead_json, sizeof dead_json, "t.json.tmp-%ld", dead);
+	cut_stale(tmp, dead_json);
+	snprintf(args, sizeof args, "%s -o %s/e --timeline %s/t.json", scn, tmp, tmp);
 	CU_ASSERT_EQUAL(run_out(args, &out), 0);
 	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, dead_json));
+	CU_ASSERT_TRUE(cut_exists(tmp, "t.json"));
 	CU_ASSERT_FALSE(cut_exists(tmp, dead_tmp));
 	CU_ASSERT_FALSE(cut_exists(tmp, dead_old));
 	CU_ASSERT_TRUE(cut_exists(tmp, live));
