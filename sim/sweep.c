@@ -740,9 +740,9 @@ int sweep_run(const struct sweep_args *a)
 	/* what killed runs of this sweep left: staging beside DIR, in DIR
 	** (sweep.csv's rewrite) and in DIR/points (a point's) */
 	out_clean_stale(x.dir);
-	out_clean_stale_in(x.dir);
-	{
+	if (access(x.csv, F_OK) == 0) {   /* inside a sweep's own DIR only */
 		char *pts = malloc(strlen(x.dir) + 16);
+		out_clean_stale_in(x.dir);
 		if (pts) {
 			sprintf(pts, "%s/points", x.dir);
 			out_clean_stale_in(pts);
