@@ -167,6 +167,10 @@ void cal_eval_overrides(struct cal_eval *e, const struct scn_override *ov, int n
 ** 0, or -1 with a message in err. */
 int cal_simulate(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
 		 const struct cal_qty *q, double *out, char *err, size_t errlen);
+/* What cal_simulate would simulate loads and builds (nothing runs): the
+** input checks, before any fit.  0, or -1 with a message in err. */
+int cal_check(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
+	      const struct cal_qty *q, char *err, size_t errlen);
 
 /* The value of any metric of a quantity, derived from the cache. */
 double cal_eval_metric(struct cal_eval *e, const double *x, int bench, const char *hv, int vms, int vcpus,

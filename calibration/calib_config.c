@@ -3,6 +3,7 @@
 ** reported as "file:line: <element attr>: expected ..., got '...'".
 */
 #include "calibration/calib.h"
+#include "sim/infile.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -495,11 +496,19 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 	memcpy(ld.dir, path, dl);
 	ld.dir[dl] = 0;
 
-	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
+	char why[200];
+	size_t tn;
+	int wl;
+	char *text = infile_xml(path, &tn, &wl, why, sizeof why);
+	xmlResetLastError();
+	xmlDocPtr doc = text ? xmlReadMemory(text, (int)tn, path, NULL,
+					     INFILE_XML_OPTIONS | XML_PARSE_NOWARNING | XML_PARSE_NOERROR)
+			     : NULL;
+	free(text);
 	if (!doc) {
 		const xmlError *e = xmlGetLastError();
-		if (access(path, R_OK))
-			diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+		if (!text)
+			diag_error(d, path, wl, "%s", why);
 		else
 			diag_error(d, path, e ? e->line : 0, "expected well-formed XML: %s",
 				   e && e->message ? e->message : "parse error");

@@ -162,8 +162,9 @@ static double interpolate(const struct cap_result *r, int rep, const struct scn_
 
 #define MAX_OV 64
 
-int cal_simulate(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
-		 const struct cal_qty *q, double *out, char *err, size_t errlen)
+/* cal_simulate, or with check only load and build (no run, *out unset). */
+static int simulate(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
+		    const struct cal_qty *q, int check, double *out, char *err, size_t errlen)
 {
 	const struct cal_bench *b = &c->bench[q->bench];
 	const struct cal_hv *hv = find_hv(c, q->hypervisor);
@@ -173,6 +174,7 @@ int cal_simulate(const struct cal_config *c, const struct scn_override *extra, i
 		return -1;
 	}
 	struct scn_override ov[MAX_OV];
+	struct scn_origin from[MAX_OV];   /* messages about a value name its line here */
 	char text[MAX_OV][2][128];
 	int n = 0;
 #define SET(k, ...)                                                                 \
@@ -180,8 +182,10 @@ int cal_simulate(const struct cal_config *c, const struct scn_override *extra, i
 		snprintf(text[n][0], sizeof text[n][0], "%s", k);                   \
 		snprintf(text[n][1], sizeof text[n][1], __VA_ARGS__);               \
 		ov[n] = (struct scn_override){ text[n][0], text[n][1] };            \
+		from[n] = (struct scn_origin){ c->path, 0 };                        \
 		n++;                                                                \
 	} while (0)
+	from[n] = (struct scn_origin){ c->path, hv->line };
 	ov[n++] = (struct scn_override){ "hypervisor.profile", hv->profile };
 	char k[128];
 	snprintf(k, sizeof k, "vm[%s].count", b->vm);
@@ -201,6 +205,7 @@ int cal_simulate(const struct cal_config *c, const struct scn_override *extra, i
 	for (int i = 0; i < nextra && n < MAX_OV; i++) {
 		/* "bench:key" applies to that benchmark's simulations only */
 		const char *colon = strchr(extra[i].key, ':');
+		from[n] = (struct scn_origin){ NULL, 0 };   /* the command line's --set */
 		if (!colon) {
 			ov[n++] = extra[i];
 			continue;
@@ -215,11 +220,12 @@ int cal_simulate(const struct cal_config *c, const struct scn_override *extra, i
 			char t[64];
 			cal_param_text(&c->p[i], x[i], t, sizeof t);
 			SET(c->p[i].key, "%s", t);
+			from[n - 1].line = c->p[i].line;
 		}
 #undef SET
 	struct scenario s;
 	struct diag d = { 0 };
-	if (scn_load(&s, b->scenario, ov, n, 0, &d)) {
+	if (scn_load_from(&s, b->scenario, ov, from, n, 0, &d)) {
 		snprintf(err, errlen, "%s %s vms=%d vcpus=%d memory=%s: %s", meas_bench_name(q->bench), q->hypervisor,
 			 q->vms, q->vcpus, q->memory, d.n ? d.msg[0] : "cannot load the scenario");
 		diag_free(&d);
@@ -231,6 +237,8 @@ int cal_simulate(const struct cal_config *c, const struct scn_override *extra, i
 		if (cap_check(&s, &d)) {
 			snprintf(err, errlen, "%s", d.n ? d.msg[0] : "capacity check failed");
 			rc = -1;
+		} else if (check) {
+			rc = 0;
 		} else if ((rc = cap_search(&s, 1, NULL, &r, err, errlen)) == 0) {
 			double sum = 0;
 			for (int i = 0; i < r.nrep; i++)
@@ -243,6 +251,8 @@ int cal_simulate(const struct cal_config *c, const struct scn_override *extra, i
 		if (world_build(&w, &s, &d)) {
 			snprintf(err, errlen, "%s", d.n ? d.msg[0] : "cannot build the world");
 			rc = -1;
+		} else if (check) {
+			rc = 0;
 		} else if (world_run(&w)) {
 			snprintf(err, errlen, "%s: the run failed", b->scenario);
 			rc = -1;
@@ -269,6 +279,19 @@ int cal_simulate(const struct cal_config *c, const struct scn_override *extra, i
 	diag_free(&d);
 	scn_free(&s);
 	return rc;
+}
+
+int cal_simulate(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
+		 const struct cal_qty *q, double *out, char *err, size_t errlen)
+{
+	return simulate(c, extra, nextra, x, q, 0, out, err, errlen);
+}
+
+int cal_check(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
+	      const struct cal_qty *q, char *err, size_t errlen)
+{
+	double unused;
+	return simulate(c, extra, nextra, x, q, 1, &unused, err, errlen);
 }
 
 /* ------------------------------------------------- what rows need --- */

@@ -5,6 +5,7 @@
 ** calibrated hypervisor profiles (docs/calibration.md).
 */
 #include "calibration/calib.h"
+#include "sim/infile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -592,7 +593,12 @@ static int write_profiles(struct outdir *o, const struct cal_config *c, const do
 		const struct cal_hv *hv = &c->hv[h];
 		if (!hv->out)
 			continue;
-		xmlDocPtr doc = xmlReadFile(hv->profile, NULL, XML_PARSE_NONET);
+		char why[200];
+		size_t tn;
+		int wl;
+		char *text = infile_xml(hv->profile, &tn, &wl, why, sizeof why);
+		xmlDocPtr doc = text ? xmlReadMemory(text, (int)tn, hv->profile, NULL, INFILE_XML_OPTIONS) : NULL;
+		free(text);
 		if (!doc)
 			return -1;
 		xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -639,9 +645,10 @@ static int write_profiles(struct outdir *o, const struct cal_config *c, const do
 /* Values from a previous fit.csv (name and value columns). */
 static int read_values(const struct cal_config *c, const char *path, double *x, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
+	char bad[200];
+	FILE *f = infile_open(path, bad, sizeof bad);
 	if (!f) {
-		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: %s", path, bad);
 		return -1;
 	}
 	char line[4096];
@@ -844,6 +851,25 @@ int cal_main(int argc, char **argv)
 	if (!outdir) {
 		snprintf(defdir, sizeof defdir, "out/%s-calib", c.name);
 		outdir = defdir;
+	}
+	/* every benchmark and hypervisor a row needs loads and builds with the
+	** command line's --set: bad input is exit 2 before hours of fitting */
+	for (size_t i = 0; i < c.meas.n; i++) {
+		const struct meas_point *p = &c.meas.p[i];
+		int seen = p->kind == MEAS_UNSTATED;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = c.meas.p[j].kind != MEAS_UNSTATED && c.meas.p[j].bench == p->bench &&
+			       !strcmp(c.meas.p[j].hypervisor, p->hypervisor);
+		if (seen)
+			continue;
+		struct cal_qty q = { .bench = p->bench, .hypervisor = p->hypervisor, .vms = p->vms,
+				     .vcpus = p->vcpus, .memory = p->memory_text };
+		if (cal_check(&c, ov, nov, x, &q, err, sizeof err)) {
+			fprintf(stderr, "hvsim calibrate: %s\n", err);
+			free(x);
+			cal_free(&c);
+			return EXIT_USAGE;
+		}
 	}
 	/* the destination is checked (and staged) before hours of fitting */
 	struct outdir o = { 0 };

@@ -74,8 +74,8 @@ static char *slurp(const char *path, struct xerr *e)
 	if (!buf) {
 		if (errno == ENOMEM)
 			fail(e, "%s: out of memory", path);
-		else if (errno == EIO)
-			fail(e, "%s: cannot read", path);
+		else if (errno == EIO || errno == EISDIR)
+			fail(e, "%s: cannot read: %s", path, strerror(errno));
 		else
 			fail(e, "%s: expected a file of an hvsim sweep directory: %s", path, strerror(errno));
 	}

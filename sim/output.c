@@ -299,6 +299,7 @@ char *out_slurp(const char *path, size_t *len)
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return NULL;
+	errno = 0;
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
 	for (;;) {
@@ -318,11 +319,11 @@ char *out_slurp(const char *path, size_t *len)
 		if (k < 4096)
 			break;
 	}
-	int bad = ferror(f);
+	int bad = ferror(f), e = errno;
 	fclose(f);
 	if (bad) {
 		free(buf);
-		errno = EIO;
+		errno = e ? e : EIO;
 		return NULL;
 	}
 	buf[n] = 0;

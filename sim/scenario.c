@@ -11,6 +11,7 @@
 #include "sim/scenario.h"
 #include "models/specweb.h"
 #include "sim/dist.h"
+#include "sim/infile.h"
 #include "sim/limits.h"
 #include "sim/stats.h"
 #include "sim/units.h"
@@ -38,6 +39,13 @@ struct splice {
 	int ref_line;
 };
 
+/* An attribute an override set: messages about it name the override. */
+struct setat {
+	xmlNodePtr n;            /* NULL once the node is gone (a profile reference) */
+	char *attr;
+	struct scn_loc where;    /* "--set KEY=VALUE" (line 0), or the override's file:line */
+};
+
 struct ld {
 	struct scenario *s;
 	struct diag *d;
@@ -45,6 +53,8 @@ struct ld {
 	struct splice sp[8];
 	int nsp;
 	int nerr0;               /* diag count on entry */
+	struct setat *set;       /* attributes set by overrides, in order */
+	int nset;
 };
 
 #define BAD(ld) (diag_count((ld)->d) > (ld)->nerr0)
@@ -80,6 +90,23 @@ static struct scn_loc loc_of(const struct ld *ld, xmlNodePtr n)
 {
 	struct scn_loc l = { file_of(ld, n), (int)xmlGetLineNo(n) };
 	return l;
+}
+
+/* The override that set attribute an of n last, or NULL. */
+static const struct setat *set_by(const struct ld *ld, xmlNodePtr n, const char *an)
+{
+	for (int i = ld->nset - 1; n && an && i >= 0; i--)
+		if (ld->set[i].n == n && strcmp(ld->set[i].attr, an) == 0)
+			return &ld->set[i];
+	return NULL;
+}
+
+/* Where a message about attribute an of n points: the override that set
+** it, else the element's file and line. */
+static struct scn_loc loc_attr(const struct ld *ld, xmlNodePtr n, const char *an)
+{
+	const struct setat *o = set_by(ld, n, an);
+	return o ? o->where : loc_of(ld, n);
 }
 
 /* ---------------------------------------------------- libxml2 errors --- */
@@ -164,7 +191,10 @@ static void on_xml_error(void *arg, xmlErrorPtr e)
 {
 	struct errctx *ec = arg;
 	char msg[900];
-	snprintf(msg, sizeof msg, "%s", e->message ? e->message : "error");
+	const char *mapped = infile_xml_message(e->message ? e->message : "");
+	if (mapped && !*mapped)
+		return;
+	snprintf(msg, sizeof msg, "%s", mapped ? mapped : e->message ? e->message : "error");
 	size_t len = strlen(msg);
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 		msg[--len] = 0;
@@ -177,6 +207,20 @@ static void on_xml_error(void *arg, xmlErrorPtr e)
 		file = file_of(ec->ld, n);
 		if (line <= 0)
 			line = (int)xmlGetLineNo(n);
+		/* "Element 'run', attribute 'bogus': ...": a value an override set */
+		const char *at = strstr(msg, "attribute '");
+		if (at && n->type == XML_ELEMENT_NODE) {
+			char an[128];
+			size_t k = 0;
+			for (at += 11; *at && *at != '\'' && k + 1 < sizeof an; at++)
+				an[k++] = *at;
+			an[k] = 0;
+			const struct setat *o = set_by(ec->ld, n, an);
+			if (o) {
+				file = o->where.file;
+				line = o->where.line;
+			}
+		}
 		/* a spliced profile misplaced in the scenario: point at the reference */
 		for (int i = 0; i < ec->ld->nsp; i++)
 			if (ec->ld->sp[i].root == n && strstr(msg, "not expected")) {
@@ -197,25 +241,28 @@ static void on_xml_error(void *arg, xmlErrorPtr e)
 static xmlDocPtr parse_file(struct ld *ld, const char *path, const char *shown)
 {
 	struct errctx ec = { ld, shown, NULL };
-	FILE *probe = fopen(path, "r");
-	if (!probe) {
-		diag_error(ld->d, shown, 0, "cannot open: %s", strerror(errno));
+	char why[200];
+	size_t n;
+	int wl;
+	char *text = infile_xml(path, &n, &wl, why, sizeof why);
+	if (!text) {
+		diag_error(ld->d, shown, wl, "%s", why);
 		return NULL;
 	}
-	fclose(probe);
 	xmlParserCtxtPtr pc = xmlNewParserCtxt();
 	if (!pc) {
 		diag_error(ld->d, shown, 0, "out of memory");
+		free(text);
 		return NULL;
 	}
 	xmlSetStructuredErrorFunc(&ec, on_xml_error);
 	int before = diag_count(ld->d);
-	xmlDocPtr doc = xmlCtxtReadFile(pc, path, NULL,
-					XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA);
+	xmlDocPtr doc = xmlCtxtReadMemory(pc, text, (int)n, path, NULL, INFILE_XML_OPTIONS);
 	xmlSetStructuredErrorFunc(NULL, NULL);
 	xmlFreeParserCtxt(pc);
+	free(text);
 	if (!doc && diag_count(ld->d) == before)
-		diag_error(ld->d, shown, 0, "cannot read");
+		diag_error(ld->d, shown, 0, "expected an XML document, got none");
 	if (doc && diag_count(ld->d) > before) {
 		xmlFreeDoc(doc);
 		doc = NULL;
@@ -266,8 +313,8 @@ static void err_at(struct ld *ld, xmlNodePtr n, const char *an, const char *fmt,
 		snprintf(what, sizeof what, "<%s %s>", (const char *)n->name, an);
 	else
 		snprintf(what, sizeof what, "<%s>", (const char *)n->name);
-	diag_error(ld->d, file_of(ld, n), (int)xmlGetLineNo(n), "%s: %s%s%s%s", what, fmt,
-		   why ? why : "", v ? ", got " : "", v ? v : "");
+	struct scn_loc l = loc_attr(ld, n, an);
+	diag_error(ld->d, l.file, l.line, "%s: %s%s%s%s", what, fmt, why ? why : "", v ? ", got " : "", v ? v : "");
 }
 
 typedef int (*unit_fn)(const char *s, void *out, const char **why);
@@ -683,7 +730,7 @@ static void read_hypervisor(struct ld *ld, xmlNodePtr h)
 	if (!p)
 		return;
 	hv->policy.name = dupattr(p, "name");
-	hv->policy.loc = loc_of(ld, p);
+	hv->policy.loc = loc_attr(ld, p, "name");
 	int n = 0;
 	for (xmlAttrPtr a = p->properties; a; a = a->next)
 		n++;
@@ -694,7 +741,7 @@ static void read_hypervisor(struct ld *ld, xmlNodePtr h)
 		struct scn_param *q = &hv->policy.param[hv->policy.nparam++];
 		q->key = strdup((const char *)a->name);
 		q->value = strdup(a->children && a->children->content ? (const char *)a->children->content : "");
-		q->loc = hv->policy.loc;
+		q->loc = loc_attr(ld, p, q->key);
 	}
 }
 
@@ -957,6 +1004,8 @@ static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 {
 	int errs = diag_count(ld->d);
 	w->name = dupattr(n, "name");
+	if (strlen(w->name) > SCN_MAX_NAME)
+		err_at(ld, n, "name", "expected a name of at most " SCN_STR(SCN_MAX_NAME) " characters", NULL, NULL);
 	w->loc = loc_of(ld, n);
 	const char *kind = attr(n, "kind");
 	int k = 0;
@@ -1084,6 +1133,8 @@ static void read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 {
 	const struct scn_machine *m = &ld->s->machine;
 	v->name = dupattr(n, "name");
+	if (strlen(v->name) > SCN_MAX_NAME)
+		err_at(ld, n, "name", "expected a name of at most " SCN_STR(SCN_MAX_NAME) " characters", NULL, NULL);
 	v->loc = loc_of(ld, n);
 	v->count = 1;
 	v->node = -1;
@@ -1218,8 +1269,14 @@ static void read_qos(struct ld *ld, xmlNodePtr q)
 			 units_fmt_time(o->time_tolerable, a, sizeof a), units_fmt_time(o->time_good, b, sizeof b));
 		err_at(ld, q, NULL, "expected ", NULL, why);
 	}
-	if (o->good > 1 || o->tolerable > 1)
+	if (o->good > 1 || o->tolerable > 1) {
 		err_at(ld, q, NULL, "expected good and tolerable shares of at most 100%", NULL, NULL);
+	} else if (o->tolerable < o->good) {
+		/* within the longer time at least as many pages as within the shorter */
+		char why[160];
+		snprintf(why, sizeof why, "a tolerable share at least the good share (%.4g%%)", 100 * o->good);
+		range_err(ld, q, attr(q, "tolerable") ? "tolerable" : "good", why);
+	}
 }
 
 static void qos_defaults(struct scn_qos *o)
@@ -1246,7 +1303,9 @@ static void read_capacity(struct ld *ld, xmlNodePtr c)
 	get(ld, c, "min", 0, p_int, &o->min);
 	if (get(ld, c, "max", 0, p_int, &o->max) == 1 && o->max > SCN_MAX_USERS)
 		err_at(ld, c, "max", "expected at most " SCN_STR(SCN_MAX_USERS) " users", attr(c, "max"), "");
-	get(ld, c, "replications", 0, p_int, &o->replications);
+	if (get(ld, c, "replications", 0, p_int, &o->replications) == 1 && o->replications > SCN_MAX_REPLICATIONS)
+		err_at(ld, c, "replications", "expected at most " SCN_STR(SCN_MAX_REPLICATIONS) " replications",
+		       attr(c, "replications"), "");
 	get(ld, c, "resolution", 0, p_int, &o->resolution);
 	if (o->min > o->max)
 		err_at(ld, c, "min", "expected at most max", attr(c, "min"), "");
@@ -1464,7 +1523,8 @@ static void splice_profiles(struct ld *ld, xmlDocPtr doc)
 		free(path);
 		xmlDocPtr pd = parse_file(ld, shown, shown);
 		if (!pd) {
-			diag_error(ld->d, file_of(ld, c), (int)xmlGetLineNo(c),
+			struct scn_loc l = loc_attr(ld, c, "profile");
+			diag_error(ld->d, l.file, l.line,
 				   "<%s profile>: expected a readable %s profile, '%s' is not (see above)",
 				   (const char *)c->name, (const char *)c->name, prof);
 			c = next;
@@ -1479,6 +1539,9 @@ static void splice_profiles(struct ld *ld, xmlDocPtr doc)
 			const char *ref_file = file_of(ld, c);
 			int ref_line = (int)xmlGetLineNo(c);
 			if (copy) {
+				for (int i = 0; i < ld->nset; i++)
+					if (ld->set[i].n == c)
+						ld->set[i].n = NULL;
 				xmlReplaceNode(c, copy);
 				xmlFreeNode(c);
 				ld->sp[ld->nsp].root = copy;
@@ -1551,7 +1614,8 @@ static xmlNodePtr step(struct ld *ld, const struct scn_override *o, xmlNodePtr n
 }
 
 /* Apply one override to doc: walk the element steps, set the attribute. */
-static void apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_override *o)
+static void apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_override *o,
+			   const struct scn_origin *from)
 {
 	char *key = strdup(o->key), *save = NULL;
 	char *parts[32];
@@ -1569,8 +1633,31 @@ static void apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_overri
 	int i = (np > 1 && strcmp(parts[0], (const char *)n->name) == 0) ? 1 : 0;
 	for (; n && i < np - 1; i++)
 		n = step(ld, o, n, parts[i]);
-	if (n)
-		xmlSetProp(n, (const xmlChar *)parts[np - 1], (const xmlChar *)o->value);
+	if (n && xmlSetProp(n, (const xmlChar *)parts[np - 1], (const xmlChar *)o->value)) {
+		struct setat *ns = realloc(ld->set, (size_t)(ld->nset + 1) * sizeof *ns);
+		char *an = strdup(parts[np - 1]);
+		if (ns)
+			ld->set = ns;
+		if (ns && an) {
+			struct setat *t = &ld->set[ld->nset++];
+			t->n = n;
+			t->attr = an;
+			if (from && from->file) {
+				t->where.file = intern(ld->s, from->file);
+				t->where.line = from->line;
+			} else {
+				size_t len = strlen(o->key) + strlen(o->value) + 8;
+				char *w = malloc(len);
+				if (w)
+					snprintf(w, len, "--set %s=%s", o->key, o->value);
+				t->where.file = intern(ld->s, w ? w : "--set");
+				t->where.line = 0;
+				free(w);
+			}
+		} else {
+			free(an);
+		}
+	}
 	free(key);
 }
 
@@ -1599,6 +1686,50 @@ static void validate(struct ld *ld, xmlDocPtr doc)
 	xmlFreeDoc(ec.xsd);
 }
 
+/* The name of VM i's copy r (as models/vm.c names them) into buf. */
+static void vm_name(const struct scn_vm *v, int r, char *buf, size_t len)
+{
+	if (v->count > 1)
+		snprintf(buf, len, "%s%d", v->name, r + 1);
+	else
+		snprintf(buf, len, "%s", v->name);
+}
+
+/* Every VM's name unique once count= is expanded (and not Dom0's). */
+static void check_vm_names(struct ld *ld)
+{
+	const struct scenario *s = ld->s;
+	char a[96], b[96];
+	for (int i = 0; i < s->nvms; i++)
+		for (int r = 0; r < s->vm[i].count; r++) {
+			vm_name(&s->vm[i], r, a, sizeof a);
+			if (s->hv.dom0.vcpus > 0 && strcmp(a, "Domain-0") == 0) {
+				diag_error(ld->d, s->vm[i].loc.file, s->vm[i].loc.line,
+					   "<vm name>: expected a name other than Xen's Domain-0, got '%s'", a);
+				return;
+			}
+			/* the earlier VMs whose expanded names could be a */
+			for (int j = 0; j < i; j++) {
+				size_t bl = strlen(s->vm[j].name);
+				if (strncmp(a, s->vm[j].name, bl) != 0)
+					continue;
+				for (int q = 0; q < s->vm[j].count; q++) {
+					vm_name(&s->vm[j], q, b, sizeof b);
+					if (strcmp(a, b) != 0)
+						continue;
+					char why[300];
+					snprintf(why, sizeof why,
+						 "a name of its own after count= expansion: '%s' is also a VM of <vm "
+						 "name=\"%s\"%s> (line %d)", a, s->vm[j].name,
+						 s->vm[j].count > 1 ? " count=..." : "", s->vm[j].loc.line);
+					diag_error(ld->d, s->vm[i].loc.file, s->vm[i].loc.line, "<vm name>: expected %s",
+						   why);
+					return;
+				}
+			}
+		}
+}
+
 /* Whole-scenario checks: something to run; the VMs fit in memory. */
 static void check_totals(struct ld *ld, xmlNodePtr root)
 {
@@ -1623,6 +1754,18 @@ static void check_totals(struct ld *ld, xmlNodePtr root)
 			 " SPECweb sessions over all VMs (about 1.3 KB of simulator memory each); got %.0f", sessions);
 		err_at(ld, root, NULL, "expected ", NULL, why);
 	}
+	/* VMs after count expansion: how many, and names of their own
+	** (name1..nameN of a count must not meet another VM's name) */
+	double vms = 0;
+	for (int i = 0; i < s->nvms; i++)
+		vms += s->vm[i].count;
+	if (vms > SCN_MAX_VMS) {
+		char why[160];
+		snprintf(why, sizeof why, "at most " SCN_STR(SCN_MAX_VMS) " VMs in all (after count=), got %.0f", vms);
+		err_at(ld, root, NULL, "expected ", NULL, why);
+		return;
+	}
+	check_vm_names(ld);
 	double need = 0, have = 0;
 	for (int i = 0; i < s->nvms; i++)
 		need += s->vm[i].memory * s->vm[i].count;
@@ -1636,10 +1779,25 @@ static void check_totals(struct ld *ld, xmlNodePtr root)
 	}
 }
 
+static void free_sets(struct ld *ld)
+{
+	for (int i = 0; i < ld->nset; i++)
+		free(ld->set[i].attr);
+	free(ld->set);
+	ld->set = NULL;
+	ld->nset = 0;
+}
+
 /* ------------------------------------------------------------ load --- */
 
 int scn_load(struct scenario *s, const char *path, const struct scn_override *ov, int nov,
 	     int profile_ok, struct diag *d)
+{
+	return scn_load_from(s, path, ov, NULL, nov, profile_ok, d);
+}
+
+int scn_load_from(struct scenario *s, const char *path, const struct scn_override *ov,
+		  const struct scn_origin *from, int nov, int profile_ok, struct diag *d)
 {
 	memset(s, 0, sizeof *s);
 	struct ld ld = { .s = s, .d = d, .nerr0 = diag_count(d) };
@@ -1657,12 +1815,12 @@ int scn_load(struct scenario *s, const char *path, const struct scn_override *ov
 	}
 	for (int i = 0; i < nov; i++)
 		if (ends_with_profile(ov[i].key))
-			apply_override(&ld, doc, &ov[i]);
+			apply_override(&ld, doc, &ov[i], from ? &from[i] : NULL);
 	if (is_scn)
 		splice_profiles(&ld, doc);
 	for (int i = 0; i < nov; i++)
 		if (!ends_with_profile(ov[i].key))
-			apply_override(&ld, doc, &ov[i]);
+			apply_override(&ld, doc, &ov[i], from ? &from[i] : NULL);
 	if (BAD(&ld))
 		goto fail;
 	validate(&ld, doc);
@@ -1714,9 +1872,11 @@ int scn_load(struct scenario *s, const char *path, const struct scn_override *ov
 	}
 	if (BAD(&ld))
 		goto fail;
+	free_sets(&ld);
 	xmlFreeDoc(doc);
 	return 0;
 fail:
+	free_sets(&ld);
 	xmlFreeDoc(doc);
 	scn_free(s);
 	return -1;

@@ -22,6 +22,8 @@
 #define SCN_MAX_VMS 1024
 #define SCN_MAX_USERS 10000000
 #define SCN_MAX_SESSIONS 1000000   /* SPECweb sessions over all VMs */
+#define SCN_MAX_REPLICATIONS 100   /* <capacity replications> */
+#define SCN_MAX_NAME 64            /* characters of a VM's or a workload's name */
 #define SCN_XSTR(x) #x
 #define SCN_STR(x) SCN_XSTR(x)
 
@@ -314,12 +316,25 @@ struct scn_override {
 	const char *key, *value;
 };
 
+/* Where an override was written, for the messages about the value it
+** sets: file NULL for the command line ("--set KEY=VALUE: <run
+** duration>: expected ..."), else a file and line (a sweep's <vary>, a
+** calibration's <param>). */
+struct scn_origin {
+	const char *file;
+	int line;
+};
+
 /* Load, validate and check path.  Returns 0, or -1 with every problem in
 ** d (the scenario is then freed).  A file whose root is <machine> or
 ** <hypervisor> is accepted when profile_ok (for `hvsim validate` of a
 ** profile); then only that part of s is filled. */
 int scn_load(struct scenario *s, const char *path, const struct scn_override *ov,
 	     int nov, int profile_ok, struct diag *d);
+/* The same with where each override was written (from: nov entries, or
+** NULL: all from the command line). */
+int scn_load_from(struct scenario *s, const char *path, const struct scn_override *ov,
+		  const struct scn_origin *from, int nov, int profile_ok, struct diag *d);
 void scn_free(struct scenario *s);
 
 /* Machine totals. */

@@ -148,6 +148,17 @@ static struct scn_override *point_overrides(const struct sweep_args *a, const st
 	return ov;
 }
 
+/* Where the overrides of point_overrides(a, sw, p) were written: the
+** command line's, then each <vary>'s line (for the messages about the
+** values they set).  calloc'd, or NULL. */
+static struct scn_origin *point_origins(int nov, const struct scn_sweep *sw)
+{
+	struct scn_origin *o = calloc((size_t)(nov + sw->nvary) + 1, sizeof *o);
+	for (int k = 0; o && k < sw->nvary; k++)
+		o[nov + k] = (struct scn_origin){ sw->vary[k].loc.file, sw->vary[k].loc.line };
+	return o;
+}
+
 /* One line of mode="run" results from a finished world. */
 static void run_row(FILE *f, const struct world *w)
 {
@@ -237,7 +248,10 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 		fprintf(f, "%cout of memory", MSG_FAIL);
 		return;
 	}
-	if (scn_load(&s, a->file, ov, nov, 0, &d)) {
+	struct scn_origin *from = point_origins(a->nov, sw);
+	int lr = scn_load_from(&s, a->file, ov, from, nov, 0, &d);
+	free(from);
+	if (lr) {
 		fputc(MSG_FAIL, f);
 		diag_print(&d, f);
 		diag_free(&d);
@@ -555,20 +569,26 @@ static int run_points(struct sweep *x)
 /* ------------------------------------------------ checks up front --- */
 
 /* Load the base scenario with ov plus extra; errors into d; 0 or -1. */
-static int try_load(const struct sweep_args *a, const struct scn_override *extra, int nextra, int build,
-		    struct diag *d)
+static int try_load(const struct sweep_args *a, const struct scn_override *extra,
+		    const struct scn_origin *xfrom, int nextra, int build, struct diag *d)
 {
 	struct scn_override *ov = calloc((size_t)(a->nov + nextra) + 1, sizeof *ov);
-	if (!ov) {
+	struct scn_origin *from = calloc((size_t)(a->nov + nextra) + 1, sizeof *from);
+	if (!ov || !from) {
 		diag_error(d, a->file, 0, "out of memory");
+		free(ov);
+		free(from);
 		return -1;
 	}
 	for (int i = 0; i < a->nov; i++)
 		ov[i] = a->ov[i];
-	for (int i = 0; i < nextra; i++)
+	for (int i = 0; i < nextra; i++) {
 		ov[a->nov + i] = extra[i];
+		from[a->nov + i] = xfrom[i];
+	}
 	struct scenario s;
-	int rc = scn_load(&s, a->file, ov, a->nov + nextra, 0, d);
+	int rc = scn_load_from(&s, a->file, ov, from, a->nov + nextra, 0, d);
+	free(from);
 	if (rc == 0 && build) {
 		if (a->has_seed)
 			s.seed = a->seed;
@@ -603,8 +623,10 @@ static int check_point(const struct sweep_args *a, const struct scn_sweep *sw, i
 {
 	int nov = 0;
 	struct scn_override *ov = point_overrides(&(struct sweep_args){ 0 }, sw, p, &nov);
+	struct scn_origin *from = point_origins(0, sw);
 	struct diag in = { 0 };
-	int rc = ov ? try_load(a, ov, nov, 1, &in) : -1;
+	int rc = ov && from ? try_load(a, ov, from, nov, 1, &in) : -1;
+	free(from);
 	if (rc) {
 		char lab[1024], head[1200];
 		label(sw, p, lab, sizeof lab);
@@ -634,8 +656,9 @@ static int check_first(const struct sweep_args *a, const struct scn_sweep *sw, s
 	for (int k = 0; k < sw->nvary; k++) {
 		const struct scn_vary *v = &sw->vary[k];
 		struct scn_override o = { v->key, v->values[0] };
+		struct scn_origin from = { v->loc.file, v->loc.line };
 		struct diag in = { 0 };
-		if (try_load(a, &o, 1, 0, &in)) {
+		if (try_load(a, &o, &from, 1, 0, &in)) {
 			char head[1200];
 			snprintf(head, sizeof head,
 				 "<vary key>: expected a --set path that loads with the first value, got %s=%s:", v->key,
@@ -725,9 +748,9 @@ int sweep_run(const struct sweep_args *a)
 	/* what killed runs of this sweep left: staging beside DIR, in DIR
 	** (sweep.csv's rewrite) and in DIR/points (a point's) */
 	out_clean_stale(x.dir);
-	out_clean_stale_in(x.dir);
-	{
+	if (access(x.csv, F_OK) == 0) {   /* inside a sweep's own DIR only */
 		char *pts = malloc(strlen(x.dir) + 16);
+		out_clean_stale_in(x.dir);
 		if (pts) {
 			sprintf(pts, "%s/points", x.dir);
 			out_clean_stale_in(pts);

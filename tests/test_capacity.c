@@ -325,7 +325,7 @@ static void test_cli_bad_input(void)
 		{ "tests/data/capacity/host-only.xml",
 		  "tests/data/capacity/host-only.xml:6: <capacity workload>: expected a closed workload" },
 		{ REPAIRMAN " --set capacity.workload=nope",
-		  "tests/data/capacity/repairman.xml:11: <capacity workload>: expected the name of a closed "
+		  "--set capacity.workload=nope: <capacity workload>: expected the name of a closed "
 		  "workload inside a <vm>" },
 		{ REPAIRMAN " -j 0", "expected a number of processes from 1 to 1024" },
 		{ REPAIRMAN " --timeline x.json", "unknown option '--timeline'" },

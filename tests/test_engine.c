@@ -396,9 +396,14 @@ static void test_exclusive_outputs(void)
 	cut_stale(tmp, dead_tmp);
 	cut_stale(tmp, dead_old);
 	cut_stale(tmp, live);
-	snprintf(args, sizeof args, "%s -o %s/e", scn, tmp);
+	char dead_json[64];
+	snprintf(dead_json, sizeof dead_json, "t.json.tmp-%ld", dead);
+	cut_stale(tmp, dead_json);
+	snprintf(args, sizeof args, "%s -o %s/e --timeline %s/t.json", scn, tmp, tmp);
 	CU_ASSERT_EQUAL(run_out(args, &out), 0);
 	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, dead_json));
+	CU_ASSERT_TRUE(cut_exists(tmp, "t.json"));
 	CU_ASSERT_FALSE(cut_exists(tmp, dead_tmp));
 	CU_ASSERT_FALSE(cut_exists(tmp, dead_old));
 	CU_ASSERT_TRUE(cut_exists(tmp, live));
@@ -462,6 +467,59 @@ static void test_commit_race(void)
 	free(tmp);
 }
 
+/* One exit-status rule for every command: 0 done, 1 a run failed, 2 bad
+** usage or bad input (nothing run); special files are refused before
+** they are opened (a FIFO would block: each command runs under timeout). */
+static void test_exit_status(void)
+{
+	char *tmp = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	char fifo[512];
+	snprintf(fifo, sizeof fifo, "%s/fifo.xml", tmp);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+	static const struct {
+		const char *args;   /* %1$s: the temporary directory, %2$s: the FIFO */
+		int rc;
+		const char *text;
+	} k[] = {
+		{ "validate tests/data/bad/bad-unit.xml", 2, "bad-unit.xml:" },
+		{ "validate %2$s", 2, "fifo.xml: expected a regular file, got a FIFO" },
+		{ "validate /tmp", 2, "/tmp: expected a regular file, got a directory" },
+		{ "run tests/data/good/closed.xml --set hypervisor.profile=/dev/zero -o %1$s/r", 2,
+		  "/dev/zero: expected a regular file, got a character device" },
+		{ "run tests/data/bad/bad-unit.xml -o %1$s/r", 2, "bad-unit.xml:" },
+		{ "capacity tests/data/bad/bad-unit.xml -o %1$s/c", 2, "bad-unit.xml:" },
+		{ "sweep tests/data/bad/bad-unit.xml -o %1$s/s", 2, "bad-unit.xml:" },
+		{ "sweep tests/data/sweep/bad-value.xml -o %1$s/s -j 2", 1, "failed" },
+		{ "calibrate %2$s", 2, "fifo.xml: expected a regular file, got a FIFO" },
+		{ "calibrate calibration/paper.xml --values %2$s -o %1$s/k", 2, "expected a regular file, got a FIFO" },
+		{ "calibrate calibration/paper.xml --values calibration/paper.fit.csv --set run.bogus=1 -o %1$s/k", 2,
+		  "--set run.bogus=1: Element 'run', attribute 'bogus'" },
+		{ "calibrate calibration/paper.xml --values calibration/paper.fit.csv --set specweb:run.duration=5 "
+		  "-o %1$s/k", 2, "<run duration>: expected a time with a unit" },
+		{ "explain %1$s", 2, "expected the output directory of hvsim sweep" },
+		{ "explain %1$s --threshold x", 2, "--threshold: expected a percentage" },
+		{ "import apache-log /tmp -o %1$s/x.csv", 2, "/tmp: expected a regular file, got a directory" },
+		{ "import apache-log %2$s -o %1$s/x.csv", 2, "expected a regular file, got a FIFO" },
+		{ "import apache-log tests/data/import/access_sample.log -o %1$s/no/x.csv", 2, "cannot create" },
+		{ "import apache-log tests/data/import/access_sample.log -o %1$s/x.csv", 0, "55 requests" },
+		{ "policies x", 2, "takes no arguments" },
+	};
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		char args[1024], cmd[2048], *out;
+		snprintf(args, sizeof args, k[i].args, tmp, fifo);
+		snprintf(cmd, sizeof cmd, "timeout 60 %s %s", cut_hvsim(), args);
+		int rc = cut_run(cmd, &out);
+		if (rc != k[i].rc || !strstr(out, k[i].text))
+			printf("\n    hvsim %s -> %d\n%s", args, rc, out);
+		CU_ASSERT_EQUAL(rc, k[i].rc);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, k[i].text));
+		free(out);
+	}
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 struct cli_case {
 	const char *args;
 	int rc;
@@ -512,6 +570,7 @@ void tests_register(void)
 		{ "a failed out_begin leaves nothing to abort", test_out_begin_fails },
 		{ "outputs: a new directory or --force, one rename", test_exclusive_outputs },
 		{ "out_commit: a destination that appeared, replaced", test_commit_race },
+		{ "exit status: 0 done, 1 run failed, 2 bad input, every command", test_exit_status },
 		{ "command line", test_cli },
 		{ "times, rates and speeds at the edges of their ranges", test_limits_edges },
 		{ NULL, NULL },

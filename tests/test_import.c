@@ -713,10 +713,10 @@ static void test_usage(void)
 
 	CU_ASSERT_EQUAL(count_files(tmp), 0);
 
-	/* The output cannot be written: exit 1, nothing left. */
-	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", at("no/such/dir/x.csv"), NULL), 1);
+	/* The output cannot be created there: bad usage, exit 2, nothing left. */
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", at("no/such/dir/x.csv"), NULL), 2);
 	CHECK_HAS(err, "no/such/dir/x.csv.tmp-");
-	CHECK_HAS(err, ": cannot create: No such file or directory\n");
+	CHECK_HAS(err, ": cannot create: No such file or directory; nothing written\n");
 	CU_ASSERT_EQUAL(count_files(tmp), 0);
 
 	/* ... or cannot be renamed into place (a directory is in the way):

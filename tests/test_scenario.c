@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int ends_with(const char *s, const char *suf)
 {
@@ -248,8 +249,11 @@ static void test_override_errors(void)
 		{ "nosuch.x=1", "--set: nosuch.x: <scenario> has no child nosuch; expected one of: run, machine, "
 				"hypervisor, workload" },
 		{ "machine.node[7].cores=1", "--set: machine.node[7].cores: <machine> has no child node[7]" },
-		{ "run.bogus=1", "Element 'run', attribute 'bogus': The attribute 'bogus' is not allowed." },
-		{ "run.duration=fast", "closed.xml:5: <run duration>: expected a time" },
+		{ "run.bogus=1", "--set run.bogus=1: Element 'run', attribute 'bogus': The attribute 'bogus' is not allowed." },
+		/* a value's messages name the --set that gave it */
+		{ "run.duration=fast", "--set run.duration=fast: <run duration>: expected a time" },
+		{ "workload.closed.users=100000000",
+		  "--set workload.closed.users=100000000: <closed users>: expected at most 10000000 users" },
 		{ "hypervisor.policy.name=lottery", NULL /* policy names are checked by world_build */ },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -287,13 +291,45 @@ static void test_validate_cli(void)
 	snprintf(cmd, sizeof cmd, "%s validate tests/data/good/closed.xml --set hypervisor.policy.name=lottery",
 		 cut_hvsim());
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "native-rr.xml:5: <policy name>: unknown policy 'lottery'; "
-					   "expected one of: fcfs, rr"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--set hypervisor.policy.name=lottery: <policy name>: unknown policy "
+					   "'lottery'; expected one of: fcfs, rr"));
 	free(out);
 	snprintf(cmd, sizeof cmd, "%s validate tests/data/good/closed.xml --set novalue", cut_hvsim());
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--set novalue: expected KEY=VALUE"));
 	free(out);
+}
+
+/* Input files: a document beyond the size cap is refused before libxml2
+** reads it; a FIFO named as a profile is refused without being opened. */
+static void test_input_files(void)
+{
+	char *tmp = cut_tmpdir(), path[512], cmd[1200], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(path, sizeof path, "%s/big.xml", tmp);
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("<?xml version=\"1.0\"?>\n<scenario name=\"x\">\n<!--", f);
+	static char pad[1 << 16];
+	memset(pad, ' ', sizeof pad);
+	for (int i = 0; i < 17 * 16; i++)
+		fwrite(pad, 1, sizeof pad, f);
+	fputs("-->\n</scenario>\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "%s validate %s", cut_hvsim(), path);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "big.xml: expected an XML file of at most 16 MiB, got 17.0 MiB"));
+	free(out);
+	snprintf(path, sizeof path, "%s/m.xml", tmp);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(path, 0600), 0);
+	snprintf(cmd, sizeof cmd, "timeout 20 %s validate tests/data/good/closed.xml --set machine.profile=%s",
+		 cut_hvsim(), path);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "m.xml: expected a regular file, got a FIFO"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--set machine.profile="));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
 }
 
 void tests_register(void)
@@ -305,6 +341,7 @@ void tests_register(void)
 		{ "hypervisor profiles", test_hypervisor_profiles },
 		{ "--set overrides", test_overrides },
 		{ "--set errors", test_override_errors },
+		{ "input files: size cap, special files", test_input_files },
 		{ "validate command", test_validate_cli },
 		{ NULL, NULL },
 	};

@@ -102,21 +102,28 @@ static void test_bad_syntax(void)
 	static const struct {
 		const char *file, *sets[3], *msg;
 	} k[] = {
+		/* a value given with --set: the message names the --set */
 		{ TOY, { "sweep.vary[1].step=-1" },
-		  "toy.xml:9: <vary step>: expected a step that goes from 'from' towards 'to', got -1" },
-		{ TOY, { "sweep.vary[1].to=2ms" }, "toy.xml:9: <vary to>: expected the unit of from (''), got 2ms" },
+		  "--set sweep.vary[1].step=-1: <vary step>: expected a step that goes from 'from' towards 'to', got -1" },
+		{ TOY, { "sweep.vary[1].to=2ms" },
+		  "--set sweep.vary[1].to=2ms: <vary to>: expected the unit of from (''), got 2ms" },
 		{ TOY, { "sweep.vary[1].from=x" },
-		  "toy.xml:9: <vary from>: expected a number, optionally with a unit (such as 4 or 10ms), got 'x'" },
+		  "--set sweep.vary[1].from=x: <vary from>: expected a number, optionally with a unit (such as 4 or "
+		  "10ms), got 'x'" },
 		{ TOY, { "sweep.vary[0].from=1" }, "toy.xml:8: <vary>: expected either values=\"...\" or from/to/step" },
-		{ TOY, { "sweep.vary[0].values=1 2 1" }, "toy.xml:8: <vary values>: expected distinct values, got '1' twice" },
-		{ TOY, { "sweep.vary[0].values= " }, "toy.xml:8: <vary values>: expected at least one value" },
+		{ TOY, { "sweep.vary[0].values=1 2 1" },
+		  "--set sweep.vary[0].values=1 2 1: <vary values>: expected distinct values, got '1' twice" },
+		{ TOY, { "sweep.vary[0].values= " },
+		  "--set sweep.vary[0].values= : <vary values>: expected at least one value" },
 		{ TOY, { "sweep.vary[1].key=" USERS },
-		  "toy.xml:9: <vary key>: expected a key not varied already (line 8), got " USERS },
+		  "--set sweep.vary[1].key=" USERS ": <vary key>: expected a key not varied already (line 8), got " USERS },
 		{ TOY, { "sweep.vary[1].to=5000" }, "toy.xml:7: <sweep>: expected at most 10000 points in all, got 15000" },
 		{ TOY, { "sweep.vary[1].to=100000" }, "toy.xml:9: <vary>: expected at most 10000 values" },
-		{ TOY, { "sweep.mode=both" }, "toy.xml:7: Element 'sweep', attribute 'mode': [facet 'enumeration']" },
+		{ TOY, { "sweep.mode=both" },
+		  "--set sweep.mode=both: Element 'sweep', attribute 'mode': [facet 'enumeration']" },
 		{ TOY, { "sweep.vary[0].key=a=b" },
-		  "toy.xml:8: <vary key>: expected a --set path such as vm[web].count or hypervisor.profile, got a=b" },
+		  "--set sweep.vary[0].key=a=b: <vary key>: expected a --set path such as vm[web].count or "
+		  "hypervisor.profile, got a=b" },
 	};
 	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
 		char *m = load_error(k[i].file, k[i].sets);
@@ -412,7 +419,7 @@ static void test_bad_key(void)
 	snprintf(args, sizeof args, TOY " -o %s/o --set sweep.vary[1].key=vm[web].cpus", tmp);
 	CU_ASSERT_EQUAL(sweep(args, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "toy.xml:9: <vary key>: expected a --set path that loads with the first "
-					   "value, got vm[web].cpus=1:\n  tests/data/sweep/toy.xml:17: Element 'vm', "
+					   "value, got vm[web].cpus=1:\n  tests/data/sweep/toy.xml:9: Element 'vm', "
 					   "attribute 'cpus': The attribute 'cpus' is not allowed."));
 	free(out);
 	/* no <sweep> at all */
@@ -442,7 +449,7 @@ static void test_bad_value(void)
 					   "tests/data/sweep/bad-value.xml:5: <scenario>: expected VMs that fit in "
 					   "the machine's 4 GiB of memory; they need 5 GiB"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hvsim: point 4/4 (vm[web].memory=2lots) failed:\n  "
-					   "tests/data/sweep/bad-value.xml:16: <vm memory>: expected a byte size"));
+					   "tests/data/sweep/bad-value.xml:8: <vm memory>: expected a byte size"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "bad-value: 4 points (0 already done, 2 run, 2 failed)"));
 	free(out);
 	char *csv = file_in(tmp, "o/sweep.csv");
@@ -503,7 +510,8 @@ static void test_points_checked_whole(void)
 	CU_ASSERT_EQUAL(cut_run(args, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "got point 2/4 (vm[web].memory=5GiB):\n  tests/data/sweep/bad-value.xml:5: "
 					   "<scenario>: expected VMs that fit in the machine's 4 GiB of memory; they need 5 GiB"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "got point 4/4 (vm[web].memory=2lots):\n  tests/data/sweep/bad-value.xml:16: "
+	/* a value's messages point at the <vary> that gave it */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "got point 4/4 (vm[web].memory=2lots):\n  tests/data/sweep/bad-value.xml:8: "
 					   "<vm memory>: expected a byte size"));
 	CU_ASSERT_PTR_NULL(strstr(out, "point 1/4"));
 	free(out);

@@ -538,7 +538,7 @@ int alog_read(FILE *in, const struct trace_import_opts *o, struct alog_trace *t)
 	for (;;) {
 		int got = trace_lines_next(&lr, &line, &len);
 		if (got < 0) {
-			fprintf(o->err, "%s: read error\n", o->path);
+			fprintf(o->err, "%s: cannot read: %s\n", o->path, strerror(lr.err ? lr.err : EIO));
 			rc = -EIO;
 			break;
 		}

@@ -4,6 +4,7 @@
 */
 #include "traces/csv.h"
 #include "sim/diag.h"
+#include "sim/infile.h"
 #include "sim/limits.h"
 #include "traces/textio.h"
 
@@ -172,9 +173,10 @@ int trace_csv_read(const char *path, const struct trace_csv_format *fmt, void *c
 	int64_t prev_t = 0;
 
 	assert(fmt->ncol <= TRACE_CSV_MAXCOL);
-	FILE *f = fopen(path, "r");
+	char bad[200];
+	FILE *f = infile_open(path, bad, sizeof bad);
 	if (!f) {
-		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+		diag_error(d, path, 0, "%s", bad);
 		return -ENOENT;
 	}
 	trace_lines_init(&in, f);
@@ -226,7 +228,7 @@ int trace_csv_read(const char *path, const struct trace_csv_format *fmt, void *c
 		kept++;
 	}
 	if (rc == -EIO)
-		diag_error(d, path, 0, "read error");
+		diag_error(d, path, 0, "cannot read: %s", strerror(in.err ? in.err : EIO));
 	else if (rc == 0 && !header)
 		diag_error(d, path, in.lineno, "expected the header '%s', got end of file", fmt->header);
 	else if (rc == 0 && diag_count(d) == errs && kept == 0)

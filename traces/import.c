@@ -6,6 +6,7 @@
 ** nothing behind.
 */
 #include "traces/import.h"
+#include "sim/infile.h"
 #include "sim/output.h"
 #include "traces/apache_log.h"
 #include "traces/perf_sched.h"
@@ -40,7 +41,8 @@ static const char usage[] =
 	"  --strict              stop at the first malformed line: exit 2, write nothing\n"
 	"  -h, --help            this text\n"
 	"\n"
-	"exit status: 0 written, 1 the output could not be written, 2 bad usage or bad input\n";
+	"exit status: 0 written, 1 writing the output failed (nothing written), 2 bad usage\n"
+	"(including an OUT.csv that cannot be created) or bad input\n";
 
 struct import_format {
 	const char *name;
@@ -114,7 +116,8 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* Write the trace to out through out.tmp-PID.  0 or EXIT_WRITE. */
+/* Write the trace to out through out.tmp-PID.  0, EXIT_USAGE when it
+** cannot be created there, or EXIT_WRITE. */
 static int write_out(const struct import_format *fmt, const void *trace,
 		     const struct trace_import_opts *o, const char *out)
 {
@@ -128,9 +131,10 @@ static int write_out(const struct import_format *fmt, const void *trace,
 	out_clean_stale(out);   /* what a killed import left */
 	FILE *f = fopen(tmp, "w");
 	if (!f) {
-		fprintf(stderr, "hvsim import: %s: cannot create: %s\n", tmp, strerror(errno));
+		/* -o names a place that cannot be written: bad usage */
+		fprintf(stderr, "hvsim import: %s: cannot create: %s; nothing written\n", tmp, strerror(errno));
 		free(tmp);
-		return EXIT_WRITE;
+		return EXIT_USAGE;
 	}
 	errno = 0;
 	int bad = fmt->write(f, trace, o) != 0 || fflush(f) != 0 || ferror(f);
@@ -199,9 +203,10 @@ int trace_import_main(int argc, char **argv)
 	if (strcmp(out, file) == 0)
 		return usage_error("-o %s: expected an output file other than the input", out);
 
-	FILE *in = fopen(file, "r");
+	char why[200];
+	FILE *in = infile_open(file, why, sizeof why);
 	if (!in) {
-		fprintf(stderr, "hvsim import: %s: cannot open: %s\n", file, strerror(errno));
+		fprintf(stderr, "hvsim import: %s: %s\n", file, why);
 		return EXIT_USAGE;
 	}
 	void *trace = calloc(1, fmt->size);

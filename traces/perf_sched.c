@@ -374,7 +374,7 @@ int psched_read(FILE *in, const struct trace_import_opts *o, struct psched_trace
 			break;
 	}
 	if (got < 0) {
-		fprintf(o->err, "%s: read error\n", o->path);
+		fprintf(o->err, "%s: cannot read: %s\n", o->path, strerror(lr.err ? lr.err : EIO));
 		rc = -EIO;
 	}
 	if (rc == 0)

@@ -16,9 +16,12 @@ void trace_lines_init(struct trace_lines *r, FILE *f)
 
 int trace_lines_next(struct trace_lines *r, char **line, size_t *len)
 {
+	errno = 0;
 	ssize_t n = getline(&r->buf, &r->cap, r->f);
-	if (n < 0)
+	if (n < 0) {
+		r->err = errno;
 		return ferror(r->f) ? -EIO : 0;
+	}
 	r->lineno++;
 	r->no_newline = !(n > 0 && r->buf[n - 1] == '\n');
 	if (!r->no_newline)

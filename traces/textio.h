@@ -18,6 +18,7 @@ struct trace_lines {
 	int no_newline;  /* the line last returned ended the file without '\n' */
 	int has_nul;     /* ... and held a NUL byte (at column nul_col, from 1) */
 	int nul_col;
+	int err;         /* errno of a read error (-EIO returned) */
 };
 
 /* Start reading f (not owned). */
