@@ -6,8 +6,9 @@
 #   make demo       run the shipped default scenario into out/default
 #   make install    PREFIX=/usr/local DESTDIR=
 #
-# Sources are found by wildcard: a new .c file in sim/, models/, traces/ or
-# calibration/ joins the library; a new tests/test_*.c becomes a suite;
+# Sources are found by wildcard: a new .c file in a folder of sim/ or in
+# models/, traces/ or calibration/ joins the library; a new
+# tests/test_*.c becomes a suite;
 # a new tests/bench/bench_*.c becomes a benchmark.
 
 PREFIX  ?= /usr/local
@@ -42,7 +43,7 @@ endif
 
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRC := $(filter-out sim/main.c,$(wildcard sim/*.c models/*.c traces/*.c calibration/*.c))
+LIB_SRC := $(filter-out sim/cmd/main.c,$(wildcard sim/*/*.c models/*.c traces/*.c calibration/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 
@@ -57,7 +58,7 @@ BENCHES   := $(BENCH_SRC:tests/bench/%.c=$(B)/rel/bench/%)
 .PHONY: all check check-rel check-san bench demo install uninstall clean deps
 all: hvsim
 
-hvsim: $(B)/rel/sim/main.o $(LIB_OBJ)
+hvsim: $(B)/rel/sim/cmd/main.o $(LIB_OBJ)
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -73,10 +74,10 @@ $(B)/san/%.o: %.c
 
 # The XSD is compiled into the binary, so hvsim needs no data files at
 # run time.
-$(B)/gen/scenario_xsd.c: sim/scenario.xsd
+$(B)/gen/scenario_xsd.c: sim/scenario/scenario.xsd
 	@mkdir -p $(@D)
 	$(say) GEN $@
-	$(Q){ echo '/* generated from sim/scenario.xsd by the Makefile */'; \
+	$(Q){ echo '/* generated from sim/scenario/scenario.xsd by the Makefile */'; \
 	  echo 'const unsigned char scn_xsd[] = {'; \
 	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	  echo '0x00 };'; \
@@ -98,7 +99,7 @@ $(B)/san/tests/test_%: $(B)/san/tests/test_%.o $(B)/san/tests/cu_main.o $(SLIB_O
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) $(CU_LIBS)
 
-$(B)/san/hvsim: $(B)/san/sim/main.o $(SLIB_OBJ)
+$(B)/san/hvsim: $(B)/san/sim/cmd/main.o $(SLIB_OBJ)
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 

@@ -8,7 +8,7 @@
 ** simulated: a template scenario per benchmark, whose VM (vm=) gets the
 ** quantity's count, VCPUs and memory and whose hypervisor profile is the
 ** one named for the quantity's hypervisor, all as --set overrides.
-** SPECweb quantities are capacity searches (sim/capacity.h), the
+** SPECweb quantities are capacity searches (sim/drive/capacity.h), the
 ** microbenchmarks one run each (models/wl_micro.h).
 **
 ** Fitting goes in stages, each with its own parameters and rows (for
@@ -33,8 +33,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/diag.h"
-#include "sim/scenario.h"
+#include "sim/engine/diag.h"
+#include "sim/scenario/scenario.h"
 #include "traces/measured.h"
 
 #define CAL_MAX_PARAMS 32

@@ -3,7 +3,7 @@
 ** reported as "file:line: <element attr>: expected ..., got '...'".
 */
 #include "calibration/calib.h"
-#include "sim/infile.h"
+#include "sim/engine/infile.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -22,7 +22,7 @@
 ** Base quantities are cached under their description plus the --set text
 ** of every parameter that applies to them, so a stage that does not move
 ** native's parameters never simulates native again.  Missing ones run in
-** child processes (sim/proc.h), up to `jobs` at a time; each is
+** child processes (sim/engine/proc.h), up to `jobs` at a time; each is
 ** deterministic (the scenario's seeds), so results do not depend on jobs.
 */
 #include "calibration/calib.h"
@@ -36,10 +36,10 @@
 
 #include "models/wl_micro.h"
 #include "models/workload.h"
-#include "sim/capacity.h"
-#include "sim/proc.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
+#include "sim/drive/capacity.h"
+#include "sim/engine/proc.h"
+#include "sim/scenario/scenario.h"
+#include "models/world.h"
 
 #define KEY_MAX 2048
 

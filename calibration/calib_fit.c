@@ -5,7 +5,7 @@
 ** calibrated hypervisor profiles (docs/calibration.md).
 */
 #include "calibration/calib.h"
-#include "sim/infile.h"
+#include "sim/engine/infile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -21,7 +21,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "sim/output.h"
+#include "sim/report/output.h"
 #include "traces/csv.h"
 
 #define EXIT_RUNFAIL 1

@@ -29,7 +29,7 @@
 */
 #include "models/cosched.h"
 #include "models/vm.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <string.h>
 

@@ -31,7 +31,7 @@
 ** done().
 */
 #include "models/io.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <errno.h>
 #include <math.h>

@@ -37,7 +37,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/vm.h"
-#include "sim/stats.h"
+#include "sim/engine/stats.h"
 
 struct world;
 

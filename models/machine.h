@@ -8,7 +8,7 @@
 #define HVSIM_MACHINE_H
 
 #include <stdio.h>
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 struct pcpu_info {
 	int id;          /* 0..ncpus-1, numbered node by node */

@@ -69,7 +69,7 @@
 ** footprint is not modelled) neither refills nor evicts.
 */
 #include "models/mux.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <errno.h>
 #include <math.h>

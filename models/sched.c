@@ -11,10 +11,9 @@
 #include "models/cosched.h"
 #include "models/mux.h"
 #include "models/vm.h"
-#include "sim/stats.h"
-#include "sim/timeline.h"
-#include "sim/units.h"
-#include "sim/world.h"
+#include "sim/engine/stats.h"
+#include "sim/engine/units.h"
+#include "models/world.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -385,7 +384,7 @@ static void cpu_start(struct sched *s, struct cpu *c, struct entity *e, int64_t 
 	c->ran = 0;
 	c->slice_end = slice >= 0 ? now + slice : INT64_MAX;
 	s->nidle--;
-	timeline_start(s->w, c, e);
+	world_trace_start(s->w, c, e);
 	plan_segment(s, c);
 	if (s->cosched)
 		cosched_started(s, c, e);
@@ -403,7 +402,7 @@ static struct entity *cpu_stop(struct sched *s, struct cpu *c, int64_t now, enum
 	close_segment(s, c, now);
 	if (s->ops->put_prev)
 		s->ops->put_prev(s, c, e, c->ran);
-	timeline_stop(s->w, c, e, why);
+	world_trace_stop(s->w, c, e, why);
 	acct(s, e, to, now);
 	c->last = e;
 	c->curr = NULL;
@@ -644,7 +643,7 @@ void sched_finish(struct sched *s, int64_t now)
 		struct cpu *c = &s->cpu[i];
 		if (c->curr) {
 			close_segment(s, c, now);
-			timeline_stop(s->w, c, c->curr, "end");
+			world_trace_stop(s->w, c, c->curr, "end");
 		}
 	}
 	for (int i = 0; i < s->w->nent; i++) {

@@ -22,9 +22,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "sim/diag.h"
-#include "sim/evq.h"
-#include "sim/scenario.h"
+#include "sim/engine/diag.h"
+#include "sim/engine/evq.h"
+#include "sim/scenario/scenario.h"
 
 struct world;
 struct sched;

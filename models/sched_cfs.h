@@ -10,7 +10,7 @@
 #define HVSIM_SCHED_CFS_H
 
 #include "models/sched.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <stdbool.h>
 #include <stdint.h>

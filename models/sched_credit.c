@@ -74,7 +74,7 @@
 */
 #include "models/sched.h"
 #include "models/vm.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <assert.h>
 #include <stddef.h>

@@ -78,7 +78,7 @@
 */
 #include "models/sched.h"
 #include "models/vm.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -112,7 +112,7 @@
 ** O(n) too (no augmented tree); a balance pass is O(ncpus x n).
 */
 #include "models/sched.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <stdlib.h>
 

@@ -62,7 +62,7 @@
 ** sleep_avg 0 (a CPU-bound parent).  SD_SERIALIZE never contends.
 */
 #include "models/sched.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <limits.h>
 #include <string.h>

@@ -14,7 +14,7 @@
 #include "models/io.h"
 #include "models/workload.h"
 #include "models/wl_burst.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <errno.h>
 #include <math.h>

@@ -16,8 +16,8 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/sched.h"
-#include "sim/diag.h"
-#include "sim/scenario.h"
+#include "sim/engine/diag.h"
+#include "sim/scenario/scenario.h"
 
 struct world;
 struct ioreq;

@@ -14,8 +14,8 @@
 ** once in the recording runs once per trace length, not back to back).
 */
 #include "models/wl_activity.h"
-#include "sim/limits.h"
-#include "sim/world.h"
+#include "sim/engine/limits.h"
+#include "models/world.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -170,7 +170,7 @@ int activity_build(struct activity *a, struct world *w, const struct scn_workloa
 		next(w, t, 0);
 	}
 	/* a loop replays every burst once per trace length: bound the
-	** bursts over the run (sim/limits.h) */
+	** bursts over the run (sim/engine/limits.h) */
 	double passes = a->span > 0 ? (double)w->scn->duration / (double)a->span : 0;
 	if (cfg->loop && passes * (double)nsteps > LIM_ARRIVALS) {
 		diag_error(d, cfg->trace_loc.file, cfg->trace_loc.line,

@@ -13,8 +13,8 @@
 
 #include "models/sched.h"
 #include "models/vm.h"
-#include "sim/diag.h"
-#include "sim/scenario.h"
+#include "sim/engine/diag.h"
+#include "sim/scenario/scenario.h"
 #include "traces/activity.h"
 
 struct world;

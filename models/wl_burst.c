@@ -6,8 +6,8 @@
 ** Performance, ch. 6, solved exactly by MVA.
 */
 #include "models/wl_burst.h"
-#include "sim/dist.h"
-#include "sim/world.h"
+#include "sim/scenario/dist.h"
+#include "models/world.h"
 
 #include <errno.h>
 #include <stdlib.h>

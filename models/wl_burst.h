@@ -4,7 +4,7 @@
 ** time and one job each.  On the host each job is an entity of the host
 ** policy; inside a VM each job is guest work run by the VM's VCPUs.
 ** Its measured response times are what the queueing-theory tests check;
-** each job also counts as a page for the QoS rule (sim/qos.h), so a
+** each job also counts as a page for the QoS rule (models/qos.h), so a
 ** closed burst workload in a VM is what `hvsim capacity` can vary.
 */
 #ifndef HVSIM_WL_BURST_H
@@ -15,9 +15,9 @@
 
 #include "models/sched.h"
 #include "models/vm.h"
-#include "sim/qos.h"
-#include "sim/scenario.h"
-#include "sim/stats.h"
+#include "models/qos.h"
+#include "sim/scenario/scenario.h"
+#include "sim/engine/stats.h"
 
 struct world;
 

@@ -2,7 +2,7 @@
 ** The microbenchmarks (see wl_micro.h).
 */
 #include "models/wl_micro.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <errno.h>
 #include <math.h>

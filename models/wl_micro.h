@@ -28,7 +28,7 @@
 
 #include "models/io.h"
 #include "models/vm.h"
-#include "sim/scenario.h"
+#include "sim/scenario/scenario.h"
 
 struct world;
 

@@ -2,8 +2,8 @@
 ** Request-trace replay (see wl_requests.h).
 */
 #include "models/wl_requests.h"
-#include "sim/limits.h"
-#include "sim/world.h"
+#include "sim/engine/limits.h"
+#include "models/world.h"
 
 #include <errno.h>
 #include <math.h>
@@ -110,7 +110,7 @@ static void arrive(void *ctx, void *obj, uint64_t arg)
 		world_fail(w);
 }
 
-/* The replay's times within the engine's range (sim/limits.h): the last
+/* The replay's times within the engine's range (sim/engine/limits.h): the last
 ** request at most LIM_TIME into the run; a loop whose passes take time
 ** (a trace of rows all at one instant would loop there forever) with
 ** gaps of at least 1 ns on average and at most LIM_ARRIVALS requests

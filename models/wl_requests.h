@@ -18,9 +18,9 @@
 
 #include "models/io.h"
 #include "models/vm.h"
-#include "sim/diag.h"
-#include "sim/qos.h"
-#include "sim/stats.h"
+#include "sim/engine/diag.h"
+#include "models/qos.h"
+#include "sim/engine/stats.h"
 #include "traces/requests.h"
 
 struct world;

@@ -3,7 +3,7 @@
 ** request: io.h's HTTP helpers (a 304 is headers only).
 */
 #include "models/wl_specweb.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <errno.h>
 #include <math.h>

@@ -13,7 +13,7 @@
 ** connection is new), sent (guest TCP/IP, exits, device model, the
 ** physical NIC) and trickles down the user's line at the kit's
 ** 100,000 B/s.  The page's response time runs from its request to its
-** last image; QoS counts pages (sim/qos.h).
+** last image; QoS counts pages (models/qos.h).
 **
 ** Guest memory: the VM's memory less the guest OS and the per-session
 ** server memory (Apache workers) is page cache; a request hits it with
@@ -28,9 +28,9 @@
 #include "models/io.h"
 #include "models/specweb.h"
 #include "models/vm.h"
-#include "sim/qos.h"
-#include "sim/scenario.h"
-#include "sim/stats.h"
+#include "models/qos.h"
+#include "sim/scenario/scenario.h"
+#include "sim/engine/stats.h"
 
 struct world;
 struct wl_specweb;

@@ -6,7 +6,7 @@
 #include "models/wl_micro.h"
 #include "models/wl_requests.h"
 #include "models/wl_specweb.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <errno.h>
 #include <stdlib.h>

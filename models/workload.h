@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 #include "models/vm.h"
-#include "sim/diag.h"
-#include "sim/scenario.h"
+#include "sim/engine/diag.h"
+#include "sim/scenario/scenario.h"
 
 struct world;
 struct wl_specweb;

@@ -1,17 +1,17 @@
 /*
-** QoS counting (sim/qos.c, the world's registry) and the capacity search
-** (sim/capacity.c, `hvsim capacity`): the counter on jobs of known
+** QoS counting (models/qos.c, the world's registry) and the capacity search
+** (sim/drive/capacity.c, `hvsim capacity`): the counter on jobs of known
 ** response times; the search on the machine repairman against the
 ** capacity its exact response-time distribution predicts
 ** (qt_repairman_capacity); determinism for any -j; bad input; Ctrl-C.
 */
 #include "tests/cutest.h"
 #include "models/wl_burst.h"
-#include "sim/capacity.h"
-#include "sim/dist.h"
-#include "sim/qos.h"
-#include "sim/qtheory.h"
-#include "sim/world.h"
+#include "sim/drive/capacity.h"
+#include "sim/scenario/dist.h"
+#include "models/qos.h"
+#include "sim/engine/qtheory.h"
+#include "models/world.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
 #include "tests/cutest.h"
 #include "models/vm.h"
 #include "models/wl_burst.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,8 +9,8 @@
 #include "tests/cutest.h"
 #include "models/vm.h"
 #include "models/wl_burst.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
+#include "sim/scenario/scenario.h"
+#include "models/world.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,9 +5,9 @@
 */
 #include "tests/cutest.h"
 #include "models/wl_burst.h"
-#include "sim/limits.h"
-#include "sim/output.h"
-#include "sim/world.h"
+#include "sim/engine/limits.h"
+#include "sim/report/output.h"
+#include "models/world.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,7 +269,7 @@ static int run_edge(const char *path, const char *const *sets, uint64_t *events)
 	return rc;
 }
 
-/* Every time, rate and speed at the edge of its range (sim/limits.h,
+/* Every time, rate and speed at the edge of its range (sim/engine/limits.h,
 ** docs/limits.md) runs: delays saturate instead of overflowing, so no
 ** event lands in the past (evq_push would assert) and none wraps. */
 static void test_limits_edges(void)

@@ -3,7 +3,7 @@
 ** staleness, slot reuse, growth, and a long randomized run checked
 ** event by event against a naive sorted-array model.
 */
-#include "sim/evq.h"
+#include "sim/engine/evq.h"
 #include "tests/cutest.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
-** `hvsim explain` (sim/explain.c): a synthetic sweep directory with known
+** `hvsim explain` (sim/explain/explain.c): a synthetic sweep directory with known
 ** numbers gives the known plateau, best point, loss and its split over
 ** the causes, and the saturated resource; two curves are told apart by
 ** the other varied key; the files are written (and rendered when dot is
@@ -8,7 +8,7 @@
 ** run at capacity with placement.csv) are explained.
 */
 #include "tests/cutest.h"
-#include "sim/explain.h"
+#include "sim/explain/explain.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -11,10 +11,10 @@
 #include "traces/activity.h"
 #include "traces/apache_log.h"
 #include "traces/csv.h"
-#include "traces/import.h"
+#include "sim/cmd/import.h"
 #include "traces/perf_sched.h"
 #include "traces/requests.h"
-#include "sim/units.h"
+#include "sim/engine/units.h"
 
 #include <dirent.h>
 #include <errno.h>

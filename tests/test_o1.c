@@ -8,8 +8,8 @@
 #include "tests/cutest.h"
 #include "models/vm.h"
 #include "models/wl_burst.h"
-#include "sim/timeline.h"
-#include "sim/world.h"
+#include "sim/report/timeline.h"
+#include "models/world.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -25,7 +25,7 @@ static void sim(const char *path, const char *const *sets)
 		CU_FAIL_FATAL("scenario did not run");
 }
 
-/* cut_sim with the run's segments kept in memory (W.tl->seg). */
+/* cut_sim with the run's segments kept in memory (timeline_of(&W)->seg). */
 static void sim_timeline(const char *path, const char *const *sets)
 {
 	if (cut_load(path, sets, &S, &W))
@@ -137,8 +137,8 @@ static long long segments(long long *full)
 {
 	long long n = 0;
 	*full = 0;
-	for (long long k = 0; k < W.tl->nseg; k++) {
-		const struct tl_seg *g = &W.tl->seg[k];
+	for (long long k = 0; k < timeline_of(&W)->nseg; k++) {
+		const struct tl_seg *g = &timeline_of(&W)->seg[k];
 		if (g->cpu != 0)
 			continue;
 		n++;
@@ -248,8 +248,8 @@ static void test_newidle(void)
 {
 	sim_timeline("tests/data/good/o1-newidle.xml", NULL);
 	long long shell_end = -1, hog_start = -1;
-	for (long long k = 0; k < W.tl->nseg; k++) {
-		const struct tl_seg *g = &W.tl->seg[k];
+	for (long long k = 0; k < timeline_of(&W)->nseg; k++) {
+		const struct tl_seg *g = &timeline_of(&W)->seg[k];
 		if (g->cpu != 1)
 			continue;
 		if (W.ent[g->ent] == vcpu("shell"))

@@ -1,12 +1,12 @@
 /*
-** Tests for sim/qtheory.c: hand-computed values for every formula, and
+** Tests for sim/engine/qtheory.c: hand-computed values for every formula, and
 ** the MVA solvers against independent exact methods (Buzen's convolution
 ** and the machine-repairman birth-death chain); the repairman's
 ** response-time distribution against hand formulas and, through its
 ** mean, against MVA.
 */
 #include "tests/cutest.h"
-#include "sim/qtheory.h"
+#include "sim/engine/qtheory.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,14 +1,14 @@
 /*
 ** Rung 2 of the validation ladder: the engine, the FIFO/RR policies and
-** the burst workload against exact queueing theory (sim/qtheory.c).
+** the burst workload against exact queueing theory (sim/engine/qtheory.c).
 ** Each run's 95% batch-means interval must contain the theoretical mean,
 ** and the point estimate must be within a few per cent of it, so a model
 ** that is biased (or an interval that is uselessly wide) fails.
 */
 #include "tests/cutest.h"
 #include "models/wl_burst.h"
-#include "sim/qtheory.h"
-#include "sim/world.h"
+#include "sim/engine/qtheory.h"
+#include "models/world.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -8,7 +8,7 @@
 */
 #include "tests/cutest.h"
 #include "models/wl_activity.h"
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <math.h>
 #include <stdint.h>

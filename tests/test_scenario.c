@@ -6,8 +6,8 @@
 */
 #include "tests/cutest.h"
 #include "models/machine.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
+#include "sim/scenario/scenario.h"
+#include "models/world.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
-** `hvsim sweep` (sim/sweep.c) and the <sweep> element (sim/scenario.c):
+** `hvsim sweep` (sim/drive/sweep.c) and the <sweep> element (sim/scenario/scenario.c):
 ** the points' order and values (lists, from/to/step with units); -j 1
 ** against -j 2; a point's outputs equal `hvsim run` / `hvsim capacity`
 ** of the same overrides; resuming after an interruption runs only the
@@ -8,8 +8,8 @@
 ** holding another sweep (exit 2).
 */
 #include "tests/cutest.h"
-#include "sim/scenario.h"
-#include "sim/sweep.h"
+#include "sim/scenario/scenario.h"
+#include "sim/drive/sweep.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /*
-** Tests for sim/units.c: every unit kind with exact results, every error
+** Tests for sim/engine/units.c: every unit kind with exact results, every error
 ** class with its "expected" text, rounding and int64 boundaries of times,
 ** locale independence and units_fmt_time round trips.
 */
 #include "tests/cutest.h"
-#include "sim/units.h"
+#include "sim/engine/units.h"
 
 #include <inttypes.h>
 #include <limits.h>

@@ -10,9 +10,9 @@
 */
 #include "tests/cutest.h"
 #include "models/vm.h"
-#include "sim/scenario.h"
-#include "sim/sweep.h"
-#include "sim/world.h"
+#include "sim/scenario/scenario.h"
+#include "sim/drive/sweep.h"
+#include "models/world.h"
 
 #include <dirent.h>
 #include <stdio.h>

@@ -15,8 +15,8 @@
 #include "models/wl_requests.h"
 #include "models/wl_specweb.h"
 #include "models/workload.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
+#include "sim/scenario/scenario.h"
+#include "models/world.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -28,7 +28,7 @@
 #ifndef HVSIM_TRACES_ACTIVITY_H
 #define HVSIM_TRACES_ACTIVITY_H
 
-#include "sim/diag.h"
+#include "sim/engine/diag.h"
 
 #include <stddef.h>
 #include <stdint.h>

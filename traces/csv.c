@@ -3,9 +3,9 @@
 ** trace files (see csv.h).
 */
 #include "traces/csv.h"
-#include "sim/diag.h"
-#include "sim/infile.h"
-#include "sim/limits.h"
+#include "sim/engine/diag.h"
+#include "sim/engine/infile.h"
+#include "sim/engine/limits.h"
 #include "traces/textio.h"
 
 #include <assert.h>

@@ -29,7 +29,7 @@ void trace_csv_put(FILE *f, const char *s);
 ** and at most 4.2e9 seconds (133 years).  0, or -1 with *why. */
 int trace_csv_seconds(const char *s, int64_t *ns, const char **why);
 
-/* A time a replay can reach: at most LIM_TIME ns (sim/limits.h, 1e8 s).
+/* A time a replay can reach: at most LIM_TIME ns (sim/engine/limits.h, 1e8 s).
 ** 0, or -1 with *why ("expected at most ..."). */
 int trace_time_max(int64_t ns, const char **why);
 

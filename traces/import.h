@@ -1,22 +1,12 @@
 /*
-** hvsim import: convert a measured trace into one of hvsim's trace CSVs
-**
-**   hvsim import FORMAT FILE -o OUT.csv [--strict]
-**
-** FORMAT apache-log (Apache Common/Combined Log Format -> request trace,
-** traces/requests.h) or perf-sched (`perf script` text of the scheduler
-** tracepoints -> activity trace, traces/activity.h).  Formats and
-** messages: docs/traces.md.
+** What the importers of measured traces share (traces/apache_log.h,
+** traces/perf_sched.h): the options `hvsim import` (sim/cmd/import.c)
+** gives a format's reader and writer.
 */
 #ifndef HVSIM_TRACES_IMPORT_H
 #define HVSIM_TRACES_IMPORT_H
 
 #include <stdio.h>
-
-/* The command; argv[0] is FORMAT (argc counts from it).  Returns the
-** process exit status: 0 written, 1 the output could not be written,
-** 2 bad usage or bad input (then no output file exists). */
-int trace_import_main(int argc, char **argv);
 
 /* What a format's reader is given. */
 struct trace_import_opts {

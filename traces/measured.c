@@ -6,7 +6,7 @@
 ** not apply here, so every row reports time 0.
 */
 #include "traces/measured.h"
-#include "sim/units.h"
+#include "sim/engine/units.h"
 #include "traces/csv.h"
 #include "traces/textio.h"
 

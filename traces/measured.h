@@ -23,7 +23,7 @@
 #ifndef HVSIM_TRACES_MEASURED_H
 #define HVSIM_TRACES_MEASURED_H
 
-#include "sim/diag.h"
+#include "sim/engine/diag.h"
 
 #include <stddef.h>
 

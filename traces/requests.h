@@ -20,7 +20,7 @@
 #ifndef HVSIM_TRACES_REQUESTS_H
 #define HVSIM_TRACES_REQUESTS_H
 
-#include "sim/diag.h"
+#include "sim/engine/diag.h"
 
 #include <stddef.h>
 #include <stdint.h>

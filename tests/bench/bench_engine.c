@@ -4,7 +4,7 @@
 ** and peak RSS.  Each scenario runs 3 times; the best time is reported
 ** (the least disturbed by the other core's load).
 */
-#include "sim/world.h"
+#include "models/world.h"
 
 #include <stdio.h>
 #include <stdlib.h>

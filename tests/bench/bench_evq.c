@@ -9,7 +9,7 @@
 ** popped times are summed into a printed checksum so the loop
 ** cannot be optimised away.
 */
-#include "sim/evq.h"
+#include "sim/engine/evq.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>

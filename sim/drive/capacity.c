@@ -1,0 +1,639 @@
+/*
+** The capacity search (see capacity.h and docs/capacity.md).
+**
+** Bracketing by doubling, then bisection, assumes that a run's pass or
+** fail is monotone in the users per VM; with common random numbers it
+** nearly is, and the search never tries a count above one that failed,
+** so a replication's answer is always the largest count it saw pass.
+** Cost per replication: about 2 log2(answer / min) runs.
+**
+** Parallel replications: each child process runs one replication's whole
+** search and sends its probes, then an end record, through a pipe; the
+** parent collects them per replication and only then lays them out in
+** replication order, so every output is the same for any -j.
+*/
+#include "sim/drive/capacity.h"
+#include "sim/engine/proc.h"
+#include "sim/engine/stats.h"
+#include "sim/report/timeline.h"
+#include "models/world.h"
+
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <gsl/gsl_statistics_double.h>
+
+/* A closed workload inside a VM that the search varies. */
+static int varied(const struct scenario *s, const struct scn_workload *wl)
+{
+	return wl->closed && (!s->capacity.workload || strcmp(wl->name, s->capacity.workload) == 0);
+}
+
+static int vm_varied(const struct scenario *s, const struct scn_vm *v)
+{
+	for (int j = 0; j < v->nworkloads; j++)
+		if (varied(s, &v->workload[j]))
+			return 1;
+	return 0;
+}
+
+/* Users of every varied workload; saved (old not NULL) first, in order. */
+static void set_users(struct scenario *s, int users, int *old)
+{
+	int n = 0;
+	for (int k = 0; k < s->nvms; k++)
+		for (int j = 0; j < s->vm[k].nworkloads; j++)
+			if (varied(s, &s->vm[k].workload[j])) {
+				if (old)
+					old[n++] = s->vm[k].workload[j].users;
+				s->vm[k].workload[j].users = users;
+			}
+}
+
+static void restore_users(struct scenario *s, const int *old)
+{
+	int n = 0;
+	for (int k = 0; k < s->nvms; k++)
+		for (int j = 0; j < s->vm[k].nworkloads; j++)
+			if (varied(s, &s->vm[k].workload[j]))
+				s->vm[k].workload[j].users = old[n++];
+}
+
+static int count_varied(const struct scenario *s)
+{
+	int n = 0;
+	for (int k = 0; k < s->nvms; k++)
+		for (int j = 0; j < s->vm[k].nworkloads; j++)
+			n += varied(s, &s->vm[k].workload[j]);
+	return n;
+}
+
+int cap_check(struct scenario *s, struct diag *d)
+{
+	if (count_varied(s) == 0) {
+		/* Point at what the user would change: <capacity>, else the
+		** first VM (which has no closed workload), else the host
+		** workload that cannot be varied. */
+		const struct scn_loc *at = s->capacity.loc.line > 0 ? &s->capacity.loc
+					  : s->nvms ? &s->vm[0].loc
+					  : s->nworkloads ? &s->workload[0].loc : NULL;
+		const char *what = s->capacity.loc.line > 0 ? "<capacity workload>"
+				   : s->nvms ? "<vm>" : s->nworkloads ? "<workload>" : "<scenario>";
+		diag_error(d, at ? at->file : s->file, at ? at->line : 0,
+			   "%s: expected a closed workload (<closed users=...>) inside a <vm> for the capacity "
+			   "search to vary, got %s",
+			   what,
+			   s->nvms ? "none" : s->nworkloads ? "host workloads only (users on the host are not varied)"
+							     : "no workload");
+		return -1;
+	}
+	/* Build (not run) the world once at the smallest count, so that
+	** model errors (an unknown policy parameter) are input errors here
+	** rather than a failed probe later. */
+	int *old = malloc((size_t)count_varied(s) * sizeof *old);
+	if (!old) {
+		diag_error(d, s->file, 0, "out of memory");
+		return -1;
+	}
+	set_users(s, s->capacity.min, old);
+	struct world w;
+	int rc = world_build(&w, s, d);
+	world_free(&w);
+	restore_users(s, old);
+	free(old);
+	return rc ? -1 : 0;
+}
+
+/* ------------------------------------------------------ one probe --- */
+
+/* Run s with users per VM and the given seed; 0, -1 failed, -2 stopped. */
+static int probe(struct scenario *s, int rep, uint64_t seed, int users, const volatile sig_atomic_t *stop,
+		 struct cap_probe *p, char *err, size_t errlen)
+{
+	uint64_t seed0 = s->seed;
+	int *old = malloc((size_t)count_varied(s) * sizeof *old);
+	if (!old) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	set_users(s, users, old);
+	s->seed = seed;
+	struct world w;
+	struct diag d = { 0 };
+	int rc = world_build(&w, s, &d);
+	if (rc) {
+		snprintf(err, errlen, "replication %d, %d users per VM: %s", rep + 1, users,
+			 d.n ? d.msg[0] : "the model could not be built");
+	} else {
+		w.stop = stop;
+		if (world_run(&w)) {
+			rc = stop && *stop ? -2 : -1;
+			snprintf(err, errlen, "replication %d, %d users per VM: the run %s at t=%.6f s", rep + 1,
+				 users, rc == -2 ? "was interrupted" : "ran out of memory",
+				 (double)world_now(&w) / 1e9);
+		}
+	}
+	if (rc == 0) {
+		double measured = (double)(w.batches.t1 - w.batches.t0), busy = 0;
+		for (int i = 0; i < w.sched.ncpus; i++)
+			busy += (double)w.sched.cpu[i].t_busy;
+		*p = (struct cap_probe){
+			.rep = rep,
+			.seed = seed,
+			.users = users,
+			.qos = world_qos_sum(&w, s->capacity.workload),
+			.cpu_util = measured > 0 && w.sched.ncpus ? busy / measured / w.sched.ncpus : 0,
+		};
+		p->pass = qos_pass(&p->qos, &s->qos);
+	}
+	world_free(&w);
+	diag_free(&d);
+	restore_users(s, old);
+	free(old);
+	s->seed = seed0;
+	return rc;
+}
+
+/* ------------------------------------------------ one replication --- */
+
+typedef int (*emit_fn)(void *ctx, const struct cap_probe *p);
+
+/* A run that met both shares but counted fewer than min-pages pages
+** proves nothing either way: few users make few pages. */
+static int too_short(const struct cap_probe *p, const struct scn_qos *q)
+{
+	return !p->pass && p->qos.n < (uint64_t)q->min_pages && qos_shares_met(&p->qos, q);
+}
+
+/* Bracket by doubling from min, then bisect; every probe goes to emit.
+** While bracketing, a run too short to judge is passed over (the count
+** grows), not taken as a failure; in bisection it counts as one, so the
+** answer is always a count that passed. */
+static int search_rep(struct scenario *s, int rep, const volatile sig_atomic_t *stop, emit_fn emit, void *ctx,
+		      char *err, size_t errlen)
+{
+	const struct scn_capacity *c = &s->capacity;
+	uint64_t seed = s->seed + (uint64_t)rep;
+	int base = 0, hi = 0, n = c->min, rc;  /* base: passed, or too short to judge */
+	struct cap_probe p;
+	for (;;) {
+		if ((rc = probe(s, rep, seed, n, stop, &p, err, errlen)))
+			return rc;
+		if (emit(ctx, &p)) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if (!p.pass && !too_short(&p, &s->qos)) {
+			hi = n;
+			break;
+		}
+		base = n;
+		if (n >= c->max)
+			return 0;     /* the bound passed, or nothing was judged */
+		n = n > c->max / 2 ? c->max : 2 * n;
+	}
+	if (base == 0)
+		return 0;             /* even min failed */
+	while (hi - base > c->resolution) {
+		int mid = base + (hi - base) / 2;
+		if ((rc = probe(s, rep, seed, mid, stop, &p, err, errlen)))
+			return rc;
+		if (emit(ctx, &p)) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if (p.pass)
+			base = mid;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static int append(void *ctx, const struct cap_probe *p)
+{
+	struct cap_result *r = ctx;
+	if (r->nprobe == r->capprobe) {
+		int cap = r->capprobe ? 2 * r->capprobe : 32;
+		struct cap_probe *np = realloc(r->probe, (size_t)cap * sizeof *np);
+		if (!np)
+			return -1;
+		r->probe = np;
+		r->capprobe = cap;
+	}
+	r->probe[r->nprobe++] = *p;
+	return 0;
+}
+
+/* ------------------------------------------- parallel replications --- */
+
+/* What a child sends: its probes, then one end record. */
+struct wire {
+	int end;                      /* 0: a probe; 1: the search ended with rc */
+	int rc;
+	struct cap_probe p;
+	char err[512];
+};
+
+static int send_probe(void *ctx, const struct cap_probe *p)
+{
+	struct wire m;
+	memset(&m, 0, sizeof m);
+	m.p = *p;
+	return proc_write_all(*(int *)ctx, &m, sizeof m);
+}
+
+/* What a child needs for its replication. */
+struct rep_arg {
+	struct scenario *s;
+	int rep;
+	const volatile sig_atomic_t *stop;
+};
+
+/* In the child: one replication's search, its probes and then its end
+** sent down fd.  0, or -1 when the pipe broke. */
+static int child(void *arg, int fd)
+{
+	const struct rep_arg *c = arg;
+	struct wire m;
+	memset(&m, 0, sizeof m);
+	m.end = 1;
+	m.rc = search_rep(c->s, c->rep, c->stop, send_probe, &fd, m.err, sizeof m.err);
+	int ok = proc_write_all(fd, &m, sizeof m) == 0;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static int run_parallel(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, struct cap_result *r,
+			char *err, size_t errlen)
+{
+	int nrep = s->capacity.replications, next = 0, running = 0, rc = 0;
+	struct proc *kid = calloc((size_t)nrep, sizeof *kid);
+	struct pollfd *pf = calloc((size_t)nrep, sizeof *pf);
+	int *who = calloc((size_t)nrep, sizeof *who);
+	if (!kid || !pf || !who) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	for (int i = 0; i < nrep; i++)
+		kid[i].fd = -1;
+	for (int done = 0; done < nrep && rc == 0;) {
+		while (running < jobs && next < nrep) {
+			struct rep_arg arg = { s, next, stop };
+			if (proc_start(&kid[next], child, &arg, next)) {
+				snprintf(err, errlen, "cannot start a process: %s", strerror(errno));
+				rc = -1;
+				break;
+			}
+			next++;
+			running++;
+		}
+		if (rc)
+			break;
+		int np = 0;
+		for (int i = 0; i < next; i++)
+			if (kid[i].fd >= 0) {
+				pf[np] = (struct pollfd){ .fd = kid[i].fd, .events = POLLIN };
+				who[np++] = i;
+			}
+		/* a timeout, so a stop that lands just before poll is seen */
+		int n = poll(pf, (nfds_t)np, 100);
+		if (stop && *stop) {
+			rc = -2;
+			snprintf(err, errlen, "the search was interrupted");
+			break;
+		}
+		if (n < 0 && errno != EINTR) {
+			snprintf(err, errlen, "poll: %s", strerror(errno));
+			rc = -1;
+			break;
+		}
+		for (int j = 0; j < np && n > 0; j++) {
+			if (!pf[j].revents)
+				continue;
+			struct proc *k = &kid[who[j]];
+			int e = proc_drain(k);
+			if (e < 0) {
+				snprintf(err, errlen, "replication %d: %s", who[j] + 1, strerror(errno));
+				rc = -1;
+				break;
+			}
+			if (e == 1) {
+				close(k->fd);
+				k->fd = -1;
+				int st;
+				while (waitpid(k->pid, &st, 0) < 0 && errno == EINTR)
+					;
+				k->pid = 0;
+				running--;
+				done++;
+				if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+					rc = stop && *stop ? -2 : -1;
+					if (WIFSIGNALED(st))
+						snprintf(err, errlen, "replication %d: its process died of signal %d",
+							 who[j] + 1, WTERMSIG(st));
+					else
+						snprintf(err, errlen, "replication %d: its process failed", who[j] + 1);
+				}
+			}
+		}
+	}
+	/* stop what still runs (only our own children, by pid) */
+	for (int i = 0; i < next; i++)
+		proc_reap(&kid[i], rc ? SIGTERM : 0);
+	/* lay out the replications in order */
+	for (int i = 0; i < nrep && rc == 0; i++) {
+		size_t nm = kid[i].len / sizeof(struct wire);
+		const struct wire *m = (const struct wire *)(void *)kid[i].buf;
+		if (nm == 0 || kid[i].len % sizeof(struct wire) || !m[nm - 1].end) {
+			snprintf(err, errlen, "replication %d: its process ended without a result", i + 1);
+			rc = -1;
+			break;
+		}
+		for (size_t j = 0; j + 1 < nm && rc == 0; j++)
+			if (append(r, &m[j].p)) {
+				snprintf(err, errlen, "out of memory");
+				rc = -1;
+			}
+		if (rc == 0 && m[nm - 1].rc) {
+			rc = m[nm - 1].rc;
+			snprintf(err, errlen, "%s", m[nm - 1].err);
+		}
+	}
+out:
+	if (kid)
+		for (int i = 0; i < nrep; i++)
+			free(kid[i].buf);
+	free(kid);
+	free(pf);
+	free(who);
+	return rc;
+}
+
+/* ------------------------------------------------------- results --- */
+
+/* Each replication's answer from its probes (the largest passing count:
+** the search never goes above a failure), then mean, interval, totals.
+** 0 or -1 (out of memory). */
+static int summarise(const struct scenario *s, struct cap_result *r)
+{
+	double *v = calloc((size_t)r->nrep, sizeof *v);
+	if (!v)
+		return -1;
+	for (int i = 0; i < r->nrep; i++) {
+		struct cap_rep *q = &r->rep[i];
+		q->max = 0;
+		q->at = -1;
+		for (int j = 0; j < r->nprobe; j++) {
+			const struct cap_probe *p = &r->probe[j];
+			if (p->rep == i && p->pass && p->users > q->max) {
+				q->max = p->users;
+				q->at = j;
+			}
+		}
+		q->bound_hit = q->at >= 0 && q->max >= s->capacity.max;
+		r->bound_hit |= q->bound_hit;
+		v[i] = q->max;
+		if (q->at >= 0) {
+			const struct cap_probe *p = &r->probe[q->at];
+			r->good_pct += qos_good_pct(&p->qos);
+			r->tolerable_pct += qos_tolerable_pct(&p->qos);
+			r->cpu_util += p->cpu_util;
+			r->nat++;
+		}
+	}
+	if (r->nat) {
+		r->good_pct /= r->nat;
+		r->tolerable_pct /= r->nat;
+		r->cpu_util /= r->nat;
+	}
+	r->mean = gsl_stats_mean(v, 1, (size_t)r->nrep);
+	r->ci_lo = r->ci_hi = r->mean;
+	if (r->nrep >= 2) {
+		/* mean +- t_{R-1,0.975} s / sqrt(R) over the R answers */
+		double h = stats_t95(r->nrep) * gsl_stats_sd(v, 1, (size_t)r->nrep) / sqrt(r->nrep);
+		r->ci_lo = r->mean - h;
+		r->ci_hi = r->mean + h;
+		r->ci_ok = 1;
+	}
+	free(v);
+	int vcpus = 0;
+	for (int k = 0; k < s->nvms; k++) {
+		r->vms += s->vm[k].count;
+		if (vm_varied(s, &s->vm[k])) {
+			r->vms_varied += s->vm[k].count;
+			vcpus += s->vm[k].count * s->vm[k].vcpus;
+		}
+	}
+	r->vcpus_per_vm = r->vms_varied ? (double)vcpus / r->vms_varied : 0;
+	r->cumulative = r->mean * r->vms_varied;
+	return 0;
+}
+
+int cap_search(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, struct cap_result *r,
+	       char *err, size_t errlen)
+{
+	struct timespec a, b;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	memset(r, 0, sizeof *r);
+	r->nrep = s->capacity.replications;
+	r->rep = calloc((size_t)r->nrep, sizeof *r->rep);
+	if (!r->rep) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (jobs > r->nrep)
+		jobs = r->nrep;
+	if (jobs < 1)
+		jobs = 1;
+	r->jobs = jobs;
+	int rc = 0;
+	if (jobs == 1) {
+		for (int i = 0; i < r->nrep && rc == 0; i++)
+			rc = search_rep(s, i, stop, append, r, err, errlen);
+	} else {
+		rc = run_parallel(s, jobs, stop, r, err, errlen);
+	}
+	if (rc == 0 && summarise(s, r)) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	r->wall = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	return rc;
+}
+
+void cap_free(struct cap_result *r)
+{
+	free(r->rep);
+	free(r->probe);
+	memset(r, 0, sizeof *r);
+}
+
+/* -------------------------------------------------------- outputs --- */
+
+/* A CSV field: the value, or empty when there is none. */
+static void field(FILE *f, int have, double x)
+{
+	if (have && isfinite(x))
+		fprintf(f, "%.9g", x);
+}
+
+void cap_csv_header(FILE *f)
+{
+	fputs("hypervisor,policy,vms,vcpus_per_vm,sessions_per_vm,cumulative_sessions,ci_low,ci_high,good_pct,"
+	      "tolerable_pct,cpu_util,replications,bound_hit",
+	      f);
+}
+
+void cap_csv_row(FILE *f, const struct scenario *s, const struct cap_result *r)
+{
+	fprintf(f, "%s,%s,%d,%.9g,%.9g,%.9g,", s->hv.name, s->hv.policy.name, r->vms, r->vcpus_per_vm, r->mean,
+		r->cumulative);
+	field(f, r->ci_ok, r->ci_lo);
+	fputc(',', f);
+	field(f, r->ci_ok, r->ci_hi);
+	fputc(',', f);
+	field(f, r->nat, r->good_pct);
+	fputc(',', f);
+	field(f, r->nat, r->tolerable_pct);
+	fputc(',', f);
+	field(f, r->nat, r->cpu_util);
+	fprintf(f, ",%d,%d", r->nrep, r->bound_hit);
+}
+
+/* The run at capacity, for `hvsim explain`: replication 1's passing run
+** at its answer (its seed, its users per VM) is run again, deterministic
+** so the same run, and its files (summary.json, vms.csv, ..., and
+** placement.csv from an in-memory timeline) go beside capacity.csv.
+** Nothing when replication 1 found 0.  The scenario is copied down to
+** the workloads whose users change, so s stays untouched.  0 or -1. */
+static int at_capacity(struct outdir *o, const struct scenario *s, const struct cap_result *r)
+{
+	if (r->nrep < 1 || !r->rep || r->rep[0].at < 0 || r->rep[0].max <= 0)
+		return 0;
+	struct scenario c = *s;
+	c.seed = s->seed;
+	c.vm = calloc((size_t)(s->nvms ? s->nvms : 1), sizeof *c.vm);
+	int rc = c.vm ? 0 : -1;
+	for (int k = 0; k < s->nvms && rc == 0; k++) {
+		c.vm[k] = s->vm[k];
+		c.vm[k].workload = malloc((size_t)(s->vm[k].nworkloads ? s->vm[k].nworkloads : 1) *
+					  sizeof *c.vm[k].workload);
+		if (!c.vm[k].workload)
+			rc = -1;
+		else if (s->vm[k].nworkloads)
+			memcpy(c.vm[k].workload, s->vm[k].workload,
+			       (size_t)s->vm[k].nworkloads * sizeof *c.vm[k].workload);
+	}
+	if (rc == 0) {
+		set_users(&c, r->rep[0].max, NULL);
+		struct world w;
+		struct diag d = { 0 };
+		rc = world_build(&w, &c, &d);
+		if (rc == 0) {
+			rc = timeline_open(&w, NULL, 1) || world_run(&w) || out_write_run(o, &w) ||
+					     out_write_placement(o, &w)
+				     ? -1
+				     : 0;
+		}
+		world_free(&w);
+		diag_free(&d);
+	}
+	for (int k = 0; c.vm && k < s->nvms; k++)
+		free(c.vm[k].workload);
+	free(c.vm);
+	return rc;
+}
+
+int cap_write(struct outdir *o, const struct scenario *s, const struct cap_result *r)
+{
+	FILE *f = out_open(o, "capacity.csv");
+	if (!f)
+		return -1;
+	cap_csv_header(f);
+	fputc('\n', f);
+	cap_csv_row(f, s, r);
+	fputc('\n', f);
+	if (ferror(f) | fclose(f))
+		return -1;
+
+	f = out_open(o, "capacity_probes.csv");
+	if (!f)
+		return -1;
+	fputs("replication,seed,users_per_vm,pages,good_pct,tolerable_pct,cpu_util,pass\n", f);
+	for (int i = 0; i < r->nprobe; i++) {
+		const struct cap_probe *p = &r->probe[i];
+		fprintf(f, "%d,%llu,%d,%llu,%.9g,%.9g,%.9g,%d\n", p->rep + 1, (unsigned long long)p->seed, p->users,
+			(unsigned long long)p->qos.n, qos_good_pct(&p->qos), qos_tolerable_pct(&p->qos), p->cpu_util,
+			p->pass);
+	}
+	if (ferror(f) | fclose(f))
+		return -1;
+	return at_capacity(o, s, r);
+}
+
+/* Why replication i found nothing: min failed, or no run was long enough. */
+static void print_zero(FILE *f, const struct scenario *s, const struct cap_result *r, int i)
+{
+	int judged = 0, most = 0;
+	for (int j = 0; j < r->nprobe; j++) {
+		const struct cap_probe *p = &r->probe[j];
+		if (p->rep != i)
+			continue;
+		if (too_short(p, &s->qos))
+			most = p->users;
+		else
+			judged = judged ? judged : p->users;
+	}
+	if (most && !judged)
+		fprintf(f, "  replication %d: capacity 0: every run, up to max=%d users per VM, counted fewer "
+			   "than min-pages=%d pages; lengthen <run duration>\n",
+			i + 1, most, s->qos.min_pages);
+	else if (most)
+		fprintf(f, "  replication %d: capacity 0: up to %d users per VM the runs counted fewer than "
+			   "min-pages=%d pages, and %d failed QoS\n",
+			i + 1, most, s->qos.min_pages, judged);
+	else
+		fprintf(f, "  replication %d: capacity 0: even min=%d users per VM failed QoS\n", i + 1,
+			s->capacity.min);
+}
+
+void cap_print(FILE *f, const struct scenario *s, const struct cap_result *r, const char *dest)
+{
+	const struct scn_qos *q = &s->qos;
+	const struct scn_capacity *c = &s->capacity;
+	fprintf(f, "%s: %.4g users per VM", s->name, r->mean);
+	if (r->ci_ok)
+		fprintf(f, " (95%% CI %.4g .. %.4g)", r->ci_lo, r->ci_hi);
+	fprintf(f, "; replications:");
+	for (int i = 0; i < r->nrep; i++)
+		fprintf(f, " %d", r->rep[i].max);
+	fprintf(f, "\n  cumulative: %.4g users over %d VM%s", r->cumulative, r->vms_varied,
+		r->vms_varied == 1 ? "" : "s");
+	if (r->ci_ok)
+		fprintf(f, " (95%% CI %.4g .. %.4g)", r->ci_lo * r->vms_varied, r->ci_hi * r->vms_varied);
+	fprintf(f, "\n  QoS: %.4g%% within %.4g s and %.4g%% within %.4g s, over at least %d pages", 100 * q->good,
+		(double)q->time_good / 1e9, 100 * q->tolerable, (double)q->time_tolerable / 1e9, q->min_pages);
+	if (r->nat)
+		fprintf(f, "; at capacity %.4g%% and %.4g%%, CPU %.3g%%", r->good_pct, r->tolerable_pct,
+			100 * r->cpu_util);
+	fputc('\n', f);
+	for (int i = 0; i < r->nrep; i++) {
+		if (r->rep[i].bound_hit)
+			fprintf(f, "  replication %d: max=%d users per VM passed: the bound was hit, the capacity "
+				   "may be higher (raise <capacity max>)\n",
+				i + 1, c->max);
+		else if (r->rep[i].at < 0)
+			print_zero(f, s, r, i);
+	}
+	fprintf(f, "  %d runs in %.3g wall s (%d process%s); wrote %s/\n", r->nprobe, r->wall, r->jobs,
+		r->jobs == 1 ? "" : "es", dest);
+}

@@ -1,0 +1,872 @@
+/*
+** `hvsim sweep` (see sweep.h and docs/sweep.md).
+**
+** Durability: sweep.csv and sweep.settings are first written together
+** into a staging directory and moved into DIR (out_commit), so DIR holds
+** either no sweep or a valid header.  Each finished point's row is then
+** appended with one write(2) and fsync'd; rows go out in point order
+** (rows finished early wait in memory for their predecessors), except on
+** an interruption, when every finished row is written at once so nothing
+** is lost.  A rerun reads the rows back, matches them to points by their
+** leading values, runs only the missing points, and once none is missing
+** rewrites the file in point order if it is not (tmp + rename).
+**
+** Each point runs in a child process (also with -j 1): a point's load or
+** run failure, or its memory, never touches the parent or the others.
+*/
+#include "sim/drive/sweep.h"
+#include "sim/engine/proc.h"
+#include "sim/drive/sweep_file.h"
+#include "models/vm.h"
+#include "models/wl_burst.h"
+#include "models/workload.h"
+#include "models/wl_specweb.h"
+#include "sim/drive/capacity.h"
+#include "sim/report/output.h"
+#include "models/world.h"
+#include "traces/csv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_RUNFAIL 1
+#define EXIT_USAGE 2
+#define EXIT_INTR 130
+
+int sweep_point(const struct scn_sweep *sw, int p, const char **val)
+{
+	if (p < 0 || p >= sw->npoints)
+		return -1;
+	/* mixed radix, the last <vary> fastest */
+	for (int k = sw->nvary - 1; k >= 0; k--) {
+		int n = sw->vary[k].nvalues;
+		val[k] = sw->vary[k].values[p % n];
+		p /= n;
+	}
+	return 0;
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static const char run_cols[] = "hypervisor,policy,vms,vcpus_per_vm,users,pages,good_pct,tolerable_pct,qos_pass,"
+			       "pages_per_s,cpu_util,steal_pct,spin_pct,events,overhead_pct,switch_pct,refill_pct,"
+			       "migrate_refill_pct";
+
+/* sweep.csv's header: the keys, the mode's columns, wall_s last. */
+static char *header(const struct scenario *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	for (int k = 0; k < s->sweep.nvary; k++) {
+		trace_csv_put(f, s->sweep.vary[k].key);
+		fputc(',', f);
+	}
+	if (s->sweep.mode == SWEEP_CAPACITY)
+		cap_csv_header(f);
+	else
+		fputs(run_cols, f);
+	fputs(",wall_s", f);
+	if (fclose(f))
+		return NULL;
+	return buf;
+}
+
+/* What makes two sweeps the same besides the header: written beside
+** sweep.csv, compared on a rerun. */
+static char *settings(const struct sweep_args *a, const struct scenario *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, "hvsim sweep\nscenario %s\nseed %llu\nmode %s\n", s->name, (unsigned long long)s->seed,
+		s->sweep.mode == SWEEP_CAPACITY ? "capacity" : "run");
+	for (int i = 0; i < a->nov; i++)
+		fprintf(f, "set %s=%s\n", a->ov[i].key, a->ov[i].value);
+	for (int k = 0; k < s->sweep.nvary; k++) {
+		fprintf(f, "vary %s:", s->sweep.vary[k].key);
+		for (int i = 0; i < s->sweep.vary[k].nvalues; i++)
+			fprintf(f, " %s", s->sweep.vary[k].values[i]);
+		fputc('\n', f);
+	}
+	if (fclose(f))
+		return NULL;
+	return buf;
+}
+
+/* "key=value, key=value" of point p. */
+static void label(const struct scn_sweep *sw, int p, char *buf, size_t len)
+{
+	const char *val[SCN_MAX_VARY];
+	size_t n = 0;
+	buf[0] = 0;
+	if (sweep_point(sw, p, val))
+		return;
+	for (int k = 0; k < sw->nvary && n < len; k++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s=%s", k ? ", " : "", sw->vary[k].key, val[k]);
+}
+
+/* ------------------------------------------------------ one point --- */
+
+/* The command line's overrides, then point p's. */
+static struct scn_override *point_overrides(const struct sweep_args *a, const struct scn_sweep *sw, int p,
+					    int *n)
+{
+	struct scn_override *ov = calloc((size_t)(a->nov + sw->nvary) + 1, sizeof *ov);
+	const char **val = calloc((size_t)sw->nvary + 1, sizeof *val);
+	if (!ov || !val || sweep_point(sw, p, val)) {
+		free(ov);
+		free(val);
+		return NULL;
+	}
+	for (int i = 0; i < a->nov; i++)
+		ov[i] = a->ov[i];
+	for (int k = 0; k < sw->nvary; k++) {
+		ov[a->nov + k].key = sw->vary[k].key;
+		ov[a->nov + k].value = val[k];
+	}
+	free(val);
+	*n = a->nov + sw->nvary;
+	return ov;
+}
+
+/* Where the overrides of point_overrides(a, sw, p) were written: the
+** command line's, then each <vary>'s line (for the messages about the
+** values they set).  calloc'd, or NULL. */
+static struct scn_origin *point_origins(int nov, const struct scn_sweep *sw)
+{
+	struct scn_origin *o = calloc((size_t)(nov + sw->nvary) + 1, sizeof *o);
+	for (int k = 0; o && k < sw->nvary; k++)
+		o[nov + k] = (struct scn_origin){ sw->vary[k].loc.file, sw->vary[k].loc.line };
+	return o;
+}
+
+/* One line of mode="run" results from a finished world. */
+static void run_row(FILE *f, const struct world *w)
+{
+	const struct scenario *s = w->scn;
+	int vms = 0, vcpus = 0, users = 0;
+	int64_t run = 0, ready = 0, spin = 0, ovh = 0, sw = 0, refill = 0, migr = 0;
+	for (int i = 0; i < w->nvms; i++) {
+		const struct vm *vm = &w->vms[i];
+		if (!vm->cfg)
+			continue;   /* Dom0 */
+		vms++;
+		vcpus += vm->nvcpus;
+		for (int k = 0; k < vm->nvcpus; k++) {
+			run += vm->vcpu[k]->t_run;
+			ready += vm->vcpu[k]->t_ready;
+			spin += vm->vcpu[k]->t_spin;
+			ovh += vm->vcpu[k]->t_overhead;
+			sw += vm->vcpu[k]->t_switch;
+			refill += vm->vcpu[k]->t_refill;
+			migr += vm->vcpu[k]->t_migrate;
+		}
+	}
+	double pps = 0;
+	for (int i = 0; i < w->nburst; i++)
+		if (w->burst[i]->vm && w->burst[i]->cfg->closed)
+			users += w->burst[i]->cfg->users;
+	for (int i = 0; w->wl && i < w->wl->nweb; i++) {
+		users += w->wl->web[i]->nusers;
+		pps += tally_rate(&w->wl->web[i]->resp).mean;
+	}
+	double measured = (double)(w->batches.t1 - w->batches.t0), busy = 0;
+	for (int i = 0; i < w->sched.ncpus; i++)
+		busy += (double)w->sched.cpu[i].t_busy;
+	struct qos_count q = world_qos_sum(w, NULL);
+	fprintf(f, "%s,%s,%d,%.9g,%d,%llu,", s->hv.name, s->hv.policy.name, vms, vms ? (double)vcpus / vms : 0,
+		users, (unsigned long long)q.n);
+	if (q.n)
+		fprintf(f, "%.9g,%.9g", qos_good_pct(&q), qos_tolerable_pct(&q));
+	else
+		fputc(',', f);
+	fprintf(f, ",%d,%.9g,%.9g,%.9g,%.9g,%llu", qos_pass(&q, &s->qos), pps,
+		measured > 0 && w->sched.ncpus ? busy / measured / w->sched.ncpus : 0,
+		run + ready > 0 ? 100.0 * (double)ready / (double)(run + ready) : 0,
+		run > 0 ? 100.0 * (double)spin / (double)run : 0, (unsigned long long)w->events);
+	/* the guests' VCPU overhead as a share of their run time, by cause */
+	double r = run > 0 ? 100.0 / (double)run : 0;
+	fprintf(f, ",%.9g,%.9g,%.9g,%.9g", r * (double)ovh, r * (double)sw, r * (double)refill, r * (double)migr);
+}
+
+/* What a child sends: one type byte, then text (to end of file). */
+enum { MSG_ROW = 'R', MSG_FAIL = 'F', MSG_STOP = 'I' };
+
+/* Write a point's outputs into DIR/points/NNN through a staging directory. */
+static int point_outputs(const char *dir, int p, const struct scenario *s, const struct world *w,
+			 const struct cap_result *r, char *err, size_t errlen)
+{
+	char dest[4200];
+	snprintf(dest, sizeof dest, "%s/points/%03d", dir, p + 1);
+	struct outdir od = { 0 };
+	/* the sweep's own directory: a point run again replaces its files */
+	int rc = out_begin(&od, dest, OUT_REPLACE, err, errlen);
+	if (rc == 0) {
+		errno = 0;
+		rc = w ? out_write_run(&od, w) : cap_write(&od, s, r);
+		if (rc)
+			snprintf(err, errlen, "%s: cannot write the outputs: %s", dest, strerror(errno ? errno : EIO));
+		else
+			rc = out_commit(&od, err, errlen);
+	}
+	if (rc)
+		out_abort(&od);
+	free(od.dest);
+	free(od.stage);
+	return rc;
+}
+
+/* Run point p into f (the message to the parent). */
+static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, FILE *f)
+{
+	double t0 = now_s();
+	int nov = 0;
+	struct scn_override *ov = point_overrides(a, sw, p, &nov);
+	struct scenario s;
+	struct diag d = { 0 };
+	char err[4400] = "";
+	if (!ov) {
+		fprintf(f, "%cout of memory", MSG_FAIL);
+		return;
+	}
+	struct scn_origin *from = point_origins(a->nov, sw);
+	int lr = scn_load_from(&s, a->file, ov, from, nov, 0, &d);
+	free(from);
+	if (lr) {
+		fputc(MSG_FAIL, f);
+		diag_print(&d, f);
+		diag_free(&d);
+		free(ov);
+		return;
+	}
+	if (a->has_seed)
+		s.seed = a->seed;
+	const char *val[SCN_MAX_VARY];
+	sweep_point(sw, p, val);
+	char *row = NULL;
+	size_t rowlen = 0;
+	FILE *rf = open_memstream(&row, &rowlen);
+	for (int k = 0; rf && k < sw->nvary; k++) {
+		trace_csv_put(rf, val[k]);
+		fputc(',', rf);
+	}
+	int kind = MSG_ROW;
+	if (!rf) {
+		kind = MSG_FAIL;
+		snprintf(err, sizeof err, "out of memory");
+	} else if (sw->mode == SWEEP_RUN) {
+		struct world w;
+		if (world_build(&w, &s, &d)) {
+			kind = MSG_FAIL;
+		} else {
+			w.stop = a->stop;
+			if (world_run(&w)) {
+				kind = a->stop && *a->stop ? MSG_STOP : MSG_FAIL;
+				snprintf(err, sizeof err, "the run %s at t=%.6f s",
+					 kind == MSG_STOP ? "was interrupted" : "ran out of memory",
+					 (double)world_now(&w) / 1e9);
+			} else if (point_outputs(dir, p, &s, &w, NULL, err, sizeof err)) {
+				kind = a->stop && *a->stop ? MSG_STOP : MSG_FAIL;
+			} else {
+				run_row(rf, &w);
+			}
+		}
+		world_free(&w);
+	} else {
+		struct cap_result r = { 0 };
+		int sr;
+		if (cap_check(&s, &d)) {
+			kind = MSG_FAIL;
+		} else if ((sr = cap_search(&s, 1, a->stop, &r, err, sizeof err))) {
+			kind = sr == -2 ? MSG_STOP : MSG_FAIL;
+		} else if (point_outputs(dir, p, &s, NULL, &r, err, sizeof err)) {
+			kind = a->stop && *a->stop ? MSG_STOP : MSG_FAIL;
+		} else {
+			cap_csv_row(rf, &s, &r);
+		}
+		cap_free(&r);
+	}
+	if (rf) {
+		fprintf(rf, ",%.3f", now_s() - t0);
+		if (fclose(rf)) {
+			kind = MSG_FAIL;
+			snprintf(err, sizeof err, "out of memory");
+		}
+	}
+	fputc(kind, f);
+	if (kind == MSG_ROW) {
+		fputs(row, f);
+	} else {
+		diag_print(&d, f);
+		fputs(err, f);
+	}
+	free(row);
+	diag_free(&d);
+	scn_free(&s);
+	free(ov);
+}
+
+/* ----------------------------------------------------- processes --- */
+
+/* What a child needs for its point. */
+struct point_arg {
+	const struct sweep_args *a;
+	const struct scn_sweep *sw;
+	const char *dir;
+	int p;
+};
+
+/* In the child: run one point, its message down fd.  0, or -1. */
+static int child(void *arg, int fd)
+{
+	const struct point_arg *c = arg;
+	FILE *f = fdopen(fd, "w");
+	if (!f)
+		return -1;
+	run_point(c->a, c->sw, c->dir, c->p, f);
+	return fclose(f) ? -1 : 0;
+}
+
+/* ---------------------------------------------------- the sweep --- */
+
+/* Append point p's row and fsync it; 0 or -1. */
+static int append_row(struct sweep *x, int p)
+{
+	size_t n = strlen(x->row[p]);
+	char *line = malloc(n + 2);
+	if (!line)
+		return -1;
+	memcpy(line, x->row[p], n);
+	line[n] = '\n';
+	const char *b = line;
+	size_t left = n + 1;
+	while (left > 0) {
+		ssize_t k = write(x->fd, b, left);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			free(line);
+			return -1;
+		}
+		b += k;
+		left -= (size_t)k;
+	}
+	free(line);
+	if (fsync(x->fd) && errno != EINVAL)
+		return -1;
+	if (p < x->last)
+		x->in_order = 0;
+	if (p > x->last)
+		x->last = p;
+	free(x->row[p]);
+	x->row[p] = NULL;
+	x->state[p] = P_WRITTEN;
+	return 0;
+}
+
+/* Write what is ready in point order; 0 or -1. */
+static int flush_rows(struct sweep *x)
+{
+	for (; x->next < x->sw->npoints; x->next++) {
+		int st = x->state[x->next];
+		if (st == P_ROW) {
+			if (append_row(x, x->next))
+				return -1;
+		} else if (st != P_HAD && st != P_FAILED && st != P_WRITTEN) {
+			break;
+		}
+	}
+	return 0;
+}
+
+static void bar_clear(struct sweep *x)
+{
+	if (x->bar_shown)
+		fputs("\r\033[K", stderr);
+	x->bar_shown = 0;
+}
+
+static void bar(struct sweep *x)
+{
+	int done = x->had + x->ran + x->failed, width = 30;
+	double el = now_s() - x->t0;
+	int fill = x->total ? done * width / x->total : width;
+	char b[64];
+	for (int i = 0; i < width; i++)
+		b[i] = i < fill ? '#' : '.';
+	b[width] = 0;
+	fprintf(stderr, "\r\033[K[%s] %d/%d points  %.0f s", b, done, x->total, el);
+	int run = x->ran + x->failed, left = x->total - done;
+	/* points finished per second so far, running ones in parallel */
+	if (run > 0 && left > 0)
+		fprintf(stderr, "  ETA %.0f s", el / run * left);
+	fflush(stderr);
+	x->bar_shown = 1;
+}
+
+/* A child ended: settle its point. */
+static void finished(struct sweep *x, struct proc *k, int status)
+{
+	int p = k->tag;
+	char lab[1024];
+	label(x->sw, p, lab, sizeof lab);
+	const char *body = k->len > 1 ? k->buf + 1 : "";
+	int kind = k->len ? k->buf[0] : 0;
+	if (kind == MSG_ROW && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		x->row[p] = strdup(body);
+		x->state[p] = x->row[p] ? P_ROW : P_FAILED;
+		x->ran++;
+		if (!x->a->progress)
+			fprintf(stderr, "point %d/%d (%s): done\n", p + 1, x->total, lab);
+		return;
+	}
+	if (kind == MSG_STOP || (x->a->stop && *x->a->stop)) {
+		x->state[p] = P_STOPPED;
+		return;
+	}
+	x->state[p] = P_FAILED;
+	x->failed++;
+	bar_clear(x);
+	if (kind == MSG_FAIL) {
+		size_t n = strlen(body);
+		while (n && body[n - 1] == '\n')
+			n--;
+		fprintf(stderr, "hvsim: point %d/%d (%s) failed:\n  %.*s\n", p + 1, x->total, lab, (int)n, body);
+	} else if (WIFSIGNALED(status)) {
+		fprintf(stderr, "hvsim: point %d/%d (%s) failed: its process died of signal %d\n", p + 1, x->total,
+			lab, WTERMSIG(status));
+	} else {
+		fprintf(stderr, "hvsim: point %d/%d (%s) failed: its process ended without a result\n", p + 1,
+			x->total, lab);
+	}
+}
+
+/* Run the points still to do, -j at a time.  0, -1 (an error writing
+** sweep.csv or starting processes, reported), -2 interrupted. */
+static int run_points(struct sweep *x)
+{
+	int jobs = x->a->jobs, rc = 0, running = 0, np = x->sw->npoints, next = 0;
+	struct proc *kid = calloc((size_t)jobs, sizeof *kid);
+	struct pollfd *pf = calloc((size_t)jobs, sizeof *pf);
+	if (!kid || !pf) {
+		fprintf(stderr, "hvsim: out of memory\n");
+		free(kid);
+		free(pf);
+		return -1;
+	}
+	for (int i = 0; i < jobs; i++)
+		kid[i].fd = -1;
+	for (;;) {
+		while (rc == 0 && running < jobs && !(x->a->stop && *x->a->stop)) {
+			while (next < np && x->state[next] != P_TODO)
+				next++;
+			if (next >= np)
+				break;
+			int slot = 0;
+			while (kid[slot].fd >= 0)
+				slot++;
+			struct point_arg arg = { x->a, x->sw, x->dir, next };
+			if (proc_start(&kid[slot], child, &arg, next)) {
+				fprintf(stderr, "hvsim: cannot start a process: %s\n", strerror(errno));
+				rc = -1;
+				break;
+			}
+			x->state[next++] = P_RUNNING;
+			running++;
+		}
+		if (running == 0)
+			break;
+		if (x->a->stop && *x->a->stop) {
+			/* a terminal's Ctrl-C reached the children too; a signal
+			** to this process alone is passed on */
+			for (int i = 0; i < jobs; i++)
+				if (kid[i].fd >= 0 && kid[i].pid > 0)
+					kill(kid[i].pid, SIGTERM);
+		}
+		int n = 0;
+		int who[1024];
+		for (int i = 0; i < jobs; i++)
+			if (kid[i].fd >= 0) {
+				pf[n] = (struct pollfd){ .fd = kid[i].fd, .events = POLLIN };
+				who[n++] = i;
+			}
+		int r = poll(pf, (nfds_t)n, 100);
+		if (r < 0 && errno != EINTR) {
+			fprintf(stderr, "hvsim: poll: %s\n", strerror(errno));
+			rc = -1;
+		}
+		for (int j = 0; j < n && r > 0; j++) {
+			if (!pf[j].revents)
+				continue;
+			struct proc *k = &kid[who[j]];
+			int e = proc_drain(k);
+			if (e == 0)
+				continue;
+			close(k->fd);
+			k->fd = -1;
+			int st = 0;
+			while (waitpid(k->pid, &st, 0) < 0 && errno == EINTR)
+				;
+			if (e < 0)
+				k->len = 0;
+			finished(x, k, st);
+			free(k->buf);
+			k->buf = NULL;
+			k->len = k->cap = 0;
+			running--;
+			if (flush_rows(x)) {
+				fprintf(stderr, "hvsim: %s: cannot append: %s\n", x->csv, strerror(errno));
+				rc = -1;
+			}
+		}
+		if (x->a->progress)
+			bar(x);
+		if (rc) {
+			/* stop the others: no new rows can be kept */
+			for (int i = 0; i < jobs; i++)
+				if (kid[i].fd >= 0 && kid[i].pid > 0)
+					kill(kid[i].pid, SIGTERM);
+		}
+	}
+	if (x->a->progress)
+		bar_clear(x);
+	free(kid);
+	free(pf);
+	int unsettled = 0;
+	for (int p = 0; p < np; p++)
+		unsettled += x->state[p] == P_TODO || x->state[p] == P_STOPPED;
+	if (rc == 0 && x->a->stop && *x->a->stop && unsettled) {
+		/* keep what finished, even out of order; a rerun fills the gaps */
+		for (int p = 0; p < np; p++)
+			if (x->state[p] == P_ROW && append_row(x, p)) {
+				fprintf(stderr, "hvsim: %s: cannot append: %s\n", x->csv, strerror(errno));
+				return -1;
+			}
+		return -2;
+	}
+	return rc;
+}
+
+/* ------------------------------------------------ checks up front --- */
+
+/* Load the base scenario with ov plus extra; errors into d; 0 or -1. */
+static int try_load(const struct sweep_args *a, const struct scn_override *extra,
+		    const struct scn_origin *xfrom, int nextra, int build, struct diag *d)
+{
+	struct scn_override *ov = calloc((size_t)(a->nov + nextra) + 1, sizeof *ov);
+	struct scn_origin *from = calloc((size_t)(a->nov + nextra) + 1, sizeof *from);
+	if (!ov || !from) {
+		diag_error(d, a->file, 0, "out of memory");
+		free(ov);
+		free(from);
+		return -1;
+	}
+	for (int i = 0; i < a->nov; i++)
+		ov[i] = a->ov[i];
+	for (int i = 0; i < nextra; i++) {
+		ov[a->nov + i] = extra[i];
+		from[a->nov + i] = xfrom[i];
+	}
+	struct scenario s;
+	int rc = scn_load_from(&s, a->file, ov, from, a->nov + nextra, 0, d);
+	free(from);
+	if (rc == 0 && build) {
+		if (a->has_seed)
+			s.seed = a->seed;
+		if (s.sweep.mode == SWEEP_CAPACITY) {
+			rc = cap_check(&s, d);
+		} else {
+			struct world w;
+			rc = world_build(&w, &s, d);
+			world_free(&w);
+		}
+	}
+	if (rc == 0)
+		scn_free(&s);
+	free(ov);
+	return rc;
+}
+
+/* One message at file:line: a headline, then inner's messages indented. */
+static void nest(struct diag *d, const struct diag *inner, const char *file, int line, const char *head)
+{
+	char buf[1000];
+	size_t n = (size_t)snprintf(buf, sizeof buf, "%s", head);
+	for (int i = 0; i < inner->n && n < sizeof buf; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "\n  %s", inner->msg[i]);
+	diag_error(d, file, line, "%s", buf);
+}
+
+/* Is point p valid: does the scenario load, with the command line's
+** overrides and ALL of p's values, and build?  0, or -1 with its
+** messages in d under a headline naming the point. */
+static int check_point(const struct sweep_args *a, const struct scn_sweep *sw, int p, struct diag *d)
+{
+	int nov = 0;
+	struct scn_override *ov = point_overrides(&(struct sweep_args){ 0 }, sw, p, &nov);
+	struct scn_origin *from = point_origins(0, sw);
+	struct diag in = { 0 };
+	int rc = ov && from ? try_load(a, ov, from, nov, 1, &in) : -1;
+	free(from);
+	if (rc) {
+		char lab[1024], head[1200];
+		label(sw, p, lab, sizeof lab);
+		snprintf(head, sizeof head, "<sweep>: expected points that load and build, got point %d/%d (%s):",
+			 p + 1, sw->npoints, lab);
+		nest(d, &in, sw->loc.file, sw->loc.line, head);
+	}
+	diag_free(&in);
+	free(ov);
+	return rc ? -1 : 0;
+}
+
+/* The first point, before anything runs: a typo is an input error.  A
+** point is checked whole, its varied values together (one value may
+** only fit with another's: a bigger machine for more VMs).  When it
+** fails, a key that does not load even on its own with its first value
+** is named at its <vary> (a typo in the path); else the point is
+** reported.  0 or -1 (in d). */
+static int check_first(const struct sweep_args *a, const struct scn_sweep *sw, struct diag *d)
+{
+	struct diag first = { 0 };
+	if (check_point(a, sw, 0, &first) == 0) {
+		diag_free(&first);
+		return 0;
+	}
+	int bad = 0;
+	for (int k = 0; k < sw->nvary; k++) {
+		const struct scn_vary *v = &sw->vary[k];
+		struct scn_override o = { v->key, v->values[0] };
+		struct scn_origin from = { v->loc.file, v->loc.line };
+		struct diag in = { 0 };
+		if (try_load(a, &o, &from, 1, 0, &in)) {
+			char head[1200];
+			snprintf(head, sizeof head,
+				 "<vary key>: expected a --set path that loads with the first value, got %s=%s:", v->key,
+				 v->values[0]);
+			nest(d, &in, v->loc.file, v->loc.line, head);
+			bad = 1;
+		}
+		diag_free(&in);
+	}
+	if (!bad)
+		for (int i = 0; i < first.n; i++)
+			diag_error(d, NULL, 0, "%s", first.msg[i]);
+	diag_free(&first);
+	return -1;
+}
+
+int sweep_check(const struct sweep_args *a, const struct scn_sweep *sw, struct diag *d)
+{
+	enum { SHOWN = 10 };
+	int bad = 0;
+	for (int p = 0; p < sw->npoints; p++) {
+		if (a->stop && *a->stop)
+			return -1;
+		struct diag in = { 0 };
+		if (check_point(a, sw, p, &in)) {
+			for (int i = 0; bad < SHOWN && i < in.n; i++)
+				diag_error(d, NULL, 0, "%s", in.msg[i]);
+			bad++;
+		}
+		diag_free(&in);
+	}
+	if (bad > SHOWN)
+		diag_error(d, sw->loc.file, sw->loc.line, "<sweep>: and %d more points that do not load or build",
+			   bad - SHOWN);
+	return bad ? -1 : 0;
+}
+
+/* ----------------------------------------------------------- main --- */
+
+int sweep_run(const struct sweep_args *a)
+{
+	struct scenario s;
+	struct diag d = { 0 };
+	if (scn_load(&s, a->file, a->ov, a->nov, 0, &d)) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		return EXIT_USAGE;
+	}
+	if (a->has_seed)
+		s.seed = a->seed;
+	if (!s.sweep.present) {
+		fprintf(stderr,
+			"%s: <scenario>: expected a <sweep> after <capacity>, with <vary key=... values=...> "
+			"children (docs/sweep.md)\n",
+			a->file);
+		scn_free(&s);
+		return EXIT_USAGE;
+	}
+	if (check_first(a, &s.sweep, &d)) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		scn_free(&s);
+		return EXIT_USAGE;
+	}
+	struct sweep x = { .a = a, .s = &s, .sw = &s.sweep, .fd = -1, .in_order = 1, .last = -1,
+			   .total = s.sweep.npoints };
+	struct outdir fod = { 0 };   /* --force over an existing DIR */
+	char *shown = NULL;          /* DIR/sweep.csv as the user named it */
+	int pr = 0;
+	char *head = header(&s), *set = settings(a, &s);
+	int rc = 0;
+	size_t dl = a->outdir ? strlen(a->outdir) : strlen(s.name) + 16;
+	x.dir = malloc(dl + 1);
+	x.csv = malloc(dl + 16);
+	x.state = calloc((size_t)x.total, sizeof *x.state);
+	x.row = calloc((size_t)x.total, sizeof *x.row);
+	if (!head || !set || !x.dir || !x.csv || !x.state || !x.row) {
+		fprintf(stderr, "hvsim: out of memory\n");
+		rc = EXIT_RUNFAIL;
+		goto done;
+	}
+	if (a->outdir)
+		strcpy(x.dir, a->outdir);
+	else
+		sprintf(x.dir, "out/%s-sweep", s.name);
+	sprintf(x.csv, "%s/sweep.csv", x.dir);
+	/* what killed runs of this sweep left: staging beside DIR, in DIR
+	** (sweep.csv's rewrite) and in DIR/points (a point's) */
+	out_clean_stale(x.dir);
+	if (access(x.csv, F_OK) == 0) {   /* inside a sweep's own DIR only */
+		char *pts = malloc(strlen(x.dir) + 16);
+		out_clean_stale_in(x.dir);
+		if (pts) {
+			sprintf(pts, "%s/points", x.dir);
+			out_clean_stale_in(pts);
+		}
+		free(pts);
+	}
+	shown = strdup(x.csv);
+	if (!shown) {
+		fprintf(stderr, "hvsim: out of memory\n");
+		rc = EXIT_RUNFAIL;
+		goto done;
+	}
+	struct stat st;
+	if (a->force && stat(x.dir, &st) == 0) {
+		/* the sweep runs in DIR.tmp-PID, which replaces DIR at the end */
+		char err[4400];
+		if (out_begin(&fod, x.dir, OUT_FORCE, err, sizeof err)) {
+			fprintf(stderr, "hvsim: %s\n", err);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+		rmdir(fod.stage);   /* sweep_create_csv creates it whole */
+		free(x.dir);
+		x.dir = strdup(fod.stage);
+		free(x.csv);
+		x.csv = x.dir ? malloc(strlen(x.dir) + 16) : NULL;
+		if (!x.dir || !x.csv) {
+			fprintf(stderr, "hvsim: out of memory\n");
+			rc = EXIT_RUNFAIL;
+			goto done;
+		}
+		sprintf(x.csv, "%s/sweep.csv", x.dir);
+	}
+	struct sweep_args aa = *a;
+	aa.outdir = x.dir;
+	x.a = &aa;
+	if (!fod.stage && stat(x.csv, &st) == 0) {
+		if (sweep_read_csv(&x, head, set)) {
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	} else if (a->resume) {
+		fprintf(stderr, "hvsim: --resume: %s: nothing to resume (%s)\n", x.csv, strerror(errno));
+		rc = EXIT_USAGE;
+		goto done;
+	} else if (sweep_create_csv(&x, head, set)) {
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	x.fd = open(x.csv, O_WRONLY | O_APPEND);
+	if (x.fd < 0) {
+		fprintf(stderr, "hvsim: %s: cannot open: %s\n", x.csv, strerror(errno));
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	if (x.had == x.total)
+		fprintf(stderr, "%s: all %d points are already in %s\n", s.name, x.total, x.csv);
+	else if (x.had)
+		fprintf(stderr, "%s: %d of %d points already in %s; running the other %d\n", s.name, x.had, x.total,
+			x.csv, x.total - x.had);
+	if (aa.jobs > x.total - x.had)
+		aa.jobs = x.total - x.had > 0 ? x.total - x.had : 1;
+	x.t0 = now_s();
+	pr = x.had < x.total ? run_points(&x) : 0;
+	double wall = now_s() - x.t0;
+	if (pr == 0 && flush_rows(&x))
+		pr = -1;
+	if (pr == 0 && !x.in_order && sweep_sort_csv(&x)) {
+		fprintf(stderr, "hvsim: %s: cannot rewrite in point order: %s\n", x.csv, strerror(errno));
+		pr = -1;
+	}
+	if (fod.stage && pr == 0) {
+		char err[4400];
+		if (x.fd >= 0)
+			close(x.fd);
+		x.fd = -1;
+		if (out_commit(&fod, err, sizeof err)) {
+			fprintf(stderr, "hvsim: %s\n", err);
+			pr = -1;
+		}
+	}
+	if (pr == -2 && fod.stage) {
+		fprintf(stderr, "hvsim: %s: interrupted; nothing replaced, %s is as it was (--force starts again)\n",
+			a->file, fod.dest);
+		rc = EXIT_INTR;
+	} else if (pr == -2) {
+		int kept = x.had + x.ran;
+		fprintf(stderr, "hvsim: %s: interrupted; %d of %d points are in %s (run the same command again to "
+				"resume)\n",
+			a->file, kept, x.total, shown);
+		rc = EXIT_INTR;
+	} else if (pr) {
+		if (fod.stage)
+			fprintf(stderr, "hvsim: %s: nothing replaced, %s is as it was\n", a->file, fod.dest);
+		rc = EXIT_RUNFAIL;
+	} else {
+		printf("%s: %d points (%d already done, %d run, %d failed) in %.3g wall s (%d process%s); wrote %s\n",
+		       s.name, x.total, x.had, x.ran, x.failed, wall, aa.jobs, aa.jobs == 1 ? "" : "es", shown);
+		rc = x.failed ? EXIT_RUNFAIL : 0;
+	}
+done:
+	out_abort(&fod);   /* after a commit, nothing is left to remove */
+	free(fod.dest);
+	free(fod.stage);
+	free(shown);
+	if (x.fd >= 0)
+		close(x.fd);
+	for (int p = 0; x.row && p < x.total; p++)
+		free(x.row[p]);
+	free(x.row);
+	free(x.state);
+	free(x.dir);
+	free(x.csv);
+	free(head);
+	free(set);
+	diag_free(&d);
+	scn_free(&s);
+	return rc;
+}

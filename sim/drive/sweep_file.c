@@ -1,0 +1,198 @@
+/*
+** sweep.csv and sweep.settings on disk (see sweep.c's top comment for
+** the durability rules): CSV fields, the atomic creation of the header,
+** reading finished rows back for a resume, and the final reordering.
+*/
+#include "sim/drive/sweep_file.h"
+#include "sim/report/output.h"
+#include "traces/csv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+/* ----------------------------------------------- sweep.csv on disk --- */
+
+static int write_fsync(FILE *f)
+{
+	if (fflush(f) || fsync(fileno(f)))
+		return -1;
+	return 0;
+}
+
+/* A fresh DIR/sweep.csv (header) and DIR/sweep.settings, both or none. */
+int sweep_create_csv(struct sweep *x, const char *head, const char *set)
+{
+	struct outdir od = { 0 };
+	char err[4400];
+	int rc = out_begin(&od, x->dir, OUT_NEW, err, sizeof err);
+	FILE *f = NULL, *g = NULL;
+	if (rc == 0) {
+		f = out_open(&od, "sweep.csv");
+		g = out_open(&od, "sweep.settings");
+		rc = !f || !g;
+		if (f) {
+			fprintf(f, "%s\n", head);
+			rc |= write_fsync(f);
+			rc |= ferror(f) | fclose(f);
+		}
+		if (g) {
+			fputs(set, g);
+			rc |= write_fsync(g);
+			rc |= ferror(g) | fclose(g);
+		}
+		if (rc)
+			snprintf(err, sizeof err, "%s: cannot write: %s", x->dir, strerror(errno));
+		else
+			rc = out_commit(&od, err, sizeof err);
+	}
+	if (rc) {
+		fprintf(stderr, "hvsim: %s\n", err);
+		out_abort(&od);
+	}
+	free(od.dest);
+	free(od.stage);
+	return rc ? -1 : 0;
+}
+
+
+/* The point of one row (no line end) from its leading values (as
+** trace_csv_put wrote them), or -1 for a malformed row or no point. */
+static int point_of(const struct scn_sweep *sw, const char *row)
+{
+	char *copy = strdup(row), *fld[SCN_MAX_VARY];
+	const char *why;
+	int p = 0;
+	if (!copy || trace_csv_split(copy, fld, SCN_MAX_VARY, &why) < sw->nvary)
+		p = -1;
+	for (int k = 0; k < sw->nvary && p >= 0; k++) {
+		int i = 0;
+		while (i < sw->vary[k].nvalues && strcmp(sw->vary[k].values[i], fld[k]) != 0)
+			i++;
+		p = i == sw->vary[k].nvalues ? -1 : p * sw->vary[k].nvalues + i;
+	}
+	free(copy);
+	return p;
+}
+
+/* An existing sweep.csv: the same sweep (header and settings), rows
+** matched to points (P_HAD).  A last line cut short by a crash is
+** dropped.  0, or -1 after a message (an input error). */
+int sweep_read_csv(struct sweep *x, const char *head, const char *set)
+{
+	size_t len = 0;
+	char *buf = out_slurp(x->csv, &len);
+	if (!buf) {
+		fprintf(stderr, "hvsim: %s: cannot read: %s\n", x->csv, strerror(errno));
+		return -1;
+	}
+	char *nl = strchr(buf, '\n');
+	size_t hl = strlen(head);
+	if (!nl || (size_t)(nl - buf) != hl || memcmp(buf, head, hl) != 0) {
+		fprintf(stderr,
+			"hvsim: %s: holds a different sweep; its header is\n  %.*s\nexpected\n  %s\n"
+			"(choose another -o DIR, or add --force to replace it)\n",
+			x->csv, nl ? (int)(nl - buf) : (int)len, buf, head);
+		free(buf);
+		return -1;
+	}
+	char path[4200];
+	snprintf(path, sizeof path, "%s/sweep.settings", x->dir);
+	char *old = out_slurp(path, NULL);
+	if (!old || strcmp(old, set) != 0) {
+		fprintf(stderr,
+			"hvsim: %s: %s; this sweep's:\n%s(choose another -o DIR, or add --force to replace it)\n",
+			path, old ? "was made with other settings" : "is missing, so the rows cannot be trusted", set);
+		if (old)
+			fprintf(stderr, "the directory's:\n%s", old);
+		free(old);
+		free(buf);
+		return -1;
+	}
+	free(old);
+	/* drop a last line without its line end */
+	size_t keep = len;
+	while (keep > 0 && buf[keep - 1] != '\n')
+		keep--;
+	if (keep < len) {
+		fprintf(stderr, "hvsim: %s: dropping an incomplete last line\n", x->csv);
+		if (truncate(x->csv, (off_t)keep)) {
+			fprintf(stderr, "hvsim: %s: cannot truncate: %s\n", x->csv, strerror(errno));
+			free(buf);
+			return -1;
+		}
+		buf[keep] = 0;
+	}
+	int lineno = 1, rc = 0;
+	for (char *line = nl + 1; *line && rc == 0; lineno++) {
+		char *end = strchr(line, '\n');
+		*end = 0;
+		int p = point_of(x->sw, line);
+		if (p >= 0 && x->state[p] == P_HAD) {
+			fprintf(stderr, "hvsim: %s:%d: expected each point once, got point %d again\n", x->csv,
+				lineno + 1, p + 1);
+			rc = -1;
+		} else if (p < 0) {
+			fprintf(stderr, "hvsim: %s:%d: expected a row of this sweep (values of its points), got '%s'\n",
+				x->csv, lineno + 1, line);
+			rc = -1;
+		} else {
+			x->state[p] = P_HAD;
+			x->had++;
+			if (p < x->last)
+				x->in_order = 0;
+			if (p > x->last)
+				x->last = p;
+		}
+		line = end + 1;
+	}
+	free(buf);
+	return rc;
+}
+
+/* Every point has its row, but not in point order (a resumed sweep):
+** rewrite sweep.csv sorted (tmp + fsync + rename).  0 or -1. */
+int sweep_sort_csv(struct sweep *x)
+{
+	char *buf = out_slurp(x->csv, NULL);
+	if (!buf)
+		return -1;
+	int np = x->sw->npoints;
+	char **line = calloc((size_t)np, sizeof *line);
+	char *nl = strchr(buf, '\n'), tmp[4300];
+	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", x->csv, (long)getpid());
+	FILE *f = line && nl ? fopen(tmp, "w") : NULL;
+	int rc = f ? 0 : -1;
+	for (char *l = nl ? nl + 1 : NULL; rc == 0 && l && *l;) {
+		char *end = strchr(l, '\n');
+		*end = 0;
+		int p = point_of(x->sw, l);
+		if (p >= 0) {
+			line[p] = l;
+		} else {
+			rc = -1;
+		}
+		l = end + 1;
+	}
+	if (rc == 0) {
+		fprintf(f, "%.*s\n", (int)(nl - buf), buf);
+		for (int p = 0; p < np; p++)
+			if (line[p])
+				fprintf(f, "%s\n", line[p]);
+		rc = write_fsync(f);
+	}
+	if (f && (ferror(f) | fclose(f)))
+		rc = -1;
+	if (rc == 0 && rename(tmp, x->csv))
+		rc = -1;
+	if (rc && f)
+		unlink(tmp);
+	free(line);
+	free(buf);
+	return rc;
+}
+

@@ -1,0 +1,41 @@
+/*
+** The inside of `hvsim sweep` shared by sweep.c (points, processes) and
+** sweep_file.c (sweep.csv and sweep.settings on disk: creation, reading
+** back for a resume, reordering).  Not an interface for other files.
+*/
+#ifndef HVSIM_SWEEP_FILE_H
+#define HVSIM_SWEEP_FILE_H
+
+#include <stdio.h>
+
+#include "sim/scenario/scenario.h"
+#include "sim/drive/sweep.h"
+
+enum { P_TODO, P_HAD, P_RUNNING, P_ROW, P_FAILED, P_STOPPED, P_WRITTEN };
+
+struct sweep {
+	const struct sweep_args *a;
+	const struct scenario *s;
+	const struct scn_sweep *sw;
+	char *dir, *csv;
+	int fd;                       /* sweep.csv, appending */
+	int *state;                   /* P_* per point */
+	char **row;                   /* finished rows not yet written */
+	int next;                     /* first point not yet settled in file order */
+	int in_order;                 /* the file's rows are in point order */
+	int last;                     /* largest point whose row is in the file; -1 */
+	int had, ran, failed, total;
+	double t0;
+	int bar_shown;
+};
+
+/* sweep.csv (header head) and sweep.settings (set) into x->dir, atomically. */
+int sweep_create_csv(struct sweep *x, const char *head, const char *set);
+/* Read the rows a previous run left in x->csv and mark their points done
+** (P_HAD); a different sweep (header or settings) is refused.  0, or -1
+** after a message. */
+int sweep_read_csv(struct sweep *x, const char *head, const char *set);
+/* Rewrite x->csv in point order when it is not (tmp + rename). */
+int sweep_sort_csv(struct sweep *x);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+** Input files (see infile.h).
+*/
+#include "sim/engine/infile.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/parser.h>
+
+const int INFILE_XML_OPTIONS = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES;
+
+static const char *kind_of(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) ? "a character device"
+	       : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "a special file";
+}
+
+static int regular(const struct stat *st, char *why, size_t len)
+{
+	if (S_ISREG(st->st_mode))
+		return 0;
+	snprintf(why, len, "expected a regular file, got %s", kind_of(st->st_mode));
+	return -1;
+}
+
+int infile_check(const char *path, char *why, size_t len)
+{
+	struct stat st;
+	if (stat(path, &st)) {
+		snprintf(why, len, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	return regular(&st, why, len);
+}
+
+FILE *infile_open(const char *path, char *why, size_t len)
+{
+	if (infile_check(path, why, len))
+		return NULL;
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		snprintf(why, len, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	/* it may have been swapped for something else since the stat */
+	struct stat st;
+	if (fstat(fileno(f), &st) || regular(&st, why, len)) {
+		if (!why[0])
+			snprintf(why, len, "cannot open: %s", strerror(errno));
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+char *infile_xml(const char *path, size_t *n, int *line, char *why, size_t len)
+{
+	*line = 0;
+	why[0] = 0;
+	FILE *f = infile_open(path, why, len);
+	if (!f)
+		return NULL;
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && (unsigned long long)st.st_size > INFILE_XML_MAX) {
+		snprintf(why, len, "expected an XML file of at most %u MiB, got %.1f MiB", INFILE_XML_MAX >> 20,
+			 (double)st.st_size / (1 << 20));
+		fclose(f);
+		return NULL;
+	}
+	size_t cap = (size_t)st.st_size + 1, got = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		size_t k = fread(buf + got, 1, cap - got, f);
+		got += k;
+		if (k == 0 || got > INFILE_XML_MAX)
+			break;
+		if (got == cap) {   /* grew since the stat */
+			char *nb = realloc(buf, 2 * cap + 1);
+			if (!nb) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	int bad = ferror(f);
+	int e = errno;
+	fclose(f);
+	if (!buf) {
+		snprintf(why, len, "cannot read: %s", strerror(ENOMEM));
+		return NULL;
+	}
+	if (bad || got > INFILE_XML_MAX) {
+		if (bad)
+			snprintf(why, len, "cannot read: %s", strerror(e ? e : EIO));
+		else
+			snprintf(why, len, "expected an XML file of at most %u MiB", INFILE_XML_MAX >> 20);
+		free(buf);
+		return NULL;
+	}
+	buf[got] = 0;
+	/* entity declarations: refused before libxml2 could expand them */
+	const char *ent = strstr(buf, "<!ENTITY");
+	if (ent || memchr(buf, 0, got)) {
+		int ln = 1;
+		const char *at = ent ? ent : buf + strlen(buf);
+		for (const char *p = buf; p < at; p++)
+			ln += *p == '\n';
+		*line = ln;
+		snprintf(why, len, ent ? "expected no entity declarations (<!ENTITY ...>): hvsim reads plain XML"
+				       : "expected text, got a NUL byte");
+		free(buf);
+		return NULL;
+	}
+	*n = got;
+	return buf;
+}
+
+const char *infile_xml_message(const char *msg)
+{
+	/* an identity constraint (xs:unique) on a value already reported as
+	** invalid */
+	if (strstr(msg, "No precomputed value available"))
+		return "";
+	if (strstr(msg, "xmlSchemaVDocWalk") || strstr(msg, "entity reference"))
+		return "expected no entity references (&name;): hvsim reads plain XML";
+	return NULL;
+}

@@ -1,0 +1,70 @@
+/*
+** Run outputs: summary.json and the CSV tables, written into a staging
+** directory beside the destination and moved into place by one rename
+** only when every file is complete, so an interrupted or failed run never
+** leaves a half-written output directory, and outputs never mix with an
+** existing directory's files: a destination that exists is refused, or
+** with --force replaced as a whole.
+*/
+#ifndef HVSIM_OUTPUT_H
+#define HVSIM_OUTPUT_H
+
+#include <stdio.h>
+#include "models/world.h"
+
+/* What out_begin accepts at the destination. */
+enum out_mode {
+	OUT_NEW,       /* a new directory: an existing one is refused */
+	OUT_FORCE,     /* --force: an existing hvsim output directory (or an
+			** empty one) is replaced, atomically, at out_commit */
+	OUT_REPLACE,   /* a directory the caller owns (a sweep's points/NNN):
+			** replaced whatever it holds */
+};
+
+struct outdir {
+	char *dest;        /* requested directory (no trailing '/') */
+	char *stage;       /* staging directory, "<dest>.tmp-<pid>" */
+	enum out_mode mode;
+};
+
+/* Check dest for mode (a name such as "." or ".." is always refused),
+** remove staging directories that dead processes left beside it
+** (out_clean_stale), create dest's parents and the staging directory.
+** Returns 0, or -1 with a message in err; on -1 nothing is staged, o's
+** fields are NULL and out_abort(o) does nothing. */
+int out_begin(struct outdir *o, const char *dest, enum out_mode mode, char *err, size_t errlen);
+/* Open a file in the staging directory for writing. */
+FILE *out_open(struct outdir *o, const char *name);
+/* Put the staged directory in place by one rename: dest is created, or
+** (OUT_FORCE, OUT_REPLACE) swapped with it, the old one removed only
+** once the new one is in place.  0, or -1 with a message in err ("...;
+** not written"): dest is then as it was, and the caller aborts. */
+int out_commit(struct outdir *o, char *err, size_t errlen);
+/* Remove the staging directory and everything in it (nothing when
+** out_begin failed or o is all zero). */
+void out_abort(struct outdir *o);
+
+/* Remove "<path>.tmp-<pid>" and "<path>.old-<pid>" beside path (staging
+** files or directories of an hvsim process, and directories it was
+** replacing) whose process is no longer running. */
+void out_clean_stale(const char *path);
+/* The same for every entry of dir ("<name>.tmp-<pid>", "<name>.old-<pid>"). */
+void out_clean_stale_in(const char *dir);
+/* rm -rf path (symbolic links are removed, not followed); 0 or -1. */
+int out_rmrf(const char *path);
+
+/* The whole of file path, NUL-terminated (malloc'd; *len its length when
+** len is not NULL), or NULL with errno set: the open error, ENOMEM, or EIO
+** when reading failed. */
+char *out_slurp(const char *path, size_t *len);
+
+/* The files of one run. */
+int out_write_run(struct outdir *o, const struct world *w);
+
+/* placement.csv: each VCPU's and emulation thread's run time on each
+** pCPU in the measured interval.  Needs the run segments, so w must have
+** recorded an in-memory timeline (timeline_open(w, NULL, 1) before
+** world_run); -1 otherwise or when the file cannot be written. */
+int out_write_placement(struct outdir *o, const struct world *w);
+
+#endif

@@ -1,0 +1,232 @@
+/*
+** Chrome trace-event timeline (see timeline.h).  Format reference: "Trace
+** Event Format", Google, the JSON Object Format with "X" complete events
+** and "M" metadata events; timestamps in microseconds.
+*/
+#include "sim/report/timeline.h"
+#include "models/world.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TIMELINE_MAX_EVENTS 2000000LL   /* ~200 MB of JSON */
+
+static const char *kind_name(const struct entity *e)
+{
+	return e->kind == ENT_VCPU ? "vcpu" : e->kind == ENT_EMU ? "emulation" : "job";
+}
+
+static void tl_drop(struct world *w);
+static void tl_start(struct world *w, const struct cpu *c, const struct entity *e);
+static void tl_stop(struct world *w, const struct cpu *c, const struct entity *e, const char *why);
+static const struct world_trace tl_trace = { tl_start, tl_stop, tl_drop };
+
+static struct timeline *tl_of(const struct world *w)
+{
+	return w->trace == &tl_trace ? w->trace_ctx : NULL;
+}
+
+int timeline_open(struct world *w, const char *path, int gantt)
+{
+	struct timeline *t = calloc(1, sizeof *t);
+	if (!t)
+		return -1;
+	t->gantt = gantt;
+	t->start = calloc((size_t)w->sched.ncpus, sizeof *t->start);
+	t->max_events = TIMELINE_MAX_EVENTS;
+	if (!t->start)
+		goto fail;
+	if (!path) {
+		w->trace = &tl_trace;
+		w->trace_ctx = t;
+		return 0;
+	}
+	t->path = strdup(path);
+	t->tmp = malloc(strlen(path) + 32);
+	if (!t->path || !t->tmp)
+		goto fail;
+	sprintf(t->tmp, "%s.tmp-%ld", path, (long)getpid());
+	t->f = fopen(t->tmp, "w");
+	if (!t->f)
+		goto fail;
+	fprintf(t->f, "{\"displayTimeUnit\": \"ms\",\n \"otherData\": {\"scenario\": \"%s\", \"policy\": \"%s\"},\n"
+		      " \"traceEvents\": [\n",
+		w->scn->name, w->sched.ops->name);
+	fprintf(t->f, "  {\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 0, \"args\": {\"name\": \"%s on %s\"}}",
+		w->sched.ops->name, w->scn->machine.name);
+	for (int i = 0; i < w->sched.ncpus; i++) {
+		fprintf(t->f, ",\n  {\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 0, \"tid\": %d, "
+			      "\"args\": {\"name\": \"pCPU %d (node %d)\"}}",
+			i, i, w->sched.cpu[i].node);
+		fprintf(t->f, ",\n  {\"name\": \"thread_sort_index\", \"ph\": \"M\", \"pid\": 0, \"tid\": %d, "
+			      "\"args\": {\"sort_index\": %d}}",
+			i, i);
+	}
+	w->trace = &tl_trace;
+	w->trace_ctx = t;
+	return 0;
+fail:
+	free(t->path);
+	free(t->tmp);
+	free(t->start);
+	free(t);
+	return -1;
+}
+
+
+const struct timeline *timeline_of(const struct world *w)
+{
+	return tl_of(w);
+}
+
+static void tl_start(struct world *w, const struct cpu *c, const struct entity *e)
+{
+	(void)e;
+	tl_of(w)->start[c->id] = world_now(w);
+}
+
+static void tl_stop(struct world *w, const struct cpu *c, const struct entity *e, const char *why)
+{
+	struct timeline *t = tl_of(w);
+	if (!t || t->nevents >= t->max_events)
+		return;
+	long long a = t->start[c->id], b = world_now(w);
+	t->nevents++;
+	if (t->gantt) {
+		if (t->nseg == t->capseg) {
+			long long cap = t->capseg ? 2 * t->capseg : 1024;
+			struct tl_seg *ns = realloc(t->seg, (size_t)cap * sizeof *ns);
+			if (!ns) {
+				t->gantt = 0;
+				return;
+			}
+			t->seg = ns;
+			t->capseg = cap;
+		}
+		t->seg[t->nseg++] = (struct tl_seg){ a, b, c->id, e->id };
+	}
+	if (!t->f)
+		return;
+	fprintf(t->f,
+		",\n  {\"name\": \"%s#%d\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": 0, \"tid\": %d, "
+		"\"ts\": %lld.%03lld, \"dur\": %lld.%03lld, \"args\": {\"stop\": \"%s\"}}",
+		e->name, e->idx, kind_name(e), c->id, a / 1000, a % 1000, (b - a) / 1000, (b - a) % 1000, why);
+}
+
+static void drop(struct world *w)
+{
+	struct timeline *t = tl_of(w);
+	free(t->seg);
+	free(t->path);
+	free(t->tmp);
+	free(t->start);
+	free(t);
+	w->trace = NULL;
+	w->trace_ctx = NULL;
+}
+
+static void tl_drop(struct world *w)
+{
+	timeline_abort(w);
+}
+
+int timeline_close(struct world *w)
+{
+	struct timeline *t = tl_of(w);
+	if (!t)
+		return 0;
+	int bad = 0;
+	if (t->f) {
+		fprintf(t->f, "\n ]}\n");
+		bad = ferror(t->f);
+		bad |= fclose(t->f);
+		if (!bad)
+			bad = rename(t->tmp, t->path);
+		if (bad)
+			unlink(t->tmp);
+	}
+	drop(w);
+	return bad ? -1 : 0;
+}
+
+void timeline_abort(struct world *w)
+{
+	struct timeline *t = tl_of(w);
+	if (!t)
+		return;
+	if (t->f) {
+		fclose(t->f);
+		unlink(t->tmp);
+	}
+	drop(w);
+}
+
+/* Letters for the entities, in order of first appearance: VMs' VCPUs
+** share their VM's letter with the VCPU index in the legend. */
+static const char glyphs[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+void timeline_gantt(const struct world *w, FILE *out, int width)
+{
+	const struct timeline *t = tl_of(w);
+	if (!t || !t->gantt || width < 10)
+		return;
+	long long t0 = 0, t1 = w->end;
+	int ncpu = w->sched.ncpus, nent = w->nent;
+	double bucket = (double)(t1 - t0) / width;
+	/* longest-running entity per (cpu, column) */
+	double *best = calloc((size_t)ncpu * width, sizeof *best);
+	int *who = malloc((size_t)ncpu * width * sizeof *who);
+	double *acc = calloc((size_t)nent, sizeof *acc);
+	int *letter = malloc((size_t)nent * sizeof *letter);
+	if (!best || !who || !acc || !letter)
+		goto out;
+	for (int i = 0; i < ncpu * width; i++)
+		who[i] = -1;
+	for (int i = 0; i < nent; i++)
+		letter[i] = -1;
+	int nletters = 0;
+	for (int col = 0; col < width; col++) {
+		long long a = t0 + (long long)(col * bucket), b = t0 + (long long)((col + 1) * bucket);
+		for (int c = 0; c < ncpu; c++) {
+			/* segments are few in a small run: a scan per cell is fine */
+			for (long long k = 0; k < t->nseg; k++) {
+				const struct tl_seg *g = &t->seg[k];
+				if (g->cpu != c || g->b <= a || g->a >= b)
+					continue;
+				long long lo = g->a > a ? g->a : a, hi = g->b < b ? g->b : b;
+				acc[g->ent] += (double)(hi - lo);
+			}
+			for (int e = 0; e < nent; e++) {
+				if (acc[e] > best[c * width + col]) {
+					best[c * width + col] = acc[e];
+					who[c * width + col] = e;
+				}
+				acc[e] = 0;
+			}
+			int e = who[c * width + col];
+			if (e >= 0 && letter[e] < 0)
+				letter[e] = nletters < (int)sizeof glyphs - 1 ? nletters++ : (int)sizeof glyphs - 2;
+		}
+	}
+	fprintf(out, "pCPU   time 0 .. %.6g s, %.3g ms per column\n", (double)(t1 - t0) / 1e9, bucket / 1e6);
+	for (int c = 0; c < ncpu; c++) {
+		fprintf(out, "%3d n%d|", c, w->sched.cpu[c].node);
+		for (int col = 0; col < width; col++) {
+			int e = who[c * width + col];
+			fputc(e < 0 ? '.' : glyphs[letter[e]], out);
+		}
+		fputs("|\n", out);
+	}
+	fputs("legend:", out);
+	for (int e = 0; e < nent; e++)
+		if (letter[e] >= 0)
+			fprintf(out, " %c=%s#%d", glyphs[letter[e]], w->ent[e]->name, w->ent[e]->idx);
+	fputs("  .=idle\n", out);
+out:
+	free(best);
+	free(who);
+	free(acc);
+	free(letter);
+}

@@ -1,0 +1,51 @@
+/*
+** Timeline for teaching: every run segment (which entity ran on which
+** pCPU, from when to when, and why it stopped) in the Chrome trace-event
+** format, which Perfetto (ui.perfetto.dev) and chrome://tracing open.
+** One track per pCPU, grouped by NUMA node; one complete ("X") event per
+** segment with its reason: block (burst done, nothing more), slice (its
+** time slice ended), preempt (a wake-up or the policy took the pCPU),
+** end (the run ended).  Off unless `hvsim run --timeline F.json`.
+*/
+#ifndef HVSIM_TIMELINE_H
+#define HVSIM_TIMELINE_H
+
+#include <stdio.h>
+
+struct world;
+struct cpu;
+struct entity;
+
+/* A recorded segment, for the text Gantt chart. */
+struct tl_seg {
+	long long a, b;
+	int cpu, ent;
+};
+
+struct timeline {
+	FILE *f;                /* JSON output, NULL when only the Gantt is on */
+	struct tl_seg *seg;     /* Gantt: segments kept in memory */
+	long long nseg, capseg;
+	int gantt;
+	char *path, *tmp;
+	long long nevents;
+	long long max_events;   /* stop recording beyond this (file size) */
+	long long *start;       /* per pCPU: start of its open segment, ns */
+};
+
+/* Start recording into path (written to path.tmp-PID, renamed by
+** timeline_close) and/or, when gantt is set, in memory for
+** timeline_gantt.  path may be NULL.  Returns 0 or -1 with errno set. */
+int timeline_open(struct world *w, const char *path, int gantt);
+/* Print a text Gantt chart of the run: one row per pCPU, `width`
+** columns; each column shows the entity that ran longest in it. */
+void timeline_gantt(const struct world *w, FILE *out, int width);
+/* Finish the file and move it into place; 0 or -1. */
+int timeline_close(struct world *w);
+/* Remove the unfinished file. */
+void timeline_abort(struct world *w);
+
+/* The recording of w, or NULL (it listens to the world's tracepoints). */
+const struct timeline *timeline_of(const struct world *w);
+
+#endif
