@@ -56,11 +56,21 @@ BENCHES   := $(BENCH_SRC:tests/bench/%.c=$(B)/rel/bench/%)
 
 .SECONDARY:
 .PHONY: all check check-rel check-san bench demo install uninstall clean deps
-all: hvsim
+all: hvsim hvsim.1 hvsim.bash
 
 hvsim: $(B)/rel/sim/cmd/main.o $(LIB_OBJ)
 	$(say) LINK $@
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The man page and the bash completion come from the command table
+# (sim/cmd/cmd.c), through the binary: they cannot disagree with it.
+hvsim.1: hvsim
+	$(say) GEN $@
+	$(Q)./hvsim --man > $@.tmp && mv $@.tmp $@
+
+hvsim.bash: hvsim
+	$(say) GEN $@
+	$(Q)./hvsim --completion > $@.tmp && mv $@.tmp $@
 
 $(B)/rel/%.o: %.c
 	@mkdir -p $(@D)
@@ -139,8 +149,7 @@ bench: hvsim $(BENCHES)
 	fi
 
 demo: hvsim
-	./hvsim run experiments/default.xml -o out/default
-	@cat out/default/summary.json
+	./hvsim run experiments/default.xml -o out/default --force
 
 deps:
 	.ci/install-deps
@@ -148,10 +157,12 @@ deps:
 # Installed data mirror the source tree, so the shipped scenarios' relative
 # profile paths (../models/profiles/...) keep working from share/hvsim/.
 SHARE = $(DESTDIR)$(PREFIX)/share/hvsim
-install: hvsim
+install: hvsim hvsim.1 hvsim.bash
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/models/profiles/machines \
 	  $(SHARE)/models/profiles/hypervisors
 	install -m 755 hvsim $(DESTDIR)$(PREFIX)/bin/hvsim
+	install -D -m 644 hvsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/hvsim.1
+	install -D -m 644 hvsim.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hvsim
 	install -m 755 models/profiles/machine-from-sysfs $(DESTDIR)$(PREFIX)/bin/hvsim-machine-from-sysfs
 	install -m 644 models/profiles/machines/*.xml $(SHARE)/models/profiles/machines/
 	install -m 644 models/profiles/hypervisors/*.xml $(SHARE)/models/profiles/hypervisors/
@@ -166,9 +177,10 @@ install: hvsim
 	install -D -m 644 traces/data/paper.csv $(SHARE)/traces/data/paper.csv
 
 uninstall:
-	rm -rf $(DESTDIR)$(PREFIX)/bin/hvsim $(DESTDIR)$(PREFIX)/bin/hvsim-machine-from-sysfs $(SHARE)
+	rm -rf $(DESTDIR)$(PREFIX)/bin/hvsim $(DESTDIR)$(PREFIX)/bin/hvsim-machine-from-sysfs $(SHARE) \
+	  $(DESTDIR)$(PREFIX)/share/man/man1/hvsim.1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hvsim
 
 clean:
-	rm -rf $(B) hvsim out
+	rm -rf $(B) hvsim hvsim.1 hvsim.bash out
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -179,7 +179,54 @@ double cal_eval_metric(struct cal_eval *e, const double *x, int bench, const cha
 /* The --set text of parameter k at value v ("17.5kcycles"). */
 void cal_param_text(const struct cal_param *p, double v, char *buf, size_t len);
 
-/* Command line entry: hvsim calibrate ARGS. Returns the exit status. */
-int cal_main(int argc, char **argv);
+/* ------------------------------------------- the fit and its outputs --- */
+
+/* Elasticity of what a stage's rows compare to one of its parameters
+** (calib_fit.c), and J at the two perturbed values. */
+struct cal_sens {
+	double elast;               /* mean |elasticity| over the stage's quantities */
+	double j_lo, j_hi;          /* J at the two perturbed values */
+	const char *top;            /* the row that moves most */
+	double top_e;
+};
+
+/* What a stage's fit left: its J, evaluations, each parameter's sensitivity. */
+struct cal_stage_out {
+	double j;
+	int evals;
+	struct cal_sens sens[CAL_MAX_PARAMS];
+};
+
+struct outdir;
+
+/* Fit stage st's parameters in x (Nelder-Mead, several starts); 0, -1
+** with a message in err, -2 interrupted. */
+int cal_fit_stage(const struct cal_config *c, struct cal_eval *e, const struct cal_stage *st, double *x, int verbose,
+		  double *j_out, int *evals_out, char *err, size_t errlen);
+/* The sensitivity of each of st's parameters at x; 0 or -1. */
+int cal_sensitivity(const struct cal_config *c, struct cal_eval *e, const struct cal_stage *st, const double *x,
+		    struct cal_sens *out, char *err, size_t errlen);
+/* A ratio's or difference's own simulated value, else NAN. */
+double cal_relation_value(struct cal_eval *e, const double *x, const struct meas_set *m, const struct meas_point *p);
+/* report.txt, fit.csv, points.csv, quantities.csv into o (calib_report.c). */
+int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_eval *e, const double *x,
+		      const struct cal_stage_out *so, const int *fit_mask, int fitted, const char *values_from,
+		      double wall);
+/* The calibrated hypervisor profiles into o. */
+int cal_write_profiles(struct outdir *o, const struct cal_config *c, const double *x, const char *how);
+/* The values of an earlier fit (--values FIT.csv) into x; 0 or -1 with a
+** file:line: message in err (calib_values.c). */
+int cal_read_values(const struct cal_config *c, const char *path, double *x, char *err, size_t errlen);
+
+/* What `hvsim calibrate` was asked (sim/cmd/calibrate.c). */
+struct cal_cli {
+	const char *file, *outdir, *values, *stages;
+	int jobs, quiet, force;
+	const struct scn_override *ov;   /* KEY=VALUE or BENCH:KEY=VALUE (the key holds BENCH:) */
+	int nov;
+};
+
+/* Run the command; returns the exit status (calib_cmd.c). */
+int cal_command(const struct cal_cli *cli);
 
 #endif

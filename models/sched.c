@@ -651,3 +651,26 @@ void sched_finish(struct sched *s, int64_t now)
 		acct(s, e, e->state, now);
 	}
 }
+
+void sched_dump(struct sched *s, FILE *f)
+{
+	int64_t now = world_now(s->w);
+	fprintf(f, "policy %s, %d pCPUs, %d idle%s\n", s->ops->name, s->ncpus, s->nidle,
+		s->cosched == COSCHED_STRICT ? ", strict co-scheduling" : s->cosched ? ", relaxed co-scheduling" : "");
+	for (int i = 0; i < s->ncpus; i++) {
+		const struct cpu *c = &s->cpu[i];
+		fprintf(f, "  pCPU %d (node %d): ", c->id, c->node);
+		if (c->curr)
+			fprintf(f, "runs %s#%d for %.6f ms, slice %s", c->curr->name, c->curr->idx,
+				(double)sched_ran(s, c) / 1e6, c->slice_end == INT64_MAX ? "none" : "");
+		else
+			fputs("idle", f);
+		if (c->curr && c->slice_end != INT64_MAX)
+			fprintf(f, "%.6f ms left", (double)(c->slice_end - now) / 1e6);
+		if (c->last)
+			fprintf(f, "; last %s#%d", c->last->name, c->last->idx);
+		fputc('\n', f);
+	}
+	if (s->ops->dump)
+		s->ops->dump(s, f);
+}

@@ -327,6 +327,10 @@ static inline bool sched_idle_for(const struct sched *s, int c, const struct ent
 	return !s->cpu[c].curr && cpuset_has(&e->affinity, c);
 }
 
+/* Print the scheduler's state: every pCPU (what it runs, since when,
+** its slice) and the policy's own (its dump op). */
+void sched_dump(struct sched *s, FILE *f);
+
 /* Close the open accounting intervals at the end of the run. */
 void sched_finish(struct sched *s, int64_t now);
 

@@ -1,48 +1,23 @@
 /*
-** hvsim import FORMAT FILE -o OUT.csv [--strict]: the command line of the
-** trace importers (see import.h).  Each format reads its whole input
+** hvsim import FORMAT FILE -o OUT.csv [--strict]: the trace importers'
+** command (traces/apache_log.h, traces/perf_sched.h).  Each format reads its whole input
 ** first; only a trace read without fatal error is written, to
 ** OUT.csv.tmp-PID, then renamed to OUT.csv, so a failed import leaves
 ** nothing behind.
 */
-#include "sim/cmd/import.h"
+#include "sim/cmd/cmd.h"
+#include "traces/import.h"
 #include "sim/engine/infile.h"
 #include "sim/report/output.h"
 #include "traces/apache_log.h"
 #include "traces/perf_sched.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define EXIT_WRITE 1
-#define EXIT_USAGE 2
-
-static const char usage[] =
-	"usage: hvsim import FORMAT FILE -o OUT.csv [--strict]\n"
-	"\n"
-	"Convert a measured trace into an hvsim trace CSV (formats: docs/traces.md).\n"
-	"\n"
-	"formats:\n"
-	"  apache-log   Apache Common or Combined Log Format access log\n"
-	"               -> request trace: time_s,method,url,status,bytes,page,cpu_demand_s\n"
-	"  perf-sched   text of `perf script` after `perf sched record` (sched_switch,\n"
-	"               sched_wakeup/sched_waking events)\n"
-	"               -> activity trace: thread,pid,start_s,kind,duration_s,cpu\n"
-	"\n"
-	"Malformed lines are reported as FILE:LINE, counted and skipped; a summary\n"
-	"line goes to stderr.  OUT.csv is written as OUT.csv.tmp-PID and renamed\n"
-	"when complete.\n"
-	"\n"
-	"options:\n"
-	"  -o, --output OUT.csv  the output file (required)\n"
-	"  --strict              stop at the first malformed line: exit 2, write nothing\n"
-	"  -h, --help            this text\n"
-	"\n"
-	"exit status: 0 written, 1 writing the output failed (nothing written), 2 bad usage\n"
-	"(including an OUT.csv that cannot be created) or bad input\n";
+#define EXIT_WRITE EXIT_RUNFAIL
 
 struct import_format {
 	const char *name;
@@ -101,21 +76,6 @@ static const struct import_format formats[] = {
 
 #define NFORMATS (sizeof formats / sizeof formats[0])
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("hvsim import: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\n\n", stderr);
-	fputs(usage, stderr);
-	va_end(ap);
-	return EXIT_USAGE;
-}
-
 /* Write the trace to out through out.tmp-PID.  0, EXIT_USAGE when it
 ** cannot be created there, or EXIT_WRITE. */
 static int write_out(const struct import_format *fmt, const void *trace,
@@ -155,36 +115,11 @@ static int write_out(const struct import_format *fmt, const void *trace,
 	return bad ? EXIT_WRITE : 0;
 }
 
-int trace_import_main(int argc, char **argv)
+int cmd_import(const struct cmd *c, struct cmd_args *a)
 {
-	const char *fname = NULL, *file = NULL, *out = NULL;
-	struct trace_import_opts o = { .err = stderr };
+	const char *fname = a->operand[0], *file = a->operand[1], *out = a->output;
+	struct trace_import_opts o = { .err = stderr, .strict = a->strict };
 
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(usage, stdout);
-			return 0;
-		} else if (strcmp(a, "--strict") == 0) {
-			o.strict = 1;
-		} else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
-			if (i + 1 >= argc)
-				return usage_error("%s needs a value: -o OUT.csv", a);
-			out = argv[++i];
-		} else if (strncmp(a, "--output=", 9) == 0) {
-			out = a + 9;
-		} else if (a[0] == '-' && a[1]) {
-			return usage_error("unknown option '%s'", a);
-		} else if (!fname) {
-			fname = a;
-		} else if (!file) {
-			file = a;
-		} else {
-			return usage_error("unexpected argument '%s'", a);
-		}
-	}
-	if (!fname)
-		return usage_error("missing FORMAT: expected one of: apache-log, perf-sched");
 	const struct import_format *fmt = NULL;
 	for (size_t k = 0; k < NFORMATS; k++)
 		if (strcmp(fname, formats[k].name) == 0)
@@ -196,12 +131,10 @@ int trace_import_main(int argc, char **argv)
 		fputs("\n", stderr);
 		return EXIT_USAGE;
 	}
-	if (!file)
-		return usage_error("missing the input FILE");
 	if (!out || !*out)
-		return usage_error("missing -o OUT.csv");
+		return cmd_usage_error(c, "missing -o OUT.csv");
 	if (strcmp(out, file) == 0)
-		return usage_error("-o %s: expected an output file other than the input", out);
+		return cmd_usage_error(c, "-o %s: expected an output file other than the input", out);
 
 	char why[200];
 	FILE *in = infile_open(file, why, sizeof why);

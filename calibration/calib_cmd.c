@@ -1,0 +1,198 @@
+/*
+** `hvsim calibrate`: load and check everything, fit the stages, predict
+** every row and curve, write the outputs (sim/cmd/calibrate.c parses the
+** command line).
+*/
+#include "calibration/calib.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "sim/report/output.h"
+
+#define EXIT_RUNFAIL 1
+#define EXIT_USAGE 2
+/* ---------------------------------------------------------- command --- */
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+int cal_command(const struct cal_cli *cli)
+{
+	const char *file = cli->file, *outdir = cli->outdir, *values = cli->values, *stages = cli->stages;
+	int jobs = cli->jobs, quiet = cli->quiet, nov = cli->nov, force = cli->force;
+	const struct scn_override *ov = cli->ov;
+	if (!jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+	}
+	struct cal_config c;
+	struct diag d = { 0 };
+	if (cal_load(&c, file, &d)) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		return EXIT_USAGE;
+	}
+	double *x = calloc((size_t)c.np + 1, sizeof *x);
+	for (int k = 0; k < c.np; k++)
+		x[k] = c.p[k].start;
+	char err[700] = "";
+	if (values && cal_read_values(&c, values, x, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		free(x);
+		cal_free(&c);
+		return EXIT_USAGE;
+	}
+	/* --stages: fit only these (the others keep --values' or the starts) */
+	int fit_mask[CAL_MAX_STAGES] = { 0 };
+	for (int si = 0; si < c.nstage; si++)
+		fit_mask[si] = !values;
+	if (stages) {
+		char buf[512];
+		snprintf(buf, sizeof buf, "%s", stages);
+		for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+			int si;
+			for (si = 0; si < c.nstage; si++)
+				if (!strcmp(c.stage[si].name, t))
+					break;
+			if (si == c.nstage) {
+				fprintf(stderr, "hvsim calibrate: --stages: '%s' is not a <stage name> of %s\n", t, file);
+				free(x);
+				cal_free(&c);
+				return EXIT_USAGE;
+			}
+			fit_mask[si] = 1;
+		}
+	}
+	int any_fit = 0;
+	for (int si = 0; si < c.nstage; si++)
+		any_fit |= fit_mask[si];
+	char defdir[300];
+	if (!outdir) {
+		snprintf(defdir, sizeof defdir, "out/%s-calib", c.name);
+		outdir = defdir;
+	}
+	/* every benchmark and hypervisor a row needs loads and builds with the
+	** command line's --set: bad input is exit 2 before hours of fitting */
+	for (size_t i = 0; i < c.meas.n; i++) {
+		const struct meas_point *p = &c.meas.p[i];
+		int seen = p->kind == MEAS_UNSTATED;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = c.meas.p[j].kind != MEAS_UNSTATED && c.meas.p[j].bench == p->bench &&
+			       !strcmp(c.meas.p[j].hypervisor, p->hypervisor);
+		if (seen)
+			continue;
+		struct cal_qty q = { .bench = p->bench, .hypervisor = p->hypervisor, .vms = p->vms,
+				     .vcpus = p->vcpus, .memory = p->memory_text };
+		if (cal_check(&c, ov, nov, x, &q, err, sizeof err)) {
+			fprintf(stderr, "hvsim calibrate: %s\n", err);
+			free(x);
+			cal_free(&c);
+			return EXIT_USAGE;
+		}
+	}
+	/* the destination is checked (and staged) before hours of fitting */
+	struct outdir o = { 0 };
+	char oerr[4400] = "";
+	if (out_begin(&o, outdir, force ? OUT_FORCE : OUT_NEW, oerr, sizeof oerr)) {
+		fprintf(stderr, "hvsim calibrate: %s\n", oerr);
+		free(x);
+		cal_free(&c);
+		return EXIT_USAGE;
+	}
+	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct cal_eval *e = cal_eval_new(&c, jobs, &stop_flag);
+	struct cal_stage_out *so = calloc((size_t)c.nstage + 1, sizeof *so);
+	int rc = e && so ? 0 : -1;
+	if (e)
+		cal_eval_overrides(e, ov, nov);
+	gsl_set_error_handler_off();
+	for (int si = 0; si < c.nstage && !rc; si++) {
+		if (!fit_mask[si])
+			continue;
+		if (!quiet)
+			fprintf(stderr, "stage %s: %d parameter(s), %zu rows\n", c.stage[si].name, c.stage[si].np,
+				c.stage[si].nrow);
+		rc = cal_fit_stage(&c, e, &c.stage[si], x, !quiet, &so[si].j, &so[si].evals, err, sizeof err);
+		if (!rc)
+			rc = cal_sensitivity(&c, e, &c.stage[si], x, so[si].sens, err, sizeof err);
+	}
+	/* every row and every curve under the final values */
+	if (!rc) {
+		size_t *all = malloc((c.meas.n + 1) * sizeof *all);
+		size_t na = 0;
+		for (size_t i = 0; all && i < c.meas.n; i++)
+			if (c.meas.p[i].kind != MEAS_UNSTATED)
+				all[na++] = i;
+		if (!quiet)
+			fprintf(stderr, "predicting %zu rows and %d curves\n", na, c.nalso);
+		rc = all ? cal_eval_need(e, x, all, na, err, sizeof err) : -1;
+		if (!rc)
+			rc = cal_eval_also(e, x, err, sizeof err);
+		free(all);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	int status = 0;
+	if (rc) {
+		fprintf(stderr, "hvsim calibrate: %s\n", rc == -2 ? "interrupted; nothing written" : err);
+		status = rc == -2 ? 130 : EXIT_RUNFAIL;
+		out_abort(&o);
+	} else {
+		errno = 0;
+		if (cal_write_outputs(&o, &c, e, x, so, fit_mask, any_fit, values, wall) ||
+		    cal_write_profiles(&o, &c, x, values && !stages ? "values of a previous fit" : "fitted")) {
+			fprintf(stderr, "hvsim calibrate: %s: cannot write the outputs: %s; nothing written\n", outdir,
+				strerror(errno ? errno : EIO));
+			out_abort(&o);
+			status = EXIT_RUNFAIL;
+		} else if (out_commit(&o, oerr, sizeof oerr)) {
+			fprintf(stderr, "hvsim calibrate: %s\n", oerr);
+			out_abort(&o);
+			status = EXIT_RUNFAIL;
+		} else {
+			printf("%s: %ld simulations in %.1f wall s (%d process(es)); wrote %s/\n", c.name, cal_eval_runs(e),
+			       wall, jobs, outdir);
+			char rp[4096];
+			snprintf(rp, sizeof rp, "%s/report.txt", outdir);
+			FILE *r = fopen(rp, "r");
+			if (r) {
+				char line[512];
+				int show = 0;
+				while (fgets(line, sizeof line, r)) {
+					if (!strncmp(line, "mean absolute", 13))
+						show = 1;
+					if (show)
+						fputs(line, stdout);
+				}
+				fclose(r);
+			}
+		}
+	}
+	free(o.dest);
+	free(o.stage);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	cal_eval_free(e);
+	free(so);
+	free(x);
+	cal_free(&c);
+	return status;
+}
+

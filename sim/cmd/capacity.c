@@ -1,0 +1,76 @@
+/*
+** hvsim capacity SCEN.xml: the most users per VM that pass the QoS rule
+** (sim/drive/capacity.c).
+*/
+#include "sim/cmd/cmd.h"
+#include "sim/drive/capacity.h"
+#include "sim/report/output.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_capacity(const struct cmd *c, struct cmd_args *a)
+{
+	(void)c;
+	const char *file = a->operand[0];
+	struct scenario s;
+	struct diag d = { 0 };
+	int rc = 0;
+	if (scn_load(&s, file, a->ov, a->nov, 0, &d)) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		return EXIT_USAGE;
+	}
+	if (a->has_seed)
+		s.seed = a->seed;
+	if (cap_check(&s, &d)) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		scn_free(&s);
+		return EXIT_USAGE;
+	}
+	diag_free(&d);
+	char dest[4096], err[4200];
+	if (a->output)
+		snprintf(dest, sizeof dest, "%s", a->output);
+	else
+		snprintf(dest, sizeof dest, "out/%s-capacity", s.name);
+	struct outdir od = { 0 };
+	struct cap_result r = { 0 };
+	if (out_begin(&od, dest, a->force ? OUT_FORCE : OUT_NEW, err, sizeof err)) {
+		fprintf(stderr, "hvsim: %s\n", err);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	cmd_catch_signals();
+	int sr = cap_search(&s, cmd_jobs(a), &cmd_interrupted, &r, err, sizeof err);
+	if (sr) {
+		fprintf(stderr, "hvsim: %s: %s; nothing written\n", file,
+			sr == -2 || cmd_interrupted ? "the search was interrupted" : err);
+		out_abort(&od);
+		rc = sr == -2 || cmd_interrupted ? EXIT_INTERRUPTED : EXIT_RUNFAIL;
+		goto done;
+	}
+	errno = 0;
+	if (cap_write(&od, &s, &r)) {
+		fprintf(stderr, "hvsim: %s: cannot write the outputs: %s; nothing written\n", dest,
+			strerror(errno ? errno : EIO));
+		out_abort(&od);
+		rc = EXIT_RUNFAIL;
+		goto done;
+	}
+	if (out_commit(&od, err, sizeof err)) {
+		fprintf(stderr, "hvsim: %s\n", err);
+		out_abort(&od);
+		rc = EXIT_RUNFAIL;
+		goto done;
+	}
+	cap_print(stdout, &s, &r, dest);
+done:
+	cap_free(&r);
+	free(od.dest);
+	free(od.stage);
+	scn_free(&s);
+	return rc;
+}

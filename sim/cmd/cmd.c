@@ -1,0 +1,629 @@
+/*
+** The command table and what is made from it (see cmd.h): the parser on
+** getopt_long, --help, the man page and the bash completion.
+*/
+#include "sim/cmd/cmd.h"
+#include "sim/engine/units.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------ the options --- */
+
+struct opt_def {
+	const char *lng;              /* without the -- */
+	char shrt;                    /* 0: none */
+	const char *arg;              /* the value's name; NULL: a flag */
+	const char *help;
+	const char *complete;         /* the value's kind for completion: file, xml, csv, dir */
+};
+
+/* One spelling, limit and help text per option, whichever command takes it. */
+static const struct opt_def opt_defs[O_NOPTS] = {
+	[O_OUTPUT] = { "output", 'o', "DIR", "the output directory, a new one (default under out/)", "dir" },
+	[O_FORCE] = { "force", 0, NULL,
+		      "replace DIR if it exists (an hvsim output directory): the old one is removed once the "
+		      "new one is complete",
+		      NULL },
+	[O_SEED] = { "seed", 0, "N", "replace the scenario's seed (a non-negative integer)", NULL },
+	[O_SET] = { "set", 0, "KEY=VALUE",
+		    "change any scenario value, profiles' included; KEY is a path of elements ending in an "
+		    "attribute: run.duration, machine.node[1].memory, vm[web].workload[ecommerce].specweb.users, "
+		    "hypervisor.policy.name (repeatable)",
+		    NULL },
+	[O_JOBS] = { "jobs", 'j', "N", "processes at once, 1 to 1024 (default: the online CPUs); the outputs do "
+					"not depend on N",
+		     NULL },
+	[O_TIMELINE] = { "timeline", 0, "F.json",
+			 "record which entity ran on which pCPU, when and why it stopped, in Chrome trace format "
+			 "(ui.perfetto.dev opens it)",
+			 "json" },
+	[O_GANTT] = { "gantt", 0, NULL, "print a text Gantt chart of the run: 100 columns, a row per pCPU", NULL },
+	[O_DUMP_AT] = { "dump-at", 0, "T",
+			"print the scheduler's state (every pCPU, run queue and the policy's own) at simulated "
+			"time T, e.g. 10s (repeatable: the last one counts)",
+			NULL },
+	[O_RESUME] = { "resume", 0, NULL, "continue the sweep in DIR (an error if there is none)", NULL },
+	[O_VALUES] = { "values", 0, "FIT.csv",
+		       "do not fit: take the values of a previous fit and predict every row", "csv" },
+	[O_STAGES] = { "stages", 0, "A,B", "fit only these stages; the others keep --values' values (or their starts)",
+		       NULL },
+	[O_QUIET] = { "quiet", 'q', NULL, "no progress on stderr", NULL },
+	[O_THRESHOLD] = { "threshold", 0, "PCT", "growth per added VM below which a curve has plateaued (default 5)",
+			  NULL },
+	[O_NO_RENDER] = { "no-render", 0, NULL, "write the Graphviz .dot files only, not their .svg", NULL },
+	[O_STRICT] = { "strict", 0, NULL, "stop at the first malformed line instead of skipping it", NULL },
+};
+
+/* ----------------------------------------------------- the commands --- */
+
+#define OPTS(...) ((const enum cmd_opt_id[]){ __VA_ARGS__, O_NOPTS })
+
+static const struct cmd cmd_defs[] = {
+	{ "run", "SCEN.xml", 1, 1, "simulate a scenario; write summary.json and CSVs into DIR",
+	  "Simulate SCEN.xml and write into DIR (default out/<scenario name>) summary.json (scenario, seed, "
+	  "version, times, events, metrics with 95% confidence intervals) and the CSVs: workloads.csv, "
+	  "pcpus.csv, vms.csv, entities.csv, devices.csv and, as the workloads have them, specweb.csv, pages.csv, "
+	  "micro.csv, requests.csv, threads.csv (docs/outputs.md).  Files are written to DIR.tmp-PID and "
+	  "renamed to DIR only when complete; DIR must not exist.  Ends with a table per VM (throughput, "
+	  "response time, QoS, steal, overhead) unless --quiet.",
+	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_TIMELINE, O_GANTT, O_DUMP_AT, O_QUIET), NULL, cmd_run },
+	{ "validate", "FILE.xml", 1, 1, "check a scenario or a machine/hypervisor profile; print what would run",
+	  "Check a scenario, or a machine or hypervisor profile, against the schema and for meaning; print "
+	  "every error as file:line: ... and exit 2, or print what would run and exit 0.  A scenario's <sweep> "
+	  "points are checked too.",
+	  OPTS(O_SET), NULL, cmd_validate },
+	{ "capacity", "SCEN.xml", 1, 1, "find the most users per VM that pass the scenario's QoS rule",
+	  "Find the largest number of users per VM (the same in every VM) whose run passes the scenario's "
+	  "<qos> rule (default: 97% of pages within 3 s and 99% within 5 s).  The users varied are those of the "
+	  "closed workloads inside VMs named by <capacity workload=...> (default: all of them).  Each of "
+	  "<capacity replications> searches with seed SEED+r (docs/capacity.md).  Writes capacity.csv, "
+	  "capacity_probes.csv and the outputs of the run at capacity into DIR (default "
+	  "out/<scenario name>-capacity).",
+	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS), NULL, cmd_capacity },
+	{ "sweep", "SCEN.xml", 1, 1, "run every point of the scenario's <sweep>; a row a point in sweep.csv",
+	  "Run every point of the scenario's <sweep mode=\"run|capacity\">: each <vary key=... values=...> (or "
+	  "from/to/step) gives values of one --set path; several make a Cartesian product, the first "
+	  "outermost.  Writes into DIR (default out/<scenario name>-sweep) sweep.csv (a row a point, in point "
+	  "order; wall_s last), sweep.settings and points/NNN/.  Each row is appended and synced as its point "
+	  "finishes: an interrupted sweep keeps every finished point, and the same command again (or --resume) "
+	  "runs only the missing ones (docs/sweep.md).",
+	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_RESUME),
+	  "0 every point done, 1 some point failed (the others are done), 2 bad usage or input (nothing run), "
+	  "130 interrupted",
+	  cmd_sweep },
+	{ "calibrate", "CALIB.xml", 1, 1, "fit cost parameters to measured points, predict the held-out ones",
+	  "Fit the parameters of CALIB.xml to its measured points by simulation, stage by stage (Nelder-Mead, "
+	  "common random numbers, several starts), then predict the held-out points.  Writes into DIR "
+	  "(default out/<name>-calib) report.txt, fit.csv, points.csv, quantities.csv and the calibrated "
+	  "profiles (docs/calibration.md).  --set BENCH:KEY=VALUE changes a value in one benchmark's "
+	  "simulations only (BENCH: specweb, bzip2, netperf, dd).",
+	  OPTS(O_OUTPUT, O_FORCE, O_JOBS, O_VALUES, O_STAGES, O_SET, O_QUIET),
+	  "0 done, 1 a simulation failed, 2 bad usage or input, 130 interrupted", cmd_calibrate },
+	{ "explain", "DIR", 1, 1, "why the curves of a sweep stop growing: DIR/explain/",
+	  "Read the output directory of hvsim sweep (mode run or capacity) and explain each curve over its "
+	  "vm[NAME].count key: the plateau, the VCPU/pCPU ratio there, the saturated resource, and the per-VM "
+	  "loss at each VM count split over its measured causes.  Writes DIR/explain/ (explain.txt and "
+	  "Graphviz diagrams; .svg when dot is on PATH) in one rename (docs/explain.md).",
+	  OPTS(O_THRESHOLD, O_NO_RENDER, O_FORCE), NULL, cmd_explain },
+	{ "policies", "", 0, 0, "list the scheduling policies, their sources and parameters",
+	  "List every scheduling policy (<policy name=...>), the source it follows, its parameters with their "
+	  "defaults, and whether it can be co-scheduled strictly.",
+	  OPTS(O_NOPTS), NULL, cmd_policies },
+	{ "import", "FORMAT FILE", 2, 2, "convert a measured trace (apache-log, perf-sched) into an hvsim trace CSV",
+	  "Convert FILE into one of hvsim's trace CSVs: FORMAT apache-log (Apache Common or Combined Log "
+	  "Format: a request trace) or perf-sched (`perf script` text of the scheduler tracepoints: an "
+	  "activity trace).  Malformed lines are reported with their line numbers and skipped (docs/traces.md).",
+	  OPTS(O_OUTPUT, O_STRICT), "0 written, 1 the output could not be written, 2 bad usage or bad input "
+				    "(no output file then)",
+	  cmd_import },
+};
+
+#define NCMD (sizeof cmd_defs / sizeof cmd_defs[0])
+
+const struct cmd *const cmd_table[] = {
+	&cmd_defs[0], &cmd_defs[1], &cmd_defs[2], &cmd_defs[3], &cmd_defs[4], &cmd_defs[5], &cmd_defs[6],
+	&cmd_defs[7], NULL,
+};
+
+static const char common_exit[] = "0 success, 1 the run failed, 2 bad usage or bad input, 130 interrupted";
+
+/* import's -o is a file */
+static const char *arg_name(const struct cmd *c, enum cmd_opt_id id)
+{
+	return id == O_OUTPUT && strcmp(c->name, "import") == 0 ? "OUT.csv" : opt_defs[id].arg;
+}
+
+static const char *opt_help(const struct cmd *c, enum cmd_opt_id id)
+{
+	if (id == O_OUTPUT && strcmp(c->name, "import") == 0)
+		return "the CSV to write (required)";
+	if (id == O_SEED && (strcmp(c->name, "capacity") == 0))
+		return "replace the scenario's seed (replication r uses N+r)";
+	return opt_defs[id].help;
+}
+
+/* ----------------------------------------------------------- signals --- */
+
+volatile sig_atomic_t cmd_interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	cmd_interrupted = 1;
+}
+
+void cmd_catch_signals(void)
+{
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+}
+
+/* ------------------------------------------------------------ parser --- */
+
+int cmd_usage_error(const struct cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "hvsim %s: ", c->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (hvsim %s --help)\n", c->name);
+	return EXIT_USAGE;
+}
+
+static int takes(const struct cmd *c, enum cmd_opt_id id)
+{
+	for (const enum cmd_opt_id *o = c->opts; *o != O_NOPTS; o++)
+		if (*o == id)
+			return 1;
+	return 0;
+}
+
+static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, struct cmd_args *a)
+{
+	const struct opt_def *d = &opt_defs[id];
+	char *end;
+	switch (id) {
+	case O_OUTPUT:
+		if (!*v)
+			return cmd_usage_error(c, "--%s: expected a path, got an empty one", d->lng);
+		a->output = v;
+		return 0;
+	case O_SEED:
+		errno = 0;
+		a->seed = strtoull(v, &end, 10);
+		if (errno || !*v || *end || *v == '-')
+			return cmd_usage_error(c, "--seed %s: expected a non-negative integer", v);
+		a->has_seed = 1;
+		return 0;
+	case O_SET: {
+		const char *eq = strchr(v, '=');
+		if (!eq || eq == v)
+			return cmd_usage_error(c, "--set %s: expected KEY=VALUE", v);
+		char *key = strndup(v, (size_t)(eq - v));
+		if (!key)
+			return cmd_usage_error(c, "out of memory");
+		a->ov[a->nov++] = (struct scn_override){ key, eq + 1 };
+		return 0;
+	}
+	case O_JOBS: {
+		errno = 0;
+		long j = strtol(v, &end, 10);
+		if (errno || !*v || *end || j < 1 || j > 1024)
+			return cmd_usage_error(c, "--jobs %s: expected a number of processes from 1 to 1024", v);
+		a->jobs = (int)j;
+		return 0;
+	}
+	case O_TIMELINE:
+		a->timeline = v;
+		return 0;
+	case O_DUMP_AT: {
+		const char *why = NULL;
+		int64_t t;
+		if (units_time(v, &t, &why) || t < 0)
+			return cmd_usage_error(c, "--dump-at %s: expected a simulated time such as 10s%s%s", v,
+					       why ? ": " : "", why ? why : "");
+		a->dump_at = t;
+		return 0;
+	}
+	case O_VALUES:
+		a->values = v;
+		return 0;
+	case O_STAGES:
+		a->stages = v;
+		return 0;
+	case O_THRESHOLD: {
+		double p = strtod(v, &end);
+		if (!*v || *end || !(p > 0 && p < 1000))
+			return cmd_usage_error(c, "--threshold: expected a percentage above 0 and below 1000, got '%s'",
+					       v);
+		a->threshold = p / 100;
+		return 0;
+	}
+	case O_FORCE:
+	case O_GANTT:
+	case O_RESUME:
+	case O_QUIET:
+	case O_NO_RENDER:
+	case O_STRICT:
+	case O_NOPTS:
+		break;
+	}
+	return 0;
+}
+
+static void set_flag(enum cmd_opt_id id, struct cmd_args *a)
+{
+	switch (id) {
+	case O_FORCE: a->force = 1; break;
+	case O_GANTT: a->gantt = 1; break;
+	case O_RESUME: a->resume = 1; break;
+	case O_QUIET: a->quiet = 1; break;
+	case O_NO_RENDER: a->no_render = 1; break;
+	case O_STRICT: a->strict = 1; break;
+	default: break;
+	}
+}
+
+int cmd_parse(const struct cmd *c, int argc, char **argv, struct cmd_args *a)
+{
+	memset(a, 0, sizeof *a);
+	a->dump_at = -1;
+	a->ov = calloc((size_t)argc + 1, sizeof *a->ov);
+	struct option lo[O_NOPTS + 2];
+	char so[2 * O_NOPTS + 4];
+	int nl = 0, ns = 0;
+	so[ns++] = ':';   /* first: a missing value comes back as ':' */
+	for (const enum cmd_opt_id *o = c->opts; *o != O_NOPTS; o++) {
+		const struct opt_def *d = &opt_defs[*o];
+		lo[nl++] = (struct option){ d->lng, d->arg ? required_argument : no_argument, NULL, 256 + (int)*o };
+		if (d->shrt) {
+			so[ns++] = d->shrt;
+			if (d->arg)
+				so[ns++] = ':';
+		}
+	}
+	lo[nl++] = (struct option){ "help", no_argument, NULL, 'h' };
+	lo[nl] = (struct option){ NULL, 0, NULL, 0 };
+	so[ns++] = 'h';
+	so[ns] = 0;
+	if (!a->ov)
+		return cmd_usage_error(c, "out of memory");
+	opterr = 0;
+	optind = 0;   /* glibc: start afresh (cmd_main may run more than once) */
+	int k, li;
+	while ((k = getopt_long(argc, argv, so, lo, &li)) != -1) {
+		const char *bad = argv[optind - 1];
+		if (k == 'h') {
+			cmd_help(c, stdout);
+			return -1;   /* done: exit 0 */
+		}
+		if (k == ':')
+			return cmd_usage_error(c, "%s needs a value", bad);
+		if (k == '?') {
+			if (optopt && optopt < 256)
+				return cmd_usage_error(c, "unknown option '-%c'", optopt);
+			return cmd_usage_error(c, "unknown option '%s'", bad);
+		}
+		enum cmd_opt_id id;
+		if (k >= 256) {
+			id = (enum cmd_opt_id)(k - 256);
+		} else {
+			for (id = 0; id < O_NOPTS; id++)
+				if (opt_defs[id].shrt == k && takes(c, id))
+					break;
+		}
+		if (opt_defs[id].arg) {
+			int rc = parse_value(c, id, optarg, a);
+			if (rc)
+				return rc;
+		} else {
+			set_flag(id, a);
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		if (a->noperand >= c->max_operands)
+			return cmd_usage_error(c, "unexpected argument '%s'", argv[i]);
+		a->operand[a->noperand++] = argv[i];
+	}
+	if (a->noperand < c->min_operands)
+		return cmd_usage_error(c, "missing %s", c->operands);
+	if (a->force && a->resume)
+		return cmd_usage_error(c, "--force and --resume: expected one of them (--force starts the sweep "
+					  "again, --resume continues it)");
+	return 0;
+}
+
+void cmd_args_free(struct cmd_args *a)
+{
+	for (int i = 0; i < a->nov; i++)
+		free((char *)a->ov[i].key);
+	free(a->ov);
+	a->ov = NULL;
+}
+
+int cmd_jobs(const struct cmd_args *a)
+{
+	if (a->jobs)
+		return a->jobs;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)(n > 1024 ? 1024 : n) : 1;
+}
+
+/* -------------------------------------------------------------- help --- */
+
+/* s wrapped at width, every line indented by ind. */
+static void wrap(FILE *f, const char *s, int ind, int width)
+{
+	int col = 0;
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		const char *e = s;
+		while (*e && *e != ' ')
+			e++;
+		int n = (int)(e - s);
+		if (col > 0 && col + 1 + n > width) {
+			fputc('\n', f);
+			col = 0;
+		}
+		if (col == 0) {
+			fprintf(f, "%*s", ind, "");
+			col = ind;
+		} else {
+			fputc(' ', f);
+			col++;
+		}
+		fwrite(s, 1, (size_t)n, f);
+		col += n;
+		s = e;
+	}
+	if (col)
+		fputc('\n', f);
+}
+
+static void synopsis(const struct cmd *c, FILE *f)
+{
+	fprintf(f, "hvsim %s%s%s", c->name, *c->operands ? " " : "", c->operands);
+	for (const enum cmd_opt_id *o = c->opts; *o != O_NOPTS; o++) {
+		const struct opt_def *d = &opt_defs[*o];
+		/* import's -o is required: no brackets */
+		int req = *o == O_OUTPUT && strcmp(c->name, "import") == 0;
+		if (d->shrt)
+			fprintf(f, " %s-%c%s%s%s", req ? "" : "[", d->shrt, d->arg ? " " : "", d->arg ? arg_name(c, *o) : "",
+				req ? "" : "]");
+		else
+			fprintf(f, " [--%s%s%s]", d->lng, d->arg ? " " : "", d->arg ? arg_name(c, *o) : "");
+		if (*o == O_SET)
+			fputs("...", f);
+	}
+}
+
+void cmd_help(const struct cmd *c, FILE *f)
+{
+	fputs("usage: ", f);
+	synopsis(c, f);
+	fputs("\n\n", f);
+	wrap(f, c->description, 0, 78);
+	fputs("\noptions:\n", f);
+	for (const enum cmd_opt_id *o = c->opts; *o != O_NOPTS; o++) {
+		const struct opt_def *d = &opt_defs[*o];
+		char head[64];
+		const char *an = arg_name(c, *o);
+		if (d->shrt)
+			snprintf(head, sizeof head, "-%c, --%s%s%s", d->shrt, d->lng, an ? " " : "", an ? an : "");
+		else
+			snprintf(head, sizeof head, "--%s%s%s", d->lng, an ? " " : "", an ? an : "");
+		fprintf(f, "  %s\n", head);
+		wrap(f, opt_help(c, *o), 6, 78);
+	}
+	fputs("  -h, --help\n      this text\n\nexit status: ", f);
+	fputs(c->exit_status ? c->exit_status : common_exit, f);
+	fputs("\n", f);
+}
+
+void cmd_help_main(FILE *f)
+{
+	fputs("usage: hvsim <command> [options]\n\n"
+	      "hvsim simulates how hypervisors multiplex VCPUs on NUMA machines.\n\ncommands:\n",
+	      f);
+	for (size_t i = 0; i < NCMD; i++)
+		fprintf(f, "  %-10s %s\n", cmd_defs[i].name, cmd_defs[i].summary);
+	fputs("\n  hvsim <command> --help   a command's options\n"
+	      "  hvsim --version          the version\n"
+	      "  hvsim --man              the manual page (troff), as installed as hvsim.1\n"
+	      "  hvsim --completion       a bash completion script\n\n"
+	      "exit status: ",
+	      f);
+	fputs(common_exit, f);
+	fputs("\n", f);
+}
+
+/* troff text: a leading dot or quote escaped, backslashes and hyphens
+** of option names kept literal. */
+static void roff(FILE *f, const char *s)
+{
+	int bol = 1;
+	for (; *s; s++) {
+		if (bol && (*s == '.' || *s == '\''))
+			fputs("\\&", f);
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+		bol = *s == '\n';
+	}
+}
+
+void cmd_man(FILE *f)
+{
+	fprintf(f, ".TH HVSIM 1 \"\" \"hvsim %s\" \"User Commands\"\n", HVSIM_VERSION);
+	fputs(".SH NAME\nhvsim \\- simulate hypervisor VCPU scheduling and NUMA overhead\n.SH SYNOPSIS\n", f);
+	for (size_t i = 0; i < NCMD; i++) {
+		fputs(".br\n", f);
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+		if (m) {
+			synopsis(&cmd_defs[i], m);
+			fclose(m);
+			fputs(".B ", f);
+			roff(f, buf);
+			fputc('\n', f);
+			free(buf);
+		}
+	}
+	fputs(".br\n.B hvsim \\-\\-help | \\-\\-version | \\-\\-man | \\-\\-completion\n", f);
+	fputs(".SH DESCRIPTION\nhvsim is a trace-driven discrete-event simulator of how hypervisors (KVM on the "
+	      "Linux scheduler, Xen's credit scheduler, VirtualBox) multiplex virtual CPUs on the physical "
+	      "cores of a NUMA machine, with the device-emulation costs of each.  Scenarios are XML files "
+	      "checked by a schema; every command that writes creates a new output directory in one rename.\n",
+	      f);
+	fputs(".SH COMMANDS\n", f);
+	for (size_t i = 0; i < NCMD; i++) {
+		const struct cmd *c = &cmd_defs[i];
+		fprintf(f, ".SS %s", c->name);
+		if (*c->operands) {
+			fputc(' ', f);
+			roff(f, c->operands);
+		}
+		fputs("\n", f);
+		roff(f, c->description);
+		fputs("\n", f);
+		for (const enum cmd_opt_id *o = c->opts; *o != O_NOPTS; o++) {
+			const struct opt_def *d = &opt_defs[*o];
+			const char *an = arg_name(c, *o);
+			fputs(".TP\n.B ", f);
+			if (d->shrt)
+				fprintf(f, "\\-%c, ", d->shrt);
+			fputs("\\-\\-", f);
+			roff(f, d->lng);
+			if (an) {
+				fputs(" \\fI", f);
+				roff(f, an);
+				fputs("\\fR", f);
+			}
+			fputs("\n", f);
+			roff(f, opt_help(c, *o));
+			fputs("\n", f);
+		}
+		if (c->exit_status) {
+			fputs(".PP\nExit status: ", f);
+			roff(f, c->exit_status);
+			fputs(".\n", f);
+		}
+	}
+	fputs(".SH EXIT STATUS\n", f);
+	roff(f, common_exit);
+	fputs(", unless a command says otherwise.\n", f);
+	fputs(".SH FILES\nThe shipped machine and hypervisor profiles and scenarios are installed under "
+	      "PREFIX/share/hvsim; the documentation of every file format is in the source tree's docs/.\n",
+	      f);
+	fputs(".SH SEE ALSO\n.BR dot (1),\n.BR gnuplot (1),\n.BR perf-sched (1)\n", f);
+}
+
+void cmd_completion(FILE *f)
+{
+	fputs("# bash completion for hvsim (generated by hvsim --completion)\n"
+	      "_hvsim()\n{\n"
+	      "\tlocal cur prev cmd\n"
+	      "\tcur=${COMP_WORDS[COMP_CWORD]}\n"
+	      "\tprev=${COMP_WORDS[COMP_CWORD-1]}\n"
+	      "\tcmd=${COMP_WORDS[1]}\n"
+	      "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n"
+	      "\t\tCOMPREPLY=($(compgen -W '",
+	      f);
+	for (size_t i = 0; i < NCMD; i++)
+		fprintf(f, "%s ", cmd_defs[i].name);
+	fputs("--help --version --man --completion' -- \"$cur\"))\n\t\treturn\n\tfi\n\tcase \"$prev\" in\n", f);
+	/* options whose value is a file or directory */
+	static const char *const kinds[][2] = {
+		{ "dir", "compgen -d -- \"$cur\"" },
+		{ "json", "compgen -f -X '!*.json' -- \"$cur\"; compgen -d -- \"$cur\"" },
+		{ "csv", "compgen -f -X '!*.csv' -- \"$cur\"; compgen -d -- \"$cur\"" },
+	};
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		int n = 0;
+		for (int id = 0; id < O_NOPTS; id++)
+			if (opt_defs[id].complete && strcmp(opt_defs[id].complete, kinds[k][0]) == 0) {
+				fprintf(f, "%s--%s", n++ ? "|" : "\t", opt_defs[id].lng);
+				if (opt_defs[id].shrt)
+					fprintf(f, "|-%c", opt_defs[id].shrt);
+			}
+		if (n)
+			fprintf(f, ")\n\t\tCOMPREPLY=($(%s))\n\t\treturn ;;\n", kinds[k][1]);
+	}
+	fputs("\tesac\n\tcase \"$cmd\" in\n", f);
+	for (size_t i = 0; i < NCMD; i++) {
+		const struct cmd *c = &cmd_defs[i];
+		fprintf(f, "\t%s)\n\t\tif [[ \"$cur\" == -* ]]; then\n\t\t\tCOMPREPLY=($(compgen -W '", c->name);
+		for (const enum cmd_opt_id *o = c->opts; *o != O_NOPTS; o++)
+			fprintf(f, "--%s ", opt_defs[*o].lng);
+		fputs("--help' -- \"$cur\"))\n\t\telse\n", f);
+		if (strcmp(c->name, "explain") == 0)
+			fputs("\t\t\tCOMPREPLY=($(compgen -d -- \"$cur\"))\n", f);
+		else if (strcmp(c->name, "import") == 0)
+			fputs("\t\t\tif [ \"$COMP_CWORD\" -eq 2 ]; then COMPREPLY=($(compgen -W 'apache-log perf-sched' "
+			      "-- \"$cur\")); else COMPREPLY=($(compgen -f -- \"$cur\")); fi\n",
+			      f);
+		else
+			fputs("\t\t\tCOMPREPLY=($(compgen -f -X '!*.xml' -- \"$cur\"; compgen -d -- \"$cur\"))\n", f);
+		fputs("\t\tfi ;;\n", f);
+	}
+	fputs("\tesac\n}\ncomplete -o filenames -F _hvsim hvsim\n", f);
+}
+
+/* ------------------------------------------------------- dispatch --- */
+
+int cmd_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		cmd_help_main(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	int rc;
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		cmd_help_main(stdout);
+		return 0;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+		printf("hvsim %s\n", HVSIM_VERSION);
+		return 0;
+	}
+	if (!strcmp(name, "--man")) {
+		cmd_man(stdout);
+		return 0;
+	}
+	if (!strcmp(name, "--completion")) {
+		cmd_completion(stdout);
+		return 0;
+	}
+	const struct cmd *c = NULL;
+	for (int i = 0; cmd_table[i]; i++)
+		if (!strcmp(cmd_table[i]->name, name))
+			c = cmd_table[i];
+	if (!c) {
+		fprintf(stderr, "hvsim: unknown command '%s'; expected one of:", name);
+		for (int i = 0; cmd_table[i]; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", cmd_table[i]->name);
+		fputs("\n\n", stderr);
+		cmd_help_main(stderr);
+		return EXIT_USAGE;
+	}
+	struct cmd_args a;
+	rc = cmd_parse(c, argc - 1, argv + 1, &a);
+	if (rc < 0)
+		rc = 0;     /* --help */
+	else if (rc == 0)
+		rc = c->run(c, &a);
+	cmd_args_free(&a);
+	return rc;
+}

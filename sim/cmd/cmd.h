@@ -1,0 +1,89 @@
+/*
+** The command table: every hvsim command with its synopsis, options and
+** handler, in one place.  The option parser (getopt_long), every --help,
+** the man page (hvsim.1) and the bash completion are made from it, so
+** they cannot disagree, and every command takes an option with the same
+** spelling, limits and message.
+*/
+#ifndef HVSIM_CMD_H
+#define HVSIM_CMD_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/scenario/scenario.h"
+
+#define EXIT_RUNFAIL 1
+#define EXIT_USAGE 2
+#define EXIT_INTERRUPTED 130
+
+/* The options, by id; a command lists the ones it takes. */
+enum cmd_opt_id {
+	O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_TIMELINE, O_GANTT, O_DUMP_AT, O_RESUME,
+	O_VALUES, O_STAGES, O_QUIET, O_THRESHOLD, O_NO_RENDER, O_STRICT, O_NOPTS
+};
+
+/* What a command line says, parsed and checked. */
+struct cmd_args {
+	const char *operand[4];
+	int noperand;
+	const char *output, *timeline, *values, *stages;
+	int force, gantt, resume, quiet, no_render, strict;
+	int jobs;                     /* 0: not given */
+	int has_seed;
+	unsigned long long seed;
+	int64_t dump_at;              /* -1: not given */
+	double threshold;             /* fraction; 0: not given */
+	struct scn_override *ov;      /* every --set, in order */
+	int nov;
+};
+
+struct cmd {
+	const char *name;
+	const char *operands;         /* "SCEN.xml" */
+	int min_operands, max_operands;
+	const char *summary;          /* one line */
+	const char *description;      /* paragraphs, for --help and the man page */
+	const enum cmd_opt_id *opts;  /* ends with O_NOPTS */
+	const char *exit_status;      /* NULL: the common rule */
+	int (*run)(const struct cmd *c, struct cmd_args *a);
+};
+
+extern const struct cmd *const cmd_table[];
+
+/* Set by SIGINT/SIGTERM once a command installed cmd_catch_signals. */
+extern volatile sig_atomic_t cmd_interrupted;
+void cmd_catch_signals(void);
+
+/* Parse argv (argv[0] the command's name) for c into a; 0 to run it, -1
+** after printing --help (exit 0), EXIT_USAGE after a message. */
+int cmd_parse(const struct cmd *c, int argc, char **argv, struct cmd_args *a);
+void cmd_args_free(struct cmd_args *a);
+
+/* hvsim ARGS: the whole command line (argv[0] the program); returns the
+** exit status. */
+int cmd_main(int argc, char **argv);
+
+/* Processes to run at once: -j, else the online CPUs. */
+int cmd_jobs(const struct cmd_args *a);
+
+/* "hvsim NAME: " + message on stderr, then EXIT_USAGE. */
+int cmd_usage_error(const struct cmd *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void cmd_help(const struct cmd *c, FILE *f);   /* hvsim NAME --help */
+void cmd_help_main(FILE *f);                   /* hvsim --help */
+void cmd_man(FILE *f);                         /* hvsim.1, troff */
+void cmd_completion(FILE *f);                  /* bash completion */
+
+/* The handlers (one file each in sim/cmd/). */
+int cmd_run(const struct cmd *c, struct cmd_args *a);
+int cmd_validate(const struct cmd *c, struct cmd_args *a);
+int cmd_capacity(const struct cmd *c, struct cmd_args *a);
+int cmd_sweep(const struct cmd *c, struct cmd_args *a);
+int cmd_calibrate(const struct cmd *c, struct cmd_args *a);
+int cmd_explain(const struct cmd *c, struct cmd_args *a);
+int cmd_policies(const struct cmd *c, struct cmd_args *a);
+int cmd_import(const struct cmd *c, struct cmd_args *a);
+
+#endif

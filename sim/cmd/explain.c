@@ -1,0 +1,29 @@
+/*
+** hvsim explain DIR: why the curves of a sweep stop growing
+** (sim/explain/explain.c).
+*/
+#include "sim/cmd/cmd.h"
+#include "sim/explain/explain.h"
+
+int cmd_explain(const struct cmd *c, struct cmd_args *a)
+{
+	(void)c;
+	const char *dir = a->operand[0];
+	struct explain x;
+	char err[4400];
+	int nsvg = 0;
+	if (explain_load(&x, dir, a->threshold > 0 ? a->threshold : EXPLAIN_THRESHOLD, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_USAGE;
+	}
+	int rc = explain_write(&x, !a->no_render, a->force, &nsvg, err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "hvsim: %s\n", err);
+		rc = rc == -2 ? EXIT_USAGE : EXIT_RUNFAIL;
+	} else {
+		explain_report(&x, stdout);
+		printf("wrote %s/explain/ (explain.txt, %d .dot, %d .svg)\n", dir, 2 * x.ncurve, nsvg);
+	}
+	explain_free(&x);
+	return rc;
+}

@@ -1,0 +1,19 @@
+/*
+** hvsim policies: every scheduling policy, its source and parameters.
+*/
+#include "sim/cmd/cmd.h"
+#include "models/sched.h"
+
+int cmd_policies(const struct cmd *c, struct cmd_args *a)
+{
+	(void)c;
+	(void)a;
+	for (int i = 0; sched_registry[i]; i++) {
+		const struct sched_ops *ops = sched_registry[i];
+		printf("%s: %s\n  follows: %s\n", ops->name, ops->summary, ops->source);
+		for (const struct sched_param_def *d = ops->params; d && d->name; d++)
+			printf("  %s = %s - %s\n", d->name, d->def, d->help);
+		printf("  co-scheduling: %s\n", ops->dequeue ? "strict and relaxed" : "relaxed only");
+	}
+	return 0;
+}
