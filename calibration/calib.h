@@ -162,6 +162,10 @@ double cal_eval_error(struct cal_eval *e, const double *x, size_t i);
 ** (the command line's); kept by reference. */
 void cal_eval_overrides(struct cal_eval *e, const struct scn_override *ov, int nov);
 
+/* Show each batch's progress on f (a bar on a terminal, a line every
+** 10 s otherwise); NULL: none. */
+void cal_eval_progress(struct cal_eval *e, FILE *f);
+
 /* Simulate one base quantity with parameter values x: sessions per VM by
 ** a capacity search, or a microbenchmark's metric averaged over the VMs.
 ** 0, or -1 with a message in err. */

@@ -120,8 +120,12 @@ int cal_command(const struct cal_cli *cli)
 	struct cal_eval *e = cal_eval_new(&c, jobs, &stop_flag);
 	struct cal_stage_out *so = calloc((size_t)c.nstage + 1, sizeof *so);
 	int rc = e && so ? 0 : -1;
-	if (e)
+	if (e) {
 		cal_eval_overrides(e, ov, nov);
+		/* a bar on a terminal; the stage lines say enough in a log */
+		if (!quiet && isatty(STDERR_FILENO))
+			cal_eval_progress(e, stderr);
+	}
 	gsl_set_error_handler_off();
 	for (int si = 0; si < c.nstage && !rc; si++) {
 		if (!fit_mask[si])

@@ -29,7 +29,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -58,7 +57,13 @@ struct cal_eval {
 	/* extra --set overrides for every simulation (command line) */
 	const struct scn_override *ov;
 	int nov;
+	FILE *progress;               /* a bar per batch of simulations; NULL: none */
 };
+
+void cal_eval_progress(struct cal_eval *e, FILE *f)
+{
+	e->progress = f;
+}
 
 struct cal_eval *cal_eval_new(const struct cal_config *cfg, int jobs, const volatile sig_atomic_t *stop)
 {
@@ -368,101 +373,64 @@ static int need_point(struct cal_eval *e, struct need *nd, const double *x, cons
 	return need_metric(e, nd, x, p->bench, p->hypervisor, p->vms, p->vcpus, p->memory_text, p->metric);
 }
 
-struct job {
-	const struct cal_config *c;
-	const struct cal_eval *e;
+/* One batch of simulations in the pool (sim/engine/proc.h). */
+struct batch {
+	struct cal_eval *e;
 	const double *x;
-	const struct cal_qty *q;
+	struct need *nd;
+	double *val;
+	char *err;
+	size_t errlen;
+	int failed;
+	struct progress g;
 };
 
-static int child(void *arg, int fd)
+static int child(void *ctx, int i, int fd)
 {
-	const struct job *j = arg;
+	const struct batch *b = ctx;
 	double v;
 	char err[512] = "", line[600];
-	int rc = cal_simulate(j->c, j->e->ov, j->e->nov, j->x, j->q, &v, err, sizeof err);
+	int rc = cal_simulate(b->e->cfg, b->e->ov, b->e->nov, b->x, &b->nd->q[i], &v, err, sizeof err);
 	int len = rc ? snprintf(line, sizeof line, "E %s\n", err) : snprintf(line, sizeof line, "V %.17g\n", v);
 	return proc_write_all(fd, line, (size_t)len) || rc;
+}
+
+static int sim_done(void *ctx, int i, const char *buf, size_t len, int status)
+{
+	struct batch *b = ctx;
+	(void)status;
+	b->g.done++;
+	progress_update(&b->g);
+	if (len < 2 || buf[0] != 'V') {
+		if (!b->failed) {
+			const char *m = len > 2 && buf[0] == 'E' ? buf + 2 : "the simulation process died";
+			snprintf(b->err, b->errlen, "%.*s", (int)strcspn(m, "\n"), m);
+			b->failed = 1;
+		}
+		return -1;
+	}
+	b->val[i] = strtod(buf + 2, NULL);
+	return 0;
 }
 
 /* Simulate nd's quantities in children, up to e->jobs at a time. */
 static int run_needs(struct cal_eval *e, struct need *nd, const double *x, char *err, size_t errlen)
 {
-	size_t next = 0, done = 0;
-	int jobs = e->jobs, rc = 0;
-	struct proc *k = calloc((size_t)jobs, sizeof *k);
-	struct job *jb = calloc(nd->n ? nd->n : 1, sizeof *jb);
+	int rc = 0;
 	double *val = calloc(nd->n ? nd->n : 1, sizeof *val);
-	if (!k || !jb || !val) {
-		free(k);
-		free(jb);
-		free(val);
+	if (!val) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (int i = 0; i < jobs; i++)
-		k[i].fd = -1;
-	while (done < nd->n) {
-		for (int i = 0; i < jobs && next < nd->n && !rc; i++) {
-			if (k[i].pid)
-				continue;
-			jb[next] = (struct job){ e->cfg, e, x, &nd->q[next] };
-			if (proc_start(&k[i], child, &jb[next], (int)next)) {
-				snprintf(err, errlen, "cannot start a simulation process: %s", strerror(errno));
-				rc = -1;
-				break;
-			}
-			next++;
-		}
-		if (rc && next == done)
-			break;
-		struct pollfd pf[64];
-		int map[64], np = 0;
-		for (int i = 0; i < jobs && np < 64; i++)
-			if (k[i].pid) {
-				pf[np] = (struct pollfd){ .fd = k[i].fd, .events = POLLIN };
-				map[np++] = i;
-			}
-		if (!np)
-			break;
-		if (poll(pf, (nfds_t)np, -1) < 0) {
-			if (errno == EINTR && !(e->stop && *e->stop))
-				continue;
-			rc = e->stop && *e->stop ? -2 : -1;
-			break;
-		}
-		for (int j = 0; j < np; j++) {
-			if (!pf[j].revents)
-				continue;
-			struct proc *p = &k[map[j]];
-			int st = proc_drain(p);
-			if (st == 0)
-				continue;
-			int tag = p->tag;
-			if (st < 0 || !p->buf || p->buf[0] != 'V') {
-				if (!rc) {
-					const char *m = p->buf && p->buf[0] == 'E' ? p->buf + 2 : "the simulation process died";
-					snprintf(err, errlen, "%.*s", (int)strcspn(m, "\n"), m);
-					rc = -1;
-				}
-			} else {
-				val[tag] = strtod(p->buf + 2, NULL);
-			}
-			proc_reap(p, 0);
-			free(p->buf);
-			*p = (struct proc){ .fd = -1 };
-			done++;
-		}
-		if (e->stop && *e->stop) {
-			rc = -2;
-			break;
-		}
-	}
-	for (int i = 0; i < jobs; i++)
-		if (k[i].pid) {
-			proc_reap(&k[i], SIGTERM);
-			free(k[i].buf);
-		}
+	struct batch b = { .e = e, .x = x, .nd = nd, .val = val, .err = err, .errlen = errlen };
+	progress_start(&b.g, e->progress, "simulations", (int)nd->n);
+	struct pool p = { .jobs = e->jobs, .nunits = (int)nd->n, .stop = e->stop, .ctx = &b, .child = child,
+			  .done = sim_done };
+	char perr[300] = "";
+	rc = pool_run(&p, perr, sizeof perr);
+	progress_end(&b.g);
+	if (rc == -1 && !b.failed)
+		snprintf(err, errlen, "%s", perr);
 	if (!rc) {
 		for (size_t i = 0; i < nd->n; i++) {
 			if (e->n == e->cap) {
@@ -480,8 +448,6 @@ static int run_needs(struct cal_eval *e, struct need *nd, const double *x, char 
 			e->runs++;
 		}
 	}
-	free(k);
-	free(jb);
 	free(val);
 	return rc;
 }

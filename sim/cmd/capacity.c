@@ -16,14 +16,9 @@ int cmd_capacity(const struct cmd *c, struct cmd_args *a)
 	const char *file = a->operand[0];
 	struct scenario s;
 	struct diag d = { 0 };
-	int rc = 0;
-	if (scn_load(&s, file, a->ov, a->nov, 0, &d)) {
-		diag_print(&d, stderr);
-		diag_free(&d);
-		return EXIT_USAGE;
-	}
-	if (a->has_seed)
-		s.seed = a->seed;
+	int rc = cmd_load(a, &s);
+	if (rc)
+		return rc;
 	if (cap_check(&s, &d)) {
 		diag_print(&d, stderr);
 		diag_free(&d);
@@ -32,10 +27,7 @@ int cmd_capacity(const struct cmd *c, struct cmd_args *a)
 	}
 	diag_free(&d);
 	char dest[4096], err[4200];
-	if (a->output)
-		snprintf(dest, sizeof dest, "%s", a->output);
-	else
-		snprintf(dest, sizeof dest, "out/%s-capacity", s.name);
+	cmd_dest(a, &s, "-capacity", dest, sizeof dest);
 	struct outdir od = { 0 };
 	struct cap_result r = { 0 };
 	if (out_begin(&od, dest, a->force ? OUT_FORCE : OUT_NEW, err, sizeof err)) {
@@ -44,7 +36,7 @@ int cmd_capacity(const struct cmd *c, struct cmd_args *a)
 		goto done;
 	}
 	cmd_catch_signals();
-	int sr = cap_search(&s, cmd_jobs(a), &cmd_interrupted, &r, err, sizeof err);
+	int sr = cap_search_shown(&s, cmd_jobs(a), &cmd_interrupted, stderr, &r, err, sizeof err);
 	if (sr) {
 		fprintf(stderr, "hvsim: %s: %s; nothing written\n", file,
 			sr == -2 || cmd_interrupted ? "the search was interrupted" : err);

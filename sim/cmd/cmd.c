@@ -347,6 +347,27 @@ void cmd_args_free(struct cmd_args *a)
 	a->ov = NULL;
 }
 
+int cmd_load(const struct cmd_args *a, struct scenario *s)
+{
+	struct diag d = { 0 };
+	int rc = scn_load(s, a->operand[0], a->ov, a->nov, 0, &d);
+	diag_print(&d, stderr);
+	diag_free(&d);
+	if (rc)
+		return EXIT_USAGE;
+	if (a->has_seed)
+		s->seed = a->seed;
+	return 0;
+}
+
+void cmd_dest(const struct cmd_args *a, const struct scenario *s, const char *suffix, char *dest, size_t len)
+{
+	if (a->output)
+		snprintf(dest, len, "%s", a->output);
+	else
+		snprintf(dest, len, "out/%s%s", s->name, suffix);
+}
+
 int cmd_jobs(const struct cmd_args *a)
 {
 	if (a->jobs)

@@ -65,6 +65,13 @@ void cmd_args_free(struct cmd_args *a);
 ** exit status. */
 int cmd_main(int argc, char **argv);
 
+/* Load the scenario operand with the --set values and --seed; errors on
+** stderr.  0 or EXIT_USAGE (nothing to free then). */
+int cmd_load(const struct cmd_args *a, struct scenario *s);
+
+/* The output directory: -o, else out/<scenario name><suffix>. */
+void cmd_dest(const struct cmd_args *a, const struct scenario *s, const char *suffix, char *dest, size_t len);
+
 /* Processes to run at once: -j, else the online CPUs. */
 int cmd_jobs(const struct cmd_args *a);
 

@@ -79,14 +79,9 @@ int cmd_run(const struct cmd *c, struct cmd_args *a)
 	struct scenario s;
 	struct world w;
 	struct diag d = { 0 };
-	int rc = 0;
-	if (scn_load(&s, file, a->ov, a->nov, 0, &d)) {
-		diag_print(&d, stderr);
-		diag_free(&d);
-		return EXIT_USAGE;
-	}
-	if (a->has_seed)
-		s.seed = a->seed;
+	int rc = cmd_load(a, &s);
+	if (rc)
+		return rc;
 	if (world_build(&w, &s, &d)) {
 		diag_print(&d, stderr);
 		diag_free(&d);
@@ -97,10 +92,7 @@ int cmd_run(const struct cmd *c, struct cmd_args *a)
 	diag_print(&d, stderr);
 	diag_free(&d);
 	char dest[4096], err[4200];
-	if (a->output)
-		snprintf(dest, sizeof dest, "%s", a->output);
-	else
-		snprintf(dest, sizeof dest, "out/%s", s.name);
+	cmd_dest(a, &s, "", dest, sizeof dest);
 	struct outdir od = { 0 };
 	if (a->dump_at >= s.duration) {
 		rc = cmd_usage_error(c, "--dump-at: expected a time before the run's end (%.9g s)",

@@ -20,7 +20,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -249,110 +248,79 @@ static int send_probe(void *ctx, const struct cap_probe *p)
 	return proc_write_all(*(int *)ctx, &m, sizeof m);
 }
 
-/* What a child needs for its replication. */
-struct rep_arg {
+/* The pool's view of the replications (sim/engine/proc.h). */
+struct reps {
 	struct scenario *s;
-	int rep;
 	const volatile sig_atomic_t *stop;
+	char **buf;                   /* what each replication's child sent */
+	size_t *len;
+	int *status;
+	struct progress g;
 };
 
 /* In the child: one replication's search, its probes and then its end
 ** sent down fd.  0, or -1 when the pipe broke. */
-static int child(void *arg, int fd)
+static int child(void *ctx, int rep, int fd)
 {
-	const struct rep_arg *c = arg;
+	struct reps *x = ctx;
 	struct wire m;
 	memset(&m, 0, sizeof m);
 	m.end = 1;
-	m.rc = search_rep(c->s, c->rep, c->stop, send_probe, &fd, m.err, sizeof m.err);
+	m.rc = search_rep(x->s, rep, x->stop, send_probe, &fd, m.err, sizeof m.err);
 	int ok = proc_write_all(fd, &m, sizeof m) == 0;
 	close(fd);
 	return ok ? 0 : -1;
 }
 
+static int rep_done(void *ctx, int rep, const char *buf, size_t len, int status)
+{
+	struct reps *x = ctx;
+	x->buf[rep] = malloc(len + 1);
+	if (!x->buf[rep])
+		return -1;
+	memcpy(x->buf[rep], buf, len);
+	x->len[rep] = len;
+	x->status[rep] = status;
+	x->g.done++;
+	progress_update(&x->g);
+	return 0;
+}
+
 static int run_parallel(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, struct cap_result *r,
 			char *err, size_t errlen)
 {
-	int nrep = s->capacity.replications, next = 0, running = 0, rc = 0;
-	struct proc *kid = calloc((size_t)nrep, sizeof *kid);
-	struct pollfd *pf = calloc((size_t)nrep, sizeof *pf);
-	int *who = calloc((size_t)nrep, sizeof *who);
-	if (!kid || !pf || !who) {
+	int nrep = s->capacity.replications, rc = 0;
+	struct reps x = { .s = s, .stop = stop };
+	x.buf = calloc((size_t)nrep, sizeof *x.buf);
+	x.len = calloc((size_t)nrep, sizeof *x.len);
+	x.status = calloc((size_t)nrep, sizeof *x.status);
+	if (!x.buf || !x.len || !x.status) {
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
 		goto out;
 	}
-	for (int i = 0; i < nrep; i++)
-		kid[i].fd = -1;
-	for (int done = 0; done < nrep && rc == 0;) {
-		while (running < jobs && next < nrep) {
-			struct rep_arg arg = { s, next, stop };
-			if (proc_start(&kid[next], child, &arg, next)) {
-				snprintf(err, errlen, "cannot start a process: %s", strerror(errno));
-				rc = -1;
-				break;
-			}
-			next++;
-			running++;
-		}
-		if (rc)
-			break;
-		int np = 0;
-		for (int i = 0; i < next; i++)
-			if (kid[i].fd >= 0) {
-				pf[np] = (struct pollfd){ .fd = kid[i].fd, .events = POLLIN };
-				who[np++] = i;
-			}
-		/* a timeout, so a stop that lands just before poll is seen */
-		int n = poll(pf, (nfds_t)np, 100);
-		if (stop && *stop) {
-			rc = -2;
-			snprintf(err, errlen, "the search was interrupted");
-			break;
-		}
-		if (n < 0 && errno != EINTR) {
-			snprintf(err, errlen, "poll: %s", strerror(errno));
-			rc = -1;
-			break;
-		}
-		for (int j = 0; j < np && n > 0; j++) {
-			if (!pf[j].revents)
-				continue;
-			struct proc *k = &kid[who[j]];
-			int e = proc_drain(k);
-			if (e < 0) {
-				snprintf(err, errlen, "replication %d: %s", who[j] + 1, strerror(errno));
-				rc = -1;
-				break;
-			}
-			if (e == 1) {
-				close(k->fd);
-				k->fd = -1;
-				int st;
-				while (waitpid(k->pid, &st, 0) < 0 && errno == EINTR)
-					;
-				k->pid = 0;
-				running--;
-				done++;
-				if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-					rc = stop && *stop ? -2 : -1;
-					if (WIFSIGNALED(st))
-						snprintf(err, errlen, "replication %d: its process died of signal %d",
-							 who[j] + 1, WTERMSIG(st));
-					else
-						snprintf(err, errlen, "replication %d: its process failed", who[j] + 1);
-				}
-			}
+	progress_start(&x.g, r->progress, "replications", nrep);
+	struct pool p = { .jobs = jobs, .nunits = nrep, .stop = stop, .ctx = &x, .child = child, .done = rep_done };
+	err[0] = 0;
+	rc = pool_run(&p, err, errlen);
+	progress_end(&x.g);
+	if (rc == -2)
+		snprintf(err, errlen, "the search was interrupted");
+	for (int i = 0; i < nrep && rc == 0; i++) {
+		int st = x.status[i];
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			rc = stop && *stop ? -2 : -1;
+			if (WIFSIGNALED(st))
+				snprintf(err, errlen, "replication %d: its process died of signal %d", i + 1, WTERMSIG(st));
+			else
+				snprintf(err, errlen, "replication %d: its process failed", i + 1);
 		}
 	}
-	/* stop what still runs (only our own children, by pid) */
-	for (int i = 0; i < next; i++)
-		proc_reap(&kid[i], rc ? SIGTERM : 0);
 	/* lay out the replications in order */
 	for (int i = 0; i < nrep && rc == 0; i++) {
-		size_t nm = kid[i].len / sizeof(struct wire);
-		const struct wire *m = (const struct wire *)(void *)kid[i].buf;
-		if (nm == 0 || kid[i].len % sizeof(struct wire) || !m[nm - 1].end) {
+		size_t nm = x.len[i] / sizeof(struct wire);
+		const struct wire *m = (const struct wire *)(void *)x.buf[i];
+		if (nm == 0 || x.len[i] % sizeof(struct wire) || !m[nm - 1].end) {
 			snprintf(err, errlen, "replication %d: its process ended without a result", i + 1);
 			rc = -1;
 			break;
@@ -368,12 +336,11 @@ static int run_parallel(struct scenario *s, int jobs, const volatile sig_atomic_
 		}
 	}
 out:
-	if (kid)
-		for (int i = 0; i < nrep; i++)
-			free(kid[i].buf);
-	free(kid);
-	free(pf);
-	free(who);
+	for (int i = 0; x.buf && i < nrep; i++)
+		free(x.buf[i]);
+	free(x.buf);
+	free(x.len);
+	free(x.status);
 	return rc;
 }
 
@@ -440,9 +407,16 @@ static int summarise(const struct scenario *s, struct cap_result *r)
 int cap_search(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, struct cap_result *r,
 	       char *err, size_t errlen)
 {
+	return cap_search_shown(s, jobs, stop, NULL, r, err, errlen);
+}
+
+int cap_search_shown(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, FILE *progress,
+		     struct cap_result *r, char *err, size_t errlen)
+{
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	memset(r, 0, sizeof *r);
+	r->progress = progress;
 	r->nrep = s->capacity.replications;
 	r->rep = calloc((size_t)r->nrep, sizeof *r->rep);
 	if (!r->rep) {
@@ -456,8 +430,14 @@ int cap_search(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, 
 	r->jobs = jobs;
 	int rc = 0;
 	if (jobs == 1) {
-		for (int i = 0; i < r->nrep && rc == 0; i++)
+		struct progress g;
+		progress_start(&g, r->progress, "replications", r->nrep);
+		for (int i = 0; i < r->nrep && rc == 0; i++) {
 			rc = search_rep(s, i, stop, append, r, err, errlen);
+			g.done++;
+			progress_update(&g);
+		}
+		progress_end(&g);
 	} else {
 		rc = run_parallel(s, jobs, stop, r, err, errlen);
 	}

@@ -59,6 +59,7 @@ struct cap_result {
 	double good_pct, tolerable_pct, cpu_util; /* means over the runs at each replication's max */
 	int nat;                      /* replications with such a run */
 	int jobs;                     /* processes used */
+	FILE *progress;               /* where progress is shown (cap_search_shown); NULL: nowhere */
 	double wall;                  /* seconds */
 };
 
@@ -71,6 +72,11 @@ int cap_check(struct scenario *s, struct diag *d);
 ** failed (message in err), or -2 when *stop was set (interrupted). */
 int cap_search(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, struct cap_result *r,
 	       char *err, size_t errlen);
+
+/* The same, showing progress on f (a bar on a terminal, else a line
+** every 10 s; sim/engine/proc.h). */
+int cap_search_shown(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, FILE *progress,
+		     struct cap_result *r, char *err, size_t errlen);
 
 /* capacity.csv and capacity_probes.csv into o's staging directory; 0 or -1. */
 int cap_write(struct outdir *o, const struct scenario *s, const struct cap_result *r);

@@ -29,7 +29,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -327,22 +326,14 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 
 /* ----------------------------------------------------- processes --- */
 
-/* What a child needs for its point. */
-struct point_arg {
-	const struct sweep_args *a;
-	const struct scn_sweep *sw;
-	const char *dir;
-	int p;
-};
-
-/* In the child: run one point, its message down fd.  0, or -1. */
-static int child(void *arg, int fd)
+/* In the child: run point p, its message down fd.  0, or -1. */
+static int child(void *ctx, int p, int fd)
 {
-	const struct point_arg *c = arg;
+	const struct sweep *x = ctx;
 	FILE *f = fdopen(fd, "w");
 	if (!f)
 		return -1;
-	run_point(c->a, c->sw, c->dir, c->p, f);
+	run_point(x->a, x->sw, x->dir, p, f);
 	return fclose(f) ? -1 : 0;
 }
 
@@ -398,39 +389,13 @@ static int flush_rows(struct sweep *x)
 	return 0;
 }
 
-static void bar_clear(struct sweep *x)
-{
-	if (x->bar_shown)
-		fputs("\r\033[K", stderr);
-	x->bar_shown = 0;
-}
-
-static void bar(struct sweep *x)
-{
-	int done = x->had + x->ran + x->failed, width = 30;
-	double el = now_s() - x->t0;
-	int fill = x->total ? done * width / x->total : width;
-	char b[64];
-	for (int i = 0; i < width; i++)
-		b[i] = i < fill ? '#' : '.';
-	b[width] = 0;
-	fprintf(stderr, "\r\033[K[%s] %d/%d points  %.0f s", b, done, x->total, el);
-	int run = x->ran + x->failed, left = x->total - done;
-	/* points finished per second so far, running ones in parallel */
-	if (run > 0 && left > 0)
-		fprintf(stderr, "  ETA %.0f s", el / run * left);
-	fflush(stderr);
-	x->bar_shown = 1;
-}
-
 /* A child ended: settle its point. */
-static void finished(struct sweep *x, struct proc *k, int status)
+static void finished(struct sweep *x, int p, const char *buf, size_t len, int status)
 {
-	int p = k->tag;
 	char lab[1024];
 	label(x->sw, p, lab, sizeof lab);
-	const char *body = k->len > 1 ? k->buf + 1 : "";
-	int kind = k->len ? k->buf[0] : 0;
+	const char *body = len > 1 ? buf + 1 : "";
+	int kind = len ? buf[0] : 0;
 	if (kind == MSG_ROW && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		x->row[p] = strdup(body);
 		x->state[p] = x->row[p] ? P_ROW : P_FAILED;
@@ -445,7 +410,7 @@ static void finished(struct sweep *x, struct proc *k, int status)
 	}
 	x->state[p] = P_FAILED;
 	x->failed++;
-	bar_clear(x);
+	progress_clear(&x->g);
 	if (kind == MSG_FAIL) {
 		size_t n = strlen(body);
 		while (n && body[n - 1] == '\n')
@@ -460,101 +425,61 @@ static void finished(struct sweep *x, struct proc *k, int status)
 	}
 }
 
+/* The pool's hooks (sim/engine/proc.h): the next point to do, a point
+** that ended, the progress bar. */
+static int next_point(void *ctx)
+{
+	struct sweep *x = ctx;
+	while (x->cursor < x->sw->npoints && x->state[x->cursor] != P_TODO)
+		x->cursor++;
+	if (x->cursor >= x->sw->npoints)
+		return -1;
+	x->state[x->cursor] = P_RUNNING;
+	return x->cursor++;
+}
+
+static int point_done(void *ctx, int p, const char *buf, size_t len, int status)
+{
+	struct sweep *x = ctx;
+	finished(x, p, buf, len, status);
+	if (flush_rows(x)) {
+		progress_clear(&x->g);
+		fprintf(stderr, "hvsim: %s: cannot append: %s\n", x->csv, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void point_tick(void *ctx)
+{
+	struct sweep *x = ctx;
+	if (!x->a->progress)
+		return;
+	x->g.done = x->had + x->ran + x->failed;
+	x->g.failed = x->failed;
+	progress_update(&x->g);
+}
+
 /* Run the points still to do, -j at a time.  0, -1 (an error writing
 ** sweep.csv or starting processes, reported), -2 interrupted. */
 static int run_points(struct sweep *x)
 {
-	int jobs = x->a->jobs, rc = 0, running = 0, np = x->sw->npoints, next = 0;
-	struct proc *kid = calloc((size_t)jobs, sizeof *kid);
-	struct pollfd *pf = calloc((size_t)jobs, sizeof *pf);
-	if (!kid || !pf) {
-		fprintf(stderr, "hvsim: out of memory\n");
-		free(kid);
-		free(pf);
+	int np = x->sw->npoints;
+	char err[300] = "";
+	progress_start(&x->g, x->a->progress ? stderr : NULL, "points", x->total);
+	x->g.base = x->had;
+	struct pool pl = { .jobs = x->a->jobs, .nunits = np, .stop = x->a->stop, .ctx = x, .child = child,
+			   .next = next_point, .done = point_done, .tick = point_tick };
+	int rc = pool_run(&pl, err, sizeof err);
+	progress_end(&x->g);
+	if (rc == -1 && strncmp(err, "cannot start", 12) == 0)
+		fprintf(stderr, "hvsim: %s\n", err);
+	if (rc == -1)
 		return -1;
-	}
-	for (int i = 0; i < jobs; i++)
-		kid[i].fd = -1;
-	for (;;) {
-		while (rc == 0 && running < jobs && !(x->a->stop && *x->a->stop)) {
-			while (next < np && x->state[next] != P_TODO)
-				next++;
-			if (next >= np)
-				break;
-			int slot = 0;
-			while (kid[slot].fd >= 0)
-				slot++;
-			struct point_arg arg = { x->a, x->sw, x->dir, next };
-			if (proc_start(&kid[slot], child, &arg, next)) {
-				fprintf(stderr, "hvsim: cannot start a process: %s\n", strerror(errno));
-				rc = -1;
-				break;
-			}
-			x->state[next++] = P_RUNNING;
-			running++;
-		}
-		if (running == 0)
-			break;
-		if (x->a->stop && *x->a->stop) {
-			/* a terminal's Ctrl-C reached the children too; a signal
-			** to this process alone is passed on */
-			for (int i = 0; i < jobs; i++)
-				if (kid[i].fd >= 0 && kid[i].pid > 0)
-					kill(kid[i].pid, SIGTERM);
-		}
-		int n = 0;
-		int who[1024];
-		for (int i = 0; i < jobs; i++)
-			if (kid[i].fd >= 0) {
-				pf[n] = (struct pollfd){ .fd = kid[i].fd, .events = POLLIN };
-				who[n++] = i;
-			}
-		int r = poll(pf, (nfds_t)n, 100);
-		if (r < 0 && errno != EINTR) {
-			fprintf(stderr, "hvsim: poll: %s\n", strerror(errno));
-			rc = -1;
-		}
-		for (int j = 0; j < n && r > 0; j++) {
-			if (!pf[j].revents)
-				continue;
-			struct proc *k = &kid[who[j]];
-			int e = proc_drain(k);
-			if (e == 0)
-				continue;
-			close(k->fd);
-			k->fd = -1;
-			int st = 0;
-			while (waitpid(k->pid, &st, 0) < 0 && errno == EINTR)
-				;
-			if (e < 0)
-				k->len = 0;
-			finished(x, k, st);
-			free(k->buf);
-			k->buf = NULL;
-			k->len = k->cap = 0;
-			running--;
-			if (flush_rows(x)) {
-				fprintf(stderr, "hvsim: %s: cannot append: %s\n", x->csv, strerror(errno));
-				rc = -1;
-			}
-		}
-		if (x->a->progress)
-			bar(x);
-		if (rc) {
-			/* stop the others: no new rows can be kept */
-			for (int i = 0; i < jobs; i++)
-				if (kid[i].fd >= 0 && kid[i].pid > 0)
-					kill(kid[i].pid, SIGTERM);
-		}
-	}
-	if (x->a->progress)
-		bar_clear(x);
-	free(kid);
-	free(pf);
 	int unsettled = 0;
 	for (int p = 0; p < np; p++)
 		unsettled += x->state[p] == P_TODO || x->state[p] == P_STOPPED;
-	if (rc == 0 && x->a->stop && *x->a->stop && unsettled) {
+	if (x->a->stop && *x->a->stop && unsettled) {
 		/* keep what finished, even out of order; a rerun fills the gaps */
 		for (int p = 0; p < np; p++)
 			if (x->state[p] == P_ROW && append_row(x, p)) {
@@ -563,7 +488,7 @@ static int run_points(struct sweep *x)
 			}
 		return -2;
 	}
-	return rc;
+	return 0;
 }
 
 /* ------------------------------------------------ checks up front --- */

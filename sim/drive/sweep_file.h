@@ -6,6 +6,8 @@
 #ifndef HVSIM_SWEEP_FILE_H
 #define HVSIM_SWEEP_FILE_H
 
+#include "sim/engine/proc.h"
+
 #include <stdio.h>
 
 #include "sim/scenario/scenario.h"
@@ -26,7 +28,8 @@ struct sweep {
 	int last;                     /* largest point whose row is in the file; -1 */
 	int had, ran, failed, total;
 	double t0;
-	int bar_shown;
+	int cursor;                   /* the pool's next candidate point */
+	struct progress g;            /* the bar on a terminal */
 };
 
 /* sweep.csv (header head) and sweep.settings (set) into x->dir, atomically. */

@@ -1,13 +1,16 @@
 /*
-** Child processes that send their results back through a pipe: the
-** machinery `capacity -j` (one replication per child) and `sweep -j`
-** (one point per child) share.  A child's failure or memory never
+** Child processes that send their results back through a pipe, and the
+** one pool that runs them for `capacity -j` (a replication per child),
+** `sweep -j` (a point per child) and `calibrate -j` (a simulation per
+** child), with one progress reporter.  A child's failure or memory never
 ** touches the parent.
 */
 #ifndef HVSIM_PROC_H
 #define HVSIM_PROC_H
 
+#include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct proc {
@@ -34,5 +37,48 @@ void proc_reap(struct proc *k, int sig);
 
 /* Write all n bytes to fd (retrying on EINTR); 0 or -1. */
 int proc_write_all(int fd, const void *buf, size_t n);
+
+/* A pool of units 0..nunits-1 run in child processes, up to jobs at a
+** time.  The caller's hooks (ctx is theirs):
+**   child(ctx, u, fd)  in the child: do unit u, write its result to fd;
+**                      0 for success (the child exits 0), else 1;
+**   next(ctx)          in the parent: the next unit to start, or -1
+**                      (NULL: 0, 1, ... in order);
+**   done(ctx, u, buf, len, status)  in the parent, when u's child has
+**                      ended: what it sent (len 0 when reading failed)
+**                      and its waitpid status; 0, or -1 to stop the pool;
+**   tick(ctx)          in the parent after every wake-up (progress).
+** Results come back in the order children end; a caller that needs them
+** in unit order keeps them by unit (done) and lays them out afterwards.
+** When *stop is set, or done() fails, no unit starts any more, the
+** running children get SIGTERM and are drained (done() still sees them).
+** Returns 0, -1 after done() failed or a process could not be started
+** (message in err), -2 when stopped. */
+struct pool {
+	int jobs, nunits;
+	const volatile sig_atomic_t *stop;
+	void *ctx;
+	int (*child)(void *ctx, int unit, int fd);
+	int (*next)(void *ctx);
+	int (*done)(void *ctx, int unit, const char *buf, size_t len, int status);
+	void (*tick)(void *ctx);
+};
+int pool_run(const struct pool *p, char *err, size_t errlen);
+
+/* Progress of a pool: a bar on a terminal (redrawn in place), else a
+** line every `every` seconds and at the end.  what names the units
+** ("points", "runs"). */
+struct progress {
+	const char *what;
+	int total, done, failed;
+	int base;                     /* units done before this run (not in the ETA) */
+	double t0, last;
+	int tty, shown;
+	FILE *f;
+};
+void progress_start(struct progress *g, FILE *f, const char *what, int total);
+void progress_update(struct progress *g);   /* after changing done/failed */
+void progress_clear(struct progress *g);    /* erase the bar before a message */
+void progress_end(struct progress *g);
 
 #endif
