@@ -1,0 +1,330 @@
+/*
+** Scenario loading: profile splicing, --set overrides, schema validation, whole-scenario checks.
+** Shared state and helpers: load.h.
+*/
+#include "sim/scenario/load.h"
+#include "models/specweb.h"
+#include "sim/scenario/dist.h"
+#include "sim/engine/infile.h"
+#include "sim/engine/limits.h"
+#include "sim/engine/stats.h"
+#include "sim/engine/units.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+/* ------------------------------------------------ profiles, --set --- */
+
+char *ld_resolve_rel(const char *base, const char *rel)
+{
+	if (rel[0] == '/')
+		return strdup(rel);
+	const char *slash = strrchr(base, '/');
+	size_t dl = slash ? (size_t)(slash - base + 1) : 0;
+	char *p = malloc(dl + strlen(rel) + 1);
+	memcpy(p, base, dl);
+	strcpy(p + dl, rel);
+	return p;
+}
+
+/* Replace <machine profile="p"/> (or <hypervisor ...>) by a copy of the
+** profile's root; nodes keep their line numbers and ld_file_of() maps them
+** back to the profile's file. */
+void ld_splice_profiles(struct ld *ld, xmlDocPtr doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+	for (xmlNodePtr c = ld_next_el(root->children); c;) {
+		xmlNodePtr next = ld_next_el(c->next);
+		const char *prof = ld_attr(c, "profile");
+		if (!prof || !(ld_is_el(c, "machine") || ld_is_el(c, "hypervisor"))) {
+			c = next;
+			continue;
+		}
+		if (c->properties->next || c->properties != xmlHasProp(c, (const xmlChar *)"profile") ||
+		    ld_next_el(c->children)) {
+			ld_err_at(ld, c, NULL,
+			       "expected only profile=\"...\" on a profile reference (change profile values with --set)",
+			       NULL, NULL);
+			c = next;
+			continue;
+		}
+		char *path = ld_resolve_rel(ld->file, prof);
+		const char *shown = ld_intern(ld->s, path);
+		free(path);
+		xmlDocPtr pd = ld_parse_file(ld, shown, shown);
+		if (!pd) {
+			struct scn_loc l = ld_loc_attr(ld, c, "profile");
+			diag_error(ld->d, l.file, l.line,
+				   "<%s profile>: expected a readable %s profile, '%s' is not (see above)",
+				   (const char *)c->name, (const char *)c->name, prof);
+			c = next;
+			continue;
+		}
+		xmlNodePtr pr = xmlDocGetRootElement(pd);
+		if (!ld_is_el(pr, (const char *)c->name)) {
+			diag_error(ld->d, shown, (int)xmlGetLineNo(pr), "expected a <%s> profile, got <%s>",
+				   (const char *)c->name, (const char *)pr->name);
+		} else if (ld->nsp < (int)(sizeof ld->sp / sizeof ld->sp[0])) {
+			xmlNodePtr copy = xmlDocCopyNode(pr, doc, 1);
+			const char *ref_file = ld_file_of(ld, c);
+			int ref_line = (int)xmlGetLineNo(c);
+			if (copy) {
+				for (int i = 0; i < ld->nset; i++)
+					if (ld->set[i].n == c)
+						ld->set[i].n = NULL;
+				xmlReplaceNode(c, copy);
+				xmlFreeNode(c);
+				ld->sp[ld->nsp].root = copy;
+				ld->sp[ld->nsp].file = shown;
+				ld->sp[ld->nsp].ref_file = ref_file;
+				ld->sp[ld->nsp].ref_line = ref_line;
+				ld->nsp++;
+			}
+		}
+		xmlFreeDoc(pd);
+		c = next;
+	}
+}
+
+/* The element a --set step names among n's children, or NULL (reported). */
+xmlNodePtr ld_step(struct ld *ld, const struct scn_override *o, xmlNodePtr n, const char *st)
+{
+	char name[128], sel[128] = "";
+	const char *br = strchr(st, '[');
+	size_t nl = br ? (size_t)(br - st) : strlen(st);
+	if (nl == 0 || nl >= sizeof name) {
+		diag_error(ld->d, "--set", 0, "%s: expected an element name, got '%s'", o->key, st);
+		return NULL;
+	}
+	memcpy(name, st, nl);
+	name[nl] = 0;
+	if (br) {
+		const char *end = strchr(br, ']');
+		size_t sl = end ? (size_t)(end - br - 1) : 0;
+		if (!end || end[1] || sl == 0 || sl >= sizeof sel) {
+			diag_error(ld->d, "--set", 0, "%s: expected name[INDEX] or name[ID], got '%s'", o->key, st);
+			return NULL;
+		}
+		memcpy(sel, br + 1, sl);
+		sel[sl] = 0;
+	}
+	xmlNodePtr found = NULL;
+	int count = 0;
+	char *endp;
+	long idx = strtol(sel, &endp, 10);
+	int numeric = sel[0] && !*endp;
+	for (xmlNodePtr c = ld_next_el(n->children); c; c = ld_next_el(c->next)) {
+		if (!ld_is_el(c, name))
+			continue;
+		const char *id = ld_attr(c, "name") ? ld_attr(c, "name") : ld_attr(c, "id");
+		if (!found && (!sel[0] || (numeric ? count == idx : id && strcmp(id, sel) == 0)))
+			found = c;
+		count++;
+	}
+	if (!br && count > 1) {
+		diag_error(ld->d, "--set", 0, "%s: there are %d <%s> elements; expected %s[0]..%s[%d] or %s[ID]",
+			   o->key, count, name, name, name, count - 1, name);
+		return NULL;
+	}
+	if (!found) {
+		char valid[400] = "";
+		size_t vl = 0;
+		for (xmlNodePtr c = ld_next_el(n->children); c; c = ld_next_el(c->next)) {
+			if (strstr(valid, (const char *)c->name))
+				continue;
+			vl += (size_t)snprintf(valid + vl, sizeof valid - vl, "%s%s", vl ? ", " : "",
+					       (const char *)c->name);
+			if (vl >= sizeof valid)
+				break;
+		}
+		diag_error(ld->d, "--set", 0, "%s: <%s> has no child %s; expected one of: %s", o->key,
+			   (const char *)n->name, st, vl ? valid : "(none)");
+	}
+	return found;
+}
+
+/* Apply one override to doc: walk the element steps, set the attribute. */
+void ld_apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_override *o,
+			   const struct scn_origin *from)
+{
+	char *key = strdup(o->key), *save = NULL;
+	char *parts[32];
+	int np = 0;
+	for (char *t = strtok_r(key, ".", &save); t && np < 32; t = strtok_r(NULL, ".", &save))
+		parts[np++] = t;
+	if (np < 1 || strchr(o->key, '=') || strstr(o->key, "..") || o->key[0] == '.') {
+		diag_error(ld->d, "--set", 0, "%s: expected KEY=VALUE with KEY like run.duration or machine.node[1].memory",
+			   o->key);
+		free(key);
+		return;
+	}
+	xmlNodePtr n = xmlDocGetRootElement(doc);
+	/* a leading root name is optional: scenario.run.duration == run.duration */
+	int i = (np > 1 && strcmp(parts[0], (const char *)n->name) == 0) ? 1 : 0;
+	for (; n && i < np - 1; i++)
+		n = ld_step(ld, o, n, parts[i]);
+	if (n && xmlSetProp(n, (const xmlChar *)parts[np - 1], (const xmlChar *)o->value)) {
+		struct setat *ns = realloc(ld->set, (size_t)(ld->nset + 1) * sizeof *ns);
+		char *an = strdup(parts[np - 1]);
+		if (ns)
+			ld->set = ns;
+		if (ns && an) {
+			struct setat *t = &ld->set[ld->nset++];
+			t->n = n;
+			t->attr = an;
+			if (from && from->file) {
+				t->where.file = ld_intern(ld->s, from->file);
+				t->where.line = from->line;
+			} else {
+				size_t len = strlen(o->key) + strlen(o->value) + 8;
+				char *w = malloc(len);
+				if (w)
+					snprintf(w, len, "--set %s=%s", o->key, o->value);
+				t->where.file = ld_intern(ld->s, w ? w : "--set");
+				t->where.line = 0;
+				free(w);
+			}
+		} else {
+			free(an);
+		}
+	}
+	free(key);
+}
+
+int ld_ends_with_profile(const char *key)
+{
+	size_t l = strlen(key);
+	return l >= 8 && strcmp(key + l - 8, ".profile") == 0;
+}
+
+void ld_validate(struct ld *ld, xmlDocPtr doc)
+{
+	struct errctx ec = { ld, ld->file,
+			     xmlReadMemory((const char *)scn_xsd, (int)scn_xsd_len, "scenario.xsd", NULL, XML_PARSE_NONET) };
+	xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt((const char *)scn_xsd, (int)scn_xsd_len);
+	xmlSchemaPtr schema = pc ? xmlSchemaParse(pc) : NULL;
+	xmlSchemaValidCtxtPtr vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;
+	if (!vc) {
+		diag_error(ld->d, ld->file, 0, "internal error: the built-in schema does not compile");
+	} else {
+		xmlSchemaSetValidStructuredErrors(vc, ld_on_xml_error, &ec);
+		xmlSchemaValidateDoc(vc, doc);
+	}
+	xmlSchemaFreeValidCtxt(vc);
+	xmlSchemaFree(schema);
+	xmlSchemaFreeParserCtxt(pc);
+	xmlFreeDoc(ec.xsd);
+}
+
+/* The name of VM i's copy r (as models/vm.c names them) into buf. */
+static void vm_name(const struct scn_vm *v, int r, char *buf, size_t len)
+{
+	if (v->count > 1)
+		snprintf(buf, len, "%s%d", v->name, r + 1);
+	else
+		snprintf(buf, len, "%s", v->name);
+}
+
+/* Every VM's name unique once count= is expanded (and not Dom0's). */
+static void check_vm_names(struct ld *ld)
+{
+	const struct scenario *s = ld->s;
+	char a[96], b[96];
+	for (int i = 0; i < s->nvms; i++)
+		for (int r = 0; r < s->vm[i].count; r++) {
+			vm_name(&s->vm[i], r, a, sizeof a);
+			if (s->hv.dom0.vcpus > 0 && strcmp(a, "Domain-0") == 0) {
+				diag_error(ld->d, s->vm[i].loc.file, s->vm[i].loc.line,
+					   "<vm name>: expected a name other than Xen's Domain-0, got '%s'", a);
+				return;
+			}
+			/* the earlier VMs whose expanded names could be a */
+			for (int j = 0; j < i; j++) {
+				size_t bl = strlen(s->vm[j].name);
+				if (strncmp(a, s->vm[j].name, bl) != 0)
+					continue;
+				for (int q = 0; q < s->vm[j].count; q++) {
+					vm_name(&s->vm[j], q, b, sizeof b);
+					if (strcmp(a, b) != 0)
+						continue;
+					char why[300];
+					snprintf(why, sizeof why,
+						 "a name of its own after count= expansion: '%s' is also a VM of <vm "
+						 "name=\"%s\"%s> (line %d)", a, s->vm[j].name,
+						 s->vm[j].count > 1 ? " count=..." : "", s->vm[j].loc.line);
+					diag_error(ld->d, s->vm[i].loc.file, s->vm[i].loc.line, "<vm name>: expected %s",
+						   why);
+					return;
+				}
+			}
+		}
+}
+
+/* Whole-scenario checks: something to run; the VMs fit in memory. */
+void ld_check_totals(struct ld *ld, xmlNodePtr root)
+{
+	struct scenario *s = ld->s;
+	if (BAD(ld))
+		return;
+	int jobs = s->nworkloads;
+	for (int i = 0; i < s->nvms; i++)
+		jobs += s->vm[i].nworkloads;
+	if (jobs == 0)
+		ld_err_at(ld, root, NULL, "expected at least one <workload>, on the host or inside a <vm>", NULL, NULL);
+	/* each simulated SPECweb session costs ~1.3 KB of the simulator's own
+	** memory (its page, connections and requests): bound the total */
+	double sessions = 0;
+	for (int i = 0; i < s->nvms; i++)
+		for (int k = 0; k < s->vm[i].nworkloads; k++)
+			if (s->vm[i].workload[k].kind == WL_SPECWEB)
+				sessions += (double)s->vm[i].workload[k].users * s->vm[i].count;
+	if (sessions > SCN_MAX_SESSIONS) {
+		char why[160];
+		snprintf(why, sizeof why, "at most " SCN_STR(SCN_MAX_SESSIONS)
+			 " SPECweb sessions over all VMs (about 1.3 KB of simulator memory each); got %.0f", sessions);
+		ld_err_at(ld, root, NULL, "expected ", NULL, why);
+	}
+	/* VMs after count expansion: how many, and names of their own
+	** (name1..nameN of a count must not meet another VM's name) */
+	double vms = 0;
+	for (int i = 0; i < s->nvms; i++)
+		vms += s->vm[i].count;
+	if (vms > SCN_MAX_VMS) {
+		char why[160];
+		snprintf(why, sizeof why, "at most " SCN_STR(SCN_MAX_VMS) " VMs in all (after count=), got %.0f", vms);
+		ld_err_at(ld, root, NULL, "expected ", NULL, why);
+		return;
+	}
+	check_vm_names(ld);
+	double need = 0, have = 0;
+	for (int i = 0; i < s->nvms; i++)
+		need += s->vm[i].memory * s->vm[i].count;
+	for (int i = 0; i < s->machine.nnodes; i++)
+		have += s->machine.node[i].memory;
+	if (need > have) {
+		char why[160];
+		snprintf(why, sizeof why, "VMs that fit in the machine's %.4g GiB of memory; they need %.4g GiB",
+			 have / (1 << 30), need / (1 << 30));
+		ld_err_at(ld, root, NULL, "expected ", NULL, why);
+	}
+}
+
+void ld_free_sets(struct ld *ld)
+{
+	for (int i = 0; i < ld->nset; i++)
+		free(ld->set[i].attr);
+	free(ld->set);
+	ld->set = NULL;
+	ld->nset = 0;
+}
+

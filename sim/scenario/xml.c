@@ -1,0 +1,404 @@
+/*
+** Scenario loading: libxml2 parsing and messages, attribute getters and value parsers.
+** Shared state and helpers: load.h.
+*/
+#include "sim/scenario/load.h"
+#include "models/specweb.h"
+#include "sim/scenario/dist.h"
+#include "sim/engine/infile.h"
+#include "sim/engine/limits.h"
+#include "sim/engine/stats.h"
+#include "sim/engine/units.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+const char *ld_intern(struct scenario *s, const char *name)
+{
+	for (int i = 0; i < s->nfiles; i++)
+		if (strcmp(s->files[i], name) == 0)
+			return s->files[i];
+	char **nf = realloc(s->files, (size_t)(s->nfiles + 1) * sizeof *nf);
+	char *dup = strdup(name);
+	if (!nf || !dup) {
+		free(dup);
+		if (nf)
+			s->files = nf;
+		return "?";
+	}
+	s->files = nf;
+	s->files[s->nfiles++] = dup;
+	return dup;
+}
+
+const char *ld_file_of(const struct ld *ld, xmlNodePtr n)
+{
+	for (; n; n = n->parent)
+		for (int i = 0; i < ld->nsp; i++)
+			if (ld->sp[i].root == n)
+				return ld->sp[i].file;
+	return ld->file;
+}
+
+struct scn_loc ld_loc_of(const struct ld *ld, xmlNodePtr n)
+{
+	struct scn_loc l = { ld_file_of(ld, n), (int)xmlGetLineNo(n) };
+	return l;
+}
+
+/* The override that set attribute an of n last, or NULL. */
+static const struct setat *set_by(const struct ld *ld, xmlNodePtr n, const char *an)
+{
+	for (int i = ld->nset - 1; n && an && i >= 0; i--)
+		if (ld->set[i].n == n && strcmp(ld->set[i].attr, an) == 0)
+			return &ld->set[i];
+	return NULL;
+}
+
+/* Where a message about attribute an of n points: the override that set
+** it, else the element's file and line. */
+struct scn_loc ld_loc_attr(const struct ld *ld, xmlNodePtr n, const char *an)
+{
+	const struct setat *o = set_by(ld, n, an);
+	return o ? o->where : ld_loc_of(ld, n);
+}
+
+/* ---------------------------------------------------- libxml2 errors --- */
+
+
+/* The attributes the schema allows on complex type ct (with its groups). */
+static void list_type_attrs(xmlDocPtr xsd, xmlNodePtr ct, char *buf, size_t len);
+
+static xmlNodePtr xsd_named(xmlDocPtr xsd, const char *kind, const char *name)
+{
+	xmlNodePtr root = xmlDocGetRootElement(xsd);
+	for (xmlNodePtr c = root->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, kind) != 0)
+			continue;
+		xmlChar *n = xmlGetProp(c, (const xmlChar *)"name");
+		int match = n && strcmp((const char *)n, name) == 0;
+		xmlFree(n);
+		if (match)
+			return c;
+	}
+	return NULL;
+}
+
+void ld_add_name(char *buf, size_t len, const char *name)
+{
+	size_t n = strlen(buf);
+	/* skip duplicates: element declarations can repeat a type */
+	char pat[128];
+	snprintf(pat, sizeof pat, " %s,", name);
+	char probe[1200];
+	snprintf(probe, sizeof probe, " %s,", buf);
+	if (strstr(probe, pat) || n + strlen(name) + 3 >= len)
+		return;
+	snprintf(buf + n, len - n, "%s%s", n ? ", " : "", name);
+}
+
+static void list_type_attrs(xmlDocPtr xsd, xmlNodePtr ct, char *buf, size_t len)
+{
+	for (xmlNodePtr a = ct ? ct->children : NULL; a; a = a->next) {
+		if (a->type != XML_ELEMENT_NODE)
+			continue;
+		xmlChar *n = xmlGetProp(a, (const xmlChar *)"name");
+		xmlChar *r = xmlGetProp(a, (const xmlChar *)"ref");
+		if (strcmp((const char *)a->name, "attribute") == 0 && n)
+			ld_add_name(buf, len, (const char *)n);
+		else if (strcmp((const char *)a->name, "attributeGroup") == 0 && r)
+			list_type_attrs(xsd, xsd_named(xsd, "attributeGroup", (const char *)r), buf, len);
+		xmlFree(n);
+		xmlFree(r);
+	}
+}
+
+/* Every attribute the schema allows on elements named el, "a, b, c". */
+static void valid_attrs(xmlDocPtr xsd, xmlNodePtr n, const char *el, char *buf, size_t len)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (strcmp((const char *)n->name, "element") == 0) {
+			xmlChar *nm = xmlGetProp(n, (const xmlChar *)"name");
+			if (nm && strcmp((const char *)nm, el) == 0) {
+				xmlChar *ty = xmlGetProp(n, (const xmlChar *)"type");
+				xmlNodePtr ct = ty ? xsd_named(xsd, "complexType", (const char *)ty) : NULL;
+				for (xmlNodePtr c = n->children; !ct && c; c = c->next)
+					if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "complexType") == 0)
+						ct = c;
+				list_type_attrs(xsd, ct, buf, len);
+				xmlFree(ty);
+			}
+			xmlFree(nm);
+		}
+		valid_attrs(xsd, n->children, el, buf, len);
+	}
+}
+
+void ld_on_xml_error(void *arg, xmlErrorPtr e)
+{
+	struct errctx *ec = arg;
+	char msg[900];
+	const char *mapped = infile_xml_message(e->message ? e->message : "");
+	if (mapped && !*mapped)
+		return;
+	snprintf(msg, sizeof msg, "%s", mapped ? mapped : e->message ? e->message : "error");
+	size_t len = strlen(msg);
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = 0;
+	const char *file = ec->file;
+	int line = e->line;
+	if (e->level == XML_ERR_WARNING)
+		return;
+	if (e->node) {
+		xmlNodePtr n = e->node;
+		file = ld_file_of(ec->ld, n);
+		if (line <= 0)
+			line = (int)xmlGetLineNo(n);
+		/* "Element 'run', attribute 'bogus': ...": a value an override set */
+		const char *at = strstr(msg, "attribute '");
+		if (at && n->type == XML_ELEMENT_NODE) {
+			char an[128];
+			size_t k = 0;
+			for (at += 11; *at && *at != '\'' && k + 1 < sizeof an; at++)
+				an[k++] = *at;
+			an[k] = 0;
+			const struct setat *o = set_by(ec->ld, n, an);
+			if (o) {
+				file = o->where.file;
+				line = o->where.line;
+			}
+		}
+		/* a spliced profile misplaced in the scenario: point at the reference */
+		for (int i = 0; i < ec->ld->nsp; i++)
+			if (ec->ld->sp[i].root == n && strstr(msg, "not expected")) {
+				file = ec->ld->sp[i].ref_file;
+				line = ec->ld->sp[i].ref_line;
+			}
+		if (ec->xsd && n->type == XML_ELEMENT_NODE && strstr(msg, "is not allowed")) {
+			char valid[600] = "";
+			valid_attrs(ec->xsd, xmlDocGetRootElement(ec->xsd), (const char *)n->name, valid,
+				    sizeof valid);
+			if (valid[0] && len + 40 < sizeof msg)
+				snprintf(msg + len, sizeof msg - len, " Expected one of: %s.", valid);
+		}
+	}
+	diag_error(ec->ld->d, file, line, "%s", msg);
+}
+
+xmlDocPtr ld_parse_file(struct ld *ld, const char *path, const char *shown)
+{
+	struct errctx ec = { ld, shown, NULL };
+	char why[200];
+	size_t n;
+	int wl;
+	char *text = infile_xml(path, &n, &wl, why, sizeof why);
+	if (!text) {
+		diag_error(ld->d, shown, wl, "%s", why);
+		return NULL;
+	}
+	xmlParserCtxtPtr pc = xmlNewParserCtxt();
+	if (!pc) {
+		diag_error(ld->d, shown, 0, "out of memory");
+		free(text);
+		return NULL;
+	}
+	xmlSetStructuredErrorFunc(&ec, ld_on_xml_error);
+	int before = diag_count(ld->d);
+	xmlDocPtr doc = xmlCtxtReadMemory(pc, text, (int)n, path, NULL, INFILE_XML_OPTIONS);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlFreeParserCtxt(pc);
+	free(text);
+	if (!doc && diag_count(ld->d) == before)
+		diag_error(ld->d, shown, 0, "expected an XML document, got none");
+	if (doc && diag_count(ld->d) > before) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	if (doc && !xmlDocGetRootElement(doc)) {
+		diag_error(ld->d, shown, 0, "empty document");
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	return doc;
+}
+
+/* --------------------------------------------------------- attributes --- */
+
+const char *ld_attr(xmlNodePtr n, const char *name)
+{
+	xmlAttrPtr a = xmlHasProp(n, (const xmlChar *)name);
+	if (!a || !a->children || !a->children->content)
+		return NULL;
+	return (const char *)a->children->content;
+}
+
+int ld_is_el(xmlNodePtr n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+xmlNodePtr ld_next_el(xmlNodePtr n)
+{
+	while (n && n->type != XML_ELEMENT_NODE)
+		n = n->next;
+	return n;
+}
+
+xmlNodePtr ld_child(xmlNodePtr n, const char *name)
+{
+	for (xmlNodePtr c = ld_next_el(n->children); c; c = ld_next_el(c->next))
+		if (ld_is_el(c, name))
+			return c;
+	return NULL;
+}
+
+void ld_err_at(struct ld *ld, xmlNodePtr n, const char *an, const char *fmt, const char *v,
+		   const char *why)
+{
+	char what[300];
+	if (an)
+		snprintf(what, sizeof what, "<%s %s>", (const char *)n->name, an);
+	else
+		snprintf(what, sizeof what, "<%s>", (const char *)n->name);
+	struct scn_loc l = ld_loc_attr(ld, n, an);
+	diag_error(ld->d, l.file, l.line, "%s: %s%s%s%s", what, fmt, why ? why : "", v ? ", got " : "", v ? v : "");
+}
+
+
+/* Read attribute an of n with parser p into out.  Returns 1 when present
+** and good, 0 when absent (error if required), -1 when malformed. */
+int ld_get(struct ld *ld, xmlNodePtr n, const char *an, int required,
+	       int (*p)(const char *, void *, const char **), void *out)
+{
+	const char *v = ld_attr(n, an);
+	if (!v) {
+		if (required)
+			ld_err_at(ld, n, an, "required attribute is missing", NULL, NULL);
+		return 0;
+	}
+	const char *why = NULL;
+	if (p(v, out, &why) != 0) {
+		char quoted[200];
+		snprintf(quoted, sizeof quoted, "'%s'", v);
+		ld_err_at(ld, n, an, "expected ", quoted, why ? why : "a valid value");
+		return -1;
+	}
+	return 1;
+}
+
+/* "<el an>: expected want, got 'value'": a value outside its range. */
+void ld_range_err(struct ld *ld, xmlNodePtr n, const char *an, const char *want)
+{
+	char quoted[200];
+	snprintf(quoted, sizeof quoted, "'%s'", ld_attr(n, an) ? ld_attr(n, an) : "");
+	ld_err_at(ld, n, an, "expected ", quoted, want);
+}
+
+/* Adapters from the typed unit parsers to ld_get()'s void* form. */
+/* Every time of a scenario is at most LIM_TIME (sim/engine/limits.h). */
+const char byterate_why[] = "a rate from 1B/s to 1000TB/s";
+static const char time_max_why[] = "a time of at most " LIM_TIME_TEXT;
+
+int ld_p_time(const char *s, void *o, const char **w)
+{
+	int64_t ns;
+	if (units_time(s, &ns, w) != 0) {
+		if (*w == units_time_big)
+			*w = time_max_why;
+		return -1;
+	}
+	if (ns > LIM_TIME) {
+		*w = time_max_why;
+		return -1;
+	}
+	*(int64_t *)o = ns;
+	return 0;
+}
+int ld_p_bytes(const char *s, void *o, const char **w) { return units_bytes(s, o, w); }
+int ld_p_freq(const char *s, void *o, const char **w) { return units_frequency(s, o, w); }
+int ld_p_bitrate(const char *s, void *o, const char **w) { return units_bitrate(s, o, w); }
+int ld_p_rate(const char *s, void *o, const char **w) { return units_rate(s, o, w); }
+int ld_p_number(const char *s, void *o, const char **w) { return units_number(s, o, w); }
+int ld_p_int(const char *s, void *o, const char **w) { return units_int(s, o, w); }
+int ld_units_fraction_p(const char *s, void *o, const char **w) { return units_fraction(s, o, w); }
+
+int ld_p_nonneg(const char *s, void *o, const char **w)
+{
+	if (units_number(s, o, w) != 0 || *(double *)o < 0) {
+		*w = "a non-negative number";
+		return -1;
+	}
+	return 0;
+}
+
+int ld_p_u64(const char *s, void *o, const char **w)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || *s == '-') {
+		*w = "a non-negative integer below 2^64";
+		return -1;
+	}
+	*(uint64_t *)o = v;
+	return 0;
+}
+
+char *ld_dupattr(xmlNodePtr n, const char *an)
+{
+	const char *v = ld_attr(n, an);
+	return strdup(v ? v : "");
+}
+
+/* Parse a whitespace-separated list with p (elements of size sz) into a
+** new array; returns the count, -1 on a bad item (reported). */
+int ld_get_list(struct ld *ld, xmlNodePtr n, const char *an, size_t sz,
+		    int (*p)(const char *, void *, const char **), void **out)
+{
+	const char *v = ld_attr(n, an);
+	*out = NULL;
+	if (!v)
+		return 0;
+	char *copy = strdup(v), *save = NULL;
+	int cnt = 0, cap = 0;
+	unsigned char *arr = NULL;
+	for (char *tok = strtok_r(copy, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
+		if (cnt == cap) {
+			cap = cap ? 2 * cap : 8;
+			unsigned char *na = realloc(arr, (size_t)cap * sz);
+			if (!na) {
+				ld_err_at(ld, n, an, "out of memory", NULL, NULL);
+				free(arr);
+				free(copy);
+				return -1;
+			}
+			arr = na;
+		}
+		const char *why = NULL;
+		if (p(tok, arr + (size_t)cnt * sz, &why) != 0) {
+			char quoted[200];
+			snprintf(quoted, sizeof quoted, "'%s' (item %d)", tok, cnt + 1);
+			ld_err_at(ld, n, an, "expected a list of ", quoted, why);
+			free(arr);
+			free(copy);
+			return -1;
+		}
+		cnt++;
+	}
+	free(copy);
+	*out = arr;
+	return cnt;
+}
+
