@@ -1,0 +1,175 @@
+/*
+** `hvsim explain`: the text report (explain.txt).
+** Shared: read.h; the method: explain.h and docs/explain.md.
+*/
+#include "sim/explain/read.h"
+#include "sim/report/output.h"
+#include "traces/csv.h"
+#include <errno.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* --------------------------------------------------------- report --- */
+
+/* Indices 0..n-1 ordered by v descending, ties in index order
+** (insertion sort: n is at most XC_N + 1). */
+static void rank(const double *v, int n, int *idx)
+{
+	for (int i = 0; i < n; i++) {
+		int j = i;
+		while (j > 0 && v[idx[j - 1]] < v[i]) {
+			idx[j] = idx[j - 1];
+			j--;
+		}
+		idx[j] = i;
+	}
+}
+
+static const char *unit(const struct explain *x)
+{
+	return x->capacity ? "sessions" : "pages/s";
+}
+
+/* The point the diagrams show: the plateau, else the last. */
+int x_shown(const struct xcurve *c)
+{
+	int i = c->plateau >= 0 ? c->plateau : c->npt - 1;
+	while (i > 0 && !c->pt[i].have_run)
+		i--;
+	return i;
+}
+
+static void report_curve(const struct explain *x, int k, FILE *f)
+{
+	const struct xcurve *c = &x->curve[k];
+	const char *u = unit(x);
+	fprintf(f, "\ncurve %d: %s\n", k + 1, c->label);
+	fprintf(f, "  %6s %4s %9s %12s %10s %10s %6s %10s %6s  %s\n", "vms", "pt", "vcpu/pcpu",
+		x->capacity ? "sessions" : "pages/s", x->capacity ? "per VM" : "per VM", "lost/VM", "lost%",
+		"growth/VM", "cpu%", "busiest resource");
+	for (int i = 0; i < c->npt; i++) {
+		const struct xpoint *p = &c->pt[i];
+		char g[32] = "-", ratio[32] = "-", cpu[16] = "-", lp[16] = "-";
+		if (isfinite(p->growth))
+			snprintf(g, sizeof g, "%+.1f%%", 100 * p->growth);
+		if (p->have_run) {
+			snprintf(ratio, sizeof ratio, "%.2f", p->vms * p->vcpus_per_vm / p->pcpus);
+			snprintf(cpu, sizeof cpu, "%.1f", 100 * p->cpu_util);
+		}
+		if (c->best >= 0 && c->pt[c->best].per_vm > 0)
+			snprintf(lp, sizeof lp, "%.1f", 100 * p->lost / c->pt[c->best].per_vm);
+		fprintf(f, "  %6g %4d %9s %12.6g %10.4g %10.4g %6s %10s %6s  ", p->n, p->point, ratio, p->cum, p->per_vm,
+			p->lost, lp, g, cpu);
+		if (p->have_run && p->nres)
+			fprintf(f, "%s %.1f%%%s%s%s\n", p->res[0].name, 100 * p->res[0].util,
+				p->res[0].util >= EXPLAIN_SATURATED ? " (saturated)" : "", i == c->plateau ? "  <- plateau" : "",
+				i == c->best ? "  <- best per VM" : "");
+		else
+			fprintf(f, "no run outputs (capacity 0)%s\n", i == c->plateau ? "  <- plateau" : "");
+	}
+	if (c->plateau >= 0) {
+		const struct xpoint *p = &c->pt[c->plateau];
+		fprintf(f, "  plateau: %g VMs", p->n);
+		if (p->have_run)
+			fprintf(f, " (%g VCPUs on %d pCPUs, %.2f VCPUs per pCPU)", p->vms * p->vcpus_per_vm, p->pcpus,
+				p->vms * p->vcpus_per_vm / p->pcpus);
+		fprintf(f, ": %.6g %s, then %+.1f%% per added VM (below %g%%)\n", p->cum, u, 100 * p->growth,
+			100 * x->threshold);
+	} else {
+		const struct xpoint *p = &c->pt[c->npt - 1];
+		fprintf(f, "  plateau: none; the cumulative value still grows by %g%% or more per added VM up to %g VMs "
+			   "(%.6g %s)\n",
+			100 * x->threshold, p->n, p->cum, u);
+	}
+	int si = x_shown(c);
+	const struct xpoint *sp = &c->pt[si];
+	if (sp->have_run && sp->nres) {
+		const struct xres *r = &sp->res[0];
+		fprintf(f, "  %s at %g VMs: %s, %.1f%% busy", r->util >= EXPLAIN_SATURATED ? "saturated" : "busiest (none saturated)",
+			sp->n, r->name, 100 * r->util);
+		if (strcmp(r->kind, "pcpus") == 0)
+			fprintf(f, "; CPU demand %.2f pCPU-s per pCPU-s (run + ready)", sp->cpu_demand);
+		if (sp->nres > 1)
+			fprintf(f, "; next %s %.1f%%", sp->res[1].name, 100 * sp->res[1].util);
+		fputc('\n', f);
+	}
+	if (c->best < 0) {
+		fprintf(f, "  causes: none measured (no point has run outputs)\n");
+		return;
+	}
+	fprintf(f, "  best per VM: %g VMs, %.4g %s per VM\n", c->pt[c->best].n, c->pt[c->best].per_vm, u);
+	double tot = 0;
+	for (int j = 0; j <= XC_N; j++)
+		tot += c->total[j];
+	int idx[XC_N + 1];
+	rank(c->total, XC_N + 1, idx);
+	fprintf(f, "  causes of the per-VM loss, summed over the curve's points (%.4g %s per VM):\n", tot, u);
+	if (tot <= 0)
+		fprintf(f, "    none: no point lost against the best\n");
+	for (int j = 0, r = 1; tot > 0 && j <= XC_N; j++) {
+		int q = idx[j];
+		if (c->total[q] <= 0)
+			continue;
+		fprintf(f, "    %d. %-40s %5.1f%%  (%.4g)\n", r++, explain_cause_name(q), 100 * c->total[q] / tot,
+			c->total[q]);
+	}
+	fprintf(f, "  per VM count (loss per VM against the best; causes with their share and the growth of\n"
+		   "  their cost in seconds per second per VM):\n");
+	for (int i = 0; i < c->npt; i++) {
+		const struct xpoint *p = &c->pt[i];
+		fprintf(f, "    %g VMs: ", p->n);
+		if (i == c->best) {
+			fprintf(f, "best (reference)\n");
+			continue;
+		}
+		if (p->lost <= 0) {
+			fprintf(f, "no loss\n");
+			continue;
+		}
+		fprintf(f, "lost %.4g %s per VM", p->lost, u);
+		if (p->unattributed > 0) {
+			fprintf(f, p->have_run ? ", unattributed: no measured cause grew\n"
+					       : ", unattributed: no run outputs\n");
+			continue;
+		}
+		int ix[XC_N];
+		rank(p->attr, XC_N, ix);
+		for (int j = 0; j < XC_N; j++) {
+			int q = ix[j];
+			if (p->attr[q] <= 0)
+				continue;
+			fprintf(f, "%s %s %.1f%% (+%.3g s/s)", j ? "," : ":", explain_cause_name(q),
+				100 * p->attr[q] / p->lost, p->cause[q] - c->pt[c->best].cause[q]);
+		}
+		fputc('\n', f);
+	}
+}
+
+void explain_report(const struct explain *x, FILE *f)
+{
+	int npt = 0;
+	for (int k = 0; k < x->ncurve; k++)
+		npt += x->curve[k].npt;
+	fprintf(f, "hvsim explain %s: sweep %s, mode %s, %d points, %d curve%s over %s\n", x->dir, x->scenario,
+		x->capacity ? "capacity" : "run", npt, x->ncurve, x->ncurve == 1 ? "" : "s", x->key);
+	fprintf(f,
+		"method: value = %s (cumulative; pages / measured s without SPECweb), per VM = %s; plateau = the first VM count after which the\n"
+		"  cumulative value grows by less than %g%% per added VM; loss at n VMs = best per-VM value -\n"
+		"  per-VM value at n, split over the causes in proportion to the growth of their measured cost\n"
+		"  (seconds per second per guest VM, against the best point): ready-wait = VCPU ready time,\n"
+		"  switch/refill = VCPU overhead time, spin = lock spin time, remote = extra stall of remote\n"
+		"  memory, emulation = run + ready time of Dom0 / QEMU I/O threads, NIC and disk = requests in\n"
+		"  their queues, memory = the disk's share due to page-cache misses (docs/explain.md).\n",
+		x->capacity ? "cumulative_sessions" : "pages_per_s", x->capacity ? "sessions_per_vm" : "pages_per_s / vms",
+		100 * x->threshold);
+	if (x->capacity)
+		fprintf(f, "  Capacity points are measured by the run at capacity (replication 1's passing run).\n");
+	for (int k = 0; k < x->ncurve; k++)
+		report_curve(x, k, f);
+}

@@ -1,0 +1,130 @@
+/*
+** `hvsim explain`: DIR/explain/ in one rename, with .svg rendered by dot when it is on PATH.
+** Shared: read.h; the method: explain.h and docs/explain.md.
+*/
+#include "sim/explain/read.h"
+#include "sim/report/output.h"
+#include "traces/csv.h"
+#include <errno.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* ---------------------------------------------------------- write --- */
+
+static int find_dot(char *out, size_t len)
+{
+	const char *path = getenv("PATH");
+	if (!path)
+		return 0;
+	while (*path) {
+		const char *c = strchr(path, ':');
+		size_t n = c ? (size_t)(c - path) : strlen(path);
+		if (n && n + 5 < len) {
+			snprintf(out, len, "%.*s/dot", (int)n, path);
+			if (access(out, X_OK) == 0)
+				return 1;
+		}
+		path += n + (c ? 1 : 0);
+	}
+	return 0;
+}
+
+/* dot -Tsvg -o svg src; 0 or -1. */
+static int render(const char *dot, const char *src, const char *svg)
+{
+	char *argv[] = { (char *)"dot", (char *)"-Tsvg", (char *)"-o", (char *)svg, (char *)src, NULL };
+	pid_t pid;
+	if (posix_spawn(&pid, dot, NULL, NULL, argv, environ))
+		return -1;
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static int put_file(struct outdir *o, const char *name, const char *text)
+{
+	FILE *f = out_open(o, name);
+	if (!f || !text) {
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fputs(text, f);
+	return ferror(f) | fclose(f) ? -1 : 0;
+}
+
+int explain_write(const struct explain *x, int do_render, int force, int *nsvg, char *err, size_t errlen)
+{
+	*nsvg = 0;
+	char dotp[4096];
+	int have_dot = do_render && find_dot(dotp, sizeof dotp);
+	char *dest = x_path_of(x->dir, "explain");
+	struct outdir od = { 0 };
+	if (!dest) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (out_begin(&od, dest, force ? OUT_FORCE : OUT_NEW, err, errlen)) {
+		free(dest);
+		return -2;
+	}
+	/* the report and the diagrams, committed together by one rename */
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *mf = open_memstream(&text, &tlen);
+	int rc = 0;
+	if (mf) {
+		explain_report(x, mf);
+		rc = fclose(mf) ? -1 : 0;
+	}
+	rc = rc || !mf ? -1 : put_file(&od, "explain.txt", text);
+	free(text);
+	if (rc)
+		snprintf(err, errlen, "%s/explain.txt: cannot write: %s", od.stage, strerror(errno ? errno : EIO));
+	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
+		static const char *const kind[2] = { "bottleneck", "placement" };
+		for (int g = 0; g < 2 && rc == 0; g++) {
+			char name[64];
+			snprintf(name, sizeof name, "curve%d-%s.dot", k + 1, kind[g]);
+			char *dot = g ? explain_placement_dot(x, k) : explain_bottleneck_dot(x, k);
+			rc = put_file(&od, name, dot);
+			free(dot);
+			if (rc) {
+				snprintf(err, errlen, "%s/%s: cannot write: %s", od.stage, name, strerror(errno));
+				break;
+			}
+			if (!have_dot)
+				continue;
+			char *src = x_path_of(od.stage, name);
+			char svg[64];
+			snprintf(svg, sizeof svg, "curve%d-%s.svg", k + 1, kind[g]);
+			char *out = x_path_of(od.stage, svg);
+			if (!src || !out || render(dotp, src, out)) {
+				snprintf(err, errlen, "%s: dot -Tsvg failed on %s", dotp, name);
+				rc = -1;
+			} else {
+				(*nsvg)++;
+			}
+			free(src);
+			free(out);
+		}
+	}
+	if (rc == 0)
+		rc = out_commit(&od, err, errlen);
+	if (rc)
+		out_abort(&od);
+	free(od.dest);
+	free(od.stage);
+	free(dest);
+	return rc ? -1 : 0;
+}
