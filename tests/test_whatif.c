@@ -98,7 +98,7 @@ static void test_whatif_scenarios_load(void)
 	const char *const xeon_more[] = {
 		"machine.profile=../../models/profiles/machines/xeon-6226r-2s.xml",
 		"sweep.vary[0].values=../../models/profiles/machines/xeon-6226r-2s.xml",
-		"sweep.vary[1].values=16 20 24 28 32 40", NULL
+		"sweep.vary[1].values=16 20 24 28 32 40 48 56 64", NULL
 	};
 	CU_ASSERT_EQUAL(load_all_points("experiments/whatif/machine-2s.xml", xeon_more), 0);
 }

@@ -173,7 +173,7 @@ for w in $list; do
 		# too, which a sweep needed before it checked each point whole)
 		xeon=../../models/profiles/machines/xeon-6226r-2s.xml
 		sweep $w xeon-more --set "machine.profile=$xeon" --set "sweep.vary[0].values=$xeon" \
-			--set 'sweep.vary[1].values=16 20 24 28 32 40'
+			--set 'sweep.vary[1].values=16 20 24 28 32 40 48 56 64'
 		table 'v = f("machine.profile"); sub(/.*\//, "", v); sub(/\.xml$/, "", v)' \
 			$(csvs $w run) $(csvs $w xeon-more) >"$out/$w/table.tsv"
 		plot $w "Opteron (8 x 2 GHz, 4 nodes) vs 2 x 16-core Xeon (2.9 GHz, 2 nodes), KVM-75" ;;
