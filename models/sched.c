@@ -121,6 +121,14 @@ static int parse_param(const struct sched_param_def *p, const char *v, double *x
 	return -1;
 }
 
+const struct scn_loc *sched_param_loc(const struct sched *s, const char *name)
+{
+	for (int i = 0; i < s->cfg->nparam; i++)
+		if (strcmp(s->cfg->param[i].key, name) == 0)
+			return &s->cfg->param[i].loc;
+	return &s->cfg->loc;
+}
+
 int64_t sched_param_time(struct sched *s, const char *name)
 {
 	int64_t t = 0;

@@ -56,6 +56,28 @@ static inline void cpuset_add(struct cpuset *s, int c)
 	s->w[c >> 6] |= UINT64_C(1) << (c & 63);
 }
 
+static inline void cpuset_del(struct cpuset *s, int c)
+{
+	s->w[c >> 6] &= ~(UINT64_C(1) << (c & 63));
+}
+
+static inline bool cpuset_empty(const struct cpuset *s)
+{
+	for (int i = 0; i < CPUSET_MAX / 64; i++)
+		if (s->w[i])
+			return false;
+	return true;
+}
+
+/* Every pCPU from 0 to n - 1. */
+static inline void cpuset_fill(struct cpuset *s, int n)
+{
+	for (int i = 0; i < CPUSET_MAX / 64; i++)
+		s->w[i] = 0;
+	for (int c = 0; c < n; c++)
+		cpuset_add(s, c);
+}
+
 /* Called when a burst completes (the entity still holds its pCPU).
 ** Return the cycles of the next burst to keep running without blocking
 ** (a VCPU whose guest has more work), or a negative value to block. */
@@ -333,6 +355,10 @@ void sched_dump(struct sched *s, FILE *f);
 
 /* Close the open accounting intervals at the end of the run. */
 void sched_finish(struct sched *s, int64_t now);
+
+/* Where parameter name was set (the <policy> element when it was not):
+** for a policy's messages about its value. */
+const struct scn_loc *sched_param_loc(const struct sched *s, const char *name);
 
 /* Parameter values, for a policy's init (defaults from its table). */
 int64_t sched_param_time(struct sched *s, const char *name);

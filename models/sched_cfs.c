@@ -722,14 +722,6 @@ static const struct sched_param_def cfs_params[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
-static const struct scn_loc *param_loc(const struct sched *s, const char *name)
-{
-	for (int i = 0; i < s->cfg->nparam; i++)
-		if (strcmp(s->cfg->param[i].key, name) == 0)
-			return &s->cfg->param[i].loc;
-	return &s->cfg->loc;
-}
-
 static int cfs_init(struct sched *s, struct diag *d)
 {
 	struct cfs *f = s->priv;
@@ -737,18 +729,18 @@ static int cfs_init(struct sched *s, struct diag *d)
 	double hz = sched_param_number(s, "hz"), hrtick = sched_param_number(s, "hrtick");
 	int bad = 0;
 	if (version != 24 && version != 32) {
-		const struct scn_loc *l = param_loc(s, "version");
+		const struct scn_loc *l = sched_param_loc(s, "version");
 		diag_error(d, l->file, l->line,
 			   "<policy version>: expected 24 (Linux 2.6.24) or 32 (Linux 2.6.32), got '%g'", version);
 		bad = 1;
 	}
 	if (hz < 10 || hz > 10000) {
-		const struct scn_loc *l = param_loc(s, "hz");
+		const struct scn_loc *l = sched_param_loc(s, "hz");
 		diag_error(d, l->file, l->line, "<policy hz>: expected a tick rate from 10 to 10000, got '%g'", hz);
 		bad = 1;
 	}
 	if (hrtick != 0 && hrtick != 1) {
-		const struct scn_loc *l = param_loc(s, "hrtick");
+		const struct scn_loc *l = sched_param_loc(s, "hrtick");
 		diag_error(d, l->file, l->line, "<policy hrtick>: expected 0 or 1, got '%g'", hrtick);
 		bad = 1;
 	}

@@ -693,21 +693,6 @@ static int find_busiest_queue(const struct sched *s, const struct grp *gr, int64
 	return busiest;
 }
 
-static void cpus_all(const struct sched *s, struct cpuset *cpus)
-{
-	memset(cpus, 0, sizeof *cpus);
-	for (int i = 0; i < s->ncpus; i++)
-		cpuset_add(cpus, i);
-}
-
-static bool cpus_empty(const struct sched *s, const struct cpuset *cpus)
-{
-	for (int i = 0; i < s->ncpus; i++)
-		if (cpuset_has(cpus, i))
-			return false;
-	return true;
-}
-
 /* The migration thread of busiest runs (active_load_balance): it
 ** preempts the running entity and pushes the first entity allowed on
 ** this_cpu, in balancing order, to this_cpu. */
@@ -746,7 +731,7 @@ static bool load_balance(struct sched *s, int this_cpu, int k, enum lb_idle idle
 	struct lb l;
 	int64_t imbalance;
 	bool all_pinned = false, moved = false;
-	cpus_all(s, &cpus);
+	cpuset_fill(&cpus, s->ncpus);
 	for (;;) {
 		int g = find_busiest_group(s, this_cpu, k, idle, &cpus, balance, &l, &imbalance);
 		if (!*balance || g < 0)
@@ -757,8 +742,8 @@ static bool load_balance(struct sched *s, int this_cpu, int k, enum lb_idle idle
 		if (rq_of(s, busiest)->nr_running > 1) {
 			moved = move_tasks(s, this_cpu, busiest, imbalance, d, &all_pinned);
 			if (all_pinned) {
-				cpus.w[busiest >> 6] &= ~(UINT64_C(1) << (busiest & 63));
-				if (!cpus_empty(s, &cpus))
+				cpuset_del(&cpus, busiest);
+				if (!cpuset_empty(&cpus))
 					continue;
 				goto out_balanced;
 			}
@@ -802,7 +787,7 @@ static int balance_newidle(struct sched *s, int this_cpu, int k)
 	struct lb l;
 	int64_t imbalance;
 	bool all_pinned = false, moved = false, balance = true;
-	cpus_all(s, &cpus);
+	cpuset_fill(&cpus, s->ncpus);
 	for (;;) {
 		int g = find_busiest_group(s, this_cpu, k, CPU_NEWLY_IDLE, &cpus, &balance, &l, &imbalance);
 		int busiest = g < 0 ? -1 : find_busiest_queue(s, &l.bg, imbalance, &cpus);
@@ -813,8 +798,8 @@ static int balance_newidle(struct sched *s, int this_cpu, int k)
 		if (rq_of(s, busiest)->nr_running > 1) {
 			moved = move_tasks(s, this_cpu, busiest, imbalance, d, &all_pinned);
 			if (all_pinned) {
-				cpus.w[busiest >> 6] &= ~(UINT64_C(1) << (busiest & 63));
-				if (!cpus_empty(s, &cpus))
+				cpuset_del(&cpus, busiest);
+				if (!cpuset_empty(&cpus))
 					continue;
 			}
 		}

@@ -208,19 +208,6 @@ static int cur_pri(const struct cpu *c)
 
 /* ------------------------------------------------------- cpu masks --- */
 
-static void set_del(struct cpuset *m, int c)
-{
-	m->w[c >> 6] &= ~(UINT64_C(1) << (c & 63));
-}
-
-static bool set_empty(const struct cpuset *m)
-{
-	for (size_t i = 0; i < CPUSET_MAX / 64; i++)
-		if (m->w[i])
-			return false;
-	return true;
-}
-
 /* __cycle_cpu: the first pCPU of m after cpu, wrapping around; -1 if none. */
 static int cycle_cpu(const struct sched *s, int cpu, const struct cpuset *m)
 {
@@ -251,7 +238,7 @@ static struct cpuset idlers_now(const struct sched *s)
 	struct cpuset m = p->idlers;
 	for (int i = 0; i < s->ncpus; i++)
 		if (s->cpu[i].curr)
-			set_del(&m, i);
+			cpuset_del(&m, i);
 	return m;
 }
 
@@ -301,7 +288,7 @@ static int cpu_pick(const struct sched *s, const struct entity *e, const struct 
 {
 	struct cpuset cpus = e->affinity;
 	for (int i = s->ncpus; i < CPUSET_MAX; i++)
-		set_del(&cpus, i);
+		cpuset_del(&cpus, i);
 	int cpu = svc->processor;
 	if (cpu < 0 || !cpuset_has(&cpus, cpu))
 		cpu = cycle_cpu(s, cpu < 0 ? s->ncpus - 1 : cpu, &cpus);
@@ -310,20 +297,20 @@ static int cpu_pick(const struct sched *s, const struct entity *e, const struct 
 	cpuset_add(&idlers, cpu);
 	for (size_t i = 0; i < CPUSET_MAX / 64; i++)
 		cpus.w[i] &= idlers.w[i];
-	set_del(&cpus, cpu);
-	while (!set_empty(&cpus)) {
+	cpuset_del(&cpus, cpu);
+	while (!cpuset_empty(&cpus)) {
 		int nxt = cycle_cpu(s, cpu, &cpus);
 		if (s->cpu[nxt].node == s->cpu[cpu].node) {
 			/* same socket: Xen compares SMT siblings, one idle
 			** pCPU each here, so never a move */
-			set_del(&cpus, nxt);
+			cpuset_del(&cpus, nxt);
 		} else if (socket_idlers(s, &idlers, cpu) < socket_idlers(s, &idlers, nxt)) {
 			cpu = nxt;
-			set_del(&cpus, cpu);
+			cpuset_del(&cpus, cpu);
 		} else {
 			for (int i = 0; i < s->ncpus; i++)
 				if (s->cpu[i].node == s->cpu[nxt].node && cpuset_has(&idlers, i))
-					set_del(&cpus, i);
+					cpuset_del(&cpus, i);
 		}
 	}
 	return cpu;
@@ -783,9 +770,9 @@ static struct cvcpu *load_balance(struct sched *s, int cpu, int pri)
 		if (i != cpu && !cpuset_has(&idlers, i))
 			cpuset_add(&workers, i);
 	int peer = cpu;
-	while (!set_empty(&workers)) {
+	while (!cpuset_empty(&workers)) {
 		peer = cycle_cpu(s, peer, &workers);
-		set_del(&workers, peer);
+		cpuset_del(&workers, peer);
 		struct cvcpu *st = runq_steal(s, peer, cpu, pri);
 		if (st)
 			return st;
@@ -822,7 +809,7 @@ static struct entity *credit_pick_next(struct sched *s, struct cpu *c, int64_t *
 		spc->idle_ev = world_at(s->w, world_now(s->w) + p->tslice, idle_slice_end, c, 0);
 		return NULL;
 	}
-	set_del(&p->idlers, c->id);
+	cpuset_del(&p->idlers, c->id);
 	return snext->e;
 }
 

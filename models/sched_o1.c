@@ -465,25 +465,17 @@ static const struct sched_param_def o1_params[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
-static const struct scn_loc *param_loc(const struct sched *s, const char *key)
-{
-	for (int i = 0; i < s->cfg->nparam; i++)
-		if (strcmp(s->cfg->param[i].key, key) == 0)
-			return &s->cfg->param[i].loc;
-	return &s->cfg->loc;
-}
-
 static int o1_init(struct sched *s, struct diag *d)
 {
 	struct o1 *o = s->priv;
 	double hz = sched_param_number(s, "hz"), wi = sched_param_number(s, "wake-idle");
 	if (hz < 100 || hz > 1000) {
-		const struct scn_loc *l = param_loc(s, "hz");
+		const struct scn_loc *l = sched_param_loc(s, "hz");
 		diag_error(d, l->file, l->line, "<policy hz>: expected ticks per second from 100 to 1000, got %g", hz);
 		return -1;
 	}
 	if (wi != 0 && wi != 1) {
-		const struct scn_loc *l = param_loc(s, "wake-idle");
+		const struct scn_loc *l = sched_param_loc(s, "wake-idle");
 		diag_error(d, l->file, l->line, "<policy wake-idle>: expected 0 or 1, got %g", wi);
 		return -1;
 	}

@@ -292,26 +292,6 @@ out:
 	return pulled;
 }
 
-static void clear_cpu(struct cpuset *set, int c)
-{
-	set->w[c >> 6] &= ~(UINT64_C(1) << (c & 63));
-}
-
-static bool cpuset_any(const struct sched *s, const struct cpuset *set)
-{
-	for (int i = 0; i < s->ncpus; i++)
-		if (cpuset_has(set, i))
-			return true;
-	return false;
-}
-
-static void all_cpus(const struct sched *s, struct cpuset *set)
-{
-	memset(set, 0, sizeof *set);
-	for (int i = 0; i < s->ncpus; i++)
-		cpuset_add(set, i);
-}
-
 /* load_balance (periodic) and load_balance_newidle (newly idle: no
 ** failure count, no active balancing, no interval tuning). */
 static int load_balance(struct sched *s, int this_cpu, int l, enum idle_type idle, int *balance, bool *resched)
@@ -321,7 +301,7 @@ static int load_balance(struct sched *s, int this_cpu, int l, enum idle_type idl
 	struct cpuset cpus;
 	int all_pinned = 0, active_balance = 0, nr_moved = 0;
 	long imbalance;
-	all_cpus(s, &cpus);
+	cpuset_fill(&cpus, s->ncpus);
 	for (;;) {
 		int g = find_busiest_group(s, this_cpu, l, idle, &cpus, balance, &imbalance);
 		if (g < 0)
@@ -335,8 +315,8 @@ static int load_balance(struct sched *s, int this_cpu, int l, enum idle_type idl
 			nr_moved = move_tasks(s, this_cpu, b, busiest->nr_running - 1, imbalance, l,
 					      idle == NEWLY_IDLE ? NULL : &all_pinned, resched);
 			if (idle == NEWLY_IDLE ? !nr_moved : all_pinned) {
-				clear_cpu(&cpus, b);
-				if (cpuset_any(s, &cpus))
+				cpuset_del(&cpus, b);
+				if (!cpuset_empty(&cpus))
 					continue;
 				if (idle != NEWLY_IDLE)
 					goto out_balanced;
