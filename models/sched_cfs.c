@@ -81,7 +81,7 @@
 ** (models/sched_cfs_balance.c).
 **
 ** Co-scheduling.  Strict co-scheduling (models/cosched.c) takes a READY
-** entity off its queue (the dequeue hook, as dequeue_entity does) and
+** entity off its queue (the dequeue hook, as cfs_dequeue_entity does) and
 ** starts it on a pCPU of its choice without asking pick_next; the first
 ** time the policy runs after that (at the latest at once, from an event
 ** at the same instant) the entity is adopted as that pCPU's curr, with
@@ -115,132 +115,6 @@ static inline int64_t mul_div(int64_t x, int64_t num, int64_t den)
 static inline int64_t delta_fair(int64_t delta, int w)
 {
 	return w == NICE_0_LOAD ? delta : mul_div(delta, NICE_0_LOAD, w);
-}
-
-/* ---------------------------------------------------------- the tree --- */
-
-static inline bool before(const struct cfs_ent *a, const struct cfs_ent *b)
-{
-	return a->vruntime < b->vruntime || (a->vruntime == b->vruntime && a->seq < b->seq);
-}
-
-static uint32_t hash32(uint64_t x)
-{
-	x += UINT64_C(0x9e3779b97f4a7c15);
-	x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return (uint32_t)(x ^ (x >> 31));
-}
-
-static struct cfs_ent *rot_right(struct cfs_ent *t)
-{
-	struct cfs_ent *l = t->left;
-	t->left = l->right;
-	l->right = t;
-	return l;
-}
-
-static struct cfs_ent *rot_left(struct cfs_ent *t)
-{
-	struct cfs_ent *r = t->right;
-	t->right = r->left;
-	r->left = t;
-	return r;
-}
-
-static struct cfs_ent *t_insert(struct cfs_ent *t, struct cfs_ent *n)
-{
-	if (!t)
-		return n;
-	if (before(n, t)) {
-		t->left = t_insert(t->left, n);
-		if (t->left->prio > t->prio)
-			t = rot_right(t);
-	} else {
-		t->right = t_insert(t->right, n);
-		if (t->right->prio > t->prio)
-			t = rot_left(t);
-	}
-	return t;
-}
-
-static struct cfs_ent *t_merge(struct cfs_ent *a, struct cfs_ent *b)
-{
-	if (!a)
-		return b;
-	if (!b)
-		return a;
-	if (a->prio > b->prio) {
-		a->right = t_merge(a->right, b);
-		return a;
-	}
-	b->left = t_merge(a, b->left);
-	return b;
-}
-
-/* n is in t: keys are unique, so the descent finds it. */
-static struct cfs_ent *t_remove(struct cfs_ent *t, struct cfs_ent *n)
-{
-	if (t == n)
-		return t_merge(t->left, t->right);
-	if (before(n, t))
-		t->left = t_remove(t->left, n);
-	else
-		t->right = t_remove(t->right, n);
-	return t;
-}
-
-static void tree_add(struct cfs *f, struct rq *rq, struct cfs_ent *ce)
-{
-	ce->left = ce->right = NULL;
-	ce->seq = ++f->seq;
-	ce->prio = hash32(ce->seq);
-	rq->root = t_insert(rq->root, ce);
-	if (!rq->leftmost || before(ce, rq->leftmost))
-		rq->leftmost = ce;
-	ce->queued = true;
-}
-
-static void tree_del(struct rq *rq, struct cfs_ent *ce)
-{
-	rq->root = t_remove(rq->root, ce);
-	ce->queued = false;
-	if (rq->leftmost == ce) {
-		struct cfs_ent *t = rq->root;
-		while (t && t->left)
-			t = t->left;
-		rq->leftmost = t;
-	}
-}
-
-/* An in-order walk of the tree, stopping at max. */
-struct walk {
-	struct cfs_ent **v;
-	int n, max;
-	struct cfs_ent *also;
-};
-
-static void walk_tree(struct cfs_ent *t, struct walk *w)
-{
-	if (!t || w->n >= w->max)
-		return;
-	walk_tree(t->left, w);
-	if (w->n < w->max && w->also && w->also->vruntime < t->vruntime) {
-		w->v[w->n++] = w->also;
-		w->also = NULL;
-	}
-	if (w->n < w->max)
-		w->v[w->n++] = t;
-	walk_tree(t->right, w);
-}
-
-int cfs_tree_order(const struct rq *rq, struct cfs_ent *also, struct cfs_ent **v, int max)
-{
-	struct walk w = { v, 0, max, also };
-	walk_tree(rq->root, &w);
-	if (w.also && w.n < max)
-		w.v[w.n++] = w.also;
-	return w.n;
 }
 
 /* --------------------------------------------------- loads and clocks --- */
@@ -401,7 +275,7 @@ static bool wakeup_preempts(const struct sched *s, struct rq *rq, struct cfs_ent
 
 /* ------------------------------------------------- enqueue, dequeue --- */
 
-static void account_enqueue(const struct sched *s, struct rq *rq, struct cfs_ent *ce)
+void cfs_account_enqueue(const struct sched *s, struct rq *rq, struct cfs_ent *ce)
 {
 	cfs_load_sync(s->priv, rq, now_of(s));
 	rq->load += ce->weight;
@@ -432,9 +306,7 @@ static void account_dequeue(const struct sched *s, struct rq *rq, struct cfs_ent
 		rq->last = NULL;
 }
 
-enum { ENQ_PLAIN, ENQ_WAKE, ENQ_NEW };
-
-static void enqueue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce, int how)
+void cfs_enqueue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce, int how)
 {
 	struct cfs *f = s->priv;
 	cfs_update_curr(s, rq);
@@ -445,16 +317,16 @@ static void enqueue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce, i
 	} else if (how == ENQ_WAKE) {
 		place_entity(f, rq, ce, false);
 	}
-	account_enqueue(s, rq, ce);
-	tree_add(f, rq, ce);
+	cfs_account_enqueue(s, rq, ce);
+	cfs_tree_add(f, rq, ce);
 }
 
-static void dequeue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce)
+void cfs_dequeue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce)
 {
 	const struct cfs *f = s->priv;
 	cfs_update_curr(s, rq);
 	if (ce->queued)
-		tree_del(rq, ce);
+		cfs_tree_del(rq, ce);
 	account_dequeue(s, rq, ce);
 	if (f->version == 32)
 		update_min_vruntime(rq);
@@ -480,7 +352,7 @@ static void settle_put(struct sched *s, struct rq *rq)
 		else
 			update_avg(&ce->avg_wakeup, f->wakeup_gran);
 	}
-	dequeue_entity(s, rq, ce);
+	cfs_dequeue_entity(s, rq, ce);
 }
 
 /* 2.6.32 try_to_wake_up (kernel/sched.c), once the woken task is queued:
@@ -506,7 +378,7 @@ static void waker_ran(struct sched *s, const struct entity *woken)
 /* 2.6.32 ttwu: a task arrives on rq; fold the idle time since
 ** idle_balance stamped it into the average that gates idle_balance:
 **	avg_idle += (idle - avg_idle) / 8, or 2 migration_cost if idle is longer */
-static void idle_ends(const struct cfs *f, struct rq *rq, int64_t now)
+void cfs_idle_ends(const struct cfs *f, struct rq *rq, int64_t now)
 {
 	if (f->version != 32 || rq->idle_stamp < 0)
 		return;
@@ -524,9 +396,9 @@ static void idle_ends(const struct cfs *f, struct rq *rq, int64_t now)
 ** vruntime += dst min_vruntime - src min_vruntime. */
 void cfs_move_entity(struct sched *s, struct rq *src, struct cfs_ent *ce, struct rq *dst)
 {
-	dequeue_entity(s, src, ce);
+	cfs_dequeue_entity(s, src, ce);
 	ce->vruntime += dst->min_vruntime - src->min_vruntime;
-	enqueue_entity(s, dst, ce, ENQ_PLAIN);
+	cfs_enqueue_entity(s, dst, ce, ENQ_PLAIN);
 }
 
 /* After an entity arrives on dst outside a wake-up: make dst pick again
@@ -546,10 +418,10 @@ void cfs_nudge(struct sched *s, struct rq *dst, struct cfs_ent *ce)
 /* ------------------------------------------------------------ the tick --- */
 
 static void timer_fn(void *ctx, void *obj, uint64_t arg);
-static void adopt_started(struct sched *s);
+void cfs_adopt_started(struct sched *s);
 
 /* Make c's timer fire no later than t. */
-static void timer_by(struct sched *s, struct cpu *c, int64_t t)
+void cfs_timer_by(struct sched *s, struct cpu *c, int64_t t)
 {
 	struct rq *rq = c->priv;
 	if (rq->timer != EVQ_NONE) {
@@ -561,7 +433,7 @@ static void timer_by(struct sched *s, struct cpu *c, int64_t t)
 	rq->timer_at = t;
 }
 
-static int64_t next_tick(const struct cfs *f, int64_t now)
+int64_t cfs_next_tick(const struct cfs *f, int64_t now)
 {
 	return (jiffies_at(f, now) + 1) * f->tick;
 }
@@ -595,7 +467,7 @@ static void timer_fn(void *ctx, void *obj, uint64_t arg)
 	bool resched = false;
 	(void)arg;
 	rq->timer = EVQ_NONE;
-	adopt_started(s);
+	cfs_adopt_started(s);
 	rq->in_timer = true;
 	cfs_load_sync(f, rq, now);
 	enum lb_idle idle = c->curr ? CPU_NOT_IDLE : CPU_IDLE;
@@ -612,101 +484,9 @@ static void timer_fn(void *ctx, void *obj, uint64_t arg)
 	}
 	/* NO_HZ: an idle pCPU sleeps until its next balance is due */
 	if (c->curr)
-		timer_by(s, c, next_tick(f, now));
+		cfs_timer_by(s, c, cfs_next_tick(f, now));
 	else
-		timer_by(s, c, max64(next_tick(f, now), rq->next_balance * f->tick));
-}
-
-/* ----------------------------------------------------- co-scheduling --- */
-
-static void adopt_event(void *ctx, void *obj, uint64_t arg);
-
-/* The dequeue hook (strict co-scheduling, models/cosched.c): take READY e
-** off its queue as dequeue_entity does, keeping its lag relative to the
-** queue's min_vruntime.  The framework starts it right after on a pCPU of
-** its choosing, without pick_next; adopt_started then makes it that
-** pCPU's curr.  An event at this instant makes sure that happens before
-** time moves on.  O(log n + detached). */
-static void cfs_dequeue(struct sched *s, struct entity *e)
-{
-	struct cfs *f = s->priv;
-	struct cfs_ent *ce = ce_of(e);
-	adopt_started(s);
-	if (!ce->on_rq)
-		return;
-	struct rq *rq = rq_of(s, ce->rq);
-	if (rq->curr == e) {
-		/* held (picked, handed back unstarted) and not queued again yet */
-		cfs_update_curr(s, rq);
-		rq->curr = NULL;
-	}
-	if (rq->put == e)
-		rq->put = NULL;
-	dequeue_entity(s, rq, ce);
-	ce->vruntime -= rq->min_vruntime;
-	ce->dnext = NULL;
-	struct cfs_ent **tail = &f->detached;
-	while (*tail)
-		tail = &(*tail)->dnext;
-	*tail = ce;
-	if (f->adopt_ev == EVQ_NONE)
-		f->adopt_ev = world_at(s->w, now_of(s), adopt_event, NULL, 0);
-}
-
-/* Every detached entity the framework has started since becomes the curr
-** of the pCPU it runs on: counted in that queue's nr_running and load,
-** its lag renormalised to the queue (set_task_cpu), its run charged from
-** its dispatch (sched_ran), the pCPU ticking.  Called first in every hook
-** and timer, so the policy never meets a pCPU running an entity it does
-** not know.  O(detached): nothing without strict co-scheduling. */
-static void adopt_started(struct sched *s)
-{
-	struct cfs *f = s->priv;
-	struct cfs_ent **pp = &f->detached;
-	while (*pp) {
-		struct cfs_ent *ce = *pp;
-		struct entity *e = ce->e;
-		if (e->state != ENT_RUNNING) {	/* dequeued, not started yet */
-			pp = &ce->dnext;
-			continue;
-		}
-		*pp = ce->dnext;
-		ce->dnext = NULL;
-		struct cpu *c = &s->cpu[e->cpu];
-		struct rq *rq = c->priv;
-		int64_t now = now_of(s);
-		assert(c->curr == e && !rq->curr && "co-started on a pCPU the policy thinks busy");
-		idle_ends(f, rq, now);
-		ce->vruntime += rq->min_vruntime;
-		account_enqueue(s, rq, ce);
-		rq->curr = e;
-		rq->exec_start = now - sched_ran(s, c);
-		ce->prev_sum_exec = ce->sum_exec;
-		rq->hrtick_armed = c->slice_end != INT64_MAX;	/* the gang's slice ends by itself */
-		cfs_update_curr(s, rq);
-		timer_by(s, c, next_tick(f, now));
-	}
-}
-
-static void adopt_event(void *ctx, void *obj, uint64_t arg)
-{
-	struct sched *s = &((struct world *)ctx)->sched;
-	struct cfs *f = s->priv;
-	(void)obj;
-	(void)arg;
-	f->adopt_ev = EVQ_NONE;
-	adopt_started(s);
-	/* one never started (the framework always starts what it dequeues)
-	** goes back to its queue rather than being lost */
-	while (f->detached) {
-		struct cfs_ent *ce = f->detached;
-		struct rq *rq = rq_of(s, ce->rq);
-		f->detached = ce->dnext;
-		ce->dnext = NULL;
-		ce->vruntime += rq->min_vruntime;
-		enqueue_entity(s, rq, ce, ENQ_PLAIN);
-		cfs_nudge(s, rq, ce);
-	}
+		cfs_timer_by(s, c, max64(cfs_next_tick(f, now), rq->next_balance * f->tick));
 }
 
 /* ------------------------------------------------------------- hooks --- */
@@ -782,7 +562,7 @@ static int cfs_init(struct sched *s, struct diag *d)
 		rq->avg_idle = 2 * f->migration_cost;
 		rq->push_cpu = -1;
 		rq->timer = EVQ_NONE;
-		timer_by(s, c, 0);
+		cfs_timer_by(s, c, 0);
 	}
 	return 0;
 }
@@ -806,7 +586,7 @@ static void cfs_attach(struct sched *s, struct entity *e)
 
 static int cfs_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 {
-	adopt_started(s);
+	cfs_adopt_started(s);
 	struct cfs_ent *ce = ce_of(e);
 	if (ce->rq < 0)
 		return cfs_fork_balance(s, e);
@@ -825,7 +605,7 @@ static int cfs_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 
 static void cfs_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum sched_why why)
 {
-	adopt_started(s);
+	cfs_adopt_started(s);
 	struct cfs *f = s->priv;
 	struct rq *rq = c->priv;
 	struct cfs_ent *ce = ce_of(e);
@@ -835,7 +615,7 @@ static void cfs_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum s
 		old->put = NULL;
 		if (why != SCHED_WAKE && old == rq) {
 			/* preempted or yielded: still on this queue */
-			tree_add(f, rq, ce);
+			cfs_tree_add(f, rq, ce);
 			return;
 		}
 		/* pushed away by active balancing: an idle rq picks it in
@@ -851,32 +631,32 @@ static void cfs_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum s
 		** as it was, like a preempted entity */
 		if (old->curr == e)
 			old->curr = NULL;
-		tree_add(f, old, ce);
+		cfs_tree_add(f, old, ce);
 		if (old != rq)
 			cfs_move_entity(s, old, ce, rq);
 		return;
 	}
 	if (old && ce->on_rq)	/* cannot happen: a waking entity is off every queue */
-		dequeue_entity(s, old, ce);
+		cfs_dequeue_entity(s, old, ce);
 	if (old && old != rq)	/* set_task_cpu */
 		ce->vruntime += rq->min_vruntime - old->min_vruntime;
-	idle_ends(f, rq, now);
+	cfs_idle_ends(f, rq, now);
 	if (old)	/* enqueue_task(wakeup) */
 		ce->start_runtime = ce->sum_exec;
-	enqueue_entity(s, rq, ce, old ? ENQ_WAKE : ENQ_NEW);
+	cfs_enqueue_entity(s, rq, ce, old ? ENQ_WAKE : ENQ_NEW);
 	if (old)
 		waker_ran(s, e);
 }
 
 static bool cfs_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
 {
-	adopt_started(s);
+	cfs_adopt_started(s);
 	return wakeup_preempts(s, c->priv, ce_of(e));
 }
 
 static struct entity *cfs_pick_next(struct sched *s, struct cpu *c, int64_t *slice)
 {
-	adopt_started(s);
+	cfs_adopt_started(s);
 	const struct cfs *f = s->priv;
 	struct rq *rq = c->priv;
 	settle_put(s, rq);
@@ -894,7 +674,7 @@ static struct entity *cfs_pick_next(struct sched *s, struct cpu *c, int64_t *sli
 		se = rq->last;
 	if (rq->last == se)
 		rq->last = NULL;
-	tree_del(rq, se);
+	cfs_tree_del(rq, se);
 	rq->curr = se->e;
 	rq->exec_start = now_of(s);
 	se->prev_sum_exec = se->sum_exec;	/* set_next_entity */
@@ -903,13 +683,13 @@ static struct entity *cfs_pick_next(struct sched *s, struct cpu *c, int64_t *sli
 		*slice = sched_slice(f, rq, se);
 		rq->hrtick_armed = true;
 	}
-	timer_by(s, c, next_tick(f, now_of(s)));
+	cfs_timer_by(s, c, cfs_next_tick(f, now_of(s)));
 	return se->e;
 }
 
 static void cfs_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64_t ran)
 {
-	adopt_started(s);
+	cfs_adopt_started(s);
 	struct rq *rq = c->priv;
 	(void)ran;
 	cfs_update_curr(s, rq);

@@ -195,4 +195,35 @@ void cfs_idle_balance(struct sched *s, int cpu);
 /* trigger_load_balance at cpu's tick (CONFIG_NO_HZ for an idle cpu). */
 void cfs_trigger_load_balance(struct sched *s, int cpu, enum lb_idle idle);
 
+void cfs_tree_add(struct cfs *f, struct rq *rq, struct cfs_ent *ce);
+void cfs_tree_del(struct rq *rq, struct cfs_ent *ce);
+
+/* Every detached entity the framework has started since becomes the curr
+** of the pCPU it runs on: counted in that queue's nr_running and load,
+** its lag renormalised to the queue (set_task_cpu), its run charged from
+** its dispatch (sched_ran), the pCPU ticking.  Called first in every hook
+** and timer, so the policy never meets a pCPU running an entity it does
+** not know.  O(detached): nothing without strict co-scheduling. */
+void cfs_adopt_started(struct sched *s);
+/* The dequeue hook (strict co-scheduling, models/cosched.c): take READY e
+** off its queue as dequeue_entity does, keeping its lag relative to the
+** queue's min_vruntime.  The framework starts it right after on a pCPU of
+** its choosing, without pick_next; adopt_started then makes it that
+** pCPU's curr.  An event at this instant makes sure that happens before
+** time moves on.  O(log n + detached). */
+void cfs_dequeue(struct sched *s, struct entity *e);
+void cfs_account_enqueue(const struct sched *s, struct rq *rq, struct cfs_ent *ce);
+void cfs_dequeue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce);
+/* How cfs_enqueue_entity places an entity: as it is, waking (its lag
+** bounded), new (START_DEBIT). */
+enum { ENQ_PLAIN, ENQ_WAKE, ENQ_NEW };
+void cfs_enqueue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce, int how);
+/* 2.6.32 ttwu: a task arrives on rq; fold the idle time since
+** idle_balance stamped it into the average that gates idle_balance:
+**	avg_idle += (idle - avg_idle) / 8, or 2 migration_cost if idle is longer */
+void cfs_idle_ends(const struct cfs *f, struct rq *rq, int64_t now);
+int64_t cfs_next_tick(const struct cfs *f, int64_t now);
+/* Make c's timer fire no later than t. */
+void cfs_timer_by(struct sched *s, struct cpu *c, int64_t t);
+
 #endif
