@@ -195,6 +195,14 @@ void cfs_idle_balance(struct sched *s, int cpu);
 /* trigger_load_balance at cpu's tick (CONFIG_NO_HZ for an idle cpu). */
 void cfs_trigger_load_balance(struct sched *s, int cpu, enum lb_idle idle);
 
+/* A sched_group: the pCPUs of one core (level mc) or one node. */
+struct grp {
+	const int *cpu;
+	int n;
+	int64_t power;
+	int64_t capacity;
+};
+
 void cfs_tree_add(struct cfs *f, struct rq *rq, struct cfs_ent *ce);
 void cfs_tree_del(struct rq *rq, struct cfs_ent *ce);
 
@@ -225,5 +233,26 @@ void cfs_idle_ends(const struct cfs *f, struct rq *rq, int64_t now);
 int64_t cfs_next_tick(const struct cfs *f, int64_t now);
 /* Make c's timer fire no later than t. */
 void cfs_timer_by(struct sched *s, struct cpu *c, int64_t t);
+
+int cfs_find_idlest_group(const struct sched *s, int cpu, int k, const struct entity *e);
+int cfs_wake_24(const struct sched *s, const struct entity *e, int prev, int this_cpu);
+int cfs_wake_32(const struct sched *s, const struct entity *e, int prev, int this_cpu);
+bool cfs_wake_affine(const struct sched *s, const struct entity *e, const struct sd_def *def, int prev, int this_cpu);
+/* 2.6.24 wake_idle (kernel/sched.c): cpu itself if idle or running more
+** than one task, else the first idle allowed pCPU of each SD_WAKE_IDLE
+** level upwards (the core level only), else cpu.  It is compiled in with
+** ARCH_HAS_SCHED_WAKE_IDLE, i.e. CONFIG_SCHED_SMT (include/linux/
+** topology.h), which distribution kernels set whether or not the cores
+** have SMT siblings. */
+int cfs_wake_idle(const struct sched *s, const struct entity *e, int cpu);
+int64_t cfs_avg_load_per_task(const struct sched *s, int cpu);
+void cfs_group_of(const struct sched *s, int cpu, const struct rq *rq, int k, int g, struct grp *out);
+/* The index of cpu's own group at this level. */
+int cfs_local_group(const struct cfs *f, int cpu, int level);
+int cfs_ngroups(const struct cfs *f, int cpu, int level);
+/* Low guess at a migration source's load, high at a target's. */
+int64_t cfs_source_load(const struct sched *s, int cpu, int type);
+int64_t cfs_target_load(const struct sched *s, int cpu, int type);
+int64_t cfs_weighted_load(const struct sched *s, int cpu);
 
 #endif

@@ -19,12 +19,12 @@
 ** Wake-ups (try_to_wake_up, select_task_rq_fair: cfs_wake_cpu).  From
 ** the waker's pCPU: 2.6.24's wake-affine test (SD_WAKE_AFFINE, core
 ** level) and passive balancing (SD_WAKE_BALANCE, node level) on the
-** loads of wake_idx, then wake_idle; 2.6.32's idle-sibling candidate and
-** wake_affine.  The formulas are at wake_24 and wake_32 below.
+** loads of wake_idx, then cfs_wake_idle; 2.6.32's idle-sibling candidate and
+** cfs_wake_affine.  The formulas are at cfs_wake_24 and cfs_wake_32 below.
 **
 ** Fork placement.  An entity's first wake is a fork (sched_balance_self
 ** with SD_BALANCE_FORK) from its first allowed pCPU, standing for its
-** parent's: the idlest node by find_idlest_group's loads (cpu_load[0] in
+** parent's: the idlest node by cfs_find_idlest_group's loads (cpu_load[0] in
 ** 2.6.24, the queue load in 2.6.32) with a 112% margin, its least loaded
 ** allowed pCPU, and in 2.6.32 the same once more among that node's cores.
 **
@@ -139,13 +139,13 @@ static int64_t ms_to_jiffies(const struct cfs *f, int64_t ms)
 
 /* ------------------------------------------------------------- loads --- */
 
-static int64_t weighted_load(const struct sched *s, int cpu)
+int64_t cfs_weighted_load(const struct sched *s, int cpu)
 {
 	return rq_of(s, cpu)->load;
 }
 
 /* Low guess at a migration source's load, high at a target's. */
-static int64_t source_load(const struct sched *s, int cpu, int type)
+int64_t cfs_source_load(const struct sched *s, int cpu, int type)
 {
 	struct rq *rq = rq_of(s, cpu);
 	if (type == 0)
@@ -154,7 +154,7 @@ static int64_t source_load(const struct sched *s, int cpu, int type)
 	return min64(rq->cpu_load[type - 1], rq->load);
 }
 
-static int64_t target_load(const struct sched *s, int cpu, int type)
+int64_t cfs_target_load(const struct sched *s, int cpu, int type)
 {
 	struct rq *rq = rq_of(s, cpu);
 	if (type == 0)
@@ -163,7 +163,7 @@ static int64_t target_load(const struct sched *s, int cpu, int type)
 	return max64(rq->cpu_load[type - 1], rq->load);
 }
 
-static int64_t avg_load_per_task(const struct sched *s, int cpu)
+int64_t cfs_avg_load_per_task(const struct sched *s, int cpu)
 {
 	struct rq *rq = rq_of(s, cpu);
 	return rq->nr_running ? rq->load / rq->nr_running : 0;
@@ -171,21 +171,13 @@ static int64_t avg_load_per_task(const struct sched *s, int cpu)
 
 /* ---------------------------------------------------- groups, spans --- */
 
-/* A sched_group: the pCPUs of one core (level mc) or one node. */
-struct grp {
-	const int *cpu;
-	int n;
-	int64_t power;
-	int64_t capacity;
-};
-
-static int ngroups(const struct cfs *f, int cpu, int level)
+int cfs_ngroups(const struct cfs *f, int cpu, int level)
 {
 	return level == LVL_MC ? f->node_n[f->cpu_node[cpu]] : f->nnodes;
 }
 
 /* The index of cpu's own group at this level. */
-static int local_group(const struct cfs *f, int cpu, int level)
+int cfs_local_group(const struct cfs *f, int cpu, int level)
 {
 	int node = f->cpu_node[cpu];
 	if (level == LVL_NODE)
@@ -196,7 +188,7 @@ static int local_group(const struct cfs *f, int cpu, int level)
 	return 0;
 }
 
-static void group_of(const struct sched *s, int cpu, const struct rq *rq, int k, int g, struct grp *out)
+void cfs_group_of(const struct sched *s, int cpu, const struct rq *rq, int k, int g, struct grp *out)
 {
 	const struct cfs *f = s->priv;
 	int level = rq->sd[k].level;
@@ -232,238 +224,6 @@ int cfs_span_weight(const struct cfs *f, int cpu, int level)
 const int *cfs_span_cpus(const struct cfs *f, int cpu, int level)
 {
 	return level == LVL_MC ? &f->node_cpu[f->node_first[f->cpu_node[cpu]]] : f->node_cpu;
-}
-
-/* --------------------------------------------------- fork placement --- */
-
-static int find_idlest_group(const struct sched *s, int cpu, int k, const struct entity *e)
-{
-	const struct cfs *f = s->priv;
-	const struct rq *rq = rq_of(s, cpu);
-	const struct sd_def *def = rq->sd[k].def;
-	int n = ngroups(f, cpu, rq->sd[k].level);
-	int local = local_group(f, cpu, rq->sd[k].level), idlest = -1;
-	int64_t min_load = INT64_MAX, this_load = 0;
-	int imbalance = 100 + (def->imbalance_pct - 100) / 2;
-	for (int j = 0; j < n; j++) {
-		int g = (local + j) % n;
-		struct grp gr;
-		group_of(s, cpu, rq, k, g, &gr);
-		bool allowed = false;
-		for (int i = 0; i < gr.n; i++)
-			allowed |= cpuset_has(&e->affinity, gr.cpu[i]);
-		if (!allowed)
-			continue;
-		int64_t load = 0;
-		for (int i = 0; i < gr.n; i++)
-			load += g == local ? source_load(s, gr.cpu[i], def->forkexec_idx)
-					   : target_load(s, gr.cpu[i], def->forkexec_idx);
-		load = load * NICE_0_LOAD / gr.power;
-		if (g == local)
-			this_load = load;
-		else if (load < min_load) {
-			min_load = load;
-			idlest = g;
-		}
-	}
-	if (idlest < 0 || 100 * this_load < imbalance * min_load)
-		return -1;
-	return idlest;
-}
-
-static int find_idlest_cpu(const struct sched *s, int cpu, int k, int g, const struct entity *e)
-{
-	struct grp gr;
-	group_of(s, cpu, rq_of(s, cpu), k, g, &gr);
-	int64_t min_load = INT64_MAX;
-	int idlest = -1;
-	for (int i = 0; i < gr.n; i++) {
-		int c = gr.cpu[i];
-		if (!cpuset_has(&e->affinity, c))
-			continue;
-		int64_t load = weighted_load(s, c);
-		if (load < min_load || (load == min_load && c == cpu)) {
-			min_load = load;
-			idlest = c;
-		}
-	}
-	return idlest;
-}
-
-/* sched_balance_self(SD_BALANCE_FORK) from the entity's first allowed
-** pCPU, standing for its parent's. */
-int cfs_fork_balance(const struct sched *s, const struct entity *e)
-{
-	const struct cfs *f = s->priv;
-	int cpu = 0;
-	while (cpu < s->ncpus - 1 && !cpuset_has(&e->affinity, cpu))
-		cpu++;
-	const struct rq *rq = rq_of(s, cpu);
-	int k = -1;
-	for (int i = 0; i < rq->nsd; i++)
-		if (rq->sd[i].def->flags & SD_BALANCE_FORK)
-			k = i;
-	while (k >= 0) {
-		rq = rq_of(s, cpu);
-		if (!(rq->sd[k].def->flags & SD_BALANCE_FORK)) {
-			k--;
-			continue;
-		}
-		int g = find_idlest_group(s, cpu, k, e);
-		int nc = g < 0 ? -1 : find_idlest_cpu(s, cpu, k, g, e);
-		if (nc < 0 || nc == cpu) {
-			k--;
-			continue;
-		}
-		int weight = cfs_span_weight(f, cpu, rq->sd[k].level);
-		cpu = nc;
-		rq = rq_of(s, cpu);
-		k = -1;
-		for (int i = 0; i < rq->nsd; i++) {
-			if (weight <= cfs_span_weight(f, cpu, rq->sd[i].level))
-				break;
-			if (rq->sd[i].def->flags & SD_BALANCE_FORK)
-				k = i;
-		}
-	}
-	return cpu;
-}
-
-/* ---------------------------------------------------------- wake-ups --- */
-
-/* The lowest domain level of cpu whose span holds other, or -1 (the
-** for_each_domain walk that finds this_sd). */
-static int level_with(const struct sched *s, int cpu, int other)
-{
-	const struct cfs *f = s->priv;
-	const struct rq *rq = rq_of(s, cpu);
-	for (int k = 0; k < rq->nsd; k++)
-		if (rq->sd[k].level == LVL_NODE || f->cpu_node[other] == f->cpu_node[cpu])
-			return k;
-	return -1;
-}
-
-/* 2.6.24 wake_idle (kernel/sched.c): cpu itself if idle or running more
-** than one task, else the first idle allowed pCPU of each SD_WAKE_IDLE
-** level upwards (the core level only), else cpu.  It is compiled in with
-** ARCH_HAS_SCHED_WAKE_IDLE, i.e. CONFIG_SCHED_SMT (include/linux/
-** topology.h), which distribution kernels set whether or not the cores
-** have SMT siblings. */
-static int wake_idle(const struct sched *s, const struct entity *e, int cpu)
-{
-	const struct cfs *f = s->priv;
-	const struct rq *rq = rq_of(s, cpu);
-	if (is_idle(s, cpu) || rq->nr_running > 1)
-		return cpu;
-	for (int k = 0; k < rq->nsd && (rq->sd[k].def->flags & SD_WAKE_IDLE); k++) {
-		int n = cfs_span_weight(f, cpu, rq->sd[k].level);
-		const int *span = cfs_span_cpus(f, cpu, rq->sd[k].level);
-		for (int i = 0; i < n; i++)
-			if (cpuset_has(&e->affinity, span[i]) && is_idle(s, span[i]))
-				return span[i];
-	}
-	return cpu;
-}
-
-/* 2.6.24 try_to_wake_up (kernel/sched.c), a wake-up from this_cpu of e
-** last on prev.  Unless prev is this_cpu or this_cpu is not allowed, in
-** this_sd, the lowest level of this_cpu that spans prev, with
-**	load = source_load(prev, wake_idx), tl = target_load(this_cpu, wake_idx),
-**	imb = 100 + (imbalance_pct - 100) / 2 (112), w the weight of e,
-**	per_task = this_cpu's queue weight / its nr_running, SCHED_LOAD_SCALE
-**		   if empty (cpu_avg_load_per_task):
-** SD_WAKE_AFFINE (the core level) wakes e on this_cpu when
-**	(tl <= load and tl + target_load(prev, wake_idx) <= per_task)
-**	or 100 (tl + w) <= imb load
-** ("cache cold, no bad imbalance"), and SD_WAKE_BALANCE (the node level:
-** passive balancing) when imb tl <= 100 load; otherwise on prev.  No
-** wake-up here is sync (KVM wakes VCPU threads with
-** wake_up_interruptible, devices and timers never sync), so the sync
-** branch (cache-cold tasks attracted, tl less current's weight) never
-** runs.  wake_idle then looks for an idle core next to the choice. */
-static int wake_24(const struct sched *s, const struct entity *e, int prev, int this_cpu)
-{
-	int new_cpu = prev, k = prev == this_cpu ? -1 : level_with(s, this_cpu, prev);
-	if (k >= 0 && cpuset_has(&e->affinity, this_cpu)) {
-		const struct rq *trq = rq_of(s, this_cpu);
-		const struct sd_def *def = trq->sd[k].def;
-		int idx = def->wake_idx, imb = 100 + (def->imbalance_pct - 100) / 2;
-		int64_t load = source_load(s, prev, idx), tl = target_load(s, this_cpu, idx);
-		int64_t per_task = trq->nr_running ? trq->load / trq->nr_running : NICE_0_LOAD;
-		if ((def->flags & SD_WAKE_AFFINE) &&
-		    ((tl <= load && tl + target_load(s, prev, idx) <= per_task) ||
-		     100 * (tl + ce_of(e)->weight) <= imb * load))
-			new_cpu = this_cpu;
-		else if ((def->flags & SD_WAKE_BALANCE) && imb * tl <= 100 * load)
-			new_cpu = this_cpu;
-	}
-	return wake_idle(s, e, new_cpu);
-}
-
-/* 2.6.32 wake_affine (kernel/sched_fair.c) in domain def, without group
-** scheduling (effective_load(tg, cpu, wl, wg) = wl): with
-**	load = source_load(prev, wake_idx), tl = target_load(this_cpu, wake_idx),
-**	balanced = tl == 0 or 100 (tl + w) <= imb load       (imb 112),
-**	per_task = this_cpu's queue weight / its nr_running (0 if empty),
-** affine when balanced, or tl <= load and tl + target_load(prev) <=
-** per_task.  sync is 0 for every wake-up here (see wake_24) and
-** SYNC_MORE is off (kernel/sched_features.h), so avg_overlap never makes
-** one sync and the sync branch (current's weight taken off, "sync and
-** balanced") never runs; avg_overlap is not kept. */
-static bool wake_affine(const struct sched *s, const struct entity *e, const struct sd_def *def, int prev,
-			int this_cpu)
-{
-	int idx = def->wake_idx, imb = 100 + (def->imbalance_pct - 100) / 2;
-	int64_t load = source_load(s, prev, idx), tl = target_load(s, this_cpu, idx);
-	if (!tl || 100 * (tl + ce_of(e)->weight) <= imb * load)
-		return true;
-	return tl <= load && tl + target_load(s, prev, idx) <= avg_load_per_task(s, this_cpu);
-}
-
-/* 2.6.32 select_task_rq_fair(SD_BALANCE_WAKE) (kernel/sched_fair.c),
-** with AFFINE_WAKEUPS on and no power savings.  If this_cpu is allowed,
-** the levels of this_cpu upwards are searched for the first with
-** SD_WAKE_AFFINE that yields a candidate: this_cpu if the level spans
-** prev; and where SD_PREFER_SIBLING is set (the core level: "an idle
-** shared cache"), prev instead if it has no task, and if the candidate
-** is still none or this_cpu, the first allowed pCPU of the level without
-** tasks.  The candidate is taken if wake_affine in that level passes
-** (which compares this_cpu, the waker, with prev, whatever the
-** candidate); otherwise, as no level has SD_BALANCE_WAKE, e stays on
-** prev. */
-static int wake_32(const struct sched *s, const struct entity *e, int prev, int this_cpu)
-{
-	const struct cfs *f = s->priv;
-	const struct rq *trq = rq_of(s, this_cpu);
-	if (!cpuset_has(&e->affinity, this_cpu))
-		return prev;
-	for (int k = 0; k < trq->nsd; k++) {
-		const struct sd_def *def = trq->sd[k].def;
-		if (!(def->flags & SD_WAKE_AFFINE))
-			continue;
-		int level = trq->sd[k].level, n = cfs_span_weight(f, this_cpu, level);
-		const int *span = cfs_span_cpus(f, this_cpu, level);
-		int cand = level == LVL_NODE || f->cpu_node[prev] == f->cpu_node[this_cpu] ? this_cpu : -1;
-		if (def->flags & SD_PREFER_SIBLING) {
-			if (cand == this_cpu && !rq_of(s, prev)->nr_running)
-				cand = prev;
-			int idle = -1;
-			for (int i = 0; i < n && idle < 0 && (cand < 0 || cand == this_cpu); i++)
-				if (cpuset_has(&e->affinity, span[i]) && !rq_of(s, span[i])->nr_running)
-					idle = span[i];
-			if (idle >= 0)
-				cand = idle;
-		}
-		if (cand >= 0)
-			return wake_affine(s, e, def, prev, this_cpu) ? cand : prev;
-	}
-	return prev;
-}
-
-int cfs_wake_cpu(const struct sched *s, const struct entity *e, int prev, int this_cpu)
-{
-	const struct cfs *f = s->priv;
-	return f->version == 24 ? wake_24(s, e, prev, this_cpu) : wake_32(s, e, prev, this_cpu);
 }
 
 /* ---------------------------------------------------- load balancing --- */
@@ -558,7 +318,7 @@ static int64_t small_imbalance(const struct sched *s, int this_cpu, struct lb *l
 		if (l->busiest_lpt > l->this_lpt)
 			imbn = 1;
 	} else {
-		l->this_lpt = f->version == 24 ? NICE_0_LOAD : avg_load_per_task(s, this_cpu);
+		l->this_lpt = f->version == 24 ? NICE_0_LOAD : cfs_avg_load_per_task(s, this_cpu);
 	}
 	int64_t fuzz = f->version == 24 ? NICE_0_LOAD : l->busiest_lpt;
 	if (l->max_load - l->this_load + fuzz >= l->busiest_lpt * imbn)
@@ -588,7 +348,7 @@ static int find_busiest_group(const struct sched *s, int this_cpu, int k, enum l
 	const struct cfs *f = s->priv;
 	const struct rq *rq = rq_of(s, this_cpu);
 	const struct sd *d = &rq->sd[k];
-	int n = ngroups(f, this_cpu, d->level), local = local_group(f, this_cpu, d->level);
+	int n = cfs_ngroups(f, this_cpu, d->level), local = cfs_local_group(f, this_cpu, d->level);
 	int idx = idle == CPU_NOT_IDLE ? d->def->busy_idx
 		  : idle == CPU_NEWLY_IDLE ? d->def->newidle_idx : d->def->idle_idx;
 	memset(l, 0, sizeof *l);
@@ -597,7 +357,7 @@ static int find_busiest_group(const struct sched *s, int this_cpu, int k, enum l
 	for (int j = 0; j < n; j++) {
 		int g = (local + j) % n;
 		struct grp gr;
-		group_of(s, this_cpu, rq, k, g, &gr);
+		cfs_group_of(s, this_cpu, rq, k, g, &gr);
 		bool is_local = g == local, first_idle = false;
 		int balance_cpu = is_local ? gr.cpu[0] : -1;
 		int64_t load_sum = 0, nr = 0, wl = 0, lpt_sum = 0, max_cpu = 0, min_cpu = INT64_MAX;
@@ -611,16 +371,16 @@ static int find_busiest_group(const struct sched *s, int this_cpu, int k, enum l
 					first_idle = true;
 					balance_cpu = c;
 				}
-				load = target_load(s, c, idx);
+				load = cfs_target_load(s, c, idx);
 			} else {
-				load = source_load(s, c, idx);
+				load = cfs_source_load(s, c, idx);
 				max_cpu = max64(max_cpu, load);
 				min_cpu = min64(min_cpu, load);
 			}
 			load_sum += load;
 			nr += rq_of(s, c)->nr_running;
-			wl += weighted_load(s, c);
-			lpt_sum += avg_load_per_task(s, c);
+			wl += cfs_weighted_load(s, c);
+			lpt_sum += cfs_avg_load_per_task(s, c);
 		}
 		if (idle != CPU_NEWLY_IDLE && is_local && balance_cpu != this_cpu && balance) {
 			*balance = false;
@@ -682,7 +442,7 @@ static int find_busiest_queue(const struct sched *s, const struct grp *gr, int64
 		int c = gr->cpu[i];
 		if (!cpuset_has(cpus, c))
 			continue;
-		int64_t wl = weighted_load(s, c);
+		int64_t wl = cfs_weighted_load(s, c);
 		if (rq_of(s, c)->nr_running == 1 && wl > imbalance)
 			continue;
 		if (wl > max_load) {
