@@ -15,24 +15,24 @@
 ** sum_j w_j (v_j - v0) >= (v_i - v0) sum_j w_j).  Its request is the
 ** base slice r, and its virtual deadline
 **     d_i = v_i + r * NICE_0_LOAD / w_i               (update_deadline)
-** pick_eevdf() runs the eligible entity with the earliest deadline.
+** eev_pick_eevdf() runs the eligible entity with the earliest deadline.
 **
-** Slices.  In 6.6 update_curr() -> update_deadline() gives a running
+** Slices.  In 6.6 eev_update_curr() -> update_deadline() gives a running
 ** entity a new request (d_i as above, from its v_i then) once v_i >= d_i,
 ** and reschedules if cfs_rq->nr_running > 1 (others queued).  The real
 ** time the running entity needs to reach its deadline is
 **     t_d = ceil(((d_i - v_i) w_i - resid) / 1024)
 ** (the least t with v_i + (t 1024 + resid) / w_i >= d_i).  When that is
-** noticed depends on who calls update_curr():
+** noticed depends on who calls eev_update_curr():
 **   hrtick=0 (default; SCHED_FEAT(HRTICK, false) in 6.6 features.h): the
 **     periodic tick, scheduler_tick() -> task_tick_fair() -> entity_tick()
-**     -> update_curr(), every TICK_NSEC = (10^9 + HZ/2) / HZ ns (`hz`,
+**     -> eev_update_curr(), every TICK_NSEC = (10^9 + HZ/2) / HZ ns (`hz`,
 **     default 250: Debian's CONFIG_HZ_250=y, debian/config/config of the
 **     kernel team's packaging).  A running entity's request ends at the
 **     first tick T >= now + t_d, i.e. at
 **         T = ceil((now + t_d) / TICK_NSEC) * TICK_NSEC
 **     where it gets a new one; if others are queued then, resched_curr()
-**     and schedule() run pick_eevdf(), which may keep it (still eligible,
+**     and schedule() run eev_pick_eevdf(), which may keep it (still eligible,
 **     earliest deadline: no switch, no dispatch) or preempt it; alone it
 **     runs on.  Ticks are on one grid for every pCPU, at
 **     multiples of TICK_NSEC from time 0: tick_setup_sched_timer()
@@ -42,10 +42,10 @@
 **     equal hogs dispatched at a tick so run ceil(r / TICK_NSEC) ticks
 **     each: 2.25 ms -> 4 ms at HZ=250, 3 ms at HZ=1000.  Only the ticks
 **     that can act are simulated: one timer per busy pCPU at T above.
-**     Between t_d and T, other update_curr() calls see the used-up
+**     Between t_d and T, other eev_update_curr() calls see the used-up
 **     request too: a wake-up on that queue (enqueue_entity() calls it
 **     before the wakee is counted, so it reschedules only if others were
-**     queued already; otherwise the wakee preempts iff pick_eevdf() picks
+**     queued already; otherwise the wakee preempts iff eev_pick_eevdf() picks
 **     it, as below), and load balancing taking from or adding to that
 **     queue (detach_task/attach_task -> dequeue/enqueue_entity).
 **   hrtick=1: the slice ends exactly at now + t_d (hrtick_start_fair()
@@ -61,16 +61,16 @@
 **
 ** RUN_TO_PARITY (6.6 default on).  set_next_entity() stashes the picked
 ** deadline; while the running entity is eligible and still has that
-** deadline, pick_eevdf() keeps it.  So a wake-up preempts only a running
+** deadline, eev_pick_eevdf() keeps it.  So a wake-up preempts only a running
 ** entity that has become ineligible (and whose replacement is the wakee);
 ** with run-to-parity="0" a wakee that is eligible and has an earlier
 ** deadline preempts at once.  This is check_preempt_wakeup() of 6.6
-** (renamed check_preempt_wakeup_fair in 6.7): update_curr, then preempt
-** iff pick_eevdf() == the wakee.
+** (renamed check_preempt_wakeup_fair in 6.7): eev_update_curr, then preempt
+** iff eev_pick_eevdf() == the wakee.
 **
-** Placement (place_entity, PLACE_LAG).  On dequeue (sleep, migration) an
+** Placement (eev_place_entity, PLACE_LAG).  On dequeue (sleep, migration) an
 ** entity keeps its lag vl_i = V - v_i, clamped to +-calc_delta_fair(
-** max(2 r, TICK_NSEC)) (update_entity_lag).  On enqueue, since adding i
+** max(2 r, TICK_NSEC)) (eev_update_entity_lag).  On enqueue, since adding i
 ** moves V, the lag is inflated so that it holds after the insertion:
 **     v_i = V - vl_i (W + w_i) / W,   W = load already queued (+ running)
 ** (no lag when the queue is empty), and d_i = v_i + r/w_i, with the
@@ -92,7 +92,7 @@
 ** imbalance_pct (117%) x avg_local (calculate_imbalance, migrate_load),
 ** least recently run first, never a cache-hot one (ran within
 ** sysctl_sched_migration_cost = 0.5 ms, task_hot) nor a running one (no
-** active balance).  Idle pCPUs balance a node every balance-interval and
+** active eev_balance).  Idle pCPUs eev_balance a node every eev_balance-interval and
 ** the machine every second one; busy pCPUs 16 times less often
 ** (busy_factor).  Left out: group scheduling and PELT (loads are
 ** instantaneous weights), group types and utilisation-based migration,
@@ -109,68 +109,13 @@
 **
 ** Cost: every queue operation scans the pCPU's queue: O(n) in the
 ** entities queued there (a handful in the paper's scenarios), a pick
-** O(n) too (no augmented tree); a balance pass is O(ncpus x n).
+** O(n) too (no augmented tree); a eev_balance pass is O(ncpus x n).
 */
+#include "models/sched_eevdf.h"
 #include "models/sched.h"
 #include "models/world.h"
 
 #include <stdlib.h>
-
-#define NICE_0_LOAD       1024
-#define MIGRATION_COST    500000      /* sysctl_sched_migration_cost */
-#define IMBALANCE_PCT     117         /* sd_init() in 6.6 */
-#define BUSY_FACTOR       16
-
-
-struct eev_ent {
-	int64_t vruntime, deadline;
-	int64_t vlag;              /* lag kept while off a queue */
-	int64_t resid;             /* remainder of calc_delta_fair, so that
-				      split updates add up exactly */
-	int weight;
-	int rq;                    /* pCPU whose queue holds it (or runs it); -1 */
-	int queued;                /* on rq's list (not running) */
-	int fresh;                 /* never enqueued: ENQUEUE_INITIAL */
-	int put_cpu;               /* pCPU it just left in put_prev; -1 */
-	int deq_cpu;               /* pCPU whose queue eev_dequeue took it from */
-	int64_t last_ran;          /* when it last stopped running (task_hot) */
-};
-
-struct eev_cpu {
-	struct entity *head;       /* queued entities (not the running one) */
-	int nr;                    /* entities queued */
-	long load;                 /* sum of their weights */
-	int64_t min_vruntime;      /* monotonic base of the keys; V when empty */
-	struct entity *acct_e;     /* the running entity curr_ran is about */
-	int64_t curr_ran;          /* part of sched_ran() already charged */
-	struct entity *parity;     /* picked entity and its deadline then */
-	int64_t parity_deadline;   /* (the set_next_entity HACK) */
-	uint64_t npull;            /* entities pulled here by balancing */
-	evq_handle tick_ev;        /* hrtick=0: the next tick that can act */
-	uint64_t ntick_resched;    /* preemptions by the tick */
-};
-
-struct eev {
-	int64_t base_slice;
-	int run_to_parity;
-	int place_lag;
-	int hz;
-	int hrtick;
-	int64_t tick_ns;           /* TICK_NSEC = (10^9 + HZ/2) / HZ */
-	int64_t balance_interval;
-	uint64_t tick;             /* balance passes so far */
-	evq_handle adopt_ev;       /* pending check for co-started entities */
-};
-
-static inline struct eev_ent *EP(const struct entity *e)
-{
-	return e->priv;
-}
-
-static inline struct eev_cpu *CP(const struct cpu *c)
-{
-	return c->priv;
-}
 
 static int nice_weight(int nice)
 {
@@ -266,7 +211,7 @@ static int eligible(const struct sched *s, const struct cpu *c, const struct ent
 }
 
 /* min_vruntime = max(min_vruntime, min(v_curr, v_leftmost)) */
-static void update_min_vruntime(struct cpu *c)
+void eev_update_min_vruntime(struct cpu *c)
 {
 	struct eev_cpu *cp = CP(c);
 	int any = 0;
@@ -284,8 +229,8 @@ static void update_min_vruntime(struct cpu *c)
 		cp->min_vruntime = v;
 }
 
-static void place_entity(struct sched *s, struct cpu *c, struct entity *e, int initial);
-static struct entity *pick_eevdf(struct sched *s, struct cpu *c, struct entity *curr);
+void eev_place_entity(struct sched *s, struct cpu *c, struct entity *e, int initial);
+struct entity *eev_pick_eevdf(struct sched *s, struct cpu *c, struct entity *curr);
 
 /* ------------------------------------------------------------- ticks --- */
 
@@ -333,7 +278,7 @@ static void adopt(struct sched *s, struct cpu *c)
 		return;
 	/* co-stopped and co-started on the same pCPU: it never left */
 	if (EP(e)->rq != c->id && EP(e)->deq_cpu != c->id)
-		place_entity(s, c, e, 0);
+		eev_place_entity(s, c, e, 0);
 	EP(e)->deq_cpu = -1;
 	EP(e)->rq = c->id;
 	EP(e)->put_cpu = -1;
@@ -345,8 +290,8 @@ static void adopt(struct sched *s, struct cpu *c)
 		tick_arm(s, c, world_now(s->w) - sched_ran(s, c) + time_to_deadline(EP(e)));
 }
 
-/* Charge the running entity's time since the last update (update_curr). */
-static void update_curr(struct sched *s, struct cpu *c)
+/* Charge the running entity's time since the last update (eev_update_curr). */
+void eev_update_curr(struct sched *s, struct cpu *c)
 {
 	if (!c->curr)
 		return;
@@ -355,7 +300,7 @@ static void update_curr(struct sched *s, struct cpu *c)
 	int64_t ran = sched_ran(s, c);
 	advance(EP(c->curr), ran - cp->curr_ran);
 	cp->curr_ran = ran;
-	update_min_vruntime(c);
+	eev_update_min_vruntime(c);
 }
 
 /* A new request once the current one is used up: 1 if it was. */
@@ -367,15 +312,15 @@ static int update_deadline(const struct eev *p, struct eev_ent *ep)
 	return 1;
 }
 
-/* update_curr() on c's queue from a queue operation that is not a
+/* eev_update_curr() on c's queue from a queue operation that is not a
 ** wake-up (migration, co-scheduling's dequeue): a running entity whose
 ** request is used up gets a new one, and c reschedules if others are
 ** queued (update_deadline's nr_running > 1).  Only with hrtick=0: with
 ** hrtick=1 the slice ends as v_i reaches d_i. */
-static void update_curr_request(struct sched *s, struct cpu *c)
+void eev_update_curr_request(struct sched *s, struct cpu *c)
 {
 	const struct eev *p = s->priv;
-	update_curr(s, c);
+	eev_update_curr(s, c);
 	if (p->hrtick || !c->curr || !update_deadline(p, EP(c->curr)))
 		return;
 	CP(c)->parity = NULL;
@@ -385,7 +330,7 @@ static void update_curr_request(struct sched *s, struct cpu *c)
 		tick_arm(s, c, world_now(s->w) + time_to_deadline(EP(c->curr)));
 }
 
-/* hrtick=0: the tick of busy pCPU c (entity_tick: update_curr, then
+/* hrtick=0: the tick of busy pCPU c (entity_tick: eev_update_curr, then
 ** update_deadline's resched when the request is used up and others are
 ** queued); alone, the entity runs on with its new request.  An idle c
 ** stops ticking (NO_HZ) until its next pick. */
@@ -400,13 +345,13 @@ static void tick_event(void *ctx, void *obj, uint64_t arg)
 	cp->tick_ev = EVQ_NONE;
 	if (!c->curr)
 		return;
-	update_curr(s, c);
+	eev_update_curr(s, c);
 	struct eev_ent *ep = EP(c->curr);
 	/* schedule() after resched_curr() may pick curr again (its new
 	** deadline still the earliest eligible one): then nothing switches */
 	if (update_deadline(p, ep)) {
 		cp->parity = NULL;
-		if (cp->nr > 0 && pick_eevdf(s, c, c->curr) != c->curr) {
+		if (cp->nr > 0 && eev_pick_eevdf(s, c, c->curr) != c->curr) {
 			cp->ntick_resched++;
 			sched_resched(s, c);
 			return;
@@ -416,7 +361,7 @@ static void tick_event(void *ctx, void *obj, uint64_t arg)
 }
 
 /* Strict co-scheduling starts dequeued entities without a pick: at the
-** same instant, adopt every such entity (update_curr) and start its
+** same instant, adopt every such entity (eev_update_curr) and start its
 ** pCPU's tick (also when it was picked there before, held back, and is
 ** now started there after all: adopt() then has nothing to do). */
 static void adopt_event(void *ctx, void *obj, uint64_t arg)
@@ -430,15 +375,15 @@ static void adopt_event(void *ctx, void *obj, uint64_t arg)
 		struct cpu *c = &s->cpu[i];
 		if (!c->curr)
 			continue;
-		update_curr(s, c);
+		eev_update_curr(s, c);
 		if (CP(c)->tick_ev == EVQ_NONE)
 			tick_arm(s, c, world_now(s->w) + time_to_deadline(EP(c->curr)));
 	}
 }
 
 /* vl_i = V - v_i clamped to +-calc_delta_fair(max(2 r, TICK_NSEC))
-** (update_entity_lag); e must still count in V. */
-static void update_entity_lag(struct sched *s, struct cpu *c, struct entity *e)
+** (eev_update_entity_lag); e must still count in V. */
+void eev_update_entity_lag(struct sched *s, struct cpu *c, struct entity *e)
 {
 	const struct eev *p = s->priv;
 	struct eev_ent *ep = EP(e);
@@ -449,7 +394,7 @@ static void update_entity_lag(struct sched *s, struct cpu *c, struct entity *e)
 }
 
 /* Give e (not counted in c's V) its vruntime and deadline on c. */
-static void place_entity(struct sched *s, struct cpu *c, struct entity *e, int initial)
+void eev_place_entity(struct sched *s, struct cpu *c, struct entity *e, int initial)
 {
 	const struct eev *p = s->priv;
 	struct eev_ent *ep = EP(e);
@@ -471,7 +416,7 @@ static void place_entity(struct sched *s, struct cpu *c, struct entity *e, int i
 	ep->deadline = ep->vruntime + vs;
 }
 
-static void queue_add(struct cpu *c, struct entity *e)
+void eev_queue_add(struct cpu *c, struct entity *e)
 {
 	struct eev_cpu *cp = CP(c);
 	struct eev_ent *ep = EP(e);
@@ -487,7 +432,7 @@ static void queue_add(struct cpu *c, struct entity *e)
 	ep->queued = 1;
 }
 
-static void queue_del(struct cpu *c, struct entity *e)
+void eev_queue_del(struct cpu *c, struct entity *e)
 {
 	struct eev_cpu *cp = CP(c);
 	for (struct entity **pp = &cp->head; *pp; pp = &(*pp)->next)
@@ -502,9 +447,9 @@ static void queue_del(struct cpu *c, struct entity *e)
 }
 
 /* The eligible entity with the earliest deadline among c's queue and
-** curr (pick_eevdf); curr may be NULL.  Falls back to the leftmost
+** curr (eev_pick_eevdf); curr may be NULL.  Falls back to the leftmost
 ** (smallest vruntime) entity as the kernel does. */
-static struct entity *pick_eevdf(struct sched *s, struct cpu *c, struct entity *curr)
+struct entity *eev_pick_eevdf(struct sched *s, struct cpu *c, struct entity *curr)
 {
 	const struct eev *p = s->priv;
 	struct eev_cpu *cp = CP(c);
@@ -529,141 +474,6 @@ static struct entity *pick_eevdf(struct sched *s, struct cpu *c, struct entity *
 	if (!best || (curr && EP(curr)->deadline < EP(best)->deadline))
 		best = curr;
 	return best ? best : left;
-}
-
-/* --------------------------------------------------------- balancing --- */
-
-static long cpu_load(const struct cpu *c)
-{
-	return CP(c)->load + (c->curr ? EP(c->curr)->weight : 0);
-}
-
-/* Take e off `from`'s queue keeping its lag, place it on `to`. */
-static void migrate_entity(struct sched *s, struct cpu *from, struct cpu *to, struct entity *e)
-{
-	update_curr_request(s, from);   /* detach_task -> dequeue_entity */
-	update_entity_lag(s, from, e);
-	queue_del(from, e);
-	update_min_vruntime(from);
-	update_curr_request(s, to);     /* attach_task -> enqueue_entity */
-	place_entity(s, to, e, 0);
-	queue_add(to, e);
-	update_min_vruntime(to);
-	CP(to)->npull++;
-}
-
-/* May e leave its queue for pCPU t?  Not running, allowed, not hot. */
-static int can_migrate(const struct sched *s, const struct entity *e, int t)
-{
-	return cpuset_has(&e->affinity, t) && world_now(s->w) - EP(e)->last_ran >= MIGRATION_COST;
-}
-
-static int has_movable(const struct sched *s, const struct cpu *c, int t)
-{
-	for (const struct entity *e = CP(c)->head; e; e = e->next)
-		if (can_migrate(s, e, t))
-			return 1;
-	return 0;
-}
-
-enum { LVL_NODE, LVL_MACHINE };
-
-static int in_group(const struct sched *s, int lvl, int g, int cpu)
-{
-	return lvl == LVL_NODE ? cpu == g : s->cpu[cpu].node == g;
-}
-
-/* One load_balance() pass for pCPU t at one level: groups are the pCPUs
-** of t's node, or the nodes.  Returns the number of entities pulled.
-** newidle: t is picking now (newidle_balance), so it needs no kick. */
-static int balance(struct sched *s, int t, int lvl, int newidle)
-{
-	struct cpu *tc = &s->cpu[t];
-	int ngroups = lvl == LVL_NODE ? s->ncpus : s->w->mach.nnodes;
-	int local = lvl == LVL_NODE ? t : tc->node;
-	long dom_load = 0;
-	int dom_n = 0;
-	double best_avg = -1, local_avg = 0;
-	int busiest = -1, best_n = 0, local_n = 0;
-	for (int g = 0; g < ngroups; g++) {
-		if (lvl == LVL_NODE && s->cpu[g].node != tc->node)
-			continue;
-		long load = 0;
-		int n = 0, movable = 0;
-		for (int i = 0; i < s->ncpus; i++) {
-			if (!in_group(s, lvl, g, i))
-				continue;
-			load += cpu_load(&s->cpu[i]);
-			n++;
-			movable |= g != local && has_movable(s, &s->cpu[i], t);
-		}
-		if (!n)
-			continue;
-		dom_load += load;
-		dom_n += n;
-		double avg = (double)load / n;
-		if (g == local) {
-			local_avg = avg;
-			local_n = n;
-		} else if (movable && avg > best_avg) {
-			best_avg = avg;
-			busiest = g;
-			best_n = n;
-		}
-	}
-	if (busiest < 0 || 100 * best_avg <= IMBALANCE_PCT * local_avg)
-		return 0;
-	double dom_avg = (double)dom_load / dom_n;
-	double a = (best_avg - dom_avg) * best_n, b = (dom_avg - local_avg) * local_n;
-	double imb = a < b ? a : b;
-	/* the busiest pCPU of the busiest group with something to give */
-	struct cpu *src = NULL;
-	for (int i = 0; i < s->ncpus; i++)
-		if (in_group(s, lvl, busiest, i) && has_movable(s, &s->cpu[i], t) &&
-		    (!src || cpu_load(&s->cpu[i]) > cpu_load(src)))
-			src = &s->cpu[i];
-	int moved = 0;
-	while (src && imb > 0) {
-		/* least recently run first (the tail of rq->cfs_tasks) */
-		struct entity *pick = NULL;
-		for (struct entity *e = CP(src)->head; e; e = e->next)
-			if (can_migrate(s, e, t) && EP(e)->weight <= imb &&
-			    (!pick || EP(e)->last_ran < EP(pick)->last_ran))
-				pick = e;
-		if (!pick)
-			break;
-		migrate_entity(s, src, tc, pick);
-		imb -= EP(pick)->weight;
-		moved++;
-		if (tc->curr) {
-			/* attach_task() -> wakeup_preempt() */
-			update_curr(s, tc);
-			if (pick_eevdf(s, tc, tc->curr) == pick)
-				sched_kick(s, tc);
-		}
-	}
-	if (moved && !tc->curr && !newidle)
-		sched_kick(s, tc);
-	return moved;
-}
-
-static void balance_tick(void *ctx, void *obj, uint64_t arg)
-{
-	struct world *w = ctx;
-	struct sched *s = &w->sched;
-	struct eev *p = s->priv;
-	(void)obj;
-	(void)arg;
-	p->tick++;
-	for (int t = 0; t < s->ncpus; t++) {
-		int busy = s->cpu[t].curr != NULL;
-		if (!busy || p->tick % BUSY_FACTOR == 0)
-			balance(s, t, LVL_NODE, 0);
-		if (w->mach.nnodes > 1 && ((!busy && p->tick % 2 == 0) || p->tick % (2 * BUSY_FACTOR) == 0))
-			balance(s, t, LVL_MACHINE, 0);
-	}
-	if (world_at(w, world_now(w) + p->balance_interval, balance_tick, NULL, 0) == EVQ_NONE)
-		world_fail(w);
 }
 
 /* ----------------------------------------------------------- the ops --- */
@@ -707,7 +517,7 @@ static int eev_init(struct sched *s, struct diag *d)
 		CP(&s->cpu[i])->parity = NULL;
 		CP(&s->cpu[i])->tick_ev = EVQ_NONE;
 	}
-	if (world_at(s->w, world_now(s->w) + p->balance_interval, balance_tick, NULL, 0) == EVQ_NONE) {
+	if (world_at(s->w, world_now(s->w) + p->balance_interval, eev_balance_tick, NULL, 0) == EVQ_NONE) {
 		diag_error(d, loc->file, loc->line, "out of memory");
 		return -1;
 	}
@@ -734,7 +544,7 @@ static int idlest_cpu(struct sched *s, const struct entity *e)
 		if (!cpuset_has(&e->affinity, i))
 			continue;
 		if (best < 0 || (!s->cpu[i].curr && s->cpu[best].curr) ||
-		    (!s->cpu[i].curr == !s->cpu[best].curr && cpu_load(&s->cpu[i]) < cpu_load(&s->cpu[best])))
+		    (!s->cpu[i].curr == !s->cpu[best].curr && eev_cpu_load(&s->cpu[i]) < eev_cpu_load(&s->cpu[best])))
 			best = i;
 	}
 	return best;
@@ -763,32 +573,32 @@ static void eev_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum s
 {
 	const struct eev *p = s->priv;
 	struct eev_ent *ep = EP(e);
-	update_curr(s, c);
+	eev_update_curr(s, c);
 	if (why != SCHED_WAKE && ep->put_cpu == c->id) {
 		/* it never left the queue in the kernel: keep v_i and d_i */
 		if (why == SCHED_YIELD)
 			ep->deadline += vslice(p, ep);   /* yield_task_fair() */
 	} else {
-		place_entity(s, c, e, ep->fresh);
+		eev_place_entity(s, c, e, ep->fresh);
 	}
 	ep->fresh = 0;
 	ep->put_cpu = -1;
 	ep->deq_cpu = -1;
-	queue_add(c, e);
-	update_min_vruntime(c);
+	eev_queue_add(c, e);
+	eev_update_min_vruntime(c);
 }
 
 static struct entity *eev_pick(struct sched *s, struct cpu *c, int64_t *slice)
 {
 	const struct eev *p = s->priv;
 	struct eev_cpu *cp = CP(c);
-	if (!cp->head && !balance(s, c->id, LVL_NODE, 1) && s->w->mach.nnodes > 1)
-		balance(s, c->id, LVL_MACHINE, 1);   /* newidle_balance() */
+	if (!cp->head && !eev_balance(s, c->id, LVL_NODE, 1) && s->w->mach.nnodes > 1)
+		eev_balance(s, c->id, LVL_MACHINE, 1);   /* newidle_balance() */
 	if (!cp->head)
 		return NULL;
-	struct entity *e = pick_eevdf(s, c, NULL);
+	struct entity *e = eev_pick_eevdf(s, c, NULL);
 	struct eev_ent *ep = EP(e);
-	queue_del(c, e);
+	eev_queue_del(c, e);
 	ep->rq = c->id;
 	ep->put_cpu = c->id;   /* co-scheduling may hand it back unstarted */
 	cp->acct_e = e;
@@ -815,9 +625,9 @@ static void eev_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64
 	advance(ep, ran - cp->curr_ran);
 	cp->curr_ran = ran;
 	update_deadline(p, ep);
-	update_min_vruntime(c);
+	eev_update_min_vruntime(c);
 	/* the lag it keeps if it is dequeued now (dequeue_entity) */
-	update_entity_lag(s, c, e);
+	eev_update_entity_lag(s, c, e);
 	ep->put_cpu = c->id;
 	ep->rq = -1;
 	ep->last_ran = world_now(s->w);
@@ -833,10 +643,10 @@ static void eev_dequeue(struct sched *s, struct entity *e)
 	if (!ep->queued)
 		return;
 	struct cpu *c = &s->cpu[ep->rq];
-	update_curr_request(s, c);
-	update_entity_lag(s, c, e);
-	queue_del(c, e);
-	update_min_vruntime(c);
+	eev_update_curr_request(s, c);
+	eev_update_entity_lag(s, c, e);
+	eev_queue_del(c, e);
+	eev_update_min_vruntime(c);
 	ep->rq = -1;
 	ep->put_cpu = -1;
 	ep->deq_cpu = c->id;
@@ -853,11 +663,11 @@ static bool eev_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
 {
 	const struct eev *p = s->priv;
 	struct entity *curr = c->curr;
-	update_curr(s, c);
-	/* enqueue_entity() -> update_curr() -> update_deadline(), before the
+	eev_update_curr(s, c);
+	/* enqueue_entity() -> eev_update_curr() -> update_deadline(), before the
 	** wakee is counted: a used-up request gets a new one and reschedules
 	** if others were queued already (nr_running > 1); then
-	** check_preempt_wakeup(): preempt iff pick_eevdf() is the wakee.
+	** check_preempt_wakeup(): preempt iff eev_pick_eevdf() is the wakee.
 	** (hrtick=1 keeps the model's earlier rule, any used-up request
 	** reschedules: there a running request is only seen used up under
 	** co-scheduling, whose gang slices can outlast it.) */
@@ -867,22 +677,22 @@ static bool eev_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
 			return true;
 		tick_arm(s, c, world_now(s->w) + time_to_deadline(EP(curr)));
 	}
-	return pick_eevdf(s, c, curr) == e;
+	return eev_pick_eevdf(s, c, curr) == e;
 }
 
 static void eev_dump(struct sched *s, FILE *f)
 {
 	const struct eev *p = s->priv;
-	fprintf(f, "eevdf: base slice %lld ns, run-to-parity %d, place-lag %d, balance every %lld ns, HZ %d%s\n",
+	fprintf(f, "eevdf: base slice %lld ns, run-to-parity %d, place-lag %d, eev_balance every %lld ns, HZ %d%s\n",
 		(long long)p->base_slice, p->run_to_parity, p->place_lag, (long long)p->balance_interval, p->hz,
 		p->hrtick ? ", hrtick" : "");
 	for (int i = 0; i < s->ncpus; i++) {
 		struct cpu *c = &s->cpu[i];
 		struct eev_cpu *cp = CP(c);
-		update_curr(s, c);
+		eev_update_curr(s, c);
 		int64_t V = avg_vruntime(s, c);
 		fprintf(f, "  cpu%d: nr %d load %ld min_vruntime %lld V %lld pulled %llu tick-preempted %llu", i,
-			cp->nr + (c->curr != NULL), cpu_load(c), (long long)cp->min_vruntime, (long long)V,
+			cp->nr + (c->curr != NULL), eev_cpu_load(c), (long long)cp->min_vruntime, (long long)V,
 			(unsigned long long)cp->npull, (unsigned long long)cp->ntick_resched);
 		if (c->curr)
 			fprintf(f, "\n    curr %s#%d w %d lag %lld deadline %+lld", c->curr->name, c->curr->idx,
@@ -909,7 +719,7 @@ static const struct sched_param_def eev_params[] = {
 
 const struct sched_ops sched_eevdf_ops = {
 	.name = "eevdf",
-	.source = "Linux 6.6 kernel/sched/fair.c (EEVDF: pick_eevdf, place_entity, update_deadline, entity_tick)",
+	.source = "Linux 6.6 kernel/sched/fair.c (EEVDF: eev_pick_eevdf, eev_place_entity, update_deadline, entity_tick)",
 	.summary = "per-pCPU queues, earliest eligible virtual deadline first, lag-preserving wake-ups",
 	.params = eev_params,
 	.priv_size = sizeof(struct eev),
