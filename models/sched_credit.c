@@ -14,7 +14,7 @@
 ** + tick, as csched_start_tickers()).  csched_tick() debits the VCPU it
 ** finds running a whole tick's credits (100), sampled, and takes its
 ** BOOST away (csched_vcpu_acct); a VCPU so charged joins its domain's
-** active list.  Every ticks-per-acct ticks (30 ms) the master pCPU (0)
+** active list.  Every ticks-per-csched_acct ticks (30 ms) the master pCPU (0)
 ** runs csched_acct(), which hands out C = 300 x ncpus credits among the
 ** active domains (plus the system's debt when the last balance was
 ** negative):
@@ -72,6 +72,7 @@
 ** Cost: a wake-up and a pick are O(queue length + pCPUs); csched_acct is
 ** O(active VCPUs); a tick O(queue length) when it sorts.
 */
+#include "models/sched_credit.h"
 #include "models/sched.h"
 #include "models/vm.h"
 #include "models/world.h"
@@ -80,125 +81,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-
-enum {
-	PRI_BOOST = 0,      /* CSCHED_PRI_TS_BOOST: time-share waking up */
-	PRI_UNDER = -1,     /* CSCHED_PRI_TS_UNDER: with credits */
-	PRI_OVER = -2,      /* CSCHED_PRI_TS_OVER: without credits */
-	PRI_IDLE = -64,     /* CSCHED_PRI_IDLE */
-};
-
-#define DEFAULT_WEIGHT 256
-
-/* Doubly linked lists as Xen's list_head: O(1) removal from the middle. */
-struct link {
-	struct link *prev, *next;
-};
-
-static void link_init(struct link *l)
-{
-	l->prev = l->next = l;
-}
-
-static bool link_empty(const struct link *l)
-{
-	return l->next == l;
-}
-
-/* Insert n between a and b. */
-static void link_between(struct link *n, struct link *a, struct link *b)
-{
-	n->prev = a;
-	n->next = b;
-	a->next = n;
-	b->prev = n;
-}
-
-/* list_add: n right after head (at the front). */
-static void link_add(struct link *n, struct link *head)
-{
-	link_between(n, head, head->next);
-}
-
-/* list_add_tail: n right before pos (at the back when pos is the head). */
-static void link_add_tail(struct link *n, struct link *pos)
-{
-	link_between(n, pos->prev, pos);
-}
-
-static void link_del_init(struct link *n)
-{
-	n->prev->next = n->next;
-	n->next->prev = n->prev;
-	link_init(n);
-}
-
-#define container(p, type, member) ((type *)(void *)((char *)(p) - offsetof(type, member)))
-
-/* csched_dom: a VM, or a host entity that is its own domain. */
-struct cdom {
-	struct link active_vcpu;     /* its active VCPUs */
-	struct link active_elem;     /* in the active domains */
-	int active_vcpu_count;
-	uint32_t weight, cap;
-	int vcpu0_cpu;               /* where VCPU 0 was created */
-	const char *name;
-};
-
-/* csched_vcpu: the policy's data of an entity. */
-struct cvcpu {
-	struct link runq_elem;
-	struct link active_elem;
-	struct cdom *sdom;
-	struct cdom own;             /* the domain, in a host entity or a VM's VCPU 0 */
-	struct entity *e;
-	int credit;
-	int pri;
-	int processor;               /* vc->processor: the queue it joins */
-	bool parked;                 /* CSCHED_FLAG_VCPU_PARKED */
-	bool held;                   /* parked while runnable: on no queue */
-	bool migrating;              /* _VPF_migrating */
-	int64_t charged;             /* exact: ns of the current run already debited */
-	int64_t carry;               /* exact: ns run but not yet debited */
-	/* CSCHED_STATS, for the dump */
-	int credit_last;
-	uint32_t credit_incr, state_active, state_idle, migrate_q, migrate_r;
-};
-
-/* csched_pcpu */
-struct cpcpu {
-	struct link runq;
-	uint32_t runq_sort_last;
-	uint32_t tick;
-	int nproc;                   /* entities whose processor is this pCPU */
-	evq_handle idle_ev;          /* the idle pCPU's slice end */
-};
-
-/* csched_private */
-struct csched {
-	struct link active_dom;
-	int master;
-	struct cpuset idlers;
-	uint32_t weight;             /* of the active domains */
-	uint32_t credit;             /* credits per accounting, all pCPUs */
-	int credit_balance;
-	uint32_t runq_sort;
-	/* parameters */
-	int64_t tick, tslice;
-	int ticks_per_acct;
-	int credits_per_tick, credits_per_tslice, credits_per_acct;
-	int exact;
-};
-
-static inline struct cvcpu *svc_of(const struct entity *e)
-{
-	return e->priv;
-}
-
-static inline struct cpcpu *spc_of(const struct cpu *c)
-{
-	return c->priv;
-}
 
 /* Priority of what c runs: the idle VCPU counts as IDLE. */
 static int cur_pri(const struct cpu *c)
@@ -244,35 +126,30 @@ static struct cpuset idlers_now(const struct sched *s)
 
 /* ----------------------------------------------------------- runqs --- */
 
-static inline struct cvcpu *runq_elem(struct link *l)
-{
-	return container(l, struct cvcpu, runq_elem);
-}
-
-static bool on_runq(const struct cvcpu *svc)
+bool csched_on_runq(const struct cvcpu *svc)
 {
 	return !link_empty(&svc->runq_elem);
 }
 
 /* __runq_insert: after every VCPU of equal or higher priority. */
-static void runq_insert(struct cpcpu *spc, struct cvcpu *svc)
+void csched_runq_insert(struct cpcpu *spc, struct cvcpu *svc)
 {
 	struct link *iter;
-	assert(!on_runq(svc));
+	assert(!csched_on_runq(svc));
 	for (iter = spc->runq.next; iter != &spc->runq; iter = iter->next)
 		if (svc->pri > runq_elem(iter)->pri)
 			break;
 	link_add_tail(&svc->runq_elem, iter);
 }
 
-static void runq_remove(struct cvcpu *svc)
+void csched_runq_remove(struct cvcpu *svc)
 {
 	link_del_init(&svc->runq_elem);
 }
 
 /* Track vc->processor and how many entities each pCPU holds (for
 ** default_vcpu0_location). */
-static void set_processor(struct sched *s, struct cvcpu *svc, int cpu)
+void csched_set_processor(struct sched *s, struct cvcpu *svc, int cpu)
 {
 	if (svc->processor >= 0)
 		spc_of(&s->cpu[svc->processor])->nproc--;
@@ -284,7 +161,7 @@ static void set_processor(struct sched *s, struct cvcpu *svc, int cpu)
 ** move to another idle allowed pCPU only when its socket has strictly
 ** more idle pCPUs, counting the start as idle; within a socket (no SMT
 ** siblings) never. */
-static int cpu_pick(const struct sched *s, const struct entity *e, const struct cvcpu *svc)
+int csched_cpu_pick(const struct sched *s, const struct entity *e, const struct cvcpu *svc)
 {
 	struct cpuset cpus = e->affinity;
 	for (int i = s->ncpus; i < CPUSET_MAX; i++)
@@ -319,7 +196,7 @@ static int cpu_pick(const struct sched *s, const struct entity *e, const struct 
 /* __runq_tickle, for a VCPU just queued on t.  local: also preempt t when
 ** the waker has strictly higher priority (the framework does that itself
 ** for a wake-up through check_preempt and for an idle pCPU it picks on). */
-static void tickle(struct sched *s, struct cpu *t, struct cvcpu *svc, bool local)
+void csched_tickle(struct sched *s, struct cpu *t, struct cvcpu *svc, bool local)
 {
 	int cur = cur_pri(t);
 	if (local && svc->pri > cur)
@@ -331,240 +208,6 @@ static void tickle(struct sched *s, struct cpu *t, struct cvcpu *svc, bool local
 			if (i != t->id && cpuset_has(&idlers, i) && cpuset_has(&svc->e->affinity, i))
 				sched_kick(s, &s->cpu[i]);
 	}
-}
-
-/* ------------------------------------------------------ accounting --- */
-
-/* __csched_vcpu_acct_start */
-static void acct_start(struct csched *p, struct cvcpu *svc)
-{
-	struct cdom *d = svc->sdom;
-	if (!link_empty(&svc->active_elem))
-		return;
-	svc->state_active++;
-	d->active_vcpu_count++;
-	link_add(&svc->active_elem, &d->active_vcpu);
-	if (link_empty(&d->active_elem)) {
-		link_add(&d->active_elem, &p->active_dom);
-		p->weight += d->weight;
-	}
-}
-
-/* __csched_vcpu_acct_stop_locked */
-static void acct_stop(struct csched *p, struct cvcpu *svc)
-{
-	struct cdom *d = svc->sdom;
-	svc->state_idle++;
-	d->active_vcpu_count--;
-	link_del_init(&svc->active_elem);
-	if (link_empty(&d->active_vcpu)) {
-		link_del_init(&d->active_elem);
-		p->weight -= d->weight;
-	}
-}
-
-/* burn_credits (4.0): debit the ns run since the last debit, rounded to
-** the nearest credit; the remainder is carried (4.0 keeps it in
-** start_time). */
-static void burn(struct csched *p, struct cvcpu *svc, int64_t ran)
-{
-	int64_t d = svc->carry + (ran - svc->charged);
-	svc->charged = ran;
-	if (d <= 0) {
-		svc->carry = d;
-		return;
-	}
-	int64_t credits = (d * p->credits_per_tick + p->tick / 2) / p->tick;
-	svc->credit -= (int)credits;
-	svc->carry = d - credits * p->tick / p->credits_per_tick;
-}
-
-/* Pause a VCPU of a capped domain (vcpu_pause_nosync). */
-static void park(struct sched *s, struct cvcpu *svc)
-{
-	struct entity *e = svc->e;
-	svc->parked = true;
-	if (e->state == ENT_RUNNING) {
-		sched_kick(s, &s->cpu[e->cpu]);   /* it is held when it comes back */
-	} else if (on_runq(svc)) {
-		runq_remove(svc);
-		svc->held = true;
-	}
-	/* a blocked one is held at its next wake-up */
-}
-
-/* vcpu_unpause -> vcpu_wake; the flag is cleared after the wake so that
-** the VCPU is not boosted. */
-static void unpark(struct sched *s, struct cvcpu *svc)
-{
-	if (svc->held) {
-		struct cpu *t = &s->cpu[svc->processor];
-		svc->held = false;
-		runq_insert(spc_of(t), svc);
-		tickle(s, t, svc, true);
-	}
-	svc->parked = false;
-}
-
-/* csched_acct: share the period's credits among the active domains. */
-static void acct(struct sched *s)
-{
-	struct csched *p = s->priv;
-	uint32_t weight_total = p->weight;
-	uint32_t credit_total = p->credit;
-	const uint32_t per_acct = (uint32_t)p->credits_per_acct;
-
-	/* converge the balance towards 0 when it drops negative */
-	if (p->credit_balance < 0)
-		credit_total += (uint32_t)-p->credit_balance;
-	if (weight_total == 0) {
-		p->credit_balance = 0;
-		return;
-	}
-	uint32_t weight_left = weight_total;
-	uint32_t credit_fair, credit_peak, credit_cap = 0;
-	int credit_balance = 0, credit_xtra = 0;
-
-	for (struct link *it = p->active_dom.next, *nx; it != &p->active_dom; it = nx) {
-		nx = it->next;
-		struct cdom *d = container(it, struct cdom, active_elem);
-		uint32_t nv = (uint32_t)d->active_vcpu_count;
-		weight_left -= d->weight;
-
-		/* at most one period for each active VCPU, more only to
-		** pay back the system's debt */
-		credit_peak = nv * per_acct;
-		if (p->credit_balance < 0)
-			credit_peak += ((uint32_t)-p->credit_balance * d->weight + (weight_total - 1)) / weight_total;
-		if (d->cap != 0) {
-			credit_cap = (d->cap * per_acct + 99) / 100;
-			if (credit_cap < credit_peak)
-				credit_peak = credit_cap;
-			credit_cap = (credit_cap + (nv - 1)) / nv;
-		}
-		credit_fair = (credit_total * d->weight + (weight_total - 1)) / weight_total;
-		if (credit_fair < credit_peak) {
-			credit_xtra = 1;
-		} else {
-			/* give the domains still to come what this one cannot use */
-			if (weight_left != 0)
-				credit_total += ((credit_fair - credit_peak) * weight_total + (weight_left - 1)) /
-						weight_left;
-			if (credit_xtra) {
-				/* domains with spare credits go first next time */
-				link_del_init(&d->active_elem);
-				link_add(&d->active_elem, &p->active_dom);
-			}
-			credit_fair = credit_peak;
-		}
-		credit_fair = (credit_fair + (nv - 1)) / nv;
-
-		for (struct link *iv = d->active_vcpu.next, *nv2; iv != &d->active_vcpu; iv = nv2) {
-			nv2 = iv->next;
-			struct cvcpu *svc = container(iv, struct cvcpu, active_elem);
-			svc->credit += (int)credit_fair;
-			int credit = svc->credit;
-			if (credit < 0) {
-				svc->pri = PRI_OVER;
-				/* 3.3.0 compares credit < -credit_cap as unsigned; for a
-				** negative credit and credit_cap > 0 that is the signed order */
-				if (d->cap != 0 && credit < -(int)credit_cap && !svc->parked)
-					park(s, svc);
-				if (credit < -p->credits_per_tslice) {
-					credit = -p->credits_per_tslice;
-					svc->credit = credit;
-				}
-			} else {
-				svc->pri = PRI_UNDER;
-				if (svc->parked)
-					unpark(s, svc);
-				/* an idling VCPU stops earning */
-				if (credit > p->credits_per_tslice) {
-					acct_stop(p, svc);
-					credit = 0;
-					svc->credit = 0;
-				}
-			}
-			svc->credit_last = credit;
-			svc->credit_incr = credit_fair;
-			credit_balance += credit;
-		}
-	}
-	p->credit_balance = credit_balance;
-	p->runq_sort++;   /* every pCPU re-sorts at its next tick */
-}
-
-/* csched_runq_sort: move UNDER (and BOOST) VCPUs ahead of OVER ones, in
-** one pass, once per accounting. */
-static void runq_sort(struct csched *p, struct cpcpu *spc)
-{
-	if (spc->runq_sort_last == p->runq_sort)
-		return;
-	spc->runq_sort_last = p->runq_sort;
-	struct link *runq = &spc->runq, *last_under = runq;
-	for (struct link *el = runq->next, *nx; el != runq; el = nx) {
-		nx = el->next;
-		if (runq_elem(el)->pri >= PRI_UNDER) {
-			if (el->prev != last_under) {
-				link_del_init(el);
-				link_add(el, last_under);
-			}
-			last_under = el;
-		}
-	}
-}
-
-/* csched_vcpu_acct: the tick found e running on c. */
-static void vcpu_acct(struct sched *s, struct cpu *c)
-{
-	struct csched *p = s->priv;
-	struct entity *e = c->curr;
-	struct cvcpu *svc = svc_of(e);
-	if (svc->processor != c->id)
-		set_processor(s, svc, c->id);   /* co-started here */
-	/* consuming CPU: no longer boosted */
-	if (svc->pri == PRI_BOOST)
-		svc->pri = PRI_UNDER;
-	if (p->exact)
-		burn(p, svc, sched_ran(s, c));
-	else
-		svc->credit -= p->credits_per_tick;
-	if (link_empty(&svc->active_elem)) {
-		acct_start(p, svc);
-	} else if (cpu_pick(s, e, svc) != c->id) {
-		svc->migrate_r++;
-		svc->migrating = true;
-		sched_kick(s, c);
-	}
-}
-
-/* csched_tick */
-static void credit_tick(void *ctx, void *obj, uint64_t arg)
-{
-	struct world *w = ctx;
-	struct cpu *c = obj;
-	struct sched *s = &w->sched;
-	struct csched *p = s->priv;
-	struct cpcpu *spc = spc_of(c);
-	(void)arg;
-	spc->tick++;
-	if (c->curr)
-		vcpu_acct(s, c);
-	if (c->id == p->master && spc->tick % (uint32_t)p->ticks_per_acct == 0)
-		acct(s);
-	runq_sort(p, spc);
-	world_at(w, world_now(w) + p->tick, credit_tick, c, 0);
-}
-
-/* The idle VCPU's slice ended: schedule again (and look for work). */
-static void idle_slice_end(void *ctx, void *obj, uint64_t arg)
-{
-	struct world *w = ctx;
-	struct cpu *c = obj;
-	(void)arg;
-	spc_of(c)->idle_ev = EVQ_NONE;
-	if (!c->curr)
-		sched_resched(&w->sched, c);
 }
 
 /* ------------------------------------------------------- ops hooks --- */
@@ -637,10 +280,10 @@ static int credit_init(struct sched *s, struct diag *d)
 		p->credit += (uint32_t)p->credits_per_acct;
 		cpuset_add(&p->idlers, i);
 		/* the boot idle VCPU's slice, then csched_start_tickers */
-		spc->idle_ev = world_at(s->w, now + p->tslice, idle_slice_end, c, 0);
+		spc->idle_ev = world_at(s->w, now + p->tslice, csched_idle_slice_end, c, 0);
 	}
 	for (int i = 0; i < s->ncpus; i++)
-		world_at(s->w, now + p->tick, credit_tick, &s->cpu[i], 0);
+		world_at(s->w, now + p->tick, csched_credit_tick, &s->cpu[i], 0);
 	return 0;
 }
 
@@ -687,10 +330,10 @@ static void credit_attach(struct sched *s, struct entity *e)
 		svc->sdom = v0->sdom;
 		cpu = (svc->sdom->vcpu0_cpu + e->idx) % s->ncpus;
 	}
-	set_processor(s, svc, cpu);
+	csched_set_processor(s, svc, cpu);
 	/* pinning: vcpu_set_affinity -> vcpu_migrate -> pick_cpu */
 	if (!cpuset_has(&e->affinity, cpu))
-		set_processor(s, svc, cpu_pick(s, e, svc));
+		csched_set_processor(s, svc, csched_cpu_pick(s, e, svc));
 }
 
 /* A VCPU waits on the queue of the pCPU it last ran on; a migrating one
@@ -700,7 +343,7 @@ static int credit_select_cpu(struct sched *s, struct entity *e, enum sched_why w
 	struct cvcpu *svc = svc_of(e);
 	(void)why;
 	if (svc->migrating || !cpuset_has(&e->affinity, svc->processor))
-		return cpu_pick(s, e, svc);
+		return csched_cpu_pick(s, e, svc);
 	return svc->processor;
 }
 
@@ -715,30 +358,30 @@ static void credit_enqueue(struct sched *s, struct cpu *c, struct entity *e, enu
 		/* select_cpu gave the same answer if it was asked (a wake-up); a
 		** preempted VCPU comes back with the pCPU it ran on */
 		svc->migrating = false;
-		t = &s->cpu[cpu_pick(s, e, svc)];
+		t = &s->cpu[csched_cpu_pick(s, e, svc)];
 		wake = true;
 	}
-	set_processor(s, svc, t->id);
+	csched_set_processor(s, svc, t->id);
 	if (svc->parked) {
 		svc->held = true;   /* paused: not runnable until unparked */
 		return;
 	}
 	if (wake && svc->pri == PRI_UNDER)
 		svc->pri = PRI_BOOST;
-	runq_insert(spc_of(t), svc);
+	csched_runq_insert(spc_of(t), svc);
 	if (!wake)
 		return;
 	/* the framework preempts c for a wake-up (check_preempt) and picks
 	** on an idle c itself */
 	bool local = !(t == c && (why == SCHED_WAKE || !t->curr));
-	tickle(s, t, svc, local);
+	csched_tickle(s, t, svc, local);
 }
 
 static bool credit_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
 {
 	struct cvcpu *svc = svc_of(e);
 	(void)s;
-	return !svc->held && on_runq(svc) && svc->processor == c->id && svc->pri > cur_pri(c);
+	return !svc->held && csched_on_runq(svc) && svc->processor == c->id && svc->pri > cur_pri(c);
 }
 
 /* csched_runq_steal: the first VCPU queued on a busy peer with priority
@@ -754,8 +397,8 @@ static struct cvcpu *runq_steal(struct sched *s, int peer, int cpu, int pri)
 			break;
 		if (cpuset_has(&speer->e->affinity, cpu)) {
 			speer->migrate_q++;
-			runq_remove(speer);
-			set_processor(s, speer, cpu);
+			csched_runq_remove(speer);
+			csched_set_processor(s, speer, cpu);
 			return speer;
 		}
 	}
@@ -788,7 +431,7 @@ static struct entity *credit_pick_next(struct sched *s, struct cpu *c, int64_t *
 	struct cvcpu *snext = link_empty(&spc->runq) ? NULL : runq_elem(spc->runq.next);
 	int pri = snext ? snext->pri : PRI_IDLE;
 	if (pri > PRI_OVER) {
-		runq_remove(snext);
+		csched_runq_remove(snext);
 	} else {
 		/* the best local VCPU has eaten its credits: more urgent work
 		** elsewhere? */
@@ -796,7 +439,7 @@ static struct entity *credit_pick_next(struct sched *s, struct cpu *c, int64_t *
 		if (st)
 			snext = st;
 		else if (snext)
-			runq_remove(snext);
+			csched_runq_remove(snext);
 	}
 	*slice = p->tslice;
 	if (spc->idle_ev != EVQ_NONE) {
@@ -806,7 +449,7 @@ static struct entity *credit_pick_next(struct sched *s, struct cpu *c, int64_t *
 	if (!snext) {
 		cpuset_add(&p->idlers, c->id);
 		/* 3.3.0 gives the idle VCPU a slice too */
-		spc->idle_ev = world_at(s->w, world_now(s->w) + p->tslice, idle_slice_end, c, 0);
+		spc->idle_ev = world_at(s->w, world_now(s->w) + p->tslice, csched_idle_slice_end, c, 0);
 		return NULL;
 	}
 	cpuset_del(&p->idlers, c->id);
@@ -819,10 +462,10 @@ static void credit_put_prev(struct sched *s, struct cpu *c, struct entity *e, in
 	struct csched *p = s->priv;
 	struct cvcpu *svc = svc_of(e);
 	if (p->exact)
-		burn(p, svc, ran);
+		csched_burn(p, svc, ran);
 	svc->charged = 0;   /* every run ends here, however it was started */
 	if (svc->processor != c->id)
-		set_processor(s, svc, c->id);
+		csched_set_processor(s, svc, c->id);
 }
 
 /* Take e off its run queue for the co-scheduler, which starts it at once
@@ -831,8 +474,8 @@ static void credit_dequeue(struct sched *s, struct entity *e)
 {
 	struct cvcpu *svc = svc_of(e);
 	(void)s;
-	if (on_runq(svc))
-		runq_remove(svc);
+	if (csched_on_runq(svc))
+		csched_runq_remove(svc);
 	svc->held = false;
 }
 
@@ -856,7 +499,7 @@ static void credit_dump(struct sched *s, FILE *f)
 	struct csched *p = s->priv;
 	fprintf(f, "credit: ncpus=%d master=%d credit=%u balance=%d weight=%u runq_sort=%u\n", s->ncpus, p->master,
 		(unsigned)p->credit, p->credit_balance, (unsigned)p->weight, (unsigned)p->runq_sort);
-	fprintf(f, "  tick=%lldns slice=%lldns ticks/acct=%d credits/tick=%d accounting=%s\n", (long long)p->tick,
+	fprintf(f, "  tick=%lldns slice=%lldns ticks/csched_acct=%d credits/tick=%d accounting=%s\n", (long long)p->tick,
 		(long long)p->tslice, p->ticks_per_acct, p->credits_per_tick, p->exact ? "exact" : "sampled");
 	fprintf(f, "  idlers:");
 	for (int i = 0; i < s->ncpus; i++)

@@ -6,8 +6,8 @@
 ** Runqueues.  pCPUs share runqueues: one per NUMA node here (Xen's
 ** default arrangement is one per socket, which on the paper's Opteron is
 ** a node), or one for the whole machine (runqueue="1", Xen's "all").  A
-** VCPU is assigned to one runqueue (runq_assign) and waits on it in
-** credit order, highest first (runq_insert: after those with equal
+** VCPU is assigned to one runqueue (c2_runq_assign) and waits on it in
+** credit order, highest first (c2_runq_insert: after those with equal
 ** credit).  At creation it goes to the runqueue with the lowest load
 ** (csched2_res_pick); it changes runqueue only through load balancing.
 **
@@ -43,7 +43,7 @@
 ** running VCPU has run longer than the rate limit less 50 us
 ** (is_preemptable); its own pCPU wins when it scores at all.
 **
-** Load balancing (balance_load, at each credit reset).  Runqueue and VCPU
+** Load balancing (c2_balance_load, at each credit reset).  Runqueue and VCPU
 ** loads are exponentially weighted averages of the number of runnable
 ** VCPUs over a 2^30 ns window, avg += (delta / W) (load - avg) (Xen keeps
 ** them in Q18 fixed point after a 2^10 ns granularity shift; doubles
@@ -51,7 +51,7 @@
 ** most from its own; if the difference is at least 1 (below 100% of the
 ** pCPUs) or 1/8 (at or above), it tries every push, pull and swap of one
 ** VCPU each way and applies the one leaving the smallest difference
-** (consider()).  A running VCPU moves when it next stops (the migrate
+** (c2_consider()).  A running VCPU moves when it next stops (the c2_migrate
 ** request); a queued one moves at once and tickles there.  (Xen 4.17
 ** reads the last runqueue of its scan for the capacity test instead of
 ** the chosen one; we use the chosen one.)
@@ -76,6 +76,7 @@
 ** runq_candidate().  Cost: runqueue operations are O(n) in the VCPUs of
 ** the runqueue, tickling O(ncpus), a balance pass O(n^2) as in Xen.
 */
+#include "models/sched_credit2.h"
 #include "models/sched.h"
 #include "models/vm.h"
 #include "models/world.h"
@@ -83,79 +84,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#define CREDIT_INIT            10000000                /* 10 ms */
-#define CREDIT_MIN             (-CREDIT_INIT)
-#define IDLE_CREDIT            (CREDIT_MIN - 1)
-#define MIN_TIMER              500000                  /* 500 us */
-#define CARRYOVER_MAX          MIN_TIMER
-#define MIGRATE_COMPENSATION   50000                   /* 50 us */
-#define RATELIMIT_TOLERANCE    50000                   /* 50 us */
-#define CREDIT_RESET           0
-#define MAX_TIMER              CREDIT_INIT
-#define LOAD_WINDOW            1073741824.0            /* 2^30 ns */
-#define UNDERLOAD_TOLERANCE    1.0                     /* 1 << (P + 0) */
-#define OVERLOAD_TOLERANCE     0.125                   /* 1 << (P - 3) */
-
-struct c2_rq {
-	int id;
-	struct entity *runq;      /* waiting VCPUs, by credit, highest first */
-	struct entity *svc;       /* every VCPU assigned here (c2_ent.svc_next) */
-	struct cpuset active;     /* its pCPUs */
-	int nr_cpus;
-	int max_weight;
-	int pick_bias;            /* last pCPU handed out by res_pick/migrate */
-	int load;                 /* runnable VCPUs now (running + waiting) */
-	int64_t load_last_update;
-	double avgload, b_avgload;
-	uint64_t nreset, nmigrate_in;
-};
-
-struct c2_cpu {
-	int rq;
-	int tickled;              /* asked to schedule, has not yet */
-	struct entity *prev;      /* the VCPU it just put back, and when */
-	int64_t prev_time;
-	int prev_yield;
-};
-
-struct c2_ent {
-	int64_t credit;
-	int64_t residual;         /* remainder of t2c_update's division */
-	int weight;
-	int rq;                   /* assigned runqueue */
-	int proc;                 /* Xen's sched_unit_master(): its pCPU */
-	int queued;
-	int running;              /* pCPU running it, -1 */
-	int64_t start_time;       /* credit burnt up to here */
-	int64_t run_since;        /* state_entry_time of its running state */
-	int64_t stop_time;        /* when it last stopped running, and where */
-	int stop_cpu;
-	int tickled_cpu;          /* pCPU asked to pick it, -1 */
-	int wake_preempt;         /* select_cpu chose a busy pCPU to preempt */
-	int migrate_rq;           /* balance asked it to move there, -1 */
-	double avgload;
-	int64_t load_last_update;
-	struct entity *svc_next;
-};
-
-struct c2 {
-	struct c2_rq *rq;
-	int nrq;
-	int64_t ratelimit;
-	int64_t migrate_resist;
-};
-
-static inline struct c2_ent *EP(const struct entity *e)
-{
-	return e->priv;
-}
-
-static inline struct c2_cpu *CP(const struct cpu *c)
-{
-	return c->priv;
-}
-
-static struct c2_rq *rq_of(struct sched *s, const struct entity *e)
+struct c2_rq *c2_rq_of(struct sched *s, const struct entity *e)
 {
 	return &((struct c2 *)s->priv)->rq[EP(e)->rq];
 }
@@ -204,7 +133,7 @@ static void burn_credits(struct sched *s, struct entity *e, int64_t now)
 	int64_t delta = now - ep->start_time;
 	if (delta <= 0)
 		return;
-	int64_t val = delta * rq_of(s, e)->max_weight + ep->residual;
+	int64_t val = delta * c2_rq_of(s, e)->max_weight + ep->residual;
 	ep->residual = val % ep->weight;
 	val /= ep->weight;
 	ep->credit = ep->credit - val < CREDIT_MIN ? CREDIT_MIN : ep->credit - val;
@@ -214,7 +143,7 @@ static void burn_credits(struct sched *s, struct entity *e, int64_t now)
 /* credit * weight / max_weight (c2t) */
 static int64_t c2t(struct sched *s, const struct entity *e, int64_t credit)
 {
-	return credit * EP(e)->weight / rq_of(s, e)->max_weight;
+	return credit * EP(e)->weight / c2_rq_of(s, e)->max_weight;
 }
 
 static void reset_credit(struct sched *s, struct c2_rq *rq, int64_t now, struct entity *snext)
@@ -244,7 +173,7 @@ static double ewma(double avg, double load, int64_t delta)
 	return avg + (double)delta * (load - avg) / LOAD_WINDOW;
 }
 
-static void update_runq_load(struct c2_rq *rq, int change, int64_t now)
+void c2_update_runq_load(struct c2_rq *rq, int change, int64_t now)
 {
 	int64_t delta = now - rq->load_last_update;
 	if ((double)delta > LOAD_WINDOW) {
@@ -259,7 +188,7 @@ static void update_runq_load(struct c2_rq *rq, int change, int64_t now)
 }
 
 /* change -1: it was runnable until now; +1: it was not; 0: as it is */
-static void update_svc_load(struct entity *e, int change, int64_t now)
+void c2_update_svc_load(struct entity *e, int change, int64_t now)
 {
 	struct c2_ent *ep = EP(e);
 	double sample = change < 0 ? 1 : change > 0 ? 0 : e->state != ENT_BLOCKED;
@@ -267,11 +196,11 @@ static void update_svc_load(struct entity *e, int change, int64_t now)
 	ep->load_last_update = now;
 }
 
-static void update_load(struct c2_rq *rq, struct entity *e, int change, int64_t now)
+void c2_update_load(struct c2_rq *rq, struct entity *e, int change, int64_t now)
 {
-	update_runq_load(rq, change, now);
+	c2_update_runq_load(rq, change, now);
 	if (e)
-		update_svc_load(e, change, now);
+		c2_update_svc_load(e, change, now);
 }
 
 /* -------------------------------------------------------- runqueues --- */
@@ -285,7 +214,7 @@ static void update_max_weight(struct c2_rq *rq)
 	rq->max_weight = m;
 }
 
-static void runq_assign(struct sched *s, struct entity *e, int r)
+void c2_runq_assign(struct sched *s, struct entity *e, int r)
 {
 	struct c2_rq *rq = &((struct c2 *)s->priv)->rq[r];
 	struct c2_ent *ep = EP(e);
@@ -299,9 +228,9 @@ static void runq_assign(struct sched *s, struct entity *e, int r)
 	rq->b_avgload += ep->avgload;
 }
 
-static void runq_deassign(struct sched *s, struct entity *e)
+void c2_runq_deassign(struct sched *s, struct entity *e)
 {
-	struct c2_rq *rq = rq_of(s, e);
+	struct c2_rq *rq = c2_rq_of(s, e);
 	for (struct entity **pp = &rq->svc; *pp; pp = &EP(*pp)->svc_next)
 		if (*pp == e) {
 			*pp = EP(e)->svc_next;
@@ -312,7 +241,7 @@ static void runq_deassign(struct sched *s, struct entity *e)
 	rq->b_avgload = rq->b_avgload - EP(e)->avgload > 0 ? rq->b_avgload - EP(e)->avgload : 0;
 }
 
-static void runq_insert(struct c2_rq *rq, struct entity *e)
+void c2_runq_insert(struct c2_rq *rq, struct entity *e)
 {
 	struct entity **pp = &rq->runq;
 	while (*pp && EP(e)->credit <= EP(*pp)->credit)
@@ -322,7 +251,7 @@ static void runq_insert(struct c2_rq *rq, struct entity *e)
 	EP(e)->queued = 1;
 }
 
-static void runq_remove(struct c2_rq *rq, struct entity *e)
+void c2_runq_remove(struct c2_rq *rq, struct entity *e)
 {
 	for (struct entity **pp = &rq->runq; *pp; pp = &(*pp)->next)
 		if (*pp == e) {
@@ -335,7 +264,7 @@ static void runq_remove(struct c2_rq *rq, struct entity *e)
 
 /* The first pCPU after n (cyclically, n itself last) that is in rq and
 ** allowed for e (cpumask_cycle); -1 if none. */
-static int cycle(const struct sched *s, const struct c2_rq *rq, const struct entity *e, int n)
+int c2_cycle(const struct sched *s, const struct c2_rq *rq, const struct entity *e, int n)
 {
 	for (int k = 1; k <= s->ncpus; k++) {
 		int i = (n + k) % s->ncpus;
@@ -345,9 +274,9 @@ static int cycle(const struct sched *s, const struct c2_rq *rq, const struct ent
 	return -1;
 }
 
-static int rq_allows(const struct sched *s, const struct c2_rq *rq, const struct entity *e)
+int c2_rq_allows(const struct sched *s, const struct c2_rq *rq, const struct entity *e)
 {
-	return cycle(s, rq, e, 0) >= 0;
+	return c2_cycle(s, rq, e, 0) >= 0;
 }
 
 /* --------------------------------------------------------- tickling --- */
@@ -371,7 +300,7 @@ static int64_t tickle_score(struct sched *s, const struct entity *new, int i, in
 ** *busy tells whether it runs something now.  Skips pCPU `skip`. */
 static int runq_tickle(struct sched *s, const struct entity *e, int skip, int *busy)
 {
-	const struct c2_rq *rq = rq_of(s, e);
+	const struct c2_rq *rq = c2_rq_of(s, e);
 	int64_t now = world_now(s->w);
 	int proc = EP(e)->proc;
 	*busy = 0;
@@ -401,124 +330,21 @@ static int runq_tickle(struct sched *s, const struct entity *e, int skip, int *b
 	return best;
 }
 
-static void tickle_cpu(struct sched *s, int i)
+void c2_tickle_cpu(struct sched *s, int i)
 {
 	CP(&s->cpu[i])->tickled = 1;
 	sched_kick(s, &s->cpu[i]);
 }
 
 /* Tickle for e outside the wake-up path: the chosen pCPU reschedules. */
-static void tickle(struct sched *s, struct entity *e, int skip)
+void c2_tickle(struct sched *s, struct entity *e, int skip)
 {
 	int busy;
 	int i = runq_tickle(s, e, skip, &busy);
 	if (i < 0)
 		return;
 	EP(e)->tickled_cpu = i;
-	tickle_cpu(s, i);
-}
-
-/* -------------------------------------------------------- balancing --- */
-
-static int migrateable(const struct sched *s, const struct entity *e, const struct c2_rq *to)
-{
-	return EP(e)->migrate_rq < 0 && rq_allows(s, to, e);
-}
-
-/* Move e to runqueue `to` (migrate()): now if it is not running, else
-** when it next stops (put_prev). */
-static void migrate(struct sched *s, struct entity *e, struct c2_rq *to, int64_t now)
-{
-	struct c2_ent *ep = EP(e);
-	if (ep->running >= 0) {
-		ep->migrate_rq = to->id;
-		tickle_cpu(s, ep->running);
-		return;
-	}
-	int on_runq = ep->queued;
-	if (on_runq) {
-		runq_remove(rq_of(s, e), e);
-		update_load(rq_of(s, e), NULL, -1, now);
-	}
-	runq_deassign(s, e);
-	ep->proc = cycle(s, to, e, to->pick_bias);
-	to->pick_bias = ep->proc;
-	runq_assign(s, e, to->id);
-	to->nmigrate_in++;
-	if (on_runq) {
-		update_load(to, NULL, 1, now);
-		runq_insert(to, e);
-		tickle(s, e, -1);
-	}
-}
-
-struct balance_state {
-	double load_delta;
-	struct entity *push, *pull;
-	struct c2_rq *lrq, *orq;
-};
-
-static void consider(struct balance_state *st, struct entity *push, struct entity *pull)
-{
-	double l = st->lrq->b_avgload, o = st->orq->b_avgload;
-	if (push) {
-		l -= EP(push)->avgload;
-		o += EP(push)->avgload;
-	}
-	if (pull) {
-		l += EP(pull)->avgload;
-		o -= EP(pull)->avgload;
-	}
-	double delta = fabs(l - o);
-	if (delta < st->load_delta) {
-		st->load_delta = delta;
-		st->push = push;
-		st->pull = pull;
-	}
-}
-
-static void balance_load(struct sched *s, struct c2_rq *lrq, int64_t now)
-{
-	struct c2 *p = s->priv;
-	struct balance_state st = { 0, NULL, NULL, lrq, NULL };
-	update_runq_load(lrq, 0, now);
-	for (int r = 0; r < p->nrq; r++) {
-		struct c2_rq *o = &p->rq[r];
-		if (o == lrq)
-			continue;
-		update_runq_load(o, 0, now);
-		double delta = fabs(lrq->b_avgload - o->b_avgload);
-		if (delta > st.load_delta) {
-			st.load_delta = delta;
-			st.orq = o;
-		}
-	}
-	if (!st.orq)
-		return;
-	double load_max = lrq->b_avgload > st.orq->b_avgload ? lrq->b_avgload : st.orq->b_avgload;
-	int cpus_max = lrq->nr_cpus > st.orq->nr_cpus ? lrq->nr_cpus : st.orq->nr_cpus;
-	if (st.load_delta < (load_max < cpus_max ? UNDERLOAD_TOLERANCE : OVERLOAD_TOLERANCE))
-		return;
-	for (struct entity *e = lrq->svc; e; e = EP(e)->svc_next)
-		update_svc_load(e, 0, now);
-	for (struct entity *e = st.orq->svc; e; e = EP(e)->svc_next)
-		update_svc_load(e, 0, now);
-	/* every swap, push and pull of one VCPU: O(n^2), as in Xen */
-	for (struct entity *push = lrq->svc; push; push = EP(push)->svc_next) {
-		if (!migrateable(s, push, st.orq))
-			continue;
-		for (struct entity *pull = st.orq->svc; pull; pull = EP(pull)->svc_next)
-			if (migrateable(s, pull, lrq))
-				consider(&st, push, pull);
-		consider(&st, push, NULL);
-	}
-	for (struct entity *pull = st.orq->svc; pull; pull = EP(pull)->svc_next)
-		if (migrateable(s, pull, lrq))
-			consider(&st, NULL, pull);
-	if (st.push)
-		migrate(s, st.push, st.orq, now);
-	if (st.pull)
-		migrate(s, st.pull, lrq, now);
+	c2_tickle_cpu(s, i);
 }
 
 /* ---------------------------------------------------------- the ops --- */
@@ -583,15 +409,15 @@ static void c2_attach(struct sched *s, struct entity *e)
 	ep->stop_cpu = -1;
 	struct c2_rq *best = NULL;
 	for (int r = 0; r < p->nrq; r++)
-		if (rq_allows(s, &p->rq[r], e) && (!best || p->rq[r].b_avgload < best->b_avgload))
+		if (c2_rq_allows(s, &p->rq[r], e) && (!best || p->rq[r].b_avgload < best->b_avgload))
 			best = &p->rq[r];
 	if (!best)
 		best = &p->rq[0];   /* no allowed pCPU: sched.c's asserts will say so */
-	ep->proc = cycle(s, best, e, best->pick_bias);
+	ep->proc = c2_cycle(s, best, e, best->pick_bias);
 	if (ep->proc < 0)
 		ep->proc = 0;
 	best->pick_bias = ep->proc;
-	runq_assign(s, e, best->id);
+	c2_runq_assign(s, e, best->id);
 }
 
 static int c2_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
@@ -600,7 +426,7 @@ static int c2_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 	adopt_all(s);
 	ep->wake_preempt = 0;
 	if (why != SCHED_WAKE && e->cpu >= 0 && cpuset_has(&e->affinity, e->cpu))
-		return e->cpu;   /* it waits where it was; its tickle comes at the pick */
+		return e->cpu;   /* it waits where it was; its c2_tickle comes at the pick */
 	int busy;
 	int i = runq_tickle(s, e, -1, &busy);
 	if (i < 0)
@@ -614,18 +440,18 @@ static int c2_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 static void c2_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum sched_why why)
 {
 	struct c2_ent *ep = EP(e);
-	struct c2_rq *rq = rq_of(s, e);
+	struct c2_rq *rq = c2_rq_of(s, e);
 	int64_t now = world_now(s->w);
 	if (ep->running >= 0)
 		ep->running = -1;   /* picked, then held back unstarted (co-scheduling): still counted */
 	else
-		update_load(rq, e, 1, now);
-	runq_insert(rq, e);
+		c2_update_load(rq, e, 1, now);
+	c2_runq_insert(rq, e);
 	if (why == SCHED_YIELD && CP(c)->prev == e)
 		CP(c)->prev_yield = 1;
-	/* a VCPU put back after balancing moved it: tickle its new runqueue */
+	/* a VCPU put back after balancing moved it: c2_tickle its new runqueue */
 	if (why != SCHED_WAKE && ep->rq != CP(c)->rq)
-		tickle(s, e, -1);
+		c2_tickle(s, e, -1);
 }
 
 /* The runqueue's first VCPU other than `skip`. */
@@ -701,17 +527,17 @@ static struct entity *c2_pick(struct sched *s, struct cpu *c, int64_t *slice)
 	cp->prev_yield = 0;
 	struct entity *snext = runq_candidate(s, rq, scurr, yield, c, now);
 	if (!snext) {
-		update_load(rq, NULL, 0, now);
+		c2_update_load(rq, NULL, 0, now);
 		return NULL;
 	}
 	struct c2_ent *ep = EP(snext);
-	runq_remove(rq, snext);
+	c2_runq_remove(rq, snext);
 	/* scheduled (CSFLAG_scheduled): a reset does not burn it, balancing
 	** moves it only when it stops */
 	ep->running = c->id;
 	ep->start_time = now;
 	if (snext == scurr)
-		update_svc_load(snext, 0, now);
+		c2_update_svc_load(snext, 0, now);
 	/* an epoch ends when the best candidate has no credit left */
 	struct entity *head = runq_head(rq, scurr);
 	int64_t top = ep->credit;
@@ -719,7 +545,7 @@ static struct entity *c2_pick(struct sched *s, struct cpu *c, int64_t *slice)
 		top = EP(head)->credit;
 	if (top <= CREDIT_RESET) {
 		reset_credit(s, rq, now, snext);
-		balance_load(s, rq, now);
+		c2_balance_load(s, rq, now);
 	}
 	ep->start_time = now;   /* after a reset too */
 	ep->tickled_cpu = -1;
@@ -732,7 +558,7 @@ static struct entity *c2_pick(struct sched *s, struct cpu *c, int64_t *slice)
 	/* the VCPU it displaces goes back to the runqueue and asks for a
 	** pCPU there (csched2_context_saved -> runq_tickle) */
 	if (scurr && scurr != snext && EP(scurr)->queued && EP(scurr)->rq == cp->rq)
-		tickle(s, scurr, c->id);
+		c2_tickle(s, scurr, c->id);
 	*slice = runtime(s, rq, snext, scurr, now);
 	return snext;
 }
@@ -749,18 +575,18 @@ static void c2_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64_
 	ep->running = -1;
 	ep->stop_time = now;
 	ep->stop_cpu = c->id;
-	update_load(rq_of(s, e), e, -1, now);
+	c2_update_load(c2_rq_of(s, e), e, -1, now);
 	cp->prev = e;
 	cp->prev_time = now;
 	cp->prev_yield = 0;
 	if (ep->migrate_rq >= 0) {
-		/* the migrate request balance_load left: move now */
+		/* the c2_migrate request c2_balance_load left: move now */
 		struct c2_rq *to = &p->rq[ep->migrate_rq];
 		ep->migrate_rq = -1;
-		runq_deassign(s, e);
-		ep->proc = cycle(s, to, e, to->pick_bias);
+		c2_runq_deassign(s, e);
+		ep->proc = c2_cycle(s, to, e, to->pick_bias);
 		to->pick_bias = ep->proc;
-		runq_assign(s, e, to->id);
+		c2_runq_assign(s, e, to->id);
 		to->nmigrate_in++;
 	}
 }
@@ -770,7 +596,7 @@ static void c2_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64_
 static void c2_dequeue(struct sched *s, struct entity *e)
 {
 	if (EP(e)->queued)
-		runq_remove(rq_of(s, e), e);
+		c2_runq_remove(c2_rq_of(s, e), e);
 }
 
 static bool c2_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
@@ -792,7 +618,7 @@ static void dump_ent(FILE *f, const struct entity *e)
 static void c2_dump(struct sched *s, FILE *f)
 {
 	struct c2 *p = s->priv;
-	fprintf(f, "credit2: %d runqueue(s), ratelimit %lld ns, migrate resist %lld ns\n", p->nrq,
+	fprintf(f, "credit2: %d runqueue(s), ratelimit %lld ns, c2_migrate resist %lld ns\n", p->nrq,
 		(long long)p->ratelimit, (long long)p->migrate_resist);
 	for (int r = 0; r < p->nrq; r++) {
 		struct c2_rq *rq = &p->rq[r];
@@ -824,7 +650,7 @@ static const struct sched_param_def c2_params[] = {
 const struct sched_ops sched_credit2_ops = {
 	.name = "credit2",
 	.source = "Xen 4.17.0 xen/common/sched/credit2.c (runq_candidate, csched2_runtime, runq_tickle, "
-		  "reset_credit, balance_load)",
+		  "reset_credit, c2_balance_load)",
 	.summary = "credit burnt at max_weight/weight, runqueues per node ordered by credit, epoch resets",
 	.params = c2_params,
 	.priv_size = sizeof(struct c2),
