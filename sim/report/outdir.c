@@ -1,0 +1,388 @@
+/*
+** Output directories (see output.h): a new directory staged as
+** DIR.tmp-PID and committed by one rename (or swapped in atomically with
+** --force), staging left by dead processes removed, whole-file reads.
+*/
+/* renameat2(RENAME_EXCHANGE) (glibc >= 2.28): replacing an output
+** directory by one atomic swap.  Without it, two renames. */
+#define _GNU_SOURCE
+#include "sim/report/output.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+static int mkdir_p(const char *path)
+{
+	char *p = strdup(path);
+	if (!p)
+		return -1;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, 0777) && errno != EEXIST) {
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	int r = mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
+	free(p);
+	return r;
+}
+
+/* "a/b" + "c" -> "a/b/c" (malloc'd), or NULL. */
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	if (p)
+		snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
+int out_rmrf(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st))
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	int rc = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char *p = join(path, de->d_name);
+		if (!p || out_rmrf(p))
+			rc = -1;
+		free(p);
+	}
+	closedir(d);
+	if (rmdir(path))
+		rc = -1;
+	return rc;
+}
+
+/* path without trailing slashes (malloc'd), or NULL. */
+static char *trimmed(const char *path)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	char *p = malloc(n + 1);
+	if (p) {
+		memcpy(p, path, n);
+		p[n] = 0;
+	}
+	return p;
+}
+
+/* Is pid a running process (another user's counts)? */
+static int alive(long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* Remove the entries of dir named <base>.tmp-<pid> or <base>.old-<pid>
+** (any base when base is NULL) whose process has ended. */
+static void clean_in(const char *dir, const char *base)
+{
+	size_t bl = base ? strlen(base) : 0;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		const char *n = de->d_name, *t = n + bl;
+		if (base && strncmp(n, base, bl))
+			continue;
+		if (!base) {
+			/* the last ".tmp-" or ".old-" */
+			const char *a = strstr(n, ".tmp-"), *b = strstr(n, ".old-");
+			for (const char *q = a; q; q = strstr(q + 1, ".tmp-"))
+				a = q;
+			for (const char *q = b; q; q = strstr(q + 1, ".old-"))
+				b = q;
+			t = a > b ? a : b;
+			if (!t || t == n)
+				continue;
+		}
+		if (strncmp(t, ".tmp-", 5) && strncmp(t, ".old-", 5))
+			continue;
+		char *end;
+		errno = 0;
+		long pid = strtol(t + 5, &end, 10);
+		if (errno || end == t + 5 || *end || pid <= 0 || pid == (long)getpid() || alive(pid))
+			continue;
+		char *q = join(dir, n);
+		if (q)
+			out_rmrf(q);
+		free(q);
+	}
+	if (d)
+		closedir(d);
+}
+
+void out_clean_stale(const char *path)
+{
+	char *p = trimmed(path);
+	if (!p)
+		return;
+	char *slash = strrchr(p, '/');
+	const char *base = slash ? slash + 1 : p;
+	char *dir = slash ? strndup(p, (size_t)(slash - p)) : strdup(".");
+	if (dir && slash == p)
+		strcpy(dir, "/");
+	if (dir && *base)
+		clean_in(dir, base);
+	free(dir);
+	free(p);
+}
+
+void out_clean_stale_in(const char *dir)
+{
+	clean_in(dir, NULL);
+}
+
+/* Files only hvsim writes at the top of its output directories: one of
+** them (or nothing at all) makes a directory --force may replace. */
+static const char *const own_files[] = {
+	"summary.json", "capacity.csv", "sweep.csv", "sweep.settings", "fit.csv", "report.txt", "explain.txt",
+	NULL,
+};
+
+/* 1 if dir is empty or holds an hvsim output, 0 if not, -1 (errno) when
+** it cannot be read. */
+static int replaceable(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	int any = 0, own = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		any = 1;
+		for (int i = 0; own_files[i]; i++)
+			own |= !strcmp(de->d_name, own_files[i]);
+	}
+	closedir(d);
+	return own || !any;
+}
+
+/* The reason dest cannot be written in mode, or NULL: checked by
+** out_begin before anything runs and again by out_commit. */
+static int refuse(const char *dest, enum out_mode mode, char *err, size_t errlen)
+{
+	struct stat st;
+	if (lstat(dest, &st)) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: cannot use: %s", dest, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: exists and is not a directory", dest);
+		return -1;
+	}
+	if (mode == OUT_NEW) {
+		snprintf(err, errlen,
+			 "%s: exists; name a new directory with -o, or add --force to replace it "
+			 "(outputs are never mixed with an existing directory's files)", dest);
+		return -1;
+	}
+	if (mode == OUT_FORCE) {
+		int r = replaceable(dest);
+		if (r < 0) {
+			snprintf(err, errlen, "%s: cannot read: %s", dest, strerror(errno));
+			return -1;
+		}
+		if (r == 0) {
+			snprintf(err, errlen,
+				 "%s: exists and is not an hvsim output directory (none of summary.json, "
+				 "capacity.csv, sweep.csv, fit.csv, report.txt, explain.txt); --force replaces "
+				 "only those: remove it yourself or name another directory", dest);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* out_begin failed: nothing staged, nothing for out_abort to remove. */
+static int begin_failed(struct outdir *o)
+{
+	free(o->dest);
+	free(o->stage);
+	o->dest = o->stage = NULL;
+	return -1;
+}
+
+int out_begin(struct outdir *o, const char *dest, enum out_mode mode, char *err, size_t errlen)
+{
+	memset(o, 0, sizeof *o);
+	o->mode = mode;
+	o->dest = trimmed(dest);
+	if (!o->dest) {
+		snprintf(err, errlen, "out of memory");
+		return begin_failed(o);
+	}
+	const char *slash = strrchr(o->dest, '/');
+	const char *base = slash ? slash + 1 : o->dest;
+	if (!*dest || !*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+		snprintf(err, errlen,
+			 "'%s': expected a new directory to write into (outputs never go into an existing "
+			 "directory such as '.'), such as out/NAME", dest);
+		return begin_failed(o);
+	}
+	out_clean_stale(o->dest);
+	if (refuse(o->dest, mode, err, errlen))
+		return begin_failed(o);
+	if (slash && slash != o->dest) {
+		char *parent = strndup(o->dest, (size_t)(slash - o->dest));
+		if (!parent || mkdir_p(parent)) {
+			snprintf(err, errlen, "%s: cannot create: %s", parent ? parent : dest,
+				 parent ? strerror(errno) : "out of memory");
+			free(parent);
+			return begin_failed(o);
+		}
+		free(parent);
+	}
+	size_t n = strlen(o->dest) + 32;
+	o->stage = malloc(n);
+	if (!o->stage) {
+		snprintf(err, errlen, "out of memory");
+		return begin_failed(o);
+	}
+	snprintf(o->stage, n, "%s.tmp-%ld", o->dest, (long)getpid());
+	out_rmrf(o->stage);   /* this process's own, from an earlier failure */
+	if (mkdir(o->stage, 0777)) {
+		snprintf(err, errlen, "%s: cannot create: %s", o->stage, strerror(errno));
+		return begin_failed(o);
+	}
+	return 0;
+}
+
+FILE *out_open(struct outdir *o, const char *name)
+{
+	char *p = malloc(strlen(o->stage) + strlen(name) + 2);
+	if (!p)
+		return NULL;
+	sprintf(p, "%s/%s", o->stage, name);
+	FILE *f = fopen(p, "w");
+	free(p);
+	return f;
+}
+
+char *out_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	errno = 0;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? 2 * cap : 65536;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t k = fread(buf + n, 1, 4096, f);
+		n += k;
+		if (k < 4096)
+			break;
+	}
+	int bad = ferror(f), e = errno;
+	fclose(f);
+	if (bad) {
+		free(buf);
+		errno = e ? e : EIO;
+		return NULL;
+	}
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* Swap directories a and b; 0 or -1 (errno).  One renameat2 where the
+** kernel and file system have it; else a through a.old-PID. */
+static int exchange(const char *a, const char *b)
+{
+#if defined(RENAME_EXCHANGE)
+	if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+#endif
+	size_t n = strlen(b) + 32;
+	char *old = malloc(n);
+	if (!old)
+		return -1;
+	snprintf(old, n, "%s.old-%ld", b, (long)getpid());
+	int rc = -1;
+	if (rename(b, old) == 0) {
+		if (rename(a, b) == 0 && rename(old, a) == 0) {
+			rc = 0;
+		} else {
+			int e = errno;
+			rename(old, b);
+			errno = e;
+		}
+	}
+	free(old);
+	return rc;
+}
+
+int out_commit(struct outdir *o, char *err, size_t errlen)
+{
+	if (!o->stage) {
+		snprintf(err, errlen, "nothing staged");
+		return -1;
+	}
+	struct stat st;
+	if (lstat(o->dest, &st) != 0 && errno == ENOENT) {
+		if (rename(o->stage, o->dest) == 0)
+			return 0;
+		snprintf(err, errlen, "%s: cannot move %s into place: %s; not written", o->dest, o->stage,
+			 strerror(errno));
+		return -1;
+	}
+	/* dest exists: appeared while this ran (OUT_NEW), or to be replaced */
+	if (refuse(o->dest, o->mode, err, errlen)) {
+		size_t l = strlen(err);
+		snprintf(err + l, errlen - l, " (it appeared while this ran); not written");
+		return -1;
+	}
+	if (exchange(o->stage, o->dest)) {
+		snprintf(err, errlen, "%s: cannot replace it with %s: %s; not written", o->dest, o->stage,
+			 strerror(errno));
+		return -1;
+	}
+	/* the new outputs are in place; the old ones are at the stage path */
+	out_rmrf(o->stage);
+	return 0;
+}
+
+void out_abort(struct outdir *o)
+{
+	if (o->stage)
+		out_rmrf(o->stage);
+}
