@@ -13,6 +13,8 @@
 #ifndef HVSIM_CUTEST_H
 #define HVSIM_CUTEST_H
 
+#include <stdio.h>
+#include <string.h>
 #include <CUnit/CUnit.h>
 #include <CUnit/Basic.h>
 
@@ -89,5 +91,13 @@ int cut_load(const char *path, const char *const *sets, struct scenario *s, stru
 ** with the keys copied into keys; returns the count. */
 #define CUT_MAX_SETS 32
 int cut_sets(const char *const *sets, struct scn_override *ov, char keys[][128]);
+
+/* Assert that hay contains needle; print both when it does not. */
+#define CHECK_HAS(hay, needle) do {							\
+	const char *h_ = (hay), *n_ = (needle);						\
+	if (!h_ || !strstr(h_, n_))							\
+		fprintf(stderr, "\n  missing: %s\n  in: %s\n", n_, h_ ? h_ : "(null)");	\
+	CU_ASSERT_PTR_NOT_NULL(h_ ? strstr(h_, n_) : NULL);				\
+} while (0)
 
 #endif
