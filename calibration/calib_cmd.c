@@ -28,6 +28,52 @@ static void on_stop(int sig)
 	stop_flag = 1;
 }
 
+/* Which stages to fit: all without --values, none with it, plus those
+** --stages names (A,B).  0, or -1 after a message. */
+static int stage_mask(const struct cal_config *c, const char *file, const char *values, const char *stages,
+		      int *fit_mask)
+{
+	for (int si = 0; si < c->nstage; si++)
+		fit_mask[si] = !values;
+	if (!stages)
+		return 0;
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", stages);
+	for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+		int si;
+		for (si = 0; si < c->nstage; si++)
+			if (!strcmp(c->stage[si].name, t))
+				break;
+		if (si == c->nstage) {
+			fprintf(stderr, "hvsim calibrate: --stages: '%s' is not a <stage name> of %s\n", t, file);
+			return -1;
+		}
+		fit_mask[si] = 1;
+	}
+	return 0;
+}
+
+/* Load and build (not run) every benchmark and hypervisor a measured row
+** needs, once each, with the --set overrides: 0, or -1 with a message. */
+static int check_inputs(const struct cal_config *c, const struct scn_override *ov, int nov, const double *x,
+			char *err, size_t errlen)
+{
+	for (size_t i = 0; i < c->meas.n; i++) {
+		const struct meas_point *p = &c->meas.p[i];
+		int seen = p->kind == MEAS_UNSTATED;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = c->meas.p[j].kind != MEAS_UNSTATED && c->meas.p[j].bench == p->bench &&
+			       !strcmp(c->meas.p[j].hypervisor, p->hypervisor);
+		if (seen)
+			continue;
+		struct cal_qty q = { .bench = p->bench, .hypervisor = p->hypervisor, .vms = p->vms,
+				     .vcpus = p->vcpus, .memory = p->memory_text };
+		if (cal_check(c, ov, nov, x, &q, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
 int cal_command(const struct cal_cli *cli)
 {
 	const char *file = cli->file, *outdir = cli->outdir, *values = cli->values, *stages = cli->stages;
@@ -56,24 +102,10 @@ int cal_command(const struct cal_cli *cli)
 	}
 	/* --stages: fit only these (the others keep --values' or the starts) */
 	int fit_mask[CAL_MAX_STAGES] = { 0 };
-	for (int si = 0; si < c.nstage; si++)
-		fit_mask[si] = !values;
-	if (stages) {
-		char buf[512];
-		snprintf(buf, sizeof buf, "%s", stages);
-		for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
-			int si;
-			for (si = 0; si < c.nstage; si++)
-				if (!strcmp(c.stage[si].name, t))
-					break;
-			if (si == c.nstage) {
-				fprintf(stderr, "hvsim calibrate: --stages: '%s' is not a <stage name> of %s\n", t, file);
-				free(x);
-				cal_free(&c);
-				return EXIT_USAGE;
-			}
-			fit_mask[si] = 1;
-		}
+	if (stage_mask(&c, file, values, stages, fit_mask)) {
+		free(x);
+		cal_free(&c);
+		return EXIT_USAGE;
 	}
 	int any_fit = 0;
 	for (int si = 0; si < c.nstage; si++)
@@ -85,22 +117,11 @@ int cal_command(const struct cal_cli *cli)
 	}
 	/* every benchmark and hypervisor a row needs loads and builds with the
 	** command line's --set: bad input is exit 2 before hours of fitting */
-	for (size_t i = 0; i < c.meas.n; i++) {
-		const struct meas_point *p = &c.meas.p[i];
-		int seen = p->kind == MEAS_UNSTATED;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = c.meas.p[j].kind != MEAS_UNSTATED && c.meas.p[j].bench == p->bench &&
-			       !strcmp(c.meas.p[j].hypervisor, p->hypervisor);
-		if (seen)
-			continue;
-		struct cal_qty q = { .bench = p->bench, .hypervisor = p->hypervisor, .vms = p->vms,
-				     .vcpus = p->vcpus, .memory = p->memory_text };
-		if (cal_check(&c, ov, nov, x, &q, err, sizeof err)) {
-			fprintf(stderr, "hvsim calibrate: %s\n", err);
-			free(x);
-			cal_free(&c);
-			return EXIT_USAGE;
-		}
+	if (check_inputs(&c, ov, nov, x, err, sizeof err)) {
+		fprintf(stderr, "hvsim calibrate: %s\n", err);
+		free(x);
+		cal_free(&c);
+		return EXIT_USAGE;
 	}
 	/* the destination is checked (and staged) before hours of fitting */
 	struct outdir o = { 0 };

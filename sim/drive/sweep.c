@@ -623,6 +623,76 @@ int sweep_check(const struct sweep_args *a, const struct scn_sweep *sw, struct d
 
 /* ----------------------------------------------------------- main --- */
 
+/* Where the sweep writes: DIR, or with --force over an existing DIR its
+** staging DIR.tmp-PID, which replaces DIR at the end (fod); what killed
+** runs of this sweep left there cleaned; sweep.csv read back (a resume)
+** or created, then opened for appending.  *aa is the sweep's arguments
+** with that directory; *shown the sweep.csv the user named.  0 or an exit
+** status after a message. */
+static int open_dir(struct sweep *x, const struct sweep_args *a, struct sweep_args *aa, struct outdir *fod,
+		    const char *head, const char *set, char **shown)
+{
+	struct stat st;
+	if (a->outdir)
+		strcpy(x->dir, a->outdir);
+	else
+		sprintf(x->dir, "out/%s-sweep", x->s->name);
+	sprintf(x->csv, "%s/sweep.csv", x->dir);
+	/* what killed runs of this sweep left: staging beside DIR, in DIR
+	** (sweep.csv's rewrite) and in DIR/points (a point's) */
+	out_clean_stale(x->dir);
+	if (access(x->csv, F_OK) == 0) {   /* inside a sweep's own DIR only */
+		char *pts = malloc(strlen(x->dir) + 16);
+		out_clean_stale_in(x->dir);
+		if (pts) {
+			sprintf(pts, "%s/points", x->dir);
+			out_clean_stale_in(pts);
+		}
+		free(pts);
+	}
+	*shown = strdup(x->csv);
+	if (!*shown) {
+		fprintf(stderr, "hvsim: out of memory\n");
+		return EXIT_RUNFAIL;
+	}
+	if (a->force && stat(x->dir, &st) == 0) {
+		/* the sweep runs in DIR.tmp-PID, which replaces DIR at the end */
+		char err[4400];
+		if (out_begin(fod, x->dir, OUT_FORCE, err, sizeof err)) {
+			fprintf(stderr, "hvsim: %s\n", err);
+			return EXIT_USAGE;
+		}
+		rmdir(fod->stage);   /* sweep_create_csv creates it whole */
+		free(x->dir);
+		x->dir = strdup(fod->stage);
+		free(x->csv);
+		x->csv = x->dir ? malloc(strlen(x->dir) + 16) : NULL;
+		if (!x->dir || !x->csv) {
+			fprintf(stderr, "hvsim: out of memory\n");
+			return EXIT_RUNFAIL;
+		}
+		sprintf(x->csv, "%s/sweep.csv", x->dir);
+	}
+	*aa = *a;
+	aa->outdir = x->dir;
+	x->a = aa;
+	if (!fod->stage && stat(x->csv, &st) == 0) {
+		if (sweep_read_csv(x, head, set))
+			return EXIT_USAGE;
+	} else if (a->resume) {
+		fprintf(stderr, "hvsim: --resume: %s: nothing to resume (%s)\n", x->csv, strerror(errno));
+		return EXIT_USAGE;
+	} else if (sweep_create_csv(x, head, set)) {
+		return EXIT_USAGE;
+	}
+	x->fd = open(x->csv, O_WRONLY | O_APPEND);
+	if (x->fd < 0) {
+		fprintf(stderr, "hvsim: %s: cannot open: %s\n", x->csv, strerror(errno));
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 int sweep_run(const struct sweep_args *a)
 {
 	struct scenario s;
@@ -651,6 +721,7 @@ int sweep_run(const struct sweep_args *a)
 	struct sweep x = { .a = a, .s = &s, .sw = &s.sweep, .fd = -1, .in_order = 1, .last = -1,
 			   .total = s.sweep.npoints };
 	struct outdir fod = { 0 };   /* --force over an existing DIR */
+	struct sweep_args aa;
 	char *shown = NULL;          /* DIR/sweep.csv as the user named it */
 	int pr = 0;
 	char *head = header(&s), *set = settings(a, &s);
@@ -665,72 +736,9 @@ int sweep_run(const struct sweep_args *a)
 		rc = EXIT_RUNFAIL;
 		goto done;
 	}
-	if (a->outdir)
-		strcpy(x.dir, a->outdir);
-	else
-		sprintf(x.dir, "out/%s-sweep", s.name);
-	sprintf(x.csv, "%s/sweep.csv", x.dir);
-	/* what killed runs of this sweep left: staging beside DIR, in DIR
-	** (sweep.csv's rewrite) and in DIR/points (a point's) */
-	out_clean_stale(x.dir);
-	if (access(x.csv, F_OK) == 0) {   /* inside a sweep's own DIR only */
-		char *pts = malloc(strlen(x.dir) + 16);
-		out_clean_stale_in(x.dir);
-		if (pts) {
-			sprintf(pts, "%s/points", x.dir);
-			out_clean_stale_in(pts);
-		}
-		free(pts);
-	}
-	shown = strdup(x.csv);
-	if (!shown) {
-		fprintf(stderr, "hvsim: out of memory\n");
-		rc = EXIT_RUNFAIL;
+	rc = open_dir(&x, a, &aa, &fod, head, set, &shown);
+	if (rc)
 		goto done;
-	}
-	struct stat st;
-	if (a->force && stat(x.dir, &st) == 0) {
-		/* the sweep runs in DIR.tmp-PID, which replaces DIR at the end */
-		char err[4400];
-		if (out_begin(&fod, x.dir, OUT_FORCE, err, sizeof err)) {
-			fprintf(stderr, "hvsim: %s\n", err);
-			rc = EXIT_USAGE;
-			goto done;
-		}
-		rmdir(fod.stage);   /* sweep_create_csv creates it whole */
-		free(x.dir);
-		x.dir = strdup(fod.stage);
-		free(x.csv);
-		x.csv = x.dir ? malloc(strlen(x.dir) + 16) : NULL;
-		if (!x.dir || !x.csv) {
-			fprintf(stderr, "hvsim: out of memory\n");
-			rc = EXIT_RUNFAIL;
-			goto done;
-		}
-		sprintf(x.csv, "%s/sweep.csv", x.dir);
-	}
-	struct sweep_args aa = *a;
-	aa.outdir = x.dir;
-	x.a = &aa;
-	if (!fod.stage && stat(x.csv, &st) == 0) {
-		if (sweep_read_csv(&x, head, set)) {
-			rc = EXIT_USAGE;
-			goto done;
-		}
-	} else if (a->resume) {
-		fprintf(stderr, "hvsim: --resume: %s: nothing to resume (%s)\n", x.csv, strerror(errno));
-		rc = EXIT_USAGE;
-		goto done;
-	} else if (sweep_create_csv(&x, head, set)) {
-		rc = EXIT_USAGE;
-		goto done;
-	}
-	x.fd = open(x.csv, O_WRONLY | O_APPEND);
-	if (x.fd < 0) {
-		fprintf(stderr, "hvsim: %s: cannot open: %s\n", x.csv, strerror(errno));
-		rc = EXIT_USAGE;
-		goto done;
-	}
 	if (x.had == x.total)
 		fprintf(stderr, "%s: all %d points are already in %s\n", s.name, x.total, x.csv);
 	else if (x.had)
