@@ -1,11 +1,12 @@
 /*
-** hvsim command line: run, validate, capacity, sweep, explain, policies, import; --help,
+** hvsim command line: run, validate, capacity, sweep, explain, policies, import, compare; --help,
 ** --version.
 ** Exit status: 0 success, 1 the run failed, 2 bad usage or bad input.
 */
 #include "calibration/calib.h"
 #include "models/sched.h"
 #include "models/wl_burst.h"
+#include "sim/actrec.h"
 #include "sim/capacity.h"
 #include "sim/dist.h"
 #include "sim/explain.h"
@@ -15,6 +16,7 @@
 #include "sim/timeline.h"
 #include "sim/units.h"
 #include "sim/world.h"
+#include "traces/compare.h"
 #include "traces/import.h"
 
 #include <errno.h>
@@ -56,8 +58,11 @@ static const char usage_main[] =
 	"  explain   DIR [--threshold PCT] [--no-render]\n"
 	"            why the curves of the sweep in DIR stop growing: explain.txt and Graphviz\n"
 	"  policies  list the scheduling policies, the sources they follow and their parameters\n"
-	"  import    FORMAT FILE -o OUT.csv [--strict]\n"
-	"            convert a measured trace (apache-log, perf-sched) into an hvsim trace CSV\n"
+	"  import    FORMAT FILE -o OUT.csv [--strict] [--model] [--threads PATTERN]...\n"
+	"            convert a measured trace (apache-log, perf-sched) into an hvsim trace CSV,\n"
+	"            or (perf-sched --model) into a thread model for workload kind threads\n"
+	"  compare   TRACE.csv RUN_DIR [-o OUT.csv] [--measured MEAS.csv]\n"
+	"            recorded vs predicted per thread: CPU share, wake-up latency, dispatches\n"
 	"\n"
 	"  hvsim --version       print the version\n"
 	"  hvsim <command> --help\n"
@@ -336,6 +341,10 @@ static void describe_workload(const struct scn_workload *wl, const struct scenar
 		fprintf(f, "%s %s: replay of the activity trace %s%s\n", what, wl->name, wl->trace,
 			wl->loop ? ", looped" : "");
 		return;
+	case WL_THREADS:
+		fprintf(f, "%s %s: host threads of the thread model %s (recorded demand and sleeps, resampled)\n",
+			what, wl->name, wl->trace);
+		return;
 	case WL_REQUESTS:
 		fprintf(f, "%s %s: open-loop replay of the request trace %s at %gx%s\n", what, wl->name, wl->trace,
 			wl->speed, wl->loop ? ", looped" : "");
@@ -509,6 +518,22 @@ static int cmd_validate(int argc, char **argv)
 	return rc;
 }
 
+/* activity.csv: the simulated activity trace of modelled threads
+** (sim/actrec.h), when the scenario has any.  0 or -1. */
+static int write_activity(struct outdir *od, const struct world *w, const struct scenario *s)
+{
+	if (!w->rec)
+		return 0;
+	FILE *f = out_open(od, "activity.csv");
+	if (!f)
+		return -1;
+	char c[512];
+	snprintf(c, sizeof c, "source: hvsim run %.200s, seed %llu, policy %s; start_s is simulated time", s->file,
+		 (unsigned long long)s->seed, w->sched.ops->name);
+	int rc = actrec_write(f, w, c);
+	return (rc | ferror(f) | fclose(f)) ? -1 : 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct opts o;
@@ -559,7 +584,7 @@ static int cmd_run(int argc, char **argv)
 		rc = EXIT_RUNFAIL;
 		goto done;
 	}
-	if (out_write_run(&od, &w) || out_commit(&od, err, sizeof err)) {
+	if (out_write_run(&od, &w) || write_activity(&od, &w, &s) || out_commit(&od, err, sizeof err)) {
 		fprintf(stderr, "hvsim: %s: cannot write the outputs: %s\n", dest, od.dest ? err : "");
 		out_abort(&od);
 		rc = EXIT_RUNFAIL;
@@ -750,8 +775,10 @@ int main(int argc, char **argv)
 		rc = cmd_policies(argc - 2, argv + 2);
 	} else if (strcmp(cmd, "import") == 0) {
 		rc = trace_import_main(argc - 2, argv + 2);
+	} else if (strcmp(cmd, "compare") == 0) {
+		rc = trace_compare_main(argc - 2, argv + 2);
 	} else {
-		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate, capacity, sweep, calibrate, explain, policies, import\n\n%s", cmd, usage_main);
+		fprintf(stderr, "hvsim: unknown command '%s'; expected one of: run, validate, capacity, sweep, calibrate, explain, policies, import, compare\n\n%s", cmd, usage_main);
 		rc = EXIT_USAGE;
 	}
 	xmlCleanupParser();

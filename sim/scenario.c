@@ -887,9 +887,10 @@ static void read_micro(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 	}
 }
 
-static const char *const wl_kinds[] = { "burst", "activity", "specweb", "bzip2", "netperf", "dd", "requests" };
+static const char *const wl_kinds[] = { "burst", "activity", "specweb", "bzip2", "netperf", "dd", "requests",
+					 "threads" };
 /* The element each kind needs ("" burst: <open> or <closed>). */
-static const char *const wl_child[] = { "", "trace", "specweb", "bzip2", "netperf", "dd", "requests" };
+static const char *const wl_child[] = { "", "trace", "specweb", "bzip2", "netperf", "dd", "requests", "threads" };
 
 static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 {
@@ -915,6 +916,12 @@ static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 		return;
 	}
 	switch (w->kind) {
+	case WL_THREADS:
+		/* modelled host threads (models/wl_threads.h) */
+		w->trace = resolve_rel(file_of(ld, body), attr(body, "file"));
+		/* the XSD allows "seen" and "lost" only */
+		w->idle_wakeups_lost = attr(body, "idle-wakeups") && !strcmp(attr(body, "idle-wakeups"), "lost");
+		return;
 	case WL_ACTIVITY:
 	case WL_REQUESTS:
 		w->trace = resolve_rel(file_of(ld, body), attr(body, "file"));
@@ -1096,7 +1103,10 @@ static void read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next)) {
 		if (!is_el(c, "workload"))
 			continue;
-		read_workload(ld, c, &v->workload[k++]);
+		read_workload(ld, c, &v->workload[k]);
+		if (v->workload[k++].kind == WL_THREADS)
+			err_at(ld, c, "kind", "expected kind=\"threads\" only on the host (modelled host threads)", NULL,
+			       NULL);
 	}
 }
 
@@ -1617,9 +1627,9 @@ int scn_load(struct scenario *s, const char *path, const struct scn_override *ov
 			{
 				struct scn_workload *hw = &s->workload[k++];
 				read_workload(&ld, c, hw);
-				if (hw->kind != WL_BURST && hw->kind != WL_ACTIVITY)
+				if (hw->kind != WL_BURST && hw->kind != WL_ACTIVITY && hw->kind != WL_THREADS)
 					err_at(&ld, c, "kind",
-					       "expected \"burst\" or \"activity\" on the host: servers and benchmarks "
+					       "expected \"burst\", \"activity\" or \"threads\" on the host: servers and benchmarks "
 					       "run inside a <vm> (under kind=\"native\" a <vm> is the bare machine's "
 					       "OS, limited to its CPUs and memory)", NULL, NULL);
 			}

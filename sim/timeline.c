@@ -4,6 +4,7 @@
 ** and "M" metadata events; timestamps in microseconds.
 */
 #include "sim/timeline.h"
+#include "sim/actrec.h"
 #include "sim/world.h"
 
 #include <errno.h>
@@ -65,7 +66,8 @@ fail:
 
 void timeline_start(struct world *w, const struct cpu *c, const struct entity *e)
 {
-	(void)e;
+	if (w->rec)
+		actrec_start(w, c, e);
 	if (w->tl)
 		w->tl->start[c->id] = world_now(w);
 }
@@ -73,6 +75,8 @@ void timeline_start(struct world *w, const struct cpu *c, const struct entity *e
 void timeline_stop(struct world *w, const struct cpu *c, const struct entity *e, const char *why)
 {
 	struct timeline *t = w->tl;
+	if (w->rec)
+		actrec_stop(w, c, e, why);
 	if (!t || t->nevents >= t->max_events)
 		return;
 	long long a = t->start[c->id], b = world_now(w);

@@ -26,6 +26,8 @@ struct timeline;
 struct vm;
 struct io_sys;
 struct wlset;
+struct actrec;
+struct wl_threads;
 
 /* A workload's QoS counter, registered with the world (world_add_qos) so
 ** the capacity search judges every kind of workload the same way. */
@@ -50,6 +52,9 @@ struct world {
 	int nburst;
 	struct activity **act;        /* replayed activity traces (host threads) */
 	int nact;
+	struct wl_threads **thr;      /* modelled host threads (models/wl_threads.h) */
+	int nthr;
+	struct actrec *rec;           /* simulated activity trace, or NULL (sim/actrec.h) */
 	struct vm *vms;               /* every VM, Dom0 first when there is one */
 	int nvms;
 	struct io_sys *io;            /* NICs, disk, where emulation runs (models/io.c) */

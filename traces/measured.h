@@ -30,6 +30,9 @@
 #define MEAS_HEADER "id,use,benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,kind," \
 	"value,uncertainty,low,high,ref,source,note"
 #define MEAS_NCOL 16
+/* The header with the optional 17th column, subject: what inside the
+** benchmark a host row is about, "MIX/THREAD" (empty for the others). */
+#define MEAS_HEADER_SUBJECT MEAS_HEADER ",subject"
 #define MEAS_ID_MAX 63        /* characters in an id */
 #define MEAS_VMS_MAX 4096
 #define MEAS_VCPUS_MAX 4096
