@@ -773,7 +773,7 @@ int cal_main(int argc, char **argv)
 			}
 			if (!eq || eq == argv[i] || nov >= 32 || bad_bench) {
 				fprintf(stderr, "hvsim calibrate: --set: expected KEY=VALUE or BENCH:KEY=VALUE with BENCH one of "
-					"specweb, bzip2, netperf, dd (at most 32), got '%s'\n", argv[i]);
+					"specweb, bzip2, netperf, dd, host (at most 32), got '%s'\n", argv[i]);
 				return EXIT_USAGE;
 			}
 			*eq = 0;

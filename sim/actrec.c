@@ -150,6 +150,12 @@ int actrec_write(FILE *f, const struct world *w, const char *comment)
 	return trace_activity_write(f, &r->tr, comment);
 }
 
+const struct trace_activity *actrec_trace(const struct world *w)
+{
+	const struct actrec *r = w->rec;
+	return r ? &r->tr : NULL;
+}
+
 void actrec_free(struct world *w)
 {
 	struct actrec *r = w->rec;

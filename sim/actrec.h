@@ -39,6 +39,11 @@ void actrec_stop(struct world *w, const struct cpu *c, const struct entity *e, c
 /* e ended for good: its current interval is not written. */
 void actrec_end(struct world *w, const struct entity *e);
 
+/* The intervals recorded so far (in the order they ended), or NULL when
+** nothing is watched. */
+struct trace_activity;
+const struct trace_activity *actrec_trace(const struct world *w);
+
 /* Write the watched threads' intervals, sorted by start (then pid), with
 ** comment as a '#' line.  0 or -EIO. */
 int actrec_write(FILE *f, const struct world *w, const char *comment);

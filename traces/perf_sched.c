@@ -28,12 +28,15 @@
 ** some machines record no event while a CPU runs its idle task (a
 ** Firecracker guest of Linux 6.18, where this importer was written:
 ** neither the switch from idle to a task nor the wake-ups raised by
-** interrupts in idle reach perf, while ftrace sees them).  A CPU's
-** switch-in is then inferred from the first event a task raises on a CPU
-** last seen idle (the line's TID): at the time of a sched_stat_runtime of
+** interrupts in idle reach perf, while ftrace sees them).  A task's
+** switch-in is then inferred from the first event it raises (the line's
+** TID) on a CPU last seen idle -- or running another task, whose
+** switch-out was lost too (a recording cut down to some threads' lines)
+** and whose run there is dropped: at the time of a sched_stat_runtime of
 ** that task, minus the runtime it reports (update_curr() charges the time
 ** since set_next_entity() stamped exec_start, i.e. since the switch-in),
-** else at the event's own time, never before the CPU went idle.  A later
+** else at the event's own time, never before the CPU's last recorded
+** switch.  A later
 ** sched_stat_runtime of the same run moves the inferred start earlier the
 ** same way (the interval before it shrinks with it).  The wake-up lost
 ** with it cannot be inferred: the thread's block lasts until the inferred
@@ -311,8 +314,8 @@ static int on_switch(struct sm *m, struct psched_trace *tr, const struct psched_
 }
 
 /* --repair-idle: the task e->tid raised an event on CPU e->cpu, which was
-** last seen running its idle task: its switch-in there was not recorded.
-** Infer it at `at` (see the top).  0 or -ENOMEM. */
+** last seen running its idle task (or another task): its switch-in there
+** was not recorded.  Infer it at `at` (see the top).  0 or -ENOMEM. */
 static int infer_switch_in(struct sm *m, struct psched_trace *tr, const struct psched_event *e, int64_t at)
 {
 	struct cpu_now *c = cpu_of(m, e->cpu);
@@ -327,6 +330,14 @@ static int infer_switch_in(struct sm *m, struct psched_trace *tr, const struct p
 		n = add(m, e->tid, comm);
 		if (!n)
 			return -ENOMEM;
+	}
+	if (c->pid) {
+		/* its predecessor's switch-out was lost too: its run is unknown */
+		struct thr *q = find(m, c->pid);
+		if (q && q->st == T_RUN && q->cpu == e->cpu)
+			q->st = T_UNKNOWN;
+	} else {
+		tr->repaired_idle++;
 	}
 	if (at < c->since)
 		at = c->since;
@@ -528,7 +539,7 @@ int psched_read(FILE *in, const struct trace_import_opts *o, struct psched_trace
 					o->path, m.line, MAX_CPUS, ev.cpu);
 			continue;
 		}
-		if (o->repair_idle && ev.tid > 0 && ev.cpu < m.ncpu && m.cpu[ev.cpu].known && m.cpu[ev.cpu].pid == 0) {
+		if (o->repair_idle && ev.tid > 0 && ev.cpu < m.ncpu && m.cpu[ev.cpu].known && m.cpu[ev.cpu].pid != ev.tid) {
 			int64_t at = ev.type == PSCHED_RUNTIME && ev.pid == ev.tid ? ev.t_ns - ev.runtime_ns : ev.t_ns;
 			if ((rc = infer_switch_in(&m, tr, &ev, at)))
 				break;
@@ -563,7 +574,8 @@ int psched_read(FILE *in, const struct trace_import_opts *o, struct psched_trace
 			o->path, tr->lines, tr->events, tr->malformed, tr->inconsistent, tr->ignored,
 			tr->act.nth, tr->act.n);
 		if (o->repair_idle)
-			fprintf(o->err, "%s: --repair-idle: %d switch-ins from idle inferred\n", o->path, tr->repaired);
+			fprintf(o->err, "%s: --repair-idle: %d switch-ins inferred (%d on a CPU last seen idle)\n", o->path,
+				tr->repaired, tr->repaired_idle);
 		if (tr->act.n == 0) {
 			fprintf(o->err, "%s: perf-sched: expected at least one complete interval (sched_switch events), got none\n",
 				o->path);

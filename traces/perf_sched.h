@@ -69,6 +69,7 @@ struct psched_trace {
 	int64_t t0_ns;                 /* perf time of the first event */
 	int lines, events, malformed, inconsistent, ignored;
 	int repaired;                  /* switch-ins inferred (repair_idle) */
+	int repaired_idle;             /* ... of them on a CPU last seen idle */
 	int ncpu;                      /* highest CPU of a row + 1 */
 	/* for the thread model (traces/thread_model.h): */
 	int64_t *runtime;              /* per row: sched_stat_runtime summed over a
