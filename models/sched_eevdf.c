@@ -78,6 +78,20 @@
 ** at fork: the first enqueue here).  A preempted entity stays on its
 ** queue: its v_i and d_i are kept as they are.
 **
+** DELAY_DEQUEUE (Linux 6.12 on, commit 152e11f6df29, with DELAY_ZERO;
+** delay-dequeue="1", default 0: 6.6).  A task that sleeps while not
+** eligible (lag < 0) is not dequeued at once but stays on its queue,
+** counted in V, until pick_next_entity() finds it eligible and dequeues
+** it with its lag clipped to 0 (finish_delayed_dequeue_entity); woken
+** before that, it is requeued with the lag it has then.  So a sleeper
+** does not carry the negative lag of its last burst into a long sleep:
+** it wakes eligible and may preempt at once.  Modelled at its wake-up:
+** while it sat delayed V advanced by calc_delta_fair(t, W) over the time
+** t the queue ran (taken as its whole sleep; W the queue's load,
+** itself included, when it slept), so its lag is min(0, vl_i + t *
+** NICE_0_LOAD / W) -- 0 once it would have been dequeued.  (It is not
+** counted in V while delayed: the others' lags are as without it.)
+**
 ** Balancing (simplified from the sched-domain load balancer).  Wake-up:
 ** the previous pCPU if idle, else the first idle pCPU of its node after
 ** it (select_idle_sibling over the LLC domain: x86 gives AMD parts
@@ -92,7 +106,18 @@
 ** imbalance_pct (117%) x avg_local (calculate_imbalance, migrate_load),
 ** least recently run first, never a cache-hot one (ran within
 ** sysctl_sched_migration_cost = 0.5 ms, task_hot) nor a running one (no
-** active balance).  Idle pCPUs balance a node every balance-interval and
+** active balance).  With balance-failed="1" (default 0: without it, as
+** this model first was), a pass that finds an imbalance but moves nothing is
+** a failure of that pCPU's domain at that level (sd->nr_balance_failed
+** in load_balance(); newly idle passes do not count, a pass that moves
+** something or finds the domain balanced clears it), and failures relax
+** the limits as detach_tasks() and can_migrate_task() do: an entity of
+** weight w fits the imbalance when shr_bound(w, nr_balance_failed) <=
+** imbalance (so with one failure, three equal hogs on two pCPUs, an
+** imbalance of half a weight, rotate over the pCPUs instead of one of
+** them keeping a pCPU to itself), and a cache-hot one may go once
+** nr_balance_failed > cache_nice_tries = 1 (sd_init() for the LLC and
+** NUMA levels).  Idle pCPUs balance a node every balance-interval and
 ** the machine every second one; busy pCPUs 16 times less often
 ** (busy_factor).  Left out: group scheduling and PELT (loads are
 ** instantaneous weights), group types and utilisation-based migration,
@@ -134,6 +159,7 @@ struct eev_ent {
 	int put_cpu;               /* pCPU it just left in put_prev; -1 */
 	int deq_cpu;               /* pCPU whose queue eev_dequeue took it from */
 	int64_t last_ran;          /* when it last stopped running (task_hot) */
+	long stop_load;            /* its queue's load, itself included, when it last stopped */
 };
 
 struct eev_cpu {
@@ -148,12 +174,15 @@ struct eev_cpu {
 	uint64_t npull;            /* entities pulled here by balancing */
 	evq_handle tick_ev;        /* hrtick=0: the next tick that can act */
 	uint64_t ntick_resched;    /* preemptions by the tick */
+	int nr_failed[2];          /* its domains' nr_balance_failed, by level */
 };
 
 struct eev {
 	int64_t base_slice;
 	int run_to_parity;
 	int place_lag;
+	int delay_dequeue;         /* Linux 6.12+ DELAY_DEQUEUE, DELAY_ZERO */
+	int balance_failed;        /* failed balance passes relax its limits */
 	int hz;
 	int hrtick;
 	int64_t tick_ns;           /* TICK_NSEC = (10^9 + HZ/2) / HZ */
@@ -552,18 +581,29 @@ static void migrate_entity(struct sched *s, struct cpu *from, struct cpu *to, st
 	CP(to)->npull++;
 }
 
-/* May e leave its queue for pCPU t?  Not running, allowed, not hot. */
-static int can_migrate(const struct sched *s, const struct entity *e, int t)
+#define CACHE_NICE_TRIES 1            /* sd_init(): SD_SHARE_PKG_RESOURCES and NUMA levels */
+
+/* May e leave its queue for pCPU t?  Not running, allowed, not hot --
+** unless t's domain failed more than cache_nice_tries times
+** (can_migrate_task).  failed: that count, 0 for a newly idle pass. */
+static int can_migrate(const struct sched *s, const struct entity *e, int t, int failed)
 {
-	return cpuset_has(&e->affinity, t) && world_now(s->w) - EP(e)->last_ran >= MIGRATION_COST;
+	return cpuset_has(&e->affinity, t) &&
+	       (world_now(s->w) - EP(e)->last_ran >= MIGRATION_COST || failed > CACHE_NICE_TRIES);
 }
 
-static int has_movable(const struct sched *s, const struct cpu *c, int t)
+static int has_movable(const struct sched *s, const struct cpu *c, int t, int failed)
 {
 	for (const struct entity *e = CP(c)->head; e; e = e->next)
-		if (can_migrate(s, e, t))
+		if (can_migrate(s, e, t, failed))
 			return 1;
 	return 0;
+}
+
+/* shr_bound(w, n): w >> n, n capped below the width */
+static long shr_bound(long w, int n)
+{
+	return w >> (n < 30 ? n : 30);
 }
 
 enum { LVL_NODE, LVL_MACHINE };
@@ -579,11 +619,15 @@ static int in_group(const struct sched *s, int lvl, int g, int cpu)
 static int balance(struct sched *s, int t, int lvl, int newidle)
 {
 	struct cpu *tc = &s->cpu[t];
+	const struct eev *p = s->priv;
+	int none = 0;
+	/* without balance-failed the count stays 0: the earlier rule */
+	int *failed = p->balance_failed ? &CP(tc)->nr_failed[lvl] : &none;
 	int ngroups = lvl == LVL_NODE ? s->ncpus : s->w->mach.nnodes;
 	int local = lvl == LVL_NODE ? t : tc->node;
 	long dom_load = 0;
 	int dom_n = 0;
-	double best_avg = -1, local_avg = 0;
+	double best_avg = -1, local_avg = 0, max_avg = -1;
 	int busiest = -1, best_n = 0, local_n = 0;
 	for (int g = 0; g < ngroups; g++) {
 		if (lvl == LVL_NODE && s->cpu[g].node != tc->node)
@@ -595,13 +639,15 @@ static int balance(struct sched *s, int t, int lvl, int newidle)
 				continue;
 			load += cpu_load(&s->cpu[i]);
 			n++;
-			movable |= g != local && has_movable(s, &s->cpu[i], t);
+			movable |= g != local && has_movable(s, &s->cpu[i], t, *failed);
 		}
 		if (!n)
 			continue;
 		dom_load += load;
 		dom_n += n;
 		double avg = (double)load / n;
+		if (g != local && avg > max_avg)
+			max_avg = avg;
 		if (g == local) {
 			local_avg = avg;
 			local_n = n;
@@ -611,15 +657,20 @@ static int balance(struct sched *s, int t, int lvl, int newidle)
 			best_n = n;
 		}
 	}
-	if (busiest < 0 || 100 * best_avg <= IMBALANCE_PCT * local_avg)
+	if (busiest < 0 || 100 * best_avg <= IMBALANCE_PCT * local_avg) {
+		if (100 * max_avg <= IMBALANCE_PCT * local_avg)
+			*failed = 0;   /* out_balanced */
+		else if (!newidle)
+			(*failed)++;   /* imbalanced, nothing may move yet */
 		return 0;
+	}
 	double dom_avg = (double)dom_load / dom_n;
 	double a = (best_avg - dom_avg) * best_n, b = (dom_avg - local_avg) * local_n;
 	double imb = a < b ? a : b;
 	/* the busiest pCPU of the busiest group with something to give */
 	struct cpu *src = NULL;
 	for (int i = 0; i < s->ncpus; i++)
-		if (in_group(s, lvl, busiest, i) && has_movable(s, &s->cpu[i], t) &&
+		if (in_group(s, lvl, busiest, i) && has_movable(s, &s->cpu[i], t, *failed) &&
 		    (!src || cpu_load(&s->cpu[i]) > cpu_load(src)))
 			src = &s->cpu[i];
 	int moved = 0;
@@ -627,7 +678,7 @@ static int balance(struct sched *s, int t, int lvl, int newidle)
 		/* least recently run first (the tail of rq->cfs_tasks) */
 		struct entity *pick = NULL;
 		for (struct entity *e = CP(src)->head; e; e = e->next)
-			if (can_migrate(s, e, t) && EP(e)->weight <= imb &&
+			if (can_migrate(s, e, t, *failed) && shr_bound(EP(e)->weight, *failed) <= imb &&
 			    (!pick || EP(e)->last_ran < EP(pick)->last_ran))
 				pick = e;
 		if (!pick)
@@ -644,6 +695,10 @@ static int balance(struct sched *s, int t, int lvl, int newidle)
 	}
 	if (moved && !tc->curr && !newidle)
 		sched_kick(s, tc);
+	if (moved)
+		*failed = 0;
+	else if (!newidle)
+		(*failed)++;
 	return moved;
 }
 
@@ -676,9 +731,9 @@ static int eev_init(struct sched *s, struct diag *d)
 	p->base_slice = sched_param_time(s, "base-slice");
 	if (p->base_slice == 0)
 		p->base_slice = 750000 * (int64_t)(1 + sched_ilog2(n));
-	static const char *const flags[] = { "run-to-parity", "place-lag" };
-	int *dst[] = { &p->run_to_parity, &p->place_lag };
-	for (int i = 0; i < 2; i++) {
+	static const char *const flags[] = { "run-to-parity", "place-lag", "delay-dequeue", "balance-failed" };
+	int *dst[] = { &p->run_to_parity, &p->place_lag, &p->delay_dequeue, &p->balance_failed };
+	for (int i = 0; i < 4; i++) {
 		double x = sched_param_number(s, flags[i]);
 		if (x != 0 && x != 1) {
 			diag_error(d, loc->file, loc->line, "<policy %s>: expected 0 or 1, got %g", flags[i], x);
@@ -766,6 +821,11 @@ static void eev_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum s
 		if (why == SCHED_YIELD)
 			ep->deadline += vslice(p, ep);   /* yield_task_fair() */
 	} else {
+		if (why == SCHED_WAKE && p->delay_dequeue && ep->vlag < 0 && ep->stop_load > 0) {
+			/* it sat delayed while V came to it (see the top) */
+			int64_t back = (world_now(s->w) - ep->last_ran) * NICE_0_LOAD / ep->stop_load;
+			ep->vlag = ep->vlag + back >= 0 ? 0 : ep->vlag + back;
+		}
 		place_entity(s, c, e, ep->fresh);
 	}
 	ep->fresh = 0;
@@ -818,6 +878,7 @@ static void eev_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64
 	ep->put_cpu = c->id;
 	ep->rq = -1;
 	ep->last_ran = world_now(s->w);
+	ep->stop_load = cp->load + ep->weight;
 	cp->acct_e = NULL;
 	tick_stop(s, c);   /* the next pick arms it again */
 }
@@ -870,9 +931,10 @@ static bool eev_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
 static void eev_dump(struct sched *s, FILE *f)
 {
 	const struct eev *p = s->priv;
-	fprintf(f, "eevdf: base slice %lld ns, run-to-parity %d, place-lag %d, balance every %lld ns, HZ %d%s\n",
+	fprintf(f, "eevdf: base slice %lld ns, run-to-parity %d, place-lag %d, balance every %lld ns, HZ %d%s%s%s\n",
 		(long long)p->base_slice, p->run_to_parity, p->place_lag, (long long)p->balance_interval, p->hz,
-		p->hrtick ? ", hrtick" : "");
+		p->hrtick ? ", hrtick" : "", p->delay_dequeue ? ", delay-dequeue" : "",
+		p->balance_failed ? ", balance-failed" : "");
 	for (int i = 0; i < s->ncpus; i++) {
 		struct cpu *c = &s->cpu[i];
 		struct eev_cpu *cp = CP(c);
@@ -900,6 +962,10 @@ static const struct sched_param_def eev_params[] = {
 	{ "place-lag", SP_INT, "1", "1: a waking entity keeps the lag it had when it slept (PLACE_LAG)" },
 	{ "balance-interval", SP_TIME, "4ms", "period of the load balancer (one tick at HZ=250)" },
 	{ "hz", SP_INT, "250", "timer tick frequency (CONFIG_HZ; Debian's kernels: 250)" },
+	{ "delay-dequeue", SP_INT, "0",
+	  "1: a task sleeping ineligible wakes with its lag recovered to 0 (DELAY_DEQUEUE, DELAY_ZERO: Linux 6.12+)" },
+	{ "balance-failed", SP_INT, "0",
+	  "1: failed balance passes relax the limits (nr_balance_failed: shr_bound, cache_nice_tries)" },
 	{ "hrtick", SP_INT, "0", "1: end each request exactly (HRTICK) instead of at the next tick" },
 	{ NULL, 0, NULL, NULL },
 };

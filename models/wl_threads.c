@@ -19,19 +19,36 @@ static int64_t draw(struct wl_thread *t, const int64_t *v, size_t n)
 	return v[gsl_rng_uniform_int(t->rng, n)];
 }
 
-static void wake(void *ctx, void *obj, uint64_t arg)
+/* The thread becomes runnable (arg 1: after its wake-up path's cost). */
+static void runnable(void *ctx, void *obj, uint64_t arg)
 {
 	struct world *w = ctx;
 	struct wl_thread *t = obj;
 	(void)arg;
+	if (t->ended)
+		return;
+	double cycles = t->m->cpu_bound ? ENDLESS : (double)draw(t, t->m->burst, t->m->nburst) * w->mach.rate;
+	sched_wake(&w->sched, t->e, cycles);
+}
+
+/* Its sleep is over (arg 0: its start): the wake-up is recorded now, and
+** it is runnable once its wake-up path's cost has passed. */
+static void wake(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct wl_thread *t = obj;
 	if (t->ended || world_now(w) >= t->end) {
 		t->ended = 1;
 		actrec_end(w, t->e);
 		return;
 	}
-	double cycles = t->m->cpu_bound ? ENDLESS : (double)draw(t, t->m->burst, t->m->nburst) * w->mach.rate;
 	actrec_wake(w, t->e);
-	sched_wake(&w->sched, t->e, cycles);
+	if (arg && t->m->wakeup_ns > 0) {
+		if (world_at(w, world_now(w) + t->m->wakeup_ns, runnable, t, 1) == EVQ_NONE)
+			world_fail(w);
+		return;
+	}
+	runnable(ctx, obj, 0);
 }
 
 /* End of life: a running or waiting burst is cut (it completes now), a
@@ -58,7 +75,7 @@ static double burst_done(struct world *w, struct entity *e)
 		return -1;
 	}
 	int64_t sleep = draw(t, t->m->sleep, t->m->nsleep);
-	if (world_at(w, now + sleep, wake, t, 0) == EVQ_NONE)
+	if (world_at(w, now + sleep, wake, t, 1) == EVQ_NONE)
 		world_fail(w);
 	return -1;
 }

@@ -15,7 +15,10 @@
 **              and each sleep s ns, b and s drawn independently and
 **              uniformly from the recorded values (empirical
 **              distributions; the stream "threads" of the scenario's
-**              seed, one per thread).
+**              seed, one per thread).  A wake-up after a sleep makes it
+**              runnable only after its recorded wakeup_s (the wake-up
+**              path's cost, thread_model.h); the wake-up itself counts from
+**              the end of the sleep, as perf's sched_waking does.
 ** At the end of its life a thread's burst is cut and it sleeps for good.
 ** Every thread is watched by the simulated activity trace (sim/actrec.h):
 ** the run writes activity.csv, which `hvsim compare` reads.

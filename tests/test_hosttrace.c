@@ -178,7 +178,7 @@ static void test_model_errors(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(all, "bad.model.csv:4: value: expected a CPU list such as 0-3,6 (or empty: any CPU), got '0-x'"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(all, "bad.model.csv:6: value: "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(all, "bad.model.csv:7: value: expected 0 or 1, got '2'"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(all, "bad.model.csv:8: field: expected one of nice, cpus, start_s, life_s, cpu_bound, burst_s, sleep_s, got 'colour'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(all, "bad.model.csv:8: field: expected one of nice, cpus, start_s, life_s, cpu_bound, wakeup_s, burst_s, sleep_s, got 'colour'"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(all, "bad.model.csv:9: field: expected nice once for thread 'a' pid 1 (it is on line 3), got it again"));
 	diag_free(&d);
 	/* only b's missing sleeps left: reported once the file is read */
@@ -400,16 +400,23 @@ static void test_live(void)
 {
 	char *out;
 	if (geteuid() != 0 && cut_run("test \"$(cat /proc/sys/kernel/perf_event_paranoid)\" -le 1", &out) != 0) {
+		free(out);
 		printf("\n    SKIPPED: not root and kernel.perf_event_paranoid > 1: perf sched record cannot record");
 		return;
 	}
-	if (cut_run("command -v perf >/dev/null && perf sched record -o /dev/null -- true >/dev/null 2>&1", &out)) {
+	if (geteuid() != 0)
 		free(out);
-		printf("\n    SKIPPED: perf sched record does not work here (no perf, or no tracepoints)");
+	char *dir = cut_tmpdir(), cmd[2048];
+	snprintf(cmd, sizeof cmd, "command -v perf >/dev/null && perf sched record -o %s/probe.data -- true >/dev/null 2>&1",
+		 dir);
+	if (cut_run(cmd, &out)) {
+		free(out);
+		printf("\n    SKIPPED: perf sched record does not work here (no perf, or no scheduler tracepoints)");
+		cut_rmrf(dir);
+		free(dir);
 		return;
 	}
 	free(out);
-	char *dir = cut_tmpdir(), cmd[2048];
 	char *mx = tmp_path(dir, "mixes");
 	FILE *f = fopen(mx, "w");
 	fputs("live: lv:spinsleep:run=1ms:sleep=2ms\n", f);

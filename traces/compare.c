@@ -24,7 +24,8 @@
 static const char usage[] =
 	"usage: hvsim compare TRACE.csv RUN_DIR [-o OUT.csv] [--threads PATTERN]...\n"
 	"       hvsim compare TRACE.csv [RUN_DIR] --measured MEAS.csv [--mix NAME]\n"
-	"                     [--hypervisor NAME] [--memory SIZE] [--threads PATTERN]...\n"
+	"                     [--hypervisor NAME] [--memory SIZE] [--use fit|holdout]\n"
+	"                     [--threads PATTERN]...\n"
 	"\n"
 	"Compare a recording (TRACE.csv: an activity trace from hvsim import perf-sched)\n"
 	"with a prediction (RUN_DIR: hvsim run of modelled threads, its activity.csv),\n"
@@ -46,6 +47,7 @@ static const char usage[] =
 	"  --mix NAME            their subject MIX/THREAD (default: TRACE's base name)\n"
 	"  --hypervisor NAME     their hypervisor (default linux)\n"
 	"  --memory SIZE         their memory column (default 1GiB; unused by host rows)\n"
+	"  --use fit|holdout     their use column (default fit)\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"exit status: 0 written (whether or not the criteria hold), 1 cannot write,\n"
@@ -212,7 +214,7 @@ static void id_of(char *dst, size_t n, const char *mix, const char *thread, cons
 }
 
 static int write_measured(const char *path, const char *trace, const char *mix, const char *hv, const char *mem,
-			  int ncpu, const struct pair *q, int n)
+			  const char *use, int ncpu, const struct pair *q, int n)
 {
 	size_t len = strlen(path) + 32;
 	char *tmp = malloc(len);
@@ -245,13 +247,17 @@ static int write_measured(const char *path, const char *trace, const char *mix, 
 		for (size_t k = 0; k < sizeof m / sizeof m[0]; k++) {
 			if (!(isfinite(m[k].v) && m[k].v > 0))
 				continue;   /* a value row needs a positive number */
+			if (k == 1 || k == 2) {
+				if (r->wakeups < COMPARE_MIN_WAKEUPS)
+					continue;   /* a CPU-bound thread's start-up */
+			}
 			char id[MEAS_ID_MAX + 1], subj[256], src[400], note[400];
 			id_of(id, sizeof id, mix, r->name, m[k].metric);
 			snprintf(subj, sizeof subj, "%s/%s", mix, r->name);
 			snprintf(src, sizeof src, "perf sched recording %s (hvsim compare --measured)", base);
 			snprintf(note, sizeof note, "thread %s pid %d: life %.3f s, %llu dispatches, %llu wake-ups", r->name,
 				 r->pid, r->life, (unsigned long long)r->dispatches, (unsigned long long)r->wakeups);
-			fprintf(f, "%s,fit,host,%s,1,%d,%s,%s,value,%.6g,,,,,", id, hv, ncpu, mem, m[k].metric, m[k].v);
+			fprintf(f, "%s,%s,host,%s,1,%d,%s,%s,value,%.6g,,,,,", id, use, hv, ncpu, mem, m[k].metric, m[k].v);
 			trace_csv_put(f, src);
 			fputc(',', f);
 			trace_csv_put(f, note);
@@ -282,6 +288,7 @@ static int matches(const char *name, const char *const *pats, int npat)
 static int run_compare(int argc, char **argv, const char **pats)
 {
 	const char *trace = NULL, *dir = NULL, *out = NULL, *meas = NULL, *mix = NULL, *hv = "linux", *mem = "1GiB";
+	const char *use = "fit";
 	int npat = 0;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
@@ -291,7 +298,7 @@ static int run_compare(int argc, char **argv, const char **pats)
 			return 0;
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--output") || !strcmp(a, "--threads") ||
 			   !strcmp(a, "--measured") || !strcmp(a, "--mix") || !strcmp(a, "--hypervisor") ||
-			   !strcmp(a, "--memory")) {
+			   !strcmp(a, "--memory") || !strcmp(a, "--use")) {
 			if (!more)
 				return usage_error("%s needs a value", a);
 			const char *v = argv[++i];
@@ -305,6 +312,8 @@ static int run_compare(int argc, char **argv, const char **pats)
 				hv = v;
 			else if (!strcmp(a, "--memory"))
 				mem = v;
+			else if (!strcmp(a, "--use"))
+				use = v;
 			else
 				out = v;
 		} else if (a[0] == '-' && a[1]) {
@@ -321,6 +330,10 @@ static int run_compare(int argc, char **argv, const char **pats)
 		return usage_error("missing TRACE.csv");
 	if (!dir && !meas)
 		return usage_error("missing RUN_DIR (or --measured MEAS.csv)");
+	if (strcmp(use, "fit") && strcmp(use, "holdout"))
+		return usage_error("--use %s: expected fit or holdout", use);
+	if (strchr(hv, ',') || !*hv)
+		return usage_error("--hypervisor %s: expected a profile name", hv);
 	double bytes;
 	const char *why;
 	if (units_bytes(mem, &bytes, &why) || bytes <= 0)
@@ -441,7 +454,7 @@ static int run_compare(int argc, char **argv, const char **pats)
 		printf("wrote %s\n", outpath);
 	}
 	if (meas) {
-		if (write_measured(meas, trace, mix, hv, mem, ncpu, q, n)) {
+		if (write_measured(meas, trace, mix, hv, mem, use, ncpu, q, n)) {
 			rc = EXIT_WRITE;
 			goto done;
 		}

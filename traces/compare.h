@@ -4,7 +4,8 @@
 **
 **   hvsim compare TRACE.csv RUN_DIR [-o OUT.csv] [--threads PATTERN]...
 **   hvsim compare TRACE.csv [RUN_DIR] --measured MEAS.csv [--mix NAME]
-**                 [--hypervisor NAME] [--memory SIZE] [--threads PATTERN]...
+**                 [--hypervisor NAME] [--memory SIZE] [--use fit|holdout]
+**                 [--threads PATTERN]...
 **
 ** TRACE.csv is an activity trace imported from a recording (`hvsim import
 ** perf-sched`, docs/traces.md); RUN_DIR the output of `hvsim run` of a
@@ -29,7 +30,8 @@
 **
 ** --measured writes the recorded values as measured points
 ** (docs/measured.md, benchmark "host", one subject MIX/THREAD per thread)
-** for `hvsim calibrate`.
+** for `hvsim calibrate`; wake-up latencies only of threads recorded with
+** at least COMPARE_MIN_WAKEUPS wake-ups.
 */
 #ifndef HVSIM_TRACES_COMPARE_H
 #define HVSIM_TRACES_COMPARE_H

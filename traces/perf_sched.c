@@ -455,8 +455,6 @@ static int build(struct sm *m, struct psched_trace *tr)
 		};
 		if (trace_activity_push(&tr->act, &a))
 			return -ENOMEM;
-		if (r->cpu + 1 > tr->ncpu)
-			tr->ncpu = r->cpu + 1;
 	}
 	/* what the thread model needs besides the rows */
 	int nth = tr->act.nth ? tr->act.nth : 1;
@@ -539,6 +537,8 @@ int psched_read(FILE *in, const struct trace_import_opts *o, struct psched_trace
 					o->path, m.line, MAX_CPUS, ev.cpu);
 			continue;
 		}
+		if (ev.cpu + 1 > tr->ncpu)
+			tr->ncpu = ev.cpu + 1;
 		if (o->repair_idle && ev.tid > 0 && ev.cpu < m.ncpu && m.cpu[ev.cpu].known && m.cpu[ev.cpu].pid != ev.tid) {
 			int64_t at = ev.type == PSCHED_RUNTIME && ev.pid == ev.tid ? ev.t_ns - ev.runtime_ns : ev.t_ns;
 			if ((rc = infer_switch_in(&m, tr, &ev, at)))

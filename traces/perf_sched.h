@@ -70,7 +70,7 @@ struct psched_trace {
 	int lines, events, malformed, inconsistent, ignored;
 	int repaired;                  /* switch-ins inferred (repair_idle) */
 	int repaired_idle;             /* ... of them on a CPU last seen idle */
-	int ncpu;                      /* highest CPU of a row + 1 */
+	int ncpu;                      /* highest CPU of an event + 1 */
 	/* for the thread model (traces/thread_model.h): */
 	int64_t *runtime;              /* per row: sched_stat_runtime summed over a
 				      ** run row, -1 when none was recorded */

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,12 @@ static int push(int64_t **a, size_t *n, size_t *cap, int64_t v)
 	}
 	(*a)[(*n)++] = v;
 	return 0;
+}
+
+static int cmp_i64(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+	return a < b ? -1 : a > b;
 }
 
 static int matches(const char *name, const char *const *patterns)
@@ -66,8 +73,8 @@ int tmodel_build(const struct psched_trace *tr, const char *const *patterns, con
 		struct tm_thread *t = add_thread(m, name, a->th[i].pid);
 		if (!t)
 			goto oom;
-		size_t bcap = 0, scap = 0, nblock = 0;
-		int64_t blocked = 0, acc = 0;
+		size_t bcap = 0, scap = 0, nblock = 0, nwait = 0, wcap = 0;
+		int64_t blocked = 0, acc = 0, *waits = NULL;
 		int runs = 0, bursts_seen = 0;
 		for (size_t k = 0; k < a->n; k++) {
 			const struct trace_act *r = &a->a[k];
@@ -76,6 +83,11 @@ int tmodel_build(const struct psched_trace *tr, const char *const *patterns, con
 			if (r->kind == TRACE_RUN) {
 				acc += tr->runtime && tr->runtime[k] >= 0 ? tr->runtime[k] : r->dur_ns;
 				runs++;
+			} else if (r->kind == TRACE_WAIT) {
+				if (push(&waits, &nwait, &wcap, r->dur_ns)) {
+					free(waits);
+					goto oom;
+				}
 			} else if (r->kind == TRACE_BLOCK) {
 				nblock++;
 				blocked += r->dur_ns;
@@ -89,6 +101,12 @@ int tmodel_build(const struct psched_trace *tr, const char *const *patterns, con
 					goto oom;
 			}
 		}
+		if (nwait >= TMODEL_MIN_WAKEUPS) {
+			/* the median, the mean of the middle two for an even count */
+			qsort(waits, nwait, sizeof *waits, cmp_i64);
+			t->wakeup_ns = nwait % 2 ? waits[nwait / 2] : (waits[nwait / 2 - 1] + waits[nwait / 2]) / 2;
+		}
+		free(waits);
 		/* a trailing sleep without a burst after it tells nothing more */
 		if (t->nsleep > t->nburst)
 			t->nsleep = t->nburst;
@@ -104,6 +122,7 @@ int tmodel_build(const struct psched_trace *tr, const char *const *patterns, con
 		int64_t allowed = t->life_ns / NS_PER_S > 1 ? t->life_ns / NS_PER_S : 1;
 		t->cpu_bound = runs > 0 && (int64_t)nblock <= allowed && blocked * 100 <= t->life_ns;
 		if (t->cpu_bound) {
+			t->wakeup_ns = 0;   /* its start-up's wake-ups only */
 			free(t->burst);
 			free(t->sleep);
 			t->burst = t->sleep = NULL;
@@ -162,6 +181,10 @@ int tmodel_write(FILE *f, const struct tmodel *m, const char *comment)
 		fprintf(f, "%s\n", trace_csv_fmt_seconds(t->life_ns, b, sizeof b));
 		ROW("cpu_bound");
 		fprintf(f, "%d\n", t->cpu_bound);
+		if (t->wakeup_ns > 0) {
+			ROW("wakeup_s");
+			fprintf(f, "%s\n", trace_csv_fmt_seconds(t->wakeup_ns, b, sizeof b));
+		}
 		for (size_t k = 0; k < t->nburst || k < t->nsleep; k++) {
 			if (k < t->nburst) {
 				ROW("burst_s");
@@ -216,8 +239,10 @@ int tmodel_cpulist_ok(const char *s)
 
 /* ------------------------------------------------------------ reader --- */
 
-enum field { F_NICE, F_CPUS, F_START, F_LIFE, F_CPU_BOUND, F_BURST, F_SLEEP, F_N };
-static const char *const field_name[F_N] = { "nice", "cpus", "start_s", "life_s", "cpu_bound", "burst_s", "sleep_s" };
+/* F_WAKEUP and after are optional, F_BURST and F_SLEEP repeated */
+enum field { F_NICE, F_CPUS, F_START, F_LIFE, F_CPU_BOUND, F_WAKEUP, F_BURST, F_SLEEP, F_N };
+static const char *const field_name[F_N] = { "nice", "cpus", "start_s", "life_s", "cpu_bound", "wakeup_s",
+					      "burst_s", "sleep_s" };
 
 struct seen_fields {
 	int line[F_N];
@@ -287,7 +312,7 @@ int tmodel_load(const char *path, struct diag *d, struct tmodel *m)
 			;
 		if (k == F_N) {
 			diag_error(d, path, ln,
-				   "field: expected one of nice, cpus, start_s, life_s, cpu_bound, burst_s, sleep_s, got %s",
+				   "field: expected one of nice, cpus, start_s, life_s, cpu_bound, wakeup_s, burst_s, sleep_s, got %s",
 				   trace_show(c[2], strlen(c[2]), g, sizeof g));
 			bad = 1;
 			continue;
@@ -355,7 +380,9 @@ int tmodel_load(const char *path, struct diag *d, struct tmodel *m)
 				bad = 1;
 				break;
 			}
-			if (k == F_START)
+			if (k == F_WAKEUP)
+				t->wakeup_ns = x;
+			else if (k == F_START)
 				t->start_ns = x;
 			else if (k == F_LIFE)
 				t->life_ns = x;
@@ -387,7 +414,7 @@ int tmodel_load(const char *path, struct diag *d, struct tmodel *m)
 	/* every thread complete */
 	for (int i = 0; !rc && !bad && i < m->nth; i++) {
 		struct tm_thread *t = &m->th[i];
-		for (int k = 0; k < F_BURST; k++)
+		for (int k = 0; k < F_WAKEUP; k++)
 			if (!sf[i].line[k] && k != F_CPUS) {
 				diag_error(d, path, t->line, "thread %s pid %d: expected a %s row, got none",
 					   trace_show(t->name, strlen(t->name), g, sizeof g), t->pid, field_name[k]);

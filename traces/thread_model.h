@@ -30,6 +30,13 @@
 **              Cpus_allowed_list at recording time); empty: any CPU.
 **   start_s, life_s  its first event (from the start of the recording)
 **              and the time to its last.
+**   wakeup_s   the median latency (wake-up to switch-in) of its wake-ups
+**              the recording shows, when it shows at least
+**              TMODEL_MIN_WAKEUPS of them (else not written, 0): recorded
+**              alone, the wake-up path's own cost -- timer interrupt,
+**              try_to_wake_up(), the preemption of whatever ran, schedule()
+**              up to the sched_switch tracepoint -- which a scheduler model
+**              that dispatches at the instant of the wake-up does not have.
 **
 ** Format "hvsim thread model v1", CSV as docs/traces.md (RFC 4180, '#'
 ** comments), one row per field, burst_s and sleep_s repeated in the
@@ -42,6 +49,7 @@
 **   b,31506,start_s,0.0265
 **   b,31506,life_s,2.0001
 **   b,31506,cpu_bound,0
+**   b,31506,wakeup_s,0.000012
 **   b,31506,burst_s,0.001002
 **   b,31506,sleep_s,0.003061
 **
@@ -60,6 +68,7 @@
 #include <stdio.h>
 
 #define TMODEL_HEADER "thread,pid,field,value"
+#define TMODEL_MIN_WAKEUPS 10
 #define TMODEL_CPULIST_MAX 255
 
 struct tm_thread {
@@ -69,6 +78,7 @@ struct tm_thread {
 	int prio;                     /* as recorded, -1 unknown (not in the file) */
 	char *cpus;                   /* cpulist "0-1,3"; NULL: any CPU */
 	int64_t start_ns, life_ns;
+	int64_t wakeup_ns;            /* median recorded wake-up latency; 0 unknown */
 	int cpu_bound;
 	int64_t *burst, *sleep;       /* ns, in recorded order */
 	size_t nburst, nsleep;

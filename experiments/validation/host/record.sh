@@ -2,10 +2,12 @@
 # record.sh: record the mixes of host threads with perf sched, each thread
 # alone and each mix together, and import them (docs/validation.md).
 #
-# usage: record.sh [-d SECONDS] [-o DIR] [-m MIXES] [MIX...]
+# usage: record.sh [-d SECONDS] [-o DIR] [-m MIXES] [-i] [MIX...]
 #
 #   -d SECONDS  how long each recording runs hostmix (default 2)
 #   -m MIXES    the mixes file (default: `mixes` next to this script)
+#   -i          import only: remake DIR/MIX/solo-T.model.csv from the
+#               recorded DIR/MIX/solo-T.txt (after a change to the importer)
 #   -o DIR      where the recordings go (default recordings/ next to this
 #               script); each mix in DIR/MIX/
 #   MIX...      mixes of the file `mixes` (default: all of them)
@@ -17,10 +19,9 @@
 # nice, cpus),
 # imported as the thread model DIR/MIX/solo-T.model.csv (hvsim import
 # perf-sched --model --threads T --affinity ...).  Then all of the mix's
-# threads together -> DIR/MIX/together.txt (the same lines), and the
-# activity trace DIR/MIX/together.activity.csv (--repair-idle) of every
-# thread, imported from the whole text (the other threads show what else
-# ran).  The commands run
+# threads together -> the activity trace DIR/MIX/together.activity.csv
+# (--repair-idle) of every thread, imported from the whole text (the
+# other threads show what else ran; the text itself is not kept).  The commands run
 # are appended to DIR/MIX/commands.
 #
 # The recording machine may be shared (it was: other tenants' builds and
@@ -46,6 +47,7 @@ hvsim=${HVSIM:-$root/hvsim}
 dur=2
 out=$here/recordings
 mixes=$here/mixes
+import_only=0
 QUIET_PCT=${QUIET_PCT:-5}
 QUIET_WAIT=${QUIET_WAIT:-600}
 QUIET_SECS=${QUIET_SECS:-3}
@@ -58,12 +60,13 @@ while [ $# -gt 0 ]; do
 	-d) [ $# -ge 2 ] || die "-d needs seconds"; dur=$2; shift 2 ;;
 	-o) [ $# -ge 2 ] || die "-o needs a directory"; out=$2; shift 2 ;;
 	-m) [ $# -ge 2 ] || die "-m needs a file"; mixes=$2; shift 2 ;;
+	-i) import_only=1; shift ;;
 	-h|--help) sed -n '2,/^set -eu/s/^# \{0,1\}//p' "$0" | sed '$d'; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-command -v perf >/dev/null 2>&1 || die "perf not found"
+[ "$import_only" = 1 ] || command -v perf >/dev/null 2>&1 || die "perf not found"
 [ -x "$hvsim" ] || die "$hvsim: not found (make, or set HVSIM)"
 
 tmp=$(mktemp -d)
@@ -116,6 +119,7 @@ record() {
 	perf script -i "$tmp/perf.data" 2> /dev/null |
 		grep -E 'sched:sched_(switch|waking|wakeup|wakeup_new|stat_runtime):' > "$tmp/$name.full.txt" || true
 	[ -s "$tmp/$name.full.txt" ] || die "$name: perf script gave no scheduler events"
+	[ "$name" = together ] && return 0
 	# the lines that name the mix's threads (by tid, from hostmix's report):
 	# what their models need, a small file to commit; blanks squeezed
 	tids=$(awk '{ printf "%s ", $1 }' "$d/$name.threads.txt")
@@ -132,6 +136,24 @@ record() {
 
 [ -r "$mixes" ] || die "$mixes: cannot read"
 [ $# -gt 0 ] || set -- $(sed -n 's/^\([A-Za-z0-9_-]*\):.*/\1/p' "$mixes")
+# import_model DIR T: solo-T.txt -> solo-T.model.csv
+import_model() {
+	"$hvsim" import perf-sched "$1/solo-$2.txt" --model --threads "$2" --affinity "$1/solo-$2.affinity" \
+		-o "$1/solo-$2.model.csv" 2> "$tmp/import.err" || { cat "$tmp/import.err" >&2; die "import failed"; }
+	tail -1 "$tmp/import.err"
+}
+
+if [ "$import_only" = 1 ]; then
+	for mix in "$@"; do
+		for f in "$out/$mix"/solo-*.txt; do
+			case $f in *.threads.txt) continue ;; esac
+			t=${f##*/solo-}
+			import_model "$out/$mix" "${t%.txt}"
+		done
+	done
+	exit 0
+fi
+
 mkdir -p "$out"
 {
 	echo "uname -r: $(uname -r)"
@@ -155,9 +177,7 @@ for mix in "$@"; do
 		awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^cpus=/ && $i != "cpus=all") print $1, substr($i, 6) }' \
 			"$d/solo-$t.threads.txt" > "$d/solo-$t.affinity"
 		echo "hvsim import perf-sched solo-$t.txt --model --threads $t --affinity solo-$t.affinity -o solo-$t.model.csv" >> "$d/commands"
-		"$hvsim" import perf-sched "$d/solo-$t.txt" --model --threads "$t" --affinity "$d/solo-$t.affinity" \
-			-o "$d/solo-$t.model.csv" 2> "$tmp/import.err" || { cat "$tmp/import.err" >&2; die "import failed"; }
-		tail -2 "$tmp/import.err"
+		import_model "$d" "$t"
 	done
 	# shellcheck disable=SC2086
 	record "$d" together $specs
