@@ -77,6 +77,8 @@ static const char usage_run[] =
 	"                 per-workload and per-pCPU metrics with 95% confidence intervals\n"
 	"  workloads.csv  one row per workload: throughput, response time, jobs in system\n"
 	"  pcpus.csv      one row per pCPU: utilisation, busy time, context switches\n"
+	"  activity.csv   with modelled threads (workload kind threads): their simulated\n"
+	"                 activity trace, for hvsim compare\n"
 	"Files are written to DIR.tmp-PID and moved into DIR only when complete.\n"
 	"\n"
 	"options:\n"
