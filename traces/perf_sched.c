@@ -471,8 +471,8 @@ static int build(struct sm *m, struct psched_trace *tr)
 		if (t->out < 0)
 			continue;
 		tr->prio[t->out] = t->prio;
-		tr->first_ns[t->out] = t->first - tr->t0_ns;
-		tr->last_ns[t->out] = t->last - tr->t0_ns;
+		tr->first_ns[t->out] = t->first == INT64_MIN ? 0 : t->first - tr->t0_ns;
+		tr->last_ns[t->out] = t->first == INT64_MIN ? 0 : t->last - tr->t0_ns;
 	}
 	return 0;
 }
