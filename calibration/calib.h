@@ -42,10 +42,12 @@
 
 /* How quantities of one benchmark are simulated. */
 struct cal_bench {
-	char *scenario;             /* template scenario, absolute path; NULL: not configured */
-	char *vm;                   /* the <vm name> that gets vms, vcpus, memory */
+	char *scenario;             /* template scenario, absolute path; NULL: not configured.
+				      ** host: may hold "{mix}", replaced by a row's mix */
+	char *vm;                   /* the <vm name> that gets vms, vcpus, memory; NULL for host */
 	int line;
 };
+
 
 /* A hypervisor name of the measured points and its profile. */
 struct cal_hv {
@@ -118,6 +120,10 @@ struct cal_config {
 	char *duration, *warmup;    /* run length of each probe; NULL: the template's */
 };
 
+/* The host scenario of a subject "MIX/THREAD": the benchmark's scenario
+** with "{mix}" replaced by MIX.  0, or -1 when it does not fit in len. */
+int cal_host_scenario(const struct cal_config *c, const char *subject, char *buf, size_t len);
+
 /* Read CALIB.xml and the measured points it names; every problem into d
 ** as "file:line: ...".  0 or -1 (cfg freed). */
 int cal_load(struct cal_config *cfg, const char *path, struct diag *d);
@@ -129,6 +135,8 @@ struct cal_qty {
 	const char *hypervisor;
 	int vms, vcpus;
 	const char *memory;         /* as written */
+	const char *subject;        /* host: "MIX/THREAD", the thread whose metric it is */
+	int metric;                 /* host: which of its statistics */
 };
 
 /* The simulator behind the fit, with a cache of base quantities keyed by

@@ -60,14 +60,20 @@ static int check_inputs(const struct cal_config *c, const struct scn_override *o
 {
 	for (size_t i = 0; i < c->meas.n; i++) {
 		const struct meas_point *p = &c->meas.p[i];
+		/* once per benchmark and hypervisor; host rows once per mix too
+		** (each mix has a scenario of its own) */
 		int seen = p->kind == MEAS_UNSTATED;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = c->meas.p[j].kind != MEAS_UNSTATED && c->meas.p[j].bench == p->bench &&
-			       !strcmp(c->meas.p[j].hypervisor, p->hypervisor);
+		for (size_t j = 0; j < i && !seen; j++) {
+			const struct meas_point *o = &c->meas.p[j];
+			seen = o->kind != MEAS_UNSTATED && o->bench == p->bench && !strcmp(o->hypervisor, p->hypervisor) &&
+			       (p->bench != MEAS_HOST || (o->subject && p->subject &&
+							  strcspn(o->subject, "/") == strcspn(p->subject, "/") &&
+							  !strncmp(o->subject, p->subject, strcspn(p->subject, "/"))));
+		}
 		if (seen)
 			continue;
 		struct cal_qty q = { .bench = p->bench, .hypervisor = p->hypervisor, .vms = p->vms,
-				     .vcpus = p->vcpus, .memory = p->memory_text };
+				     .vcpus = p->vcpus, .memory = p->memory_text, .subject = p->subject };
 		if (cal_check(c, ov, nov, x, &q, err, errlen))
 			return -1;
 	}

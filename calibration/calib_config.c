@@ -151,13 +151,53 @@ static int metric_of(const char *s)
 	return -1;
 }
 
-static const char bench_list[] = "specweb, bzip2, netperf, dd";
+static const char bench_list[] = "specweb, bzip2, netperf, dd, host";
+
+/* host: scenario="predict-{mix}.xml", one scenario per mix (the part of a
+** row's subject MIX/THREAD before the '/'), resolved like path_attr but
+** checked per row (bind_rows). */
+static char *host_scenario(struct ld *ld, xmlNodePtr n)
+{
+	char *v = need(ld, n, "scenario");
+	if (!v || v[0] == '/')
+		return v;
+	char cwd[4096];
+	if (!getcwd(cwd, sizeof cwd)) {
+		free(v);
+		return NULL;
+	}
+	char *full = malloc(strlen(cwd) + strlen(ld->dir) + strlen(v) + 2);
+	if (full) {
+		if (ld->dir[0] == '/')
+			sprintf(full, "%s%s", ld->dir, v);
+		else
+			sprintf(full, "%s/%s%s", cwd, ld->dir, v);
+	}
+	free(v);
+	return full;
+}
 
 static void load_bench(struct ld *ld, xmlNodePtr n)
 {
-	only(ld, n, "name scenario vm");
 	char *name = need(ld, n, "name");
 	int b = name ? bench_of(name) : -1;
+	if (b == MEAS_HOST) {
+		/* host threads: no VM, a scenario per mix */
+		only(ld, n, "name scenario");
+		char *scen = host_scenario(ld, n);
+		if (scen && !ld->c->bench[b].scenario) {
+			ld->c->bench[b].scenario = scen;
+			ld->c->bench[b].line = line_of(n);
+		} else {
+			if (scen)
+				diag_error(ld->d, ld->file, line_of(n), "<benchmark name>: 'host' is already configured at line %d",
+					   ld->c->bench[b].line);
+			free(scen);
+		}
+		free(name);
+		return;
+	}
+	only(ld, n, "name scenario vm");
 	if (name && b < 0)
 		diag_error(ld->d, ld->file, line_of(n), "<benchmark name>: expected one of %s, got '%s'",
 			   bench_list, name);
@@ -453,6 +493,13 @@ static void bind_rows(struct ld *ld)
 					   "%s:%d: row '%s' names hypervisor '%s', which %s does not configure: expected a "
 					   "<hypervisor name=\"%s\" profile=...>",
 					   c->measured, q[k]->line, p->id, q[k]->hypervisor, ld->file, q[k]->hypervisor);
+			if (q[k]->bench == MEAS_HOST && c->bench[MEAS_HOST].scenario) {
+				char path[4096];
+				if (cal_host_scenario(c, q[k]->subject, path, sizeof path) || access(path, R_OK))
+					diag_error(ld->d, ld->file, 0,
+						   "%s:%d: row '%s' (subject %s) needs the scenario '%s', which is not a readable file",
+						   c->measured, q[k]->line, p->id, q[k]->subject, path);
+			}
 			if (!c->bench[q[k]->bench].scenario)
 				diag_error(ld->d, ld->file, 0,
 					   "%s:%d: row '%s' is a %s point, which %s does not configure: expected a "

@@ -3,8 +3,9 @@
 **
 ** A base quantity is one simulation: a SPECweb capacity search giving
 ** sessions per VM, or one microbenchmark run giving its metric averaged
-** over the VMs.  Every metric of a measured point derives from base
-** quantities:
+** over the VMs, or (host) one run of a mix's modelled threads giving one
+** thread's statistic (traces/hoststats.h) from the simulated activity
+** trace.  Every metric of a measured point derives from base quantities:
 **
 **   sessions_per_vm, seconds, mbit_s, mbyte_s   the base quantity itself
 **   cumulative_sessions        sessions_per_vm x vms
@@ -39,6 +40,8 @@
 #include "sim/engine/proc.h"
 #include "sim/scenario/scenario.h"
 #include "models/world.h"
+#include "models/actrec.h"
+#include "traces/hoststats.h"
 
 #define KEY_MAX 2048
 
@@ -107,6 +110,9 @@ static void qty_key(const struct cal_config *c, const double *x, const struct ca
 {
 	int n = snprintf(buf, len, "%s|%s|%d|%d|%s", meas_bench_name(q->bench), q->hypervisor, q->vms, q->vcpus,
 			 q->memory);
+	if (q->bench == MEAS_HOST && n > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, "|%s|%s", q->subject ? q->subject : "",
+			      meas_metric_name((enum meas_metric)q->metric));
 	for (int k = 0; k < c->np && n > 0 && (size_t)n < len; k++) {
 		if (!applies(&c->p[k], q))
 			continue;
@@ -167,6 +173,43 @@ static double interpolate(const struct cap_result *r, int rep, const struct scn_
 
 #define MAX_OV 64
 
+int cal_host_scenario(const struct cal_config *c, const char *subject, char *buf, size_t len)
+{
+	const char *t = c->bench[MEAS_HOST].scenario, *at = t ? strstr(t, "{mix}") : NULL;
+	size_t ml = subject ? strcspn(subject, "/") : 0;
+	int n = at ? snprintf(buf, len, "%.*s%.*s%s", (int)(at - t), t, (int)ml, subject ? subject : "", at + 5)
+		   : snprintf(buf, len, "%s", t ? t : "");
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* host: the statistic q->metric of thread THREAD of q->subject
+** (MIX/THREAD) in a run of the mix's scenario; NAN when the thread is not
+** in the simulated activity trace. */
+static int host_value(const struct world *w, const struct cal_qty *q, double *out, char *err, size_t errlen)
+{
+	const struct trace_activity *t = actrec_trace(w);
+	const char *slash = q->subject ? strchr(q->subject, '/') : NULL;
+	int i = t && slash ? hoststats_find(t, slash + 1) : -1;
+	if (i < 0) {
+		snprintf(err, errlen, "host %s: expected one simulated thread named '%s' (a <workload kind=\"threads\">), got %s",
+			 q->subject ? q->subject : "?", slash ? slash + 1 : "?", i == -2 ? "several" : "none");
+		return -1;
+	}
+	struct hs_thread h;
+	if (hoststats_thread(t, i, &h)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	switch (q->metric) {
+	case MEAS_CPU_SHARE: *out = h.cpu_share; break;
+	case MEAS_WAKEUP_P50: *out = h.wakeup_p50; break;
+	case MEAS_WAKEUP_P95: *out = h.wakeup_p95; break;
+	case MEAS_RUN_PER_DISPATCH: *out = h.run_per_dispatch; break;
+	default: *out = h.dispatches_per_s; break;
+	}
+	return 0;
+}
+
 /* cal_simulate, or with check only load and build (no run, *out unset). */
 static int simulate(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
 		    const struct cal_qty *q, int check, double *out, char *err, size_t errlen)
@@ -177,6 +220,15 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 		snprintf(err, errlen, "%s: no %s for %s %s", c->path, !hv ? "<hypervisor>" : "<benchmark>",
 			 meas_bench_name(q->bench), q->hypervisor);
 		return -1;
+	}
+	char hostscn[4096];
+	const char *scenario = b->scenario;
+	if (q->bench == MEAS_HOST) {
+		if (cal_host_scenario(c, q->subject, hostscn, sizeof hostscn)) {
+			snprintf(err, errlen, "host %s: scenario path too long", q->subject ? q->subject : "?");
+			return -1;
+		}
+		scenario = hostscn;
 	}
 	struct scn_override ov[MAX_OV];
 	struct scn_origin from[MAX_OV];   /* messages about a value name its line here */
@@ -193,12 +245,15 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 	from[n] = (struct scn_origin){ c->path, hv->line };
 	ov[n++] = (struct scn_override){ "hypervisor.profile", hv->profile };
 	char k[128];
-	snprintf(k, sizeof k, "vm[%s].count", b->vm);
-	SET(k, "%d", q->vms);
-	snprintf(k, sizeof k, "vm[%s].vcpus", b->vm);
-	SET(k, "%d", q->vcpus);
-	snprintf(k, sizeof k, "vm[%s].memory", b->vm);
-	SET(k, "%s", q->memory);
+	if (q->bench != MEAS_HOST) {
+		/* host threads run on the scenario's machine, in no VM */
+		snprintf(k, sizeof k, "vm[%s].count", b->vm);
+		SET(k, "%d", q->vms);
+		snprintf(k, sizeof k, "vm[%s].vcpus", b->vm);
+		SET(k, "%d", q->vcpus);
+		snprintf(k, sizeof k, "vm[%s].memory", b->vm);
+		SET(k, "%s", q->memory);
+	}
 	if (q->bench == MEAS_SPECWEB) {
 		SET("capacity.replications", "%d", c->reps);
 		SET("capacity.resolution", "%d", (int)c->resolution);
@@ -230,7 +285,7 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 #undef SET
 	struct scenario s;
 	struct diag d = { 0 };
-	if (scn_load_from(&s, b->scenario, ov, from, n, 0, &d)) {
+	if (scn_load_from(&s, scenario, ov, from, n, 0, &d)) {
 		snprintf(err, errlen, "%s %s vms=%d vcpus=%d memory=%s: %s", meas_bench_name(q->bench), q->hypervisor,
 			 q->vms, q->vcpus, q->memory, d.n ? d.msg[0] : "cannot load the scenario");
 		diag_free(&d);
@@ -259,8 +314,10 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 		} else if (check) {
 			rc = 0;
 		} else if (world_run(&w)) {
-			snprintf(err, errlen, "%s: the run failed", b->scenario);
+			snprintf(err, errlen, "%s: the run failed", scenario);
 			rc = -1;
+		} else if (q->bench == MEAS_HOST) {
+			rc = host_value(&w, q, out, err, errlen);
 		} else {
 			double sum = 0;
 			int cnt = 0;
@@ -370,6 +427,11 @@ static int need_metric(struct cal_eval *e, struct need *nd, const double *x, int
 
 static int need_point(struct cal_eval *e, struct need *nd, const double *x, const struct meas_point *p)
 {
+	if (p->bench == MEAS_HOST) {
+		struct cal_qty q = { .bench = p->bench, .hypervisor = p->hypervisor, .vms = p->vms, .vcpus = p->vcpus,
+				     .memory = p->memory_text, .subject = p->subject, .metric = p->metric };
+		return need_add(e, nd, x, q);
+	}
 	return need_metric(e, nd, x, p->bench, p->hypervisor, p->vms, p->vcpus, p->memory_text, p->metric);
 }
 
@@ -543,6 +605,14 @@ double cal_eval_metric(struct cal_eval *e, const double *x, int bench, const cha
 
 double cal_eval_value(struct cal_eval *e, const double *x, const struct meas_point *q)
 {
+	if (q->bench == MEAS_HOST) {
+		struct cal_qty hq = { .bench = q->bench, .hypervisor = q->hypervisor, .vms = q->vms, .vcpus = q->vcpus,
+				      .memory = q->memory_text, .subject = q->subject, .metric = q->metric };
+		char key[KEY_MAX];
+		qty_key(e->cfg, x, &hq, key, sizeof key);
+		const struct entry *en = lookup(e, key);
+		return en ? en->value : NAN;
+	}
 	return cal_eval_metric(e, x, q->bench, q->hypervisor, q->vms, q->vcpus, q->memory_text, q->metric);
 }
 

@@ -78,6 +78,20 @@
 ** at fork: the first enqueue here).  A preempted entity stays on its
 ** queue: its v_i and d_i are kept as they are.
 **
+** DELAY_DEQUEUE (Linux 6.12 on, commit 152e11f6df29, with DELAY_ZERO;
+** delay-dequeue="1", default 0: 6.6).  A task that sleeps while not
+** eligible (lag < 0) is not dequeued at once but stays on its queue,
+** counted in V, until pick_next_entity() finds it eligible and dequeues
+** it with its lag clipped to 0 (finish_delayed_dequeue_entity); woken
+** before that, it is requeued with the lag it has then.  So a sleeper
+** does not carry the negative lag of its last burst into a long sleep:
+** it wakes eligible and may preempt at once.  Modelled at its wake-up:
+** while it sat delayed V advanced by calc_delta_fair(t, W) over the time
+** t the queue ran (taken as its whole sleep; W the queue's load,
+** itself included, when it slept), so its lag is min(0, vl_i + t *
+** NICE_0_LOAD / W) -- 0 once it would have been dequeued.  (It is not
+** counted in V while delayed: the others' lags are as without it.)
+**
 ** Balancing (simplified from the sched-domain load balancer).  Wake-up:
 ** the previous pCPU if idle, else the first idle pCPU of its node after
 ** it (select_idle_sibling over the LLC domain: x86 gives AMD parts
@@ -92,7 +106,18 @@
 ** imbalance_pct (117%) x avg_local (calculate_imbalance, migrate_load),
 ** least recently run first, never a cache-hot one (ran within
 ** sysctl_sched_migration_cost = 0.5 ms, task_hot) nor a running one (no
-** active eev_balance).  Idle pCPUs eev_balance a node every eev_balance-interval and
+** active eev_balance).  With eev_balance-failed="1" (default 0: without it, as
+** this model first was), a pass that finds an imbalance but moves nothing is
+** a failure of that pCPU's domain at that level (sd->nr_balance_failed
+** in load_balance(); newly idle passes do not count, a pass that moves
+** something or finds the domain balanced clears it), and failures relax
+** the limits as detach_tasks() and can_migrate_task() do: an entity of
+** weight w fits the imbalance when eev_shr_bound(w, nr_balance_failed) <=
+** imbalance (so with one failure, three equal hogs on two pCPUs, an
+** imbalance of half a weight, rotate over the pCPUs instead of one of
+** them keeping a pCPU to itself), and a cache-hot one may go once
+** nr_balance_failed > cache_nice_tries = 1 (sd_init() for the LLC and
+** NUMA levels).  Idle pCPUs eev_balance a node every eev_balance-interval and
 ** the machine every second one; busy pCPUs 16 times less often
 ** (busy_factor).  Left out: group scheduling and PELT (loads are
 ** instantaneous weights), group types and utilisation-based migration,
@@ -486,9 +511,9 @@ static int eev_init(struct sched *s, struct diag *d)
 	p->base_slice = sched_param_time(s, "base-slice");
 	if (p->base_slice == 0)
 		p->base_slice = 750000 * (int64_t)(1 + sched_ilog2(n));
-	static const char *const flags[] = { "run-to-parity", "place-lag" };
-	int *dst[] = { &p->run_to_parity, &p->place_lag };
-	for (int i = 0; i < 2; i++) {
+	static const char *const flags[] = { "run-to-parity", "place-lag", "delay-dequeue", "balance-failed" };
+	int *dst[] = { &p->run_to_parity, &p->place_lag, &p->delay_dequeue, &p->balance_failed };
+	for (int i = 0; i < 4; i++) {
 		double x = sched_param_number(s, flags[i]);
 		if (x != 0 && x != 1) {
 			loc = sched_param_loc(s, flags[i]);
@@ -579,6 +604,11 @@ static void eev_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum s
 		if (why == SCHED_YIELD)
 			ep->deadline += vslice(p, ep);   /* yield_task_fair() */
 	} else {
+		if (why == SCHED_WAKE && p->delay_dequeue && ep->vlag < 0 && ep->stop_load > 0) {
+			/* it sat delayed while V came to it (see the top) */
+			int64_t back = (world_now(s->w) - ep->last_ran) * NICE_0_LOAD / ep->stop_load;
+			ep->vlag = ep->vlag + back >= 0 ? 0 : ep->vlag + back;
+		}
 		eev_place_entity(s, c, e, ep->fresh);
 	}
 	ep->fresh = 0;
@@ -631,6 +661,7 @@ static void eev_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64
 	ep->put_cpu = c->id;
 	ep->rq = -1;
 	ep->last_ran = world_now(s->w);
+	ep->stop_load = cp->load + ep->weight;
 	cp->acct_e = NULL;
 	tick_stop(s, c);   /* the next pick arms it again */
 }
@@ -683,9 +714,10 @@ static bool eev_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
 static void eev_dump(struct sched *s, FILE *f)
 {
 	const struct eev *p = s->priv;
-	fprintf(f, "eevdf: base slice %lld ns, run-to-parity %d, place-lag %d, eev_balance every %lld ns, HZ %d%s\n",
+	fprintf(f, "eevdf: base slice %lld ns, run-to-parity %d, place-lag %d, eev_balance every %lld ns, HZ %d%s%s%s\n",
 		(long long)p->base_slice, p->run_to_parity, p->place_lag, (long long)p->balance_interval, p->hz,
-		p->hrtick ? ", hrtick" : "");
+		p->hrtick ? ", hrtick" : "", p->delay_dequeue ? ", delay-dequeue" : "",
+		p->balance_failed ? ", eev_balance-failed" : "");
 	for (int i = 0; i < s->ncpus; i++) {
 		struct cpu *c = &s->cpu[i];
 		struct eev_cpu *cp = CP(c);
@@ -713,6 +745,10 @@ static const struct sched_param_def eev_params[] = {
 	{ "place-lag", SP_INT, "1", "1: a waking entity keeps the lag it had when it slept (PLACE_LAG)" },
 	{ "balance-interval", SP_TIME, "4ms", "period of the load balancer (one tick at HZ=250)" },
 	{ "hz", SP_INT, "250", "timer tick frequency (CONFIG_HZ; Debian's kernels: 250)" },
+	{ "delay-dequeue", SP_INT, "0",
+	  "1: a task sleeping ineligible wakes with its lag recovered to 0 (DELAY_DEQUEUE, DELAY_ZERO: Linux 6.12+)" },
+	{ "balance-failed", SP_INT, "0",
+	  "1: failed eev_balance passes relax the limits (nr_balance_failed: eev_shr_bound, cache_nice_tries)" },
 	{ "hrtick", SP_INT, "0", "1: end each request exactly (HRTICK) instead of at the next tick" },
 	{ NULL, 0, NULL, NULL },
 };

@@ -29,6 +29,7 @@ struct eev_ent {
 	int put_cpu;               /* pCPU it just left in put_prev; -1 */
 	int deq_cpu;               /* pCPU whose queue eev_dequeue took it from */
 	int64_t last_ran;          /* when it last stopped running (task_hot) */
+	long stop_load;            /* its queue's load, itself included, when it last stopped */
 };
 
 struct eev_cpu {
@@ -43,12 +44,15 @@ struct eev_cpu {
 	uint64_t npull;            /* entities pulled here by balancing */
 	evq_handle tick_ev;        /* hrtick=0: the next tick that can act */
 	uint64_t ntick_resched;    /* preemptions by the tick */
+	int nr_failed[2];          /* its domains' nr_balance_failed, by level */
 };
 
 struct eev {
 	int64_t base_slice;
 	int run_to_parity;
 	int place_lag;
+	int delay_dequeue;         /* Linux 6.12+ DELAY_DEQUEUE, DELAY_ZERO */
+	int balance_failed;        /* failed eev_balance passes relax its limits */
 	int hz;
 	int hrtick;
 	int64_t tick_ns;           /* TICK_NSEC = (10^9 + HZ/2) / HZ */
@@ -74,6 +78,8 @@ static inline struct eev_cpu *CP(const struct cpu *c)
 int eev_balance(struct sched *s, int t, int lvl, int newidle);
 void eev_balance_tick(void *ctx, void *obj, uint64_t arg);
 long eev_cpu_load(const struct cpu *c);
+/* shr_bound(w, n): w >> n, n capped below the width */
+long eev_shr_bound(long w, int n);
 /* The eligible entity with the earliest deadline among c's queue and
 ** curr (pick_eevdf); curr may be NULL.  Falls back to the leftmost
 ** (smallest vruntime) entity as the kernel does. */

@@ -28,18 +28,29 @@ static void migrate_entity(struct sched *s, struct cpu *from, struct cpu *to, st
 	CP(to)->npull++;
 }
 
-/* May e leave its queue for pCPU t?  Not running, allowed, not hot. */
-static int can_migrate(const struct sched *s, const struct entity *e, int t)
+#define CACHE_NICE_TRIES 1            /* sd_init(): SD_SHARE_PKG_RESOURCES and NUMA levels */
+
+/* May e leave its queue for pCPU t?  Not running, allowed, not hot --
+** unless t's domain failed more than cache_nice_tries times
+** (can_migrate_task).  failed: that count, 0 for a newly idle pass. */
+static int can_migrate(const struct sched *s, const struct entity *e, int t, int failed)
 {
-	return cpuset_has(&e->affinity, t) && world_now(s->w) - EP(e)->last_ran >= MIGRATION_COST;
+	return cpuset_has(&e->affinity, t) &&
+	       (world_now(s->w) - EP(e)->last_ran >= MIGRATION_COST || failed > CACHE_NICE_TRIES);
 }
 
-static int has_movable(const struct sched *s, const struct cpu *c, int t)
+static int has_movable(const struct sched *s, const struct cpu *c, int t, int failed)
 {
 	for (const struct entity *e = CP(c)->head; e; e = e->next)
-		if (can_migrate(s, e, t))
+		if (can_migrate(s, e, t, failed))
 			return 1;
 	return 0;
+}
+
+/* eev_shr_bound(w, n): w >> n, n capped below the width */
+long eev_shr_bound(long w, int n)
+{
+	return w >> (n < 30 ? n : 30);
 }
 
 
@@ -54,11 +65,15 @@ static int in_group(const struct sched *s, int lvl, int g, int cpu)
 int eev_balance(struct sched *s, int t, int lvl, int newidle)
 {
 	struct cpu *tc = &s->cpu[t];
+	const struct eev *p = s->priv;
+	int none = 0;
+	/* without eev_balance-failed the count stays 0: the earlier rule */
+	int *failed = p->balance_failed ? &CP(tc)->nr_failed[lvl] : &none;
 	int ngroups = lvl == LVL_NODE ? s->ncpus : s->w->mach.nnodes;
 	int local = lvl == LVL_NODE ? t : tc->node;
 	long dom_load = 0;
 	int dom_n = 0;
-	double best_avg = -1, local_avg = 0;
+	double best_avg = -1, local_avg = 0, max_avg = -1;
 	int busiest = -1, best_n = 0, local_n = 0;
 	for (int g = 0; g < ngroups; g++) {
 		if (lvl == LVL_NODE && s->cpu[g].node != tc->node)
@@ -70,13 +85,15 @@ int eev_balance(struct sched *s, int t, int lvl, int newidle)
 				continue;
 			load += eev_cpu_load(&s->cpu[i]);
 			n++;
-			movable |= g != local && has_movable(s, &s->cpu[i], t);
+			movable |= g != local && has_movable(s, &s->cpu[i], t, *failed);
 		}
 		if (!n)
 			continue;
 		dom_load += load;
 		dom_n += n;
 		double avg = (double)load / n;
+		if (g != local && avg > max_avg)
+			max_avg = avg;
 		if (g == local) {
 			local_avg = avg;
 			local_n = n;
@@ -86,15 +103,20 @@ int eev_balance(struct sched *s, int t, int lvl, int newidle)
 			best_n = n;
 		}
 	}
-	if (busiest < 0 || 100 * best_avg <= IMBALANCE_PCT * local_avg)
+	if (busiest < 0 || 100 * best_avg <= IMBALANCE_PCT * local_avg) {
+		if (100 * max_avg <= IMBALANCE_PCT * local_avg)
+			*failed = 0;   /* out_balanced */
+		else if (!newidle)
+			(*failed)++;   /* imbalanced, nothing may move yet */
 		return 0;
+	}
 	double dom_avg = (double)dom_load / dom_n;
 	double a = (best_avg - dom_avg) * best_n, b = (dom_avg - local_avg) * local_n;
 	double imb = a < b ? a : b;
 	/* the busiest pCPU of the busiest group with something to give */
 	struct cpu *src = NULL;
 	for (int i = 0; i < s->ncpus; i++)
-		if (in_group(s, lvl, busiest, i) && has_movable(s, &s->cpu[i], t) &&
+		if (in_group(s, lvl, busiest, i) && has_movable(s, &s->cpu[i], t, *failed) &&
 		    (!src || eev_cpu_load(&s->cpu[i]) > eev_cpu_load(src)))
 			src = &s->cpu[i];
 	int moved = 0;
@@ -102,7 +124,7 @@ int eev_balance(struct sched *s, int t, int lvl, int newidle)
 		/* least recently run first (the tail of rq->cfs_tasks) */
 		struct entity *pick = NULL;
 		for (struct entity *e = CP(src)->head; e; e = e->next)
-			if (can_migrate(s, e, t) && EP(e)->weight <= imb &&
+			if (can_migrate(s, e, t, *failed) && eev_shr_bound(EP(e)->weight, *failed) <= imb &&
 			    (!pick || EP(e)->last_ran < EP(pick)->last_ran))
 				pick = e;
 		if (!pick)
@@ -119,6 +141,10 @@ int eev_balance(struct sched *s, int t, int lvl, int newidle)
 	}
 	if (moved && !tc->curr && !newidle)
 		sched_kick(s, tc);
+	if (moved)
+		*failed = 0;
+	else if (!newidle)
+		(*failed)++;
 	return moved;
 }
 

@@ -59,6 +59,8 @@ int wl_build(struct world *w, const struct scn_workload *cfg, struct vm *vm, str
 		struct wl_requests *q = append((void ***)&s->req, &s->nreq, sizeof *q);
 		return q ? wl_requests_build(q, w, cfg, vm, d) : -ENOMEM;
 	}
+	case WL_THREADS:
+		return -EINVAL;   /* host only: the scenario reader rejects it in a VM */
 	case WL_ACTIVITY: {
 		struct activity *a = append((void ***)&w->act, &w->nact, sizeof *a);
 		if (!a)

@@ -6,6 +6,8 @@
 #include "models/vm.h"
 #include "models/wl_activity.h"
 #include "models/wl_burst.h"
+#include "models/wl_threads.h"
+#include "models/actrec.h"
 #include "models/io.h"
 #include "models/workload.h"
 #include "sim/engine/rng.h"
@@ -150,6 +152,12 @@ int world_build(struct world *w, const struct scenario *s, struct diag *d)
 				goto oom;
 			if (rc)
 				return -1;
+		} else if (s->workload[i].kind == WL_THREADS) {
+			int rc = wl_threads_add(w, &s->workload[i], d);
+			if (rc == -ENOMEM)
+				goto oom;
+			if (rc)
+				return -1;
 		} else if (world_add_burst(w, &s->workload[i], NULL)) {
 			goto oom;
 		}
@@ -214,6 +222,8 @@ void world_free(struct world *w)
 		free(w->act[i]);
 	}
 	free(w->act);
+	wl_threads_free_all(w);
+	actrec_free(w);
 	free(w->qos);
 	for (int i = 0; i < w->nent; i++) {
 		free(w->ent[i]->priv);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
+#include "models/actrec.h"
 #include "models/machine.h"
 #include "models/sched.h"
 #include "sim/engine/diag.h"
@@ -25,6 +26,8 @@ struct burst;
 struct vm;
 struct io_sys;
 struct wlset;
+struct actrec;
+struct wl_threads;
 
 /* A workload's QoS counter, registered with the world (world_add_qos) so
 ** the capacity search judges every kind of workload the same way. */
@@ -61,6 +64,9 @@ struct world {
 	int nburst;
 	struct activity **act;        /* replayed activity traces (host threads) */
 	int nact;
+	struct wl_threads **thr;      /* modelled host threads (models/wl_threads.h) */
+	int nthr;
+	struct actrec *rec;           /* simulated activity trace, or NULL (models/actrec.h) */
 	struct vm *vms;               /* every VM, Dom0 first when there is one */
 	int nvms;
 	struct io_sys *io;            /* NICs, disk, where emulation runs (models/io.c) */
@@ -88,14 +94,20 @@ evq_handle world_at(struct world *w, int64_t t, evq_fn fn, void *obj, uint64_t a
 static inline int64_t world_now(const struct world *w) { return w->q.now; }
 
 /* c starts running e; c stops running e (why: block, slice, preempt,
-** costop, costart, end). */
+** costop, costart, end).
+** The simulated activity trace of modelled threads (models/actrec.h)
+** hears them first, then the listener. */
 static inline void world_trace_start(struct world *w, const struct cpu *c, const struct entity *e)
 {
+	if (w->rec)
+		actrec_start(w, c, e);
 	if (w->trace)
 		w->trace->start(w, c, e);
 }
 static inline void world_trace_stop(struct world *w, const struct cpu *c, const struct entity *e, const char *why)
 {
+	if (w->rec)
+		actrec_stop(w, c, e, why);
 	if (w->trace)
 		w->trace->stop(w, c, e, why);
 }

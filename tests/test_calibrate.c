@@ -215,7 +215,7 @@ static void test_bad_files(void)
 		{ "  <stage name=\"y\" benchmarks=\"bzip2\"><param name=\"b\" key=\"k\" min=\"3\" max=\"2\" start=\"2.5\"/></stage>\n",
 		  "calib.xml:11: <param>: expected min < start < max, got min=3 start=2.5 max=2" },
 		{ "  <stage name=\"z\" benchmarks=\"bzip2 gzip\"><param name=\"c\" hypervisor=\"xen\" key=\"k\" min=\"1\" max=\"3\" start=\"2\"/></stage>\n",
-		  "calib.xml:11: <stage benchmarks>: expected names from specweb, bzip2, netperf, dd, got 'gzip'" },
+		  "calib.xml:11: <stage benchmarks>: expected names from specweb, bzip2, netperf, dd, host, got 'gzip'" },
 		{ "  <stage name=\"z\" benchmarks=\"bzip2\"><param name=\"c\" hypervisor=\"xen\" key=\"k\" min=\"1\" max=\"3\" start=\"2\"/></stage>\n",
 		  "calib.xml:11: <param hypervisor>: expected a <hypervisor name> given before it, got 'xen'" },
 		{ "  <stage name=\"w\" benchmarks=\"bzip2\"><param name=\"cpu\" key=\"k\" min=\"1\" max=\"3\" start=\"2\"/></stage>\n",

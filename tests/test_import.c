@@ -631,6 +631,8 @@ static void test_psched_parse(void)
 		  1, PSCHED_WAKEUP, 8, 0, 2, 0, INT64_C(9000001000) },
 		/* other events, ignorable lines, malformed ones */
 		{ "perf 16953 [000]  4028.643848: sched:sched_stat_runtime: comm=perf pid=16953 runtime=30898 [ns]",
+		  1, PSCHED_RUNTIME, 16953, 0, 0, 0, INT64_C(4028643848000) },
+		{ "perf 16953 [000]  4028.643848: sched:sched_migrate_task: comm=perf pid=16953 prio=120 orig_cpu=0 dest_cpu=1",
 		  1, PSCHED_OTHER, 0, 0, 0, 0, INT64_C(4028643848000) },
 		{ "# comment", 0, 0, 0, 0, 0, 0, 0 },
 		{ "\t    ffffffff810b3c5e __schedule+0x2ce ([kernel.kallsyms])", 0, 0, 0, 0, 0, 0, 0 },
@@ -652,6 +654,8 @@ static void test_psched_parse(void)
 			if (e.type == PSCHED_SWITCH)
 				good = good && e.prev_pid == c[i].pid && e.next_pid == c[i].pid2 &&
 				       e.prev_state == c[i].state;
+			else if (e.type == PSCHED_RUNTIME)
+				good = good && e.pid == c[i].pid && e.runtime_ns == 30898 && e.tid == 16953;
 			else if (e.type != PSCHED_OTHER)
 				good = good && e.pid == c[i].pid && e.success == 1;
 		}
@@ -723,7 +727,7 @@ static void test_usage(void)
 	rmdir(at("dir.csv"));
 
 	CU_ASSERT_EQUAL(import("--help", NULL), 0);
-	CHECK_HAS(out, "usage: hvsim import FORMAT FILE -o OUT.csv [--strict]\n");
+	CHECK_HAS(out, "usage: hvsim import FORMAT FILE -o OUT.csv [--strict] [--repair-idle]");
 	CHECK_HAS(out, "apache-log");
 	CHECK_HAS(out, "perf-sched");
 	CU_ASSERT_STRING_EQUAL(err, "");

@@ -41,7 +41,7 @@ char *trace_csv_fmt_seconds(int64_t ns, char *buf, size_t len);
 int trace_csv_int(const char *s, int64_t max, int64_t *v);
 
 /* Rows wider than this are not a trace format's. */
-#define TRACE_CSV_MAXCOL 16
+#define TRACE_CSV_MAXCOL 17
 
 /* A trace format as trace_csv_read reads it: one const instance per
 ** format (requests.c, activity.c).  ctx is the loader's, passed through. */

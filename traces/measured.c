@@ -24,7 +24,7 @@ static const char *const kind_names[MEAS_NKIND] = {
 
 static const char *const bench_names[MEAS_NBENCH] = {
 	[MEAS_SPECWEB] = "specweb", [MEAS_BZIP2] = "bzip2", [MEAS_NETPERF] = "netperf",
-	[MEAS_DD] = "dd",
+	[MEAS_DD] = "dd", [MEAS_HOST] = "host",
 };
 
 static const char *const metric_names[MEAS_NMETRIC] = {
@@ -35,6 +35,11 @@ static const char *const metric_names[MEAS_NMETRIC] = {
 	[MEAS_MBIT_S] = "mbit_s",
 	[MEAS_MBYTE_S] = "mbyte_s",
 	[MEAS_RATIO_TO_NATIVE] = "ratio_to_native",
+	[MEAS_CPU_SHARE] = "cpu_share",
+	[MEAS_WAKEUP_P50] = "wakeup_p50_s",
+	[MEAS_WAKEUP_P95] = "wakeup_p95_s",
+	[MEAS_RUN_PER_DISPATCH] = "run_per_dispatch_s",
+	[MEAS_DISPATCHES_PER_S] = "dispatches_per_s",
 };
 
 /* The metrics each benchmark reports, as a bit set over enum meas_metric,
@@ -45,6 +50,8 @@ static const unsigned bench_metrics[MEAS_NBENCH] = {
 	[MEAS_BZIP2] = 1u << MEAS_SECONDS | 1u << MEAS_RATIO_TO_NATIVE,
 	[MEAS_NETPERF] = 1u << MEAS_MBIT_S | 1u << MEAS_RATIO_TO_NATIVE,
 	[MEAS_DD] = 1u << MEAS_MBYTE_S | 1u << MEAS_RATIO_TO_NATIVE,
+	[MEAS_HOST] = 1u << MEAS_CPU_SHARE | 1u << MEAS_WAKEUP_P50 | 1u << MEAS_WAKEUP_P95 |
+		      1u << MEAS_RUN_PER_DISPATCH | 1u << MEAS_DISPATCHES_PER_S,
 };
 
 static const char *const bench_metric_list[MEAS_NBENCH] = {
@@ -52,6 +59,7 @@ static const char *const bench_metric_list[MEAS_NBENCH] = {
 	[MEAS_BZIP2] = "seconds, ratio_to_native",
 	[MEAS_NETPERF] = "mbit_s, ratio_to_native",
 	[MEAS_DD] = "mbyte_s, ratio_to_native",
+	[MEAS_HOST] = "cpu_share, wakeup_p50_s, wakeup_p95_s, run_per_dispatch_s, dispatches_per_s",
 };
 
 const char *meas_kind_name(enum meas_kind k)
@@ -93,6 +101,7 @@ void meas_free(struct meas_set *s)
 		free(p->ref_id);
 		free(p->source);
 		free(p->note);
+		free(p->subject);
 	}
 	free(s->p);
 	memset(s, 0, sizeof *s);
@@ -109,15 +118,18 @@ long meas_find(const struct meas_set *s, const char *id)
 int meas_same_quantity(const struct meas_point *a, const struct meas_point *b)
 {
 	return a->bench == b->bench && !strcmp(a->hypervisor, b->hypervisor) && a->vms == b->vms &&
-	       a->vcpus == b->vcpus && a->memory == b->memory && a->metric == b->metric;
+	       a->vcpus == b->vcpus && a->memory == b->memory && a->metric == b->metric &&
+	       !strcmp(a->subject ? a->subject : "", b->subject ? b->subject : "");
 }
 
 char *meas_quantity(const struct meas_point *p, char *buf, size_t len)
 {
 	/* GiB with 15 digits: one spelling per size (1536MiB is 1.5GiB). */
-	snprintf(buf, len, "%s %s vms=%d vcpus=%d mem=%.15gGiB %s", meas_bench_name(p->bench),
-		 p->hypervisor, p->vms, p->vcpus, p->memory / (1024.0 * 1024.0 * 1024.0),
-		 meas_metric_name(p->metric));
+	int n = snprintf(buf, len, "%s %s vms=%d vcpus=%d mem=%.15gGiB %s", meas_bench_name(p->bench),
+			 p->hypervisor, p->vms, p->vcpus, p->memory / (1024.0 * 1024.0 * 1024.0),
+			 meas_metric_name(p->metric));
+	if (p->subject && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " subject=%s", p->subject);
 	return buf;
 }
 
@@ -140,6 +152,7 @@ struct meas_load {
 	struct seen_row *seen;
 	size_t nseen, capseen;
 	int nomem;                 /* see() ran out of memory */
+	int subject;               /* the file has the subject column */
 };
 
 /* 1 if s is a name of 1..MEAS_ID_MAX letters, digits, '.', '_', '-'. */
@@ -278,7 +291,7 @@ static int parse_row(void *ctx, char **c, const char *path, int line, struct dia
 	/* the quantity */
 	k = lookup(bench_names, MEAS_NBENCH, c[2]);
 	if (k < 0)
-		BAD("benchmark", c[2], "expected one of specweb, bzip2, netperf, dd");
+		BAD("benchmark", c[2], "expected one of specweb, bzip2, netperf, dd, host");
 	else
 		p->bench = (enum meas_bench)k;
 	if (!name_ok(c[3]))
@@ -306,7 +319,8 @@ static int parse_row(void *ctx, char **c, const char *path, int line, struct dia
 	k = lookup(metric_names, MEAS_NMETRIC, c[7]);
 	if (k < 0)
 		BAD("metric", c[7], "expected one of sessions_per_vm, cumulative_sessions, "
-		    "peak_cumulative_sessions, seconds, mbit_s, mbyte_s, ratio_to_native");
+		    "peak_cumulative_sessions, seconds, mbit_s, mbyte_s, ratio_to_native, cpu_share, "
+		    "wakeup_p50_s, wakeup_p95_s, run_per_dispatch_s, dispatches_per_s");
 	else if (p->bench != MEAS_NBENCH && !(bench_metrics[p->bench] & 1u << k))
 		BAD("metric", c[7], "expected one of %s for benchmark %s", bench_metric_list[p->bench],
 		    bench_names[p->bench]);
@@ -392,6 +406,16 @@ static int parse_row(void *ctx, char **c, const char *path, int line, struct dia
 		BAD("source", c[14], "expected the document and section or figure the row comes from");
 	p->source = c[14];
 	p->note = c[15];
+	/* subject: what a host row is about; nothing else has one */
+	const char *subj = l->subject ? c[16] : "";
+	if (p->bench == MEAS_HOST && (!*subj || strlen(subj) > 255 || trace_blank(subj)))
+		BAD("subject", subj, "expected MIX/THREAD for benchmark host (%s)",
+		    l->subject ? "at most 255 characters" : "the file has no subject column");
+	else if (p->bench != MEAS_HOST && p->bench != MEAS_NBENCH && *subj)
+		BAD("subject", subj, "expected empty for benchmark %s (only host rows have a subject)",
+		    bench_names[p->bench]);
+	else if (*subj)
+		p->subject = (char *)subj;
 	if (see(l, p->id, p->ref_id, line))
 		l->nomem = 1;
 	return bad ? -1 : 0;
@@ -431,6 +455,7 @@ static int keep_row(void *ctx, char **c)
 	p->ref_id = dup(l->p.ref_id, &fail);
 	p->source = dup(l->p.source, &fail);
 	p->note = dup(l->p.note, &fail);
+	p->subject = dup(l->p.subject, &fail);
 	l->seen[l->nseen - 1].kept = (long)s->n;
 	s->n++;   /* kept even when a copy failed, so meas_free frees the others */
 	return fail ? -ENOMEM : 0;
@@ -483,11 +508,43 @@ static const struct trace_csv_format measured_csv = {
 	.end = resolve_refs,
 };
 
+static const struct trace_csv_format measured_subject_csv = {
+	.header = MEAS_HEADER_SUBJECT,
+	.ncol = MEAS_NCOL + 1,
+	.time_col = "id",
+	.row_name = "measured point",
+	.parse = parse_row,
+	.keep = keep_row,
+	.end = resolve_refs,
+};
+
+/* Does the file's header (its first line that is neither a comment nor
+** blank) have the subject column?  A file that cannot be read says no:
+** trace_csv_read reports it. */
+static int has_subject(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char buf[512];
+	int yes = 0;
+	while (fgets(buf, sizeof buf, f)) {
+		if (buf[0] == '#' || trace_blank(buf) || buf[0] == '\n' || buf[0] == '\r')
+			continue;
+		buf[strcspn(buf, "\r\n")] = 0;
+		yes = !strcmp(buf, MEAS_HEADER_SUBJECT);
+		break;
+	}
+	fclose(f);
+	return yes;
+}
+
 int meas_load(const char *path, struct diag *d, struct meas_set *s)
 {
 	struct meas_load l = { .s = s };
 	memset(s, 0, sizeof *s);
-	int rc = trace_csv_read(path, &measured_csv, &l, d);
+	l.subject = has_subject(path);
+	int rc = trace_csv_read(path, l.subject ? &measured_subject_csv : &measured_csv, &l, d);
 	for (size_t i = 0; i < l.nseen; i++) {
 		free(l.seen[i].id);
 		free(l.seen[i].ref);

@@ -30,6 +30,9 @@
 #define MEAS_HEADER "id,use,benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,kind," \
 	"value,uncertainty,low,high,ref,source,note"
 #define MEAS_NCOL 16
+/* The header with the optional 17th column, subject: what inside the
+** benchmark a host row is about, "MIX/THREAD" (empty for the others). */
+#define MEAS_HEADER_SUBJECT MEAS_HEADER ",subject"
 #define MEAS_ID_MAX 63        /* characters in an id */
 #define MEAS_VMS_MAX 4096
 #define MEAS_VCPUS_MAX 4096
@@ -39,7 +42,9 @@ enum meas_kind { MEAS_VALUE, MEAS_RANGE, MEAS_RATIO, MEAS_DIFF, MEAS_UNSTATED, M
 /* What the row is for: calibration, or judging predictions made without it. */
 enum meas_use { MEAS_USE_NONE, MEAS_FIT, MEAS_HOLDOUT };
 
-enum meas_bench { MEAS_SPECWEB, MEAS_BZIP2, MEAS_NETPERF, MEAS_DD, MEAS_NBENCH };
+/* MEAS_HOST: threads on a Linux host recorded with perf sched
+** (docs/validation.md); its rows name a subject, MIX/THREAD. */
+enum meas_bench { MEAS_SPECWEB, MEAS_BZIP2, MEAS_NETPERF, MEAS_DD, MEAS_HOST, MEAS_NBENCH };
 
 enum meas_metric {
 	MEAS_SESSIONS_PER_VM,       /* specweb: max simultaneous sessions meeting QoS, per VM */
@@ -49,6 +54,12 @@ enum meas_metric {
 	MEAS_MBIT_S,                /* netperf: TCP stream throughput per VM */
 	MEAS_MBYTE_S,               /* dd: copy throughput per VM */
 	MEAS_RATIO_TO_NATIVE,       /* any: per-VM performance / native's (> 1 is faster) */
+	/* host: one thread's (traces/hoststats.h) */
+	MEAS_CPU_SHARE,             /* run time / its life */
+	MEAS_WAKEUP_P50,            /* median wake-up latency, s */
+	MEAS_WAKEUP_P95,            /* 95th percentile of the wake-up latency, s */
+	MEAS_RUN_PER_DISPATCH,      /* mean run length per dispatch, s */
+	MEAS_DISPATCHES_PER_S,      /* dispatches per second of its life */
 	MEAS_NMETRIC
 };
 
@@ -70,6 +81,7 @@ struct meas_point {
 	size_t ref;                 /* relations: its index in the set */
 	char *source;               /* document, section / figure */
 	char *note;                 /* "" when none */
+	char *subject;              /* host: "MIX/THREAD"; NULL for the others */
 	int line;                   /* line of the file it came from */
 };
 
@@ -78,7 +90,7 @@ struct meas_set {
 	size_t n, cap;
 };
 
-/* Read a measured-points file.  Every problem is reported into d as
+/* Read a measured-points file (with or without the subject column).  Every problem is reported into d as
 ** "path:line: column: expected ..., got '...'" (all of them, in line
 ** order; references across rows last).  0, or -EINVAL (s left empty),
 ** -ENOENT when path cannot be opened, -ENOMEM. */
@@ -95,7 +107,7 @@ const char *meas_bench_name(enum meas_bench b);
 const char *meas_metric_name(enum meas_metric m);
 
 /* 1 if a and b name the same quantity (benchmark, hypervisor, vms,
-** vcpus_per_vm, memory, metric), whatever their kinds. */
+** vcpus_per_vm, memory, metric, subject), whatever their kinds. */
 int meas_same_quantity(const struct meas_point *a, const struct meas_point *b);
 
 /* The quantity as text, "specweb kvm-75 vms=1 vcpus=2 mem=1.5GiB

@@ -23,6 +23,31 @@
 ** switch-in of one already running: perf lost events, or tracing started
 ** on the CPUs at different times) are reported as inconsistent, and the
 ** intervals they cut short are dropped rather than guessed.
+**
+** --repair-idle (trace_import_opts.repair_idle, implied by --model):
+** some machines record no event while a CPU runs its idle task (a
+** Firecracker guest of Linux 6.18, where this importer was written:
+** neither the switch from idle to a task nor the wake-ups raised by
+** interrupts in idle reach perf, while ftrace sees them).  A task's
+** switch-in is then inferred from the first event it raises (the line's
+** TID) on a CPU last seen idle -- or running another task, whose
+** switch-out was lost too (a recording cut down to some threads' lines)
+** and whose run there is dropped: at the time of a sched_stat_runtime of
+** that task, minus the runtime it reports (update_curr() charges the time
+** since set_next_entity() stamped exec_start, i.e. since the switch-in),
+** else at the event's own time, never before the CPU's last recorded
+** switch.  A later
+** sched_stat_runtime of the same run moves the inferred start earlier the
+** same way (the interval before it shrinks with it).  The wake-up lost
+** with it cannot be inferred: the thread's block lasts until the inferred
+** switch-in (no wait interval).  Each inference is counted, not reported
+** as inconsistent.
+**
+** sched_stat_runtime (CPU time update_curr() charges to the running task)
+** is summed over each run interval, for the thread model: the CPU a
+** thread used, without the time the machine was away (steal, and
+** interrupts with IRQ_TIME_ACCOUNTING).  The threads' prio fields give
+** their nice levels (prio 100..139 = 120 + nice).
 */
 #include "traces/perf_sched.h"
 #include "traces/csv.h"
@@ -51,16 +76,25 @@ struct thr {
 	int cpu;                           /* run: its CPU; block: the CPU it left */
 	int line;                          /* the line that began st */
 	int out;                           /* its index in the activity trace, or -1 */
+	int prio;                          /* last prio seen, -1 none */
+	int64_t rt;                        /* run: sched_stat_runtime summed so far */
+	int rt_seen;                       /* run: how many of them */
+	int inferred;                      /* run: its switch-in was inferred */
+	int64_t floor;                     /* run inferred: earliest possible start */
+	long prev_row;                     /* the row that ended when this run began, or -1 */
+	int64_t first, last;               /* first and last event naming it */
 };
 
 struct cpu_now {
 	int known, pid, line;
+	int64_t since;                     /* when pid was switched in */
 };
 
 struct row {
 	int thr, pid, cpu, line;
 	enum trace_act_kind kind;
 	int64_t start, dur;
+	int64_t runtime;                   /* run: sched_stat_runtime sum, -1 none */
 	size_t seq;
 };
 
@@ -107,6 +141,9 @@ static struct thr *add(struct sm *m, int pid, const char *comm)
 	snprintf(t->comm, sizeof t->comm, "%s", comm);
 	t->pid = pid;
 	t->out = -1;
+	t->prio = -1;
+	t->prev_row = -1;
+	t->first = INT64_MIN;
 	return t;
 }
 
@@ -133,9 +170,28 @@ static int emit(struct sm *m, struct thr *t, enum trace_act_kind kind, int64_t e
 	m->rows[m->nrows] = (struct row){
 		.thr = (int)(t - m->th), .pid = t->pid, .cpu = cpu, .line = m->line, .kind = kind,
 		.start = t->since, .dur = end - t->since, .seq = m->nrows,
+		.runtime = kind == TRACE_RUN && t->rt_seen ? t->rt : -1,
 	};
 	m->nrows++;
 	return 0;
+}
+
+/* A run begins: clear its runtime sum; prev_row is the row the switch-in
+** just closed (or -1). */
+static void run_begins(struct thr *t, long prev_row)
+{
+	t->rt = 0;
+	t->rt_seen = 0;
+	t->inferred = 0;
+	t->prev_row = prev_row;
+}
+
+/* The thread was named by an event at t. */
+static void seen(struct thr *t, int64_t at)
+{
+	if (t->first == INT64_MIN)
+		t->first = at;
+	t->last = at;
 }
 
 static void set(struct thr *t, enum tstate st, int64_t now, int line)
@@ -193,6 +249,9 @@ static int on_switch(struct sm *m, struct psched_trace *tr, const struct psched_
 		struct thr *p = get(m, e->prev_pid, e->prev_comm);
 		if (!p)
 			return -ENOMEM;
+		if (e->prev_prio > 0)
+			p->prio = e->prev_prio;
+		seen(p, now);
 		if (p->st == T_RUN && p->cpu == e->cpu) {
 			if (emit(m, p, TRACE_RUN, now, e->cpu))
 				return -ENOMEM;
@@ -215,6 +274,10 @@ static int on_switch(struct sm *m, struct psched_trace *tr, const struct psched_
 		if (!n)
 			return -ENOMEM;
 		int rc = 0;
+		size_t before = m->nrows;
+		if (e->next_prio > 0)
+			n->prio = e->next_prio;
+		seen(n, now);
 		switch (n->st) {
 		case T_WAIT:
 			rc = emit(m, n, TRACE_WAIT, now, e->cpu);
@@ -240,12 +303,97 @@ static int on_switch(struct sm *m, struct psched_trace *tr, const struct psched_
 			return rc;
 		n->cpu = e->cpu;
 		set(n, T_RUN, now, m->line);
+		run_begins(n, m->nrows > before ? (long)before : -1);
 	}
 	c = cpu_of(m, e->cpu);
 	c->known = 1;
 	c->pid = e->next_pid;
 	c->line = m->line;
+	c->since = now;
 	return 0;
+}
+
+/* --repair-idle: the task e->tid raised an event on CPU e->cpu, which was
+** last seen running its idle task (or another task): its switch-in there
+** was not recorded.  Infer it at `at` (see the top).  0 or -ENOMEM. */
+static int infer_switch_in(struct sm *m, struct psched_trace *tr, const struct psched_event *e, int64_t at)
+{
+	struct cpu_now *c = cpu_of(m, e->cpu);
+	if (!c)
+		return -ENOMEM;
+	struct thr *n = find(m, e->tid);
+	if (n && n->st == T_RUN)
+		return 0;   /* running elsewhere: a real inconsistency, left to on_switch */
+	if (!n) {
+		const char *comm = e->type == PSCHED_RUNTIME && e->pid == e->tid ? e->comm
+				   : e->type == PSCHED_SWITCH && e->prev_pid == e->tid ? e->prev_comm : "";
+		n = add(m, e->tid, comm);
+		if (!n)
+			return -ENOMEM;
+	}
+	if (c->pid) {
+		/* its predecessor's switch-out was lost too: its run is unknown */
+		struct thr *q = find(m, c->pid);
+		if (q && q->st == T_RUN && q->cpu == e->cpu)
+			q->st = T_UNKNOWN;
+	} else {
+		tr->repaired_idle++;
+	}
+	if (at < c->since)
+		at = c->since;
+	if (n->st != T_UNKNOWN && at < n->since)
+		at = n->since;
+	size_t before = m->nrows;
+	int rc = 0;
+	if (n->st == T_WAIT)
+		rc = emit(m, n, TRACE_WAIT, at, e->cpu);
+	else if (n->st == T_PREEMPTED)
+		rc = emit(m, n, TRACE_PREEMPTED, at, e->cpu);
+	else if (n->st == T_BLOCK)
+		rc = emit(m, n, TRACE_BLOCK, at, n->cpu);
+	if (rc)
+		return rc;
+	int64_t floor = n->st != T_UNKNOWN && n->since > c->since ? n->since : c->since;
+	seen(n, at);
+	n->cpu = e->cpu;
+	set(n, T_RUN, at, m->line);
+	run_begins(n, m->nrows > before ? (long)before : -1);
+	n->inferred = 1;
+	n->floor = floor;
+	c->known = 1;
+	c->pid = n->pid;
+	c->line = m->line;
+	c->since = at;
+	tr->repaired++;
+	return 0;
+}
+
+/* sched_stat_runtime: add to the running thread's sum; with an inferred
+** switch-in, move its start to now - runtime if that is earlier (and not
+** before its floor), shortening the row its switch-in closed. */
+static void on_runtime(struct sm *m, const struct psched_event *e)
+{
+	struct thr *t = find(m, e->pid);
+	if (!t || t->st != T_RUN || t->cpu != e->cpu)
+		return;
+	seen(t, e->t_ns);
+	if (t->inferred && !t->rt_seen) {
+		int64_t at = e->t_ns - e->runtime_ns;
+		if (at < t->floor)
+			at = t->floor;
+		if (at < t->since) {
+			if (t->prev_row >= 0) {
+				struct row *r = &m->rows[t->prev_row];
+				r->dur = at - r->start;
+			}
+			t->since = at;
+			struct cpu_now *c = &m->cpu[e->cpu];
+			if (c->pid == t->pid)
+				c->since = at;
+		}
+	}
+	t->rt += e->runtime_ns;
+	t->rt_seen++;
 }
 
 static int on_wakeup(struct sm *m, const struct psched_event *e)
@@ -263,6 +411,9 @@ static int on_wakeup(struct sm *m, const struct psched_event *e)
 	if (!t)
 		return -ENOMEM;
 	snprintf(t->comm, sizeof t->comm, "%s", e->comm);
+	if (e->prio > 0)
+		t->prio = e->prio;
+	seen(t, e->t_ns);
 	if (t->st == T_BLOCK) {
 		if (emit(m, t, TRACE_BLOCK, e->t_ns, t->cpu))
 			return -ENOMEM;
@@ -304,6 +455,24 @@ static int build(struct sm *m, struct psched_trace *tr)
 		};
 		if (trace_activity_push(&tr->act, &a))
 			return -ENOMEM;
+	}
+	/* what the thread model needs besides the rows */
+	int nth = tr->act.nth ? tr->act.nth : 1;
+	tr->runtime = malloc((tr->act.n ? tr->act.n : 1) * sizeof *tr->runtime);
+	tr->prio = malloc((size_t)nth * sizeof *tr->prio);
+	tr->first_ns = malloc((size_t)nth * sizeof *tr->first_ns);
+	tr->last_ns = malloc((size_t)nth * sizeof *tr->last_ns);
+	if (!tr->runtime || !tr->prio || !tr->first_ns || !tr->last_ns)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->nrows; i++)
+		tr->runtime[i] = m->rows[i].runtime;
+	for (int i = 0; i < m->nth; i++) {
+		const struct thr *t = &m->th[i];
+		if (t->out < 0)
+			continue;
+		tr->prio[t->out] = t->prio;
+		tr->first_ns[t->out] = t->first == INT64_MIN ? 0 : t->first - tr->t0_ns;
+		tr->last_ns[t->out] = t->first == INT64_MIN ? 0 : t->last - tr->t0_ns;
 	}
 	return 0;
 }
@@ -357,15 +526,28 @@ int psched_read(FILE *in, const struct trace_import_opts *o, struct psched_trace
 		have_t = 1;
 		last_t = ev.t_ns;
 		last_line = m.line;
-		if (ev.type == PSCHED_OTHER) {
-			tr->ignored++;
-			continue;
-		}
 		if (ev.cpu >= MAX_CPUS) {
+			if (ev.type == PSCHED_OTHER || ev.type == PSCHED_RUNTIME) {
+				tr->ignored++;
+				continue;
+			}
 			tr->malformed++;
 			if (++m.shown <= TRACE_IMPORT_SHOW_MAX)
 				fprintf(o->err, "%s:%d: perf-sched: expected a CPU number below %d, got %d\n",
 					o->path, m.line, MAX_CPUS, ev.cpu);
+			continue;
+		}
+		if (ev.cpu + 1 > tr->ncpu)
+			tr->ncpu = ev.cpu + 1;
+		if (o->repair_idle && ev.tid > 0 && ev.cpu < m.ncpu && m.cpu[ev.cpu].known && m.cpu[ev.cpu].pid != ev.tid) {
+			int64_t at = ev.type == PSCHED_RUNTIME && ev.pid == ev.tid ? ev.t_ns - ev.runtime_ns : ev.t_ns;
+			if ((rc = infer_switch_in(&m, tr, &ev, at)))
+				break;
+		}
+		if (ev.type == PSCHED_OTHER || ev.type == PSCHED_RUNTIME) {
+			tr->ignored++;
+			if (ev.type == PSCHED_RUNTIME)
+				on_runtime(&m, &ev);
 			continue;
 		}
 		tr->events++;
@@ -391,6 +573,9 @@ int psched_read(FILE *in, const struct trace_import_opts *o, struct psched_trace
 		fprintf(o->err, "%s: %d lines read, %d scheduler events, %d malformed (skipped), %d inconsistent, %d other events ignored; %d threads, %zu intervals\n",
 			o->path, tr->lines, tr->events, tr->malformed, tr->inconsistent, tr->ignored,
 			tr->act.nth, tr->act.n);
+		if (o->repair_idle)
+			fprintf(o->err, "%s: --repair-idle: %d switch-ins inferred (%d on a CPU last seen idle)\n", o->path,
+				tr->repaired, tr->repaired_idle);
 		if (tr->act.n == 0) {
 			fprintf(o->err, "%s: perf-sched: expected at least one complete interval (sched_switch events), got none\n",
 				o->path);
@@ -415,4 +600,11 @@ int psched_write(FILE *out, const struct psched_trace *t, const struct trace_imp
 void psched_free(struct psched_trace *t)
 {
 	trace_activity_free(&t->act);
+	free(t->runtime);
+	free(t->prio);
+	free(t->first_ns);
+	free(t->last_ns);
+	t->runtime = NULL;
+	t->prio = NULL;
+	t->first_ns = t->last_ns = NULL;
 }

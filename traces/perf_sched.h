@@ -33,7 +33,7 @@
 
 #define PSCHED_COMM_MAX 63
 
-enum psched_type { PSCHED_SWITCH, PSCHED_WAKEUP, PSCHED_WAKEUP_NEW, PSCHED_OTHER };
+enum psched_type { PSCHED_SWITCH, PSCHED_WAKEUP, PSCHED_WAKEUP_NEW, PSCHED_RUNTIME, PSCHED_OTHER };
 
 /* How prev left the CPU, from prev_state: R or R+ (still runnable:
 ** preempted, or yielded) / anything else / a dead task (X, Z, x). */
@@ -47,10 +47,16 @@ struct psched_event {
 	char prev_comm[PSCHED_COMM_MAX + 1], next_comm[PSCHED_COMM_MAX + 1];
 	int prev_pid, next_pid;
 	enum psched_state prev_state;
-	/* PSCHED_WAKEUP, PSCHED_WAKEUP_NEW */
+	int prev_prio, next_prio;      /* the kernel's prio: 100 + 20 + nice for CFS tasks */
+	/* PSCHED_WAKEUP, PSCHED_WAKEUP_NEW, PSCHED_RUNTIME */
 	char comm[PSCHED_COMM_MAX + 1];
 	int pid;
+	int prio;                      /* wake-ups; -1 when the line has none */
 	int success;                   /* 1 unless the line says success=0 */
+	/* PSCHED_RUNTIME (sched_stat_runtime: comm=C pid=P runtime=N [ns]
+	** [vruntime=N [ns]]): CPU time charged to pid since its last update */
+	int64_t runtime_ns;
+	int tid;                       /* the header's TID: who was running */
 };
 
 /* Parse one line (no newline): 1 with an event in *ev, 0 for a line to
@@ -62,6 +68,15 @@ struct psched_trace {
 	struct trace_activity act;     /* rows by start, then pid */
 	int64_t t0_ns;                 /* perf time of the first event */
 	int lines, events, malformed, inconsistent, ignored;
+	int repaired;                  /* switch-ins inferred (repair_idle) */
+	int repaired_idle;             /* ... of them on a CPU last seen idle */
+	int ncpu;                      /* highest CPU of an event + 1 */
+	/* for the thread model (traces/thread_model.h): */
+	int64_t *runtime;              /* per row: sched_stat_runtime summed over a
+				      ** run row, -1 when none was recorded */
+	int *prio;                     /* per thread: last prio seen, -1 none */
+	int64_t *first_ns, *last_ns;   /* per thread: first and last event naming
+				      ** it, from t0 */
 };
 
 /* Read perf script text, reporting malformed and inconsistent lines

@@ -83,6 +83,14 @@ static int parse_header(const char *line, struct psched_event *ev, const char **
 			q--;
 		if (q == te || !is_digit(*q) || (q > line && q[-1] != ' '))
 			continue;
+		/* TID, or the part after '/' of PID/TID */
+		const char *ts = q;
+		for (const char *r = q; r < te; r++)
+			if (*r == '/')
+				ts = r + 1;
+		int tid = 0;
+		for (const char *r = ts; r < te && is_digit(*r) && tid < 100000000; r++)
+			tid = tid * 10 + (*r - '0');
 		for (p++; *p == ' ' || *p == '\t'; p++)
 			;
 		int64_t sec = 0, frac = 0;
@@ -113,6 +121,7 @@ static int parse_header(const char *line, struct psched_event *ev, const char **
 		if (q - p < 2 || q[-1] != ':')
 			continue;
 		ev->cpu = cpu;
+		ev->tid = tid;
 		ev->t_ns = sec * 1000000000 + frac;
 		*name = p;
 		*namelen = (size_t)(q - p - 1);
@@ -185,7 +194,7 @@ static int field_int(const char **p, const char *key, int neg, int *v, char *why
 }
 
 /* "COMM:PID [PRIO]" in s[0..n) (the 2.6.3x "task" formats). */
-static int parse_task(const char *s, size_t n, char *comm, int *pid)
+static int parse_task(const char *s, size_t n, char *comm, int *pid, int *prio)
 {
 	while (n && s[n - 1] == ' ')
 		n--;
@@ -204,6 +213,9 @@ static int parse_task(const char *s, size_t n, char *comm, int *pid)
 	const char *p = s + c;
 	if (read_int(&p, 0, pid))
 		return -1;
+	const char *q = s + b + 1;
+	if (read_int(&q, 1, prio) || *q != ']')
+		*prio = -1;
 	return copy_comm(comm, s, c - 1);
 }
 
@@ -213,7 +225,6 @@ static int parse_switch(const char *f, struct psched_event *ev, char *why, size_
 		"expected sched_switch fields prev_comm=C prev_pid=P prev_prio=N prev_state=S ==> next_comm=C next_pid=P next_prio=N";
 	static const char arrow[] = " ==> next_comm=";
 	const char *p, *e;
-	int prio;
 
 	ev->type = PSCHED_SWITCH;
 	if (strncmp(f, "task ", 5) == 0) {
@@ -225,8 +236,8 @@ static int parse_switch(const char *f, struct psched_event *ev, char *why, size_
 		while (o > f && *o != '(')
 			o--;
 		if (*o != '(' || parse_state(o + 1, (size_t)(a - 1 - (o + 1)), &ev->prev_state) ||
-		    parse_task(f + 5, (size_t)(o - (f + 5)), ev->prev_comm, &ev->prev_pid) ||
-		    parse_task(a + 5, strlen(a + 5), ev->next_comm, &ev->next_pid))
+		    parse_task(f + 5, (size_t)(o - (f + 5)), ev->prev_comm, &ev->prev_pid, &ev->prev_prio) ||
+		    parse_task(a + 5, strlen(a + 5), ev->next_comm, &ev->next_pid, &ev->next_prio))
 			return fail(why, wl, "expected sched_switch fields task C:P [N] (S) ==> C:P [N]", f);
 		return 1;
 	}
@@ -240,7 +251,7 @@ static int parse_switch(const char *f, struct psched_event *ev, char *why, size_
 		return fail(why, wl, "expected a prev_comm of at most 63 characters", p);
 	p = e;
 	if (field_int(&p, " prev_pid=", 0, &ev->prev_pid, why, wl) ||
-	    field_int(&p, " prev_prio=", 1, &prio, why, wl))
+	    field_int(&p, " prev_prio=", 1, &ev->prev_prio, why, wl))
 		return -1;
 	if (strncmp(p, " prev_state=", 12))
 		return fail(why, wl, "expected prev_state=S", p + (*p == ' '));
@@ -261,7 +272,7 @@ static int parse_switch(const char *f, struct psched_event *ev, char *why, size_
 		return fail(why, wl, "expected a next_comm of at most 63 characters", p);
 	p = e;
 	if (field_int(&p, " next_pid=", 0, &ev->next_pid, why, wl) ||
-	    field_int(&p, " next_prio=", 1, &prio, why, wl))
+	    field_int(&p, " next_prio=", 1, &ev->next_prio, why, wl))
 		return -1;
 	if (*p && *p != ' ')
 		return fail(why, wl, "expected a space or the end of the line after next_prio", p);
@@ -275,10 +286,11 @@ static int parse_wakeup(const char *f, struct psched_event *ev, char *why, size_
 	const char *p, *e;
 
 	ev->success = 1;
+	ev->prio = -1;
 	if (strncmp(f, "task ", 5) == 0) {
 		/* task C:P [N] success=S [CPU] */
 		e = strstr(f, " success=");
-		if (!e || parse_task(f + 5, (size_t)(e - (f + 5)), ev->comm, &ev->pid))
+		if (!e || parse_task(f + 5, (size_t)(e - (f + 5)), ev->comm, &ev->pid, &ev->prio))
 			return fail(why, wl, "expected wake-up fields task C:P [N] success=S [CPU]", f);
 		p = e;
 		if (key_int(&p, " success=", 0, &ev->success))
@@ -294,12 +306,41 @@ static int parse_wakeup(const char *f, struct psched_event *ev, char *why, size_
 	p = e;
 	if (field_int(&p, " pid=", 0, &ev->pid, why, wl))
 		return -1;
+	if (key_int(&p, " prio=", 1, &ev->prio))
+		ev->prio = -1;
 	e = strstr(p, " success=");
 	if (e) {
 		p = e;
 		if (field_int(&p, " success=", 0, &ev->success, why, wl))
 			return -1;
 	}
+	return 1;
+}
+
+/* sched_stat_runtime: "comm=C pid=P runtime=N [ns]" (6.x; before 6.8
+** followed by " vruntime=N [ns]").  1 with the event, or 0 (read as an
+** other event: these lines were never required to parse). */
+static int parse_runtime(const char *f, struct psched_event *ev)
+{
+	const char *p, *e;
+	if (strncmp(f, "comm=", 5))
+		return 0;
+	p = f + 5;
+	e = strstr(p, " pid=");
+	if (!e || copy_comm(ev->comm, p, (size_t)(e - p)))
+		return 0;
+	p = e;
+	if (key_int(&p, " pid=", 0, &ev->pid) || strncmp(p, " runtime=", 9))
+		return 0;
+	p += 9;
+	int64_t v = 0;
+	int nd = 0;
+	for (; is_digit(*p) && nd < 18; p++, nd++)
+		v = v * 10 + (*p - '0');
+	if (!nd || (*p && *p != ' '))
+		return 0;
+	ev->runtime_ns = v;
+	ev->type = PSCHED_RUNTIME;
 	return 1;
 }
 
@@ -347,5 +388,7 @@ int psched_parse(const char *line, struct psched_event *ev, char *why, size_t wl
 		ev->type = PSCHED_WAKEUP_NEW;
 		return parse_wakeup(fields, ev, why, wl);
 	}
+	if (nl == 18 && strncmp(name, "sched_stat_runtime", nl) == 0)
+		parse_runtime(fields, ev);
 	return 1;
 }

@@ -22,7 +22,7 @@ int cmd_calibrate(const struct cmd *c, struct cmd_args *a)
 				break;
 		if (b == MEAS_NBENCH)
 			return cmd_usage_error(c, "--set %s=%s: expected KEY=VALUE or BENCH:KEY=VALUE with BENCH one "
-						  "of specweb, bzip2, netperf, dd",
+						  "of specweb, bzip2, netperf, dd, host",
 					       k, a->ov[i].value);
 	}
 	struct cal_cli cli = {

@@ -57,6 +57,29 @@ static const struct opt_def opt_defs[O_NOPTS] = {
 			  NULL },
 	[O_NO_RENDER] = { "no-render", 0, NULL, "write the Graphviz .dot files only, not their .svg", NULL },
 	[O_STRICT] = { "strict", 0, NULL, "stop at the first malformed line instead of skipping it", NULL },
+	[O_REPAIR_IDLE] = { "repair-idle", 0, NULL,
+			    "perf-sched: infer the switch-ins the recording lacks (machines where perf records "
+			    "nothing while a CPU idles) from each task's first event on the CPU",
+			    NULL },
+	[O_THREADS] = { "threads", 0, "PATTERN",
+			"only threads whose name matches the shell pattern (fnmatch; repeatable): 'CPU */KVM', "
+			"'hog*'",
+			NULL },
+	[O_MODEL] = { "model", 0, NULL,
+		      "perf-sched: write the thread model instead of the activity trace: per thread CPU-bound or "
+		      "its burst demand and sleep distributions, nice, affinity (implies --repair-idle; "
+		      "docs/traces.md)",
+		      NULL },
+	[O_AFFINITY] = { "affinity", 0, "FILE", "with --model: lines 'TID CPULIST' giving threads' CPU affinity",
+			 "file" },
+	[O_MEASURED] = { "measured", 0, "MEAS.csv",
+			 "write the recorded values as measured points (benchmark host) for hvsim calibrate", "csv" },
+	[O_MIX] = { "mix", 0, "NAME", "with --measured: the mix the rows' subjects name (default: TRACE's name)",
+		    NULL },
+	[O_HVNAME] = { "hypervisor", 0, "NAME", "with --measured: the rows' hypervisor column (default linux)",
+		       NULL },
+	[O_MEMORY] = { "memory", 0, "SIZE", "with --measured: the rows' memory column (default 1GiB)", NULL },
+	[O_USE] = { "use", 0, "fit|holdout", "with --measured: the rows' use (default fit)", NULL },
 };
 
 /* ----------------------------------------------------- the commands --- */
@@ -101,7 +124,7 @@ static const struct cmd cmd_defs[] = {
 	  "common random numbers, several starts), then predict the held-out points.  Writes into DIR "
 	  "(default out/<name>-calib) report.txt, fit.csv, points.csv, quantities.csv and the calibrated "
 	  "profiles (docs/calibration.md).  --set BENCH:KEY=VALUE changes a value in one benchmark's "
-	  "simulations only (BENCH: specweb, bzip2, netperf, dd).",
+	  "simulations only (BENCH: specweb, bzip2, netperf, dd, host).",
 	  OPTS(O_OUTPUT, O_FORCE, O_JOBS, O_VALUES, O_STAGES, O_SET, O_QUIET),
 	  "0 done, 1 a simulation failed, 2 bad usage or input, 130 interrupted", cmd_calibrate },
 	{ "explain", "DIR", 1, 1, "why the curves of a sweep stop growing: DIR/explain/",
@@ -117,17 +140,26 @@ static const struct cmd cmd_defs[] = {
 	{ "import", "FORMAT FILE", 2, 2, "convert a measured trace (apache-log, perf-sched) into an hvsim trace CSV",
 	  "Convert FILE into one of hvsim's trace CSVs: FORMAT apache-log (Apache Common or Combined Log "
 	  "Format: a request trace) or perf-sched (`perf script` text of the scheduler tracepoints: an "
-	  "activity trace).  Malformed lines are reported with their line numbers and skipped (docs/traces.md).",
-	  OPTS(O_OUTPUT, O_STRICT), "0 written, 1 the output could not be written, 2 bad usage or bad input "
+	  "activity trace, or with --model a thread model for workload kind threads).  Malformed lines are "
+	  "reported with their line numbers and skipped (docs/traces.md).",
+	  OPTS(O_OUTPUT, O_STRICT, O_REPAIR_IDLE, O_THREADS, O_MODEL, O_AFFINITY), "0 written, 1 the output could not be written, 2 bad usage or bad input "
 				    "(no output file then)",
 	  cmd_import },
+	{ "compare", "TRACE.csv [RUN_DIR]", 1, 2, "recorded vs predicted per thread: CPU share, wake-up latency, dispatches",
+	  "Compare an activity trace imported from a recording (hvsim import perf-sched) with the activity.csv "
+	  "of an hvsim run of modelled threads (workload kind threads), thread by thread: CPU share, wake-up "
+	  "latency (median, 95th percentile), run per dispatch, dispatches, and the validation's criteria; a "
+	  "table on stdout and compare.csv in RUN_DIR (or -o).  --measured writes the recorded values as "
+	  "measured points for hvsim calibrate (docs/validation.md).",
+	  OPTS(O_OUTPUT, O_THREADS, O_MEASURED, O_MIX, O_HVNAME, O_MEMORY, O_USE),
+	  "0 written (whatever the criteria say), 1 cannot write, 2 bad usage or input", cmd_compare },
 };
 
 #define NCMD (sizeof cmd_defs / sizeof cmd_defs[0])
 
 const struct cmd *const cmd_table[] = {
 	&cmd_defs[0], &cmd_defs[1], &cmd_defs[2], &cmd_defs[3], &cmd_defs[4], &cmd_defs[5], &cmd_defs[6],
-	&cmd_defs[7], NULL,
+	&cmd_defs[7], &cmd_defs[8], NULL,
 };
 
 static const char common_exit[] = "0 success, 1 the run failed, 2 bad usage or bad input, 130 interrupted";
@@ -135,13 +167,16 @@ static const char common_exit[] = "0 success, 1 the run failed, 2 bad usage or b
 /* import's -o is a file */
 static const char *arg_name(const struct cmd *c, enum cmd_opt_id id)
 {
-	return id == O_OUTPUT && strcmp(c->name, "import") == 0 ? "OUT.csv" : opt_defs[id].arg;
+	return id == O_OUTPUT && (!strcmp(c->name, "import") || !strcmp(c->name, "compare")) ? "OUT.csv"
+											       : opt_defs[id].arg;
 }
 
 static const char *opt_help(const struct cmd *c, enum cmd_opt_id id)
 {
 	if (id == O_OUTPUT && strcmp(c->name, "import") == 0)
 		return "the CSV to write (required)";
+	if (id == O_OUTPUT && strcmp(c->name, "compare") == 0)
+		return "the comparison CSV (default RUN_DIR/compare.csv)";
 	if (id == O_SEED && (strcmp(c->name, "capacity") == 0))
 		return "replace the scenario's seed (replication r uses N+r)";
 	return opt_defs[id].help;
@@ -245,12 +280,30 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 		a->threshold = p / 100;
 		return 0;
 	}
+	case O_THREADS:
+		if (!*v)
+			return cmd_usage_error(c, "--threads: expected a pattern, got an empty one");
+		a->threads[a->nthreads++] = v;
+		return 0;
+	case O_AFFINITY:
+	case O_MEASURED:
+	case O_MIX:
+	case O_HVNAME:
+	case O_MEMORY:
+	case O_USE:
+		if (!*v)
+			return cmd_usage_error(c, "--%s: expected a value, got an empty one", d->lng);
+		*(id == O_AFFINITY ? &a->affinity : id == O_MEASURED ? &a->measured : id == O_MIX ? &a->mix
+		  : id == O_HVNAME ? &a->hvname : id == O_MEMORY ? &a->memory : &a->use) = v;
+		return 0;
 	case O_FORCE:
 	case O_GANTT:
 	case O_RESUME:
 	case O_QUIET:
 	case O_NO_RENDER:
 	case O_STRICT:
+	case O_REPAIR_IDLE:
+	case O_MODEL:
 	case O_NOPTS:
 		break;
 	}
@@ -266,6 +319,8 @@ static void set_flag(enum cmd_opt_id id, struct cmd_args *a)
 	case O_QUIET: a->quiet = 1; break;
 	case O_NO_RENDER: a->no_render = 1; break;
 	case O_STRICT: a->strict = 1; break;
+	case O_REPAIR_IDLE: a->repair_idle = 1; break;
+	case O_MODEL: a->model = a->repair_idle = 1; break;
 	default: break;
 	}
 }
@@ -275,6 +330,7 @@ int cmd_parse(const struct cmd *c, int argc, char **argv, struct cmd_args *a)
 	memset(a, 0, sizeof *a);
 	a->dump_at = -1;
 	a->ov = calloc((size_t)argc + 1, sizeof *a->ov);
+	a->threads = calloc((size_t)argc + 1, sizeof *a->threads);
 	struct option lo[O_NOPTS + 2];
 	char so[2 * O_NOPTS + 4];
 	int nl = 0, ns = 0;
@@ -292,7 +348,7 @@ int cmd_parse(const struct cmd *c, int argc, char **argv, struct cmd_args *a)
 	lo[nl] = (struct option){ NULL, 0, NULL, 0 };
 	so[ns++] = 'h';
 	so[ns] = 0;
-	if (!a->ov)
+	if (!a->ov || !a->threads)
 		return cmd_usage_error(c, "out of memory");
 	opterr = 0;
 	optind = 0;   /* glibc: start afresh (cmd_main may run more than once) */
@@ -344,7 +400,9 @@ void cmd_args_free(struct cmd_args *a)
 	for (int i = 0; i < a->nov; i++)
 		free((char *)a->ov[i].key);
 	free(a->ov);
+	free(a->threads);
 	a->ov = NULL;
+	a->threads = NULL;
 }
 
 int cmd_load(const struct cmd_args *a, struct scenario *s)
@@ -420,7 +478,7 @@ static void synopsis(const struct cmd *c, FILE *f)
 				req ? "" : "]");
 		else
 			fprintf(f, " [--%s%s%s]", d->lng, d->arg ? " " : "", d->arg ? arg_name(c, *o) : "");
-		if (*o == O_SET)
+		if (*o == O_SET || *o == O_THREADS)
 			fputs("...", f);
 	}
 }

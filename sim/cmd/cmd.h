@@ -21,7 +21,8 @@
 /* The options, by id; a command lists the ones it takes. */
 enum cmd_opt_id {
 	O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_TIMELINE, O_GANTT, O_DUMP_AT, O_RESUME,
-	O_VALUES, O_STAGES, O_QUIET, O_THRESHOLD, O_NO_RENDER, O_STRICT, O_NOPTS
+	O_VALUES, O_STAGES, O_QUIET, O_THRESHOLD, O_NO_RENDER, O_STRICT, O_REPAIR_IDLE, O_THREADS, O_MODEL,
+	O_AFFINITY, O_MEASURED, O_MIX, O_HVNAME, O_MEMORY, O_USE, O_NOPTS
 };
 
 /* What a command line says, parsed and checked. */
@@ -30,6 +31,10 @@ struct cmd_args {
 	int noperand;
 	const char *output, *timeline, *values, *stages;
 	int force, gantt, resume, quiet, no_render, strict;
+	int repair_idle, model;       /* import perf-sched */
+	const char *affinity, *measured, *mix, *hvname, *memory, *use;
+	const char **threads;         /* every --threads pattern, NULL-terminated */
+	int nthreads;
 	int jobs;                     /* 0: not given */
 	int has_seed;
 	unsigned long long seed;
@@ -92,5 +97,6 @@ int cmd_calibrate(const struct cmd *c, struct cmd_args *a);
 int cmd_explain(const struct cmd *c, struct cmd_args *a);
 int cmd_policies(const struct cmd *c, struct cmd_args *a);
 int cmd_import(const struct cmd *c, struct cmd_args *a);
+int cmd_compare(const struct cmd *c, struct cmd_args *a);
 
 #endif

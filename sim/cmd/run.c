@@ -3,6 +3,7 @@
 ** with a headline table per VM unless --quiet.
 */
 #include "sim/cmd/cmd.h"
+#include "models/actrec.h"
 #include "models/vm.h"
 #include "models/wl_burst.h"
 #include "models/wl_specweb.h"
@@ -24,6 +25,22 @@ static void dump_event(void *ctx, void *obj, uint64_t arg)
 	printf("--- scheduler state at t=%.9f s ---\n", (double)world_now(w) / 1e9);
 	sched_dump(&w->sched, stdout);
 	printf("---\n");
+}
+
+/* activity.csv: the simulated activity trace of modelled threads
+** (models/actrec.h), when the scenario has any.  0 or -1. */
+static int write_activity(struct outdir *od, const struct world *w, const struct scenario *s)
+{
+	if (!w->rec)
+		return 0;
+	FILE *f = out_open(od, "activity.csv");
+	if (!f)
+		return -1;
+	char c[512];
+	snprintf(c, sizeof c, "source: hvsim run %.200s, seed %llu, policy %s; start_s is simulated time", s->file,
+		 (unsigned long long)s->seed, w->sched.ops->name);
+	int rc = actrec_write(f, w, c);
+	return (rc | ferror(f) | fclose(f)) ? -1 : 0;
 }
 
 /* Per guest VM: what its workloads completed (pages of SPECweb, jobs of
@@ -130,7 +147,7 @@ int cmd_run(const struct cmd *c, struct cmd_args *a)
 	if (a->gantt)
 		timeline_gantt(&w, stdout, 100);
 	errno = 0;
-	if (out_write_run(&od, &w)) {
+	if (out_write_run(&od, &w) || write_activity(&od, &w, &s)) {
 		fprintf(stderr, "hvsim: %s: cannot write the outputs: %s; nothing written\n", dest,
 			strerror(errno ? errno : EIO));
 		out_abort(&od);

@@ -35,6 +35,10 @@ static void describe_workload(const struct scn_workload *wl, const struct scenar
 		fprintf(f, "%s %s: replay of the activity trace %s%s\n", what, wl->name, wl->trace,
 			wl->loop ? ", looped" : "");
 		return;
+	case WL_THREADS:
+		fprintf(f, "%s %s: host threads of the thread model %s (recorded demand and sleeps, resampled)\n",
+			what, wl->name, wl->trace);
+		return;
 	case WL_REQUESTS:
 		fprintf(f, "%s %s: open-loop replay of the request trace %s at %gx%s\n", what, wl->name, wl->trace,
 			wl->speed, wl->loop ? ", looped" : "");

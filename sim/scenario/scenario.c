@@ -91,9 +91,9 @@ int scn_load_from(struct scenario *s, const char *path, const struct scn_overrid
 			{
 				struct scn_workload *hw = &s->workload[k++];
 				ld_read_workload(&ld, c, hw);
-				if (hw->kind != WL_BURST && hw->kind != WL_ACTIVITY)
+				if (hw->kind != WL_BURST && hw->kind != WL_ACTIVITY && hw->kind != WL_THREADS)
 					ld_err_at(&ld, c, "kind",
-					       "expected \"burst\" or \"activity\" on the host: servers and benchmarks "
+					       "expected \"burst\", \"activity\" or \"threads\" on the host: servers and benchmarks "
 					       "run inside a <vm> (under kind=\"native\" a <vm> is the bare machine's "
 					       "OS, limited to its CPUs and memory)", NULL, NULL);
 			}

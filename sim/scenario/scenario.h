@@ -152,7 +152,7 @@ struct scn_dist {
 	struct scn_loc loc;
 };
 
-enum scn_workload_kind { WL_BURST, WL_ACTIVITY, WL_SPECWEB, WL_BZIP2, WL_NETPERF, WL_DD, WL_REQUESTS };
+enum scn_workload_kind { WL_BURST, WL_ACTIVITY, WL_SPECWEB, WL_BZIP2, WL_NETPERF, WL_DD, WL_REQUESTS, WL_THREADS };
 
 #define SCN_SPECWEB_PAGES 13
 
@@ -199,9 +199,12 @@ struct scn_workload {
 	int users;                   /* closed: N */
 	struct scn_dist think;       /* closed: ns */
 	struct scn_dist demand;      /* cycles at the machine's frequency */
-	char *trace;                 /* activity, requests: the trace file, resolved */
-	struct scn_loc trace_loc;    /* ... and its <trace> or <requests> element */
+	char *trace;                 /* activity, requests: the trace file; threads: the
+				      ** thread model file (traces/thread_model.h); resolved */
+	struct scn_loc trace_loc;    /* ... and its <trace>, <requests> or <threads> element */
 	int loop;                    /* activity, requests: start again at its end */
+	int idle_wakeups_lost;       /* threads: activity.csv leaves out wake-ups raised
+				      ** on an idle CPU, as some recordings do */
 	double speed;                /* requests: replay speed-up (2: twice as fast) */
 	struct scn_specweb specweb;  /* kind specweb (users: closed users) */
 	struct scn_micro micro;      /* kinds bzip2, netperf, dd */

@@ -160,7 +160,10 @@ void ld_read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 	for (xmlNodePtr c = ld_next_el(n->children); c; c = ld_next_el(c->next)) {
 		if (!ld_is_el(c, "workload"))
 			continue;
-		ld_read_workload(ld, c, &v->workload[k++]);
+		ld_read_workload(ld, c, &v->workload[k]);
+		if (v->workload[k++].kind == WL_THREADS)
+			ld_err_at(ld, c, "kind", "expected kind=\"threads\" only on the host (modelled host threads)", NULL,
+				  NULL);
 	}
 }
 

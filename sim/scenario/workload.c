@@ -274,9 +274,10 @@ static void read_micro(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 	}
 }
 
-static const char *const wl_kinds[] = { "burst", "activity", "specweb", "bzip2", "netperf", "dd", "requests" };
+static const char *const wl_kinds[] = { "burst", "activity", "specweb", "bzip2", "netperf", "dd", "requests",
+					 "threads" };
 /* The element each kind needs ("" burst: <open> or <closed>). */
-static const char *const wl_child[] = { "", "trace", "specweb", "bzip2", "netperf", "dd", "requests" };
+static const char *const wl_child[] = { "", "trace", "specweb", "bzip2", "netperf", "dd", "requests", "threads" };
 
 void ld_read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 {
@@ -304,6 +305,13 @@ void ld_read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 		return;
 	}
 	switch (w->kind) {
+	case WL_THREADS:
+		/* modelled host threads (models/wl_threads.h) */
+		w->trace = ld_resolve_rel(ld_file_of(ld, body), ld_attr(body, "file"));
+		w->trace_loc = ld_loc_of(ld, body);
+		/* the XSD allows "seen" and "lost" only */
+		w->idle_wakeups_lost = ld_attr(body, "idle-wakeups") && !strcmp(ld_attr(body, "idle-wakeups"), "lost");
+		return;
 	case WL_ACTIVITY:
 	case WL_REQUESTS:
 		w->trace = ld_resolve_rel(ld_file_of(ld, body), ld_attr(body, "file"));
