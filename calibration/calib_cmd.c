@@ -80,6 +80,8 @@ static int check_inputs(const struct cal_config *c, const struct scn_override *o
 	return 0;
 }
 
+/* Long: the calibration's steps in order (load, check, fit stage by stage,
+** predict, write), each with its failure path. */
 int cal_command(const struct cal_cli *cli)
 {
 	const char *file = cli->file, *outdir = cli->outdir, *values = cli->values, *stages = cli->stages;

@@ -519,6 +519,8 @@ static void bind_rows(struct ld *ld)
 	}
 }
 
+/* Long: the calibration file's elements in schema order, each checked
+** where it is read. */
 int cal_load(struct cal_config *c, const char *path, struct diag *d)
 {
 	memset(c, 0, sizeof *c);

@@ -211,6 +211,8 @@ static int host_value(const struct world *w, const struct cal_qty *q, double *ou
 }
 
 /* cal_simulate, or with check only load and build (no run, *out unset). */
+/* Long: the quantity's scenario assembled override by override, then the
+** one run its benchmark needs. */
 static int simulate(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
 		    const struct cal_qty *q, int check, double *out, char *err, size_t errlen)
 {

@@ -130,6 +130,8 @@ static int by_statement(const void *a, const void *b)
 }
 
 
+/* Long: report.txt's sections in the order a reader meets them, then the
+** CSVs. */
 int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_eval *e, const double *x,
 			 const struct cal_stage_out *so, const int *fit_mask, int fitted, const char *values_from, double wall)
 {

@@ -513,6 +513,8 @@ struct ref {
 	uint64_t arg;
 };
 
+/* Long: one randomized run of the queue against its model, every operation
+** checked. */
 static void test_random_vs_model(void)
 {
 	enum { OPS = 200000, PHASE = 2000, NDEAD = 256 };

@@ -525,6 +525,7 @@ static int by_time(const void *pa, const void *pb)
 	return a->line < b->line ? -1 : a->line > b->line;
 }
 
+/* Long: the importer's line loop with its counts and messages in one place. */
 int alog_read(FILE *in, const struct trace_import_opts *o, struct alog_trace *t)
 {
 	struct trace_lines lr;

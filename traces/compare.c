@@ -256,6 +256,8 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* Long: the command's steps in order (load, match threads, compute, print,
+** write), each with its failure path. */
 int trace_compare(const struct compare_opts *o)
 {
 	const char *trace = o->trace, *dir = o->dir, *out = o->out, *meas = o->meas, *mix = o->mix;

@@ -243,6 +243,7 @@ static int uncertainty(const char *f, double *x, int *pct)
 }
 
 /* The parse hook: check one row's fields into l->p. */
+/* Long: a row's columns checked in file order, each with its own message. */
 static int parse_row(void *ctx, char **c, const char *path, int line, struct diag *d, int64_t *t_ns)
 {
 	struct meas_load *l = ctx;

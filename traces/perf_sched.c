@@ -477,6 +477,7 @@ static int build(struct sm *m, struct psched_trace *tr)
 	return 0;
 }
 
+/* Long: the importer's line loop with its counts and messages in one place. */
 int psched_read(FILE *in, const struct trace_import_opts *o, struct psched_trace *tr)
 {
 	struct trace_lines lr;

@@ -249,6 +249,8 @@ struct seen_fields {
 	size_t bcap, scap;
 };
 
+/* Long: one pass over the thread model's rows, each column checked where
+** it is read, with its file:line message. */
 int tmodel_load(const char *path, struct diag *d, struct tmodel *m)
 {
 	memset(m, 0, sizeof *m);

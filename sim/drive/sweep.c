@@ -693,6 +693,8 @@ static int open_dir(struct sweep *x, const struct sweep_args *a, struct sweep_ar
 	return 0;
 }
 
+/* Long: the sweep's steps in order (load, check, open, run, report), each
+** with its failure path. */
 int sweep_run(const struct sweep_args *a)
 {
 	struct scenario s;

@@ -175,6 +175,8 @@ void explain_free(struct explain *x)
 	memset(x, 0, sizeof *x);
 }
 
+/* Long: the sweep's files read and its curves built in order, each failure
+** reported where it arises. */
 int explain_load(struct explain *x, const char *dir, double threshold, char *err, size_t errlen)
 {
 	struct xerr e = { err, errlen };

@@ -66,6 +66,7 @@ static void place_free(struct xplace *pl)
 	free(pl->node);
 }
 
+/* Long: the placement table built in one pass over the point's files. */
 static int place_build(const struct xpoint *p, struct xplace *pl)
 {
 	const struct xtab *t = p->tab;
@@ -195,6 +196,8 @@ static int is_guest_vcpu(const char *kind)
 	return strcmp(kind, "vcpu") == 0 || strcmp(kind, "emt") == 0;
 }
 
+/* Long: the diagram's Graphviz text written top to bottom, in the order
+** dot reads it. */
 char *explain_bottleneck_dot(const struct explain *x, int k)
 {
 	const struct xcurve *c = &x->curve[k];
@@ -385,6 +388,8 @@ char *explain_bottleneck_dot(const struct explain *x, int k)
 	return buf;
 }
 
+/* Long: the diagram's Graphviz text written top to bottom, in the order
+** dot reads it. */
 char *explain_placement_dot(const struct explain *x, int k)
 {
 	const struct xcurve *c = &x->curve[k];

@@ -256,6 +256,8 @@ static int res_cmp(const void *a, const void *b)
 }
 
 /* Read the run outputs in pdir into p: the causes and the resources. */
+/* Long: a point's files read in turn, each column looked up and checked
+** where it is used. */
 int x_load_run(struct xpoint *p, const char *pdir, struct xerr *e)
 {
 	struct xtab *t = calloc(1, sizeof *t);

@@ -45,6 +45,7 @@ int x_shown(const struct xcurve *c)
 	return i;
 }
 
+/* Long: one curve's report in the order it is printed. */
 static void report_curve(const struct explain *x, int k, FILE *f)
 {
 	const struct xcurve *c = &x->curve[k];

@@ -25,6 +25,8 @@
 
 /* ------------------------------------------------------ the machine --- */
 
+/* Long: <machine>'s attributes and children in schema order, each checked
+** where it is read. */
 void ld_read_machine(struct ld *ld, xmlNodePtr m)
 {
 	struct scn_machine *mc = &ld->s->machine;
@@ -191,6 +193,8 @@ void ld_read_machine(struct ld *ld, xmlNodePtr m)
 
 int ld_p_work(const char *s, void *o, const char **w);
 
+/* Long: <hypervisor>'s children in schema order, each checked where it is
+** read. */
 void ld_read_hypervisor(struct ld *ld, xmlNodePtr h)
 {
 	struct scn_hypervisor *hv = &ld->s->hv;
