@@ -536,7 +536,7 @@ static void test_cli(void)
 		{ "run --help", 0, "--set KEY=VALUE" },
 		{ "validate --help", 0, "usage: hvsim validate" },
 		{ "", 2, "usage: hvsim <command>" },
-		{ "frobnicate", 2, "unknown command 'frobnicate'; expected one of: run, validate, capacity, sweep, calibrate, explain, policies, import" },
+		{ "frobnicate", 2, "unknown command 'frobnicate'; expected one of: run, validate, capacity, sweep, calibrate, explain, policies, profiles, import, compare" },
 		{ "policies", 0, "credit: " },
 		{ "policies", 0, "follows: Xen 3.3.0" },
 		{ "policies --help", 0, "usage: hvsim policies" },

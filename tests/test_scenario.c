@@ -332,6 +332,52 @@ static void test_input_files(void)
 	free(tmp);
 }
 
+/* Profiles by name: a shipped scenario copied to another folder still
+** finds its profiles (the source tree, then $HVSIM_PATH); a profile next
+** to the scenario comes first; a name found nowhere lists where it was
+** looked for; hvsim profiles lists the shipped ones. */
+static void test_profiles_by_name(void)
+{
+	char *tmp = cut_tmpdir(), cmd[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(cmd, sizeof cmd, "cp experiments/default.xml %s/ && %s validate %s/default.xml", tmp, cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "default.xml: valid"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hypervisor xen-3.3.0 (xen)"));
+	free(out);
+	/* a copy next to the scenario wins: its name changed shows which */
+	snprintf(cmd, sizeof cmd,
+		 "sed 's/name=\"xen-3.3.0\"/name=\"local-xen\"/' models/profiles/hypervisors/xen-3.3.0.xml "
+		 "> %s/xen-3.3.0.xml && %s validate %s/default.xml",
+		 tmp, cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hypervisor local-xen (xen)"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "HVSIM_PATH=%s/nowhere %s validate %s/default.xml --set hypervisor.profile=nosuch",
+		 tmp, cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "<hypervisor profile>: expected a hypervisor profile named 'nosuch'; "
+					   "looked for "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/nowhere/models/profiles/hypervisors/nosuch.xml"));
+	free(out);
+	/* $HVSIM_PATH: a data folder of one's own */
+	snprintf(cmd, sizeof cmd,
+		 "mkdir -p %s/data/models/profiles/machines && sed 's/name=\"opteron-8212-4s\"/name=\"mine\"/' "
+		 "models/profiles/machines/opteron-8212-4s.xml > %s/data/models/profiles/machines/mybox.xml && "
+		 "HVSIM_PATH=%s/data %s validate %s/default.xml --set machine.profile=mybox",
+		 tmp, tmp, tmp, cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "machine mine"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s profiles", cut_hvsim());
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "opteron-8212-4s"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "source: paper sec. 5; Xen 3.3.0 sched_credit.c"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -343,6 +389,7 @@ void tests_register(void)
 		{ "--set errors", test_override_errors },
 		{ "input files: size cap, special files", test_input_files },
 		{ "validate command", test_validate_cli },
+		{ "profiles by name and the search path", test_profiles_by_name },
 		{ NULL, NULL },
 	};
 	cut_suite("scenario", t);

@@ -137,6 +137,13 @@ static const struct cmd cmd_defs[] = {
 	  "List every scheduling policy (<policy name=...>), the source it follows, its parameters with their "
 	  "defaults, and whether it can be co-scheduled strictly.",
 	  OPTS(O_NOPTS), NULL, cmd_policies },
+	{ "profiles", "", 0, 0, "list the machine and hypervisor profiles a scenario can name",
+	  "List the machine and hypervisor profiles that <machine profile=\"NAME\"/> and <hypervisor "
+	  "profile=\"NAME\"/> (or --set hypervisor.profile=NAME) find, in search order: the scenario's folder "
+	  "first (not listed), then each folder of $HVSIM_PATH, the installed data folder and the source tree "
+	  "hvsim was built from; a profile named with a slash or ending in .xml is a path relative to the "
+	  "scenario.",
+	  OPTS(O_NOPTS), NULL, cmd_profiles },
 	{ "import", "FORMAT FILE", 2, 2, "convert a measured trace (apache-log, perf-sched) into an hvsim trace CSV",
 	  "Convert FILE into one of hvsim's trace CSVs: FORMAT apache-log (Apache Common or Combined Log "
 	  "Format: a request trace) or perf-sched (`perf script` text of the scheduler tracepoints: an "
@@ -159,7 +166,7 @@ static const struct cmd cmd_defs[] = {
 
 const struct cmd *const cmd_table[] = {
 	&cmd_defs[0], &cmd_defs[1], &cmd_defs[2], &cmd_defs[3], &cmd_defs[4], &cmd_defs[5], &cmd_defs[6],
-	&cmd_defs[7], &cmd_defs[8], NULL,
+	&cmd_defs[7], &cmd_defs[8], &cmd_defs[9], NULL,
 };
 
 static const char common_exit[] = "0 success, 1 the run failed, 2 bad usage or bad input, 130 interrupted";
@@ -602,6 +609,9 @@ void cmd_man(FILE *f)
 	fputs(".SH EXIT STATUS\n", f);
 	roff(f, common_exit);
 	fputs(", unless a command says otherwise.\n", f);
+	fputs(".SH ENVIRONMENT\n.TP\n.B HVSIM_PATH\nfolders (colon-separated) searched for profiles named without a "
+	      "path, after the scenario's own folder and before the installed data folder (hvsim profiles)\n",
+	      f);
 	fputs(".SH FILES\nThe shipped machine and hypervisor profiles and scenarios are installed under "
 	      "PREFIX/share/hvsim; the documentation of every file format is in the source tree's docs/.\n",
 	      f);

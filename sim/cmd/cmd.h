@@ -98,5 +98,6 @@ int cmd_explain(const struct cmd *c, struct cmd_args *a);
 int cmd_policies(const struct cmd *c, struct cmd_args *a);
 int cmd_import(const struct cmd *c, struct cmd_args *a);
 int cmd_compare(const struct cmd *c, struct cmd_args *a);
+int cmd_profiles(const struct cmd *c, struct cmd_args *a);
 
 #endif

@@ -108,4 +108,11 @@ extern const char byterate_why[];
 /* Append name to the comma-separated list in buf (no duplicates). */
 void ld_add_name(char *buf, size_t len, const char *name);
 
+/* The file of the profile a scenario at base names: a path (with a slash
+** or ending in .xml) relative to base, else a name looked up in the
+** profile search path
+** (kind: "machines" or "hypervisors").  malloc'd, or NULL with *tried
+** listing the places looked at (malloc'd). */
+char *ld_find_profile(const char *base, const char *name, const char *kind, char **tried);
+
 #endif

@@ -15,6 +15,8 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <dirent.h>
 #include <string.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -35,6 +37,166 @@ char *ld_resolve_rel(const char *base, const char *rel)
 	memcpy(p, base, dl);
 	strcpy(p + dl, rel);
 	return p;
+}
+
+/* A profile named with a slash or ending in .xml is a path relative to
+** the scenario.  A name (no slash, no .xml) is looked for, in order: the
+** scenario's folder; each folder of $HVSIM_PATH (colon-separated); the
+** installed data folder (HVSIM_DATADIR, set by the Makefile to
+** $(PREFIX)/share/hvsim); the source tree it was built from (HVSIM_SRCDIR),
+** when it is still there.  In the scenario's folder the name N is tried
+** as F/N, then F/N.xml; in a data folder F as F/N.xml, then
+** F/models/profiles/KIND/N.xml (KIND machines or hypervisors).  The first regular file found wins; without
+** one, *tried lists every place (malloc'd, for the message). */
+#ifndef HVSIM_DATADIR
+#define HVSIM_DATADIR "/usr/local/share/hvsim"
+#endif
+#ifndef HVSIM_SRCDIR
+#define HVSIM_SRCDIR ""
+#endif
+
+static int is_file(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* One folder: its candidates for name; the found path or NULL. */
+static char *try_dir(const char *dir, size_t dl, const char *name, const char *kind, int data, char **tried,
+		     size_t *tl)
+{
+	const char *const forms[] = { "%.*s/%s", "%.*s/%s.xml", "%.*s/models/profiles/%s/%s.xml" };
+	/* the scenario's folder: N as it is, then N.xml; a data folder: N.xml
+	** and its profiles' folder */
+	for (int k = data ? 1 : 0; k < (data ? 3 : 2); k++) {
+		char buf[4096];
+		if (k < 2)
+			snprintf(buf, sizeof buf, forms[k], (int)dl, dl ? dir : ".", name);
+		else
+			snprintf(buf, sizeof buf, forms[k], (int)dl, dir, kind, name);
+		if (is_file(buf))
+			return strdup(buf);
+		size_t bl = strlen(buf);
+		char *nt = realloc(*tried, *tl + bl + 3);
+		if (nt) {
+			*tried = nt;
+			snprintf(nt + *tl, bl + 3, "%s%s", *tl ? ", " : "", buf);
+			*tl += bl + (*tl ? 2 : 0);
+		}
+	}
+	return NULL;
+}
+
+char *ld_find_profile(const char *base, const char *name, const char *kind, char **tried)
+{
+	*tried = NULL;
+	size_t nl = strlen(name);
+	if (strchr(name, '/') || (nl > 4 && !strcmp(name + nl - 4, ".xml")))
+		return ld_resolve_rel(base, name);   /* a path, relative to the scenario */
+	size_t tl = 0;
+	const char *slash = strrchr(base, '/');
+	char *found = try_dir(base, slash ? (size_t)(slash - base) : 0, name, kind, 0, tried, &tl);
+	const char *hp = getenv("HVSIM_PATH");
+	for (const char *d = hp; !found && d && *d;) {
+		size_t n = strcspn(d, ":");
+		if (n)
+			found = try_dir(d, n, name, kind, 1, tried, &tl);
+		d += n + (d[n] == ':');
+	}
+	if (!found)
+		found = try_dir(HVSIM_DATADIR, strlen(HVSIM_DATADIR), name, kind, 1, tried, &tl);
+	if (!found && HVSIM_SRCDIR[0])
+		found = try_dir(HVSIM_SRCDIR, strlen(HVSIM_SRCDIR), name, kind, 1, tried, &tl);
+	if (found) {
+		free(*tried);
+		*tried = NULL;
+	}
+	return found;
+}
+
+/* The profiles of kind in data folder dir (dir/models/profiles/kind/),
+** listed to f unless a name is in seen already (names shown first win,
+** as in the search). */
+static void list_dir(FILE *f, const char *dir, size_t dl, const char *kind, char ***seen, int *nseen)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%.*s/models/profiles/%s", (int)dl, dir, kind);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *e;
+	char **names = NULL;
+	int n = 0;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || strcmp(e->d_name + l - 4, ".xml"))
+			continue;
+		char **nn = realloc(names, (size_t)(n + 1) * sizeof *nn);
+		if (!nn)
+			break;
+		names = nn;
+		names[n++] = strndup(e->d_name, l - 4);
+	}
+	closedir(d);
+	for (int i = 0; i < n; i++)   /* in name order */
+		for (int j = i + 1; j < n; j++)
+			if (names[i] && names[j] && strcmp(names[j], names[i]) < 0) {
+				char *t = names[i];
+				names[i] = names[j];
+				names[j] = t;
+			}
+	for (int i = 0; i < n; i++) {
+		int dup = !names[i];
+		for (int k = 0; k < *nseen && !dup; k++)
+			dup = !strcmp((*seen)[k], names[i]);
+		if (dup) {
+			free(names[i]);
+			continue;
+		}
+		char file[4200];
+		snprintf(file, sizeof file, "%s/%s.xml", path, names[i]);
+		xmlDocPtr doc = xmlReadFile(file, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+		xmlNodePtr r = doc ? xmlDocGetRootElement(doc) : NULL;
+		xmlChar *src = r ? xmlGetProp(r, (const xmlChar *)"source") : NULL;
+		fprintf(f, "  %-18s %s\n", names[i], file);
+		if (src)
+			fprintf(f, "  %-18s source: %s\n", "", (const char *)src);
+		xmlFree(src);
+		xmlFreeDoc(doc);
+		char **ns = realloc(*seen, (size_t)(*nseen + 1) * sizeof *ns);
+		if (ns) {
+			*seen = ns;
+			(*seen)[(*nseen)++] = names[i];
+		} else {
+			free(names[i]);
+		}
+	}
+	free(names);
+}
+
+void scn_list_profiles(FILE *f)
+{
+	static const char *const kinds[] = { "machines", "hypervisors" };
+	for (int k = 0; k < 2; k++) {
+		char **seen = NULL;
+		int nseen = 0;
+		fprintf(f, "%s profiles (<%s profile=\"NAME\"/>):\n", k ? "hypervisor" : "machine", k ? "hypervisor" : "machine");
+		const char *hp = getenv("HVSIM_PATH");
+		for (const char *d = hp; d && *d;) {
+			size_t n = strcspn(d, ":");
+			if (n)
+				list_dir(f, d, n, kinds[k], &seen, &nseen);
+			d += n + (d[n] == ':');
+		}
+		list_dir(f, HVSIM_DATADIR, strlen(HVSIM_DATADIR), kinds[k], &seen, &nseen);
+		if (HVSIM_SRCDIR[0])
+			list_dir(f, HVSIM_SRCDIR, strlen(HVSIM_SRCDIR), kinds[k], &seen, &nseen);
+		if (!nseen)
+			fprintf(f, "  (none found)\n");
+		for (int i = 0; i < nseen; i++)
+			free(seen[i]);
+		free(seen);
+	}
 }
 
 /* Replace <machine profile="p"/> (or <hypervisor ...>) by a copy of the
@@ -58,7 +220,16 @@ void ld_splice_profiles(struct ld *ld, xmlDocPtr doc)
 			c = next;
 			continue;
 		}
-		char *path = ld_resolve_rel(ld->file, prof);
+		char *tried = NULL;
+		char *path = ld_find_profile(ld->file, prof, ld_is_el(c, "machine") ? "machines" : "hypervisors", &tried);
+		if (!path) {
+			struct scn_loc l = ld_loc_attr(ld, c, "profile");
+			diag_error(ld->d, l.file, l.line, "<%s profile>: expected a %s profile named '%s'; looked for %s",
+				   (const char *)c->name, (const char *)c->name, prof, tried ? tried : "nothing");
+			free(tried);
+			c = next;
+			continue;
+		}
 		const char *shown = ld_intern(ld->s, path);
 		free(path);
 		xmlDocPtr pd = ld_parse_file(ld, shown, shown);

@@ -14,6 +14,7 @@
 #define HVSIM_SCENARIO_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include "sim/engine/diag.h"
 
 /* Limits that keep a scenario's memory bounded (and pCPU sets in
@@ -342,5 +343,9 @@ void scn_free(struct scenario *s);
 
 /* Machine totals. */
 int scn_ncpus(const struct scn_machine *m);
+
+/* The shipped profiles the search path finds (sim/scenario/profile.c),
+** by kind and name, with their file and source line. */
+void scn_list_profiles(FILE *f);
 
 #endif
