@@ -171,3 +171,95 @@ clean:
 	rm -rf $(B) hvsim out
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ------------------------------------------------------------- fuzzing ---
+# `make fuzz`: one libFuzzer target per input reader (tests/fuzz/fuzz_*.c:
+# a new file is a new target), built by clang under ASan + UBSan into
+# build/fuzz/NAME, with seed corpora from the tree in build/fuzz/corpus/NAME/
+# (tests/fuzz/seeds.sh).  `make fuzz-run FUZZ_TIME=600` runs every target
+# for FUZZ_TIME seconds, one after the other, logs in build/fuzz/NAME.log;
+# `make fuzz-smoke` (part of `make check`) a few seconds each, skipped with
+# a message when there is no clang.  docs/testing-robustness.md.
+FUZZ_CC     ?= clang
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES  := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_BINS   := $(FUZZ_NAMES:%=$(B)/fuzz/%)
+FUZZ_OBJ    := $(patsubst $(B)/rel/%,$(B)/fuzz/obj/%,$(LIB_OBJ))
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+# every input: 10 s at most, 2 GiB, 64 KiB long
+FUZZ_OPTS   ?= -timeout=10 -rss_limit_mb=2048 -max_len=65536
+FUZZ_TIME   ?= 600
+FUZZ_SMOKE  ?= 3
+FUZZ_ENV    := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+HAVE_CLANG  := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo 1)
+
+.PHONY: fuzz fuzz-corpus fuzz-run fuzz-smoke
+fuzz: $(FUZZ_BINS) fuzz-corpus
+
+fuzz-corpus:
+	$(Q)sh tests/fuzz/seeds.sh $(B)/fuzz/corpus
+
+$(B)/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(say) CC-FUZZ $<
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/obj/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(B)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	$(say) FUZZER $@
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -DHVSIM_SRCDIR='"$(CURDIR)"' $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+	  -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+
+# Each target from a copy of its seeds (libFuzzer adds what it finds to
+# the first directory): build/fuzz/run/NAME.
+fuzz-run: fuzz
+	@set -e; for t in $(FUZZ_NAMES); do \
+	  rm -rf $(B)/fuzz/run/$$t; mkdir -p $(B)/fuzz/run/$$t $(B)/fuzz/crash/$$t; \
+	  cp $(B)/fuzz/corpus/$$t/* $(B)/fuzz/run/$$t/; \
+	  echo "== fuzz $$t for $(FUZZ_TIME) s (log: $(B)/fuzz/$$t.log)"; \
+	  $(FUZZ_ENV) $(B)/fuzz/$$t $(FUZZ_OPTS) -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+	    -artifact_prefix=$(B)/fuzz/crash/$$t/ $(B)/fuzz/run/$$t > $(B)/fuzz/$$t.log 2>&1 \
+	    || { tail -n 40 $(B)/fuzz/$$t.log; exit 1; }; \
+	  grep -E '^(stat::number_of_executed_units|#[0-9]+ *DONE)' $(B)/fuzz/$$t.log | tail -n 2; \
+	done
+
+ifeq ($(HAVE_CLANG),1)
+fuzz-smoke: fuzz
+	@echo "== fuzz smoke: each target $(FUZZ_SMOKE) s from its seeds"
+	@set -e; for t in $(FUZZ_NAMES); do \
+	  rm -rf $(B)/fuzz/smoke/$$t; mkdir -p $(B)/fuzz/smoke/$$t; \
+	  $(FUZZ_ENV) $(B)/fuzz/$$t $(FUZZ_OPTS) -max_total_time=$(FUZZ_SMOKE) \
+	    -artifact_prefix=$(B)/fuzz/smoke/$$t/ $(B)/fuzz/smoke/$$t $(B)/fuzz/corpus/$$t \
+	    > $(B)/fuzz/smoke/$$t.log 2>&1 || { tail -n 40 $(B)/fuzz/smoke/$$t.log; \
+	    echo "fuzz smoke: $$t failed (input in $(B)/fuzz/smoke/$$t/)"; exit 1; }; \
+	  printf '  %-12s %s\n' $$t "$$(grep -E '^#[0-9]+ *DONE' $(B)/fuzz/smoke/$$t.log | tail -n 1)"; \
+	done
+	@echo "== fuzz smoke passed"
+else
+fuzz-smoke:
+	@echo "== fuzz smoke skipped: no $(FUZZ_CC) (install clang to build the libFuzzer targets; make fuzz)"
+endif
+# The targets without libFuzzer (tests/fuzz/replay.c), by gcc under ASan +
+# UBSan: `make check` replays every seed and every input that once failed
+# (tests/data/fuzz/NAME/), clang or not.
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(B)/san/fuzz-replay/%)
+
+$(B)/san/fuzz-replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SLIB_OBJ)
+	@mkdir -p $(@D)
+	$(say) LINK $@
+	$(Q)$(CC) $(CPPFLAGS) -DHVSIM_SRCDIR='"$(CURDIR)"' $(ALL_CFLAGS) $(SAN) -O1 -o $@ \
+	  tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(SLIB_OBJ) $(LDLIBS)
+
+.PHONY: fuzz-replay
+fuzz-replay: $(FUZZ_REPLAY) fuzz-corpus
+	@echo "== fuzz targets: seeds and past failures replayed under ASan + UBSan"
+	@set -e; for t in $(FUZZ_NAMES); do \
+	  printf '  %-12s ' $$t; \
+	  $(FUZZ_ENV) $(B)/san/fuzz-replay/$$t $(B)/fuzz/corpus/$$t; \
+	done
+
+check: fuzz-replay fuzz-smoke

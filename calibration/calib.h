@@ -180,6 +180,11 @@ double cal_eval_metric(struct cal_eval *e, const double *x, int bench, const cha
 void cal_param_text(const struct cal_param *p, double v, char *buf, size_t len);
 
 /* Command line entry: hvsim calibrate ARGS. Returns the exit status. */
+/* The parameter values of a previous fit.csv (`--values`: the name and
+** value columns) into x[0..np), each within its <param>'s bounds and
+** every parameter given; 0, or -1 with the reason in err. */
+int cal_read_values(const struct cal_config *c, const char *path, double *x, char *err, size_t errlen);
+
 int cal_main(int argc, char **argv);
 
 #endif

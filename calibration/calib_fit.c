@@ -642,8 +642,8 @@ static int write_profiles(struct outdir *o, const struct cal_config *c, const do
 	return rc;
 }
 
-/* Values from a previous fit.csv (name and value columns). */
-static int read_values(const struct cal_config *c, const char *path, double *x, char *err, size_t errlen)
+/* Values from a previous fit.csv (name and value columns); calib.h. */
+int cal_read_values(const struct cal_config *c, const char *path, double *x, char *err, size_t errlen)
 {
 	char bad[200];
 	FILE *f = infile_open(path, bad, sizeof bad);
@@ -817,7 +817,7 @@ int cal_main(int argc, char **argv)
 	for (int k = 0; k < c.np; k++)
 		x[k] = c.p[k].start;
 	char err[700] = "";
-	if (values && read_values(&c, values, x, err, sizeof err)) {
+	if (values && cal_read_values(&c, values, x, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		free(x);
 		cal_free(&c);
