@@ -268,7 +268,7 @@ static void load_param(struct ld *ld, xmlNodePtr n, int stage)
 		diag_error(ld->d, ld->file, line_of(n),
 			   "<param>: expected min < start < max, got min=%g start=%g max=%g", p.min, p.start, p.max);
 	for (int i = 0; p.name && i < c->np; i++)
-		if (!strcmp(c->p[i].name, p.name))
+		if (c->p[i].name && !strcmp(c->p[i].name, p.name))
 			diag_error(ld->d, ld->file, line_of(n), "<param name>: '%s' is already used at line %d",
 				   p.name, c->p[i].line);
 	if (p.hypervisor) {
