@@ -55,12 +55,25 @@ struct ld {
 	int nerr0;               /* diag count on entry */
 	struct setat *set;       /* attributes set by overrides, in order */
 	int nset;
+	int oom;                 /* memory ran out: reported, the load fails */
 };
 
-#define BAD(ld) (diag_count((ld)->d) > (ld)->nerr0)
+#define BAD(ld) ((ld)->oom || diag_count((ld)->d) > (ld)->nerr0)
 
-static const char *intern(struct scenario *s, const char *name)
+/* p; when it is NULL, memory ran out: report it (once) and fail the
+** load, whose readers stop at the next BAD(). */
+static void *mem(struct ld *ld, void *p)
 {
+	if (!p && !ld->oom) {
+		ld->oom = 1;
+		diag_error(ld->d, ld->file, 0, "out of memory");
+	}
+	return p;
+}
+
+static const char *intern(struct ld *ld, const char *name)
+{
+	struct scenario *s = ld->s;
 	for (int i = 0; i < s->nfiles; i++)
 		if (strcmp(s->files[i], name) == 0)
 			return s->files[i];
@@ -70,6 +83,7 @@ static const char *intern(struct scenario *s, const char *name)
 		free(dup);
 		if (nf)
 			s->files = nf;
+		mem(ld, NULL);
 		return "?";
 	}
 	s->files = nf;
@@ -272,6 +286,14 @@ static xmlDocPtr parse_file(struct ld *ld, const char *path, const char *shown)
 		xmlFreeDoc(doc);
 		doc = NULL;
 	}
+	/* Messages name files through ld, never the document's URL; without
+	** one, libxml2 (2.9) no longer walks back over every preceding
+	** sibling at each validation error looking for an XInclude: 16000
+	** bad sibling elements took 10 s, a 16 MiB file of them hours. */
+	if (doc && doc->URL) {
+		xmlFree((xmlChar *)doc->URL);
+		doc->URL = NULL;
+	}
 	return doc;
 }
 
@@ -398,10 +420,12 @@ static int p_u64(const char *s, void *o, const char **w)
 	return 0;
 }
 
-static char *dupattr(xmlNodePtr n, const char *an)
+/* A copy of attribute an ("" when absent), or NULL when memory ran out
+** (reported). */
+static char *dupattr(struct ld *ld, xmlNodePtr n, const char *an)
 {
 	const char *v = attr(n, an);
-	return strdup(v ? v : "");
+	return mem(ld, strdup(v ? v : ""));
 }
 
 /* Parse a whitespace-separated list with p (elements of size sz) into a
@@ -413,15 +437,17 @@ static int get_list(struct ld *ld, xmlNodePtr n, const char *an, size_t sz,
 	*out = NULL;
 	if (!v)
 		return 0;
-	char *copy = strdup(v), *save = NULL;
+	char *copy = mem(ld, strdup(v)), *save = NULL;
 	int cnt = 0, cap = 0;
 	unsigned char *arr = NULL;
+	if (!copy)
+		return -1;
 	for (char *tok = strtok_r(copy, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
 		if (cnt == cap) {
 			cap = cap ? 2 * cap : 8;
 			unsigned char *na = realloc(arr, (size_t)cap * sz);
 			if (!na) {
-				err_at(ld, n, an, "out of memory", NULL, NULL);
+				mem(ld, NULL);
 				free(arr);
 				free(copy);
 				return -1;
@@ -449,7 +475,7 @@ static int get_list(struct ld *ld, xmlNodePtr n, const char *an, size_t sz,
 static void read_machine(struct ld *ld, xmlNodePtr m)
 {
 	struct scn_machine *mc = &ld->s->machine;
-	mc->name = dupattr(m, "name");
+	mc->name = dupattr(ld, m, "name");
 	mc->loc = loc_of(ld, m);
 	if (get(ld, m, "frequency", 1, p_freq, &mc->freq) == 1 &&
 	    !(mc->freq >= LIM_FREQ_MIN && mc->freq <= LIM_FREQ_MAX)) {
@@ -461,19 +487,25 @@ static void read_machine(struct ld *ld, xmlNodePtr m)
 	int nn = 0;
 	for (xmlNodePtr c = next_el(m->children); c; c = next_el(c->next))
 		nn += is_el(c, "node");
-	mc->nnodes = nn;
-	mc->node = calloc((size_t)nn, sizeof *mc->node);
-	mc->hops = calloc((size_t)nn * nn, sizeof *mc->hops);
-	mc->read = calloc((size_t)nn * nn, sizeof *mc->read);
-	mc->write = calloc((size_t)nn * nn, sizeof *mc->write);
-	char *seen = calloc((size_t)nn, 1), *rowseen = calloc((size_t)nn, 1);
+	mc->node = calloc((size_t)nn + 1, sizeof *mc->node);
+	mc->hops = calloc((size_t)nn * nn + 1, sizeof *mc->hops);
+	mc->read = calloc((size_t)nn * nn + 1, sizeof *mc->read);
+	mc->write = calloc((size_t)nn * nn + 1, sizeof *mc->write);
+	char *seen = calloc((size_t)nn + 1, 1), *rowseen = calloc((size_t)nn + 1, 1);
 	int nnic = 0, ndisk = 0;
 	for (xmlNodePtr c = next_el(m->children); c; c = next_el(c->next)) {
 		nnic += is_el(c, "nic");
 		ndisk += is_el(c, "disk");
 	}
-	mc->nic = calloc((size_t)nnic, sizeof *mc->nic);
-	mc->disk = calloc((size_t)ndisk, sizeof *mc->disk);
+	mc->nic = calloc((size_t)nnic + 1, sizeof *mc->nic);
+	mc->disk = calloc((size_t)ndisk + 1, sizeof *mc->disk);
+	if (!mem(ld, mc->node) || !mem(ld, mc->hops) || !mem(ld, mc->read) || !mem(ld, mc->write) ||
+	    !mem(ld, seen) || !mem(ld, rowseen) || !mem(ld, mc->nic) || !mem(ld, mc->disk)) {
+		free(seen);
+		free(rowseen);
+		return;
+	}
+	mc->nnodes = nn;
 
 	xmlNodePtr dist = NULL;
 	for (xmlNodePtr c = next_el(m->children); c; c = next_el(c->next)) {
@@ -509,13 +541,13 @@ static void read_machine(struct ld *ld, xmlNodePtr m)
 			dist = c;
 		} else if (is_el(c, "nic")) {
 			struct scn_nic *k = &mc->nic[mc->nnics++];
-			k->name = dupattr(c, "name");
+			k->name = dupattr(ld, c, "name");
 			if (get(ld, c, "rate", 1, p_bitrate, &k->rate) == 1 &&
 			    !(k->rate >= LIM_BYTERATE_MIN && k->rate <= LIM_BYTERATE_MAX))
 				range_err(ld, c, "rate", byterate_why);
 		} else if (is_el(c, "disk")) {
 			struct scn_disk *k = &mc->disk[mc->ndisks++];
-			k->name = dupattr(c, "name");
+			k->name = dupattr(ld, c, "name");
 			get(ld, c, "size", 0, p_bytes, &k->size);
 			if (get(ld, c, "transfer", 1, p_bitrate, &k->transfer) == 1 &&
 			    !(k->transfer >= LIM_BYTERATE_MIN && k->transfer <= LIM_BYTERATE_MAX))
@@ -615,9 +647,11 @@ static int p_work(const char *s, void *o, const char **w);
 static void read_hypervisor(struct ld *ld, xmlNodePtr h)
 {
 	struct scn_hypervisor *hv = &ld->s->hv;
-	hv->name = dupattr(h, "name");
-	hv->kind = dupattr(h, "kind");
+	hv->name = dupattr(ld, h, "name");
+	hv->kind = dupattr(ld, h, "kind");
 	hv->loc = loc_of(ld, h);
+	if (!hv->name || !hv->kind)
+		return;
 	struct scn_costs *k = &hv->costs;
 	k->cpu_factor = 1;
 	k->refill_overlap = 4;
@@ -729,18 +763,21 @@ static void read_hypervisor(struct ld *ld, xmlNodePtr h)
 	xmlNodePtr p = child(h, "policy");
 	if (!p)
 		return;
-	hv->policy.name = dupattr(p, "name");
+	hv->policy.name = dupattr(ld, p, "name");
 	hv->policy.loc = loc_attr(ld, p, "name");
 	int n = 0;
 	for (xmlAttrPtr a = p->properties; a; a = a->next)
 		n++;
-	hv->policy.param = calloc((size_t)n, sizeof *hv->policy.param);
-	for (xmlAttrPtr a = p->properties; a; a = a->next) {
+	hv->policy.param = mem(ld, calloc((size_t)n + 1, sizeof *hv->policy.param));
+	for (xmlAttrPtr a = p->properties; a && hv->policy.param; a = a->next) {
 		if (strcmp((const char *)a->name, "name") == 0)
 			continue;
 		struct scn_param *q = &hv->policy.param[hv->policy.nparam++];
-		q->key = strdup((const char *)a->name);
-		q->value = strdup(a->children && a->children->content ? (const char *)a->children->content : "");
+		q->key = mem(ld, strdup((const char *)a->name));
+		q->value = mem(ld, strdup(a->children && a->children->content ? (const char *)a->children->content
+									   : ""));
+		if (!q->key || !q->value)
+			return;
 		q->loc = loc_attr(ld, p, q->key);
 	}
 }
@@ -802,8 +839,10 @@ static void read_dist(struct ld *ld, xmlNodePtr n, struct scn_dist *d, int is_wo
 		}
 		/* given values: parse each as a work amount or a time */
 		const char *v = attr(n, "values");
-		char *copy = strdup(v), *save = NULL;
+		char *copy = mem(ld, strdup(v)), *save = NULL;
 		int cap = 0;
+		if (!copy)
+			return;
 		for (char *tok = strtok_r(copy, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
 			const char *why = NULL;
 			double x;
@@ -819,10 +858,8 @@ static void read_dist(struct ld *ld, xmlNodePtr n, struct scn_dist *d, int is_wo
 			if (d->nvalues == cap) {
 				cap = cap ? 2 * cap : 8;
 				double *nv = realloc(d->values, (size_t)cap * sizeof *nv);
-				if (!nv) {
-					err_at(ld, n, "values", "out of memory", NULL, NULL);
+				if (!mem(ld, nv))
 					break;
-				}
 				d->values = nv;
 			}
 			d->values[d->nvalues++] = x;
@@ -1003,7 +1040,9 @@ static const char *const wl_child[] = { "", "trace", "specweb", "bzip2", "netper
 static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 {
 	int errs = diag_count(ld->d);
-	w->name = dupattr(n, "name");
+	w->name = dupattr(ld, n, "name");
+	if (!w->name)
+		return;
 	if (strlen(w->name) > SCN_MAX_NAME)
 		err_at(ld, n, "name", "expected a name of at most " SCN_STR(SCN_MAX_NAME) " characters", NULL, NULL);
 	w->loc = loc_of(ld, n);
@@ -1028,7 +1067,9 @@ static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 	switch (w->kind) {
 	case WL_ACTIVITY:
 	case WL_REQUESTS:
-		w->trace = resolve_rel(file_of(ld, body), attr(body, "file"));
+		w->trace = mem(ld, resolve_rel(file_of(ld, body), attr(body, "file")));
+		if (!w->trace)
+			return;
 		w->trace_loc = loc_of(ld, body);
 		w->loop = p_bool(attr(body, "loop"));
 		if (get(ld, body, "speed", 0, p_nonneg, &w->speed) == 1 &&
@@ -1132,7 +1173,9 @@ bad:
 static void read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 {
 	const struct scn_machine *m = &ld->s->machine;
-	v->name = dupattr(n, "name");
+	v->name = dupattr(ld, n, "name");
+	if (!v->name)
+		return;
 	if (strlen(v->name) > SCN_MAX_NAME)
 		err_at(ld, n, "name", "expected a name of at most " SCN_STR(SCN_MAX_NAME) " characters", NULL, NULL);
 	v->loc = loc_of(ld, n);
@@ -1218,9 +1261,13 @@ static void read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 		err_at(ld, g ? g : n, "os-memory", "expected less than the VM's memory", NULL, NULL);
 	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next))
 		v->nworkloads += is_el(c, "workload");
-	v->workload = calloc((size_t)v->nworkloads + 1, sizeof *v->workload);
+	v->workload = mem(ld, calloc((size_t)v->nworkloads + 1, sizeof *v->workload));
+	if (!v->workload) {
+		v->nworkloads = 0;
+		return;
+	}
 	int k = 0;
-	for (xmlNodePtr c = next_el(n->children); c; c = next_el(c->next)) {
+	for (xmlNodePtr c = next_el(n->children); c && !ld->oom; c = next_el(c->next)) {
 		if (!is_el(c, "workload"))
 			continue;
 		read_workload(ld, c, &v->workload[k++]);
@@ -1299,7 +1346,7 @@ static void read_capacity(struct ld *ld, xmlNodePtr c)
 		return;
 	o->loc = loc_of(ld, c);
 	const char *wl = attr(c, "workload");
-	o->workload = wl ? strdup(wl) : NULL;
+	o->workload = wl ? mem(ld, strdup(wl)) : NULL;
 	get(ld, c, "min", 0, p_int, &o->min);
 	if (get(ld, c, "max", 0, p_int, &o->max) == 1 && o->max > SCN_MAX_USERS)
 		err_at(ld, c, "max", "expected at most " SCN_STR(SCN_MAX_USERS) " users", attr(c, "max"), "");
@@ -1392,11 +1439,16 @@ static int range_values(struct ld *ld, xmlNodePtr n, struct scn_vary *v)
 		return -1;
 	}
 	v->nvalues = (int)cnt;
-	v->values = calloc((size_t)v->nvalues, sizeof *v->values);
-	for (int i = 0; v->values && i < v->nvalues; i++) {
+	v->values = mem(ld, calloc((size_t)v->nvalues, sizeof *v->values));
+	if (!v->values) {
+		v->nvalues = 0;
+		return -1;
+	}
+	for (int i = 0; i < v->nvalues; i++) {
 		char buf[128];
 		snprintf(buf, sizeof buf, "%.12g%s", x[0] + i * x[2], unit[0]);
-		v->values[i] = strdup(buf);
+		if (!(v->values[i] = mem(ld, strdup(buf))))
+			return -1;
 	}
 	return 0;
 }
@@ -1418,17 +1470,23 @@ static void read_sweep(struct ld *ld, xmlNodePtr n)
 		err_at(ld, n, NULL, "expected at most " SCN_STR(SCN_MAX_VARY) " <vary> elements", got, "");
 		o->nvary = 0;
 	}
-	o->vary = calloc((size_t)o->nvary + 1, sizeof *o->vary);
+	o->vary = mem(ld, calloc((size_t)o->nvary + 1, sizeof *o->vary));
+	if (!o->vary) {
+		o->nvary = 0;
+		return;
+	}
 	double points = 1;
 	int k = 0;
-	for (xmlNodePtr c = next_el(n->children); c && k < o->nvary; c = next_el(c->next)) {
+	for (xmlNodePtr c = next_el(n->children); c && k < o->nvary && !ld->oom; c = next_el(c->next)) {
 		if (!is_el(c, "vary"))
 			continue;
 		struct scn_vary *v = &o->vary[k++];
-		v->key = dupattr(c, "key");
+		v->key = dupattr(ld, c, "key");
 		v->loc = loc_of(ld, c);
+		if (!v->key)
+			return;
 		for (int j = 0; j < k - 1; j++)
-			if (strcmp(o->vary[j].key, v->key) == 0) {
+			if (o->vary[j].key && strcmp(o->vary[j].key, v->key) == 0) {
 				char why[96];
 				snprintf(why, sizeof why, "a key not varied already (line %d)", o->vary[j].loc.line);
 				err_at(ld, c, "key", "expected ", v->key, why);
@@ -1448,19 +1506,35 @@ static void read_sweep(struct ld *ld, xmlNodePtr n)
 			continue;
 		}
 		if (list) {
-			char *copy = strdup(list), *save = NULL;
+			char *copy = mem(ld, strdup(list)), *save = NULL;
+			int nv = 0;
+			if (!copy)
+				return;
 			for (char *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save))
+				nv++;
+			free(copy);
+			if (nv > SCN_MAX_POINTS) {
+				/* before the distinct-values check, quadratic in them */
+				err_at(ld, c, "values", "expected at most " SCN_STR(SCN_MAX_POINTS) " values", NULL, NULL);
+				continue;
+			}
+			v->values = mem(ld, calloc((size_t)nv + 1, sizeof *v->values));
+			copy = v->values ? mem(ld, strdup(list)) : NULL;
+			if (!copy)
+				return;
+			for (char *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+				if (!(v->values[v->nvalues] = mem(ld, strdup(t))))
+					break;
 				v->nvalues++;
-			v->values = calloc((size_t)v->nvalues + 1, sizeof *v->values);
+			}
 			free(copy);
-			copy = strdup(list);
-			int i = 0;
-			for (char *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save))
-				v->values[i++] = strdup(t);
-			free(copy);
+			if (ld->oom)
+				return;
 			if (v->nvalues == 0)
 				err_at(ld, c, "values", "expected at least one value", "''", "");
 		} else if (range_values(ld, c, v)) {
+			if (ld->oom)
+				return;
 			continue;
 		}
 		/* rows of sweep.csv are told apart by their values */
@@ -1485,6 +1559,8 @@ static void read_sweep(struct ld *ld, xmlNodePtr n)
 
 /* ------------------------------------------------ profiles, --set --- */
 
+/* rel relative to the directory of file base (malloc'd), or NULL when
+** memory ran out. */
 static char *resolve_rel(const char *base, const char *rel)
 {
 	if (rel[0] == '/')
@@ -1492,6 +1568,8 @@ static char *resolve_rel(const char *base, const char *rel)
 	const char *slash = strrchr(base, '/');
 	size_t dl = slash ? (size_t)(slash - base + 1) : 0;
 	char *p = malloc(dl + strlen(rel) + 1);
+	if (!p)
+		return NULL;
 	memcpy(p, base, dl);
 	strcpy(p + dl, rel);
 	return p;
@@ -1518,9 +1596,13 @@ static void splice_profiles(struct ld *ld, xmlDocPtr doc)
 			c = next;
 			continue;
 		}
-		char *path = resolve_rel(ld->file, prof);
-		const char *shown = intern(ld->s, path);
+		char *path = mem(ld, resolve_rel(ld->file, prof));
+		if (!path)
+			return;
+		const char *shown = intern(ld, path);
 		free(path);
+		if (ld->oom)
+			return;
 		xmlDocPtr pd = parse_file(ld, shown, shown);
 		if (!pd) {
 			struct scn_loc l = loc_attr(ld, c, "profile");
@@ -1535,7 +1617,7 @@ static void splice_profiles(struct ld *ld, xmlDocPtr doc)
 			diag_error(ld->d, shown, (int)xmlGetLineNo(pr), "expected a <%s> profile, got <%s>",
 				   (const char *)c->name, (const char *)pr->name);
 		} else if (ld->nsp < (int)(sizeof ld->sp / sizeof ld->sp[0])) {
-			xmlNodePtr copy = xmlDocCopyNode(pr, doc, 1);
+			xmlNodePtr copy = mem(ld, xmlDocCopyNode(pr, doc, 1));
 			const char *ref_file = file_of(ld, c);
 			int ref_line = (int)xmlGetLineNo(c);
 			if (copy) {
@@ -1617,9 +1699,11 @@ static xmlNodePtr step(struct ld *ld, const struct scn_override *o, xmlNodePtr n
 static void apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_override *o,
 			   const struct scn_origin *from)
 {
-	char *key = strdup(o->key), *save = NULL;
+	char *key = mem(ld, strdup(o->key)), *save = NULL;
 	char *parts[32];
 	int np = 0;
+	if (!key)
+		return;
 	for (char *t = strtok_r(key, ".", &save); t && np < 32; t = strtok_r(NULL, ".", &save))
 		parts[np++] = t;
 	if (np < 1 || strchr(o->key, '=') || strstr(o->key, "..") || o->key[0] == '.') {
@@ -1633,9 +1717,11 @@ static void apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_overri
 	int i = (np > 1 && strcmp(parts[0], (const char *)n->name) == 0) ? 1 : 0;
 	for (; n && i < np - 1; i++)
 		n = step(ld, o, n, parts[i]);
-	if (n && xmlSetProp(n, (const xmlChar *)parts[np - 1], (const xmlChar *)o->value)) {
-		struct setat *ns = realloc(ld->set, (size_t)(ld->nset + 1) * sizeof *ns);
-		char *an = strdup(parts[np - 1]);
+	if (n && !mem(ld, xmlSetProp(n, (const xmlChar *)parts[np - 1], (const xmlChar *)o->value)))
+		n = NULL;
+	if (n) {
+		struct setat *ns = mem(ld, realloc(ld->set, (size_t)(ld->nset + 1) * sizeof *ns));
+		char *an = mem(ld, strdup(parts[np - 1]));
 		if (ns)
 			ld->set = ns;
 		if (ns && an) {
@@ -1643,14 +1729,14 @@ static void apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_overri
 			t->n = n;
 			t->attr = an;
 			if (from && from->file) {
-				t->where.file = intern(ld->s, from->file);
+				t->where.file = intern(ld, from->file);
 				t->where.line = from->line;
 			} else {
 				size_t len = strlen(o->key) + strlen(o->value) + 8;
-				char *w = malloc(len);
+				char *w = mem(ld, malloc(len));
 				if (w)
 					snprintf(w, len, "--set %s=%s", o->key, o->value);
-				t->where.file = intern(ld->s, w ? w : "--set");
+				t->where.file = intern(ld, w ? w : "--set");
 				t->where.line = 0;
 				free(w);
 			}
@@ -1800,10 +1886,13 @@ int scn_load_from(struct scenario *s, const char *path, const struct scn_overrid
 		  const struct scn_origin *from, int nov, int profile_ok, struct diag *d)
 {
 	memset(s, 0, sizeof *s);
-	struct ld ld = { .s = s, .d = d, .nerr0 = diag_count(d) };
-	s->file = strdup(path);
-	ld.file = intern(s, path);
-	xmlDocPtr doc = parse_file(&ld, path, ld.file);
+	struct ld ld = { .s = s, .d = d, .nerr0 = diag_count(d), .file = path };
+	xmlDocPtr doc = NULL;
+	s->file = mem(&ld, strdup(path));
+	ld.file = intern(&ld, path);
+	if (ld.oom)
+		goto fail;
+	doc = parse_file(&ld, path, ld.file);
 	if (!doc)
 		goto fail;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -1828,19 +1917,24 @@ int scn_load_from(struct scenario *s, const char *path, const struct scn_overrid
 		goto fail;
 
 	if (is_scn) {
-		s->name = dupattr(root, "name");
+		s->name = dupattr(&ld, root, "name");
+		int nw = 0, nv = 0;
 		for (xmlNodePtr c = next_el(root->children); c; c = next_el(c->next)) {
-			s->nworkloads += is_el(c, "workload");
-			s->nvms += is_el(c, "vm");
+			nw += is_el(c, "workload");
+			nv += is_el(c, "vm");
 		}
-		s->workload = calloc((size_t)s->nworkloads + 1, sizeof *s->workload);
-		s->vm = calloc((size_t)s->nvms + 1, sizeof *s->vm);
+		s->workload = mem(&ld, calloc((size_t)nw + 1, sizeof *s->workload));
+		s->vm = mem(&ld, calloc((size_t)nv + 1, sizeof *s->vm));
+		if (ld.oom)
+			goto fail;
+		s->nworkloads = nw;
+		s->nvms = nv;
 		int k = 0, kv = 0;
 		qos_defaults(&s->qos);
 		read_qos(&ld, child(root, "qos"));
 		read_capacity(&ld, child(root, "capacity"));
 		read_sweep(&ld, child(root, "sweep"));
-		for (xmlNodePtr c = next_el(root->children); c; c = next_el(c->next)) {
+		for (xmlNodePtr c = next_el(root->children); c && !ld.oom; c = next_el(c->next)) {
 			if (is_el(c, "run"))
 				read_run(&ld, c);
 			else if (is_el(c, "machine"))
@@ -1864,7 +1958,7 @@ int scn_load_from(struct scenario *s, const char *path, const struct scn_overrid
 		if (!BAD(&ld))
 			check_capacity(&ld, root);
 	} else {
-		s->name = dupattr(root, "name");
+		s->name = dupattr(&ld, root, "name");
 		if (is_el(root, "machine"))
 			read_machine(&ld, root);
 		else
@@ -1941,8 +2035,9 @@ void scn_free(struct scenario *s)
 
 int scn_ncpus(const struct scn_machine *m)
 {
-	int n = 0;
+	/* saturating: an invalid machine may have nodes of 2^31-1 cores */
+	long long n = 0;
 	for (int i = 0; i < m->nnodes; i++)
 		n += m->node[i].cores;
-	return n;
+	return n > INT_MAX ? INT_MAX : (int)n;
 }
