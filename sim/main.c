@@ -218,7 +218,11 @@ struct opts {
 static int parse_opts(int argc, char **argv, const char *usage, int allow, struct opts *o)
 {
 	memset(o, 0, sizeof *o);
-	o->ov = calloc((size_t)argc, sizeof *o->ov);
+	o->ov = calloc((size_t)argc + 1, sizeof *o->ov);
+	if (!o->ov) {
+		fprintf(stderr, "hvsim: out of memory\n");
+		return EXIT_RUNFAIL;
+	}
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i], *val = NULL;
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -267,6 +271,10 @@ static int parse_opts(int argc, char **argv, const char *usage, int allow, struc
 				return EXIT_USAGE;
 			}
 			char *key = strndup(val, (size_t)(eq - val));
+			if (!key) {
+				fprintf(stderr, "hvsim: out of memory\n");
+				return EXIT_RUNFAIL;
+			}
 			o->ov[o->nov].key = key;
 			o->ov[o->nov].value = eq + 1;
 			o->nov++;
@@ -588,6 +596,15 @@ static int cmd_run(int argc, char **argv)
 	if (out_write_run(&od, &w)) {
 		fprintf(stderr, "hvsim: %s: cannot write the outputs: %s; nothing written\n", dest,
 			strerror(errno ? errno : EIO));
+		out_abort(&od);
+		rc = EXIT_RUNFAIL;
+		goto done;
+	}
+	/* the timeline's end written before the outputs go in place, so a
+	** full disk leaves neither; only its rename comes after */
+	if (timeline_finish(&w)) {
+		fprintf(stderr, "hvsim: %s: cannot write the timeline: %s; nothing written\n", o.timeline,
+			strerror(errno));
 		out_abort(&od);
 		rc = EXIT_RUNFAIL;
 		goto done;
