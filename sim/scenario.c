@@ -1131,8 +1131,13 @@ static void read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 static int parse_cpulist(const char *v, int ncpus, int **out, const char **why)
 {
 	int n = 0, cap = 0, *ids = NULL;
+	/* a set: each pCPU once, however often the list names it ("0-255"
+	** 200000 times made 200 MB) */
+	unsigned char seen[SCN_MAX_CPUS] = { 0 };
 	const char *p = v;
 	*why = "a pCPU list such as 0-3,6 with ids below the machine's pCPU count";
+	if (ncpus > SCN_MAX_CPUS)
+		ncpus = SCN_MAX_CPUS;   /* a machine too large: reported with it */
 	while (*p) {
 		char *end;
 		long a = strtol(p, &end, 10), b;
@@ -1147,6 +1152,9 @@ static int parse_cpulist(const char *v, int ncpus, int **out, const char **why)
 			p = end;
 		}
 		for (long c = a; c <= b; c++) {
+			if (seen[c])
+				continue;
+			seen[c] = 1;
 			if (n == cap) {
 				cap = cap ? 2 * cap : 8;
 				int *ni = realloc(ids, (size_t)cap * sizeof *ni);
