@@ -294,3 +294,14 @@ check: check-faults-quick
 .PHONY: check-faults-quick
 check-faults-quick: $(B)/san/hvsim-faults
 	@HVSIM_FAULTS=$(B)/san/hvsim-faults FAULTS_STEP=$(FAULTS_CHECK_STEP) sh tests/faults.sh
+
+# --------------------------------------------------------- interruptions ---
+# tests/interrupt-sweep.sh: a -j 2 sweep interrupted at random instants by
+# SIGINT, SIGTERM or SIGKILL and resumed each time; the result must be the
+# uninterrupted sweep's.  make check: INTERRUPTS (10) times; run it with
+# 100 (its default) by hand.
+INTERRUPTS ?= 10
+.PHONY: check-interrupt
+check-interrupt: hvsim
+	@HVSIM=./hvsim sh tests/interrupt-sweep.sh $(INTERRUPTS)
+check: check-interrupt
