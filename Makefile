@@ -185,3 +185,137 @@ clean:
 	rm -rf $(B) hvsim hvsim.1 hvsim.bash out
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# ------------------------------------------------------------- fuzzing ---
+# `make fuzz`: one libFuzzer target per input reader (tests/fuzz/fuzz_*.c:
+# a new file is a new target), built by clang under ASan + UBSan into
+# build/fuzz/NAME, with seed corpora from the tree in build/fuzz/corpus/NAME/
+# (tests/fuzz/seeds.sh).  `make fuzz-run FUZZ_TIME=600` runs every target
+# for FUZZ_TIME seconds, one after the other, logs in build/fuzz/NAME.log;
+# `make fuzz-smoke` (part of `make check`) a few seconds each, skipped with
+# a message when there is no clang.  docs/testing-robustness.md.
+FUZZ_CC     ?= clang
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES  := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_BINS   := $(FUZZ_NAMES:%=$(B)/fuzz/%)
+FUZZ_OBJ    := $(patsubst $(B)/rel/%,$(B)/fuzz/obj/%,$(LIB_OBJ))
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CFLAGS := $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+# every input: 10 s at most, 2 GiB, 64 KiB long
+FUZZ_OPTS   ?= -timeout=10 -rss_limit_mb=2048 -max_len=65536
+FUZZ_TIME   ?= 600
+FUZZ_SMOKE  ?= 3
+FUZZ_ENV    := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+HAVE_CLANG  := $(shell command -v $(FUZZ_CC) >/dev/null 2>&1 && echo 1)
+
+.PHONY: fuzz fuzz-corpus fuzz-run fuzz-smoke
+fuzz: $(FUZZ_BINS) fuzz-corpus
+
+fuzz-corpus:
+	$(Q)sh tests/fuzz/seeds.sh $(B)/fuzz/corpus
+
+$(B)/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(say) CC-FUZZ $<
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/obj/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(B)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	$(say) FUZZER $@
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) -DHVSIM_SRCDIR='"$(CURDIR)"' $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+	  -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+
+# Each target from a copy of its seeds (libFuzzer adds what it finds to
+# the first directory: build/fuzz/run/NAME), in fork mode so that a crash,
+# leak, timeout or OOM is saved (build/fuzz/crash/NAME/) and fuzzing goes
+# on; FUZZ_TARGETS picks some.  The last line of each log has the
+# executions, cov, ft and the oom/timeout/crash counts.
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_RUN_OPTS ?= -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1
+fuzz-run: fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  rm -rf $(B)/fuzz/run/$$t; mkdir -p $(B)/fuzz/run/$$t $(B)/fuzz/crash/$$t; \
+	  cp $(B)/fuzz/corpus/$$t/* $(B)/fuzz/run/$$t/; \
+	  echo "== fuzz $$t for $(FUZZ_TIME) s (log: $(B)/fuzz/$$t.log)"; \
+	  $(FUZZ_ENV) $(B)/fuzz/$$t $(FUZZ_OPTS) $(FUZZ_RUN_OPTS) -max_total_time=$(FUZZ_TIME) \
+	    -artifact_prefix=$(B)/fuzz/crash/$$t/ $(B)/fuzz/run/$$t > $(B)/fuzz/$$t.log 2>&1; \
+	  grep -E '^#[0-9]+: cov:' $(B)/fuzz/$$t.log | tail -n 1; \
+	  ls $(B)/fuzz/crash/$$t | sed 's/^/  found: /'; \
+	done
+
+ifeq ($(HAVE_CLANG),1)
+fuzz-smoke: fuzz
+	@echo "== fuzz smoke: each target $(FUZZ_SMOKE) s from its seeds"
+	@set -e; for t in $(FUZZ_NAMES); do \
+	  rm -rf $(B)/fuzz/smoke/$$t; mkdir -p $(B)/fuzz/smoke/$$t; \
+	  $(FUZZ_ENV) $(B)/fuzz/$$t $(FUZZ_OPTS) -max_total_time=$(FUZZ_SMOKE) \
+	    -artifact_prefix=$(B)/fuzz/smoke/$$t/ $(B)/fuzz/smoke/$$t $(B)/fuzz/corpus/$$t \
+	    > $(B)/fuzz/smoke/$$t.log 2>&1 || { tail -n 40 $(B)/fuzz/smoke/$$t.log; \
+	    echo "fuzz smoke: $$t failed (input in $(B)/fuzz/smoke/$$t/)"; exit 1; }; \
+	  printf '  %-12s %s\n' $$t "$$(grep -E '^Done [0-9]+ runs' $(B)/fuzz/smoke/$$t.log | tail -n 1)"; \
+	done
+	@echo "== fuzz smoke passed"
+else
+fuzz-smoke:
+	@echo "== fuzz smoke skipped: no $(FUZZ_CC) (install clang to build the libFuzzer targets; make fuzz)"
+endif
+# The targets without libFuzzer (tests/fuzz/replay.c), by gcc under ASan +
+# UBSan: `make check` replays every seed and every input that once failed
+# (tests/data/fuzz/NAME/), clang or not.
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(B)/san/fuzz-replay/%)
+
+$(B)/san/fuzz-replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(SLIB_OBJ)
+	@mkdir -p $(@D)
+	$(say) LINK $@
+	$(Q)$(CC) $(CPPFLAGS) -DHVSIM_SRCDIR='"$(CURDIR)"' $(ALL_CFLAGS) $(SAN) -O1 -o $@ \
+	  tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(SLIB_OBJ) $(LDLIBS)
+
+.PHONY: fuzz-replay
+fuzz-replay: $(FUZZ_REPLAY) fuzz-corpus
+	@echo "== fuzz targets: seeds and past failures replayed under ASan + UBSan"
+	@set -e; for t in $(FUZZ_NAMES); do \
+	  printf '  %-12s ' $$t; \
+	  $(FUZZ_ENV) $(B)/san/fuzz-replay/$$t $(B)/fuzz/corpus/$$t; \
+	done
+
+check: fuzz-replay fuzz-smoke
+
+# ------------------------------------------------------ fault injection ---
+# build/san/hvsim-faults: hvsim under ASan + UBSan with its allocations and
+# output calls wrapped (tests/faults/faultwrap.c, -Wl,--wrap=...), so that
+# the Nth one fails (HVSIM_FAULT=alloc:N or io:N).  tests/faults.sh runs a
+# small `hvsim run` and a small sweep failing at every N (FAULTS_STEP=K:
+# every Kth; make check uses FAULTS_CHECK_STEP) and checks the exit
+# status, the message, the sanitizers and that no output is partial.
+FAULT_WRAP := malloc calloc realloc strdup strndup getline fopen fdopen open write fflush fclose \
+	fsync rename renameat2 mkdir _exit
+FAULT_MAIN := $(patsubst %.c,$(B)/san/%.o,$(firstword $(wildcard sim/main.c sim/*/main.c)))
+comma := ,
+FAULTS_CHECK_STEP ?= 7
+
+$(B)/san/hvsim-faults: $(FAULT_MAIN) $(B)/san/tests/faults/faultwrap.o $(SLIB_OBJ)
+	$(say) LINK $@
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDLIBS) $(addprefix -Wl$(comma)--wrap=,$(FAULT_WRAP))
+
+.PHONY: check-faults
+check-faults: $(B)/san/hvsim-faults
+	@HVSIM_FAULTS=$(B)/san/hvsim-faults FAULTS_STEP=$${FAULTS_STEP:-1} sh tests/faults.sh
+
+check: check-faults-quick
+.PHONY: check-faults-quick
+check-faults-quick: $(B)/san/hvsim-faults
+	@HVSIM_FAULTS=$(B)/san/hvsim-faults FAULTS_STEP=$(FAULTS_CHECK_STEP) sh tests/faults.sh
+
+# --------------------------------------------------------- interruptions ---
+# tests/interrupt-sweep.sh: a -j 2 sweep interrupted at random instants by
+# SIGINT, SIGTERM or SIGKILL and resumed each time; the result must be the
+# uninterrupted sweep's.  make check: INTERRUPTS (10) times; run it with
+# 100 (its default) by hand.
+INTERRUPTS ?= 10
+.PHONY: check-interrupt
+check-interrupt: hvsim
+	@HVSIM=./hvsim sh tests/interrupt-sweep.sh $(INTERRUPTS)
+check: check-interrupt

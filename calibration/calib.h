@@ -39,6 +39,8 @@
 
 #define CAL_MAX_PARAMS 32
 #define CAL_MAX_STAGES 16
+#define CAL_MAX_HV 64        /* <hypervisor> elements */
+#define CAL_MAX_ALSO 256     /* <also> elements */
 
 /* How quantities of one benchmark are simulated. */
 struct cal_bench {

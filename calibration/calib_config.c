@@ -221,6 +221,10 @@ static void load_hv(struct ld *ld, xmlNodePtr n)
 {
 	only(ld, n, "name profile out");
 	struct cal_config *c = ld->c;
+	if (c->nhv >= CAL_MAX_HV) {
+		diag_error(ld->d, ld->file, line_of(n), "<hypervisor>: expected at most %d hypervisors", CAL_MAX_HV);
+		return;
+	}
 	char *name = need(ld, n, "name");
 	char *prof = path_attr(ld, n, "profile");
 	char *prof_text = attr(n, "profile");
@@ -308,7 +312,7 @@ static void load_param(struct ld *ld, xmlNodePtr n, int stage)
 		diag_error(ld->d, ld->file, line_of(n),
 			   "<param>: expected min < start < max, got min=%g start=%g max=%g", p.min, p.start, p.max);
 	for (int i = 0; p.name && i < c->np; i++)
-		if (!strcmp(c->p[i].name, p.name))
+		if (c->p[i].name && !strcmp(c->p[i].name, p.name))
 			diag_error(ld->d, ld->file, line_of(n), "<param name>: '%s' is already used at line %d",
 				   p.name, c->p[i].line);
 	if (p.hypervisor) {
@@ -392,6 +396,10 @@ static void load_also(struct ld *ld, xmlNodePtr n)
 {
 	only(ld, n, "benchmark hypervisor vms vcpus memory metric");
 	struct cal_config *c = ld->c;
+	if (c->nalso >= CAL_MAX_ALSO) {
+		diag_error(ld->d, ld->file, line_of(n), "<also>: expected at most %d", CAL_MAX_ALSO);
+		return;
+	}
 	struct cal_also a = { .line = line_of(n) };
 	char *b = need(ld, n, "benchmark"), *m = need(ld, n, "metric"), *v = need(ld, n, "vms");
 	a.hypervisor = need(ld, n, "hypervisor");
@@ -451,21 +459,25 @@ static void bind_rows(struct ld *ld)
 {
 	struct cal_config *c = ld->c;
 	const struct meas_set *m = &c->meas;
+	/* the stage that fits each row, + 1 (0: none yet) */
+	int *owner = calloc(m->n ? m->n : 1, sizeof *owner);
+	if (!owner) {
+		diag_error(ld->d, ld->file, 0, "out of memory");
+		return;
+	}
 	for (int si = 0; si < c->nstage; si++) {
 		struct cal_stage *st = &c->stage[si];
 		st->row = calloc(m->n ? m->n : 1, sizeof *st->row);
-		if (!st->row)
-			return;
+		if (!st->row) {
+			diag_error(ld->d, ld->file, 0, "out of memory");
+			break;
+		}
 		for (size_t i = 0; i < m->n; i++) {
 			const struct meas_point *p = &m->p[i];
 			if (p->use != MEAS_FIT || !(st->benches & (1u << p->bench)) ||
 			    !in_list(st->hypervisors, p->hypervisor))
 				continue;
-			int dup = -1;
-			for (int sj = 0; sj < si; sj++)
-				for (size_t r = 0; r < c->stage[sj].nrow; r++)
-					if (c->stage[sj].row[r] == i)
-						dup = sj;
+			int dup = owner[i] - 1;
 			if (dup >= 0) {
 				diag_error(ld->d, ld->file, st->line,
 					   "<stage %s>: measured row '%s' (%s:%d) is already fitted by stage '%s'",
@@ -473,6 +485,7 @@ static void bind_rows(struct ld *ld)
 				continue;
 			}
 			st->row[st->nrow++] = i;
+			owner[i] = si + 1;
 		}
 		if (!st->nrow)
 			diag_error(ld->d, ld->file, st->line, "<stage %s>: expected some fit rows in %s, found none",
@@ -517,6 +530,7 @@ static void bind_rows(struct ld *ld)
 					   "a <hypervisor name=\"native\" profile=...>", c->measured, p->line, p->id, ld->file);
 		}
 	}
+	free(owner);
 }
 
 /* Long: the calibration file's elements in schema order, each checked
@@ -599,6 +613,8 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 				only(&ld, n, "replications resolution duration warmup");
 				c->reps = (int)num(&ld, n, "replications", 1, 1, 100);
 				c->resolution = num(&ld, n, "resolution", 10, 1, 1e6);
+				free(c->duration);   /* a second <capacity>: the last one counts */
+				free(c->warmup);
 				c->duration = attr(n, "duration");
 				c->warmup = attr(n, "warmup");
 			} else if (is(n, "stage")) {

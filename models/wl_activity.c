@@ -96,15 +96,14 @@ static int add_step(struct act_thread *t, int64_t sleep, int64_t burst, int *cap
 	return 0;
 }
 
-/* Turn thread i's rows into steps (see the top comment). */
-static int build_steps(struct activity *a, int i, struct act_thread *t)
+/* Turn a thread's rows (rows[0..n), indices into the trace, in order)
+** into steps (see the top comment). */
+static int build_steps(struct activity *a, const size_t *rows, size_t n, struct act_thread *t)
 {
 	int cap = 0;
 	int64_t sleep = -1, burst = 0;
-	for (size_t k = 0; k < a->tr.n; k++) {
-		const struct trace_act *r = &a->tr.a[k];
-		if (r->thread != i)
-			continue;
+	for (size_t j = 0; j < n; j++) {
+		const struct trace_act *r = &a->tr.a[rows[j]];
 		if (r->kind == TRACE_RUN) {
 			if (sleep < 0)
 				sleep = r->start_ns;   /* the thread's first run */
@@ -145,12 +144,30 @@ int activity_build(struct activity *a, struct world *w, const struct scn_workloa
 	}
 	size_t nsteps = 0;
 	a->th = calloc((size_t)a->tr.nth + 1, sizeof *a->th);
-	if (!a->th)
+	/* the rows of each thread, in trace order: thread i's are
+	** order[first[i] .. first[i + 1]) (one pass, not one per thread) */
+	size_t *first = calloc((size_t)a->tr.nth + 2, sizeof *first);
+	size_t *order = malloc((a->tr.n + 1) * sizeof *order);
+	if (!a->th || !first || !order) {
+		free(first);
+		free(order);
 		return -ENOMEM;
+	}
+	for (size_t k = 0; k < a->tr.n; k++)
+		first[a->tr.a[k].thread + 2]++;
+	for (int i = 0; i < a->tr.nth; i++)
+		first[i + 2] += first[i + 1];
+	for (size_t k = 0; k < a->tr.n; k++)
+		order[first[a->tr.a[k].thread + 1]++] = k;
+	int rc = 0;
 	for (int i = 0; i < a->tr.nth; i++) {
 		struct act_thread *t = &a->th[a->nth];
-		if (build_steps(a, i, t))
-			return -ENOMEM;
+		if (build_steps(a, order + first[i], first[i + 1] - first[i], t)) {
+			free(t->step);
+			memset(t, 0, sizeof *t);
+			rc = -ENOMEM;
+			break;
+		}
 		if (t->nstep == 0) {
 			free(t->step);
 			memset(t, 0, sizeof *t);
@@ -161,14 +178,21 @@ int activity_build(struct activity *a, struct world *w, const struct scn_workloa
 		t->a = a;
 		if (!vm) {
 			t->e = world_entity(w, t->name, t->pid, t);
-			if (!t->e || world_attach(w, t->e))
-				return -ENOMEM;
+			if (!t->e || world_attach(w, t->e)) {
+				a->nth++;   /* activity_free frees its steps */
+				rc = -ENOMEM;
+				break;
+			}
 			t->e->done = burst_done;
 		}
 		a->nth++;
 		nsteps += (size_t)t->nstep;
 		next(w, t, 0);
 	}
+	free(first);
+	free(order);
+	if (rc)
+		return rc;
 	/* a loop replays every burst once per trace length: bound the
 	** bursts over the run (sim/engine/limits.h) */
 	double passes = a->span > 0 ? (double)w->scn->duration / (double)a->span : 0;

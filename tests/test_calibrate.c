@@ -222,6 +222,11 @@ static void test_bad_files(void)
 		  "calib.xml:11: <param name>: 'cpu' is already used at line 8" },
 		{ "  <search starts=\"0\"/>\n",
 		  "calib.xml:11: <search starts>: expected a number from 1 to 100, got '0'" },
+		/* an unnamed <param> before a named one (strcmp of NULL, found
+		** by fuzz_calib; tests/data/fuzz/calib/) */
+		{ "  <stage name=\"v\" benchmarks=\"bzip2\"><param key=\"k\" min=\"1\" max=\"3\" start=\"2\"/>"
+		  "<param name=\"n\" key=\"k\" min=\"1\" max=\"3\" start=\"2\"/></stage>\n",
+		  "calib.xml:11: <param name>: expected a value, got none" },
 		{ "  <also benchmark=\"dd\" hypervisor=\"kvm-75\" vcpus=\"1\" memory=\"1GiB\" vms=\"3-1\" metric=\"mbyte_s\"/>\n",
 		  "calib.xml:11: <also vms>: expected counts or ranges FROM-TO of counts from 1 to 4096 (at most 64 in all), got '3-1'" },
 	};

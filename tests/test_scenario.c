@@ -126,6 +126,24 @@ static void test_good_values(void)
 	scn_free(&s);
 }
 
+/* pin= is a set: a pCPU named twice is kept once (a list repeating
+** "0-255" made one entry per mention: hundreds of MB from a 1 MB file) */
+static void test_pin_set(void)
+{
+	static const char *const sets[] = { "vm[hog].pin=1,0-1,1,0,1-1", NULL };
+	struct scenario s;
+	char *errs;
+	int rc = load("tests/data/good/cfs-hogs.xml", sets, &s, &errs);
+	if (rc)
+		printf("\n%s", errs);
+	free(errs);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_EQUAL_FATAL(s.vm[0].npin, 2);
+	CU_ASSERT_EQUAL(s.vm[0].pin[0], 1);
+	CU_ASSERT_EQUAL(s.vm[0].pin[1], 0);
+	scn_free(&s);
+}
+
 static void test_opteron_profile(void)
 {
 	struct scenario s;
@@ -383,6 +401,7 @@ void tests_register(void)
 	static const struct cut_test t[] = {
 		{ "every bad file gives its messages", test_bad_corpus },
 		{ "good scenario values", test_good_values },
+		{ "pin= is a set of pCPUs", test_pin_set },
 		{ "Opteron 8212 profile", test_opteron_profile },
 		{ "hypervisor profiles", test_hypervisor_profiles },
 		{ "--set overrides", test_overrides },

@@ -8,6 +8,7 @@
 #include "traces/textio.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,26 +98,39 @@ void trace_activity_counts(const struct trace_activity *t, enum trace_act_kind k
 			out[t->a[i].thread]++;
 }
 
-/* A thread of t is told apart from others of its pid by its name. */
+/* A thread of t is its name and pid. */
 struct thread_key {
 	const struct trace_activity *t;
 	const char *name;
+	int pid;
 };
 
-static int same_name(const void *arg, int i)
+static int same_thread(const void *arg, int i)
 {
 	const struct thread_key *k = arg;
-	return strcmp(k->t->th[i].name, k->name) == 0;
+	return k->t->th[i].pid == k->pid && strcmp(k->t->th[i].name, k->name) == 0;
+}
+
+/* The map's key of (name, pid): FNV-1a of the name mixed with the pid,
+** so that threads sharing a pid (thousands of names under one pid) do
+** not share a run of probes. */
+static unsigned thread_hash(const char *name, int pid)
+{
+	uint32_t h = UINT32_C(2166136261);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * UINT32_C(16777619);
+	return h ^ ((uint32_t)pid * UINT32_C(0x9e3779b1));
 }
 
 /* The index of thread (name, pid), added when new; or -ENOMEM. */
 static int index_thread(struct trace_pidmap *x, struct trace_activity *t, const char *name, int pid)
 {
-	int i = trace_pidmap_find(x, pid, same_name, &(struct thread_key){ t, name });
+	unsigned key = thread_hash(name, pid);
+	int i = trace_pidmap_find(x, key, same_thread, &(struct thread_key){ t, name, pid });
 	if (i >= 0)
 		return i;
 	i = trace_activity_add_thread(t, name, pid);
-	if (i >= 0 && trace_pidmap_add(x, pid, i))
+	if (i >= 0 && trace_pidmap_add(x, key, i))
 		return -ENOMEM;
 	return i;
 }

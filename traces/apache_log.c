@@ -144,13 +144,24 @@ static int parse_date(const char *s, int64_t *t, const char **why)
 	return 0;
 }
 
+/* Where the agent of a Combined line begins, remembered across the
+** closing quotes parse_line tries: `at` is the first referer-closing
+** quote (a quote, a space, blanks, a quote) at or after `from`, or NULL
+** when there is none.  Without it every candidate would scan the rest of
+** the line again: quadratic in the line's length. */
+struct agent_memo {
+	const char *from, *at;
+};
+
 /* Where a parse reports: the whole line (to show what precedes an early
-** end of line) and the message buffer (NULL while candidates are tried). */
+** end of line) and the message buffer (NULL while candidates are tried);
+** the line's end and its end without trailing blanks, found once. */
 struct pctx {
-	const char *line;
+	const char *line, *end, *last;
 	char *why;
 	size_t wl;
 	int plain;     /* no raw quotes inside quoted fields (rejoined lines) */
+	struct agent_memo *memo;
 };
 
 /* Format "expected ..., got ..." into c->why: the n bytes at got, or, at
@@ -163,7 +174,7 @@ static int fail(const struct pctx *c, const char *what, const char *got, size_t 
 	if (n) {
 		snprintf(c->why, c->wl, "%s, got %s", what, trace_show(got, n, g, sizeof g));
 	} else {
-		size_t len = strlen(c->line), k = len > 40 ? 40 : len;
+		size_t len = (size_t)(c->end - c->line), k = len > 40 ? 40 : len;
 		snprintf(c->why, c->wl, "%s, got end of line after %s%s", what, len > k ? "..." : "",
 			 trace_show(c->line + len - k, k, g, sizeof g));
 	}
@@ -206,6 +217,21 @@ static const char *skip_spaces(const char *s)
 	return s;
 }
 
+/* The first referer-closing quote at or after x (see struct agent_memo). */
+static const char *referer_end(const struct pctx *c, const char *x)
+{
+	struct agent_memo *m = c->memo;
+	if (m->from && m->from <= x && (!m->at || m->at >= x))
+		return m->at;
+	const char *q;
+	for (q = x; *q; q++)
+		if (*q == '"' && q[1] == ' ' && *skip_spaces(q + 1) == '"')
+			break;
+	m->from = x;
+	m->at = *q ? q : NULL;
+	return m->at;
+}
+
 /* What follows the request's closing quote: status, bytes and the
 ** optional Combined fields.  0 with status and bytes in r, or -1 (why may
 ** be NULL while candidates are tried). */
@@ -214,7 +240,7 @@ static int parse_tail(const struct pctx *c, const char *p, struct alog_rec *r)
 	size_t n;
 	if (*p != ' ')
 		return fail(c, "expected a space and a status after the request's closing quote",
-			    p, strlen(p));
+			    p, (size_t)(c->end - p));
 	p = skip_spaces(p);
 	n = token_len(p);
 	if (n != 3 || !is_digit(p[0]) || !is_digit(p[1]) || !is_digit(p[2]))
@@ -241,7 +267,7 @@ static int parse_tail(const struct pctx *c, const char *p, struct alog_rec *r)
 	if (*p) {
 		static const char expect[] = "expected end of line or \"referer\" \"user-agent\"";
 		if (*p != '"')
-			return fail(c, expect, p, strlen(p));
+			return fail(c, expect, p, (size_t)(c->end - p));
 		/* The referer closes at a quote followed by spaces and a quote;
 		** the agent runs to the line's last quote, which ends the line.
 		** Plain: each closes at its first unescaped quote. */
@@ -251,22 +277,13 @@ static int parse_tail(const struct pctx *c, const char *p, struct alog_rec *r)
 			if (q && q[1] == ' ' && *skip_spaces(q + 1) == '"')
 				agent = skip_spaces(q + 1);
 		} else {
-			for (; *q; q++) {
-				if (*q != '"' || q[1] != ' ')
-					continue;
-				const char *a = skip_spaces(q + 1);
-				if (*a == '"') {
-					agent = a;
-					break;
-				}
-			}
+			q = referer_end(c, q);
+			if (q)
+				agent = skip_spaces(q + 1);
 		}
-		size_t rest = strlen(p);
-		while (rest && p[rest - 1] == ' ')
-			rest--;
-		end = p + rest - 1;
+		end = c->last - 1;   /* p is a quote: the line has a non-blank from p on */
 		if (!agent || end <= agent || *end != '"' || (c->plain && next_quote(agent + 1) != end))
-			return fail(c, expect, p, strlen(p));
+			return fail(c, expect, p, (size_t)(c->end - p));
 		combined = 1;
 	}
 	r->status = status;
@@ -347,7 +364,7 @@ static int parse_request(const struct pctx *c, const char *s, size_t n, struct a
 	static const char expect[] = "expected a request \"METHOD URL [HTTP/x.y]\"";
 	unsigned char *u = malloc(3 * n + 1);
 	if (!u)
-		return fail(c, "expected a request that fits in memory", s, n);
+		return -ENOMEM;   /* not a bad line: the import fails */
 	size_t len = unescape(s, n, u), i = 0;
 	while (i < len && is_token_char(u[i]))
 		i++;
@@ -383,7 +400,7 @@ static int parse_request(const struct pctx *c, const char *s, size_t n, struct a
 	r->url = percent_encode(u + a, b - a);
 	free(u);
 	if (!r->url)
-		return fail(c, "expected a request that fits in memory", s, n);
+		return -ENOMEM;
 	return 0;
 }
 
@@ -397,21 +414,25 @@ void alog_rec_free(struct alog_rec *r)
 ** inside the request would let a damaged line swallow the whole next one. */
 static int parse_line(const char *line, struct alog_rec *r, char *why, size_t wl, int plain)
 {
-	const struct pctx cx = { line, why, wl, plain }, *c = &cx;
-	const struct pctx quiet = { line, NULL, 0, plain };
+	struct agent_memo memo = { NULL, NULL };
+	const char *end = line + strlen(line), *last = end;
+	while (last > line && last[-1] == ' ')
+		last--;
+	const struct pctx cx = { line, end, last, why, wl, plain, &memo }, *c = &cx;
+	const struct pctx quiet = { line, end, last, NULL, 0, plain, &memo };
 	const char *p = line;
 	size_t n;
 
 	memset(r, 0, sizeof *r);
 	n = token_len(p);
 	if (n == 0)
-		return fail(c, "expected a host name at the start of the line", p, strlen(p));
+		return fail(c, "expected a host name at the start of the line", p, (size_t)(end - p));
 	p = skip_spaces(p + n);
 	for (int k = 0; k < 2; k++) {
 		n = token_len(p);
 		if (n == 0 || *p == '[')
 			return fail(c, "expected ident and user ('-' when unknown) after the host",
-				    p, strlen(p));
+				    p, (size_t)(end - p));
 		p = skip_spaces(p + n);
 	}
 	if (*p != '[')
@@ -423,7 +444,7 @@ static int parse_line(const char *line, struct alog_rec *r, char *why, size_t wl
 	}
 	p += 28;
 	if (*p != ' ' || *(p = skip_spaces(p)) != '"')
-		return fail(c, "expected a quoted request after the date", p, strlen(p));
+		return fail(c, "expected a quoted request after the date", p, (size_t)(end - p));
 	const char *req = p + 1, *first = NULL, *q;
 	for (q = req; *q; q++) {
 		if (*q != '"')
@@ -437,7 +458,7 @@ static int parse_line(const char *line, struct alog_rec *r, char *why, size_t wl
 		return parse_tail(c, q + 1, r);
 	if (!*q) {
 		if (!first)
-			return fail(c, "expected the request's closing quote", p, strlen(p));
+			return fail(c, "expected the request's closing quote", p, (size_t)(end - p));
 		return parse_tail(c, first + 1, r);
 	}
 	return parse_request(c, req, (size_t)(q - req), r);
@@ -555,11 +576,17 @@ int alog_read(FILE *in, const struct trace_import_opts *o, struct alog_trace *t)
 			memcpy(b.text, line, len + 1);
 			b.line = lr.lineno;
 			b.nul = lr.has_nul;
-			if (b.nul)
+			if (b.nul) {
 				snprintf(b.why, sizeof b.why, "expected text, got a NUL byte at column %d",
 					 lr.nul_col);
-			else
-				b.ok = alog_parse(b.text, &b.rec, b.why, sizeof b.why) == 0;
+			} else {
+				int k = alog_parse(b.text, &b.rec, b.why, sizeof b.why);
+				if (k == -ENOMEM) {
+					rc = -ENOMEM;
+					break;
+				}
+				b.ok = k == 0;
+			}
 		}
 		if (have_a && got && !o->strict && !(a.ok && b.ok) && !a.nul && !b.nul) {
 			/* A line broken in two: one half at least fails alone
@@ -575,8 +602,12 @@ int alog_read(FILE *in, const struct trace_import_opts *o, struct alog_trace *t)
 			}
 			memcpy(j, a.text, la);
 			memcpy(j + la, b.text, lb + 1);
-			int ok = parse_line(j, &jr, NULL, 0, 1) == 0;
+			int k = parse_line(j, &jr, NULL, 0, 1), ok = k == 0;
 			free(j);
+			if (k == -ENOMEM) {
+				rc = -ENOMEM;
+				break;
+			}
 			if (ok) {
 				report(o, &shown, a.line, "note: line broken in two, joined with line %d",
 				       b.line);

@@ -33,7 +33,8 @@ struct alog_rec {
 };
 
 /* Parse one line (no newline).  0 with *r filled (free with
-** alog_rec_free), or -1 with "expected ..., got ..." in why. */
+** alog_rec_free), -1 with "expected ..., got ..." in why, or -ENOMEM
+** when memory ran out (not a bad line: the import fails). */
 int alog_parse(const char *line, struct alog_rec *r, char *why, size_t whylen);
 void alog_rec_free(struct alog_rec *r);
 

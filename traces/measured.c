@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,7 @@ struct meas_load {
 	struct meas_point p;       /* the row parsed last; strings point into its line */
 	struct seen_row *seen;
 	size_t nseen, capseen;
+	size_t *byid, sizeid;      /* seen rows with an id by its hash: index + 1, 0 empty */
 	int nomem;                 /* see() ran out of memory */
 	int subject;               /* the file has the subject column */
 };
@@ -160,6 +162,43 @@ static int name_ok(const char *s)
 {
 	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
 	return n >= 1 && n <= MEAS_ID_MAX && !s[n];
+}
+
+static size_t id_hash(const char *id)
+{
+	uint64_t h = UINT64_C(14695981039346656037);   /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+		h = (h ^ *p) * UINT64_C(1099511628211);
+	return (size_t)h;
+}
+
+/* Index seen row i by its id (open addressing, at most half full).  0 or
+** -ENOMEM. */
+static int index_id(struct meas_load *l, size_t i)
+{
+	if (2 * (i + 1) > l->sizeid) {
+		size_t size = l->sizeid ? 2 * l->sizeid : 128;
+		size_t *t = calloc(size, sizeof *t);
+		if (!t)
+			return -ENOMEM;
+		for (size_t k = 0; k < l->sizeid; k++) {
+			size_t j = l->byid[k];
+			if (!j)
+				continue;
+			size_t h = id_hash(l->seen[j - 1].id) & (size - 1);
+			while (t[h])
+				h = (h + 1) & (size - 1);
+			t[h] = j;
+		}
+		free(l->byid);
+		l->byid = t;
+		l->sizeid = size;
+	}
+	size_t h = id_hash(l->seen[i].id) & (l->sizeid - 1);
+	while (l->byid[h])
+		h = (h + 1) & (l->sizeid - 1);
+	l->byid[h] = i + 1;
+	return 0;
 }
 
 /* Record a parsed row (id and ref may be NULL).  0 or -ENOMEM. */
@@ -179,16 +218,22 @@ static int see(struct meas_load *l, const char *id, const char *ref, int line)
 	r->line = line;
 	r->kept = -1;
 	l->nseen++;
-	return (id && !r->id) || (ref && !r->ref) ? -ENOMEM : 0;
+	if ((id && !r->id) || (ref && !r->ref))
+		return -ENOMEM;
+	return r->id ? index_id(l, l->nseen - 1) : 0;
 }
 
-/* The seen row with this id, or NULL.  O(rows), so O(rows^2) a file:
-** files hold hundreds of rows, not millions. */
+/* The seen row with this id, or NULL.  O(1): a file of a million rows
+** loads in linear time. */
 static const struct seen_row *seen_id(const struct meas_load *l, const char *id)
 {
-	for (size_t i = 0; i < l->nseen; i++)
-		if (l->seen[i].id && !strcmp(l->seen[i].id, id))
-			return &l->seen[i];
+	if (!l->sizeid)
+		return NULL;
+	for (size_t h = id_hash(id) & (l->sizeid - 1); l->byid[h]; h = (h + 1) & (l->sizeid - 1)) {
+		const struct seen_row *r = &l->seen[l->byid[h] - 1];
+		if (!strcmp(r->id, id))
+			return r;
+	}
 	return NULL;
 }
 
@@ -551,6 +596,7 @@ int meas_load(const char *path, struct diag *d, struct meas_set *s)
 		free(l.seen[i].ref);
 	}
 	free(l.seen);
+	free(l.byid);
 	if (rc)
 		meas_free(s);
 	return rc;

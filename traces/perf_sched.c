@@ -102,7 +102,7 @@ struct sm {
 	const struct trace_import_opts *o;
 	struct thr *th;
 	int nth, capth;
-	struct trace_pidmap pids;          /* th by pid, dead ones too */
+	struct trace_pidmap pids;          /* th by pid: each pid's newest thread */
 	struct cpu_now *cpu;
 	int ncpu;
 	struct row *rows;
@@ -116,11 +116,11 @@ static int live(const void *arg, int i)
 	return m->th[i].st != T_DEAD;
 }
 
-/* The live thread with this pid, or NULL.  Dead ones stay in the table
-** (a pid is reused by a new thread) and are skipped. */
+/* The live thread with this pid, or NULL (the pid's newest thread is
+** dead: a reused pid's next thread is added in its place). */
 static struct thr *find(struct sm *m, int pid)
 {
-	int i = trace_pidmap_find(&m->pids, pid, live, m);
+	int i = trace_pidmap_find(&m->pids, (unsigned)pid, live, m);
 	return i >= 0 ? &m->th[i] : NULL;
 }
 
@@ -134,7 +134,10 @@ static struct thr *add(struct sm *m, int pid, const char *comm)
 		m->th = nt;
 		m->capth = cap;
 	}
-	if (trace_pidmap_add(&m->pids, pid, m->nth))
+	/* the pid's earlier thread, if any, is dead (find found no live
+	** one): the map keeps only the newest, so that a pid reused many
+	** times does not lengthen every look-up of it */
+	if (trace_pidmap_put(&m->pids, (unsigned)pid, m->nth))
 		return NULL;
 	struct thr *t = &m->th[m->nth++];
 	memset(t, 0, sizeof *t);

@@ -19,8 +19,10 @@ int trace_lines_next(struct trace_lines *r, char **line, size_t *len)
 	errno = 0;
 	ssize_t n = getline(&r->buf, &r->cap, r->f);
 	if (n < 0) {
+		/* the end of the file, or a read error or no memory for the
+		** line (ENOMEM): then the rest is not silently dropped */
 		r->err = errno;
-		return ferror(r->f) ? -EIO : 0;
+		return ferror(r->f) || !feof(r->f) ? -EIO : 0;
 	}
 	r->lineno++;
 	r->no_newline = !(n > 0 && r->buf[n - 1] == '\n');

@@ -154,6 +154,15 @@ int cmd_run(const struct cmd *c, struct cmd_args *a)
 		rc = EXIT_RUNFAIL;
 		goto done;
 	}
+	/* the timeline's end written before the outputs go in place, so a
+	** full disk leaves neither; only its rename comes after */
+	if (timeline_finish(&w)) {
+		fprintf(stderr, "hvsim: %s: cannot write the timeline: %s; nothing written\n", a->timeline,
+			strerror(errno));
+		out_abort(&od);
+		rc = EXIT_RUNFAIL;
+		goto done;
+	}
 	if (out_commit(&od, err, sizeof err)) {
 		fprintf(stderr, "hvsim: %s%s\n", err, a->timeline ? " (nor the timeline)" : "");
 		out_abort(&od);

@@ -513,6 +513,7 @@ static int try_load(const struct sweep_args *a, const struct scn_override *extra
 	}
 	struct scenario s;
 	int rc = scn_load_from(&s, a->file, ov, from, a->nov + nextra, 0, d);
+	int loaded = rc == 0;
 	free(from);
 	if (rc == 0 && build) {
 		if (a->has_seed)
@@ -525,7 +526,7 @@ static int try_load(const struct sweep_args *a, const struct scn_override *extra
 			world_free(&w);
 		}
 	}
-	if (rc == 0)
+	if (loaded)   /* a build error too: the scenario loaded */
 		scn_free(&s);
 	free(ov);
 	return rc;

@@ -39,40 +39,41 @@ static int mkdir_p(const char *path)
 	return r;
 }
 
-/* "a/b" + "c" -> "a/b/c" (malloc'd), or NULL. */
-static char *join(const char *dir, const char *name)
-{
-	size_t n = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(n);
-	if (p)
-		snprintf(p, n, "%s/%s", dir, name);
-	return p;
-}
-
-int out_rmrf(const char *path)
+/* rm -rf of name in directory dirfd, by file descriptors: no path is
+** built, so removing works when memory has run out (a failed run's
+** cleanup). */
+static int rmrf_at(int dirfd, const char *name)
 {
 	struct stat st;
-	if (lstat(path, &st))
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
 		return errno == ENOENT ? 0 : -1;
 	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	DIR *d = opendir(path);
-	if (!d)
+		return unlinkat(dirfd, name, 0);
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+	if (fd < 0)
 		return -1;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -1;
+	}
 	int rc = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		char *p = join(path, de->d_name);
-		if (!p || out_rmrf(p))
+		if (rmrf_at(fd, de->d_name))
 			rc = -1;
-		free(p);
 	}
 	closedir(d);
-	if (rmdir(path))
+	if (unlinkat(dirfd, name, AT_REMOVEDIR))
 		rc = -1;
 	return rc;
+}
+
+int out_rmrf(const char *path)
+{
+	return rmrf_at(AT_FDCWD, path);
 }
 
 /* path without trailing slashes (malloc'd), or NULL. */
@@ -124,10 +125,7 @@ static void clean_in(const char *dir, const char *base)
 		long pid = strtol(t + 5, &end, 10);
 		if (errno || end == t + 5 || *end || pid <= 0 || pid == (long)getpid() || alive(pid))
 			continue;
-		char *q = join(dir, n);
-		if (q)
-			out_rmrf(q);
-		free(q);
+		rmrf_at(dirfd(d), n);
 	}
 	if (d)
 		closedir(d);

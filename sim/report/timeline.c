@@ -99,13 +99,17 @@ static void tl_stop(struct world *w, const struct cpu *c, const struct entity *e
 			long long cap = t->capseg ? 2 * t->capseg : 1024;
 			struct tl_seg *ns = realloc(t->seg, (size_t)cap * sizeof *ns);
 			if (!ns) {
+				/* the chart (or placement.csv) would be short:
+				** the run fails (out of memory) */
 				t->gantt = 0;
-				return;
+				w->failed = 1;
+			} else {
+				t->seg = ns;
+				t->capseg = cap;
 			}
-			t->seg = ns;
-			t->capseg = cap;
 		}
-		t->seg[t->nseg++] = (struct tl_seg){ a, b, c->id, e->id };
+		if (t->gantt)
+			t->seg[t->nseg++] = (struct tl_seg){ a, b, c->id, e->id };
 	}
 	if (!t->f)
 		return;
@@ -132,20 +136,44 @@ static void tl_drop(struct world *w)
 	timeline_abort(w);
 }
 
+int timeline_finish(struct world *w)
+{
+	struct timeline *t = tl_of(w);
+	if (!t || !t->f)
+		return 0;
+	errno = 0;
+	fprintf(t->f, "\n ]}\n");
+	int bad = ferror(t->f), e = errno;
+	if (fclose(t->f) && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	t->f = NULL;
+	if (bad) {
+		unlink(t->tmp);
+		drop(w);
+		errno = e ? e : EIO;
+		return -1;
+	}
+	t->finished = 1;
+	return 0;
+}
+
 int timeline_close(struct world *w)
 {
 	struct timeline *t = tl_of(w);
 	if (!t)
 		return 0;
+	if (t->f && timeline_finish(w))
+		return -1;
 	int bad = 0;
-	if (t->f) {
-		fprintf(t->f, "\n ]}\n");
-		bad = ferror(t->f);
-		bad |= fclose(t->f);
-		if (!bad)
-			bad = rename(t->tmp, t->path);
-		if (bad)
+	if (t->finished) {
+		bad = rename(t->tmp, t->path);
+		if (bad) {
+			int e = errno;
 			unlink(t->tmp);
+			errno = e;
+		}
 	}
 	drop(w);
 	return bad ? -1 : 0;
@@ -156,10 +184,10 @@ void timeline_abort(struct world *w)
 	struct timeline *t = tl_of(w);
 	if (!t)
 		return;
-	if (t->f) {
+	if (t->f)
 		fclose(t->f);
+	if (t->f || t->finished)
 		unlink(t->tmp);
-	}
 	drop(w);
 }
 

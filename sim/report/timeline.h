@@ -28,6 +28,7 @@ struct timeline {
 	long long nseg, capseg;
 	int gantt;
 	char *path, *tmp;
+	int finished;           /* timeline_finish closed tmp; it awaits the rename */
 	long long nevents;
 	long long max_events;   /* stop recording beyond this (file size) */
 	long long *start;       /* per pCPU: start of its open segment, ns */
@@ -40,9 +41,14 @@ int timeline_open(struct world *w, const char *path, int gantt);
 /* Print a text Gantt chart of the run: one row per pCPU, `width`
 ** columns; each column shows the entity that ran longest in it. */
 void timeline_gantt(const struct world *w, FILE *out, int width);
-/* Finish the file and move it into place; 0 or -1. */
+/* Finish the file (its end, flushed and closed, still at path.tmp-PID):
+** where a full disk shows.  0, or -1 with errno set and the file
+** removed.  Then timeline_close moves it into place (a rename). */
+int timeline_finish(struct world *w);
+/* Finish the file if timeline_finish has not, and move it into place;
+** 0 or -1. */
 int timeline_close(struct world *w);
-/* Remove the unfinished file. */
+/* Remove the unfinished (or finished, not yet moved) file. */
 void timeline_abort(struct world *w);
 
 /* The recording of w, or NULL (it listens to the world's tracepoints). */

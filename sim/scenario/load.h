@@ -43,9 +43,10 @@ struct ld {
 	int nerr0;               /* diag count on entry */
 	struct setat *set;       /* attributes set by overrides, in order */
 	int nset;
+	int oom;                 /* memory ran out: reported, the load fails */
 };
 
-#define BAD(ld) (diag_count((ld)->d) > (ld)->nerr0)
+#define BAD(ld) ((ld)->oom || diag_count((ld)->d) > (ld)->nerr0)
 
 /* What on_xml_error reports into. */
 struct errctx {
@@ -61,7 +62,7 @@ const char *ld_attr(xmlNodePtr n, const char *name);
 void ld_check_capacity(struct ld *ld, xmlNodePtr root);
 void ld_check_totals(struct ld *ld, xmlNodePtr root);
 xmlNodePtr ld_child(xmlNodePtr n, const char *name);
-char *ld_dupattr(xmlNodePtr n, const char *an);
+char *ld_dupattr(struct ld *ld, xmlNodePtr n, const char *an);
 int ld_ends_with_profile(const char *key);
 void ld_err_at(struct ld *ld, xmlNodePtr n, const char *an, const char *fmt, const char *v, const char *why);
 const char *ld_file_of(const struct ld *ld, xmlNodePtr n);
@@ -69,7 +70,9 @@ void ld_free_sets(struct ld *ld);
 int ld_get(struct ld *ld, xmlNodePtr n, const char *an, int required, int (*p)(const char *, void *, const char **), void *out);
 int ld_get_list(struct ld *ld, xmlNodePtr n, const char *an, size_t sz, int (*p)(const char *, void *, const char **), void **out);
 int ld_get_work(struct ld *ld, xmlNodePtr n, const char *an, double *out);
-const char *ld_intern(struct scenario *s, const char *name);
+const char *ld_intern(struct ld *ld, const char *name);
+/* p, or when it is NULL: out of memory reported once, the load failing. */
+void *ld_mem(struct ld *ld, void *p);
 int ld_is_el(xmlNodePtr n, const char *name);
 struct scn_loc ld_loc_attr(const struct ld *ld, xmlNodePtr n, const char *an);
 struct scn_loc ld_loc_of(const struct ld *ld, xmlNodePtr n);

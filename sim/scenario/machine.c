@@ -30,7 +30,7 @@
 void ld_read_machine(struct ld *ld, xmlNodePtr m)
 {
 	struct scn_machine *mc = &ld->s->machine;
-	mc->name = ld_dupattr(m, "name");
+	mc->name = ld_dupattr(ld, m, "name");
 	mc->loc = ld_loc_of(ld, m);
 	if (ld_get(ld, m, "frequency", 1, ld_p_freq, &mc->freq) == 1 &&
 	    !(mc->freq >= LIM_FREQ_MIN && mc->freq <= LIM_FREQ_MAX)) {
@@ -42,19 +42,25 @@ void ld_read_machine(struct ld *ld, xmlNodePtr m)
 	int nn = 0;
 	for (xmlNodePtr c = ld_next_el(m->children); c; c = ld_next_el(c->next))
 		nn += ld_is_el(c, "node");
-	mc->nnodes = nn;
-	mc->node = calloc((size_t)nn, sizeof *mc->node);
-	mc->hops = calloc((size_t)nn * nn, sizeof *mc->hops);
-	mc->read = calloc((size_t)nn * nn, sizeof *mc->read);
-	mc->write = calloc((size_t)nn * nn, sizeof *mc->write);
-	char *seen = calloc((size_t)nn, 1), *rowseen = calloc((size_t)nn, 1);
+	mc->node = calloc((size_t)nn + 1, sizeof *mc->node);
+	mc->hops = calloc((size_t)nn * nn + 1, sizeof *mc->hops);
+	mc->read = calloc((size_t)nn * nn + 1, sizeof *mc->read);
+	mc->write = calloc((size_t)nn * nn + 1, sizeof *mc->write);
+	char *seen = calloc((size_t)nn + 1, 1), *rowseen = calloc((size_t)nn + 1, 1);
 	int nnic = 0, ndisk = 0;
 	for (xmlNodePtr c = ld_next_el(m->children); c; c = ld_next_el(c->next)) {
 		nnic += ld_is_el(c, "nic");
 		ndisk += ld_is_el(c, "disk");
 	}
-	mc->nic = calloc((size_t)nnic, sizeof *mc->nic);
-	mc->disk = calloc((size_t)ndisk, sizeof *mc->disk);
+	mc->nic = calloc((size_t)nnic + 1, sizeof *mc->nic);
+	mc->disk = calloc((size_t)ndisk + 1, sizeof *mc->disk);
+	if (!ld_mem(ld, mc->node) || !ld_mem(ld, mc->hops) || !ld_mem(ld, mc->read) || !ld_mem(ld, mc->write) ||
+	    !ld_mem(ld, seen) || !ld_mem(ld, rowseen) || !ld_mem(ld, mc->nic) || !ld_mem(ld, mc->disk)) {
+		free(seen);
+		free(rowseen);
+		return;
+	}
+	mc->nnodes = nn;
 
 	xmlNodePtr dist = NULL;
 	for (xmlNodePtr c = ld_next_el(m->children); c; c = ld_next_el(c->next)) {
@@ -90,13 +96,13 @@ void ld_read_machine(struct ld *ld, xmlNodePtr m)
 			dist = c;
 		} else if (ld_is_el(c, "nic")) {
 			struct scn_nic *k = &mc->nic[mc->nnics++];
-			k->name = ld_dupattr(c, "name");
+			k->name = ld_dupattr(ld, c, "name");
 			if (ld_get(ld, c, "rate", 1, ld_p_bitrate, &k->rate) == 1 &&
 			    !(k->rate >= LIM_BYTERATE_MIN && k->rate <= LIM_BYTERATE_MAX))
 				ld_range_err(ld, c, "rate", byterate_why);
 		} else if (ld_is_el(c, "disk")) {
 			struct scn_disk *k = &mc->disk[mc->ndisks++];
-			k->name = ld_dupattr(c, "name");
+			k->name = ld_dupattr(ld, c, "name");
 			ld_get(ld, c, "size", 0, ld_p_bytes, &k->size);
 			if (ld_get(ld, c, "transfer", 1, ld_p_bitrate, &k->transfer) == 1 &&
 			    !(k->transfer >= LIM_BYTERATE_MIN && k->transfer <= LIM_BYTERATE_MAX))
@@ -198,9 +204,11 @@ int ld_p_work(const char *s, void *o, const char **w);
 void ld_read_hypervisor(struct ld *ld, xmlNodePtr h)
 {
 	struct scn_hypervisor *hv = &ld->s->hv;
-	hv->name = ld_dupattr(h, "name");
-	hv->kind = ld_dupattr(h, "kind");
+	hv->name = ld_dupattr(ld, h, "name");
+	hv->kind = ld_dupattr(ld, h, "kind");
 	hv->loc = ld_loc_of(ld, h);
+	if (!hv->name || !hv->kind)
+		return;
 	struct scn_costs *k = &hv->costs;
 	k->cpu_factor = 1;
 	k->refill_overlap = 4;
@@ -312,18 +320,21 @@ void ld_read_hypervisor(struct ld *ld, xmlNodePtr h)
 	xmlNodePtr p = ld_child(h, "policy");
 	if (!p)
 		return;
-	hv->policy.name = ld_dupattr(p, "name");
+	hv->policy.name = ld_dupattr(ld, p, "name");
 	hv->policy.loc = ld_loc_attr(ld, p, "name");
 	int n = 0;
 	for (xmlAttrPtr a = p->properties; a; a = a->next)
 		n++;
-	hv->policy.param = calloc((size_t)n, sizeof *hv->policy.param);
-	for (xmlAttrPtr a = p->properties; a; a = a->next) {
+	hv->policy.param = ld_mem(ld, calloc((size_t)n + 1, sizeof *hv->policy.param));
+	for (xmlAttrPtr a = p->properties; a && hv->policy.param; a = a->next) {
 		if (strcmp((const char *)a->name, "name") == 0)
 			continue;
 		struct scn_param *q = &hv->policy.param[hv->policy.nparam++];
-		q->key = strdup((const char *)a->name);
-		q->value = strdup(a->children && a->children->content ? (const char *)a->children->content : "");
+		q->key = ld_mem(ld, strdup((const char *)a->name));
+		q->value = ld_mem(ld, strdup(a->children && a->children->content ? (const char *)a->children->content
+									   : ""));
+		if (!q->key || !q->value)
+			return;
 		q->loc = ld_loc_attr(ld, p, q->key);
 	}
 }

@@ -27,6 +27,8 @@
 
 /* ------------------------------------------------ profiles, --set --- */
 
+/* rel relative to the directory of file base (malloc'd), or NULL when
+** memory ran out. */
 char *ld_resolve_rel(const char *base, const char *rel)
 {
 	if (rel[0] == '/')
@@ -34,6 +36,8 @@ char *ld_resolve_rel(const char *base, const char *rel)
 	const char *slash = strrchr(base, '/');
 	size_t dl = slash ? (size_t)(slash - base + 1) : 0;
 	char *p = malloc(dl + strlen(rel) + 1);
+	if (!p)
+		return NULL;
 	memcpy(p, base, dl);
 	strcpy(p + dl, rel);
 	return p;
@@ -222,6 +226,10 @@ void ld_splice_profiles(struct ld *ld, xmlDocPtr doc)
 		}
 		char *tried = NULL;
 		char *path = ld_find_profile(ld->file, prof, ld_is_el(c, "machine") ? "machines" : "hypervisors", &tried);
+		if (!path && !tried) {
+			ld_mem(ld, NULL);   /* out of memory */
+			return;
+		}
 		if (!path) {
 			struct scn_loc l = ld_loc_attr(ld, c, "profile");
 			diag_error(ld->d, l.file, l.line, "<%s profile>: expected a %s profile named '%s'; looked for %s",
@@ -230,8 +238,10 @@ void ld_splice_profiles(struct ld *ld, xmlDocPtr doc)
 			c = next;
 			continue;
 		}
-		const char *shown = ld_intern(ld->s, path);
+		const char *shown = ld_intern(ld, path);
 		free(path);
+		if (ld->oom)
+			return;
 		xmlDocPtr pd = ld_parse_file(ld, shown, shown);
 		if (!pd) {
 			struct scn_loc l = ld_loc_attr(ld, c, "profile");
@@ -246,7 +256,7 @@ void ld_splice_profiles(struct ld *ld, xmlDocPtr doc)
 			diag_error(ld->d, shown, (int)xmlGetLineNo(pr), "expected a <%s> profile, got <%s>",
 				   (const char *)c->name, (const char *)pr->name);
 		} else if (ld->nsp < (int)(sizeof ld->sp / sizeof ld->sp[0])) {
-			xmlNodePtr copy = xmlDocCopyNode(pr, doc, 1);
+			xmlNodePtr copy = ld_mem(ld, xmlDocCopyNode(pr, doc, 1));
 			const char *ref_file = ld_file_of(ld, c);
 			int ref_line = (int)xmlGetLineNo(c);
 			if (copy) {
@@ -328,9 +338,11 @@ xmlNodePtr ld_step(struct ld *ld, const struct scn_override *o, xmlNodePtr n, co
 void ld_apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_override *o,
 			   const struct scn_origin *from)
 {
-	char *key = strdup(o->key), *save = NULL;
+	char *key = ld_mem(ld, strdup(o->key)), *save = NULL;
 	char *parts[32];
 	int np = 0;
+	if (!key)
+		return;
 	for (char *t = strtok_r(key, ".", &save); t && np < 32; t = strtok_r(NULL, ".", &save))
 		parts[np++] = t;
 	if (np < 1 || strchr(o->key, '=') || strstr(o->key, "..") || o->key[0] == '.') {
@@ -344,9 +356,11 @@ void ld_apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_override *
 	int i = (np > 1 && strcmp(parts[0], (const char *)n->name) == 0) ? 1 : 0;
 	for (; n && i < np - 1; i++)
 		n = ld_step(ld, o, n, parts[i]);
-	if (n && xmlSetProp(n, (const xmlChar *)parts[np - 1], (const xmlChar *)o->value)) {
-		struct setat *ns = realloc(ld->set, (size_t)(ld->nset + 1) * sizeof *ns);
-		char *an = strdup(parts[np - 1]);
+	if (n && !ld_mem(ld, xmlSetProp(n, (const xmlChar *)parts[np - 1], (const xmlChar *)o->value)))
+		n = NULL;
+	if (n) {
+		struct setat *ns = ld_mem(ld, realloc(ld->set, (size_t)(ld->nset + 1) * sizeof *ns));
+		char *an = ld_mem(ld, strdup(parts[np - 1]));
 		if (ns)
 			ld->set = ns;
 		if (ns && an) {
@@ -354,14 +368,14 @@ void ld_apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_override *
 			t->n = n;
 			t->attr = an;
 			if (from && from->file) {
-				t->where.file = ld_intern(ld->s, from->file);
+				t->where.file = ld_intern(ld, from->file);
 				t->where.line = from->line;
 			} else {
 				size_t len = strlen(o->key) + strlen(o->value) + 8;
-				char *w = malloc(len);
+				char *w = ld_mem(ld, malloc(len));
 				if (w)
 					snprintf(w, len, "--set %s=%s", o->key, o->value);
-				t->where.file = ld_intern(ld->s, w ? w : "--set");
+				t->where.file = ld_intern(ld, w ? w : "--set");
 				t->where.line = 0;
 				free(w);
 			}

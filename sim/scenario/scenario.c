@@ -40,10 +40,13 @@ int scn_load_from(struct scenario *s, const char *path, const struct scn_overrid
 		  const struct scn_origin *from, int nov, int profile_ok, struct diag *d)
 {
 	memset(s, 0, sizeof *s);
-	struct ld ld = { .s = s, .d = d, .nerr0 = diag_count(d) };
-	s->file = strdup(path);
-	ld.file = ld_intern(s, path);
-	xmlDocPtr doc = ld_parse_file(&ld, path, ld.file);
+	struct ld ld = { .s = s, .d = d, .nerr0 = diag_count(d), .file = path };
+	xmlDocPtr doc = NULL;
+	s->file = ld_mem(&ld, strdup(path));
+	ld.file = ld_intern(&ld, path);
+	if (ld.oom)
+		goto fail;
+	doc = ld_parse_file(&ld, path, ld.file);
 	if (!doc)
 		goto fail;
 	xmlNodePtr root = xmlDocGetRootElement(doc);
@@ -68,19 +71,24 @@ int scn_load_from(struct scenario *s, const char *path, const struct scn_overrid
 		goto fail;
 
 	if (is_scn) {
-		s->name = ld_dupattr(root, "name");
+		s->name = ld_dupattr(&ld, root, "name");
+		int nw = 0, nv = 0;
 		for (xmlNodePtr c = ld_next_el(root->children); c; c = ld_next_el(c->next)) {
-			s->nworkloads += ld_is_el(c, "workload");
-			s->nvms += ld_is_el(c, "vm");
+			nw += ld_is_el(c, "workload");
+			nv += ld_is_el(c, "vm");
 		}
-		s->workload = calloc((size_t)s->nworkloads + 1, sizeof *s->workload);
-		s->vm = calloc((size_t)s->nvms + 1, sizeof *s->vm);
+		s->workload = ld_mem(&ld, calloc((size_t)nw + 1, sizeof *s->workload));
+		s->vm = ld_mem(&ld, calloc((size_t)nv + 1, sizeof *s->vm));
+		if (ld.oom)
+			goto fail;
+		s->nworkloads = nw;
+		s->nvms = nv;
 		int k = 0, kv = 0;
 		ld_qos_defaults(&s->qos);
 		ld_read_qos(&ld, ld_child(root, "qos"));
 		ld_read_capacity(&ld, ld_child(root, "capacity"));
 		ld_read_sweep(&ld, ld_child(root, "sweep"));
-		for (xmlNodePtr c = ld_next_el(root->children); c; c = ld_next_el(c->next)) {
+		for (xmlNodePtr c = ld_next_el(root->children); c && !ld.oom; c = ld_next_el(c->next)) {
 			if (ld_is_el(c, "run"))
 				ld_read_run(&ld, c);
 			else if (ld_is_el(c, "machine"))
@@ -104,7 +112,7 @@ int scn_load_from(struct scenario *s, const char *path, const struct scn_overrid
 		if (!BAD(&ld))
 			ld_check_capacity(&ld, root);
 	} else {
-		s->name = ld_dupattr(root, "name");
+		s->name = ld_dupattr(&ld, root, "name");
 		if (ld_is_el(root, "machine"))
 			ld_read_machine(&ld, root);
 		else
@@ -181,9 +189,10 @@ void scn_free(struct scenario *s)
 
 int scn_ncpus(const struct scn_machine *m)
 {
-	int n = 0;
+	/* saturating: an invalid machine may have nodes of 2^31-1 cores */
+	long long n = 0;
 	for (int i = 0; i < m->nnodes; i++)
 		n += m->node[i].cores;
-	return n;
+	return n > INT_MAX ? INT_MAX : (int)n;
 }
 

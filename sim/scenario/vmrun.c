@@ -27,8 +27,13 @@
 static int parse_cpulist(const char *v, int ncpus, int **out, const char **why)
 {
 	int n = 0, cap = 0, *ids = NULL;
+	/* a set: each pCPU once, however often the list names it ("0-255"
+	** 200000 times made 200 MB) */
+	unsigned char seen[SCN_MAX_CPUS] = { 0 };
 	const char *p = v;
 	*why = "a pCPU list such as 0-3,6 with ids below the machine's pCPU count";
+	if (ncpus > SCN_MAX_CPUS)
+		ncpus = SCN_MAX_CPUS;   /* a machine too large: reported with it */
 	while (*p) {
 		char *end;
 		long a = strtol(p, &end, 10), b;
@@ -43,6 +48,9 @@ static int parse_cpulist(const char *v, int ncpus, int **out, const char **why)
 			p = end;
 		}
 		for (long c = a; c <= b; c++) {
+			if (seen[c])
+				continue;
+			seen[c] = 1;
 			if (n == cap) {
 				cap = cap ? 2 * cap : 8;
 				int *ni = realloc(ids, (size_t)cap * sizeof *ni);
@@ -69,7 +77,9 @@ bad:
 void ld_read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 {
 	const struct scn_machine *m = &ld->s->machine;
-	v->name = ld_dupattr(n, "name");
+	v->name = ld_dupattr(ld, n, "name");
+	if (!v->name)
+		return;
 	if (strlen(v->name) > SCN_MAX_NAME)
 		ld_err_at(ld, n, "name", "expected a name of at most " SCN_STR(SCN_MAX_NAME) " characters", NULL, NULL);
 	v->loc = ld_loc_of(ld, n);
@@ -155,9 +165,13 @@ void ld_read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 		ld_err_at(ld, g ? g : n, "os-memory", "expected less than the VM's memory", NULL, NULL);
 	for (xmlNodePtr c = ld_next_el(n->children); c; c = ld_next_el(c->next))
 		v->nworkloads += ld_is_el(c, "workload");
-	v->workload = calloc((size_t)v->nworkloads + 1, sizeof *v->workload);
+	v->workload = ld_mem(ld, calloc((size_t)v->nworkloads + 1, sizeof *v->workload));
+	if (!v->workload) {
+		v->nworkloads = 0;
+		return;
+	}
 	int k = 0;
-	for (xmlNodePtr c = ld_next_el(n->children); c; c = ld_next_el(c->next)) {
+	for (xmlNodePtr c = ld_next_el(n->children); c && !ld->oom; c = ld_next_el(c->next)) {
 		if (!ld_is_el(c, "workload"))
 			continue;
 		ld_read_workload(ld, c, &v->workload[k]);
@@ -239,7 +253,7 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 		return;
 	o->loc = ld_loc_of(ld, c);
 	const char *wl = ld_attr(c, "workload");
-	o->workload = wl ? strdup(wl) : NULL;
+	o->workload = wl ? ld_mem(ld, strdup(wl)) : NULL;
 	ld_get(ld, c, "min", 0, ld_p_int, &o->min);
 	if (ld_get(ld, c, "max", 0, ld_p_int, &o->max) == 1 && o->max > SCN_MAX_USERS)
 		ld_err_at(ld, c, "max", "expected at most " SCN_STR(SCN_MAX_USERS) " users", ld_attr(c, "max"), "");
@@ -332,11 +346,16 @@ static int range_values(struct ld *ld, xmlNodePtr n, struct scn_vary *v)
 		return -1;
 	}
 	v->nvalues = (int)cnt;
-	v->values = calloc((size_t)v->nvalues, sizeof *v->values);
-	for (int i = 0; v->values && i < v->nvalues; i++) {
+	v->values = ld_mem(ld, calloc((size_t)v->nvalues, sizeof *v->values));
+	if (!v->values) {
+		v->nvalues = 0;
+		return -1;
+	}
+	for (int i = 0; i < v->nvalues; i++) {
 		char buf[128];
 		snprintf(buf, sizeof buf, "%.12g%s", x[0] + i * x[2], unit[0]);
-		v->values[i] = strdup(buf);
+		if (!(v->values[i] = ld_mem(ld, strdup(buf))))
+			return -1;
 	}
 	return 0;
 }
@@ -358,17 +377,23 @@ void ld_read_sweep(struct ld *ld, xmlNodePtr n)
 		ld_err_at(ld, n, NULL, "expected at most " SCN_STR(SCN_MAX_VARY) " <vary> elements", got, "");
 		o->nvary = 0;
 	}
-	o->vary = calloc((size_t)o->nvary + 1, sizeof *o->vary);
+	o->vary = ld_mem(ld, calloc((size_t)o->nvary + 1, sizeof *o->vary));
+	if (!o->vary) {
+		o->nvary = 0;
+		return;
+	}
 	double points = 1;
 	int k = 0;
-	for (xmlNodePtr c = ld_next_el(n->children); c && k < o->nvary; c = ld_next_el(c->next)) {
+	for (xmlNodePtr c = ld_next_el(n->children); c && k < o->nvary && !ld->oom; c = ld_next_el(c->next)) {
 		if (!ld_is_el(c, "vary"))
 			continue;
 		struct scn_vary *v = &o->vary[k++];
-		v->key = ld_dupattr(c, "key");
+		v->key = ld_dupattr(ld, c, "key");
 		v->loc = ld_loc_of(ld, c);
+		if (!v->key)
+			return;
 		for (int j = 0; j < k - 1; j++)
-			if (strcmp(o->vary[j].key, v->key) == 0) {
+			if (o->vary[j].key && strcmp(o->vary[j].key, v->key) == 0) {
 				char why[96];
 				snprintf(why, sizeof why, "a key not varied already (line %d)", o->vary[j].loc.line);
 				ld_err_at(ld, c, "key", "expected ", v->key, why);
@@ -388,19 +413,35 @@ void ld_read_sweep(struct ld *ld, xmlNodePtr n)
 			continue;
 		}
 		if (list) {
-			char *copy = strdup(list), *save = NULL;
+			char *copy = ld_mem(ld, strdup(list)), *save = NULL;
+			int nv = 0;
+			if (!copy)
+				return;
 			for (char *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save))
+				nv++;
+			free(copy);
+			if (nv > SCN_MAX_POINTS) {
+				/* before the distinct-values check, quadratic in them */
+				ld_err_at(ld, c, "values", "expected at most " SCN_STR(SCN_MAX_POINTS) " values", NULL, NULL);
+				continue;
+			}
+			v->values = ld_mem(ld, calloc((size_t)nv + 1, sizeof *v->values));
+			copy = v->values ? ld_mem(ld, strdup(list)) : NULL;
+			if (!copy)
+				return;
+			for (char *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+				if (!(v->values[v->nvalues] = ld_mem(ld, strdup(t))))
+					break;
 				v->nvalues++;
-			v->values = calloc((size_t)v->nvalues + 1, sizeof *v->values);
+			}
 			free(copy);
-			copy = strdup(list);
-			int i = 0;
-			for (char *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save))
-				v->values[i++] = strdup(t);
-			free(copy);
+			if (ld->oom)
+				return;
 			if (v->nvalues == 0)
 				ld_err_at(ld, c, "values", "expected at least one value", "''", "");
 		} else if (range_values(ld, c, v)) {
+			if (ld->oom)
+				return;
 			continue;
 		}
 		/* rows of sweep.csv are told apart by their values */

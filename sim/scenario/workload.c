@@ -80,8 +80,10 @@ static void read_dist(struct ld *ld, xmlNodePtr n, struct scn_dist *d, int is_wo
 		}
 		/* given values: parse each as a work amount or a time */
 		const char *v = ld_attr(n, "values");
-		char *copy = strdup(v), *save = NULL;
+		char *copy = ld_mem(ld, strdup(v)), *save = NULL;
 		int cap = 0;
+		if (!copy)
+			return;
 		for (char *tok = strtok_r(copy, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
 			const char *why = NULL;
 			double x;
@@ -97,10 +99,8 @@ static void read_dist(struct ld *ld, xmlNodePtr n, struct scn_dist *d, int is_wo
 			if (d->nvalues == cap) {
 				cap = cap ? 2 * cap : 8;
 				double *nv = realloc(d->values, (size_t)cap * sizeof *nv);
-				if (!nv) {
-					ld_err_at(ld, n, "values", "out of memory", NULL, NULL);
+				if (!ld_mem(ld, nv))
 					break;
-				}
 				d->values = nv;
 			}
 			d->values[d->nvalues++] = x;
@@ -282,7 +282,9 @@ static const char *const wl_child[] = { "", "trace", "specweb", "bzip2", "netper
 void ld_read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 {
 	int errs = diag_count(ld->d);
-	w->name = ld_dupattr(n, "name");
+	w->name = ld_dupattr(ld, n, "name");
+	if (!w->name)
+		return;
 	if (strlen(w->name) > SCN_MAX_NAME)
 		ld_err_at(ld, n, "name", "expected a name of at most " SCN_STR(SCN_MAX_NAME) " characters", NULL, NULL);
 	w->loc = ld_loc_of(ld, n);
@@ -314,7 +316,9 @@ void ld_read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 		return;
 	case WL_ACTIVITY:
 	case WL_REQUESTS:
-		w->trace = ld_resolve_rel(ld_file_of(ld, body), ld_attr(body, "file"));
+		w->trace = ld_mem(ld, ld_resolve_rel(ld_file_of(ld, body), ld_attr(body, "file")));
+		if (!w->trace)
+			return;
 		w->trace_loc = ld_loc_of(ld, body);
 		w->loop = p_bool(ld_attr(body, "loop"));
 		if (ld_get(ld, body, "speed", 0, ld_p_nonneg, &w->speed) == 1 &&

@@ -23,8 +23,20 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
-const char *ld_intern(struct scenario *s, const char *name)
+/* p; when it is NULL, memory ran out: report it (once) and fail the
+** load, whose readers stop at the next BAD(). */
+void *ld_mem(struct ld *ld, void *p)
 {
+	if (!p && !ld->oom) {
+		ld->oom = 1;
+		diag_error(ld->d, ld->file, 0, "out of memory");
+	}
+	return p;
+}
+
+const char *ld_intern(struct ld *ld, const char *name)
+{
+	struct scenario *s = ld->s;
 	for (int i = 0; i < s->nfiles; i++)
 		if (strcmp(s->files[i], name) == 0)
 			return s->files[i];
@@ -34,6 +46,7 @@ const char *ld_intern(struct scenario *s, const char *name)
 		free(dup);
 		if (nf)
 			s->files = nf;
+		ld_mem(ld, NULL);
 		return "?";
 	}
 	s->files = nf;
@@ -231,6 +244,14 @@ xmlDocPtr ld_parse_file(struct ld *ld, const char *path, const char *shown)
 		xmlFreeDoc(doc);
 		doc = NULL;
 	}
+	/* Messages name files through ld, never the document's URL; without
+	** one, libxml2 (2.9) no longer walks back over every preceding
+	** sibling at each validation error looking for an XInclude: 16000
+	** bad sibling elements took 10 s, a 16 MiB file of them hours. */
+	if (doc && doc->URL) {
+		xmlFree((xmlChar *)doc->URL);
+		doc->URL = NULL;
+	}
 	return doc;
 }
 
@@ -356,10 +377,12 @@ int ld_p_u64(const char *s, void *o, const char **w)
 	return 0;
 }
 
-char *ld_dupattr(xmlNodePtr n, const char *an)
+/* A copy of attribute an ("" when absent), or NULL when memory ran out
+** (reported). */
+char *ld_dupattr(struct ld *ld, xmlNodePtr n, const char *an)
 {
 	const char *v = ld_attr(n, an);
-	return strdup(v ? v : "");
+	return ld_mem(ld, strdup(v ? v : ""));
 }
 
 /* Parse a whitespace-separated list with p (elements of size sz) into a
@@ -371,15 +394,17 @@ int ld_get_list(struct ld *ld, xmlNodePtr n, const char *an, size_t sz,
 	*out = NULL;
 	if (!v)
 		return 0;
-	char *copy = strdup(v), *save = NULL;
+	char *copy = ld_mem(ld, strdup(v)), *save = NULL;
 	int cnt = 0, cap = 0;
 	unsigned char *arr = NULL;
+	if (!copy)
+		return -1;
 	for (char *tok = strtok_r(copy, " \t\r\n", &save); tok; tok = strtok_r(NULL, " \t\r\n", &save)) {
 		if (cnt == cap) {
 			cap = cap ? 2 * cap : 8;
 			unsigned char *na = realloc(arr, (size_t)cap * sz);
 			if (!na) {
-				ld_err_at(ld, n, an, "out of memory", NULL, NULL);
+				ld_mem(ld, NULL);
 				free(arr);
 				free(copy);
 				return -1;
