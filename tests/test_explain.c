@@ -249,6 +249,17 @@ static void test_bad(void)
 		   "%s/sweep.csv:2: expected a value of vm[web].count listed in sweep.settings, got '7'");
 	expect_bad("sweep.csv", "hypervisor.policy.name,vm[web].count,vms,vcpus_per_vm,pages_per_s\na,1,1,2,\"x\n",
 		   "%s/sweep.csv:2: expected a closing quote");
+	/* a FIFO in place of a point's file is refused, never opened */
+	char *dir = synthetic(), p[4096];
+	snprintf(p, sizeof p, "%s/points/002/vms.csv", dir);
+	remove(p);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(p, 0600), 0);
+	struct explain x;
+	char err[4400];
+	CU_ASSERT_EQUAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "points/002/vms.csv: expected a regular file, got a FIFO"));
+	cut_rmrf(dir);
+	free(dir);
 }
 
 /* The command line: exit 2 and the message; a real run sweep and a

@@ -200,6 +200,30 @@ static void test_csv(void)
 	CU_ASSERT_EQUAL(trace_csv_int("7", 5, &v), -1);
 }
 
+/* A trace of more threads than TRACE_MAX_THREADS is refused at the first
+** row of one thread too many, with its line. */
+static void test_thread_cap(void)
+{
+	begin();
+	FILE *f = fopen(at("many.csv"), "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("# hvsim activity trace v1\nthread,pid,start_s,kind,duration_s,cpu\n", f);
+	for (int i = 0; i <= TRACE_MAX_THREADS; i++)
+		fprintf(f, "t%d,%d,0.001,run,0.001,0\n", i, i + 1);
+	fclose(f);
+	struct trace_activity t;
+	struct diag d = { 0 };
+	CU_ASSERT_EQUAL(trace_activity_load(at("many.csv"), &d, &t), -EINVAL);
+	char want[128];
+	snprintf(want, sizeof want, "many.csv:%d: thread: expected at most %d threads in a trace", TRACE_MAX_THREADS + 3,
+		 TRACE_MAX_THREADS);
+	CU_ASSERT_TRUE(d.n > 0);
+	if (d.n)
+		CHECK_HAS(d.msg[0], want);
+	diag_free(&d);
+	end();
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -207,6 +231,7 @@ void tests_register(void)
 		{ "activity trace reader", test_activity_reader },
 		{ "activity trace round trip", test_round_trip },
 		{ "CSV fields and seconds", test_csv },
+		{ "at most TRACE_MAX_THREADS threads", test_thread_cap },
 		{ NULL, NULL },
 	};
 	cut_suite("readers", t);

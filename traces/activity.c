@@ -200,6 +200,14 @@ static int parse_row(void *ctx, char **c, const char *path, int line, struct dia
 			   "longest run), got an end at %s", trace_csv_fmt_seconds(a->start_ns + a->dur_ns, b, sizeof b));
 		bad = 1;
 	}
+	/* a bounded number of threads (docs/limits.md) */
+	if (!bad && l->t->nth >= TRACE_MAX_THREADS &&
+	    trace_pidmap_find(&l->x, thread_hash(c[0], l->pid), same_thread,
+			      &(struct thread_key){ l->t, c[0], l->pid }) < 0) {
+		diag_error(d, path, line, "thread: expected at most %d threads in a trace, got more",
+			   TRACE_MAX_THREADS);
+		bad = 1;
+	}
 	*t_ns = a->start_ns;
 	return bad ? -1 : 0;
 }

@@ -86,4 +86,7 @@ void trace_activity_totals(const struct trace_activity *t, enum trace_act_kind k
 ** switch-in closed by a switch-out inside the trace. */
 void trace_activity_counts(const struct trace_activity *t, enum trace_act_kind kind, uint64_t *out);
 
+/* Threads an activity trace may hold (docs/limits.md). */
+#define TRACE_MAX_THREADS 100000
+
 #endif

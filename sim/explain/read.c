@@ -56,6 +56,13 @@ char *x_path_of(const char *dir, const char *name)
 
 char *x_slurp(const char *path, struct xerr *e)
 {
+	/* a FIFO would block, a device never end: regular files only */
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		x_fail(e, "%s: expected a regular file, got %s", path,
+		       S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "a special file");
+		return NULL;
+	}
 	char *buf = out_slurp(path, NULL);
 	if (!buf) {
 		if (errno == ENOMEM)
