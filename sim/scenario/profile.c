@@ -58,6 +58,7 @@ char *ld_resolve_rel(const char *base, const char *rel)
 #ifndef HVSIM_SRCDIR
 #define HVSIM_SRCDIR ""
 #endif
+static const char srcdir[] = HVSIM_SRCDIR;
 
 static int is_file(const char *p)
 {
@@ -109,8 +110,8 @@ char *ld_find_profile(const char *base, const char *name, const char *kind, char
 	}
 	if (!found)
 		found = try_dir(HVSIM_DATADIR, strlen(HVSIM_DATADIR), name, kind, 1, tried, &tl);
-	if (!found && HVSIM_SRCDIR[0])
-		found = try_dir(HVSIM_SRCDIR, strlen(HVSIM_SRCDIR), name, kind, 1, tried, &tl);
+	if (!found && srcdir[0])
+		found = try_dir(srcdir, strlen(srcdir), name, kind, 1, tried, &tl);
 	if (found) {
 		free(*tried);
 		*tried = NULL;
@@ -193,8 +194,8 @@ void scn_list_profiles(FILE *f)
 			d += n + (d[n] == ':');
 		}
 		list_dir(f, HVSIM_DATADIR, strlen(HVSIM_DATADIR), kinds[k], &seen, &nseen);
-		if (HVSIM_SRCDIR[0])
-			list_dir(f, HVSIM_SRCDIR, strlen(HVSIM_SRCDIR), kinds[k], &seen, &nseen);
+		if (srcdir[0])
+			list_dir(f, srcdir, strlen(srcdir), kinds[k], &seen, &nseen);
 		if (!nseen)
 			fprintf(f, "  (none found)\n");
 		for (int i = 0; i < nseen; i++)
