@@ -81,7 +81,7 @@
 ** (models/sched_cfs_balance.c).
 **
 ** Co-scheduling.  Strict co-scheduling (models/cosched.c) takes a READY
-** entity off its queue (the dequeue hook, as cfs_dequeue_entity does) and
+** entity off its queue (the dequeue hook, as dequeue_entity does) and
 ** starts it on a pCPU of its choice without asking pick_next; the first
 ** time the policy runs after that (at the latest at once, from an event
 ** at the same instant) the entity is adopted as that pCPU's curr, with

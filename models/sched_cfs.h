@@ -222,7 +222,7 @@ void cfs_adopt_started(struct sched *s);
 void cfs_dequeue(struct sched *s, struct entity *e);
 void cfs_account_enqueue(const struct sched *s, struct rq *rq, struct cfs_ent *ce);
 void cfs_dequeue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce);
-/* How cfs_enqueue_entity places an entity: as it is, waking (its lag
+/* How enqueue_entity places an entity: as it is, waking (its lag
 ** bounded), new (START_DEBIT). */
 enum { ENQ_PLAIN, ENQ_WAKE, ENQ_NEW };
 void cfs_enqueue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce, int how);

@@ -19,12 +19,12 @@
 ** Wake-ups (try_to_wake_up, select_task_rq_fair: cfs_wake_cpu).  From
 ** the waker's pCPU: 2.6.24's wake-affine test (SD_WAKE_AFFINE, core
 ** level) and passive balancing (SD_WAKE_BALANCE, node level) on the
-** loads of wake_idx, then cfs_wake_idle; 2.6.32's idle-sibling candidate and
-** cfs_wake_affine.  The formulas are at cfs_wake_24 and cfs_wake_32 below.
+** loads of wake_idx, then wake_idle; 2.6.32's idle-sibling candidate and
+** wake_affine.  The formulas are at wake_24 and wake_32 below.
 **
 ** Fork placement.  An entity's first wake is a fork (sched_balance_self
 ** with SD_BALANCE_FORK) from its first allowed pCPU, standing for its
-** parent's: the idlest node by cfs_find_idlest_group's loads (cpu_load[0] in
+** parent's: the idlest node by find_idlest_group's loads (cpu_load[0] in
 ** 2.6.24, the queue load in 2.6.32) with a 112% margin, its least loaded
 ** allowed pCPU, and in 2.6.32 the same once more among that node's cores.
 **

@@ -14,9 +14,9 @@
 static void adopt_event(void *ctx, void *obj, uint64_t arg);
 
 /* The dequeue hook (strict co-scheduling, models/cosched.c): take READY e
-** off its queue as cfs_dequeue_entity does, keeping its lag relative to the
+** off its queue as dequeue_entity does, keeping its lag relative to the
 ** queue's min_vruntime.  The framework starts it right after on a pCPU of
-** its choosing, without pick_next; cfs_adopt_started then makes it that
+** its choosing, without pick_next; adopt_started then makes it that
 ** pCPU's curr.  An event at this instant makes sure that happens before
 ** time moves on.  O(log n + detached). */
 void cfs_dequeue(struct sched *s, struct entity *e)

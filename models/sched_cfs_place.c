@@ -118,7 +118,7 @@ static int level_with(const struct sched *s, int cpu, int other)
 	return -1;
 }
 
-/* 2.6.24 cfs_wake_idle (kernel/sched.c): cpu itself if idle or running more
+/* 2.6.24 wake_idle (kernel/sched.c): cpu itself if idle or running more
 ** than one task, else the first idle allowed pCPU of each SD_WAKE_IDLE
 ** level upwards (the core level only), else cpu.  It is compiled in with
 ** ARCH_HAS_SCHED_WAKE_IDLE, i.e. CONFIG_SCHED_SMT (include/linux/
@@ -143,19 +143,19 @@ int cfs_wake_idle(const struct sched *s, const struct entity *e, int cpu)
 /* 2.6.24 try_to_wake_up (kernel/sched.c), a wake-up from this_cpu of e
 ** last on prev.  Unless prev is this_cpu or this_cpu is not allowed, in
 ** this_sd, the lowest level of this_cpu that spans prev, with
-**	load = cfs_source_load(prev, wake_idx), tl = cfs_target_load(this_cpu, wake_idx),
+**	load = source_load(prev, wake_idx), tl = target_load(this_cpu, wake_idx),
 **	imb = 100 + (imbalance_pct - 100) / 2 (112), w the weight of e,
 **	per_task = this_cpu's queue weight / its nr_running, SCHED_LOAD_SCALE
 **		   if empty (cpu_avg_load_per_task):
 ** SD_WAKE_AFFINE (the core level) wakes e on this_cpu when
-**	(tl <= load and tl + cfs_target_load(prev, wake_idx) <= per_task)
+**	(tl <= load and tl + target_load(prev, wake_idx) <= per_task)
 **	or 100 (tl + w) <= imb load
 ** ("cache cold, no bad imbalance"), and SD_WAKE_BALANCE (the node level:
 ** passive balancing) when imb tl <= 100 load; otherwise on prev.  No
 ** wake-up here is sync (KVM wakes VCPU threads with
 ** wake_up_interruptible, devices and timers never sync), so the sync
 ** branch (cache-cold tasks attracted, tl less current's weight) never
-** runs.  cfs_wake_idle then looks for an idle core next to the choice. */
+** runs.  wake_idle then looks for an idle core next to the choice. */
 int cfs_wake_24(const struct sched *s, const struct entity *e, int prev, int this_cpu)
 {
 	int new_cpu = prev, k = prev == this_cpu ? -1 : level_with(s, this_cpu, prev);
@@ -175,13 +175,13 @@ int cfs_wake_24(const struct sched *s, const struct entity *e, int prev, int thi
 	return cfs_wake_idle(s, e, new_cpu);
 }
 
-/* 2.6.32 cfs_wake_affine (kernel/sched_fair.c) in domain def, without group
+/* 2.6.32 wake_affine (kernel/sched_fair.c) in domain def, without group
 ** scheduling (effective_load(tg, cpu, wl, wg) = wl): with
-**	load = cfs_source_load(prev, wake_idx), tl = cfs_target_load(this_cpu, wake_idx),
+**	load = source_load(prev, wake_idx), tl = target_load(this_cpu, wake_idx),
 **	balanced = tl == 0 or 100 (tl + w) <= imb load       (imb 112),
 **	per_task = this_cpu's queue weight / its nr_running (0 if empty),
-** affine when balanced, or tl <= load and tl + cfs_target_load(prev) <=
-** per_task.  sync is 0 for every wake-up here (see cfs_wake_24) and
+** affine when balanced, or tl <= load and tl + target_load(prev) <=
+** per_task.  sync is 0 for every wake-up here (see wake_24) and
 ** SYNC_MORE is off (kernel/sched_features.h), so avg_overlap never makes
 ** one sync and the sync branch (current's weight taken off, "sync and
 ** balanced") never runs; avg_overlap is not kept. */
@@ -202,7 +202,7 @@ bool cfs_wake_affine(const struct sched *s, const struct entity *e, const struct
 ** prev; and where SD_PREFER_SIBLING is set (the core level: "an idle
 ** shared cache"), prev instead if it has no task, and if the candidate
 ** is still none or this_cpu, the first allowed pCPU of the level without
-** tasks.  The candidate is taken if cfs_wake_affine in that level passes
+** tasks.  The candidate is taken if wake_affine in that level passes
 ** (which compares this_cpu, the waker, with prev, whatever the
 ** candidate); otherwise, as no level has SD_BALANCE_WAKE, e stays on
 ** prev. */

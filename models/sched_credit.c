@@ -14,7 +14,7 @@
 ** + tick, as csched_start_tickers()).  csched_tick() debits the VCPU it
 ** finds running a whole tick's credits (100), sampled, and takes its
 ** BOOST away (csched_vcpu_acct); a VCPU so charged joins its domain's
-** active list.  Every ticks-per-csched_acct ticks (30 ms) the master pCPU (0)
+** active list.  Every ticks-per-acct ticks (30 ms) the master pCPU (0)
 ** runs csched_acct(), which hands out C = 300 x ncpus credits among the
 ** active domains (plus the system's debt when the last balance was
 ** negative):

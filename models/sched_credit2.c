@@ -6,8 +6,8 @@
 ** Runqueues.  pCPUs share runqueues: one per NUMA node here (Xen's
 ** default arrangement is one per socket, which on the paper's Opteron is
 ** a node), or one for the whole machine (runqueue="1", Xen's "all").  A
-** VCPU is assigned to one runqueue (c2_runq_assign) and waits on it in
-** credit order, highest first (c2_runq_insert: after those with equal
+** VCPU is assigned to one runqueue (runq_assign) and waits on it in
+** credit order, highest first (runq_insert: after those with equal
 ** credit).  At creation it goes to the runqueue with the lowest load
 ** (csched2_res_pick); it changes runqueue only through load balancing.
 **
@@ -43,7 +43,7 @@
 ** running VCPU has run longer than the rate limit less 50 us
 ** (is_preemptable); its own pCPU wins when it scores at all.
 **
-** Load balancing (c2_balance_load, at each credit reset).  Runqueue and VCPU
+** Load balancing (balance_load, at each credit reset).  Runqueue and VCPU
 ** loads are exponentially weighted averages of the number of runnable
 ** VCPUs over a 2^30 ns window, avg += (delta / W) (load - avg) (Xen keeps
 ** them in Q18 fixed point after a 2^10 ns granularity shift; doubles
@@ -51,7 +51,7 @@
 ** most from its own; if the difference is at least 1 (below 100% of the
 ** pCPUs) or 1/8 (at or above), it tries every push, pull and swap of one
 ** VCPU each way and applies the one leaving the smallest difference
-** (c2_consider()).  A running VCPU moves when it next stops (the c2_migrate
+** (consider()).  A running VCPU moves when it next stops (the migrate
 ** request); a queued one moves at once and tickles there.  (Xen 4.17
 ** reads the last runqueue of its scan for the capacity test instead of
 ** the chosen one; we use the chosen one.)
@@ -426,7 +426,7 @@ static int c2_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 	adopt_all(s);
 	ep->wake_preempt = 0;
 	if (why != SCHED_WAKE && e->cpu >= 0 && cpuset_has(&e->affinity, e->cpu))
-		return e->cpu;   /* it waits where it was; its c2_tickle comes at the pick */
+		return e->cpu;   /* it waits where it was; its tickle comes at the pick */
 	int busy;
 	int i = runq_tickle(s, e, -1, &busy);
 	if (i < 0)
@@ -449,7 +449,7 @@ static void c2_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum sc
 	c2_runq_insert(rq, e);
 	if (why == SCHED_YIELD && CP(c)->prev == e)
 		CP(c)->prev_yield = 1;
-	/* a VCPU put back after balancing moved it: c2_tickle its new runqueue */
+	/* a VCPU put back after balancing moved it: tickle its new runqueue */
 	if (why != SCHED_WAKE && ep->rq != CP(c)->rq)
 		c2_tickle(s, e, -1);
 }
@@ -580,7 +580,7 @@ static void c2_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64_
 	cp->prev_time = now;
 	cp->prev_yield = 0;
 	if (ep->migrate_rq >= 0) {
-		/* the c2_migrate request c2_balance_load left: move now */
+		/* the migrate request balance_load left: move now */
 		struct c2_rq *to = &p->rq[ep->migrate_rq];
 		ep->migrate_rq = -1;
 		c2_runq_deassign(s, e);

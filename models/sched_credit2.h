@@ -32,7 +32,7 @@ struct c2_rq {
 	struct cpuset active;     /* its pCPUs */
 	int nr_cpus;
 	int max_weight;
-	int pick_bias;            /* last pCPU handed out by res_pick/c2_migrate */
+	int pick_bias;            /* last pCPU handed out by res_pick/migrate */
 	int load;                 /* runnable VCPUs now (running + waiting) */
 	int64_t load_last_update;
 	double avgload, b_avgload;

@@ -17,7 +17,7 @@ static int migrateable(const struct sched *s, const struct entity *e, const stru
 	return EP(e)->migrate_rq < 0 && c2_rq_allows(s, to, e);
 }
 
-/* Move e to runqueue `to` (c2_migrate()): now if it is not running, else
+/* Move e to runqueue `to` (migrate()): now if it is not running, else
 ** when it next stops (put_prev). */
 void c2_migrate(struct sched *s, struct entity *e, struct c2_rq *to, int64_t now)
 {

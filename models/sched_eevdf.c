@@ -15,24 +15,24 @@
 ** sum_j w_j (v_j - v0) >= (v_i - v0) sum_j w_j).  Its request is the
 ** base slice r, and its virtual deadline
 **     d_i = v_i + r * NICE_0_LOAD / w_i               (update_deadline)
-** eev_pick_eevdf() runs the eligible entity with the earliest deadline.
+** pick_eevdf() runs the eligible entity with the earliest deadline.
 **
-** Slices.  In 6.6 eev_update_curr() -> update_deadline() gives a running
+** Slices.  In 6.6 update_curr() -> update_deadline() gives a running
 ** entity a new request (d_i as above, from its v_i then) once v_i >= d_i,
 ** and reschedules if cfs_rq->nr_running > 1 (others queued).  The real
 ** time the running entity needs to reach its deadline is
 **     t_d = ceil(((d_i - v_i) w_i - resid) / 1024)
 ** (the least t with v_i + (t 1024 + resid) / w_i >= d_i).  When that is
-** noticed depends on who calls eev_update_curr():
+** noticed depends on who calls update_curr():
 **   hrtick=0 (default; SCHED_FEAT(HRTICK, false) in 6.6 features.h): the
 **     periodic tick, scheduler_tick() -> task_tick_fair() -> entity_tick()
-**     -> eev_update_curr(), every TICK_NSEC = (10^9 + HZ/2) / HZ ns (`hz`,
+**     -> update_curr(), every TICK_NSEC = (10^9 + HZ/2) / HZ ns (`hz`,
 **     default 250: Debian's CONFIG_HZ_250=y, debian/config/config of the
 **     kernel team's packaging).  A running entity's request ends at the
 **     first tick T >= now + t_d, i.e. at
 **         T = ceil((now + t_d) / TICK_NSEC) * TICK_NSEC
 **     where it gets a new one; if others are queued then, resched_curr()
-**     and schedule() run eev_pick_eevdf(), which may keep it (still eligible,
+**     and schedule() run pick_eevdf(), which may keep it (still eligible,
 **     earliest deadline: no switch, no dispatch) or preempt it; alone it
 **     runs on.  Ticks are on one grid for every pCPU, at
 **     multiples of TICK_NSEC from time 0: tick_setup_sched_timer()
@@ -42,10 +42,10 @@
 **     equal hogs dispatched at a tick so run ceil(r / TICK_NSEC) ticks
 **     each: 2.25 ms -> 4 ms at HZ=250, 3 ms at HZ=1000.  Only the ticks
 **     that can act are simulated: one timer per busy pCPU at T above.
-**     Between t_d and T, other eev_update_curr() calls see the used-up
+**     Between t_d and T, other update_curr() calls see the used-up
 **     request too: a wake-up on that queue (enqueue_entity() calls it
 **     before the wakee is counted, so it reschedules only if others were
-**     queued already; otherwise the wakee preempts iff eev_pick_eevdf() picks
+**     queued already; otherwise the wakee preempts iff pick_eevdf() picks
 **     it, as below), and load balancing taking from or adding to that
 **     queue (detach_task/attach_task -> dequeue/enqueue_entity).
 **   hrtick=1: the slice ends exactly at now + t_d (hrtick_start_fair()
@@ -61,16 +61,16 @@
 **
 ** RUN_TO_PARITY (6.6 default on).  set_next_entity() stashes the picked
 ** deadline; while the running entity is eligible and still has that
-** deadline, eev_pick_eevdf() keeps it.  So a wake-up preempts only a running
+** deadline, pick_eevdf() keeps it.  So a wake-up preempts only a running
 ** entity that has become ineligible (and whose replacement is the wakee);
 ** with run-to-parity="0" a wakee that is eligible and has an earlier
 ** deadline preempts at once.  This is check_preempt_wakeup() of 6.6
-** (renamed check_preempt_wakeup_fair in 6.7): eev_update_curr, then preempt
-** iff eev_pick_eevdf() == the wakee.
+** (renamed check_preempt_wakeup_fair in 6.7): update_curr, then preempt
+** iff pick_eevdf() == the wakee.
 **
-** Placement (eev_place_entity, PLACE_LAG).  On dequeue (sleep, migration) an
+** Placement (place_entity, PLACE_LAG).  On dequeue (sleep, migration) an
 ** entity keeps its lag vl_i = V - v_i, clamped to +-calc_delta_fair(
-** max(2 r, TICK_NSEC)) (eev_update_entity_lag).  On enqueue, since adding i
+** max(2 r, TICK_NSEC)) (update_entity_lag).  On enqueue, since adding i
 ** moves V, the lag is inflated so that it holds after the insertion:
 **     v_i = V - vl_i (W + w_i) / W,   W = load already queued (+ running)
 ** (no lag when the queue is empty), and d_i = v_i + r/w_i, with the
@@ -106,18 +106,18 @@
 ** imbalance_pct (117%) x avg_local (calculate_imbalance, migrate_load),
 ** least recently run first, never a cache-hot one (ran within
 ** sysctl_sched_migration_cost = 0.5 ms, task_hot) nor a running one (no
-** active eev_balance).  With eev_balance-failed="1" (default 0: without it, as
+** active balance).  With balance-failed="1" (default 0: without it, as
 ** this model first was), a pass that finds an imbalance but moves nothing is
 ** a failure of that pCPU's domain at that level (sd->nr_balance_failed
 ** in load_balance(); newly idle passes do not count, a pass that moves
 ** something or finds the domain balanced clears it), and failures relax
 ** the limits as detach_tasks() and can_migrate_task() do: an entity of
-** weight w fits the imbalance when eev_shr_bound(w, nr_balance_failed) <=
+** weight w fits the imbalance when shr_bound(w, nr_balance_failed) <=
 ** imbalance (so with one failure, three equal hogs on two pCPUs, an
 ** imbalance of half a weight, rotate over the pCPUs instead of one of
 ** them keeping a pCPU to itself), and a cache-hot one may go once
 ** nr_balance_failed > cache_nice_tries = 1 (sd_init() for the LLC and
-** NUMA levels).  Idle pCPUs eev_balance a node every eev_balance-interval and
+** NUMA levels).  Idle pCPUs balance a node every balance-interval and
 ** the machine every second one; busy pCPUs 16 times less often
 ** (busy_factor).  Left out: group scheduling and PELT (loads are
 ** instantaneous weights), group types and utilisation-based migration,
@@ -134,7 +134,7 @@
 **
 ** Cost: every queue operation scans the pCPU's queue: O(n) in the
 ** entities queued there (a handful in the paper's scenarios), a pick
-** O(n) too (no augmented tree); a eev_balance pass is O(ncpus x n).
+** O(n) too (no augmented tree); a balance pass is O(ncpus x n).
 */
 #include "models/sched_eevdf.h"
 #include "models/sched.h"
@@ -315,7 +315,7 @@ static void adopt(struct sched *s, struct cpu *c)
 		tick_arm(s, c, world_now(s->w) - sched_ran(s, c) + time_to_deadline(EP(e)));
 }
 
-/* Charge the running entity's time since the last update (eev_update_curr). */
+/* Charge the running entity's time since the last update (update_curr). */
 void eev_update_curr(struct sched *s, struct cpu *c)
 {
 	if (!c->curr)
@@ -337,7 +337,7 @@ static int update_deadline(const struct eev *p, struct eev_ent *ep)
 	return 1;
 }
 
-/* eev_update_curr() on c's queue from a queue operation that is not a
+/* update_curr() on c's queue from a queue operation that is not a
 ** wake-up (migration, co-scheduling's dequeue): a running entity whose
 ** request is used up gets a new one, and c reschedules if others are
 ** queued (update_deadline's nr_running > 1).  Only with hrtick=0: with
@@ -355,7 +355,7 @@ void eev_update_curr_request(struct sched *s, struct cpu *c)
 		tick_arm(s, c, world_now(s->w) + time_to_deadline(EP(c->curr)));
 }
 
-/* hrtick=0: the tick of busy pCPU c (entity_tick: eev_update_curr, then
+/* hrtick=0: the tick of busy pCPU c (entity_tick: update_curr, then
 ** update_deadline's resched when the request is used up and others are
 ** queued); alone, the entity runs on with its new request.  An idle c
 ** stops ticking (NO_HZ) until its next pick. */
@@ -386,7 +386,7 @@ static void tick_event(void *ctx, void *obj, uint64_t arg)
 }
 
 /* Strict co-scheduling starts dequeued entities without a pick: at the
-** same instant, adopt every such entity (eev_update_curr) and start its
+** same instant, adopt every such entity (update_curr) and start its
 ** pCPU's tick (also when it was picked there before, held back, and is
 ** now started there after all: adopt() then has nothing to do). */
 static void adopt_event(void *ctx, void *obj, uint64_t arg)
@@ -407,7 +407,7 @@ static void adopt_event(void *ctx, void *obj, uint64_t arg)
 }
 
 /* vl_i = V - v_i clamped to +-calc_delta_fair(max(2 r, TICK_NSEC))
-** (eev_update_entity_lag); e must still count in V. */
+** (update_entity_lag); e must still count in V. */
 void eev_update_entity_lag(struct sched *s, struct cpu *c, struct entity *e)
 {
 	const struct eev *p = s->priv;
@@ -472,7 +472,7 @@ void eev_queue_del(struct cpu *c, struct entity *e)
 }
 
 /* The eligible entity with the earliest deadline among c's queue and
-** curr (eev_pick_eevdf); curr may be NULL.  Falls back to the leftmost
+** curr (pick_eevdf); curr may be NULL.  Falls back to the leftmost
 ** (smallest vruntime) entity as the kernel does. */
 struct entity *eev_pick_eevdf(struct sched *s, struct cpu *c, struct entity *curr)
 {
@@ -695,10 +695,10 @@ static bool eev_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
 	const struct eev *p = s->priv;
 	struct entity *curr = c->curr;
 	eev_update_curr(s, c);
-	/* enqueue_entity() -> eev_update_curr() -> update_deadline(), before the
+	/* enqueue_entity() -> update_curr() -> update_deadline(), before the
 	** wakee is counted: a used-up request gets a new one and reschedules
 	** if others were queued already (nr_running > 1); then
-	** check_preempt_wakeup(): preempt iff eev_pick_eevdf() is the wakee.
+	** check_preempt_wakeup(): preempt iff pick_eevdf() is the wakee.
 	** (hrtick=1 keeps the model's earlier rule, any used-up request
 	** reschedules: there a running request is only seen used up under
 	** co-scheduling, whose gang slices can outlast it.) */

@@ -52,12 +52,12 @@ struct eev {
 	int run_to_parity;
 	int place_lag;
 	int delay_dequeue;         /* Linux 6.12+ DELAY_DEQUEUE, DELAY_ZERO */
-	int balance_failed;        /* failed eev_balance passes relax its limits */
+	int balance_failed;        /* failed balance passes relax its limits */
 	int hz;
 	int hrtick;
 	int64_t tick_ns;           /* TICK_NSEC = (10^9 + HZ/2) / HZ */
 	int64_t balance_interval;
-	uint64_t tick;             /* eev_balance passes so far */
+	uint64_t tick;             /* balance passes so far */
 	evq_handle adopt_ev;       /* pending check for co-started entities */
 };
 

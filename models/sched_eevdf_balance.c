@@ -47,7 +47,7 @@ static int has_movable(const struct sched *s, const struct cpu *c, int t, int fa
 	return 0;
 }
 
-/* eev_shr_bound(w, n): w >> n, n capped below the width */
+/* shr_bound(w, n): w >> n, n capped below the width */
 long eev_shr_bound(long w, int n)
 {
 	return w >> (n < 30 ? n : 30);
@@ -67,7 +67,7 @@ int eev_balance(struct sched *s, int t, int lvl, int newidle)
 	struct cpu *tc = &s->cpu[t];
 	const struct eev *p = s->priv;
 	int none = 0;
-	/* without eev_balance-failed the count stays 0: the earlier rule */
+	/* without balance-failed the count stays 0: the earlier rule */
 	int *failed = p->balance_failed ? &CP(tc)->nr_failed[lvl] : &none;
 	int ngroups = lvl == LVL_NODE ? s->ncpus : s->w->mach.nnodes;
 	int local = lvl == LVL_NODE ? t : tc->node;

@@ -37,7 +37,7 @@ static long target_load(const struct rq *rq, int idx)
 	return rq->cpu_load[idx - 1] > rq->raw_weighted_load ? rq->cpu_load[idx - 1] : rq->raw_weighted_load;
 }
 
-/* o1_update_load: cpu_load[i] = (old x (2^i - 1) + new) / 2^i, rounded up
+/* update_load: cpu_load[i] = (old x (2^i - 1) + new) / 2^i, rounded up
 ** while the load grows. */
 void o1_update_load(struct rq *rq)
 {
@@ -367,7 +367,7 @@ static int64_t msecs_to_jiffies(const struct o1 *o, int64_t ms)
 	return (ms * o->hz + 999) / 1000;
 }
 
-/* o1_idle_balance: a pCPU going idle pulls from the levels that allow it. */
+/* idle_balance: a pCPU going idle pulls from the levels that allow it. */
 void o1_idle_balance(struct sched *s, int cpu)
 {
 	struct rq *rq = rq_of(s, cpu);
@@ -422,7 +422,7 @@ bool o1_rebalance_domains(struct sched *s, int cpu)
 	return resched || (idle_cpu(s, cpu) && rq->nr_running);
 }
 
-/* o1_active_load_balance, run by the busiest cpu's migration thread: move
+/* active_load_balance, run by the busiest cpu's migration thread: move
 ** one task (cache hot or not) to the cpu that asked. */
 void o1_active_load_balance(struct sched *s, int busiest)
 {
