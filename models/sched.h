@@ -178,7 +178,6 @@ struct sched_param_def {
 enum sched_why {
 	SCHED_WAKE,               /* it was blocked and has work */
 	SCHED_PREEMPT,            /* its slice ended or it was preempted */
-	SCHED_YIELD,              /* it gave up its pCPU but stays runnable */
 };
 
 struct sched_ops {
@@ -211,7 +210,7 @@ struct sched_ops {
 	** time before the policy is asked again (ns), or -1 for no limit. */
 	struct entity *(*pick_next)(struct sched *s, struct cpu *c, int64_t *slice);
 	/* e leaves c after running `ran` ns since its dispatch: its burst
-	** ended, or it is preempted or yields (optional).  e->state is
+	** ended, or it is preempted (optional).  e->state is
 	** still ENT_RUNNING here; if it stays runnable, enqueue(c, e,
 	** SCHED_PREEMPT) follows at once, else it has blocked. */
 	void (*put_prev)(struct sched *s, struct cpu *c, struct entity *e, int64_t ran);

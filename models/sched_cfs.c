@@ -614,7 +614,7 @@ static void cfs_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum s
 	if (old && old->put == e) {
 		old->put = NULL;
 		if (why != SCHED_WAKE && old == rq) {
-			/* preempted or yielded: still on this queue */
+			/* preempted: still on this queue */
 			cfs_tree_add(f, rq, ce);
 			return;
 		}

@@ -447,8 +447,6 @@ static void c2_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum sc
 	else
 		c2_update_load(rq, e, 1, now);
 	c2_runq_insert(rq, e);
-	if (why == SCHED_YIELD && CP(c)->prev == e)
-		CP(c)->prev_yield = 1;
 	/* a VCPU put back after balancing moved it: tickle its new runqueue */
 	if (why != SCHED_WAKE && ep->rq != CP(c)->rq)
 		c2_tickle(s, e, -1);
@@ -461,11 +459,11 @@ static struct entity *runq_head(struct c2_rq *rq, const struct entity *skip)
 	return e && e == skip ? e->next : e;
 }
 
-static struct entity *runq_candidate(struct sched *s, struct c2_rq *rq, struct entity *scurr, int yield,
-				     struct cpu *c, int64_t now)
+static struct entity *runq_candidate(struct sched *s, struct c2_rq *rq, struct entity *scurr, struct cpu *c,
+				     int64_t now)
 {
 	const struct c2 *p = s->priv;
-	if (scurr && !yield && p->ratelimit && now - EP(scurr)->run_since < p->ratelimit)
+	if (scurr && p->ratelimit && now - EP(scurr)->run_since < p->ratelimit)
 		return scurr;
 	struct entity *snext = scurr;
 	int64_t credit = scurr ? EP(scurr)->credit : IDLE_CREDIT;
@@ -473,7 +471,7 @@ static struct entity *runq_candidate(struct sched *s, struct c2_rq *rq, struct e
 		struct c2_ent *ep = EP(e);
 		if (e == scurr)
 			continue;
-		if (!yield && ep->credit <= credit)
+		if (ep->credit <= credit)
 			break;
 		if (!cpuset_has(&e->affinity, c->id))
 			continue;
@@ -522,10 +520,8 @@ static struct entity *c2_pick(struct sched *s, struct cpu *c, int64_t *slice)
 	struct entity *scurr = cp->prev;
 	if (!scurr || cp->prev_time != now || !EP(scurr)->queued || EP(scurr)->rq != cp->rq)
 		scurr = NULL;
-	int yield = scurr && cp->prev_yield;
 	cp->prev = NULL;
-	cp->prev_yield = 0;
-	struct entity *snext = runq_candidate(s, rq, scurr, yield, c, now);
+	struct entity *snext = runq_candidate(s, rq, scurr, c, now);
 	if (!snext) {
 		c2_update_load(rq, NULL, 0, now);
 		return NULL;
@@ -578,7 +574,6 @@ static void c2_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64_
 	c2_update_load(c2_rq_of(s, e), e, -1, now);
 	cp->prev = e;
 	cp->prev_time = now;
-	cp->prev_yield = 0;
 	if (ep->migrate_rq >= 0) {
 		/* the migrate request balance_load left: move now */
 		struct c2_rq *to = &p->rq[ep->migrate_rq];

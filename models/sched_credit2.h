@@ -44,7 +44,7 @@ struct c2_cpu {
 	int tickled;              /* asked to schedule, has not yet */
 	struct entity *prev;      /* the VCPU it just put back, and when */
 	int64_t prev_time;
-	int prev_yield;
+
 };
 
 struct c2_ent {

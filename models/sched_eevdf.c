@@ -122,8 +122,8 @@
 ** (busy_factor).  Left out: group scheduling and PELT (loads are
 ** instantaneous weights), group types and utilisation-based migration,
 ** NUMA imbalance allowances and NUMA balancing, wake_affine, nohz
-** details, SIS_UTIL, NEXT_BUDDY.  (A yield, SCHED_YIELD, pushes the
-** deadline one request on, as yield_task_fair() does.)
+** details, SIS_UTIL, NEXT_BUDDY, sched_yield (no guest here yields: the
+** paper's K8 has no pause-loop exiting).
 **
 ** sched.c takes the running entity off the pCPU before it re-queues it
 ** (put_prev, enqueue): a preempted entity handed back to the pCPU it
@@ -601,8 +601,6 @@ static void eev_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum s
 	eev_update_curr(s, c);
 	if (why != SCHED_WAKE && ep->put_cpu == c->id) {
 		/* it never left the queue in the kernel: keep v_i and d_i */
-		if (why == SCHED_YIELD)
-			ep->deadline += vslice(p, ep);   /* yield_task_fair() */
 	} else {
 		if (why == SCHED_WAKE && p->delay_dequeue && ep->vlag < 0 && ep->stop_load > 0) {
 			/* it sat delayed while V came to it (see the top) */

@@ -390,7 +390,7 @@ static void o1_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum sc
 		return;
 	}
 	o1_rq_attach(s, t, c->id);
-	if (why == SCHED_YIELD || t->requeue == REQ_EXPIRED)
+	if (t->requeue == REQ_EXPIRED)
 		o1_list_add(expired(rq), t, false);
 	else
 		o1_list_add(active(rq), t, t->requeue == REQ_HEAD);
