@@ -15,6 +15,7 @@
 ** run failure, or its memory, never touches the parent or the others.
 */
 #include "sim/drive/sweep.h"
+#include "sim/report/result.h"
 #include "sim/engine/proc.h"
 #include "sim/drive/sweep_file.h"
 #include "models/vm.h"
@@ -162,49 +163,18 @@ static struct scn_origin *point_origins(int nov, const struct scn_sweep *sw)
 static void run_row(FILE *f, const struct world *w)
 {
 	const struct scenario *s = w->scn;
-	int vms = 0, vcpus = 0, users = 0;
-	int64_t run = 0, ready = 0, spin = 0, ovh = 0, sw = 0, refill = 0, migr = 0;
-	for (int i = 0; i < w->nvms; i++) {
-		const struct vm *vm = &w->vms[i];
-		if (!vm->cfg)
-			continue;   /* Dom0 */
-		vms++;
-		vcpus += vm->nvcpus;
-		for (int k = 0; k < vm->nvcpus; k++) {
-			run += vm->vcpu[k]->t_run;
-			ready += vm->vcpu[k]->t_ready;
-			spin += vm->vcpu[k]->t_spin;
-			ovh += vm->vcpu[k]->t_overhead;
-			sw += vm->vcpu[k]->t_switch;
-			refill += vm->vcpu[k]->t_refill;
-			migr += vm->vcpu[k]->t_migrate;
-		}
-	}
-	double pps = 0;
-	for (int i = 0; i < w->nburst; i++)
-		if (w->burst[i]->vm && w->burst[i]->cfg->closed)
-			users += w->burst[i]->cfg->users;
-	for (int i = 0; w->wl && i < w->wl->nweb; i++) {
-		users += w->wl->web[i]->nusers;
-		pps += tally_rate(&w->wl->web[i]->resp).mean;
-	}
-	double measured = (double)(w->batches.t1 - w->batches.t0), busy = 0;
-	for (int i = 0; i < w->sched.ncpus; i++)
-		busy += (double)w->sched.cpu[i].t_busy;
-	struct qos_count q = world_qos_sum(w, NULL);
-	fprintf(f, "%s,%s,%d,%.9g,%d,%llu,", s->hv.name, s->hv.policy.name, vms, vms ? (double)vcpus / vms : 0,
-		users, (unsigned long long)q.n);
-	if (q.n)
-		fprintf(f, "%.9g,%.9g", qos_good_pct(&q), qos_tolerable_pct(&q));
+	struct run_result r;
+	run_result(w, &r);
+	fprintf(f, "%s,%s,%d,%.9g,%d,%llu,", s->hv.name, s->hv.policy.name, r.vms, r.vms ? (double)r.vcpus / r.vms : 0,
+		r.users, (unsigned long long)r.qos.n);
+	if (r.qos.n)
+		fprintf(f, "%.9g,%.9g", qos_good_pct(&r.qos), qos_tolerable_pct(&r.qos));
 	else
 		fputc(',', f);
-	fprintf(f, ",%d,%.9g,%.9g,%.9g,%.9g,%llu", qos_pass(&q, &s->qos), pps,
-		measured > 0 && w->sched.ncpus ? busy / measured / w->sched.ncpus : 0,
-		run + ready > 0 ? 100.0 * (double)ready / (double)(run + ready) : 0,
-		run > 0 ? 100.0 * (double)spin / (double)run : 0, (unsigned long long)w->events);
+	fprintf(f, ",%d,%.9g,%.9g,%.9g,%.9g,%llu", qos_pass(&r.qos, &s->qos), r.pages_per_s, r.cpu_util, r.steal_pct,
+		r.spin_pct, (unsigned long long)r.events);
 	/* the guests' VCPU overhead as a share of their run time, by cause */
-	double r = run > 0 ? 100.0 / (double)run : 0;
-	fprintf(f, ",%.9g,%.9g,%.9g,%.9g", r * (double)ovh, r * (double)sw, r * (double)refill, r * (double)migr);
+	fprintf(f, ",%.9g,%.9g,%.9g,%.9g", r.overhead_pct, r.switch_pct, r.refill_pct, r.migrate_refill_pct);
 }
 
 /* What a child sends: one type byte, then text (to end of file). */
