@@ -1,6 +1,6 @@
 /*
 ** Co-scheduling of SMP VMs on top of any policy, after VMware ESX
-** ("Co-scheduling SMP VMs in VMware ESX Server", VMware 2008; REFERENCE.md
+** ("Co-scheduling SMP VMs in VMware ESX Server", VMware 2008; docs/sources.md
 ** sec. 6): the usual what-if against lock-holder preemption.
 **
 ** strict (ESX 2.x): a VM's runnable VCPUs run together or not at all.

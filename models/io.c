@@ -2,7 +2,7 @@
 ** Device I/O (see io.h): request stages, the emulation entities, the
 ** physical NICs and the shared disk.
 **
-** Costs per operation come from the hypervisor's <io> (REFERENCE.md
+** Costs per operation come from the hypervisor's <io> (docs/sources.md
 ** sec. 5): an exit round trip `exit` cycles on the VCPU's pCPU;
 ** exits-tx-packet / exits-rx-packet per packet, exits-interrupt per
 ** interrupt (one per interrupt-packets packets), exits-disk per disk

@@ -1,6 +1,6 @@
 /*
 ** Device I/O: the path of one request through the machine, as a short
-** list of stages run one after another (DESIGN.md "I/O"):
+** list of stages run one after another (docs/workloads.md, devices):
 **
 **   IO_CPU    guest work on the VM's VCPUs (cycles; exits and the device
 **             work that runs on the VCPU thread are folded in here)
@@ -13,7 +13,7 @@
 **   IO_LINE   the client's line (bytes at its rate, FIFO per line)
 **
 ** Where device-model work runs follows the hypervisor's kind
-** (REFERENCE.md sec. 5):
+** (docs/sources.md sec. 5):
 **   kvm   sending: the VCPU thread itself (an MMIO/PIO exit returns to
 **         QEMU in that thread, which hands the packet to the tap device);
 **         receiving and disk completion: the VM's QEMU I/O thread

@@ -2,7 +2,7 @@
 ** QoS of response times: the SPECweb2005 rule that a run passes when at
 ** least a share `good` of its pages finished within TIME_GOOD and a share
 ** `tolerable` within TIME_TOLERABLE, over at least min_pages pages
-** (SPECweb2005 Run Rules sec. 2.3; REFERENCE.md sec. 2; the paper used
+** (SPECweb2005 Run Rules sec. 2.3; docs/sources.md sec. 2; the paper used
 ** 97%/99% within 3 s/5 s).  A workload keeps one qos_count for its
 ** pages (or jobs) and registers it with the world (world_add_qos) so the
 ** capacity search can judge a run without knowing the workload's kind.

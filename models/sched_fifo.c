@@ -3,7 +3,8 @@
 ** completion (the M/M/c FCFS station); rr gives each a quantum and puts it
 ** back at the tail (round robin, which tends to processor sharing as the
 ** quantum goes to zero: Kleinrock, "Queueing Systems" vol. 2, 4.4).
-** The validation policies of DESIGN.md's rung 2; not a real hypervisor's.
+** The validation policies (checked against queueing theory in
+** tests/test_queueing.c); not a real hypervisor's.
 */
 #include "models/sched.h"
 

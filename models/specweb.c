@@ -1,7 +1,7 @@
 /*
 ** SPECweb2005 E-commerce client sessions (see specweb.h), following the
 ** kit's E-commerce configuration (SPECweb_Ecommerce.xsl in Faban's
-** specweb2005 sample, repo akara/faban; REFERENCE.md sec. 2).
+** specweb2005 sample, repo akara/faban; docs/sources.md sec. 2).
 **
 ** The session chain.  States 0..12 are pages, 13 the exit; a session
 ** starts at index and walks the kit's STATE_i rows until it reaches the

@@ -1,7 +1,7 @@
 /*
 ** SPECweb2005 E-commerce client sessions, as the kit's E-commerce
 ** configuration defines them (SPECweb_Ecommerce.xsl of Faban's
-** specweb2005 sample, repo akara/faban; REFERENCE.md sec. 2): the session
+** specweb2005 sample, repo akara/faban; docs/sources.md sec. 2): the session
 ** Markov chain over 13 page types, think times, and per page the dynamic
 ** request and its embedded images (each a 200 or a 304).  Client side
 ** only: what one emulated user asks for and when.  Servers, the

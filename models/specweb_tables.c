@@ -2,8 +2,7 @@
 ** The SPECweb2005 E-commerce workload definition, copied from the kit's
 ** E-commerce configuration as shipped in Faban's sample
 ** samples/specweb2005/deploy/SPECweb_Ecommerce.xsl (repo akara/faban),
-** via REFERENCE.md sec. 2 and ../shared/data/specweb2005_ecommerce_
-** {pages,transitions,images}.csv.  hvsim never reads those files: these
+** (docs/sources.md sec. 2).  hvsim reads no file of the kit: these
 ** tables are the model's copy.  specweb_init checks that they agree with
 ** each other (image counts and bytes per page, mix summing to 100%).
 */

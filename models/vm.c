@@ -178,7 +178,7 @@ void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles)
 
 /* The periodic tick of a guest kernel with HZ ticks per second on every
 ** VCPU, idle or not (2.6.21 x86-64 has no dynticks: NO_HZ came to x86-64
-** in 2.6.24).  Each costs the handler and its exits (REFERENCE.md sec. 5). */
+** in 2.6.24).  Each costs the handler and its exits (docs/sources.md sec. 5). */
 static void vm_tick(void *ctx, void *obj, uint64_t arg)
 {
 	struct world *w = ctx;
@@ -248,7 +248,7 @@ static int add_vm(struct world *w, struct vm *vm, const char *name, int nvcpus, 
 }
 
 /* KVM runs each VM's device models in a QEMU I/O thread, a host thread
-** the host scheduler runs beside the VCPU threads (REFERENCE.md sec. 5):
+** the host scheduler runs beside the VCPU threads (docs/sources.md sec. 5):
 ** its work comes from models/io.c.  It shares the VM's memory and
 ** pinning. */
 static int add_iothread(struct world *w, struct vm *vm)

@@ -3,11 +3,11 @@
 ** (scheduled by the host policy) with a home for its memory; its guest
 ** kernel queues the work of its workloads and runs it on its VCPUs:
 ** a VCPU with nothing to do halts (its entity blocks), a job arriving
-** wakes a halted VCPU (DESIGN.md "Guest").  SMP guests take one VM-wide
+** wakes a halted VCPU (docs/workloads.md).  SMP guests take one VM-wide
 ** spinlock for a share of their run time; a VCPU that wants it while a
 ** sibling holds it spins — and if the holder's VCPU was descheduled by
 ** the host, it spins until the host runs the holder again: lock-holder
-** preemption (Uhlig et al., VM'04; REFERENCE.md sec. 6).
+** preemption (Uhlig et al., VM'04; docs/sources.md sec. 6).
 */
 #ifndef HVSIM_VM_H
 #define HVSIM_VM_H

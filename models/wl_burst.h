@@ -1,5 +1,5 @@
 /*
-** The CPU-burst workload that exercises the engine (DESIGN.md rung 2):
+** The CPU-burst workload that exercises the engine (tests/test_queueing.c):
 ** jobs with open Poisson arrivals, or N closed users alternating think
 ** time and one job each.  On the host each job is an entity of the host
 ** policy; inside a VM each job is guest work run by the VM's VCPUs.

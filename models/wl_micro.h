@@ -1,6 +1,6 @@
 /*
 ** The paper's microbenchmarks as workloads in a VM, each reporting its own
-** metric (REFERENCE.md sec. 1; the paper ran 1, 5 and 10 VMs at once,
+** metric (docs/sources.md sec. 1; the paper ran 1, 5 and 10 VMs at once,
 ** one VCPU each):
 **
 **   bzip2    compress a 742 MB file: read it in bzip2's 900 kB blocks

@@ -1,7 +1,7 @@
 /*
 ** SPECweb2005 E-commerce served by a VM: the kit's emulated users
 ** (models/specweb.h: sessions, think times, pages, images, connections)
-** against an Apache server in the guest (DESIGN.md "Workloads").
+** against an Apache server in the guest (docs/workloads.md).
 **
 ** A page is its dynamic request and then its embedded images, fetched
 ** over the user's parallel connections (the kit's 2), each connection

@@ -3,7 +3,7 @@
 ** exact values: the chains' stationary mixes solved here with GSL's linear
 ** algebra (independently of the model's own analysis), session lengths
 ** from the absorbing chain's fundamental matrix, the think-time pmf's
-** moments, and the kit's tables (REFERENCE.md sec. 2).  Long simulated
+** moments, and the kit's tables (docs/sources.md sec. 2).  Long simulated
 ** runs (fixed seeds) must reproduce them.
 */
 #include "tests/cutest.h"

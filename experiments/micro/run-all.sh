@@ -1,5 +1,5 @@
 #!/bin/sh
-# The paper's microbenchmark grid (REFERENCE.md sec. 1): bzip2, netperf
+# The paper's microbenchmark grid (docs/sources.md sec. 1): bzip2, netperf
 # and dd in 1, 5 and 10 concurrent 1-VCPU VMs under each hypervisor.
 # Run from the project root after `make hvsim`:
 #     sh experiments/micro/run-all.sh [OUTDIR]        (default out/micro)

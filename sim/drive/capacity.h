@@ -1,7 +1,7 @@
 /*
 ** `hvsim capacity`: the largest number of users per VM (the same in every
 ** VM) whose run passes the QoS rule (models/qos.h) — the paper's metric, the
-** simultaneous SPECweb2005 sessions a configuration sustains (REFERENCE.md
+** simultaneous SPECweb2005 sessions a configuration sustains (docs/sources.md
 ** sec. 2 and 5; SPECweb2005 reports the runs of 3 iterations).
 **
 ** Search (docs/capacity.md): each replication r runs with seed

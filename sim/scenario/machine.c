@@ -258,7 +258,7 @@ void ld_read_hypervisor(struct ld *ld, xmlNodePtr h)
 		double fo[2] = { ld->s->machine.freq, 0 };
 		io->loc = ld_loc_of(ld, xi);
 		/* The emulated NIC's exits, from the 2.6.21 guest drivers
-		** (REFERENCE.md sec. 5) [derived]: rtl8139 writes TSD/TSAD per
+		** (docs/sources.md sec. 5) [derived]: rtl8139 writes TSD/TSAD per
 		** sent packet and reads/acks ISR per interrupt; e1000 one TDT
 		** write per transmit call and ~5 register accesses per
 		** interrupt, with interrupt moderation (ITR) batching ~4 packets

@@ -105,7 +105,7 @@ struct scn_dom0 {
 };
 
 /* Co-scheduling of a VM's VCPUs on top of any policy (VMware ESX 2.x
-** strict, 3.x relaxed with a skew limit: REFERENCE.md sec. 6). */
+** strict, 3.x relaxed with a skew limit: docs/sources.md sec. 6). */
 struct scn_cosched {
 	int mode;                    /* 0 off, 1 strict, 2 relaxed */
 	int64_t skew;                /* relaxed: skew limit, ns */
@@ -113,7 +113,7 @@ struct scn_cosched {
 };
 
 /* Device I/O under the hypervisor: VM exits and device-model work per
-** operation (REFERENCE.md sec. 5).  Where the device-model work runs
+** operation (docs/sources.md sec. 5).  Where the device-model work runs
 ** follows the hypervisor's kind (models/io.c): KVM the VCPU thread (send)
 ** and the QEMU I/O thread (receive, disk), Xen qemu-dm in Dom0,
 ** VirtualBox the EMT; native has neither exits nor emulation. */
@@ -246,7 +246,7 @@ struct scn_vm {
 
 /* QoS of page (or job) response times: a run passes when at least a
 ** share `good` of its measured pages finished within time_good and
-** `tolerable` within time_tolerable (SPECweb2005: REFERENCE.md sec. 2;
+** `tolerable` within time_tolerable (SPECweb2005: docs/sources.md sec. 2;
 ** the paper used 97%/99%, the kit's official rule is 95%/99%, both with
 ** TIME_GOOD 3 s and TIME_TOLERABLE 5 s and at least 100 requests). */
 struct scn_qos {

@@ -138,7 +138,7 @@ int ld_get_work(struct ld *ld, xmlNodePtr n, const char *an, double *out)
 }
 
 /* The server side of SPECweb2005 E-commerce.  Every default is [open]:
-** the kit publishes no server costs (REFERENCE.md sec. 2).  They are
+** the kit publishes no server costs (docs/sources.md sec. 2).  They are
 ** round figures for Apache 2.2 + PHP on a 2 GHz K8, to be calibrated
 ** (issue 5) against the paper's native points P2-P3. */
 static void specweb_defaults(struct ld *ld, xmlNodePtr n, struct scn_specweb *o)
@@ -212,7 +212,7 @@ static void read_specweb(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 	}
 }
 
-/* bzip2, netperf and dd (REFERENCE.md sec. 1: the paper's microbenchmarks).
+/* bzip2, netperf and dd (docs/sources.md sec. 1: the paper's microbenchmarks).
 ** Defaults are the paper's runs (742 MB file, 10 s TCP stream); the CPU
 ** figures are [open], to calibrate against P9-P11. */
 static void read_micro(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
