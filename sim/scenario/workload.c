@@ -140,7 +140,7 @@ int ld_get_work(struct ld *ld, xmlNodePtr n, const char *an, double *out)
 /* The server side of SPECweb2005 E-commerce.  Every default is [open]:
 ** the kit publishes no server costs (docs/sources.md sec. 2).  They are
 ** round figures for Apache 2.2 + PHP on a 2 GHz K8, to be calibrated
-** (issue 5) against the paper's native points P2-P3. */
+** (calibration/paper.xml) against the paper's native points P2-P3. */
 static void specweb_defaults(struct ld *ld, xmlNodePtr n, struct scn_specweb *o)
 {
 	double f = ld->s->machine.freq > 0 ? ld->s->machine.freq : 2e9;
