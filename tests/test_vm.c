@@ -404,7 +404,9 @@ static void test_timeline(void)
 	char *js = cut_slurp(cmd, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(js);
 	CU_ASSERT_EQUAL(strncmp(js, "{\"displayTimeUnit\"", 18), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"pCPU 3 (node 1)\""));
+	/* one process per NUMA node, pCPU 3 is a track of node 1 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"pid\": 1, \"tid\": 3, \"args\": {\"name\": \"pCPU 3\"}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"pid\": 1, \"args\": {\"name\": \"node 1 "));
 	int x = 0;
 	for (char *p = js; (p = strstr(p, "\"ph\": \"X\"")); p++)
 		x++;

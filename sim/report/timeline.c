@@ -54,15 +54,22 @@ int timeline_open(struct world *w, const char *path, int gantt)
 	fprintf(t->f, "{\"displayTimeUnit\": \"ms\",\n \"otherData\": {\"scenario\": \"%s\", \"policy\": \"%s\"},\n"
 		      " \"traceEvents\": [\n",
 		w->scn->name, w->sched.ops->name);
-	fprintf(t->f, "  {\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 0, \"args\": {\"name\": \"%s on %s\"}}",
-		w->sched.ops->name, w->scn->machine.name);
+	/* one process per NUMA node, one thread (track) per pCPU in it */
+	for (int n = 0; n < w->mach.nnodes; n++) {
+		fprintf(t->f,
+			"%s  {\"name\": \"process_name\", \"ph\": \"M\", \"pid\": %d, \"args\": {\"name\": \"node %d "
+			"(%s on %s)\"}},\n  {\"name\": \"process_sort_index\", \"ph\": \"M\", \"pid\": %d, \"args\": "
+			"{\"sort_index\": %d}}",
+			n ? ",\n" : "", n, n, w->sched.ops->name, w->scn->machine.name, n, n);
+	}
 	for (int i = 0; i < w->sched.ncpus; i++) {
-		fprintf(t->f, ",\n  {\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 0, \"tid\": %d, "
-			      "\"args\": {\"name\": \"pCPU %d (node %d)\"}}",
-			i, i, w->sched.cpu[i].node);
-		fprintf(t->f, ",\n  {\"name\": \"thread_sort_index\", \"ph\": \"M\", \"pid\": 0, \"tid\": %d, "
+		int node = w->sched.cpu[i].node;
+		fprintf(t->f, ",\n  {\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": %d, \"tid\": %d, "
+			      "\"args\": {\"name\": \"pCPU %d\"}}",
+			node, i, i);
+		fprintf(t->f, ",\n  {\"name\": \"thread_sort_index\", \"ph\": \"M\", \"pid\": %d, \"tid\": %d, "
 			      "\"args\": {\"sort_index\": %d}}",
-			i, i);
+			node, i, i);
 	}
 	w->trace = &tl_trace;
 	w->trace_ctx = t;
@@ -90,8 +97,18 @@ static void tl_start(struct world *w, const struct cpu *c, const struct entity *
 static void tl_stop(struct world *w, const struct cpu *c, const struct entity *e, const char *why)
 {
 	struct timeline *t = tl_of(w);
-	if (!t || t->nevents >= t->max_events)
+	if (!t)
 		return;
+	if (t->nevents >= t->max_events) {
+		if (!t->capped && t->f) {
+			/* said, not silent: the file holds the run's first part */
+			fprintf(stderr, "hvsim: timeline: %s holds the first %lld run segments only (t < %.3f s); "
+					"the rest of the run is not recorded\n",
+				t->path, t->nevents, (double)world_now(w) / 1e9);
+			t->capped = 1;
+		}
+		return;
+	}
 	long long a = t->start[c->id], b = world_now(w);
 	t->nevents++;
 	if (t->gantt) {
@@ -114,9 +131,9 @@ static void tl_stop(struct world *w, const struct cpu *c, const struct entity *e
 	if (!t->f)
 		return;
 	fprintf(t->f,
-		",\n  {\"name\": \"%s#%d\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": 0, \"tid\": %d, "
+		",\n  {\"name\": \"%s#%d\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": %d, \"tid\": %d, "
 		"\"ts\": %lld.%03lld, \"dur\": %lld.%03lld, \"args\": {\"stop\": \"%s\"}}",
-		e->name, e->idx, kind_name(e), c->id, a / 1000, a % 1000, (b - a) / 1000, (b - a) % 1000, why);
+		e->name, e->idx, kind_name(e), c->node, c->id, a / 1000, a % 1000, (b - a) / 1000, (b - a) % 1000, why);
 }
 
 static void drop(struct world *w)

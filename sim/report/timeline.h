@@ -2,7 +2,7 @@
 ** Timeline for teaching: every run segment (which entity ran on which
 ** pCPU, from when to when, and why it stopped) in the Chrome trace-event
 ** format, which Perfetto (ui.perfetto.dev) and chrome://tracing open.
-** One track per pCPU, grouped by NUMA node; one complete ("X") event per
+** One process per NUMA node, a track per pCPU in it; one complete ("X") event per
 ** segment with its reason: block (burst done, nothing more), slice (its
 ** time slice ended), preempt (a wake-up or the policy took the pCPU),
 ** end (the run ended).  Off unless `hvsim run --timeline F.json`.
@@ -31,6 +31,7 @@ struct timeline {
 	int finished;           /* timeline_finish closed tmp; it awaits the rename */
 	long long nevents;
 	long long max_events;   /* stop recording beyond this (file size) */
+	int capped;             /* the cap was reached (and said on stderr) */
 	long long *start;       /* per pCPU: start of its open segment, ns */
 };
 
