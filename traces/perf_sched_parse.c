@@ -95,9 +95,11 @@ static int parse_header(const char *line, struct psched_event *ev, const char **
 			;
 		int64_t sec = 0, frac = 0;
 		int sd = 0, fd = 0;
-		for (; is_digit(*p) && sd < 12; p++, sd++)
+		/* at most 10 digits (perf -k realtime stamps are ~1.8e9 s) and
+		   below INT64_MAX / 1e9 so that the nanoseconds fit */
+		for (; is_digit(*p) && sd < 10; p++, sd++)
 			sec = sec * 10 + (*p - '0');
-		if (!sd || *p != '.')
+		if (!sd || *p != '.' || sec > INT64_MAX / 1000000000 - 1)
 			continue;
 		for (p++; is_digit(*p) && fd < 9; p++, fd++)
 			frac = frac * 10 + (*p - '0');
