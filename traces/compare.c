@@ -117,19 +117,44 @@ static void print_table(FILE *f, const struct pair *q, int n)
 	}
 }
 
-static int write_csv(const char *path, const struct pair *q, int n)
+/* A file written beside PATH under a temporary name and renamed onto it
+** once whole: NULL (reported) when it cannot be created. */
+static FILE *out_begin_tmp(const char *path, char **tmp)
 {
 	size_t len = strlen(path) + 32;
-	char *tmp = malloc(len);
-	if (!tmp)
-		return -1;
-	snprintf(tmp, len, "%s.tmp-%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
+	*tmp = malloc(len);
+	if (!*tmp)
+		return NULL;
+	snprintf(*tmp, len, "%s.tmp-%ld", path, (long)getpid());
+	FILE *f = fopen(*tmp, "w");
 	if (!f) {
-		fprintf(stderr, "hvsim compare: %s: cannot create: %s\n", tmp, strerror(errno));
-		free(tmp);
-		return -1;
+		fprintf(stderr, "hvsim compare: %s: cannot create: %s\n", *tmp, strerror(errno));
+		free(*tmp);
 	}
+	return f;
+}
+
+/* Close F and rename TMP onto PATH; on any failure (reported) TMP is
+** removed and PATH untouched.  Frees TMP.  0 or -1. */
+static int out_commit_tmp(FILE *f, char *tmp, const char *path)
+{
+	int bad = ferror(f) | fclose(f);
+	if (!bad && rename(tmp, path)) {
+		bad = 1;
+		fprintf(stderr, "hvsim compare: %s: cannot write: %s\n", path, strerror(errno));
+	}
+	if (bad)
+		unlink(tmp);
+	free(tmp);
+	return bad ? -1 : 0;
+}
+
+static int write_csv(const char *path, const struct pair *q, int n)
+{
+	char *tmp;
+	FILE *f = out_begin_tmp(path, &tmp);
+	if (!f)
+		return -1;
 	fputs("thread,metric,recorded,predicted,error,criterion,pass\n", f);
 	for (int i = 0; i < n; i++) {
 		struct cmp c[8];
@@ -148,15 +173,7 @@ static int write_csv(const char *path, const struct pair *q, int n)
 			fputc('\n', f);
 		}
 	}
-	int bad = ferror(f) | fclose(f);
-	if (!bad && rename(tmp, path)) {
-		bad = 1;
-		fprintf(stderr, "hvsim compare: %s: cannot write: %s\n", path, strerror(errno));
-	}
-	if (bad)
-		unlink(tmp);
-	free(tmp);
-	return bad ? -1 : 0;
+	return out_commit_tmp(f, tmp, path);
 }
 
 /* An id of letters, digits, '.', '_', '-' from s (others become '_'),
@@ -174,17 +191,10 @@ static void id_of(char *dst, size_t n, const char *mix, const char *thread, cons
 static int write_measured(const char *path, const char *trace, const char *mix, const char *hv, const char *mem,
 			  const char *use, int ncpu, const struct pair *q, int n)
 {
-	size_t len = strlen(path) + 32;
-	char *tmp = malloc(len);
-	if (!tmp)
+	char *tmp;
+	FILE *f = out_begin_tmp(path, &tmp);
+	if (!f)
 		return -1;
-	snprintf(tmp, len, "%s.tmp-%ld", path, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "hvsim compare: %s: cannot create: %s\n", tmp, strerror(errno));
-		free(tmp);
-		return -1;
-	}
 	const char *base = strrchr(trace, '/');
 	base = base ? base + 1 : trace;
 	fputs("# hvsim measured points v1\n", f);
@@ -224,15 +234,7 @@ static int write_measured(const char *path, const char *trace, const char *mix, 
 			fputc('\n', f);
 		}
 	}
-	int bad = ferror(f) | fclose(f);
-	if (!bad && rename(tmp, path)) {
-		bad = 1;
-		fprintf(stderr, "hvsim compare: %s: cannot write: %s\n", path, strerror(errno));
-	}
-	if (bad)
-		unlink(tmp);
-	free(tmp);
-	return bad ? -1 : 0;
+	return out_commit_tmp(f, tmp, path);
 }
 
 static int matches(const char *name, const char *const *pats, int npat)
