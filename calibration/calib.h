@@ -120,6 +120,7 @@ struct cal_config {
 	int reps;                   /* replications: 1 */
 	double resolution;          /* bracket width, as a share of the answer: 0.02 */
 	char *duration, *warmup;    /* run length of each probe; NULL: the template's */
+	char *precision;            /* replications until this precise ("3%"); NULL: the template's */
 };
 
 /* The host scenario of a subject "MIX/THREAD": the benchmark's scenario
@@ -189,6 +190,10 @@ int cal_check(const struct cal_config *c, const struct scn_override *extra, int 
 /* The value of any metric of a quantity, derived from the cache. */
 double cal_eval_metric(struct cal_eval *e, const double *x, int bench, const char *hv, int vms, int vcpus,
 		       const char *mem, int metric);
+/* Its 95% interval: sessions per VM and cumulative sessions of a search
+** with replications; NAN otherwise. */
+void cal_eval_metric_ci(struct cal_eval *e, const double *x, int bench, const char *hv, int vms, int vcpus,
+			const char *mem, int metric, double *lo, double *hi);
 
 /* The --set text of parameter k at value v ("17.5kcycles"). */
 void cal_param_text(const struct cal_param *p, double v, char *buf, size_t len);

@@ -610,13 +610,15 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 				c->prior = num(&ld, n, "prior", 0.01, 0, 1e6);
 				c->pass = num(&ld, n, "pass", 0.10, 0, 10);
 			} else if (is(n, "capacity")) {
-				only(&ld, n, "replications resolution duration warmup");
+				only(&ld, n, "replications resolution duration warmup precision");
 				c->reps = (int)num(&ld, n, "replications", 1, 1, 100);
 				c->resolution = num(&ld, n, "resolution", 10, 1, 1e6);
 				free(c->duration);   /* a second <capacity>: the last one counts */
 				free(c->warmup);
 				c->duration = attr(n, "duration");
 				c->warmup = attr(n, "warmup");
+				free(c->precision);
+				c->precision = attr(n, "precision");
 			} else if (is(n, "stage")) {
 				load_stage(&ld, n);
 			} else if (is(n, "also")) {
@@ -692,6 +694,7 @@ void cal_free(struct cal_config *c)
 	free(c->also);
 	free(c->duration);
 	free(c->warmup);
+	free(c->precision);
 	memset(c, 0, sizeof *c);
 }
 

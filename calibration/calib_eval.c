@@ -14,11 +14,10 @@
 **                              same VCPUs (as CPUs) and memory, 1 system;
 **                              seconds inverted, so > 1 is faster
 **
-** A capacity search answers with the largest passing user count, a step
-** function of the parameters; the fit needs a value that moves with them,
-** so the answer is refined by linear interpolation of the QoS margin
-** (the least of good% - required and tolerable% - required) between the
-** largest passing count and the smallest failing count above it.
+** A capacity search answers with the crossing of its QoS margin
+** (sim/drive/capacity.h), which moves continuously with the parameters,
+** as the fit needs; it is the same estimate `hvsim capacity` and `hvsim
+** sweep` report for the same scenario and seeds.
 **
 ** Base quantities are cached under their description plus the --set text
 ** of every parameter that applies to them, so a stage that does not move
@@ -48,6 +47,7 @@
 struct entry {
 	char *key;
 	double value;
+	double lo, hi;                /* its 95% interval (capacity searches); NAN: none */
 };
 
 struct cal_eval {
@@ -140,37 +140,6 @@ static const struct cal_hv *find_hv(const struct cal_config *c, const char *name
 	return NULL;
 }
 
-/* The QoS margin of a probe, in percentage points: >= 0 passes the shares. */
-static double margin(const struct cap_probe *p, const struct scn_qos *q)
-{
-	if (!p->qos.n)
-		return -100;
-	double g = 100.0 * (double)p->qos.good / (double)p->qos.n - 100 * q->good;
-	double t = 100.0 * (double)p->qos.tolerable / (double)p->qos.n - 100 * q->tolerable;
-	return fmin(g, t);
-}
-
-/* Sessions per VM of one replication, interpolated (see the top). */
-static double interpolate(const struct cap_result *r, int rep, const struct scn_qos *q)
-{
-	const struct cap_rep *cr = &r->rep[rep];
-	if (cr->at < 0 || cr->bound_hit)
-		return cr->max;
-	const struct cap_probe *pass = &r->probe[cr->at], *fail = NULL;
-	for (int i = 0; i < r->nprobe; i++) {
-		const struct cap_probe *p = &r->probe[i];
-		if (p->rep == rep && !p->pass && p->users > cr->max && (!fail || p->users < fail->users))
-			fail = p;
-	}
-	if (!fail)
-		return cr->max;
-	double mp = margin(pass, q), mf = margin(fail, q);
-	if (!(mp >= 0) || !(mf < mp))
-		return cr->max;
-	double f = mf < 0 ? mp / (mp - mf) : 1;
-	return pass->users + (fail->users - pass->users) * fmin(1, fmax(0, f));
-}
-
 #define MAX_OV 64
 
 int cal_host_scenario(const struct cal_config *c, const char *subject, char *buf, size_t len)
@@ -214,8 +183,9 @@ static int host_value(const struct world *w, const struct cal_qty *q, double *ou
 /* Long: the quantity's scenario assembled override by override, then the
 ** one run its benchmark needs. */
 static int simulate(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
-		    const struct cal_qty *q, int check, double *out, char *err, size_t errlen)
+		    const struct cal_qty *q, int check, double *out, double *ci, char *err, size_t errlen)
 {
+	ci[0] = ci[1] = NAN;
 	const struct cal_bench *b = &c->bench[q->bench];
 	const struct cal_hv *hv = find_hv(c, q->hypervisor);
 	if (!b->scenario || !hv) {
@@ -263,6 +233,8 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 			SET("run.duration", "%s", c->duration);
 		if (c->warmup)
 			SET("run.warmup", "%s", c->warmup);
+		if (c->precision)
+			SET("capacity.precision", "%s", c->precision);
 	}
 	for (int i = 0; i < nextra && n < MAX_OV; i++) {
 		/* "bench:key" applies to that benchmark's simulations only */
@@ -302,10 +274,11 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 		} else if (check) {
 			rc = 0;
 		} else if ((rc = cap_search(&s, 1, NULL, &r, err, errlen)) == 0) {
-			double sum = 0;
-			for (int i = 0; i < r.nrep; i++)
-				sum += interpolate(&r, i, &s.qos);
-			*out = sum / r.nrep;
+			*out = r.mean;
+			if (r.ci_ok) {
+				ci[0] = r.ci_lo;
+				ci[1] = r.ci_hi;
+			}
 			cap_free(&r);
 		}
 	} else {
@@ -348,14 +321,15 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 int cal_simulate(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
 		 const struct cal_qty *q, double *out, char *err, size_t errlen)
 {
-	return simulate(c, extra, nextra, x, q, 0, out, err, errlen);
+	double ci[2];
+	return simulate(c, extra, nextra, x, q, 0, out, ci, err, errlen);
 }
 
 int cal_check(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
 	      const struct cal_qty *q, char *err, size_t errlen)
 {
-	double unused;
-	return simulate(c, extra, nextra, x, q, 1, &unused, err, errlen);
+	double unused, ci[2];
+	return simulate(c, extra, nextra, x, q, 1, &unused, ci, err, errlen);
 }
 
 /* ------------------------------------------------- what rows need --- */
@@ -452,10 +426,11 @@ struct batch {
 static int child(void *ctx, int i, int fd)
 {
 	const struct batch *b = ctx;
-	double v;
+	double v, ci[2];
 	char err[512] = "", line[600];
-	int rc = cal_simulate(b->e->cfg, b->e->ov, b->e->nov, b->x, &b->nd->q[i], &v, err, sizeof err);
-	int len = rc ? snprintf(line, sizeof line, "E %s\n", err) : snprintf(line, sizeof line, "V %.17g\n", v);
+	int rc = simulate(b->e->cfg, b->e->ov, b->e->nov, b->x, &b->nd->q[i], 0, &v, ci, err, sizeof err);
+	int len = rc ? snprintf(line, sizeof line, "E %s\n", err)
+		     : snprintf(line, sizeof line, "V %.17g %.17g %.17g\n", v, ci[0], ci[1]);
 	return proc_write_all(fd, line, (size_t)len) || rc;
 }
 
@@ -473,7 +448,10 @@ static int sim_done(void *ctx, int i, const char *buf, size_t len, int status)
 		}
 		return -1;
 	}
-	b->val[i] = strtod(buf + 2, NULL);
+	char *end;
+	b->val[3 * i] = strtod(buf + 2, &end);
+	b->val[3 * i + 1] = strtod(end, &end);
+	b->val[3 * i + 2] = strtod(end, NULL);
 	return 0;
 }
 
@@ -481,7 +459,7 @@ static int sim_done(void *ctx, int i, const char *buf, size_t len, int status)
 static int run_needs(struct cal_eval *e, struct need *nd, const double *x, char *err, size_t errlen)
 {
 	int rc = 0;
-	double *val = calloc(nd->n ? nd->n : 1, sizeof *val);
+	double *val = calloc(3 * (nd->n ? nd->n : 1), sizeof *val);   /* value, ci low, ci high */
 	if (!val) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -507,7 +485,7 @@ static int run_needs(struct cal_eval *e, struct need *nd, const double *x, char 
 				e->e = ne;
 				e->cap = nc;
 			}
-			e->e[e->n++] = (struct entry){ nd->key[i], val[i] };
+			e->e[e->n++] = (struct entry){ nd->key[i], val[3 * i], val[3 * i + 1], val[3 * i + 2] };
 			nd->key[i] = NULL;
 			e->runs++;
 		}
@@ -566,14 +544,34 @@ int cal_eval_also(struct cal_eval *e, const double *x, char *err, size_t errlen)
 
 /* ---------------------------------------------------------- values --- */
 
-static double base_value(struct cal_eval *e, const double *x, int bench, const char *hv, int vms, int vcpus,
-			 const char *mem)
+static const struct entry *base_entry(struct cal_eval *e, const double *x, int bench, const char *hv, int vms,
+				     int vcpus, const char *mem)
 {
 	struct cal_qty q = { .bench = bench, .hypervisor = hv, .vms = vms, .vcpus = vcpus, .memory = mem };
 	char key[KEY_MAX];
 	qty_key(e->cfg, x, &q, key, sizeof key);
-	const struct entry *en = lookup(e, key);
+	return lookup(e, key);
+}
+
+static double base_value(struct cal_eval *e, const double *x, int bench, const char *hv, int vms, int vcpus,
+			 const char *mem)
+{
+	const struct entry *en = base_entry(e, x, bench, hv, vms, vcpus, mem);
 	return en ? en->value : NAN;
+}
+
+void cal_eval_metric_ci(struct cal_eval *e, const double *x, int bench, const char *hv, int vms, int vcpus,
+			const char *mem, int metric, double *lo, double *hi)
+{
+	const struct entry *en = base_entry(e, x, bench, hv, vms, vcpus, mem);
+	*lo = *hi = NAN;
+	if (!en || bench != MEAS_SPECWEB)
+		return;
+	if (metric == MEAS_SESSIONS_PER_VM || metric == MEAS_CUMULATIVE_SESSIONS) {
+		int k = metric == MEAS_CUMULATIVE_SESSIONS ? vms : 1;
+		*lo = en->lo * k;
+		*hi = en->hi * k;
+	}
 }
 
 double cal_eval_metric(struct cal_eval *e, const double *x, int bench, const char *hv, int vms, int vcpus,

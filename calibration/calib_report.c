@@ -209,7 +209,7 @@ int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_e
 	f = out_open(o, "quantities.csv");
 	if (!f)
 		return -1;
-	fputs("benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value\n", f);
+	fputs("benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value,ci_low,ci_high\n", f);
 	for (int i = 0; i < c->nalso; i++) {
 		const struct cal_also *a = &c->also[i];
 		for (int j = 0; j < a->nvms; j++) {
@@ -218,6 +218,10 @@ int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_e
 			trace_csv_put(f, a->hypervisor);
 			fprintf(f, ",%d,%d,%s,%s", v, a->vcpus, a->memory, meas_metric_name(a->metric));
 			put_num(f, cal_eval_metric(e, x, a->bench, a->hypervisor, v, a->vcpus, a->memory, a->metric));
+			double lo, hi;
+			cal_eval_metric_ci(e, x, a->bench, a->hypervisor, v, a->vcpus, a->memory, a->metric, &lo, &hi);
+			put_num(f, lo);
+			put_num(f, hi);
 			fputc('\n', f);
 		}
 	}

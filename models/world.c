@@ -180,12 +180,14 @@ oom:
 	return -1;
 }
 
-int world_run(struct world *w)
+int world_advance(struct world *w, int64_t until)
 {
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
+	if (until > w->end)
+		until = w->end;
 	struct evq_event ev;
-	while (!w->failed && evq_next_time(&w->q) < w->end && evq_pop(&w->q, &ev)) {
+	while (!w->failed && evq_next_time(&w->q) < until && evq_pop(&w->q, &ev)) {
 		ev.fn(w, ev.obj, ev.arg);
 		w->events++;
 		if (w->stop && *w->stop) {
@@ -193,16 +195,27 @@ int world_run(struct world *w)
 			break;
 		}
 	}
-	/* the clock runs to the end: open segments close there */
-	if (w->q.now < w->end)
-		w->q.now = w->end;
-	sched_finish(&w->sched, w->end);
-	for (int i = 0; i < w->nburst; i++)
-		burst_finish(w->burst[i], w->end);
-	wl_finish_all(w, w->end);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	w->wall = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	w->wall += (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	return w->failed ? -1 : 0;
+}
+
+void world_finish(struct world *w, int64_t at)
+{
+	/* the clock runs to the end: open segments close there */
+	if (w->q.now < at)
+		w->q.now = at;
+	sched_finish(&w->sched, at);
+	for (int i = 0; i < w->nburst; i++)
+		burst_finish(w->burst[i], at);
+	wl_finish_all(w, at);
+}
+
+int world_run(struct world *w)
+{
+	int rc = world_advance(w, w->end);
+	world_finish(w, w->end);
+	return rc;
 }
 
 void world_free(struct world *w)

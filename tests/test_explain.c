@@ -105,6 +105,85 @@ static char *synthetic(void)
 
 #define NEAR(a, b) CU_ASSERT(fabs((a) - (b)) < 1e-9)
 
+/* A capacity sweep over vm[web].count 1..7: cumulative 300 n up to 4
+** VMs, then flat near 1200, 3 replications each (paired: replication r
+** is a little high or low at every count, as common random numbers
+** make it), and point 6 failed (capacity 0, no run). */
+static char *capacity_sweep(void)
+{
+	static const double cum[7] = { 300, 600, 900, 1200, 1190, 0, 1205 };
+	static const double dev[3] = { -0.012, 0.004, 0.008 };
+	char *dir = cut_tmpdir();
+	put(dir, "sweep.settings",
+	    "hvsim sweep\nscenario synthetic\nseed 1\nmode capacity\nvary vm[web].count: 1 2 3 4 5 6 7\n");
+	char csv[4096] = "vm[web].count,hypervisor,policy,vms,vcpus_per_vm,sessions_per_vm,cumulative_sessions,ci_low,"
+			 "ci_high,good_pct,tolerable_pct,cpu_util,replications,bound_hit,wall_s\n";
+	char pd[4096];
+	snprintf(pd, sizeof pd, "%s/points", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(pd, 0777), 0);
+	for (int i = 0; i < 7; i++) {
+		int n = i + 1;
+		double per = cum[i] / n;
+		size_t l = strlen(csv);
+		snprintf(csv + l, sizeof csv - l, "%d,kvm-75,o1,%d,2,%g,%g,%g,%g,98,100,0.9,3,0,1\n", n, n, per, cum[i],
+			 per * 0.98, per * 1.02);
+		if (cum[i] > 0) {
+			point(dir, n, n, 0, 0.1, 0.5);
+		} else {
+			snprintf(pd, sizeof pd, "%s/points/%03d", dir, n);
+			CU_ASSERT_EQUAL_FATAL(mkdir(pd, 0777), 0);
+		}
+		char reps[1024] = "replication,seed,sessions_per_vm,cumulative_sessions,largest_pass,bound_hit,probes,"
+				  "measured_s\n";
+		for (int r = 0; r < 3; r++) {
+			double c = cum[i] * (1 + dev[r] + 0.01 * ((i * 7 + r * 3) % 5 - 2));
+			l = strlen(reps);
+			snprintf(reps + l, sizeof reps - l, "%d,%d,%g,%g,%d,0,10,300\n", r + 1, r + 1, c / n, c,
+				 (int)(c / n));
+		}
+		snprintf(pd, sizeof pd, "%s/points/%03d", dir, n);
+		put(pd, "capacity_replications.csv", "%s", reps);
+	}
+	put(dir, "sweep.csv", "%s", csv);
+	return dir;
+}
+
+/* The plateau of a capacity curve with replications is the paired test's,
+** with its range; intervals are read; a failed point is a gap. */
+static void test_capacity_plateau(void)
+{
+	char *dir = capacity_sweep();
+	struct explain x;
+	char err[4400];
+	int rc = explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "\n  %s\n", err);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_TRUE(x.capacity);
+	CU_ASSERT_EQUAL_FATAL(x.ncurve, 1);
+	const struct xcurve *c = &x.curve[0];
+	CU_ASSERT_EQUAL(c->npt, 7);
+	CU_ASSERT_TRUE(c->tested);
+	CU_ASSERT_EQUAL(c->plateau, 3);                 /* 4 VMs */
+	CU_ASSERT_EQUAL(c->plat_lo, 3);                 /* 3 VMs are clearly lower */
+	CU_ASSERT_EQUAL(c->plat_hi, 6);                 /* 5 and 7 VMs are level with it */
+	CU_ASSERT_EQUAL(c->pt[0].nrep, 3);
+	NEAR(c->pt[3].ci_lo, 1200 * 0.98);
+	NEAR(c->pt[3].ci_hi, 1200 * 1.02);
+	char *txt = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&txt, &len);
+	explain_report(&x, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "plateau: 4 VMs"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "indistinguishable from it: 4-7 VMs"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "1200 +-2.0%"));
+	free(txt);
+	explain_free(&x);
+	cut_rmrf(dir);
+	free(dir);
+}
+
 static void test_synthetic(void)
 {
 	char *dir = synthetic();
@@ -370,6 +449,7 @@ void tests_register(void)
 {
 	static const struct cut_test tests[] = {
 		{ "synthetic sweep: plateau, best, loss split, saturation", test_synthetic },
+		{ "capacity sweep with replications: paired plateau test, intervals, gaps", test_capacity_plateau },
 		{ "bad directories and files: file:line messages", test_bad },
 		{ "command line on run and capacity sweeps", test_cli },
 		{ "DIR/explain/: new, or --force; one rename", test_exclusive },

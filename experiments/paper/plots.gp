@@ -1,6 +1,6 @@
 # Plots of experiments/paper/run.sh, run in its output directory (data/*.dat).
 set terminal svg size 720,480 dynamic font "sans,12"
-set key top left
+set key below horizontal
 set grid ytics
 
 # Figs. 1-2: one VM against native (the paper: KVM 0.26 best, VirtualBox 0.20 worst)
@@ -15,7 +15,12 @@ plot "data/fig1-2.dat" using 2:xtic(1) title "1 VCPU", "" using 3 title "2 VCPUs
      0.26 with lines dt 2 lc rgb "black" title "paper: KVM 1 VCPU (0.26)", \
      0.20 with lines dt 3 lc rgb "gray40" title "paper: VirtualBox (0.20)"
 
-# Figs. 3-4: cumulative sessions as VMs are added
+# Figs. 3-4: cumulative sessions as VMs are added, with 95% intervals
+# (data: VMs, then value, low, high for KVM, Xen, VirtualBox; "?" is a
+# point that failed: a gap, with the note below).  The key sits below
+# the plot, off the data.
+if (!exists("note")) note = ""
+set datafile missing "?"
 set style data linespoints
 set xlabel "VMs"
 set ylabel "cumulative sessions meeting QoS"
@@ -23,15 +28,22 @@ set xrange [0.5:10.5]
 set xtics 1
 set yrange [0:*]
 set offsets 0, 0, 200, 0
+set key below horizontal
+set terminal svg size 720,540 dynamic font "sans,12"
+set label 1 note at graph 0.99, graph 0.03 right font "sans,10" textcolor rgb "gray30"
 set output "fig3.svg"
 set title "Fig. 3: KVM and Xen with 2 VCPUs a VM, VirtualBox with 1"
-plot "data/fig3.dat" using 1:2 title "KVM-75 (2 VCPUs)" pt 7, "" using 1:3 title "Xen 3.3.0 (2 VCPUs)" pt 5, \
-     "" using 1:4 title "VirtualBox 2.0.6 (1 VCPU)" pt 9, \
+plot "data/fig3.dat" using 1:2:3:4 with yerrorlines title "KVM-75 (2 VCPUs)" pt 7, \
+     "" using 1:5:6:7 with yerrorlines title "Xen 3.3.0 (2 VCPUs)" pt 5, \
+     "" using 1:8:9:10 with yerrorlines title "VirtualBox 2.0.6 (1 VCPU)" pt 9, \
      1200 with lines dt 2 lc rgb "black" title "paper: KVM's best, 1200"
 set output "fig4.svg"
 set title "Fig. 4: every VM with 1 VCPU"
-plot "data/fig4.dat" using 1:2 title "KVM-75" pt 7, "" using 1:3 title "Xen 3.3.0" pt 5, \
-     "" using 1:4 title "VirtualBox 2.0.6" pt 9
+plot "data/fig4.dat" using 1:2:3:4 with yerrorlines title "KVM-75" pt 7, \
+     "" using 1:5:6:7 with yerrorlines title "Xen 3.3.0" pt 5, \
+     "" using 1:8:9:10 with yerrorlines title "VirtualBox 2.0.6" pt 9
+unset label 1
+set datafile missing
 
 # Figs. 5-7: microbenchmarks at 1, 5, 10 VMs, normalised to native
 set output "micro.svg"

@@ -6,12 +6,15 @@
 #
 #   experiments/paper/run.sh [--quick | --full] [-j N] [OUTDIR]
 #
-# --full (default): the calibration's run lengths (60 s measured after a
-#   30 s warm-up per capacity probe) and every VM count 1..10; within 10
-#   minutes on 2 cores.
-# --quick: SPECweb probes of 20 s after 10 s of warm-up, and the
-#   explanation sweeps at 1, 2, 4, 6, 8 and 10 VMs run at a fixed
-#   load instead of searched; within 60 s on 2 cores, noisier.
+# --full (default): the run lengths of experiments/paper/specweb.xml,
+#   fig3.xml and fig4.xml (each capacity probe measures from 30 s until a
+#   sequential test decides its QoS, at most 120 s, after a 30 s warm-up;
+#   3 replications, more until each point's 95% interval is within +-3%,
+#   at most 9) and every VM count 1..10.
+# --quick: 2 replications of probes measuring 10-20 s after 10 s of
+#   warm-up, intervals as wide as they come (stated on the plots), and
+#   the explanation sweeps at 1, 2, 4, 6, 8 and 10 VMs run at a fixed
+#   load instead of searched.
 # OUTDIR (default out/paper or out/paper-quick) gets:
 #   statements.txt      P1-P13: stated, predicted, pass/fail (from predict/)
 #   predict/            hvsim calibrate --values: report.txt, points.csv, quantities.csv
@@ -47,10 +50,16 @@ rm -rf "$out"
 mkdir -p "$out/data"
 : > "$out/.hvsim-paper"
 
+# the predictions' searches run as the sweeps' do (the same scenario
+# settings), so a curve point is the same number in both
 if [ $mode = quick ]; then
-	set -- --set specweb:run.duration=20s --set specweb:run.warmup=10s
+	set -- --set specweb:run.duration=30s --set specweb:run.warmup=10s --set specweb:capacity.replications=2 \
+		--set specweb:capacity.precision=0% --set specweb:capacity.floor=10s --set specweb:capacity.step=5s
+	note="quick mode: 2 replications of 10-20 s probes; 95% intervals wide"
 else
-	set --
+	set -- --set specweb:run.duration=150s --set specweb:run.warmup=30s --set specweb:capacity.replications=3 \
+		--set specweb:capacity.resolution=10 --set specweb:capacity.precision=3%
+	note="95% intervals over 3-9 replications"
 fi
 
 now() { date +%s.%N; }
@@ -88,13 +97,23 @@ q="$out/predict/quantities.csv"
 awk -F, 'NR>1 && $1=="specweb" && $3==1 && $6=="ratio_to_native" { r[$2","$4]=$7 }
 	END { printf "KVM %s %s\nXen %s %s\nVirtualBox %s -\n", r["kvm-75,1"], r["kvm-75,2"],
 	      r["xen-3.3.0,1"], r["xen-3.3.0,2"], r["vbox-2.0.6,1"] }' "$q" > "$out/data/fig1-2.dat"
-# Figs. 3-4: cumulative sessions by VMs
+# Figs. 3-4: cumulative sessions by VMs, each with its 95% interval
+# (value low high per hypervisor); a point that failed or found no
+# capacity is "?" (a gap in the plot), never 0
 for v in 1 2; do
-	awk -F, -v v=$v 'NR>1 && $1=="specweb" && $6=="cumulative_sessions" {
-		if ($4==v || ($2=="vbox-2.0.6" && $4==1)) c[$3","$2]=$7; n=($3>n?$3:n) }
-		END { for (i=1;i<=n;i++) printf "%d %s %s %s\n", i, c[i",kvm-75"], c[i",xen-3.3.0"], c[i",vbox-2.0.6"] }' \
+	awk -F, -v v=$v 'function cell(k) { return (k in c && c[k] > 0) ? c[k] " " lo[k] " " hi[k] : "? ? ?" }
+		NR>1 && $1=="specweb" && $6=="cumulative_sessions" {
+		if ($4==v || ($2=="vbox-2.0.6" && $4==1)) {
+			k=$3","$2; c[k]=$7; lo[k]=($8==""?$7:$8); hi[k]=($9==""?$7:$9) }
+		n=($3>n?$3:n) }
+		END { for (i=1;i<=n;i++) printf "%d %s %s %s\n", i, cell(i",kvm-75"), cell(i",xen-3.3.0"),
+		      cell(i",vbox-2.0.6") }' \
 		"$q" > "$out/data/fig$((v==2 ? 3 : 4)).dat"
 done
+if grep -q '?' "$out/data/fig3.dat" "$out/data/fig4.dat"; then
+	note="$note; a gap: a point whose search failed or found no capacity (see predict.log)"
+fi
+printf '%s\n' "$note" > "$out/data/note.txt"
 # Figs. 5-7: microbenchmarks normalised to native
 for b in bzip2 netperf dd; do
 	awk -F, -v b=$b 'NR>1 && $1==b && $6=="ratio_to_native" { r[$3","$2]=$7 }
@@ -102,7 +121,7 @@ for b in bzip2 netperf dd; do
 		      printf "%d %s %s %s\n", n[i], r[n[i]",kvm-75"], r[n[i]",xen-3.3.0"], r[n[i]",vbox-2.0.6"] }' \
 		"$q" > "$out/data/$b.dat"
 done
-( cd "$out" && gnuplot "$here/plots.gp" )
+( cd "$out" && gnuplot -e "note='$note'" "$here/plots.gp" )
 step plots "$t"
 printf '%-10s %6.1f s  (%s mode, -j %s)\n' total "$(echo "$(now) - $t_all" | bc)" $mode "$jobs" >> "$out/times.txt"
 

@@ -48,6 +48,10 @@ static const struct opt_def opt_defs[O_NOPTS] = {
 			"time T, e.g. 10s (repeatable: the last one counts)",
 			NULL },
 	[O_RESUME] = { "resume", 0, NULL, "continue the sweep in DIR (an error if there is none)", NULL },
+	[O_PROTOCOL] = { "protocol", 0, "specweb",
+			 "time every capacity probe as the SPECweb2005 kit does: 300 s warm-up and 300 s ramp-up "
+			 "(both as warm-up), 1800 s measured, 3 replications, no sequential stop",
+			 NULL },
 	[O_VALUES] = { "values", 0, "FIT.csv",
 		       "do not fit: take the values of a previous fit and predict every row", "csv" },
 	[O_STAGES] = { "stages", 0, "A,B", "fit only these stages; the others keep --values' values (or their starts)",
@@ -107,7 +111,7 @@ static const struct cmd cmd_defs[] = {
 	  "<capacity replications> searches with seed SEED+r (docs/capacity.md).  Writes capacity.csv, "
 	  "capacity_probes.csv and the outputs of the run at capacity into DIR (default "
 	  "out/<scenario name>-capacity).",
-	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS), NULL, cmd_capacity },
+	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_PROTOCOL), NULL, cmd_capacity },
 	{ "sweep", "SCEN.xml", 1, 1, "run every point of the scenario's <sweep>; a row a point in sweep.csv",
 	  "Run every point of the scenario's <sweep mode=\"run|capacity\">: each <vary key=... values=...> (or "
 	  "from/to/step) gives values of one --set path; several make a Cartesian product, the first "
@@ -115,7 +119,7 @@ static const struct cmd cmd_defs[] = {
 	  "order; wall_s last), sweep.settings and points/NNN/.  Each row is appended and synced as its point "
 	  "finishes: an interrupted sweep keeps every finished point, and the same command again (or --resume) "
 	  "runs only the missing ones (docs/sweep.md).",
-	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_RESUME),
+	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_RESUME, O_PROTOCOL),
 	  "0 every point done, 1 some point failed (the others are done), 2 bad usage or input (nothing run), "
 	  "130 interrupted",
 	  cmd_sweep },
@@ -279,6 +283,11 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 	case O_STAGES:
 		a->stages = v;
 		return 0;
+	case O_PROTOCOL:
+		if (strcmp(v, "specweb") != 0)
+			return cmd_usage_error(c, "--protocol: expected specweb, got '%s'", v);
+		a->protocol = SCN_PROTOCOL_SPECWEB;
+		return 0;
 	case O_THRESHOLD: {
 		double p = strtod(v, &end);
 		if (!*v || *end || !(p > 0 && p < 1000))
@@ -422,6 +431,7 @@ int cmd_load(const struct cmd_args *a, struct scenario *s)
 		return EXIT_USAGE;
 	if (a->has_seed)
 		s->seed = a->seed;
+	scn_protocol(s, a->protocol);
 	return 0;
 }
 

@@ -17,6 +17,7 @@ int cmd_sweep(const struct cmd *c, struct cmd_args *a)
 		.nov = a->nov,
 		.has_seed = a->has_seed,
 		.seed = a->seed,
+		.protocol = a->protocol,
 		.jobs = cmd_jobs(a),
 		.resume = a->resume,
 		.force = a->force,

@@ -13,6 +13,7 @@
 ** replication order, so every output is the same for any -j.
 */
 #include "sim/drive/capacity.h"
+#include "sim/drive/cap_estimate.h"
 #include "sim/engine/proc.h"
 #include "sim/engine/stats.h"
 #include "sim/report/timeline.h"
@@ -111,6 +112,37 @@ int cap_check(struct scenario *s, struct diag *d)
 
 /* ------------------------------------------------------ one probe --- */
 
+/* Run w's measured interval in batches of <capacity step> until the
+** sequential test decides (not before <capacity floor>), or to its end;
+** *decided says which, and the run closes where it stopped.  0 or -1. */
+static int run_sequential(struct world *w, const struct scenario *s, int *decided)
+{
+	const struct scn_capacity *c = &s->capacity;
+	int64_t t0 = w->batches.t0, t1 = w->batches.t1, t = t0;
+	int kmax = (int)((t1 - t0 + c->step - 1) / c->step), k = 0;
+	struct qos_count *b = calloc((size_t)(kmax > 0 ? kmax : 1), sizeof *b), prev = { 0 };
+	if (!b)
+		return -1;
+	*decided = 0;
+	int rc = world_advance(w, t0);
+	while (rc == 0 && t < t1) {
+		t = t1 - t > c->step ? t + c->step : t1;
+		if ((rc = world_advance(w, t)))
+			break;
+		struct qos_count now = world_qos_sum(w, c->workload);
+		b[k] = (struct qos_count){ now.n - prev.n, now.good - prev.good, now.tolerable - prev.tolerable };
+		prev = now;
+		k++;
+		if (t - t0 >= c->floor && cap_seq_decide(b, k, &s->qos) != CAP_UNDECIDED) {
+			*decided = 1;
+			break;
+		}
+	}
+	free(b);
+	world_finish(w, t);
+	return rc;
+}
+
 /* Run s with users per VM and the given seed; 0, -1 failed, -2 stopped. */
 static int probe(struct scenario *s, int rep, uint64_t seed, int users, const volatile sig_atomic_t *stop,
 		 struct cap_probe *p, char *err, size_t errlen)
@@ -125,13 +157,14 @@ static int probe(struct scenario *s, int rep, uint64_t seed, int users, const vo
 	s->seed = seed;
 	struct world w;
 	struct diag d = { 0 };
+	int decided = 0;
 	int rc = world_build(&w, s, &d);
 	if (rc) {
 		snprintf(err, errlen, "replication %d, %d users per VM: %s", rep + 1, users,
 			 d.n ? d.msg[0] : "the model could not be built");
 	} else {
 		w.stop = stop;
-		if (world_run(&w)) {
+		if (s->capacity.sequential ? run_sequential(&w, s, &decided) : world_run(&w)) {
 			rc = stop && *stop ? -2 : -1;
 			snprintf(err, errlen, "replication %d, %d users per VM: the run %s at t=%.6f s", rep + 1,
 				 users, rc == -2 ? "was interrupted" : "ran out of memory",
@@ -139,7 +172,7 @@ static int probe(struct scenario *s, int rep, uint64_t seed, int users, const vo
 		}
 	}
 	if (rc == 0) {
-		double measured = (double)(w.batches.t1 - w.batches.t0), busy = 0;
+		double measured = (double)(world_now(&w) - w.batches.t0), busy = 0;
 		for (int i = 0; i < w.sched.ncpus; i++)
 			busy += (double)w.sched.cpu[i].t_busy;
 		*p = (struct cap_probe){
@@ -148,6 +181,8 @@ static int probe(struct scenario *s, int rep, uint64_t seed, int users, const vo
 			.users = users,
 			.qos = world_qos_sum(&w, s->capacity.workload),
 			.cpu_util = measured > 0 && w.sched.ncpus ? busy / measured / w.sched.ncpus : 0,
+			.measured = measured / 1e9,
+			.decided = decided,
 		};
 		p->pass = qos_pass(&p->qos, &s->qos);
 	}
@@ -255,6 +290,7 @@ struct reps {
 	char **buf;                   /* what each replication's child sent */
 	size_t *len;
 	int *status;
+	int first;                    /* unit u is replication first + u */
 	struct progress g;
 };
 
@@ -266,7 +302,7 @@ static int child(void *ctx, int rep, int fd)
 	struct wire m;
 	memset(&m, 0, sizeof m);
 	m.end = 1;
-	m.rc = search_rep(x->s, rep, x->stop, send_probe, &fd, m.err, sizeof m.err);
+	m.rc = search_rep(x->s, x->first + rep, x->stop, send_probe, &fd, m.err, sizeof m.err);
 	int ok = proc_write_all(fd, &m, sizeof m) == 0;
 	close(fd);
 	return ok ? 0 : -1;
@@ -286,11 +322,12 @@ static int rep_done(void *ctx, int rep, const char *buf, size_t len, int status)
 	return 0;
 }
 
-static int run_parallel(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, struct cap_result *r,
-			char *err, size_t errlen)
+/* Replications first .. first + nrep - 1. */
+static int run_parallel(struct scenario *s, int jobs, int first, int nrep, const volatile sig_atomic_t *stop,
+			struct cap_result *r, char *err, size_t errlen)
 {
-	int nrep = s->capacity.replications, rc = 0;
-	struct reps x = { .s = s, .stop = stop };
+	int rc = 0;
+	struct reps x = { .s = s, .stop = stop, .first = first };
 	x.buf = calloc((size_t)nrep, sizeof *x.buf);
 	x.len = calloc((size_t)nrep, sizeof *x.len);
 	x.status = calloc((size_t)nrep, sizeof *x.status);
@@ -311,9 +348,10 @@ static int run_parallel(struct scenario *s, int jobs, const volatile sig_atomic_
 		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 			rc = stop && *stop ? -2 : -1;
 			if (WIFSIGNALED(st))
-				snprintf(err, errlen, "replication %d: its process died of signal %d", i + 1, WTERMSIG(st));
+				snprintf(err, errlen, "replication %d: its process died of signal %d", first + i + 1,
+					 WTERMSIG(st));
 			else
-				snprintf(err, errlen, "replication %d: its process failed", i + 1);
+				snprintf(err, errlen, "replication %d: its process failed", first + i + 1);
 		}
 	}
 	/* lay out the replications in order */
@@ -321,7 +359,7 @@ static int run_parallel(struct scenario *s, int jobs, const volatile sig_atomic_
 		size_t nm = x.len[i] / sizeof(struct wire);
 		const struct wire *m = (const struct wire *)(void *)x.buf[i];
 		if (nm == 0 || x.len[i] % sizeof(struct wire) || !m[nm - 1].end) {
-			snprintf(err, errlen, "replication %d: its process ended without a result", i + 1);
+			snprintf(err, errlen, "replication %d: its process ended without a result", first + i + 1);
 			rc = -1;
 			break;
 		}
@@ -346,14 +384,55 @@ out:
 
 /* ------------------------------------------------------- results --- */
 
-/* Each replication's answer from its probes (the largest passing count:
-** the search never goes above a failure), then mean, interval, totals.
-** 0 or -1 (out of memory). */
+/* Replication i's crossing: the judged probes (not too short) by users,
+** their margins fitted non-increasing, the fit's zero (cap_estimate.h);
+** *beyond when even the largest count met the rule (the bound was hit).
+** 0 when there is no judged probe. */
+static double crossing(const struct scenario *s, const struct cap_result *r, int i, int *beyond)
+{
+	int n = 0;
+	*beyond = 0;
+	for (int j = 0; j < r->nprobe; j++)
+		n += r->probe[j].rep == i && !too_short(&r->probe[j], &s->qos);
+	if (n == 0)
+		return 0;
+	double *x = malloc((size_t)n * 3 * sizeof *x), est = 0;
+	if (!x)
+		return NAN;
+	double *y = x + n, *f = y + n;
+	int m = 0;
+	for (int j = 0; j < r->nprobe; j++) {
+		const struct cap_probe *p = &r->probe[j];
+		if (p->rep != i || too_short(p, &s->qos))
+			continue;
+		/* insertion by users: a replication has a few dozen probes */
+		int at = m++;
+		while (at > 0 && x[at - 1] > p->users) {
+			x[at] = x[at - 1];
+			y[at] = y[at - 1];
+			at--;
+		}
+		x[at] = p->users;
+		/* a run short of min-pages does not meet the rule: margin < 0 */
+		double mg = cap_margin(&p->qos, &s->qos);
+		y[at] = p->pass ? fmax(mg, 0) : fmin(mg, -1e-9);
+	}
+	cap_isotonic_dec(y, NULL, n, f);
+	est = cap_crossing(x, f, n, beyond);
+	*beyond = *beyond && x[n - 1] >= s->capacity.max;
+	free(x);
+	return est;
+}
+
+/* Each replication's answer from its probes (the crossing), then mean,
+** interval, totals.  0 or -1 (out of memory). */
 static int summarise(const struct scenario *s, struct cap_result *r)
 {
 	double *v = calloc((size_t)r->nrep, sizeof *v);
 	if (!v)
 		return -1;
+	r->bound_hit = r->nat = r->ci_ok = r->vms = r->vms_varied = 0;
+	r->good_pct = r->tolerable_pct = r->cpu_util = 0;
 	for (int i = 0; i < r->nrep; i++) {
 		struct cap_rep *q = &r->rep[i];
 		q->max = 0;
@@ -365,9 +444,9 @@ static int summarise(const struct scenario *s, struct cap_result *r)
 				q->at = j;
 			}
 		}
-		q->bound_hit = q->at >= 0 && q->max >= s->capacity.max;
+		q->est = crossing(s, r, i, &q->bound_hit);
 		r->bound_hit |= q->bound_hit;
-		v[i] = q->max;
+		v[i] = q->est;
 		if (q->at >= 0) {
 			const struct cap_probe *p = &r->probe[q->at];
 			r->good_pct += qos_good_pct(&p->qos);
@@ -410,6 +489,38 @@ int cap_search(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, 
 	return cap_search_shown(s, jobs, stop, NULL, r, err, errlen);
 }
 
+/* Replications first .. first + n - 1, in this process or in children. */
+static int run_reps(struct scenario *s, int jobs, int first, int n, const volatile sig_atomic_t *stop,
+		    struct cap_result *r, char *err, size_t errlen)
+{
+	if (jobs > n)
+		jobs = n;
+	if (jobs > 1)
+		return run_parallel(s, jobs, first, n, stop, r, err, errlen);
+	struct progress g;
+	int rc = 0;
+	progress_start(&g, r->progress, "replications", n);
+	for (int i = 0; i < n && rc == 0; i++) {
+		rc = search_rep(s, first + i, stop, append, r, err, errlen);
+		g.done++;
+		progress_update(&g);
+	}
+	progress_end(&g);
+	return rc;
+}
+
+/* The interval is as narrow as <capacity precision> asks (or none asked). */
+static int precise_enough(const struct scn_capacity *c, const struct cap_result *r)
+{
+	if (c->precision <= 0)
+		return 1;
+	if (!r->ci_ok)
+		return 0;
+	return r->ci_hi - r->ci_lo <= 2 * c->precision * fabs(r->mean);
+}
+
+/* Long: replications in rounds (the first <capacity replications>, then
+** two more at a time until precise enough), each round summarised. */
 int cap_search_shown(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, FILE *progress,
 		     struct cap_result *r, char *err, size_t errlen)
 {
@@ -417,33 +528,31 @@ int cap_search_shown(struct scenario *s, int jobs, const volatile sig_atomic_t *
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	memset(r, 0, sizeof *r);
 	r->progress = progress;
-	r->nrep = s->capacity.replications;
-	r->rep = calloc((size_t)r->nrep, sizeof *r->rep);
+	const struct scn_capacity *c = &s->capacity;
+	int most = c->max_replications > c->replications ? c->max_replications : c->replications;
+	r->rep = calloc((size_t)most, sizeof *r->rep);
 	if (!r->rep) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (jobs > r->nrep)
-		jobs = r->nrep;
+	if (jobs > most)
+		jobs = most;
 	if (jobs < 1)
 		jobs = 1;
 	r->jobs = jobs;
-	int rc = 0;
-	if (jobs == 1) {
-		struct progress g;
-		progress_start(&g, r->progress, "replications", r->nrep);
-		for (int i = 0; i < r->nrep && rc == 0; i++) {
-			rc = search_rep(s, i, stop, append, r, err, errlen);
-			g.done++;
-			progress_update(&g);
+	int rc = 0, done = 0, next = c->replications;
+	/* The rounds depend on the answers only, never on jobs, so every
+	** output is the same for any -j. */
+	while (rc == 0 && next > done) {
+		rc = run_reps(s, jobs, done, next - done, stop, r, err, errlen);
+		done = next;
+		r->nrep = done;
+		if (rc == 0 && summarise(s, r)) {
+			snprintf(err, errlen, "out of memory");
+			rc = -1;
 		}
-		progress_end(&g);
-	} else {
-		rc = run_parallel(s, jobs, stop, r, err, errlen);
-	}
-	if (rc == 0 && summarise(s, r)) {
-		snprintf(err, errlen, "out of memory");
-		rc = -1;
+		if (rc == 0 && !precise_enough(c, r))
+			next = done + 2 < most ? done + 2 : most;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	r->wall = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
@@ -515,6 +624,8 @@ static int at_capacity(struct outdir *o, const struct scenario *s, const struct 
 	}
 	if (rc == 0) {
 		set_users(&c, r->rep[0].max, NULL);
+		/* as long as that probe measured (a sequential probe may stop early) */
+		c.duration = s->warmup + (int64_t)llround(r->probe[r->rep[0].at].measured * 1e9);
 		struct world w;
 		struct diag d = { 0 };
 		rc = world_build(&w, &c, &d);
@@ -548,12 +659,37 @@ int cap_write(struct outdir *o, const struct scenario *s, const struct cap_resul
 	f = out_open(o, "capacity_probes.csv");
 	if (!f)
 		return -1;
-	fputs("replication,seed,users_per_vm,pages,good_pct,tolerable_pct,cpu_util,pass\n", f);
+	fputs("replication,seed,users_per_vm,measured_s,decided,pages,good_pct,tolerable_pct,margin_pct,cpu_util,"
+	      "pass\n",
+	      f);
 	for (int i = 0; i < r->nprobe; i++) {
 		const struct cap_probe *p = &r->probe[i];
-		fprintf(f, "%d,%llu,%d,%llu,%.9g,%.9g,%.9g,%d\n", p->rep + 1, (unsigned long long)p->seed, p->users,
-			(unsigned long long)p->qos.n, qos_good_pct(&p->qos), qos_tolerable_pct(&p->qos), p->cpu_util,
-			p->pass);
+		fprintf(f, "%d,%llu,%d,%.9g,%d,%llu,%.9g,%.9g,", p->rep + 1, (unsigned long long)p->seed, p->users,
+			p->measured, p->decided, (unsigned long long)p->qos.n, qos_good_pct(&p->qos),
+			qos_tolerable_pct(&p->qos));
+		double m = cap_margin(&p->qos, &s->qos);
+		field(f, isfinite(m), 100 * m);
+		fprintf(f, ",%.9g,%d\n", p->cpu_util, p->pass);
+	}
+	if (ferror(f) | fclose(f))
+		return -1;
+
+	/* each replication's answer: what the interval and the plateau test
+	** (hvsim explain, paired by replication) are made of */
+	f = out_open(o, "capacity_replications.csv");
+	if (!f)
+		return -1;
+	fputs("replication,seed,sessions_per_vm,cumulative_sessions,largest_pass,bound_hit,probes,measured_s\n", f);
+	for (int i = 0; i < r->nrep; i++) {
+		int np = 0;
+		double ms = 0;
+		for (int j = 0; j < r->nprobe; j++)
+			if (r->probe[j].rep == i) {
+				np++;
+				ms += r->probe[j].measured;
+			}
+		fprintf(f, "%d,%llu,%.9g,%.9g,%d,%d,%d,%.9g\n", i + 1, (unsigned long long)(s->seed + (uint64_t)i),
+			r->rep[i].est, r->rep[i].est * r->vms_varied, r->rep[i].max, r->rep[i].bound_hit, np, ms);
 	}
 	if (ferror(f) | fclose(f))
 		return -1;
@@ -595,7 +731,7 @@ void cap_print(FILE *f, const struct scenario *s, const struct cap_result *r, co
 		fprintf(f, " (95%% CI %.4g .. %.4g)", r->ci_lo, r->ci_hi);
 	fprintf(f, "; replications:");
 	for (int i = 0; i < r->nrep; i++)
-		fprintf(f, " %d", r->rep[i].max);
+		fprintf(f, " %.4g", r->rep[i].est);
 	fprintf(f, "\n  cumulative: %.4g users over %d VM%s", r->cumulative, r->vms_varied,
 		r->vms_varied == 1 ? "" : "s");
 	if (r->ci_ok)

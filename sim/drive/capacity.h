@@ -9,10 +9,14 @@
 ** numbers: two counts differ by their users, not by their luck), brackets
 ** the answer by doubling from <capacity min> until a run fails or <capacity
 ** max> passes, then bisects until the bracket is at most <capacity
-** resolution> wide; its answer is the largest count that passed (0 when
-** min fails).  The replications' answers give a mean and a 95% Student-t
-** interval.  Replications are independent, so they may run in parallel
-** child processes; the result is the same for any number of them.
+** resolution> wide.  A probe measures until a sequential test decides its
+** QoS (<capacity measure="sequential">, from floor to the run's measured
+** interval) or for the whole interval (measure="fixed").  Its answer is
+** where a non-increasing isotonic fit of the QoS margin over all its
+** probes crosses zero (cap_estimate.h); the replications' answers give a
+** mean and a 95% Student-t interval.  Replications are independent, so
+** they may run in parallel child processes; the result is the same for
+** any number of them.
 */
 #ifndef HVSIM_CAPACITY_H
 #define HVSIM_CAPACITY_H
@@ -33,11 +37,14 @@ struct cap_probe {
 	int users;                    /* per VM */
 	struct qos_count qos;         /* over the judged sources (world_qos_sum) */
 	double cpu_util;              /* mean utilisation of the pCPUs, measured */
+	double measured;              /* seconds measured (sequential: until decided) */
+	int decided;                  /* sequential: 1 the test decided, 0 ran to the end */
 	int pass;
 };
 
 /* What one replication found. */
 struct cap_rep {
+	double est;                   /* the crossing (cap_estimate.h): users per VM */
 	int max;                      /* largest passing users per VM; 0: min failed */
 	int bound_hit;                /* <capacity max> itself passed */
 	int at;                       /* probe index of the run at max; -1: none */
@@ -48,7 +55,7 @@ struct cap_result {
 	struct cap_rep *rep;
 	struct cap_probe *probe;      /* by replication, then in the order run */
 	int nprobe, capprobe;
-	double mean;                  /* users per VM, mean over replications */
+	double mean;                  /* users per VM, mean of the replications' crossings */
 	double ci_lo, ci_hi;          /* 95% Student t; ci_ok 0 with one replication */
 	int ci_ok;
 	int vms;                      /* guest VMs (replicas counted) */

@@ -229,6 +229,7 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 	}
 	if (a->has_seed)
 		s.seed = a->seed;
+	scn_protocol(&s, a->protocol);
 	const char *val[SCN_MAX_VARY];
 	sweep_point(sw, p, val);
 	char *row = NULL;
@@ -488,6 +489,7 @@ static int try_load(const struct sweep_args *a, const struct scn_override *extra
 	if (rc == 0 && build) {
 		if (a->has_seed)
 			s.seed = a->seed;
+		scn_protocol(&s, a->protocol);
 		if (s.sweep.mode == SWEEP_CAPACITY) {
 			rc = cap_check(&s, d);
 		} else {
@@ -677,6 +679,7 @@ int sweep_run(const struct sweep_args *a)
 	}
 	if (a->has_seed)
 		s.seed = a->seed;
+	scn_protocol(&s, a->protocol);
 	if (!s.sweep.present) {
 		fprintf(stderr,
 			"%s: <scenario>: expected a <sweep> after <capacity>, with <vary key=... values=...> "

@@ -25,6 +25,7 @@ struct sweep_args {
 	int nov;
 	int has_seed;
 	uint64_t seed;
+	int protocol;                  /* --protocol: SCN_PROTOCOL_*, applied to every point */
 	int jobs;                      /* points at a time, >= 1 */
 	int resume;                    /* --resume: DIR/sweep.csv must exist */
 	int force;                     /* --force: replace DIR (an hvsim output) when the sweep ends */

@@ -3,6 +3,7 @@
 ** Shared: read.h; the method: explain.h and docs/explain.md.
 */
 #include "sim/explain/read.h"
+#include "sim/drive/cap_estimate.h"
 #include "sim/report/output.h"
 #include "traces/csv.h"
 #include <errno.h>
@@ -121,19 +122,44 @@ static int pt_cmp(const void *a, const void *b)
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
+/* With replications at every point: the plateau by the paired test
+** (cap_plateau); 1 when it was applied. */
+static int plateau_tested(struct xcurve *c)
+{
+	int R = c->npt ? c->pt[0].nrep : 0;
+	for (int i = 0; i < c->npt; i++)
+		if (c->pt[i].nrep != R)
+			return 0;
+	if (R < 1 || c->npt < 2)
+		return 0;
+	double *m = malloc((size_t)c->npt * (size_t)R * sizeof *m);
+	if (!m)
+		return 0;
+	for (int i = 0; i < c->npt; i++)
+		for (int r = 0; r < R; r++)
+			/* a point whose every replication found nothing failed: a gap */
+			m[i * R + r] = c->pt[i].cum > 0 ? c->pt[i].rep[r] : NAN;
+	c->plateau = cap_plateau(m, c->npt, R, &c->plat_lo, &c->plat_hi);
+	c->tested = 1;
+	free(m);
+	return 1;
+}
+
 /* Plateau, best point, loss attribution of one curve. */
 static void analyse(struct xcurve *c, double thr)
 {
 	qsort(c->pt, (size_t)c->npt, sizeof *c->pt, pt_cmp);
 	c->plateau = -1;
+	c->plat_lo = c->plat_hi = -1;
 	c->best = -1;
+	int tested = plateau_tested(c);
 	for (int i = 0; i < c->npt; i++) {
 		struct xpoint *p = &c->pt[i];
 		p->growth = NAN;
 		if (i + 1 < c->npt && p->cum > 0 && c->pt[i + 1].n > p->n)
 			p->growth = (c->pt[i + 1].cum - p->cum) / p->cum / (c->pt[i + 1].n - p->n);
-		if (c->plateau < 0 && isfinite(p->growth) && p->growth < thr)
-			c->plateau = i;
+		if (!tested && c->plateau < 0 && isfinite(p->growth) && p->growth < thr)
+			c->plateau = c->plat_lo = c->plat_hi = i;
 		if (p->have_run && (c->best < 0 || p->per_vm > c->pt[c->best].per_vm))
 			c->best = i;
 	}
@@ -159,6 +185,30 @@ static void analyse(struct xcurve *c, double thr)
 			c->total[k] += p->attr[k];
 		c->total[XC_N] += p->unattributed;
 	}
+}
+
+/* A capacity point's replications (capacity_replications.csv; absent
+** in a sweep of an older hvsim: none). */
+static int read_reps(struct xpoint *p, const char *pdir, struct xerr *e)
+{
+	struct table t = { 0 };
+	p->nrep = 0;
+	int lr = x_table_load(&t, pdir, "capacity_replications.csv", 1, e);
+	if (lr) {
+		x_table_free(&t);
+		return lr < 0 ? -1 : 0;
+	}
+	int c = x_col(&t, "cumulative_sessions", e), rc = c < 0 ? -1 : 0;
+	if (t.nrow > EXPLAIN_MAXREP)
+		rc = x_fail(e, "%s:%d: expected at most %d replications", t.path, t.line[EXPLAIN_MAXREP],
+			    EXPLAIN_MAXREP);
+	for (int r = 0; rc == 0 && r < t.nrow; r++)
+		if (x_num(&t, r, c, 0, &p->rep[r], e))
+			rc = -1;
+		else
+			p->nrep++;
+	x_table_free(&t);
+	return rc;
 }
 
 void explain_free(struct explain *x)
@@ -214,15 +264,20 @@ int explain_load(struct explain *x, const char *dir, double threshold, char *err
 		if (k >= t.ncol || strcmp(t.head[k], s.vary[k].key) != 0)
 			rc = x_fail(&e, "%s:1: expected column %d to be the varied key %s, got %s", t.path, k + 1,
 				  s.vary[k].key, k < t.ncol ? t.head[k] : "nothing");
-	int cvms = -1, cvpv = -1, ccum = -1, cper = -1, cpages = -1;
+	int cvms = -1, cvpv = -1, ccum = -1, cper = -1, cpages = -1, clo = -1, chi = -1;
 	if (rc == 0) {
 		cvms = x_col(&t, "vms", &e);
 		cvpv = x_col(&t, "vcpus_per_vm", &e);
 		ccum = x_col(&t, s.capacity ? "cumulative_sessions" : "pages_per_s", &e);
 		cper = s.capacity ? x_col(&t, "sessions_per_vm", &e) : 0;
-		for (int i = 0; !s.capacity && i < t.ncol; i++)
-			if (strcmp(t.head[i], "pages") == 0)
+		for (int i = 0; i < t.ncol; i++) {
+			if (!s.capacity && strcmp(t.head[i], "pages") == 0)
 				cpages = i;
+			if (s.capacity && strcmp(t.head[i], "ci_low") == 0)
+				clo = i;
+			if (s.capacity && strcmp(t.head[i], "ci_high") == 0)
+				chi = i;
+		}
 		if (cvms < 0 || cvpv < 0 || ccum < 0 || cper < 0)
 			rc = -1;
 		else if (t.nrow == 0)
@@ -286,6 +341,17 @@ int explain_load(struct explain *x, const char *dir, double threshold, char *err
 		p->vms = (int)vms;
 		if (!s.capacity)
 			p->per_vm = p->vms > 0 ? p->cum / p->vms : 0;
+		/* the interval (per VM in sweep.csv; empty with one replication) */
+		p->ci_lo = p->ci_hi = p->cum;
+		if (clo >= 0 && chi >= 0 && x_cell(&t, r, clo)[0] && x_cell(&t, r, chi)[0] && p->per_vm > 0) {
+			double lo, hi;
+			if (x_num(&t, r, clo, 0, &lo, &e) || x_num(&t, r, chi, 0, &hi, &e)) {
+				rc = -1;
+				break;
+			}
+			p->ci_lo = lo * p->cum / p->per_vm;
+			p->ci_hi = hi * p->cum / p->per_vm;
+		}
 		char sub[32];
 		snprintf(sub, sizeof sub, "points/%03d", p->point);
 		char *pdir = x_path_of(dir, sub);
@@ -302,6 +368,8 @@ int explain_load(struct explain *x, const char *dir, double threshold, char *err
 				  pdir, p->per_vm);
 		else if (!skip)
 			rc = x_load_run(p, pdir, &e);
+		if (rc == 0 && s.capacity)
+			rc = read_reps(p, pdir, &e);
 		/* no SPECweb (pages_per_s 0): the judged pages (jobs) a second */
 		double pages;
 		if (rc == 0 && !s.capacity && p->cum == 0 && p->have_run && cpages >= 0 &&

@@ -48,6 +48,8 @@ struct xres {
 
 struct xtab;
 
+#define EXPLAIN_MAXREP 64
+
 struct xpoint {
 	int point;                    /* points/NNN, from 1 */
 	int line;                     /* its row's line in sweep.csv */
@@ -61,6 +63,9 @@ struct xpoint {
 	double measured;              /* seconds */
 	double cpu_util, cpu_demand;  /* mean pCPU utilisation; (run + ready) / pCPU time */
 	double cause[XC_N];           /* seconds per second per guest VM */
+	double ci_lo, ci_hi;          /* capacity: cumulative 95% interval (= cum without) */
+	int nrep;                     /* capacity: replications read (capacity_replications.csv) */
+	double rep[EXPLAIN_MAXREP];   /* their cumulative sessions */
 	double growth;                /* to the next point, per added VM; NAN at the last */
 	double lost;                  /* x(best) - x(n), >= 0 */
 	double attr[XC_N];            /* lost split over the causes */
@@ -76,6 +81,8 @@ struct xcurve {
 	int npt;
 	int best;                     /* index of the best per-VM point */
 	int plateau;                  /* index of the plateau point; -1 none */
+	int plat_lo, plat_hi;         /* indices the data cannot tell from it (capacity with replications) */
+	int tested;                   /* 1: plateau by the paired test; 0: by the growth threshold */
 	double total[XC_N + 1];       /* attributed loss summed over the points; [XC_N] unattributed */
 };
 

@@ -51,7 +51,7 @@ static void report_curve(const struct explain *x, int k, FILE *f)
 	const struct xcurve *c = &x->curve[k];
 	const char *u = unit(x);
 	fprintf(f, "\ncurve %d: %s\n", k + 1, c->label);
-	fprintf(f, "  %6s %4s %9s %12s %10s %10s %6s %10s %6s  %s\n", "vms", "pt", "vcpu/pcpu",
+	fprintf(f, "  %6s %4s %9s %15s %10s %10s %6s %10s %6s  %s\n", "vms", "pt", "vcpu/pcpu",
 		x->capacity ? "sessions" : "pages/s", x->capacity ? "per VM" : "per VM", "lost/VM", "lost%",
 		"growth/VM", "cpu%", "busiest resource");
 	for (int i = 0; i < c->npt; i++) {
@@ -65,7 +65,12 @@ static void report_curve(const struct explain *x, int k, FILE *f)
 		}
 		if (c->best >= 0 && c->pt[c->best].per_vm > 0)
 			snprintf(lp, sizeof lp, "%.1f", 100 * p->lost / c->pt[c->best].per_vm);
-		fprintf(f, "  %6g %4d %9s %12.6g %10.4g %10.4g %6s %10s %6s  ", p->n, p->point, ratio, p->cum, p->per_vm,
+		char cum[48];
+		if (p->ci_hi > p->ci_lo)
+			snprintf(cum, sizeof cum, "%.5g +-%.1f%%", p->cum, 50 * (p->ci_hi - p->ci_lo) / p->cum);
+		else
+			snprintf(cum, sizeof cum, "%.6g", p->cum);
+		fprintf(f, "  %6g %4d %9s %15s %10.4g %10.4g %6s %10s %6s  ", p->n, p->point, ratio, cum, p->per_vm,
 			p->lost, lp, g, cpu);
 		if (p->have_run && p->nres)
 			fprintf(f, "%s %.1f%%%s%s%s\n", p->res[0].name, 100 * p->res[0].util,
@@ -80,8 +85,17 @@ static void report_curve(const struct explain *x, int k, FILE *f)
 		if (p->have_run)
 			fprintf(f, " (%g VCPUs on %d pCPUs, %.2f VCPUs per pCPU)", p->vms * p->vcpus_per_vm, p->pcpus,
 				p->vms * p->vcpus_per_vm / p->pcpus);
-		fprintf(f, ": %.6g %s, then %+.1f%% per added VM (below %g%%)\n", p->cum, u, 100 * p->growth,
-			100 * x->threshold);
+		if (c->tested)
+			fprintf(f, ": %.6g %s [%.6g, %.6g]; no later count is significantly higher; "
+				   "indistinguishable from it: %g-%g VMs\n",
+				p->cum, u, p->ci_lo, p->ci_hi, c->pt[c->plat_lo].n, c->pt[c->plat_hi].n);
+		else
+			fprintf(f, ": %.6g %s, then %+.1f%% per added VM (below %g%%)\n", p->cum, u, 100 * p->growth,
+				100 * x->threshold);
+	} else if (c->tested) {
+		const struct xpoint *p = &c->pt[c->npt - 1];
+		fprintf(f, "  plateau: none; the last point (%g VMs, %.6g %s) is significantly above every earlier one\n",
+			p->n, p->cum, u);
 	} else {
 		const struct xpoint *p = &c->pt[c->npt - 1];
 		fprintf(f, "  plateau: none; the cumulative value still grows by %g%% or more per added VM up to %g VMs "
@@ -170,7 +184,11 @@ void explain_report(const struct explain *x, FILE *f)
 		x->capacity ? "cumulative_sessions" : "pages_per_s", x->capacity ? "sessions_per_vm" : "pages_per_s / vms",
 		100 * x->threshold);
 	if (x->capacity)
-		fprintf(f, "  Capacity points are measured by the run at capacity (replication 1's passing run).\n");
+		fprintf(f, "  Capacity points carry their 95%% interval (+-, over replications); with replications the\n"
+			   "  plateau is instead the first count that no later count exceeds significantly (paired\n"
+			   "  one-sided t tests over the replications, Bonferroni over the later counts, 5%%), and its\n"
+			   "  range the counts a paired two-sided t test (5%%) cannot tell from it (docs/capacity.md).\n"
+			   "  Capacity points are measured by the run at capacity (replication 1's passing run).\n");
 	for (int k = 0; k < x->ncurve; k++)
 		report_curve(x, k, f);
 }

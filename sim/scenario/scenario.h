@@ -262,8 +262,17 @@ struct scn_capacity {
 	int min, max;                /* users per VM the search may try */
 	int replications;            /* independent searches (seeds seed..seed+R-1): 3 */
 	int resolution;              /* bisection stops at a bracket this narrow: 1 */
+	double precision;            /* add replications until the 95% half-width is at most
+					this share of the mean (0: never; the default) */
+	int max_replications;        /* ... or until this many: 3 x replications */
+	int sequential;              /* measure="sequential" (1, default) or "fixed" (0) */
+	int64_t floor;               /* sequential: measured ns before a decision: 30 s */
+	int64_t step;                /* sequential: batch (test) length, ns: 10 s */
 	struct scn_loc loc;
 };
+
+/* A benchmark's own timing over the scenario's (--protocol). */
+#define SCN_PROTOCOL_SPECWEB 1
 
 /* `hvsim sweep`: the points to run (sim/drive/sweep.h).  Each <vary> names a
 ** --set path and its values (a list, or from/to/step expanded here into
@@ -310,6 +319,14 @@ struct scenario {
 	int nfiles;                  /* interned file names */
 	char **files;
 };
+
+/* --protocol p on a loaded scenario: SCN_PROTOCOL_SPECWEB times every
+** capacity probe as the SPECweb2005 kit does (Run Rules sec. 2.3: 300 s
+** warm-up, 300 s ramp-up, 1800 s measured, 3 iterations); the ramp-up
+** counts as warm-up (every user starts at once), the probe measures the
+** whole 1800 s (measure="fixed"), 3 replications and no more.  0: no
+** change. */
+void scn_protocol(struct scenario *s, int p);
 
 /* A --set KEY=VALUE override: KEY is a dotted path of elements from the
 ** scenario root ending in an attribute, e.g. "run.duration",

@@ -249,6 +249,10 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 	o->max = 5000;
 	o->replications = 3;   /* SPECweb2005 reports the runs of 3 iterations */
 	o->resolution = 1;
+	o->sequential = 1;
+	o->floor = INT64_C(30000000000);
+	o->step = INT64_C(10000000000);
+	o->max_replications = o->replications;
 	if (!c)
 		return;
 	o->loc = ld_loc_of(ld, c);
@@ -261,8 +265,39 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 		ld_err_at(ld, c, "replications", "expected at most " SCN_STR(SCN_MAX_REPLICATIONS) " replications",
 		       ld_attr(c, "replications"), "");
 	ld_get(ld, c, "resolution", 0, ld_p_int, &o->resolution);
+	o->max_replications = 0;
+	ld_get(ld, c, "precision", 0, ld_units_fraction_p, &o->precision);
+	if (ld_get(ld, c, "max-replications", 0, ld_p_int, &o->max_replications) == 1 &&
+	    o->max_replications > SCN_MAX_REPLICATIONS)
+		ld_err_at(ld, c, "max-replications", "expected at most " SCN_STR(SCN_MAX_REPLICATIONS) " replications",
+			  ld_attr(c, "max-replications"), "");
+	const char *m = ld_attr(c, "measure");
+	if (m)
+		o->sequential = strcmp(m, "fixed") != 0;
+	if (ld_get(ld, c, "floor", 0, ld_p_time, &o->floor) == 1 && o->floor <= 0)
+		ld_err_at(ld, c, "floor", "expected a positive time", ld_attr(c, "floor"), "");
+	if (ld_get(ld, c, "step", 0, ld_p_time, &o->step) == 1 && o->step <= 0)
+		ld_err_at(ld, c, "step", "expected a positive time", ld_attr(c, "step"), "");
 	if (o->min > o->max)
 		ld_err_at(ld, c, "min", "expected at most max", ld_attr(c, "min"), "");
+	if (o->max_replications == 0)
+		o->max_replications = o->precision > 0 ? 3 * o->replications : o->replications;
+	if (o->max_replications > SCN_MAX_REPLICATIONS)
+		o->max_replications = SCN_MAX_REPLICATIONS;
+	if (o->max_replications < o->replications)
+		ld_err_at(ld, c, "max-replications", "expected at least replications", ld_attr(c, "max-replications"),
+			  "");
+}
+
+void scn_protocol(struct scenario *s, int p)
+{
+	if (p != SCN_PROTOCOL_SPECWEB)
+		return;
+	s->warmup = INT64_C(600000000000);
+	s->duration = s->warmup + INT64_C(1800000000000);
+	s->capacity.sequential = 0;
+	s->capacity.replications = s->capacity.max_replications = 3;
+	s->capacity.precision = 0;
 }
 
 /* The capacity search needs closed workloads in VMs to vary. */

@@ -1,0 +1,207 @@
+/*
+** The capacity search's statistics (cap_estimate.h, docs/capacity.md).
+*/
+#include "sim/drive/cap_estimate.h"
+#include "sim/engine/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <gsl/gsl_cdf.h>
+
+double cap_margin(const struct qos_count *c, const struct scn_qos *q)
+{
+	if (c->n == 0)
+		return NAN;
+	double n = (double)c->n;
+	return fmin((double)c->good / n - q->good, (double)c->tolerable / n - q->tolerable);
+}
+
+/* One share's interval by batch means of the ratio estimator: what the
+** share is (*p) and its 95% half-width (*h); 0, or -1 without pages.
+** The variance is at least the binomial one at the requirement, need
+** (1 - need) / n: independent pages are the least variable case, and
+** batch means alone see no variance at all while every page of every
+** batch meets the limit (a share near 99% with a few dozen pages a
+** batch). */
+static int share_ci(const struct qos_count *b, int k, int tolerable, double need, double *p, double *h)
+{
+	double sn = 0, sw = 0;
+	for (int i = 0; i < k; i++) {
+		sn += (double)b[i].n;
+		sw += (double)(tolerable ? b[i].tolerable : b[i].good);
+	}
+	if (sn <= 0)
+		return -1;
+	*p = sw / sn;
+	double ss = 0;
+	for (int i = 0; i < k; i++) {
+		double d = (double)(tolerable ? b[i].tolerable : b[i].good) - *p * (double)b[i].n;
+		ss += d * d;
+	}
+	/* Var(p) ~ sum d_i^2 / (k (k - 1) nbar^2), nbar = sn / k */
+	double v = ss / ((double)k * (k - 1)) / ((sn / k) * (sn / k));
+	*h = stats_t95(k) * sqrt(fmax(v, need * (1 - need) / sn));
+	return 0;
+}
+
+enum cap_decision cap_seq_decide(const struct qos_count *batch, int k, const struct scn_qos *q)
+{
+	if (k < 2)
+		return CAP_UNDECIDED;
+	double pg, hg, pt, ht;
+	if (share_ci(batch, k, 0, q->good, &pg, &hg) || share_ci(batch, k, 1, q->tolerable, &pt, &ht))
+		return CAP_UNDECIDED;
+	if (pg + hg < q->good || pt + ht < q->tolerable)
+		return CAP_FAIL;
+	uint64_t n = 0;
+	for (int i = 0; i < k; i++)
+		n += batch[i].n;
+	if (pg - hg >= q->good && pt - ht >= q->tolerable && n >= (uint64_t)q->min_pages)
+		return CAP_PASS;
+	return CAP_UNDECIDED;
+}
+
+void cap_isotonic_dec(const double *y, const double *w, int n, double *f)
+{
+	/* blocks on a stack: value, weight, and the first index of each */
+	double *bv = malloc((size_t)(n ? n : 1) * sizeof *bv);
+	double *bw = malloc((size_t)(n ? n : 1) * sizeof *bw);
+	int *bs = malloc((size_t)(n ? n : 1) * sizeof *bs);
+	if (!bv || !bw || !bs) {
+		/* no room to pool: the data themselves (still a valid, if
+		** unpooled, answer for the caller's crossing) */
+		for (int i = 0; i < n; i++)
+			f[i] = y[i];
+		free(bv);
+		free(bw);
+		free(bs);
+		return;
+	}
+	int m = 0;
+	for (int i = 0; i < n; i++) {
+		bv[m] = y[i];
+		bw[m] = w ? w[i] : 1;
+		bs[m] = i;
+		m++;
+		/* a later block above an earlier one violates "non-increasing" */
+		while (m > 1 && bv[m - 1] > bv[m - 2]) {
+			double ww = bw[m - 2] + bw[m - 1];
+			bv[m - 2] = (bv[m - 2] * bw[m - 2] + bv[m - 1] * bw[m - 1]) / ww;
+			bw[m - 2] = ww;
+			m--;
+		}
+	}
+	for (int b = 0; b < m; b++) {
+		int end = b + 1 < m ? bs[b + 1] : n;
+		for (int i = bs[b]; i < end; i++)
+			f[i] = bv[b];
+	}
+	free(bv);
+	free(bw);
+	free(bs);
+}
+
+double cap_crossing(const double *x, const double *f, int n, int *beyond)
+{
+	*beyond = 0;
+	if (n < 1 || f[0] < 0)
+		return 0;
+	int a = 0;
+	while (a + 1 < n && f[a + 1] >= 0)
+		a++;
+	if (a == n - 1) {
+		*beyond = 1;
+		return x[n - 1];
+	}
+	/* f[a] >= 0 > f[a+1] */
+	double t = f[a] / (f[a] - f[a + 1]);
+	return x[a] + (x[a + 1] - x[a]) * t;
+}
+
+/* Mean and sample sd of c[j] - c[i] over the replications where both are
+** numbers; the count of such pairs. */
+static int paired(const double *c, int R, int i, int j, double *mean, double *sd)
+{
+	double s = 0, ss = 0;
+	int k = 0;
+	for (int r = 0; r < R; r++) {
+		double d = c[j * R + r] - c[i * R + r];
+		if (isnan(d))
+			continue;
+		s += d;
+		k++;
+	}
+	if (k == 0)
+		return 0;
+	*mean = s / k;
+	for (int r = 0; r < R; r++) {
+		double d = c[j * R + r] - c[i * R + r];
+		if (!isnan(d))
+			ss += (d - *mean) * (d - *mean);
+	}
+	*sd = k > 1 ? sqrt(ss / (k - 1)) : 0;
+	return k;
+}
+
+/* 1 when c[j] exceeds c[i] significantly (one-sided, level alpha). */
+static int grows(const double *c, int R, int i, int j, double alpha)
+{
+	double m, sd;
+	int k = paired(c, R, i, j, &m, &sd);
+	if (k == 0)
+		return 0;
+	if (k == 1 || sd == 0)
+		return m > 0;
+	return m / (sd / sqrt(k)) > gsl_cdf_tdist_Pinv(1 - alpha, k - 1);
+}
+
+/* 1 when c[i] and c[j] differ significantly (two-sided, 5%). */
+static int differ(const double *c, int R, int i, int j)
+{
+	double m, sd;
+	int k = paired(c, R, i, j, &m, &sd);
+	if (k == 0)
+		return 0;
+	if (k == 1 || sd == 0)
+		return m != 0;
+	return fabs(m) / (sd / sqrt(k)) > gsl_cdf_tdist_Pinv(0.975, k - 1);
+}
+
+static int failed(const double *c, int R, int i)
+{
+	for (int r = 0; r < R; r++)
+		if (!isnan(c[i * R + r]))
+			return 0;
+	return 1;
+}
+
+int cap_plateau(const double *c, int n, int R, int *lo, int *hi)
+{
+	*lo = *hi = -1;
+	int p = -1;
+	for (int i = 0; i < n - 1 && p < 0; i++) {
+		if (failed(c, R, i))
+			continue;
+		/* Bonferroni over the later points: the family's level is 5% */
+		int g = 0, later = 0;
+		for (int j = i + 1; j < n; j++)
+			later += !failed(c, R, j);
+		for (int j = i + 1; j < n && !g; j++)
+			g = !failed(c, R, j) && grows(c, R, i, j, 0.05 / later);
+		if (!g)
+			p = i;
+	}
+	if (p < 0)
+		return -1;
+	*lo = *hi = p;
+	while (*lo > 0 && (failed(c, R, *lo - 1) || !differ(c, R, *lo - 1, p)))
+		--*lo;
+	while (*hi + 1 < n && (failed(c, R, *hi + 1) || !differ(c, R, *hi + 1, p)))
+		++*hi;
+	/* a failed point at either edge is not part of the range */
+	while (*lo < p && failed(c, R, *lo))
+		++*lo;
+	while (*hi > p && failed(c, R, *hi))
+		--*hi;
+	return p;
+}
