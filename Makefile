@@ -135,12 +135,14 @@ check-san: $(B)/san/hvsim $(STESTS)
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $$t; done
 	@echo "== all sanitizer suites passed"
 
-# The engine benchmarks, then the paper's reproduction in both modes
+# The engine benchmarks, the whole model against the reference commit
+# (tests/bench/whole-model-ratio.sh: REF=, REPS=), then the paper's reproduction in both modes
 # (experiments/paper/run.sh; budgets: quick <= 60 s, full <= 10 min on 2
 # cores).  BENCH_PAPER=0 skips the reproduction.
 BENCH_PAPER ?= 1
 bench: hvsim $(BENCHES)
 	@set -e; for b in $(BENCHES); do $$b; done
+	@sh tests/bench/whole-model-ratio.sh
 	@if [ "$(BENCH_PAPER)" != 0 ]; then \
 	  for m in quick full; do \
 	    sh experiments/paper/run.sh --$$m out/bench-paper-$$m > /dev/null; \

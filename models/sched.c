@@ -393,6 +393,8 @@ static void cpu_start(struct sched *s, struct cpu *c, struct entity *e, int64_t 
 	c->slice_end = slice >= 0 ? now + slice : INT64_MAX;
 	s->nidle--;
 	world_trace_start(s->w, c, e);
+	if (e->vm)
+		vm_vcpu_dispatch(s->w, e);
 	plan_segment(s, c);
 	if (s->cosched)
 		cosched_started(s, c, e);
@@ -408,6 +410,8 @@ static struct entity *cpu_stop(struct sched *s, struct cpu *c, int64_t now, enum
 		c->ev = EVQ_NONE;
 	}
 	close_segment(s, c, now);
+	if (e->vm && to == ENT_READY)
+		vm_vcpu_preempted(s->w, e);
 	if (s->ops->put_prev)
 		s->ops->put_prev(s, c, e, c->ran);
 	world_trace_stop(s->w, c, e, why);
@@ -638,6 +642,13 @@ void sched_set_work(struct sched *s, struct entity *e, double work)
 	e->work = work;
 	evq_cancel(&s->w->q, c->ev);
 	plan_segment(s, c);
+}
+
+void sched_sync_work(struct sched *s, struct entity *e)
+{
+	struct cpu *c = &s->cpu[e->cpu];
+	if (e->state == ENT_RUNNING && !c->completing)
+		close_segment(s, c, world_now(s->w));
 }
 
 int64_t sched_ran(const struct sched *s, const struct cpu *c)

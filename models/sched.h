@@ -333,6 +333,10 @@ void sched_resched(struct sched *s, struct cpu *c);
 ** now); a running e gets a new segment end at once. */
 void sched_set_work(struct sched *s, struct entity *e, double work);
 
+/* Charge a running e's segment up to now, so e->work is the cycles of
+** its burst left at this instant (sched_set_work then replans it). */
+void sched_sync_work(struct sched *s, struct entity *e);
+
 /* Ask c to reschedule soon (at the current time, after the running
 ** event): an idle c picks, a busy c is preempted.  Xen's
 ** cpu_raise_softirq(SCHEDULE_SOFTIRQ), Linux's resched_task(); safe to

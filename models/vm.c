@@ -9,6 +9,17 @@
 ** a sibling holds the lock spins (run time without progress, accounted
 ** as t_spin) until the holder leaves it; waiters get the lock in FIFO
 ** order (ticket spinlocks).  A held lock is released when the job ends.
+**
+** Lazy phases.  The lock phases only matter to the siblings: while no
+** other VCPU of the VM runs, holds the lock or spins, a VCPU's critical
+** sections cannot be contended, so its burst runs to the end of its job
+** as one run segment (one event instead of one per phase) and the phases
+** it went through are walked when the burst ends: the same transitions,
+** the same exponential draws (memoryless, so drawn when walked), the same
+** lock_acquired count.  A sibling's dispatch or the VCPU's own preemption
+** cuts the burst at its current progress (phase state exact from then
+** on, eager again); the next burst boundary may go lazy again.  The
+** segment is rounded up to the nanosecond once instead of once per phase.
 */
 #include "models/vm.h"
 #include "models/io.h"
@@ -18,6 +29,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +45,17 @@ static double draw(struct vm *vm, double mean)
 static int lock_model(const struct vm *vm)
 {
 	return vm->nvcpus > 1 && vm->crit_mean > 0;
+}
+
+/* No other VCPU of the VM runs, holds the lock or waits for it. */
+static bool alone(const struct vm *vm, int i)
+{
+	if (vm->nspin > 0 || (vm->holder >= 0 && vm->holder != i))
+		return false;
+	for (int k = 0; k < vm->nvcpus; k++)
+		if (k != i && vm->vcpu[k]->state == ENT_RUNNING)
+			return false;
+	return true;
 }
 
 /* The next burst for VCPU i, taking a job from the guest queue if it has
@@ -71,8 +94,97 @@ static double next_burst(struct world *w, struct vm *vm, int i)
 		}
 	}
 	(void)w;
-	v->burst = v->left < v->phase_left ? v->left : v->phase_left;
+	v->lazy = lock_model(vm) && alone(vm, i);
+	if (v->lazy)
+		v->burst = v->left;
+	else
+		v->burst = v->left < v->phase_left ? v->left : v->phase_left;
 	return v->burst;
+}
+
+/* Walk VCPU i's lock phases over `done` cycles of progress, which no
+** sibling can observe (alone): acquisitions cannot be contended and a
+** release has no waiter.  A phase that ends exactly at `done` with an
+** acquisition is left for next_burst, which sees the siblings as they
+** are then. */
+static void walk(struct vm *vm, int i, double done)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	for (;;) {
+		double b = v->left < v->phase_left ? v->left : v->phase_left;
+		if (b > done) {
+			v->left -= done;
+			v->phase_left -= done;
+			return;
+		}
+		done -= b;
+		v->left -= b;
+		v->phase_left -= b;
+		if (v->phase == PH_CRIT && (v->phase_left <= 0 || v->left <= 0)) {
+			vm->holder = -1;
+			v->phase = PH_RUN;
+			v->phase_left = draw(vm, vm->free_mean);
+		}
+		if (v->left <= 0 || (v->phase_left <= 0 && done <= 0))
+			return;
+		if (v->phase == PH_RUN && v->phase_left <= 0) {
+			vm->holder = i;
+			vm->lock_acquired++;
+			v->phase = PH_CRIT;
+			v->phase_left = draw(vm, vm->crit_mean);
+		}
+	}
+}
+
+/* Cut VCPU i's lazy burst at the progress its entity has made (e->work
+** cycles of it left): walk the phases so far and return the cycles of
+** the eager burst from here (0: a phase or the job ends now). */
+static double cut(struct vm *vm, int i)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	double done = v->burst - vm->vcpu[i]->work;
+	if (done < 0)
+		done = 0;
+	if (done > v->burst)
+		done = v->burst;
+	v->lazy = 0;
+	walk(vm, i, done);
+	if (v->left <= 0 || (v->phase == PH_RUN && v->phase_left <= 0))
+		v->burst = 0;
+	else
+		v->burst = v->left < v->phase_left ? v->left : v->phase_left;
+	return v->burst;
+}
+
+static bool is_vcpu(const struct vm *vm, const struct entity *e)
+{
+	return e->idx >= 0 && e->idx < vm->nvcpus && vm->vcpu[e->idx] == e;
+}
+
+void vm_vcpu_dispatch(struct world *w, struct entity *e)
+{
+	struct vm *vm = e->vm;
+	if (!lock_model(vm) || !is_vcpu(vm, e))
+		return;
+	/* e runs beside its lazy siblings from now: cut them here */
+	for (int k = 0; k < vm->nvcpus; k++) {
+		struct entity *s = vm->vcpu[k];
+		if (k == e->idx || !vm->vs[k].lazy || s->state != ENT_RUNNING || w->sched.cpu[s->cpu].completing)
+			continue;
+		sched_sync_work(&w->sched, s);
+		sched_set_work(&w->sched, s, cut(vm, k));
+	}
+	/* e itself went lazy when it woke alone; no longer alone: eager */
+	if (vm->vs[e->idx].lazy && !alone(vm, e->idx))
+		e->work = cut(vm, e->idx);
+}
+
+void vm_vcpu_preempted(struct world *w, struct entity *e)
+{
+	struct vm *vm = e->vm;
+	(void)w;
+	if (lock_model(vm) && is_vcpu(vm, e) && vm->vs[e->idx].lazy)
+		e->work = cut(vm, e->idx);
 }
 
 /* VCPU i leaves the critical section: the first waiter gets the lock and
@@ -108,10 +220,15 @@ static double vcpu_done(struct world *w, struct entity *e)
 		v->phase_left = draw(vm, vm->crit_mean);
 		return next_burst(w, vm, i);
 	}
-	v->left -= v->burst;
-	v->phase_left -= v->burst;
-	if (v->phase == PH_CRIT && (v->phase_left <= 0 || v->left <= 0))
-		release(w, vm, i);
+	if (v->lazy) {
+		v->lazy = 0;
+		walk(vm, i, v->burst);
+	} else {
+		v->left -= v->burst;
+		v->phase_left -= v->burst;
+		if (v->phase == PH_CRIT && (v->phase_left <= 0 || v->left <= 0))
+			release(w, vm, i);
+	}
 	if (v->left <= 0) {
 		struct gjob *j = v->job;
 		v->job = NULL;
@@ -168,6 +285,7 @@ void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles)
 		v->phase = PH_RUN;
 		v->phase_left = INFINITY;
 		v->burst = v->left;
+		v->lazy = 0;
 		/* the guest's timer is KVM's LAPIC hrtimer, which fires on the
 		** CPU the VCPU thread last ran on (it moves with the thread) */
 		sched_wake_from(&w->sched, e, v->burst, SCHED_WAKER_SELF);

@@ -39,6 +39,8 @@ struct vcpu_state {
 	enum vcpu_phase phase;
 	double phase_left;            /* cycles to the next lock event */
 	double burst;                 /* cycles of the burst in flight */
+	int lazy;                     /* the burst runs to the job's end through its lock
+				      ** phases, walked when it ends or is cut (vm.c) */
 	double pending;               /* interrupt work for the next job */
 	struct gjob tick;             /* a halted VCPU's own short job (timer tick) */
 };
@@ -87,6 +89,13 @@ void vm_submit(struct world *w, struct vm *vm, struct gjob *j);
 /* Guest work that is not a job of its own: added to VCPU i's job, or
 ** a short job of its own on VCPU i when it is halted (a timer tick). */
 void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles);
+
+/* The host dispatches VCPU e / takes it off its pCPU mid-burst (the
+** scheduling framework calls these for every entity of a VM): a burst
+** that runs lazily through its lock phases is cut at the current
+** progress when a sibling VCPU starts, or when e itself stops. */
+void vm_vcpu_dispatch(struct world *w, struct entity *e);
+void vm_vcpu_preempted(struct world *w, struct entity *e);
 
 /* First touch: the VM's memory goes to node (called at its first dispatch). */
 void vm_place_memory(struct vm *vm, int node);

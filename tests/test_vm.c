@@ -290,6 +290,28 @@ static void test_lock_holder_preemption(void)
 	cut_done();
 }
 
+
+/* Lazy lock phases (models/vm.c): a guest with one job at a time runs
+** one VCPU alone, so each burst runs to its job's end as one segment and
+** its phases are walked afterwards.  The walk must still take the lock
+** once per free + critical stretch of run: jobs of 1e9 cycles and
+** stretches of 4e5 + 1e5 cycles give ~2000 acquisitions a job. */
+static void test_lazy_phases_count(void)
+{
+	const char *const one[] = { "vm[smp].workload.closed.users=1", NULL };
+	cut_fixture("tests/data/good/vm-smp.xml", one);
+	const struct vm *vm = cut_vm_fatal("smp");
+	double stretch = vm->free_mean + vm->crit_mean;
+	double per_job = (double)vm->lock_acquired * stretch / 1e9 / (double)vm->jobs_done;
+	printf("\n    acquisitions x stretch / job cycles: %.4f over %llu jobs (1 expected)", per_job,
+	       (unsigned long long)vm->jobs_done);
+	CU_ASSERT_TRUE(vm->jobs_done > 100);
+	CU_ASSERT_DOUBLE_EQUAL(per_job, 1.0, 0.03);
+	CU_ASSERT_EQUAL(vm->lock_contended, 0);
+	CU_ASSERT_EQUAL(sum(vm, get_spin), 0);
+	cut_done();
+}
+
 /* Co-scheduling removes the lock-holder spin: strict brings it down to
 ** the level of the guest alone, relaxed (3 ms skew) part of the way. */
 static void test_coscheduling(void)
@@ -458,6 +480,7 @@ void tests_register(void)
 		{ "overhead split by cause", test_overhead_split },
 		{ "Xen's home node at domain build", test_xen_home_node },
 		{ "lock-holder preemption", test_lock_holder_preemption },
+		{ "lazy lock phases count every acquisition", test_lazy_phases_count },
 		{ "timeline", test_timeline },
 		{ "text Gantt chart", test_gantt },
 		{ "co-scheduling removes lock-holder spin", test_coscheduling },

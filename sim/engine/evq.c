@@ -5,12 +5,13 @@
 ** events at the same nanosecond run in the order they were pushed and a
 ** run is repeatable whatever the heap shape happens to be.
 **
-** Layout: an implicit 4-ary min-heap of 16-byte keys {time, seq << 32 |
-** slot}; the four children of a node are 64 contiguous bytes, and the
+** Layout: two implicit 4-ary min-heaps (near and far, see evq.h) of
+** 16-byte keys {time, seq << 32 | slot}; the four children of a node are 64 contiguous bytes, and the
 ** sequence number sits above the slot index so one 64-bit compare breaks
 ** a time tie (sequence numbers are unique, so the slot never decides).
 ** Event bodies (fn, obj, arg) live in a slot pool; each slot remembers
-** its heap position, which is what makes cancel O(log n), and a
+** its heap and position (bit 31 set: the far heap), which is what makes
+** cancel O(log n), and a
 ** generation that is odd while the slot is pending and even while free,
 ** so a handle {gen << 32 | slot} of a popped, cancelled or reused slot is
 ** recognised as stale (until the 32-bit generation wraps, after 2^31
@@ -20,8 +21,8 @@
 ** sift_down().
 **
 ** The sequence half is 32 bits.  When it would wrap (after 2^32 pushes)
-** the pending keys are renumbered 0..n-1 in their current order, which
-** keeps both the heap shape and every tie order; see renumber().
+** the pending keys of both heaps are renumbered 0..n-1 in their merged
+** order, which keeps every tie order; see renumber().
 **
 ** Costs: push, pop and cancel O(log n); pending and next_time O(1);
 ** renumber O(n log n) once per 2^32 pushes.  Memory: 16 bytes of key and
@@ -44,12 +45,13 @@ struct evq_slot {
 	void *obj;
 	uint64_t arg;
 	uint32_t gen;   /* odd while pending */
-	uint32_t pos;   /* heap index while pending, next free slot when free */
+	uint32_t pos;   /* FAR | heap index while pending, next free slot when free */
 };
 
 #define ARITY        4
 #define NIL          UINT32_MAX
-#define MAX_SLOTS    UINT32_MAX         /* slot indices stay below NIL */
+#define FAR          UINT32_C(0x80000000)  /* pos of a key in the far heap */
+#define MAX_SLOTS    (FAR - 1)          /* slot and heap indices stay below FAR */
 #define SEQ_LIMIT    (UINT64_C(1) << 32)
 #define MIN_CAP      16
 #define PREFETCH_MIN 4096               /* keys (64 KiB): smaller heaps stay in cache */
@@ -76,25 +78,24 @@ static inline bool before(struct evq_key a, struct evq_key b)
 	return a.t < b.t;
 }
 
-static inline void place(struct evq *q, size_t i, struct evq_key k)
+/* tag: 0 for the near heap, FAR for the far one. */
+static inline void place(struct evq *q, struct evq_key *h, uint32_t tag, size_t i, struct evq_key k)
 {
-	q->heap[i] = k;
-	q->slot[key_slot(k)].pos = (uint32_t)i;
+	h[i] = k;
+	q->slot[key_slot(k)].pos = (uint32_t)i | tag;
 }
 
-static void sift_up(struct evq *q, size_t i, struct evq_key k)
+static void sift_up(struct evq *q, struct evq_key *h, uint32_t tag, size_t i, struct evq_key k)
 {
-	struct evq_key *h = q->heap;
-
 	while (i > 0) {
 		size_t p = (i - 1) / ARITY;
 
 		if (!before(k, h[p]))
 			break;
-		place(q, i, h[p]);
+		place(q, h, tag, i, h[p]);
 		i = p;
 	}
-	place(q, i, k);
+	place(q, h, tag, i, k);
 }
 
 /* Index of the earliest of the cnt >= 1 keys starting at h[c]. */
@@ -121,10 +122,8 @@ static size_t min_child(const struct evq_key *h, size_t c, size_t cnt)
 ** time among the compared keys falls back to the exact (time, seq)
 ** order, which keeps ties in push order.
 */
-static void sift_down(struct evq *q, size_t n, size_t i, struct evq_key k)
+static void sift_down(struct evq *q, struct evq_key *h, uint32_t tag, size_t n, size_t i, struct evq_key k)
 {
-	struct evq_key *h = q->heap;
-
 	for (;;) {
 		size_t c = ARITY * i + 1, m;
 
@@ -156,28 +155,24 @@ static void sift_down(struct evq *q, size_t n, size_t i, struct evq_key k)
 		} else {
 			break;
 		}
-		place(q, i, h[m]);
+		place(q, h, tag, i, h[m]);
 		i = m;
 	}
-	sift_up(q, i, k);
+	sift_up(q, h, tag, i, k);
 }
 
-/*
-** Give the pending keys the sequence numbers 0..n-1 in (time, seq) order.
-** Heapsort in place leaves the keys in descending order; reversed, a
-** sorted array is itself a valid heap, and it needs no scratch memory, so
-** a push can never fail here.
-*/
-static void renumber(struct evq *q)
+/* Sort heap hp in place into ascending (time, seq) order, which is itself
+** a valid heap: heapsort leaves it descending, then reverse. */
+static void sort_heap(struct evq *q, struct evq_heap *hp, uint32_t tag)
 {
-	struct evq_key *h = q->heap;
-	size_t n = q->n;
+	struct evq_key *h = hp->key;
+	size_t n = hp->n;
 
 	for (size_t end = n; end > 1; end--) {
 		struct evq_key last = h[end - 1];
 
 		h[end - 1] = h[0];
-		sift_down(q, end - 1, 0, last);
+		sift_down(q, h, tag, end - 1, 0, last);
 	}
 	for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
 		struct evq_key tmp = h[i];
@@ -185,29 +180,55 @@ static void renumber(struct evq *q)
 		h[i] = h[j - 1];
 		h[j - 1] = tmp;
 	}
-	for (size_t i = 0; i < n; i++) {
-		h[i].sk = (uint64_t)i << 32 | key_slot(h[i]);
-		q->slot[key_slot(h[i])].pos = (uint32_t)i;
-	}
-	q->seq = n;
 }
 
-static int grow_heap(struct evq *q)
+/*
+** Give the pending keys of both heaps the sequence numbers 0..n-1 in
+** their merged (time, seq) order.  Each heap is sorted in place (a sorted
+** array is a heap), then the two are walked together; no scratch memory,
+** so a push can never fail here.
+*/
+static void renumber(struct evq *q)
 {
-	size_t cap = q->cap ? q->cap * 2 : MIN_CAP;
+	struct evq_key *a = q->near.key, *b = q->far.key;
+	size_t na = q->near.n, nb = q->far.n, i = 0, j = 0;
+	uint64_t seq = 0;
+
+	sort_heap(q, &q->near, 0);
+	sort_heap(q, &q->far, FAR);
+	while (i < na || j < nb) {
+		struct evq_key *k;
+		uint32_t pos;
+
+		if (j == nb || (i < na && before(a[i], b[j]))) {
+			k = &a[i];
+			pos = (uint32_t)i++;
+		} else {
+			k = &b[j];
+			pos = (uint32_t)j++ | FAR;
+		}
+		k->sk = seq++ << 32 | key_slot(*k);
+		q->slot[key_slot(*k)].pos = pos;
+	}
+	q->seq = seq;
+}
+
+static int grow_heap(struct evq_heap *hp)
+{
+	size_t cap = hp->cap ? hp->cap * 2 : MIN_CAP;
 	struct evq_key *h;
 
 	/* Never more keys than slots, so MAX_SLOTS also bounds the heap and
 	** every heap index fits the slot's 32-bit pos. */
 	if (cap > MAX_SLOTS)
 		cap = MAX_SLOTS;
-	if (cap <= q->cap || cap > SIZE_MAX / sizeof(*h))
+	if (cap <= hp->cap || cap > SIZE_MAX / sizeof(*h))
 		return -ENOMEM;
-	h = realloc(q->heap, cap * sizeof(*h));
+	h = realloc(hp->key, cap * sizeof(*h));
 	if (!h)
 		return -ENOMEM;
-	q->heap = h;
-	q->cap = cap;
+	hp->key = h;
+	hp->cap = cap;
 	return 0;
 }
 
@@ -232,29 +253,32 @@ int evq_init(struct evq *q, size_t hint, void *ctx)
 {
 	size_t cap = hint > MIN_CAP ? hint : MIN_CAP;
 
-	*q = (struct evq){ .free_head = NIL, .ctx = ctx };
+	*q = (struct evq){ .free_head = NIL, .ctx = ctx, .horizon = EVQ_HORIZON };
 	/* Checked before malloc so an absurd hint fails cleanly instead of
 	** wrapping the size computation. */
 	if (cap > MAX_SLOTS || cap > SIZE_MAX / sizeof(struct evq_slot))
 		return -ENOMEM;
-	q->heap = malloc(cap * sizeof(*q->heap));
+	q->near.key = malloc(MIN_CAP * sizeof(*q->near.key));
+	q->far.key = malloc(cap * sizeof(*q->far.key));
 	q->slot = malloc(cap * sizeof(*q->slot));
-	if (!q->heap || !q->slot) {
+	if (!q->near.key || !q->far.key || !q->slot) {
 		evq_free(q);
 		return -ENOMEM;
 	}
-	q->cap = cap;
+	q->near.cap = MIN_CAP;
+	q->far.cap = cap;
 	q->slotcap = (uint32_t)cap;
 	return 0;
 }
 
 void evq_free(struct evq *q)
 {
-	free(q->heap);
+	free(q->near.key);
+	free(q->far.key);
 	free(q->slot);
-	q->heap = NULL;
+	q->near = q->far = (struct evq_heap){ NULL, 0, 0 };
 	q->slot = NULL;
-	q->n = q->cap = 0;
+	q->n = 0;
 	q->nslot = q->slotcap = 0;
 	q->free_head = NIL;
 }
@@ -262,12 +286,20 @@ void evq_free(struct evq *q)
 evq_handle evq_push(struct evq *q, int64_t t, evq_fn fn, void *obj, uint64_t arg)
 {
 	struct evq_slot *sl;
-	uint32_t s;
+	struct evq_heap *hp;
+	uint32_t s, tag;
 
 	assert(t >= q->now);
+	if (t - q->now < q->horizon) {
+		hp = &q->near;
+		tag = 0;
+	} else {
+		hp = &q->far;
+		tag = FAR;
+	}
 	/* Both arrays are grown before anything changes, so a failed push
 	** leaves the queue exactly as it was. */
-	if (q->n == q->cap && grow_heap(q))
+	if (q->n >= MAX_SLOTS || (hp->n == hp->cap && grow_heap(hp)))
 		return EVQ_NONE;
 	s = q->free_head;
 	if (s == NIL) {
@@ -286,7 +318,8 @@ evq_handle evq_push(struct evq *q, int64_t t, evq_fn fn, void *obj, uint64_t arg
 	sl->obj = obj;
 	sl->arg = arg;
 	sl->gen++;
-	sift_up(q, q->n++, (struct evq_key){ t, q->seq++ << 32 | s });
+	q->n++;
+	sift_up(q, hp->key, tag, hp->n++, (struct evq_key){ t, q->seq++ << 32 | s });
 	return (evq_handle)sl->gen << 32 | s;
 }
 
@@ -308,24 +341,33 @@ static void release(struct evq *q, uint32_t s)
 	q->free_head = s;
 }
 
+/* Take the key at i out of heap hp (tag as for place). */
+static void remove_at(struct evq *q, struct evq_heap *hp, uint32_t tag, size_t i)
+{
+	q->n--;
+	if (i != --hp->n) {
+		/* The last key fills the hole; it may belong above or below. */
+		struct evq_key k = hp->key[hp->n];
+
+		if (i > 0 && before(k, hp->key[(i - 1) / ARITY]))
+			sift_up(q, hp->key, tag, i, k);
+		else
+			sift_down(q, hp->key, tag, hp->n, i, k);
+	}
+}
+
 bool evq_cancel(struct evq *q, evq_handle h)
 {
-	uint32_t s = live_slot(q, h);
-	size_t i;
+	uint32_t s = live_slot(q, h), pos;
 
 	if (s == NIL)
 		return false;
-	i = q->slot[s].pos;
+	pos = q->slot[s].pos;
 	release(q, s);
-	if (i != --q->n) {
-		/* The last key fills the hole; it may belong above or below. */
-		struct evq_key k = q->heap[q->n];
-
-		if (i > 0 && before(k, q->heap[(i - 1) / ARITY]))
-			sift_up(q, i, k);
-		else
-			sift_down(q, q->n, i, k);
-	}
+	if (pos & FAR)
+		remove_at(q, &q->far, FAR, pos & ~FAR);
+	else
+		remove_at(q, &q->near, 0, pos);
 	return true;
 }
 
@@ -336,12 +378,21 @@ bool evq_pending(const struct evq *q, evq_handle h)
 
 bool evq_pop(struct evq *q, struct evq_event *out)
 {
+	struct evq_heap *hp;
 	struct evq_key top;
 	struct evq_slot *sl;
+	uint32_t tag;
 
-	if (q->n == 0)
+	if (q->near.n && (!q->far.n || before(q->near.key[0], q->far.key[0]))) {
+		hp = &q->near;
+		tag = 0;
+	} else if (q->far.n) {
+		hp = &q->far;
+		tag = FAR;
+	} else {
 		return false;
-	top = q->heap[0];
+	}
+	top = hp->key[0];
 	sl = &q->slot[key_slot(top)];
 	out->time = top.t;
 	out->fn = sl->fn;
@@ -350,12 +401,16 @@ bool evq_pop(struct evq *q, struct evq_event *out)
 	release(q, key_slot(top));
 	q->now = top.t;
 	q->popped++;
-	if (--q->n > 0)
-		sift_down(q, q->n, 0, q->heap[q->n]);
+	q->n--;
+	if (--hp->n > 0)
+		sift_down(q, hp->key, tag, hp->n, 0, hp->key[hp->n]);
 	return true;
 }
 
 int64_t evq_next_time(const struct evq *q)
 {
-	return q->n ? q->heap[0].t : INT64_MAX;
+	int64_t a = q->near.n ? q->near.key[0].t : INT64_MAX;
+	int64_t b = q->far.n ? q->far.key[0].t : INT64_MAX;
+
+	return a < b ? a : b;
 }
