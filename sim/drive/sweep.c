@@ -443,8 +443,10 @@ static int run_points(struct sweep *x)
 			   .next = next_point, .done = point_done, .tick = point_tick };
 	int rc = pool_run(&pl, err, sizeof err);
 	progress_end(&x->g);
-	if (rc == -1 && strncmp(err, "cannot start", 12) == 0)
-		fprintf(stderr, "hvsim: %s\n", err);
+	/* a point's failure was said where it settled ("a unit failed");
+	** the pool's own (out of memory, no process, poll) is said here */
+	if (rc == -1 && strcmp(err, "a unit failed") != 0)
+		fprintf(stderr, "hvsim: %s\n", err[0] ? err : "the points could not be run");
 	if (rc == -1)
 		return -1;
 	int unsettled = 0;
@@ -725,8 +727,10 @@ int sweep_run(const struct sweep_args *a)
 	x.t0 = now_s();
 	pr = x.had < x.total ? run_points(&x) : 0;
 	double wall = now_s() - x.t0;
-	if (pr == 0 && flush_rows(&x))
+	if (pr == 0 && flush_rows(&x)) {
+		fprintf(stderr, "hvsim: %s: cannot append: %s\n", x.csv, strerror(errno));
 		pr = -1;
+	}
 	if (pr == 0 && !x.in_order && sweep_sort_csv(&x)) {
 		fprintf(stderr, "hvsim: %s: cannot rewrite in point order: %s\n", x.csv, strerror(errno));
 		pr = -1;
