@@ -138,7 +138,7 @@ static void test_bad_syntax(void)
 
 static int sweep(const char *args, char **out)
 {
-	char cmd[4096];
+	char cmd[8300];
 	snprintf(cmd, sizeof cmd, "%s sweep %s", cut_hvsim(), args);
 	return cut_run(cmd, out);
 }
@@ -257,6 +257,65 @@ static void test_jobs(void)
 	free(sum);
 	free(csv[0]);
 	free(csv[1]);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* long.csv: a row per point and VM, the point's values in front of
+** vms.csv's columns, the same for any -j; docs/analysis.md's pandas
+** snippet runs on it when Debian's python3-pandas is there. */
+static void test_long(void)
+{
+	char *tmp = cut_tmpdir(), args[4096], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	char *lng[2];
+	for (int j = 0; j < 2; j++) {
+		snprintf(args, sizeof args, TOY " -o %s/j%d -j %d", tmp, j + 1, j + 1);
+		CU_ASSERT_EQUAL(sweep(args, &out), 0);
+		free(out);
+		char dir[1024];
+		snprintf(dir, sizeof dir, "%s/j%d", tmp, j + 1);
+		lng[j] = file_in(dir, "long.csv");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(lng[j]);
+	}
+	CU_ASSERT_STRING_EQUAL(lng[0], lng[1]);
+	/* the toy sweep has one VM: 6 points, 6 rows */
+	CU_ASSERT_EQUAL(lines(lng[0]), 7);
+	CU_ASSERT_EQUAL(strncmp(lng[0], "point," USERS ",vm[web].vcpus,vm,kind,vcpus,", strlen("point," USERS) + 20), 0);
+	/* point 3's row is its vms.csv's row behind "3,4,1," */
+	char *vms = file_in(tmp, "j1/points/003/vms.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vms);
+	char want[1024];
+	const char *row = strchr(vms, '\n') + 1;
+	snprintf(want, sizeof want, "\n3,4,1,%.*s\n", (int)strcspn(row, "\n"), row);
+	CU_ASSERT_PTR_NOT_NULL(strstr(lng[0], want));
+	free(vms);
+	/* the documented snippet, on this file */
+	if (cut_run("/usr/bin/python3 -c 'import pandas' 2>/dev/null", &out) != 0) {
+		printf("\n    skipped: the pandas snippet of docs/analysis.md (no python3-pandas)");
+	} else {
+		free(out);
+		char *doc = file_in(".", "docs/analysis.md");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+		const char *a = strstr(doc, "```python\n"), *b = a ? strstr(a + 10, "```") : NULL;
+		CU_ASSERT_FATAL(a && b);
+		char py[2048], path[1024];
+		snprintf(py, sizeof py, "%.*s", (int)(b - a - 10), a + 10);
+		snprintf(path, sizeof path, "%s/snippet.py", tmp);
+		FILE *f = fopen(path, "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		fputs(py, f);
+		fclose(f);
+		snprintf(args, sizeof args, "cd %s/j1 && mkdir -p out/fig3 && cp long.csv out/fig3/ && /usr/bin/python3 %s",
+			 tmp, path);
+		CU_ASSERT_EQUAL(cut_run(args, &out), 0);
+		CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "steal"));
+		printf("\n%s", out ? out : "");
+		free(doc);
+	}
+	free(out);
+	free(lng[0]);
+	free(lng[1]);
 	cut_rmrf(tmp);
 	free(tmp);
 }
@@ -679,6 +738,7 @@ void tests_register(void)
 		{ "points: product order, lists and ranges", test_points },
 		{ "<sweep> syntax errors", test_bad_syntax },
 		{ "-j 1 and -j 2 identical; a point is hvsim run", test_jobs },
+		{ "long.csv: a row per point and VM; the pandas snippet", test_long },
 		{ "resume runs only the missing points", test_resume },
 		{ "values quoted in sweep.csv and read back", test_quoting },
 		{ "a directory with another sweep", test_mismatch },

@@ -735,6 +735,10 @@ int sweep_run(const struct sweep_args *a)
 		fprintf(stderr, "hvsim: %s: cannot rewrite in point order: %s\n", x.csv, strerror(errno));
 		pr = -1;
 	}
+	if (pr == 0 && sweep_write_long(&x)) {
+		fprintf(stderr, "hvsim: %s/long.csv: cannot write: %s\n", x.dir, strerror(errno));
+		pr = -1;
+	}
 	if (fod.stage && pr == 0) {
 		char err[4400];
 		if (x.fd >= 0)

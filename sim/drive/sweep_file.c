@@ -196,3 +196,79 @@ int sweep_sort_csv(struct sweep *x)
 	return rc;
 }
 
+
+/* long.csv: every point's per-VM table (points/NNN/vms.csv) in one, a row
+** per point and VM: point, the point's values, then vms.csv's columns.
+** Points without vms.csv (failed; a capacity of 0) have no rows.
+** Rewritten whole at the end of every sweep (tmp + fsync + rename), so a
+** resumed sweep's is complete too.  0 or -1 (errno set). */
+int sweep_write_long(struct sweep *x)
+{
+	const struct scn_sweep *sw = x->sw;
+	char tmp[4400], path[4400];
+	snprintf(tmp, sizeof tmp, "%s/long.csv.tmp-%ld", x->dir, (long)getpid());
+	const char **val = calloc((size_t)sw->nvary + 1, sizeof *val);
+	FILE *f = val ? fopen(tmp, "w") : NULL;
+	int rc = f ? 0 : -1;
+	char *head = NULL;   /* vms.csv's header, from the first point that has one */
+	for (int p = 0; rc == 0 && p < sw->npoints; p++) {
+		snprintf(path, sizeof path, "%s/points/%03d/vms.csv", x->dir, p + 1);
+		if (access(path, F_OK) != 0)
+			continue;
+		char *buf = out_slurp(path, NULL);
+		char *nl = buf ? strchr(buf, '\n') : NULL;
+		if (!nl || sweep_point(sw, p, val)) {
+			free(buf);
+			rc = -1;
+			break;
+		}
+		*nl = 0;
+		if (!head) {
+			head = strdup(buf);
+			if (!head) {
+				free(buf);
+				rc = -1;
+				break;
+			}
+			fputs("point", f);
+			for (int k = 0; k < sw->nvary; k++) {
+				fputc(',', f);
+				trace_csv_put(f, sw->vary[k].key);
+			}
+			fprintf(f, ",%s\n", head);
+		} else if (strcmp(head, buf) != 0) {
+			/* outputs of another hvsim (a resumed older sweep): not mixed */
+			free(buf);
+			errno = EINVAL;
+			rc = -1;
+			break;
+		}
+		for (char *l = nl + 1; *l;) {
+			char *end = strchr(l, '\n');
+			if (end)
+				*end = 0;
+			if (*l) {
+				fprintf(f, "%d", p + 1);
+				for (int k = 0; k < sw->nvary; k++) {
+					fputc(',', f);
+					trace_csv_put(f, val[k]);
+				}
+				fprintf(f, ",%s\n", l);
+			}
+			l = end ? end + 1 : l + strlen(l);
+		}
+		free(buf);
+	}
+	if (rc == 0)
+		rc = write_fsync(f);
+	if (f && (ferror(f) | fclose(f)))
+		rc = -1;
+	snprintf(path, sizeof path, "%s/long.csv", x->dir);
+	if (rc == 0 && rename(tmp, path))
+		rc = -1;
+	if (rc && f)
+		unlink(tmp);
+	free(head);
+	free(val);
+	return rc;
+}

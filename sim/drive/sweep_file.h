@@ -40,5 +40,8 @@ int sweep_create_csv(struct sweep *x, const char *head, const char *set);
 int sweep_read_csv(struct sweep *x, const char *head, const char *set);
 /* Rewrite x->csv in point order when it is not (tmp + rename). */
 int sweep_sort_csv(struct sweep *x);
+/* long.csv: a row per point and VM (points/NNN/vms.csv with the point's
+** values in front), rewritten whole.  0 or -1. */
+int sweep_write_long(struct sweep *x);
 
 #endif
