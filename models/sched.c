@@ -269,8 +269,10 @@ static void acct(struct sched *s, struct entity *e, enum ent_state to, int64_t n
 		e->t_ready += d;
 	else
 		e->t_blocked += d;
+	enum ent_state from = e->state;
 	e->state = to;
 	e->since = now;
+	world_trace_state(s->w, e, (int)from, (int)to);
 }
 
 static inline int counted(const struct sched *s, int64_t now)
@@ -558,6 +560,8 @@ void sched_wake_from(struct sched *s, struct entity *e, double work, int from)
 	e->work = work;
 	e->nwake += counted(s, now);
 	acct(s, e, ENT_READY, now);
+	if (from >= 0)
+		world_trace_wake(s->w, e, from);
 	s->waker = from == SCHED_WAKER_SELF ? e->cpu : from;
 	place(s, e, SCHED_WAKE);
 	s->waker = outer;

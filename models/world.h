@@ -46,6 +46,11 @@ struct world_trace {
 	void (*start)(struct world *w, const struct cpu *c, const struct entity *e);
 	void (*stop)(struct world *w, const struct cpu *c, const struct entity *e, const char *why);
 	void (*drop)(struct world *w);
+	/* e's state changes from `from` to `to` (enum ent_state; the same
+	** at the run's end, where every entity's state is closed) */
+	void (*state)(struct world *w, const struct entity *e, int from, int to);
+	/* e was woken from pCPU waker (a running task or an interrupt there) */
+	void (*wake)(struct world *w, const struct entity *e, int waker);
 };
 
 struct world {
@@ -119,6 +124,17 @@ static inline void world_trace_stop(struct world *w, const struct cpu *c, const 
 		actrec_stop(w, c, e, why);
 	if (w->trace)
 		w->trace->stop(w, c, e, why);
+}
+
+static inline void world_trace_state(struct world *w, const struct entity *e, int from, int to)
+{
+	if (w->trace && w->trace->state)
+		w->trace->state(w, e, from, to);
+}
+static inline void world_trace_wake(struct world *w, const struct entity *e, int waker)
+{
+	if (w->trace && w->trace->wake)
+		w->trace->wake(w, e, waker);
 }
 
 /* A new RNG stream for purpose/index, owned by the world. */

@@ -429,17 +429,43 @@ static void test_timeline(void)
 	/* one process per NUMA node, pCPU 3 is a track of node 1 */
 	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"pid\": 1, \"tid\": 3, \"args\": {\"name\": \"pCPU 3\"}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"pid\": 1, \"args\": {\"name\": \"node 1 "));
-	int x = 0;
-	for (char *p = js; (p = strstr(p, "\"ph\": \"X\"")); p++)
+	int x = 0, ready = 0;
+	for (char *p = js; (p = strstr(p, "\"cat\": \"vcpu\", \"ph\": \"X\"")); p++)
 		x++;
-	/* two hogs alternating on pCPU 0 in 10 ms slices for 2 s: 200 */
-	printf("\n    %d segments in the timeline", x);
+	for (char *p = js; (p = strstr(p, "\"name\": \"ready\", \"cat\": \"state\"")); p++)
+		ready++;
+	/* two hogs alternating on pCPU 0 in 10 ms slices for 2 s: 200
+	** segments, and each hog waits 10 ms between its slices: about 100
+	** ready spans each (the first starts at once) */
+	printf("\n    %d segments and %d ready spans in the timeline", x, ready);
 	CU_ASSERT_EQUAL(x, 200);
+	CU_ASSERT(ready >= 198 && ready <= 200);
+	/* the entities' process (after the 2 nodes) and its counters */
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(js, "\"pid\": 2, \"args\": {\"name\": \"entities (running, spinning, ready, blocked)\"}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"args\": {\"name\": \"a#0 (vcpu)\"}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"name\": \"entities ready to run\", \"ph\": \"C\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"name\": \"a#0\", \"cat\": \"vcpu\""));
 	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"stop\": \"slice\""));
 	size_t n = strlen(js);
 	CU_ASSERT_TRUE(n > 4 && strcmp(js + n - 4, " ]}\n") == 0);
 	free(js);
+	/* the trace-event format, checked field by field (flows from real
+	** wake-ups in the default scenario), when python3 is there */
+	if (cut_run("/usr/bin/python3 -c 'import json' 2>/dev/null", &out) != 0) {
+		printf("\n    skipped: the trace-event format check (no /usr/bin/python3)");
+	} else {
+		free(out);
+		snprintf(cmd, sizeof cmd,
+			 "/usr/bin/python3 tests/tools/trace_event_check.py %s/t.json 2000000 && %s run experiments/default.xml "
+			 "--set run.duration=2s --set run.warmup=1s -o %s/d --timeline %s/d.json > /dev/null && "
+			 "/usr/bin/python3 tests/tools/trace_event_check.py %s/d.json 2000000",
+			 tmp, cut_hvsim(), tmp, tmp, tmp);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+		printf("\n%s", out ? out : "");
+		CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "s 5"));   /* flows from wake-ups */
+	}
+	free(out);
 	cut_rmrf(tmp);
 	free(tmp);
 }

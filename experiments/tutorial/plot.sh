@@ -51,7 +51,8 @@ timeline_png() {
 		if (!match($0, "\"" key "\": [-0-9.e+]+")) return ""
 		s = substr($0, RSTART, RLENGTH); sub(/.*: /, "", s); return s + 0
 	}
-	/"ph": "X"/ {
+	# run segments only (the pCPU tracks), not the entities' state spans
+	/"ph": "X"/ && !/"cat": "state"/ {
 		match($0, /"name": "[^"]*"/); name = substr($0, RSTART + 9, RLENGTH - 10)
 		# colours follow first appearance in the whole trace, so two
 		# windows of one run colour an entity alike

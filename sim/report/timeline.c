@@ -21,7 +21,9 @@ static const char *kind_name(const struct entity *e)
 static void tl_drop(struct world *w);
 static void tl_start(struct world *w, const struct cpu *c, const struct entity *e);
 static void tl_stop(struct world *w, const struct cpu *c, const struct entity *e, const char *why);
-static const struct world_trace tl_trace = { tl_start, tl_stop, tl_drop };
+static void tl_state(struct world *w, const struct entity *e, int from, int to);
+static void tl_wake(struct world *w, const struct entity *e, int waker);
+static const struct world_trace tl_trace = { tl_start, tl_stop, tl_drop, tl_state, tl_wake };
 
 static struct timeline *tl_of(const struct world *w)
 {
@@ -35,9 +37,15 @@ int timeline_open(struct world *w, const char *path, int gantt)
 		return -1;
 	t->gantt = gantt;
 	t->start = calloc((size_t)w->sched.ncpus, sizeof *t->start);
+	t->spin0 = calloc((size_t)(w->nent ? w->nent : 1), sizeof *t->spin0);
+	t->since = calloc((size_t)(w->nent ? w->nent : 1), sizeof *t->since);
 	t->max_events = TIMELINE_MAX_EVENTS;
-	if (!t->start)
+	if (!t->start || !t->spin0 || !t->since)
 		goto fail;
+	for (int i = 0; i < w->nent; i++) {
+		t->since[i] = w->ent[i]->since;
+		t->spin0[i] = w->ent[i]->t_spin;
+	}
 	if (!path) {
 		w->trace = &tl_trace;
 		w->trace_ctx = t;
@@ -71,6 +79,21 @@ int timeline_open(struct world *w, const char *path, int gantt)
 			      "\"args\": {\"sort_index\": %d}}",
 			node, i, i);
 	}
+	/* the entities' process: a track per VCPU and emulation thread */
+	int pe = w->mach.nnodes;
+	fprintf(t->f,
+		",\n  {\"name\": \"process_name\", \"ph\": \"M\", \"pid\": %d, \"args\": {\"name\": \"entities "
+		"(running, spinning, ready, blocked)\"}},\n  {\"name\": \"process_sort_index\", \"ph\": \"M\", "
+		"\"pid\": %d, \"args\": {\"sort_index\": %d}}",
+		pe, pe, pe);
+	for (int i = 0; i < w->nent; i++) {
+		const struct entity *e = w->ent[i];
+		fprintf(t->f, ",\n  {\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": %d, \"tid\": %d, "
+			      "\"args\": {\"name\": \"%s#%d (%s)\"}}",
+			pe, e->id, e->name, e->idx, kind_name(e));
+		t->nready += e->state == ENT_READY;
+		t->nemu += e->state == ENT_RUNNING && e->kind == ENT_EMU;
+	}
 	w->trace = &tl_trace;
 	w->trace_ctx = t;
 	return 0;
@@ -78,6 +101,8 @@ fail:
 	free(t->path);
 	free(t->tmp);
 	free(t->start);
+	free(t->spin0);
+	free(t->since);
 	free(t);
 	return -1;
 }
@@ -94,21 +119,97 @@ static void tl_start(struct world *w, const struct cpu *c, const struct entity *
 	tl_of(w)->start[c->id] = world_now(w);
 }
 
+/* Room for one more event in the file; once full, said on stderr once
+** (the file holds the run's first part). */
+static int room(struct world *w, struct timeline *t)
+{
+	if (t->nevents < t->max_events)
+		return 1;
+	if (!t->capped && t->f) {
+		fprintf(stderr, "hvsim: timeline: %s holds the first %lld events only (t < %.3f s); "
+				"the rest of the run is not recorded\n",
+			t->path, t->nevents, (double)world_now(w) / 1e9);
+		t->capped = 1;
+	}
+	return 0;
+}
+
+static const char *state_name(int st)
+{
+	return st == ENT_RUNNING ? "running" : st == ENT_READY ? "ready" : "blocked";
+}
+
+/* A counter's new value at now, in the entities' process. */
+static void counter(struct world *w, struct timeline *t, const char *name, const char *key, int v)
+{
+	if (!room(w, t))
+		return;
+	long long now = world_now(w);
+	t->nevents++;
+	fprintf(t->f,
+		",\n  {\"name\": \"%s\", \"ph\": \"C\", \"pid\": %d, \"ts\": %lld.%03lld, \"args\": {\"%s\": %d}}",
+		name, w->mach.nnodes, now / 1000, now % 1000, key, v);
+}
+
+/* e's span in state `from` ends now: an "X" event on its track (a
+** running span is "spinning" when most of it was lock spin, which is
+** counted inside the measured interval only); then the counters. */
+static void tl_state(struct world *w, const struct entity *e, int from, int to)
+{
+	struct timeline *t = tl_of(w);
+	if (!t || !t->f)
+		return;
+	long long a = t->since[e->id], b = world_now(w);
+	double spun = (double)(e->t_spin - t->spin0[e->id]);
+	t->since[e->id] = b;
+	t->spin0[e->id] = e->t_spin;
+	if (b > a && room(w, t)) {
+		const char *name = from == ENT_RUNNING && 2 * spun > (double)(b - a) ? "spinning" : state_name(from);
+		t->nevents++;
+		fprintf(t->f,
+			",\n  {\"name\": \"%s\", \"cat\": \"state\", \"ph\": \"X\", \"pid\": %d, \"tid\": %d, "
+			"\"ts\": %lld.%03lld, \"dur\": %lld.%03lld",
+			name, w->mach.nnodes, e->id, a / 1000, a % 1000, (b - a) / 1000, (b - a) % 1000);
+		if (from == ENT_RUNNING)
+			fprintf(t->f, ", \"args\": {\"spin_ms\": %.6f}", spun / 1e6);
+		fputc('}', t->f);
+	}
+	int ready = t->nready + (to == ENT_READY) - (from == ENT_READY);
+	int emu = t->nemu + (e->kind == ENT_EMU ? (to == ENT_RUNNING) - (from == ENT_RUNNING) : 0);
+	if (ready != t->nready)
+		counter(w, t, "entities ready to run", "ready", ready);
+	if (emu != t->nemu)
+		counter(w, t, "emulation threads running", "running", emu);
+	t->nready = ready;
+	t->nemu = emu;
+}
+
+/* A flow arrow from the waker's pCPU (inside the segment running there)
+** to the woken entity's ready span, which begins now. */
+static void tl_wake(struct world *w, const struct entity *e, int waker)
+{
+	struct timeline *t = tl_of(w);
+	if (!t || !t->f || waker < 0 || waker >= w->sched.ncpus || !w->sched.cpu[waker].curr)
+		return;
+	if (!room(w, t))
+		return;
+	long long now = world_now(w), id = ++t->nflow;
+	t->nevents++;
+	fprintf(t->f,
+		",\n  {\"name\": \"wake\", \"cat\": \"wake\", \"ph\": \"s\", \"id\": %lld, \"pid\": %d, \"tid\": %d, "
+		"\"ts\": %lld.%03lld},\n  {\"name\": \"wake\", \"cat\": \"wake\", \"ph\": \"f\", \"bp\": \"e\", "
+		"\"id\": %lld, \"pid\": %d, \"tid\": %d, \"ts\": %lld.%03lld}",
+		id, w->sched.cpu[waker].node, waker, now / 1000, now % 1000, id, w->mach.nnodes, e->id, now / 1000,
+		now % 1000);
+}
+
 static void tl_stop(struct world *w, const struct cpu *c, const struct entity *e, const char *why)
 {
 	struct timeline *t = tl_of(w);
 	if (!t)
 		return;
-	if (t->nevents >= t->max_events) {
-		if (!t->capped && t->f) {
-			/* said, not silent: the file holds the run's first part */
-			fprintf(stderr, "hvsim: timeline: %s holds the first %lld run segments only (t < %.3f s); "
-					"the rest of the run is not recorded\n",
-				t->path, t->nevents, (double)world_now(w) / 1e9);
-			t->capped = 1;
-		}
+	if (!room(w, t))
 		return;
-	}
 	long long a = t->start[c->id], b = world_now(w);
 	t->nevents++;
 	if (t->gantt) {
@@ -139,6 +240,8 @@ static void tl_stop(struct world *w, const struct cpu *c, const struct entity *e
 static void drop(struct world *w)
 {
 	struct timeline *t = tl_of(w);
+	free(t->spin0);
+	free(t->since);
 	free(t->seg);
 	free(t->path);
 	free(t->tmp);

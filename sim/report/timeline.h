@@ -5,7 +5,14 @@
 ** One process per NUMA node, a track per pCPU in it; one complete ("X") event per
 ** segment with its reason: block (burst done, nothing more), slice (its
 ** time slice ended), preempt (a wake-up or the policy took the pCPU),
-** end (the run ended).  Off unless `hvsim run --timeline F.json`.
+** end (the run ended).  One more process, "entities", with a track per
+** VCPU and emulation thread showing its states as spans (running, or
+** spinning when most of the span was lock spin; ready; blocked), two
+** counters (entities ready to run; emulation threads running: Dom0's
+** VCPUs, QEMU I/O threads, EMTs) and a flow arrow from the waker's pCPU
+** to each entity woken from one.  Off unless `hvsim run --timeline
+** F.json`; at most TIMELINE_MAX_EVENTS events, and reaching that is said
+** on stderr.
 */
 #ifndef HVSIM_TIMELINE_H
 #define HVSIM_TIMELINE_H
@@ -33,6 +40,10 @@ struct timeline {
 	long long max_events;   /* stop recording beyond this (file size) */
 	int capped;             /* the cap was reached (and said on stderr) */
 	long long *start;       /* per pCPU: start of its open segment, ns */
+	long long *since;       /* per entity: when its state span began, ns */
+	long long *spin0;       /* per entity: its t_spin then */
+	int nready, nemu;       /* the counters' values */
+	long long nflow;        /* flow ids given */
 };
 
 /* Start recording into path (written to path.tmp-PID, renamed by
