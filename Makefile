@@ -4,7 +4,8 @@
 #   make check      every CUnit suite, then again under ASan + UBSan
 #   make bench      event-queue and whole-engine benchmarks, paper reproduction times
 #   make demo       run the shipped default scenario into out/default
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, data, man page, completion, docs)
+#   make dist       hvsim-VERSION.tar.gz; make distcheck builds and checks it alone
 #
 # Sources are found by wildcard: a new .c file in a folder of sim/ or in
 # models/, traces/ or calibration/ joins the library; a new
@@ -178,10 +179,32 @@ install: hvsim hvsim.1 hvsim.bash
 	cd calibration && find . -type f \( -name '*.xml' -o -name '*.csv' \) | sort | \
 	  while read -r f; do install -D -m 644 "$$f" "$(SHARE)/calibration/$$f" || exit 1; done
 	install -D -m 644 traces/data/paper.csv $(SHARE)/traces/data/paper.csv
+	# the documentation: README, licence, every page of docs/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/hvsim/docs
+	install -m 644 README.md LICENSE $(DESTDIR)$(PREFIX)/share/doc/hvsim/
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/hvsim/docs/
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/hvsim $(DESTDIR)$(PREFIX)/bin/hvsim-machine-from-sysfs $(SHARE) \
-	  $(DESTDIR)$(PREFIX)/share/man/man1/hvsim.1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hvsim
+	  $(DESTDIR)$(PREFIX)/share/man/man1/hvsim.1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions/hvsim \
+	  $(DESTDIR)$(PREFIX)/share/doc/hvsim
+
+# make dist: hvsim-VERSION.tar.gz of every file git tracks (a checkout is
+# needed), under hvsim-VERSION/; make distcheck unpacks it in a temporary
+# folder and runs make check there, so the tarball builds and passes on
+# its own.
+DIST = hvsim-$(VERSION)
+.PHONY: dist distcheck
+dist:
+	@git rev-parse --git-dir > /dev/null 2>&1 || { echo "make dist: needs a git checkout" >&2; exit 2; }
+	git ls-files -z | sed -z 's|^|$(DIST)/|' > $(DIST).files
+	rm -rf $(B)/dist && mkdir -p $(B)/dist && ln -s "$$(pwd)" $(B)/dist/$(DIST)
+	cd $(B)/dist && tar -czhf ../../$(DIST).tar.gz --null -T ../../$(DIST).files
+	rm -rf $(B)/dist $(DIST).files
+	@echo "wrote $(DIST).tar.gz"
+distcheck: dist
+	d=$$(mktemp -d) && tar -xzf $(DIST).tar.gz -C $$d && $(MAKE) -C $$d/$(DIST) check && rm -rf $$d && \
+	  echo "$(DIST).tar.gz builds and passes make check on its own"
 
 clean:
 	rm -rf $(B) hvsim hvsim.1 hvsim.bash out
