@@ -190,6 +190,13 @@ int cal_check(const struct cal_config *c, const struct scn_override *extra, int 
 /* The value of any metric of a quantity, derived from the cache. */
 double cal_eval_metric(struct cal_eval *e, const double *x, int bench, const char *hv, int vms, int vcpus,
 		       const char *mem, int metric);
+/* --known: SPECweb sessions per VM (with their intervals) taken as
+** simulated under x, from a CSV with quantities.csv's columns
+** (benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value,ci_low,
+** ci_high; metric sessions_per_vm, benchmark specweb).  0, or -1 with
+** "file:line: expected ..." in err. */
+int cal_eval_known(struct cal_eval *e, const double *x, const char *path, char *err, size_t errlen);
+
 /* Its 95% interval: sessions per VM and cumulative sessions of a search
 ** with replications; NAN otherwise. */
 void cal_eval_metric_ci(struct cal_eval *e, const double *x, int bench, const char *hv, int vms, int vcpus,
@@ -239,7 +246,7 @@ int cal_read_values(const struct cal_config *c, const char *path, double *x, cha
 
 /* What `hvsim calibrate` was asked (sim/cmd/calibrate.c). */
 struct cal_cli {
-	const char *file, *outdir, *values, *stages;
+	const char *file, *outdir, *values, *stages, *known;
 	int jobs, quiet, force;
 	const struct scn_override *ov;   /* KEY=VALUE or BENCH:KEY=VALUE (the key holds BENCH:) */
 	int nov;

@@ -108,6 +108,13 @@ int cal_command(const struct cal_cli *cli)
 		cal_free(&c);
 		return EXIT_USAGE;
 	}
+	if (cli->known && (!values || stages)) {
+		fprintf(stderr, "hvsim calibrate: --known: expected with --values and without --stages (known "
+				"values hold for the given values only)\n");
+		free(x);
+		cal_free(&c);
+		return EXIT_USAGE;
+	}
 	/* --stages: fit only these (the others keep --values' or the starts) */
 	int fit_mask[CAL_MAX_STAGES] = { 0 };
 	if (stage_mask(&c, file, values, stages, fit_mask)) {
@@ -149,6 +156,19 @@ int cal_command(const struct cal_cli *cli)
 	struct cal_eval *e = cal_eval_new(&c, jobs, &stop_flag);
 	struct cal_stage_out *so = calloc((size_t)c.nstage + 1, sizeof *so);
 	int rc = e && so ? 0 : -1;
+	if (e && cli->known && cal_eval_known(e, x, cli->known, err, sizeof err)) {
+		fprintf(stderr, "hvsim calibrate: %s\n", err);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		out_abort(&o);
+		free(o.dest);
+		free(o.stage);
+		cal_eval_free(e);
+		free(so);
+		free(x);
+		cal_free(&c);
+		return EXIT_USAGE;
+	}
 	if (e) {
 		cal_eval_overrides(e, ov, nov);
 		/* a bar on a terminal; the stage lines say enough in a log */

@@ -41,6 +41,8 @@
 #include "models/world.h"
 #include "models/actrec.h"
 #include "traces/hoststats.h"
+#include "traces/csv.h"
+#include "sim/report/output.h"
 
 #define KEY_MAX 2048
 
@@ -635,4 +637,102 @@ double cal_eval_error(struct cal_eval *e, const double *x, size_t i)
 	if (rc == -EDOM)
 		return CAL_ZERO_REF_ERROR;
 	return rc ? NAN : err;
+}
+
+/* One number of a --known row: the whole field, finite (empty: NAN when
+** empty_ok). */
+static int known_num(const char *f, int empty_ok, double *v)
+{
+	char *end;
+	if (!*f) {
+		*v = NAN;
+		return empty_ok ? 0 : -1;
+	}
+	*v = strtod(f, &end);
+	return *end || !isfinite(*v) ? -1 : 0;
+}
+
+/* Long: a small CSV reader, each field checked where it is read. */
+int cal_eval_known(struct cal_eval *e, const double *x, const char *path, char *err, size_t errlen)
+{
+	static const char *const cols[] = { "benchmark", "hypervisor", "vms", "vcpus_per_vm", "memory",
+					    "metric", "value", "ci_low", "ci_high" };
+	char *buf = out_slurp(path, NULL);
+	if (!buf) {
+		snprintf(err, errlen, "--known %s: cannot read: %s", path, strerror(errno ? errno : EIO));
+		return -1;
+	}
+	int rc = 0, line = 0;
+	for (char *l = buf; rc == 0 && l && *l;) {
+		char *nl = strchr(l, '\n');
+		if (nl)
+			*nl = 0;
+		line++;
+		char *f[16];
+		const char *why = NULL;
+		int n = trace_csv_split(l, f, 16, &why);
+		if (n < 0) {
+			snprintf(err, errlen, "%s:%d: %s", path, line, why);
+			rc = -1;
+		} else if (line == 1) {
+			for (int k = 0; k < 9 && rc == 0; k++)
+				if (n != 9 || strcmp(f[k], cols[k])) {
+					snprintf(err, errlen, "%s:1: expected the header benchmark,hypervisor,vms,"
+						 "vcpus_per_vm,memory,metric,value,ci_low,ci_high", path);
+					rc = -1;
+				}
+		} else if (n == 1 && !f[0][0]) {
+			/* an empty line */
+		} else {
+			double vms, vcpus, v, lo, hi;
+			if (n != 9 || strcmp(f[0], "specweb") || strcmp(f[5], "sessions_per_vm")) {
+				snprintf(err, errlen, "%s:%d: expected 9 fields, benchmark specweb and metric "
+					 "sessions_per_vm", path, line);
+				rc = -1;
+			} else if (!find_hv(e->cfg, f[1])) {
+				snprintf(err, errlen, "%s:%d: expected a hypervisor of the calibration, got '%s'", path, line,
+					 f[1]);
+				rc = -1;
+			} else if (known_num(f[2], 0, &vms) || known_num(f[3], 0, &vcpus) || vms < 1 || vcpus < 1 ||
+				   vms != floor(vms) || vcpus != floor(vcpus) || known_num(f[6], 0, &v) || v < 0 ||
+				   known_num(f[7], 1, &lo) || known_num(f[8], 1, &hi)) {
+				snprintf(err, errlen, "%s:%d: expected whole vms and vcpus_per_vm of at least 1, a value "
+					 "of at least 0 and an interval (numbers or empty)", path, line);
+				rc = -1;
+			} else {
+				struct cal_qty q = { .bench = MEAS_SPECWEB, .hypervisor = f[1], .vms = (int)vms,
+						     .vcpus = (int)vcpus, .memory = f[4] };
+				char key[KEY_MAX];
+				qty_key(e->cfg, x, &q, key, sizeof key);
+				struct entry *en = lookup(e, key);
+				if (!en) {
+					if (e->n == e->cap) {
+						size_t nc = e->cap ? 2 * e->cap : 64;
+						struct entry *ne = realloc(e->e, nc * sizeof *ne);
+						if (!ne) {
+							snprintf(err, errlen, "out of memory");
+							rc = -1;
+							break;
+						}
+						e->e = ne;
+						e->cap = nc;
+					}
+					en = &e->e[e->n];
+					en->key = strdup(key);
+					if (!en->key) {
+						snprintf(err, errlen, "out of memory");
+						rc = -1;
+						break;
+					}
+					e->n++;
+				}
+				en->value = v;
+				en->lo = lo;
+				en->hi = hi;
+			}
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	free(buf);
+	return rc;
 }

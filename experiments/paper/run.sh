@@ -12,14 +12,17 @@
 #   3 replications, more until each point's 95% interval is within +-3%,
 #   at most 9) and every VM count 1..10.
 # --quick: 2 replications of probes measuring 10-20 s after 10 s of
-#   warm-up, intervals as wide as they come (stated on the plots), and
-#   the explanation sweeps at 1, 2, 4, 6, 8 and 10 VMs run at a fixed
-#   load instead of searched.
+#   warm-up, intervals as wide as they come (stated on the plots).
+# The curves are capacity sweeps (fig3/, fig4/); the predictions take
+# their points from them (calibrate's known option) and simulate the
+# rest, so a curve point is one number in the plots, the statements and
+# the explanations.
 # OUTDIR (default out/paper or out/paper-quick) gets:
 #   statements.txt      P1-P13: stated, predicted, pass/fail (from predict/)
 #   predict/            hvsim calibrate --values: report.txt, points.csv, quantities.csv
 #   fig3/, fig4/        hvsim sweep of the Fig. 3 and Fig. 4 curves, with
 #                       hvsim explain's explain/ (report and diagrams) in each
+#   data/known.csv      the sweeps' points as the predictions take them
 #   fig1-2.svg fig3.svg fig4.svg micro.svg   gnuplot plots (data in data/)
 #   times.txt           wall seconds of each step
 # HVSIM names the binary (default ./hvsim, from the project root).
@@ -50,15 +53,14 @@ rm -rf "$out"
 mkdir -p "$out/data"
 : > "$out/.hvsim-paper"
 
-# the predictions' searches run as the sweeps' do (the same scenario
-# settings), so a curve point is the same number in both
+# Settings of every capacity search (the sweeps' and the predictions'):
+# the scenarios' own in full mode, shorter and fewer in quick mode.
 if [ $mode = quick ]; then
-	set -- --set specweb:run.duration=30s --set specweb:run.warmup=10s --set specweb:capacity.replications=2 \
-		--set specweb:capacity.precision=0% --set specweb:capacity.floor=10s --set specweb:capacity.step=5s
+	set -- --set run.duration=30s --set run.warmup=10s --set capacity.replications=2 \
+		--set capacity.precision=0% --set capacity.floor=10s --set capacity.step=5s
 	note="quick mode: 2 replications of 10-20 s probes; 95% intervals wide"
 else
-	set -- --set specweb:run.duration=150s --set specweb:run.warmup=30s --set specweb:capacity.replications=3 \
-		--set specweb:capacity.resolution=10 --set specweb:capacity.precision=3%
+	set --
 	note="95% intervals over 3-9 replications"
 fi
 
@@ -68,27 +70,36 @@ step() { # name, start time
 	printf '%-10s %6.1f s\n' "$1" "$(echo "$(now) - $2" | bc)" >> "$out/times.txt"
 }
 
-# 1. every measured row and every figure quantity, predicted
-t=$(now)
-"$HVSIM" calibrate "$root/calibration/paper.xml" --values "$root/calibration/paper.fit.csv" \
-	-o "$out/predict" -j "$jobs" -q "$@" > "$out/predict.log"
-step predict "$t"
-sed -n '/^statements/,$p' "$out/predict/report.txt" > "$out/statements.txt"
-{ echo; sed -n '/^held out/,/^$/p' "$out/predict/report.txt"; } >> "$out/statements.txt"
-
-# 2. the curves of Figs. 3 and 4 as sweeps, and why they stop growing
+# 1. the curves of Figs. 3 and 4 as capacity sweeps (every point a
+# search with its interval), and why they stop growing
 for f in fig3 fig4; do
 	t=$(now)
-	if [ $mode = quick ]; then
-		"$HVSIM" sweep "$here/$f.xml" -o "$out/$f" -j "$jobs" --set run.duration=20s --set run.warmup=10s \
-			--set sweep.mode=run \
-			--set "sweep.vary[1].values=1 2 4 6 8 10" > "$out/$f.log"
-	else
-		"$HVSIM" sweep "$here/$f.xml" -o "$out/$f" -j "$jobs" > "$out/$f.log"
-	fi
+	"$HVSIM" sweep "$here/$f.xml" -o "$out/$f" -j "$jobs" "$@" > "$out/$f.log"
 	"$HVSIM" explain "$out/$f" > /dev/null
 	step "$f" "$t"
 done
+
+# 2. every measured row and every figure quantity, predicted; the curve
+# points are the sweeps' (the same search on the same scenario: a point
+# is one number wherever it is shown), the rest simulated here
+t=$(now)
+awk -F, 'FNR==1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ printf "specweb,%s,%s,%s,1.5GiB,sessions_per_vm,%s,%s,%s\n", $c["hypervisor"], $c["vms"],
+	  $c["vcpus_per_vm"], $c["sessions_per_vm"], $c["ci_low"], $c["ci_high"] }' \
+	"$out/fig3/sweep.csv" "$out/fig4/sweep.csv" |
+	{ echo benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value,ci_low,ci_high; cat; } > "$out/data/known.csv"
+sp=""
+for a in "$@"; do
+	case $a in --set) sp="$sp --set" ;; *) sp="$sp specweb:$a" ;; esac
+done
+# shellcheck disable=SC2086
+"$HVSIM" calibrate "$root/calibration/paper.xml" --values "$root/calibration/paper.fit.csv" \
+	--known "$out/data/known.csv" -o "$out/predict" -j "$jobs" -q \
+	--set specweb:run.duration=150s --set specweb:run.warmup=30s --set specweb:capacity.replications=3 \
+	--set specweb:capacity.resolution=10 --set specweb:capacity.precision=3% $sp > "$out/predict.log"
+step predict "$t"
+sed -n '/^statements/,$p' "$out/predict/report.txt" > "$out/statements.txt"
+{ echo; sed -n '/^held out/,/^$/p' "$out/predict/report.txt"; } >> "$out/statements.txt"
 
 # 3. plots
 t=$(now)

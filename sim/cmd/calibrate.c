@@ -30,6 +30,7 @@ int cmd_calibrate(const struct cmd *c, struct cmd_args *a)
 		.outdir = a->output,
 		.values = a->values,
 		.stages = a->stages,
+		.known = a->known,
 		.jobs = cmd_jobs(a),
 		.quiet = a->quiet,
 		.force = a->force,

@@ -54,6 +54,10 @@ static const struct opt_def opt_defs[O_NOPTS] = {
 			 NULL },
 	[O_VALUES] = { "values", 0, "FIT.csv",
 		       "do not fit: take the values of a previous fit and predict every row", "csv" },
+	[O_KNOWN] = { "known", 0, "Q.csv",
+		      "with --values: take these SPECweb sessions per VM as simulated (rows of quantities.csv's "
+		      "columns with metric sessions_per_vm, e.g. from a capacity sweep: docs/calibration.md)",
+		      "csv" },
 	[O_STAGES] = { "stages", 0, "A,B", "fit only these stages; the others keep --values' values (or their starts)",
 		       NULL },
 	[O_QUIET] = { "quiet", 'q', NULL, "no progress on stderr", NULL },
@@ -129,7 +133,7 @@ static const struct cmd cmd_defs[] = {
 	  "(default out/<name>-calib) report.txt, fit.csv, points.csv, quantities.csv and the calibrated "
 	  "profiles (docs/calibration.md).  --set BENCH:KEY=VALUE changes a value in one benchmark's "
 	  "simulations only (BENCH: specweb, bzip2, netperf, dd, host).",
-	  OPTS(O_OUTPUT, O_FORCE, O_JOBS, O_VALUES, O_STAGES, O_SET, O_QUIET),
+	  OPTS(O_OUTPUT, O_FORCE, O_JOBS, O_VALUES, O_STAGES, O_KNOWN, O_SET, O_QUIET),
 	  "0 done, 1 a simulation failed, 2 bad usage or input, 130 interrupted", cmd_calibrate },
 	{ "explain", "DIR", 1, 1, "why the curves of a sweep stop growing: DIR/explain/",
 	  "Read the output directory of hvsim sweep (mode run or capacity) and explain each curve over its "
@@ -282,6 +286,9 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 		return 0;
 	case O_STAGES:
 		a->stages = v;
+		return 0;
+	case O_KNOWN:
+		a->known = v;
 		return 0;
 	case O_PROTOCOL:
 		if (strcmp(v, "specweb") != 0)

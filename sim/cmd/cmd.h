@@ -22,14 +22,14 @@
 enum cmd_opt_id {
 	O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_TIMELINE, O_GANTT, O_DUMP_AT, O_RESUME,
 	O_VALUES, O_STAGES, O_QUIET, O_THRESHOLD, O_NO_RENDER, O_STRICT, O_REPAIR_IDLE, O_THREADS, O_MODEL,
-	O_AFFINITY, O_MEASURED, O_MIX, O_HVNAME, O_MEMORY, O_USE, O_PROTOCOL, O_NOPTS
+	O_AFFINITY, O_MEASURED, O_MIX, O_HVNAME, O_MEMORY, O_USE, O_PROTOCOL, O_KNOWN, O_NOPTS
 };
 
 /* What a command line says, parsed and checked. */
 struct cmd_args {
 	const char *operand[4];
 	int noperand;
-	const char *output, *timeline, *values, *stages;
+	const char *output, *timeline, *values, *stages, *known;
 	int force, gantt, resume, quiet, no_render, strict;
 	int protocol;                 /* --protocol: SCN_PROTOCOL_*; 0 the scenario's own */
 	int repair_idle, model;       /* import perf-sched */
