@@ -386,7 +386,7 @@ static void test_shipped(void)
 		snprintf(attr, sizeof attr, "%s=\"%s\"", name, text);
 		if (p->hypervisor) {
 			char path[128];
-			snprintf(path, sizeof path, "calibration/profiles/%s.xml", p->hypervisor);
+			snprintf(path, sizeof path, "calibration/profiles/%s-paper.xml", p->hypervisor);
 			char *prof = cut_slurp(path, NULL);
 			CU_ASSERT_PTR_NOT_NULL_FATAL(prof);
 			if (!strstr(prof, attr))

@@ -50,8 +50,11 @@ char *ld_resolve_rel(const char *base, const char *rel)
 ** $(PREFIX)/share/hvsim); the source tree it was built from (HVSIM_SRCDIR),
 ** when it is still there.  In the scenario's folder the name N is tried
 ** as F/N, then F/N.xml; in a data folder F as F/N.xml, then
-** F/models/profiles/KIND/N.xml (KIND machines or hypervisors).  The first regular file found wins; without
-** one, *tried lists every place (malloc'd, for the message). */
+** F/models/profiles/KIND/N.xml (KIND machines or hypervisors), and a
+** hypervisor also as F/calibration/profiles/N.xml (the calibrated
+** profiles, named NAME-CALIBRATION: xen-3.3.0-paper).  The first regular
+** file found wins; without one, *tried lists every place (malloc'd, for
+** the message). */
 #ifndef HVSIM_DATADIR
 #define HVSIM_DATADIR "/usr/local/share/hvsim"
 #endif
@@ -70,15 +73,19 @@ static int is_file(const char *p)
 static char *try_dir(const char *dir, size_t dl, const char *name, const char *kind, int data, char **tried,
 		     size_t *tl)
 {
-	const char *const forms[] = { "%.*s/%s", "%.*s/%s.xml", "%.*s/models/profiles/%s/%s.xml" };
-	/* the scenario's folder: N as it is, then N.xml; a data folder: N.xml
-	** and its profiles' folder */
-	for (int k = data ? 1 : 0; k < (data ? 3 : 2); k++) {
+	const char *const forms[] = { "%.*s/%s", "%.*s/%s.xml", "%.*s/models/profiles/%s/%s.xml",
+				      "%.*s/calibration/profiles/%s.xml" };
+	/* the scenario's folder: N as it is, then N.xml; a data folder: N.xml,
+	** its profiles' folder and (hypervisors) its calibrated profiles */
+	int last = data ? (strcmp(kind, "hypervisors") == 0 ? 4 : 3) : 2;
+	for (int k = data ? 1 : 0; k < last; k++) {
 		char buf[4096];
 		if (k < 2)
 			snprintf(buf, sizeof buf, forms[k], (int)dl, dl ? dir : ".", name);
-		else
+		else if (k == 2)
 			snprintf(buf, sizeof buf, forms[k], (int)dl, dir, kind, name);
+		else
+			snprintf(buf, sizeof buf, forms[k], (int)dl, dir, name);
 		if (is_file(buf))
 			return strdup(buf);
 		size_t bl = strlen(buf);
@@ -119,13 +126,16 @@ char *ld_find_profile(const char *base, const char *name, const char *kind, char
 	return found;
 }
 
-/* The profiles of kind in data folder dir (dir/models/profiles/kind/),
-** listed to f unless a name is in seen already (names shown first win,
-** as in the search). */
-static void list_dir(FILE *f, const char *dir, size_t dl, const char *kind, char ***seen, int *nseen)
+/* The profiles of kind in data folder dir (dir/models/profiles/kind/, or
+** sub: dir/calibration/profiles/), listed to f unless a name is in seen
+** already (names shown first win, as in the search). */
+static void list_sub(FILE *f, const char *dir, size_t dl, const char *kind, int sub, char ***seen, int *nseen)
 {
 	char path[4096];
-	snprintf(path, sizeof path, "%.*s/models/profiles/%s", (int)dl, dir, kind);
+	if (sub)
+		snprintf(path, sizeof path, "%.*s/calibration/profiles", (int)dl, dir);
+	else
+		snprintf(path, sizeof path, "%.*s/models/profiles/%s", (int)dl, dir, kind);
 	DIR *d = opendir(path);
 	if (!d)
 		return;
@@ -177,6 +187,13 @@ static void list_dir(FILE *f, const char *dir, size_t dl, const char *kind, char
 		}
 	}
 	free(names);
+}
+
+static void list_dir(FILE *f, const char *dir, size_t dl, const char *kind, char ***seen, int *nseen)
+{
+	list_sub(f, dir, dl, kind, 0, seen, nseen);
+	if (strcmp(kind, "hypervisors") == 0)
+		list_sub(f, dir, dl, kind, 1, seen, nseen);
 }
 
 void scn_list_profiles(FILE *f)
