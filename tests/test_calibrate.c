@@ -341,6 +341,61 @@ static void test_exclusive(void)
 	free(dir);
 }
 
+/* --known: SPECweb sessions per VM given are taken as simulated (the
+** <also> curve shows them, with their intervals, and nothing searches);
+** a bad file is file:line and exit 2; without --values it is refused. */
+static void test_known(void)
+{
+	char *dir = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	double v[NROWS] = { 10, 10, 100, 100, 100, 10 };
+	write_points(dir, v);
+	char *web = cwd_path("experiments/paper/specweb.xml"), extra[1024];
+	snprintf(extra, sizeof extra,
+		 "  <benchmark name=\"specweb\" scenario=\"%s\" vm=\"web\"/>\n"
+		 "  <also benchmark=\"specweb\" hypervisor=\"kvm-75\" vcpus=\"2\" memory=\"1.5GiB\" vms=\"1-2\" "
+		 "metric=\"cumulative_sessions\"/>\n",
+		 web);
+	free(web);
+	write_calib(dir, extra);
+	char vf[600], kf[600], cmd[2400], *out = NULL;
+	snprintf(vf, sizeof vf, "%s/fit.csv", dir);
+	put(vf, "stage,name,hypervisor,benchmark,key,unit,min,max,start,value\n"
+		"both,cpu,kvm-75,,hypervisor.costs.cpu-factor,,0.3,2,1,0.8\n"
+		"both,emu,kvm-75,,hypervisor.io.emu-packet,kcycles,1,200,10,40\n");
+	snprintf(kf, sizeof kf, "%s/known.csv", dir);
+	put(kf, "benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value,ci_low,ci_high\n"
+		"specweb,kvm-75,1,2,1.5GiB,sessions_per_vm,300,290,310\n"
+		"specweb,kvm-75,2,2,1.5GiB,sessions_per_vm,250.5,,\n");
+	snprintf(cmd, sizeof cmd, "%s calibrate %s/calib.xml --values %s --known %s -o %s/o -q -j 1", cut_hvsim(), dir,
+		 vf, kf, dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	char q[700];
+	snprintf(q, sizeof q, "%s/o/quantities.csv", dir);
+	char *qs = cut_slurp(q, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(qs);
+	CU_ASSERT_PTR_NOT_NULL(strstr(qs, "specweb,kvm-75,1,2,1.5GiB,cumulative_sessions,300,290,310\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(qs, "specweb,kvm-75,2,2,1.5GiB,cumulative_sessions,501,,\n"));
+	free(qs);
+	/* a bad row: its line; without --values: refused */
+	put(kf, "benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value,ci_low,ci_high\n"
+		"specweb,kvm-75,1,2,1.5GiB,sessions_per_vm,300,290,310\n"
+		"specweb,nosuch,2,2,1.5GiB,sessions_per_vm,250,,\n");
+	snprintf(cmd, sizeof cmd, "%s calibrate %s/calib.xml --values %s --known %s -o %s/o2 -q", cut_hvsim(), dir, vf,
+		 kf, dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "known.csv:3: expected a hypervisor of the calibration, got 'nosuch'"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s calibrate %s/calib.xml --known %s -o %s/o3 -q", cut_hvsim(), dir, kf, dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "--known: expected with --values"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(dir, "o2") || cut_exists(dir, "o3"));
+	cut_rmrf(dir);
+	free(dir);
+}
+
 /* The shipped calibration: the paper's protocol (every fit row in exactly
 ** one stage, no held-out row fitted), and the shipped profiles and paper
 ** scenarios carrying the values of calibration/paper.fit.csv. */
@@ -414,6 +469,7 @@ void tests_register(void)
 		{ "recovers known parameters from generated noisy points", test_recover },
 		{ "bad calibration files: file, line, expected", test_bad_files },
 		{ "a new DIR or --force, checked before fitting", test_exclusive },
+		{ "--known: given sessions taken as simulated; bad files", test_known },
 		{ "the shipped calibration: protocol, profiles and scenarios agree with paper.fit.csv", test_shipped },
 		{ NULL, NULL },
 	};
