@@ -82,7 +82,8 @@ struct xcurve {
 	int best;                     /* index of the best per-VM point */
 	int plateau;                  /* index of the plateau point; -1 none */
 	int plat_lo, plat_hi;         /* indices the data cannot tell from it (capacity with replications) */
-	int tested;                   /* 1: plateau by the paired test; 0: by the growth threshold */
+	int tested;                   /* 1: plateau by the paired test (over the replications
+					 every point has); 0: by the growth threshold */
 	double total[XC_N + 1];       /* attributed loss summed over the points; [XC_N] unattributed */
 };
 

@@ -85,7 +85,11 @@ static void report_curve(const struct explain *x, int k, FILE *f)
 		if (p->have_run)
 			fprintf(f, " (%g VCPUs on %d pCPUs, %.2f VCPUs per pCPU)", p->vms * p->vcpus_per_vm, p->pcpus,
 				p->vms * p->vcpus_per_vm / p->pcpus);
-		if (c->tested)
+		if (c->tested && c->plat_lo == c->plat_hi)
+			fprintf(f, ": %.6g %s [%.6g, %.6g]; no later count is significantly higher; "
+				   "every other count differs from it significantly\n",
+				p->cum, u, p->ci_lo, p->ci_hi);
+		else if (c->tested)
 			fprintf(f, ": %.6g %s [%.6g, %.6g]; no later count is significantly higher; "
 				   "indistinguishable from it: %g-%g VMs\n",
 				p->cum, u, p->ci_lo, p->ci_hi, c->pt[c->plat_lo].n, c->pt[c->plat_hi].n);
