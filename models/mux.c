@@ -87,13 +87,18 @@ static double rel_read(const struct world *w, int node, int mem)
 	return sum / m->nnodes;
 }
 
-double mux_rate(const struct world *w, const struct cpu *c, const struct entity *e)
+double mux_rate(const struct world *w, const struct cpu *c, struct entity *e)
 {
+	if (e->rate_cpu == c->id + 1 && e->rate_mem == e->mem_node)
+		return e->rate_memo;
 	double rate = w->mach.rate;
 	if (e->kind == ENT_VCPU)
 		rate *= w->scn->hv.costs.cpu_factor;
 	if (e->mem_share > 0)
 		rate /= (1 - e->mem_share) + e->mem_share * rel_read(w, c->node, e->mem_node);
+	e->rate_memo = rate;
+	e->rate_cpu = c->id + 1;
+	e->rate_mem = e->mem_node;
 	return rate;
 }
 

@@ -11,8 +11,9 @@
 
 struct world;
 
-/* Cycles of e's burst done per ns on c. */
-double mux_rate(const struct world *w, const struct cpu *c, const struct entity *e);
+/* Cycles of e's burst done per ns on c (remembered in e for its last
+** pCPU and memory node). */
+double mux_rate(const struct world *w, const struct cpu *c, struct entity *e);
 
 /* Switch cycles, at c's clock, when c dispatches e after c->last. */
 double mux_switch_cycles(const struct world *w, const struct cpu *c, const struct entity *e);

@@ -106,6 +106,8 @@ struct entity {
 	struct cpuset affinity;   /* pCPUs it may run on */
 	int mem_node;             /* NUMA node of its memory; -1 interleaved */
 	double mem_share;         /* share of its run time stalled on memory */
+	double rate_memo;         /* mux_rate's last result, for pCPU rate_cpu - 1 */
+	int rate_cpu, rate_mem;   /* and memory node rate_mem (rate_cpu 0: none) */
 	double wss;               /* working set, bytes (cache refill) */
 
 	/* cache footprint (models/mux.c); wss_lines 0: not modelled */

@@ -33,13 +33,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <gsl/gsl_randist.h>
+#include "sim/engine/zexp.h"
 
 #define SPIN_FOREVER 1e30
 
 static double draw(struct vm *vm, double mean)
 {
-	return gsl_ran_exponential(vm->r_lock, mean);
+	return mean * zexp(vm->r_lock);
 }
 
 static int lock_model(const struct vm *vm)

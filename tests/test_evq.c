@@ -393,7 +393,7 @@ static void test_growth(void)
 	}
 	CU_ASSERT_FATAL(ok);
 	CU_ASSERT_EQUAL(evq_size(&q), N);
-	CU_ASSERT(q.near.cap + q.far.cap >= N);
+	CU_ASSERT(q.near.cap + q.mid.cap + q.far.cap >= N);
 	for (int i = 0; i < N; i++) {
 		if (i % 7 == 3) {
 			if (!evq_cancel(&q, h[i]))
@@ -624,14 +624,15 @@ static void test_random_vs_model(void)
 }
 
 /*
-** The near/far split (evq.h) only moves the cost: the same random mix of
-** pushes (ties included), cancels and pops must pop the same events in
-** the same order whatever the horizon — 0 (all far), all near, a few
-** in between, one changed at random while running — and across a
-** sequence wrap, which renumbers both heaps together.
+** The near/mid/far split (evq.h) only moves the cost: the same random
+** mix of pushes (ties included), cancels and pops must pop the same
+** events in the same order whatever the horizons — 0 (all far), all
+** near, a few in between with and without a middle heap, both changed at
+** random while running — and across a sequence wrap, which renumbers the
+** heaps together.
 */
 #define SPLIT_OPS 60000
-static int split_run(int64_t horizon, int vary, int wrap, uint64_t *out, int *both)
+static int split_run(int64_t horizon, int64_t mid, int vary, int wrap, uint64_t *out, int *both)
 {
 	static evq_handle live[4096];
 	struct evq q;
@@ -643,14 +644,17 @@ static int split_run(int64_t horizon, int vary, int wrap, uint64_t *out, int *bo
 	if (evq_init(&q, 0, NULL))
 		return -1;
 	q.horizon = horizon;
+	q.horizon_mid = mid;
 	if (wrap)
 		q.seq = (UINT64_C(1) << 32) - SPLIT_OPS / 3;
 	for (int i = 0; i < SPLIT_OPS; i++) {
 		uint64_t r = rnd(&s);
 		uint64_t v = rnd(&s);   /* drawn every step: runs stay in step */
 
-		if (vary)
+		if (vary) {
 			q.horizon = (int64_t)(v % 3000);
+			q.horizon_mid = (int64_t)(v >> 20) % 9000;
+		}
 		if (r % 10 < 5 && nlive < 4096) {
 			/* ties: coarse times; some far, some near */
 			int64_t d = (int64_t)(r >> 8) % 4 == 0 ? (int64_t)(r >> 16) % 100000 : (int64_t)(r >> 16) % 8 * 100;
@@ -664,7 +668,9 @@ static int split_run(int64_t horizon, int vary, int wrap, uint64_t *out, int *bo
 			out[nout++] = (uint64_t)ev.time << 20 ^ ev.arg;
 		}
 		if (q.near.n && q.far.n)
-			*both = 1;
+			*both |= 1;
+		if (q.near.n && q.mid.n && q.far.n)
+			*both |= 2;
 	}
 	while (evq_pop(&q, &ev))
 		out[nout++] = (uint64_t)ev.time << 20 ^ ev.arg;
@@ -676,22 +682,25 @@ static void test_horizon_keeps_order(void)
 {
 	static uint64_t ref[SPLIT_OPS], got[SPLIT_OPS];
 	const int64_t hz[] = { 0, 1, 100, 700, 50000, INT64_MAX };
-	int both, n = split_run(INT64_MAX, 0, 0, ref, &both);
+	int both, n = split_run(INT64_MAX, INT64_MAX, 0, 0, ref, &both);
 
 	CU_ASSERT_FATAL(n > SPLIT_OPS / 4);
 	for (size_t k = 0; k < sizeof hz / sizeof hz[0]; k++) {
-		for (int wrap = 0; wrap < 2; wrap++) {
-			int m = split_run(hz[k], 0, wrap, got, &both);
+		for (int mid = 0; mid < 2; mid++) {
+			for (int wrap = 0; wrap < 2; wrap++) {
+				int64_t hm = !mid ? 0 : hz[k] < INT64_MAX / 3 ? 3 * hz[k] : INT64_MAX;
+				int m = split_run(hz[k], hm, 0, wrap, got, &both);
 
-			CU_ASSERT_EQUAL_FATAL(m, n);
-			CU_ASSERT_FATAL(memcmp(ref, got, (size_t)n * sizeof ref[0]) == 0);
-			if (hz[k] == 700)
-				CU_ASSERT(both);   /* both heaps really held keys at once */
+				CU_ASSERT_EQUAL_FATAL(m, n);
+				CU_ASSERT_FATAL(memcmp(ref, got, (size_t)n * sizeof ref[0]) == 0);
+				if (hz[k] == 700)
+					CU_ASSERT(both & (mid ? 2 : 1));   /* the heaps really held keys at once */
+			}
 		}
 	}
-	CU_ASSERT_EQUAL_FATAL(split_run(0, 1, 1, got, &both), n);
+	CU_ASSERT_EQUAL_FATAL(split_run(0, 0, 1, 1, got, &both), n);
 	CU_ASSERT(memcmp(ref, got, (size_t)n * sizeof ref[0]) == 0);
-	CU_ASSERT(both);
+	CU_ASSERT(both & 2);
 }
 
 void tests_register(void)
@@ -711,7 +720,7 @@ void tests_register(void)
 		{ "init refuses absurd hint", test_init_nomem },
 		{ "push into the past asserts", test_push_past_asserts },
 		{ "200k random ops vs model", test_random_vs_model },
-		{ "near/far horizon keeps the order", test_horizon_keeps_order },
+		{ "near/mid/far horizons keep the order", test_horizon_keeps_order },
 		{ NULL, NULL }
 	};
 

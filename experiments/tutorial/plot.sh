@@ -219,8 +219,8 @@ lesson04() {
 	"$hvsim" run "$scn" -o "$out/04" --force --timeline "$out/04-timeline.json" >/dev/null
 	timeline_png "$out/04-timeline.json" 0 240 "$out/04-timeline-start.png" \
 		"Lesson 4: smp (A) and other, host RR 30 ms: 0-240 ms, smp's VCPUs in step"
-	timeline_png "$out/04-timeline.json" 7000 7240 "$out/04-timeline-later.png" \
-		"Lesson 4: the same run at 7.00-7.24 s: smp VCPUs out of step (jobs ended at 2.0, 4.1, 6.5 s)"
+	timeline_png "$out/04-timeline.json" 12000 12240 "$out/04-timeline-later.png" \
+		"Lesson 4: the same run at 12.00-12.24 s: smp VCPUs out of step (jobs ended at 2.0, 4.2, 6.3 s)"
 	sweep_fresh "$scn" "$out/04-sweep"
 	"$hvsim" run "$scn" -o "$out/04-1vcpu" --force --set 'vm[smp].vcpus=1' >/dev/null
 	echo "lesson 4: smp VM: VCPUs, co-scheduling, run s, spin s, spin % of run, jobs done; other's run s:"

@@ -5,12 +5,13 @@
 ** events at the same nanosecond run in the order they were pushed and a
 ** run is repeatable whatever the heap shape happens to be.
 **
-** Layout: two implicit 4-ary min-heaps (near and far, see evq.h) of
+** Layout: three implicit 4-ary min-heaps (near, mid and far, evq.h) of
 ** 16-byte keys {time, seq << 32 | slot}; the four children of a node are 64 contiguous bytes, and the
 ** sequence number sits above the slot index so one 64-bit compare breaks
 ** a time tie (sequence numbers are unique, so the slot never decides).
 ** Event bodies (fn, obj, arg) live in a slot pool; each slot remembers
-** its heap and position (bit 31 set: the far heap), which is what makes
+** its heap and position (the top two bits: 0 near, 1 mid, 2 far), which
+** is what makes
 ** cancel O(log n), and a
 ** generation that is odd while the slot is pending and even while free,
 ** so a handle {gen << 32 | slot} of a popped, cancelled or reused slot is
@@ -21,7 +22,7 @@
 ** sift_down().
 **
 ** The sequence half is 32 bits.  When it would wrap (after 2^32 pushes)
-** the pending keys of both heaps are renumbered 0..n-1 in their merged
+** the pending keys of all heaps are renumbered 0..n-1 in their merged
 ** order, which keeps every tie order; see renumber().
 **
 ** Costs: push, pop and cancel O(log n); pending and next_time O(1);
@@ -45,13 +46,15 @@ struct evq_slot {
 	void *obj;
 	uint64_t arg;
 	uint32_t gen;   /* odd while pending */
-	uint32_t pos;   /* FAR | heap index while pending, next free slot when free */
+	uint32_t pos;   /* heap tag | heap index while pending, next free slot when free */
 };
 
 #define ARITY        4
 #define NIL          UINT32_MAX
-#define FAR          UINT32_C(0x80000000)  /* pos of a key in the far heap */
-#define MAX_SLOTS    (FAR - 1)          /* slot and heap indices stay below FAR */
+#define MID          UINT32_C(0x40000000)  /* tag of pos: a key in the middle heap */
+#define FAR          UINT32_C(0x80000000)  /* tag of pos: a key in the far heap */
+#define TAGS         (MID | FAR)
+#define MAX_SLOTS    (MID - 1)          /* slot and heap indices stay below the tags */
 #define SEQ_LIMIT    (UINT64_C(1) << 32)
 #define MIN_CAP      16
 #define PREFETCH_MIN 4096               /* keys (64 KiB): smaller heaps stay in cache */
@@ -78,7 +81,7 @@ static inline bool before(struct evq_key a, struct evq_key b)
 	return a.t < b.t;
 }
 
-/* tag: 0 for the near heap, FAR for the far one. */
+/* tag: 0 for the near heap, MID or FAR for the others. */
 static inline void place(struct evq *q, struct evq_key *h, uint32_t tag, size_t i, struct evq_key k)
 {
 	h[i] = k;
@@ -183,32 +186,31 @@ static void sort_heap(struct evq *q, struct evq_heap *hp, uint32_t tag)
 }
 
 /*
-** Give the pending keys of both heaps the sequence numbers 0..n-1 in
+** Give the pending keys of all heaps the sequence numbers 0..n-1 in
 ** their merged (time, seq) order.  Each heap is sorted in place (a sorted
-** array is a heap), then the two are walked together; no scratch memory,
-** so a push can never fail here.
+** array is a heap), then the three are walked together; no scratch
+** memory, so a push can never fail here.
 */
 static void renumber(struct evq *q)
 {
-	struct evq_key *a = q->near.key, *b = q->far.key;
-	size_t na = q->near.n, nb = q->far.n, i = 0, j = 0;
+	struct evq_heap *hp[3] = { &q->near, &q->mid, &q->far };
+	const uint32_t tag[3] = { 0, MID, FAR };
+	size_t at[3] = { 0, 0, 0 };
 	uint64_t seq = 0;
 
-	sort_heap(q, &q->near, 0);
-	sort_heap(q, &q->far, FAR);
-	while (i < na || j < nb) {
-		struct evq_key *k;
-		uint32_t pos;
+	for (int l = 0; l < 3; l++)
+		sort_heap(q, hp[l], tag[l]);
+	for (;;) {
+		int m = -1;
 
-		if (j == nb || (i < na && before(a[i], b[j]))) {
-			k = &a[i];
-			pos = (uint32_t)i++;
-		} else {
-			k = &b[j];
-			pos = (uint32_t)j++ | FAR;
-		}
+		for (int l = 0; l < 3; l++)
+			if (at[l] < hp[l]->n && (m < 0 || before(hp[l]->key[at[l]], hp[m]->key[at[m]])))
+				m = l;
+		if (m < 0)
+			break;
+		struct evq_key *k = &hp[m]->key[at[m]];
 		k->sk = seq++ << 32 | key_slot(*k);
-		q->slot[key_slot(*k)].pos = pos;
+		q->slot[key_slot(*k)].pos = (uint32_t)at[m]++ | tag[m];
 	}
 	q->seq = seq;
 }
@@ -253,19 +255,22 @@ int evq_init(struct evq *q, size_t hint, void *ctx)
 {
 	size_t cap = hint > MIN_CAP ? hint : MIN_CAP;
 
-	*q = (struct evq){ .free_head = NIL, .ctx = ctx, .horizon = EVQ_HORIZON };
+	*q = (struct evq){ .free_head = NIL, .ctx = ctx, .horizon = EVQ_HORIZON,
+			   .horizon_mid = EVQ_HORIZON_MID };
 	/* Checked before malloc so an absurd hint fails cleanly instead of
 	** wrapping the size computation. */
 	if (cap > MAX_SLOTS || cap > SIZE_MAX / sizeof(struct evq_slot))
 		return -ENOMEM;
 	q->near.key = malloc(MIN_CAP * sizeof(*q->near.key));
+	q->mid.key = malloc(MIN_CAP * sizeof(*q->mid.key));
 	q->far.key = malloc(cap * sizeof(*q->far.key));
 	q->slot = malloc(cap * sizeof(*q->slot));
-	if (!q->near.key || !q->far.key || !q->slot) {
+	if (!q->near.key || !q->mid.key || !q->far.key || !q->slot) {
 		evq_free(q);
 		return -ENOMEM;
 	}
 	q->near.cap = MIN_CAP;
+	q->mid.cap = MIN_CAP;
 	q->far.cap = cap;
 	q->slotcap = (uint32_t)cap;
 	return 0;
@@ -274,9 +279,10 @@ int evq_init(struct evq *q, size_t hint, void *ctx)
 void evq_free(struct evq *q)
 {
 	free(q->near.key);
+	free(q->mid.key);
 	free(q->far.key);
 	free(q->slot);
-	q->near = q->far = (struct evq_heap){ NULL, 0, 0 };
+	q->near = q->mid = q->far = (struct evq_heap){ NULL, 0, 0 };
 	q->slot = NULL;
 	q->n = 0;
 	q->nslot = q->slotcap = 0;
@@ -293,6 +299,9 @@ evq_handle evq_push(struct evq *q, int64_t t, evq_fn fn, void *obj, uint64_t arg
 	if (t - q->now < q->horizon) {
 		hp = &q->near;
 		tag = 0;
+	} else if (t - q->now < q->horizon_mid) {
+		hp = &q->mid;
+		tag = MID;
 	} else {
 		hp = &q->far;
 		tag = FAR;
@@ -365,7 +374,9 @@ bool evq_cancel(struct evq *q, evq_handle h)
 	pos = q->slot[s].pos;
 	release(q, s);
 	if (pos & FAR)
-		remove_at(q, &q->far, FAR, pos & ~FAR);
+		remove_at(q, &q->far, FAR, pos & ~TAGS);
+	else if (pos & MID)
+		remove_at(q, &q->mid, MID, pos & ~TAGS);
 	else
 		remove_at(q, &q->near, 0, pos);
 	return true;
@@ -383,15 +394,20 @@ bool evq_pop(struct evq *q, struct evq_event *out)
 	struct evq_slot *sl;
 	uint32_t tag;
 
-	if (q->near.n && (!q->far.n || before(q->near.key[0], q->far.key[0]))) {
+	hp = NULL;
+	tag = 0;
+	if (q->near.n)
 		hp = &q->near;
-		tag = 0;
-	} else if (q->far.n) {
+	if (q->mid.n && (!hp || before(q->mid.key[0], hp->key[0]))) {
+		hp = &q->mid;
+		tag = MID;
+	}
+	if (q->far.n && (!hp || before(q->far.key[0], hp->key[0]))) {
 		hp = &q->far;
 		tag = FAR;
-	} else {
-		return false;
 	}
+	if (!hp)
+		return false;
 	top = hp->key[0];
 	sl = &q->slot[key_slot(top)];
 	out->time = top.t;
@@ -410,7 +426,9 @@ bool evq_pop(struct evq *q, struct evq_event *out)
 int64_t evq_next_time(const struct evq *q)
 {
 	int64_t a = q->near.n ? q->near.key[0].t : INT64_MAX;
-	int64_t b = q->far.n ? q->far.key[0].t : INT64_MAX;
+	int64_t b = q->mid.n ? q->mid.key[0].t : INT64_MAX;
+	int64_t c = q->far.n ? q->far.key[0].t : INT64_MAX;
 
-	return a < b ? a : b;
+	a = a < b ? a : b;
+	return a < c ? a : c;
 }

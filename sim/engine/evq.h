@@ -11,13 +11,14 @@
 ** Cost: push, pop and cancel are O(log n) in the number of pending events
 ** (implicit d-ary heaps of (time, seq, slot) keys; event bodies live in a
 ** slot pool with a free list, so no allocation per event in steady state).
-** Two heaps share the keys: events due within `horizon` ns of the clock
-** when pushed go to a near heap, the others to a far heap, and a pop
-** takes the earlier of the two tops.  A model whose many pending events
-** lie far ahead (think times of thousands of users) and whose few busy
-** ones are close (run segments, ticks) then pays for the busy ones in a
-** heap of tens of keys instead of thousands.  The order is the same
-** whatever the horizon: it only moves the cost.
+** Three heaps share the keys: events due within `horizon` ns of the
+** clock when pushed go to a near heap, those due within `horizon_mid` ns
+** to a middle one, the others to a far heap, and a pop takes the
+** earliest of the tops.  A model whose many pending events lie far ahead
+** (think times of thousands of users) and whose few busy ones are close
+** (run segments) or periodic (ticks every few ms) then pays for the busy
+** ones in heaps of tens of keys instead of thousands.  The order is the
+** same whatever the horizons: they only move the cost.
 */
 #ifndef HVSIM_EVQ_H
 #define HVSIM_EVQ_H
@@ -43,14 +44,17 @@ struct evq_heap {
 	size_t n, cap;           /* keys, capacity */
 };
 
-/* The default horizon of the near heap, ns. */
+/* The default horizons of the near and middle heaps, ns. */
 #define EVQ_HORIZON 1000000
+#define EVQ_HORIZON_MID 32000000
 
 struct evq {
 	struct evq_heap near;    /* events due before the horizon when pushed */
+	struct evq_heap mid;     /* not near, due before horizon_mid */
 	struct evq_heap far;     /* the others */
-	size_t n;                /* pending events (both heaps) */
+	size_t n;                /* pending events (all heaps) */
 	int64_t horizon;         /* push at t < now + horizon: near; set any time */
+	int64_t horizon_mid;     /* else t < now + horizon_mid: mid; set any time */
 	struct evq_slot *slot;   /* event bodies */
 	uint32_t nslot, slotcap; /* slots in use or free-listed, capacity */
 	uint32_t free_head;      /* free slot list, UINT32_MAX when empty */

@@ -90,9 +90,3 @@ struct ci tally_rate(const struct tally *t)
 		v[i] = t->cnt[i] / (len / b->nb);
 	return from_samples(point, v, b->nb);
 }
-
-int64_t stats_overlap(int64_t a, int64_t b, int64_t t0, int64_t t1)
-{
-	int64_t lo = a > t0 ? a : t0, hi = b < t1 ? b : t1;
-	return hi > lo ? hi - lo : 0;
-}

@@ -51,7 +51,11 @@ static inline int stats_measured(const struct batches *b, int64_t t)
 }
 
 /* Length of [a, b) inside [t0, t1). */
-int64_t stats_overlap(int64_t a, int64_t b, int64_t t0, int64_t t1);
+static inline int64_t stats_overlap(int64_t a, int64_t b, int64_t t0, int64_t t1)
+{
+	int64_t lo = a > t0 ? a : t0, hi = b < t1 ? b : t1;
+	return hi > lo ? hi - lo : 0;
+}
 
 /* 95% half-width for n samples with the given mean and sample sd. */
 double stats_t95(int n);

@@ -1,0 +1,16 @@
+/*
+** Exponential variates by the ziggurat method (Marsaglia and Tsang, "The
+** Ziggurat Method for Generating Random Variables", J. Stat. Software
+** 5(8), 2000): exact in distribution, like gsl_ran_exponential, but
+** without a logarithm for all but a few draws in a thousand.
+*/
+#ifndef HVSIM_ZEXP_H
+#define HVSIM_ZEXP_H
+
+#include <gsl/gsl_rng.h>
+
+/* An exponential variate of mean 1 from r (two of r's numbers per try;
+** r must give at least 8 random low bits, as MT19937 does). */
+double zexp(const gsl_rng *r);
+
+#endif
