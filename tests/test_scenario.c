@@ -365,8 +365,8 @@ static void test_profiles_by_name(void)
 	free(out);
 	/* a copy next to the scenario wins: its name changed shows which */
 	snprintf(cmd, sizeof cmd,
-		 "sed 's/name=\"xen-3.3.0\"/name=\"local-xen\"/' models/profiles/hypervisors/xen-3.3.0.xml "
-		 "> %s/xen-3.3.0.xml && %s validate %s/default.xml",
+		 "sed 's/name=\"xen-3.3.0\"/name=\"local-xen\"/' calibration/profiles/xen-3.3.0-paper.xml "
+		 "> %s/xen-3.3.0-paper.xml && %s validate %s/default.xml",
 		 tmp, cut_hvsim(), tmp);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hypervisor local-xen (xen)"));
@@ -391,6 +391,9 @@ static void test_profiles_by_name(void)
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "opteron-8212-4s"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "source: paper sec. 5; Xen 3.3.0 sched_credit.c"));
+	/* the calibrated profiles, by their calibration's name */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "xen-3.3.0-paper "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "calibration/profiles/kvm-75-paper.xml"));
 	free(out);
 	cut_rmrf(tmp);
 	free(tmp);

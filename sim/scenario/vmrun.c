@@ -284,9 +284,11 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 		o->max_replications = o->precision > 0 ? 3 * o->replications : o->replications;
 	if (o->max_replications > SCN_MAX_REPLICATIONS)
 		o->max_replications = SCN_MAX_REPLICATIONS;
-	if (o->max_replications < o->replications)
+	if (ld_attr(c, "max-replications") && o->max_replications < o->replications)
 		ld_err_at(ld, c, "max-replications", "expected at least replications", ld_attr(c, "max-replications"),
 			  "");
+	if (o->max_replications < o->replications)
+		o->max_replications = o->replications;
 }
 
 void scn_protocol(struct scenario *s, int p)
