@@ -221,6 +221,42 @@ static void test_search_tolerable(void)
 	search_vs_theory("99% within 1.2 s", cut_slow() ? full : quick);
 }
 
+/* <capacity precision>: rounds of two more replications until the
+** interval is narrow enough, each later round bracketing around the
+** answer so far (its first probe at that answer, rounded to the
+** resolution); the same probes and answer for 1 and 2 processes. */
+static void test_search_rounds(void)
+{
+	const char *const sets[] = { "run.duration=2000s", "capacity.replications=2", "capacity.precision=1%",
+				      "capacity.max-replications=6", "capacity.resolution=1", NULL };
+	struct scenario s;
+	struct cap_result r[2];
+	char err[512];
+	load(sets, &s);
+	for (int j = 0; j < 2; j++)
+		CU_ASSERT_EQUAL_FATAL(cap_search(&s, j + 1, NULL, &r[j], err, sizeof err), 0);
+	printf("\n    %d replications, %.4g [%.4g, %.4g], %d runs", r[0].nrep, r[0].mean, r[0].ci_lo, r[0].ci_hi,
+	       r[0].nprobe);
+	CU_ASSERT(r[0].nrep > 2 && r[0].nrep <= 6 && r[0].nrep % 2 == 0);
+	CU_ASSERT(fabs(r[0].mean - 11.3) < 0.6);
+	/* precise enough, or out of replications */
+	CU_ASSERT(r[0].ci_hi - r[0].ci_lo <= 0.02 * r[0].mean || r[0].nrep == 6);
+	/* replication 3 starts at the first round's answer, rounded */
+	for (int i = 0; i < r[0].nprobe; i++)
+		if (r[0].probe[i].rep == 2) {
+			CU_ASSERT(r[0].probe[i].users >= 10 && r[0].probe[i].users <= 12);
+			break;
+		}
+	CU_ASSERT_EQUAL(r[0].nprobe, r[1].nprobe);
+	CU_ASSERT_EQUAL(r[0].nrep, r[1].nrep);
+	CU_ASSERT_DOUBLE_EQUAL(r[0].mean, r[1].mean, 0);
+	for (int i = 0; i < r[0].nprobe && i < r[1].nprobe; i++)
+		CU_ASSERT(r[0].probe[i].users == r[1].probe[i].users && r[0].probe[i].qos.n == r[1].probe[i].qos.n);
+	cap_free(&r[0]);
+	cap_free(&r[1]);
+	scn_free(&s);
+}
+
 /* min fails: 0; max passes: the bound is hit.  One replication each. */
 static void test_search_edges(void)
 {
@@ -429,6 +465,7 @@ void tests_register(void)
 		{ "repairman capacity, good share binds", test_search_good },
 		{ "repairman capacity, tolerable share binds", test_search_tolerable },
 		{ "capacity 0 and the bound hit", test_search_edges },
+		{ "rounds of replications until precise, bracketed near the answer", test_search_rounds },
 		{ "stop flag ends the search", test_search_stop },
 		{ "capacity CLI deterministic for any -j", test_cli_deterministic },
 		{ "capacity CLI bad input", test_cli_bad_input },

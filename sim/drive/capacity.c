@@ -209,13 +209,78 @@ static int too_short(const struct cap_probe *p, const struct scn_qos *q)
 ** While bracketing, a run too short to judge is passed over (the count
 ** grows), not taken as a failure; in bisection it counts as one, so the
 ** answer is always a count that passed. */
-static int search_rep(struct scenario *s, int rep, const volatile sig_atomic_t *stop, emit_fn emit, void *ctx,
-		      char *err, size_t errlen)
+/* One probe at n, sent to emit; 0, or the probe's failure. */
+static int probe_emit(struct scenario *s, int rep, uint64_t seed, int n, const volatile sig_atomic_t *stop,
+		      emit_fn emit, void *ctx, struct cap_probe *p, char *err, size_t errlen)
+{
+	int rc = probe(s, rep, seed, n, stop, p, err, errlen);
+	if (rc == 0 && emit(ctx, p)) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
+	return rc;
+}
+
+/* The bracket around a hint (an earlier round's answer): probe it, then
+** step away from it, doubling the step (from max(resolution, hint/16)),
+** until the other side is found.  *base (passed or too short) and *hi
+** (failed; 0: max passed) as the doubling leaves them; 0, or a probe's
+** failure. */
+static int bracket_near(struct scenario *s, int rep, uint64_t seed, int hint, const volatile sig_atomic_t *stop,
+			emit_fn emit, void *ctx, int *base, int *hi, char *err, size_t errlen)
+{
+	const struct scn_capacity *c = &s->capacity;
+	int step = hint / 16 > c->resolution ? hint / 16 : c->resolution, n = hint, rc;
+	struct cap_probe p;
+	*base = *hi = 0;
+	if ((rc = probe_emit(s, rep, seed, n, stop, emit, ctx, &p, err, errlen)))
+		return rc;
+	int up = p.pass || too_short(&p, &s->qos);
+	if (up)
+		*base = n;
+	else
+		*hi = n;
+	for (;;) {
+		if (up && n >= c->max)
+			return 0;          /* the bound passed */
+		if (!up && n <= c->min)
+			return 0;          /* even min failed */
+		n = up ? (n > c->max - step ? c->max : n + step) : (n - step < c->min ? c->min : n - step);
+		step = step > INT32_MAX / 2 ? step : 2 * step;
+		if ((rc = probe_emit(s, rep, seed, n, stop, emit, ctx, &p, err, errlen)))
+			return rc;
+		int ok = p.pass || too_short(&p, &s->qos);
+		if (up && !ok) {
+			*hi = n;
+			return 0;
+		}
+		if (!up && p.pass) {
+			*base = n;
+			return 0;
+		}
+		if (ok)
+			*base = n;
+		else
+			*hi = n;
+	}
+}
+
+/* hint > 0: start from the bracket around it (bracket_near) instead of
+** doubling from min. */
+static int search_rep(struct scenario *s, int rep, int hint, const volatile sig_atomic_t *stop, emit_fn emit,
+		      void *ctx, char *err, size_t errlen)
 {
 	const struct scn_capacity *c = &s->capacity;
 	uint64_t seed = s->seed + (uint64_t)rep;
 	int base = 0, hi = 0, n = c->min, rc;  /* base: passed, or too short to judge */
 	struct cap_probe p;
+	if (hint > c->min && hint < c->max) {
+		if ((rc = bracket_near(s, rep, seed, hint, stop, emit, ctx, &base, &hi, err, errlen)))
+			return rc;
+		if (hi == 0 || base == 0)
+			return 0;     /* max passed, or min failed */
+		goto bisect;
+	}
 	for (;;) {
 		if ((rc = probe(s, rep, seed, n, stop, &p, err, errlen)))
 			return rc;
@@ -234,6 +299,7 @@ static int search_rep(struct scenario *s, int rep, const volatile sig_atomic_t *
 	}
 	if (base == 0)
 		return 0;             /* even min failed */
+bisect:
 	while (hi - base > c->resolution) {
 		int mid = base + (hi - base) / 2;
 		if ((rc = probe(s, rep, seed, mid, stop, &p, err, errlen)))
@@ -291,6 +357,7 @@ struct reps {
 	size_t *len;
 	int *status;
 	int first;                    /* unit u is replication first + u */
+	int hint;                     /* where their brackets start (search_rep); 0: from min */
 	struct progress g;
 };
 
@@ -302,7 +369,7 @@ static int child(void *ctx, int rep, int fd)
 	struct wire m;
 	memset(&m, 0, sizeof m);
 	m.end = 1;
-	m.rc = search_rep(x->s, x->first + rep, x->stop, send_probe, &fd, m.err, sizeof m.err);
+	m.rc = search_rep(x->s, x->first + rep, x->hint, x->stop, send_probe, &fd, m.err, sizeof m.err);
 	int ok = proc_write_all(fd, &m, sizeof m) == 0;
 	close(fd);
 	return ok ? 0 : -1;
@@ -323,11 +390,11 @@ static int rep_done(void *ctx, int rep, const char *buf, size_t len, int status)
 }
 
 /* Replications first .. first + nrep - 1. */
-static int run_parallel(struct scenario *s, int jobs, int first, int nrep, const volatile sig_atomic_t *stop,
-			struct cap_result *r, char *err, size_t errlen)
+static int run_parallel(struct scenario *s, int jobs, int first, int nrep, int hint,
+			const volatile sig_atomic_t *stop, struct cap_result *r, char *err, size_t errlen)
 {
 	int rc = 0;
-	struct reps x = { .s = s, .stop = stop, .first = first };
+	struct reps x = { .s = s, .stop = stop, .first = first, .hint = hint };
 	x.buf = calloc((size_t)nrep, sizeof *x.buf);
 	x.len = calloc((size_t)nrep, sizeof *x.len);
 	x.status = calloc((size_t)nrep, sizeof *x.status);
@@ -490,18 +557,18 @@ int cap_search(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, 
 }
 
 /* Replications first .. first + n - 1, in this process or in children. */
-static int run_reps(struct scenario *s, int jobs, int first, int n, const volatile sig_atomic_t *stop,
+static int run_reps(struct scenario *s, int jobs, int first, int n, int hint, const volatile sig_atomic_t *stop,
 		    struct cap_result *r, char *err, size_t errlen)
 {
 	if (jobs > n)
 		jobs = n;
 	if (jobs > 1)
-		return run_parallel(s, jobs, first, n, stop, r, err, errlen);
+		return run_parallel(s, jobs, first, n, hint, stop, r, err, errlen);
 	struct progress g;
 	int rc = 0;
 	progress_start(&g, r->progress, "replications", n);
 	for (int i = 0; i < n && rc == 0; i++) {
-		rc = search_rep(s, first + i, stop, append, r, err, errlen);
+		rc = search_rep(s, first + i, hint, stop, append, r, err, errlen);
 		g.done++;
 		progress_update(&g);
 	}
@@ -544,7 +611,10 @@ int cap_search_shown(struct scenario *s, int jobs, const volatile sig_atomic_t *
 	/* The rounds depend on the answers only, never on jobs, so every
 	** output is the same for any -j. */
 	while (rc == 0 && next > done) {
-		rc = run_reps(s, jobs, done, next - done, stop, r, err, errlen);
+		/* later rounds bracket around the answer so far, a multiple of
+		** the resolution (the neighbouring answers of the first round) */
+		int hint = done && r->mean > 0 ? (int)lround(r->mean / c->resolution) * c->resolution : 0;
+		rc = run_reps(s, jobs, done, next - done, hint, stop, r, err, errlen);
 		done = next;
 		r->nrep = done;
 		if (rc == 0 && summarise(s, r)) {
