@@ -468,6 +468,18 @@ static void test_timeline(void)
 		const char *sn = out ? strstr(out, ", s ") : NULL;
 		CU_ASSERT_PTR_NOT_NULL(fl);
 		CU_ASSERT(sn && atoi(sn + 4) > 0);
+		free(out);
+		/* the cap: said on stderr with the option that raises it; the
+		** file holds the first 50 events and is still well formed */
+		snprintf(cmd, sizeof cmd,
+			 "%s run tests/data/good/vm-hogs.xml --set run.duration=2s --set run.warmup=0s -o %s/c "
+			 "--timeline %s/c.json --timeline-max 50 2>&1 >/dev/null && /usr/bin/python3 "
+			 "tests/tools/trace_event_check.py %s/c.json",
+			 cut_hvsim(), tmp, tmp, tmp);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+		CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "holds the first 50 events only"));
+		CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "--timeline-max N"));
+		CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "68 events (C 21, M 18, X 29)"));
 	}
 	free(out);
 	cut_rmrf(tmp);

@@ -42,6 +42,10 @@ static const struct opt_def opt_defs[O_NOPTS] = {
 			 "record which entity ran on which pCPU, when and why it stopped, in Chrome trace format "
 			 "(ui.perfetto.dev opens it)",
 			 "json" },
+	[O_TIMELINE_MAX] = { "timeline-max", 0, "N",
+			     "record at most N timeline events (default 2000000, about 200 MB of JSON); past it "
+			     "hvsim says so on stderr",
+			     NULL },
 	[O_GANTT] = { "gantt", 0, NULL, "print a text Gantt chart of the run: 100 columns, a row per pCPU", NULL },
 	[O_DUMP_AT] = { "dump-at", 0, "T",
 			"print the scheduler's state (every pCPU, run queue and the policy's own) at simulated "
@@ -102,7 +106,8 @@ static const struct cmd cmd_defs[] = {
 	  "micro.csv, requests.csv, threads.csv (docs/outputs.md).  Files are written to DIR.tmp-PID and "
 	  "renamed to DIR only when complete; DIR must not exist.  Ends with a table per VM (throughput, "
 	  "response time, QoS, steal, overhead) unless --quiet.",
-	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_TIMELINE, O_GANTT, O_DUMP_AT, O_QUIET), NULL, cmd_run },
+	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_TIMELINE, O_TIMELINE_MAX, O_GANTT, O_DUMP_AT, O_QUIET), NULL,
+	  cmd_run },
 	{ "validate", "FILE.xml", 1, 1, "check a scenario or a machine/hypervisor profile; print what would run",
 	  "Check a scenario, or a machine or hypervisor profile, against the schema and for meaning; print "
 	  "every error as file:line: ... and exit 2, or print what would run and exit 0.  A scenario's <sweep> "
@@ -272,6 +277,13 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 	case O_TIMELINE:
 		a->timeline = v;
 		return 0;
+	case O_TIMELINE_MAX: {
+		long long n = strtoll(v, &end, 10);
+		if (!*v || *end || n < 1 || n > 1000000000LL)
+			return cmd_usage_error(c, "--timeline-max %s: expected a number of events from 1 to 1000000000", v);
+		a->timeline_max = n;
+		return 0;
+	}
 	case O_DUMP_AT: {
 		const char *why = NULL;
 		int64_t t;

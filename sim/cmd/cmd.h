@@ -22,7 +22,7 @@
 enum cmd_opt_id {
 	O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_TIMELINE, O_GANTT, O_DUMP_AT, O_RESUME,
 	O_VALUES, O_STAGES, O_QUIET, O_THRESHOLD, O_NO_RENDER, O_STRICT, O_REPAIR_IDLE, O_THREADS, O_MODEL,
-	O_AFFINITY, O_MEASURED, O_MIX, O_HVNAME, O_MEMORY, O_USE, O_PROTOCOL, O_KNOWN, O_NOPTS
+	O_AFFINITY, O_MEASURED, O_MIX, O_HVNAME, O_MEMORY, O_USE, O_PROTOCOL, O_KNOWN, O_TIMELINE_MAX, O_NOPTS
 };
 
 /* What a command line says, parsed and checked. */
@@ -40,6 +40,7 @@ struct cmd_args {
 	int has_seed;
 	unsigned long long seed;
 	int64_t dump_at;              /* -1: not given */
+	long long timeline_max;       /* --timeline-max; 0: the default cap */
 	double threshold;             /* fraction; 0: not given */
 	struct scn_override *ov;      /* every --set, in order */
 	int nov;

@@ -129,6 +129,8 @@ int cmd_run(const struct cmd *c, struct cmd_args *a)
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	if (a->timeline_max > 0)
+		timeline_set_max(&w, a->timeline_max);
 	if (a->dump_at >= 0 && !world_at(&w, a->dump_at, dump_event, NULL, 0)) {
 		fprintf(stderr, "hvsim: out of memory\n");
 		out_abort(&od);

@@ -108,6 +108,13 @@ fail:
 }
 
 
+void timeline_set_max(struct world *w, long long n)
+{
+	struct timeline *t = tl_of(w);
+	if (t && n > 0)
+		t->max_events = n;
+}
+
 const struct timeline *timeline_of(const struct world *w)
 {
 	return tl_of(w);
@@ -127,7 +134,7 @@ static int room(struct world *w, struct timeline *t)
 		return 1;
 	if (!t->capped && t->f) {
 		fprintf(stderr, "hvsim: timeline: %s holds the first %lld events only (t < %.3f s); "
-				"the rest of the run is not recorded\n",
+				"the rest of the run is not recorded (raise the cap with --timeline-max N)\n",
 			t->path, t->nevents, (double)world_now(w) / 1e9);
 		t->capped = 1;
 	}

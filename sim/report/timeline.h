@@ -63,6 +63,9 @@ int timeline_close(struct world *w);
 /* Remove the unfinished (or finished, not yet moved) file. */
 void timeline_abort(struct world *w);
 
+/* Record at most n events (default TIMELINE_MAX_EVENTS, 2 million). */
+void timeline_set_max(struct world *w, long long n);
+
 /* The recording of w, or NULL (it listens to the world's tracepoints). */
 const struct timeline *timeline_of(const struct world *w);
 
