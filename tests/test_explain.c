@@ -324,7 +324,18 @@ static void test_bad(void)
 	expect_bad("points/003/pcpus.csv", NULL,
 		   "%s/points/003/pcpus.csv: expected a file of an hvsim sweep directory: No such file or directory");
 	expect_bad("points/001/summary.json", "{\"nodes\": 2, \"measured_s\": 100}\n",
-		   "%s/points/001/summary.json:1: expected a key \"pcpus_total\"");
+		   "%s/points/001/summary.json:1: expected a key \"pcpus_total\" in the top-level object");
+	/* a key of that name nested deeper is not the top-level member */
+	expect_bad("points/001/summary.json",
+		   "{\"nodes\": 2,\n \"vms\": [{\"pcpus_total\": 8}],\n \"measured_s\": 100}\n",
+		   "%s/points/001/summary.json:1: expected a key \"pcpus_total\" in the top-level object");
+	/* the whole file is JSON: a broken line is named */
+	expect_bad("points/001/summary.json",
+		   "{\"pcpus_total\": 8,\n \"nodes\": 2,\n \"measured_s\": 100,\n \"x\": [1, 2,]\n}\n",
+		   "%s/points/001/summary.json:4: expected a value (object, array, string, number, true, false or "
+		   "null), got ']'");
+	expect_bad("points/001/summary.json", "{\"pcpus_total\": \"8\", \"nodes\": 2, \"measured_s\": 100}\n",
+		   "%s/points/001/summary.json:1: expected a number for \"pcpus_total\"");
 	expect_bad("sweep.csv",
 		   "hypervisor.policy.name,vm[web].count,vms,vcpus_per_vm,pages_per_s\na,7,7,2,70\n",
 		   "%s/sweep.csv:2: expected a value of vm[web].count listed in sweep.settings, got '7'");

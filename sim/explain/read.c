@@ -3,6 +3,7 @@
 ** Shared: read.h; the method: explain.h and docs/explain.md.
 */
 #include "sim/explain/read.h"
+#include "sim/explain/json.h"
 #include "sim/report/output.h"
 #include "traces/csv.h"
 #include <errno.h>
@@ -202,40 +203,31 @@ void x_xtab_free(struct xtab *t)
 	free(t);
 }
 
-/* The value of "key": in summary.json (hvsim writes one key per line or
-** a flat object on one line; these keys are top-level and unique). */
+/* The number of the top-level member "key" of summary.json (the whole
+** file checked as JSON, sim/explain/json.h). */
 static int json_num(const char *path, const char *js, const char *key, double *x, struct xerr *e)
 {
-	char pat[64];
-	snprintf(pat, sizeof pat, "\"%s\": ", key);
-	const char *p = strstr(js, pat);
-	if (!p)
-		return x_fail(e, "%s:1: expected a key \"%s\"", path, key);
-	char *end;
-	*x = strtod(p + strlen(pat), &end);
-	if (end == p + strlen(pat)) {
-		int line = 1;
-		for (const char *q = js; q < p; q++)
-			line += *q == '\n';
-		return x_fail(e, "%s:%d: expected a number for \"%s\"", path, line, key);
-	}
+	struct json_member m;
+	char err[200];
+	int rc = json_top(js, key, &m, err, sizeof err);
+	if (rc < 0)
+		return x_fail(e, "%s:%s", path, err);
+	if (rc > 0)
+		return x_fail(e, "%s:1: expected a key \"%s\" in the top-level object", path, key);
+	if (m.kind != JSON_NUMBER)
+		return x_fail(e, "%s:%d: expected a number for \"%s\"", path, m.line, key);
+	*x = m.num;
 	return 0;
 }
 
+/* The string of the top-level member "key" ("" when absent or not a string). */
 static void json_str(const char *js, const char *key, char *out, size_t len)
 {
-	char pat[64];
-	snprintf(pat, sizeof pat, "\"%s\": \"", key);
-	const char *p = strstr(js, pat);
+	struct json_member m;
+	char err[200];
 	out[0] = 0;
-	if (!p)
-		return;
-	p += strlen(pat);
-	size_t n = 0;
-	while (p[n] && p[n] != '"' && n + 1 < len)
-		n++;
-	memcpy(out, p, n);
-	out[n] = 0;
+	if (json_top(js, key, &m, err, sizeof err) == 0 && m.kind == JSON_STRING)
+		snprintf(out, len, "%.*s", (int)m.len, m.str);
 }
 
 static int is_emu(const char *kind)
