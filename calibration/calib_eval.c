@@ -124,6 +124,22 @@ static void qty_key(const struct cal_config *c, const double *x, const struct ca
 	}
 }
 
+/* A new cache entry under key (taken over: freed with the cache); NULL
+** when out of memory (key then still the caller's). */
+static struct entry *entry_add(struct cal_eval *e, char *key, double value, double lo, double hi)
+{
+	if (e->n == e->cap) {
+		size_t nc = e->cap ? 2 * e->cap : 64;
+		struct entry *ne = realloc(e->e, nc * sizeof *ne);
+		if (!ne)
+			return NULL;
+		e->e = ne;
+		e->cap = nc;
+	}
+	e->e[e->n] = (struct entry){ key, value, lo, hi };
+	return &e->e[e->n++];
+}
+
 static struct entry *lookup(struct cal_eval *e, const char *key)
 {
 	for (size_t i = 0; i < e->n; i++)
@@ -477,17 +493,10 @@ static int run_needs(struct cal_eval *e, struct need *nd, const double *x, char 
 		snprintf(err, errlen, "%s", perr);
 	if (!rc) {
 		for (size_t i = 0; i < nd->n; i++) {
-			if (e->n == e->cap) {
-				size_t nc = e->cap ? 2 * e->cap : 64;
-				struct entry *ne = realloc(e->e, nc * sizeof *ne);
-				if (!ne) {
-					rc = -1;
-					break;
-				}
-				e->e = ne;
-				e->cap = nc;
+			if (!entry_add(e, nd->key[i], val[3 * i], val[3 * i + 1], val[3 * i + 2])) {
+				rc = -1;
+				break;
 			}
-			e->e[e->n++] = (struct entry){ nd->key[i], val[3 * i], val[3 * i + 1], val[3 * i + 2] };
 			nd->key[i] = NULL;
 			e->runs++;
 		}
@@ -705,26 +714,12 @@ int cal_eval_known(struct cal_eval *e, const double *x, const char *path, char *
 				char key[KEY_MAX];
 				qty_key(e->cfg, x, &q, key, sizeof key);
 				struct entry *en = lookup(e, key);
-				if (!en) {
-					if (e->n == e->cap) {
-						size_t nc = e->cap ? 2 * e->cap : 64;
-						struct entry *ne = realloc(e->e, nc * sizeof *ne);
-						if (!ne) {
-							snprintf(err, errlen, "out of memory");
-							rc = -1;
-							break;
-						}
-						e->e = ne;
-						e->cap = nc;
-					}
-					en = &e->e[e->n];
-					en->key = strdup(key);
-					if (!en->key) {
-						snprintf(err, errlen, "out of memory");
-						rc = -1;
-						break;
-					}
-					e->n++;
+				char *k = en ? NULL : strdup(key);
+				if (!en && (!k || !(en = entry_add(e, k, v, lo, hi)))) {
+					free(k);
+					snprintf(err, errlen, "out of memory");
+					rc = -1;
+					break;
 				}
 				en->value = v;
 				en->lo = lo;

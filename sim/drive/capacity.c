@@ -277,37 +277,28 @@ static int search_rep(struct scenario *s, int rep, int hint, const volatile sig_
 	if (hint > c->min && hint < c->max) {
 		if ((rc = bracket_near(s, rep, seed, hint, stop, emit, ctx, &base, &hi, err, errlen)))
 			return rc;
-		if (hi == 0 || base == 0)
-			return 0;     /* max passed, or min failed */
-		goto bisect;
-	}
-	for (;;) {
-		if ((rc = probe(s, rep, seed, n, stop, &p, err, errlen)))
-			return rc;
-		if (emit(ctx, &p)) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
+		if (hi == 0)
+			return 0;     /* max passed */
+	} else {
+		for (;;) {
+			if ((rc = probe_emit(s, rep, seed, n, stop, emit, ctx, &p, err, errlen)))
+				return rc;
+			if (!p.pass && !cap__too_short(&p, &s->qos)) {
+				hi = n;
+				break;
+			}
+			base = n;
+			if (n >= c->max)
+				return 0;     /* the bound passed, or nothing was judged */
+			n = n > c->max / 2 ? c->max : 2 * n;
 		}
-		if (!p.pass && !cap__too_short(&p, &s->qos)) {
-			hi = n;
-			break;
-		}
-		base = n;
-		if (n >= c->max)
-			return 0;     /* the bound passed, or nothing was judged */
-		n = n > c->max / 2 ? c->max : 2 * n;
 	}
 	if (base == 0)
 		return 0;             /* even min failed */
-bisect:
 	while (hi - base > c->resolution) {
 		int mid = base + (hi - base) / 2;
-		if ((rc = probe(s, rep, seed, mid, stop, &p, err, errlen)))
+		if ((rc = probe_emit(s, rep, seed, mid, stop, emit, ctx, &p, err, errlen)))
 			return rc;
-		if (emit(ctx, &p)) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
 		if (p.pass)
 			base = mid;
 		else
