@@ -264,7 +264,8 @@ struct scn_capacity {
 	int resolution;              /* bisection stops at a bracket this narrow: 1 */
 	double precision;            /* add replications until the 95% half-width is at most
 					this share of the mean (0: never; the default) */
-	int max_replications;        /* ... or until this many: 3 x replications */
+	int max_replications;        /* ... or until this many (3 x replications with precision;
+					0: no more than replications) */
 	int sequential;              /* measure="sequential" (1, default) or "fixed" (0) */
 	int64_t floor;               /* sequential: measured ns before a decision: 30 s */
 	int64_t step;                /* sequential: batch (test) length, ns: 10 s */

@@ -252,7 +252,6 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 	o->sequential = 1;
 	o->floor = INT64_C(30000000000);
 	o->step = INT64_C(10000000000);
-	o->max_replications = o->replications;
 	if (!c)
 		return;
 	o->loc = ld_loc_of(ld, c);
@@ -265,7 +264,6 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 		ld_err_at(ld, c, "replications", "expected at most " SCN_STR(SCN_MAX_REPLICATIONS) " replications",
 		       ld_attr(c, "replications"), "");
 	ld_get(ld, c, "resolution", 0, ld_p_int, &o->resolution);
-	o->max_replications = 0;
 	ld_get(ld, c, "precision", 0, ld_units_fraction_p, &o->precision);
 	if (ld_get(ld, c, "max-replications", 0, ld_p_int, &o->max_replications) == 1 &&
 	    o->max_replications > SCN_MAX_REPLICATIONS)
@@ -280,15 +278,12 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 		ld_err_at(ld, c, "step", "expected a positive time", ld_attr(c, "step"), "");
 	if (o->min > o->max)
 		ld_err_at(ld, c, "min", "expected at most max", ld_attr(c, "min"), "");
-	if (o->max_replications == 0)
-		o->max_replications = o->precision > 0 ? 3 * o->replications : o->replications;
-	if (o->max_replications > SCN_MAX_REPLICATIONS)
-		o->max_replications = SCN_MAX_REPLICATIONS;
-	if (ld_attr(c, "max-replications") && o->max_replications < o->replications)
+	if (!ld_attr(c, "max-replications") && o->precision > 0)
+		o->max_replications = 3 * o->replications < SCN_MAX_REPLICATIONS ? 3 * o->replications
+										 : SCN_MAX_REPLICATIONS;
+	else if (ld_attr(c, "max-replications") && o->max_replications < o->replications)
 		ld_err_at(ld, c, "max-replications", "expected at least replications", ld_attr(c, "max-replications"),
 			  "");
-	if (o->max_replications < o->replications)
-		o->max_replications = o->replications;
 }
 
 void scn_protocol(struct scenario *s, int p)
