@@ -14,6 +14,13 @@
 ** fork/exec/mmap, context switches: a workload's MMU-heavy kernel share,
 ** io_guest_cycles), and their exits are counted as exits.
 **
+** Counterfactuals (<ideal remove>, docs/explain.md): "paging" drops the
+** shadow factor, "emulation" makes exits and device-model work free,
+** "emu-wait" runs device-model work on a pCPU of its own at once (its
+** time at the machine's nominal rate, no queue, no Dom0 or I/O thread),
+** "nic" and "disk" serve each request at once for its service time (an
+** infinite server: no queue).
+**
 ** Disk: a FIFO server; a request that does not start where the previous
 ** one ended seeks (average seek + half a rotation) before transferring
 ** at the sustained rate — the one SCSI disk of the paper's machine,
@@ -49,7 +56,7 @@ double io_packets(double bytes)
 
 double io_guest_cycles(const struct world *w, double cycles, double kernel_share)
 {
-	double shadow = w->scn->hv.io.shadow;
+	double shadow = world_ideal(w, SCN_IDEAL_PAGING) ? 1 : w->scn->hv.io.shadow;
 	return cycles * ((1 - kernel_share) + kernel_share * shadow);
 }
 
@@ -97,7 +104,7 @@ void io_add_cpu(struct ioreq *r, double cycles)
 ** I/O thread (kvm) or Dom0 (xen). */
 static void add_emu(const struct world *w, struct ioreq *r, double cycles, int sending)
 {
-	if (cycles <= 0)
+	if (cycles <= 0 || world_ideal(w, SCN_IDEAL_EMULATION))
 		return;
 	int k = w->io->kind;
 	if (k == IO_HV_VBOX || (k == IO_HV_KVM && sending) || (k == IO_HV_XEN && !w->io->dom0))
@@ -122,7 +129,7 @@ void io_add_line(struct ioreq *r, struct io_line *line, double bytes)
 
 static double exit_cycles(const struct world *w, double n)
 {
-	return n * w->scn->hv.io.exit;
+	return world_ideal(w, SCN_IDEAL_EMULATION) ? 0 : n * w->scn->hv.io.exit;
 }
 
 void io_add_rx(const struct world *w, struct ioreq *r, double pkts)
@@ -246,8 +253,32 @@ static void dev_start(struct world *w, struct iodev *d)
 		world_fail(w);
 }
 
+static void delay_done(void *ctx, void *obj, uint64_t arg);
+
+/* An uncontended device (<ideal remove="nic"> / "disk"): the request is
+** served at once, for its own service time, beside any others. */
+static void dev_alone(struct world *w, struct iodev *d, struct ioreq *r)
+{
+	int64_t now = world_now(w);
+	int measured = stats_measured(&w->batches, now);
+	int64_t t = service(d, &r->st[r->cur], measured);
+	int64_t busy = stats_overlap(now, now + t, w->batches.t0, w->batches.t1);
+	d->t_busy += busy;
+	d->area += (double)busy;
+	if (measured) {
+		d->nreq++;
+		d->bytes += r->st[r->cur].amount;
+	}
+	if (!world_at(w, now + t, delay_done, r, 0))
+		world_fail(w);
+}
+
 static void dev_submit(struct world *w, struct iodev *d, struct ioreq *r)
 {
+	if (world_ideal(w, d->disk ? SCN_IDEAL_DISK : SCN_IDEAL_NIC)) {
+		dev_alone(w, d, r);
+		return;
+	}
 	r->next = NULL;
 	if (d->tail_q)
 		d->tail_q->next = r;
@@ -351,7 +382,13 @@ static void run_stage(struct world *w, struct ioreq *r)
 		vm_submit(w, r->vm, &r->job);
 		break;
 	case IO_EMU:
-		emu_submit(w, r);
+		if (world_ideal(w, SCN_IDEAL_EMU_WAIT)) {
+			/* a pCPU of its own, at once: the work's time at the nominal rate */
+			if (!world_at(w, now + (int64_t)ceil(s->amount / w->mach.rate), delay_done, r, 0))
+				world_fail(w);
+		} else {
+			emu_submit(w, r);
+		}
 		break;
 	case IO_NIC:
 		dev_submit(w, &w->io->nic[s->dev], r);

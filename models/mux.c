@@ -67,6 +67,12 @@
 ** shares; a running entity's lines are all as recent as its last run.
 ** An entity with no working set (wss 0: the emulation threads, whose
 ** footprint is not modelled) neither refills nor evicts.
+**
+** Counterfactuals (<ideal remove>, docs/explain.md): "switch" makes every
+** switch free and gives no entity a working set (no refill, no eviction);
+** "numa" reads every node's memory at local latency (r = 1: rate and
+** refill as if the memory were always local); "paging" runs VCPUs at the
+** pCPU's speed (v = 1).
 */
 #include "models/mux.h"
 #include "models/world.h"
@@ -79,6 +85,8 @@
 static double rel_read(const struct world *w, int node, int mem)
 {
 	const struct machine *m = &w->mach;
+	if (world_ideal(w, SCN_IDEAL_NUMA))
+		return 1;
 	if (mem >= 0)
 		return machine_read(m, node, mem);
 	double sum = 0;
@@ -92,7 +100,7 @@ double mux_rate(const struct world *w, const struct cpu *c, struct entity *e)
 	if (e->rate_cpu == c->id + 1 && e->rate_mem == e->mem_node)
 		return e->rate_memo;
 	double rate = w->mach.rate;
-	if (e->kind == ENT_VCPU)
+	if (e->kind == ENT_VCPU && !world_ideal(w, SCN_IDEAL_PAGING))
 		rate *= w->scn->hv.costs.cpu_factor;
 	if (e->mem_share > 0)
 		rate /= (1 - e->mem_share) + e->mem_share * rel_read(w, c->node, e->mem_node);
@@ -106,7 +114,7 @@ double mux_switch_cycles(const struct world *w, const struct cpu *c, const struc
 {
 	const struct scn_costs *k = &w->scn->hv.costs;
 	const struct entity *prev = c->last;
-	if (!prev || prev == e)
+	if (!prev || prev == e || world_ideal(w, SCN_IDEAL_SWITCH))
 		return 0;
 	return e->kind == ENT_VCPU || prev->kind == ENT_VCPU ? k->world_switch : k->host_switch;
 }
@@ -114,7 +122,7 @@ double mux_switch_cycles(const struct world *w, const struct cpu *c, const struc
 void mux_attach(const struct world *w, struct entity *e, double wss, int64_t ftime)
 {
 	e->wss_lines = 0;
-	if (wss <= 0 || w->llc_size <= 0 || ftime <= 0)
+	if (wss <= 0 || w->llc_size <= 0 || ftime <= 0 || world_ideal(w, SCN_IDEAL_SWITCH))
 		return;
 	e->wss_lines = (wss < w->llc_size ? wss : w->llc_size) / w->llc_line;
 	e->ftime = (double)ftime;

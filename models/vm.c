@@ -20,6 +20,13 @@
 ** cuts the burst at its current progress (phase state exact from then
 ** on, eager again); the next burst boundary may go lazy again.  The
 ** segment is rounded up to the nanosecond once instead of once per phase.
+**
+** Counterfactual <ideal remove="lhp"> (docs/explain.md): a holder that
+** the host deschedules leaves its critical section at that moment (its
+** remaining critical work is done later outside it), so no VCPU ever
+** spins on a descheduled holder; the contention between siblings that
+** run stays.  Uhlig et al. (VM'04) avoid lock-holder preemption the same
+** way in effect: the guest's preemption is delayed until it holds no lock.
 */
 #include "models/vm.h"
 #include "models/io.h"
@@ -179,12 +186,33 @@ void vm_vcpu_dispatch(struct world *w, struct entity *e)
 		e->work = cut(vm, e->idx);
 }
 
+static void release(struct world *w, struct vm *vm, int i);
+
 void vm_vcpu_preempted(struct world *w, struct entity *e)
 {
 	struct vm *vm = e->vm;
-	(void)w;
-	if (lock_model(vm) && is_vcpu(vm, e) && vm->vs[e->idx].lazy)
-		e->work = cut(vm, e->idx);
+	if (!lock_model(vm) || !is_vcpu(vm, e))
+		return;
+	int i = e->idx;
+	struct vcpu_state *v = &vm->vs[i];
+	if (v->lazy) {
+		e->work = cut(vm, i);
+	} else if (vm->holder == i && v->phase == PH_CRIT && world_ideal(w, SCN_IDEAL_LHP)) {
+		/* the progress of the eager burst so far, as vcpu_done counts it */
+		double done = v->burst - e->work;
+		done = done < 0 ? 0 : done > v->burst ? v->burst : done;
+		v->left -= done;
+		v->phase_left -= done;
+		v->burst = 0;
+	}
+	if (vm->holder == i && v->phase == PH_CRIT && world_ideal(w, SCN_IDEAL_LHP)) {
+		/* <ideal remove="lhp">: the holder leaves its critical section
+		** as it is descheduled (the lock goes to the first waiter); the
+		** critical work it had left is done later as ordinary work */
+		release(w, vm, i);
+		v->burst = v->left <= 0 ? 0 : v->left < v->phase_left ? v->left : v->phase_left;
+		e->work = v->burst;
+	}
 }
 
 /* VCPU i leaves the critical section: the first waiter gets the lock and

@@ -177,7 +177,7 @@ int wl_requests_build(struct wl_requests *q, struct world *w, const struct scn_w
 	if (!q->r_cache || tally_init(&q->resp, &w->batches) || world_add_qos(w, cfg->name, vm, &q->qos))
 		return -ENOMEM;
 	const struct scn_specweb *p = &cfg->specweb;
-	q->hit = io_cache_hit(vm->cfg->memory - vm->cfg->guest.os_memory, p->fileset);
+	q->hit = world_ideal(w, SCN_IDEAL_PAGECACHE) ? 1 : io_cache_hit(vm->cfg->memory - vm->cfg->guest.os_memory, p->fileset);
 	q->nic = io_nic_of(w, vm);
 	/* a loop starts again one mean gap after the last row */
 	int64_t first = q->t.r[0].t_ns, last = q->t.r[q->t.n - 1].t_ns;

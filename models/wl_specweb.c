@@ -134,7 +134,7 @@ int wl_specweb_build(struct wl_specweb *ws, struct world *w, const struct scn_wo
 	ws->nic = io_nic_of(w, vm);
 	ws->nusers = cfg->users;
 	ws->cache = fmax(0, vm->cfg->memory - vm->cfg->guest.os_memory - (double)cfg->users * p->session_memory);
-	ws->hit = io_cache_hit(ws->cache, p->fileset);
+	ws->hit = world_ideal(w, SCN_IDEAL_PAGECACHE) ? 1 : io_cache_hit(ws->cache, p->fileset);
 	ws->users = calloc((size_t)ws->nusers, sizeof *ws->users);
 	ws->reqs = calloc((size_t)ws->nusers * (size_t)p->conns, sizeof *ws->reqs);
 	if (!ws->users || !ws->reqs || world_add_qos(w, cfg->name, vm, &ws->qos))

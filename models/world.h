@@ -106,6 +106,8 @@ void world_finish(struct world *w, int64_t at);
 /* Schedule fn(w, obj, arg) at time t. */
 evq_handle world_at(struct world *w, int64_t t, evq_fn fn, void *obj, uint64_t arg);
 static inline int64_t world_now(const struct world *w) { return w->q.now; }
+/* Cause c (SCN_IDEAL_*) is removed in this run (<ideal remove>). */
+static inline int world_ideal(const struct world *w, int c) { return (int)((w->scn->ideal >> c) & 1u); }
 
 /* c starts running e; c stops running e (why: block, slice, preempt,
 ** costop, costart, end).

@@ -255,12 +255,13 @@ struct vm_sum {
 ** time is the extra stall.  Which remote node is not recorded, so r is
 ** the mean over the other nodes of their read time to e's memory (exact
 ** on two nodes or when the remote nodes are equally far); interleaved
-** memory is remote from every pCPU, at the mean of the matrix. */
+** memory is remote from every pCPU, at the mean of the matrix.  Under
+** <ideal remove="numa"> no access is slower than local: 0. */
 static double remote_stall_s(const struct world *w, const struct entity *e)
 {
 	const struct machine *m = &w->mach;
 	double ms = e->mem_share;
-	if (ms <= 0 || m->nnodes <= 1 || e->mem_node == MEM_UNPLACED)
+	if (ms <= 0 || m->nnodes <= 1 || e->mem_node == MEM_UNPLACED || world_ideal(w, SCN_IDEAL_NUMA))
 		return 0;
 	double r = 0, t;
 	if (e->mem_node >= 0) {

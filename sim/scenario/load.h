@@ -91,6 +91,8 @@ void ld_read_machine(struct ld *ld, xmlNodePtr m);
 void ld_read_qos(struct ld *ld, xmlNodePtr q);
 void ld_read_run(struct ld *ld, xmlNodePtr r);
 void ld_read_sweep(struct ld *ld, xmlNodePtr n);
+void ld_read_ideal(struct ld *ld, xmlNodePtr n);
+void ld_apply_ideal(struct ld *ld, xmlNodePtr root);
 void ld_read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v);
 void ld_read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w);
 char *ld_resolve_rel(const char *base, const char *rel);

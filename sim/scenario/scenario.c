@@ -88,6 +88,7 @@ int scn_load_from(struct scenario *s, const char *path, const struct scn_overrid
 		ld_read_qos(&ld, ld_child(root, "qos"));
 		ld_read_capacity(&ld, ld_child(root, "capacity"));
 		ld_read_sweep(&ld, ld_child(root, "sweep"));
+		ld_read_ideal(&ld, ld_child(root, "ideal"));
 		for (xmlNodePtr c = ld_next_el(root->children); c && !ld.oom; c = ld_next_el(c->next)) {
 			if (ld_is_el(c, "run"))
 				ld_read_run(&ld, c);
@@ -108,6 +109,7 @@ int scn_load_from(struct scenario *s, const char *path, const struct scn_overrid
 			else if (ld_is_el(c, "vm"))
 				ld_read_vm(&ld, c, &s->vm[kv++]);
 		}
+		ld_apply_ideal(&ld, root);
 		ld_check_totals(&ld, root);
 		if (!BAD(&ld))
 			ld_check_capacity(&ld, root);

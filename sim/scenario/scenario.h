@@ -302,6 +302,36 @@ struct scn_sweep {
 	struct scn_loc loc;
 };
 
+/* Causes a counterfactual run removes (<ideal remove="...">; each is a
+** knob of the models, documented in docs/explain.md and in the model
+** that honours it): */
+enum scn_ideal {
+	SCN_IDEAL_SWITCH,            /* no world/host switch and no cache refill at dispatch (models/mux.c) */
+	SCN_IDEAL_NUMA,              /* every memory access at local latency (models/mux.c) */
+	SCN_IDEAL_LHP,               /* a lock holder is never descheduled inside its critical section (models/vm.c) */
+	SCN_IDEAL_PAGING,            /* guest code at native speed: cpu-factor 1, shadow 1 (mux.c, io.c) */
+	SCN_IDEAL_EMULATION,         /* exits and device-model work cost nothing (models/io.c) */
+	SCN_IDEAL_EMU_WAIT,          /* device-model work never waits for a pCPU: an idle Dom0 / I/O thread (io.c) */
+	SCN_IDEAL_NIC,               /* NICs serve every transmission at once: no queue (io.c) */
+	SCN_IDEAL_DISK,              /* the disk serves every request at once: no queue (io.c) */
+	SCN_IDEAL_PAGECACHE,         /* no page-cache misses (models/wl_specweb.c, wl_requests.c) */
+	SCN_IDEAL_OVERCOMMIT,        /* as many pCPUs as guest VCPUs: nodes get more cores (ideal.c) */
+	SCN_IDEAL_N
+};
+
+/* The cause's name in <ideal remove>, reports and CSVs ("switch", ...),
+** and its description ("world switch and cache refill"). */
+struct scenario;
+const char *scn_ideal_name(int c);
+const char *scn_ideal_what(int c);
+/* The cause named name, or -1. */
+int scn_ideal_find(const char *name);
+/* Remove the causes in mask from loaded s (bits 1 << SCN_IDEAL_*): sets
+** s->ideal and, for overcommit, gives every node
+** ceil(guest VCPUs / nodes) cores when the guests' VCPUs outnumber the
+** pCPUs.  0, or -1 when that machine would exceed SCN_MAX_CPUS. */
+int scn_set_ideal(struct scenario *s, unsigned mask);
+
 struct scenario {
 	char *file;                  /* path as given */
 	char *name;
@@ -311,6 +341,8 @@ struct scenario {
 	struct scn_qos qos;          /* defaults: the paper's 97%/99% */
 	struct scn_capacity capacity;
 	struct scn_sweep sweep;
+	unsigned ideal;              /* causes removed: bits 1 << SCN_IDEAL_* (<ideal remove>) */
+	struct scn_loc ideal_loc;
 	struct scn_machine machine;
 	struct scn_hypervisor hv;
 	int nworkloads;              /* host workloads (threads on the host) */
