@@ -68,6 +68,20 @@ static const struct opt_def opt_defs[O_NOPTS] = {
 	[O_THRESHOLD] = { "threshold", 0, "PCT", "growth per added VM below which a curve has plateaued (default 5)",
 			  NULL },
 	[O_NO_RENDER] = { "no-render", 0, NULL, "write the Graphviz .dot files only, not their .svg", NULL },
+	[O_COUNTERFACTUAL] = { "counterfactual", 0, "SCEN.xml",
+			       "search the chosen points again with causes removed (SCEN.xml: the sweep's scenario) "
+			       "and split their capacity over the causes (Shapley values; docs/explain.md)",
+			       "xml" },
+	[O_POINTS] = { "points", 0, "WHICH",
+		       "with --counterfactual: plateau (each curve's plateau and last point; the default), all, "
+		       "or VM counts such as 4,8",
+		       NULL },
+	[O_CAUSES] = { "causes", 0, "LIST",
+		       "with --counterfactual: the causes to remove, e.g. switch,numa,lhp (default: every one that "
+		       "applies: switch, numa, lhp, paging, emulation, emu-wait, nic, disk, pagecache, overcommit)",
+		       NULL },
+	[O_REPLICATIONS] = { "replications", 0, "N",
+			     "with --counterfactual: replications of every search, 1 to 16 (default 3)", NULL },
 	[O_STRICT] = { "strict", 0, NULL, "stop at the first malformed line instead of skipping it", NULL },
 	[O_REPAIR_IDLE] = { "repair-idle", 0, NULL,
 			    "perf-sched: infer the switch-ins the recording lacks (machines where perf records "
@@ -143,9 +157,14 @@ static const struct cmd cmd_defs[] = {
 	{ "explain", "DIR", 1, 1, "why the curves of a sweep stop growing: DIR/explain/",
 	  "Read the output directory of hvsim sweep (mode run or capacity) and explain each curve over its "
 	  "vm[NAME].count key: the plateau, the VCPU/pCPU ratio there, the saturated resource, and the per-VM "
-	  "loss at each VM count split over its measured causes.  Writes DIR/explain/ (explain.txt and "
-	  "Graphviz diagrams; .svg when dot is on PATH) in one rename (docs/explain.md).",
-	  OPTS(O_THRESHOLD, O_NO_RENDER, O_FORCE), NULL, cmd_explain },
+	  "loss at each VM count split over its measured causes.  With --counterfactual SCEN.xml (a capacity "
+	  "sweep's scenario), the chosen points are searched again with each cause removed (<ideal remove>) and "
+	  "their capacity is split over the causes by Shapley values with 95% intervals, and curves are compared "
+	  "at the same VM count; the searches are kept in DIR/counterfactual-runs.csv and reused.  Writes "
+	  "DIR/explain/ (explain.txt, counterfactual.csv, Graphviz diagrams; .svg when dot is on PATH) in one "
+	  "rename (docs/explain.md).",
+	  OPTS(O_THRESHOLD, O_NO_RENDER, O_FORCE, O_COUNTERFACTUAL, O_POINTS, O_CAUSES, O_REPLICATIONS, O_JOBS), NULL,
+	  cmd_explain },
 	{ "policies", "", 0, 0, "list the scheduling policies, their sources and parameters",
 	  "List every scheduling policy (<policy name=...>), the source it follows, its parameters with their "
 	  "defaults, and whether it can be co-scheduled strictly.",
@@ -313,6 +332,35 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 			return cmd_usage_error(c, "--threshold: expected a percentage above 0 and below 1000, got '%s'",
 					       v);
 		a->threshold = p / 100;
+		return 0;
+	}
+	case O_COUNTERFACTUAL:
+		a->counterfactual = v;
+		return 0;
+	case O_POINTS:
+		a->points = v;
+		return 0;
+	case O_CAUSES: {
+		char buf[512];
+		snprintf(buf, sizeof buf, "%s", v);
+		char *save = NULL;
+		a->causes = 0;
+		for (char *t = strtok_r(buf, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+			int cc = scn_ideal_find(t);
+			if (cc < 0)
+				return cmd_usage_error(c, "--causes: expected causes among switch, numa, lhp, paging, "
+						       "emulation, emu-wait, nic, disk, pagecache, overcommit, got '%s'", t);
+			a->causes |= 1u << cc;
+		}
+		if (!a->causes)
+			return cmd_usage_error(c, "--causes: expected at least one cause");
+		return 0;
+	}
+	case O_REPLICATIONS: {
+		long n = strtol(v, &end, 10);
+		if (!*v || *end || n < 1 || n > 16)
+			return cmd_usage_error(c, "--replications %s: expected a number from 1 to 16", v);
+		a->replications = (int)n;
 		return 0;
 	}
 	case O_THREADS:

@@ -7,7 +7,6 @@
 
 int cmd_explain(const struct cmd *c, struct cmd_args *a)
 {
-	(void)c;
 	const char *dir = a->operand[0];
 	struct explain x;
 	char err[4400];
@@ -15,6 +14,22 @@ int cmd_explain(const struct cmd *c, struct cmd_args *a)
 	if (explain_load(&x, dir, a->threshold > 0 ? a->threshold : EXPLAIN_THRESHOLD, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
+	}
+	if ((a->points || a->causes || a->replications) && !a->counterfactual) {
+		explain_free(&x);
+		return cmd_usage_error(c, "--points, --causes and --replications go with --counterfactual SCEN.xml");
+	}
+	if (a->counterfactual) {
+		cmd_catch_signals();
+		struct explain_cf_opts o = { .scenario = a->counterfactual, .points = a->points, .causes = a->causes,
+					     .reps = a->replications ? a->replications : 3, .jobs = cmd_jobs(a),
+					     .stop = &cmd_interrupted, .progress = stderr };
+		int cr = explain_counterfactual(&x, &o, err, sizeof err);
+		if (cr) {
+			fprintf(stderr, "%s\n", err);
+			explain_free(&x);
+			return cr == -2 ? 130 : EXIT_USAGE;
+		}
 	}
 	int rc = explain_write(&x, !a->no_render, a->force, &nsvg, err, sizeof err);
 	if (rc) {

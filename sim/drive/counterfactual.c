@@ -319,16 +319,25 @@ int cf_run_point(const struct cf_point *pt, const struct cf_opts *o, struct cf_r
 	int rc = search(pt, o, r, 0, err, errlen);
 	if (rc)
 		return rc;
-	int K = popcount(cand);
+	/* every cause alone; one whose removal changes no replication at
+	** all (common random numbers: the runs are the same) is inert */
 	int order[SCN_IDEAL_N], n = 0;
-	for (int c = 0; c < SCN_IDEAL_N; c++)
-		if (cand & (1u << c))
+	for (int c = 0; c < SCN_IDEAL_N; c++) {
+		if (!(cand & (1u << c)))
+			continue;
+		if ((rc = search(pt, o, r, 1u << c, err, errlen)))
+			return rc;
+		const struct cf_run *a = cf_find(r, 1u << c), *b = cf_find(r, 0);
+		int moved = 0;
+		for (int k = 0; k < r->reps; k++)
+			moved |= a->v[k] != b->v[k];
+		if (moved)
 			order[n++] = c;
-	if (K > xmax) {
-		/* every cause alone, then the largest gains as players */
-		for (int i = 0; i < n; i++)
-			if ((rc = search(pt, o, r, 1u << order[i], err, errlen)))
-				return rc;
+		else
+			r->inert |= 1u << c;
+	}
+	if (n > xmax) {
+		/* the largest gains alone as players, the rest as one */
 		for (int i = 0; i < n; i++)
 			for (int j = i + 1; j < n; j++)
 				if (gain(r, 1u << order[j]).mean > gain(r, 1u << order[i]).mean) {

@@ -14,11 +14,13 @@
 **
 ** (Shapley 1953); the phi_i,r add up to v_r(P) - v_r({}) in every
 ** replication, and each is reported as a mean with a 95% Student-t
-** interval over the replications.  Exact when the causes that change
-** anything are at most exact_max; with more, every cause is first
-** removed alone, the exact_max - 1 with the largest gains stay players
-** and the others are removed together as one player, "other causes"
-** (an Owen-style grouping: exact over the groups; stated in the output).
+** interval over the replications.  Every cause is first removed alone; a
+** cause whose removal changes no run of any replication (with common
+** random numbers the runs are then the same: the cause is not exercised)
+** is inert and left out.  The split is exact over the others when they
+** are at most exact_max; with more, the exact_max - 1 with the largest
+** gains alone stay players and the rest are removed together as one
+** player, "other causes" (exact over the groups; stated in the output).
 */
 #ifndef HVSIM_COUNTERFACTUAL_H
 #define HVSIM_COUNTERFACTUAL_H
@@ -75,6 +77,7 @@ struct cf_result {
 	/* each applicable cause removed alone: gain over the baseline */
 	struct cf_est single[SCN_IDEAL_N];
 	int has_single[SCN_IDEAL_N];
+	unsigned inert;               /* causes whose removal alone changed no run: left out of the split */
 	/* the split */
 	int nplayer;
 	unsigned player[CF_MAXPLAYER];  /* causes of each player */

@@ -3,6 +3,7 @@
 ** Shared: read.h; the method: explain.h and docs/explain.md.
 */
 #include "sim/explain/read.h"
+#include "sim/drive/counterfactual.h"
 #include "sim/drive/cap_estimate.h"
 #include "sim/report/output.h"
 #include "traces/csv.h"
@@ -224,6 +225,11 @@ void explain_free(struct explain *x)
 		free(x->curve[k].pt);
 	}
 	free(x->curve);
+	for (int i = 0; i < x->ncf; i++) {
+		cf_free(x->cf[i].r);
+		free(x->cf[i].r);
+	}
+	free(x->cf);
 	free(x->dir);
 	memset(x, 0, sizeof *x);
 }

@@ -87,6 +87,13 @@ struct xcurve {
 	double total[XC_N + 1];       /* attributed loss summed over the points; [XC_N] unattributed */
 };
 
+/* A point's counterfactual split (sim/explain/cfx.c). */
+struct cf_result;
+struct xcf {
+	int curve, idx;               /* the point: x->curve[curve].pt[idx] */
+	struct cf_result *r;
+};
+
 struct explain {
 	char *dir;
 	int capacity;                 /* sweep mode capacity */
@@ -95,6 +102,9 @@ struct explain {
 	double threshold;             /* growth per added VM below which a curve has plateaued */
 	struct xcurve *curve;
 	int ncurve;
+	struct xcf *cf;               /* counterfactual splits, by curve then VM count */
+	int ncf;
+	char cf_scenario[512];        /* the scenario file they reran */
 };
 
 /* Default threshold: 5% per added VM. */
@@ -106,6 +116,26 @@ struct explain {
 ** (x is then freed). */
 int explain_load(struct explain *x, const char *dir, double threshold, char *err, size_t errlen);
 void explain_free(struct explain *x);
+
+/* Counterfactual attribution (--counterfactual SCEN.xml): rerun the
+** capacity search of the chosen points with causes removed and split
+** their capacity (sim/drive/counterfactual.h).  points: "plateau" (each
+** curve's plateau and last point), "all", or VM counts "4,8".  Runs go
+** to DIR/counterfactual-runs.csv (reused by a rerun).  0; -1 with the
+** message in err; -2 when stopped. */
+#include <signal.h>
+struct explain_cf_opts {
+	const char *scenario;
+	const char *points;           /* NULL: "plateau" */
+	unsigned causes;              /* 0: every applicable one */
+	int reps, jobs;
+	const volatile sig_atomic_t *stop;
+	FILE *progress;
+};
+int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, char *err, size_t errlen);
+/* The report's counterfactual part; counterfactual.csv's text (malloc'd). */
+void explain_cf_report(const struct explain *x, FILE *f);
+char *explain_cf_csv(const struct explain *x);
 
 /* The text report. */
 void explain_report(const struct explain *x, FILE *f);

@@ -91,6 +91,13 @@ int explain_write(const struct explain *x, int do_render, int force, int *nsvg, 
 	free(text);
 	if (rc)
 		snprintf(err, errlen, "%s/explain.txt: cannot write: %s", od.stage, strerror(errno ? errno : EIO));
+	if (rc == 0 && x->ncf) {
+		char *csv = explain_cf_csv(x);
+		rc = put_file(&od, "counterfactual.csv", csv);
+		free(csv);
+		if (rc)
+			snprintf(err, errlen, "%s/counterfactual.csv: cannot write: %s", od.stage, strerror(errno ? errno : EIO));
+	}
 	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
 		static const char *const kind[2] = { "bottleneck", "placement" };
 		for (int g = 0; g < 2 && rc == 0; g++) {

@@ -15,12 +15,12 @@ static const struct {
 	[SCN_IDEAL_NUMA] = { "numa", "remote NUMA memory" },
 	[SCN_IDEAL_LHP] = { "lhp", "lock-holder preemption" },
 	[SCN_IDEAL_PAGING] = { "paging", "CPU virtualisation and shadow paging" },
-	[SCN_IDEAL_EMULATION] = { "emulation", "device emulation work (exits, device model)" },
-	[SCN_IDEAL_EMU_WAIT] = { "emu-wait", "waiting for Dom0 / the I/O thread" },
+	[SCN_IDEAL_EMULATION] = { "emulation", "device emulation work" },
+	[SCN_IDEAL_EMU_WAIT] = { "emu-wait", "waiting for Dom0 / I/O thread" },
 	[SCN_IDEAL_NIC] = { "nic", "NIC queueing" },
 	[SCN_IDEAL_DISK] = { "disk", "disk queueing" },
 	[SCN_IDEAL_PAGECACHE] = { "pagecache", "page-cache misses" },
-	[SCN_IDEAL_OVERCOMMIT] = { "overcommit", "VCPU overcommit (fewer pCPUs than VCPUs)" },
+	[SCN_IDEAL_OVERCOMMIT] = { "overcommit", "more VCPUs than pCPUs" },
 };
 
 const char *scn_ideal_name(int c)

@@ -1,0 +1,465 @@
+/*
+** `hvsim explain --counterfactual SCEN.xml`: the chosen points of a
+** capacity sweep searched again with causes removed, their capacity split
+** by the Shapley value (sim/drive/counterfactual.h), and curves at the
+** same VM count compared through the identity
+**
+**   C_A - C_B = (C*_A - C*_B) - sum over causes (phi_A,c - phi_B,c)
+**
+** (C* the capacity with every cause removed): the difference the causes
+** make, cause by cause, and what is left without any of them (docs/explain.md).
+*/
+#include "sim/explain/read.h"
+#include "sim/drive/counterfactual.h"
+#include "sim/drive/sweep.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* sweep.settings: its seed, its --set overrides, its vary lines. */
+struct sset {
+	char *buf;
+	int has_seed;
+	uint64_t seed;
+	struct scn_override ov[64];
+	int nov;
+	char *vary;                   /* the vary lines, joined by '\n' */
+};
+
+static int read_sset(struct sset *s, const char *dir, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	struct xerr e = { 0 };
+	char *path = x_path_of(dir, "sweep.settings");
+	s->buf = path ? x_slurp(path, &e) : NULL;
+	if (!s->buf) {
+		snprintf(err, errlen, "%s", e.buf ? e.buf : "out of memory");
+		free(e.buf);
+		free(path);
+		return -1;
+	}
+	size_t vl = 0;
+	s->vary = calloc(strlen(s->buf) + 1, 1);
+	int line = 0, rc = 0;
+	for (char *p = s->buf; s->vary && p && *p && rc == 0;) {
+		char *nl = strchr(p, '\n');
+		if (nl)
+			*nl = 0;
+		line++;
+		if (strncmp(p, "seed ", 5) == 0) {
+			s->has_seed = 1;
+			s->seed = strtoull(p + 5, NULL, 10);
+		} else if (strncmp(p, "set ", 4) == 0) {
+			char *eq = strchr(p + 4, '=');
+			if (!eq || s->nov == 64) {
+				snprintf(err, errlen, "%s:%d: expected 'set KEY=VALUE', got '%.80s'", path, line, p);
+				rc = -1;
+			} else {
+				*eq = 0;
+				s->ov[s->nov].key = p + 4;
+				s->ov[s->nov++].value = eq + 1;
+			}
+		} else if (strncmp(p, "vary ", 5) == 0) {
+			vl += (size_t)sprintf(s->vary + vl, "%s\n", p);
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	free(path);
+	if (!s->vary && rc == 0) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+	}
+	return rc;
+}
+
+static void sset_free(struct sset *s)
+{
+	free(s->buf);
+	free(s->vary);
+}
+
+/* 64-bit FNV-1a. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+/* Is point idx of curve c chosen by spec? */
+static int chosen(const struct xcurve *c, int idx, const char *spec)
+{
+	if (!spec || strcmp(spec, "plateau") == 0)
+		return idx == c->plateau || idx == c->npt - 1;
+	if (strcmp(spec, "all") == 0)
+		return 1;
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", spec);
+	char *save = NULL;
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (atof(t) == c->pt[idx].n)
+			return 1;
+	return 0;
+}
+
+int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, char *err, size_t errlen)
+{
+	if (!x->capacity) {
+		snprintf(err, errlen, "%s: --counterfactual needs a capacity sweep (<sweep mode=\"capacity\">): its points "
+			 "are capacities to split", x->dir);
+		return -1;
+	}
+	if (o->points && strcmp(o->points, "plateau") && strcmp(o->points, "all")) {
+		for (const char *p = o->points; *p; p++)
+			if (!strchr("0123456789.,", *p)) {
+				snprintf(err, errlen, "--points: expected plateau, all or VM counts like 4,8, got '%s'",
+					 o->points);
+				return -1;
+			}
+	}
+	struct sset st;
+	if (read_sset(&st, x->dir, err, errlen))
+		return -1;
+	/* the scenario must be the sweep's: its name and its vary lines */
+	struct scenario s;
+	struct diag d = { 0 };
+	int rc = 0;
+	if (scn_load(&s, o->scenario, st.ov, st.nov, 0, &d)) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		if (f) {
+			diag_print(&d, f);
+			fclose(f);
+		}
+		snprintf(err, errlen, "%s", buf ? buf : "cannot load the scenario");
+		free(buf);
+		diag_free(&d);
+		sset_free(&st);
+		return -1;
+	}
+	diag_free(&d);
+	char *vary = NULL;
+	size_t vlen = 0;
+	FILE *vf = open_memstream(&vary, &vlen);
+	for (int k = 0; vf && k < s.sweep.nvary; k++) {
+		fprintf(vf, "vary %s:", s.sweep.vary[k].key);
+		for (int i = 0; i < s.sweep.vary[k].nvalues; i++)
+			fprintf(vf, " %s", s.sweep.vary[k].values[i]);
+		fputc('\n', vf);
+	}
+	if (vf)
+		fclose(vf);
+	if (strcmp(s.name, x->scenario) || !vary || strcmp(vary, st.vary)) {
+		snprintf(err, errlen, "%s: expected the scenario of the sweep in %s (scenario %s, its vary lines), got "
+			 "scenario %s%s", o->scenario, x->dir, x->scenario, s.name,
+			 strcmp(s.name, x->scenario) ? "" : " with other vary lines");
+		rc = -1;
+	}
+	free(vary);
+	size_t flen = 0;
+	char *ftext = NULL;
+	if (rc == 0) {
+		struct xerr e = { 0 };
+		ftext = x_slurp(o->scenario, &e);
+		flen = ftext ? strlen(ftext) : 0;
+		free(e.buf);
+	}
+	snprintf(x->cf_scenario, sizeof x->cf_scenario, "%s", o->scenario);
+	char *cache = x_path_of(x->dir, "counterfactual-runs.csv");
+	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
+		const struct xcurve *c = &x->curve[k];
+		for (int i = 0; rc == 0 && i < c->npt; i++) {
+			if (!chosen(c, i, o->points) || c->pt[i].point < 1)
+				continue;
+			int p = c->pt[i].point - 1;
+			const char *val[SCN_MAX_VARY];
+			if (sweep_point(&s.sweep, p, val)) {
+				snprintf(err, errlen, "%s: point %d is not in the scenario's sweep", x->dir, p + 1);
+				rc = -1;
+				break;
+			}
+			struct scn_override ov[64 + SCN_MAX_VARY];
+			int nov = 0;
+			for (int j = 0; j < st.nov; j++)
+				ov[nov++] = st.ov[j];
+			for (int v = 0; v < s.sweep.nvary; v++) {
+				ov[nov].key = s.sweep.vary[v].key;
+				ov[nov++].value = val[v];
+			}
+			/* the cache key: the point, the scenario's bytes, the overrides, seed, replications */
+			uint64_t h = fnv(14695981039346656037ull, ftext ? ftext : "", flen);
+			for (int j = 0; j < nov; j++) {
+				h = fnv(h, ov[j].key, strlen(ov[j].key) + 1);
+				h = fnv(h, ov[j].value, strlen(ov[j].value) + 1);
+			}
+			h = fnv(h, &st.seed, sizeof st.seed);
+			char key[64];
+			snprintf(key, sizeof key, "p%03d-r%d-%016llx", p + 1, o->reps, (unsigned long long)h);
+			struct xcf *n = realloc(x->cf, (size_t)(x->ncf + 1) * sizeof *n);
+			struct cf_result *r = calloc(1, sizeof *r);
+			if (!n || !r) {
+				free(r);
+				snprintf(err, errlen, "out of memory");
+				rc = -1;
+				break;
+			}
+			x->cf = n;
+			x->cf[x->ncf] = (struct xcf){ k, i, r };
+			x->ncf++;
+			struct cf_point pt = { o->scenario, ov, nov, st.has_seed, st.seed };
+			struct cf_opts co = { .causes = o->causes, .reps = o->reps, .jobs = o->jobs, .stop = o->stop,
+					      .progress = o->progress, .cache = cache, .key = key };
+			if (o->progress)
+				fprintf(o->progress, "counterfactual: curve %d (%s), %g VMs (point %d)\n", k + 1, c->label,
+					c->pt[i].n, p + 1);
+			rc = cf_run_point(&pt, &co, r, err, errlen);
+		}
+	}
+	free(cache);
+	free(ftext);
+	scn_free(&s);
+	sset_free(&st);
+	return rc;
+}
+
+/* ----------------------------------------------------------- report --- */
+
+static void est(FILE *f, struct cf_est e, int sign)
+{
+	if (e.lo == e.hi)
+		fprintf(f, sign ? "%+.1f" : "%.1f", e.mean);
+	else
+		fprintf(f, sign ? "%+.1f (%+.1f .. %+.1f)" : "%.1f (%.1f .. %.1f)", e.mean, e.lo, e.hi);
+}
+
+static const struct xcf *find_cf(const struct explain *x, int k, double n)
+{
+	for (int i = 0; i < x->ncf; i++)
+		if (x->cf[i].curve == k && x->curve[k].pt[x->cf[i].idx].n == n)
+			return &x->cf[i];
+	return NULL;
+}
+
+/* phi of cause c in r when c is a player of its own, else NULL. */
+static const double *phi_of(const struct cf_result *r, int c)
+{
+	for (int i = 0; i < r->nplayer; i++)
+		if (r->player[i] == 1u << c)
+			return r->phi_r[i];
+	return NULL;
+}
+
+static void compare(const struct explain *x, int a, int b, double n, FILE *f)
+{
+	const struct xcf *A = find_cf(x, a, n), *B = find_cf(x, b, n);
+	if (!A || !B)
+		return;
+	const struct cf_result *ra = A->r, *rb = B->r;
+	int reps = ra->reps < rb->reps ? ra->reps : rb->reps;
+	double d[CF_MAXREP], ideal[CF_MAXREP], other[CF_MAXREP];
+	unsigned alla = 0, allb = 0;
+	for (int i = 0; i < ra->nplayer; i++)
+		alla |= ra->player[i];
+	for (int i = 0; i < rb->nplayer; i++)
+		allb |= rb->player[i];
+	const struct cf_run *ba = cf_find(ra, 0), *bb = cf_find(rb, 0);
+	const struct cf_run *ia = cf_find(ra, alla), *ib = cf_find(rb, allb);
+	for (int r = 0; r < reps; r++) {
+		d[r] = ba->v[r] - bb->v[r];
+		ideal[r] = ia->v[r] - ib->v[r];
+		other[r] = 0;
+	}
+	fprintf(f, "    %g VMs: curve %d - curve %d = ", n, a + 1, b + 1);
+	est(f, cf_estimate(d, reps), 1);
+	fprintf(f, " sessions\n      without any cause (every cause removed on both): ");
+	est(f, cf_estimate(ideal, reps), 1);
+	fputc('\n', f);
+	/* each cause: phi_B - phi_A (what it costs B more than A) */
+	for (int c = 0; c < SCN_IDEAL_N; c++) {
+		const double *pa = phi_of(ra, c), *pb = phi_of(rb, c);
+		int ina = (alla >> c) & 1, inb = (allb >> c) & 1;
+		if (!ina && !inb)
+			continue;
+		if ((ina && !pa) || (inb && !pb)) {
+			/* grouped on one side: in "other causes" */
+			continue;
+		}
+		double y[CF_MAXREP];
+		for (int r = 0; r < reps; r++)
+			y[r] = (pb ? pb[r] : 0) - (pa ? pa[r] : 0);
+		fprintf(f, "      %-40s ", scn_ideal_what(c));
+		est(f, cf_estimate(y, reps), 1);
+		fputc('\n', f);
+	}
+	/* the rest: grouped causes on either side */
+	int any = 0;
+	for (int r = 0; r < reps; r++) {
+		double s = ideal[r] - d[r];   /* sum over causes of (phi_A - phi_B) */
+		for (int c = 0; c < SCN_IDEAL_N; c++) {
+			const double *pa = phi_of(ra, c), *pb = phi_of(rb, c);
+			int ina = (alla >> c) & 1, inb = (allb >> c) & 1;
+			if ((ina && !pa) || (inb && !pb) || (!ina && !inb))
+				continue;
+			s -= (pa ? pa[r] : 0) - (pb ? pb[r] : 0);
+		}
+		other[r] = -s;
+		any |= fabs(s) > 1e-9;
+	}
+	if (any) {
+		fprintf(f, "      %-40s ", "other causes (grouped on a side)");
+		est(f, cf_estimate(other, reps), 1);
+		fputc('\n', f);
+	}
+}
+
+void explain_cf_report(const struct explain *x, FILE *f)
+{
+	if (!x->ncf)
+		return;
+	const struct cf_result *r0 = x->cf[0].r;
+	fprintf(f, "\ncounterfactual attribution (%s searched again with causes removed, <ideal remove>;\n"
+		   "  %d replications with seeds seed..seed+%d in every search: common random numbers; gains in\n"
+		   "  cumulative sessions with 95%% t intervals over the replications; the Shapley shares add up to\n"
+		   "  the gain with every cause removed; docs/explain.md)\n",
+		x->cf_scenario, r0->reps, r0->reps - 1);
+	int last = -1;
+	for (int i = 0; i < x->ncf; i++) {
+		const struct xcf *z = &x->cf[i];
+		const struct xcurve *c = &x->curve[z->curve];
+		const struct cf_result *r = z->r;
+		if (z->curve != last)
+			fprintf(f, "curve %d: %s\n", z->curve + 1, c->label);
+		last = z->curve;
+		fprintf(f, "  %g VMs%s: ", c->pt[z->idx].n, z->idx == c->plateau ? " (plateau)" : "");
+		est(f, r->base, 0);
+		fprintf(f, " sessions; every cause removed: ");
+		est(f, r->all, 0);
+		fprintf(f, " (gain ");
+		est(f, r->total, 1);
+		fprintf(f, ")\n    split: exact Shapley over %d player%s%s; %d searches run, %d from the cache\n", r->nplayer,
+			r->nplayer == 1 ? "" : "s",
+			r->grouped ? " (the causes with the largest gains alone, the rest as one group)" : "",
+			r->searches, r->cached);
+		fprintf(f, "    %-48s %-30s %s\n", "cause removed", "Shapley share of the gain", "removed alone");
+		int order[CF_MAXPLAYER];
+		for (int p = 0; p < r->nplayer; p++)
+			order[p] = p;
+		for (int p = 0; p < r->nplayer; p++)
+			for (int q = p + 1; q < r->nplayer; q++)
+				if (r->phi[order[q]].mean > r->phi[order[p]].mean) {
+					int t = order[p];
+					order[p] = order[q];
+					order[q] = t;
+				}
+		for (int j = 0; j < r->nplayer; j++) {
+			int p = order[j];
+			char name[300], buf[64];
+			cf_player_name(r, p, name, sizeof name);
+			int single = -1;
+			for (int cc = 0; cc < SCN_IDEAL_N; cc++)
+				if (r->player[p] == 1u << cc)
+					single = cc;
+			if (single >= 0)
+				snprintf(name, sizeof name, "%s: %s", scn_ideal_name(single), scn_ideal_what(single));
+			fprintf(f, "    %-48.48s ", name);
+			char *txt = NULL;
+			size_t tl = 0;
+			FILE *m = open_memstream(&txt, &tl);
+			if (m) {
+				est(m, r->phi[p], 1);
+				fclose(m);
+			}
+			snprintf(buf, sizeof buf, "%s", txt ? txt : "");
+			free(txt);
+			fprintf(f, "%-30s ", buf);
+			if (single >= 0 && r->has_single[single])
+				est(f, r->single[single], 1);
+			fputc('\n', f);
+		}
+		if (r->inert) {
+			fprintf(f, "    no run changed when removed alone (left out):");
+			for (int cc = 0; cc < SCN_IDEAL_N; cc++)
+				if ((r->inert >> cc) & 1)
+					fprintf(f, " %s", scn_ideal_name(cc));
+			fputc('\n', f);
+		}
+		/* causes in the group, each removed alone */
+		if (r->grouped) {
+			fprintf(f, "    grouped causes removed alone:");
+			for (int cc = 0; cc < SCN_IDEAL_N; cc++)
+				if ((r->player[r->nplayer - 1] >> cc) & 1 && r->has_single[cc]) {
+					fprintf(f, " %s ", scn_ideal_name(cc));
+					est(f, r->single[cc], 1);
+					fputc(';', f);
+				}
+			fputc('\n', f);
+		}
+	}
+	/* comparisons between curves at the same VM count */
+	int header = 0;
+	for (int a = 0; a < x->ncurve; a++)
+		for (int b = a + 1; b < x->ncurve; b++)
+			for (int i = 0; i < x->curve[a].npt; i++) {
+				double n = x->curve[a].pt[i].n;
+				if (!find_cf(x, a, n) || !find_cf(x, b, n))
+					continue;
+				if (!header)
+					fprintf(f, "\ncomparisons at the same VM count (curve A - curve B = difference without any cause +\n"
+						   "  sum over causes of what the cause costs B more than A; docs/explain.md):\n");
+				header = 1;
+				compare(x, a, b, n, f);
+			}
+}
+
+char *explain_cf_csv(const struct explain *x)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fputs("curve,vms,point,cause,kind,mean,ci_low,ci_high,replications\n", f);
+	for (int i = 0; i < x->ncf; i++) {
+		const struct xcf *z = &x->cf[i];
+		const struct xpoint *p = &x->curve[z->curve].pt[z->idx];
+		const struct cf_result *r = z->r;
+		struct cf_est b = r->base, a = r->all;
+		fprintf(f, "%d,%g,%d,-,measured,%.6g,%.6g,%.6g,%d\n", z->curve + 1, p->n, p->point, b.mean, b.lo, b.hi, r->reps);
+		fprintf(f, "%d,%g,%d,all,ideal,%.6g,%.6g,%.6g,%d\n", z->curve + 1, p->n, p->point, a.mean, a.lo, a.hi, r->reps);
+		for (int j = 0; j < r->nplayer; j++) {
+			char name[300];
+			cf_player_name(r, j, name, sizeof name);
+			char *sp = strchr(name, ' ');
+			if (r->grouped && j == r->nplayer - 1) {
+				/* "other causes (a+b)" as other:a+b */
+				char *o = strchr(name, '(');
+				char g[300];
+				snprintf(g, sizeof g, "other:%s", o ? o + 1 : "");
+				char *cl = strchr(g, ')');
+				if (cl)
+					*cl = 0;
+				snprintf(name, sizeof name, "%s", g);
+			} else if (sp) {
+				*sp = 0;
+			}
+			fprintf(f, "%d,%g,%d,%s,shapley,%.6g,%.6g,%.6g,%d\n", z->curve + 1, p->n, p->point, name,
+				r->phi[j].mean, r->phi[j].lo, r->phi[j].hi, r->reps);
+		}
+		for (int c = 0; c < SCN_IDEAL_N; c++)
+			if (r->has_single[c])
+				fprintf(f, "%d,%g,%d,%s,alone,%.6g,%.6g,%.6g,%d\n", z->curve + 1, p->n, p->point,
+					scn_ideal_name(c), r->single[c].mean, r->single[c].lo, r->single[c].hi, r->reps);
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
