@@ -374,8 +374,10 @@ static void run_stage(struct world *w, struct ioreq *r)
 {
 	struct io_stage *s = &r->st[r->cur];
 	int64_t now = world_now(w);
+	r->t_stage = now;
 	switch (s->kind) {
 	case IO_CPU:
+		r->job.vcpu = NULL;
 		r->job.work = s->amount;
 		r->job.owner = r;
 		r->job.done = job_done;
@@ -411,8 +413,47 @@ static void run_stage(struct world *w, struct ioreq *r)
 	}
 }
 
+const char *const io_part_name[IOP_N] = { "line", "nic", "disk", "backend", "device_model",
+					  "guest_queue", "vcpu_ready", "lock_spin", "vcpu_run" };
+
+/* The stage that ends now: its time into r->part. */
+static void stage_time(struct world *w, struct ioreq *r)
+{
+	const struct io_stage *s = &r->st[r->cur];
+	int64_t now = world_now(w), d = now - r->t_stage;
+	switch (s->kind) {
+	case IO_CPU: {
+		const struct gjob *j = &r->job;
+		const struct entity *e = j->vcpu;
+		int64_t q = j->t_take - r->t_stage, on = now - j->t_take;
+		int64_t ready = e ? e->c_ready - j->ready0 : 0, spin = e ? e->c_spin - j->spin0 : 0;
+		r->part[IOP_QUEUE] += (double)q;
+		r->part[IOP_READY] += (double)ready;
+		r->part[IOP_SPIN] += (double)spin;
+		r->part[IOP_RUN] += (double)(on - ready - spin);
+		break;
+	}
+	case IO_EMU:
+		r->part[IOP_DEVICE] += (double)d;
+		break;
+	case IO_NIC:
+		r->part[IOP_NIC] += (double)d;
+		break;
+	case IO_DISK:
+		r->part[IOP_DISK] += (double)d;
+		break;
+	case IO_DELAY:
+		r->part[IOP_BACKEND] += (double)d;
+		break;
+	case IO_LINE:
+		r->part[IOP_LINE] += (double)d;
+		break;
+	}
+}
+
 static void advance(struct world *w, struct ioreq *r)
 {
+	stage_time(w, r);
 	if (++r->cur < r->nst)
 		run_stage(w, r);
 	else
@@ -423,6 +464,7 @@ void io_start(struct world *w, struct ioreq *r)
 {
 	r->t0 = world_now(w);
 	r->cur = 0;
+	memset(r->part, 0, sizeof r->part);
 	if (r->nst)
 		run_stage(w, r);
 	else

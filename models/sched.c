@@ -263,10 +263,12 @@ int sched_attach(struct sched *s, struct entity *e)
 static void acct(struct sched *s, struct entity *e, enum ent_state to, int64_t now)
 {
 	int64_t d = stats_overlap(e->since, now, s->t0, s->t1);
-	if (e->state == ENT_RUNNING)
+	if (e->state == ENT_RUNNING) {
 		e->t_run += d;
-	else if (e->state == ENT_READY)
+	} else if (e->state == ENT_READY) {
 		e->t_ready += d;
+		e->c_ready += now - e->since;
+	}
 	else
 		e->t_blocked += d;
 	enum ent_state from = e->state;
@@ -361,8 +363,10 @@ static void close_segment(struct sched *s, struct cpu *c, int64_t now)
 	}
 	c->t_remote += rem_in;
 	e->t_remote += rem_in;
-	if (e->spinning)
+	if (e->spinning) {
 		e->t_spin += in - ovh_in;
+		e->c_spin += (int64_t)llround(t);
+	}
 	e->remote_ns += (double)in * mux_remote_share(s->w, c, e);
 	c->ran += now - c->seg_start;
 	c->seg_start = now;

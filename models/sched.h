@@ -126,6 +126,8 @@ struct entity {
 	int64_t t_migrate;        /*   refill after moving to another pCPU; */
 	int64_t t_remote;         /* part of the refills stalled on remote memory */
 	int64_t t_spin;           /* part of t_run spent spinning on a lock */
+	int64_t c_ready, c_spin;  /* the same over the whole run (not only the measured
+				     interval), ready up to `since`: per-job splits (models/io.c) */
 	double remote_ns;         /* t_run weighted by its remote-memory share */
 	uint64_t ndispatch, npreempt, nmigrate, nwake;
 

@@ -80,6 +80,10 @@ static double next_burst(struct world *w, struct vm *vm, int i)
 			vm->qtail = NULL;
 		vm->qlen--;
 		v->job = j;
+		j->vcpu = e;
+		j->t_take = world_now(w);
+		j->ready0 = e->c_ready + (e->state == ENT_READY ? j->t_take - e->since : 0);
+		j->spin0 = e->c_spin;
 		v->left = j->work + v->pending;
 		v->pending = 0;
 		v->phase = PH_RUN;
@@ -100,7 +104,6 @@ static double next_burst(struct world *w, struct vm *vm, int i)
 			return v->burst;
 		}
 	}
-	(void)w;
 	v->lazy = lock_model(vm) && alone(vm, i);
 	if (v->lazy)
 		v->burst = v->left;

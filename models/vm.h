@@ -29,6 +29,9 @@ struct gjob {
 	void (*done)(struct world *w, struct gjob *j);
 	void *owner;
 	struct gjob *next;
+	/* where its time goes (models/io.c): set when a VCPU takes it */
+	struct entity *vcpu;
+	int64_t t_take, ready0, spin0;
 };
 
 enum vcpu_phase { PH_RUN, PH_CRIT, PH_SPIN };

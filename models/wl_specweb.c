@@ -50,11 +50,25 @@ static void send_request(struct sw_user *su, int c, int img)
 	io_start(w, r);
 }
 
-static void page_done(struct sw_user *su)
+/* The page is done with the reply on connection c (img: an image's). */
+static void page_done(struct sw_user *su, int c, int img)
 {
 	struct wl_specweb *ws = su->ws;
 	struct world *w = ws->w;
 	int64_t now = world_now(w), resp = now - su->t_page;
+	if (stats_measured(&w->batches, now)) {
+		const struct scn_qos *q = &w->scn->qos;
+		const double *ch = img ? su->chain + (size_t)c * IOP_N : NULL;
+		int cls[TAIL_N] = { 1, resp > q->time_good, resp > q->time_tolerable };
+		for (int k = 0; k < TAIL_N; k++) {
+			if (!cls[k])
+				continue;
+			ws->tail.n[k]++;
+			ws->tail.resp[k] += (double)resp / 1e9;
+			for (int p = 0; p < IOP_N; p++)
+				ws->tail.part[k][p] += (su->html[p] + (ch ? ch[p] : 0)) / 1e9;
+		}
+	}
 	qos_add(&ws->qos, &w->scn->qos, &w->batches, now, resp);
 	tally_add(&ws->resp, now, (double)resp / 1e9);
 	if (stats_measured(&w->batches, now))
@@ -68,6 +82,14 @@ static void reply_done(struct world *w, struct ioreq *r)
 	int c = (int)(r - su->req);
 	(void)w;
 	su->pending--;
+	int conns = su->ws->m.p.conns;
+	if (r->tag < 0) {
+		memcpy(su->html, r->part, sizeof su->html);
+		memset(su->chain, 0, (size_t)conns * IOP_N * sizeof *su->chain);
+	} else {
+		for (int p = 0; p < IOP_N; p++)
+			su->chain[(size_t)c * IOP_N + p] += r->part[p];
+	}
 	if (r->tag < 0) {
 		/* the page's HTML is in: its images, over every connection */
 		for (int k = 0; k < su->ws->m.p.conns && su->next_img < su->pg.nimg; k++)
@@ -76,7 +98,7 @@ static void reply_done(struct world *w, struct ioreq *r)
 		send_request(su, c, su->next_img++);
 	}
 	if (su->pending == 0)
-		page_done(su);
+		page_done(su, c, r->tag >= 0);
 }
 
 static void page_start(void *ctx, void *obj, uint64_t arg)
@@ -137,7 +159,8 @@ int wl_specweb_build(struct wl_specweb *ws, struct world *w, const struct scn_wo
 	ws->hit = world_ideal(w, SCN_IDEAL_PAGECACHE) ? 1 : io_cache_hit(ws->cache, p->fileset);
 	ws->users = calloc((size_t)ws->nusers, sizeof *ws->users);
 	ws->reqs = calloc((size_t)ws->nusers * (size_t)p->conns, sizeof *ws->reqs);
-	if (!ws->users || !ws->reqs || world_add_qos(w, cfg->name, vm, &ws->qos))
+	ws->chains = calloc((size_t)ws->nusers * (size_t)p->conns * IOP_N, sizeof *ws->chains);
+	if (!ws->users || !ws->reqs || !ws->chains || world_add_qos(w, cfg->name, vm, &ws->qos))
 		return -ENOMEM;
 	/* Users start in the chain's stationary state (the page they last
 	** saw drawn from the stationary mix pi), so that the measured
@@ -151,6 +174,7 @@ int wl_specweb_build(struct wl_specweb *ws, struct world *w, const struct scn_wo
 		struct sw_user *su = &ws->users[i];
 		su->ws = ws;
 		su->req = &ws->reqs[(size_t)i * (size_t)p->conns];
+		su->chain = &ws->chains[(size_t)i * (size_t)p->conns * IOP_N];
 		su->line.rate = p->link_rate;
 		specweb_session_start(&ws->m, &su->u);
 		double u = gsl_rng_uniform(ws->r_user) * tot;
@@ -171,8 +195,32 @@ void wl_specweb_free(struct wl_specweb *ws)
 	tally_free(&ws->resp);
 	free(ws->users);
 	free(ws->reqs);
+	free(ws->chains);
 	ws->users = NULL;
 	ws->reqs = NULL;
+	ws->chains = NULL;
+}
+
+void wl_specweb_tail_header(FILE *f)
+{
+	fputs("vm,workload,pages,class,share_pct,response_s", f);
+	for (int p = 0; p < IOP_N; p++)
+		fprintf(f, ",%s_s", io_part_name[p]);
+	fputc('\n', f);
+}
+
+void wl_specweb_tail_rows(const struct wl_specweb *ws, FILE *f)
+{
+	static const char *const cls[TAIL_N] = { "all", "over_time_good", "over_time_tolerable" };
+	const struct sw_tail *t = &ws->tail;
+	for (int k = 0; k < TAIL_N; k++) {
+		double n = (double)t->n[k];
+		fprintf(f, "%s,%s,%llu,%s,%.4f,%.6f", ws->vm->name, ws->cfg->name, (unsigned long long)t->n[k], cls[k],
+			t->n[0] ? 100 * n / (double)t->n[0] : 0, n > 0 ? t->resp[k] / n : 0);
+		for (int p = 0; p < IOP_N; p++)
+			fprintf(f, ",%.6f", n > 0 ? t->part[k][p] / n : 0);
+		fputc('\n', f);
+	}
 }
 
 void wl_specweb_header(FILE *f)

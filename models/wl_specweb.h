@@ -44,6 +44,22 @@ struct sw_user {
 	int next_img;                 /* its next image not yet asked for */
 	struct io_line line;
 	struct ioreq *req;            /* one request in flight per connection */
+	double *chain;                /* conns x IOP_N: each connection's requests since the HTML
+					 (ns by part, models/io.h); the HTML's own in html */
+	double html[IOP_N];
+};
+
+/* Where the pages' time went: the page's HTML request, then the chain of
+** image requests on the connection that finished last (each connection
+** asks for its next image as the previous one arrives, so that chain
+** ends the page): its parts add up to the page's response time.
+** Summed over the measured pages, over those slower than TIME_GOOD and
+** over those slower than TIME_TOLERABLE. */
+enum { TAIL_ALL, TAIL_GOOD, TAIL_TOLERABLE, TAIL_N };
+struct sw_tail {
+	uint64_t n[TAIL_N];
+	double resp[TAIL_N];          /* s */
+	double part[TAIL_N][IOP_N];   /* s */
 };
 
 struct wl_specweb {
@@ -63,11 +79,18 @@ struct wl_specweb {
 	struct tally resp;            /* page response time, s */
 	uint64_t pages[SPECWEB_NPAGES]; /* completed in the measured interval */
 	uint64_t requests, misses;    /* measured */
+	struct sw_tail tail;
+	double *chains;               /* every user's chain */
 	double bytes;                 /* reply bytes sent, measured */
 };
 
 int wl_specweb_build(struct wl_specweb *ws, struct world *w, const struct scn_workload *cfg, struct vm *vm);
 void wl_specweb_free(struct wl_specweb *ws);
+
+/* tail.csv: a row per VM's SPECweb workload and class of pages (all,
+** over time-good, over time-tolerable) with the mean seconds of each part. */
+void wl_specweb_tail_header(FILE *f);
+void wl_specweb_tail_rows(const struct wl_specweb *ws, FILE *f);
 
 /* specweb.csv: one row per VM's SPECweb workload. */
 void wl_specweb_header(FILE *f);

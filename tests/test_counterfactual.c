@@ -15,6 +15,9 @@
 #include "tests/cutest.h"
 #include "models/world.h"
 #include "models/vm.h"
+#include "models/io.h"
+#include "models/workload.h"
+#include "models/wl_specweb.h"
 #include "sim/drive/counterfactual.h"
 #include "sim/engine/qtheory.h"
 #include "sim/report/result.h"
@@ -271,6 +274,97 @@ static void test_known_answer(void)
 	free(dir);
 }
 
+/* ------------------------------------------------------------ tail --- */
+
+/* Where the pages' time went adds up to their response time, in every
+** class; VCPU ready time appears when the host deschedules VCPUs. */
+static void tail_of(const char *const *sets, double *ready_share)
+{
+	struct scenario s;
+	struct world w;
+	if (cut_sim(XEN, sets, &s, &w))
+		CU_FAIL_FATAL("scenario did not run");
+	double ready = 0, resp = 0;
+	for (int i = 0; i < w.wl->nweb; i++) {
+		const struct sw_tail *t = &w.wl->web[i]->tail;
+		CU_ASSERT(t->n[TAIL_ALL] > 50);
+		CU_ASSERT(t->n[TAIL_GOOD] <= t->n[TAIL_ALL] && t->n[TAIL_TOLERABLE] <= t->n[TAIL_GOOD]);
+		for (int k = 0; k < TAIL_N; k++) {
+			double sum = 0;
+			for (int p = 0; p < IOP_N; p++) {
+				CU_ASSERT(t->part[k][p] >= -1e-9);
+				sum += t->part[k][p];
+			}
+			CU_ASSERT_DOUBLE_EQUAL(sum, t->resp[k], 1e-6 * (1 + t->resp[k]));
+		}
+		ready += t->part[TAIL_ALL][IOP_READY];
+		resp += t->resp[TAIL_ALL];
+	}
+	*ready_share = ready / resp;
+	world_free(&w);
+	scn_free(&s);
+}
+
+static void test_tail(void)
+{
+	double base, tight;
+	tail_of(NULL, &base);
+	const char *few[] = { "machine.node[0].cores=1", "machine.node[1].cores=1", "machine.node[2].cores=1",
+			      "machine.node[3].cores=1", NULL };
+	tail_of(few, &tight);
+	printf("\n    VCPU ready share of page time: 8 pCPUs %.4f, 4 pCPUs %.4f", base, tight);
+	CU_ASSERT(tight > 2 * base);
+}
+
+/* ------------------------------------------------- the command line --- */
+
+static void test_explain_cli(void)
+{
+	char *dir = cut_tmpdir(), cmd[2048], *out = NULL;
+	snprintf(cmd, sizeof cmd, "%s sweep tests/data/counterfactual/sweep.xml -j 1 -o %s/sw >/dev/null 2>&1", cut_hvsim(),
+		 dir);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, NULL), 0);
+	snprintf(cmd, sizeof cmd, "%s explain %s/sw --counterfactual tests/data/counterfactual/sweep.xml --points 2,3 "
+		 "--causes overcommit,disk -j 2 2>/dev/null", cut_hvsim(), dir);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	CHECK_HAS(out, "counterfactual attribution");
+	CHECK_HAS(out, "overcommit: more VCPUs than pCPUs");
+	CHECK_HAS(out, "no run changed when removed alone (left out): disk");
+	CHECK_HAS(out, "3 searches run, 0 from the cache");
+	free(out);
+	char path[700];
+	snprintf(path, sizeof path, "%s/sw/explain/counterfactual.csv", dir);
+	char *csv = cut_slurp(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CHECK_HAS(csv, "curve,vms,point,cause,kind,mean,ci_low,ci_high,replications\n");
+	CHECK_HAS(csv, "1,2,2,overcommit,shapley,");
+	CHECK_HAS(csv, "1,3,3,disk,alone,0,0,0,3\n");
+	/* a rerun takes every search from the cache and says the same */
+	snprintf(cmd, sizeof cmd, "%s explain %s/sw --counterfactual tests/data/counterfactual/sweep.xml --points 2,3 "
+		 "--causes overcommit,disk --force 2>/dev/null", cut_hvsim(), dir);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	CHECK_HAS(out, "0 searches run, 3 from the cache");
+	free(out);
+	char *csv2 = cut_slurp(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv2);
+	CU_ASSERT_STRING_EQUAL(csv, csv2);
+	free(csv);
+	free(csv2);
+	/* bad usage and a scenario that is not the sweep's: exit 2 */
+	const char *bad[] = { "--points 2", "--counterfactual tests/data/counterfactual/sweep.xml --points middle",
+			      "--counterfactual tests/data/counterfactual/sweep.xml --causes cpu",
+			      "--counterfactual tests/data/counterfactual/sweep.xml --replications 0",
+			      "--counterfactual tests/data/counterfactual/repairman2.xml", NULL };
+	for (int i = 0; bad[i]; i++) {
+		snprintf(cmd, sizeof cmd, "%s explain %s/sw %s --force 2>&1", cut_hvsim(), dir, bad[i]);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+		CU_ASSERT(out && strstr(out, "expected"));
+		free(out);
+	}
+	cut_rmrf(dir);
+	free(dir);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -279,6 +373,8 @@ void tests_register(void)
 		{ "ideal: loading and errors", test_ideal_load },
 		{ "each knob removes its cause", test_knobs },
 		{ "known answer: overcommitted repairmen", test_known_answer },
+		{ "explain --counterfactual", test_explain_cli },
+		{ "the pages' time adds up by part", test_tail },
 		{ NULL, NULL },
 	};
 	cut_suite("counterfactual attribution", t);

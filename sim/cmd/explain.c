@@ -17,7 +17,7 @@ int cmd_explain(const struct cmd *c, struct cmd_args *a)
 	}
 	if ((a->points || a->causes || a->replications) && !a->counterfactual) {
 		explain_free(&x);
-		return cmd_usage_error(c, "--points, --causes and --replications go with --counterfactual SCEN.xml");
+		return cmd_usage_error(c, "--points, --causes and --replications: expected --counterfactual SCEN.xml with them");
 	}
 	if (a->counterfactual) {
 		cmd_catch_signals();

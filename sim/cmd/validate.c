@@ -112,6 +112,14 @@ static void describe(const struct scenario *s, const struct world *w, FILE *f)
 			s->hv.cosched.mode == 1 ? "" : units_fmt_time(s->hv.cosched.skew, a, sizeof a), "");
 	if (s->hv.dom0.vcpus)
 		fprintf(f, "  Dom0: %d VCPUs, weight %d\n", s->hv.dom0.vcpus, s->hv.dom0.weight);
+	if (s->ideal) {
+		fprintf(f, "counterfactual: removes");
+		for (int c = 0; c < SCN_IDEAL_N; c++)
+			if ((s->ideal >> c) & 1)
+				fprintf(f, " %s (%s)%s", scn_ideal_name(c), scn_ideal_what(c),
+					(s->ideal >> (c + 1)) ? "," : "");
+		fputc('\n', f);
+	}
 	for (int i = 0; i < s->nworkloads; i++)
 		describe_workload(&s->workload[i], s, "host workload", f);
 	static const char *const place[] = { "first-touch", "interleave", "bound" };

@@ -48,7 +48,9 @@ void cap_csv_row(FILE *f, const struct scenario *s, const struct cap_result *r)
 /* The run at capacity, for `hvsim explain`: replication 1's passing run
 ** at its answer (its seed, its users per VM) is run again, deterministic
 ** so the same run, and its files (summary.json, vms.csv, ..., and
-** placement.csv from an in-memory timeline) go beside capacity.csv.
+** placement.csv from an in-memory timeline) go beside capacity.csv; then
+** its first failing probe above the answer, whose tail.csv goes there as
+** tail_fail.csv.
 ** Nothing when replication 1 found 0.  The scenario is copied down to
 ** the workloads whose users change, so s stays untouched.  0 or -1. */
 static int at_capacity(struct outdir *o, const struct scenario *s, const struct cap_result *r)
@@ -82,6 +84,25 @@ static int at_capacity(struct outdir *o, const struct scenario *s, const struct 
 				     ? -1
 				     : 0;
 		}
+		world_free(&w);
+		diag_free(&d);
+	}
+	/* and replication 1's first failing probe above it (the fewest users
+	** that failed), for where the pages' time went when QoS is missed */
+	int fail = -1;
+	for (int i = 0; i < r->nprobe; i++) {
+		const struct cap_probe *p = &r->probe[i];
+		if (p->rep == 0 && !p->pass && p->users > r->rep[0].max && (fail < 0 || p->users < r->probe[fail].users))
+			fail = i;
+	}
+	if (rc == 0 && fail >= 0) {
+		cap__set_users(&c, r->probe[fail].users, NULL);
+		c.duration = s->warmup + (int64_t)llround(r->probe[fail].measured * 1e9);
+		struct world w;
+		struct diag d = { 0 };
+		rc = world_build(&w, &c, &d);
+		if (rc == 0)
+			rc = world_run(&w) || out_write_tail(o, &w, "tail_fail.csv") ? -1 : 0;
 		world_free(&w);
 		diag_free(&d);
 	}

@@ -463,3 +463,82 @@ char *explain_cf_csv(const struct explain *x)
 	}
 	return buf;
 }
+
+/* ------------------------------------------------------------ plots --- */
+
+char *explain_cf_dat(const struct explain *x, int k)
+{
+	int any = 0;
+	for (int i = 0; i < x->ncf; i++)
+		any |= x->cf[i].curve == k;
+	if (!any)
+		return NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fputs("# vms measured", f);
+	for (int c = 0; c < SCN_IDEAL_N; c++)
+		fprintf(f, " %s", scn_ideal_name(c));
+	fputs(" other every_cause_removed measured_low measured_high\n", f);
+	for (int i = 0; i < x->ncf; i++) {
+		const struct xcf *z = &x->cf[i];
+		if (z->curve != k)
+			continue;
+		const struct cf_result *r = z->r;
+		fprintf(f, "%g %.3f", x->curve[k].pt[z->idx].n, r->base.mean);
+		double other = 0;
+		for (int c = 0; c < SCN_IDEAL_N; c++) {
+			const double *p = phi_of(r, c);
+			double v = 0;
+			if (p)
+				v = cf_estimate(p, r->reps).mean;
+			fprintf(f, " %.3f", v > 0 ? v : 0);
+		}
+		if (r->grouped)
+			other = r->phi[r->nplayer - 1].mean;
+		fprintf(f, " %.3f %.3f %.3f %.3f\n", other > 0 ? other : 0, r->all.mean, r->base.lo, r->base.hi);
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+char *explain_cf_gp(const struct explain *x, int k)
+{
+	int any = 0;
+	for (int i = 0; i < x->ncf; i++)
+		any |= x->cf[i].curve == k;
+	if (!any)
+		return NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fprintf(f, "# curve %d (%s): the measured capacity, and stacked on it the Shapley share of each\n"
+		   "# cause (what removing it gains; negative shares drawn as 0), up to the capacity with every\n"
+		   "# cause removed (the cross).  gnuplot curve%d-counterfactual.gp\n",
+		k + 1, x->curve[k].label, k + 1);
+	fprintf(f, "set terminal svg size 900,520 dynamic font 'sans,12'\nset output 'curve%d-counterfactual.svg'\n", k + 1);
+	fprintf(f, "set title \"%s, curve %d: capacity and what each cause costs\" noenhanced\n", x->scenario, k + 1);
+	fputs("set style data histograms\nset style histogram rowstacked\nset style fill solid 0.85 border -1\n"
+	      "set boxwidth 0.7\nset ylabel 'cumulative sessions'\nset xlabel 'VMs'\n"
+	      "set key outside right top vertical noenhanced\nset yrange [0:*]\nset grid ytics\n", f);
+	fprintf(f, "plot 'curve%d-counterfactual.dat' using 2:xtic(1) title 'measured' lc rgb '#404040'", k + 1);
+	static const char *const colour[SCN_IDEAL_N] = { "#1f77b4", "#ff7f0e", "#000000", "#2ca02c", "#d62728",
+							 "#9467bd", "#17becf", "#8c564b", "#e377c2", "#bcbd22" };
+	for (int c = 0; c < SCN_IDEAL_N; c++)
+		fprintf(f, ", '' using %d title '+ %s' lc rgb '%s'", c + 3, scn_ideal_what(c), colour[c]);
+	fprintf(f, ", '' using %d title '+ other causes' lc rgb '#7f7f7f'", SCN_IDEAL_N + 3);
+	fprintf(f, ", '' using 0:%d with points pt 2 ps 2 lw 2 lc rgb 'black' title 'every cause removed'\n",
+		SCN_IDEAL_N + 4);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

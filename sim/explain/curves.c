@@ -375,8 +375,8 @@ int explain_load(struct explain *x, const char *dir, double threshold, char *err
 			rc = x_fail(&e, "%s: expected the run at capacity (summary.json, vms.csv, ...) of a point with %g "
 				      "sessions per VM (a sweep of an older hvsim? run it again)",
 				  pdir, p->per_vm);
-		else if (!skip)
-			rc = x_load_run(p, pdir, &e);
+		else if (!skip && (rc = x_load_run(p, pdir, &e)) == 0)
+			rc = x_load_tail(p, pdir, &e);
 		if (rc == 0 && s.capacity)
 			rc = read_reps(p, pdir, &e);
 		/* no SPECweb (pages_per_s 0): the judged pages (jobs) a second */

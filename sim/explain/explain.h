@@ -50,6 +50,17 @@ struct xtab;
 
 #define EXPLAIN_MAXREP 64
 
+/* Where the pages' time went (tail_fail.csv: the first failing probe
+** above capacity, summed over the VMs): per class of pages (all, over
+** time-good, over time-tolerable) their count, mean response and the mean
+** of each part (sim/explain/tail.c lists them). */
+#define XT_NPART 9
+#define XT_NCLASS 3
+struct xtail {
+	double n[XT_NCLASS], resp[XT_NCLASS];
+	double part[XT_NCLASS][XT_NPART];
+};
+
 struct xpoint {
 	int point;                    /* points/NNN, from 1 */
 	int line;                     /* its row's line in sweep.csv */
@@ -73,6 +84,8 @@ struct xpoint {
 	struct xres *res;             /* resources, the busiest first */
 	int nres;
 	struct xtab *tab;             /* the point's files (see explain.c) */
+	int have_tail;
+	struct xtail tail;
 };
 
 struct xcurve {
@@ -136,6 +149,20 @@ int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, c
 /* The report's counterfactual part; counterfactual.csv's text (malloc'd). */
 void explain_cf_report(const struct explain *x, FILE *f);
 char *explain_cf_csv(const struct explain *x);
+/* Curve k's counterfactual capacities stacked over the measured one:
+** curveK-counterfactual.dat's text and its gnuplot script; NULL when the
+** curve has no split (malloc'd). */
+char *explain_cf_dat(const struct explain *x, int k);
+char *explain_cf_gp(const struct explain *x, int k);
+
+/* The tail part of the report; tail.csv's text; a gnuplot script
+** drawing curve k's missed pages' parts as stacked bars from
+** curveK-tail.dat (its text from explain_tail_dat), or NULL when curve k
+** has no tail (malloc'd). */
+void explain_tail_report(const struct explain *x, FILE *f);
+char *explain_tail_csv(const struct explain *x);
+char *explain_tail_dat(const struct explain *x, int k);
+char *explain_tail_gp(const struct explain *x, int k);
 
 /* The text report. */
 void explain_report(const struct explain *x, FILE *f);

@@ -56,6 +56,8 @@ int x_num(const struct table *t, int r, int c, int empty_ok, double *x, struct x
 /* What the point's run directory pdir says, into p; 0 or -1. */
 int x_load_run(struct xpoint *p, const char *pdir, struct xerr *e);
 void x_xtab_free(struct xtab *t);
+/* pdir/tail_fail.csv into p->tail when there is one; 0 or -1. */
+int x_load_tail(struct xpoint *p, const char *pdir, struct xerr *e);
 /* The point of curve c the diagrams show: its plateau, else its last
 ** (one with a run directory). */
 int x_shown(const struct xcurve *c);

@@ -195,5 +195,6 @@ void explain_report(const struct explain *x, FILE *f)
 			   "  Capacity points are measured by the run at capacity (replication 1's passing run).\n");
 	for (int k = 0; k < x->ncurve; k++)
 		report_curve(x, k, f);
+	explain_tail_report(x, f);
 	explain_cf_report(x, f);
 }

@@ -19,7 +19,7 @@ extern char **environ;
 
 /* ---------------------------------------------------------- write --- */
 
-static int find_dot(char *out, size_t len)
+static int find_prog(const char *prog, char *out, size_t len)
 {
 	const char *path = getenv("PATH");
 	if (!path)
@@ -27,8 +27,8 @@ static int find_dot(char *out, size_t len)
 	while (*path) {
 		const char *c = strchr(path, ':');
 		size_t n = c ? (size_t)(c - path) : strlen(path);
-		if (n && n + 5 < len) {
-			snprintf(out, len, "%.*s/dot", (int)n, path);
+		if (n && n + strlen(prog) + 2 < len) {
+			snprintf(out, len, "%.*s/%s", (int)n, path, prog);
 			if (access(out, X_OK) == 0)
 				return 1;
 		}
@@ -43,6 +43,22 @@ static int render(const char *dot, const char *src, const char *svg)
 	char *argv[] = { (char *)"dot", (char *)"-Tsvg", (char *)"-o", (char *)svg, (char *)src, NULL };
 	pid_t pid;
 	if (posix_spawn(&pid, dot, NULL, NULL, argv, environ))
+		return -1;
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* gnuplot -e "cd 'dir'" dir/gp; 0 or -1. */
+static int render_gp(const char *gnuplot, const char *dir, const char *gp)
+{
+	char cd[4200];
+	snprintf(cd, sizeof cd, "cd '%s'", dir);
+	char *argv[] = { (char *)"gnuplot", (char *)"-e", cd, (char *)gp, NULL };
+	pid_t pid;
+	if (posix_spawn(&pid, gnuplot, NULL, NULL, argv, environ))
 		return -1;
 	int st;
 	while (waitpid(pid, &st, 0) < 0)
@@ -66,8 +82,9 @@ static int put_file(struct outdir *o, const char *name, const char *text)
 int explain_write(const struct explain *x, int do_render, int force, int *nsvg, char *err, size_t errlen)
 {
 	*nsvg = 0;
-	char dotp[4096];
-	int have_dot = do_render && find_dot(dotp, sizeof dotp);
+	char dotp[4096], gpp[4096];
+	int have_dot = do_render && find_prog("dot", dotp, sizeof dotp);
+	int have_gp = do_render && find_prog("gnuplot", gpp, sizeof gpp);
 	char *dest = x_path_of(x->dir, "explain");
 	struct outdir od = { 0 };
 	if (!dest) {
@@ -91,6 +108,50 @@ int explain_write(const struct explain *x, int do_render, int force, int *nsvg, 
 	free(text);
 	if (rc)
 		snprintf(err, errlen, "%s/explain.txt: cannot write: %s", od.stage, strerror(errno ? errno : EIO));
+	{
+		int tails = 0;
+		for (int k = 0; k < x->ncurve; k++)
+			for (int i = 0; i < x->curve[k].npt; i++)
+				tails |= x->curve[k].pt[i].have_tail;
+		if (rc == 0 && tails) {
+			char *csv = explain_tail_csv(x);
+			rc = put_file(&od, "tail.csv", csv);
+			free(csv);
+			if (rc)
+				snprintf(err, errlen, "%s/tail.csv: cannot write: %s", od.stage, strerror(errno ? errno : EIO));
+		}
+	}
+	/* the plots: a script and its data per curve, drawn when gnuplot is on PATH */
+	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
+		static const char *const what[2] = { "tail", "counterfactual" };
+		for (int g = 0; g < 2 && rc == 0; g++) {
+			char *gp = g ? explain_cf_gp(x, k) : explain_tail_gp(x, k);
+			char *dat = g ? explain_cf_dat(x, k) : explain_tail_dat(x, k);
+			if (!gp || !dat) {
+				free(gp);
+				free(dat);
+				continue;
+			}
+			char gname[64], dname[64];
+			snprintf(gname, sizeof gname, "curve%d-%s.gp", k + 1, what[g]);
+			snprintf(dname, sizeof dname, "curve%d-%s.dat", k + 1, what[g]);
+			rc = put_file(&od, gname, gp) || put_file(&od, dname, dat) ? -1 : 0;
+			free(gp);
+			free(dat);
+			if (rc) {
+				snprintf(err, errlen, "%s/%s: cannot write: %s", od.stage, gname, strerror(errno ? errno : EIO));
+				break;
+			}
+			if (!have_gp)
+				continue;
+			char *src = x_path_of(od.stage, gname);
+			if (!src || render_gp(gpp, od.stage, src)) {
+				snprintf(err, errlen, "%s: failed on %s", gpp, gname);
+				rc = -1;
+			}
+			free(src);
+		}
+	}
 	if (rc == 0 && x->ncf) {
 		char *csv = explain_cf_csv(x);
 		rc = put_file(&od, "counterfactual.csv", csv);

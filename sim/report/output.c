@@ -112,6 +112,13 @@ static void write_specweb(FILE *f, const struct world *w)
 		wl_specweb_row(w->wl->web[i], f);
 }
 
+static void write_tail(FILE *f, const struct world *w)
+{
+	wl_specweb_tail_header(f);
+	for (int i = 0; w->wl && i < w->wl->nweb; i++)
+		wl_specweb_tail_rows(w->wl->web[i], f);
+}
+
 static void write_micro(FILE *f, const struct world *w)
 {
 	micro_header(f);
@@ -433,13 +440,15 @@ int out_write_run(struct outdir *o, const struct world *w)
 		{ "devices.csv", write_devices },
 		{ "specweb.csv", write_specweb },
 		{ "pages.csv", write_pages },
+		{ "tail.csv", write_tail },
 		{ "micro.csv", write_micro },
 		{ "requests.csv", write_requests },
 	};
 	const struct wlset *s = w->wl;
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		/* a kind's file only when the scenario has that kind */
-		if ((files[i].fn == write_specweb || files[i].fn == write_pages) && !(s && s->nweb))
+		if ((files[i].fn == write_specweb || files[i].fn == write_pages || files[i].fn == write_tail) &&
+		    !(s && s->nweb))
 			continue;
 		if (files[i].fn == write_micro && !(s && s->nmicro))
 			continue;
@@ -453,6 +462,17 @@ int out_write_run(struct outdir *o, const struct world *w)
 			return -1;
 	}
 	return 0;
+}
+
+int out_write_tail(struct outdir *o, const struct world *w, const char *name)
+{
+	if (!(w->wl && w->wl->nweb))
+		return 0;
+	FILE *f = out_open(o, name);
+	if (!f)
+		return -1;
+	write_tail(f, w);
+	return ferror(f) | fclose(f) ? -1 : 0;
 }
 
 /* Per entity and pCPU, its run time inside the measured interval, from

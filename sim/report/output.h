@@ -67,4 +67,8 @@ int out_write_run(struct outdir *o, const struct world *w);
 ** world_run); -1 otherwise or when the file cannot be written. */
 int out_write_placement(struct outdir *o, const struct world *w);
 
+/* tail.csv's rows (where the SPECweb pages' time went, models/wl_specweb.h)
+** as file name; nothing without SPECweb.  0 or -1. */
+int out_write_tail(struct outdir *o, const struct world *w, const char *name);
+
 #endif
