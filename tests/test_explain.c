@@ -261,12 +261,19 @@ static void test_synthetic(void)
 	free(got);
 	snprintf(p, sizeof p, "%s/explain/curve1-bottleneck.dot", dir);
 	got = cut_slurp(p, NULL);
-	CU_ASSERT(got && strstr(got, "saturated: pCPUs") && strstr(got, "xlabel=\"saturated\""));
+	/* the pCPUs are 98% busy: their class marked saturated, in the title too */
+	CU_ASSERT(got && strstr(got, "saturated (95% busy or more): pCPUs of node") && strstr(got, ": SATURATED") &&
+		  strstr(got, "penwidth=3, color=red"));
+	/* every number inside a node: no edge labels */
+	CU_ASSERT(got && !strstr(got, "-> cpus_n0 [label"));
 	free(got);
 	snprintf(p, sizeof p, "%s/explain/curve2-placement.dot", dir);
 	got = cut_slurp(p, NULL);
-	/* web1#0 never migrated: all of it on pCPU 1 */
-	CU_ASSERT(got && strstr(got, "\"web1#0\" -> cpu1 [label=\"100%\""));
+	/* a grid: a row per pCPU (per node without placement.csv), a column per VM */
+	CU_ASSERT(got && strstr(got, "<table") && strstr(got, "<td><b>web1</b></td>"));
+	/* no placement.csv and some migrated: by node; web1 ran 10% of node 0's pCPU time */
+	CU_ASSERT(got && strstr(got, "<tr><td>0</td><td>all</td><td bgcolor=\"#ebebff\">10%</td>"));
+	CU_ASSERT(got && strstr(got, "<td colspan=\"2\"><b>memory</b></td><td>node 1</td><td>node 0</td>"));
 	free(got);
 	if (nsvg) {
 		CU_ASSERT_EQUAL(nsvg, 4);

@@ -196,8 +196,33 @@ static int is_guest_vcpu(const char *kind)
 	return strcmp(kind, "vcpu") == 0 || strcmp(kind, "emt") == 0;
 }
 
+/* One class of resources of a point: name, how many, mean and max
+** utilisation, and how much of it the guests use (s/s). */
+struct xclass {
+	char name[96];
+	int n;
+	double sum, max;
+	char busiest[96];
+};
+
+static void class_add(struct xclass *c, const char *name, double u)
+{
+	if (c->n == 0 || u > c->max) {
+		c->max = u;
+		snprintf(c->busiest, sizeof c->busiest, "%s", name);
+	}
+	c->sum += u;
+	c->n++;
+}
+
+static void bottleneck_body(const struct xpoint *p, const struct xplace *cpl, FILE *f, char *sat, size_t *sl,
+			    size_t satcap);
+
 /* Long: the diagram's Graphviz text written top to bottom, in the order
-** dot reads it. */
+** dot reads it.  One node for the guests, one per class of resources
+** (the pCPUs of each NUMA node, Dom0, the QEMU I/O threads or emulation
+** threads, the NICs, the disk with the page caches), in that order in
+** one column; every number inside a node, no edge labels. */
 char *explain_bottleneck_dot(const struct explain *x, int k)
 {
 	const struct xcurve *c = &x->curve[k];
@@ -209,60 +234,118 @@ char *explain_bottleneck_dot(const struct explain *x, int k)
 		return NULL;
 	struct xplace pl;
 	int ok = p->have_run && place_build(p, &pl) == 0;
-	const char *sat = p->have_run && p->nres && p->res[0].util >= EXPLAIN_SATURATED ? p->res[0].name : NULL;
-	fprintf(f, "digraph bottleneck {\n  graph [rankdir=LR, fontname=Helvetica, labelloc=t, label=");
-	char title[1024];
-	snprintf(title, sizeof title, "%s, curve %d (%s): %g VMs%s; saturated: %s", x->scenario, k + 1, c->label, p->n,
-		 x_shown(c) == c->plateau ? " (plateau)" : "", sat ? sat : "none");
-	dq(f, title);
-	fprintf(f, "];\n  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=Helvetica];\n"
-		   "  edge [fontname=Helvetica, fontsize=10];\n");
-	if (!ok) {
-		fprintf(f, "  none [label=\"no run outputs at this point\"];\n}\n");
+	/* the nodes first (into g), the saturated ones named in the title */
+	char *body = NULL, sat[512] = "";
+	size_t blen = 0, sl = 0;
+	FILE *g = open_memstream(&body, &blen);
+	if (!g) {
 		fclose(f);
-		if (p->have_run)
+		free(buf);
+		if (ok)
 			place_free(&pl);
-		return buf;
+		return NULL;
 	}
+	if (!ok)
+		fprintf(g, "  none [label=\"no run outputs at this point\"];\n");
+	else
+		bottleneck_body(p, &pl, g, sat, &sl, sizeof sat);
+	fclose(g);
+	fprintf(f, "digraph bottleneck {\n  graph [rankdir=LR, nodesep=0.25, ranksep=1.2, fontname=Helvetica, "
+		   "labelloc=t, label=");
+	char title[1024];
+	snprintf(title, sizeof title, "%s, curve %d (%s): %g VMs%s\nsaturated (95%% busy or more): %s", x->scenario,
+		 k + 1, c->label, p->n, x_shown(c) == c->plateau ? " (plateau)" : "", sl ? sat : "none");
+	dq(f, title);
+	fprintf(f, "];\n  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=Helvetica, width=3.2];\n"
+		   "  edge [arrowsize=0.7];\n%s}\n", body ? body : "");
+	free(body);
+	if (ok)
+		place_free(&pl);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The bottleneck diagram's nodes and edges into g; the saturated classes'
+** names appended to sat. */
+static void sat_add(char *sat, size_t *sl, size_t cap, const char *name)
+{
+	if (*sl < cap)
+		*sl += (size_t)snprintf(sat + *sl, cap - *sl, "%s%s", *sl ? ", " : "", name);
+}
+
+static void bottleneck_body(const struct xpoint *p, const struct xplace *cpl, FILE *f, char *sat, size_t *sl,
+			    size_t satcap)
+{
+	const struct xplace pl = *cpl;
 	int N = p->nodes, C = p->pcpus;
 	double m = p->measured;
-	/* resources: pCPUs per node, emulation, devices, memory */
-	fprintf(f, "  subgraph cluster_res {\n    label=\"resources (utilisation)\"; style=dashed;\n");
-	double *nu = calloc((size_t)N, sizeof *nu);
-	int *ncpu = calloc((size_t)N, sizeof *ncpu);
-	for (int cpu = 0; nu && ncpu && cpu < C; cpu++) {
-		int nd;
-		double u = pcpu_util(p, cpu, &nd);
-		if (nd >= 0 && nd < N) {
-			nu[nd] += u;
-			ncpu[nd]++;
+	/* the guests, summed */
+	const struct table *v = &p->tab->vms;
+	struct xerr e = { (char[256]){ 0 }, 256 };
+	int vk = x_col(v, "kind", &e), vr = x_col(v, "run_s", &e), vy = x_col(v, "ready_s", &e), vc = x_col(v, "vcpus", &e);
+	double grun = 0, grdy = 0;
+	int nvm = 0, nvcpu = 0;
+	for (int r = 0; vk >= 0 && vr >= 0 && vy >= 0 && r < v->nrow; r++) {
+		if (strcmp(x_cell(v, r, vk), "guest") != 0)
+			continue;
+		double run = 0, rdy = 0, vv = 0;
+		x_num(v, r, vr, 0, &run, &e);
+		x_num(v, r, vy, 0, &rdy, &e);
+		if (vc >= 0)
+			x_num(v, r, vc, 0, &vv, &e);
+		grun += run / m;
+		grdy += rdy / m;
+		nvm++;
+		nvcpu += (int)vv;
+	}
+	fprintf(f, "  guests [label=\"%d guest VM%s, %d VCPUs on %d pCPUs\\nrun %.2f VCPU-s/s\\nready (waiting for a pCPU) "
+		   "%.2f VCPU-s/s\", width=3.6, fillcolor=\"#f0f0f0\", ordering=out];\n",
+		nvm, nvm == 1 ? "" : "s", nvcpu, C, grun, grdy);
+	/* the pCPUs of each node, with the guests' VCPU run there */
+	for (int b = 0; b < N; b++) {
+		double u = 0, gs = 0, es = 0;
+		int n = 0;
+		for (int cpu = 0; cpu < C; cpu++) {
+			int nd;
+			double uu = pcpu_util(p, cpu, &nd);
+			if (nd == b) {
+				u += uu;
+				n++;
+			}
 		}
+		u = n ? u / n : 0;
+		for (int i = 0; i < pl.nent; i++)
+			*(is_guest_vcpu(pl.kind[i]) ? &gs : &es) += pl.node[(size_t)i * (size_t)N + (size_t)b] / m;
+		int hot = u >= EXPLAIN_SATURATED;
+		if (hot) {
+			char nm[48];
+			snprintf(nm, sizeof nm, "pCPUs of node %d", b);
+			sat_add(sat, sl, satcap, nm);
+		}
+		fprintf(f, "  cpus_n%d [label=\"pCPUs of node %d (%d)%s\\n%.1f%% busy\\nguest VCPUs %.2f s/s, emulation %.2f "
+			   "s/s\", fillcolor=\"%s\"%s];\n",
+			b, b, n, hot ? ": SATURATED" : "", 100 * u, gs, es, heat(u), hot ? ", penwidth=3, color=red" : "");
+		fprintf(f, "  guests -> cpus_n%d [penwidth=%.2f];\n", b, 0.5 + 3 * gs / (n ? n : 1));
 	}
-	for (int b = 0; nu && ncpu && b < N; b++) {
-		double u = ncpu[b] ? nu[b] / ncpu[b] : 0;
-		fprintf(f, "    cpus_n%d [label=\"pCPUs of node %d (%d)\\n%.1f%% busy\", fillcolor=\"%s\"%s];\n", b, b,
-			ncpu[b], 100 * u, heat(u), sat && strcmp(sat, "pCPUs") == 0 && u >= EXPLAIN_SATURATED
-							     ? ", penwidth=3, color=red, xlabel=\"saturated\""
-							     : "");
-	}
+	/* the other classes */
+	struct xclass dom0 = { "Dom0 VCPUs", 0, 0, 0, "" }, io = { "QEMU I/O threads", 0, 0, 0, "" },
+		      emu = { "emulation threads", 0, 0, 0, "" }, nic = { "NICs", 0, 0, 0, "" }, disk = { "disk", 0, 0, 0, "" };
 	for (int i = 0; i < p->nres; i++) {
 		const struct xres *r = &p->res[i];
-		if (strcmp(r->kind, "pcpus") == 0 || strcmp(r->kind, "emt") == 0)
-			continue;
-		fprintf(f, "    ");
-		char id[128];
-		snprintf(id, sizeof id, "res_%d", i);
-		dq(f, id);
-		char lab[256];
-		snprintf(lab, sizeof lab, "%s\n%.1f%% busy", r->name, 100 * r->util);
-		fprintf(f, " [label=");
-		dq(f, lab);
-		fprintf(f, ", fillcolor=\"%s\"%s];\n", heat(r->util),
-			i == 0 && sat ? ", penwidth=3, color=red, xlabel=\"saturated\"" : "");
+		struct xclass *cl = strcmp(r->kind, "dom0") == 0	 ? &dom0
+				    : strcmp(r->kind, "qemu-io") == 0	 ? &io
+				    : strcmp(r->kind, "emulation") == 0 ? &emu
+				    : strcmp(r->kind, "nic") == 0	 ? &nic
+				    : strcmp(r->kind, "disk") == 0	 ? &disk
+									 : NULL;
+		if (cl)
+			class_add(cl, r->name, r->util);
 	}
 	double hit = -1;
 	if (p->tab->have_web) {
-		struct xerr e = { (char[256]){ 0 }, 256 };
 		int ch = x_col(&p->tab->web, "cache_hit", &e);
 		double s = 0;
 		int nrow = 0;
@@ -276,120 +359,35 @@ char *explain_bottleneck_dot(const struct explain *x, int k)
 		if (nrow)
 			hit = s / nrow;
 	}
-	if (hit >= 0)
-		fprintf(f, "    memory [label=\"guest page caches\\nhit ratio %.1f%%\", shape=cylinder, fillcolor=\"%s\"];\n",
-			100 * hit, heat(1 - hit));
-	fprintf(f, "  }\n  subgraph cluster_vms {\n    label=\"guest VMs (demand)\"; style=dashed;\n");
-	/* per VM: its VCPUs' run by node, ready; emulation threads' run */
-	const struct table *v = &p->tab->vms;
-	struct xerr e = { (char[256]){ 0 }, 256 };
-	int vn = x_col(v, "vm", &e), vk = x_col(v, "kind", &e), vr = x_col(v, "run_s", &e), vy = x_col(v, "ready_s", &e),
-	    vnic = x_col(v, "nic", &e), vst = x_col(v, "steal_pct", &e);
-	for (int r = 0; vn >= 0 && vk >= 0 && vr >= 0 && vy >= 0 && vst >= 0 && r < v->nrow; r++) {
-		if (strcmp(x_cell(v, r, vk), "guest") != 0)
+	struct xclass *cls[] = { &dom0, &io, &emu, &nic, &disk };
+	for (int i = 0; i < 5; i++) {
+		struct xclass *cl = cls[i];
+		if (!cl->n)
 			continue;
-		const char *name = x_cell(v, r, vn);
-		double run = 0, rdy = 0, st = 0;
-		x_num(v, r, vr, 0, &run, &e);
-		x_num(v, r, vy, 0, &rdy, &e);
-		x_num(v, r, vst, 0, &st, &e);
-		char id[128], lab[256];
-		snprintf(id, sizeof id, "vm_%s", name);
-		snprintf(lab, sizeof lab, "%s\nrun %.2f + ready %.2f VCPU-s/s\nsteal %.1f%%", name, run / m, rdy / m, st);
-		fprintf(f, "    ");
-		dq(f, id);
-		fprintf(f, " [label=");
-		dq(f, lab);
-		fprintf(f, "];\n");
+		int hot = cl->max >= EXPLAIN_SATURATED;
+		char lab[400], more[160] = "";
+		if (cl == &disk && hit >= 0)
+			snprintf(more, sizeof more, "\\npage caches hit %.1f%%", 100 * hit);
+		if (cl->n > 1)
+			snprintf(lab, sizeof lab, "%s (%d)%s\\nmean %.1f%% busy, busiest %.1f%%\\n(%s)%s", cl->name, cl->n,
+				 hot ? ": SATURATED" : "", 100 * cl->sum / cl->n, 100 * cl->max, cl->busiest, more);
+		else
+			snprintf(lab, sizeof lab, "%s%s\\n%.1f%% busy%s", cl->busiest, hot ? ": SATURATED" : "", 100 * cl->max,
+				 more);
+		fprintf(f, "  class%d [label=\"%s\", fillcolor=\"%s\"%s];\n", i, lab, heat(cl->max),
+			hot ? ", penwidth=3, color=red" : "");
+		fprintf(f, "  guests -> class%d [penwidth=%.2f, style=%s];\n", i, 0.5 + 3 * cl->max,
+			cl == &disk || cl == &nic ? "solid" : "dashed");
+		if (hot)
+			sat_add(sat, sl, satcap, cl->n > 1 ? cl->busiest : cl->name);
 	}
-	fprintf(f, "  }\n");
-	for (int r = 0; vn >= 0 && vk >= 0 && r < v->nrow; r++) {
-		if (strcmp(x_cell(v, r, vk), "guest") != 0)
-			continue;
-		const char *name = x_cell(v, r, vn);
-		char id[128];
-		snprintf(id, sizeof id, "vm_%s", name);
-		/* CPU: run time by node of its VCPUs */
-		for (int b = 0; b < N; b++) {
-			double s = 0, w = 0;
-			for (int i = 0; i < pl.nent; i++)
-				if (strcmp(pl.vm[i], name) == 0 && is_guest_vcpu(pl.kind[i])) {
-					s += pl.node[(size_t)i * (size_t)N + (size_t)b];
-					w += pl.ready[i] * (pl.run[i] > 0 ? pl.node[(size_t)i * (size_t)N + (size_t)b] / pl.run[i] : 0);
-				}
-			if (s / m < 0.005)
-				continue;
-			fprintf(f, "  ");
-			dq(f, id);
-			fprintf(f, " -> cpus_n%d [label=\"%.2f s/s\", penwidth=%.2f%s];\n", b, s / m, 0.5 + 2 * s / m,
-				w > s ? ", color=red" : "");
-		}
-		/* emulation: its own thread (KVM), or Dom0 (Xen) */
-		for (int i = 0; i < p->nres; i++) {
-			const struct xres *rr = &p->res[i];
-			int mine = (strcmp(rr->kind, "qemu-io") == 0 || strcmp(rr->kind, "emulation") == 0) &&
-				   strstr(rr->name, name) && strstr(rr->name, name)[strlen(name)] == '/';
-			if (mine || strcmp(rr->kind, "dom0") == 0) {
-				fprintf(f, "  ");
-				dq(f, id);
-				fprintf(f, " -> res_%d [style=dashed, label=\"emulation\"];\n", i);
-			}
-		}
-		/* its NIC, and the disk through its page-cache misses */
-		double nic = -1;
-		if (vnic >= 0)
-			x_num(v, r, vnic, 0, &nic, &e);
-		for (int i = 0; i < p->nres; i++) {
-			const struct xres *rr = &p->res[i];
-			if (strcmp(rr->kind, "nic") == 0) {
-				/* NICs in devices.csv order: eth<nic> */
-				char want[32];
-				snprintf(want, sizeof want, "NIC eth%d", (int)nic);
-				if (nic >= 0 && strcmp(rr->name, want) != 0)
-					continue;
-				fprintf(f, "  ");
-				dq(f, id);
-				fprintf(f, " -> res_%d [color=blue, label=\"network\"];\n", i);
-			}
-		}
-		if (hit >= 0) {
-			fprintf(f, "  ");
-			dq(f, id);
-			fprintf(f, " -> memory [color=gray];\n");
-		}
-	}
-	if (hit >= 0)
-		for (int i = 0; i < p->nres; i++)
-			if (strcmp(p->res[i].kind, "disk") == 0)
-				fprintf(f, "  memory -> res_%d [color=gray, label=\"misses\"];\n", i);
-	/* emulation threads run on pCPUs too */
-	for (int i = 0; i < p->nres; i++)
-		if (strcmp(p->res[i].kind, "dom0") == 0 || strcmp(p->res[i].kind, "qemu-io") == 0 ||
-		    strcmp(p->res[i].kind, "emulation") == 0)
-			for (int b = 0; b < N; b++) {
-				double s = 0;
-				for (int j = 0; j < pl.nent; j++)
-					if (!is_guest_vcpu(pl.kind[j]) && strstr(p->res[i].name, pl.name[j]) &&
-					    strcmp(p->res[i].kind, "dom0") != 0)
-						s += pl.node[(size_t)j * (size_t)N + (size_t)b];
-					else if (strcmp(p->res[i].kind, "dom0") == 0 && strcmp(pl.kind[j], "dom0") == 0)
-						s += pl.node[(size_t)j * (size_t)N + (size_t)b];
-				if (s / m >= 0.005)
-					fprintf(f, "  res_%d -> cpus_n%d [style=dotted, label=\"%.3f s/s\"];\n", i, b, s / m);
-			}
-	fprintf(f, "}\n");
-	free(nu);
-	free(ncpu);
-	place_free(&pl);
-	if (fclose(f)) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
 }
 
-/* Long: the diagram's Graphviz text written top to bottom, in the order
-** dot reads it. */
+/* Long: the grid written row by row.  One HTML table: a row per pCPU,
+** grouped by NUMA node, a column per guest VM (its VCPUs and its own
+** emulation thread), Dom0 and idle; each cell the share of the pCPU's
+** measured time that the VM ran there, shaded by it; a last row with
+** each VM's memory node.  Without placement.csv the rows are the nodes. */
 char *explain_placement_dot(const struct explain *x, int k)
 {
 	const struct xcurve *c = &x->curve[k];
@@ -401,14 +399,14 @@ char *explain_placement_dot(const struct explain *x, int k)
 		return NULL;
 	struct xplace pl;
 	int ok = p->have_run && place_build(p, &pl) == 0;
-	fprintf(f, "digraph placement {\n  graph [rankdir=LR, compound=true, fontname=Helvetica, labelloc=t, label=");
+	int exact = ok && p->tab->have_place;
+	fprintf(f, "digraph placement {\n  graph [fontname=Helvetica, labelloc=t, label=");
 	char title[1024];
-	snprintf(title, sizeof title, "%s, curve %d (%s): %g VMs%s; VCPU -> pCPU edges by share of run time (%s)",
-		 x->scenario, k + 1, c->label, p->n, x_shown(c) == c->plateau ? " (plateau)" : "",
-		 p->have_run && p->tab->have_place ? "placement.csv" : "entities.csv: dashed = migrated, node share only");
+	snprintf(title, sizeof title, "%s, curve %d (%s): %g VMs%s\nshare of each %s's time each VM ran there (%s)",
+		 x->scenario, k + 1, c->label, p->n, x_shown(c) == c->plateau ? " (plateau)" : "", exact ? "pCPU" : "node",
+		 exact ? "placement.csv" : "entities.csv: by node only");
 	dq(f, title);
-	fprintf(f, "];\n  node [shape=box, style=\"rounded,filled\", fillcolor=white, fontname=Helvetica];\n"
-		   "  edge [fontname=Helvetica, fontsize=9];\n");
+	fprintf(f, "];\n  node [shape=plaintext, fontname=Helvetica];\n");
 	if (!ok) {
 		fprintf(f, "  none [label=\"no run outputs at this point\"];\n}\n");
 		fclose(f);
@@ -417,89 +415,72 @@ char *explain_placement_dot(const struct explain *x, int k)
 		return buf;
 	}
 	int N = p->nodes, C = p->pcpus;
-	for (int b = 0; b < N; b++) {
-		fprintf(f, "  subgraph cluster_node%d {\n    label=\"NUMA node %d\"; style=rounded; bgcolor=\"#f4f4fb\";\n", b, b);
-		fprintf(f, "    mem%d [label=\"memory\", shape=cylinder, fillcolor=\"#dde6f5\"];\n", b);
-		for (int cpu = 0; cpu < C; cpu++) {
-			int nd;
-			double u = pcpu_util(p, cpu, &nd);
-			if (nd == b)
-				fprintf(f, "    cpu%d [label=\"pCPU %d\\n%.0f%% busy\", fillcolor=\"%s\"];\n", cpu, cpu, 100 * u,
-					heat(u));
-		}
-		fprintf(f, "  }\n");
-	}
-	/* VMs as clusters of their threads */
-	for (int i = 0; i < pl.nent; i++) {
-		int first = 1;
-		for (int j = 0; j < i; j++)
-			first &= strcmp(pl.vm[j], pl.vm[i]) != 0;
-		if (!first)
-			continue;
-		fprintf(f, "  subgraph ");
-		char id[160];
-		snprintf(id, sizeof id, "cluster_vm_%s", pl.vm[i]);
-		dq(f, id);
-		char lab[200];
-		snprintf(lab, sizeof lab, "%s%s", pl.vm[i], pl.mem[i] >= 0 ? "" : " (memory interleaved)");
-		fprintf(f, " {\n    label=");
-		dq(f, lab);
-		fprintf(f, "; style=rounded;\n");
-		for (int j = i; j < pl.nent; j++) {
-			if (strcmp(pl.vm[j], pl.vm[i]) != 0)
-				continue;
-			char l2[256];
-			snprintf(l2, sizeof l2, "%s (%s)\nrun %.1f s, ready %.1f s%s", pl.name[j], pl.kind[j], pl.run[j],
-				 pl.ready[j], pl.exact[j] ? "" : "\nmigrated: per pCPU not recorded");
-			fprintf(f, "    ");
-			dq(f, pl.name[j]);
-			fprintf(f, " [label=");
-			dq(f, l2);
-			fprintf(f, "%s];\n", is_guest_vcpu(pl.kind[j]) ? "" : ", fillcolor=\"#eeeeee\"");
-		}
-		fprintf(f, "  }\n");
-		if (pl.mem[i] >= 0) {
-			fprintf(f, "  ");
-			dq(f, pl.name[i]);
-			fprintf(f, " -> mem%d [ltail=", pl.mem[i]);
-			dq(f, id);
-			fprintf(f, ", style=dashed, color=\"#4060a0\", label=\"memory home\"];\n");
+	double m = p->measured;
+	/* columns: the VMs in entities.csv order (Dom0 among them) */
+	const char *col[256];
+	int ncol = 0, colmem[256];
+	for (int i = 0; i < pl.nent && ncol < 256; i++) {
+		int seen = 0;
+		for (int j = 0; j < ncol; j++)
+			seen |= strcmp(col[j], pl.vm[i]) == 0;
+		if (!seen) {
+			colmem[ncol] = pl.mem[i];
+			col[ncol++] = pl.vm[i];
 		}
 	}
-	for (int i = 0; i < pl.nent; i++) {
-		if (pl.run[i] <= 0)
-			continue;
-		if (pl.exact[i]) {
-			double tot = 0;
-			for (int cpu = 0; cpu < C; cpu++)
-				tot += pl.cpu[(size_t)i * (size_t)C + (size_t)cpu];
-			for (int cpu = 0; cpu < C; cpu++) {
-				double s = tot > 0 ? pl.cpu[(size_t)i * (size_t)C + (size_t)cpu] / tot : 0;
-				if (s < 0.01)
-					continue;
-				fprintf(f, "  ");
-				dq(f, pl.name[i]);
-				fprintf(f, " -> cpu%d [label=\"%.0f%%\", penwidth=%.2f];\n", cpu, 100 * s, 0.5 + 4 * s);
-			}
+	fprintf(f, "  grid [label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"4\">\n"
+		   "    <tr><td><b>node</b></td><td><b>%s</b></td>", exact ? "pCPU" : "pCPUs");
+	for (int j = 0; j < ncol; j++)
+		fprintf(f, "<td><b>%s</b></td>", col[j]);
+	fprintf(f, "<td><b>idle</b></td></tr>\n");
+	int rows = exact ? C : N;
+	for (int row = 0; row < rows; row++) {
+		int b = row, cpu = -1;
+		double cap = m;
+		if (exact) {
+			cpu = row;
+			pcpu_util(p, cpu, &b);
 		} else {
-			for (int b = 0; b < N; b++) {
-				double s = pl.node[(size_t)i * (size_t)N + (size_t)b] / pl.run[i];
-				if (s < 0.01)
-					continue;
-				fprintf(f, "  ");
-				dq(f, pl.name[i]);
-				/* to the node: its memory's place in the cluster */
-				fprintf(f, " -> mem%d [lhead=cluster_node%d, style=dashed, label=\"%.0f%% on node %d\", penwidth=%.2f];\n",
-					b, b, 100 * s, b, 0.5 + 4 * s);
+			int n = 0;
+			for (int q = 0; q < C; q++) {
+				int nd;
+				pcpu_util(p, q, &nd);
+				n += nd == b;
 			}
-			if (pl.last[i] >= 0) {
-				fprintf(f, "  ");
-				dq(f, pl.name[i]);
-				fprintf(f, " -> cpu%d [style=dotted, label=\"last (%d migrations)\"];\n", pl.last[i], pl.mig[i]);
-			}
+			cap = m * (n ? n : 1);
 		}
+		fprintf(f, "    <tr><td>%d</td><td>%s", b, exact ? "" : "all");
+		if (exact)
+			fprintf(f, "%d", cpu);
+		fprintf(f, "</td>");
+		double used = 0;
+		for (int j = 0; j < ncol; j++) {
+			double s = 0;
+			for (int i = 0; i < pl.nent; i++)
+				if (strcmp(pl.vm[i], col[j]) == 0)
+					s += exact ? pl.cpu[(size_t)i * (size_t)C + (size_t)cpu] : pl.node[(size_t)i * (size_t)N + (size_t)b];
+			double sh = cap > 0 ? s / cap : 0;
+			used += sh;
+			/* white to dark blue by share; the text turns white on dark cells */
+			int g = (int)lround(255 * (1 - fmin(1, sh) * 0.8));
+			fprintf(f, "<td bgcolor=\"#%02x%02xff\">", g, g);
+			if (sh >= 0.6)
+				fprintf(f, "<font color=\"white\">%.0f%%</font>", 100 * sh);
+			else if (sh >= 0.005)
+				fprintf(f, "%.0f%%", 100 * sh);
+			fprintf(f, "</td>");
+		}
+		double idle = fmax(0, 1 - used);
+		fprintf(f, "<td>%.0f%%</td></tr>\n", 100 * idle);
 	}
-	fprintf(f, "}\n");
+	fprintf(f, "    <tr><td colspan=\"2\"><b>memory</b></td>");
+	for (int j = 0; j < ncol; j++) {
+		if (colmem[j] >= 0)
+			fprintf(f, "<td>node %d</td>", colmem[j]);
+		else
+			fprintf(f, "<td>interleaved</td>");
+	}
+	fprintf(f, "<td></td></tr>\n  </table>>];\n}\n");
 	place_free(&pl);
 	if (fclose(f)) {
 		free(buf);
