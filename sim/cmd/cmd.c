@@ -74,7 +74,7 @@ static const struct opt_def opt_defs[O_NOPTS] = {
 			       "xml" },
 	[O_POINTS] = { "points", 0, "WHICH",
 		       "with --counterfactual: plateau (each curve's plateau and last point; the default), all, "
-		       "or VM counts such as 4,8",
+		       "VM counts such as 4,8 (every curve) or CURVE:COUNT pairs such as 2:5,2:8",
 		       NULL },
 	[O_CAUSES] = { "causes", 0, "LIST",
 		       "with --counterfactual: the causes to remove, e.g. switch,numa,lhp (default: every one that "

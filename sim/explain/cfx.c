@@ -92,8 +92,9 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-/* Is point idx of curve c chosen by spec? */
-static int chosen(const struct xcurve *c, int idx, const char *spec)
+/* Is point idx of curve k chosen by spec: plateau, all, or a list of VM
+** counts (every curve) and CURVE:COUNT pairs? */
+static int chosen(const struct xcurve *c, int k, int idx, const char *spec)
 {
 	if (!spec || strcmp(spec, "plateau") == 0)
 		return idx == c->plateau || idx == c->npt - 1;
@@ -102,9 +103,13 @@ static int chosen(const struct xcurve *c, int idx, const char *spec)
 	char buf[256];
 	snprintf(buf, sizeof buf, "%s", spec);
 	char *save = NULL;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
-		if (atof(t) == c->pt[idx].n)
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(t, ':');
+		if (colon && atoi(t) != k + 1)
+			continue;
+		if (atof(colon ? colon + 1 : t) == c->pt[idx].n)
 			return 1;
+	}
 	return 0;
 }
 
@@ -117,8 +122,9 @@ int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, c
 	}
 	if (o->points && strcmp(o->points, "plateau") && strcmp(o->points, "all")) {
 		for (const char *p = o->points; *p; p++)
-			if (!strchr("0123456789.,", *p)) {
-				snprintf(err, errlen, "--points: expected plateau, all or VM counts like 4,8, got '%s'",
+			if (!strchr("0123456789.,:", *p)) {
+				snprintf(err, errlen, "--points: expected plateau, all, VM counts like 4,8 or CURVE:COUNT "
+					 "like 2:5, got '%s'",
 					 o->points);
 				return -1;
 			}
@@ -176,7 +182,7 @@ int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, c
 	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
 		const struct xcurve *c = &x->curve[k];
 		for (int i = 0; rc == 0 && i < c->npt; i++) {
-			if (!chosen(c, i, o->points) || c->pt[i].point < 1)
+			if (!chosen(c, k, i, o->points) || c->pt[i].point < 1)
 				continue;
 			int p = c->pt[i].point - 1;
 			const char *val[SCN_MAX_VARY];

@@ -74,8 +74,10 @@ void ld_read_ideal(struct ld *ld, xmlNodePtr n)
 	char *save = NULL;
 	for (char *t = strtok_r(buf, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
 		int c = scn_ideal_find(t);
+		if (strcmp(t, "none") == 0)
+			continue;
 		if (c < 0)
-			ld_err_at(ld, n, "remove", "expected causes among switch, numa, lhp, paging, emulation, emu-wait, "
+			ld_err_at(ld, n, "remove", "expected none or causes among switch, numa, lhp, paging, emulation, emu-wait, "
 				  "nic, disk, pagecache, overcommit", t, NULL);
 		else
 			mask |= 1u << c;
