@@ -252,7 +252,7 @@ char *explain_bottleneck_dot(const struct explain *x, int k)
 	fclose(g);
 	fprintf(f, "digraph bottleneck {\n  graph [rankdir=LR, nodesep=0.25, ranksep=1.2, fontname=Helvetica, "
 		   "labelloc=t, label=");
-	char title[1024];
+	char title[2048];
 	snprintf(title, sizeof title, "%s, curve %d (%s): %g VMs%s\nsaturated (95%% busy or more): %s", x->scenario,
 		 k + 1, c->label, p->n, x_shown(c) == c->plateau ? " (plateau)" : "", sl ? sat : "none");
 	dq(f, title);
@@ -365,7 +365,7 @@ static void bottleneck_body(const struct xpoint *p, const struct xplace *cpl, FI
 		if (!cl->n)
 			continue;
 		int hot = cl->max >= EXPLAIN_SATURATED;
-		char lab[400], more[160] = "";
+		char lab[800], more[160] = "";
 		if (cl == &disk && hit >= 0)
 			snprintf(more, sizeof more, "\\npage caches hit %.1f%%", 100 * hit);
 		if (cl->n > 1)

@@ -33,8 +33,10 @@ int x_load_tail(struct xpoint *p, const char *pdir, struct xerr *e)
 {
 	struct table t;
 	int rc = x_table_load(&t, pdir, "tail_fail.csv", 1, e);
-	if (rc)
+	if (rc) {
+		x_table_free(&t);
 		return rc < 0 ? -1 : 0;
+	}
 	int cn = x_col(&t, "pages", e), cc = x_col(&t, "class", e), cr = x_col(&t, "response_s", e), cp[XT_NPART];
 	rc = cn < 0 || cc < 0 || cr < 0 ? -1 : 0;
 	for (int k = 0; k < XT_NPART && rc == 0; k++)
