@@ -4,7 +4,7 @@
 # traces/data/paper.csv), the figures' data and plots, and an explanation
 # of every curve of Figs. 3 and 4.
 #
-#   experiments/paper/run.sh [--quick | --full] [-j N] [OUTDIR]
+#   experiments/paper/run.sh [--quick | --full] [-j N] [--counterfactual POINTS] [OUTDIR]
 #
 # --full (default): the run lengths of experiments/paper/specweb.xml,
 #   fig3.xml and fig4.xml (each capacity probe measures from 30 s until a
@@ -13,6 +13,11 @@
 #   at most 15) and every VM count 1..10.
 # --quick: 2 replications of probes measuring 10-20 s after 10 s of
 #   warm-up, intervals as wide as they come (stated on the plots).
+# --counterfactual POINTS: also split the capacity of those points of
+#   every curve over its causes (hvsim explain's counterfactual option,
+#   docs/explain.md): plateau (each curve's plateau and last point), all,
+#   or VM counts / CURVE:COUNT pairs.  About 20 capacity searches a point:
+#   10-25 minutes a point on 2 cores in full mode.
 # The curves are capacity sweeps (fig3/, fig4/); the predictions take
 # their points from them (calibrate's known option) and simulate the
 # rest, so a curve point is one number in the plots, the statements and
@@ -33,12 +38,14 @@ HVSIM=${HVSIM:-$root/hvsim}
 mode=full
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 out=""
+cf=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) mode=quick ;;
 	--full) mode=full ;;
 	-j) shift; jobs=$1 ;;
-	-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+	--counterfactual) shift; cf=$1 ;;
+	-h|--help) sed -n '2,30p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac
@@ -78,6 +85,14 @@ for f in fig3 fig4; do
 	"$HVSIM" explain "$out/$f" > /dev/null
 	step "$f" "$t"
 done
+if [ -n "$cf" ]; then
+	for f in fig3 fig4; do
+		t=$(now)
+		"$HVSIM" explain "$out/$f" --counterfactual "$here/$f.xml" --points "$cf" -j "$jobs" --force \
+			> /dev/null 2> "$out/$f-counterfactual.log"
+		step "$f-cf" "$t"
+	done
+fi
 
 # 2. every measured row and every figure quantity, predicted; the curve
 # points are the sweeps' (the same search on the same scenario: a point
