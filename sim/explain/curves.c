@@ -9,6 +9,7 @@
 #include "traces/csv.h"
 #include <errno.h>
 #include <math.h>
+#include <gsl/gsl_cdf.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -177,6 +178,23 @@ static void analyse(struct xcurve *c, double thr)
 			continue;
 		const struct xpoint *b = &c->pt[c->best];
 		p->lost = b->per_vm > p->per_vm ? b->per_vm - p->per_vm : 0;
+		p->noise = 0;
+		/* a loss the replications cannot tell from none is not split */
+		int nr = p->nrep < b->nrep ? p->nrep : b->nrep;
+		if (p->lost > 0 && nr >= 2 && p->vms > 0 && b->vms > 0) {
+			double d[EXPLAIN_MAXREP], m = 0, ss = 0;
+			for (int r = 0; r < nr; r++) {
+				d[r] = b->rep[r] / b->vms - p->rep[r] / p->vms;
+				m += d[r];
+			}
+			m /= nr;
+			for (int r = 0; r < nr; r++)
+				ss += (d[r] - m) * (d[r] - m);
+			double se = sqrt(ss / (nr - 1) / nr);
+			p->noise = fabs(m) <= gsl_cdf_tdist_Pinv(0.975, nr - 1) * se;
+		}
+		if (p->noise)
+			continue;
 		double grew[XC_N], sum = 0;
 		for (int k = 0; k < XC_N; k++) {
 			grew[k] = p->have_run && p->cause[k] > b->cause[k] ? p->cause[k] - b->cause[k] : 0;

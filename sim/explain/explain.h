@@ -79,6 +79,8 @@ struct xpoint {
 	double rep[EXPLAIN_MAXREP];   /* their cumulative sessions */
 	double growth;                /* to the next point, per added VM; NAN at the last */
 	double lost;                  /* x(best) - x(n), >= 0 */
+	int noise;                    /* capacity: lost is within the replications' noise (paired
+					 t test, 5%): not attributed */
 	double attr[XC_N];            /* lost split over the causes */
 	double unattributed;
 	struct xres *res;             /* resources, the busiest first */

@@ -152,6 +152,10 @@ static void report_curve(const struct explain *x, int k, FILE *f)
 			continue;
 		}
 		fprintf(f, "lost %.4g %s per VM", p->lost, u);
+		if (p->noise) {
+			fprintf(f, ", within the replications' noise (paired t test, 5%%): not attributed\n");
+			continue;
+		}
 		if (p->unattributed > 0) {
 			fprintf(f, p->have_run ? ", unattributed: no measured cause grew\n"
 					       : ", unattributed: no run outputs\n");
