@@ -235,7 +235,7 @@ static void test_known_answer(void)
 	qt_repairman_cdf(n + 1, z, sv, tt, &t1);
 	double m0 = fmin(g0 - 0.9, t0 - 0.99), m1 = fmin(g1 - 0.9, t1 - 0.99);
 	double cross = n + m0 / (m0 - m1);
-	const struct cf_run *all = cf_find(&r, 1u << SCN_IDEAL_OVERCOMMIT);
+	const struct cf_run *all = cf_find(&r, 1u << SCN_IDEAL_OVERCOMMIT | 1u << SCN_IDEAL_DISK);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(all);
 	printf("\n    base %.2f, overcommit removed %.2f (%.2f .. %.2f), exact 2 x %.3f = %.2f; split: ", r.base.mean,
 	       all->cap.mean, all->cap.lo, all->cap.hi, cross, 2 * cross);
@@ -247,25 +247,29 @@ static void test_known_answer(void)
 	CU_ASSERT(fabs(all->cap.mean - 2 * cross) <= 1.0);
 	CU_ASSERT(r.base.mean < 0.75 * all->cap.mean);
 	/* the disk cannot matter: removing it alone changes no run (common
-	** random numbers), so it is inert and left out; overcommit takes all */
+	** random numbers), so it is inert, in the group, and gets exactly 0
+	** in every replication; overcommit takes all */
 	CU_ASSERT_EQUAL(r.inert, 1u << SCN_IDEAL_DISK);
 	CU_ASSERT_TRUE(r.has_single[SCN_IDEAL_DISK]);
 	CU_ASSERT_DOUBLE_EQUAL(r.single[SCN_IDEAL_DISK].mean, 0, 0);
-	CU_ASSERT_EQUAL_FATAL(r.nplayer, 1);
+	CU_ASSERT_EQUAL_FATAL(r.nplayer, 2);
 	CU_ASSERT_EQUAL(r.player[0], 1u << SCN_IDEAL_OVERCOMMIT);
-	CU_ASSERT_FALSE(r.grouped);
+	CU_ASSERT_EQUAL(r.player[1], 1u << SCN_IDEAL_DISK);
+	CU_ASSERT_TRUE(r.grouped);
+	for (int k = 0; k < r.reps; k++)
+		CU_ASSERT_DOUBLE_EQUAL(r.phi_r[1][k], 0, 0);
 	CU_ASSERT_DOUBLE_EQUAL(r.phi[0].mean, r.total.mean, 1e-9);
 	double sum = 0;
 	for (int i = 0; i < r.nplayer; i++)
 		sum += r.phi[i].mean;
 	CU_ASSERT_DOUBLE_EQUAL(sum, r.all.mean - r.base.mean, 1e-6);
-	CU_ASSERT_EQUAL(r.searches, 3);
+	CU_ASSERT_EQUAL(r.searches, 4);
 	CU_ASSERT_EQUAL(r.cached, 0);
 	/* again: everything from the cache, the same numbers */
 	struct cf_result r2;
 	CU_ASSERT_EQUAL_FATAL(cf_run_point(&pt, &o, &r2, err, sizeof err), 0);
 	CU_ASSERT_EQUAL(r2.searches, 0);
-	CU_ASSERT_EQUAL(r2.cached, 3);
+	CU_ASSERT_EQUAL(r2.cached, 4);
 	CU_ASSERT_DOUBLE_EQUAL(r2.phi[0].mean, r.phi[0].mean, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(r2.base.mean, r.base.mean, 1e-6);
 	cf_free(&r2);
@@ -331,8 +335,8 @@ static void test_explain_cli(void)
 	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
 	CHECK_HAS(out, "counterfactual attribution");
 	CHECK_HAS(out, "overcommit: more VCPUs than pCPUs");
-	CHECK_HAS(out, "no run changed when removed alone (left out): disk");
-	CHECK_HAS(out, "3 searches run, 0 from the cache");
+	CHECK_HAS(out, "no run changed when removed alone (in the group): disk");
+	CHECK_HAS(out, "4 searches run, 0 from the cache");
 	free(out);
 	char path[700];
 	snprintf(path, sizeof path, "%s/sw/explain/counterfactual.csv", dir);
@@ -345,7 +349,7 @@ static void test_explain_cli(void)
 	snprintf(cmd, sizeof cmd, "%s explain %s/sw --counterfactual tests/data/counterfactual/sweep.xml --points 2,3 "
 		 "--causes overcommit,disk --force 2>/dev/null", cut_hvsim(), dir);
 	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
-	CHECK_HAS(out, "0 searches run, 3 from the cache");
+	CHECK_HAS(out, "0 searches run, 4 from the cache");
 	free(out);
 	char *csv2 = cut_slurp(path, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(csv2);

@@ -336,25 +336,25 @@ int cf_run_point(const struct cf_point *pt, const struct cf_opts *o, struct cf_r
 		else
 			r->inert |= 1u << c;
 	}
-	if (n > xmax) {
-		/* the largest gains alone as players, the rest as one */
-		for (int i = 0; i < n; i++)
-			for (int j = i + 1; j < n; j++)
-				if (gain(r, 1u << order[j]).mean > gain(r, 1u << order[i]).mean) {
-					int t = order[i];
-					order[i] = order[j];
-					order[j] = t;
-				}
-		for (int i = 0; i < xmax - 1; i++)
-			r->player[r->nplayer++] = 1u << order[i];
-		unsigned rest = 0;
-		for (int i = xmax - 1; i < n; i++)
-			rest |= 1u << order[i];
+	/* the causes that move anything, largest gain alone first; as many
+	** as fit stay players, the rest (inert ones included: they may
+	** matter once another cause is gone) are removed together as one */
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (gain(r, 1u << order[j]).mean > gain(r, 1u << order[i]).mean) {
+				int t = order[i];
+				order[i] = order[j];
+				order[j] = t;
+			}
+	int own = n + (r->inert ? 1 : 0) <= xmax ? n : xmax - 1;
+	for (int i = 0; i < own; i++)
+		r->player[r->nplayer++] = 1u << order[i];
+	unsigned rest = r->inert;
+	for (int i = own; i < n; i++)
+		rest |= 1u << order[i];
+	if (rest) {
 		r->player[r->nplayer++] = rest;
 		r->grouped = 1;
-	} else {
-		for (int i = 0; i < n; i++)
-			r->player[r->nplayer++] = 1u << order[i];
 	}
 	int np = r->nplayer;
 	unsigned full = np ? (1u << np) - 1 : 0;

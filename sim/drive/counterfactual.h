@@ -16,11 +16,12 @@
 ** replication, and each is reported as a mean with a 95% Student-t
 ** interval over the replications.  Every cause is first removed alone; a
 ** cause whose removal changes no run of any replication (with common
-** random numbers the runs are then the same: the cause is not exercised)
-** is inert and left out.  The split is exact over the others when they
-** are at most exact_max; with more, the exact_max - 1 with the largest
-** gains alone stay players and the rest are removed together as one
-** player, "other causes" (exact over the groups; stated in the output).
+** random numbers the runs are then the same: the cause is not exercised
+** now) is inert.  The causes that move anything are players, the largest
+** gain alone first, as many as exact_max allows; the rest and the inert
+** ones (which may matter once another cause is gone) are removed together
+** as one player, "other causes".  The split is exact over these players
+** and the shares add up to the gain with every cause removed.
 */
 #ifndef HVSIM_COUNTERFACTUAL_H
 #define HVSIM_COUNTERFACTUAL_H
@@ -77,7 +78,7 @@ struct cf_result {
 	/* each applicable cause removed alone: gain over the baseline */
 	struct cf_est single[SCN_IDEAL_N];
 	int has_single[SCN_IDEAL_N];
-	unsigned inert;               /* causes whose removal alone changed no run: left out of the split */
+	unsigned inert;               /* causes whose removal alone changed no run (in the group) */
 	/* the split */
 	int nplayer;
 	unsigned player[CF_MAXPLAYER];  /* causes of each player */

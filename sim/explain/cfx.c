@@ -351,7 +351,7 @@ void explain_cf_report(const struct explain *x, FILE *f)
 		est(f, r->total, 1);
 		fprintf(f, ")\n    split: exact Shapley over %d player%s%s; %d searches run, %d from the cache\n", r->nplayer,
 			r->nplayer == 1 ? "" : "s",
-			r->grouped ? " (the causes with the largest gains alone, the rest as one group)" : "",
+			r->grouped ? " (the causes with the largest gains alone, the rest removed together as one)" : "",
 			r->searches, r->cached);
 		fprintf(f, "    %-48s %-30s %s\n", "cause removed", "Shapley share of the gain", "removed alone");
 		int order[CF_MAXPLAYER];
@@ -390,7 +390,7 @@ void explain_cf_report(const struct explain *x, FILE *f)
 			fputc('\n', f);
 		}
 		if (r->inert) {
-			fprintf(f, "    no run changed when removed alone (left out):");
+			fprintf(f, "    no run changed when removed alone (in the group):");
 			for (int cc = 0; cc < SCN_IDEAL_N; cc++)
 				if ((r->inert >> cc) & 1)
 					fprintf(f, " %s", scn_ideal_name(cc));
