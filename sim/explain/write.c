@@ -51,7 +51,7 @@ static int render(const char *dot, const char *src, const char *svg)
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-/* gnuplot -e "cd 'dir'" dir/gp; 0 or -1. */
+/* gnuplot -e "cd 'dir'" gp (gp named from dir); 0 or -1. */
 static int render_gp(const char *gnuplot, const char *dir, const char *gp)
 {
 	char cd[4200];
@@ -144,12 +144,11 @@ int explain_write(const struct explain *x, int do_render, int force, int *nsvg, 
 			}
 			if (!have_gp)
 				continue;
-			char *src = x_path_of(od.stage, gname);
-			if (!src || render_gp(gpp, od.stage, src)) {
+			/* gnuplot reads the script after the -e: from the stage */
+			if (render_gp(gpp, od.stage, gname)) {
 				snprintf(err, errlen, "%s: failed on %s", gpp, gname);
 				rc = -1;
 			}
-			free(src);
 		}
 	}
 	if (rc == 0 && x->ncf) {
