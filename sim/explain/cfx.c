@@ -253,6 +253,14 @@ static const struct xcf *find_cf(const struct explain *x, int k, double n)
 	return NULL;
 }
 
+static int popcount_u(unsigned m)
+{
+	int n = 0;
+	for (; m; m &= m - 1)
+		n++;
+	return n;
+}
+
 /* phi of cause c in r when c is a player of its own, else NULL. */
 static const double *phi_of(const struct cf_result *r, int c)
 {
@@ -319,7 +327,7 @@ static void compare(const struct explain *x, int a, int b, double n, FILE *f)
 		any |= fabs(s) > 1e-9;
 	}
 	if (any) {
-		fprintf(f, "      %-40s ", "other causes (grouped on a side)");
+		fprintf(f, "      %-40s ", "other causes (the groups)");
 		est(f, cf_estimate(other, reps), 1);
 		fputc('\n', f);
 	}
@@ -374,6 +382,8 @@ void explain_cf_report(const struct explain *x, FILE *f)
 					single = cc;
 			if (single >= 0)
 				snprintf(name, sizeof name, "%s: %s", scn_ideal_name(single), scn_ideal_what(single));
+			else
+				snprintf(name, sizeof name, "other causes (the %d below)", popcount_u(r->player[p]));
 			fprintf(f, "    %-48.48s ", name);
 			char *txt = NULL;
 			size_t tl = 0;
@@ -398,7 +408,7 @@ void explain_cf_report(const struct explain *x, FILE *f)
 		}
 		/* causes in the group, each removed alone */
 		if (r->grouped) {
-			fprintf(f, "    grouped causes removed alone:");
+			fprintf(f, "    the group's causes removed alone:");
 			for (int cc = 0; cc < SCN_IDEAL_N; cc++)
 				if ((r->player[r->nplayer - 1] >> cc) & 1 && r->has_single[cc]) {
 					fprintf(f, " %s ", scn_ideal_name(cc));
