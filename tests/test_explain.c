@@ -188,6 +188,59 @@ static void test_capacity_plateau(void)
 	free(dir);
 }
 
+/* Statements graded on the synthetic capacity curve (300 n up to 4 VMs,
+** then flat near 1200; replications +-1%): a plateau at 4 passes and one
+** at 6 fails with its signed error; growth from 1 to 4 passes and from 3
+** to 5 fails; the peak and a per-VM bound; a bad row is named by line. */
+static void test_grade(void)
+{
+	char *dir = capacity_sweep();
+	struct explain x;
+	char err[4400];
+	CU_ASSERT_EQUAL_FATAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), 0);
+	put(dir, "shapes.csv",
+	    "# test\nid,curve,other,kind,from,to,value,low,high,source\n"
+	    "plat4,all points,,plateau,,,4,,,a\n"
+	    "plat6,synthetic:all points,,plateau,,,6,,,b\n"
+	    "other,another-scenario:all,,plateau,,,6,,,skipped\n"
+	    "grow14,all,,grows,1,4,,,,c\n"
+	    "grow35,all,,grows,3,5,,,,d\n"
+	    "peak,all,,peak,,,1200,1150,1250,e\n"
+	    "pervm,all,,per_vm,1,4,,,290,f\n");
+	char path[4200];
+	snprintf(path, sizeof path, "%s/shapes.csv", dir);
+	CU_ASSERT_EQUAL_FATAL(explain_grade(&x, path, err, sizeof err), 0);
+	CU_ASSERT_EQUAL_FATAL(x.ngrade, 6);
+	char *csv = explain_grade_csv(&x);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	if (getenv("SHOW"))
+		printf("\n%s", csv);
+	CU_ASSERT(strstr(csv, "plat4,plateau,all points,,1,4,4,7,0,") != NULL);
+	CU_ASSERT(strstr(csv, "plat6,plateau,all points,,0,4,4,7,-0.333333,") != NULL);
+	CU_ASSERT(strstr(csv, "grow14,grows,all,,1,") != NULL);
+	CU_ASSERT(strstr(csv, "grow35,grows,all,,0,") != NULL);
+	CU_ASSERT(strstr(csv, "peak,peak,all,,1,1205,") != NULL);
+	/* 300 per VM is above 290: a miss, and a one-sided row has no signed error */
+	CU_ASSERT(strstr(csv, "pervm,per_vm,all,,0,300,") != NULL && strstr(csv, ",,\"0 of 4 points") != NULL);
+	free(csv);
+	char *txt = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&txt, &len);
+	explain_grade_report(&x, f);
+	fclose(f);
+	CU_ASSERT(txt && strstr(txt, "3 of 6 graded statements pass; mean absolute error over the 3 two-sided rows") != NULL);
+	free(txt);
+	explain_free(&x);
+	/* a bad row: its line */
+	CU_ASSERT_EQUAL_FATAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), 0);
+	put(dir, "shapes.csv", "id,curve,other,kind,from,to,value,low,high,source\nx,all,,bulge,,,,,,\n");
+	CU_ASSERT_EQUAL(explain_grade(&x, path, err, sizeof err), -1);
+	CU_ASSERT(strstr(err, "shapes.csv:2: expected a curve, a kind") != NULL);
+	explain_free(&x);
+	cut_rmrf(dir);
+	free(dir);
+}
+
 static void test_synthetic(void)
 {
 	char *dir = synthetic();
@@ -475,6 +528,7 @@ void tests_register(void)
 		{ "bad directories and files: file:line messages", test_bad },
 		{ "command line on run and capacity sweeps", test_cli },
 		{ "DIR/explain/: new, or --force; one rename", test_exclusive },
+		{ "grading statements", test_grade },
 		{ NULL, NULL },
 	};
 	cut_suite("explain", tests);

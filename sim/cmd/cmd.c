@@ -80,6 +80,11 @@ static const struct opt_def opt_defs[O_NOPTS] = {
 		       "with --counterfactual: the causes to remove, e.g. switch,numa,lhp (default: every one that "
 		       "applies: switch, numa, lhp, paging, emulation, emu-wait, nic, disk, pagecache, overcommit)",
 		       NULL },
+	[O_GRADE] = { "grade", 0, "SHAPES.csv",
+		      "grade statements about the curves' shapes (plateau at N, grows, below or above another "
+		      "curve, peak, values, ratios) with the capacity statistics; writes grades.csv "
+		      "(experiments/paper/shapes.csv; docs/explain.md)",
+		      "csv" },
 	[O_REPLICATIONS] = { "replications", 0, "N",
 			     "with --counterfactual: replications of every search, 1 to 16 (default 3)", NULL },
 	[O_STRICT] = { "strict", 0, NULL, "stop at the first malformed line instead of skipping it", NULL },
@@ -163,7 +168,7 @@ static const struct cmd cmd_defs[] = {
 	  "at the same VM count; the searches are kept in DIR/counterfactual-runs.csv and reused.  Writes "
 	  "DIR/explain/ (explain.txt, counterfactual.csv, Graphviz diagrams; .svg when dot is on PATH) in one "
 	  "rename (docs/explain.md).",
-	  OPTS(O_THRESHOLD, O_NO_RENDER, O_FORCE, O_COUNTERFACTUAL, O_POINTS, O_CAUSES, O_REPLICATIONS, O_JOBS), NULL,
+	  OPTS(O_THRESHOLD, O_NO_RENDER, O_FORCE, O_COUNTERFACTUAL, O_POINTS, O_CAUSES, O_REPLICATIONS, O_JOBS, O_GRADE), NULL,
 	  cmd_explain },
 	{ "policies", "", 0, 0, "list the scheduling policies, their sources and parameters",
 	  "List every scheduling policy (<policy name=...>), the source it follows, its parameters with their "
@@ -336,6 +341,9 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 	}
 	case O_COUNTERFACTUAL:
 		a->counterfactual = v;
+		return 0;
+	case O_GRADE:
+		a->grade = v;
 		return 0;
 	case O_POINTS:
 		a->points = v;

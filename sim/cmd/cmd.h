@@ -23,7 +23,7 @@ enum cmd_opt_id {
 	O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_TIMELINE, O_GANTT, O_DUMP_AT, O_RESUME,
 	O_VALUES, O_STAGES, O_QUIET, O_THRESHOLD, O_NO_RENDER, O_STRICT, O_REPAIR_IDLE, O_THREADS, O_MODEL,
 	O_AFFINITY, O_MEASURED, O_MIX, O_HVNAME, O_MEMORY, O_USE, O_PROTOCOL, O_KNOWN, O_TIMELINE_MAX,
-	O_COUNTERFACTUAL, O_POINTS, O_CAUSES, O_REPLICATIONS, O_NOPTS
+	O_COUNTERFACTUAL, O_POINTS, O_CAUSES, O_REPLICATIONS, O_GRADE, O_NOPTS
 };
 
 /* What a command line says, parsed and checked. */
@@ -44,6 +44,7 @@ struct cmd_args {
 	long long timeline_max;       /* --timeline-max; 0: the default cap */
 	double threshold;             /* fraction; 0: not given */
 	const char *counterfactual;   /* explain: the sweep's scenario to search again */
+	const char *grade;            /* explain: statements to grade */
 	const char *points;           /* explain: which points */
 	unsigned causes;              /* explain: causes to remove (bits 1 << SCN_IDEAL_*); 0: all */
 	int replications;             /* explain: per counterfactual search; 0: not given */

@@ -31,6 +31,14 @@ int cmd_explain(const struct cmd *c, struct cmd_args *a)
 			return cr == -2 ? 130 : EXIT_USAGE;
 		}
 	}
+	if (a->grade) {
+		snprintf(x.grade_file, sizeof x.grade_file, "%s", a->grade);
+		if (explain_grade(&x, a->grade, err, sizeof err)) {
+			fprintf(stderr, "%s\n", err);
+			explain_free(&x);
+			return EXIT_USAGE;
+		}
+	}
 	int rc = explain_write(&x, !a->no_render, a->force, &nsvg, err, sizeof err);
 	if (rc) {
 		fprintf(stderr, "hvsim: %s\n", err);

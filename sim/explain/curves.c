@@ -248,6 +248,7 @@ void explain_free(struct explain *x)
 		free(x->cf[i].r);
 	}
 	free(x->cf);
+	explain_grade_free(x);
 	free(x->dir);
 	memset(x, 0, sizeof *x);
 }

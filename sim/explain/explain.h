@@ -120,6 +120,9 @@ struct explain {
 	struct xcf *cf;               /* counterfactual splits, by curve then VM count */
 	int ncf;
 	char cf_scenario[512];        /* the scenario file they reran */
+	void **grade;                 /* graded statements (sim/explain/grade.c) */
+	int ngrade;
+	char grade_file[512];
 };
 
 /* Default threshold: 5% per added VM. */
@@ -165,6 +168,14 @@ void explain_tail_report(const struct explain *x, FILE *f);
 char *explain_tail_csv(const struct explain *x);
 char *explain_tail_dat(const struct explain *x, int k);
 char *explain_tail_gp(const struct explain *x, int k);
+
+/* Grade the statements of a shapes file (sim/explain/grade.c) against
+** x's curves; 0, or -1 with "file:line: expected ..." in err.  Their
+** report part, grades.csv's text, and freeing them. */
+int explain_grade(struct explain *x, const char *path, char *err, size_t errlen);
+void explain_grade_report(const struct explain *x, FILE *f);
+char *explain_grade_csv(const struct explain *x);
+void explain_grade_free(struct explain *x);
 
 /* The text report. */
 void explain_report(const struct explain *x, FILE *f);

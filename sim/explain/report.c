@@ -201,4 +201,5 @@ void explain_report(const struct explain *x, FILE *f)
 		report_curve(x, k, f);
 	explain_tail_report(x, f);
 	explain_cf_report(x, f);
+	explain_grade_report(x, f);
 }

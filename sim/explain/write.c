@@ -151,6 +151,13 @@ int explain_write(const struct explain *x, int do_render, int force, int *nsvg, 
 			}
 		}
 	}
+	if (rc == 0 && x->ngrade) {
+		char *csv = explain_grade_csv(x);
+		rc = put_file(&od, "grades.csv", csv);
+		free(csv);
+		if (rc)
+			snprintf(err, errlen, "%s/grades.csv: cannot write: %s", od.stage, strerror(errno ? errno : EIO));
+	}
 	if (rc == 0 && x->ncf) {
 		char *csv = explain_cf_csv(x);
 		rc = put_file(&od, "counterfactual.csv", csv);

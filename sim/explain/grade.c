@@ -1,0 +1,445 @@
+/*
+** `hvsim explain DIR --grade SHAPES.csv`: the paper's statements about
+** the shape of its curves, graded on a capacity sweep with the capacity
+** estimator's statistics (docs/explain.md, "Grading statements").
+**
+** SHAPES.csv, a row per statement (lines starting with '#' are comments):
+**
+**   id,curve,other,kind,from,to,value,low,high,source
+**
+** curve and other pick curves of the sweep by a substring of their label
+** ("kvm-75", "vm[web].vcpus=2"; other "*" is every other curve); a curve
+** written SCENARIO:pattern belongs to that sweep's scenario only, and the
+** row is skipped on other sweeps.  Kinds:
+**
+**   plateau  the curve's plateau (the paired test, docs/capacity.md) is at
+**            exactly `value` VMs; signed error: plateau - value
+**   grows    from each VM count in from..to to the next, the cumulative
+**            value grows: a paired one-sided t test at 5% per step
+**   below    at every VM count in from..to the curve is below `other`:
+**            the paired 95% interval of the difference lies below 0
+**   above    the same, above
+**   peak     the curve's largest point lies in low..high (its 95%
+**            interval meets it); signed error against the middle
+**   value    at VM count `from` the cumulative value lies in low..high
+**            (its interval meets it)
+**   per_vm   at every VM count in from..to the per-VM value lies in
+**            low..high (empty: unbounded; its interval meets it)
+**   ratio    at every VM count in from..to, curve / other lies in
+**            low..high, by a paired 95% interval of the ratio's logarithm
+**            meeting it
+**
+** Replications pair by index (replication r has seed + r at every point of
+** every curve: common random numbers), over the replications both points
+** have.  Every row gets pass or fail and what hvsim found with its
+** interval; rows with a value or two bounds (plateau, peak, value, and
+** per_vm or ratio with both bounds) also a signed relative error against
+** the value or the middle of the range, which the mean absolute error is
+** taken over; one-sided rows have none (a bound met is not an error of 0).
+*/
+#include "sim/explain/read.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct grow {
+	char id[64], curve[128], other[128], kind[16], source[400];
+	double from, to, value, low, high;
+	int line;
+	/* result */
+	int pass, graded;
+	double got, lo, hi, err;      /* err: signed relative error, NAN when none */
+	char what[300];
+};
+
+static const struct xcurve *find_curve(const struct explain *x, const char *pat, int *k)
+{
+	for (int i = 0; i < x->ncurve; i++)
+		if (strstr(x->curve[i].label, pat)) {
+			*k = i;
+			return &x->curve[i];
+		}
+	return NULL;
+}
+
+static const struct xpoint *at(const struct xcurve *c, double n)
+{
+	for (int i = 0; i < c->npt; i++)
+		if (c->pt[i].n == n)
+			return &c->pt[i];
+	return NULL;
+}
+
+/* Mean and 95% t half-width of x[0..n-1]; half-width 0 for n < 2. */
+static void tci(const double *x, int n, double *m, double *h)
+{
+	double s = 0, ss = 0;
+	for (int i = 0; i < n; i++)
+		s += x[i];
+	*m = n ? s / n : 0;
+	for (int i = 0; i < n; i++)
+		ss += (x[i] - *m) * (x[i] - *m);
+	*h = n > 1 ? gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(ss / (n - 1) / n) : 0;
+}
+
+/* Paired differences a - b (f = 0) or log(a / b) (f = 1) over the
+** replications both have; their count. */
+static int paired(const struct xpoint *a, const struct xpoint *b, int f, double *d)
+{
+	int n = a->nrep < b->nrep ? a->nrep : b->nrep;
+	int k = 0;
+	for (int r = 0; r < n; r++) {
+		if (f && (a->rep[r] <= 0 || b->rep[r] <= 0))
+			continue;
+		d[k++] = f ? log(a->rep[r] / b->rep[r]) : a->rep[r] - b->rep[r];
+	}
+	return k;
+}
+
+static int meets(double lo, double hi, double a, double b)
+{
+	return hi >= a && lo <= b;
+}
+
+static void grade_row(const struct explain *x, struct grow *g)
+{
+	int k, ko = -1;
+	const struct xcurve *c = find_curve(x, g->curve, &k);
+	g->err = NAN;
+	if (!c) {
+		snprintf(g->what, sizeof g->what, "no curve matches '%s'", g->curve);
+		return;
+	}
+	g->graded = 1;
+	double d[EXPLAIN_MAXREP], m, h;
+	if (strcmp(g->kind, "plateau") == 0) {
+		if (!c->tested || c->plateau < 0) {
+			snprintf(g->what, sizeof g->what, "no tested plateau");
+			return;
+		}
+		double n = c->pt[c->plateau].n;
+		g->got = n;
+		g->lo = c->pt[c->plat_lo].n;
+		g->hi = c->pt[c->plat_hi].n;
+		g->pass = n == g->value;
+		g->err = (n - g->value) / g->value;
+		snprintf(g->what, sizeof g->what, "plateau at %g VMs (indistinguishable: %g-%g)", n, g->lo, g->hi);
+		return;
+	}
+	if (strcmp(g->kind, "grows") == 0) {
+		int steps = 0, ok = 0;
+		double worst = INFINITY, wlo = 0, whi = 0, wn = 0;
+		for (int i = 0; i + 1 < c->npt; i++) {
+			const struct xpoint *a = &c->pt[i], *b = &c->pt[i + 1];
+			if (a->n < g->from || b->n > g->to)
+				continue;
+			int nr = paired(b, a, 0, d);
+			tci(d, nr, &m, &h);
+			double t1 = nr > 1 ? gsl_cdf_tdist_Pinv(0.95, nr - 1) * h / gsl_cdf_tdist_Pinv(0.975, nr - 1) : 0;
+			int up = nr > 1 ? m - t1 > 0 : m > 0;
+			steps++;
+			ok += up;
+			if (m < worst) {
+				worst = m;
+				wlo = m - h;
+				whi = m + h;
+				wn = a->n;
+			}
+		}
+		g->pass = steps > 0 && ok == steps;
+		g->got = worst;
+		g->lo = wlo;
+		g->hi = whi;
+		snprintf(g->what, sizeof g->what, "%d of %d steps grow significantly; smallest %+.1f (%+.1f .. %+.1f) from %g VMs",
+			 ok, steps, worst, wlo, whi, wn);
+		return;
+	}
+	if (strcmp(g->kind, "below") == 0 || strcmp(g->kind, "above") == 0 || strcmp(g->kind, "ratio") == 0) {
+		int below = g->kind[0] == 'b', ratio = g->kind[0] == 'r';
+		int pts = 0, ok = 0;
+		double worst = ratio ? NAN : (below ? -INFINITY : INFINITY), wlo = 0, whi = 0, wn = 0;
+		for (int o = 0; o < x->ncurve; o++) {
+			if (o == k || (strcmp(g->other, "*") != 0 && !strstr(x->curve[o].label, g->other)))
+				continue;
+			ko = o;
+			for (int i = 0; i < c->npt; i++) {
+				const struct xpoint *a = &c->pt[i], *b = at(&x->curve[o], a->n);
+				if (a->n < g->from || a->n > g->to || !b)
+					continue;
+				int nr = paired(a, b, ratio, d);
+				tci(d, nr, &m, &h);
+				int good;
+				double v = m, vl = m - h, vh = m + h;
+				if (ratio) {
+					v = exp(m);
+					vl = exp(m - h);
+					vh = exp(m + h);
+					good = meets(vl, vh, isnan(g->low) ? -INFINITY : g->low, isnan(g->high) ? INFINITY : g->high);
+				} else {
+					good = below ? vh < 0 : vl > 0;
+				}
+				pts++;
+				ok += good;
+				int worse = ratio ? !good || isnan(worst) : below ? v > worst : v < worst;
+				if (worse) {
+					worst = v;
+					wlo = vl;
+					whi = vh;
+					wn = a->n;
+				}
+			}
+		}
+		if (ko < 0) {
+			g->graded = 0;
+			snprintf(g->what, sizeof g->what, "no other curve matches '%s'", g->other);
+			return;
+		}
+		g->pass = pts > 0 && ok == pts;
+		g->got = worst;
+		g->lo = wlo;
+		g->hi = whi;
+		if (ratio && !isnan(g->low) && !isnan(g->high))
+			g->err = (worst - (g->low + g->high) / 2) / ((g->low + g->high) / 2);
+		snprintf(g->what, sizeof g->what, "%d of %d points; %s %s%.3g (%.3g .. %.3g) at %g VMs", ok, pts,
+			 g->pass ? "closest" : "worst", ratio ? "ratio " : "difference ", worst, wlo, whi, wn);
+		return;
+	}
+	if (strcmp(g->kind, "peak") == 0 || strcmp(g->kind, "value") == 0) {
+		const struct xpoint *p = NULL;
+		if (g->kind[0] == 'p') {
+			for (int i = 0; i < c->npt; i++)
+				if (!p || c->pt[i].cum > p->cum)
+					p = &c->pt[i];
+		} else {
+			p = at(c, g->from);
+		}
+		if (!p) {
+			snprintf(g->what, sizeof g->what, "no point at %g VMs", g->from);
+			return;
+		}
+		g->got = p->cum;
+		g->lo = p->ci_lo;
+		g->hi = p->ci_hi;
+		double lo = isnan(g->low) ? -INFINITY : g->low, hi = isnan(g->high) ? INFINITY : g->high;
+		g->pass = meets(p->ci_lo, p->ci_hi, lo, hi);
+		if (!isnan(g->value) || (!isnan(g->low) && !isnan(g->high))) {
+			double mid = isnan(g->value) ? (lo + hi) / 2 : g->value;
+			g->err = (p->cum - mid) / mid;
+		}
+		snprintf(g->what, sizeof g->what, "%.1f (%.1f .. %.1f) at %g VMs", p->cum, p->ci_lo, p->ci_hi, p->n);
+		return;
+	}
+	if (strcmp(g->kind, "per_vm") == 0) {
+		int pts = 0, ok = 0;
+		double worst = NAN, wn = 0, wlo = 0, whi = 0;
+		double lo = isnan(g->low) ? -INFINITY : g->low, hi = isnan(g->high) ? INFINITY : g->high;
+		for (int i = 0; i < c->npt; i++) {
+			const struct xpoint *p = &c->pt[i];
+			if (p->n < g->from || p->n > g->to || p->vms <= 0)
+				continue;
+			double v = p->per_vm, vl = p->ci_lo / p->vms, vh = p->ci_hi / p->vms;
+			int good = meets(vl, vh, lo, hi);
+			pts++;
+			ok += good;
+			double dist = v < lo ? lo - v : v > hi ? v - hi : 0;
+			if (isnan(worst) || dist > fabs(worst)) {
+				worst = v < lo ? -dist : dist;
+				wn = p->n;
+				wlo = vl;
+				whi = vh;
+				g->got = v;
+			}
+		}
+		g->pass = pts > 0 && ok == pts;
+		g->lo = wlo;
+		g->hi = whi;
+		/* a signed error only against two bounds: a one-sided bound met is
+		** not an error of 0 */
+		if (!isnan(g->low) && !isnan(g->high))
+			g->err = (g->got - (g->low + g->high) / 2) / ((g->low + g->high) / 2);
+		snprintf(g->what, sizeof g->what, "%d of %d points; farthest %.1f per VM (%.1f .. %.1f) at %g VMs", ok, pts,
+			 g->got, wlo, whi, wn);
+		return;
+	}
+	g->graded = 0;
+	snprintf(g->what, sizeof g->what, "unknown kind '%s'", g->kind);
+}
+
+static int num_or_nan(const char *s, double *x)
+{
+	if (!*s) {
+		*x = NAN;
+		return 0;
+	}
+	return x_num_of(s, x);
+}
+
+int explain_grade(struct explain *x, const char *path, char *err, size_t errlen)
+{
+	struct xerr e = { 0 };
+	char *buf = x_slurp(path, &e);
+	if (!buf) {
+		snprintf(err, errlen, "%s", e.buf ? e.buf : "cannot read");
+		free(e.buf);
+		return -1;
+	}
+	int rc = 0, line = 0, header = 0;
+	for (char *p = buf; p && *p && rc == 0;) {
+		char *nl = strchr(p, '\n');
+		if (nl)
+			*nl = 0;
+		line++;
+		if (*p == '#' || *p == 0) {
+			p = nl ? nl + 1 : NULL;
+			continue;
+		}
+		if (!header) {
+			if (strncmp(p, "id,curve,other,kind,from,to,value,low,high,source", 50) != 0) {
+				snprintf(err, errlen, "%s:%d: expected the header id,curve,other,kind,from,to,value,low,high,source",
+					 path, line);
+				rc = -1;
+			}
+			header = 1;
+			p = nl ? nl + 1 : NULL;
+			continue;
+		}
+		char *f[10];
+		int nf = 0;
+		for (char *q = p; nf < 10;) {
+			f[nf++] = q;
+			char *cm = nf < 10 ? strchr(q, ',') : NULL;
+			if (!cm)
+				break;
+			*cm = 0;
+			q = cm + 1;
+		}
+		struct grow *g = calloc(1, sizeof *g);
+		struct grow **n = realloc(x->grade, (size_t)(x->ngrade + 1) * sizeof *n);
+		if (!g || !n) {
+			free(g);
+			snprintf(err, errlen, "out of memory");
+			rc = -1;
+			break;
+		}
+		x->grade = (void **)n;
+		if (nf < 9) {
+			snprintf(err, errlen, "%s:%d: expected 10 columns (id,curve,other,kind,from,to,value,low,high,source), got %d",
+				 path, line, nf);
+			free(g);
+			rc = -1;
+			break;
+		}
+		snprintf(g->id, sizeof g->id, "%s", f[0]);
+		snprintf(g->curve, sizeof g->curve, "%s", f[1]);
+		snprintf(g->other, sizeof g->other, "%s", f[2]);
+		snprintf(g->kind, sizeof g->kind, "%s", f[3]);
+		snprintf(g->source, sizeof g->source, "%s", nf > 9 ? f[9] : "");
+		g->line = line;
+		/* "SCENARIO:pattern": a statement about another sweep's curves is not this one's */
+		char *colon = strchr(g->curve, ':');
+		char *eq = strchr(g->curve, '=');
+		if (colon && (!eq || colon < eq)) {
+			*colon = 0;
+			int mine = strcmp(g->curve, x->scenario) == 0;
+			memmove(g->curve, colon + 1, strlen(colon + 1) + 1);
+			if (!mine) {
+				free(g);
+				p = nl ? nl + 1 : NULL;
+				continue;
+			}
+		}
+		static const char *const kinds[] = { "plateau", "grows", "below", "above", "peak", "value", "per_vm", "ratio" };
+		int known = 0;
+		for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+			known |= strcmp(g->kind, kinds[i]) == 0;
+		if (!known || num_or_nan(f[4], &g->from) || num_or_nan(f[5], &g->to) || num_or_nan(f[6], &g->value) ||
+		    num_or_nan(f[7], &g->low) || num_or_nan(f[8], &g->high) || !g->curve[0]) {
+			snprintf(err, errlen, "%s:%d: expected a curve, a kind (plateau, grows, below, above, peak, value, "
+				 "per_vm, ratio) and numbers or empty cells in from,to,value,low,high",
+				 path, line);
+			free(g);
+			rc = -1;
+			break;
+		}
+		if (isnan(g->from))
+			g->from = -INFINITY;
+		if (isnan(g->to))
+			g->to = INFINITY;
+		x->grade[x->ngrade++] = g;
+		grade_row(x, g);
+		p = nl ? nl + 1 : NULL;
+	}
+	free(buf);
+	if (rc == 0 && !header) {
+		snprintf(err, errlen, "%s: expected a header and statements, got none", path);
+		rc = -1;
+	}
+	return rc;
+}
+
+void explain_grade_report(const struct explain *x, FILE *f)
+{
+	if (!x->ngrade)
+		return;
+	int pass = 0, graded = 0, nerr = 0;
+	double sae = 0;
+	fprintf(f, "\ngraded statements (%s; docs/explain.md, \"Grading statements\"):\n", x->grade_file);
+	for (int i = 0; i < x->ngrade; i++) {
+		const struct grow *g = x->grade[i];
+		fprintf(f, "  %-22s %-4s %s", g->id, !g->graded ? "n/a" : g->pass ? "pass" : "FAIL", g->what);
+		if (!isnan(g->err)) {
+			fprintf(f, "; signed error %+.1f%%", 100 * g->err);
+			sae += fabs(g->err);
+			nerr++;
+		}
+		fputc('\n', f);
+		pass += g->graded && g->pass;
+		graded += g->graded;
+	}
+	fprintf(f, "  %d of %d graded statements pass", pass, graded);
+	if (nerr)
+		fprintf(f, "; mean absolute error over the %d two-sided rows (values, plateaus, ranges) %.1f%%; one-sided "
+			   "rows have none", nerr, 100 * sae / nerr);
+	fputc('\n', f);
+}
+
+char *explain_grade_csv(const struct explain *x)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fputs("id,kind,curve,other,pass,hvsim,ci_low,ci_high,signed_error,found\n", f);
+	for (int i = 0; i < x->ngrade; i++) {
+		const struct grow *g = x->grade[i];
+		fprintf(f, "%s,%s,%s,%s,%s,", g->id, g->kind, g->curve, g->other, !g->graded ? "" : g->pass ? "1" : "0");
+		if (g->graded)
+			fprintf(f, "%.6g,%.6g,%.6g,", g->got, g->lo, g->hi);
+		else
+			fputs(",,,", f);
+		if (!isnan(g->err))
+			fprintf(f, "%.6g", g->err);
+		fputc(',', f);
+		fputc('"', f);
+		for (const char *s = g->what; *s; s++)
+			fputc(*s == '"' ? '\'' : *s, f);
+		fputs("\"\n", f);
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+void explain_grade_free(struct explain *x)
+{
+	for (int i = 0; i < x->ngrade; i++)
+		free(x->grade[i]);
+	free(x->grade);
+	x->grade = NULL;
+	x->ngrade = 0;
+}
