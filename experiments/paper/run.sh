@@ -26,7 +26,9 @@
 #   statements.txt      P1-P13: stated, predicted, pass/fail (from predict/)
 #   predict/            hvsim calibrate --values: report.txt, points.csv, quantities.csv
 #   fig3/, fig4/        hvsim sweep of the Fig. 3 and Fig. 4 curves, with
-#                       hvsim explain's explain/ (report and diagrams) in each
+#                       hvsim explain's explain/ (report and diagrams) in each,
+#                       and the shape statements of shapes.csv graded
+#                       (explain/grades.csv; grade.sh does it for 3 seeds)
 #   data/known.csv      the sweeps' points as the predictions take them
 #   fig1-2.svg fig3.svg fig4.svg micro.svg   gnuplot plots (data in data/)
 #   times.txt           wall seconds of each step
@@ -82,13 +84,14 @@ step() { # name, start time
 for f in fig3 fig4; do
 	t=$(now)
 	"$HVSIM" sweep "$here/$f.xml" -o "$out/$f" -j "$jobs" "$@" > "$out/$f.log"
-	"$HVSIM" explain "$out/$f" > /dev/null
+	"$HVSIM" explain "$out/$f" --grade "$here/shapes.csv" > /dev/null
 	step "$f" "$t"
 done
 if [ -n "$cf" ]; then
 	for f in fig3 fig4; do
 		t=$(now)
 		"$HVSIM" explain "$out/$f" --counterfactual "$here/$f.xml" --points "$cf" -j "$jobs" --force \
+			--grade "$here/shapes.csv" \
 			> /dev/null 2> "$out/$f-counterfactual.log"
 		step "$f-cf" "$t"
 	done
