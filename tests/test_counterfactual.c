@@ -360,7 +360,8 @@ static void test_explain_cli(void)
 	const char *bad[] = { "--points 2", "--counterfactual tests/data/counterfactual/sweep.xml --points middle",
 			      "--counterfactual tests/data/counterfactual/sweep.xml --causes cpu",
 			      "--counterfactual tests/data/counterfactual/sweep.xml --replications 0",
-			      "--counterfactual tests/data/counterfactual/repairman2.xml", NULL };
+			      "--counterfactual tests/data/counterfactual/repairman2.xml",
+			      "--counterfactual /nonexistent/scenario.xml", "--grade /nonexistent/shapes.csv", NULL };
 	for (int i = 0; bad[i]; i++) {
 		snprintf(cmd, sizeof cmd, "%s explain %s/sw %s --force 2>&1", cut_hvsim(), dir, bad[i]);
 		CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);

@@ -32,12 +32,12 @@ struct sset {
 static int read_sset(struct sset *s, const char *dir, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof *s);
-	struct xerr e = { 0 };
+	char ebuf[1024] = "";
+	struct xerr e = { ebuf, sizeof ebuf };
 	char *path = x_path_of(dir, "sweep.settings");
 	s->buf = path ? x_slurp(path, &e) : NULL;
 	if (!s->buf) {
-		snprintf(err, errlen, "%s", e.buf ? e.buf : "out of memory");
-		free(e.buf);
+		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "out of memory");
 		free(path);
 		return -1;
 	}
@@ -129,6 +129,13 @@ int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, c
 				return -1;
 			}
 	}
+	FILE *probe = fopen(o->scenario, "r");
+	if (!probe) {
+		snprintf(err, errlen, "%s: expected the sweep's scenario file: cannot open it: %s", o->scenario,
+			 strerror(errno));
+		return -1;
+	}
+	fclose(probe);
 	struct sset st;
 	if (read_sset(&st, x->dir, err, errlen))
 		return -1;
@@ -172,10 +179,10 @@ int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, c
 	size_t flen = 0;
 	char *ftext = NULL;
 	if (rc == 0) {
-		struct xerr e = { 0 };
+		char ebuf[1024] = "";
+		struct xerr e = { ebuf, sizeof ebuf };
 		ftext = x_slurp(o->scenario, &e);
 		flen = ftext ? strlen(ftext) : 0;
-		free(e.buf);
 	}
 	snprintf(x->cf_scenario, sizeof x->cf_scenario, "%s", o->scenario);
 	char *cache = x_path_of(x->dir, "counterfactual-runs.csv");

@@ -39,6 +39,7 @@
 */
 #include "sim/explain/read.h"
 
+#include <errno.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdlib.h>
@@ -278,11 +279,18 @@ static int num_or_nan(const char *s, double *x)
 
 int explain_grade(struct explain *x, const char *path, char *err, size_t errlen)
 {
-	struct xerr e = { 0 };
+	char ebuf[1024] = "";
+	struct xerr e = { ebuf, sizeof ebuf };
+	FILE *probe = fopen(path, "r");
+	if (!probe) {
+		snprintf(err, errlen, "%s: expected a file of statements (id,curve,other,kind,from,to,value,low,high,"
+			 "source): cannot open it: %s", path, strerror(errno));
+		return -1;
+	}
+	fclose(probe);
 	char *buf = x_slurp(path, &e);
 	if (!buf) {
-		snprintf(err, errlen, "%s", e.buf ? e.buf : "cannot read");
-		free(e.buf);
+		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot read");
 		return -1;
 	}
 	int rc = 0, line = 0, header = 0;
