@@ -67,7 +67,7 @@ static const struct opt_def opt_defs[O_NOPTS] = {
 	[O_QUIET] = { "quiet", 'q', NULL, "no progress on stderr", NULL },
 	[O_THRESHOLD] = { "threshold", 0, "PCT", "growth per added VM below which a curve has plateaued (default 5)",
 			  NULL },
-	[O_NO_RENDER] = { "no-render", 0, NULL, "write the Graphviz .dot files only, not their .svg", NULL },
+	[O_NO_RENDER] = { "no-render", 0, NULL, "write the Graphviz .dot and gnuplot .gp files only, not their .svg", NULL },
 	[O_COUNTERFACTUAL] = { "counterfactual", 0, "SCEN.xml",
 			       "search the chosen points again with causes removed (SCEN.xml: the sweep's scenario) "
 			       "and split their capacity over the causes (Shapley values; docs/explain.md)",
