@@ -38,7 +38,7 @@ struct cf_est cf_estimate(const double *x, int n)
 	return e;
 }
 
-static int popcount(unsigned m)
+int cf_popcount(unsigned m)
 {
 	int n = 0;
 	for (; m; m &= m - 1)
@@ -65,7 +65,7 @@ void cf_shapley(int n, const double *v, double *phi)
 		double s = 0;
 		for (unsigned m = 0; m <= full; m++)
 			if (!(m & (1u << i)))
-				s += wk[popcount(m)] * (v[m | (1u << i)] - v[m]);
+				s += wk[cf_popcount(m)] * (v[m | (1u << i)] - v[m]);
 		phi[i] = s;
 	}
 }

@@ -98,6 +98,9 @@ struct cf_result {
 ** always. */
 unsigned cf_applicable(const struct scenario *s);
 
+/* Bits set in m. */
+int cf_popcount(unsigned m);
+
 /* The mean and 95% Student-t interval of x[0..n-1]. */
 struct cf_est cf_estimate(const double *x, int n);
 

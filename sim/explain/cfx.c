@@ -260,14 +260,6 @@ static const struct xcf *find_cf(const struct explain *x, int k, double n)
 	return NULL;
 }
 
-static int popcount_u(unsigned m)
-{
-	int n = 0;
-	for (; m; m &= m - 1)
-		n++;
-	return n;
-}
-
 /* phi of cause c in r when c is a player of its own, else NULL. */
 static const double *phi_of(const struct cf_result *r, int c)
 {
@@ -390,7 +382,7 @@ void explain_cf_report(const struct explain *x, FILE *f)
 			if (single >= 0)
 				snprintf(name, sizeof name, "%s: %s", scn_ideal_name(single), scn_ideal_what(single));
 			else
-				snprintf(name, sizeof name, "other causes (the %d below)", popcount_u(r->player[p]));
+				snprintf(name, sizeof name, "other causes (the %d below)", cf_popcount(r->player[p]));
 			fprintf(f, "    %-48.48s ", name);
 			char *txt = NULL;
 			size_t tl = 0;

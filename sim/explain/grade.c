@@ -38,6 +38,7 @@
 ** taken over; one-sided rows have none (a bound met is not an error of 0).
 */
 #include "sim/explain/read.h"
+#include "sim/drive/counterfactual.h"
 
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
@@ -76,13 +77,9 @@ static const struct xpoint *at(const struct xcurve *c, double n)
 /* Mean and 95% t half-width of x[0..n-1]; half-width 0 for n < 2. */
 static void tci(const double *x, int n, double *m, double *h)
 {
-	double s = 0, ss = 0;
-	for (int i = 0; i < n; i++)
-		s += x[i];
-	*m = n ? s / n : 0;
-	for (int i = 0; i < n; i++)
-		ss += (x[i] - *m) * (x[i] - *m);
-	*h = n > 1 ? gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(ss / (n - 1) / n) : 0;
+	struct cf_est e = cf_estimate(x, n);
+	*m = e.mean;
+	*h = e.hi - e.mean;
 }
 
 /* Paired differences a - b (f = 0) or log(a / b) (f = 1) over the
