@@ -378,6 +378,7 @@ static void run_stage(struct world *w, struct ioreq *r)
 	switch (s->kind) {
 	case IO_CPU:
 		r->job.vcpu = NULL;
+		r->held0 = vm_held_ns(r->vm, now);
 		r->job.work = s->amount;
 		r->job.owner = r;
 		r->job.done = job_done;
@@ -413,8 +414,8 @@ static void run_stage(struct world *w, struct ioreq *r)
 	}
 }
 
-const char *const io_part_name[IOP_N] = { "line", "nic", "disk", "backend", "device_model",
-					  "guest_queue", "vcpu_ready", "lock_spin", "vcpu_run" };
+const char *const io_part_name[IOP_N] = { "line", "nic", "disk", "backend", "device_model", "guest_queue",
+					  "guest_queue_held", "vcpu_ready", "lock_spin", "vcpu_run" };
 
 /* The stage that ends now: its time into r->part. */
 static void stage_time(struct world *w, struct ioreq *r)
@@ -427,7 +428,10 @@ static void stage_time(struct world *w, struct ioreq *r)
 		const struct entity *e = j->vcpu;
 		int64_t q = j->t_take - r->t_stage, on = now - j->t_take;
 		int64_t ready = e ? e->c_ready - j->ready0 : 0, spin = e ? e->c_spin - j->spin0 : 0;
-		r->part[IOP_QUEUE] += (double)q;
+		int64_t held = e ? j->held_take - r->held0 : 0;
+		held = held < 0 ? 0 : held > q ? q : held;
+		r->part[IOP_QUEUE] += (double)(q - held);
+		r->part[IOP_QUEUE_HELD] += (double)held;
 		r->part[IOP_READY] += (double)ready;
 		r->part[IOP_SPIN] += (double)spin;
 		r->part[IOP_RUN] += (double)(on - ready - spin);

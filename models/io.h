@@ -61,16 +61,19 @@ struct io_stage {
 /* Where a request's time went, stage by stage (ns): the client's line, a
 ** NIC and the disk (queue and service), the back end's delay, the device
 ** model's stage (queue, wait and run in Dom0 or the I/O thread), and a
-** CPU stage split into the guest's run queue (no VCPU free), the VCPU's
-** ready time (runnable, descheduled by the host), its lock spin and its
-** run (service, switch and refill, memory stalls). */
-enum io_part { IOP_LINE, IOP_NIC, IOP_DISK, IOP_BACKEND, IOP_DEVICE, IOP_QUEUE, IOP_READY, IOP_SPIN, IOP_RUN,
-	       IOP_N };
+** CPU stage split into the guest's run queue (no VCPU free: while every
+** VCPU holding work runs, or while some VCPU holding work sits
+** descheduled by the host, "held"), the VCPU's ready time (runnable,
+** descheduled by the host), its lock spin and its run (service, switch
+** and refill, memory stalls). */
+enum io_part { IOP_LINE, IOP_NIC, IOP_DISK, IOP_BACKEND, IOP_DEVICE, IOP_QUEUE, IOP_QUEUE_HELD, IOP_READY, IOP_SPIN,
+	       IOP_RUN, IOP_N };
 extern const char *const io_part_name[IOP_N];
 
 struct ioreq {
 	struct gjob job;              /* the work of a CPU or Dom0 stage */
 	int64_t t_stage;              /* the current stage's start */
+	int64_t held0;                /* vm_held_ns at a CPU stage's start */
 	double part[IOP_N];           /* ns since io_start, by part */
 	struct io_stage st[IO_MAX_STAGES];
 	int nst, cur;

@@ -274,6 +274,8 @@ static void acct(struct sched *s, struct entity *e, enum ent_state to, int64_t n
 	enum ent_state from = e->state;
 	e->state = to;
 	e->since = now;
+	if (e->vm)
+		vm_vcpu_state(s->w, e, (int)from, (int)to);
 	world_trace_state(s->w, e, (int)from, (int)to);
 }
 

@@ -84,6 +84,7 @@ static double next_burst(struct world *w, struct vm *vm, int i)
 		j->t_take = world_now(w);
 		j->ready0 = e->c_ready + (e->state == ENT_READY ? j->t_take - e->since : 0);
 		j->spin0 = e->c_spin;
+		j->held_take = vm_held_ns(vm, j->t_take);
 		v->left = j->work + v->pending;
 		v->pending = 0;
 		v->phase = PH_RUN;
@@ -187,6 +188,25 @@ void vm_vcpu_dispatch(struct world *w, struct entity *e)
 	/* e itself went lazy when it woke alone; no longer alone: eager */
 	if (vm->vs[e->idx].lazy && !alone(vm, e->idx))
 		e->work = cut(vm, e->idx);
+}
+
+void vm_vcpu_state(struct world *w, struct entity *e, int from, int to)
+{
+	struct vm *vm = e->vm;
+	if (!vm->cfg || !is_vcpu(vm, e) || !vm->vs[e->idx].job)
+		return;
+	/* a VCPU's job changes only while it runs or halts, never while it
+	** is ready: what entered READY with a job leaves it with one */
+	int64_t now = world_now(w);
+	if (from == ENT_READY && --vm->nheld == 0)
+		vm->c_held += now - vm->held_since;
+	if (to == ENT_READY && vm->nheld++ == 0)
+		vm->held_since = now;
+}
+
+int64_t vm_held_ns(const struct vm *vm, int64_t now)
+{
+	return vm->c_held + (vm->nheld > 0 ? now - vm->held_since : 0);
 }
 
 static void release(struct world *w, struct vm *vm, int i);

@@ -31,7 +31,7 @@ struct gjob {
 	struct gjob *next;
 	/* where its time goes (models/io.c): set when a VCPU takes it */
 	struct entity *vcpu;
-	int64_t t_take, ready0, spin0;
+	int64_t t_take, ready0, spin0, held_take;
 };
 
 enum vcpu_phase { PH_RUN, PH_CRIT, PH_SPIN };
@@ -74,6 +74,11 @@ struct vm {
 	int64_t tick_period;          /* ns; 0 no ticks */
 	double tick_cycles;           /* per tick and VCPU: handler + exits */
 	uint64_t ticks;
+	/* time some VCPU holding a job sat descheduled (ready): the guest's
+	** queued work waited on the host then (models/io.c splits a CPU
+	** stage's queue wait by it) */
+	int nheld;                    /* VCPUs ready now with a job */
+	int64_t c_held, held_since;   /* ns with nheld > 0, up to held_since */
 	uint64_t jobs_done;
 	uint64_t lock_acquired, lock_contended;
 };
@@ -99,6 +104,13 @@ void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles);
 ** progress when a sibling VCPU starts, or when e itself stops. */
 void vm_vcpu_dispatch(struct world *w, struct entity *e);
 void vm_vcpu_preempted(struct world *w, struct entity *e);
+
+/* The scheduling framework reports every state change of a VM's entity
+** (ENT_* values): the held-time accounting above. */
+void vm_vcpu_state(struct world *w, struct entity *e, int from, int to);
+/* ns, over the whole run up to now, during which some VCPU of vm holding a
+** job was ready but not running. */
+int64_t vm_held_ns(const struct vm *vm, int64_t now);
 
 /* First touch: the VM's memory goes to node (called at its first dispatch). */
 void vm_place_memory(struct vm *vm, int node);

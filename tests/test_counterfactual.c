@@ -281,14 +281,15 @@ static void test_known_answer(void)
 /* ------------------------------------------------------------ tail --- */
 
 /* Where the pages' time went adds up to their response time, in every
-** class; VCPU ready time appears when the host deschedules VCPUs. */
-static void tail_of(const char *const *sets, double *ready_share)
+** class; VCPU ready time, and guest-queue time behind a descheduled VCPU,
+** grow when the host has fewer pCPUs to give the VCPUs. */
+static void tail_of(const char *const *sets, double *ready_share, double *held_share)
 {
 	struct scenario s;
 	struct world w;
 	if (cut_sim(XEN, sets, &s, &w))
 		CU_FAIL_FATAL("scenario did not run");
-	double ready = 0, resp = 0;
+	double ready = 0, held = 0, resp = 0;
 	for (int i = 0; i < w.wl->nweb; i++) {
 		const struct sw_tail *t = &w.wl->web[i]->tail;
 		if (t->n[TAIL_ALL] <= 20)
@@ -304,22 +305,26 @@ static void tail_of(const char *const *sets, double *ready_share)
 			CU_ASSERT_DOUBLE_EQUAL(sum, t->resp[k], 1e-6 * (1 + t->resp[k]));
 		}
 		ready += t->part[TAIL_ALL][IOP_READY];
+		held += t->part[TAIL_ALL][IOP_QUEUE_HELD];
 		resp += t->resp[TAIL_ALL];
 	}
 	*ready_share = ready / resp;
+	*held_share = held / resp;
 	world_free(&w);
 	scn_free(&s);
 }
 
 static void test_tail(void)
 {
-	double base, tight;
-	tail_of(NULL, &base);
+	double base, tight, hbase, htight;
+	tail_of(NULL, &base, &hbase);
 	const char *few[] = { "machine.node[0].cores=1", "machine.node[1].cores=1", "machine.node[2].cores=1",
 			      "machine.node[3].cores=1", NULL };
-	tail_of(few, &tight);
-	printf("\n    VCPU ready share of page time: 8 pCPUs %.4f, 4 pCPUs %.4f", base, tight);
+	tail_of(few, &tight, &htight);
+	printf("\n    VCPU ready share of page time: 8 pCPUs %.4f, 4 pCPUs %.4f; queued behind a descheduled VCPU: "
+	       "%.4f, %.4f", base, tight, hbase, htight);
 	CU_ASSERT(tight > 2 * base);
+	CU_ASSERT(htight > 2 * hbase);
 }
 
 /* ------------------------------------------------- the command line --- */

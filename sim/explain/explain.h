@@ -54,7 +54,7 @@ struct xtab;
 ** above capacity, summed over the VMs): per class of pages (all, over
 ** time-good, over time-tolerable) their count, mean response and the mean
 ** of each part (sim/explain/tail.c lists them). */
-#define XT_NPART 9
+#define XT_NPART 10
 #define XT_NCLASS 3
 struct xtail {
 	double n[XT_NCLASS], resp[XT_NCLASS];

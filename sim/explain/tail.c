@@ -21,12 +21,15 @@
 #include <unistd.h>
 
 static const char *const part_col[XT_NPART] = { "line_s", "nic_s", "disk_s", "backend_s", "device_model_s",
-						"guest_queue_s", "vcpu_ready_s", "lock_spin_s", "vcpu_run_s" };
+						"guest_queue_s", "guest_queue_held_s", "vcpu_ready_s", "lock_spin_s",
+						"vcpu_run_s" };
 static const char *const part_what[XT_NPART] = { "client line", "NIC", "disk", "back end (BeSim)",
-						 "device model (Dom0 / I/O thread)", "guest run queue (no VCPU free)",
-						 "VCPU ready (descheduled)", "lock spin", "VCPU run (service, switch, stalls)" };
+						 "device model (Dom0 / I/O thread)",
+						 "guest run queue (its VCPUs all busy running)",
+						 "guest run queue (a VCPU with work descheduled)", "VCPU ready (descheduled)",
+						 "lock spin", "VCPU run (service, switch, stalls)" };
 static const char *const part_colour[XT_NPART] = { "#9467bd", "#17becf", "#8c564b", "#bcbd22", "#ff7f0e",
-						   "#1f77b4", "#d62728", "#000000", "#2ca02c" };
+						   "#1f77b4", "#aec7e8", "#d62728", "#000000", "#2ca02c" };
 static const char *const class_name[XT_NCLASS] = { "all", "over_time_good", "over_time_tolerable" };
 
 int x_load_tail(struct xpoint *p, const char *pdir, struct xerr *e)
@@ -39,9 +42,17 @@ int x_load_tail(struct xpoint *p, const char *pdir, struct xerr *e)
 	}
 	int cn = x_col(&t, "pages", e), cc = x_col(&t, "class", e), cr = x_col(&t, "response_s", e), cp[XT_NPART];
 	rc = cn < 0 || cc < 0 || cr < 0 ? -1 : 0;
-	for (int k = 0; k < XT_NPART && rc == 0; k++)
-		if ((cp[k] = x_col(&t, part_col[k], e)) < 0)
+	for (int k = 0; k < XT_NPART && rc == 0; k++) {
+		/* guest_queue_held_s is newer than the file format: absent, 0 */
+		cp[k] = -1;
+		if (strcmp(part_col[k], "guest_queue_held_s") == 0) {
+			for (int j = 0; j < t.ncol; j++)
+				if (strcmp(t.head[j], part_col[k]) == 0)
+					cp[k] = j;
+		} else if ((cp[k] = x_col(&t, part_col[k], e)) < 0) {
 			rc = -1;
+		}
+	}
 	memset(&p->tail, 0, sizeof p->tail);
 	for (int r = 0; r < t.nrow && rc == 0; r++) {
 		int k = -1;
@@ -61,6 +72,8 @@ int x_load_tail(struct xpoint *p, const char *pdir, struct xerr *e)
 		p->tail.n[k] += n;
 		p->tail.resp[k] += n * resp;
 		for (int j = 0; j < XT_NPART && rc == 0; j++) {
+			if (cp[j] < 0)
+				continue;
 			if (x_num(&t, r, cp[j], 0, &v, e))
 				rc = -1;
 			else
