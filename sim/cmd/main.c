@@ -6,6 +6,7 @@
 ** 130 interrupted.
 */
 #include "sim/cmd/cmd.h"
+#include "sim/engine/cluster.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,12 @@
 int main(int argc, char **argv)
 {
 	LIBXML_TEST_VERSION;
-	int rc = cmd_main(argc, argv);
+	/* under mpirun or srun: every rank runs this same command line
+	** (sim/engine/cluster.h) */
+	int rc = cluster_init(&argc, &argv);
+	if (rc)
+		return rc;
+	rc = cmd_main(argc, argv);
 	xmlCleanupParser();
-	return rc;
+	return cluster_finish(rc);
 }
