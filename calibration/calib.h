@@ -148,6 +148,9 @@ struct cal_eval;
 
 struct cal_eval *cal_eval_new(const struct cal_config *cfg, int jobs, const volatile sig_atomic_t *stop);
 void cal_eval_free(struct cal_eval *e);
+/* A worker rank of an MPI job (sim/engine/cluster.h): run the
+** simulations the manager's batches send; the job's exit status. */
+int cal_eval_serve(struct cal_eval *e);
 /* Simulations run so far (cache misses) and their wall seconds. */
 long cal_eval_runs(const struct cal_eval *e);
 

@@ -15,6 +15,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "sim/report/output.h"
+#include "sim/engine/cluster.h"
 
 #define EXIT_RUNFAIL 1
 #define EXIT_USAGE 2
@@ -138,6 +139,23 @@ int cal_command(const struct cal_cli *cli)
 		cal_free(&c);
 		return EXIT_USAGE;
 	}
+	if (cluster_worker()) {
+		/* an MPI worker rank: simulate what rank 0's batches send */
+		struct sigaction sa = { .sa_handler = on_stop };
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		struct cal_eval *e = cal_eval_new(&c, 1, &stop_flag);
+		if (e)
+			cal_eval_overrides(e, ov, nov);
+		int st = e ? cal_eval_serve(e) : EXIT_RUNFAIL;
+		cal_eval_free(e);
+		free(x);
+		cal_free(&c);
+		return st;
+	}
+	if (cluster_active())
+		jobs = cluster_slots();   /* a simulation per rank */
 	/* the destination is checked (and staged) before hours of fitting */
 	struct outdir o = { 0 };
 	char oerr[4400] = "";

@@ -37,6 +37,7 @@
 #include "models/workload.h"
 #include "sim/drive/capacity.h"
 #include "sim/engine/proc.h"
+#include "sim/engine/cluster.h"
 #include "sim/scenario/scenario.h"
 #include "models/world.h"
 #include "models/actrec.h"
@@ -439,6 +440,10 @@ struct batch {
 	size_t errlen;
 	int failed;
 	struct progress g;
+	/* a worker rank: what the manager's description holds (batch_load) */
+	char *own;
+	double *ownx;
+	struct need ownnd;
 };
 
 static int child(void *ctx, int i, int fd)
@@ -473,6 +478,140 @@ static int sim_done(void *ctx, int i, const char *buf, size_t len, int status)
 	return 0;
 }
 
+/* ------------------------------------------------- over MPI ranks --- */
+
+/* The batch as worker ranks need it (sim/engine/cluster.h): fields
+** ending in NUL, the parameter count and values (%a: exact), the
+** quantity count, then per quantity bench, hypervisor, vms, vcpus,
+** memory, subject, metric (strings "+TEXT", or "-" for none).  malloc'd,
+** or NULL. */
+static char *batch_hdr(const struct cal_eval *e, const double *x, const struct need *nd, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	if (!f)
+		return NULL;
+#define FIELD(...) (fprintf(f, __VA_ARGS__), fputc(0, f))
+#define TEXT(t) ((t) ? FIELD("+%s", (t)) : FIELD("-"))
+	FIELD("%d", e->cfg->np);
+	for (int k = 0; k < e->cfg->np; k++)
+		FIELD("%a", x[k]);
+	FIELD("%zu", nd->n);
+	for (size_t i = 0; i < nd->n; i++) {
+		const struct cal_qty *q = &nd->q[i];
+		FIELD("%d", q->bench);
+		TEXT(q->hypervisor);
+		FIELD("%d", q->vms);
+		FIELD("%d", q->vcpus);
+		TEXT(q->memory);
+		TEXT(q->subject);
+		FIELD("%d", q->metric);
+	}
+#undef TEXT
+#undef FIELD
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The next field of a description; NULL past its end. */
+static const char *field(const char **p, const char *end)
+{
+	const char *f = *p, *z = f < end ? memchr(f, 0, (size_t)(end - f)) : NULL;
+	if (!z)
+		return NULL;
+	*p = z + 1;
+	return f;
+}
+
+static int field_int(const char **p, const char *end, long lo, long hi, long *v)
+{
+	const char *f = field(p, end);
+	char *e;
+	if (!f)
+		return -1;
+	*v = strtol(f, &e, 10);
+	return *e || e == f || *v < lo || *v > hi ? -1 : 0;
+}
+
+static int field_text(const char **p, const char *end, const char **t)
+{
+	const char *f = field(p, end);
+	if (!f || (f[0] != '+' && strcmp(f, "-")))
+		return -1;
+	*t = f[0] == '+' ? f + 1 : NULL;
+	return 0;
+}
+
+/* A worker rank: the manager's batch_hdr into b (its own copy). */
+static int batch_load(void *ctx, const char *hdr, size_t len)
+{
+	struct batch *b = ctx;
+	free(b->own);
+	free(b->ownx);
+	free(b->ownnd.q);
+	b->ownnd = (struct need){ 0 };
+	b->ownx = NULL;
+	b->own = malloc(len + 1);
+	if (!b->own)
+		return -1;
+	memcpy(b->own, hdr, len);
+	b->own[len] = 0;
+	const char *p = b->own, *end = b->own + len, *f;
+	long np, n, v;
+	if (field_int(&p, end, 0, 100000, &np) || np != b->e->cfg->np)
+		return -1;
+	b->ownx = calloc((size_t)np + 1, sizeof *b->ownx);
+	if (!b->ownx)
+		return -1;
+	for (long k = 0; k < np; k++) {
+		char *e;
+		if (!(f = field(&p, end)))
+			return -1;
+		b->ownx[k] = strtod(f, &e);
+		if (*e || e == f)
+			return -1;
+	}
+	if (field_int(&p, end, 0, 100000000, &n))
+		return -1;
+	b->ownnd.q = calloc((size_t)n + 1, sizeof *b->ownnd.q);
+	if (!b->ownnd.q)
+		return -1;
+	for (long i = 0; i < n; i++) {
+		struct cal_qty *q = &b->ownnd.q[i];
+		if (field_int(&p, end, 0, MEAS_NBENCH - 1, &v))
+			return -1;
+		q->bench = (int)v;
+		if (field_text(&p, end, &q->hypervisor) || field_int(&p, end, 0, 1000000, &v))
+			return -1;
+		q->vms = (int)v;
+		if (field_int(&p, end, 0, 1000000, &v))
+			return -1;
+		q->vcpus = (int)v;
+		if (field_text(&p, end, &q->memory) || field_text(&p, end, &q->subject) ||
+		    field_int(&p, end, -1000000, 1000000, &v))
+			return -1;
+		q->metric = (int)v;
+	}
+	b->ownnd.n = b->ownnd.cap = (size_t)n;
+	b->x = b->ownx;
+	b->nd = &b->ownnd;
+	return p == end ? 0 : -1;
+}
+
+int cal_eval_serve(struct cal_eval *e)
+{
+	struct batch b = { .e = e };
+	struct pool p = { .stop = e->stop, .ctx = &b, .child = child, .load = batch_load };
+	int rc = cluster_serve(&p);
+	free(b.own);
+	free(b.ownx);
+	free(b.ownnd.q);
+	return rc;
+}
+
 /* Simulate nd's quantities in children, up to e->jobs at a time. */
 static int run_needs(struct cal_eval *e, struct need *nd, const double *x, char *err, size_t errlen)
 {
@@ -487,7 +626,15 @@ static int run_needs(struct cal_eval *e, struct need *nd, const double *x, char 
 	struct pool p = { .jobs = e->jobs, .nunits = (int)nd->n, .stop = e->stop, .ctx = &b, .child = child,
 			  .done = sim_done };
 	char perr[300] = "";
+	char *hdr = NULL;
+	if (cluster_active() && !(hdr = batch_hdr(e, x, nd, &p.hdrlen))) {
+		free(val);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	p.hdr = hdr;
 	rc = pool_run(&p, perr, sizeof perr);
+	free(hdr);
 	progress_end(&b.g);
 	if (rc == -1 && !b.failed)
 		snprintf(err, errlen, "%s", perr);
