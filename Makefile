@@ -365,3 +365,14 @@ INTERRUPTS ?= 10
 check-interrupt: hvsim
 	@HVSIM=./hvsim sh tests/interrupt-sweep.sh $(INTERRUPTS)
 check: check-interrupt
+
+# ------------------------------------------------------------ clusters ---
+# tests/cluster.sh: with 1, 2 and 3 MPI ranks, a sweep, a capacity search
+# and a short calibration give -j 1's files; bad input fails alike; a
+# killed worker rank then --resume gives the whole sweep.  Release build
+# only (Open MPI's own allocations would fill the leak checker's report);
+# skipped without mpirun or with MPI=0.
+.PHONY: check-cluster
+check-cluster: hvsim
+	@HVSIM=./hvsim HVSIM_MPI=$(MPI) sh tests/cluster.sh
+check: check-cluster
