@@ -160,11 +160,15 @@ check-san: $(B)/san/hvsim $(STESTS)
 # The engine benchmarks, the whole model against the reference commit
 # (tests/bench/whole-model-ratio.sh: REF=, REPS=), then the paper's reproduction in both modes
 # (experiments/paper/run.sh; budgets: quick <= 60 s, full <= 10 min on 2
-# cores).  BENCH_PAPER=0 skips the reproduction.
+# cores).  BENCH_PAPER=0 skips the reproduction.  Then 2 MPI ranks
+# against 1 and the manager's overhead per unit
+# (tests/bench/cluster-ratio.sh; skipped without MPI; BENCH_CLUSTER=0).
 BENCH_PAPER ?= 1
+BENCH_CLUSTER ?= 1
 bench: hvsim $(BENCHES)
 	@set -e; for b in $(BENCHES); do $$b; done
 	@sh tests/bench/whole-model-ratio.sh
+	@if [ "$(BENCH_CLUSTER)" != 0 ]; then HVSIM=./hvsim HVSIM_MPI=$(MPI) sh tests/bench/cluster-ratio.sh; fi
 	@if [ "$(BENCH_PAPER)" != 0 ]; then \
 	  for m in quick full; do \
 	    sh experiments/paper/run.sh --$$m out/bench-paper-$$m > /dev/null; \

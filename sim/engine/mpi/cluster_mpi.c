@@ -218,6 +218,10 @@ int cluster_pool(const struct pool *p, char *err, size_t errlen)
 		busy[w] = had[w] = -1;
 	struct proc kid = { .fd = -1 };
 	int remote = 0, units = 0, local_units = 0;
+	/* HVSIM_CLUSTER_MANAGER_ONLY=1: rank 0 runs no unit itself (many
+	** ranks, or measuring the manager alone) */
+	const char *mo = getenv("HVSIM_CLUSTER_MANAGER_ONLY");
+	int local = !(mo && *mo && strcmp(mo, "0") != 0);
 	double t0 = mono(), c0 = cpu_self();
 	for (;;) {
 		int stopping = rc != 0 || (p->stop && *p->stop);
@@ -238,7 +242,7 @@ int cluster_pool(const struct pool *p, char *err, size_t errlen)
 			remote++;
 			units++;
 		}
-		if (!stopping && !exhausted && kid.fd < 0) {
+		if (!stopping && !exhausted && kid.fd < 0 && local) {
 			int u = p->next ? p->next(p->ctx) : next_seq < p->nunits ? next_seq++ : -1;
 			if (u < 0) {
 				exhausted = 1;
