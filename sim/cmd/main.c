@@ -21,7 +21,12 @@ int main(int argc, char **argv)
 	int rc = cluster_init(&argc, &argv);
 	if (rc)
 		return rc;
-	rc = cmd_main(argc, argv);
+	/* only these distribute their work; any other command runs on rank 0
+	** alone, as without mpirun */
+	int spread = argc > 1 && (!strcmp(argv[1], "sweep") || !strcmp(argv[1], "capacity") ||
+				  !strcmp(argv[1], "calibrate"));
+	if (!cluster_worker() || spread)
+		rc = cmd_main(argc, argv);
 	xmlCleanupParser();
 	return cluster_finish(rc);
 }
