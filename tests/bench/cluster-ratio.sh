@@ -20,7 +20,8 @@
 # A benchmark, not a test: it prints, it never fails.  Skipped without
 # mpirun or with hvsim built without MPI (HVSIM_MPI=1 says it was).
 #
-#   HVSIM=./hvsim REPS=3 sh tests/bench/cluster-ratio.sh
+#   HVSIM=./hvsim REPS=3 CAL_REPS=1 sh tests/bench/cluster-ratio.sh
+#   (REPS for the sweeps, CAL_REPS for the calibration: about a minute a run)
 set -u
 HVSIM=${HVSIM:-./hvsim}
 REPS=${REPS:-2}
@@ -78,7 +79,7 @@ ratio "sweep kvm-vms.xml (6 points, 600 s runs)" sweep experiments/sweeps/kvm-vm
 cp "$W/one/sweep.csv" "$W/kvm-vms.csv" 2> /dev/null
 ratio "sweep hypervisors.xml (9 points, 600 s runs)" sweep experiments/sweeps/hypervisors.xml --set run.duration=600s
 cp "$W/one/sweep.csv" "$W/hypervisors.csv" 2> /dev/null
-ratio "calibrate paper.xml (cpu stage, short probes)" calibrate calibration/paper.xml \
+REPS=${CAL_REPS:-1} ratio "calibrate paper.xml (cpu stage, short probes)" calibrate calibration/paper.xml \
 	--values calibration/paper.fit.csv --stages cpu -q \
 	--set specweb:run.duration=20s --set specweb:run.warmup=10s
 
