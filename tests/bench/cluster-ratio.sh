@@ -97,27 +97,9 @@ say "  manager alone, 400 trivial points on 2 workers: ${st#cluster: pool 1: }"
 # the projection: list scheduling of the measured point costs
 for s in kvm-vms hypervisors; do
 	[ -f "$W/$s.csv" ] || continue
-	awk -F, -v c="$us" -v name="$s" 'NR > 1 { t[++n] = $NF; sum += $NF }
-		function sched(r,    i, j, best, fin, mgr) {
-			for (j = 1; j <= r; j++) free[j] = 0
-			mgr = 0; fin = 0
-			for (i = 1; i <= n; i++) {
-				best = 1
-				for (j = 2; j <= r; j++) if (free[j] < free[best]) best = j
-				# the manager hands units out one after the other
-				start = free[best] > mgr ? free[best] : mgr
-				mgr = start + c / 1e6
-				free[best] = mgr + t[i]
-				if (free[best] > fin) fin = free[best]
-			}
-			return fin
-		}
-		END {
-			if (!n) exit
-			printf "  projected, %s: %d points, %.2f s of work, largest %.2f s: 2 ranks %.2fx, 64 ranks %.2fx (bound: points and the largest; manager %.0f us a unit)\n",
-				name, n, sum, mx(), sum / sched(2), sum / sched(64), c
-		}
-		function mx(   i, m) { for (i = 1; i <= n; i++) if (t[i] > m) m = t[i]; return m }' "$W/$s.csv"
+	printf '  projected, %s: ' "$s"
+	sh tests/bench/cluster-project.sh -m "$us" -r "2 64" "$W/$s.csv" | tr '\n' ' ' | sed 's/  */ /g'
+	echo
 done
 # how many units a manager keeps busy: ranks x overhead below the unit time
 awk -v c="$us" 'BEGIN { printf "  one manager keeps busy about %.0f ranks of 1 s units, %.0f of 10 s units (unit time / overhead)\n", 1e6 / c, 1e7 / c }'
