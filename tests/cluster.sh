@@ -118,11 +118,12 @@ while [ "$(cat "$W/kill/sweep.csv" 2> /dev/null | wc -l)" -lt 3 ] && [ $n -lt 60
 	n=$((n + 1))
 done
 killed=
-for p in $(pgrep -x hvsim); do
+comm=$(basename "$HVSIM" | cut -c 1-15)
+for p in $(pgrep -x "$comm"); do
 	r=$(tr '\0' '\n' < "/proc/$p/environ" 2> /dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')
 	pp=$(ps -o ppid= -p "$p" | tr -d ' ')
 	# rank 1 itself, not one of its point processes
-	if [ "$r" = 1 ] && [ "$(ps -o comm= -p "$pp")" != hvsim ] && grep -q "$W/kill" "/proc/$p/cmdline" 2>/dev/null; then
+	if [ "$r" = 1 ] && [ "$(ps -o comm= -p "$pp")" != "$comm" ] && grep -q "$W/kill" "/proc/$p/cmdline" 2>/dev/null; then
 		kill -9 "$p" && killed=$p
 		break
 	fi

@@ -136,7 +136,8 @@ static void send_msg(int dst, int tag, const int *v, int n, const void *b, size_
 		MPI_Abort(MPI_COMM_WORLD, 1);
 		return;
 	}
-	memcpy(m, v, hl);
+	if (hl)
+		memcpy(m, v, hl);
 	if (len)
 		memcpy(m + hl, b, len);
 	MPI_Send(m, (int)(hl + len), MPI_BYTE, dst, tag, MPI_COMM_WORLD);
