@@ -28,10 +28,12 @@
 #include "calibration/calib.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "models/wl_micro.h"
 #include "models/workload.h"
@@ -64,6 +66,9 @@ struct cal_eval {
 	const struct scn_override *ov;
 	int nov;
 	FILE *progress;               /* a bar per batch of simulations; NULL: none */
+	int cache_fd;                 /* cal_eval_cache's file, appending; -1: none */
+	char *cache_path;
+	long reused;                  /* entries read back from it */
 };
 
 void cal_eval_progress(struct cal_eval *e, FILE *f)
@@ -79,6 +84,7 @@ struct cal_eval *cal_eval_new(const struct cal_config *cfg, int jobs, const vola
 	e->cfg = cfg;
 	e->jobs = jobs < 1 ? 1 : jobs;
 	e->stop = stop;
+	e->cache_fd = -1;
 	return e;
 }
 
@@ -95,6 +101,9 @@ void cal_eval_free(struct cal_eval *e)
 	for (size_t i = 0; i < e->n; i++)
 		free(e->e[i].key);
 	free(e->e);
+	if (e->cache_fd >= 0)
+		close(e->cache_fd);
+	free(e->cache_path);
 	free(e);
 }
 
@@ -457,6 +466,97 @@ static int child(void *ctx, int i, int fd)
 	return proc_write_all(fd, line, (size_t)len) || rc;
 }
 
+/* ---------------------------------------- finished simulations on disk --- */
+
+/* One finished simulation: "value low high<TAB>key" (%a: exact), appended
+** with one write and synced, as sweep.csv's rows are. */
+static int cache_append(struct cal_eval *e, const char *key, const double *v)
+{
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+	if (!f)
+		return -1;
+	fprintf(f, "%a %a %a\t%s\n", v[0], v[1], v[2], key);
+	int rc = fclose(f) ? -1 : proc_write_all(e->cache_fd, line, len);
+	free(line);
+	if (rc == 0 && fsync(e->cache_fd) && errno != EINVAL)
+		rc = -1;
+	return rc;
+}
+
+int cal_eval_cache(struct cal_eval *e, const char *path, unsigned long long fp, char *err, size_t errlen)
+{
+	char head[64];
+	snprintf(head, sizeof head, "# hvsim calibrate cache %016llx\n", fp);
+	e->cache_path = strdup(path);
+	if (!e->cache_path) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	size_t n = 0;
+	char *buf = out_slurp(path, &n);
+	int fresh = !buf || strncmp(buf, head, strlen(head)) != 0;
+	if (buf && fresh)
+		fprintf(stderr, "hvsim calibrate: %s: left by another calibration (its file, --set or hvsim "
+				"differ); starting a new one\n", path);
+	size_t keep = n;   /* up to the last whole line */
+	for (char *l = fresh ? NULL : buf + strlen(head); l && *l;) {
+		char *nl = strchr(l, '\n');
+		if (!nl) {
+			keep = (size_t)(l - buf);   /* a last line cut short by a kill */
+			break;
+		}
+		*nl = 0;
+		char *tab = strchr(l, '\t'), *end;
+		double v = strtod(l, &end), lo = strtod(end, &end), hi = strtod(end, &end);
+		if (tab && end == tab && tab[1] && !lookup(e, tab + 1)) {
+			char *k = strdup(tab + 1);
+			if (!k || !entry_add(e, k, v, lo, hi)) {
+				free(k);
+				free(buf);
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			e->reused++;
+		}
+		l = nl + 1;
+	}
+	free(buf);
+	if (!fresh && keep < n && truncate(path, (off_t)keep)) {
+		snprintf(err, errlen, "%s: cannot truncate: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fresh) {
+		/* a new file, its header in place before anything is appended */
+		char *tmp = malloc(strlen(path) + 32);
+		int fd = -1;
+		if (tmp) {
+			sprintf(tmp, "%s.tmp-%ld", path, (long)getpid());
+			fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		}
+		if (fd < 0 || proc_write_all(fd, head, strlen(head)) || fsync(fd) || close(fd) || rename(tmp, path)) {
+			snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno ? errno : EIO));
+			if (tmp)
+				unlink(tmp);
+			free(tmp);
+			return -1;
+		}
+		free(tmp);
+	}
+	e->cache_fd = open(path, O_WRONLY | O_APPEND);
+	if (e->cache_fd < 0) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+long cal_eval_reused(const struct cal_eval *e)
+{
+	return e->reused;
+}
+
 static int sim_done(void *ctx, int i, const char *buf, size_t len, int status)
 {
 	struct batch *b = ctx;
@@ -475,6 +575,13 @@ static int sim_done(void *ctx, int i, const char *buf, size_t len, int status)
 	b->val[3 * i] = strtod(buf + 2, &end);
 	b->val[3 * i + 1] = strtod(end, &end);
 	b->val[3 * i + 2] = strtod(end, NULL);
+	if (b->e->cache_fd >= 0 && cache_append(b->e, b->nd->key[i], &b->val[3 * i])) {
+		if (!b->failed) {
+			snprintf(b->err, b->errlen, "%s: cannot append: %s", b->e->cache_path, strerror(errno));
+			b->failed = 1;
+		}
+		return -1;
+	}
 	return 0;
 }
 

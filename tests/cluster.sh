@@ -9,7 +9,8 @@
 # wall-clock figures aside; a sweep point and a calibration whose input
 # is bad fail with the same messages and exit status (on 3 ranks); a worker rank
 # killed in the middle of a sweep, then `--resume`, ends with the files
-# of the uninterrupted sweep.  Skipped (exit 0) when there is no mpirun
+# of the uninterrupted sweep; the same for a calibration (the rerun takes
+# what the killed one finished from DIR.cache).  Skipped (exit 0) when there is no mpirun
 # or HVSIM was built without MPI (HVSIM_MPI=1 says it was; the Makefile
 # sets it).
 #
@@ -139,6 +140,40 @@ else
 	run kill-resume $MPIRUN -np 3 "$HVSIM" sweep "$D/sweep.xml" $LONG -o "$W/kill" --resume
 	[ "$rc" = 0 ] || { bad "kill: --resume exits $rc"; sed 's/^/    | /' "$W/kill-resume.err" | head -n 8 >&2; }
 	same "kill a worker, then --resume ($rows of 8 rows kept)" "$W/kill-ref" "$W/kill"
+fi
+
+# a worker rank killed in the middle of a calibration, then the same
+# command: the simulations rank 0 kept in DIR.cache are not run again,
+# and the files are -j 1's
+$MPIRUN -np 3 "$HVSIM" calibrate "$D/calib.xml" -q -o "$W/calkill" > /dev/null 2>&1 &
+job=$!
+n=0
+while [ "$(cat "$W/calkill.cache" 2> /dev/null | wc -l)" -lt 40 ] && [ $n -lt 600 ] && kill -0 "$job" 2> /dev/null; do
+	sleep 0.01
+	n=$((n + 1))
+done
+killed=
+for p in $(pgrep -x "$comm"); do
+	r=$(tr '\0' '\n' < "/proc/$p/environ" 2> /dev/null | sed -n 's/^OMPI_COMM_WORLD_RANK=//p')
+	pp=$(ps -o ppid= -p "$p" | tr -d ' ')
+	if [ "$r" = 1 ] && [ "$(ps -o comm= -p "$pp")" != "$comm" ] && grep -q "$W/calkill" "/proc/$p/cmdline" 2>/dev/null; then
+		kill -9 "$p" && killed=$p
+		break
+	fi
+done
+wait "$job"
+rc=$?
+checks=$((checks + 1))
+if [ -z "$killed" ]; then
+	bad "calibration kill: found no rank 1 to kill (the calibration exited $rc)"
+elif [ ! -f "$W/calkill.cache" ]; then
+	bad "calibration kill: no $W/calkill.cache after the kill (exit $rc)"
+else
+	kept=$(($(wc -l < "$W/calkill.cache") - 1))
+	run calkill-again $MPIRUN -np 3 "$HVSIM" calibrate "$D/calib.xml" -o "$W/calkill"
+	[ "$rc" = 0 ] || { bad "calibration kill: the rerun exits $rc"; sed 's/^/    | /' "$W/calkill-again.err" | head -n 8 >&2; }
+	grep -q 'finished simulations taken from' "$W/calkill-again.err" || bad "calibration kill: the rerun did not take the cache"
+	same "kill a worker of a calibration, then again ($kept simulations kept)" "$W/calibrate-ref" "$W/calkill"
 fi
 
 echo "== cluster: $checks checks, $fails problems"
