@@ -494,6 +494,7 @@ int cal_eval_cache(struct cal_eval *e, const char *path, unsigned long long fp, 
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	out_clean_stale(path);   /* a creation a kill interrupted */
 	size_t n = 0;
 	char *buf = out_slurp(path, &n);
 	int fresh = !buf || strncmp(buf, head, strlen(head)) != 0;
@@ -535,7 +536,10 @@ int cal_eval_cache(struct cal_eval *e, const char *path, unsigned long long fp, 
 			sprintf(tmp, "%s.tmp-%ld", path, (long)getpid());
 			fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		}
-		if (fd < 0 || proc_write_all(fd, head, strlen(head)) || fsync(fd) || close(fd) || rename(tmp, path)) {
+		int bad = fd < 0 || proc_write_all(fd, head, strlen(head)) || fsync(fd);
+		if (fd >= 0 && close(fd))
+			bad = 1;
+		if (bad || rename(tmp, path)) {
 			snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno ? errno : EIO));
 			if (tmp)
 				unlink(tmp);
