@@ -138,7 +138,9 @@ static const struct cmd cmd_defs[] = {
 	  "common random numbers, several starts), then predict the held-out points.  Writes into DIR "
 	  "(default out/<name>-calib) report.txt, fit.csv, points.csv, quantities.csv and the calibrated "
 	  "profiles (docs/calibration.md).  --set BENCH:KEY=VALUE changes a value in one benchmark's "
-	  "simulations only (BENCH: specweb, bzip2, netperf, dd, host).",
+	  "simulations only (BENCH: specweb, bzip2, netperf, dd, host).  Every finished simulation is kept "
+	  "in DIR.cache until DIR is written, so the same command after an interruption carries on; "
+	  "--force starts afresh.",
 	  OPTS(O_OUTPUT, O_FORCE, O_JOBS, O_VALUES, O_STAGES, O_KNOWN, O_SET, O_QUIET),
 	  "0 done, 1 a simulation failed, 2 bad usage or input, 130 interrupted", cmd_calibrate },
 	{ "explain", "DIR", 1, 1, "why the curves of a sweep stop growing: DIR/explain/",
