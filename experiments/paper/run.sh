@@ -26,14 +26,7 @@
 #   fig1-2.svg fig3.svg fig4.svg micro.svg   gnuplot plots (data in data/)
 #   times.txt           wall seconds of each step
 # HVSIM names the binary (default ./hvsim, from the project root).
-# LAUNCH runs the sweeps and the predictions under an MPI launcher, e.g.
-# LAUNCH=srun or LAUNCH="mpirun -np 64" (docs/cluster.md; -j is then
-# ignored: a unit per rank).  SEED=N replaces every simulation's seed
-# (the sweeps' --seed, the predictions' --set run.seed): one seed of a
-# several-seed reproduction (experiments/cluster/paper-3seeds.sbatch).
 set -eu
-LAUNCH=${LAUNCH:-}
-SEED=${SEED:-}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 HVSIM=${HVSIM:-$root/hvsim}
@@ -81,8 +74,7 @@ step() { # name, start time
 # search with its interval), and why they stop growing
 for f in fig3 fig4; do
 	t=$(now)
-	# shellcheck disable=SC2086
-	$LAUNCH "$HVSIM" sweep "$here/$f.xml" -o "$out/$f" -j "$jobs" ${SEED:+--seed "$SEED"} "$@" > "$out/$f.log"
+	"$HVSIM" sweep "$here/$f.xml" -o "$out/$f" -j "$jobs" "$@" > "$out/$f.log"
 	"$HVSIM" explain "$out/$f" > /dev/null
 	step "$f" "$t"
 done
@@ -101,11 +93,11 @@ for a in "$@"; do
 	case $a in --set) sp="$sp --set" ;; *) sp="$sp specweb:$a" ;; esac
 done
 # shellcheck disable=SC2086
-$LAUNCH "$HVSIM" calibrate "$root/calibration/paper.xml" --values "$root/calibration/paper.fit.csv" \
+"$HVSIM" calibrate "$root/calibration/paper.xml" --values "$root/calibration/paper.fit.csv" \
 	--known "$out/data/known.csv" -o "$out/predict" -j "$jobs" -q \
 	--set specweb:run.duration=150s --set specweb:run.warmup=30s --set specweb:capacity.replications=3 \
 	--set specweb:capacity.resolution=10 --set specweb:capacity.precision=3% \
-	--set specweb:capacity.max-replications=15 ${SEED:+--set run.seed="$SEED"} $sp > "$out/predict.log"
+	--set specweb:capacity.max-replications=15 $sp > "$out/predict.log"
 step predict "$t"
 sed -n '/^statements/,$p' "$out/predict/report.txt" > "$out/statements.txt"
 { echo; sed -n '/^held out/,/^$/p' "$out/predict/report.txt"; } >> "$out/statements.txt"
