@@ -477,7 +477,7 @@ static void test_cache(void)
 		 "%s calibrate %s -j 1 -q -o %s/ref > /dev/null 2>&1 || exit 11\n"
 		 "%s calibrate %s -j 1 -q -o %s/k > /dev/null 2>&1 & p=$!\n"
 		 "while kill -0 $p 2>/dev/null && [ \"$(cat %s/k.cache 2>/dev/null | wc -l)\" -lt 40 ]; do sleep 0.01; done\n"
-		 "kill -9 $p 2>/dev/null; wait $p\n"
+		 "{ kill -9 $p; wait $p; } 2>/dev/null\n"
 		 "[ -f %s/k.cache ] || exit 12\n"
 		 "[ ! -d %s/k ] || exit 13\n"
 		 "%s calibrate %s -j 1 -o %s/k > %s/k.out 2>&1 || exit 14\n"
