@@ -656,10 +656,16 @@ int sweep_check(const struct sweep_args *a, const struct scn_sweep *sw, struct d
 ** back with its row.  The exit status the job ends with. */
 static int serve_points(const struct sweep_args *a, const struct scenario *s)
 {
+	/* TMPDIR/hvsim-worker-HOST.tmp-PID: what a killed worker of this host
+	** left is removed as stale staging is (its process is gone) */
 	const char *tmp = getenv("TMPDIR");
-	char scratch[4096];
-	snprintf(scratch, sizeof scratch, "%s/hvsim-rank%d-XXXXXX", tmp && *tmp ? tmp : "/tmp", cluster_rank());
-	if (!mkdtemp(scratch))
+	char host[256] = "", base[4096], scratch[4200];
+	if (gethostname(host, sizeof host - 1))
+		snprintf(host, sizeof host, "host");
+	snprintf(base, sizeof base, "%s/hvsim-worker-%s", tmp && *tmp ? tmp : "/tmp", host);
+	out_clean_stale(base);
+	snprintf(scratch, sizeof scratch, "%s.tmp-%ld", base, (long)getpid());
+	if (mkdir(scratch, 0700))
 		return EXIT_RUNFAIL;   /* cluster_finish fails its units: "no result" */
 	struct sweep x = { .a = a, .s = s, .sw = &s->sweep, .fd = -1, .dir = scratch, .ship = 1 };
 	struct pool pl = { .stop = a->stop, .ctx = &x, .child = child };
