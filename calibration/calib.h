@@ -148,6 +148,17 @@ struct cal_eval;
 
 struct cal_eval *cal_eval_new(const struct cal_config *cfg, int jobs, const volatile sig_atomic_t *stop);
 void cal_eval_free(struct cal_eval *e);
+/* Keep every finished simulation in path as well (one line each,
+** appended and synced as it finishes): the entries a killed run of the
+** same calibration left there (the same fingerprint fp: the calibration
+** file, --set, hvsim's version) are taken as done; any other file there
+** is replaced.  0, or -1 with a message in err. */
+int cal_eval_cache(struct cal_eval *e, const char *path, unsigned long long fp, char *err, size_t errlen);
+/* Entries cal_eval_cache read back. */
+long cal_eval_reused(const struct cal_eval *e);
+/* A worker rank of an MPI job (sim/engine/cluster.h): run the
+** simulations the manager's batches send; the job's exit status. */
+int cal_eval_serve(struct cal_eval *e);
 /* Simulations run so far (cache misses) and their wall seconds. */
 long cal_eval_runs(const struct cal_eval *e);
 

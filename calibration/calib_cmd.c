@@ -15,6 +15,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "sim/report/output.h"
+#include "sim/engine/cluster.h"
 
 #define EXIT_RUNFAIL 1
 #define EXIT_USAGE 2
@@ -51,6 +52,24 @@ static int stage_mask(const struct cal_config *c, const char *file, const char *
 		fit_mask[si] = 1;
 	}
 	return 0;
+}
+
+/* What the cached simulations depend on besides their keys: the
+** calibration file, the --set overrides, hvsim's version (FNV-1a). */
+static unsigned long long fingerprint(const char *file, const struct scn_override *ov, int nov)
+{
+	unsigned long long h = 14695981039346656037ULL;
+	size_t n = 0;
+	char *text = out_slurp(file, &n);
+	const char *part[3] = { HVSIM_VERSION, NULL, NULL };
+	for (int i = -1; i < 2 * nov + 1; i++) {
+		const char *p = i < 0 ? part[0] : i == 2 * nov ? text : i % 2 ? ov[i / 2].value : ov[i / 2].key;
+		size_t len = p == text ? n : p ? strlen(p) + 1 : 0;
+		for (size_t k = 0; p && k < len; k++)
+			h = (h ^ (unsigned char)p[k]) * 1099511628211ULL;
+	}
+	free(text);
+	return h;
 }
 
 /* Load and build (not run) every benchmark and hypervisor a measured row
@@ -138,6 +157,23 @@ int cal_command(const struct cal_cli *cli)
 		cal_free(&c);
 		return EXIT_USAGE;
 	}
+	if (cluster_worker()) {
+		/* an MPI worker rank: simulate what rank 0's batches send */
+		struct sigaction sa = { .sa_handler = on_stop };
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		struct cal_eval *e = cal_eval_new(&c, 1, &stop_flag);
+		if (e)
+			cal_eval_overrides(e, ov, nov);
+		int st = e ? cal_eval_serve(e) : EXIT_RUNFAIL;
+		cal_eval_free(e);
+		free(x);
+		cal_free(&c);
+		return st;
+	}
+	if (cluster_active())
+		jobs = cluster_slots();   /* a simulation per rank */
 	/* the destination is checked (and staged) before hours of fitting */
 	struct outdir o = { 0 };
 	char oerr[4400] = "";
@@ -156,6 +192,28 @@ int cal_command(const struct cal_cli *cli)
 	struct cal_eval *e = cal_eval_new(&c, jobs, &stop_flag);
 	struct cal_stage_out *so = calloc((size_t)c.nstage + 1, sizeof *so);
 	int rc = e && so ? 0 : -1;
+	/* DIR.cache: every finished simulation, so that the same command
+	** after a kill carries on; --force starts again */
+	char cpath[4200];
+	snprintf(cpath, sizeof cpath, "%s.cache", outdir);
+	if (force)
+		unlink(cpath);
+	if (e && cal_eval_cache(e, cpath, fingerprint(file, ov, nov), err, sizeof err)) {
+		fprintf(stderr, "hvsim calibrate: %s\n", err);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+		out_abort(&o);
+		free(o.dest);
+		free(o.stage);
+		cal_eval_free(e);
+		free(so);
+		free(x);
+		cal_free(&c);
+		return EXIT_RUNFAIL;
+	}
+	if (e && cal_eval_reused(e) && !quiet)
+		fprintf(stderr, "hvsim calibrate: %ld finished simulations taken from %s (a killed run's)\n",
+			cal_eval_reused(e), cpath);
 	if (e && cli->known && cal_eval_known(e, x, cli->known, err, sizeof err)) {
 		fprintf(stderr, "hvsim calibrate: %s\n", err);
 		sigaction(SIGINT, &old_int, NULL);
@@ -220,6 +278,7 @@ int cal_command(const struct cal_cli *cli)
 			out_abort(&o);
 			status = EXIT_RUNFAIL;
 		} else {
+			unlink(cpath);   /* done: the outputs hold it all */
 			printf("%s: %ld simulations in %.1f wall s (%d process(es)); wrote %s/\n", c.name, cal_eval_runs(e),
 			       wall, jobs, outdir);
 			char rp[4096];

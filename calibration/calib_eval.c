@@ -28,15 +28,18 @@
 #include "calibration/calib.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "models/wl_micro.h"
 #include "models/workload.h"
 #include "sim/drive/capacity.h"
 #include "sim/engine/proc.h"
+#include "sim/engine/cluster.h"
 #include "sim/scenario/scenario.h"
 #include "models/world.h"
 #include "models/actrec.h"
@@ -63,6 +66,9 @@ struct cal_eval {
 	const struct scn_override *ov;
 	int nov;
 	FILE *progress;               /* a bar per batch of simulations; NULL: none */
+	int cache_fd;                 /* cal_eval_cache's file, appending; -1: none */
+	char *cache_path;
+	long reused;                  /* entries read back from it */
 };
 
 void cal_eval_progress(struct cal_eval *e, FILE *f)
@@ -78,6 +84,7 @@ struct cal_eval *cal_eval_new(const struct cal_config *cfg, int jobs, const vola
 	e->cfg = cfg;
 	e->jobs = jobs < 1 ? 1 : jobs;
 	e->stop = stop;
+	e->cache_fd = -1;
 	return e;
 }
 
@@ -94,6 +101,9 @@ void cal_eval_free(struct cal_eval *e)
 	for (size_t i = 0; i < e->n; i++)
 		free(e->e[i].key);
 	free(e->e);
+	if (e->cache_fd >= 0)
+		close(e->cache_fd);
+	free(e->cache_path);
 	free(e);
 }
 
@@ -439,6 +449,10 @@ struct batch {
 	size_t errlen;
 	int failed;
 	struct progress g;
+	/* a worker rank: what the manager's description holds (batch_load) */
+	char *own;
+	double *ownx;
+	struct need ownnd;
 };
 
 static int child(void *ctx, int i, int fd)
@@ -450,6 +464,101 @@ static int child(void *ctx, int i, int fd)
 	int len = rc ? snprintf(line, sizeof line, "E %s\n", err)
 		     : snprintf(line, sizeof line, "V %.17g %.17g %.17g\n", v, ci[0], ci[1]);
 	return proc_write_all(fd, line, (size_t)len) || rc;
+}
+
+/* ---------------------------------------- finished simulations on disk --- */
+
+/* One finished simulation: "value low high<TAB>key" (%a: exact), appended
+** with one write and synced, as sweep.csv's rows are. */
+static int cache_append(struct cal_eval *e, const char *key, const double *v)
+{
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+	if (!f)
+		return -1;
+	fprintf(f, "%a %a %a\t%s\n", v[0], v[1], v[2], key);
+	int rc = fclose(f) ? -1 : proc_write_all(e->cache_fd, line, len);
+	free(line);
+	if (rc == 0 && fsync(e->cache_fd) && errno != EINVAL)
+		rc = -1;
+	return rc;
+}
+
+int cal_eval_cache(struct cal_eval *e, const char *path, unsigned long long fp, char *err, size_t errlen)
+{
+	char head[64];
+	snprintf(head, sizeof head, "# hvsim calibrate cache %016llx\n", fp);
+	e->cache_path = strdup(path);
+	if (!e->cache_path) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	out_clean_stale(path);   /* a creation a kill interrupted */
+	size_t n = 0;
+	char *buf = out_slurp(path, &n);
+	int fresh = !buf || strncmp(buf, head, strlen(head)) != 0;
+	if (buf && fresh)
+		fprintf(stderr, "hvsim calibrate: %s: left by another calibration (its file, --set or hvsim "
+				"differ); starting a new one\n", path);
+	size_t keep = n;   /* up to the last whole line */
+	for (char *l = fresh ? NULL : buf + strlen(head); l && *l;) {
+		char *nl = strchr(l, '\n');
+		if (!nl) {
+			keep = (size_t)(l - buf);   /* a last line cut short by a kill */
+			break;
+		}
+		*nl = 0;
+		char *tab = strchr(l, '\t'), *end;
+		double v = strtod(l, &end), lo = strtod(end, &end), hi = strtod(end, &end);
+		if (tab && end == tab && tab[1] && !lookup(e, tab + 1)) {
+			char *k = strdup(tab + 1);
+			if (!k || !entry_add(e, k, v, lo, hi)) {
+				free(k);
+				free(buf);
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
+			e->reused++;
+		}
+		l = nl + 1;
+	}
+	free(buf);
+	if (!fresh && keep < n && truncate(path, (off_t)keep)) {
+		snprintf(err, errlen, "%s: cannot truncate: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fresh) {
+		/* a new file, its header in place before anything is appended */
+		char *tmp = malloc(strlen(path) + 32);
+		int fd = -1;
+		if (tmp) {
+			sprintf(tmp, "%s.tmp-%ld", path, (long)getpid());
+			fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		}
+		int bad = fd < 0 || proc_write_all(fd, head, strlen(head)) || fsync(fd);
+		if (fd >= 0 && close(fd))
+			bad = 1;
+		if (bad || rename(tmp, path)) {
+			snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno ? errno : EIO));
+			if (tmp)
+				unlink(tmp);
+			free(tmp);
+			return -1;
+		}
+		free(tmp);
+	}
+	e->cache_fd = open(path, O_WRONLY | O_APPEND);
+	if (e->cache_fd < 0) {
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+long cal_eval_reused(const struct cal_eval *e)
+{
+	return e->reused;
 }
 
 static int sim_done(void *ctx, int i, const char *buf, size_t len, int status)
@@ -470,7 +579,148 @@ static int sim_done(void *ctx, int i, const char *buf, size_t len, int status)
 	b->val[3 * i] = strtod(buf + 2, &end);
 	b->val[3 * i + 1] = strtod(end, &end);
 	b->val[3 * i + 2] = strtod(end, NULL);
+	if (b->e->cache_fd >= 0 && cache_append(b->e, b->nd->key[i], &b->val[3 * i])) {
+		if (!b->failed) {
+			snprintf(b->err, b->errlen, "%s: cannot append: %s", b->e->cache_path, strerror(errno));
+			b->failed = 1;
+		}
+		return -1;
+	}
 	return 0;
+}
+
+/* ------------------------------------------------- over MPI ranks --- */
+
+/* The batch as worker ranks need it (sim/engine/cluster.h): fields
+** ending in NUL, the parameter count and values (%a: exact), the
+** quantity count, then per quantity bench, hypervisor, vms, vcpus,
+** memory, subject, metric (strings "+TEXT", or "-" for none).  malloc'd,
+** or NULL. */
+static char *batch_hdr(const struct cal_eval *e, const double *x, const struct need *nd, size_t *len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, len);
+	if (!f)
+		return NULL;
+#define FIELD(...) (fprintf(f, __VA_ARGS__), fputc(0, f))
+#define TEXT(t) ((t) ? FIELD("+%s", (t)) : FIELD("-"))
+	FIELD("%d", e->cfg->np);
+	for (int k = 0; k < e->cfg->np; k++)
+		FIELD("%a", x[k]);
+	FIELD("%zu", nd->n);
+	for (size_t i = 0; i < nd->n; i++) {
+		const struct cal_qty *q = &nd->q[i];
+		FIELD("%d", q->bench);
+		TEXT(q->hypervisor);
+		FIELD("%d", q->vms);
+		FIELD("%d", q->vcpus);
+		TEXT(q->memory);
+		TEXT(q->subject);
+		FIELD("%d", q->metric);
+	}
+#undef TEXT
+#undef FIELD
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The next field of a description; NULL past its end. */
+static const char *field(const char **p, const char *end)
+{
+	const char *f = *p, *z = f < end ? memchr(f, 0, (size_t)(end - f)) : NULL;
+	if (!z)
+		return NULL;
+	*p = z + 1;
+	return f;
+}
+
+static int field_int(const char **p, const char *end, long lo, long hi, long *v)
+{
+	const char *f = field(p, end);
+	char *e;
+	if (!f)
+		return -1;
+	*v = strtol(f, &e, 10);
+	return *e || e == f || *v < lo || *v > hi ? -1 : 0;
+}
+
+static int field_text(const char **p, const char *end, const char **t)
+{
+	const char *f = field(p, end);
+	if (!f || (f[0] != '+' && strcmp(f, "-")))
+		return -1;
+	*t = f[0] == '+' ? f + 1 : NULL;
+	return 0;
+}
+
+/* A worker rank: the manager's batch_hdr into b (its own copy). */
+static int batch_load(void *ctx, const char *hdr, size_t len)
+{
+	struct batch *b = ctx;
+	free(b->own);
+	free(b->ownx);
+	free(b->ownnd.q);
+	b->ownnd = (struct need){ 0 };
+	b->ownx = NULL;
+	b->own = malloc(len + 1);
+	if (!b->own)
+		return -1;
+	memcpy(b->own, hdr, len);
+	b->own[len] = 0;
+	const char *p = b->own, *end = b->own + len, *f;
+	long np, n, v;
+	if (field_int(&p, end, 0, 100000, &np) || np != b->e->cfg->np)
+		return -1;
+	b->ownx = calloc((size_t)np + 1, sizeof *b->ownx);
+	if (!b->ownx)
+		return -1;
+	for (long k = 0; k < np; k++) {
+		char *e;
+		if (!(f = field(&p, end)))
+			return -1;
+		b->ownx[k] = strtod(f, &e);
+		if (*e || e == f)
+			return -1;
+	}
+	if (field_int(&p, end, 0, 100000000, &n))
+		return -1;
+	b->ownnd.q = calloc((size_t)n + 1, sizeof *b->ownnd.q);
+	if (!b->ownnd.q)
+		return -1;
+	for (long i = 0; i < n; i++) {
+		struct cal_qty *q = &b->ownnd.q[i];
+		if (field_int(&p, end, 0, MEAS_NBENCH - 1, &v))
+			return -1;
+		q->bench = (int)v;
+		if (field_text(&p, end, &q->hypervisor) || field_int(&p, end, 0, 1000000, &v))
+			return -1;
+		q->vms = (int)v;
+		if (field_int(&p, end, 0, 1000000, &v))
+			return -1;
+		q->vcpus = (int)v;
+		if (field_text(&p, end, &q->memory) || field_text(&p, end, &q->subject) ||
+		    field_int(&p, end, -1000000, 1000000, &v))
+			return -1;
+		q->metric = (int)v;
+	}
+	b->ownnd.n = b->ownnd.cap = (size_t)n;
+	b->x = b->ownx;
+	b->nd = &b->ownnd;
+	return p == end ? 0 : -1;
+}
+
+int cal_eval_serve(struct cal_eval *e)
+{
+	struct batch b = { .e = e };
+	struct pool p = { .stop = e->stop, .ctx = &b, .child = child, .load = batch_load };
+	int rc = cluster_serve(&p);
+	free(b.own);
+	free(b.ownx);
+	free(b.ownnd.q);
+	return rc;
 }
 
 /* Simulate nd's quantities in children, up to e->jobs at a time. */
@@ -487,7 +737,15 @@ static int run_needs(struct cal_eval *e, struct need *nd, const double *x, char 
 	struct pool p = { .jobs = e->jobs, .nunits = (int)nd->n, .stop = e->stop, .ctx = &b, .child = child,
 			  .done = sim_done };
 	char perr[300] = "";
+	char *hdr = NULL;
+	if (cluster_active() && !(hdr = batch_hdr(e, x, nd, &p.hdrlen))) {
+		free(val);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	p.hdr = hdr;
 	rc = pool_run(&p, perr, sizeof perr);
+	free(hdr);
 	progress_end(&b.g);
 	if (rc == -1 && !b.failed)
 		snprintf(err, errlen, "%s", perr);

@@ -463,9 +463,45 @@ static void test_shipped(void)
 	cal_free(&c);
 }
 
+/* DIR.cache: a calibration killed with SIGKILL part way, run again,
+** takes the simulations it finished from DIR.cache, runs only the rest
+** and writes what an uninterrupted run writes (the wall-clock line
+** aside); the cache is gone once DIR is written; --force starts again. */
+static void test_cache(void)
+{
+	char *dir = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	char cmd[4096], *out = NULL;
+	const char *h = cut_hvsim(), *cal = "tests/data/cluster/calib.xml";
+	snprintf(cmd, sizeof cmd,
+		 "%s calibrate %s -j 1 -q -o %s/ref > /dev/null 2>&1 || exit 11\n"
+		 "%s calibrate %s -j 1 -q -o %s/k > /dev/null 2>&1 & p=$!\n"
+		 "while kill -0 $p 2>/dev/null && [ \"$(cat %s/k.cache 2>/dev/null | wc -l)\" -lt 40 ]; do sleep 0.01; done\n"
+		 "{ kill -9 $p; wait $p; } 2>/dev/null\n"
+		 "[ -f %s/k.cache ] || exit 12\n"
+		 "[ ! -d %s/k ] || exit 13\n"
+		 "%s calibrate %s -j 1 -o %s/k > %s/k.out 2>&1 || exit 14\n"
+		 "grep -q 'finished simulations taken from' %s/k.out || exit 15\n"
+		 "[ ! -e %s/k.cache ] || exit 16\n"
+		 "diff -r -I ' wall s' %s/ref %s/k || exit 17\n"
+		 "%s calibrate %s -j 1 -o %s/k > %s/k.out 2>&1 && exit 18\n"
+		 "%s calibrate %s -j 1 -q --force -o %s/k > /dev/null 2>&1 || exit 19\n"
+		 "exit 0\n",
+		 h, cal, dir, h, cal, dir, dir, dir, dir, h, cal, dir, dir, dir, dir, dir, dir, h, cal, dir, dir, h, cal,
+		 dir);
+	int rc = cut_run(cmd, &out);
+	if (rc)
+		fprintf(stderr, "\ncache test: exit %d\n%s\n", rc, out ? out : "");
+	CU_ASSERT_EQUAL(rc, 0);
+	free(out);
+	cut_rmrf(dir);
+	free(dir);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
+		{ "DIR.cache: a killed calibration carries on, the same files", test_cache },
 		{ "recovers known parameters from generated noisy points", test_recover },
 		{ "bad calibration files: file, line, expected", test_bad_files },
 		{ "a new DIR or --force, checked before fitting", test_exclusive },

@@ -5,6 +5,7 @@
 #include "sim/cmd/cmd.h"
 #include "sim/drive/capacity.h"
 #include "sim/report/output.h"
+#include "sim/engine/cluster.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -26,6 +27,13 @@ int cmd_capacity(const struct cmd *c, struct cmd_args *a)
 		return EXIT_USAGE;
 	}
 	diag_free(&d);
+	if (cluster_worker()) {
+		/* an MPI worker rank runs replications, writes nothing */
+		cmd_catch_signals();
+		rc = cap_serve(&s, &cmd_interrupted);
+		scn_free(&s);
+		return rc;
+	}
 	char dest[4096], err[4200];
 	cmd_dest(a, &s, "-capacity", dest, sizeof dest);
 	struct outdir od = { 0 };

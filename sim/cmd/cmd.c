@@ -36,7 +36,8 @@ static const struct opt_def opt_defs[O_NOPTS] = {
 		    "hypervisor.policy.name (repeatable)",
 		    NULL },
 	[O_JOBS] = { "jobs", 'j', "N", "processes at once, 1 to 1024 (default: the online CPUs); the outputs do "
-					"not depend on N",
+					"not depend on N.  Under mpirun or srun with several ranks, -j is ignored: "
+					"each rank runs one unit at a time, rank 0 writes (docs/cluster.md)",
 		     NULL },
 	[O_TIMELINE] = { "timeline", 0, "F.json",
 			 "record which entity ran on which pCPU, when and why it stopped, in Chrome trace format "
@@ -156,7 +157,9 @@ static const struct cmd cmd_defs[] = {
 	  "common random numbers, several starts), then predict the held-out points.  Writes into DIR "
 	  "(default out/<name>-calib) report.txt, fit.csv, points.csv, quantities.csv and the calibrated "
 	  "profiles (docs/calibration.md).  --set BENCH:KEY=VALUE changes a value in one benchmark's "
-	  "simulations only (BENCH: specweb, bzip2, netperf, dd, host).",
+	  "simulations only (BENCH: specweb, bzip2, netperf, dd, host).  Every finished simulation is kept "
+	  "in DIR.cache until DIR is written, so the same command after an interruption carries on; "
+	  "--force starts afresh.",
 	  OPTS(O_OUTPUT, O_FORCE, O_JOBS, O_VALUES, O_STAGES, O_KNOWN, O_SET, O_QUIET),
 	  "0 done, 1 a simulation failed, 2 bad usage or input, 130 interrupted", cmd_calibrate },
 	{ "explain", "DIR", 1, 1, "why the curves of a sweep stop growing: DIR/explain/",
@@ -608,7 +611,9 @@ void cmd_help_main(FILE *f)
 	fputs("\n  hvsim <command> --help   a command's options\n"
 	      "  hvsim --version          the version\n"
 	      "  hvsim --man              the manual page (troff), as installed as hvsim.1\n"
-	      "  hvsim --completion       a bash completion script\n\n"
+	      "  hvsim --completion       a bash completion script\n"
+	      "  mpirun -np N hvsim sweep|capacity|calibrate ...   the same work over N MPI ranks,\n"
+	      "                           the same outputs (docs/cluster.md)\n\n"
 	      "exit status: ",
 	      f);
 	fputs(common_exit, f);
@@ -696,6 +701,12 @@ void cmd_man(FILE *f)
 	fputs(", unless a command says otherwise.\n", f);
 	fputs(".SH ENVIRONMENT\n.TP\n.B HVSIM_PATH\nfolders (colon-separated) searched for profiles named without a "
 	      "path, after the scenario's own folder and before the installed data folder (hvsim profiles)\n",
+	      f);
+	fputs(".SH MPI\nBuilt with Open MPI, \\fBmpirun -np\\fR \\fIN\\fR \\fBhvsim sweep\\fR|\\fBcapacity\\fR|"
+	      "\\fBcalibrate\\fR ... (or srun) runs the same units of work over N ranks, one at a time each, "
+	      "rank 0 included; rank 0 alone writes the outputs, which are the same as with -j 1.  "
+	      "HVSIM_CLUSTER_STATS=1 prints rank 0's work per pool; HVSIM_CLUSTER_MANAGER_ONLY=1 keeps rank 0 "
+	      "from running units; HVSIM_CLUSTER_VERBOSE=1 keeps the other ranks' messages.  See docs/cluster.md.\n",
 	      f);
 	fputs(".SH FILES\nThe shipped machine and hypervisor profiles and scenarios are installed under "
 	      "PREFIX/share/hvsim; the documentation of every file format is in the source tree's docs/.\n",

@@ -6,6 +6,7 @@
 ** 130 interrupted.
 */
 #include "sim/cmd/cmd.h"
+#include "sim/engine/cluster.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,17 @@
 int main(int argc, char **argv)
 {
 	LIBXML_TEST_VERSION;
-	int rc = cmd_main(argc, argv);
+	/* under mpirun or srun: every rank runs this same command line
+	** (sim/engine/cluster.h) */
+	int rc = cluster_init(&argc, &argv);
+	if (rc)
+		return rc;
+	/* only these distribute their work; any other command runs on rank 0
+	** alone, as without mpirun */
+	int spread = argc > 1 && (!strcmp(argv[1], "sweep") || !strcmp(argv[1], "capacity") ||
+				  !strcmp(argv[1], "calibrate"));
+	if (!cluster_worker() || spread)
+		rc = cmd_main(argc, argv);
 	xmlCleanupParser();
-	return rc;
+	return cluster_finish(rc);
 }

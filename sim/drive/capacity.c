@@ -16,6 +16,7 @@
 #include "sim/drive/cap_estimate.h"
 #include "sim/drive/cap_internal.h"
 #include "sim/engine/proc.h"
+#include "sim/engine/cluster.h"
 #include "sim/engine/stats.h"
 #include "models/world.h"
 
@@ -380,6 +381,26 @@ static int rep_done(void *ctx, int rep, const char *buf, size_t len, int status)
 	return 0;
 }
 
+/* A worker rank's view of the round (sim/engine/cluster.h): its first
+** replication and its hint, as "first hint". */
+static int reps_load(void *ctx, const char *hdr, size_t len)
+{
+	struct reps *x = ctx;
+	char buf[64];
+	if (len >= sizeof buf)
+		return -1;
+	memcpy(buf, hdr, len);
+	buf[len] = 0;
+	return sscanf(buf, "%d %d", &x->first, &x->hint) == 2 ? 0 : -1;
+}
+
+int cap_serve(struct scenario *s, const volatile sig_atomic_t *stop)
+{
+	struct reps x = { .s = s, .stop = stop };
+	struct pool p = { .stop = stop, .ctx = &x, .child = child, .load = reps_load };
+	return cluster_serve(&p);
+}
+
 /* Replications first .. first + nrep - 1. */
 static int run_parallel(struct scenario *s, int jobs, int first, int nrep, int hint,
 			const volatile sig_atomic_t *stop, struct cap_result *r, char *err, size_t errlen)
@@ -395,7 +416,10 @@ static int run_parallel(struct scenario *s, int jobs, int first, int nrep, int h
 		goto out;
 	}
 	progress_start(&x.g, r->progress, "replications", nrep);
-	struct pool p = { .jobs = jobs, .nunits = nrep, .stop = stop, .ctx = &x, .child = child, .done = rep_done };
+	char hdr[64];
+	int hl = snprintf(hdr, sizeof hdr, "%d %d", first, hint);
+	struct pool p = { .jobs = jobs, .nunits = nrep, .stop = stop, .ctx = &x, .child = child, .done = rep_done,
+			  .hdr = hdr, .hdrlen = (size_t)hl };
 	err[0] = 0;
 	rc = pool_run(&p, err, errlen);
 	progress_end(&x.g);
@@ -553,7 +577,7 @@ static int run_reps(struct scenario *s, int jobs, int first, int n, int hint, co
 {
 	if (jobs > n)
 		jobs = n;
-	if (jobs > 1)
+	if (jobs > 1 || cluster_active())
 		return run_parallel(s, jobs, first, n, hint, stop, r, err, errlen);
 	struct progress g;
 	int rc = 0;
@@ -593,6 +617,8 @@ int cap_search_shown(struct scenario *s, int jobs, const volatile sig_atomic_t *
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	if (cluster_active())
+		jobs = cluster_slots();   /* a replication per rank */
 	if (jobs > most)
 		jobs = most;
 	if (jobs < 1)

@@ -74,6 +74,11 @@ struct cap_result {
 ** errors into d) and that its world builds; 0 or -1. */
 int cap_check(struct scenario *s, struct diag *d);
 
+/* A worker rank of an MPI job (sim/engine/cluster.h): run the
+** replications the manager's cap_search sends, on s as loaded and checked
+** there.  The job's exit status. */
+int cap_serve(struct scenario *s, const volatile sig_atomic_t *stop);
+
 /* Run the search with up to jobs replications at a time (1: all in this
 ** process).  Restores the users it varies.  Returns 0, -1 when a run
 ** failed (message in err), or -2 when *stop was set (interrupted). */

@@ -17,6 +17,7 @@
 #include "sim/drive/sweep.h"
 #include "sim/report/result.h"
 #include "sim/engine/proc.h"
+#include "sim/engine/cluster.h"
 #include "sim/drive/sweep_file.h"
 #include "models/vm.h"
 #include "models/wl_burst.h"
@@ -204,8 +205,10 @@ static int point_outputs(const char *dir, int p, const struct scenario *s, const
 	return rc;
 }
 
-/* Run point p into f (the message to the parent). */
-static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, FILE *f)
+/* Run point p into f (the message to the parent); ship: its outputs
+** too, after the row and a NUL (out_pack), from dir, which keeps none. */
+static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, FILE *f,
+		      int ship)
 {
 	double t0 = now_s();
 	int nov = 0;
@@ -282,10 +285,33 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 			snprintf(err, sizeof err, "out of memory");
 		}
 	}
-	fputc(kind, f);
-	if (kind == MSG_ROW) {
+	if (kind == MSG_ROW && ship) {
+		char dest[4200];
+		snprintf(dest, sizeof dest, "%s/points/%03d", dir, p + 1);
+		char *pk = NULL;
+		size_t pkl = 0;
+		FILE *pf = open_memstream(&pk, &pkl);
+		int bad = !pf || out_pack(pf, dest);
+		if (pf && fclose(pf))
+			bad = 1;
+		out_rmrf(dest);
+		if (bad) {
+			kind = MSG_FAIL;
+			snprintf(err, sizeof err, "%s: cannot read the outputs back: %s", dest,
+				 strerror(errno ? errno : EIO));
+		} else {
+			fputc(kind, f);
+			fputs(row, f);
+			fputc(0, f);
+			fwrite(pk, 1, pkl, f);
+		}
+		free(pk);
+	} else if (kind == MSG_ROW) {
+		fputc(kind, f);
 		fputs(row, f);
-	} else {
+	}
+	if (kind != MSG_ROW) {
+		fputc(kind, f);
 		diag_print(&d, f);
 		fputs(err, f);
 	}
@@ -304,7 +330,7 @@ static int child(void *ctx, int p, int fd)
 	FILE *f = fdopen(fd, "w");
 	if (!f)
 		return -1;
-	run_point(x->a, x->sw, x->dir, p, f);
+	run_point(x->a, x->sw, x->dir, p, f, x->ship);
 	return fclose(f) ? -1 : 0;
 }
 
@@ -360,6 +386,29 @@ static int flush_rows(struct sweep *x)
 	return 0;
 }
 
+/* The outputs a worker rank sent with point p's row (out_pack) into
+** DIR/points/NNN, as its child would have written them; 0 or -1 (err). */
+static int unpack_point(struct sweep *x, int p, const char *pk, size_t len, char *err, size_t errlen)
+{
+	char dest[4200];
+	snprintf(dest, sizeof dest, "%s/points/%03d", x->dir, p + 1);
+	struct outdir od = { 0 };
+	int rc = out_begin(&od, dest, OUT_REPLACE, err, errlen);
+	if (rc == 0) {
+		errno = 0;
+		rc = out_unpack(&od, pk, len);
+		if (rc)
+			snprintf(err, errlen, "%s: cannot write the outputs: %s", dest, strerror(errno ? errno : EIO));
+		else
+			rc = out_commit(&od, err, errlen);
+	}
+	if (rc)
+		out_abort(&od);
+	free(od.dest);
+	free(od.stage);
+	return rc;
+}
+
 /* A child ended: settle its point. */
 static void finished(struct sweep *x, int p, const char *buf, size_t len, int status)
 {
@@ -367,6 +416,10 @@ static void finished(struct sweep *x, int p, const char *buf, size_t len, int st
 	label(x->sw, p, lab, sizeof lab);
 	const char *body = len > 1 ? buf + 1 : "";
 	int kind = len ? buf[0] : 0;
+	size_t rl = len > 1 ? strlen(body) : 0;
+	char perr[4400] = "";
+	if (kind == MSG_ROW && len > rl + 2 && unpack_point(x, p, body + rl + 1, len - rl - 2, perr, sizeof perr))
+		kind = MSG_FAIL, body = perr;
 	if (kind == MSG_ROW && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		x->row[p] = strdup(body);
 		x->state[p] = x->row[p] ? P_ROW : P_FAILED;
@@ -598,6 +651,29 @@ int sweep_check(const struct sweep_args *a, const struct scn_sweep *sw, struct d
 
 /* ----------------------------------------------------------- main --- */
 
+/* A worker rank (sim/engine/cluster.h): run the points the manager sends,
+** each point's outputs written into a private scratch directory and sent
+** back with its row.  The exit status the job ends with. */
+static int serve_points(const struct sweep_args *a, const struct scenario *s)
+{
+	/* TMPDIR/hvsim-worker-HOST.tmp-PID: what a killed worker of this host
+	** left is removed as stale staging is (its process is gone) */
+	const char *tmp = getenv("TMPDIR");
+	char host[256] = "", base[4096], scratch[4200];
+	if (gethostname(host, sizeof host - 1))
+		snprintf(host, sizeof host, "host");
+	snprintf(base, sizeof base, "%s/hvsim-worker-%s", tmp && *tmp ? tmp : "/tmp", host);
+	out_clean_stale(base);
+	snprintf(scratch, sizeof scratch, "%s.tmp-%ld", base, (long)getpid());
+	if (mkdir(scratch, 0700))
+		return EXIT_RUNFAIL;   /* cluster_finish fails its units: "no result" */
+	struct sweep x = { .a = a, .s = s, .sw = &s->sweep, .fd = -1, .dir = scratch, .ship = 1 };
+	struct pool pl = { .stop = a->stop, .ctx = &x, .child = child };
+	int rc = cluster_serve(&pl);
+	out_rmrf(scratch);
+	return rc;
+}
+
 /* Where the sweep writes: DIR, or with --force over an existing DIR its
 ** staging DIR.tmp-PID, which replaces DIR at the end (fod); what killed
 ** runs of this sweep left there cleaned; sweep.csv read back (a resume)
@@ -696,6 +772,11 @@ int sweep_run(const struct sweep_args *a)
 		scn_free(&s);
 		return EXIT_USAGE;
 	}
+	if (cluster_worker()) {
+		int st = serve_points(a, &s);
+		scn_free(&s);
+		return st;
+	}
 	struct sweep x = { .a = a, .s = &s, .sw = &s.sweep, .fd = -1, .in_order = 1, .last = -1,
 			   .total = s.sweep.npoints };
 	struct outdir fod = { 0 };   /* --force over an existing DIR */
@@ -722,6 +803,8 @@ int sweep_run(const struct sweep_args *a)
 	else if (x.had)
 		fprintf(stderr, "%s: %d of %d points already in %s; running the other %d\n", s.name, x.had, x.total,
 			x.csv, x.total - x.had);
+	if (cluster_active())
+		aa.jobs = cluster_slots();   /* a point per rank */
 	if (aa.jobs > x.total - x.had)
 		aa.jobs = x.total - x.had > 0 ? x.total - x.had : 1;
 	x.t0 = now_s();

@@ -30,6 +30,7 @@ struct sweep {
 	double t0;
 	int cursor;                   /* the pool's next candidate point */
 	struct progress g;            /* the bar on a terminal */
+	int ship;                     /* a worker rank: a point's outputs go back in its message */
 };
 
 /* sweep.csv (header head) and sweep.settings (set) into x->dir, atomically. */

@@ -2,6 +2,7 @@
 ** Child processes with a result pipe (see proc.h).
 */
 #include "sim/engine/proc.h"
+#include "sim/engine/cluster.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -107,6 +108,13 @@ static int proc_start_unit(struct proc *k, const struct pool *p, int unit)
 }
 
 int pool_run(const struct pool *p, char *err, size_t errlen)
+{
+	if (cluster_active())
+		return cluster_pool(p, err, errlen);
+	return pool_run_local(p, err, errlen);
+}
+
+int pool_run_local(const struct pool *p, char *err, size_t errlen)
 {
 	int jobs = p->jobs < 1 ? 1 : p->jobs, running = 0, seq = 0, rc = 0, killed = 0;
 	struct proc *kid = calloc((size_t)jobs, sizeof *kid);

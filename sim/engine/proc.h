@@ -53,7 +53,16 @@ int proc_write_all(int fd, const void *buf, size_t n);
 ** When *stop is set, or done() fails, no unit starts any more, the
 ** running children get SIGTERM and are drained (done() still sees them).
 ** Returns 0, -1 after done() failed or a process could not be started
-** (message in err), -2 when stopped. */
+** (message in err), -2 when stopped.
+**
+** Under mpirun (sim/engine/cluster.h) the manager's pool_run runs units
+** on every rank, jobs ignored (a unit per rank); a worker rank runs
+** child() with its own ctx, which it sets up from the command line and
+** then from the pool's description:
+**   hdr, hdrlen        what child() needs beyond the command line (the
+**                      manager's side; NULL: nothing);
+**   load(ctx, hdr, len)  on a worker, before the units of a new pool:
+**                      put that description into ctx; 0 or -1. */
 struct pool {
 	int jobs, nunits;
 	const volatile sig_atomic_t *stop;
@@ -62,8 +71,14 @@ struct pool {
 	int (*next)(void *ctx);
 	int (*done)(void *ctx, int unit, const char *buf, size_t len, int status);
 	void (*tick)(void *ctx);
+	const void *hdr;
+	size_t hdrlen;
+	int (*load)(void *ctx, const char *hdr, size_t len);
 };
 int pool_run(const struct pool *p, char *err, size_t errlen);
+
+/* The pool without ranks, in this process (pool_run on one machine). */
+int pool_run_local(const struct pool *p, char *err, size_t errlen);
 
 /* Progress of a pool: a bar on a terminal (redrawn in place), else a
 ** line every `every` seconds and at the end.  what names the units

@@ -384,3 +384,68 @@ void out_abort(struct outdir *o)
 	if (o->stage)
 		out_rmrf(o->stage);
 }
+
+/* ------------------------------------------- a directory as bytes --- */
+
+int out_pack(FILE *f, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return -1;
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		size_t pl = strlen(dir) + strlen(e->d_name) + 2, n = 0;
+		char *path = malloc(pl);
+		if (!path) {
+			rc = -1;
+			break;
+		}
+		snprintf(path, pl, "%s/%s", dir, e->d_name);
+		struct stat st;
+		char *buf = NULL;
+		if (lstat(path, &st) || !S_ISREG(st.st_mode) || !(buf = out_slurp(path, &n))) {
+			rc = -1;
+		} else {
+			fputs(e->d_name, f);
+			fputc(0, f);
+			fprintf(f, "%zu", n);
+			fputc(0, f);
+			if (fwrite(buf, 1, n, f) != n)
+				rc = -1;
+		}
+		free(buf);
+		free(path);
+	}
+	closedir(d);
+	return rc || ferror(f) ? -1 : 0;
+}
+
+int out_unpack(struct outdir *o, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	while (p < end) {
+		const char *name = p, *nz = memchr(p, 0, (size_t)(end - p));
+		if (!nz || !*name || strchr(name, '/') || name[0] == '.') {
+			errno = EINVAL;
+			return -1;
+		}
+		const char *num = nz + 1, *sz = num < end ? memchr(num, 0, (size_t)(end - num)) : NULL;
+		char *e;
+		unsigned long long n = sz ? strtoull(num, &e, 10) : 0;
+		if (!sz || e != sz || n > (unsigned long long)(end - (sz + 1))) {
+			errno = EINVAL;
+			return -1;
+		}
+		FILE *f = out_open(o, name);
+		if (!f)
+			return -1;
+		size_t w = fwrite(sz + 1, 1, (size_t)n, f);
+		if (fclose(f) || w != (size_t)n)
+			return -1;
+		p = sz + 1 + n;
+	}
+	return 0;
+}

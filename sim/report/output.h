@@ -58,6 +58,15 @@ int out_rmrf(const char *path);
 ** when reading failed. */
 char *out_slurp(const char *path, size_t *len);
 
+/* The regular files of dir (no subdirectories) written to f as bytes:
+** for each, its name, NUL, its size in decimal, NUL, its contents (how a
+** worker rank sends a sweep point's outputs, sim/engine/cluster.h).
+** 0 or -1. */
+int out_pack(FILE *f, const char *dir);
+/* Write the files out_pack packed into len bytes at buf into o's staging
+** directory; 0, or -1 (errno; EINVAL for a malformed pack). */
+int out_unpack(struct outdir *o, const char *buf, size_t len);
+
 /* The files of one run. */
 int out_write_run(struct outdir *o, const struct world *w);
 
