@@ -387,27 +387,32 @@ bool evq_pending(const struct evq *q, evq_handle h)
 	return live_slot(q, h) != NIL;
 }
 
-bool evq_pop(struct evq *q, struct evq_event *out)
+/* The heap whose top is the earliest event (its tag in *tag), or NULL
+** when the queue is empty. */
+static inline struct evq_heap *earliest(struct evq *q, uint32_t *tag)
 {
-	struct evq_heap *hp;
-	struct evq_key top;
-	struct evq_slot *sl;
-	uint32_t tag;
+	struct evq_heap *hp = NULL;
 
-	hp = NULL;
-	tag = 0;
+	*tag = 0;
 	if (q->near.n)
 		hp = &q->near;
 	if (q->mid.n && (!hp || before(q->mid.key[0], hp->key[0]))) {
 		hp = &q->mid;
-		tag = MID;
+		*tag = MID;
 	}
 	if (q->far.n && (!hp || before(q->far.key[0], hp->key[0]))) {
 		hp = &q->far;
-		tag = FAR;
+		*tag = FAR;
 	}
-	if (!hp)
-		return false;
+	return hp;
+}
+
+/* Pop the top of hp, the earliest event, into out. */
+static inline void take(struct evq *q, struct evq_heap *hp, uint32_t tag, struct evq_event *out)
+{
+	struct evq_key top;
+	struct evq_slot *sl;
+
 	top = hp->key[0];
 	sl = &q->slot[key_slot(top)];
 	out->time = top.t;
@@ -420,6 +425,27 @@ bool evq_pop(struct evq *q, struct evq_event *out)
 	q->n--;
 	if (--hp->n > 0)
 		sift_down(q, hp->key, tag, hp->n, 0, hp->key[hp->n]);
+}
+
+bool evq_pop(struct evq *q, struct evq_event *out)
+{
+	uint32_t tag;
+	struct evq_heap *hp = earliest(q, &tag);
+
+	if (!hp)
+		return false;
+	take(q, hp, tag, out);
+	return true;
+}
+
+bool evq_pop_before(struct evq *q, int64_t until, struct evq_event *out)
+{
+	uint32_t tag;
+	struct evq_heap *hp = earliest(q, &tag);
+
+	if (!hp || hp->key[0].t >= until)
+		return false;
+	take(q, hp, tag, out);
 	return true;
 }
 

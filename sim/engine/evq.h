@@ -92,6 +92,11 @@ bool evq_pending(const struct evq *q, evq_handle h);
 ** when the queue is empty. */
 bool evq_pop(struct evq *q, struct evq_event *out);
 
+/* evq_pop if the earliest event is due before `until`, else false with
+** the queue unchanged: the event loop's next_time test and pop in one
+** look at the heaps' tops. */
+bool evq_pop_before(struct evq *q, int64_t until, struct evq_event *out);
+
 /* Time of the earliest pending event, or INT64_MAX when empty. */
 int64_t evq_next_time(const struct evq *q);
 
