@@ -5,8 +5,11 @@
 ** events at the same nanosecond run in the order they were pushed and a
 ** run is repeatable whatever the heap shape happens to be.
 **
-** Layout: three implicit 4-ary min-heaps (near, mid and far, evq.h) of
-** 16-byte keys {time, seq << 32 | slot}; the four children of a node are 64 contiguous bytes, and the
+** Layout: a short sorted list (near, latest first: the earliest is popped
+** from its end without a sift; at most NEAR_MAX keys, about 4 in the
+** Fig. 3 scenario) and two implicit 4-ary min-heaps (mid and far, evq.h),
+** all of 16-byte keys {time, seq << 32 | slot}; the four children of a
+** node are 64 contiguous bytes, and the
 ** sequence number sits above the slot index so one 64-bit compare breaks
 ** a time tie (sequence numbers are unique, so the slot never decides).
 ** Event bodies (fn, obj, arg) live in a slot pool; each slot remembers
@@ -25,7 +28,8 @@
 ** the pending keys of all heaps are renumbered 0..n-1 in their merged
 ** order, which keeps every tie order; see renumber().
 **
-** Costs: push, pop and cancel O(log n); pending and next_time O(1);
+** Costs: push, pop and cancel O(log n) (O(NEAR_MAX) in the near list);
+** pending and next_time O(1);
 ** renumber O(n log n) once per 2^32 pushes.  Memory: 16 bytes of key and
 ** 32 bytes of slot per event, arrays doubled with realloc, never shrunk,
 ** so the steady state allocates nothing.
