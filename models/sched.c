@@ -648,7 +648,13 @@ void sched_set_work(struct sched *s, struct entity *e, double work)
 		e->work = work;   /* its done() is running and will plan */
 		return;
 	}
-	close_segment(s, c, world_now(s->w));
+	/* a segment closed at this instant already (sched_sync_work: a lazy
+	** VCPU cut, models/vm.c) would close again with nothing run, which
+	** changes nothing while its switch is 0 or over half a cycle and its
+	** work not negative, as close_segment leaves them */
+	int64_t now = world_now(s->w);
+	if (now != c->seg_start || e->work < 0 || (e->ovh != 0 && !(e->ovh > 0.5)))
+		close_segment(s, c, now);
 	e->work = work;
 	evq_cancel(&s->w->q, c->ev);
 	plan_segment(s, c);

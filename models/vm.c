@@ -40,13 +40,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sim/engine/rng.h"
 #include "sim/engine/zexp.h"
 
 #define SPIN_FOREVER 1e30
 
 static double draw(struct vm *vm, double mean)
 {
-	return mean * zexp(vm->r_lock);
+	return mean * zexp(&vm->r_lock);
 }
 
 static int lock_model(const struct vm *vm)
@@ -497,9 +498,7 @@ int vm_build_all(struct world *w, struct diag *d)
 				vm->crit_mean = 0;
 			char purpose[160];
 			snprintf(purpose, sizeof purpose, "vm:%s:lock", vm->name);
-			vm->r_lock = world_rng(w, purpose, 0);
-			if (!vm->r_lock)
-				return -ENOMEM;
+			mt_seed(&vm->r_lock, (unsigned long)rng_derive(s->seed, purpose, 0));
 			for (int i = 0; i < vm->nvcpus; i++) {
 				struct entity *e = vm->vcpu[i];
 				e->weight = c->weight;
@@ -524,7 +523,7 @@ int vm_build_all(struct world *w, struct diag *d)
 				/* the handler writes no page tables: no shadow cost */
 				vm->tick_cycles = c->guest.tick + s->hv.io.exits_timer * s->hv.io.exit;
 				/* guests boot at different times: ticks out of phase */
-				int64_t phase = (int64_t)(gsl_rng_uniform(vm->r_lock) * (double)vm->tick_period);
+				int64_t phase = (int64_t)(mt_uniform(&vm->r_lock) * (double)vm->tick_period);
 				if (!world_at(w, phase, vm_tick, vm, 0))
 					return -ENOMEM;
 			}

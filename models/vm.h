@@ -16,6 +16,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/sched.h"
+#include "sim/engine/mt.h"
 #include "sim/engine/diag.h"
 #include "sim/scenario/scenario.h"
 
@@ -65,7 +66,7 @@ struct vm {
 	int holder;                   /* VCPU index, -1 free */
 	int *spinq, nspin;            /* FIFO of waiting VCPU indices */
 	double crit_mean, free_mean;  /* cycles inside / between critical sections */
-	gsl_rng *r_lock;
+	struct mt19937 r_lock;        /* the lock phases' stream (and the tick phase) */
 	int seq;                      /* guest VMs numbered from 0 (Dom0 -1): NIC choice */
 	/* KVM: the QEMU I/O thread's queue of device-model work (models/io.c) */
 	struct ioreq *emu_head, *emu_tail;

@@ -187,7 +187,7 @@ int world_advance(struct world *w, int64_t until)
 	if (until > w->end)
 		until = w->end;
 	struct evq_event ev;
-	while (!w->failed && evq_next_time(&w->q) < until && evq_pop(&w->q, &ev)) {
+	while (!w->failed && evq_pop_before(&w->q, until, &ev)) {
 		ev.fn(w, ev.obj, ev.arg);
 		w->events++;
 		if (w->stop && *w->stop) {

@@ -87,6 +87,34 @@ static void test_order_by_time(void)
 	evq_free(&q);
 }
 
+/* evq_pop_before pops only what is due before its bound, whichever heap
+** (near, mid, far) holds it, and leaves the queue as it was otherwise. */
+static void test_pop_before(void)
+{
+	static const int64_t t[] = { 500, 40000000, 2000000, 10, 2000000, INT64_MAX / 4 };
+	static const uint64_t order[] = { 3, 0, 2, 4, 1, 5 };
+	struct evq q;
+	struct evq_event ev;
+
+	CU_ASSERT_EQUAL_FATAL(evq_init(&q, 8, NULL), 0);
+	CU_ASSERT_FALSE(evq_pop_before(&q, INT64_MAX, &ev));
+	for (int i = 0; i < 6; i++)
+		CU_ASSERT_FATAL(evq_push(&q, t[i], fn_a, NULL, (uint64_t)i) != EVQ_NONE);
+	CU_ASSERT_FALSE(evq_pop_before(&q, 10, &ev));
+	CU_ASSERT_EQUAL(evq_size(&q), 6);
+	CU_ASSERT_EQUAL(q.now, 0);
+	for (int i = 0; i < 6; i++) {
+		CU_ASSERT_FALSE(evq_pop_before(&q, t[order[i]], &ev));
+		CU_ASSERT_FATAL(evq_pop_before(&q, t[order[i]] + 1, &ev));
+		CU_ASSERT_EQUAL(ev.arg, order[i]);
+		CU_ASSERT_EQUAL(ev.time, t[order[i]]);
+		CU_ASSERT_EQUAL(q.now, t[order[i]]);
+		CU_ASSERT_EQUAL(evq_size(&q), (size_t)(5 - i));
+	}
+	CU_ASSERT_FALSE(evq_pop_before(&q, INT64_MAX, &ev));
+	evq_free(&q);
+}
+
 /* Many events at a few times, pushed in a scrambled time order: within
 ** one time they must come out in push order. */
 static void test_ties_push_order(void)
@@ -707,6 +735,7 @@ void tests_register(void)
 {
 	static const struct cut_test tests[] = {
 		{ "order by time", test_order_by_time },
+		{ "pop before a bound", test_pop_before },
 		{ "ties pop in push order", test_ties_push_order },
 		{ "ties pushed while running", test_ties_pushed_during_run },
 		{ "cancel head, middle, last, popped, twice, none", test_cancel },

@@ -5,8 +5,11 @@
 ** events at the same nanosecond run in the order they were pushed and a
 ** run is repeatable whatever the heap shape happens to be.
 **
-** Layout: three implicit 4-ary min-heaps (near, mid and far, evq.h) of
-** 16-byte keys {time, seq << 32 | slot}; the four children of a node are 64 contiguous bytes, and the
+** Layout: a short sorted list (near, latest first: the earliest is popped
+** from its end without a sift; at most NEAR_MAX keys, about 4 in the
+** Fig. 3 scenario) and two implicit 4-ary min-heaps (mid and far, evq.h),
+** all of 16-byte keys {time, seq << 32 | slot}; the four children of a
+** node are 64 contiguous bytes, and the
 ** sequence number sits above the slot index so one 64-bit compare breaks
 ** a time tie (sequence numbers are unique, so the slot never decides).
 ** Event bodies (fn, obj, arg) live in a slot pool; each slot remembers
@@ -25,7 +28,8 @@
 ** the pending keys of all heaps are renumbered 0..n-1 in their merged
 ** order, which keeps every tie order; see renumber().
 **
-** Costs: push, pop and cancel O(log n); pending and next_time O(1);
+** Costs: push, pop and cancel O(log n) (O(NEAR_MAX) in the near list);
+** pending and next_time O(1);
 ** renumber O(n log n) once per 2^32 pushes.  Memory: 16 bytes of key and
 ** 32 bytes of slot per event, arrays doubled with realloc, never shrunk,
 ** so the steady state allocates nothing.
@@ -57,6 +61,7 @@ struct evq_slot {
 #define MAX_SLOTS    (MID - 1)          /* slot and heap indices stay below the tags */
 #define SEQ_LIMIT    (UINT64_C(1) << 32)
 #define MIN_CAP      16
+#define NEAR_MAX     16                 /* keys in the near list; more go to the middle heap */
 #define PREFETCH_MIN 4096               /* keys (64 KiB): smaller heaps stay in cache */
 
 #if defined(__GNUC__)
@@ -164,6 +169,16 @@ static void sift_down(struct evq *q, struct evq_key *h, uint32_t tag, size_t n, 
 	sift_up(q, h, tag, i, k);
 }
 
+static void reverse(struct evq_key *h, size_t n)
+{
+	for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
+		struct evq_key tmp = h[i];
+
+		h[i] = h[j - 1];
+		h[j - 1] = tmp;
+	}
+}
+
 /* Sort heap hp in place into ascending (time, seq) order, which is itself
 ** a valid heap: heapsort leaves it descending, then reverse. */
 static void sort_heap(struct evq *q, struct evq_heap *hp, uint32_t tag)
@@ -177,19 +192,15 @@ static void sort_heap(struct evq *q, struct evq_heap *hp, uint32_t tag)
 		h[end - 1] = h[0];
 		sift_down(q, h, tag, end - 1, 0, last);
 	}
-	for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
-		struct evq_key tmp = h[i];
-
-		h[i] = h[j - 1];
-		h[j - 1] = tmp;
-	}
+	reverse(h, n);
 }
 
 /*
 ** Give the pending keys of all heaps the sequence numbers 0..n-1 in
 ** their merged (time, seq) order.  Each heap is sorted in place (a sorted
-** array is a heap), then the three are walked together; no scratch
-** memory, so a push can never fail here.
+** array is a heap; the near list, sorted latest first, is reversed),
+** then the three are walked together, and the near list is turned back;
+** no scratch memory, so a push can never fail here.
 */
 static void renumber(struct evq *q)
 {
@@ -198,7 +209,8 @@ static void renumber(struct evq *q)
 	size_t at[3] = { 0, 0, 0 };
 	uint64_t seq = 0;
 
-	for (int l = 0; l < 3; l++)
+	reverse(q->near.key, q->near.n);
+	for (int l = 1; l < 3; l++)
 		sort_heap(q, hp[l], tag[l]);
 	for (;;) {
 		int m = -1;
@@ -213,6 +225,9 @@ static void renumber(struct evq *q)
 		q->slot[key_slot(*k)].pos = (uint32_t)at[m]++ | tag[m];
 	}
 	q->seq = seq;
+	reverse(q->near.key, q->near.n);
+	for (size_t i = 0; i < q->near.n; i++)
+		q->slot[key_slot(q->near.key[i])].pos = (uint32_t)i;
 }
 
 static int grow_heap(struct evq_heap *hp)
@@ -261,7 +276,7 @@ int evq_init(struct evq *q, size_t hint, void *ctx)
 	** wrapping the size computation. */
 	if (cap > MAX_SLOTS || cap > SIZE_MAX / sizeof(struct evq_slot))
 		return -ENOMEM;
-	q->near.key = malloc(MIN_CAP * sizeof(*q->near.key));
+	q->near.key = malloc(NEAR_MAX * sizeof(*q->near.key));
 	q->mid.key = malloc(MIN_CAP * sizeof(*q->mid.key));
 	q->far.key = malloc(cap * sizeof(*q->far.key));
 	q->slot = malloc(cap * sizeof(*q->slot));
@@ -269,7 +284,7 @@ int evq_init(struct evq *q, size_t hint, void *ctx)
 		evq_free(q);
 		return -ENOMEM;
 	}
-	q->near.cap = MIN_CAP;
+	q->near.cap = NEAR_MAX;
 	q->mid.cap = MIN_CAP;
 	q->far.cap = cap;
 	q->slotcap = (uint32_t)cap;
@@ -289,6 +304,32 @@ void evq_free(struct evq *q)
 	q->free_head = NIL;
 }
 
+/* The near list: at most NEAR_MAX keys sorted latest first, so the
+** earliest is the last and a pop takes it without a sift.  Insert k
+** behind the keys earlier than it (they move up one). */
+static void near_insert(struct evq *q, struct evq_key k)
+{
+	struct evq_key *h = q->near.key;
+	size_t i = q->near.n++;
+
+	while (i > 0 && before(h[i - 1], k)) {
+		place(q, h, 0, i, h[i - 1]);
+		i--;
+	}
+	place(q, h, 0, i, k);
+}
+
+/* Take the key at i out of the near list: the earlier ones move down. */
+static void near_remove(struct evq *q, size_t i)
+{
+	struct evq_key *h = q->near.key;
+
+	q->n--;
+	q->near.n--;
+	for (; i < q->near.n; i++)
+		place(q, h, 0, i, h[i + 1]);
+}
+
 evq_handle evq_push(struct evq *q, int64_t t, evq_fn fn, void *obj, uint64_t arg)
 {
 	struct evq_slot *sl;
@@ -296,7 +337,7 @@ evq_handle evq_push(struct evq *q, int64_t t, evq_fn fn, void *obj, uint64_t arg
 	uint32_t s, tag;
 
 	assert(t >= q->now);
-	if (t - q->now < q->horizon) {
+	if (t - q->now < q->horizon && q->near.n < NEAR_MAX) {
 		hp = &q->near;
 		tag = 0;
 	} else if (t - q->now < q->horizon_mid) {
@@ -328,7 +369,10 @@ evq_handle evq_push(struct evq *q, int64_t t, evq_fn fn, void *obj, uint64_t arg
 	sl->arg = arg;
 	sl->gen++;
 	q->n++;
-	sift_up(q, hp->key, tag, hp->n++, (struct evq_key){ t, q->seq++ << 32 | s });
+	if (hp == &q->near)
+		near_insert(q, (struct evq_key){ t, q->seq++ << 32 | s });
+	else
+		sift_up(q, hp->key, tag, hp->n++, (struct evq_key){ t, q->seq++ << 32 | s });
 	return (evq_handle)sl->gen << 32 | s;
 }
 
@@ -378,7 +422,7 @@ bool evq_cancel(struct evq *q, evq_handle h)
 	else if (pos & MID)
 		remove_at(q, &q->mid, MID, pos & ~TAGS);
 	else
-		remove_at(q, &q->near, 0, pos);
+		near_remove(q, pos);
 	return true;
 }
 
@@ -387,28 +431,39 @@ bool evq_pending(const struct evq *q, evq_handle h)
 	return live_slot(q, h) != NIL;
 }
 
-bool evq_pop(struct evq *q, struct evq_event *out)
+/* The heap or near list that holds the earliest event (its tag in *tag,
+** its time in *t), or NULL when the queue is empty. */
+static inline struct evq_heap *earliest(struct evq *q, uint32_t *tag, int64_t *t)
 {
-	struct evq_heap *hp;
+	struct evq_heap *hp = NULL;
+	const struct evq_key *top = NULL;
+
+	*tag = 0;
+	if (q->near.n) {
+		hp = &q->near;
+		top = &q->near.key[q->near.n - 1];
+	}
+	if (q->mid.n && (!hp || before(q->mid.key[0], *top))) {
+		hp = &q->mid;
+		top = &q->mid.key[0];
+		*tag = MID;
+	}
+	if (q->far.n && (!hp || before(q->far.key[0], *top))) {
+		hp = &q->far;
+		top = &q->far.key[0];
+		*tag = FAR;
+	}
+	*t = top ? top->t : INT64_MAX;
+	return hp;
+}
+
+/* Pop the top of hp, the earliest event, into out. */
+static inline void take(struct evq *q, struct evq_heap *hp, uint32_t tag, struct evq_event *out)
+{
 	struct evq_key top;
 	struct evq_slot *sl;
-	uint32_t tag;
 
-	hp = NULL;
-	tag = 0;
-	if (q->near.n)
-		hp = &q->near;
-	if (q->mid.n && (!hp || before(q->mid.key[0], hp->key[0]))) {
-		hp = &q->mid;
-		tag = MID;
-	}
-	if (q->far.n && (!hp || before(q->far.key[0], hp->key[0]))) {
-		hp = &q->far;
-		tag = FAR;
-	}
-	if (!hp)
-		return false;
-	top = hp->key[0];
+	top = hp == &q->near ? hp->key[hp->n - 1] : hp->key[0];
 	sl = &q->slot[key_slot(top)];
 	out->time = top.t;
 	out->fn = sl->fn;
@@ -418,14 +473,37 @@ bool evq_pop(struct evq *q, struct evq_event *out)
 	q->now = top.t;
 	q->popped++;
 	q->n--;
-	if (--hp->n > 0)
+	if (--hp->n > 0 && hp != &q->near)
 		sift_down(q, hp->key, tag, hp->n, 0, hp->key[hp->n]);
+}
+
+bool evq_pop(struct evq *q, struct evq_event *out)
+{
+	uint32_t tag;
+	int64_t t;
+	struct evq_heap *hp = earliest(q, &tag, &t);
+
+	if (!hp)
+		return false;
+	take(q, hp, tag, out);
+	return true;
+}
+
+bool evq_pop_before(struct evq *q, int64_t until, struct evq_event *out)
+{
+	uint32_t tag;
+	int64_t t;
+	struct evq_heap *hp = earliest(q, &tag, &t);
+
+	if (!hp || t >= until)
+		return false;
+	take(q, hp, tag, out);
 	return true;
 }
 
 int64_t evq_next_time(const struct evq *q)
 {
-	int64_t a = q->near.n ? q->near.key[0].t : INT64_MAX;
+	int64_t a = q->near.n ? q->near.key[q->near.n - 1].t : INT64_MAX;
 	int64_t b = q->mid.n ? q->mid.key[0].t : INT64_MAX;
 	int64_t c = q->far.n ? q->far.key[0].t : INT64_MAX;
 

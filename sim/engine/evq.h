@@ -12,9 +12,10 @@
 ** (implicit d-ary heaps of (time, seq, slot) keys; event bodies live in a
 ** slot pool with a free list, so no allocation per event in steady state).
 ** Three heaps share the keys: events due within `horizon` ns of the
-** clock when pushed go to a near heap, those due within `horizon_mid` ns
-** to a middle one, the others to a far heap, and a pop takes the
-** earliest of the tops.  A model whose many pending events lie far ahead
+** clock when pushed go to a near heap (a sorted list of at most 16 keys;
+** when it is full they go on), those due within `horizon_mid` ns to a
+** middle one, the others to a far heap, and a pop takes the earliest of
+** the tops.  A model whose many pending events lie far ahead
 ** (think times of thousands of users) and whose few busy ones are close
 ** (run segments) or periodic (ticks every few ms) then pays for the busy
 ** ones in heaps of tens of keys instead of thousands.  The order is the
@@ -38,7 +39,8 @@ typedef uint64_t evq_handle;
 struct evq_slot;   /* private */
 struct evq_key;    /* private */
 
-/* One heap of keys: key[0] is its minimum. */
+/* One heap of keys: key[0] is its minimum (the near list: sorted latest
+** first, key[n - 1] the minimum). */
 struct evq_heap {
 	struct evq_key *key;
 	size_t n, cap;           /* keys, capacity */
@@ -91,6 +93,11 @@ bool evq_pending(const struct evq *q, evq_handle h);
 /* Take the earliest event out; sets q->now to its time.  Returns false
 ** when the queue is empty. */
 bool evq_pop(struct evq *q, struct evq_event *out);
+
+/* evq_pop if the earliest event is due before `until`, else false with
+** the queue unchanged: the event loop's next_time test and pop in one
+** look at the heaps' tops. */
+bool evq_pop_before(struct evq *q, int64_t until, struct evq_event *out);
 
 /* Time of the earliest pending event, or INT64_MAX when empty. */
 int64_t evq_next_time(const struct evq *q);

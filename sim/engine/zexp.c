@@ -43,18 +43,18 @@ static void build(void)
 	ready = 1;
 }
 
-double zexp(const gsl_rng *r)
+double zexp(struct mt19937 *r)
 {
 	if (!ready)
 		build();
 	for (;;) {
-		int i = (int)(gsl_rng_get(r) & (ZN - 1));
-		double x = gsl_rng_uniform(r) * xe[i];
+		int i = (int)(mt_get(r) & (ZN - 1));
+		double x = mt_uniform(r) * xe[i];
 		if (x < xe[i + 1])
 			return x;
 		if (i == 0)   /* beyond R: the tail */
-			return ZR - log1p(-gsl_rng_uniform(r));
-		double y = fe[i] + gsl_rng_uniform(r) * (fe[i + 1] - fe[i]);
+			return ZR - log1p(-mt_uniform(r));
+		double y = fe[i] + mt_uniform(r) * (fe[i + 1] - fe[i]);
 		if (y < exp(-x))
 			return x;
 	}

@@ -7,10 +7,10 @@
 #ifndef HVSIM_ZEXP_H
 #define HVSIM_ZEXP_H
 
-#include <gsl/gsl_rng.h>
+#include "sim/engine/mt.h"
 
-/* An exponential variate of mean 1 from r (two of r's numbers per try;
-** r must give at least 8 random low bits, as MT19937 does). */
-double zexp(const gsl_rng *r);
+/* An exponential variate of mean 1 from r (two of r's numbers per try,
+** the same ones gsl_rng_get and gsl_rng_uniform would give). */
+double zexp(struct mt19937 *r);
 
 #endif
