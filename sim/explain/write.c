@@ -79,6 +79,16 @@ static int put_file(struct outdir *o, const char *name, const char *text)
 	return ferror(f) | fclose(f) ? -1 : 0;
 }
 
+/* Write text (malloc'd; freed here) as name; on failure the message in err. */
+static int put_taken(struct outdir *o, const char *name, char *text, char *err, size_t errlen)
+{
+	int rc = put_file(o, name, text);
+	free(text);
+	if (rc)
+		snprintf(err, errlen, "%s/%s: cannot write: %s", o->stage, name, strerror(errno ? errno : EIO));
+	return rc;
+}
+
 int explain_write(const struct explain *x, int do_render, int force, int *nsvg, char *err, size_t errlen)
 {
 	*nsvg = 0;
@@ -113,13 +123,8 @@ int explain_write(const struct explain *x, int do_render, int force, int *nsvg, 
 		for (int k = 0; k < x->ncurve; k++)
 			for (int i = 0; i < x->curve[k].npt; i++)
 				tails |= x->curve[k].pt[i].have_tail;
-		if (rc == 0 && tails) {
-			char *csv = explain_tail_csv(x);
-			rc = put_file(&od, "tail.csv", csv);
-			free(csv);
-			if (rc)
-				snprintf(err, errlen, "%s/tail.csv: cannot write: %s", od.stage, strerror(errno ? errno : EIO));
-		}
+		if (rc == 0 && tails)
+			rc = put_taken(&od, "tail.csv", explain_tail_csv(x), err, errlen);
 	}
 	/* the plots: a script and its data per curve, drawn when gnuplot is on PATH */
 	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
@@ -151,20 +156,10 @@ int explain_write(const struct explain *x, int do_render, int force, int *nsvg, 
 			}
 		}
 	}
-	if (rc == 0 && x->ngrade) {
-		char *csv = explain_grade_csv(x);
-		rc = put_file(&od, "grades.csv", csv);
-		free(csv);
-		if (rc)
-			snprintf(err, errlen, "%s/grades.csv: cannot write: %s", od.stage, strerror(errno ? errno : EIO));
-	}
-	if (rc == 0 && x->ncf) {
-		char *csv = explain_cf_csv(x);
-		rc = put_file(&od, "counterfactual.csv", csv);
-		free(csv);
-		if (rc)
-			snprintf(err, errlen, "%s/counterfactual.csv: cannot write: %s", od.stage, strerror(errno ? errno : EIO));
-	}
+	if (rc == 0 && x->ngrade)
+		rc = put_taken(&od, "grades.csv", explain_grade_csv(x), err, errlen);
+	if (rc == 0 && x->ncf)
+		rc = put_taken(&od, "counterfactual.csv", explain_cf_csv(x), err, errlen);
 	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
 		static const char *const kind[2] = { "bottleneck", "placement" };
 		for (int g = 0; g < 2 && rc == 0; g++) {
