@@ -3,13 +3,15 @@
 # P12, P13) on the Fig. 3, Fig. 4 and P12 capacity sweeps, for several
 # seeds, with hvsim explain --grade (docs/explain.md, "Grading statements").
 #
-#   experiments/paper/grade.sh [--quick] [-j N] [--seeds "1 2 3"] [OUTDIR]
+#   experiments/paper/grade.sh [--quick] [-j N] [--seeds "1 2 3"] [--set K=V]... [OUTDIR]
 #
 # For each seed S: OUTDIR/seedS/{fig3,fig4,vcpus}/ are hvsim sweep
 # directories (a complete one is not run again: hvsim sweep resumes) with
 # explain/grades.csv; then OUTDIR/grades.txt is the table statement x seed
 # (pass/FAIL and what hvsim found) and OUTDIR/grades.csv the rows of every
 # seed.  --quick: the short probes of run.sh --quick (2 replications).
+# --set K=V (repeatable) is passed to every sweep (experiments/paper/
+# ablate.sh uses it to grade with one cause removed: --set ideal.remove=X).
 # Full mode takes about 6 minutes a seed on 2 cores.  HVSIM names the
 # binary (default ./hvsim, from the project root).
 set -eu
@@ -20,12 +22,14 @@ jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 seeds="1 2 3"
 quick=0
 out=""
+extra=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
 	-j) shift; jobs=$1 ;;
 	--seeds) shift; seeds=$1 ;;
-	-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+	--set) shift; extra="$extra --set $1" ;;
+	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
 	-*) echo "grade.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac
@@ -38,6 +42,8 @@ if [ $quick = 1 ]; then
 else
 	set --
 fi
+# shellcheck disable=SC2086
+set -- "$@" $extra
 mkdir -p "$out"
 LC_ALL=C
 export LC_ALL

@@ -335,6 +335,22 @@ xmlNodePtr ld_step(struct ld *ld, const struct scn_override *o, xmlNodePtr n, co
 			   o->key, count, name, name, name, count - 1, name);
 		return NULL;
 	}
+	/* <ideal> is optional and holds nothing but its one attribute, so
+	** --set ideal.remove=X may add it where the schema puts it: before
+	** <machine> (scenario.xsd).  Sweeps and ablations vary it this way. */
+	if (!found && !br && strcmp(name, "ideal") == 0 && n->parent && n->parent->type == XML_DOCUMENT_NODE) {
+		xmlNodePtr m = ld_next_el(n->children);
+		while (m && !ld_is_el(m, "machine"))
+			m = ld_next_el(m->next);
+		xmlNodePtr e = ld_mem(ld, xmlNewDocNode(n->doc, n->ns, (const xmlChar *)"ideal", NULL));
+		if (!e)
+			return NULL;
+		if (m)
+			xmlAddPrevSibling(m, e);
+		else
+			xmlAddChild(n, e);
+		return e;
+	}
 	if (!found) {
 		char valid[400] = "";
 		size_t vl = 0;
