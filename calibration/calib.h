@@ -69,6 +69,7 @@ struct cal_param {
 	char *key;                  /* --set path in the scenario, e.g. hypervisor.io.emu-packet */
 	char *unit;                 /* appended to the number: "kcycles", "MiB", "" */
 	double min, max, start;
+	char *source;               /* where start and the bounds come from; "" when not given */
 	int stage;                  /* index of the stage that fits it */
 	int line;
 };
@@ -116,6 +117,7 @@ struct cal_config {
 	double tol;                 /* simplex size (logit units) to stop at: 0.05 */
 	double prior;               /* weight of the prior term: 0.01 */
 	double pass;                /* value rows pass within uncertainty + pass x value: 0.10 */
+	double identify;            /* elasticity below which a parameter is unidentified: 0.01 */
 	/* <capacity>: the searches behind SPECweb quantities */
 	int reps;                   /* replications: 1 */
 	double resolution;          /* bracket width, as a share of the answer: 0.02 */
@@ -225,6 +227,7 @@ struct cal_sens {
 	double j_lo, j_hi;          /* J at the two perturbed values */
 	const char *top;            /* the row that moves most */
 	double top_e;
+	int fixed;                  /* unidentified (elast < identify): fixed at its start */
 };
 
 /* What a stage's fit left: its J, evaluations, each parameter's sensitivity. */
@@ -240,6 +243,12 @@ struct outdir;
 ** with a message in err, -2 interrupted. */
 int cal_fit_stage(const struct cal_config *c, struct cal_eval *e, const struct cal_stage *st, double *x, int verbose,
 		  double *j_out, int *evals_out, char *err, size_t errlen);
+/* Fit stage st, then fix each parameter the data cannot determine (its
+** elasticity at the fit below c->identify) at its start, its sourced
+** value, and refit the others without it; so->sens says which.  0, -1
+** with a message in err, -2 interrupted. */
+int cal_fit_identified(const struct cal_config *c, struct cal_eval *e, const struct cal_stage *st, double *x,
+		       int verbose, struct cal_stage_out *so, char *err, size_t errlen);
 /* The sensitivity of each of st's parameters at x; 0 or -1. */
 int cal_sensitivity(const struct cal_config *c, struct cal_eval *e, const struct cal_stage *st, const double *x,
 		    struct cal_sens *out, char *err, size_t errlen);

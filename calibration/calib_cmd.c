@@ -240,9 +240,7 @@ int cal_command(const struct cal_cli *cli)
 		if (!quiet)
 			fprintf(stderr, "stage %s: %d parameter(s), %zu rows\n", c.stage[si].name, c.stage[si].np,
 				c.stage[si].nrow);
-		rc = cal_fit_stage(&c, e, &c.stage[si], x, !quiet, &so[si].j, &so[si].evals, err, sizeof err);
-		if (!rc)
-			rc = cal_sensitivity(&c, e, &c.stage[si], x, so[si].sens, err, sizeof err);
+		rc = cal_fit_identified(&c, e, &c.stage[si], x, !quiet, &so[si], err, sizeof err);
 	}
 	/* every row and every curve under the final values */
 	if (!rc) {

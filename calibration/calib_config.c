@@ -282,7 +282,7 @@ static void load_hv(struct ld *ld, xmlNodePtr n)
 
 static void load_param(struct ld *ld, xmlNodePtr n, int stage)
 {
-	only(ld, n, "name key hypervisor benchmark unit min max start");
+	only(ld, n, "name key hypervisor benchmark unit min max start source");
 	struct cal_config *c = ld->c;
 	if (c->np >= CAL_MAX_PARAMS) {
 		diag_error(ld->d, ld->file, line_of(n), "<param>: expected at most %d parameters", CAL_MAX_PARAMS);
@@ -295,6 +295,9 @@ static void load_param(struct ld *ld, xmlNodePtr n, int stage)
 	p.unit = attr(n, "unit");
 	if (!p.unit)
 		p.unit = strdup("");
+	p.source = attr(n, "source");
+	if (!p.source)
+		p.source = strdup("");
 	char *b = attr(n, "benchmark");
 	if (b) {
 		p.bench = bench_of(b);
@@ -544,6 +547,7 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 	c->tol = 0.05;
 	c->prior = 0.01;
 	c->pass = 0.10;
+	c->identify = 0.01;
 	c->reps = 1;
 	c->resolution = 10;
 	c->path = strdup(path);
@@ -603,12 +607,13 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 			} else if (is(n, "hypervisor")) {
 				load_hv(&ld, n);
 			} else if (is(n, "search")) {
-				only(&ld, n, "starts evaluations tolerance prior pass");
+				only(&ld, n, "starts evaluations tolerance prior pass identify");
 				c->starts = (int)num(&ld, n, "starts", 3, 1, 100);
 				c->evals = (int)num(&ld, n, "evaluations", 60, 1, 100000);
 				c->tol = num(&ld, n, "tolerance", 0.05, 1e-9, 10);
 				c->prior = num(&ld, n, "prior", 0.01, 0, 1e6);
 				c->pass = num(&ld, n, "pass", 0.10, 0, 10);
+				c->identify = num(&ld, n, "identify", 0.01, 0, 10);
 			} else if (is(n, "capacity")) {
 				only(&ld, n, "replications resolution duration warmup precision");
 				c->reps = (int)num(&ld, n, "replications", 1, 1, 100);
@@ -681,6 +686,7 @@ void cal_free(struct cal_config *c)
 		free(c->p[i].hypervisor);
 		free(c->p[i].key);
 		free(c->p[i].unit);
+		free(c->p[i].source);
 	}
 	for (int i = 0; i < c->nstage; i++) {
 		free(c->stage[i].name);

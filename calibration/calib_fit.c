@@ -182,6 +182,64 @@ out:
 	return f.failed;
 }
 
+/* ----------------------------------------------- identified or fixed --- */
+
+/* A parameter whose elasticity at the fit is below c->identify moves no
+** row the stage fits by more than that share of its own change: the data
+** cannot determine it, and the value the simplex left is the prior's or
+** chance's.  It is put back at its start (the sourced value its <param
+** source> gives), and the stage is refitted with the others only, so
+** their values do not lean on an arbitrary one. */
+int cal_fit_identified(const struct cal_config *c, struct cal_eval *e, const struct cal_stage *st, double *x,
+		       int verbose, struct cal_stage_out *so, char *err, size_t errlen)
+{
+	int rc = cal_fit_stage(c, e, st, x, verbose, &so->j, &so->evals, err, errlen);
+	if (!rc)
+		rc = cal_sensitivity(c, e, st, x, so->sens, err, errlen);
+	if (rc)
+		return rc;
+	struct cal_stage rest = *st;
+	rest.np = 0;
+	int nfixed = 0;
+	for (int k = 0; k < st->np; k++) {
+		int i = st->param[k];
+		if (so->sens[k].elast < c->identify) {
+			so->sens[k].fixed = 1;
+			x[i] = c->p[i].start;
+			nfixed++;
+		} else {
+			rest.param[rest.np++] = i;
+		}
+	}
+	if (!nfixed)
+		return 0;
+	if (verbose)
+		fprintf(stderr, "%s: %d parameter(s) unidentified (elasticity < %g), fixed at their starts%s\n",
+			st->name, nfixed, c->identify, rest.np ? "; refitting the others" : "");
+	struct cal_sens keep[CAL_MAX_PARAMS];
+	memcpy(keep, so->sens, sizeof keep);
+	int evals = so->evals;
+	if (rest.np) {
+		rc = cal_fit_stage(c, e, &rest, x, verbose, &so->j, &so->evals, err, errlen);
+		so->evals += evals;
+		struct cal_sens rs[CAL_MAX_PARAMS];
+		if (!rc)
+			rc = cal_sensitivity(c, e, &rest, x, rs, err, errlen);
+		for (int k = 0, r = 0; !rc && k < st->np; k++)
+			if (!keep[k].fixed)
+				so->sens[k] = rs[r++];
+	} else {
+		/* nothing left to fit: J at the fixed values */
+		struct fit f = { .c = c, .e = e, .x = x, .st = st };
+		so->j = objective_at(&f, x);
+		if (f.failed) {
+			snprintf(err, errlen, "%s", f.err);
+			rc = f.failed;
+		}
+	}
+	return rc;
+}
+
 /* ------------------------------------------------------ sensitivity --- */
 
 /* What a row compares with its bounds: a ratio's simulated ratio (so a

@@ -140,7 +140,8 @@ int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_e
 	FILE *f = out_open(o, "fit.csv");
 	if (!f)
 		return -1;
-	fputs("stage,name,hypervisor,benchmark,key,unit,min,max,start,value,elasticity,j_minus10,j_plus10\n", f);
+	fputs("stage,name,hypervisor,benchmark,key,unit,min,max,start,value,elasticity,j_minus10,j_plus10,identified,source\n",
+	      f);
 	for (int k = 0; k < c->np; k++) {
 		const struct cal_param *p = &c->p[k];
 		const struct cal_sens *s = NULL;
@@ -161,6 +162,8 @@ int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_e
 		put_num(f, s ? s->elast : NAN);
 		put_num(f, s ? s->j_lo : NAN);
 		put_num(f, s ? s->j_hi : NAN);
+		fprintf(f, ",%s,", !s ? "" : s->fixed ? "false" : "true");
+		trace_csv_put(f, p->source);
 		fputc('\n', f);
 	}
 	if (fclose(f))
@@ -170,11 +173,13 @@ int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_e
 	f = out_open(o, "points.csv");
 	if (!f)
 		return -1;
-	fputs("id,use,benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,kind,stated,simulated,relation,error,pass\n", f);
+	fputs("id,use,benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,kind,stated,simulated,relation,error,pass,"
+	      "centre_error\n",
+	      f);
 	struct pstat ps[64];
 	int nps = 0;
-	double ape[2] = { 0, 0 };
-	int napes[2] = { 0, 0 }, npass[2] = { 0, 0 }, nrows[2] = { 0, 0 };
+	double ape[2] = { 0, 0 }, cape[2] = { 0, 0 }, cbias[2] = { 0, 0 };
+	int napes[2] = { 0, 0 }, npass[2] = { 0, 0 }, nrows[2] = { 0, 0 }, ncape[2] = { 0, 0 };
 	for (size_t i = 0; i < m->n; i++) {
 		const struct meas_point *p = &m->p[i];
 		if (p->kind == MEAS_UNSTATED)
@@ -192,8 +197,25 @@ int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_e
 		put_num(f, cal_eval_value(e, x, p));
 		put_num(f, cal_relation_value(e, x, m, p));
 		put_num(f, err);
-		fprintf(f, ",%s\n", pass < 0 ? "not simulated" : pass ? "pass" : "fail");
+		fprintf(f, ",%s", pass < 0 ? "not simulated" : pass ? "pass" : "fail");
+		/* two-sided rows only: a value, or a band closed on both sides,
+		** against its centre; one-sided rows have no centre to miss */
+		double ce = NAN;
+		if (p->kind == MEAS_VALUE || (isfinite(p->low) && isfinite(p->high))) {
+			double centre = p->kind == MEAS_VALUE ? p->value : 0.5 * (p->low + p->high);
+			double sim = p->kind == MEAS_RATIO || p->kind == MEAS_DIFF ? cal_relation_value(e, x, m, p)
+										    : cal_eval_value(e, x, p);
+			if (isfinite(sim) && centre != 0)
+				ce = (sim - centre) / fabs(centre);
+		}
+		put_num(f, ce);
+		fputc('\n', f);
 		int u = p->use == MEAS_HOLDOUT;
+		if (pass >= 0 && isfinite(ce)) {
+			cape[u] += fabs(ce);
+			cbias[u] += ce;
+			ncape[u]++;
+		}
 		if (pass >= 0) {
 			nrows[u]++;
 			npass[u] += pass;
@@ -256,11 +278,19 @@ int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_e
 			cal_param_text(p, x[st->param[k]], b, sizeof b);
 			snprintf(bd, sizeof bd, "%g..%g", p->min, p->max);
 			fprintf(f, "  %-22s %-12s %12s %12s %12s", p->name, p->hypervisor ? p->hypervisor : "all", a, b, bd);
-			if (fit_mask[si] && so[si].sens[k].top)
+			if (fit_mask[si] && so[si].sens[k].fixed)
+				fprintf(f, " %10.3f  unidentified (< %g): fixed at its start\n", so[si].sens[k].elast,
+					c->identify);
+			else if (fit_mask[si] && so[si].sens[k].top)
 				fprintf(f, " %10.3f  %s (%+.2f)\n", so[si].sens[k].elast, so[si].sens[k].top,
 					so[si].sens[k].top_e);
 			else
 				fputs("          -\n", f);
+		}
+		for (int k = 0; k < st->np; k++) {
+			const struct cal_param *p = &c->p[st->param[k]];
+			if (p->source[0])
+				fprintf(f, "    %s: %s\n", p->name, p->source);
 		}
 		fprintf(f, "  %-26s %-28s %12s %10s %8s  %s\n", "row", "stated", "simulated", "relation", "error", "");
 		for (size_t r = 0; r < st->nrow; r++) {
@@ -289,6 +319,10 @@ int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_e
 	}
 	fprintf(f, "\nmean absolute relative error (0 inside a bound): fit %.1f%% over %d rows, held out %.1f%% over %d rows\n",
 		napes[0] ? 100 * ape[0] / napes[0] : 0, napes[0], napes[1] ? 100 * ape[1] / napes[1] : 0, napes[1]);
+	fprintf(f, "mean absolute error of the two-sided rows against their value or band centre (one-sided rows\n"
+		   "  not counted): fit %.1f%% over %d rows (mean signed %+.1f%%), held out %.1f%% over %d rows (mean signed %+.1f%%)\n",
+		ncape[0] ? 100 * cape[0] / ncape[0] : 0, ncape[0], ncape[0] ? 100 * cbias[0] / ncape[0] : 0,
+		ncape[1] ? 100 * cape[1] / ncape[1] : 0, ncape[1], ncape[1] ? 100 * cbias[1] / ncape[1] : 0);
 	fprintf(f, "rows passing: fit %d of %d, held out %d of %d (values within their uncertainty + %g%%)\n\n",
 		npass[0], nrows[0], npass[1], nrows[1], 100 * c->pass);
 	qsort(ps, (size_t)nps, sizeof ps[0], by_statement);
