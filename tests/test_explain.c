@@ -206,11 +206,13 @@ static void test_grade(void)
 	    "grow14,all,,grows,1,4,,,,c\n"
 	    "grow35,all,,grows,3,5,,,,d\n"
 	    "peak,all,,peak,,,1200,1150,1250,e\n"
-	    "pervm,all,,per_vm,1,4,,,290,f\n");
+	    "pervm,all,,per_vm,1,4,,,290,f\n"
+	    "amp,all&points,,plateau,,,4,,,g\n"
+	    "ampno,all&bogus,,plateau,,,4,,,h\n");
 	char path[4200];
 	snprintf(path, sizeof path, "%s/shapes.csv", dir);
 	CU_ASSERT_EQUAL_FATAL(explain_grade(&x, path, err, sizeof err), 0);
-	CU_ASSERT_EQUAL_FATAL(x.ngrade, 6);
+	CU_ASSERT_EQUAL_FATAL(x.ngrade, 8);
 	char *csv = explain_grade_csv(&x);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
 	if (getenv("SHOW"))
@@ -222,13 +224,16 @@ static void test_grade(void)
 	CU_ASSERT(strstr(csv, "peak,peak,all,,1,1205,") != NULL);
 	/* 300 per VM is above 290: a miss, and a one-sided row has no signed error */
 	CU_ASSERT(strstr(csv, "pervm,per_vm,all,,0,300,") != NULL && strstr(csv, ",,\"0 of 4 points") != NULL);
+	/* '&': every part in the label */
+	CU_ASSERT(strstr(csv, "amp,plateau,all&points,,1,4,") != NULL);
+	CU_ASSERT(strstr(csv, "no curve matches 'all&bogus'") != NULL);
 	free(csv);
 	char *txt = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&txt, &len);
 	explain_grade_report(&x, f);
 	fclose(f);
-	CU_ASSERT(txt && strstr(txt, "3 of 6 graded statements pass; mean absolute error over the 3 two-sided rows") != NULL);
+	CU_ASSERT(txt && strstr(txt, "4 of 7 graded statements pass; mean absolute error over the 4 two-sided rows") != NULL);
 	free(txt);
 	explain_free(&x);
 	/* a bad row: its line */

@@ -8,7 +8,8 @@
 **   id,curve,other,kind,from,to,value,low,high,source
 **
 ** curve and other pick curves of the sweep by a substring of their label
-** ("kvm-75", "vm[web].vcpus=2"; other "*" is every other curve); a curve
+** ("kvm-75", "vm[web].vcpus=2"; several joined by '&' must all be in it:
+** "vm[web].vcpus=2&ideal.remove=numa"; other "*" is every other curve); a curve
 ** written SCENARIO:pattern belongs to that sweep's scenario only, and the
 ** row is skipped on other sweeps.  Kinds:
 **
@@ -56,10 +57,31 @@ struct grow {
 	char what[300];
 };
 
+/* 1 if label holds every '&'-separated part of pat ("vm[web].vcpus=2&
+** ideal.remove=none": labels are "KEY=VALUE, KEY=VALUE", and a row's
+** fields cannot hold a comma). */
+static int label_matches(const char *label, const char *pat)
+{
+	char part[128];
+	for (const char *p = pat;;) {
+		const char *amp = strchr(p, '&');
+		size_t n = amp ? (size_t)(amp - p) : strlen(p);
+		if (n >= sizeof part)
+			return 0;
+		memcpy(part, p, n);
+		part[n] = 0;
+		if (!strstr(label, part))
+			return 0;
+		if (!amp)
+			return 1;
+		p = amp + 1;
+	}
+}
+
 static const struct xcurve *find_curve(const struct explain *x, const char *pat, int *k)
 {
 	for (int i = 0; i < x->ncurve; i++)
-		if (strstr(x->curve[i].label, pat)) {
+		if (label_matches(x->curve[i].label, pat)) {
 			*k = i;
 			return &x->curve[i];
 		}
@@ -159,7 +181,7 @@ static void grade_row(const struct explain *x, struct grow *g)
 		int pts = 0, ok = 0;
 		double worst = ratio ? NAN : (below ? -INFINITY : INFINITY), wlo = 0, whi = 0, wn = 0;
 		for (int o = 0; o < x->ncurve; o++) {
-			if (o == k || (strcmp(g->other, "*") != 0 && !strstr(x->curve[o].label, g->other)))
+			if (o == k || (strcmp(g->other, "*") != 0 && !label_matches(x->curve[o].label, g->other)))
 				continue;
 			ko = o;
 			for (int i = 0; i < c->npt; i++) {
