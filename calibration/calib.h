@@ -190,6 +190,14 @@ void cal_eval_overrides(struct cal_eval *e, const struct scn_override *ov, int n
 ** 10 s otherwise); NULL: none. */
 void cal_eval_progress(struct cal_eval *e, FILE *f);
 
+/* The <hypervisor> of that name, or NULL (calib_sim.c). */
+const struct cal_hv *cal_find_hv(const struct cal_config *c, const char *name);
+/* cal_simulate, with the 95% interval of a capacity search in ci[0..1]
+** (NAN when it has none). */
+int cal_simulate_ci(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
+		    const struct cal_qty *q, double *out, double *ci, char *err, size_t errlen);
+/* 1 if parameter p applies to quantity q (its hypervisor and benchmark). */
+int cal_param_applies(const struct cal_param *p, const struct cal_qty *q);
 /* Simulate one base quantity with parameter values x: sessions per VM by
 ** a capacity search, or a microbenchmark's metric averaged over the VMs.
 ** 0, or -1 with a message in err. */

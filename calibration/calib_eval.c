@@ -24,6 +24,7 @@
 ** native's parameters never simulates native again.  Missing ones run in
 ** child processes (sim/engine/proc.h), up to `jobs` at a time; each is
 ** deterministic (the scenario's seeds), so results do not depend on jobs.
+** One simulation itself is calib_sim.c's.
 */
 #include "calibration/calib.h"
 
@@ -35,15 +36,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "models/wl_micro.h"
-#include "models/workload.h"
-#include "sim/drive/capacity.h"
 #include "sim/engine/proc.h"
 #include "sim/engine/cluster.h"
 #include "sim/scenario/scenario.h"
-#include "models/world.h"
-#include "models/actrec.h"
-#include "traces/hoststats.h"
 #include "traces/csv.h"
 #include "sim/report/output.h"
 
@@ -112,7 +107,7 @@ long cal_eval_runs(const struct cal_eval *e)
 	return e->runs;
 }
 
-static int applies(const struct cal_param *p, const struct cal_qty *q)
+int cal_param_applies(const struct cal_param *p, const struct cal_qty *q)
 {
 	return (!p->hypervisor || !strcmp(p->hypervisor, q->hypervisor)) && (p->bench < 0 || p->bench == q->bench);
 }
@@ -126,7 +121,7 @@ static void qty_key(const struct cal_config *c, const double *x, const struct ca
 		n += snprintf(buf + n, len - (size_t)n, "|%s|%s", q->subject ? q->subject : "",
 			      meas_metric_name((enum meas_metric)q->metric));
 	for (int k = 0; k < c->np && n > 0 && (size_t)n < len; k++) {
-		if (!applies(&c->p[k], q))
+		if (!cal_param_applies(&c->p[k], q))
 			continue;
 		char t[64];
 		cal_param_text(&c->p[k], x[k], t, sizeof t);
@@ -156,208 +151,6 @@ static struct entry *lookup(struct cal_eval *e, const char *key)
 		if (!strcmp(e->e[i].key, key))
 			return &e->e[i];
 	return NULL;
-}
-
-/* ---------------------------------------------------------- one run --- */
-
-static const struct cal_hv *find_hv(const struct cal_config *c, const char *name)
-{
-	for (int i = 0; i < c->nhv; i++)
-		if (!strcmp(c->hv[i].name, name))
-			return &c->hv[i];
-	return NULL;
-}
-
-#define MAX_OV 64
-
-int cal_host_scenario(const struct cal_config *c, const char *subject, char *buf, size_t len)
-{
-	const char *t = c->bench[MEAS_HOST].scenario, *at = t ? strstr(t, "{mix}") : NULL;
-	size_t ml = subject ? strcspn(subject, "/") : 0;
-	int n = at ? snprintf(buf, len, "%.*s%.*s%s", (int)(at - t), t, (int)ml, subject ? subject : "", at + 5)
-		   : snprintf(buf, len, "%s", t ? t : "");
-	return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
-/* host: the statistic q->metric of thread THREAD of q->subject
-** (MIX/THREAD) in a run of the mix's scenario; NAN when the thread is not
-** in the simulated activity trace. */
-static int host_value(const struct world *w, const struct cal_qty *q, double *out, char *err, size_t errlen)
-{
-	const struct trace_activity *t = actrec_trace(w);
-	const char *slash = q->subject ? strchr(q->subject, '/') : NULL;
-	int i = t && slash ? hoststats_find(t, slash + 1) : -1;
-	if (i < 0) {
-		snprintf(err, errlen, "host %s: expected one simulated thread named '%s' (a <workload kind=\"threads\">), got %s",
-			 q->subject ? q->subject : "?", slash ? slash + 1 : "?", i == -2 ? "several" : "none");
-		return -1;
-	}
-	struct hs_thread h;
-	if (hoststats_thread(t, i, &h)) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	switch (q->metric) {
-	case MEAS_CPU_SHARE: *out = h.cpu_share; break;
-	case MEAS_WAKEUP_P50: *out = h.wakeup_p50; break;
-	case MEAS_WAKEUP_P95: *out = h.wakeup_p95; break;
-	case MEAS_RUN_PER_DISPATCH: *out = h.run_per_dispatch; break;
-	default: *out = h.dispatches_per_s; break;
-	}
-	return 0;
-}
-
-/* cal_simulate, or with check only load and build (no run, *out unset). */
-/* Long: the quantity's scenario assembled override by override, then the
-** one run its benchmark needs. */
-static int simulate(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
-		    const struct cal_qty *q, int check, double *out, double *ci, char *err, size_t errlen)
-{
-	ci[0] = ci[1] = NAN;
-	const struct cal_bench *b = &c->bench[q->bench];
-	const struct cal_hv *hv = find_hv(c, q->hypervisor);
-	if (!b->scenario || !hv) {
-		snprintf(err, errlen, "%s: no %s for %s %s", c->path, !hv ? "<hypervisor>" : "<benchmark>",
-			 meas_bench_name(q->bench), q->hypervisor);
-		return -1;
-	}
-	char hostscn[4096];
-	const char *scenario = b->scenario;
-	if (q->bench == MEAS_HOST) {
-		if (cal_host_scenario(c, q->subject, hostscn, sizeof hostscn)) {
-			snprintf(err, errlen, "host %s: scenario path too long", q->subject ? q->subject : "?");
-			return -1;
-		}
-		scenario = hostscn;
-	}
-	struct scn_override ov[MAX_OV];
-	struct scn_origin from[MAX_OV];   /* messages about a value name its line here */
-	char text[MAX_OV][2][128];
-	int n = 0;
-#define SET(k, ...)                                                                 \
-	do {                                                                        \
-		snprintf(text[n][0], sizeof text[n][0], "%s", k);                   \
-		snprintf(text[n][1], sizeof text[n][1], __VA_ARGS__);               \
-		ov[n] = (struct scn_override){ text[n][0], text[n][1] };            \
-		from[n] = (struct scn_origin){ c->path, 0 };                        \
-		n++;                                                                \
-	} while (0)
-	from[n] = (struct scn_origin){ c->path, hv->line };
-	ov[n++] = (struct scn_override){ "hypervisor.profile", hv->profile };
-	char k[128];
-	if (q->bench != MEAS_HOST) {
-		/* host threads run on the scenario's machine, in no VM */
-		snprintf(k, sizeof k, "vm[%s].count", b->vm);
-		SET(k, "%d", q->vms);
-		snprintf(k, sizeof k, "vm[%s].vcpus", b->vm);
-		SET(k, "%d", q->vcpus);
-		snprintf(k, sizeof k, "vm[%s].memory", b->vm);
-		SET(k, "%s", q->memory);
-	}
-	if (q->bench == MEAS_SPECWEB) {
-		SET("capacity.replications", "%d", c->reps);
-		SET("capacity.resolution", "%d", (int)c->resolution);
-		if (c->duration)
-			SET("run.duration", "%s", c->duration);
-		if (c->warmup)
-			SET("run.warmup", "%s", c->warmup);
-		if (c->precision)
-			SET("capacity.precision", "%s", c->precision);
-	}
-	for (int i = 0; i < nextra && n < MAX_OV; i++) {
-		/* "bench:key" applies to that benchmark's simulations only */
-		const char *colon = strchr(extra[i].key, ':');
-		from[n] = (struct scn_origin){ NULL, 0 };   /* the command line's --set */
-		if (!colon) {
-			ov[n++] = extra[i];
-			continue;
-		}
-		size_t bl = (size_t)(colon - extra[i].key);
-		const char *bn = meas_bench_name(q->bench);
-		if (strlen(bn) == bl && !strncmp(bn, extra[i].key, bl))
-			ov[n++] = (struct scn_override){ colon + 1, extra[i].value };
-	}
-	for (int i = 0; i < c->np && n < MAX_OV; i++)
-		if (applies(&c->p[i], q)) {
-			char t[64];
-			cal_param_text(&c->p[i], x[i], t, sizeof t);
-			SET(c->p[i].key, "%s", t);
-			from[n - 1].line = c->p[i].line;
-		}
-#undef SET
-	struct scenario s;
-	struct diag d = { 0 };
-	if (scn_load_from(&s, scenario, ov, from, n, 0, &d)) {
-		snprintf(err, errlen, "%s %s vms=%d vcpus=%d memory=%s: %s", meas_bench_name(q->bench), q->hypervisor,
-			 q->vms, q->vcpus, q->memory, d.n ? d.msg[0] : "cannot load the scenario");
-		diag_free(&d);
-		return -1;
-	}
-	int rc = 0;
-	if (q->bench == MEAS_SPECWEB) {
-		struct cap_result r;
-		if (cap_check(&s, &d)) {
-			snprintf(err, errlen, "%s", d.n ? d.msg[0] : "capacity check failed");
-			rc = -1;
-		} else if (check) {
-			rc = 0;
-		} else if ((rc = cap_search(&s, 1, NULL, &r, err, errlen)) == 0) {
-			*out = r.mean;
-			if (r.ci_ok) {
-				ci[0] = r.ci_lo;
-				ci[1] = r.ci_hi;
-			}
-			cap_free(&r);
-		}
-	} else {
-		struct world w;
-		if (world_build(&w, &s, &d)) {
-			snprintf(err, errlen, "%s", d.n ? d.msg[0] : "cannot build the world");
-			rc = -1;
-		} else if (check) {
-			rc = 0;
-		} else if (world_run(&w)) {
-			snprintf(err, errlen, "%s: the run failed", scenario);
-			rc = -1;
-		} else if (q->bench == MEAS_HOST) {
-			rc = host_value(&w, q, out, err, errlen);
-		} else {
-			double sum = 0;
-			int cnt = 0;
-			for (int i = 0; w.wl && i < w.wl->nmicro; i++) {
-				int fin;
-				double v = micro_metric(w.wl->micro[i], &fin);
-				if (isfinite(v)) {
-					sum += v;
-					cnt++;
-				}
-			}
-			if (!cnt) {
-				snprintf(err, errlen, "%s: no microbenchmark in vm '%s' gave a result", b->scenario, b->vm);
-				rc = -1;
-			} else {
-				*out = sum / cnt;
-			}
-		}
-		world_free(&w);
-	}
-	diag_free(&d);
-	scn_free(&s);
-	return rc;
-}
-
-int cal_simulate(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
-		 const struct cal_qty *q, double *out, char *err, size_t errlen)
-{
-	double ci[2];
-	return simulate(c, extra, nextra, x, q, 0, out, ci, err, errlen);
-}
-
-int cal_check(const struct cal_config *c, const struct scn_override *extra, int nextra, const double *x,
-	      const struct cal_qty *q, char *err, size_t errlen)
-{
-	double unused, ci[2];
-	return simulate(c, extra, nextra, x, q, 1, &unused, ci, err, errlen);
 }
 
 /* ------------------------------------------------- what rows need --- */
@@ -460,7 +253,7 @@ static int child(void *ctx, int i, int fd)
 	const struct batch *b = ctx;
 	double v, ci[2];
 	char err[512] = "", line[600];
-	int rc = simulate(b->e->cfg, b->e->ov, b->e->nov, b->x, &b->nd->q[i], 0, &v, ci, err, sizeof err);
+	int rc = cal_simulate_ci(b->e->cfg, b->e->ov, b->e->nov, b->x, &b->nd->q[i], &v, ci, err, sizeof err);
 	int len = rc ? snprintf(line, sizeof line, "E %s\n", err)
 		     : snprintf(line, sizeof line, "V %.17g %.17g %.17g\n", v, ci[0], ci[1]);
 	return proc_write_all(fd, line, (size_t)len) || rc;
@@ -956,7 +749,7 @@ int cal_eval_known(struct cal_eval *e, const double *x, const char *path, char *
 				snprintf(err, errlen, "%s:%d: expected 9 fields, benchmark specweb and metric "
 					 "sessions_per_vm", path, line);
 				rc = -1;
-			} else if (!find_hv(e->cfg, f[1])) {
+			} else if (!cal_find_hv(e->cfg, f[1])) {
 				snprintf(err, errlen, "%s:%d: expected a hypervisor of the calibration, got '%s'", path, line,
 					 f[1]);
 				rc = -1;
