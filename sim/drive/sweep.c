@@ -15,6 +15,7 @@
 ** run failure, or its memory, never touches the parent or the others.
 */
 #include "sim/drive/sweep.h"
+#include "sim/drive/sweep_int.h"
 #include "sim/report/result.h"
 #include "sim/engine/proc.h"
 #include "sim/engine/cluster.h"
@@ -42,19 +43,6 @@
 #define EXIT_RUNFAIL 1
 #define EXIT_USAGE 2
 #define EXIT_INTR 130
-
-int sweep_point(const struct scn_sweep *sw, int p, const char **val)
-{
-	if (p < 0 || p >= sw->npoints)
-		return -1;
-	/* mixed radix, the last <vary> fastest */
-	for (int k = sw->nvary - 1; k >= 0; k--) {
-		int n = sw->vary[k].nvalues;
-		val[k] = sw->vary[k].values[p % n];
-		p /= n;
-	}
-	return 0;
-}
 
 static double now_s(void)
 {
@@ -113,53 +101,6 @@ static char *settings(const struct sweep_args *a, const struct scenario *s)
 	return buf;
 }
 
-/* "key=value, key=value" of point p. */
-static void label(const struct scn_sweep *sw, int p, char *buf, size_t len)
-{
-	const char *val[SCN_MAX_VARY];
-	size_t n = 0;
-	buf[0] = 0;
-	if (sweep_point(sw, p, val))
-		return;
-	for (int k = 0; k < sw->nvary && n < len; k++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%s=%s", k ? ", " : "", sw->vary[k].key, val[k]);
-}
-
-/* ------------------------------------------------------ one point --- */
-
-/* The command line's overrides, then point p's. */
-static struct scn_override *point_overrides(const struct sweep_args *a, const struct scn_sweep *sw, int p,
-					    int *n)
-{
-	struct scn_override *ov = calloc((size_t)(a->nov + sw->nvary) + 1, sizeof *ov);
-	const char **val = calloc((size_t)sw->nvary + 1, sizeof *val);
-	if (!ov || !val || sweep_point(sw, p, val)) {
-		free(ov);
-		free(val);
-		return NULL;
-	}
-	for (int i = 0; i < a->nov; i++)
-		ov[i] = a->ov[i];
-	for (int k = 0; k < sw->nvary; k++) {
-		ov[a->nov + k].key = sw->vary[k].key;
-		ov[a->nov + k].value = val[k];
-	}
-	free(val);
-	*n = a->nov + sw->nvary;
-	return ov;
-}
-
-/* Where the overrides of point_overrides(a, sw, p) were written: the
-** command line's, then each <vary>'s line (for the messages about the
-** values they set).  calloc'd, or NULL. */
-static struct scn_origin *point_origins(int nov, const struct scn_sweep *sw)
-{
-	struct scn_origin *o = calloc((size_t)(nov + sw->nvary) + 1, sizeof *o);
-	for (int k = 0; o && k < sw->nvary; k++)
-		o[nov + k] = (struct scn_origin){ sw->vary[k].loc.file, sw->vary[k].loc.line };
-	return o;
-}
-
 /* One line of mode="run" results from a finished world. */
 static void run_row(FILE *f, const struct world *w)
 {
@@ -212,7 +153,7 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 {
 	double t0 = now_s();
 	int nov = 0;
-	struct scn_override *ov = point_overrides(a, sw, p, &nov);
+	struct scn_override *ov = sweep_point_overrides(a, sw, p, &nov);
 	struct scenario s;
 	struct diag d = { 0 };
 	char err[4400] = "";
@@ -220,7 +161,7 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 		fprintf(f, "%cout of memory", MSG_FAIL);
 		return;
 	}
-	struct scn_origin *from = point_origins(a->nov, sw);
+	struct scn_origin *from = sweep_point_origins(a->nov, sw);
 	int lr = scn_load_from(&s, a->file, ov, from, nov, 0, &d);
 	free(from);
 	if (lr) {
@@ -413,7 +354,7 @@ static int unpack_point(struct sweep *x, int p, const char *pk, size_t len, char
 static void finished(struct sweep *x, int p, const char *buf, size_t len, int status)
 {
 	char lab[1024];
-	label(x->sw, p, lab, sizeof lab);
+	sweep_label(x->sw, p, lab, sizeof lab);
 	const char *body = len > 1 ? buf + 1 : "";
 	int kind = len ? buf[0] : 0;
 	size_t rl = len > 1 ? strlen(body) : 0;
@@ -515,138 +456,6 @@ static int run_points(struct sweep *x)
 		return -2;
 	}
 	return 0;
-}
-
-/* ------------------------------------------------ checks up front --- */
-
-/* Load the base scenario with ov plus extra; errors into d; 0 or -1. */
-static int try_load(const struct sweep_args *a, const struct scn_override *extra,
-		    const struct scn_origin *xfrom, int nextra, int build, struct diag *d)
-{
-	struct scn_override *ov = calloc((size_t)(a->nov + nextra) + 1, sizeof *ov);
-	struct scn_origin *from = calloc((size_t)(a->nov + nextra) + 1, sizeof *from);
-	if (!ov || !from) {
-		diag_error(d, a->file, 0, "out of memory");
-		free(ov);
-		free(from);
-		return -1;
-	}
-	for (int i = 0; i < a->nov; i++)
-		ov[i] = a->ov[i];
-	for (int i = 0; i < nextra; i++) {
-		ov[a->nov + i] = extra[i];
-		from[a->nov + i] = xfrom[i];
-	}
-	struct scenario s;
-	int rc = scn_load_from(&s, a->file, ov, from, a->nov + nextra, 0, d);
-	int loaded = rc == 0;
-	free(from);
-	if (rc == 0 && build) {
-		if (a->has_seed)
-			s.seed = a->seed;
-		scn_protocol(&s, a->protocol);
-		if (s.sweep.mode == SWEEP_CAPACITY) {
-			rc = cap_check(&s, d);
-		} else {
-			struct world w;
-			rc = world_build(&w, &s, d);
-			world_free(&w);
-		}
-	}
-	if (loaded)   /* a build error too: the scenario loaded */
-		scn_free(&s);
-	free(ov);
-	return rc;
-}
-
-/* One message at file:line: a headline, then inner's messages indented. */
-static void nest(struct diag *d, const struct diag *inner, const char *file, int line, const char *head)
-{
-	char buf[1000];
-	size_t n = (size_t)snprintf(buf, sizeof buf, "%s", head);
-	for (int i = 0; i < inner->n && n < sizeof buf; i++)
-		n += (size_t)snprintf(buf + n, sizeof buf - n, "\n  %s", inner->msg[i]);
-	diag_error(d, file, line, "%s", buf);
-}
-
-/* Is point p valid: does the scenario load, with the command line's
-** overrides and ALL of p's values, and build?  0, or -1 with its
-** messages in d under a headline naming the point. */
-static int check_point(const struct sweep_args *a, const struct scn_sweep *sw, int p, struct diag *d)
-{
-	int nov = 0;
-	struct scn_override *ov = point_overrides(&(struct sweep_args){ 0 }, sw, p, &nov);
-	struct scn_origin *from = point_origins(0, sw);
-	struct diag in = { 0 };
-	int rc = ov && from ? try_load(a, ov, from, nov, 1, &in) : -1;
-	free(from);
-	if (rc) {
-		char lab[1024], head[1200];
-		label(sw, p, lab, sizeof lab);
-		snprintf(head, sizeof head, "<sweep>: expected points that load and build, got point %d/%d (%s):",
-			 p + 1, sw->npoints, lab);
-		nest(d, &in, sw->loc.file, sw->loc.line, head);
-	}
-	diag_free(&in);
-	free(ov);
-	return rc ? -1 : 0;
-}
-
-/* The first point, before anything runs: a typo is an input error.  A
-** point is checked whole, its varied values together (one value may
-** only fit with another's: a bigger machine for more VMs).  When it
-** fails, a key that does not load even on its own with its first value
-** is named at its <vary> (a typo in the path); else the point is
-** reported.  0 or -1 (in d). */
-static int check_first(const struct sweep_args *a, const struct scn_sweep *sw, struct diag *d)
-{
-	struct diag first = { 0 };
-	if (check_point(a, sw, 0, &first) == 0) {
-		diag_free(&first);
-		return 0;
-	}
-	int bad = 0;
-	for (int k = 0; k < sw->nvary; k++) {
-		const struct scn_vary *v = &sw->vary[k];
-		struct scn_override o = { v->key, v->values[0] };
-		struct scn_origin from = { v->loc.file, v->loc.line };
-		struct diag in = { 0 };
-		if (try_load(a, &o, &from, 1, 0, &in)) {
-			char head[1200];
-			snprintf(head, sizeof head,
-				 "<vary key>: expected a --set path that loads with the first value, got %s=%s:", v->key,
-				 v->values[0]);
-			nest(d, &in, v->loc.file, v->loc.line, head);
-			bad = 1;
-		}
-		diag_free(&in);
-	}
-	if (!bad)
-		for (int i = 0; i < first.n; i++)
-			diag_error(d, NULL, 0, "%s", first.msg[i]);
-	diag_free(&first);
-	return -1;
-}
-
-int sweep_check(const struct sweep_args *a, const struct scn_sweep *sw, struct diag *d)
-{
-	enum { SHOWN = 10 };
-	int bad = 0;
-	for (int p = 0; p < sw->npoints; p++) {
-		if (a->stop && *a->stop)
-			return -1;
-		struct diag in = { 0 };
-		if (check_point(a, sw, p, &in)) {
-			for (int i = 0; bad < SHOWN && i < in.n; i++)
-				diag_error(d, NULL, 0, "%s", in.msg[i]);
-			bad++;
-		}
-		diag_free(&in);
-	}
-	if (bad > SHOWN)
-		diag_error(d, sw->loc.file, sw->loc.line, "<sweep>: and %d more points that do not load or build",
-			   bad - SHOWN);
-	return bad ? -1 : 0;
 }
 
 /* ----------------------------------------------------------- main --- */
@@ -766,7 +575,7 @@ int sweep_run(const struct sweep_args *a)
 		scn_free(&s);
 		return EXIT_USAGE;
 	}
-	if (check_first(a, &s.sweep, &d)) {
+	if (sweep_check_first(a, &s.sweep, &d)) {
 		diag_print(&d, stderr);
 		diag_free(&d);
 		scn_free(&s);
