@@ -196,6 +196,12 @@ static void test_ideal_load(void)
 	CU_ASSERT(a & (1u << SCN_IDEAL_PAGING));
 	world_free(&w);
 	scn_free(&s);
+	/* a scenario without <ideal>: --set adds it where the schema wants it */
+	const char *sets2[] = { "ideal.remove=numa paging", NULL };
+	CU_ASSERT_EQUAL_FATAL(cut_load("experiments/default.xml", sets2, &s, &w), 0);
+	CU_ASSERT_EQUAL(s.ideal, 1u << SCN_IDEAL_NUMA | 1u << SCN_IDEAL_PAGING);
+	world_free(&w);
+	scn_free(&s);
 	for (int c = 0; c < SCN_IDEAL_N; c++)
 		CU_ASSERT_EQUAL(scn_ideal_find(scn_ideal_name(c)), c);
 	CU_ASSERT_EQUAL(scn_ideal_find("nonsense"), -1);
