@@ -130,13 +130,18 @@ static int by_statement(const void *a, const void *b)
 }
 
 
-/* Long: report.txt's sections in the order a reader meets them, then the
-** CSVs. */
-int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_eval *e, const double *x,
-			 const struct cal_stage_out *so, const int *fit_mask, int fitted, const char *values_from, double wall)
+/* What points.csv tallies for report.txt: per statement, and the errors
+** of fit ([0]) and held-out ([1]) rows. */
+struct tallies {
+	struct pstat ps[64];
+	int nps;
+	double ape[2], cape[2], cbias[2];
+	int napes[2], npass[2], nrows[2], ncape[2];
+};
+
+static int write_fit_csv(struct outdir *o, const struct cal_config *c, const double *x, const struct cal_stage_out *so,
+			 const int *fit_mask)
 {
-	const struct meas_set *m = &c->meas;
-	/* fit.csv */
 	FILE *f = out_open(o, "fit.csv");
 	if (!f)
 		return -1;
@@ -169,17 +174,20 @@ int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_e
 	if (fclose(f))
 		return -1;
 
-	/* points.csv and the statement tally */
-	f = out_open(o, "points.csv");
+	return 0;
+}
+
+/* Every stated row, and the tallies. */
+static int write_points_csv(struct outdir *o, const struct cal_config *c, struct cal_eval *e, const double *x,
+			    struct tallies *t)
+{
+	const struct meas_set *m = &c->meas;
+	FILE *f = out_open(o, "points.csv");
 	if (!f)
 		return -1;
 	fputs("id,use,benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,kind,stated,simulated,relation,error,pass,"
 	      "centre_error\n",
 	      f);
-	struct pstat ps[64];
-	int nps = 0;
-	double ape[2] = { 0, 0 }, cape[2] = { 0, 0 }, cbias[2] = { 0, 0 };
-	int napes[2] = { 0, 0 }, npass[2] = { 0, 0 }, nrows[2] = { 0, 0 }, ncape[2] = { 0, 0 };
 	for (size_t i = 0; i < m->n; i++) {
 		const struct meas_point *p = &m->p[i];
 		if (p->kind == MEAS_UNSTATED)
@@ -212,23 +220,28 @@ int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_e
 		fputc('\n', f);
 		int u = p->use == MEAS_HOLDOUT;
 		if (pass >= 0 && isfinite(ce)) {
-			cape[u] += fabs(ce);
-			cbias[u] += ce;
-			ncape[u]++;
+			t->cape[u] += fabs(ce);
+			t->cbias[u] += ce;
+			t->ncape[u]++;
 		}
 		if (pass >= 0) {
-			nrows[u]++;
-			npass[u] += pass;
-			ape[u] += fabs(err);
-			napes[u]++;
+			t->nrows[u]++;
+			t->npass[u] += pass;
+			t->ape[u] += fabs(err);
+			t->napes[u]++;
 		}
-		tally(ps, &nps, p, pass);
+		tally(t->ps, &t->nps, p, pass);
 	}
 	if (fclose(f))
 		return -1;
 
-	/* quantities.csv: every base quantity of the final values, derived metrics too */
-	f = out_open(o, "quantities.csv");
+	return 0;
+}
+
+/* Every base quantity of the final values, derived metrics too. */
+static int write_quantities_csv(struct outdir *o, const struct cal_config *c, struct cal_eval *e, const double *x)
+{
+	FILE *f = out_open(o, "quantities.csv");
 	if (!f)
 		return -1;
 	fputs("benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value,ci_low,ci_high\n", f);
@@ -250,8 +263,16 @@ int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_e
 	if (fclose(f))
 		return -1;
 
-	/* report.txt */
-	f = out_open(o, "report.txt");
+	return 0;
+}
+
+/* report.txt: the stages, the held-out rows, the errors and statements. */
+static int write_report(struct outdir *o, const struct cal_config *c, struct cal_eval *e, const double *x,
+			const struct cal_stage_out *so, const int *fit_mask, int fitted, const char *values_from,
+			double wall, struct tallies *t)
+{
+	const struct meas_set *m = &c->meas;
+	FILE *f = out_open(o, "report.txt");
 	if (!f)
 		return -1;
 	fprintf(f, "hvsim calibrate %s: %s\n", c->path, c->name);
@@ -318,21 +339,34 @@ int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_e
 			rel_text(e, x, m, p), 100 * err, pass < 0 ? "not simulated" : pass ? "pass" : "FAIL");
 	}
 	fprintf(f, "\nmean absolute relative error (0 inside a bound): fit %.1f%% over %d rows, held out %.1f%% over %d rows\n",
-		napes[0] ? 100 * ape[0] / napes[0] : 0, napes[0], napes[1] ? 100 * ape[1] / napes[1] : 0, napes[1]);
+		t->napes[0] ? 100 * t->ape[0] / t->napes[0] : 0, t->napes[0], t->napes[1] ? 100 * t->ape[1] / t->napes[1] : 0, t->napes[1]);
 	fprintf(f, "mean absolute error of the two-sided rows against their value or band centre (one-sided rows\n"
 		   "  not counted): fit %.1f%% over %d rows (mean signed %+.1f%%), held out %.1f%% over %d rows (mean signed %+.1f%%)\n",
-		ncape[0] ? 100 * cape[0] / ncape[0] : 0, ncape[0], ncape[0] ? 100 * cbias[0] / ncape[0] : 0,
-		ncape[1] ? 100 * cape[1] / ncape[1] : 0, ncape[1], ncape[1] ? 100 * cbias[1] / ncape[1] : 0);
+		t->ncape[0] ? 100 * t->cape[0] / t->ncape[0] : 0, t->ncape[0], t->ncape[0] ? 100 * t->cbias[0] / t->ncape[0] : 0,
+		t->ncape[1] ? 100 * t->cape[1] / t->ncape[1] : 0, t->ncape[1], t->ncape[1] ? 100 * t->cbias[1] / t->ncape[1] : 0);
 	fprintf(f, "rows passing: fit %d of %d, held out %d of %d (values within their uncertainty + %g%%)\n\n",
-		npass[0], nrows[0], npass[1], nrows[1], 100 * c->pass);
-	qsort(ps, (size_t)nps, sizeof ps[0], by_statement);
+		t->npass[0], t->nrows[0], t->npass[1], t->nrows[1], 100 * c->pass);
+	qsort(t->ps, (size_t)t->nps, sizeof t->ps[0], by_statement);
 	fprintf(f, "statements (a statement passes when all its rows pass):\n");
-	for (int k = 0; k < nps; k++)
-		fprintf(f, "  %-4s %-8s %2d of %2d rows pass  %s\n", ps[k].id, ps[k].fit ? "fit" : "held out", ps[k].pass,
-			ps[k].rows, ps[k].pass == ps[k].rows ? "PASS" : "FAIL");
+	for (int k = 0; k < t->nps; k++)
+		fprintf(f, "  %-4s %-8s %2d of %2d rows pass  %s\n", t->ps[k].id, t->ps[k].fit ? "fit" : "held out", t->ps[k].pass,
+			t->ps[k].rows, t->ps[k].pass == t->ps[k].rows ? "PASS" : "FAIL");
 	if (fclose(f))
 		return -1;
 	return 0;
+}
+
+int cal_write_outputs(struct outdir *o, const struct cal_config *c, struct cal_eval *e, const double *x,
+		      const struct cal_stage_out *so, const int *fit_mask, int fitted, const char *values_from, double wall)
+{
+	struct tallies *t = calloc(1, sizeof *t);
+	int rc = !t || write_fit_csv(o, c, x, so, fit_mask) || write_points_csv(o, c, e, x, t) ||
+		 write_quantities_csv(o, c, e, x) ||
+		 write_report(o, c, e, x, so, fit_mask, fitted, values_from, wall, t)
+			 ? -1
+			 : 0;
+	free(t);
+	return rc;
 }
 
 /* Set attribute path (a.b.c: elements from root, the last an attribute)
