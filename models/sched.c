@@ -286,6 +286,17 @@ static inline int counted(const struct sched *s, int64_t now)
 
 static void cpu_event(void *ctx, void *obj, uint64_t arg);
 
+/* llround(t) for 0 <= t < 2^62, without the library call: the integer
+** part and its fraction are exact, and a fraction of one half rounds up
+** (away from zero) as llround does. */
+static inline int64_t round_ns(double t)
+{
+	if (!(t >= 0 && t < 0x1p62))
+		return (int64_t)llround(t);
+	int64_t i = (int64_t)t;
+	return i + (t - (double)i >= 0.5);
+}
+
 /* Plan the end of c's current segment: what is left of the switch, then
 ** the burst's cycles at the segment's rate with the cache-refill stalls
 ** they incur (models/mux.c), or the slice's end if that is sooner.
@@ -304,7 +315,8 @@ static void plan_segment(struct sched *s, struct cpu *c)
 		stall = e->line_ns * e->miss * -x;
 		c->seg_decay = 1 + x;
 	}
-	double need = ceil(e->ovh / s->w->mach.rate + useful + stall);
+	/* no switch left (0 / rate = 0): no division */
+	double need = ceil(e->ovh == 0 ? useful + stall : e->ovh / s->w->mach.rate + useful + stall);
 	int64_t left = c->slice_end - now;
 	int64_t len;
 	if ((double)left < need) {
@@ -387,9 +399,11 @@ static void close_segment(struct sched *s, struct cpu *c, int64_t now)
 	e->t_remote += rem_in;
 	if (e->spinning) {
 		e->t_spin += in - ovh_in;
-		e->c_spin += (int64_t)llround(t);
+		e->c_spin += round_ns(t);
 	}
-	e->remote_ns += (double)in * mux_remote_share(s->w, c, e);
+	double share = mux_remote_share(s->w, c, e);
+	if (share != 0)   /* adding 0 * in to a non-negative sum changes nothing */
+		e->remote_ns += (double)in * share;
 	c->ran += now - start;
 	c->seg_start = now;
 }
