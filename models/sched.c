@@ -286,6 +286,17 @@ static inline int counted(const struct sched *s, int64_t now)
 
 static void cpu_event(void *ctx, void *obj, uint64_t arg);
 
+/* llround(t) for 0 <= t < 2^62, without the library call: the integer
+** part and its fraction are exact, and a fraction of one half rounds up
+** (away from zero) as llround does. */
+static inline int64_t round_ns(double t)
+{
+	if (!(t >= 0 && t < 0x1p62))
+		return (int64_t)llround(t);
+	int64_t i = (int64_t)t;
+	return i + (t - (double)i >= 0.5);
+}
+
 /* Plan the end of c's current segment: what is left of the switch, then
 ** the burst's cycles at the segment's rate with the cache-refill stalls
 ** they incur (models/mux.c), or the slice's end if that is sooner.
@@ -304,7 +315,8 @@ static void plan_segment(struct sched *s, struct cpu *c)
 		stall = e->line_ns * e->miss * -x;
 		c->seg_decay = 1 + x;
 	}
-	double need = ceil(e->ovh / s->w->mach.rate + useful + stall);
+	/* no switch left (0 / rate = 0): no division */
+	double need = ceil(e->ovh == 0 ? useful + stall : e->ovh / s->w->mach.rate + useful + stall);
 	int64_t left = c->slice_end - now;
 	int64_t len;
 	if ((double)left < need) {
@@ -327,15 +339,28 @@ static void plan_segment(struct sched *s, struct cpu *c)
 static void close_segment(struct sched *s, struct cpu *c, int64_t now)
 {
 	struct entity *e = c->curr;
-	double f = s->w->mach.rate;
-	double d = (double)(now - c->seg_start);
-	double sw = e->ovh / f < d ? e->ovh / f : d;
-	double rest = d - sw;
+	int64_t start = c->seg_start;
+	double d = (double)(now - start);
+	double sw, rest;
+	int64_t sw_ns;
+	/* no switch left (the common case): sw = 0 / f = 0, rest = d, no
+	** division; the same values as below */
+	if (e->ovh == 0) {
+		sw = 0;
+		rest = d;
+		sw_ns = 0;
+		e->ovh = 0;
+	} else {
+		double f = s->w->mach.rate;
+		sw = e->ovh / f < d ? e->ovh / f : d;
+		rest = d - sw;
+		e->ovh = e->ovh - sw * f > 0.5 ? e->ovh - sw * f : 0;
+		sw_ns = (int64_t)(sw + 0.5);
+	}
 	/* a segment that ran as planned did its planned work: no root to find */
 	int planned = now == c->seg_end;
 	double t = planned ? (c->seg_useful < rest ? c->seg_useful : rest) : mux_useful(e, rest);
 	double stall = rest - t;
-	e->ovh = e->ovh - sw * f > 0.5 ? e->ovh - sw * f : 0;
 	e->work -= t * c->rate;
 	if (e->work < 0)
 		e->work = 0;
@@ -344,10 +369,17 @@ static void close_segment(struct sched *s, struct cpu *c, int64_t now)
 		/* under a nanosecond of refill left: done */
 		mux_refilled(s->w, c, e, still * e->line_ns < 1 ? 0 : still);
 	}
-	int64_t sw_ns = (int64_t)(sw + 0.5);
-	int64_t in = stats_overlap(c->seg_start, now, s->t0, s->t1);
-	int64_t sw_in = stats_overlap(c->seg_start, c->seg_start + sw_ns, s->t0, s->t1);
-	int64_t rest_in = stats_overlap(c->seg_start + sw_ns, now, s->t0, s->t1);
+	int64_t in, sw_in, rest_in;
+	if (start >= s->t0 && now <= s->t1) {
+		/* wholly inside the measured interval (sw_ns <= now - start) */
+		in = now - start;
+		sw_in = sw_ns;
+		rest_in = in - sw_ns;
+	} else {
+		in = stats_overlap(start, now, s->t0, s->t1);
+		sw_in = stats_overlap(start, start + sw_ns, s->t0, s->t1);
+		rest_in = stats_overlap(start + sw_ns, now, s->t0, s->t1);
+	}
 	int64_t stall_in = rest > 0 ? (int64_t)(stall * (double)rest_in / rest + 0.5) : 0;
 	int64_t rem_in = (int64_t)((double)stall_in * e->remote_frac + 0.5);
 	int64_t ovh_in = sw_in + stall_in;
@@ -367,10 +399,12 @@ static void close_segment(struct sched *s, struct cpu *c, int64_t now)
 	e->t_remote += rem_in;
 	if (e->spinning) {
 		e->t_spin += in - ovh_in;
-		e->c_spin += (int64_t)llround(t);
+		e->c_spin += round_ns(t);
 	}
-	e->remote_ns += (double)in * mux_remote_share(s->w, c, e);
-	c->ran += now - c->seg_start;
+	double share = mux_remote_share(s->w, c, e);
+	if (share != 0)   /* adding 0 * in to a non-negative sum changes nothing */
+		e->remote_ns += (double)in * share;
+	c->ran += now - start;
 	c->seg_start = now;
 }
 
