@@ -147,6 +147,24 @@ while [ "$i" -lt "$N" ] && [ "$tries" -lt $((3 * N)) ]; do
 		bad "interruption $i ($sig): sanitizer report"
 	fi
 done
+# a second sweep into a DIR another one is writing is refused (exit 2),
+# not run beside it: it would clean the first one's staging as stale
+# shellcheck disable=SC2086
+"$HVSIM" sweep "$SWEEP" -o "$W/busy" -j 2 $SETS > /dev/null 2>&1 &
+busy=$!
+t=0
+while [ ! -e "$W/busy/sweep.csv" ] && [ $t -lt 100 ]; do sleep 0.1; t=$((t + 1)); done
+# shellcheck disable=SC2086
+"$HVSIM" sweep "$SWEEP" -o "$W/busy" -j 2 --resume $SETS > /dev/null 2> "$W/err2"
+rc=$?
+if kill -0 "$busy" 2>/dev/null; then
+	[ "$rc" = 2 ] && grep -q "another hvsim sweep is writing it" "$W/err2" ||
+		bad "a second sweep into a busy DIR exits $rc: $(head -n 1 "$W/err2")"
+else
+	echo "interrupt-sweep.sh: the first sweep ended before the second started; busy-DIR check skipped" >&2
+fi
+kill -INT "$busy" 2>/dev/null
+wait "$busy" 2>/dev/null
 # complete the last sweep
 # shellcheck disable=SC2086
 "$HVSIM" sweep "$SWEEP" -o "$DIR" -j 2 $SETS > /dev/null 2> "$W/err"

@@ -34,6 +34,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -265,9 +266,14 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 /* ----------------------------------------------------- processes --- */
 
 /* In the child: run point p, its message down fd.  0, or -1. */
+/* The sweep process's lock on its DIR (lock_dir); -1: none. */
+static int lock_fd = -1;
+
 static int child(void *ctx, int p, int fd)
 {
 	const struct sweep *x = ctx;
+	if (lock_fd >= 0)
+		close(lock_fd);   /* the lock stays with the sweep process */
 	FILE *f = fdopen(fd, "w");
 	if (!f)
 		return -1;
@@ -489,6 +495,30 @@ static int serve_points(const struct sweep_args *a, const struct scenario *s)
 ** or created, then opened for appending.  *aa is the sweep's arguments
 ** with that directory; *shown the sweep.csv the user named.  0 or an exit
 ** status after a message. */
+/* Lock dir for this process (flock on the directory itself, held until
+** the sweep process ends; point workers close their copy, so that a
+** worker orphaned by a killed sweep does not hold it); a dir this process
+** already holds is not locked again.  0, or -1 when another process
+** holds it (said on stderr). */
+static int lock_dir(const char *dir)
+{
+	static char held[4200];
+	if (held[0] && strcmp(held, dir) == 0)
+		return 0;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;   /* nothing to hold: the writes will say what is wrong */
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "hvsim: %s: another hvsim sweep is writing it; expected a directory no other sweep "
+				"uses (wait for that one, or choose another -o)\n", dir);
+		close(fd);
+		return -1;
+	}
+	snprintf(held, sizeof held, "%s", dir);
+	lock_fd = fd;   /* open for the process's life */
+	return 0;
+}
+
 static int open_dir(struct sweep *x, const struct sweep_args *a, struct sweep_args *aa, struct outdir *fod,
 		    const char *head, const char *set, char **shown)
 {
@@ -498,6 +528,10 @@ static int open_dir(struct sweep *x, const struct sweep_args *a, struct sweep_ar
 	else
 		sprintf(x->dir, "out/%s-sweep", x->s->name);
 	sprintf(x->csv, "%s/sweep.csv", x->dir);
+	/* one sweep at a time in a DIR: a second one would clean the first's
+	** staging as stale and append its rows to the same sweep.csv */
+	if (stat(x->dir, &st) == 0 && S_ISDIR(st.st_mode) && lock_dir(x->dir))
+		return EXIT_USAGE;
 	/* what killed runs of this sweep left: staging beside DIR, in DIR
 	** (sweep.csv's rewrite) and in DIR/points (a point's) */
 	out_clean_stale(x->dir);
@@ -545,6 +579,8 @@ static int open_dir(struct sweep *x, const struct sweep_args *a, struct sweep_ar
 	} else if (sweep_create_csv(x, head, set)) {
 		return EXIT_USAGE;
 	}
+	if (lock_dir(x->dir))   /* a new DIR: locked as soon as it exists */
+		return EXIT_USAGE;
 	x->fd = open(x->csv, O_WRONLY | O_APPEND);
 	if (x->fd < 0) {
 		fprintf(stderr, "hvsim: %s: cannot open: %s\n", x->csv, strerror(errno));
