@@ -4,7 +4,7 @@
 # traces/data/paper.csv), the figures' data and plots, and an explanation
 # of every curve of Figs. 3 and 4.
 #
-#   experiments/paper/run.sh [--quick | --full] [-j N] [--counterfactual POINTS] [OUTDIR]
+#   experiments/paper/run.sh [--quick | --full] [-j N] [--counterfactual POINTS] [--seeds LIST] [OUTDIR]
 #
 # --full (default): the run lengths of experiments/paper/specweb.xml,
 #   fig3.xml and fig4.xml (each capacity probe measures from 30 s until a
@@ -18,6 +18,12 @@
 #   docs/explain.md): plateau (each curve's plateau and last point), all,
 #   or VM counts / CURVE:COUNT pairs.  About 20 capacity searches a point:
 #   10-25 minutes a point on 2 cores in full mode.
+# --seeds LIST: grade the shape statements of shapes.csv (P4-P8, P12,
+#   P13) for these seeds with grade.sh into OUTDIR/grade/ (seed 1's Fig. 3
+#   and Fig. 4 sweeps are this run's, copied; the P12 sweep and the other
+#   seeds are run): grade/grades.txt, a row per statement and a column per
+#   seed.  Default "1 2 3" in full mode (about 3 times as long), "1" in
+#   quick mode; "none" skips it.
 # The curves are capacity sweeps (fig3/, fig4/); the predictions take
 # their points from them (calibrate's known option) and simulate the
 # rest, so a curve point is one number in the plots, the statements and
@@ -31,6 +37,7 @@
 #                       (explain/grades.csv; grade.sh does it for 3 seeds)
 #   data/known.csv      the sweeps' points as the predictions take them
 #   fig1-2.svg fig3.svg fig4.svg micro.svg   gnuplot plots (data in data/)
+#   grade/              grade.sh's sweeps and grades.txt (--seeds)
 #   times.txt           wall seconds of each step
 # HVSIM names the binary (default ./hvsim, from the project root).
 set -eu
@@ -41,19 +48,22 @@ mode=full
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 out=""
 cf=""
+seeds=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) mode=quick ;;
 	--full) mode=full ;;
 	-j) shift; jobs=$1 ;;
 	--counterfactual) shift; cf=$1 ;;
-	-h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+	--seeds) shift; seeds=$1 ;;
+	-h|--help) sed -n '2,37p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac
 	shift
 done
 [ -n "$out" ] || { [ $mode = quick ] && out=out/paper-quick || out=out/paper; }
+[ -n "$seeds" ] || { [ $mode = quick ] && seeds=1 || seeds="1 2 3"; }
 if [ -e "$out" ] && [ ! -e "$out/.hvsim-paper" ]; then
 	echo "run.sh: $out exists and is not a paper reproduction; choose another OUTDIR" >&2
 	exit 2
@@ -153,6 +163,21 @@ for b in bzip2 netperf dd; do
 done
 ( cd "$out" && gnuplot -e "note='$note'" "$here/plots.gp" )
 step plots "$t"
+# 4. the shape statements for every seed (grade.sh); seed 1's Fig. 3
+# and Fig. 4 sweeps are the ones above (the same settings: grade.sh
+# resumes them and runs nothing new for them)
+if [ "$seeds" != none ]; then
+	t=$(now)
+	case " $seeds " in
+	*" 1 "*) mkdir -p "$out/grade/seed1" && cp -r "$out/fig3" "$out/fig4" "$out/grade/seed1/" ;;
+	esac
+	gq=""
+	[ $mode = quick ] && gq=--quick
+	# shellcheck disable=SC2086
+	HVSIM="$HVSIM" "$here/grade.sh" $gq -j "$jobs" --seeds "$seeds" "$out/grade" > "$out/grade.log" 2>&1 ||
+		{ echo "run.sh: grading failed, see $out/grade.log" >&2; exit 1; }
+	step grade "$t"
+fi
 printf '%-10s %6.1f s  (%s mode, -j %s)\n' total "$(echo "$(now) - $t_all" | bc)" $mode "$jobs" >> "$out/times.txt"
 
 cat "$out/statements.txt"
@@ -161,6 +186,11 @@ for f in fig3 fig4; do
 	echo "== $f ($out/$f/explain/explain.txt):"
 	grep -E '^curve [0-9]+:|^  plateau:|^  saturated|^    1\. ' "$out/$f/explain/explain.txt" || true
 done
+if [ "$seeds" != none ]; then
+	echo
+	echo "== shape statements by seed ($out/grade/grades.txt):"
+	cat "$out/grade/grades.txt"
+fi
 echo
 cat "$out/times.txt"
-echo "wrote $out/ (statements.txt, predict/, fig3/, fig4/, *.svg)"
+echo "wrote $out/ (statements.txt, predict/, fig3/, fig4/, grade/, *.svg)"
