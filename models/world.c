@@ -114,6 +114,17 @@ struct qos_count world_qos_sum(const struct world *w, const char *workload_name)
 	return sum;
 }
 
+int world_qos_starved(const struct world *w, const char *workload_name)
+{
+	int n = 0;
+	for (int i = 0; i < w->nqos; i++) {
+		const struct qos_source *q = &w->qos[i];
+		if (q->vm && (!workload_name || strcmp(q->workload_name, workload_name) == 0) && q->count->n == 0)
+			n++;
+	}
+	return n;
+}
+
 int world_build(struct world *w, const struct scenario *s, struct diag *d)
 {
 	memset(w, 0, sizeof *w);

@@ -159,6 +159,9 @@ int world_add_qos(struct world *w, const char *workload_name, struct vm *vm, str
 ** what `hvsim capacity` judges.  Host workloads are never included (the
 ** search varies VM users; host load is background). */
 struct qos_count world_qos_sum(const struct world *w, const char *workload_name);
+/* How many guest VMs with that workload (NULL: any) completed no page in
+** the measured interval: starved, whatever the sum says. */
+int world_qos_starved(const struct world *w, const char *workload_name);
 
 /* Mark the run failed (out of memory on a hot path); world_run stops. */
 void world_fail(struct world *w);

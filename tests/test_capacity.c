@@ -123,6 +123,28 @@ static void test_qos_registry(void)
 	cut_done();
 }
 
+/* A VM that completed no page is counted as starved (the capacity
+** search then fails the probe, whatever the pages of all VMs together
+** say): "slow" may use 1% of a pCPU and completes nothing in 4 s. */
+static void test_qos_starved(void)
+{
+	struct scenario s;
+	struct world w;
+	CU_ASSERT_EQUAL_FATAL(cut_sim("tests/data/capacity/starved.xml", NULL, &s, &w), 0);
+	struct qos_count all = world_qos_sum(&w, "ecommerce");
+	CU_ASSERT(all.n > 0);
+	CU_ASSERT_EQUAL(world_qos_starved(&w, "ecommerce"), 1);
+	CU_ASSERT_EQUAL(world_qos_starved(&w, "nope"), 0);
+	world_free(&w);
+	scn_free(&s);
+	/* with the cap lifted, nobody starves */
+	const char *const sets[] = { "vm[slow].cap=0", NULL };
+	CU_ASSERT_EQUAL_FATAL(cut_sim("tests/data/capacity/starved.xml", sets, &s, &w), 0);
+	CU_ASSERT_EQUAL(world_qos_starved(&w, "ecommerce"), 0);
+	world_free(&w);
+	scn_free(&s);
+}
+
 /* ------------------------------------------------------ the search --- */
 
 /* Load the repairman scenario with sets (load only). */
@@ -461,6 +483,7 @@ void tests_register(void)
 {
 	static const struct cut_test t[] = {
 		{ "QoS rule and counter", test_qos_rule },
+		{ "a VM that completed no page is starved", test_qos_starved },
 		{ "QoS registry: known response times", test_qos_registry },
 		{ "repairman capacity, good share binds", test_search_good },
 		{ "repairman capacity, tolerable share binds", test_search_tolerable },
