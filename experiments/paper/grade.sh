@@ -12,7 +12,8 @@
 # seed.  --quick: the short probes of run.sh --quick (2 replications).
 # --set K=V (repeatable) is passed to every sweep (experiments/paper/
 # ablate.sh uses it to grade with one cause removed: --set ideal.remove=X).
-# Full mode takes about 6 minutes a seed on 2 cores.  HVSIM names the
+# FIGS (environment) lists the sweeps (default "fig3 fig4 vcpus").
+# Full mode takes about 7 minutes a seed on 2 cores.  HVSIM names the
 # binary (default ./hvsim, from the project root).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,6 +21,7 @@ root=$(cd "$here/../.." && pwd)
 HVSIM=${HVSIM:-$root/hvsim}
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 seeds="1 2 3"
+figs=${FIGS:-fig3 fig4 vcpus}
 quick=0
 out=""
 extra=""
@@ -29,7 +31,7 @@ while [ $# -gt 0 ]; do
 	-j) shift; jobs=$1 ;;
 	--seeds) shift; seeds=$1 ;;
 	--set) shift; extra="$extra --set $1" ;;
-	-h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
 	-*) echo "grade.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac
@@ -49,7 +51,7 @@ LC_ALL=C
 export LC_ALL
 echo "seed,id,kind,curve,other,pass,hvsim,ci_low,ci_high,signed_error,found" > "$out/grades.csv"
 for s in $seeds; do
-	for f in fig3 fig4 vcpus; do
+	for f in $figs; do
 		d=$out/seed$s/$f
 		mkdir -p "$out/seed$s"
 		if [ -e "$d/sweep.csv" ]; then
