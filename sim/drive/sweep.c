@@ -123,9 +123,10 @@ static void run_row(FILE *f, const struct world *w)
 /* What a child sends: one type byte, then text (to end of file). */
 enum { MSG_ROW = 'R', MSG_FAIL = 'F', MSG_STOP = 'I' };
 
-/* Write a point's outputs into DIR/points/NNN through a staging directory. */
-static int point_outputs(const char *dir, int p, const struct scenario *s, const struct world *w,
-			 const struct cap_result *r, char *err, size_t errlen)
+/* Fill DIR/points/NNN through a staging directory: fill(od, arg) writes
+** the files; 0, or -1 with err (nothing half-written is left). */
+static int point_dir(const char *dir, int p, int (*fill)(struct outdir *, const void *), const void *arg,
+		     char *err, size_t errlen)
 {
 	char dest[4200];
 	snprintf(dest, sizeof dest, "%s/points/%03d", dir, p + 1);
@@ -134,7 +135,7 @@ static int point_outputs(const char *dir, int p, const struct scenario *s, const
 	int rc = out_begin(&od, dest, OUT_REPLACE, err, errlen);
 	if (rc == 0) {
 		errno = 0;
-		rc = w ? out_write_run(&od, w) : cap_write(&od, s, r);
+		rc = fill(&od, arg);
 		if (rc)
 			snprintf(err, errlen, "%s: cannot write the outputs: %s", dest, strerror(errno ? errno : EIO));
 		else
@@ -145,6 +146,26 @@ static int point_outputs(const char *dir, int p, const struct scenario *s, const
 	free(od.dest);
 	free(od.stage);
 	return rc;
+}
+
+struct point_out {
+	const struct scenario *s;
+	const struct world *w;        /* mode="run"; NULL: r */
+	const struct cap_result *r;
+};
+
+static int fill_point(struct outdir *od, const void *arg)
+{
+	const struct point_out *a = arg;
+	return a->w ? out_write_run(od, a->w) : cap_write(od, a->s, a->r);
+}
+
+/* Write a point's outputs (a run's world w, or a capacity result r). */
+static int point_outputs(const char *dir, int p, const struct scenario *s, const struct world *w,
+			 const struct cap_result *r, char *err, size_t errlen)
+{
+	struct point_out a = { s, w, r };
+	return point_dir(dir, p, fill_point, &a, err, errlen);
 }
 
 /* Run point p into f (the message to the parent); ship: its outputs
@@ -333,27 +354,23 @@ static int flush_rows(struct sweep *x)
 	return 0;
 }
 
+struct packed {
+	const char *pk;
+	size_t len;
+};
+
+static int fill_packed(struct outdir *od, const void *arg)
+{
+	const struct packed *a = arg;
+	return out_unpack(od, a->pk, a->len);
+}
+
 /* The outputs a worker rank sent with point p's row (out_pack) into
 ** DIR/points/NNN, as its child would have written them; 0 or -1 (err). */
 static int unpack_point(struct sweep *x, int p, const char *pk, size_t len, char *err, size_t errlen)
 {
-	char dest[4200];
-	snprintf(dest, sizeof dest, "%s/points/%03d", x->dir, p + 1);
-	struct outdir od = { 0 };
-	int rc = out_begin(&od, dest, OUT_REPLACE, err, errlen);
-	if (rc == 0) {
-		errno = 0;
-		rc = out_unpack(&od, pk, len);
-		if (rc)
-			snprintf(err, errlen, "%s: cannot write the outputs: %s", dest, strerror(errno ? errno : EIO));
-		else
-			rc = out_commit(&od, err, errlen);
-	}
-	if (rc)
-		out_abort(&od);
-	free(od.dest);
-	free(od.stage);
-	return rc;
+	struct packed a = { pk, len };
+	return point_dir(x->dir, p, fill_packed, &a, err, errlen);
 }
 
 /* A child ended: settle its point. */
