@@ -192,6 +192,7 @@ int cal_command(const struct cal_cli *cli)
 	struct cal_eval *e = cal_eval_new(&c, jobs, &stop_flag);
 	struct cal_stage_out *so = calloc((size_t)c.nstage + 1, sizeof *so);
 	int rc = e && so ? 0 : -1;
+	int status = 0;
 	/* DIR.cache: every finished simulation, so that the same command
 	** after a kill carries on; --force starts again */
 	char cpath[4200];
@@ -200,32 +201,18 @@ int cal_command(const struct cal_cli *cli)
 		unlink(cpath);
 	if (e && cal_eval_cache(e, cpath, fingerprint(file, ov, nov), err, sizeof err)) {
 		fprintf(stderr, "hvsim calibrate: %s\n", err);
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
 		out_abort(&o);
-		free(o.dest);
-		free(o.stage);
-		cal_eval_free(e);
-		free(so);
-		free(x);
-		cal_free(&c);
-		return EXIT_RUNFAIL;
+		status = EXIT_RUNFAIL;
+		goto done;
 	}
 	if (e && cal_eval_reused(e) && !quiet)
 		fprintf(stderr, "hvsim calibrate: %ld finished simulations taken from %s (a killed run's)\n",
 			cal_eval_reused(e), cpath);
 	if (e && cli->known && cal_eval_known(e, x, cli->known, err, sizeof err)) {
 		fprintf(stderr, "hvsim calibrate: %s\n", err);
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
 		out_abort(&o);
-		free(o.dest);
-		free(o.stage);
-		cal_eval_free(e);
-		free(so);
-		free(x);
-		cal_free(&c);
-		return EXIT_USAGE;
+		status = EXIT_USAGE;
+		goto done;
 	}
 	if (e) {
 		cal_eval_overrides(e, ov, nov);
@@ -258,7 +245,6 @@ int cal_command(const struct cal_cli *cli)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	int status = 0;
 	if (rc) {
 		fprintf(stderr, "hvsim calibrate: %s\n", rc == -2 ? "interrupted; nothing written" : err);
 		status = rc == -2 ? 130 : EXIT_RUNFAIL;
@@ -295,6 +281,7 @@ int cal_command(const struct cal_cli *cli)
 			}
 		}
 	}
+done:
 	free(o.dest);
 	free(o.stage);
 	sigaction(SIGINT, &old_int, NULL);
