@@ -101,7 +101,7 @@ static int unit_child(void *arg, int fd)
 	return a->p->child(a->p->ctx, a->unit, fd);
 }
 
-static int proc_start_unit(struct proc *k, const struct pool *p, int unit)
+int proc_start_unit(struct proc *k, const struct pool *p, int unit)
 {
 	struct unit_arg a = { p, unit };
 	return proc_start(k, unit_child, &a, unit);

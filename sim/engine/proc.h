@@ -76,6 +76,10 @@ struct pool {
 	int (*load)(void *ctx, const char *hdr, size_t len);
 };
 int pool_run(const struct pool *p, char *err, size_t errlen);
+/* Start unit `unit` of pool p in child process k (its child() writing to
+** the pipe); 0, or -1 with errno (proc_start). */
+struct proc;
+int proc_start_unit(struct proc *k, const struct pool *p, int unit);
 
 /* The pool without ranks, in this process (pool_run on one machine). */
 int pool_run_local(const struct pool *p, char *err, size_t errlen);

@@ -172,17 +172,6 @@ static int get_int(const char *m, size_t len, int i)
 
 /* ----------------------------------------------------------- a unit --- */
 
-struct unit_arg {
-	const struct pool *p;
-	int unit;
-};
-
-static int unit_child(void *arg, int fd)
-{
-	const struct unit_arg *a = arg;
-	return a->p->child(a->p->ctx, a->unit, fd);
-}
-
 /* Drain a finished child: 1 ended (status in *st), 0 not yet, as proc.c. */
 static int drain(struct proc *k, int *st, int *err)
 {
@@ -248,8 +237,7 @@ int cluster_pool(const struct pool *p, char *err, size_t errlen)
 			if (u < 0) {
 				exhausted = 1;
 			} else {
-				struct unit_arg a = { p, u };
-				if (proc_start(&kid, unit_child, &a, u)) {
+				if (proc_start_unit(&kid, p, u)) {
 					snprintf(err, errlen, "cannot start a process: %s", strerror(errno));
 					rc = -1;
 					stopping = 1;
@@ -346,7 +334,6 @@ int cluster_serve(const struct pool *p)
 {
 	struct proc kid = { .fd = -1 };
 	int cur_seq = -1, loaded = -1, stopped = 0;
-	struct unit_arg arg = { p, 0 };
 	for (;;) {
 		if (p->stop && *p->stop && kid.fd >= 0 && !stopped) {
 			kill(kid.pid, SIGTERM);
@@ -406,8 +393,7 @@ int cluster_serve(const struct pool *p)
 			fail = 1 << 8;   /* as a child that exited 1, with nothing sent */
 		else if (p->stop && *p->stop)
 			fail = STOPPED_STATUS;
-		arg.unit = u;
-		if (!fail && proc_start(&kid, unit_child, &arg, u))
+		if (!fail && proc_start_unit(&kid, p, u))
 			fail = 1 << 8;
 		if (fail) {
 			int v[3] = { seq, u, fail };
