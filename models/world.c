@@ -103,25 +103,26 @@ int world_add_qos(struct world *w, const char *workload_name, struct vm *vm, str
 	return 0;
 }
 
+/* A guest's source of that workload (NULL: any): what QoS judges. */
+static int judged(const struct qos_source *q, const char *workload_name)
+{
+	return q->vm && (!workload_name || strcmp(q->workload_name, workload_name) == 0);
+}
+
 struct qos_count world_qos_sum(const struct world *w, const char *workload_name)
 {
 	struct qos_count sum = { 0, 0, 0 };
-	for (int i = 0; i < w->nqos; i++) {
-		const struct qos_source *q = &w->qos[i];
-		if (q->vm && (!workload_name || strcmp(q->workload_name, workload_name) == 0))
-			qos_merge(&sum, q->count);
-	}
+	for (int i = 0; i < w->nqos; i++)
+		if (judged(&w->qos[i], workload_name))
+			qos_merge(&sum, w->qos[i].count);
 	return sum;
 }
 
 int world_qos_starved(const struct world *w, const char *workload_name)
 {
 	int n = 0;
-	for (int i = 0; i < w->nqos; i++) {
-		const struct qos_source *q = &w->qos[i];
-		if (q->vm && (!workload_name || strcmp(q->workload_name, workload_name) == 0) && q->count->n == 0)
-			n++;
-	}
+	for (int i = 0; i < w->nqos; i++)
+		n += judged(&w->qos[i], workload_name) && w->qos[i].count->n == 0;
 	return n;
 }
 
