@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "models/sched_domain.h"
 #include "sim/engine/diag.h"
 #include "sim/engine/evq.h"
 #include "sim/scenario/scenario.h"
@@ -240,6 +241,7 @@ struct sched {
 	struct cpu *cpu;
 	int ncpus;
 	int nidle;
+	struct sd_topo topo;      /* the pCPUs by node: scheduling domains (sched_domain.h) */
 	void *priv;               /* priv_size bytes */
 	int64_t t0, t1;           /* measured interval */
 	int cosched;              /* co-scheduling mode: 0 off, COSCHED_STRICT, COSCHED_RELAXED */

@@ -551,8 +551,7 @@ static int cfs_init(struct sched *s, struct diag *d)
 	f->nr_latency = (int)((f->latency + f->min_gran - 1) / f->min_gran);
 
 	f->adopt_ev = EVQ_NONE;
-	if (cfs_domains_init(s, d))
-		return -1;
+	cfs_domains_init(s);
 	for (int i = 0; i < s->ncpus; i++) {
 		struct cpu *c = &s->cpu[i];
 		struct rq *rq = c->priv;
@@ -565,11 +564,6 @@ static int cfs_init(struct sched *s, struct diag *d)
 		cfs_timer_by(s, c, 0);
 	}
 	return 0;
-}
-
-static void cfs_fini(struct sched *s)
-{
-	cfs_domains_fini(s);
 }
 
 static void cfs_attach(struct sched *s, struct entity *e)
@@ -758,7 +752,6 @@ const struct sched_ops sched_cfs_ops = {
 	.cpu_priv_size = sizeof(struct rq),
 	.ent_priv_size = sizeof(struct cfs_ent),
 	.init = cfs_init,
-	.fini = cfs_fini,
 	.attach = cfs_attach,
 	.select_cpu = cfs_select_cpu,
 	.enqueue = cfs_enqueue,

@@ -18,26 +18,6 @@
 #define NICE_0_LOAD	1024		/* SCHED_LOAD_SCALE */
 #define LOAD_IDX_MAX	5		/* CPU_LOAD_IDX_MAX */
 
-/* The sched_domain flags that matter here. */
-#define SD_LOAD_BALANCE		0x01
-#define SD_BALANCE_NEWIDLE	0x02
-#define SD_BALANCE_FORK		0x04
-#define SD_WAKE_IDLE		0x08
-#define SD_WAKE_AFFINE		0x10
-#define SD_PREFER_SIBLING	0x20
-#define SD_WAKE_BALANCE		0x40
-
-enum { LVL_MC, LVL_NODE };
-
-/* A domain level's constants (SD_MC_INIT, SD_NODE_INIT). */
-struct sd_def {
-	const char *name;
-	int min_interval, max_interval, busy_factor;	/* ms */
-	int imbalance_pct, cache_nice_tries;
-	int busy_idx, idle_idx, newidle_idx, wake_idx, forkexec_idx;
-	unsigned flags;
-};
-
 enum lb_idle { CPU_IDLE, CPU_NOT_IDLE, CPU_NEWLY_IDLE };
 
 /* A schedulable entity's CFS state (struct sched_entity); the framework's
@@ -70,15 +50,6 @@ struct cfs_ent {
 	int64_t start_runtime;		/* sum_exec at its last wake-up */
 	int64_t last_wakeup;		/* sum_exec when it last woke a task; 0 none since it slept */
 	int64_t avg_wakeup;		/* its run time between waking tasks, averaged */
-};
-
-/* One domain level of one pCPU (struct sched_domain's mutable part). */
-struct sd {
-	const struct sd_def *def;
-	int level;
-	int64_t last_balance;		/* jiffies */
-	int balance_interval;		/* ms */
-	int nr_balance_failed;
 };
 
 /* A pCPU's run queue (struct rq with its cfs_rq); the framework's c->priv. */
@@ -115,9 +86,6 @@ struct cfs {
 	int64_t tick;			/* ns per jiffy */
 	int64_t latency, min_gran, wakeup_gran, migration_cost;
 	int nr_latency;
-	int nnodes;
-	int *node_first, *node_n, *node_cpu;	/* pCPUs grouped by node */
-	int *cpu_node;
 	uint64_t seq;
 	struct cfs_ent *detached;	/* dequeued, not adopted by a pCPU yet */
 	evq_handle adopt_ev;		/* the pending adoption, EVQ_NONE if none */
@@ -177,13 +145,8 @@ int cfs_tree_order(const struct rq *rq, struct cfs_ent *also, struct cfs_ent **v
 
 /* -------------------------- the load balancer (sched_cfs_balance.c) --- */
 
-/* The node topology and every pCPU's domain levels; 0 or -1 after
-** reporting to d.  cfs_domains_fini frees what it allocated. */
-int cfs_domains_init(struct sched *s, struct diag *d);
-void cfs_domains_fini(struct sched *s);
-/* The pCPUs a domain level of cpu spans, and how many. */
-int cfs_span_weight(const struct cfs *f, int cpu, int level);
-const int *cfs_span_cpus(const struct cfs *f, int cpu, int level);
+/* Every pCPU's domain levels (s->topo's, sched_domain.h). */
+void cfs_domains_init(struct sched *s);
 /* sched_balance_self(SD_BALANCE_FORK): the pCPU of e's first wake. */
 int cfs_fork_balance(const struct sched *s, const struct entity *e);
 /* The pCPU a wake-up of e (blocked, last on prev) from pCPU this_cpu
@@ -246,10 +209,8 @@ bool cfs_wake_affine(const struct sched *s, const struct entity *e, const struct
 ** have SMT siblings. */
 int cfs_wake_idle(const struct sched *s, const struct entity *e, int cpu);
 int64_t cfs_avg_load_per_task(const struct sched *s, int cpu);
+/* Group g of cpu's level k (sd_group) with its power and capacity. */
 void cfs_group_of(const struct sched *s, int cpu, const struct rq *rq, int k, int g, struct grp *out);
-/* The index of cpu's own group at this level. */
-int cfs_local_group(const struct cfs *f, int cpu, int level);
-int cfs_ngroups(const struct cfs *f, int cpu, int level);
 /* Low guess at a migration source's load, high at a target's. */
 int64_t cfs_source_load(const struct sched *s, int cpu, int type);
 int64_t cfs_target_load(const struct sched *s, int cpu, int type);

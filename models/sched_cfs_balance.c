@@ -56,7 +56,6 @@
 #include <string.h>
 
 #define NR_MIGRATE	32		/* sysctl_sched_nr_migrate */
-#define MAX_PINNED_INTERVAL 512		/* ms */
 #define NR_CPUS_CONFIG	64		/* CONFIG_NR_CPUS, for the interval cap */
 #define PRIO_IDLE	140		/* MAX_PRIO, the idle task's priority */
 
@@ -84,57 +83,21 @@ static const struct sd_def sd_defs[2][2] = {
 
 /* ----------------------------------------------------------- domains --- */
 
-int cfs_domains_init(struct sched *s, struct diag *d)
+void cfs_domains_init(struct sched *s)
 {
-	struct cfs *f = s->priv;
-	const struct machine *m = &s->w->mach;
-	f->nnodes = m->nnodes;
-	f->node_first = calloc((size_t)m->nnodes, sizeof *f->node_first);
-	f->node_n = calloc((size_t)m->nnodes, sizeof *f->node_n);
-	f->node_cpu = calloc((size_t)s->ncpus, sizeof *f->node_cpu);
-	f->cpu_node = calloc((size_t)s->ncpus, sizeof *f->cpu_node);
-	if (!f->node_first || !f->node_n || !f->node_cpu || !f->cpu_node) {
-		diag_error(d, s->cfg->loc.file, s->cfg->loc.line, "out of memory");
-		return -1;
-	}
-	for (int i = 0; i < s->ncpus; i++) {
-		f->cpu_node[i] = s->cpu[i].node;
-		f->node_n[s->cpu[i].node]++;
-	}
-	for (int n = 1; n < f->nnodes; n++)
-		f->node_first[n] = f->node_first[n - 1] + f->node_n[n - 1];
-	for (int n = 0, k = 0; n < f->nnodes; n++)
-		for (int i = 0; i < s->ncpus; i++)
-			if (s->cpu[i].node == n)
-				f->node_cpu[k++] = i;
+	const struct cfs *f = s->priv;
 	for (int i = 0; i < s->ncpus; i++) {
 		struct rq *rq = rq_of(s, i);
 		/* the levels that are not degenerate (more than one group) */
-		if (f->node_n[s->cpu[i].node] > 1)
-			rq->sd[rq->nsd++] = (struct sd){ &sd_defs[f->version == 32][LVL_MC], LVL_MC, 0, 1, 0 };
-		if (f->nnodes > 1)
-			rq->sd[rq->nsd++] = (struct sd){ &sd_defs[f->version == 32][LVL_NODE], LVL_NODE, 0, 1, 0 };
+		for (int l = SD_CORE; l < SD_NLEVELS; l++)
+			if (sd_level_on(&s->topo, i, l))
+				rq->sd[rq->nsd++] = (struct sd){ &sd_defs[f->version == 32][l], l, 0, 1, 0 };
 	}
-	return 0;
-}
-
-void cfs_domains_fini(struct sched *s)
-{
-	struct cfs *f = s->priv;
-	free(f->node_first);
-	free(f->node_n);
-	free(f->node_cpu);
-	free(f->cpu_node);
 }
 
 static inline int prio_of(const struct entity *e)
 {
 	return 120 + e->nice;
-}
-
-static int64_t ms_to_jiffies(const struct cfs *f, int64_t ms)
-{
-	return (ms * f->hz + 999) / 1000;
 }
 
 /* ------------------------------------------------------------- loads --- */
@@ -151,7 +114,7 @@ int64_t cfs_source_load(const struct sched *s, int cpu, int type)
 	if (type == 0)
 		return rq->load;
 	cfs_load_sync(s->priv, rq, now_of(s));
-	return min64(rq->cpu_load[type - 1], rq->load);
+	return sd_source_load(rq->cpu_load[type - 1], rq->load);
 }
 
 int64_t cfs_target_load(const struct sched *s, int cpu, int type)
@@ -160,7 +123,7 @@ int64_t cfs_target_load(const struct sched *s, int cpu, int type)
 	if (type == 0)
 		return rq->load;
 	cfs_load_sync(s->priv, rq, now_of(s));
-	return max64(rq->cpu_load[type - 1], rq->load);
+	return sd_target_load(rq->cpu_load[type - 1], rq->load);
 }
 
 int64_t cfs_avg_load_per_task(const struct sched *s, int cpu)
@@ -169,39 +132,19 @@ int64_t cfs_avg_load_per_task(const struct sched *s, int cpu)
 	return rq->nr_running ? rq->load / rq->nr_running : 0;
 }
 
-/* ---------------------------------------------------- groups, spans --- */
-
-int cfs_ngroups(const struct cfs *f, int cpu, int level)
-{
-	return level == LVL_MC ? f->node_n[f->cpu_node[cpu]] : f->nnodes;
-}
-
-/* The index of cpu's own group at this level. */
-int cfs_local_group(const struct cfs *f, int cpu, int level)
-{
-	int node = f->cpu_node[cpu];
-	if (level == LVL_NODE)
-		return node;
-	for (int i = 0; i < f->node_n[node]; i++)
-		if (f->node_cpu[f->node_first[node] + i] == cpu)
-			return i;
-	return 0;
-}
+/* ------------------------------------------------------------ groups --- */
 
 void cfs_group_of(const struct sched *s, int cpu, const struct rq *rq, int k, int g, struct grp *out)
 {
 	const struct cfs *f = s->priv;
-	int level = rq->sd[k].level;
-	if (level == LVL_MC) {
-		int node = f->cpu_node[cpu];
-		out->cpu = &f->node_cpu[f->node_first[node] + g];
-		out->n = 1;
+	struct sd_span sp = sd_group(&s->topo, cpu, rq->sd[k].level, g);
+	out->cpu = sp.cpu;
+	out->n = sp.n;
+	if (rq->sd[k].level == SD_CORE) {
 		out->power = NICE_0_LOAD;
 		out->capacity = 1;
 		return;
 	}
-	out->cpu = &f->node_cpu[f->node_first[g]];
-	out->n = f->node_n[g];
 	/* 2.6.24: a package whose cores share resources counts as one CPU
 	** (init_sched_groups_power); 2.6.32 sums its cores and then cuts the
 	** capacity to one when the child level has SD_PREFER_SIBLING */
@@ -209,21 +152,6 @@ void cfs_group_of(const struct sched *s, int cpu, const struct rq *rq, int k, in
 	out->capacity = (out->power + NICE_0_LOAD / 2) / NICE_0_LOAD;
 	if (f->version == 32 && k > 0 && (rq->sd[k - 1].def->flags & SD_PREFER_SIBLING) && out->capacity > 1)
 		out->capacity = 1;
-}
-
-int cfs_span_weight(const struct cfs *f, int cpu, int level)
-{
-	int n = 0;
-	if (level == LVL_MC)
-		return f->node_n[f->cpu_node[cpu]];
-	for (int i = 0; i < f->nnodes; i++)
-		n += f->node_n[i];
-	return n;
-}
-
-const int *cfs_span_cpus(const struct cfs *f, int cpu, int level)
-{
-	return level == LVL_MC ? &f->node_cpu[f->node_first[f->cpu_node[cpu]]] : f->node_cpu;
 }
 
 /* ---------------------------------------------------- load balancing --- */
@@ -348,14 +276,14 @@ static int find_busiest_group(const struct sched *s, int this_cpu, int k, enum l
 	const struct cfs *f = s->priv;
 	const struct rq *rq = rq_of(s, this_cpu);
 	const struct sd *d = &rq->sd[k];
-	int n = cfs_ngroups(f, this_cpu, d->level), local = cfs_local_group(f, this_cpu, d->level);
+	int n = sd_ngroups(&s->topo, this_cpu, d->level), local = sd_local_group(&s->topo, this_cpu, d->level);
 	int idx = idle == CPU_NOT_IDLE ? d->def->busy_idx
 		  : idle == CPU_NEWLY_IDLE ? d->def->newidle_idx : d->def->idle_idx;
 	memset(l, 0, sizeof *l);
 	l->busiest = -1;
 	*imbalance = 0;
 	for (int j = 0; j < n; j++) {
-		int g = (local + j) % n;
+		int g = sd_group_from(&s->topo, this_cpu, d->level, j);
 		struct grp gr;
 		cfs_group_of(s, this_cpu, rq, k, g, &gr);
 		bool is_local = g == local, first_idle = false;
@@ -531,9 +459,7 @@ static bool load_balance(struct sched *s, int this_cpu, int k, enum lb_idle idle
 out_balanced:
 	d->nr_balance_failed = 0;
 out_one_pinned:
-	if ((all_pinned && d->balance_interval < MAX_PINNED_INTERVAL) ||
-	    d->balance_interval < d->def->max_interval)
-		d->balance_interval *= 2;
+	sd_backoff(d, all_pinned);
 	return false;
 }
 
@@ -588,7 +514,7 @@ void cfs_idle_balance(struct sched *s, int this_cpu)
 		struct sd *d = &rq->sd[k];
 		if (d->def->flags & SD_BALANCE_NEWIDLE)
 			pulled = balance_newidle(s, this_cpu, k);
-		next = min64(next, d->last_balance + ms_to_jiffies(f, d->balance_interval));
+		next = min64(next, d->last_balance + sd_ms_to_jiffies(d->balance_interval, f->hz));
 		if (pulled) {
 			if (pulled > 0)
 				rq->idle_stamp = -1;
@@ -608,14 +534,8 @@ static void rebalance_domains(struct sched *s, int cpu, enum lb_idle idle)
 	bool balance = true, update = false;
 	for (int k = 0; k < rq->nsd; k++) {
 		struct sd *d = &rq->sd[k];
-		int64_t interval = d->balance_interval;
-		if (idle != CPU_IDLE)
-			interval *= d->def->busy_factor;
-		interval = ms_to_jiffies(f, interval);
-		if (interval < 1)
-			interval = 1;
-		if (interval > (int64_t)f->hz * NR_CPUS_CONFIG / 10)
-			interval = (int64_t)f->hz * NR_CPUS_CONFIG / 10;
+		/* max_load_balance_interval = HZ * NR_CPUS / 10 */
+		int64_t interval = sd_interval(d, idle == CPU_IDLE, f->hz, (int64_t)f->hz * NR_CPUS_CONFIG / 10);
 		if (j >= d->last_balance + interval) {
 			if (load_balance(s, cpu, k, idle, &balance))
 				idle = CPU_NOT_IDLE;

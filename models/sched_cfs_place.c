@@ -13,11 +13,10 @@
 
 int cfs_find_idlest_group(const struct sched *s, int cpu, int k, const struct entity *e)
 {
-	const struct cfs *f = s->priv;
 	const struct rq *rq = rq_of(s, cpu);
 	const struct sd_def *def = rq->sd[k].def;
-	int n = cfs_ngroups(f, cpu, rq->sd[k].level);
-	int local = cfs_local_group(f, cpu, rq->sd[k].level), idlest = -1;
+	int n = sd_ngroups(&s->topo, cpu, rq->sd[k].level);
+	int local = sd_local_group(&s->topo, cpu, rq->sd[k].level), idlest = -1;
 	int64_t min_load = INT64_MAX, this_load = 0;
 	int imbalance = 100 + (def->imbalance_pct - 100) / 2;
 	for (int j = 0; j < n; j++) {
@@ -69,7 +68,6 @@ static int find_idlest_cpu(const struct sched *s, int cpu, int k, int g, const s
 ** pCPU, standing for its parent's. */
 int cfs_fork_balance(const struct sched *s, const struct entity *e)
 {
-	const struct cfs *f = s->priv;
 	int cpu = 0;
 	while (cpu < s->ncpus - 1 && !cpuset_has(&e->affinity, cpu))
 		cpu++;
@@ -90,12 +88,12 @@ int cfs_fork_balance(const struct sched *s, const struct entity *e)
 			k--;
 			continue;
 		}
-		int weight = cfs_span_weight(f, cpu, rq->sd[k].level);
+		int weight = sd_span(&s->topo, cpu, rq->sd[k].level).n;
 		cpu = nc;
 		rq = rq_of(s, cpu);
 		k = -1;
 		for (int i = 0; i < rq->nsd; i++) {
-			if (weight <= cfs_span_weight(f, cpu, rq->sd[i].level))
+			if (weight <= sd_span(&s->topo, cpu, rq->sd[i].level).n)
 				break;
 			if (rq->sd[i].def->flags & SD_BALANCE_FORK)
 				k = i;
@@ -110,10 +108,9 @@ int cfs_fork_balance(const struct sched *s, const struct entity *e)
 ** for_each_domain walk that finds this_sd). */
 static int level_with(const struct sched *s, int cpu, int other)
 {
-	const struct cfs *f = s->priv;
 	const struct rq *rq = rq_of(s, cpu);
 	for (int k = 0; k < rq->nsd; k++)
-		if (rq->sd[k].level == LVL_NODE || f->cpu_node[other] == f->cpu_node[cpu])
+		if (rq->sd[k].level == SD_NODE || sd_same_node(&s->topo, other, cpu))
 			return k;
 	return -1;
 }
@@ -126,16 +123,14 @@ static int level_with(const struct sched *s, int cpu, int other)
 ** have SMT siblings. */
 int cfs_wake_idle(const struct sched *s, const struct entity *e, int cpu)
 {
-	const struct cfs *f = s->priv;
 	const struct rq *rq = rq_of(s, cpu);
 	if (is_idle(s, cpu) || rq->nr_running > 1)
 		return cpu;
 	for (int k = 0; k < rq->nsd && (rq->sd[k].def->flags & SD_WAKE_IDLE); k++) {
-		int n = cfs_span_weight(f, cpu, rq->sd[k].level);
-		const int *span = cfs_span_cpus(f, cpu, rq->sd[k].level);
-		for (int i = 0; i < n; i++)
-			if (cpuset_has(&e->affinity, span[i]) && is_idle(s, span[i]))
-				return span[i];
+		struct sd_span sp = sd_span(&s->topo, cpu, rq->sd[k].level);
+		for (int i = 0; i < sp.n; i++)
+			if (cpuset_has(&e->affinity, sp.cpu[i]) && is_idle(s, sp.cpu[i]))
+				return sp.cpu[i];
 	}
 	return cpu;
 }
@@ -208,7 +203,6 @@ bool cfs_wake_affine(const struct sched *s, const struct entity *e, const struct
 ** prev. */
 int cfs_wake_32(const struct sched *s, const struct entity *e, int prev, int this_cpu)
 {
-	const struct cfs *f = s->priv;
 	const struct rq *trq = rq_of(s, this_cpu);
 	if (!cpuset_has(&e->affinity, this_cpu))
 		return prev;
@@ -216,9 +210,11 @@ int cfs_wake_32(const struct sched *s, const struct entity *e, int prev, int thi
 		const struct sd_def *def = trq->sd[k].def;
 		if (!(def->flags & SD_WAKE_AFFINE))
 			continue;
-		int level = trq->sd[k].level, n = cfs_span_weight(f, this_cpu, level);
-		const int *span = cfs_span_cpus(f, this_cpu, level);
-		int cand = level == LVL_NODE || f->cpu_node[prev] == f->cpu_node[this_cpu] ? this_cpu : -1;
+		int level = trq->sd[k].level;
+		struct sd_span sp = sd_span(&s->topo, this_cpu, level);
+		int n = sp.n;
+		const int *span = sp.cpu;
+		int cand = level == SD_NODE || sd_same_node(&s->topo, prev, this_cpu) ? this_cpu : -1;
 		if (def->flags & SD_PREFER_SIBLING) {
 			if (cand == this_cpu && !rq_of(s, prev)->nr_running)
 				cand = prev;

@@ -106,8 +106,9 @@ static int cycle_cpu(const struct sched *s, int cpu, const struct cpuset *m)
 static int socket_idlers(const struct sched *s, const struct cpuset *m, int cpu)
 {
 	int n = 0;
-	for (int i = 0; i < s->ncpus; i++)
-		n += s->cpu[i].node == s->cpu[cpu].node && cpuset_has(m, i);
+	struct sd_span sock = sd_span(&s->topo, cpu, SD_CORE);
+	for (int j = 0; j < sock.n; j++)
+		n += cpuset_has(m, sock.cpu[j]);
 	return n;
 }
 
@@ -177,7 +178,7 @@ int csched_cpu_pick(const struct sched *s, const struct entity *e, const struct 
 	cpuset_del(&cpus, cpu);
 	while (!cpuset_empty(&cpus)) {
 		int nxt = cycle_cpu(s, cpu, &cpus);
-		if (s->cpu[nxt].node == s->cpu[cpu].node) {
+		if (sd_same_node(&s->topo, nxt, cpu)) {
 			/* same socket: Xen compares SMT siblings, one idle
 			** pCPU each here, so never a move */
 			cpuset_del(&cpus, nxt);
@@ -185,9 +186,10 @@ int csched_cpu_pick(const struct sched *s, const struct entity *e, const struct 
 			cpu = nxt;
 			cpuset_del(&cpus, cpu);
 		} else {
-			for (int i = 0; i < s->ncpus; i++)
-				if (s->cpu[i].node == s->cpu[nxt].node && cpuset_has(&idlers, i))
-					cpuset_del(&cpus, i);
+			struct sd_span sock = sd_span(&s->topo, nxt, SD_CORE);
+			for (int j = 0; j < sock.n; j++)
+				if (cpuset_has(&idlers, sock.cpu[j]))
+					cpuset_del(&cpus, sock.cpu[j]);
 		}
 	}
 	return cpu;

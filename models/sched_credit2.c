@@ -361,7 +361,7 @@ static int c2_init(struct sched *s, struct diag *d)
 	}
 	p->ratelimit = sched_param_time(s, "ratelimit");
 	p->migrate_resist = sched_param_time(s, "migrate-resist");
-	p->nrq = mode == 1 ? 1 : s->w->mach.nnodes;
+	p->nrq = mode == 1 ? 1 : s->topo.nnodes;   /* one per node: sched_domain.h */
 	p->rq = calloc((size_t)p->nrq, sizeof *p->rq);
 	if (!p->rq) {
 		diag_error(d, loc->file, loc->line, "out of memory");
@@ -373,7 +373,7 @@ static int c2_init(struct sched *s, struct diag *d)
 		p->rq[r].pick_bias = -1;
 	}
 	for (int i = 0; i < s->ncpus; i++) {
-		struct c2_rq *rq = &p->rq[mode == 1 ? 0 : s->cpu[i].node];
+		struct c2_rq *rq = &p->rq[mode == 1 ? 0 : s->topo.cpu_node[i]];
 		CP(&s->cpu[i])->rq = rq->id;
 		cpuset_add(&rq->active, i);
 		if (rq->nr_cpus++ == 0)

@@ -585,10 +585,11 @@ static int eev_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 		return idlest_cpu(s, e);
 	if (!s->cpu[prev].curr)
 		return prev;
-	/* select_idle_cpu(): scan the LLC domain from prev + 1 */
-	for (int k = 1; k < s->ncpus; k++) {
-		int i = (prev + k) % s->ncpus;
-		if (s->cpu[i].node == s->cpu[prev].node && sched_idle_for(s, i, e))
+	/* select_idle_cpu(): scan the LLC domain (prev's node) from prev + 1 */
+	struct sd_span llc = sd_span(&s->topo, prev, SD_CORE);
+	for (int k = 1, pos = s->topo.cpu_pos[prev]; k < llc.n; k++) {
+		int i = llc.cpu[(pos + k) % llc.n];
+		if (sched_idle_for(s, i, e))
 			return i;
 	}
 	return prev;
@@ -620,8 +621,8 @@ static struct entity *eev_pick(struct sched *s, struct cpu *c, int64_t *slice)
 {
 	const struct eev *p = s->priv;
 	struct eev_cpu *cp = CP(c);
-	if (!cp->head && !eev_balance(s, c->id, LVL_NODE, 1) && s->w->mach.nnodes > 1)
-		eev_balance(s, c->id, LVL_MACHINE, 1);   /* newidle_balance() */
+	if (!cp->head && !eev_balance(s, c->id, SD_CORE, 1) && s->w->mach.nnodes > 1)
+		eev_balance(s, c->id, SD_NODE, 1);   /* newidle_balance() */
 	if (!cp->head)
 		return NULL;
 	struct entity *e = eev_pick_eevdf(s, c, NULL);

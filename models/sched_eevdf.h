@@ -13,7 +13,7 @@
 #define NICE_0_LOAD       1024
 #define MIGRATION_COST    500000      /* sysctl_sched_migration_cost */
 #define IMBALANCE_PCT     117         /* sd_init() in 6.6 */
-enum { LVL_NODE, LVL_MACHINE };
+/* levels: SD_CORE (the pCPUs of a node) and SD_NODE (the nodes), sched_domain.h */
 #define BUSY_FACTOR       16
 
 
@@ -44,7 +44,7 @@ struct eev_cpu {
 	uint64_t npull;            /* entities pulled here by balancing */
 	evq_handle tick_ev;        /* hrtick=0: the next tick that can act */
 	uint64_t ntick_resched;    /* preemptions by the tick */
-	int nr_failed[2];          /* its domains' nr_balance_failed, by level */
+	int nr_failed[SD_NLEVELS]; /* its domains' nr_balance_failed, by level */
 };
 
 struct eev {

@@ -53,14 +53,9 @@ long eev_shr_bound(long w, int n)
 	return w >> (n < 30 ? n : 30);
 }
 
-
-static int in_group(const struct sched *s, int lvl, int g, int cpu)
-{
-	return lvl == LVL_NODE ? cpu == g : s->cpu[cpu].node == g;
-}
-
 /* One load_balance() pass for pCPU t at one level: groups are the pCPUs
-** of t's node, or the nodes.  Returns the number of entities pulled.
+** of t's node (SD_CORE), or the nodes (SD_NODE): s->topo's, in domain
+** order.  Returns the number of entities pulled.
 ** newidle: t is picking now (newidle_balance), so it needs no kick. */
 int eev_balance(struct sched *s, int t, int lvl, int newidle)
 {
@@ -69,20 +64,18 @@ int eev_balance(struct sched *s, int t, int lvl, int newidle)
 	int none = 0;
 	/* without balance-failed the count stays 0: the earlier rule */
 	int *failed = p->balance_failed ? &CP(tc)->nr_failed[lvl] : &none;
-	int ngroups = lvl == LVL_NODE ? s->ncpus : s->w->mach.nnodes;
-	int local = lvl == LVL_NODE ? t : tc->node;
+	int ngroups = sd_ngroups(&s->topo, t, lvl);
+	int local = sd_local_group(&s->topo, t, lvl);
 	long dom_load = 0;
 	int dom_n = 0;
 	double best_avg = -1, local_avg = 0, max_avg = -1;
 	int busiest = -1, best_n = 0, local_n = 0;
 	for (int g = 0; g < ngroups; g++) {
-		if (lvl == LVL_NODE && s->cpu[g].node != tc->node)
-			continue;
+		struct sd_span gr = sd_group(&s->topo, t, lvl, g);
 		long load = 0;
 		int n = 0, movable = 0;
-		for (int i = 0; i < s->ncpus; i++) {
-			if (!in_group(s, lvl, g, i))
-				continue;
+		for (int j = 0; j < gr.n; j++) {
+			int i = gr.cpu[j];
 			load += eev_cpu_load(&s->cpu[i]);
 			n++;
 			movable |= g != local && has_movable(s, &s->cpu[i], t, *failed);
@@ -115,10 +108,12 @@ int eev_balance(struct sched *s, int t, int lvl, int newidle)
 	double imb = a < b ? a : b;
 	/* the busiest pCPU of the busiest group with something to give */
 	struct cpu *src = NULL;
-	for (int i = 0; i < s->ncpus; i++)
-		if (in_group(s, lvl, busiest, i) && has_movable(s, &s->cpu[i], t, *failed) &&
-		    (!src || eev_cpu_load(&s->cpu[i]) > eev_cpu_load(src)))
+	struct sd_span bg = sd_group(&s->topo, t, lvl, busiest);
+	for (int j = 0; j < bg.n; j++) {
+		int i = bg.cpu[j];
+		if (has_movable(s, &s->cpu[i], t, *failed) && (!src || eev_cpu_load(&s->cpu[i]) > eev_cpu_load(src)))
 			src = &s->cpu[i];
+	}
 	int moved = 0;
 	while (src && imb > 0) {
 		/* least recently run first (the tail of rq->cfs_tasks) */
@@ -159,9 +154,9 @@ void eev_balance_tick(void *ctx, void *obj, uint64_t arg)
 	for (int t = 0; t < s->ncpus; t++) {
 		int busy = s->cpu[t].curr != NULL;
 		if (!busy || p->tick % BUSY_FACTOR == 0)
-			eev_balance(s, t, LVL_NODE, 0);
+			eev_balance(s, t, SD_CORE, 0);
 		if (w->mach.nnodes > 1 && ((!busy && p->tick % 2 == 0) || p->tick % (2 * BUSY_FACTOR) == 0))
-			eev_balance(s, t, LVL_MACHINE, 0);
+			eev_balance(s, t, SD_NODE, 0);
 	}
 	if (world_at(w, world_now(w) + p->balance_interval, eev_balance_tick, NULL, 0) == EVQ_NONE)
 		world_fail(w);

@@ -492,10 +492,8 @@ static int o1_init(struct sched *s, struct diag *d)
 	for (int i = 0; i < s->ncpus; i++) {
 		struct rq *rq = rq_of(s, i);
 		rq->best_expired_prio = MAX_PRIO;
-		for (int l = 0; l < NLEVELS; l++) {
-			rq->sd[l].on = o1_ngroups(s, i, l) > 1;
-			rq->sd[l].balance_interval = 1;
-		}
+		for (int l = 0; l < NLEVELS; l++)
+			rq->sd[l] = (struct sd){ sd_level_on(&s->topo, i, l) ? &o1_sd_def[l] : NULL, l, 0, 1, 0 };
 		world_at(s->w, world_now(s->w), tick, &s->cpu[i], 0);
 	}
 	return 0;
@@ -526,7 +524,7 @@ static void o1_dump(struct sched *s, FILE *f)
 		dump_array(f, active(rq), "active");
 		dump_array(f, expired(rq), "expired");
 		for (int l = 0; l < NLEVELS; l++)
-			if (rq->sd[l].on)
+			if (rq->sd[l].def)
 				fprintf(f, "  %s domain: interval %d ms, failed %d\n", o1_sd_def[l].name,
 					rq->sd[l].balance_interval, rq->sd[l].nr_balance_failed);
 	}

@@ -22,27 +22,12 @@
 #define ON_RUNQUEUE_WEIGHT 30
 #define LOAD_SCALE 128L                 /* SCHED_LOAD_SCALE */
 #define GROUP_POWER LOAD_SCALE          /* cpu_power of every group: one package */
-#define MAX_PINNED_INTERVAL 512
-#define NLEVELS 2
+#define NLEVELS SD_NLEVELS             /* level 0 the node's cores, 1 the nodes (sched_domain.h) */
 
 enum sleep_type { SLEEP_NORMAL, SLEEP_NONINTERACTIVE, SLEEP_INTERACTIVE, SLEEP_INTERRUPTED };
 enum idle_type { SCHED_IDLE, NOT_IDLE, NEWLY_IDLE };
 /* Where a preempted task goes back: its place, or where the tick sent it. */
 enum requeue { REQ_HEAD, REQ_ACTIVE_TAIL, REQ_EXPIRED };
-
-#define SD_BALANCE_NEWIDLE 1
-#define SD_BALANCE_FORK 2
-#define SD_WAKE_AFFINE 4
-#define SD_WAKE_BALANCE 8
-
-struct sd_def {
-	const char *name;
-	int min_interval, max_interval, busy_factor;   /* ms */
-	int imbalance_pct, cache_nice_tries;
-	int busy_idx, idle_idx, newidle_idx, wake_idx, forkexec_idx;
-	int flags;
-};
-
 
 struct task {
 	struct entity *e;
@@ -65,13 +50,6 @@ struct prio_array {
 	struct task *head[NPRIO], *tail[NPRIO];
 };
 
-struct sd_state {
-	int on;                         /* 0: degenerate level */
-	int balance_interval;           /* ms */
-	int nr_balance_failed;
-	int64_t last_balance;           /* jiffies */
-};
-
 struct rq {
 	struct prio_array arr[2];
 	int active;                     /* index of the active array */
@@ -81,7 +59,7 @@ struct rq {
 	int64_t expired_timestamp;      /* jiffies; 0: nothing expired since the switch */
 	int best_expired_prio;
 	int64_t next_balance;           /* jiffies */
-	struct sd_state sd[NLEVELS];
+	struct sd sd[NLEVELS];          /* by level; def NULL: degenerate */
 	int active_balance, push_cpu;
 	uint64_t nswitch_arrays, nbalance_moved, nactive_pushed;
 };
@@ -141,7 +119,6 @@ void o1_active_load_balance(struct sched *s, int busiest);
 /* idle_balance: a pCPU going idle pulls from the levels that allow it. */
 void o1_idle_balance(struct sched *s, int cpu);
 void o1_list_add(struct prio_array *a, struct task *t, bool head);
-int o1_ngroups(const struct sched *s, int cpu, int l);
 int o1_select_cpu(struct sched *s, struct entity *e, enum sched_why why);
 /* run_rebalance_domains: each level whose interval (x busy_factor when
 ** busy) has passed is balanced; returns whether cpu should reschedule. */

@@ -27,14 +27,14 @@ static long source_load(const struct rq *rq, int idx)
 {
 	if (idx == 0)
 		return rq->raw_weighted_load;
-	return rq->cpu_load[idx - 1] < rq->raw_weighted_load ? rq->cpu_load[idx - 1] : rq->raw_weighted_load;
+	return (long)sd_source_load(rq->cpu_load[idx - 1], rq->raw_weighted_load);
 }
 
 static long target_load(const struct rq *rq, int idx)
 {
 	if (idx == 0)
 		return rq->raw_weighted_load;
-	return rq->cpu_load[idx - 1] > rq->raw_weighted_load ? rq->cpu_load[idx - 1] : rq->raw_weighted_load;
+	return (long)sd_target_load(rq->cpu_load[idx - 1], rq->raw_weighted_load);
 }
 
 /* update_load: cpu_load[i] = (old x (2^i - 1) + new) / 2^i, rounded up
@@ -51,41 +51,12 @@ void o1_update_load(struct rq *rq)
 
 /* ---------------------------------------------------------- domains --- */
 
-/* Does level l of cpu span i?  Core level: the cpus of its node. */
+/* Level l's domains and groups are s->topo's (sched_domain.h): level 0
+** the cores of a node, one group each; level 1 the nodes.  Groups are
+** walked from cpu's own onwards, as sd->groups is. */
 static bool in_span(const struct sched *s, int cpu, int l, int i)
 {
-	return l == 1 || s->cpu[i].node == s->cpu[cpu].node;
-}
-
-/* Groups of level l seen from cpu, the local one first, then in cpu (or
-** node) order around: group g holds the cpus i with gid(i) == g. */
-static int gid(const struct sched *s, int l, int i)
-{
-	return l == 0 ? i : s->cpu[i].node;
-}
-
-int o1_ngroups(const struct sched *s, int cpu, int l)
-{
-	if (l == 1)
-		return s->w->mach.nnodes;
-	int n = 0;
-	for (int i = 0; i < s->ncpus; i++)
-		n += in_span(s, cpu, 0, i);
-	return n;
-}
-
-/* The k-th group of level l from cpu's own. */
-static int group_k(const struct sched *s, int cpu, int l, int k)
-{
-	if (l == 1)
-		return (s->cpu[cpu].node + k) % s->w->mach.nnodes;
-	int n = s->ncpus;
-	for (int j = 0, seen = 0; j < n; j++) {
-		int i = (cpu + j) % n;
-		if (in_span(s, cpu, 0, i) && seen++ == k)
-			return i;
-	}
-	return cpu;
+	return sd_in_span(&s->topo, cpu, l, i);
 }
 
 static int load_idx(int l, enum idle_type idle)
@@ -109,15 +80,15 @@ static int find_busiest_group(struct sched *s, int this_cpu, int l, enum idle_ty
 	int idx = load_idx(l, idle), busiest = -1;
 	long max_load = 0, this_load = 0, total_load = 0, total_pwr = 0;
 	long b_lpt = 0, b_nr = 0, this_lpt = 0, this_nr = 0;
-	int ng = o1_ngroups(s, this_cpu, l);
+	int ng = sd_ngroups(&s->topo, this_cpu, l);
 	*imbalance = 0;
 	for (int k = 0; k < ng; k++) {
-		int g = group_k(s, this_cpu, l, k), local = k == 0;
+		int g = sd_group_from(&s->topo, this_cpu, l, k), local = k == 0;
 		int balance_cpu = -1, first_idle = 0;
 		long sum_load = 0, sum_nr = 0, sum_weighted = 0;
-		for (int i = 0; i < s->ncpus; i++) {
-			if (gid(s, l, i) != g)
-				continue;
+		struct sd_span gr = sd_group(&s->topo, this_cpu, l, g);
+		for (int j = 0; j < gr.n; j++) {
+			int i = gr.cpu[j];
 			if (balance_cpu < 0)
 				balance_cpu = i;
 			if (!cpuset_has(cpus, i))
@@ -201,14 +172,17 @@ static int find_busiest_group(struct sched *s, int this_cpu, int l, enum idle_ty
 	return busiest;
 }
 
-/* The most loaded cpu of group g, skipping one whose single task weighs
-** more than the imbalance. */
-static int find_busiest_queue(struct sched *s, int l, int g, long imbalance, const struct cpuset *cpus)
+/* The most loaded cpu of group g of this_cpu's level l, skipping one
+** whose single task weighs more than the imbalance. */
+static int find_busiest_queue(struct sched *s, int this_cpu, int l, int g, long imbalance,
+			      const struct cpuset *cpus)
 {
 	int busiest = -1;
 	long max_load = 0;
-	for (int i = 0; i < s->ncpus; i++) {
-		if (gid(s, l, i) != g || !cpuset_has(cpus, i))
+	struct sd_span gr = sd_group(&s->topo, this_cpu, l, g);
+	for (int j = 0; j < gr.n; j++) {
+		int i = gr.cpu[j];
+		if (!cpuset_has(cpus, i))
 			continue;
 		const struct rq *rq = rq_of(s, i);
 		if (rq->nr_running == 1 && rq->raw_weighted_load > imbalance)
@@ -297,7 +271,7 @@ out:
 static int load_balance(struct sched *s, int this_cpu, int l, enum idle_type idle, int *balance, bool *resched)
 {
 	const struct sd_def *d = &o1_sd_def[l];
-	struct sd_state *sd = &rq_of(s, this_cpu)->sd[l];
+	struct sd *sd = &rq_of(s, this_cpu)->sd[l];
 	struct cpuset cpus;
 	int all_pinned = 0, active_balance = 0, nr_moved = 0;
 	long imbalance;
@@ -306,7 +280,7 @@ static int load_balance(struct sched *s, int this_cpu, int l, enum idle_type idl
 		int g = find_busiest_group(s, this_cpu, l, idle, &cpus, balance, &imbalance);
 		if (g < 0)
 			goto out_balanced;
-		int b = find_busiest_queue(s, l, g, imbalance, &cpus);
+		int b = find_busiest_queue(s, this_cpu, l, g, imbalance, &cpus);
 		if (b < 0)
 			goto out_balanced;
 		struct rq *busiest = rq_of(s, b);
@@ -357,14 +331,8 @@ out_balanced:
 	if (idle == NEWLY_IDLE)
 		return 0;
 out_one_pinned:
-	if ((all_pinned && sd->balance_interval < MAX_PINNED_INTERVAL) || sd->balance_interval < d->max_interval)
-		sd->balance_interval *= 2;
+	sd_backoff(sd, all_pinned);
 	return 0;
-}
-
-static int64_t msecs_to_jiffies(const struct o1 *o, int64_t ms)
-{
-	return (ms * o->hz + 999) / 1000;
 }
 
 /* idle_balance: a pCPU going idle pulls from the levels that allow it. */
@@ -376,8 +344,8 @@ void o1_idle_balance(struct sched *s, int cpu)
 	bool resched = false;
 	int pulled = 0;
 	for (int l = 0; l < NLEVELS && !pulled; l++) {
-		struct sd_state *sd = &rq->sd[l];
-		if (!sd->on || !(o1_sd_def[l].flags & SD_BALANCE_NEWIDLE))
+		struct sd *sd = &rq->sd[l];
+		if (!sd->def || !(sd->def->flags & SD_BALANCE_NEWIDLE))
 			continue;
 		pulled = load_balance(s, cpu, l, NEWLY_IDLE, NULL, &resched);
 		/* 2.6.21 adds the interval in ms to jiffies here */
@@ -399,15 +367,11 @@ bool o1_rebalance_domains(struct sched *s, int cpu)
 	int balance = 1;
 	bool resched = false;
 	for (int l = 0; l < NLEVELS; l++) {
-		struct sd_state *sd = &rq->sd[l];
-		if (!sd->on)
+		struct sd *sd = &rq->sd[l];
+		if (!sd->def)
 			continue;
-		int64_t ms = sd->balance_interval;
-		if (idle != SCHED_IDLE)
-			ms *= o1_sd_def[l].busy_factor;
-		int64_t interval = msecs_to_jiffies(o, ms);
-		if (interval < 1)
-			interval = 1;
+		/* 2.6.21 caps the interval at no maximum */
+		int64_t interval = sd_interval(sd, idle == SCHED_IDLE, o->hz, 0);
 		if (now >= sd->last_balance + interval) {
 			if (load_balance(s, cpu, l, idle, &balance, &resched))
 				idle = NOT_IDLE;
@@ -432,7 +396,7 @@ void o1_active_load_balance(struct sched *s, int busiest)
 	if (rq->nr_running < 1 || target == busiest)
 		return;
 	for (int l = 0; l < NLEVELS; l++) {
-		if (!rq_of(s, target)->sd[l].on || !in_span(s, target, l, busiest))
+		if (!rq_of(s, target)->sd[l].def || !in_span(s, target, l, busiest))
 			continue;
 		bool resched = false;
 		/* no SCHED_NORMAL task outweighs RTPRIO_TO_LOAD_WEIGHT(100) */
@@ -451,14 +415,14 @@ void o1_active_load_balance(struct sched *s, int busiest)
 static int find_idlest_cpu(struct sched *s, const struct entity *e, int this_cpu, int l)
 {
 	const struct sd_def *d = &o1_sd_def[l];
-	int imb = 100 + (d->imbalance_pct - 100) / 2, idlest = -1, ng = o1_ngroups(s, this_cpu, l);
+	int imb = 100 + (d->imbalance_pct - 100) / 2, idlest = -1, ng = sd_ngroups(&s->topo, this_cpu, l);
 	long min_load = LONG_MAX, this_load = 0;
 	for (int k = 0; k < ng; k++) {
-		int g = group_k(s, this_cpu, l, k), allowed = 0;
+		int g = sd_group_from(&s->topo, this_cpu, l, k), allowed = 0;
 		long load = 0;
-		for (int i = 0; i < s->ncpus; i++) {
-			if (gid(s, l, i) != g)
-				continue;
+		struct sd_span gr = sd_group(&s->topo, this_cpu, l, g);
+		for (int j = 0; j < gr.n; j++) {
+			int i = gr.cpu[j];
 			allowed |= cpuset_has(&e->affinity, i);
 			load += k == 0 ? source_load(rq_of(s, i), d->forkexec_idx)
 				       : target_load(rq_of(s, i), d->forkexec_idx);
@@ -476,8 +440,10 @@ static int find_idlest_cpu(struct sched *s, const struct entity *e, int this_cpu
 		return -1;
 	int best = -1;
 	long best_load = LONG_MAX;
-	for (int i = 0; i < s->ncpus; i++) {
-		if (gid(s, l, i) != idlest || !cpuset_has(&e->affinity, i))
+	struct sd_span gr = sd_group(&s->topo, this_cpu, l, idlest);
+	for (int j = 0; j < gr.n; j++) {
+		int i = gr.cpu[j];
+		if (!cpuset_has(&e->affinity, i))
 			continue;
 		long load = rq_of(s, i)->raw_weighted_load;
 		if (load < best_load || (load == best_load && i == this_cpu)) {
@@ -495,7 +461,7 @@ static int fork_cpu(struct sched *s, const struct entity *e)
 	while (cpu < s->ncpus - 1 && !cpuset_has(&e->affinity, cpu))
 		cpu++;
 	for (int l = NLEVELS - 1; l >= 0; l--) {
-		if (!rq_of(s, cpu)->sd[l].on || !(o1_sd_def[l].flags & SD_BALANCE_FORK))
+		if (!rq_of(s, cpu)->sd[l].def || !(o1_sd_def[l].flags & SD_BALANCE_FORK))
 			continue;
 		int n = find_idlest_cpu(s, e, cpu, l);
 		if (n >= 0)
@@ -511,7 +477,7 @@ static int wake_idle(struct sched *s, int cpu, const struct entity *e)
 	if (!o->wake_idle || idle_cpu(s, cpu))
 		return cpu;
 	for (int l = 0; l < NLEVELS; l++) {
-		if (!rq_of(s, cpu)->sd[l].on)
+		if (!rq_of(s, cpu)->sd[l].def)
 			continue;
 		for (int i = 0; i < s->ncpus; i++)
 			if (in_span(s, cpu, l, i) && sched_idle_for(s, i, e))
@@ -528,8 +494,8 @@ static int wake_cpu(struct sched *s, const struct entity *e)
 	int cpu = t->cpu, this_cpu = s->waker >= 0 ? s->waker : cpu;
 	if (cpu == this_cpu || !cpuset_has(&e->affinity, this_cpu))
 		return wake_idle(s, cpu, e);
-	int l = in_span(s, this_cpu, 0, cpu) && rq_of(s, this_cpu)->sd[0].on ? 0 : 1;
-	if (!rq_of(s, this_cpu)->sd[l].on)
+	int l = in_span(s, this_cpu, 0, cpu) && rq_of(s, this_cpu)->sd[0].def ? 0 : 1;
+	if (!rq_of(s, this_cpu)->sd[l].def)
 		return wake_idle(s, cpu, e);
 	const struct sd_def *d = &o1_sd_def[l];
 	const struct rq *rq = rq_of(s, cpu), *this_rq = rq_of(s, this_cpu);
