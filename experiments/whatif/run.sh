@@ -6,7 +6,7 @@
 #
 #   OUTDIR   where the sweeps and plots go (default out/whatif)
 #   WHATIF   some of: numa-placement numa-pinning cosched xen-vcpus
-#            kvm-host xen-credit machine-2s (default: all of them)
+#            xen-dom0 kvm-host xen-credit machine-2s (default: all of them)
 #
 # Run from the project root after `make hvsim`.  Environment:
 #   HVSIM   the hvsim binary (default ./hvsim)
@@ -42,7 +42,7 @@ hvsim=${HVSIM:-./hvsim}
 jobs=${JOBS:-2}
 seeds=${SEEDS:-1}
 dir=$(dirname "$0")
-all="numa-placement numa-pinning cosched xen-vcpus kvm-host xen-credit machine-2s"
+all="numa-placement numa-pinning cosched xen-vcpus xen-dom0 kvm-host xen-credit machine-2s"
 list=${*:-$all}
 LC_ALL=C
 export LC_ALL
@@ -228,6 +228,10 @@ for w in $list; do
 		sweep $w run
 		table 'v = "vcpus=" f("vm[web].vcpus")' $(csvs $w run) >"$out/$w/table.tsv"
 		plot $w "Xen 3.3.0 credit: 1 vs 2 VCPUs per VM" run ;;
+	xen-dom0)
+		sweep $w run
+		table 'v = "dom0=" f("hypervisor.dom0.vcpus") ",vcpus=" f("vm[web].vcpus")' $(csvs $w run) >"$out/$w/table.tsv"
+		plot $w "Xen 3.3.0 credit: Dom0 of 8, 2 or 1 VCPUs; guests of 1 or 2 VCPUs" run ;;
 	kvm-host)
 		sweep $w run
 		table 'v = f("hypervisor.policy.name")' $(csvs $w run) >"$out/$w/table.tsv"
