@@ -37,18 +37,23 @@ LC_ALL=C
 export LC_ALL
 mkdir -p "$out"
 
-# split W POINTS VARY KEY=VALUE...: W's sweep with its count <vary> (index
-# VARY) restricted by the KEY=VALUE settings (from, to, step or values),
-# then the counterfactual split at the VM counts POINTS (comma-separated)
+# split W POINTS KEY=VALUE...: W's sweep with its <vary> lines restricted
+# by the KEY=VALUE settings (sweep.vary[I].from, .to, .step or .values; I
+# from 0), then the counterfactual split at the VM counts POINTS
+# (comma-separated)
 split() {
-	w=$1 pts=$2 v=$3
-	shift 3
+	w=$1 pts=$2
+	shift 2
 	d=$out/$w
 	rc=0
 	if [ -f "$d/sweep.settings" ]; then
 		"$hvsim" sweep "$dir/$w.xml" --resume -j "$jobs" -o "$d" >"$d.sweep.log" 2>&1 || rc=$?
 	else
-		set -- $(for kv in "$@"; do printf -- '--set sweep.vary[%s].%s ' "$v" "$kv"; done)
+		n=$#
+		for kv in "$@"; do
+			set -- "$@" --set "$kv"
+		done
+		shift "$n"
 		"$hvsim" sweep "$dir/$w.xml" -j "$jobs" --seed "$seed" -o "$d" "$@" >"$d.sweep.log" 2>&1 || rc=$?
 	fi
 	if [ "$rc" -ne 0 ]; then
@@ -72,19 +77,19 @@ split() {
 for w in $list; do
 	case $w in
 	# the plateau (4 VMs) where placement is said to matter (P12)
-	numa-placement) split $w 4 1 from=4 to=4 ;;
+	numa-placement) split $w 4 'sweep.vary[1].from=4' 'sweep.vary[1].to=4' ;;
 	# strict gangs gain past the plateau (6), relaxed ones lose (10)
-	cosched) split $w 6,10 1 from=6 to=10 step=4 ;;
+	cosched) split $w 6,10 'sweep.vary[1].from=6' 'sweep.vary[1].to=10' 'sweep.vary[1].step=4' ;;
 	# 1 vs 2 VCPUs a VM at the 2-VCPU plateau (4) and at 9
-	xen-vcpus) split $w 4,9 1 from=4 to=9 step=5 ;;
-	# Dom0's VCPUs, 1-VCPU guests above 4 VMs (P8)
-	xen-dom0) split $w 6 2 from=6 to=6 ;;
+	xen-vcpus) split $w 4,9 'sweep.vary[1].from=4' 'sweep.vary[1].to=9' 'sweep.vary[1].step=5' ;;
+	# Dom0 of 8 or 1 VCPUs, 1-VCPU guests at their plateau (P8)
+	xen-dom0) split $w 8 'sweep.vary[0].values=8 1' 'sweep.vary[1].values=1' 'sweep.vary[2].from=8' 'sweep.vary[2].to=8' ;;
 	# the host schedulers differ past the plateau
-	kvm-host) split $w 10 1 from=10 to=10 ;;
+	kvm-host) split $w 10 'sweep.vary[1].from=10' 'sweep.vary[1].to=10' ;;
 	# credit2 below credit at the plateau and past it
-	xen-credit) split $w 4,10 1 from=4 to=10 step=6 ;;
+	xen-credit) split $w 4,10 'sweep.vary[1].from=4' 'sweep.vary[1].to=10' 'sweep.vary[1].step=6' ;;
 	# the Xeon against the Opteron at 10 VMs
-	machine-2s) split $w 10 1 values=10 ;;
+	machine-2s) split $w 10 'sweep.vary[1].values=10' ;;
 	*)
 		echo "splits.sh: unknown what-if '$w'; expected some of: $all" >&2
 		exit 2 ;;
