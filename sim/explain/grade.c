@@ -123,9 +123,174 @@ static int meets(double lo, double hi, double a, double b)
 	return hi >= a && lo <= b;
 }
 
+/* plateau: the paired test's plateau is at exactly value VMs. */
+static void grade_plateau(const struct xcurve *c, struct grow *g)
+{
+	if (!c->tested || c->plateau < 0) {
+		snprintf(g->what, sizeof g->what, "no tested plateau");
+		return;
+	}
+	double n = c->pt[c->plateau].n;
+	g->got = n;
+	g->lo = c->pt[c->plat_lo].n;
+	g->hi = c->pt[c->plat_hi].n;
+	g->pass = n == g->value;
+	g->err = (n - g->value) / g->value;
+	snprintf(g->what, sizeof g->what, "plateau at %g VMs (indistinguishable: %g-%g)", n, g->lo, g->hi);
+}
+
+/* grows: every step from..to grows, paired one-sided t test at 5%. */
+static void grade_grows(const struct xcurve *c, struct grow *g)
+{
+	double d[EXPLAIN_MAXREP], m, h;
+	int steps = 0, ok = 0;
+	double worst = INFINITY, wlo = 0, whi = 0, wn = 0;
+	for (int i = 0; i + 1 < c->npt; i++) {
+		const struct xpoint *a = &c->pt[i], *b = &c->pt[i + 1];
+		if (a->n < g->from || b->n > g->to)
+			continue;
+		int nr = paired(b, a, 0, d);
+		tci(d, nr, &m, &h);
+		double t1 = nr > 1 ? gsl_cdf_tdist_Pinv(0.95, nr - 1) * h / gsl_cdf_tdist_Pinv(0.975, nr - 1) : 0;
+		int up = nr > 1 ? m - t1 > 0 : m > 0;
+		steps++;
+		ok += up;
+		if (m < worst) {
+			worst = m;
+			wlo = m - h;
+			whi = m + h;
+			wn = a->n;
+		}
+	}
+	g->pass = steps > 0 && ok == steps;
+	g->got = worst;
+	g->lo = wlo;
+	g->hi = whi;
+	snprintf(g->what, sizeof g->what, "%d of %d steps grow significantly; smallest %+.1f (%+.1f .. %+.1f) from %g VMs",
+		 ok, steps, worst, wlo, whi, wn);
+}
+
+/* below, above: the paired 95% interval of the difference to every
+** matching other curve lies below (above) 0 at each count from..to;
+** ratio: the paired interval of curve / other meets low..high. */
+static void grade_compare(const struct explain *x, const struct xcurve *c, int k, struct grow *g)
+{
+	double d[EXPLAIN_MAXREP], m, h;
+	int ko = -1;
+	int below = g->kind[0] == 'b', ratio = g->kind[0] == 'r';
+	int pts = 0, ok = 0;
+	double worst = ratio ? NAN : (below ? -INFINITY : INFINITY), wlo = 0, whi = 0, wn = 0;
+	for (int o = 0; o < x->ncurve; o++) {
+		if (o == k || (strcmp(g->other, "*") != 0 && !label_matches(x->curve[o].label, g->other)))
+			continue;
+		ko = o;
+		for (int i = 0; i < c->npt; i++) {
+			const struct xpoint *a = &c->pt[i], *b = at(&x->curve[o], a->n);
+			if (a->n < g->from || a->n > g->to || !b)
+				continue;
+			int nr = paired(a, b, ratio, d);
+			tci(d, nr, &m, &h);
+			int good;
+			double v = m, vl = m - h, vh = m + h;
+			if (ratio) {
+				v = exp(m);
+				vl = exp(m - h);
+				vh = exp(m + h);
+				good = meets(vl, vh, isnan(g->low) ? -INFINITY : g->low, isnan(g->high) ? INFINITY : g->high);
+			} else {
+				good = below ? vh < 0 : vl > 0;
+			}
+			pts++;
+			ok += good;
+			int worse = ratio ? !good || isnan(worst) : below ? v > worst : v < worst;
+			if (worse) {
+				worst = v;
+				wlo = vl;
+				whi = vh;
+				wn = a->n;
+			}
+		}
+	}
+	if (ko < 0) {
+		g->graded = 0;
+		snprintf(g->what, sizeof g->what, "no other curve matches '%s'", g->other);
+		return;
+	}
+	g->pass = pts > 0 && ok == pts;
+	g->got = worst;
+	g->lo = wlo;
+	g->hi = whi;
+	if (ratio && !isnan(g->low) && !isnan(g->high))
+		g->err = (worst - (g->low + g->high) / 2) / ((g->low + g->high) / 2);
+	snprintf(g->what, sizeof g->what, "%d of %d points; %s %s%.3g (%.3g .. %.3g) at %g VMs", ok, pts,
+		 g->pass ? "closest" : "worst", ratio ? "ratio " : "difference ", worst, wlo, whi, wn);
+}
+
+/* peak (the curve's largest point), value (the point at from): its 95%
+** interval meets low..high. */
+static void grade_point(const struct xcurve *c, struct grow *g)
+{
+	const struct xpoint *p = NULL;
+	if (g->kind[0] == 'p') {
+		for (int i = 0; i < c->npt; i++)
+			if (!p || c->pt[i].cum > p->cum)
+				p = &c->pt[i];
+	} else {
+		p = at(c, g->from);
+	}
+	if (!p) {
+		snprintf(g->what, sizeof g->what, "no point at %g VMs", g->from);
+		return;
+	}
+	g->got = p->cum;
+	g->lo = p->ci_lo;
+	g->hi = p->ci_hi;
+	double lo = isnan(g->low) ? -INFINITY : g->low, hi = isnan(g->high) ? INFINITY : g->high;
+	g->pass = meets(p->ci_lo, p->ci_hi, lo, hi);
+	if (!isnan(g->value) || (!isnan(g->low) && !isnan(g->high))) {
+		double mid = isnan(g->value) ? (lo + hi) / 2 : g->value;
+		g->err = (p->cum - mid) / mid;
+	}
+	snprintf(g->what, sizeof g->what, "%.1f (%.1f .. %.1f) at %g VMs", p->cum, p->ci_lo, p->ci_hi, p->n);
+}
+
+/* per_vm: at every count from..to the per-VM interval meets low..high. */
+static void grade_per_vm(const struct xcurve *c, struct grow *g)
+{
+	int pts = 0, ok = 0;
+	double worst = NAN, wn = 0, wlo = 0, whi = 0;
+	double lo = isnan(g->low) ? -INFINITY : g->low, hi = isnan(g->high) ? INFINITY : g->high;
+	for (int i = 0; i < c->npt; i++) {
+		const struct xpoint *p = &c->pt[i];
+		if (p->n < g->from || p->n > g->to || p->vms <= 0)
+			continue;
+		double v = p->per_vm, vl = p->ci_lo / p->vms, vh = p->ci_hi / p->vms;
+		int good = meets(vl, vh, lo, hi);
+		pts++;
+		ok += good;
+		double dist = v < lo ? lo - v : v > hi ? v - hi : 0;
+		if (isnan(worst) || dist > fabs(worst)) {
+			worst = v < lo ? -dist : dist;
+			wn = p->n;
+			wlo = vl;
+			whi = vh;
+			g->got = v;
+		}
+	}
+	g->pass = pts > 0 && ok == pts;
+	g->lo = wlo;
+	g->hi = whi;
+	/* a signed error only against two bounds: a one-sided bound met is
+	** not an error of 0 */
+	if (!isnan(g->low) && !isnan(g->high))
+		g->err = (g->got - (g->low + g->high) / 2) / ((g->low + g->high) / 2);
+	snprintf(g->what, sizeof g->what, "%d of %d points; farthest %.1f per VM (%.1f .. %.1f) at %g VMs", ok, pts,
+		 g->got, wlo, whi, wn);
+}
+
 static void grade_row(const struct explain *x, struct grow *g)
 {
-	int k, ko = -1;
+	int k;
 	const struct xcurve *c = find_curve(x, g->curve, &k);
 	g->err = NAN;
 	if (!c) {
@@ -133,158 +298,20 @@ static void grade_row(const struct explain *x, struct grow *g)
 		return;
 	}
 	g->graded = 1;
-	double d[EXPLAIN_MAXREP], m, h;
-	if (strcmp(g->kind, "plateau") == 0) {
-		if (!c->tested || c->plateau < 0) {
-			snprintf(g->what, sizeof g->what, "no tested plateau");
-			return;
-		}
-		double n = c->pt[c->plateau].n;
-		g->got = n;
-		g->lo = c->pt[c->plat_lo].n;
-		g->hi = c->pt[c->plat_hi].n;
-		g->pass = n == g->value;
-		g->err = (n - g->value) / g->value;
-		snprintf(g->what, sizeof g->what, "plateau at %g VMs (indistinguishable: %g-%g)", n, g->lo, g->hi);
-		return;
+	if (strcmp(g->kind, "plateau") == 0)
+		grade_plateau(c, g);
+	else if (strcmp(g->kind, "grows") == 0)
+		grade_grows(c, g);
+	else if (strcmp(g->kind, "below") == 0 || strcmp(g->kind, "above") == 0 || strcmp(g->kind, "ratio") == 0)
+		grade_compare(x, c, k, g);
+	else if (strcmp(g->kind, "peak") == 0 || strcmp(g->kind, "value") == 0)
+		grade_point(c, g);
+	else if (strcmp(g->kind, "per_vm") == 0)
+		grade_per_vm(c, g);
+	else {
+		g->graded = 0;
+		snprintf(g->what, sizeof g->what, "unknown kind '%s'", g->kind);
 	}
-	if (strcmp(g->kind, "grows") == 0) {
-		int steps = 0, ok = 0;
-		double worst = INFINITY, wlo = 0, whi = 0, wn = 0;
-		for (int i = 0; i + 1 < c->npt; i++) {
-			const struct xpoint *a = &c->pt[i], *b = &c->pt[i + 1];
-			if (a->n < g->from || b->n > g->to)
-				continue;
-			int nr = paired(b, a, 0, d);
-			tci(d, nr, &m, &h);
-			double t1 = nr > 1 ? gsl_cdf_tdist_Pinv(0.95, nr - 1) * h / gsl_cdf_tdist_Pinv(0.975, nr - 1) : 0;
-			int up = nr > 1 ? m - t1 > 0 : m > 0;
-			steps++;
-			ok += up;
-			if (m < worst) {
-				worst = m;
-				wlo = m - h;
-				whi = m + h;
-				wn = a->n;
-			}
-		}
-		g->pass = steps > 0 && ok == steps;
-		g->got = worst;
-		g->lo = wlo;
-		g->hi = whi;
-		snprintf(g->what, sizeof g->what, "%d of %d steps grow significantly; smallest %+.1f (%+.1f .. %+.1f) from %g VMs",
-			 ok, steps, worst, wlo, whi, wn);
-		return;
-	}
-	if (strcmp(g->kind, "below") == 0 || strcmp(g->kind, "above") == 0 || strcmp(g->kind, "ratio") == 0) {
-		int below = g->kind[0] == 'b', ratio = g->kind[0] == 'r';
-		int pts = 0, ok = 0;
-		double worst = ratio ? NAN : (below ? -INFINITY : INFINITY), wlo = 0, whi = 0, wn = 0;
-		for (int o = 0; o < x->ncurve; o++) {
-			if (o == k || (strcmp(g->other, "*") != 0 && !label_matches(x->curve[o].label, g->other)))
-				continue;
-			ko = o;
-			for (int i = 0; i < c->npt; i++) {
-				const struct xpoint *a = &c->pt[i], *b = at(&x->curve[o], a->n);
-				if (a->n < g->from || a->n > g->to || !b)
-					continue;
-				int nr = paired(a, b, ratio, d);
-				tci(d, nr, &m, &h);
-				int good;
-				double v = m, vl = m - h, vh = m + h;
-				if (ratio) {
-					v = exp(m);
-					vl = exp(m - h);
-					vh = exp(m + h);
-					good = meets(vl, vh, isnan(g->low) ? -INFINITY : g->low, isnan(g->high) ? INFINITY : g->high);
-				} else {
-					good = below ? vh < 0 : vl > 0;
-				}
-				pts++;
-				ok += good;
-				int worse = ratio ? !good || isnan(worst) : below ? v > worst : v < worst;
-				if (worse) {
-					worst = v;
-					wlo = vl;
-					whi = vh;
-					wn = a->n;
-				}
-			}
-		}
-		if (ko < 0) {
-			g->graded = 0;
-			snprintf(g->what, sizeof g->what, "no other curve matches '%s'", g->other);
-			return;
-		}
-		g->pass = pts > 0 && ok == pts;
-		g->got = worst;
-		g->lo = wlo;
-		g->hi = whi;
-		if (ratio && !isnan(g->low) && !isnan(g->high))
-			g->err = (worst - (g->low + g->high) / 2) / ((g->low + g->high) / 2);
-		snprintf(g->what, sizeof g->what, "%d of %d points; %s %s%.3g (%.3g .. %.3g) at %g VMs", ok, pts,
-			 g->pass ? "closest" : "worst", ratio ? "ratio " : "difference ", worst, wlo, whi, wn);
-		return;
-	}
-	if (strcmp(g->kind, "peak") == 0 || strcmp(g->kind, "value") == 0) {
-		const struct xpoint *p = NULL;
-		if (g->kind[0] == 'p') {
-			for (int i = 0; i < c->npt; i++)
-				if (!p || c->pt[i].cum > p->cum)
-					p = &c->pt[i];
-		} else {
-			p = at(c, g->from);
-		}
-		if (!p) {
-			snprintf(g->what, sizeof g->what, "no point at %g VMs", g->from);
-			return;
-		}
-		g->got = p->cum;
-		g->lo = p->ci_lo;
-		g->hi = p->ci_hi;
-		double lo = isnan(g->low) ? -INFINITY : g->low, hi = isnan(g->high) ? INFINITY : g->high;
-		g->pass = meets(p->ci_lo, p->ci_hi, lo, hi);
-		if (!isnan(g->value) || (!isnan(g->low) && !isnan(g->high))) {
-			double mid = isnan(g->value) ? (lo + hi) / 2 : g->value;
-			g->err = (p->cum - mid) / mid;
-		}
-		snprintf(g->what, sizeof g->what, "%.1f (%.1f .. %.1f) at %g VMs", p->cum, p->ci_lo, p->ci_hi, p->n);
-		return;
-	}
-	if (strcmp(g->kind, "per_vm") == 0) {
-		int pts = 0, ok = 0;
-		double worst = NAN, wn = 0, wlo = 0, whi = 0;
-		double lo = isnan(g->low) ? -INFINITY : g->low, hi = isnan(g->high) ? INFINITY : g->high;
-		for (int i = 0; i < c->npt; i++) {
-			const struct xpoint *p = &c->pt[i];
-			if (p->n < g->from || p->n > g->to || p->vms <= 0)
-				continue;
-			double v = p->per_vm, vl = p->ci_lo / p->vms, vh = p->ci_hi / p->vms;
-			int good = meets(vl, vh, lo, hi);
-			pts++;
-			ok += good;
-			double dist = v < lo ? lo - v : v > hi ? v - hi : 0;
-			if (isnan(worst) || dist > fabs(worst)) {
-				worst = v < lo ? -dist : dist;
-				wn = p->n;
-				wlo = vl;
-				whi = vh;
-				g->got = v;
-			}
-		}
-		g->pass = pts > 0 && ok == pts;
-		g->lo = wlo;
-		g->hi = whi;
-		/* a signed error only against two bounds: a one-sided bound met is
-		** not an error of 0 */
-		if (!isnan(g->low) && !isnan(g->high))
-			g->err = (g->got - (g->low + g->high) / 2) / ((g->low + g->high) / 2);
-		snprintf(g->what, sizeof g->what, "%d of %d points; farthest %.1f per VM (%.1f .. %.1f) at %g VMs", ok, pts,
-			 g->got, wlo, whi, wn);
-		return;
-	}
-	g->graded = 0;
-	snprintf(g->what, sizeof g->what, "unknown kind '%s'", g->kind);
 }
 
 static int num_or_nan(const char *s, double *x)
@@ -294,6 +321,70 @@ static int num_or_nan(const char *s, double *x)
 		return 0;
 	}
 	return x_num_of(s, x);
+}
+
+/* One statement line p (line `line` of path) as a new grow in *out: 0
+** with one, 1 when the statement is about another sweep (SCENARIO:...),
+** -1 after writing the error. */
+static int parse_statement(const struct explain *x, char *p, const char *path, int line, struct grow **out,
+			   char *err, size_t errlen)
+{
+	char *f[10];
+	int nf = 0;
+	for (char *q = p; nf < 10;) {
+		f[nf++] = q;
+		char *cm = nf < 10 ? strchr(q, ',') : NULL;
+		if (!cm)
+			break;
+		*cm = 0;
+		q = cm + 1;
+	}
+	if (nf < 9) {
+		snprintf(err, errlen, "%s:%d: expected 10 columns (id,curve,other,kind,from,to,value,low,high,source), got %d",
+			 path, line, nf);
+		return -1;
+	}
+	struct grow *g = calloc(1, sizeof *g);
+	if (!g) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(g->id, sizeof g->id, "%s", f[0]);
+	snprintf(g->curve, sizeof g->curve, "%s", f[1]);
+	snprintf(g->other, sizeof g->other, "%s", f[2]);
+	snprintf(g->kind, sizeof g->kind, "%s", f[3]);
+	snprintf(g->source, sizeof g->source, "%s", nf > 9 ? f[9] : "");
+	g->line = line;
+	/* "SCENARIO:pattern": a statement about another sweep's curves is not this one's */
+	char *colon = strchr(g->curve, ':');
+	char *eq = strchr(g->curve, '=');
+	if (colon && (!eq || colon < eq)) {
+		*colon = 0;
+		int mine = strcmp(g->curve, x->scenario) == 0;
+		memmove(g->curve, colon + 1, strlen(colon + 1) + 1);
+		if (!mine) {
+			free(g);
+			return 1;
+		}
+	}
+	static const char *const kinds[] = { "plateau", "grows", "below", "above", "peak", "value", "per_vm", "ratio" };
+	int known = 0;
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		known |= strcmp(g->kind, kinds[i]) == 0;
+	if (!known || num_or_nan(f[4], &g->from) || num_or_nan(f[5], &g->to) || num_or_nan(f[6], &g->value) ||
+	    num_or_nan(f[7], &g->low) || num_or_nan(f[8], &g->high) || !g->curve[0]) {
+		snprintf(err, errlen, "%s:%d: expected a curve, a kind (plateau, grows, below, above, peak, value, "
+			 "per_vm, ratio) and numbers or empty cells in from,to,value,low,high",
+			 path, line);
+		free(g);
+		return -1;
+	}
+	if (isnan(g->from))
+		g->from = -INFINITY;
+	if (isnan(g->to))
+		g->to = INFINITY;
+	*out = g;
+	return 0;
 }
 
 int explain_grade(struct explain *x, const char *path, char *err, size_t errlen)
@@ -332,68 +423,23 @@ int explain_grade(struct explain *x, const char *path, char *err, size_t errlen)
 			p = nl ? nl + 1 : NULL;
 			continue;
 		}
-		char *f[10];
-		int nf = 0;
-		for (char *q = p; nf < 10;) {
-			f[nf++] = q;
-			char *cm = nf < 10 ? strchr(q, ',') : NULL;
-			if (!cm)
-				break;
-			*cm = 0;
-			q = cm + 1;
-		}
-		struct grow *g = calloc(1, sizeof *g);
+		struct grow *g = NULL;
 		struct grow **n = realloc(x->grade, (size_t)(x->ngrade + 1) * sizeof *n);
-		if (!g || !n) {
-			free(g);
+		if (!n) {
 			snprintf(err, errlen, "out of memory");
 			rc = -1;
 			break;
 		}
 		x->grade = (void **)n;
-		if (nf < 9) {
-			snprintf(err, errlen, "%s:%d: expected 10 columns (id,curve,other,kind,from,to,value,low,high,source), got %d",
-				 path, line, nf);
-			free(g);
+		int got = parse_statement(x, p, path, line, &g, err, errlen);
+		if (got < 0) {
 			rc = -1;
 			break;
 		}
-		snprintf(g->id, sizeof g->id, "%s", f[0]);
-		snprintf(g->curve, sizeof g->curve, "%s", f[1]);
-		snprintf(g->other, sizeof g->other, "%s", f[2]);
-		snprintf(g->kind, sizeof g->kind, "%s", f[3]);
-		snprintf(g->source, sizeof g->source, "%s", nf > 9 ? f[9] : "");
-		g->line = line;
-		/* "SCENARIO:pattern": a statement about another sweep's curves is not this one's */
-		char *colon = strchr(g->curve, ':');
-		char *eq = strchr(g->curve, '=');
-		if (colon && (!eq || colon < eq)) {
-			*colon = 0;
-			int mine = strcmp(g->curve, x->scenario) == 0;
-			memmove(g->curve, colon + 1, strlen(colon + 1) + 1);
-			if (!mine) {
-				free(g);
-				p = nl ? nl + 1 : NULL;
-				continue;
-			}
+		if (got > 0) {
+			p = nl ? nl + 1 : NULL;
+			continue;
 		}
-		static const char *const kinds[] = { "plateau", "grows", "below", "above", "peak", "value", "per_vm", "ratio" };
-		int known = 0;
-		for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-			known |= strcmp(g->kind, kinds[i]) == 0;
-		if (!known || num_or_nan(f[4], &g->from) || num_or_nan(f[5], &g->to) || num_or_nan(f[6], &g->value) ||
-		    num_or_nan(f[7], &g->low) || num_or_nan(f[8], &g->high) || !g->curve[0]) {
-			snprintf(err, errlen, "%s:%d: expected a curve, a kind (plateau, grows, below, above, peak, value, "
-				 "per_vm, ratio) and numbers or empty cells in from,to,value,low,high",
-				 path, line);
-			free(g);
-			rc = -1;
-			break;
-		}
-		if (isnan(g->from))
-			g->from = -INFINITY;
-		if (isnan(g->to))
-			g->to = INFINITY;
 		x->grade[x->ngrade++] = g;
 		grade_row(x, g);
 		p = nl ? nl + 1 : NULL;
