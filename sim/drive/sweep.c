@@ -168,6 +168,33 @@ static int point_outputs(const char *dir, int p, const struct scenario *s, const
 	return point_dir(dir, p, fill_point, &a, err, errlen);
 }
 
+/* A rank's point: the row, a NUL and the point's outputs packed
+** (out_pack) down f, the outputs removed from dir, which keeps none.
+** MSG_ROW, or MSG_FAIL with err set. */
+static int ship_point(FILE *f, const char *dir, int p, const char *row, char *err, size_t errlen)
+{
+	char dest[4200];
+	snprintf(dest, sizeof dest, "%s/points/%03d", dir, p + 1);
+	char *pk = NULL;
+	size_t pkl = 0;
+	FILE *pf = open_memstream(&pk, &pkl);
+	int bad = !pf || out_pack(pf, dest);
+	if (pf && fclose(pf))
+		bad = 1;
+	out_rmrf(dest);
+	if (bad) {
+		snprintf(err, errlen, "%s: cannot read the outputs back: %s", dest, strerror(errno ? errno : EIO));
+		free(pk);
+		return MSG_FAIL;
+	}
+	fputc(MSG_ROW, f);
+	fputs(row, f);
+	fputc(0, f);
+	fwrite(pk, 1, pkl, f);
+	free(pk);
+	return MSG_ROW;
+}
+
 /* Run point p into f (the message to the parent); ship: its outputs
 ** too, after the row and a NUL (out_pack), from dir, which keeps none. */
 static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, FILE *f,
@@ -249,26 +276,7 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 		}
 	}
 	if (kind == MSG_ROW && ship) {
-		char dest[4200];
-		snprintf(dest, sizeof dest, "%s/points/%03d", dir, p + 1);
-		char *pk = NULL;
-		size_t pkl = 0;
-		FILE *pf = open_memstream(&pk, &pkl);
-		int bad = !pf || out_pack(pf, dest);
-		if (pf && fclose(pf))
-			bad = 1;
-		out_rmrf(dest);
-		if (bad) {
-			kind = MSG_FAIL;
-			snprintf(err, sizeof err, "%s: cannot read the outputs back: %s", dest,
-				 strerror(errno ? errno : EIO));
-		} else {
-			fputc(kind, f);
-			fputs(row, f);
-			fputc(0, f);
-			fwrite(pk, 1, pkl, f);
-		}
-		free(pk);
+		kind = ship_point(f, dir, p, row, err, sizeof err);
 	} else if (kind == MSG_ROW) {
 		fputc(kind, f);
 		fputs(row, f);

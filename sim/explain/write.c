@@ -89,6 +89,80 @@ static int put_taken(struct outdir *o, const char *name, char *text, char *err, 
 	return rc;
 }
 
+/* Each curve's tail and counterfactual plots: a gnuplot script and its
+** data, drawn by gpp (NULL: not drawn).  0, or -1 with err set. */
+static int write_plots(const struct explain *x, struct outdir *o, const char *gpp, char *err, size_t errlen)
+{
+	int rc = 0;
+	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
+		static const char *const what[2] = { "tail", "counterfactual" };
+		for (int g = 0; g < 2 && rc == 0; g++) {
+			char *gp = g ? explain_cf_gp(x, k) : explain_tail_gp(x, k);
+			char *dat = g ? explain_cf_dat(x, k) : explain_tail_dat(x, k);
+			if (!gp || !dat) {
+				free(gp);
+				free(dat);
+				continue;
+			}
+			char gname[64], dname[64];
+			snprintf(gname, sizeof gname, "curve%d-%s.gp", k + 1, what[g]);
+			snprintf(dname, sizeof dname, "curve%d-%s.dat", k + 1, what[g]);
+			rc = put_file(o, gname, gp) || put_file(o, dname, dat) ? -1 : 0;
+			free(gp);
+			free(dat);
+			if (rc) {
+				snprintf(err, errlen, "%s/%s: cannot write: %s", o->stage, gname, strerror(errno ? errno : EIO));
+				break;
+			}
+			if (!gpp)
+				continue;
+			/* gnuplot reads the script after the -e: from the stage */
+			if (render_gp(gpp, o->stage, gname)) {
+				snprintf(err, errlen, "%s: failed on %s", gpp, gname);
+				rc = -1;
+			}
+		}
+	}
+	return rc;
+}
+
+/* Each curve's bottleneck and placement diagrams (Graphviz), drawn as
+** SVG by dotp (NULL: not drawn), counted in *nsvg.  0, or -1. */
+static int write_diagrams(const struct explain *x, struct outdir *o, const char *dotp, int *nsvg, char *err,
+			  size_t errlen)
+{
+	int rc = 0;
+	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
+		static const char *const kind[2] = { "bottleneck", "placement" };
+		for (int g = 0; g < 2 && rc == 0; g++) {
+			char name[64];
+			snprintf(name, sizeof name, "curve%d-%s.dot", k + 1, kind[g]);
+			char *dot = g ? explain_placement_dot(x, k) : explain_bottleneck_dot(x, k);
+			rc = put_file(o, name, dot);
+			free(dot);
+			if (rc) {
+				snprintf(err, errlen, "%s/%s: cannot write: %s", o->stage, name, strerror(errno));
+				break;
+			}
+			if (!dotp)
+				continue;
+			char *src = x_path_of(o->stage, name);
+			char svg[64];
+			snprintf(svg, sizeof svg, "curve%d-%s.svg", k + 1, kind[g]);
+			char *out = x_path_of(o->stage, svg);
+			if (!src || !out || render(dotp, src, out)) {
+				snprintf(err, errlen, "%s: dot -Tsvg failed on %s", dotp, name);
+				rc = -1;
+			} else {
+				(*nsvg)++;
+			}
+			free(src);
+			free(out);
+		}
+	}
+	return rc;
+}
+
 int explain_write(const struct explain *x, int do_render, int force, int *nsvg, char *err, size_t errlen)
 {
 	*nsvg = 0;
@@ -127,67 +201,14 @@ int explain_write(const struct explain *x, int do_render, int force, int *nsvg, 
 			rc = put_taken(&od, "tail.csv", explain_tail_csv(x), err, errlen);
 	}
 	/* the plots: a script and its data per curve, drawn when gnuplot is on PATH */
-	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
-		static const char *const what[2] = { "tail", "counterfactual" };
-		for (int g = 0; g < 2 && rc == 0; g++) {
-			char *gp = g ? explain_cf_gp(x, k) : explain_tail_gp(x, k);
-			char *dat = g ? explain_cf_dat(x, k) : explain_tail_dat(x, k);
-			if (!gp || !dat) {
-				free(gp);
-				free(dat);
-				continue;
-			}
-			char gname[64], dname[64];
-			snprintf(gname, sizeof gname, "curve%d-%s.gp", k + 1, what[g]);
-			snprintf(dname, sizeof dname, "curve%d-%s.dat", k + 1, what[g]);
-			rc = put_file(&od, gname, gp) || put_file(&od, dname, dat) ? -1 : 0;
-			free(gp);
-			free(dat);
-			if (rc) {
-				snprintf(err, errlen, "%s/%s: cannot write: %s", od.stage, gname, strerror(errno ? errno : EIO));
-				break;
-			}
-			if (!have_gp)
-				continue;
-			/* gnuplot reads the script after the -e: from the stage */
-			if (render_gp(gpp, od.stage, gname)) {
-				snprintf(err, errlen, "%s: failed on %s", gpp, gname);
-				rc = -1;
-			}
-		}
-	}
+	if (rc == 0)
+		rc = write_plots(x, &od, have_gp ? gpp : NULL, err, errlen);
 	if (rc == 0 && x->ngrade)
 		rc = put_taken(&od, "grades.csv", explain_grade_csv(x), err, errlen);
 	if (rc == 0 && x->ncf)
 		rc = put_taken(&od, "counterfactual.csv", explain_cf_csv(x), err, errlen);
-	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
-		static const char *const kind[2] = { "bottleneck", "placement" };
-		for (int g = 0; g < 2 && rc == 0; g++) {
-			char name[64];
-			snprintf(name, sizeof name, "curve%d-%s.dot", k + 1, kind[g]);
-			char *dot = g ? explain_placement_dot(x, k) : explain_bottleneck_dot(x, k);
-			rc = put_file(&od, name, dot);
-			free(dot);
-			if (rc) {
-				snprintf(err, errlen, "%s/%s: cannot write: %s", od.stage, name, strerror(errno));
-				break;
-			}
-			if (!have_dot)
-				continue;
-			char *src = x_path_of(od.stage, name);
-			char svg[64];
-			snprintf(svg, sizeof svg, "curve%d-%s.svg", k + 1, kind[g]);
-			char *out = x_path_of(od.stage, svg);
-			if (!src || !out || render(dotp, src, out)) {
-				snprintf(err, errlen, "%s: dot -Tsvg failed on %s", dotp, name);
-				rc = -1;
-			} else {
-				(*nsvg)++;
-			}
-			free(src);
-			free(out);
-		}
-	}
+	if (rc == 0)
+		rc = write_diagrams(x, &od, have_dot ? dotp : NULL, nsvg, err, errlen);
 	if (rc == 0)
 		rc = out_commit(&od, err, errlen);
 	if (rc)
