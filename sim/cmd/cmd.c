@@ -241,6 +241,9 @@ static int takes(const struct cmd *c, enum cmd_opt_id id)
 	return 0;
 }
 
+/* Long: one case per option of the command table, each parsing and
+** range-checking its value in a few lines; a table of parsers would
+** scatter the limits that the man page quotes. */
 static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, struct cmd_args *a)
 {
 	const struct opt_def *d = &cmd_opt_defs[id];

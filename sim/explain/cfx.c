@@ -113,6 +113,64 @@ static int chosen(const struct xcurve *c, int k, int idx, const char *spec)
 	return 0;
 }
 
+/* Load the scenario at path with the sweep's overrides into *s and check
+** that it is the sweep's (its name, its vary lines): 0; -1 (s loaded,
+** to be freed) when it is another; -2 (nothing loaded) when it does not
+** load.  err says why. */
+static int load_sweep_scenario(const struct explain *x, const char *path, const struct sset *st, struct scenario *s,
+			       char *err, size_t errlen)
+{
+	struct diag d = { 0 };
+	if (scn_load(s, path, st->ov, st->nov, 0, &d)) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		if (f) {
+			diag_print(&d, f);
+			fclose(f);
+		}
+		snprintf(err, errlen, "%s", buf ? buf : "cannot load the scenario");
+		free(buf);
+		diag_free(&d);
+		return -2;
+	}
+	diag_free(&d);
+	char *vary = NULL;
+	size_t vlen = 0;
+	int rc = 0;
+	FILE *vf = open_memstream(&vary, &vlen);
+	for (int k = 0; vf && k < s->sweep.nvary; k++) {
+		fprintf(vf, "vary %s:", s->sweep.vary[k].key);
+		for (int i = 0; i < s->sweep.vary[k].nvalues; i++)
+			fprintf(vf, " %s", s->sweep.vary[k].values[i]);
+		fputc('\n', vf);
+	}
+	if (vf)
+		fclose(vf);
+	if (strcmp(s->name, x->scenario) || !vary || strcmp(vary, st->vary)) {
+		snprintf(err, errlen, "%s: expected the scenario of the sweep in %s (scenario %s, its vary lines), got "
+			 "scenario %s%s", path, x->dir, x->scenario, s->name,
+			 strcmp(s->name, x->scenario) ? "" : " with other vary lines");
+		rc = -1;
+	}
+	free(vary);
+	return rc;
+}
+
+/* The cache key of a point's searches: the point, the scenario file's
+** bytes, the overrides, the seed and the replications. */
+static void point_key(char *key, size_t keylen, int p, int reps, const char *ftext, size_t flen,
+		      const struct scn_override *ov, int nov, const struct sset *st)
+{
+	uint64_t h = fnv(14695981039346656037ull, ftext ? ftext : "", flen);
+	for (int j = 0; j < nov; j++) {
+		h = fnv(h, ov[j].key, strlen(ov[j].key) + 1);
+		h = fnv(h, ov[j].value, strlen(ov[j].value) + 1);
+	}
+	h = fnv(h, &st->seed, sizeof st->seed);
+	snprintf(key, keylen, "p%03d-r%d-%016llx", p + 1, reps, (unsigned long long)h);
+}
+
 int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, char *err, size_t errlen)
 {
 	if (!x->capacity) {
@@ -141,41 +199,11 @@ int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, c
 		return -1;
 	/* the scenario must be the sweep's: its name and its vary lines */
 	struct scenario s;
-	struct diag d = { 0 };
-	int rc = 0;
-	if (scn_load(&s, o->scenario, st.ov, st.nov, 0, &d)) {
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-		if (f) {
-			diag_print(&d, f);
-			fclose(f);
-		}
-		snprintf(err, errlen, "%s", buf ? buf : "cannot load the scenario");
-		free(buf);
-		diag_free(&d);
+	int rc = load_sweep_scenario(x, o->scenario, &st, &s, err, errlen);
+	if (rc == -2) {
 		sset_free(&st);
 		return -1;
 	}
-	diag_free(&d);
-	char *vary = NULL;
-	size_t vlen = 0;
-	FILE *vf = open_memstream(&vary, &vlen);
-	for (int k = 0; vf && k < s.sweep.nvary; k++) {
-		fprintf(vf, "vary %s:", s.sweep.vary[k].key);
-		for (int i = 0; i < s.sweep.vary[k].nvalues; i++)
-			fprintf(vf, " %s", s.sweep.vary[k].values[i]);
-		fputc('\n', vf);
-	}
-	if (vf)
-		fclose(vf);
-	if (strcmp(s.name, x->scenario) || !vary || strcmp(vary, st.vary)) {
-		snprintf(err, errlen, "%s: expected the scenario of the sweep in %s (scenario %s, its vary lines), got "
-			 "scenario %s%s", o->scenario, x->dir, x->scenario, s.name,
-			 strcmp(s.name, x->scenario) ? "" : " with other vary lines");
-		rc = -1;
-	}
-	free(vary);
 	size_t flen = 0;
 	char *ftext = NULL;
 	if (rc == 0) {
@@ -206,15 +234,8 @@ int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, c
 				ov[nov].key = s.sweep.vary[v].key;
 				ov[nov++].value = val[v];
 			}
-			/* the cache key: the point, the scenario's bytes, the overrides, seed, replications */
-			uint64_t h = fnv(14695981039346656037ull, ftext ? ftext : "", flen);
-			for (int j = 0; j < nov; j++) {
-				h = fnv(h, ov[j].key, strlen(ov[j].key) + 1);
-				h = fnv(h, ov[j].value, strlen(ov[j].value) + 1);
-			}
-			h = fnv(h, &st.seed, sizeof st.seed);
 			char key[64];
-			snprintf(key, sizeof key, "p%03d-r%d-%016llx", p + 1, o->reps, (unsigned long long)h);
+			point_key(key, sizeof key, p, o->reps, ftext, flen, ov, nov, &st);
 			struct xcf *n = realloc(x->cf, (size_t)(x->ncf + 1) * sizeof *n);
 			struct cf_result *r = calloc(1, sizeof *r);
 			if (!n || !r) {

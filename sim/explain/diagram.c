@@ -215,6 +215,49 @@ static void class_add(struct xclass *c, const char *name, double u)
 	c->n++;
 }
 
+/* The guests of a point, summed: VCPU run and ready time per measured
+** second, VMs and VCPUs. */
+static void guests_sum(const struct xpoint *p, double *grun, double *grdy, int *nvm, int *nvcpu)
+{
+	const struct table *v = &p->tab->vms;
+	struct xerr e = { (char[256]){ 0 }, 256 };
+	int vk = x_col(v, "kind", &e), vr = x_col(v, "run_s", &e), vy = x_col(v, "ready_s", &e), vc = x_col(v, "vcpus", &e);
+	for (int r = 0; vk >= 0 && vr >= 0 && vy >= 0 && r < v->nrow; r++) {
+		if (strcmp(x_cell(v, r, vk), "guest") != 0)
+			continue;
+		double run = 0, rdy = 0, vv = 0;
+		x_num(v, r, vr, 0, &run, &e);
+		x_num(v, r, vy, 0, &rdy, &e);
+		if (vc >= 0)
+			x_num(v, r, vc, 0, &vv, &e);
+		*grun += run / p->measured;
+		*grdy += rdy / p->measured;
+		(*nvm)++;
+		*nvcpu += (int)vv;
+	}
+}
+
+/* The guests' mean page-cache hit share (specweb.csv), -1 without one. */
+static double cache_hit(const struct xpoint *p)
+{
+	if (!p->tab->have_web)
+		return -1;
+	struct xerr e = { (char[256]){ 0 }, 256 };
+	int ch = x_col(&p->tab->web, "cache_hit", &e);
+	double s = 0;
+	int nrow = 0;
+	for (int r = 0; ch >= 0 && r < p->tab->web.nrow; r++) {
+		double h;
+		if (x_num(&p->tab->web, r, ch, 0, &h, &e) == 0) {
+			s += h;
+			nrow++;
+		}
+	}
+	return nrow ? s / nrow : -1;
+}
+
+/* The bottleneck diagram's nodes and edges into f; the saturated classes'
+** names appended to sat. */
 static void bottleneck_body(const struct xpoint *p, const struct xplace *cpl, FILE *f, char *sat, size_t *sl,
 			    size_t satcap);
 
@@ -268,39 +311,24 @@ char *explain_bottleneck_dot(const struct explain *x, int k)
 	return buf;
 }
 
-/* The bottleneck diagram's nodes and edges into g; the saturated classes'
-** names appended to sat. */
+/* Append name to the list of saturated classes sat. */
 static void sat_add(char *sat, size_t *sl, size_t cap, const char *name)
 {
 	if (*sl < cap)
 		*sl += (size_t)snprintf(sat + *sl, cap - *sl, "%s%s", *sl ? ", " : "", name);
 }
 
+/* The bottleneck diagram's nodes and edges into f; the saturated classes'
+** names appended to sat. */
 static void bottleneck_body(const struct xpoint *p, const struct xplace *cpl, FILE *f, char *sat, size_t *sl,
 			    size_t satcap)
 {
 	const struct xplace pl = *cpl;
 	int N = p->nodes, C = p->pcpus;
 	double m = p->measured;
-	/* the guests, summed */
-	const struct table *v = &p->tab->vms;
-	struct xerr e = { (char[256]){ 0 }, 256 };
-	int vk = x_col(v, "kind", &e), vr = x_col(v, "run_s", &e), vy = x_col(v, "ready_s", &e), vc = x_col(v, "vcpus", &e);
 	double grun = 0, grdy = 0;
 	int nvm = 0, nvcpu = 0;
-	for (int r = 0; vk >= 0 && vr >= 0 && vy >= 0 && r < v->nrow; r++) {
-		if (strcmp(x_cell(v, r, vk), "guest") != 0)
-			continue;
-		double run = 0, rdy = 0, vv = 0;
-		x_num(v, r, vr, 0, &run, &e);
-		x_num(v, r, vy, 0, &rdy, &e);
-		if (vc >= 0)
-			x_num(v, r, vc, 0, &vv, &e);
-		grun += run / m;
-		grdy += rdy / m;
-		nvm++;
-		nvcpu += (int)vv;
-	}
+	guests_sum(p, &grun, &grdy, &nvm, &nvcpu);
 	fprintf(f, "  guests [label=\"%d guest VM%s, %d VCPUs on %d pCPUs\\nrun %.2f VCPU-s/s\\nready (waiting for a pCPU) "
 		   "%.2f VCPU-s/s\", width=3.6, fillcolor=\"#f0f0f0\", ordering=out];\n",
 		nvm, nvm == 1 ? "" : "s", nvcpu, C, grun, grdy);
@@ -344,21 +372,7 @@ static void bottleneck_body(const struct xpoint *p, const struct xplace *cpl, FI
 		if (cl)
 			class_add(cl, r->name, r->util);
 	}
-	double hit = -1;
-	if (p->tab->have_web) {
-		int ch = x_col(&p->tab->web, "cache_hit", &e);
-		double s = 0;
-		int nrow = 0;
-		for (int r = 0; ch >= 0 && r < p->tab->web.nrow; r++) {
-			double h;
-			if (x_num(&p->tab->web, r, ch, 0, &h, &e) == 0) {
-				s += h;
-				nrow++;
-			}
-		}
-		if (nrow)
-			hit = s / nrow;
-	}
+	double hit = cache_hit(p);
 	struct xclass *cls[] = { &dom0, &io, &emu, &nic, &disk };
 	for (int i = 0; i < 5; i++) {
 		struct xclass *cl = cls[i];

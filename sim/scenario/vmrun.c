@@ -74,6 +74,9 @@ bad:
 	return -1;
 }
 
+/* Long: <vm>'s attributes and children in schema order (name, count,
+** VCPUs, memory and placement, pinning, guest, workloads), each checked
+** where it is read, so its error names its line. */
 void ld_read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 {
 	const struct scn_machine *m = &ld->s->machine;
@@ -392,6 +395,8 @@ static int range_values(struct ld *ld, xmlNodePtr n, struct scn_vary *v)
 	return 0;
 }
 
+/* Long: <sweep>'s mode and each <vary> in turn (key, values or a range,
+** the product's size), each checked where it is read. */
 void ld_read_sweep(struct ld *ld, xmlNodePtr n)
 {
 	struct scn_sweep *o = &ld->s->sweep;

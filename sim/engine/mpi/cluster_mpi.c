@@ -194,6 +194,53 @@ static int drain(struct proc *k, int *st, int *err)
 ** child killed by SIGTERM (Linux's wait status encoding). */
 #define STOPPED_STATUS SIGTERM
 
+/* Every result the workers have sent for pool seq, to p->done: a unit
+** whose worker is still busy with it.  A failed unit sets *rc = -1 and
+** err (the first). */
+static void collect_results(const struct pool *p, int seq, int nw, int *busy, int *remote, int *rc, char *err,
+			    size_t errlen)
+{
+	for (;;) {
+		int flag = 0;
+		MPI_Status st;
+		MPI_Iprobe(MPI_ANY_SOURCE, T_RESULT, MPI_COMM_WORLD, &flag, &st);
+		if (!flag)
+			break;
+		size_t len;
+		char *m = recv_msg(&st, &len);
+		int w = st.MPI_SOURCE, s = get_int(m, len, 0), u = get_int(m, len, 1), ws = get_int(m, len, 2);
+		if (len >= 3 * sizeof(int) && s == seq && w >= 1 && w <= nw && busy[w] == u) {
+			busy[w] = -1;
+			(*remote)--;
+			if (p->done(p->ctx, u, m + 3 * sizeof(int), len - 3 * sizeof(int), ws) && *rc == 0) {
+				*rc = -1;
+				if (!err[0])
+					snprintf(err, errlen, "a unit failed");
+			}
+		}
+		free(m);
+	}
+}
+
+/* Tell every busy worker to stop pool seq.  Interrupted (rc 0), their
+** units are done as stopped: the workers had the signal too (and one may
+** be dead), and their late results are dropped. */
+static void stop_workers(const struct pool *p, int seq, int nw, int *busy, int *remote, int rc)
+{
+	for (int w = 1; w <= nw; w++) {
+		if (busy[w] < 0)
+			continue;
+		int v[1] = { seq };
+		send_msg(w, T_STOP, v, 1, NULL, 0);
+		if (rc == 0) {
+			int u = busy[w];
+			busy[w] = -1;
+			(*remote)--;
+			p->done(p->ctx, u, "", 0, STOPPED_STATUS);
+		}
+	}
+}
+
 int cluster_pool(const struct pool *p, char *err, size_t errlen)
 {
 	int nw = g_size - 1, seq = ++g_seq, next_seq = 0, rc = 0, killed = 0, exhausted = 0;
@@ -253,20 +300,7 @@ int cluster_pool(const struct pool *p, char *err, size_t errlen)
 			killed = 1;
 			if (kid.fd >= 0 && kid.pid > 0)
 				kill(kid.pid, SIGTERM);
-			for (int w = 1; w <= nw; w++) {
-				if (busy[w] < 0)
-					continue;
-				int v[1] = { seq };
-				send_msg(w, T_STOP, v, 1, NULL, 0);
-				if (rc == 0) {
-					/* interrupted: the workers had the signal too (and
-					** one may be dead); their late results are dropped */
-					int u = busy[w];
-					busy[w] = -1;
-					remote--;
-					p->done(p->ctx, u, "", 0, STOPPED_STATUS);
-				}
-			}
+			stop_workers(p, seq, nw, busy, &remote, rc);
 			if (remote == 0 && kid.fd < 0)
 				break;
 		}
@@ -292,26 +326,7 @@ int cluster_pool(const struct pool *p, char *err, size_t errlen)
 		} else {
 			nap();
 		}
-		for (;;) {
-			int flag = 0;
-			MPI_Status st;
-			MPI_Iprobe(MPI_ANY_SOURCE, T_RESULT, MPI_COMM_WORLD, &flag, &st);
-			if (!flag)
-				break;
-			size_t len;
-			char *m = recv_msg(&st, &len);
-			int w = st.MPI_SOURCE, s = get_int(m, len, 0), u = get_int(m, len, 1), ws = get_int(m, len, 2);
-			if (len >= 3 * sizeof(int) && s == seq && w >= 1 && w <= nw && busy[w] == u) {
-				busy[w] = -1;
-				remote--;
-				if (p->done(p->ctx, u, m + 3 * sizeof(int), len - 3 * sizeof(int), ws) && rc == 0) {
-					rc = -1;
-					if (!err[0])
-						snprintf(err, errlen, "a unit failed");
-				}
-			}
-			free(m);
-		}
+		collect_results(p, seq, nw, busy, &remote, &rc, err, errlen);
 		if (p->tick)
 			p->tick(p->ctx);
 	}
