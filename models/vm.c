@@ -52,22 +52,49 @@ static double draw(struct vm *vm, double mean)
 
 static int lock_model(const struct vm *vm)
 {
-	return vm->nvcpus > 1 && vm->crit_mean > 0;
+	return vm->nvcpus > 1 && (vm->crit_mean[LK_GUEST] > 0 || vm->crit_mean[LK_SHADOW] > 0);
 }
 
-/* No other VCPU of the VM runs, holds the lock or waits for it. */
+/* No other VCPU of the VM runs, holds a lock or waits for one. */
 static bool alone(const struct vm *vm, int i)
 {
-	if (vm->nspin > 0 || (vm->holder >= 0 && vm->holder != i))
-		return false;
+	for (int k = 0; k < NLOCKS; k++)
+		if (vm->nspin[k] > 0 || (vm->holder[k] >= 0 && vm->holder[k] != i))
+			return false;
 	for (int k = 0; k < vm->nvcpus; k++)
 		if (k != i && vm->vcpu[k]->state == ENT_RUNNING)
 			return false;
 	return true;
 }
 
+/* Which lock the critical section that begins now is on: the shadow
+** lock with probability p_shadow (a draw only when both locks are in
+** the model, so a VM with the guest lock alone draws as before). */
+static int section_lock(struct vm *vm)
+{
+	if (vm->p_shadow <= 0)
+		return LK_GUEST;
+	if (vm->p_shadow >= 1)
+		return LK_SHADOW;
+	return mt_uniform(&vm->r_lock) < vm->p_shadow ? LK_SHADOW : LK_GUEST;
+}
+
+/* VCPU i takes lock k (free) and begins a critical section on it. */
+static void take(struct vm *vm, int i, int k)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	vm->holder[k] = i;
+	if (k == LK_SHADOW)
+		vm->shadow_acquired++;
+	else
+		vm->lock_acquired++;
+	v->phase = PH_CRIT;
+	v->lk = k;
+	v->phase_left = draw(vm, vm->crit_mean[k]);
+}
+
 /* The next burst for VCPU i, taking a job from the guest queue if it has
-** none; negative when it halts.  May take the lock or start spinning. */
+** none; negative when it halts.  May take a lock or start spinning. */
 static double next_burst(struct world *w, struct vm *vm, int i)
 {
 	struct vcpu_state *v = &vm->vs[i];
@@ -92,15 +119,17 @@ static double next_burst(struct world *w, struct vm *vm, int i)
 		v->phase_left = lock_model(vm) ? draw(vm, vm->free_mean) : INFINITY;
 	}
 	if (v->phase == PH_RUN && v->phase_left <= 0) {
-		if (vm->holder < 0) {
-			vm->holder = i;
-			vm->lock_acquired++;
-			v->phase = PH_CRIT;
-			v->phase_left = draw(vm, vm->crit_mean);
+		int k = section_lock(vm);
+		if (vm->holder[k] < 0) {
+			take(vm, i, k);
 		} else {
-			vm->lock_contended++;
-			vm->spinq[vm->nspin++] = i;
+			if (k == LK_SHADOW)
+				vm->shadow_contended++;
+			else
+				vm->lock_contended++;
+			vm->spinq[k][vm->nspin[k]++] = i;
 			v->phase = PH_SPIN;
+			v->lk = k;
 			e->spinning = 1;
 			v->burst = SPIN_FOREVER;
 			return v->burst;
@@ -133,18 +162,14 @@ static void walk(struct vm *vm, int i, double done)
 		v->left -= b;
 		v->phase_left -= b;
 		if (v->phase == PH_CRIT && (v->phase_left <= 0 || v->left <= 0)) {
-			vm->holder = -1;
+			vm->holder[v->lk] = -1;
 			v->phase = PH_RUN;
 			v->phase_left = draw(vm, vm->free_mean);
 		}
 		if (v->left <= 0 || (v->phase_left <= 0 && done <= 0))
 			return;
-		if (v->phase == PH_RUN && v->phase_left <= 0) {
-			vm->holder = i;
-			vm->lock_acquired++;
-			v->phase = PH_CRIT;
-			v->phase_left = draw(vm, vm->crit_mean);
-		}
+		if (v->phase == PH_RUN && v->phase_left <= 0)
+			take(vm, i, section_lock(vm));
 	}
 }
 
@@ -212,6 +237,20 @@ int64_t vm_held_ns(const struct vm *vm, int64_t now)
 
 static void release(struct world *w, struct vm *vm, int i);
 
+/* Does VCPU i, descheduled now inside a critical section, leave it?  On
+** the shadow lock always: the hypervisor's shadow code runs with the
+** lock held and is not preempted (Xen's code is not preemptible, KVM
+** holds mmu_lock as a spinlock, preemption off), so the section ends
+** before the VCPU is descheduled.  On the guest lock only under
+** <ideal remove="lhp">. */
+static bool leaves_when_preempted(const struct world *w, const struct vm *vm, int i)
+{
+	const struct vcpu_state *v = &vm->vs[i];
+	if (v->phase != PH_CRIT || vm->holder[v->lk] != i)
+		return false;
+	return v->lk == LK_SHADOW || world_ideal(w, SCN_IDEAL_LHP);
+}
+
 void vm_vcpu_preempted(struct world *w, struct entity *e)
 {
 	struct vm *vm = e->vm;
@@ -221,7 +260,7 @@ void vm_vcpu_preempted(struct world *w, struct entity *e)
 	struct vcpu_state *v = &vm->vs[i];
 	if (v->lazy) {
 		e->work = cut(vm, i);
-	} else if (vm->holder == i && v->phase == PH_CRIT && world_ideal(w, SCN_IDEAL_LHP)) {
+	} else if (leaves_when_preempted(w, vm, i)) {
 		/* the progress of the eager burst so far, as vcpu_done counts it */
 		double done = v->burst - e->work;
 		done = done < 0 ? 0 : done > v->burst ? v->burst : done;
@@ -229,10 +268,10 @@ void vm_vcpu_preempted(struct world *w, struct entity *e)
 		v->phase_left -= done;
 		v->burst = 0;
 	}
-	if (vm->holder == i && v->phase == PH_CRIT && world_ideal(w, SCN_IDEAL_LHP)) {
-		/* <ideal remove="lhp">: the holder leaves its critical section
-		** as it is descheduled (the lock goes to the first waiter); the
-		** critical work it had left is done later as ordinary work */
+	if (leaves_when_preempted(w, vm, i)) {
+		/* the holder leaves its critical section as it is descheduled
+		** (the lock goes to the first waiter); the critical work it had
+		** left is done later as ordinary work */
 		release(w, vm, i);
 		v->burst = v->left <= 0 ? 0 : v->left < v->phase_left ? v->left : v->phase_left;
 		e->work = v->burst;
@@ -245,18 +284,22 @@ void vm_vcpu_preempted(struct world *w, struct entity *e)
 static void release(struct world *w, struct vm *vm, int i)
 {
 	struct vcpu_state *v = &vm->vs[i];
-	if (vm->holder != i)
+	int k = v->lk;
+	if (vm->holder[k] != i)
 		return;
-	vm->holder = -1;
+	vm->holder[k] = -1;
 	v->phase = PH_RUN;
 	v->phase_left = draw(vm, vm->free_mean);
-	if (vm->nspin == 0)
+	if (vm->nspin[k] == 0)
 		return;
-	int j = vm->spinq[0];
-	memmove(vm->spinq, vm->spinq + 1, (size_t)(vm->nspin - 1) * sizeof *vm->spinq);
-	vm->nspin--;
-	vm->holder = j;
-	vm->lock_acquired++;
+	int j = vm->spinq[k][0];
+	memmove(vm->spinq[k], vm->spinq[k] + 1, (size_t)(vm->nspin[k] - 1) * sizeof *vm->spinq[k]);
+	vm->nspin[k]--;
+	vm->holder[k] = j;
+	if (k == LK_SHADOW)
+		vm->shadow_acquired++;
+	else
+		vm->lock_acquired++;
 	sched_set_work(&w->sched, vm->vcpu[j], 0);
 }
 
@@ -269,7 +312,7 @@ static double vcpu_done(struct world *w, struct entity *e)
 		/* granted: the releaser made us the holder */
 		e->spinning = 0;
 		v->phase = PH_CRIT;
-		v->phase_left = draw(vm, vm->crit_mean);
+		v->phase_left = draw(vm, vm->crit_mean[v->lk]);
 		return next_burst(w, vm, i);
 	}
 	if (v->lazy) {
@@ -395,16 +438,77 @@ static int xen_home_node(const struct world *w, int *cnt, int nvcpus)
 	return home;
 }
 
+/*
+** The lock phases of a guest VM of configuration c.  The guest kernel's
+** lock is held a share h_g = <guest lock-hold> of the run time, in
+** sections of mean lock-time.  The shadow lock: under shadow paging the
+** hypervisor fixes a guest's shadow page tables with one lock per VM
+** held (Xen 3.3, xen/arch/x86/mm/shadow/multi.c: sh_page_fault takes
+** shadow_lock(d), the domain's, to fix the fault, and emulated writes to
+** guest page tables validate under it, common.c
+** shadow_validate_guest_pt_write; KVM-75, arch/x86/kvm/paging_tmpl.h:
+** FNAME(page_fault) fetches the shadow entry under kvm->mmu_lock, a
+** spinlock, and kvm_mmu_pte_write takes it too).  Of a job's cycles
+** ((1 - k) + k s per cycle of work, io_guest_cycles: k the workload's
+** kernel share, s the shadow factor) the shadow work is k (s - 1), and a
+** share L = <io shadow-lock> of it is done with the lock held:
+**     h_s = L k (s - 1) / ((1 - k) + k s)
+** 0 without shadow paging (s = 1, <ideal remove="paging">, native).
+** Sections of either lock follow free stretches of mean F; a section is
+** on lock j with probability p_j, of mean c_j, so that lock j is held a
+** share h_j of a VCPU's run time alone:
+**     p_j c_j = h_j T,   T = 1 / (h_g / c_g + h_s / c_s),   F = T (1 - h_g - h_s)
+** (with h_s = 0: F = c_g (1 - h_g) / h_g, p_s = 0, the guest lock alone).
+** Sections of the two locks do not nest.  At a given hold share the
+** share of time spent spinning does not depend on the section length
+** (every phase scales with it), only the number of events does
+** (tests/test_vm.c).
+*/
+static void lock_phases(const struct world *w, struct vm *vm, const struct scn_vm *c)
+{
+	const struct scenario *s = w->scn;
+	double hg = c->guest.lock_hold, hs = 0, ks = -1;
+	for (int j = 0; j < c->nworkloads && ks < 0; j++) {
+		const struct scn_workload *wl = &c->workload[j];
+		if (wl->kind == WL_SPECWEB || wl->kind == WL_REQUESTS)
+			ks = wl->specweb.kernel_share;
+		else if (wl->kind == WL_BZIP2 || wl->kind == WL_NETPERF || wl->kind == WL_DD)
+			ks = wl->micro.kernel_share;
+	}
+	double sh = world_ideal(w, SCN_IDEAL_PAGING) ? 1 : s->hv.io.shadow;
+	if (ks > 0 && sh > 1 && s->hv.io.shadow_lock > 0)
+		hs = s->hv.io.shadow_lock * ks * (sh - 1) / ((1 - ks) + ks * sh);
+	double cg = (double)c->guest.lock_time * s->machine.freq / 1e9;
+	double cs = (double)s->hv.io.shadow_lock_time * s->machine.freq / 1e9;
+	vm->crit_mean[LK_GUEST] = hg > 0 ? cg : 0;
+	vm->crit_mean[LK_SHADOW] = hs > 0 ? cs : 0;
+	vm->p_shadow = 0;
+	if (hs <= 0) {
+		if (hg > 0)
+			vm->free_mean = cg * (1 - hg) / hg;
+		return;
+	}
+	/* both shares below 1 together: h_s < k (s - 1) / ((1 - k) + k s) < 1 - h_g
+	** is not guaranteed, so the free stretches keep at least 1% */
+	double tot = hg + hs > 0.99 ? 0.99 : hg + hs;
+	double T = 1 / ((hg > 0 ? hg / cg : 0) + hs / cs);
+	vm->free_mean = T * (1 - tot);
+	vm->p_shadow = hs * T / cs;
+}
+
 static int add_vm(struct world *w, struct vm *vm, const char *name, int nvcpus, enum ent_kind kind)
 {
 	snprintf(vm->name, sizeof vm->name, "%s", name);
 	vm->nvcpus = nvcpus;
-	vm->holder = -1;
 	vm->vcpu = calloc((size_t)nvcpus, sizeof *vm->vcpu);
 	vm->vs = calloc((size_t)nvcpus, sizeof *vm->vs);
-	vm->spinq = calloc((size_t)nvcpus, sizeof *vm->spinq);
-	if (!vm->vcpu || !vm->vs || !vm->spinq)
+	if (!vm->vcpu || !vm->vs)
 		return -ENOMEM;
+	for (int k = 0; k < NLOCKS; k++) {
+		vm->holder[k] = -1;
+		if (!(vm->spinq[k] = calloc((size_t)nvcpus, sizeof *vm->spinq[k])))
+			return -ENOMEM;
+	}
 	for (int i = 0; i < nvcpus; i++) {
 		struct entity *e = world_entity(w, vm->name, i, vm);
 		if (!e)
@@ -491,11 +595,7 @@ int vm_build_all(struct world *w, struct diag *d)
 				if (vm->mem_node == MEM_UNPLACED && !c->npin)
 					vm->mem_node = home;
 			}
-			vm->crit_mean = (double)c->guest.lock_time * s->machine.freq / 1e9;
-			if (c->guest.lock_hold > 0)
-				vm->free_mean = vm->crit_mean * (1 - c->guest.lock_hold) / c->guest.lock_hold;
-			else
-				vm->crit_mean = 0;
+			lock_phases(w, vm, c);
 			char purpose[160];
 			snprintf(purpose, sizeof purpose, "vm:%s:lock", vm->name);
 			mt_seed(&vm->r_lock, (unsigned long)rng_derive(s->seed, purpose, 0));
@@ -543,7 +643,8 @@ void vm_free_all(struct world *w)
 		free(w->vms[i].iothread_name);
 		free(w->vms[i].vcpu);
 		free(w->vms[i].vs);
-		free(w->vms[i].spinq);
+		for (int k = 0; k < NLOCKS; k++)
+			free(w->vms[i].spinq[k]);
 	}
 	free(w->vms);
 	w->vms = NULL;

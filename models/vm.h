@@ -37,10 +37,15 @@ struct gjob {
 
 enum vcpu_phase { PH_RUN, PH_CRIT, PH_SPIN };
 
+/* The VM's locks (vm.c): the guest kernel's spinlock, and the
+** hypervisor's per-VM shadow page-table lock. */
+enum { LK_GUEST, LK_SHADOW, NLOCKS };
+
 struct vcpu_state {
 	struct gjob *job;             /* NULL: halted or about to */
 	double left;                  /* cycles of the job left */
 	enum vcpu_phase phase;
+	int lk;                       /* PH_CRIT, PH_SPIN: on which lock */
 	double phase_left;            /* cycles to the next lock event */
 	double burst;                 /* cycles of the burst in flight */
 	int lazy;                     /* the burst runs to the job's end through its lock
@@ -62,10 +67,12 @@ struct vm {
 	struct vcpu_state *vs;
 	struct gjob *qhead, *qtail;   /* guest run queue */
 	int qlen;
-	/* the guest spinlock */
-	int holder;                   /* VCPU index, -1 free */
-	int *spinq, nspin;            /* FIFO of waiting VCPU indices */
-	double crit_mean, free_mean;  /* cycles inside / between critical sections */
+	/* the locks, LK_GUEST and LK_SHADOW */
+	int holder[NLOCKS];           /* VCPU index, -1 free */
+	int *spinq[NLOCKS], nspin[NLOCKS]; /* FIFOs of waiting VCPU indices */
+	double crit_mean[NLOCKS];     /* cycles inside a critical section; 0: no such lock */
+	double free_mean;             /* cycles between critical sections (of either lock) */
+	double p_shadow;              /* the share of sections on LK_SHADOW */
 	struct mt19937 r_lock;        /* the lock phases' stream (and the tick phase) */
 	int seq;                      /* guest VMs numbered from 0 (Dom0 -1): NIC choice */
 	/* KVM: the QEMU I/O thread's queue of device-model work (models/io.c) */
@@ -81,7 +88,8 @@ struct vm {
 	int nheld;                    /* VCPUs ready now with a job */
 	int64_t c_held, held_since;   /* ns with nheld > 0, up to held_since */
 	uint64_t jobs_done;
-	uint64_t lock_acquired, lock_contended;
+	uint64_t lock_acquired, lock_contended;       /* LK_GUEST */
+	uint64_t shadow_acquired, shadow_contended;   /* LK_SHADOW */
 };
 
 #define MEM_UNPLACED (-2)

@@ -301,7 +301,7 @@ static void test_lazy_phases_count(void)
 	const char *const one[] = { "vm[smp].workload.closed.users=1", NULL };
 	cut_fixture("tests/data/good/vm-smp.xml", one);
 	const struct vm *vm = cut_vm_fatal("smp");
-	double stretch = vm->free_mean + vm->crit_mean;
+	double stretch = vm->free_mean + vm->crit_mean[LK_GUEST];
 	double per_job = (double)vm->lock_acquired * stretch / 1e9 / (double)vm->jobs_done;
 	printf("\n    acquisitions x stretch / job cycles: %.4f over %llu jobs (1 expected)", per_job,
 	       (unsigned long long)vm->jobs_done);
@@ -309,6 +309,62 @@ static void test_lazy_phases_count(void)
 	CU_ASSERT_DOUBLE_EQUAL(per_job, 1.0, 0.03);
 	CU_ASSERT_EQUAL(vm->lock_contended, 0);
 	CU_ASSERT_EQUAL(sum(vm, get_spin), 0);
+	cut_done();
+}
+
+
+/* The shadow lock (models/vm.c, lock_phases).  A saturated 2-VCPU guest
+** alone on its pCPUs, whose shadow work (a share h_s = 0.730 of its run,
+** vm-shadow.xml) is done under one lock per VM: each VCPU alternates free
+** stretches and sections on the lock, so the pair is the closed
+** machine-repairman queue of 2 customers (think F, exponential service
+** c): its spin share is (R - c) / (F + R), R the MVA response time, and
+** the VM's progress is at most 1 / h_s VCPUs.  The spin share does not
+** depend on the section length; without the lock, without shadow paging
+** (<ideal remove="paging">) or with one VCPU nothing spins. */
+static double shadow_spin_share(const char *const *sets, struct vm const **out)
+{
+	cut_fixture("tests/data/good/vm-shadow.xml", sets);
+	const struct vm *vm = cut_vm_fatal("web");
+	if (out)
+		*out = vm;
+	return sum(vm, get_spin) / sum(vm, get_run);
+}
+
+static void test_shadow_lock(void)
+{
+	const struct vm *vm;
+	double share = shadow_spin_share(NULL, &vm);
+	double F = vm->free_mean, c = vm->crit_mean[LK_SHADOW];
+	double hs = 0.3 * 9 / (0.7 + 0.3 * 10);
+	CU_ASSERT_DOUBLE_EQUAL(vm->p_shadow, 1.0, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(c / (F + c), hs, 1e-9);
+	struct qt_mva r;
+	CU_ASSERT_EQUAL_FATAL(qt_mva_closed(2, F, &c, 1, &r, NULL), 0);
+	double theory = (r.R - c) / (F + r.R);
+	double progress = (sum(vm, get_run) - sum(vm, get_spin)) / 50e9;
+	printf("\n    shadow lock: spin share %.4f (machine repairman %.4f), progress %.3f VCPUs (at most 1/h_s %.3f)",
+	       share, theory, progress, 1 / hs);
+	CU_ASSERT_DOUBLE_EQUAL(share, theory, 0.03 * theory);
+	CU_ASSERT_TRUE(progress < 1 / hs && progress > 1.2);
+	cut_done();
+	const char *const shorter[] = { "hypervisor.io.shadow-lock-time=25us", NULL };
+	const char *const longer[] = { "hypervisor.io.shadow-lock-time=400us", NULL };
+	double s25 = shadow_spin_share(shorter, NULL);
+	cut_done();
+	double s400 = shadow_spin_share(longer, NULL);
+	cut_done();
+	printf(", with 25 us sections %.4f, 400 us %.4f", s25, s400);
+	CU_ASSERT_DOUBLE_EQUAL(s25, share, 0.05 * share);
+	CU_ASSERT_DOUBLE_EQUAL(s400, share, 0.05 * share);
+	const char *const off[] = { "hypervisor.io.shadow-lock=0", NULL };
+	const char *const nopaging[] = { "ideal.remove=paging", NULL };
+	const char *const one[] = { "vm[web].vcpus=1", "vm[web].pin=0", NULL };
+	CU_ASSERT_EQUAL(shadow_spin_share(off, NULL), 0);
+	cut_done();
+	CU_ASSERT_EQUAL(shadow_spin_share(nopaging, NULL), 0);
+	cut_done();
+	CU_ASSERT_EQUAL(shadow_spin_share(one, NULL), 0);
 	cut_done();
 }
 
@@ -522,6 +578,7 @@ void tests_register(void)
 		{ "overhead split by cause", test_overhead_split },
 		{ "Xen's home node at domain build", test_xen_home_node },
 		{ "lock-holder preemption", test_lock_holder_preemption },
+		{ "the shadow lock against the machine-repairman queue", test_shadow_lock },
 		{ "lazy lock phases count every acquisition", test_lazy_phases_count },
 		{ "timeline", test_timeline },
 		{ "text Gantt chart", test_gantt },

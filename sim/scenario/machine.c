@@ -230,6 +230,7 @@ void ld_read_hypervisor(struct ld *ld, xmlNodePtr h)
 	io->exit = native ? 0 : k->world_switch;
 	io->irq_packets = 1;
 	io->shadow = 1;
+	io->shadow_lock_time = 100 * 1000;
 	io->irq_cpu = -2;
 	xmlNodePtr xi = ld_child(h, "io");
 	if (xi) {
@@ -292,6 +293,11 @@ void ld_read_hypervisor(struct ld *ld, xmlNodePtr h)
 			ld_err_at(ld, xi, "interrupt-packets", "expected at least 1 packet per interrupt", NULL, NULL);
 		if (ld_get(ld, xi, "shadow", 0, ld_p_nonneg, &io->shadow) == 1 && (io->shadow < 1 || io->shadow > 100))
 			ld_err_at(ld, xi, "shadow", "expected a work multiplier from 1 to 100", NULL, NULL);
+		if (ld_get(ld, xi, "shadow-lock", 0, ld_units_fraction_p, &io->shadow_lock) == 1 && io->shadow_lock > 1)
+			ld_err_at(ld, xi, "shadow-lock", "expected a share from 0 to 1 (or 0% to 100%)", NULL, NULL);
+		if (ld_get(ld, xi, "shadow-lock-time", 0, ld_p_time, &io->shadow_lock_time) == 1 &&
+		    io->shadow_lock_time < 100)
+			ld_err_at(ld, xi, "shadow-lock-time", "expected a mean section of at least 100ns", NULL, NULL);
 		if (native && (io->exit > 0 || io->exits_tx > 0 || io->exits_rx > 0 || io->exits_irq > 0 ||
 			       io->exits_disk > 0 || io->exits_timer > 0 || io->emu_packet > 0 || io->emu_disk > 0))
 			ld_err_at(ld, xi, NULL,

@@ -127,6 +127,8 @@ struct scn_io {
 	double emu_disk;             /* per disk request */
 	double irq_packets;          /* packets per interrupt (coalescing): 1 */
 	double shadow;               /* guest kernel/MMU work multiplier (shadow paging): 1 */
+	double shadow_lock;          /* share of the shadow work done under the VM's shadow lock: 0 */
+	int64_t shadow_lock_time;    /* mean section under it, ns (100 us) */
 	int irq_cpu;                 /* pCPU handling device interrupts; -2: the woken thread's own */
 	struct scn_loc loc;
 };
