@@ -107,6 +107,9 @@ static void describe(const struct scenario *s, const struct world *w, FILE *f)
 			"a packet, %.0f a disk request; shadow paging x%.3g on MMU-heavy kernel work\n",
 			io->exit, io->exits_tx, io->exits_rx, io->exits_irq, io->irq_packets, io->exits_disk,
 			io->exits_timer, io->emu_packet, io->emu_disk, io->shadow);
+	if (io->shadow_lock > 0)
+		fprintf(f, "  shadow lock: %.3g of the shadow work under one lock per VM, sections of %s\n", io->shadow_lock,
+			units_fmt_time(io->shadow_lock_time, a, sizeof a));
 	if (s->hv.cosched.mode)
 		fprintf(f, "  co-scheduling: %s%s%s\n", s->hv.cosched.mode == 1 ? "strict" : "relaxed, skew ",
 			s->hv.cosched.mode == 1 ? "" : units_fmt_time(s->hv.cosched.skew, a, sizeof a), "");
