@@ -204,18 +204,7 @@ static int load(const struct cf_point *pt, struct scenario *s, char *err, size_t
 {
 	struct diag d = { 0 };
 	if (scn_load(s, pt->file, pt->ov, pt->nov, 0, &d)) {
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-		if (f) {
-			diag_print(&d, f);
-			fclose(f);
-		}
-		snprintf(err, errlen, "%s", buf && len ? buf : "cannot load the scenario");
-		size_t l = strlen(err);
-		if (l && err[l - 1] == '\n')
-			err[l - 1] = 0;
-		free(buf);
+		diag_to_str(&d, err, errlen, "cannot load the scenario");
 		diag_free(&d);
 		return -1;
 	}

@@ -55,6 +55,22 @@ void diag_print(const struct diag *d, FILE *f)
 		fprintf(f, "%d errors\n", diag_count(d));
 }
 
+void diag_to_str(const struct diag *d, char *out, size_t n, const char *none)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (f) {
+		diag_print(d, f);
+		fclose(f);
+	}
+	snprintf(out, n, "%s", buf && len ? buf : none);
+	size_t l = strlen(out);
+	if (l && out[l - 1] == '\n')
+		out[l - 1] = 0;
+	free(buf);
+}
+
 void diag_free(struct diag *d)
 {
 	for (int i = 0; i < d->n; i++)

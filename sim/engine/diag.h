@@ -28,6 +28,9 @@ void diag_error(struct diag *d, const char *file, int line, const char *fmt, ...
 static inline int diag_count(const struct diag *d) { return d->n + d->dropped; }
 /* Print all messages, one per line, then "N errors" when more than one. */
 void diag_print(const struct diag *d, FILE *f);
+/* The messages as diag_print writes them, into out (n bytes, without the
+** last newline); none if there are none. */
+void diag_to_str(const struct diag *d, char *out, size_t n, const char *none);
 void diag_free(struct diag *d);
 
 #endif

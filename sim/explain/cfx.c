@@ -122,15 +122,7 @@ static int load_sweep_scenario(const struct explain *x, const char *path, const 
 {
 	struct diag d = { 0 };
 	if (scn_load(s, path, st->ov, st->nov, 0, &d)) {
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-		if (f) {
-			diag_print(&d, f);
-			fclose(f);
-		}
-		snprintf(err, errlen, "%s", buf ? buf : "cannot load the scenario");
-		free(buf);
+		diag_to_str(&d, err, errlen, "cannot load the scenario");
 		diag_free(&d);
 		return -2;
 	}
