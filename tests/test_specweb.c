@@ -8,6 +8,7 @@
 */
 #include "tests/cutest.h"
 #include "models/specweb.h"
+#include "sim/scenario/scenario.h"
 
 #include <errno.h>
 #include <math.h>
@@ -726,6 +727,15 @@ static void test_repeatable(void)
 	specweb_dump(m, stdout);
 }
 
+/* The scenario loader's page names (what <page name> accepts) are the
+** model's, in its order. */
+static void test_page_names(void)
+{
+	CU_ASSERT_EQUAL(SCN_SPECWEB_PAGES, SPECWEB_NPAGES);
+	for (int k = 0; k < SPECWEB_NPAGES && k < SCN_SPECWEB_PAGES; k++)
+		CU_ASSERT_STRING_EQUAL(scn_specweb_pages[k], specweb_pages[k].name);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test tests[] = {
@@ -739,6 +749,7 @@ void tests_register(void)
 		{ "connections: keep-alive, line rate", test_conns },
 		{ "parameters and bad input", test_params },
 		{ "repeatable sessions", test_repeatable },
+		{ "the scenario's page names are the model's", test_page_names },
 		{ NULL, NULL },
 	};
 	cut_suite("specweb", tests);

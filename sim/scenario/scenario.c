@@ -10,7 +10,6 @@
 */
 #include "sim/scenario/scenario.h"
 #include "sim/scenario/load.h"
-#include "models/specweb.h"
 #include "sim/scenario/dist.h"
 #include "sim/engine/infile.h"
 #include "sim/engine/limits.h"

@@ -158,6 +158,10 @@ struct scn_dist {
 enum scn_workload_kind { WL_BURST, WL_ACTIVITY, WL_SPECWEB, WL_BZIP2, WL_NETPERF, WL_DD, WL_REQUESTS, WL_THREADS };
 
 #define SCN_SPECWEB_PAGES 13
+/* The kit's dynamic page types (DYN_CMD_i), in its order: what
+** <page name> may say.  models/specweb_tables.c keeps the same order
+** (tests/test_specweb.c checks it). */
+extern const char *const scn_specweb_pages[SCN_SPECWEB_PAGES];
 
 /* SPECweb2005 E-commerce sessions served by the VM (models/wl_specweb.c).
 ** The kit publishes the client side (models/specweb.h); the server's

@@ -3,7 +3,6 @@
 ** Shared state and helpers: load.h.
 */
 #include "sim/scenario/load.h"
-#include "models/specweb.h"
 #include "sim/scenario/dist.h"
 #include "sim/engine/infile.h"
 #include "sim/engine/limits.h"
