@@ -48,16 +48,13 @@ split() {
 	shift 2
 	d=$out/$w
 	rc=0
-	if [ -f "$d/sweep.settings" ]; then
-		"$hvsim" sweep "$dir/$w.xml" --resume -j "$jobs" -o "$d" >"$d.sweep.log" 2>&1 || rc=$?
-	else
-		n=$#
-		for kv in "$@"; do
-			set -- "$@" --set "$kv"
-		done
-		shift "$n"
-		"$hvsim" sweep "$dir/$w.xml" -j "$jobs" --seed "$seed" -o "$d" "$@" >"$d.sweep.log" 2>&1 || rc=$?
-	fi
+	n=$#
+	for kv in "$@"; do
+		set -- "$@" --set "$kv"
+	done
+	shift "$n"
+	# the same command again finds a complete sweep and runs nothing
+	"$hvsim" sweep "$dir/$w.xml" -j "$jobs" --seed "$seed" -o "$d" "$@" >"$d.sweep.log" 2>&1 || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		echo "splits.sh: the sweep of $w failed (exit $rc), see $d.sweep.log" >&2
 		return 1
