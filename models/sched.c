@@ -220,14 +220,7 @@ int sched_init(struct sched *s, struct world *w, const struct scn_policy *cfg, s
 		if (!c->priv)
 			goto oom;
 	}
-	int *node_of = malloc((size_t)(s->ncpus > 0 ? s->ncpus : 1) * sizeof *node_of);
-	if (!node_of)
-		goto oom;
-	for (int i = 0; i < s->ncpus; i++)
-		node_of[i] = s->cpu[i].node;
-	int rc = sd_topo_init(&s->topo, s->ncpus, w->mach.nnodes, node_of);
-	free(node_of);
-	if (rc)
+	if (sd_topo_init(&s->topo, &w->mach))
 		goto oom;
 	if (s->ops->init && s->ops->init(s, d))
 		return -1;

@@ -2,12 +2,14 @@
 ** Scheduling domains (see sched_domain.h): the pCPUs grouped by node.
 */
 #include "models/sched_domain.h"
+#include "models/machine.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int sd_topo_init(struct sd_topo *t, int ncpus, int nnodes, const int *node_of)
+int sd_topo_init(struct sd_topo *t, const struct machine *m)
 {
+	int ncpus = m->ncpus, nnodes = m->nnodes;
 	memset(t, 0, sizeof *t);
 	t->ncpus = ncpus;
 	t->nnodes = nnodes;
@@ -21,14 +23,14 @@ int sd_topo_init(struct sd_topo *t, int ncpus, int nnodes, const int *node_of)
 		return -1;
 	}
 	for (int i = 0; i < ncpus; i++) {
-		t->cpu_node[i] = node_of[i];
-		t->node_n[node_of[i]]++;
+		t->cpu_node[i] = m->cpu[i].node;
+		t->node_n[m->cpu[i].node]++;
 	}
 	for (int n = 1; n < nnodes; n++)
 		t->node_first[n] = t->node_first[n - 1] + t->node_n[n - 1];
 	for (int n = 0, k = 0; n < nnodes; n++)
 		for (int i = 0, pos = 0; i < ncpus; i++)
-			if (node_of[i] == n) {
+			if (t->cpu_node[i] == n) {
 				t->cpu_pos[i] = pos++;
 				t->node_cpu[k++] = i;
 			}

@@ -77,9 +77,10 @@ struct sd_span {
 	int n;
 };
 
-/* Build t for ncpus pCPUs, pCPU i on node node_of[i] (0..nnodes-1);
-** -1 out of memory. */
-int sd_topo_init(struct sd_topo *t, int ncpus, int nnodes, const int *node_of);
+struct machine;
+
+/* Build t for machine m's pCPUs and nodes; -1 out of memory. */
+int sd_topo_init(struct sd_topo *t, const struct machine *m);
 void sd_topo_fini(struct sd_topo *t);
 
 static inline bool sd_same_node(const struct sd_topo *t, int a, int b)

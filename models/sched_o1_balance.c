@@ -54,10 +54,6 @@ void o1_update_load(struct rq *rq)
 /* Level l's domains and groups are s->topo's (sched_domain.h): level 0
 ** the cores of a node, one group each; level 1 the nodes.  Groups are
 ** walked from cpu's own onwards, as sd->groups is. */
-static bool in_span(const struct sched *s, int cpu, int l, int i)
-{
-	return sd_in_span(&s->topo, cpu, l, i);
-}
 
 static int load_idx(int l, enum idle_type idle)
 {
@@ -396,7 +392,7 @@ void o1_active_load_balance(struct sched *s, int busiest)
 	if (rq->nr_running < 1 || target == busiest)
 		return;
 	for (int l = 0; l < NLEVELS; l++) {
-		if (!rq_of(s, target)->sd[l].def || !in_span(s, target, l, busiest))
+		if (!rq_of(s, target)->sd[l].def || !sd_in_span(&s->topo, target, l, busiest))
 			continue;
 		bool resched = false;
 		/* no SCHED_NORMAL task outweighs RTPRIO_TO_LOAD_WEIGHT(100) */
@@ -480,7 +476,7 @@ static int wake_idle(struct sched *s, int cpu, const struct entity *e)
 		if (!rq_of(s, cpu)->sd[l].def)
 			continue;
 		for (int i = 0; i < s->ncpus; i++)
-			if (in_span(s, cpu, l, i) && sched_idle_for(s, i, e))
+			if (sd_in_span(&s->topo, cpu, l, i) && sched_idle_for(s, i, e))
 				return i;
 	}
 	return cpu;
@@ -494,7 +490,7 @@ static int wake_cpu(struct sched *s, const struct entity *e)
 	int cpu = t->cpu, this_cpu = s->waker >= 0 ? s->waker : cpu;
 	if (cpu == this_cpu || !cpuset_has(&e->affinity, this_cpu))
 		return wake_idle(s, cpu, e);
-	int l = in_span(s, this_cpu, 0, cpu) && rq_of(s, this_cpu)->sd[0].def ? 0 : 1;
+	int l = sd_in_span(&s->topo, this_cpu, 0, cpu) && rq_of(s, this_cpu)->sd[0].def ? 0 : 1;
 	if (!rq_of(s, this_cpu)->sd[l].def)
 		return wake_idle(s, cpu, e);
 	const struct sd_def *d = &o1_sd_def[l];

@@ -16,7 +16,7 @@
 ** as one run segment (one event instead of one per phase) and the phases
 ** it went through are walked when the burst ends: the same transitions,
 ** the same exponential draws (memoryless, so drawn when walked), the same
-** lock_acquired count.  A sibling's dispatch or the VCPU's own preemption
+** acquisition count.  A sibling's dispatch or the VCPU's own preemption
 ** cuts the burst at its current progress (phase state exact from then
 ** on, eager again); the next burst boundary may go lazy again.  The
 ** segment is rounded up to the nanosecond once instead of once per phase.
@@ -84,10 +84,7 @@ static void take(struct vm *vm, int i, int k)
 {
 	struct vcpu_state *v = &vm->vs[i];
 	vm->holder[k] = i;
-	if (k == LK_SHADOW)
-		vm->shadow_acquired++;
-	else
-		vm->lock_acquired++;
+	vm->acquired[k]++;
 	v->phase = PH_CRIT;
 	v->lk = k;
 	v->phase_left = draw(vm, vm->crit_mean[k]);
@@ -123,10 +120,7 @@ static double next_burst(struct world *w, struct vm *vm, int i)
 		if (vm->holder[k] < 0) {
 			take(vm, i, k);
 		} else {
-			if (k == LK_SHADOW)
-				vm->shadow_contended++;
-			else
-				vm->lock_contended++;
+			vm->contended[k]++;
 			vm->spinq[k][vm->nspin[k]++] = i;
 			v->phase = PH_SPIN;
 			v->lk = k;
@@ -296,10 +290,7 @@ static void release(struct world *w, struct vm *vm, int i)
 	memmove(vm->spinq[k], vm->spinq[k] + 1, (size_t)(vm->nspin[k] - 1) * sizeof *vm->spinq[k]);
 	vm->nspin[k]--;
 	vm->holder[k] = j;
-	if (k == LK_SHADOW)
-		vm->shadow_acquired++;
-	else
-		vm->lock_acquired++;
+	vm->acquired[k]++;
 	sched_set_work(&w->sched, vm->vcpu[j], 0);
 }
 

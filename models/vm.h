@@ -88,8 +88,7 @@ struct vm {
 	int nheld;                    /* VCPUs ready now with a job */
 	int64_t c_held, held_since;   /* ns with nheld > 0, up to held_since */
 	uint64_t jobs_done;
-	uint64_t lock_acquired, lock_contended;       /* LK_GUEST */
-	uint64_t shadow_acquired, shadow_contended;   /* LK_SHADOW */
+	uint64_t acquired[NLOCKS], contended[NLOCKS];  /* by lock */
 };
 
 #define MEM_UNPLACED (-2)

@@ -5,16 +5,28 @@
 ** back-off that the O(1) and CFS balancers share.
 */
 #include "tests/cutest.h"
+#include "models/machine.h"
 #include "models/sched_domain.h"
 
 /* 7 pCPUs on 3 nodes, numbered across them: node 0 {0, 3, 5}, node 1
 ** {1, 4}, node 2 {2, 6}. */
 static const int node_of[7] = { 0, 1, 2, 0, 1, 0, 2 };
 
+/* A machine of n pCPUs, pCPU i on node node[i], nnodes nodes: the parts
+** sd_topo_init reads. */
+static int topo_of(struct sd_topo *t, int n, int nnodes, const int *node)
+{
+	struct pcpu_info cpu[8];
+	struct machine m = { .nnodes = nnodes, .ncpus = n, .cpu = cpu };
+	for (int i = 0; i < n; i++)
+		cpu[i] = (struct pcpu_info){ i, node[i], 0 };
+	return sd_topo_init(t, &m);
+}
+
 static void test_groups(void)
 {
 	struct sd_topo t;
-	CU_ASSERT_EQUAL_FATAL(sd_topo_init(&t, 7, 3, node_of), 0);
+	CU_ASSERT_EQUAL_FATAL(topo_of(&t, 7, 3, node_of), 0);
 	/* core level: the cpus of the node, one group each, ascending */
 	CU_ASSERT_EQUAL(sd_ngroups(&t, 3, SD_CORE), 3);
 	CU_ASSERT_EQUAL(sd_ngroups(&t, 4, SD_CORE), 2);
@@ -55,11 +67,11 @@ static void test_degenerate(void)
 {
 	static const int one_node[2] = { 0, 0 }, one_each[2] = { 0, 1 };
 	struct sd_topo t;
-	CU_ASSERT_EQUAL_FATAL(sd_topo_init(&t, 2, 1, one_node), 0);
+	CU_ASSERT_EQUAL_FATAL(topo_of(&t, 2, 1, one_node), 0);
 	CU_ASSERT(sd_level_on(&t, 1, SD_CORE));
 	CU_ASSERT(!sd_level_on(&t, 1, SD_NODE));
 	sd_topo_fini(&t);
-	CU_ASSERT_EQUAL_FATAL(sd_topo_init(&t, 2, 2, one_each), 0);
+	CU_ASSERT_EQUAL_FATAL(topo_of(&t, 2, 2, one_each), 0);
 	CU_ASSERT(!sd_level_on(&t, 1, SD_CORE));
 	CU_ASSERT(sd_level_on(&t, 1, SD_NODE));
 	sd_topo_fini(&t);

@@ -276,7 +276,7 @@ static void test_lock_holder_preemption(void)
 	cut_fixture("tests/data/good/vm-smp.xml", NULL);
 	const struct vm *vm = cut_vm_fatal("smp");
 	double alone = sum(vm, get_spin) / sum(vm, get_run);
-	uint64_t contended = vm->lock_contended;
+	uint64_t contended = vm->contended[LK_GUEST];
 	cut_done();
 	const char *const busy[] = { "vm[other].workload.closed.think.mean=0s", "vm[other].workload.closed.users=2",
 				     NULL };
@@ -302,12 +302,12 @@ static void test_lazy_phases_count(void)
 	cut_fixture("tests/data/good/vm-smp.xml", one);
 	const struct vm *vm = cut_vm_fatal("smp");
 	double stretch = vm->free_mean + vm->crit_mean[LK_GUEST];
-	double per_job = (double)vm->lock_acquired * stretch / 1e9 / (double)vm->jobs_done;
+	double per_job = (double)vm->acquired[LK_GUEST] * stretch / 1e9 / (double)vm->jobs_done;
 	printf("\n    acquisitions x stretch / job cycles: %.4f over %llu jobs (1 expected)", per_job,
 	       (unsigned long long)vm->jobs_done);
 	CU_ASSERT_TRUE(vm->jobs_done > 100);
 	CU_ASSERT_DOUBLE_EQUAL(per_job, 1.0, 0.03);
-	CU_ASSERT_EQUAL(vm->lock_contended, 0);
+	CU_ASSERT_EQUAL(vm->contended[LK_GUEST], 0);
 	CU_ASSERT_EQUAL(sum(vm, get_spin), 0);
 	cut_done();
 }

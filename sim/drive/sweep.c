@@ -91,15 +91,20 @@ static char *settings(const struct sweep_args *a, const struct scenario *s)
 		s->sweep.mode == SWEEP_CAPACITY ? "capacity" : "run");
 	for (int i = 0; i < a->nov; i++)
 		fprintf(f, "set %s=%s\n", a->ov[i].key, a->ov[i].value);
-	for (int k = 0; k < s->sweep.nvary; k++) {
-		fprintf(f, "vary %s:", s->sweep.vary[k].key);
-		for (int i = 0; i < s->sweep.vary[k].nvalues; i++)
-			fprintf(f, " %s", s->sweep.vary[k].values[i]);
-		fputc('\n', f);
-	}
+	sweep_write_vary(f, &s->sweep);
 	if (fclose(f))
 		return NULL;
 	return buf;
+}
+
+void sweep_write_vary(FILE *f, const struct scn_sweep *sw)
+{
+	for (int k = 0; k < sw->nvary; k++) {
+		fprintf(f, "vary %s:", sw->vary[k].key);
+		for (int i = 0; i < sw->vary[k].nvalues; i++)
+			fprintf(f, " %s", sw->vary[k].values[i]);
+		fputc('\n', f);
+	}
 }
 
 /* One line of mode="run" results from a finished world. */

@@ -50,4 +50,8 @@ int sweep_check(const struct sweep_args *a, const struct scn_sweep *sw, struct d
 ** the value of sw->vary[k].  0, or -1 when p is out of range. */
 int sweep_point(const struct scn_sweep *sw, int p, const char **val);
 
+/* The sweep's vary lines as sweep.settings records them ("vary KEY: V1
+** V2 ...", a line each): what a later command compares a scenario with. */
+void sweep_write_vary(FILE *f, const struct scn_sweep *sw);
+
 #endif

@@ -131,14 +131,10 @@ static int load_sweep_scenario(const struct explain *x, const char *path, const 
 	size_t vlen = 0;
 	int rc = 0;
 	FILE *vf = open_memstream(&vary, &vlen);
-	for (int k = 0; vf && k < s->sweep.nvary; k++) {
-		fprintf(vf, "vary %s:", s->sweep.vary[k].key);
-		for (int i = 0; i < s->sweep.vary[k].nvalues; i++)
-			fprintf(vf, " %s", s->sweep.vary[k].values[i]);
-		fputc('\n', vf);
-	}
-	if (vf)
+	if (vf) {
+		sweep_write_vary(vf, &s->sweep);
 		fclose(vf);
+	}
 	if (strcmp(s->name, x->scenario) || !vary || strcmp(vary, st->vary)) {
 		snprintf(err, errlen, "%s: expected the scenario of the sweep in %s (scenario %s, its vary lines), got "
 			 "scenario %s%s", path, x->dir, x->scenario, s->name,

@@ -329,7 +329,7 @@ static void write_vms(FILE *f, const struct world *w)
 			(double)t.ready / 1e9, (double)t.blocked / 1e9, (double)t.ovh / 1e9, (double)t.spin / 1e9,
 			steal_pct(&t), (unsigned long long)t.disp, (unsigned long long)t.mig,
 			t.run > 0 ? t.remote / (double)t.run : 0, (unsigned long long)vm->jobs_done,
-			(unsigned long long)vm->lock_acquired, (unsigned long long)vm->lock_contended, t.stall,
+			(unsigned long long)vm->acquired[LK_GUEST], (unsigned long long)vm->contended[LK_GUEST], t.stall,
 			vm->cfg && w->io ? io_nic_of(w, vm) : -1, (double)t.sw / 1e9, (double)t.refill / 1e9,
 			(double)t.migr / 1e9, (double)t.rref / 1e9);
 	}
