@@ -23,9 +23,14 @@
 **   running siblings are co-stopped and held off the pCPUs until the
 **   laggard has run (or halts).
 **
-** Only VCPUs of VMs with more than one VCPU are concerned.  Stopped and
-** held VCPUs go back to the policy as preempted, so any policy works;
-** strict mode also needs the policy's dequeue hook.
+** Only VCPUs of VMs with more than one VCPU are concerned.  Stopped VCPUs
+** go back to the policy as preempted, so any policy works.  The rest
+** stays inside the policy contract (models/sched.h): co-scheduling wraps
+** the policy's pick_next (cosched_pick_next), which hands a pick it
+** holds back to the policy through put_prev and enqueue; strict mode
+** starts a VCPU the policy did not pick by setting it aside (dequeue)
+** and having the policy pick it on the chosen pCPU (pick_given), so it
+** needs both ops.
 */
 #include "models/cosched.h"
 #include "models/vm.h"
@@ -44,16 +49,23 @@ static int counted(const struct sched *s)
 	return now >= s->t0 && now < s->t1;
 }
 
+static struct entity *cosched_pick_next(struct sched *s, struct cpu *c, int64_t *slice);
+
 int cosched_init(struct sched *s, const struct scn_cosched *cfg, struct diag *d)
 {
 	s->cosched = cfg->mode == 1 ? COSCHED_STRICT : cfg->mode == 2 ? COSCHED_RELAXED : 0;
 	s->skew_limit = cfg->skew;
-	if (s->cosched == COSCHED_STRICT && !s->ops->dequeue) {
+	if (s->cosched == COSCHED_STRICT && (!s->policy->dequeue || !s->policy->pick_given)) {
 		diag_error(d, cfg->loc.file, cfg->loc.line,
-			   "<coschedule mode>: policy '%s' cannot be co-scheduled strictly (it has no dequeue "
-			   "hook); expected mode=\"relaxed\" or another policy",
-			   s->ops->name);
+			   "<coschedule mode>: policy '%s' cannot be co-scheduled strictly (it has no dequeue and "
+			   "pick_given hooks); expected mode=\"relaxed\" or another policy",
+			   s->policy->name);
 		return -1;
+	}
+	if (s->cosched) {
+		s->deco = *s->policy;
+		s->deco.pick_next = cosched_pick_next;
+		s->ops = &s->deco;
 	}
 	return 0;
 }
@@ -129,11 +141,8 @@ static bool strict_costart(struct sched *s, struct cpu *c, struct entity *e, int
 		where[n++] = p;
 	}
 	for (int k = 0; k < n; k++) {
-		struct cpu *p = &s->cpu[where[k]];
 		sched__dequeue(s, want[k]);
-		if (p->curr)
-			sched__preempt(s, p, "costart");
-		sched__start(s, p, want[k], slice);
+		sched__start_given(s, &s->cpu[where[k]], want[k], slice);
 		s->ncostart += counted(s);
 	}
 	return true;
@@ -256,7 +265,7 @@ static void start_waiting_gang(struct sched *s, struct cpu *c, int64_t turn, int
 			sched__preempt(s, &s->cpu[where[k]], "costart");
 	for (int k = 0; k < n; k++) {
 		want[k]->held = 0;
-		sched__start(s, &s->cpu[where[k]], want[k], slice);
+		sched__start_given(s, &s->cpu[where[k]], want[k], slice);
 		s->ncostart += counted(s);
 	}
 }
@@ -352,13 +361,42 @@ static void release_siblings(struct sched *s, struct entity *e)
 
 /* ------------------------------------------------------------- hooks */
 
-bool cosched_hold(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
+/* Should c not run e now (co-stopped, or its gang cannot start)?  In
+** strict mode this is where a VM's other READY VCPUs are started
+** together with e (with the same slice). */
+static bool hold(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
 {
-	if (!s->cosched || !ganged(e))
+	if (!ganged(e))
 		return false;
 	if (s->cosched == COSCHED_RELAXED)
 		return e->costop != 0;
 	return !strict_costart(s, c, e, slice);
+}
+
+/* The decorator's pick_next: the policy's picks, less those held back.
+** A held pick goes back to the policy with put_prev at once and is set
+** aside (marked held, so no gang starts it meanwhile) while the policy
+** picks again; once c's pick is settled, each is queued back as
+** preempted. */
+static struct entity *cosched_pick_next(struct sched *s, struct cpu *c, int64_t *slice)
+{
+	const struct sched_ops *pol = s->policy;
+	struct entity *held[64];
+	int n = 0;
+	struct entity *e = pol->pick_next(s, c, slice);
+	while (e && n < 64 && hold(s, c, e, *slice)) {
+		if (pol->put_prev)
+			pol->put_prev(s, c, e, 0);
+		e->held = 1;
+		held[n++] = e;
+		*slice = -1;
+		e = pol->pick_next(s, c, slice);
+	}
+	for (int i = 0; i < n; i++) {
+		held[i]->held = 0;
+		pol->enqueue(s, c, held[i], SCHED_PREEMPT);
+	}
+	return e;
 }
 
 void cosched_started(struct sched *s, struct cpu *c, struct entity *e)
@@ -402,10 +440,7 @@ void cosched_waiting(struct sched *s, struct entity *e)
 	memset(taken, 0, sizeof taken);
 	int p = target_for(s, e, NULL, taken);
 	if (p >= 0) {
-		struct cpu *t = &s->cpu[p];
 		sched__dequeue(s, e);
-		if (t->curr)
-			sched__preempt(s, t, "costart");
 		/* the gang's remaining slice */
 		int64_t slice = -1, now = world_now(s->w);
 		for (int i = 0; i < e->vm->nvcpus; i++) {
@@ -413,7 +448,7 @@ void cosched_waiting(struct sched *s, struct entity *e)
 			if (r != e && r->state == ENT_RUNNING && s->cpu[r->cpu].slice_end != INT64_MAX)
 				slice = s->cpu[r->cpu].slice_end - now;
 		}
-		sched__start(s, t, e, slice);
+		sched__start_given(s, &s->cpu[p], e, slice);
 		s->ncostart += counted(s);
 	} else {
 		costop_siblings(s, e, 0);

@@ -195,7 +195,7 @@ int sched_init(struct sched *s, struct world *w, const struct scn_policy *cfg, s
 	memset(s, 0, sizeof *s);
 	if (sched_check(cfg, d))
 		return -1;
-	s->ops = sched_lookup(cfg->name);
+	s->ops = s->policy = sched_lookup(cfg->name);
 	s->w = w;
 	s->cfg = cfg;
 	s->t0 = w->batches.t0;
@@ -467,28 +467,14 @@ static struct entity *cpu_stop(struct sched *s, struct cpu *c, int64_t now, enum
 	return e;
 }
 
-/* An idle pCPU asks the policy for work.  Co-scheduling may keep a
-** picked entity off the pCPU for now: it is set aside (marked held, so
-** no gang starts it meanwhile), the next one taken, and the held ones
-** queued back afterwards. */
+/* An idle pCPU asks the policy (or co-scheduling's decorator of it)
+** for work. */
 static void cpu_pick(struct sched *s, struct cpu *c)
 {
 	if (c->curr)
 		return;
-	struct entity *held[64];
-	int n = 0;
 	int64_t slice = -1;
 	struct entity *e = s->ops->pick_next(s, c, &slice);
-	while (e && s->cosched && n < 64 && cosched_hold(s, c, e, slice)) {
-		e->held = 1;
-		held[n++] = e;
-		slice = -1;
-		e = s->ops->pick_next(s, c, &slice);
-	}
-	for (int i = 0; i < n; i++) {
-		held[i]->held = 0;
-		s->ops->enqueue(s, c, held[i], SCHED_PREEMPT);
-	}
 	if (e)
 		cpu_start(s, c, e, slice);
 }
@@ -578,14 +564,16 @@ void sched__preempt(struct sched *s, struct cpu *c, const char *why)
 	cosched_preempted(s, e);
 }
 
-void sched__start(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
+void sched__start_given(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
 {
+	assert(!c->curr && e->state == ENT_READY && "co-started on a busy pCPU or a waiting entity");
+	s->policy->pick_given(s, c, e, slice);
 	cpu_start(s, c, e, slice);
 }
 
 void sched__dequeue(struct sched *s, struct entity *e)
 {
-	s->ops->dequeue(s, e);
+	s->policy->dequeue(s, e);
 }
 
 void sched_wake(struct sched *s, struct entity *e, double work)

@@ -207,17 +207,27 @@ struct sched_ops {
 	/* Queue e (READY) for pCPU c; must not dispatch.  A preempted entity
 	** (SCHED_PREEMPT) is always handed back with the pCPU it ran on. */
 	void (*enqueue)(struct sched *s, struct cpu *c, struct entity *e, enum sched_why why);
-	/* Take the queued e off whatever queue holds it (optional; strict
-	** co-scheduling needs it to start a VM's VCPUs together). */
+	/* Take the queued e off whatever queue holds it and set it aside:
+	** the policy must not pick it until pick_given or enqueue hands it
+	** back (optional; strict co-scheduling needs it). */
 	void (*dequeue)(struct sched *s, struct entity *e);
 	/* Dequeue and return the entity c runs next (it may come from another
 	** pCPU's queue: work stealing), or NULL to idle; set *slice to the run
 	** time before the policy is asked again (ns), or -1 for no limit. */
 	struct entity *(*pick_next)(struct sched *s, struct cpu *c, int64_t *slice);
+	/* The co-scheduler's pick: e, set aside by dequeue, is c's pick, as
+	** if pick_next had returned it, with the slice co-scheduling gives it
+	** (ns, -1 none); the framework starts it on c at once.  Optional with
+	** dequeue: strict co-scheduling needs both. */
+	void (*pick_given)(struct sched *s, struct cpu *c, struct entity *e, int64_t slice);
 	/* e leaves c after running `ran` ns since its dispatch: its burst
 	** ended, or it is preempted (optional).  e->state is
 	** still ENT_RUNNING here; if it stays runnable, enqueue(c, e,
-	** SCHED_PREEMPT) follows at once, else it has blocked. */
+	** SCHED_PREEMPT) follows at once, else it has blocked.
+	** Or a pick handed back unstarted (co-scheduling held it: e READY,
+	** c->curr not e, ran 0): the policy undoes the pick; e is on no queue
+	** until enqueue(c, e, SCHED_PREEMPT) follows, once c's own pick is
+	** settled. */
 	void (*put_prev)(struct sched *s, struct cpu *c, struct entity *e, int64_t ran);
 	/* The just-enqueued e waits on busy pCPU c: preempt c->curr now?
 	** (optional: never). */
@@ -227,15 +237,19 @@ struct sched_ops {
 };
 
 /*
-** Co-scheduling (models/cosched.c) adds two paths a policy sees:
-** an entity returned by pick_next may be handed back at once with
-** enqueue(c, e, SCHED_PREEMPT) and no put_prev (held back: its VM's
-** gang cannot run now); and with strict co-scheduling the framework
-** may dequeue() a queued entity and start it on some pCPU without
-** pick_next — put_prev is then called when it leaves as usual.
+** Co-scheduling (models/cosched.c) is a decorator of the ops table: with
+** it on, s->ops is the policy's table with pick_next wrapped.  Inside
+** the contract above, it may hand a pick back unstarted (put_prev, then
+** enqueue once the pCPU's pick is settled: its VM's gang cannot run
+** now), and with strict co-scheduling start a VM's READY VCPUs together
+** on other pCPUs: each is dequeued, then picked there with pick_given,
+** then started.  Every pick is thus run or handed back through put_prev,
+** and every start follows a pick (pick_next or pick_given).
 */
 struct sched {
-	const struct sched_ops *ops;
+	const struct sched_ops *ops;     /* what the framework calls: policy, or co-scheduling's decorator of it */
+	const struct sched_ops *policy;  /* the policy's own table */
+	struct sched_ops deco;           /* co-scheduling's decorator (ops points here when on) */
 	struct world *w;
 	const struct scn_policy *cfg;
 	struct cpu *cpu;

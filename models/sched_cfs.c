@@ -82,12 +82,11 @@
 **
 ** Co-scheduling.  Strict co-scheduling (models/cosched.c) takes a READY
 ** entity off its queue (the dequeue hook, as dequeue_entity does) and
-** starts it on a pCPU of its choice without asking pick_next; the first
-** time the policy runs after that (at the latest at once, from an event
-** at the same instant) the entity is adopted as that pCPU's curr, with
-** its lag carried over from its old queue as set_task_cpu does and its
-** run charged from its dispatch.  An entity picked but held back by
-** co-scheduling comes back to its queue as if preempted.
+** has it picked on a pCPU of its choice (pick_given): it becomes that
+** pCPU's curr, with its lag carried over from its old queue as
+** set_task_cpu does.  An entity picked but held back by co-scheduling
+** is handed back (put_prev, then enqueue) and returns to its queue as if
+** preempted.
 **
 ** Cost: the run queue is a treap keyed by (vruntime, insertion sequence),
 ** O(log n) expected per insert and remove, O(1) pick (cached leftmost);
@@ -418,7 +417,6 @@ void cfs_nudge(struct sched *s, struct rq *dst, struct cfs_ent *ce)
 /* ------------------------------------------------------------ the tick --- */
 
 static void timer_fn(void *ctx, void *obj, uint64_t arg);
-void cfs_adopt_started(struct sched *s);
 
 /* Make c's timer fire no later than t. */
 void cfs_timer_by(struct sched *s, struct cpu *c, int64_t t)
@@ -467,7 +465,6 @@ static void timer_fn(void *ctx, void *obj, uint64_t arg)
 	bool resched = false;
 	(void)arg;
 	rq->timer = EVQ_NONE;
-	cfs_adopt_started(s);
 	rq->in_timer = true;
 	cfs_load_sync(f, rq, now);
 	enum lb_idle idle = c->curr ? CPU_NOT_IDLE : CPU_IDLE;
@@ -550,7 +547,6 @@ static int cfs_init(struct sched *s, struct diag *d)
 		f->migration_cost = 500000;
 	f->nr_latency = (int)((f->latency + f->min_gran - 1) / f->min_gran);
 
-	f->adopt_ev = EVQ_NONE;
 	cfs_domains_init(s);
 	for (int i = 0; i < s->ncpus; i++) {
 		struct cpu *c = &s->cpu[i];
@@ -580,7 +576,6 @@ static void cfs_attach(struct sched *s, struct entity *e)
 
 static int cfs_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 {
-	cfs_adopt_started(s);
 	struct cfs_ent *ce = ce_of(e);
 	if (ce->rq < 0)
 		return cfs_fork_balance(s, e);
@@ -599,7 +594,6 @@ static int cfs_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 
 static void cfs_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum sched_why why)
 {
-	cfs_adopt_started(s);
 	struct cfs *f = s->priv;
 	struct rq *rq = c->priv;
 	struct cfs_ent *ce = ce_of(e);
@@ -621,10 +615,8 @@ static void cfs_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum s
 	}
 	if (old && ce->on_rq && !ce->queued) {
 		/* held: picked, then handed back unstarted by co-scheduling
-		** (sched.c cpu_pick); it never ran, so it returns to its queue
-		** as it was, like a preempted entity */
-		if (old->curr == e)
-			old->curr = NULL;
+		** (put_prev); it never ran, so it returns to its queue as it
+		** was, like a preempted entity */
 		cfs_tree_add(f, old, ce);
 		if (old != rq)
 			cfs_move_entity(s, old, ce, rq);
@@ -644,13 +636,11 @@ static void cfs_enqueue(struct sched *s, struct cpu *c, struct entity *e, enum s
 
 static bool cfs_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
 {
-	cfs_adopt_started(s);
 	return wakeup_preempts(s, c->priv, ce_of(e));
 }
 
 static struct entity *cfs_pick_next(struct sched *s, struct cpu *c, int64_t *slice)
 {
-	cfs_adopt_started(s);
 	const struct cfs *f = s->priv;
 	struct rq *rq = c->priv;
 	settle_put(s, rq);
@@ -683,9 +673,15 @@ static struct entity *cfs_pick_next(struct sched *s, struct cpu *c, int64_t *sli
 
 static void cfs_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64_t ran)
 {
-	cfs_adopt_started(s);
 	struct rq *rq = c->priv;
 	(void)ran;
+	if (c->curr != e) {
+		/* a pick handed back unstarted (co-scheduling): it never ran;
+		** held until enqueue puts it back */
+		if (rq->curr == e)
+			rq->curr = NULL;
+		return;
+	}
 	cfs_update_curr(s, rq);
 	ce_of(e)->exec_start = now_of(s);
 	rq->curr = NULL;
@@ -756,6 +752,7 @@ const struct sched_ops sched_cfs_ops = {
 	.select_cpu = cfs_select_cpu,
 	.enqueue = cfs_enqueue,
 	.dequeue = cfs_dequeue,
+	.pick_given = cfs_pick_given,
 	.pick_next = cfs_pick_next,
 	.put_prev = cfs_put_prev,
 	.check_preempt = cfs_check_preempt,

@@ -26,11 +26,11 @@ enum lb_idle { CPU_IDLE, CPU_NOT_IDLE, CPU_NEWLY_IDLE };
 **	queued		on_rq, queued: in the tree of rq
 **	curr		on_rq, rq->curr: running on pCPU rq
 **	put		on_rq, rq->put: stopped, not handed back yet
-**	held		on_rq, neither: picked but kept off the pCPU by
-**			co-scheduling, handed back without running
-**	detached	!on_rq, on the policy's detached list: taken off its
-**			queue by the dequeue hook, to be started by the
-**			framework on some pCPU and adopted there as its curr */
+**	held		on_rq, neither: picked, then handed back unstarted by
+**			co-scheduling (put_prev), until enqueue requeues it
+**	detached	!on_rq: set aside by the dequeue hook (strict
+**			co-scheduling), until pick_given makes it a pCPU's
+**			curr */
 struct cfs_ent {
 	struct entity *e;
 	struct cfs_ent *left, *right;	/* treap children */
@@ -42,7 +42,6 @@ struct cfs_ent {
 	int rq;				/* task_cpu(): its queue's pCPU; -1 never woken */
 	bool on_rq;			/* counted in its rq's nr_running and load */
 	bool queued;			/* in its rq's tree */
-	struct cfs_ent *dnext;		/* the policy's list of detached entities */
 	int64_t exec_start;		/* when it last stopped running (task_hot) */
 	/* 2.6.32 ADAPTIVE_GRAN (sched_entity's run-time sums, ns) */
 	int64_t sum_exec;		/* sum_exec_runtime: all its run time */
@@ -87,8 +86,6 @@ struct cfs {
 	int64_t latency, min_gran, wakeup_gran, migration_cost;
 	int nr_latency;
 	uint64_t seq;
-	struct cfs_ent *detached;	/* dequeued, not adopted by a pCPU yet */
-	evq_handle adopt_ev;		/* the pending adoption, EVQ_NONE if none */
 };
 
 /* ------------------------------------------------------------ basics --- */
@@ -169,20 +166,11 @@ struct grp {
 void cfs_tree_add(struct cfs *f, struct rq *rq, struct cfs_ent *ce);
 void cfs_tree_del(struct rq *rq, struct cfs_ent *ce);
 
-/* Every detached entity the framework has started since becomes the curr
-** of the pCPU it runs on: counted in that queue's nr_running and load,
-** its lag renormalised to the queue (set_task_cpu), its run charged from
-** its dispatch (sched_ran), the pCPU ticking.  Called first in every hook
-** and timer, so the policy never meets a pCPU running an entity it does
-** not know.  O(detached): nothing without strict co-scheduling. */
-void cfs_adopt_started(struct sched *s);
-/* The dequeue hook (strict co-scheduling, models/cosched.c): take READY e
-** off its queue as dequeue_entity does, keeping its lag relative to the
-** queue's min_vruntime.  The framework starts it right after on a pCPU of
-** its choosing, without pick_next; adopt_started then makes it that
-** pCPU's curr.  An event at this instant makes sure that happens before
-** time moves on.  O(log n + detached). */
+/* Strict co-scheduling's hooks (models/sched_cfs_cosched.c): set READY e
+** aside, keeping its lag; make detached e idle c's curr with the gang's
+** slice (-1 none). */
 void cfs_dequeue(struct sched *s, struct entity *e);
+void cfs_pick_given(struct sched *s, struct cpu *c, struct entity *e, int64_t slice);
 void cfs_account_enqueue(const struct sched *s, struct rq *rq, struct cfs_ent *ce);
 void cfs_dequeue_entity(struct sched *s, struct rq *rq, struct cfs_ent *ce);
 /* How enqueue_entity places an entity: as it is, waking (its lag

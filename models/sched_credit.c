@@ -112,17 +112,10 @@ static int socket_idlers(const struct sched *s, const struct cpuset *m, int cpu)
 	return n;
 }
 
-/* Xen's idlers mask: the pCPUs whose last pick was the idle VCPU, less
-** any the co-scheduler (models/cosched.c) has since started an entity on
-** without asking the policy. */
+/* Xen's idlers mask: the pCPUs whose last pick was the idle VCPU. */
 static struct cpuset idlers_now(const struct sched *s)
 {
-	const struct csched *p = s->priv;
-	struct cpuset m = p->idlers;
-	for (int i = 0; i < s->ncpus; i++)
-		if (s->cpu[i].curr)
-			cpuset_del(&m, i);
-	return m;
+	return ((const struct csched *)s->priv)->idlers;
 }
 
 /* ----------------------------------------------------------- runqs --- */
@@ -463,6 +456,9 @@ static void credit_put_prev(struct sched *s, struct cpu *c, struct entity *e, in
 {
 	struct csched *p = s->priv;
 	struct cvcpu *svc = svc_of(e);
+	if (c->curr != e)
+		return;   /* a pick handed back unstarted (co-scheduling): the
+			     enqueue that follows puts it back */
 	if (p->exact)
 		csched_burn(p, svc, ran);
 	svc->charged = 0;   /* every run ends here, however it was started */
@@ -470,8 +466,9 @@ static void credit_put_prev(struct sched *s, struct cpu *c, struct entity *e, in
 		csched_set_processor(s, svc, c->id);
 }
 
-/* Take e off its run queue for the co-scheduler, which starts it at once
-** (a parked e too; it is held again when it comes back). */
+/* Take e off its run queue for the co-scheduler, which has it picked at
+** once (pick_given; a parked e too: it is held again when it comes
+** back). */
 static void credit_dequeue(struct sched *s, struct entity *e)
 {
 	struct cvcpu *svc = svc_of(e);
@@ -479,6 +476,22 @@ static void credit_dequeue(struct sched *s, struct entity *e)
 	if (csched_on_runq(svc))
 		csched_runq_remove(svc);
 	svc->held = false;
+}
+
+/* The co-scheduler's pick of e on idle c: as csched_schedule's pick of a
+** VCPU, c leaves the idlers mask and its idle VCPU's slice ends; the
+** gang's slice stands for the time slice. */
+static void credit_pick_given(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
+{
+	struct csched *p = s->priv;
+	struct cpcpu *spc = spc_of(c);
+	(void)e;
+	(void)slice;
+	if (spc->idle_ev != EVQ_NONE) {
+		evq_cancel(&s->w->q, spc->idle_ev);
+		spc->idle_ev = EVQ_NONE;
+	}
+	cpuset_del(&p->idlers, c->id);
 }
 
 /* csched_dump_vcpu */
@@ -546,6 +559,7 @@ const struct sched_ops sched_credit_ops = {
 	.select_cpu = credit_select_cpu,
 	.enqueue = credit_enqueue,
 	.dequeue = credit_dequeue,
+	.pick_given = credit_pick_given,
 	.pick_next = credit_pick_next,
 	.put_prev = credit_put_prev,
 	.check_preempt = credit_check_preempt,

@@ -66,8 +66,8 @@
 ** it tickles then.  A wake-up's runq_tickle happens in select_cpu: an
 ** idle pCPU is returned (sched.c dispatches it), a busy one with a
 ** positive score is returned and check_preempt says yes.  Entities that
-** strict co-scheduling (models/cosched.c) starts without a pick are
-** adopted as running since their dispatch.
+** strict co-scheduling (models/cosched.c) sets aside (dequeue) are
+** picked where it starts them (pick_given) as running from then.
 **
 ** Left out: caps (budgets, parking and replenishment), soft affinity and
 ** SMT (its bonuses in tickle_score() are the same for every pCPU here, so
@@ -92,36 +92,6 @@ struct c2_rq *c2_rq_of(struct sched *s, const struct entity *e)
 static struct c2_rq *cpu_rq(struct sched *s, const struct cpu *c)
 {
 	return &((struct c2 *)s->priv)->rq[CP(c)->rq];
-}
-
-/* An entity the framework started on pCPU i without asking us (strict
-** co-scheduling, models/cosched.c) is running since its dispatch; if it
-** was co-stopped there at that instant, it has in effect kept running. */
-static void adopt_since(struct sched *s, int i, int64_t since)
-{
-	struct entity *e = s->cpu[i].curr;
-	struct c2_ent *ep = EP(e);
-	ep->running = i;
-	ep->start_time = since;
-	if (ep->stop_cpu != i || ep->stop_time != since)
-		ep->run_since = since;
-	ep->tickled_cpu = -1;
-	if (CP(&s->cpu[i])->rq == ep->rq)
-		ep->proc = i;
-}
-
-static void adopt(struct sched *s, int i)
-{
-	struct entity *e = s->cpu[i].curr;
-	if (e && EP(e)->running != i)
-		adopt_since(s, i, world_now(s->w) - sched_ran(s, &s->cpu[i]));
-}
-
-static void adopt_all(struct sched *s)
-{
-	if (s->cosched)
-		for (int i = 0; i < s->ncpus; i++)
-			adopt(s, i);
 }
 
 /* ------------------------------------------------------------ credit --- */
@@ -286,7 +256,6 @@ static int64_t tickle_score(struct sched *s, const struct entity *new, int i, in
 {
 	const struct c2 *p = s->priv;
 	struct entity *cur = s->cpu[i].curr;
-	adopt(s, i);
 	if (p->ratelimit > RATELIMIT_TOLERANCE && now - EP(cur)->run_since <= p->ratelimit - RATELIMIT_TOLERANCE)
 		return -1;   /* !is_preemptable() */
 	burn_credits(s, cur, now);
@@ -423,7 +392,6 @@ static void c2_attach(struct sched *s, struct entity *e)
 static int c2_select_cpu(struct sched *s, struct entity *e, enum sched_why why)
 {
 	struct c2_ent *ep = EP(e);
-	adopt_all(s);
 	ep->wake_preempt = 0;
 	if (why != SCHED_WAKE && e->cpu >= 0 && cpuset_has(&e->affinity, e->cpu))
 		return e->cpu;   /* it waits where it was; its tickle comes at the pick */
@@ -513,7 +481,6 @@ static struct entity *c2_pick(struct sched *s, struct cpu *c, int64_t *slice)
 	struct c2_cpu *cp = CP(c);
 	struct c2_rq *rq = cpu_rq(s, c);
 	int64_t now = world_now(s->w);
-	adopt_all(s);
 	cp->tickled = 0;
 	/* the VCPU this pCPU just stopped, if it is still waiting here: Xen's
 	** scurr, which has not left the pCPU yet when it decides */
@@ -565,8 +532,10 @@ static void c2_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64_
 	struct c2_cpu *cp = CP(c);
 	struct c2_ent *ep = EP(e);
 	int64_t now = world_now(s->w);
-	if (ep->running != c->id)
-		adopt_since(s, c->id, now - ran);   /* started by co-scheduling */
+	(void)ran;   /* burn_credits reads the time since start_time */
+	if (c->curr != e)
+		return;   /* a pick handed back unstarted (co-scheduling): the
+			     enqueue that follows puts it back, still counted */
 	burn_credits(s, e, now);
 	ep->running = -1;
 	ep->stop_time = now;
@@ -586,12 +555,32 @@ static void c2_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64_
 	}
 }
 
-/* Take queued e off its runqueue for strict co-scheduling to start it
-** somewhere; it stays runnable (and assigned to its runqueue). */
+/* Take queued e off its runqueue for strict co-scheduling to have it
+** picked somewhere (pick_given); it stays runnable (and assigned to its
+** runqueue). */
 static void c2_dequeue(struct sched *s, struct entity *e)
 {
 	if (EP(e)->queued)
 		c2_runq_remove(c2_rq_of(s, e), e);
+}
+
+/* Strict co-scheduling's pick of e, set aside by c2_dequeue, on idle c:
+** scheduled there from now (CSFLAG_scheduled), its run since now
+** unless it was stopped on c at this very instant (co-stopped and
+** co-started again: in effect it kept running); on c's own runqueue c
+** becomes its processor.  The gang's slice stands for runtime(). */
+static void c2_pick_given(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
+{
+	struct c2_ent *ep = EP(e);
+	int64_t now = world_now(s->w);
+	(void)slice;
+	ep->running = c->id;
+	ep->start_time = now;
+	if (ep->stop_cpu != c->id || ep->stop_time != now)
+		ep->run_since = now;
+	ep->tickled_cpu = -1;
+	if (CP(c)->rq == ep->rq)
+		ep->proc = c->id;
 }
 
 static bool c2_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
@@ -657,6 +646,7 @@ const struct sched_ops sched_credit2_ops = {
 	.select_cpu = c2_select_cpu,
 	.enqueue = c2_enqueue,
 	.dequeue = c2_dequeue,
+	.pick_given = c2_pick_given,
 	.pick_next = c2_pick,
 	.put_prev = c2_put_prev,
 	.check_preempt = c2_check_preempt,

@@ -128,9 +128,9 @@
 ** sched.c takes the running entity off the pCPU before it re-queues it
 ** (put_prev, enqueue): a preempted entity handed back to the pCPU it
 ** left keeps v_i and d_i; RUN_TO_PARITY then applies to it as if it were
-** still curr.  Entities that strict co-scheduling starts without a pick
-** are adopted as curr (placed with their lag if they come from another
-** queue).
+** still curr.  Entities strict co-scheduling sets aside (dequeue) are
+** picked where it starts them (pick_given: placed with their lag if they
+** come from another queue).
 **
 ** Cost: every queue operation scans the pCPU's queue: O(n) in the
 ** entities queued there (a handful in the paper's scenarios), a pick
@@ -291,37 +291,12 @@ static void tick_stop(struct sched *s, struct cpu *c)
 	cp->tick_ev = EVQ_NONE;
 }
 
-/* An entity the framework started on c without asking us (strict
-** co-scheduling, models/cosched.c): it becomes c's current entity, placed
-** on c's queue with the lag it left its own with, its run since dispatch
-** still to charge. */
-static void adopt(struct sched *s, struct cpu *c)
-{
-	struct eev_cpu *cp = CP(c);
-	struct entity *e = c->curr;
-	if (!e || cp->acct_e == e)
-		return;
-	/* co-stopped and co-started on the same pCPU: it never left */
-	if (EP(e)->rq != c->id && EP(e)->deq_cpu != c->id)
-		eev_place_entity(s, c, e, 0);
-	EP(e)->deq_cpu = -1;
-	EP(e)->rq = c->id;
-	EP(e)->put_cpu = -1;
-	cp->acct_e = e;
-	cp->curr_ran = 0;
-	cp->parity = e;
-	cp->parity_deadline = EP(e)->deadline;
-	if (!((const struct eev *)s->priv)->hrtick)
-		tick_arm(s, c, world_now(s->w) - sched_ran(s, c) + time_to_deadline(EP(e)));
-}
-
 /* Charge the running entity's time since the last update (update_curr). */
 void eev_update_curr(struct sched *s, struct cpu *c)
 {
 	if (!c->curr)
 		return;
 	struct eev_cpu *cp = CP(c);
-	adopt(s, c);
 	int64_t ran = sched_ran(s, c);
 	advance(EP(c->curr), ran - cp->curr_ran);
 	cp->curr_ran = ran;
@@ -383,27 +358,6 @@ static void tick_event(void *ctx, void *obj, uint64_t arg)
 		}
 	}
 	tick_arm(s, c, world_now(w) + time_to_deadline(ep));
-}
-
-/* Strict co-scheduling starts dequeued entities without a pick: at the
-** same instant, adopt every such entity (update_curr) and start its
-** pCPU's tick (also when it was picked there before, held back, and is
-** now started there after all: adopt() then has nothing to do). */
-static void adopt_event(void *ctx, void *obj, uint64_t arg)
-{
-	struct sched *s = &((struct world *)ctx)->sched;
-	struct eev *p = s->priv;
-	(void)obj;
-	(void)arg;
-	p->adopt_ev = EVQ_NONE;
-	for (int i = 0; i < s->ncpus; i++) {
-		struct cpu *c = &s->cpu[i];
-		if (!c->curr)
-			continue;
-		eev_update_curr(s, c);
-		if (CP(c)->tick_ev == EVQ_NONE)
-			tick_arm(s, c, world_now(s->w) + time_to_deadline(EP(c->curr)));
-	}
 }
 
 /* vl_i = V - v_i clamped to +-calc_delta_fair(max(2 r, TICK_NSEC))
@@ -536,7 +490,6 @@ static int eev_init(struct sched *s, struct diag *d)
 	p->hz = (int)hz;
 	p->hrtick = (int)hrtick;
 	p->tick_ns = (1000000000 + p->hz / 2) / p->hz;
-	p->adopt_ev = EVQ_NONE;
 	p->balance_interval = sched_param_time(s, "balance-interval");
 	for (int i = 0; i < s->ncpus; i++) {
 		CP(&s->cpu[i])->parity = NULL;
@@ -650,7 +603,9 @@ static void eev_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64
 	const struct eev *p = s->priv;
 	struct eev_cpu *cp = CP(c);
 	struct eev_ent *ep = EP(e);
-	adopt(s, c);
+	if (c->curr != e)
+		return;   /* a pick handed back unstarted (co-scheduling): it keeps
+			     v_i and d_i (put_cpu), and enqueue puts it back */
 	advance(ep, ran - cp->curr_ran);
 	cp->curr_ran = ran;
 	update_deadline(p, ep);
@@ -666,7 +621,7 @@ static void eev_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64
 }
 
 /* Take queued e off its queue, keeping its lag (dequeue_entity), for
-** strict co-scheduling to start it elsewhere. */
+** strict co-scheduling to have it picked elsewhere (pick_given). */
 static void eev_dequeue(struct sched *s, struct entity *e)
 {
 	struct eev_ent *ep = EP(e);
@@ -680,13 +635,30 @@ static void eev_dequeue(struct sched *s, struct entity *e)
 	ep->rq = -1;
 	ep->put_cpu = -1;
 	ep->deq_cpu = c->id;
-	/* it starts on some pCPU right after, without a pick */
-	struct eev *p = s->priv;
-	if (!p->hrtick && p->adopt_ev == EVQ_NONE) {
-		p->adopt_ev = world_at(s->w, world_now(s->w), adopt_event, NULL, 0);
-		if (p->adopt_ev == EVQ_NONE)
-			world_fail(s->w);
-	}
+}
+
+/* Strict co-scheduling's pick of e, set aside by eev_dequeue, on idle c:
+** e becomes c's current entity, placed on c's queue with the lag it left
+** its own with (unless it left c's own queue: then it keeps v_i and
+** d_i, as a preempted entity put back does), its request's end armed as
+** pick_next arms it; the gang's slice, if any, ends it by itself. */
+static void eev_pick_given(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
+{
+	const struct eev *p = s->priv;
+	struct eev_cpu *cp = CP(c);
+	struct eev_ent *ep = EP(e);
+	(void)slice;
+	if (ep->deq_cpu != c->id)
+		eev_place_entity(s, c, e, 0);
+	ep->deq_cpu = -1;
+	ep->rq = c->id;
+	ep->put_cpu = -1;
+	cp->acct_e = e;
+	cp->curr_ran = 0;
+	cp->parity = e;
+	cp->parity_deadline = ep->deadline;
+	if (!p->hrtick)
+		tick_arm(s, c, world_now(s->w) + time_to_deadline(ep));
 }
 
 static bool eev_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
@@ -765,6 +737,7 @@ const struct sched_ops sched_eevdf_ops = {
 	.select_cpu = eev_select_cpu,
 	.enqueue = eev_enqueue,
 	.dequeue = eev_dequeue,
+	.pick_given = eev_pick_given,
 	.pick_next = eev_pick,
 	.put_prev = eev_put_prev,
 	.check_preempt = eev_check_preempt,

@@ -58,7 +58,6 @@ struct eev {
 	int64_t tick_ns;           /* TICK_NSEC = (10^9 + HZ/2) / HZ */
 	int64_t balance_interval;
 	uint64_t tick;             /* balance passes so far */
-	evq_handle adopt_ev;       /* pending check for co-started entities */
 };
 
 static inline struct eev_ent *EP(const struct entity *e)

@@ -411,11 +411,29 @@ static bool o1_check_preempt(struct sched *s, struct cpu *c, struct entity *e)
 static void o1_put_prev(struct sched *s, struct cpu *c, struct entity *e, int64_t ran)
 {
 	struct task *t = task_of(e);
-	(void)c;
 	(void)ran;
+	if (c->curr != e)
+		return;   /* a pick handed back unstarted (co-scheduling): the
+			     enqueue that follows puts it back */
 	charge_prev(s->priv, t, world_now(s->w));
 	/* off the run queue until enqueue says it was preempted */
 	o1_rq_detach(s, t);
+}
+
+/* schedule()'s switch to t: a task woken by an interrupt (or, at 30%,
+** by a task) is credited its run-queue wait as sleep; its run starts. */
+static void picked(const struct o1 *o, struct task *t, int64_t now)
+{
+	if (t->sleep_type == SLEEP_INTERACTIVE || t->sleep_type == SLEEP_INTERRUPTED) {
+		int64_t d = now - t->timestamp;
+		if (d < 0)
+			d = 0;
+		if (t->sleep_type == SLEEP_INTERACTIVE)
+			d = d * (ON_RUNQUEUE_WEIGHT * 128 / 100) / 128;
+		t->prio = recalc_task_prio(o, t, t->timestamp + d);
+	}
+	t->sleep_type = SLEEP_NORMAL;
+	t->timestamp = t->last_ran = now;
 }
 
 /* schedule() once prev is settled: idle balancing, the array switch, the
@@ -441,17 +459,20 @@ static struct entity *o1_pick_next(struct sched *s, struct cpu *c, int64_t *slic
 	struct prio_array *a = active(rq);
 	struct task *t = a->head[best_listed(a) - MAX_RT_PRIO];
 	list_del(t);
-	if (t->sleep_type == SLEEP_INTERACTIVE || t->sleep_type == SLEEP_INTERRUPTED) {
-		int64_t d = now - t->timestamp;
-		if (d < 0)
-			d = 0;
-		if (t->sleep_type == SLEEP_INTERACTIVE)
-			d = d * (ON_RUNQUEUE_WEIGHT * 128 / 100) / 128;
-		t->prio = recalc_task_prio(o, t, t->timestamp + d);
-	}
-	t->sleep_type = SLEEP_NORMAL;
-	t->timestamp = t->last_ran = now;
+	picked(o, t, now);
 	return t->e;
+}
+
+/* Strict co-scheduling's pick of e, set aside by o1_dequeue, on idle c:
+** counted on c's run queue while it runs, as a picked task is, and
+** picked as schedule() picks (its sleep credit, its timestamp: the run
+** put_prev charges starts now). */
+static void o1_pick_given(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
+{
+	struct task *t = task_of(e);
+	(void)slice;
+	o1_rq_attach(s, t, c->id);
+	picked(s->priv, t, world_now(s->w));
 }
 
 /* ------------------------------------------------------------- setup --- */
@@ -549,6 +570,7 @@ const struct sched_ops sched_o1_ops = {
 	.select_cpu = o1_select_cpu,
 	.enqueue = o1_enqueue,
 	.dequeue = o1_dequeue,
+	.pick_given = o1_pick_given,
 	.pick_next = o1_pick_next,
 	.put_prev = o1_put_prev,
 	.check_preempt = o1_check_preempt,

@@ -1,6 +1,6 @@
 /*
 ** The Linux CFS policy (models/sched_cfs.c) under strict co-scheduling
-** (models/cosched.c) through the dequeue hook: gangs start and stop
+** (models/cosched.c) through the dequeue and pick_given hooks: gangs start and stop
 ** whole, the policy's books stay right, other loads keep their turns.
 ** The rest of CFS: tests/test_cfs.c.
 */
@@ -216,8 +216,8 @@ static void smp_run(const char *version, const char *mode, const char *other_thi
 /* A 2-VCPU guest holding its kernel lock 20% of the time shares two pCPUs
 ** with a busy 2-VCPU VM.  Without co-scheduling its VCPUs are often
 ** descheduled inside the critical section and the sibling spins.  Strict
-** co-scheduling (the dequeue hook: a sibling is started on the other pCPU
-** without a pick; a pick whose gang cannot start is handed back) keeps
+** co-scheduling (a sibling is set aside by dequeue and picked on the other
+** pCPU by pick_given; a pick whose gang cannot start is handed back) keeps
 ** every gang whole at every instant and the policy's queues in step with
 ** what runs, charges every run to its vruntime, and brings the spin down
 ** to the guest's own level alone, while the VMs share the pCPUs by their
@@ -282,7 +282,7 @@ static void test_strict_cosched_mix(void)
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
-		{ "strict co-scheduling through the dequeue hook", test_strict_cosched },
+		{ "strict co-scheduling through dequeue and pick_given", test_strict_cosched },
 		{ "strict co-scheduling among other loads", test_strict_cosched_mix },
 		{ NULL, NULL },
 	};
