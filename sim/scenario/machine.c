@@ -229,7 +229,7 @@ void ld_read_hypervisor(struct ld *ld, xmlNodePtr h)
 	io->exit = native ? 0 : k->world_switch;
 	io->irq_packets = 1;
 	io->shadow = 1;
-	io->shadow_lock_time = 100 * 1000;
+	io->shadow_lock_time = 1000 * 1000;   /* 1 ms: see docs/workloads.md */
 	io->irq_cpu = -2;
 	xmlNodePtr xi = ld_child(h, "io");
 	if (xi) {
