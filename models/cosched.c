@@ -29,8 +29,8 @@
 ** the policy's pick_next (cosched_pick_next), which hands a pick it
 ** holds back to the policy through put_prev and enqueue; strict mode
 ** starts a VCPU the policy did not pick by setting it aside (dequeue)
-** and having the policy pick it on the chosen pCPU (pick_given), so it
-** needs both ops.
+** and having the policy pick it on the chosen pCPU (pick_given, where
+** the policy keeps per-pick state), so it needs the dequeue op.
 */
 #include "models/cosched.h"
 #include "models/vm.h"
@@ -55,10 +55,10 @@ int cosched_init(struct sched *s, const struct scn_cosched *cfg, struct diag *d)
 {
 	s->cosched = cfg->mode == 1 ? COSCHED_STRICT : cfg->mode == 2 ? COSCHED_RELAXED : 0;
 	s->skew_limit = cfg->skew;
-	if (s->cosched == COSCHED_STRICT && (!s->policy->dequeue || !s->policy->pick_given)) {
+	if (s->cosched == COSCHED_STRICT && !s->policy->dequeue) {
 		diag_error(d, cfg->loc.file, cfg->loc.line,
-			   "<coschedule mode>: policy '%s' cannot be co-scheduled strictly (it has no dequeue and "
-			   "pick_given hooks); expected mode=\"relaxed\" or another policy",
+			   "<coschedule mode>: policy '%s' cannot be co-scheduled strictly (it has no dequeue "
+			   "hook); expected mode=\"relaxed\" or another policy",
 			   s->policy->name);
 		return -1;
 	}

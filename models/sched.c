@@ -567,7 +567,8 @@ void sched__preempt(struct sched *s, struct cpu *c, const char *why)
 void sched__start_given(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
 {
 	assert(!c->curr && e->state == ENT_READY && "co-started on a busy pCPU or a waiting entity");
-	s->policy->pick_given(s, c, e, slice);
+	if (s->policy->pick_given)
+		s->policy->pick_given(s, c, e, slice);
 	cpu_start(s, c, e, slice);
 }
 

@@ -217,8 +217,8 @@ struct sched_ops {
 	struct entity *(*pick_next)(struct sched *s, struct cpu *c, int64_t *slice);
 	/* The co-scheduler's pick: e, set aside by dequeue, is c's pick, as
 	** if pick_next had returned it, with the slice co-scheduling gives it
-	** (ns, -1 none); the framework starts it on c at once.  Optional with
-	** dequeue: strict co-scheduling needs both. */
+	** (ns, -1 none); the framework starts it on c at once.  Optional: a
+	** policy that keeps nothing per pick (FIFO) leaves it out. */
 	void (*pick_given)(struct sched *s, struct cpu *c, struct entity *e, int64_t slice);
 	/* e leaves c after running `ran` ns since its dispatch: its burst
 	** ended, or it is preempted (optional).  e->state is

@@ -112,12 +112,6 @@ static int socket_idlers(const struct sched *s, const struct cpuset *m, int cpu)
 	return n;
 }
 
-/* Xen's idlers mask: the pCPUs whose last pick was the idle VCPU. */
-static struct cpuset idlers_now(const struct sched *s)
-{
-	return ((const struct csched *)s->priv)->idlers;
-}
-
 /* ----------------------------------------------------------- runqs --- */
 
 bool csched_on_runq(const struct cvcpu *svc)
@@ -164,7 +158,7 @@ int csched_cpu_pick(const struct sched *s, const struct entity *e, const struct 
 	if (cpu < 0 || !cpuset_has(&cpus, cpu))
 		cpu = cycle_cpu(s, cpu < 0 ? s->ncpus - 1 : cpu, &cpus);
 	assert(cpu >= 0 && "an entity with no allowed pCPU");
-	struct cpuset idlers = idlers_now(s);
+	struct cpuset idlers = ((const struct csched *)s->priv)->idlers;
 	cpuset_add(&idlers, cpu);
 	for (size_t i = 0; i < CPUSET_MAX / 64; i++)
 		cpus.w[i] &= idlers.w[i];
@@ -198,7 +192,7 @@ void csched_tickle(struct sched *s, struct cpu *t, struct cvcpu *svc, bool local
 		sched_kick(s, t);
 	if (cur > PRI_IDLE) {
 		/* t has two runnable VCPUs now: idle pCPUs may steal one */
-		struct cpuset idlers = idlers_now(s);
+		struct cpuset idlers = ((const struct csched *)s->priv)->idlers;
 		for (int i = 0; i < s->ncpus; i++)
 			if (i != t->id && cpuset_has(&idlers, i) && cpuset_has(&svc->e->affinity, i))
 				sched_kick(s, &s->cpu[i]);
@@ -403,7 +397,7 @@ static struct cvcpu *runq_steal(struct sched *s, int peer, int cpu, int pri)
 /* csched_load_balance: the busy peers from the next pCPU on, cyclically. */
 static struct cvcpu *load_balance(struct sched *s, int cpu, int pri)
 {
-	struct cpuset idlers = idlers_now(s), workers = { { 0 } };
+	struct cpuset idlers = ((const struct csched *)s->priv)->idlers, workers = { { 0 } };
 	for (int i = 0; i < s->ncpus; i++)
 		if (i != cpu && !cpuset_has(&idlers, i))
 			cpuset_add(&workers, i);

@@ -82,16 +82,6 @@ static void fifo_dequeue(struct sched *s, struct entity *e)
 	}
 }
 
-/* Strict co-scheduling's pick of e, set aside by fifo_dequeue: a FIFO
-** keeps nothing per pick (the gang's slice stands for the quantum). */
-static void fifo_pick_given(struct sched *s, struct cpu *c, struct entity *e, int64_t slice)
-{
-	(void)s;
-	(void)c;
-	(void)e;
-	(void)slice;
-}
-
 static void fifo_dump(struct sched *s, FILE *out)
 {
 	struct fifo *f = s->priv;
@@ -110,7 +100,6 @@ const struct sched_ops sched_fcfs_ops = {
 	.enqueue = fifo_enqueue,
 	.pick_next = fifo_pick,
 	.dequeue = fifo_dequeue,
-	.pick_given = fifo_pick_given,
 	.dump = fifo_dump,
 };
 
@@ -129,6 +118,5 @@ const struct sched_ops sched_rr_ops = {
 	.enqueue = fifo_enqueue,
 	.pick_next = fifo_pick,
 	.dequeue = fifo_dequeue,
-	.pick_given = fifo_pick_given,
 	.dump = fifo_dump,
 };

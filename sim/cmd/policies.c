@@ -13,7 +13,7 @@ int cmd_policies(const struct cmd *c, struct cmd_args *a)
 		printf("%s: %s\n  follows: %s\n", ops->name, ops->summary, ops->source);
 		for (const struct sched_param_def *d = ops->params; d && d->name; d++)
 			printf("  %s = %s - %s\n", d->name, d->def, d->help);
-		printf("  co-scheduling: %s\n", ops->dequeue && ops->pick_given ? "strict and relaxed" : "relaxed only");
+		printf("  co-scheduling: %s\n", ops->dequeue ? "strict and relaxed" : "relaxed only");
 	}
 	return 0;
 }
