@@ -220,6 +220,32 @@ static void test_plateau(void)
 	int p = cap_plateau(c, 10, 3, &lo, &hi);
 	CU_ASSERT(p == 5);
 	CU_ASSERT(lo != 2 && hi != 2);
+	/* Points with different numbers of replications (a search runs more
+	** until its interval is narrow enough): each comparison pairs the
+	** replications both points have, NAN marking the missing ones.  The
+	** Fig. 4 Xen 1-VCPU curve at 8, 9 and 10 VMs, seed 3 (cumulative
+	** sessions by replication; 9, 7 and 3 replications): 9 VMs are above
+	** 8 in each of the 7 pairs (by 20 to 80), so growth from 8 is
+	** significant and the plateau is 9.  Cut to the 3 replications every
+	** point has, the same data cannot show it (t = 3.8 against the 6.2
+	** that 2 degrees of freedom at 2.5% need) and the plateau reads 8. */
+	static const double x8[9] = { 812.70, 823.91, 882.69, 883.59, 831.70, 882.20, 879.92, 843.81, 892.12 };
+	static const double x9[7] = { 854.64, 903.78, 919.10, 910.24, 897.07, 902.43, 912.79 };
+	static const double x10[3] = { 921.80, 910.26, 916.34 };
+	double u[27], t[9];
+	for (int r = 0; r < 9; r++) {
+		u[r] = x8[r];
+		u[9 + r] = r < 7 ? x9[r] : NAN;
+		u[18 + r] = r < 3 ? x10[r] : NAN;
+	}
+	CU_ASSERT_EQUAL(cap_plateau(u, 3, 9, &lo, &hi), 1);
+	CU_ASSERT(lo == 1 && hi == 2);        /* 10 VMs level with 9 over 3 pairs */
+	for (int r = 0; r < 3; r++) {
+		t[r] = x8[r];
+		t[3 + r] = x9[r];
+		t[6 + r] = x10[r];
+	}
+	CU_ASSERT_EQUAL(cap_plateau(t, 3, 3, &lo, &hi), 0);
 	/* one replication: any rise is growth */
 	const double one[] = { 100, 200, 200, 150 };
 	CU_ASSERT_EQUAL(cap_plateau(one, 4, 1, &lo, &hi), 1);

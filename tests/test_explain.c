@@ -135,7 +135,8 @@ static char *capacity_sweep(void)
 		}
 		char reps[1024] = "replication,seed,sessions_per_vm,cumulative_sessions,largest_pass,bound_hit,probes,"
 				  "measured_s\n";
-		/* point 2 needed 5 replications: the test pairs the first 3 */
+		/* point 2 needed 5 replications: it pairs with each other point
+		** over the 3 both have */
 		for (int r = 0; r < (i == 1 ? 5 : 3); r++) {
 			double c = cum[i] * (1 + dev[r % 3] + 0.01 * ((i * 7 + r * 3) % 5 - 2));
 			l = strlen(reps);

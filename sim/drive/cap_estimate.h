@@ -57,8 +57,10 @@ double cap_crossing(const double *x, const double *f, int n, int *beyond);
 ** tell from it (contiguous around it).  Returns the plateau's index, or -1
 ** when the last point still grows significantly from every earlier one
 ** (no plateau within the curve: then *lo = *hi = -1).  n points, R
-** replications, c row-major (c[i * R + r]); NAN marks a failed point,
-** which is skipped. */
+** replications, c row-major (c[i * R + r]); NAN marks a replication a
+** point does not have, so each comparison pairs the replications both
+** points have; a point with NAN in every replication failed and is
+** skipped. */
 int cap_plateau(const double *c, int n, int R, int *lo, int *hi);
 
 #endif

@@ -125,25 +125,29 @@ static int pt_cmp(const void *a, const void *b)
 }
 
 /* With replications at every point: the plateau by the paired test
-** (cap_plateau); 1 when it was applied. */
+** (cap_plateau); 1 when it was applied.  Replication r has the same
+** seeds at every point, so two points pair up over the replications both
+** ran: a search that needed more for its precision ran more, and each
+** comparison uses every pair it has (cap_plateau skips a missing one). */
 static int plateau_tested(struct xcurve *c)
 {
-	/* the replications every point has (a search that needed more for
-	** its precision ran more; replication r has the same seeds at every
-	** point, so the first R pair up) */
-	int R = c->npt ? c->pt[0].nrep : 0;
-	for (int i = 0; i < c->npt; i++)
-		if (c->pt[i].nrep < R)
+	int R = 0, lo = c->npt ? c->pt[0].nrep : 0;
+	for (int i = 0; i < c->npt; i++) {
+		if (c->pt[i].nrep > R)
 			R = c->pt[i].nrep;
-	if (R < 1 || c->npt < 2)
+		if (c->pt[i].nrep < lo)
+			lo = c->pt[i].nrep;
+	}
+	if (lo < 1 || c->npt < 2)
 		return 0;
 	double *m = malloc((size_t)c->npt * (size_t)R * sizeof *m);
 	if (!m)
 		return 0;
 	for (int i = 0; i < c->npt; i++)
 		for (int r = 0; r < R; r++)
-			/* a point whose every replication found nothing failed: a gap */
-			m[i * R + r] = c->pt[i].cum > 0 ? c->pt[i].rep[r] : NAN;
+			/* a point whose every replication found nothing failed: a
+			** gap; a replication the point did not run: no pair */
+			m[i * R + r] = c->pt[i].cum > 0 && r < c->pt[i].nrep ? c->pt[i].rep[r] : NAN;
 	c->plateau = cap_plateau(m, c->npt, R, &c->plat_lo, &c->plat_hi);
 	c->tested = 1;
 	free(m);
