@@ -618,6 +618,135 @@ static void test_capacity_mode(void)
 	free(tmp);
 }
 
+/* The first probe (users per VM) of replication 1 in point NNN of dir,
+** and how many probes the point ran; -1 when unreadable. */
+static int first_probe(const char *dir, int point, int *nprobes)
+{
+	char name[64];
+	snprintf(name, sizeof name, "points/%03d/capacity_probes.csv", point);
+	char *t = file_in(dir, name);
+	*nprobes = 0;
+	if (!t)
+		return -1;
+	int users = -1;
+	char *line = strchr(t, '\n');
+	while (line && line[1]) {
+		int rep = 0, u = 0;
+		unsigned long long seed = 0;
+		if (sscanf(line + 1, "%d,%llu,%d,", &rep, &seed, &u) == 3) {
+			if (*nprobes == 0)
+				users = u;
+			++*nprobes;
+		}
+		line = strchr(line + 1, '\n');
+	}
+	free(t);
+	return users;
+}
+
+/* sessions_per_vm of sweep.csv's data row r (from 1), whose first nkeys
+** fields are the point's values. */
+static double per_vm(const char *csv, int r, int nkeys)
+{
+	const char *p = csv;
+	for (int i = 0; i < r && p; i++) {
+		p = strchr(p, '\n');
+		p = p ? p + 1 : NULL;
+	}
+	/* keys, hypervisor, policy, vms, vcpus_per_vm, then sessions_per_vm */
+	for (int k = 0; k < nkeys + 4 && p; k++) {
+		p = strchr(p, ',');
+		p = p ? p + 1 : NULL;
+	}
+	return p ? strtod(p, NULL) : -1;
+}
+
+/* bracket="previous": each curve (the last <vary>) runs in order, a
+** point's first round starting at the answer before it; the result does
+** not depend on -j; it takes fewer probes than from min and finds the
+** same capacities within a user; a curve's first point starts from min. */
+static void test_bracket_previous(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	const char *dirs[3] = { "p2", "p1", "min" };
+	for (int i = 0; i < 3; i++) {
+		snprintf(args, sizeof args, "tests/data/sweep/capacity-curves.xml -o %s/%s -j %d%s", tmp, dirs[i],
+			 i == 0 ? 2 : 1, i < 2 ? " --set sweep.bracket=previous" : "");
+		CU_ASSERT_EQUAL(sweep(args, &out), 0);
+		free(out);
+	}
+	char *a = file_in(tmp, "p2/sweep.csv"), *b = file_in(tmp, "p1/sweep.csv"), *c = file_in(tmp, "min/sweep.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	printf("\n%s", a);
+	/* -j 2 and -j 1: the same rows but wall_s */
+	for (int r = 1; r <= 6; r++)
+		CU_ASSERT_DOUBLE_EQUAL(per_vm(a, r, 2), per_vm(b, r, 2), 0);
+	int pp = 0, pm = 0;
+	char pa[2048];
+	snprintf(pa, sizeof pa, "%s/p2", tmp);
+	char pb[2048];
+	snprintf(pb, sizeof pb, "%s/min", tmp);
+	for (int pt = 1; pt <= 6; pt++) {
+		int np, nm;
+		int u = first_probe(pa, pt, &np), um = first_probe(pb, pt, &nm);
+		pp += np;
+		pm += nm;
+		CU_ASSERT_EQUAL(um, 1);                      /* from min */
+		if ((pt - 1) % 3 == 0) {
+			CU_ASSERT_EQUAL(u, 1);               /* a curve's first point */
+		} else {
+			/* the answer before it, rounded to the resolution (1) */
+			CU_ASSERT_EQUAL(u, (int)lround(per_vm(a, pt - 1, 2)));
+		}
+		CU_ASSERT(fabs(per_vm(a, pt, 2) - per_vm(c, pt, 2)) < 1);
+	}
+	printf("    probes: %d with bracket=previous, %d from min\n", pp, pm);
+	CU_ASSERT(pp < pm);
+	/* a bad value: exit 2, named */
+	snprintf(args, sizeof args, "tests/data/sweep/capacity-curves.xml -o %s/bad --set sweep.bracket=next", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "{'min', 'previous'}"));
+	free(out);
+	CU_ASSERT_FALSE(exists(tmp, "bad"));
+	free(a);
+	free(b);
+	free(c);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* <capacity start>: the first round brackets around it, the answer is the
+** same within a user; a negative start is refused (exit 2). */
+static void test_capacity_start(void)
+{
+	char *tmp = cut_tmpdir(), cmd[4096], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(cmd, sizeof cmd, "%s capacity tests/data/capacity/repairman.xml -o %s/s --set capacity.start=11",
+		 cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	char *pr = file_in(tmp, "s/capacity_probes.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pr);
+	/* replication 1's first probe is at 11 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(pr, "\n1,"));
+	const char *l = strchr(pr, '\n');
+	int rep = 0, u = 0;
+	unsigned long long seed = 0;
+	CU_ASSERT(l && sscanf(l + 1, "%d,%llu,%d,", &rep, &seed, &u) == 3 && rep == 1 && u == 11);
+	free(pr);
+	snprintf(cmd, sizeof cmd, "%s capacity tests/data/capacity/repairman.xml -o %s/bad --set capacity.start=-1",
+		 cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "capacity.start=-1"));
+	free(out);
+	CU_ASSERT_FALSE(exists(tmp, "bad"));
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* Ctrl-C (SIGINT to the sweep alone; it passes SIGTERM on) while the
 ** long points (10^6 s, 3 at a time) run and the short ones (200 s) are done: exit
 ** 130, the 3 short rows kept (points 3 and 5 finished before point 2,
@@ -746,6 +875,8 @@ void tests_register(void)
 		{ "bad value at a point: reported, others done", test_bad_value },
 		{ "sweep and validate check points whole", test_points_checked_whole },
 		{ "mode capacity rows are capacity.csv's", test_capacity_mode },
+		{ "bracket=\"previous\": curves in order, the same for any -j", test_bracket_previous },
+		{ "capacity start brackets the first round", test_capacity_start },
 		{ "Ctrl-C keeps finished rows", test_interrupt },
 		{ "a new DIR, its own to resume, or --force", test_exclusive },
 		{ NULL, NULL },

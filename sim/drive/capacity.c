@@ -632,8 +632,10 @@ int cap_search_shown(struct scenario *s, int jobs, const volatile sig_atomic_t *
 	** output is the same for any -j. */
 	while (rc == 0 && next > done) {
 		/* later rounds bracket around the answer so far, a multiple of
-		** the resolution (the neighbouring answers of the first round) */
-		int hint = done && r->mean > 0 ? (int)lround(r->mean / c->resolution) * c->resolution : 0;
+		** the resolution (the neighbouring answers of the first round);
+		** the first around <capacity start>, if given */
+		int hint = done && r->mean > 0 ? (int)lround(r->mean / c->resolution) * c->resolution
+			 : done ? 0 : c->start;
 		rc = run_reps(s, jobs, done, next - done, hint, stop, r, err, errlen);
 		done = next;
 		r->nrep = done;

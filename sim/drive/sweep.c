@@ -89,6 +89,8 @@ static char *settings(const struct sweep_args *a, const struct scenario *s)
 		return NULL;
 	fprintf(f, "hvsim sweep\nscenario %s\nseed %llu\nmode %s\n", s->name, (unsigned long long)s->seed,
 		s->sweep.mode == SWEEP_CAPACITY ? "capacity" : "run");
+	if (s->sweep.bracket_previous && s->sweep.mode == SWEEP_CAPACITY)
+		fputs("bracket previous\n", f);   /* absent: from min, as before it existed */
 	for (int i = 0; i < a->nov; i++)
 		fprintf(f, "set %s=%s\n", a->ov[i].key, a->ov[i].value);
 	sweep_write_vary(f, &s->sweep);
@@ -203,7 +205,7 @@ static int ship_point(FILE *f, const char *dir, int p, const char *row, char *er
 /* Run point p into f (the message to the parent); ship: its outputs
 ** too, after the row and a NUL (out_pack), from dir, which keeps none. */
 static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, FILE *f,
-		      int ship)
+		      int ship, double start)
 {
 	double t0 = now_s();
 	int nov = 0;
@@ -262,6 +264,8 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 	} else {
 		struct cap_result r = { 0 };
 		int sr;
+		if (start > 0)   /* bracket="previous": around the answer before it */
+			s.capacity.start = (int)lround(start / s.capacity.resolution) * s.capacity.resolution;
 		if (cap_check(&s, &d)) {
 			kind = MSG_FAIL;
 		} else if ((sr = cap_search(&s, 1, a->stop, &r, err, sizeof err))) {
@@ -311,7 +315,7 @@ static int child(void *ctx, int p, int fd)
 	FILE *f = fdopen(fd, "w");
 	if (!f)
 		return -1;
-	run_point(x->a, x->sw, x->dir, p, f, x->ship);
+	run_point(x->a, x->sw, x->dir, p, f, x->ship, x->start ? x->start[p] : 0);
 	return fclose(f) ? -1 : 0;
 }
 
@@ -428,6 +432,51 @@ static void finished(struct sweep *x, int p, const char *buf, size_t len, int st
 
 /* The pool's hooks (sim/engine/proc.h): the next point to do, a point
 ** that ended, the progress bar. */
+/* The answer point q found (sessions per VM, from its capacity.csv); 0
+** when it has none (failed, or found 0). */
+static double point_answer(const struct sweep *x, int q)
+{
+	char path[4300], line[2][1024];
+	snprintf(path, sizeof path, "%s/points/%03d/capacity.csv", x->dir, q + 1);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	int ok = fgets(line[0], sizeof line[0], f) && fgets(line[1], sizeof line[1], f);
+	fclose(f);
+	if (!ok)
+		return 0;
+	/* the column named sessions_per_vm, counted by commas (names in
+	** this file hold none) */
+	int col = -1, k = 0;
+	for (char *t = strtok(line[0], ",\n"); t; t = strtok(NULL, ",\n"), k++)
+		if (strcmp(t, "sessions_per_vm") == 0)
+			col = k;
+	const char *v = line[1];
+	for (k = 0; k < col && v; k++) {
+		v = strchr(v, ',');
+		v = v ? v + 1 : NULL;
+	}
+	double a = col >= 0 && v ? strtod(v, NULL) : 0;
+	return isfinite(a) && a > 0 ? a : 0;
+}
+
+/* Point p's predecessor on its curve (the same values but the last
+** <vary>'s, one step before), or -1 for a curve's first point. */
+static int previous_point(const struct scn_sweep *sw, int p)
+{
+	int n = sw->vary[sw->nvary - 1].nvalues;
+	return p % n ? p - 1 : -1;
+}
+
+static int settled(int st)
+{
+	return st == P_HAD || st == P_ROW || st == P_FAILED || st == P_WRITTEN;
+}
+
+/* With bracket="previous" a point waits for the one before it on its
+** curve, and starts around its answer: the curves run side by side, each
+** point after the other, so the answers depend on neither -j nor which
+** process finished first. */
 static int next_point(void *ctx)
 {
 	struct sweep *x = ctx;
@@ -435,8 +484,21 @@ static int next_point(void *ctx)
 		x->cursor++;
 	if (x->cursor >= x->sw->npoints)
 		return -1;
-	x->state[x->cursor] = P_RUNNING;
-	return x->cursor++;
+	if (!x->start) {
+		x->state[x->cursor] = P_RUNNING;
+		return x->cursor++;
+	}
+	for (int p = x->cursor; p < x->sw->npoints; p++) {
+		if (x->state[p] != P_TODO)
+			continue;
+		int q = previous_point(x->sw, p);
+		if (q >= 0 && !settled(x->state[q]))
+			continue;
+		x->start[p] = q >= 0 ? point_answer(x, q) : 0;
+		x->state[p] = P_RUNNING;
+		return p;
+	}
+	return -1;   /* every point left waits for one that runs */
 }
 
 static int point_done(void *ctx, int p, const char *buf, size_t len, int status)
@@ -647,6 +709,14 @@ int sweep_run(const struct sweep_args *a)
 		scn_free(&s);
 		return EXIT_USAGE;
 	}
+	if (s.sweep.bracket_previous && s.sweep.mode == SWEEP_CAPACITY && cluster_active()) {
+		fprintf(stderr,
+			"%s:%d: <sweep bracket=\"previous\">: runs each curve's points one after the other in "
+			"processes on this machine; expected bracket=\"min\" with an MPI job\n",
+			s.sweep.loc.file ? s.sweep.loc.file : a->file, s.sweep.loc.line);
+		scn_free(&s);
+		return EXIT_USAGE;
+	}
 	if (cluster_worker()) {
 		int st = serve_points(a, &s);
 		scn_free(&s);
@@ -665,7 +735,10 @@ int sweep_run(const struct sweep_args *a)
 	x.csv = malloc(dl + 16);
 	x.state = calloc((size_t)x.total, sizeof *x.state);
 	x.row = calloc((size_t)x.total, sizeof *x.row);
-	if (!head || !set || !x.dir || !x.csv || !x.state || !x.row) {
+	if (s.sweep.bracket_previous && s.sweep.mode == SWEEP_CAPACITY)
+		x.start = calloc((size_t)x.total, sizeof *x.start);
+	if (!head || !set || !x.dir || !x.csv || !x.state || !x.row ||
+	    (s.sweep.bracket_previous && s.sweep.mode == SWEEP_CAPACITY && !x.start)) {
 		fprintf(stderr, "hvsim: out of memory\n");
 		rc = EXIT_RUNFAIL;
 		goto done;
@@ -736,6 +809,7 @@ done:
 	for (int p = 0; x.row && p < x.total; p++)
 		free(x.row[p]);
 	free(x.row);
+	free(x.start);
 	free(x.state);
 	free(x.dir);
 	free(x.csv);

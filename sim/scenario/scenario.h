@@ -275,6 +275,9 @@ struct scn_capacity {
 	int sequential;              /* measure="sequential" (1, default) or "fixed" (0) */
 	int64_t floor;               /* sequential: measured ns before a decision: 30 s */
 	int64_t step;                /* sequential: batch (test) length, ns: 10 s */
+	int start;                   /* users per VM the first round brackets around
+					(bracket_near) instead of doubling from min; 0:
+					from min (the default) */
 	struct scn_loc loc;
 };
 
@@ -305,6 +308,10 @@ struct scn_sweep {
 	int nvary;
 	struct scn_vary *vary;
 	int npoints;                 /* product of the value counts */
+	int bracket_previous;        /* bracket="previous": in mode capacity, a point's
+					first round starts around the answer of the point
+					before it on its curve (the same values but the
+					last <vary>'s), which then runs first */
 	struct scn_loc loc;
 };
 

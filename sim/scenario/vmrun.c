@@ -271,6 +271,9 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 	    o->max_replications > SCN_MAX_REPLICATIONS)
 		ld_err_at(ld, c, "max-replications", "expected at most " SCN_STR(SCN_MAX_REPLICATIONS) " replications",
 			  ld_attr(c, "max-replications"), "");
+	if (ld_get(ld, c, "start", 0, ld_p_int, &o->start) == 1 && (o->start < 0 || o->start > SCN_MAX_USERS))
+		ld_err_at(ld, c, "start", "expected 0 (from min) to " SCN_STR(SCN_MAX_USERS) " users",
+			  ld_attr(c, "start"), "");
 	const char *m = ld_attr(c, "measure");
 	if (m)
 		o->sequential = strcmp(m, "fixed") != 0;
@@ -405,6 +408,11 @@ void ld_read_sweep(struct ld *ld, xmlNodePtr n)
 	o->loc = ld_loc_of(ld, n);
 	const char *mode = ld_attr(n, "mode");
 	o->mode = mode && strcmp(mode, "capacity") == 0 ? SWEEP_CAPACITY : SWEEP_RUN;
+	const char *br = ld_attr(n, "bracket");
+	if (br && strcmp(br, "previous") == 0)
+		o->bracket_previous = 1;
+	else if (br && strcmp(br, "min") != 0)
+		ld_err_at(ld, n, "bracket", "expected min or previous", br, "");
 	for (xmlNodePtr c = ld_next_el(n->children); c; c = ld_next_el(c->next))
 		o->nvary += ld_is_el(c, "vary");
 	if (o->nvary > SCN_MAX_VARY) {
