@@ -247,6 +247,69 @@ static void test_grade(void)
 	free(dir);
 }
 
+/* "above" reports the point that decides it: two capacity curves a and b
+** at 1 and 2 VMs, 3 replications.  At 1 VM a - b is 10 with a tight
+** interval (passes); at 2 VMs it is larger on average, 28.3, but spread
+** (40, -5, 50) so its interval crosses 0: 1 of 2 points, and the point
+** reported is 2 VMs (its lower bound is the lowest), not the smaller mean
+** at 1 VM. */
+static void test_grade_decider(void)
+{
+	static const double a[2][3] = { { 110, 120.5, 129.5 }, { 240, 205, 260 } };
+	static const double b[2][3] = { { 100, 110, 120 }, { 200, 210, 210 } };
+	char *dir = cut_tmpdir();
+	put(dir, "sweep.settings", "hvsim sweep\nscenario two\nseed 1\nmode capacity\n"
+	    "vary hypervisor.profile: a b\nvary vm[web].count: 1 2\n");
+	char csv[4096] = "hypervisor.profile,vm[web].count,hypervisor,policy,vms,vcpus_per_vm,sessions_per_vm,"
+			 "cumulative_sessions,ci_low,ci_high,good_pct,tolerable_pct,cpu_util,replications,bound_hit,wall_s\n";
+	char pd[4096];
+	snprintf(pd, sizeof pd, "%s/points", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(pd, 0777), 0);
+	for (int c = 0; c < 2; c++)
+		for (int i = 0; i < 2; i++) {
+			int n = i + 1, p = c * 2 + i + 1;
+			const double *v = c ? b[i] : a[i];
+			double cum = (v[0] + v[1] + v[2]) / 3;
+			size_t l = strlen(csv);
+			snprintf(csv + l, sizeof csv - l, "%s,%d,kvm-75,o1,%d,2,%g,%g,%g,%g,98,100,0.9,3,0,1\n",
+				 c ? "b" : "a", n, n, cum / n, cum, cum / n * 0.9, cum / n * 1.1);
+			point(dir, p, n, 0, 0.1, 0.5);
+			char reps[1024] = "replication,seed,sessions_per_vm,cumulative_sessions,largest_pass,bound_hit,"
+					  "probes,measured_s\n";
+			for (int r = 0; r < 3; r++) {
+				l = strlen(reps);
+				snprintf(reps + l, sizeof reps - l, "%d,%d,%g,%g,%d,0,10,300\n", r + 1, r + 1, v[r] / n,
+					 v[r], (int)(v[r] / n));
+			}
+			snprintf(pd, sizeof pd, "%s/points/%03d", dir, p);
+			put(pd, "capacity_replications.csv", "%s", reps);
+		}
+	put(dir, "sweep.csv", "%s", csv);
+	struct explain x;
+	char err[4400];
+	int rc = explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "\n  %s\n", err);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	put(dir, "shapes.csv", "id,curve,other,kind,from,to,value,low,high,source\n"
+	    "up,hypervisor.profile=a,hypervisor.profile=b,above,1,2,,,,x\n"
+	    "up1,hypervisor.profile=a,hypervisor.profile=b,above,1,1,,,,y\n");
+	char path[4200];
+	snprintf(path, sizeof path, "%s/shapes.csv", dir);
+	CU_ASSERT_EQUAL_FATAL(explain_grade(&x, path, err, sizeof err), 0);
+	char *g = explain_grade_csv(&x);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	if (getenv("SHOW"))
+		printf("\n%s", g);
+	CU_ASSERT(strstr(g, "1 of 2 points; worst difference 28.3") != NULL);
+	CU_ASSERT(strstr(g, "at 2 VMs") != NULL);
+	CU_ASSERT(strstr(g, "1 of 1 points; closest difference 10 ") != NULL);
+	free(g);
+	explain_free(&x);
+	cut_rmrf(dir);
+	free(dir);
+}
+
 static void test_synthetic(void)
 {
 	char *dir = synthetic();
@@ -535,6 +598,7 @@ void tests_register(void)
 		{ "command line on run and capacity sweeps", test_cli },
 		{ "DIR/explain/: new, or --force; one rename", test_exclusive },
 		{ "grading statements", test_grade },
+		{ "below/above report the point that decides", test_grade_decider },
 		{ NULL, NULL },
 	};
 	cut_suite("explain", tests);

@@ -180,6 +180,10 @@ static void grade_compare(const struct explain *x, const struct xcurve *c, int k
 	int below = g->kind[0] == 'b', ratio = g->kind[0] == 'r';
 	int pts = 0, ok = 0;
 	double worst = ratio ? NAN : (below ? -INFINITY : INFINITY), wlo = 0, whi = 0, wn = 0;
+	/* below, above: the point whose interval comes nearest to 0 from the
+	** side that passes (or lies farthest across it) decides the verdict,
+	** so it is the one reported, not the smallest difference */
+	double wbound = below ? -INFINITY : INFINITY;
 	for (int o = 0; o < x->ncurve; o++) {
 		if (o == k || (strcmp(g->other, "*") != 0 && !label_matches(x->curve[o].label, g->other)))
 			continue;
@@ -202,8 +206,9 @@ static void grade_compare(const struct explain *x, const struct xcurve *c, int k
 			}
 			pts++;
 			ok += good;
-			int worse = ratio ? !good || isnan(worst) : below ? v > worst : v < worst;
+			int worse = ratio ? !good || isnan(worst) : below ? vh > wbound : vl < wbound;
 			if (worse) {
+				wbound = below ? vh : vl;
 				worst = v;
 				wlo = vl;
 				whi = vh;
