@@ -82,8 +82,8 @@ feeds_of() {
 took_of() {
 	case $1 in
 	demo) echo "2 s" ;;
-	paper) echo "55 min (3272 s: sweeps 188 s, plateau counterfactuals 2063 s, predictions 37 s, grading 984 s; beside a CI run)" ;;
-	ablate) echo "33 min" ;;
+	paper) echo "about 44 min (the counterfactuals about 34 min: 2063 s beside a CI run; the rest 572 s with nothing else running: sweeps 128 s, predictions 29 s, grading 414 s)" ;;
+	ablate) echo "32 min (half of it beside the what-ifs)" ;;
 	whatif) echo "55 min" ;;
 	splits) echo "105 min" ;;
 	esac
