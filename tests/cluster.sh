@@ -109,6 +109,24 @@ for job in "sweep $D/sweep.xml" "capacity $D/capacity.xml" "calibrate $D/calib.x
 	done
 done
 
+# bracket="previous": each curve's points in order, each point's start
+# (the answer before it) sent with the point to the rank that runs it
+run bracket-ref "$HVSIM" sweep tests/data/sweep/capacity-curves.xml --set sweep.bracket=previous -j 1 -o "$W/bracket-ref"
+if [ "$rc" != 0 ]; then
+	bad "bracket=previous -j 1 exits $rc"
+else
+	for n in $NPS; do
+		run "bracket-$n" $MPIRUN -np "$n" "$HVSIM" sweep tests/data/sweep/capacity-curves.xml \
+			--set sweep.bracket=previous -o "$W/bracket-$n"
+		if [ "$rc" != 0 ]; then
+			bad "bracket=previous on $n ranks exits $rc"
+			sed 's/^/    | /' "$W/bracket-$n.err" | head -n 8 >&2
+			continue
+		fi
+		same "bracket=previous on $n ranks" "$W/bracket-ref" "$W/bracket-$n"
+	done
+fi
+
 # bad input: a sweep point that does not load (not the first, so it runs
 # on whichever rank), a calibration --set that does not load
 sed 's|values="1 2 3 4 5 6 7 8"|values="1 2 3 4 5 6 7 eight"|' "$D/sweep.xml" > "$D/bad-sweep.tmp-$$.xml"

@@ -460,6 +460,14 @@ static double point_answer(const struct sweep *x, int q)
 	return isfinite(a) && a > 0 ? a : 0;
 }
 
+/* An answer as the start a point receives: thousandths of a user, the
+** same on this machine and through an MPI message (point_arg); 0 when
+** there is none or it is beyond an int. */
+static double start_of(double a)
+{
+	return a > 0 && a < 2e6 ? lround(a * 1000) / 1000.0 : 0;
+}
+
 /* Point p's predecessor on its curve (the same values but the last
 ** <vary>'s, one step before), or -1 for a curve's first point. */
 static int previous_point(const struct scn_sweep *sw, int p)
@@ -494,11 +502,27 @@ static int next_point(void *ctx)
 		int q = previous_point(x->sw, p);
 		if (q >= 0 && !settled(x->state[q]))
 			continue;
-		x->start[p] = q >= 0 ? point_answer(x, q) : 0;
+		x->start[p] = q >= 0 ? start_of(point_answer(x, q)) : 0;
 		x->state[p] = P_RUNNING;
 		return p;
 	}
-	return -1;   /* every point left waits for one that runs */
+	return POOL_WAIT;   /* every point left waits for one that runs */
+}
+
+/* The start goes to the process that runs the point in thousandths of a
+** user (an int through an MPI message; a local child reads the same
+** value from its copy of x). */
+static int point_arg(void *ctx, int p)
+{
+	const struct sweep *x = ctx;
+	return x->start ? (int)lround(x->start[p] * 1000) : 0;
+}
+
+static void point_put(void *ctx, int p, int a)
+{
+	struct sweep *x = ctx;
+	if (x->start)
+		x->start[p] = a / 1000.0;
 }
 
 static int point_done(void *ctx, int p, const char *buf, size_t len, int status)
@@ -532,7 +556,7 @@ static int run_points(struct sweep *x)
 	progress_start(&x->g, x->a->progress ? stderr : NULL, "points", x->total);
 	x->g.base = x->had;
 	struct pool pl = { .jobs = x->a->jobs, .nunits = np, .stop = x->a->stop, .ctx = x, .child = child,
-			   .next = next_point, .done = point_done, .tick = point_tick };
+			   .next = next_point, .done = point_done, .tick = point_tick, .arg = point_arg };
 	int rc = pool_run(&pl, err, sizeof err);
 	progress_end(&x->g);
 	/* a point's failure was said where it settled ("a unit failed");
@@ -575,8 +599,14 @@ static int serve_points(const struct sweep_args *a, const struct scenario *s)
 	if (mkdir(scratch, 0700))
 		return EXIT_RUNFAIL;   /* cluster_finish fails its units: "no result" */
 	struct sweep x = { .a = a, .s = s, .sw = &s->sweep, .fd = -1, .dir = scratch, .ship = 1 };
-	struct pool pl = { .stop = a->stop, .ctx = &x, .child = child };
+	if (s->sweep.bracket_previous && s->sweep.mode == SWEEP_CAPACITY &&
+	    !(x.start = calloc((size_t)s->sweep.npoints, sizeof *x.start))) {
+		out_rmrf(scratch);
+		return EXIT_RUNFAIL;
+	}
+	struct pool pl = { .stop = a->stop, .ctx = &x, .child = child, .put = point_put };
 	int rc = cluster_serve(&pl);
+	free(x.start);
 	out_rmrf(scratch);
 	return rc;
 }
@@ -706,14 +736,6 @@ int sweep_run(const struct sweep_args *a)
 	if (sweep_check_first(a, &s.sweep, &d)) {
 		diag_print(&d, stderr);
 		diag_free(&d);
-		scn_free(&s);
-		return EXIT_USAGE;
-	}
-	if (s.sweep.bracket_previous && s.sweep.mode == SWEEP_CAPACITY && cluster_active()) {
-		fprintf(stderr,
-			"%s:%d: <sweep bracket=\"previous\">: runs each curve's points one after the other in "
-			"processes on this machine; expected bracket=\"min\" with an MPI job\n",
-			s.sweep.loc.file ? s.sweep.loc.file : a->file, s.sweep.loc.line);
 		scn_free(&s);
 		return EXIT_USAGE;
 	}

@@ -42,8 +42,14 @@ int proc_write_all(int fd, const void *buf, size_t n);
 ** time.  The caller's hooks (ctx is theirs):
 **   child(ctx, u, fd)  in the child: do unit u, write its result to fd;
 **                      0 for success (the child exits 0), else 1;
-**   next(ctx)          in the parent: the next unit to start, or -1
-**                      (NULL: 0, 1, ... in order);
+**   next(ctx)          in the parent: the next unit to start, -1 when
+**                      none is left, or POOL_WAIT when none can start
+**                      before a running one ends (NULL: 0, 1, ... in
+**                      order);
+**   arg(ctx, u)        in the parent: an int that goes with unit u to
+**                      the process that runs it (NULL: 0); put(ctx, u,
+**                      a) there, before child() (NULL: none; in a local
+**                      child the parent's ctx already holds it);
 **   done(ctx, u, buf, len, status)  in the parent, when u's child has
 **                      ended: what it sent (len 0 when reading failed)
 **                      and its waitpid status; 0, or -1 to stop the pool;
@@ -74,7 +80,11 @@ struct pool {
 	const void *hdr;
 	size_t hdrlen;
 	int (*load)(void *ctx, const char *hdr, size_t len);
+	int (*arg)(void *ctx, int unit);
+	void (*put)(void *ctx, int unit, int arg);
 };
+
+#define POOL_WAIT (-2)
 int pool_run(const struct pool *p, char *err, size_t errlen);
 /* Start unit `unit` of pool p in child process k (its child() writing to
 ** the pipe); 0, or -1 with errno (proc_start). */

@@ -267,13 +267,15 @@ int cluster_pool(const struct pool *p, char *err, size_t errlen)
 			if (busy[w] >= 0)
 				continue;
 			int u = p->next ? p->next(p->ctx) : next_seq < p->nunits ? next_seq++ : -1;
+			if (u == POOL_WAIT)
+				break;     /* asked again once a unit ends */
 			if (u < 0) {
 				exhausted = 1;
 				break;
 			}
 			int hdr = had[w] != seq;
-			int v[3] = { seq, u, hdr };
-			send_msg(w, T_UNIT, v, 3, hdr ? p->hdr : NULL, hdr ? p->hdrlen : 0);
+			int v[4] = { seq, u, hdr, p->arg ? p->arg(p->ctx, u) : 0 };
+			send_msg(w, T_UNIT, v, 4, hdr ? p->hdr : NULL, hdr ? p->hdrlen : 0);
 			had[w] = seq;
 			busy[w] = u;
 			remote++;
@@ -281,7 +283,9 @@ int cluster_pool(const struct pool *p, char *err, size_t errlen)
 		}
 		if (!stopping && !exhausted && kid.fd < 0 && local) {
 			int u = p->next ? p->next(p->ctx) : next_seq < p->nunits ? next_seq++ : -1;
-			if (u < 0) {
+			if (u == POOL_WAIT) {
+				/* nothing to start until a unit ends */
+			} else if (u < 0) {
 				exhausted = 1;
 			} else {
 				if (proc_start_unit(&kid, p, u)) {
@@ -400,9 +404,11 @@ int cluster_serve(const struct pool *p)
 		int fail = 0;
 		if (hdr) {
 			loaded = -1;
-			if (!p->load || p->load(p->ctx, m + 3 * sizeof(int), len - 3 * sizeof(int)) == 0)
+			if (!p->load || p->load(p->ctx, m + 4 * sizeof(int), len - 4 * sizeof(int)) == 0)
 				loaded = seq;
 		}
+		if (loaded == seq && p->put)
+			p->put(p->ctx, u, get_int(m, len, 3));
 		cur_seq = seq;
 		if (loaded != seq)
 			fail = 1 << 8;   /* as a child that exited 1, with nothing sent */
