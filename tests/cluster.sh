@@ -93,9 +93,14 @@ reap() {
 
 echo "== cluster: $HVSIM under $MPIRUN -np $NPS against -j 1"
 
-for job in "sweep $D/sweep.xml" "capacity $D/capacity.xml" "calibrate $D/calib.xml -q"; do
+# each job: a name, then the command; bracket="previous" runs each
+# curve's points in order, each point's start (the answer before it) sent
+# with the point to the rank that runs it
+for job in "sweep sweep $D/sweep.xml" "capacity capacity $D/capacity.xml" "calibrate calibrate $D/calib.xml -q" \
+	"bracket sweep tests/data/sweep/capacity-curves.xml --set sweep.bracket=previous"; do
 	set -- $job
 	cmd=$1
+	shift
 	run "$cmd-ref" "$HVSIM" "$@" -j 1 -o "$W/$cmd-ref"
 	[ "$rc" = 0 ] || { bad "$cmd -j 1 exits $rc"; sed 's/^/    | /' "$W/$cmd-ref.err" | head -n 5 >&2; continue; }
 	for n in $NPS; do
@@ -108,24 +113,6 @@ for job in "sweep $D/sweep.xml" "capacity $D/capacity.xml" "calibrate $D/calib.x
 		same "$cmd on $n ranks" "$W/$cmd-ref" "$W/$cmd-$n"
 	done
 done
-
-# bracket="previous": each curve's points in order, each point's start
-# (the answer before it) sent with the point to the rank that runs it
-run bracket-ref "$HVSIM" sweep tests/data/sweep/capacity-curves.xml --set sweep.bracket=previous -j 1 -o "$W/bracket-ref"
-if [ "$rc" != 0 ]; then
-	bad "bracket=previous -j 1 exits $rc"
-else
-	for n in $NPS; do
-		run "bracket-$n" $MPIRUN -np "$n" "$HVSIM" sweep tests/data/sweep/capacity-curves.xml \
-			--set sweep.bracket=previous -o "$W/bracket-$n"
-		if [ "$rc" != 0 ]; then
-			bad "bracket=previous on $n ranks exits $rc"
-			sed 's/^/    | /' "$W/bracket-$n.err" | head -n 8 >&2
-			continue
-		fi
-		same "bracket=previous on $n ranks" "$W/bracket-ref" "$W/bracket-$n"
-	done
-fi
 
 # bad input: a sweep point that does not load (not the first, so it runs
 # on whichever rank), a calibration --set that does not load
