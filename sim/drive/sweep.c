@@ -89,7 +89,7 @@ static char *settings(const struct sweep_args *a, const struct scenario *s)
 		return NULL;
 	fprintf(f, "hvsim sweep\nscenario %s\nseed %llu\nmode %s\n", s->name, (unsigned long long)s->seed,
 		s->sweep.mode == SWEEP_CAPACITY ? "capacity" : "run");
-	if (s->sweep.bracket_previous && s->sweep.mode == SWEEP_CAPACITY)
+	if (s->sweep.bracket_previous)
 		fputs("bracket previous\n", f);   /* absent: from min, as before it existed */
 	for (int i = 0; i < a->nov; i++)
 		fprintf(f, "set %s=%s\n", a->ov[i].key, a->ov[i].value);
@@ -205,7 +205,7 @@ static int ship_point(FILE *f, const char *dir, int p, const char *row, char *er
 /* Run point p into f (the message to the parent); ship: its outputs
 ** too, after the row and a NUL (out_pack), from dir, which keeps none. */
 static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, FILE *f,
-		      int ship, double start)
+		      int ship, int start)
 {
 	double t0 = now_s();
 	int nov = 0;
@@ -264,8 +264,8 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 	} else {
 		struct cap_result r = { 0 };
 		int sr;
-		if (start > 0)   /* bracket="previous": around the answer before it */
-			s.capacity.start = (int)lround(start / s.capacity.resolution) * s.capacity.resolution;
+		if (start > 0)   /* bracket="previous": around the answer before it, in 1/1000 users */
+			s.capacity.start = (int)lround(start / 1000.0 / s.capacity.resolution) * s.capacity.resolution;
 		if (cap_check(&s, &d)) {
 			kind = MSG_FAIL;
 		} else if ((sr = cap_search(&s, 1, a->stop, &r, err, sizeof err))) {
@@ -356,6 +356,12 @@ static int append_row(struct sweep *x, int p)
 	return 0;
 }
 
+/* A point that needs no more work: its row is in, or it failed. */
+static int settled(int st)
+{
+	return st == P_HAD || st == P_ROW || st == P_FAILED || st == P_WRITTEN;
+}
+
 /* Write what is ready in point order; 0 or -1. */
 static int flush_rows(struct sweep *x)
 {
@@ -364,7 +370,7 @@ static int flush_rows(struct sweep *x)
 		if (st == P_ROW) {
 			if (append_row(x, x->next))
 				return -1;
-		} else if (st != P_HAD && st != P_FAILED && st != P_WRITTEN) {
+		} else if (!settled(st)) {
 			break;
 		}
 	}
@@ -431,57 +437,7 @@ static void finished(struct sweep *x, int p, const char *buf, size_t len, int st
 }
 
 /* The pool's hooks (sim/engine/proc.h): the next point to do, a point
-** that ended, the progress bar. */
-/* The answer point q found (sessions per VM, from its capacity.csv); 0
-** when it has none (failed, or found 0). */
-static double point_answer(const struct sweep *x, int q)
-{
-	char path[4300], line[2][1024];
-	snprintf(path, sizeof path, "%s/points/%03d/capacity.csv", x->dir, q + 1);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	int ok = fgets(line[0], sizeof line[0], f) && fgets(line[1], sizeof line[1], f);
-	fclose(f);
-	if (!ok)
-		return 0;
-	/* the column named sessions_per_vm, counted by commas (names in
-	** this file hold none) */
-	int col = -1, k = 0;
-	for (char *t = strtok(line[0], ",\n"); t; t = strtok(NULL, ",\n"), k++)
-		if (strcmp(t, "sessions_per_vm") == 0)
-			col = k;
-	const char *v = line[1];
-	for (k = 0; k < col && v; k++) {
-		v = strchr(v, ',');
-		v = v ? v + 1 : NULL;
-	}
-	double a = col >= 0 && v ? strtod(v, NULL) : 0;
-	return isfinite(a) && a > 0 ? a : 0;
-}
-
-/* An answer as the start a point receives: thousandths of a user, the
-** same on this machine and through an MPI message (point_arg); 0 when
-** there is none or it is beyond an int. */
-static double start_of(double a)
-{
-	return a > 0 && a < 2e6 ? lround(a * 1000) / 1000.0 : 0;
-}
-
-/* Point p's predecessor on its curve (the same values but the last
-** <vary>'s, one step before), or -1 for a curve's first point. */
-static int previous_point(const struct scn_sweep *sw, int p)
-{
-	int n = sw->vary[sw->nvary - 1].nvalues;
-	return p % n ? p - 1 : -1;
-}
-
-static int settled(int st)
-{
-	return st == P_HAD || st == P_ROW || st == P_FAILED || st == P_WRITTEN;
-}
-
-/* With bracket="previous" a point waits for the one before it on its
+** that ended, the progress bar.  With bracket="previous" a point waits for the one before it on its
 ** curve, and starts around its answer: the curves run side by side, each
 ** point after the other, so the answers depend on neither -j nor which
 ** process finished first. */
@@ -499,30 +455,31 @@ static int next_point(void *ctx)
 	for (int p = x->cursor; p < x->sw->npoints; p++) {
 		if (x->state[p] != P_TODO)
 			continue;
-		int q = previous_point(x->sw, p);
+		int q = sweep_previous_point(x->sw, p);
 		if (q >= 0 && !settled(x->state[q]))
 			continue;
-		x->start[p] = q >= 0 ? start_of(point_answer(x, q)) : 0;
+		/* in thousandths of a user: what an MPI message carries, so a
+		** local child and a rank get the same start */
+		double a = q >= 0 ? sweep_point_answer(x->dir, q) : 0;
+		x->start[p] = a < 2e6 ? (int)lround(a * 1000) : 0;
 		x->state[p] = P_RUNNING;
 		return p;
 	}
 	return POOL_WAIT;   /* every point left waits for one that runs */
 }
 
-/* The start goes to the process that runs the point in thousandths of a
-** user (an int through an MPI message; a local child reads the same
-** value from its copy of x). */
+/* The start goes with the point to the process that runs it. */
 static int point_arg(void *ctx, int p)
 {
 	const struct sweep *x = ctx;
-	return x->start ? (int)lround(x->start[p] * 1000) : 0;
+	return x->start ? x->start[p] : 0;
 }
 
 static void point_put(void *ctx, int p, int a)
 {
 	struct sweep *x = ctx;
 	if (x->start)
-		x->start[p] = a / 1000.0;
+		x->start[p] = a;
 }
 
 static int point_done(void *ctx, int p, const char *buf, size_t len, int status)
@@ -599,8 +556,7 @@ static int serve_points(const struct sweep_args *a, const struct scenario *s)
 	if (mkdir(scratch, 0700))
 		return EXIT_RUNFAIL;   /* cluster_finish fails its units: "no result" */
 	struct sweep x = { .a = a, .s = s, .sw = &s->sweep, .fd = -1, .dir = scratch, .ship = 1 };
-	if (s->sweep.bracket_previous && s->sweep.mode == SWEEP_CAPACITY &&
-	    !(x.start = calloc((size_t)s->sweep.npoints, sizeof *x.start))) {
+	if (s->sweep.bracket_previous && !(x.start = calloc((size_t)s->sweep.npoints, sizeof *x.start))) {
 		out_rmrf(scratch);
 		return EXIT_RUNFAIL;
 	}
@@ -757,10 +713,9 @@ int sweep_run(const struct sweep_args *a)
 	x.csv = malloc(dl + 16);
 	x.state = calloc((size_t)x.total, sizeof *x.state);
 	x.row = calloc((size_t)x.total, sizeof *x.row);
-	if (s.sweep.bracket_previous && s.sweep.mode == SWEEP_CAPACITY)
+	if (s.sweep.bracket_previous)
 		x.start = calloc((size_t)x.total, sizeof *x.start);
-	if (!head || !set || !x.dir || !x.csv || !x.state || !x.row ||
-	    (s.sweep.bracket_previous && s.sweep.mode == SWEEP_CAPACITY && !x.start)) {
+	if (!head || !set || !x.dir || !x.csv || !x.state || !x.row || (s.sweep.bracket_previous && !x.start)) {
 		fprintf(stderr, "hvsim: out of memory\n");
 		rc = EXIT_RUNFAIL;
 		goto done;

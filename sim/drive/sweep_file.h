@@ -31,8 +31,8 @@ struct sweep {
 	int cursor;                   /* the pool's next candidate point */
 	struct progress g;            /* the bar on a terminal */
 	int ship;                     /* a worker rank: a point's outputs go back in its message */
-	double *start;                /* bracket="previous": per point, the answer (sessions per VM)
-					 of the point before it on its curve; 0: from min */
+	int *start;                   /* bracket="previous": per point, the answer of the point before
+					 it on its curve, in thousandths of a user per VM; 0: from min */
 };
 
 /* sweep.csv (header head) and sweep.settings (set) into x->dir, atomically. */

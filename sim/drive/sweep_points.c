@@ -8,7 +8,9 @@
 #include "sim/drive/sweep_int.h"
 #include "sim/drive/capacity.h"
 #include "models/world.h"
+#include "traces/csv.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +38,33 @@ void sweep_label(const struct scn_sweep *sw, int p, char *buf, size_t len)
 		return;
 	for (int k = 0; k < sw->nvary && n < len; k++)
 		n += (size_t)snprintf(buf + n, len - n, "%s%s=%s", k ? ", " : "", sw->vary[k].key, val[k]);
+}
+
+int sweep_previous_point(const struct scn_sweep *sw, int p)
+{
+	int n = sw->vary[sw->nvary - 1].nvalues;
+	return p % n ? p - 1 : -1;
+}
+
+double sweep_point_answer(const char *dir, int q)
+{
+	char path[4300], head[1024], row[1024], *hf[64], *rf[64];
+	const char *why;
+	snprintf(path, sizeof path, "%s/points/%03d/capacity.csv", dir, q + 1);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	int ok = fgets(head, sizeof head, f) && fgets(row, sizeof row, f);
+	fclose(f);
+	head[strcspn(head, "\r\n")] = 0;
+	row[strcspn(row, "\r\n")] = 0;
+	int nh = ok ? trace_csv_split(head, hf, 64, &why) : -1, nr = ok ? trace_csv_split(row, rf, 64, &why) : -1;
+	for (int k = 0; k < nh && k < nr && k < 64; k++)
+		if (strcmp(hf[k], "sessions_per_vm") == 0) {
+			double a = strtod(rf[k], NULL);
+			return isfinite(a) && a > 0 ? a : 0;
+		}
+	return 0;
 }
 
 /* ------------------------------------------------------ one point --- */

@@ -308,7 +308,7 @@ struct scn_sweep {
 	int nvary;
 	struct scn_vary *vary;
 	int npoints;                 /* product of the value counts */
-	int bracket_previous;        /* bracket="previous": in mode capacity, a point's
+	int bracket_previous;        /* bracket="previous" in mode capacity: a point's
 					first round starts around the answer of the point
 					before it on its curve (the same values but the
 					last <vary>'s), which then runs first */

@@ -410,7 +410,7 @@ void ld_read_sweep(struct ld *ld, xmlNodePtr n)
 	o->mode = mode && strcmp(mode, "capacity") == 0 ? SWEEP_CAPACITY : SWEEP_RUN;
 	const char *br = ld_attr(n, "bracket");
 	if (br && strcmp(br, "previous") == 0)
-		o->bracket_previous = 1;
+		o->bracket_previous = o->mode == SWEEP_CAPACITY;   /* a run has no search to start */
 	else if (br && strcmp(br, "min") != 0)
 		ld_err_at(ld, n, "bracket", "expected min or previous", br, "");
 	for (xmlNodePtr c = ld_next_el(n->children); c; c = ld_next_el(c->next))
