@@ -105,6 +105,22 @@ static char *synthetic(void)
 
 #define NEAR(a, b) CU_ASSERT(fabs((a) - (b)) < 1e-9)
 
+/* Point p's capacity_replications.csv (n VMs): the cumulative sessions
+** of its nrep replications. */
+static void put_reps(const char *dir, int p, int n, const double *cum, int nrep)
+{
+	char reps[1024] = "replication,seed,sessions_per_vm,cumulative_sessions,largest_pass,bound_hit,probes,"
+			  "measured_s\n";
+	for (int r = 0; r < nrep; r++) {
+		size_t l = strlen(reps);
+		snprintf(reps + l, sizeof reps - l, "%d,%d,%g,%g,%d,0,10,300\n", r + 1, r + 1, cum[r] / n, cum[r],
+			 (int)(cum[r] / n));
+	}
+	char pd[4096];
+	snprintf(pd, sizeof pd, "%s/points/%03d", dir, p);
+	put(pd, "capacity_replications.csv", "%s", reps);
+}
+
 /* A capacity sweep over vm[web].count 1..7: cumulative 300 n up to 4
 ** VMs, then flat near 1200, 3 replications each (paired: replication r
 ** is a little high or low at every count, as common random numbers
@@ -133,18 +149,13 @@ static char *capacity_sweep(void)
 			snprintf(pd, sizeof pd, "%s/points/%03d", dir, n);
 			CU_ASSERT_EQUAL_FATAL(mkdir(pd, 0777), 0);
 		}
-		char reps[1024] = "replication,seed,sessions_per_vm,cumulative_sessions,largest_pass,bound_hit,probes,"
-				  "measured_s\n";
 		/* point 2 needed 5 replications: it pairs with each other point
 		** over the 3 both have */
-		for (int r = 0; r < (i == 1 ? 5 : 3); r++) {
-			double c = cum[i] * (1 + dev[r % 3] + 0.01 * ((i * 7 + r * 3) % 5 - 2));
-			l = strlen(reps);
-			snprintf(reps + l, sizeof reps - l, "%d,%d,%g,%g,%d,0,10,300\n", r + 1, r + 1, c / n, c,
-				 (int)(c / n));
-		}
-		snprintf(pd, sizeof pd, "%s/points/%03d", dir, n);
-		put(pd, "capacity_replications.csv", "%s", reps);
+		double c[5];
+		int nrep = i == 1 ? 5 : 3;
+		for (int r = 0; r < nrep; r++)
+			c[r] = cum[i] * (1 + dev[r % 3] + 0.01 * ((i * 7 + r * 3) % 5 - 2));
+		put_reps(dir, n, n, c, nrep);
 	}
 	put(dir, "sweep.csv", "%s", csv);
 	return dir;
@@ -274,15 +285,7 @@ static void test_grade_decider(void)
 			snprintf(csv + l, sizeof csv - l, "%s,%d,kvm-75,o1,%d,2,%g,%g,%g,%g,98,100,0.9,3,0,1\n",
 				 c ? "b" : "a", n, n, cum / n, cum, cum / n * 0.9, cum / n * 1.1);
 			point(dir, p, n, 0, 0.1, 0.5);
-			char reps[1024] = "replication,seed,sessions_per_vm,cumulative_sessions,largest_pass,bound_hit,"
-					  "probes,measured_s\n";
-			for (int r = 0; r < 3; r++) {
-				l = strlen(reps);
-				snprintf(reps + l, sizeof reps - l, "%d,%d,%g,%g,%d,0,10,300\n", r + 1, r + 1, v[r] / n,
-					 v[r], (int)(v[r] / n));
-			}
-			snprintf(pd, sizeof pd, "%s/points/%03d", dir, p);
-			put(pd, "capacity_replications.csv", "%s", reps);
+			put_reps(dir, p, n, v, 3);
 		}
 	put(dir, "sweep.csv", "%s", csv);
 	struct explain x;
