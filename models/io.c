@@ -71,6 +71,7 @@ void io_begin(struct ioreq *r, struct vm *vm, void (*done)(struct world *, struc
 {
 	r->nst = 0;
 	r->cur = 0;
+	r->waiter = 0;
 	r->vm = vm;
 	r->done = done;
 	r->owner = owner;
@@ -292,9 +293,29 @@ static void dev_submit(struct world *w, struct iodev *d, struct ioreq *r)
 
 /* ------------------------------------------------ emulation entities --- */
 
+/* A CPU stage followed by device-model work ends with the guest's access
+** to the emulated device (the exit): under Xen with <io ioreq-wait> the
+** VCPU that made it waits, blocked, until qemu-dm has done that work.
+** Xen 3.3: hvmemul_do_io (xen/arch/x86/hvm/emulate.c) hands an access
+** no handler in Xen claims to hvm_send_assist_req (hvm.c), which calls
+** prepare_wait_on_xen_event_channel before posting the ioreq; on the way
+** back to the guest hvm_do_resume waits on the event channel while the
+** ioreq is READY or INPROCESS.  Writes too: only the standard VGA's
+** writes go through the buffered ioreq page.  So a VCPU's time per
+** emulated access is
+**     exit + wait for a Dom0 VCPU + qemu-dm's work + the wake-up,
+** and while it waits it runs nothing else (its guest's other work goes to
+** its sibling VCPUs, if any).  The answer comes when the emulation stage
+** ends (advance). */
 static void job_done(struct world *w, struct gjob *j)
 {
-	advance(w, j->owner);
+	struct ioreq *r = j->owner;
+	if (w->scn->hv.io.ioreq_wait && w->io->kind == IO_HV_XEN && w->io->dom0 && j->vcpu &&
+	    j->vcpu->vm == r->vm && r->cur + 1 < r->nst && r->st[r->cur + 1].kind == IO_EMU) {
+		r->waiter = 1 + j->vcpu->idx;
+		vm_ioreq_block(w, r->vm, j->vcpu->idx);
+	}
+	advance(w, r);
 }
 
 /* KVM's I/O thread takes its queue in order; new work that arrives while
@@ -458,6 +479,11 @@ static void stage_time(struct world *w, struct ioreq *r)
 static void advance(struct world *w, struct ioreq *r)
 {
 	stage_time(w, r);
+	if (r->waiter && r->st[r->cur].kind == IO_EMU) {
+		int i = r->waiter - 1;
+		r->waiter = 0;
+		vm_ioreq_resume(w, r->vm, i);
+	}
 	if (++r->cur < r->nst)
 		run_stage(w, r);
 	else

@@ -83,6 +83,7 @@ struct ioreq {
 	void *owner;
 	int64_t t0;                   /* io_start time */
 	int tag;                      /* owner's use */
+	int waiter;                   /* Xen ioreq-wait: 1 + the VCPU blocked on the next emulation stage */
 	struct ioreq *next;           /* device and emulation-thread queues */
 };
 

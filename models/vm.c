@@ -92,26 +92,38 @@ static void take(struct vm *vm, int i, int k)
 
 /* The next burst for VCPU i, taking a job from the guest queue if it has
 ** none; negative when it halts.  May take a lock or start spinning. */
+/* A burst ends at the job's slice end at the latest (no slice: as is). */
+static double to_slice_end(const struct vcpu_state *v, double b)
+{
+	double s = v->left - v->slice_mark;
+	return s < b ? s : b;
+}
+
 static double next_burst(struct world *w, struct vm *vm, int i)
 {
 	struct vcpu_state *v = &vm->vs[i];
 	struct entity *e = vm->vcpu[i];
 	if (!v->job) {
 		struct gjob *j = vm->qhead;
-		if (!j)
+		if (!j || v->io_wait)
 			return -1;
 		vm->qhead = j->next;
 		if (!vm->qhead)
 			vm->qtail = NULL;
 		vm->qlen--;
 		v->job = j;
-		j->vcpu = e;
-		j->t_take = world_now(w);
-		j->ready0 = e->c_ready + (e->state == ENT_READY ? j->t_take - e->since : 0);
-		j->spin0 = e->c_spin;
-		j->held_take = vm_held_ns(vm, j->t_take);
+		if (!j->vcpu) {
+			/* the first take (a job sent behind the queue keeps its
+			** first take's marks: models/io.c splits its time from there) */
+			j->vcpu = e;
+			j->t_take = world_now(w);
+			j->ready0 = e->c_ready + (e->state == ENT_READY ? j->t_take - e->since : 0);
+			j->spin0 = e->c_spin;
+			j->held_take = vm_held_ns(vm, j->t_take);
+		}
 		v->left = j->work + v->pending;
 		v->pending = 0;
+		v->slice_mark = vm->quantum > 0 ? v->left - vm->quantum : -INFINITY;
 		v->phase = PH_RUN;
 		v->phase_left = lock_model(vm) ? draw(vm, vm->free_mean) : INFINITY;
 	}
@@ -134,7 +146,7 @@ static double next_burst(struct world *w, struct vm *vm, int i)
 		v->burst = v->left;
 	else
 		v->burst = v->left < v->phase_left ? v->left : v->phase_left;
-	return v->burst;
+	return v->burst = to_slice_end(v, v->burst);
 }
 
 /* Walk VCPU i's lock phases over `done` cycles of progress, which no
@@ -183,7 +195,7 @@ static double cut(struct vm *vm, int i)
 	if (v->left <= 0 || (v->phase == PH_RUN && v->phase_left <= 0))
 		v->burst = 0;
 	else
-		v->burst = v->left < v->phase_left ? v->left : v->phase_left;
+		v->burst = to_slice_end(v, v->left < v->phase_left ? v->left : v->phase_left);
 	return v->burst;
 }
 
@@ -267,7 +279,7 @@ void vm_vcpu_preempted(struct world *w, struct entity *e)
 		** (the lock goes to the first waiter); the critical work it had
 		** left is done later as ordinary work */
 		release(w, vm, i);
-		v->burst = v->left <= 0 ? 0 : v->left < v->phase_left ? v->left : v->phase_left;
+		v->burst = v->left <= 0 ? 0 : to_slice_end(v, v->left < v->phase_left ? v->left : v->phase_left);
 		e->work = v->burst;
 	}
 }
@@ -292,6 +304,46 @@ static void release(struct world *w, struct vm *vm, int i)
 	vm->holder[k] = j;
 	vm->acquired[k]++;
 	sched_set_work(&w->sched, vm->vcpu[j], 0);
+}
+
+/* The guest's time slicing (<guest timeslice>, 0 by default: each job
+** runs to its end).  Linux 2.6.21's O(1) scheduler (kernel/sched.c,
+** task_running_tick) sends a running interactive task to the tail of its
+** priority list every TIMESLICE_GRANULARITY ticks of its slice,
+**     GRANULARITY x 2^(max(MAX_BONUS - bonus, 1) - 1) x num_online_cpus
+** ticks with GRANULARITY = 10 ms in ticks (2 at HZ 250, 8 ms): 8 ms x
+** ncpus for a task of full bonus, as Apache workers that sleep between
+** requests are.  <guest timeslice> is the slice per online CPU (8 ms);
+** the VM's quantum is that times its VCPUs.  The guest's workers all have the same priority, so a
+** job that has run a slice while others wait goes behind them and the
+** VCPU takes the queue's head (round robin); with nobody waiting it
+** starts a new slice.  Approximations: the slice counts the job's own
+** progress in cycles (ticks count time while the task runs); interrupt
+** work added to the job does not use its slice; a slice that ends inside
+** a critical section is extended to the section's end (the guest kernel
+** is not preemptible, CONFIG_PREEMPT_NONE). */
+#define SLICE_EPS 1.0   /* cycles: a burst that reached the slice end, rounding aside */
+static void slice_end(struct vm *vm, int i)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	struct gjob *j = v->job;
+	if (v->phase != PH_RUN) {
+		/* at the section's end (a cycle past it, so that a residue of
+		** the section shorter than the rounding of left still runs) */
+		v->slice_mark = v->left - v->phase_left - SLICE_EPS;
+		return;
+	}
+	if (!vm->qhead || j == &v->tick) {
+		v->slice_mark = v->left - vm->quantum;
+		return;
+	}
+	j->work = v->left;
+	v->job = NULL;
+	j->next = NULL;
+	vm->qtail->next = j;
+	vm->qtail = j;
+	vm->qlen++;
+	vm->requeues++;
 }
 
 static double vcpu_done(struct world *w, struct entity *e)
@@ -320,6 +372,8 @@ static double vcpu_done(struct world *w, struct entity *e)
 		v->job = NULL;
 		vm->jobs_done += j != &v->tick;
 		j->done(w, j);
+	} else if (v->left <= v->slice_mark + SLICE_EPS) {
+		slice_end(vm, i);
 	}
 	return next_burst(w, vm, i);
 }
@@ -327,6 +381,7 @@ static double vcpu_done(struct world *w, struct entity *e)
 void vm_submit(struct world *w, struct vm *vm, struct gjob *j)
 {
 	j->next = NULL;
+	j->vcpu = NULL;                 /* not taken yet */
 	if (vm->qtail)
 		vm->qtail->next = j;
 	else
@@ -339,7 +394,7 @@ void vm_submit(struct world *w, struct vm *vm, struct gjob *j)
 	** emulation: kvm_vcpu_kick), a device interrupt, or the guest timer
 	** of a caller that says so (sched_irq_from) */
 	for (int i = 0; i < vm->nvcpus; i++) {
-		if (vm->vs[i].job || vm->vcpu[i]->state != ENT_BLOCKED)
+		if (vm->vs[i].job || vm->vcpu[i]->state != ENT_BLOCKED || vm->vs[i].io_wait)
 			continue;
 		double b = next_burst(w, vm, i);
 		if (b >= 0)
@@ -360,12 +415,14 @@ void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles)
 	struct entity *e = vm->vcpu[i];
 	if (v->job) {
 		v->left += cycles;        /* the interrupted job finishes later */
-	} else if (e->state == ENT_BLOCKED) {
+		v->slice_mark += cycles;  /* and the handler does not use its slice */
+	} else if (e->state == ENT_BLOCKED && !v->io_wait) {
 		/* a halted VCPU wakes for the handler, then halts again */
 		v->tick.work = 0;
 		v->tick.done = tick_done;
 		v->tick.owner = vm;
 		v->job = &v->tick;
+		v->slice_mark = -INFINITY;
 		v->left = cycles + v->pending;
 		v->pending = 0;
 		v->phase = PH_RUN;
@@ -376,8 +433,35 @@ void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles)
 		** CPU the VCPU thread last ran on (it moves with the thread) */
 		sched_wake_from(&w->sched, e, v->burst, SCHED_WAKER_SELF);
 	} else {
-		v->pending += cycles;     /* woken, about to take a job */
+		/* woken, about to take a job; or waiting for qemu-dm, which
+		** injects pending interrupts when it re-enters the guest */
+		v->pending += cycles;
 	}
+}
+
+void vm_ioreq_block(struct world *w, struct vm *vm, int i)
+{
+	vm->vs[i].io_wait = 1;
+	vm->vs[i].io_wait_t0 = world_now(w);
+	vm->ioreq_waits++;
+}
+
+/* qemu-dm has answered: the VCPU re-enters the guest (Dom0's event-channel
+** notification wakes it, so the waker is the Dom0 VCPU that answered),
+** takes the next job, or runs the interrupt work that came meanwhile. */
+void vm_ioreq_resume(struct world *w, struct vm *vm, int i)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	struct entity *e = vm->vcpu[i];
+	v->io_wait = 0;
+	vm->ioreq_wait_ns += world_now(w) - v->io_wait_t0;
+	if (v->job || e->state != ENT_BLOCKED)
+		return;
+	double b = next_burst(w, vm, i);
+	if (b >= 0)
+		sched_wake(&w->sched, e, b);
+	else if (v->pending > 0)
+		vm_interrupt(w, vm, i, 0);
 }
 
 /* The periodic tick of a guest kernel with HZ ticks per second on every
@@ -607,6 +691,8 @@ int vm_build_all(struct world *w, struct diag *d)
 					return -ENOMEM;
 			}
 			vm->seq = seq;
+			/* TIMESLICE_GRANULARITY scales with num_online_cpus */
+			vm->quantum = (double)c->guest.timeslice * vm->nvcpus * s->machine.freq / 1e9;
 			if (strcmp(s->hv.kind, "kvm") == 0 && add_iothread(w, vm))
 				return -ENOMEM;
 			if (c->guest.timer_hz > 0) {

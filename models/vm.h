@@ -51,6 +51,9 @@ struct vcpu_state {
 	int lazy;                     /* the burst runs to the job's end through its lock
 				      ** phases, walked when it ends or is cut (vm.c) */
 	double pending;               /* interrupt work for the next job */
+	int io_wait;                  /* Xen: blocked until qemu-dm answers its exit (io.c) */
+	double slice_mark;            /* the job's slice ends when left falls to this; -inf none */
+	int64_t io_wait_t0;           /* since when */
 	struct gjob tick;             /* a halted VCPU's own short job (timer tick) */
 };
 
@@ -66,6 +69,8 @@ struct vm {
 	char *iothread_name;
 	struct vcpu_state *vs;
 	struct gjob *qhead, *qtail;   /* guest run queue */
+	double quantum;               /* <guest timeslice> in cycles; 0: run to completion */
+	uint64_t requeues;            /* jobs sent behind the queue at a slice's end */
 	int qlen;
 	/* the locks, LK_GUEST and LK_SHADOW */
 	int holder[NLOCKS];           /* VCPU index, -1 free */
@@ -88,6 +93,8 @@ struct vm {
 	int nheld;                    /* VCPUs ready now with a job */
 	int64_t c_held, held_since;   /* ns with nheld > 0, up to held_since */
 	uint64_t jobs_done;
+	uint64_t ioreq_waits;         /* Xen ioreq-wait: exits waited for, over the whole run */
+	int64_t ioreq_wait_ns;        /* and the VCPU time they took, ns */
 	uint64_t acquired[NLOCKS], contended[NLOCKS];  /* by lock */
 };
 
@@ -119,6 +126,13 @@ void vm_vcpu_state(struct world *w, struct entity *e, int from, int to);
 /* ns, over the whole run up to now, during which some VCPU of vm holding a
 ** job was ready but not running. */
 int64_t vm_held_ns(const struct vm *vm, int64_t now);
+
+/* Xen HVM: VCPU i of vm has just exited to qemu-dm in Dom0 (the job it
+** ran ends with the exit) and waits for the answer, blocked: it takes no
+** job and no interrupt until vm_ioreq_resume, when qemu-dm answers
+** (models/io.c, <io ioreq-wait>). */
+void vm_ioreq_block(struct world *w, struct vm *vm, int i);
+void vm_ioreq_resume(struct world *w, struct vm *vm, int i);
 
 /* First touch: the VM's memory goes to node (called at its first dispatch). */
 void vm_place_memory(struct vm *vm, int node);

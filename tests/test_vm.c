@@ -310,6 +310,21 @@ static void test_lazy_phases_count(void)
 	CU_ASSERT_EQUAL(vm->contended[LK_GUEST], 0);
 	CU_ASSERT_EQUAL(sum(vm, get_spin), 0);
 	cut_done();
+	/* with 5 users on 2 VCPUs, time slices of 20 ms and a busy neighbour
+	** VM: bursts cut by siblings, slices and preemption; a job sent behind
+	** the queue draws its free stretch afresh (memoryless), so the count
+	** still holds */
+	const char *const sliced[] = { "vm[smp].workload.closed.users=5", "vm[smp].guest.timeslice=20ms",
+				       "vm[other].workload.closed.think.mean=0s", "vm[other].workload.closed.users=2",
+				       NULL };
+	cut_fixture("tests/data/good/vm-smp.xml", sliced);
+	vm = cut_vm_fatal("smp");
+	per_job = (double)vm->acquired[LK_GUEST] * stretch / 1e9 / (double)vm->jobs_done;
+	printf("; with 20 ms slices per VCPU %.4f over %llu jobs, %llu sent behind the queue", per_job,
+	       (unsigned long long)vm->jobs_done, (unsigned long long)vm->requeues);
+	CU_ASSERT_TRUE(vm->requeues > 1000);
+	CU_ASSERT_DOUBLE_EQUAL(per_job, 1.0, 0.03);
+	cut_done();
 }
 
 
@@ -365,6 +380,73 @@ static void test_shadow_lock(void)
 	CU_ASSERT_EQUAL(shadow_spin_share(nopaging, NULL), 0);
 	cut_done();
 	CU_ASSERT_EQUAL(shadow_spin_share(one, NULL), 0);
+	cut_done();
+}
+
+/* The guest's time slicing (<guest timeslice>): one VCPU on its own pCPU,
+** deterministic 1 s jobs at 0.7/s.  Run to completion it is M/D/1,
+** mean response S + rho S / (2 (1 - rho)) = 2.167 s (Pollaczek-Khinchine);
+** round robin with a quantum much shorter than S tends to processor
+** sharing, whose mean response S / (1 - rho) = 3.333 s does not depend
+** on the service distribution (Kleinrock, "Time-shared systems: a
+** theoretical treatment", JACM 14(2), 1967): deterministic jobs all
+** finish late together. */
+static void test_guest_timeslice(void)
+{
+	const double S = 1, rho = 0.7;
+	const char *const fifo[] = { "vm[g].guest.timeslice=0s", NULL };
+	cut_fixture("tests/data/good/vm-guest-rr.xml", fifo);
+	struct ci f = tally_mean(&cut_W.burst[0]->resp);
+	CU_ASSERT_EQUAL(cut_vm_fatal("g")->requeues, 0);
+	cut_done();
+	cut_fixture("tests/data/good/vm-guest-rr.xml", NULL);
+	struct ci r = tally_mean(&cut_W.burst[0]->resp);
+	uint64_t requeues = cut_vm_fatal("g")->requeues;
+	cut_done();
+	double md1 = S + rho * S / (2 * (1 - rho)), ps = S / (1 - rho);
+	printf("\n    1 VCPU, D jobs: run to completion %.3f s (M/D/1 %.3f), 20 ms slices %.3f s "
+	       "(processor sharing %.3f), %llu jobs sent behind the queue",
+	       f.mean, md1, r.mean, ps, (unsigned long long)requeues);
+	CU_ASSERT_DOUBLE_EQUAL(f.mean, md1, 0.03 * md1);
+	CU_ASSERT_DOUBLE_EQUAL(r.mean, ps, 0.04 * ps);
+	CU_ASSERT_TRUE(requeues > 10000);
+}
+
+/* Xen HVM (<io ioreq-wait>): a VCPU that exits to qemu-dm waits, blocked,
+** until Dom0 has done the device work (Xen 3.3 hvm_send_assist_req and
+** hvm_do_resume).  netperf from one 1-VCPU guest on the uncalibrated Xen
+** profile: without the wait the VCPU goes on with the next send while
+** Dom0 emulates the last one; with it, (1) the guest waits once per send,
+** (2) it runs nothing while it waits, so its run time and its waits are
+** disjoint pieces of its blocked-or-running time, (3) each wait lasts at
+** least Dom0's work for one packet, and (4) the stream, paced by the VCPU,
+** slows down: the VCPU runs less in the same 11 s. */
+static void test_ioreq_wait(void)
+{
+	const char *xen = "hypervisor.profile=../../models/profiles/hypervisors/xen-3.3.0.xml";
+	const char *const off[] = { xen, NULL };
+	const char *const on[] = { xen, "hypervisor.io.ioreq-wait=true", NULL };
+	cut_fixture("experiments/paper/netperf.xml", off);
+	struct vm *vm = cut_vm_fatal("bench");
+	double run_off = (double)vm->vcpu[0]->t_run;
+	CU_ASSERT_EQUAL(vm->ioreq_waits, 0);
+	cut_done();
+
+	cut_fixture("experiments/paper/netperf.xml", on);
+	vm = cut_vm_fatal("bench");
+	const struct entity *e = vm->vcpu[0];
+	double T = (double)(cut_S.duration - cut_S.warmup);
+	double run_on = (double)e->t_run, blocked = (double)e->t_blocked;
+	double wait = (double)vm->ioreq_wait_ns, n = (double)vm->ioreq_waits;
+	double work = cut_S.hv.io.emu_packet / cut_W.mach.rate;   /* ns of Dom0 work per packet */
+	printf("\n    1 VCPU, netperf: VCPU run %.3f s without the wait, %.3f s with it; "
+	       "%.0f waits, %.1f us each (one packet's device work %.1f us), blocked %.3f s",
+	       run_off / 1e9, run_on / 1e9, n, wait / n / 1e3, work / 1e3, blocked / 1e9);
+	CU_ASSERT_TRUE(n > 1000);
+	CU_ASSERT_TRUE(wait <= blocked + 1e6);
+	CU_ASSERT_TRUE(run_on + wait <= T + 1e6);
+	CU_ASSERT_TRUE(wait / n >= work);
+	CU_ASSERT_TRUE(run_on < 0.9 * run_off);
 	cut_done();
 }
 
@@ -580,6 +662,8 @@ void tests_register(void)
 		{ "lock-holder preemption", test_lock_holder_preemption },
 		{ "the shadow lock against the machine-repairman queue", test_shadow_lock },
 		{ "lazy lock phases count every acquisition", test_lazy_phases_count },
+		{ "Xen: a VCPU waits for qemu-dm's answer", test_ioreq_wait },
+		{ "guest time slices: M/D/1 and processor sharing", test_guest_timeslice },
 		{ "timeline", test_timeline },
 		{ "text Gantt chart", test_gantt },
 		{ "co-scheduling removes lock-holder spin", test_coscheduling },

@@ -297,6 +297,17 @@ void ld_read_hypervisor(struct ld *ld, xmlNodePtr h)
 		if (ld_get(ld, xi, "shadow-lock-time", 0, ld_p_time, &io->shadow_lock_time) == 1 &&
 		    io->shadow_lock_time < 100)
 			ld_err_at(ld, xi, "shadow-lock-time", "expected a mean section of at least 100ns", NULL, NULL);
+		/* Xen 3.3 HVM (xen/arch/x86/hvm/emulate.c hvmemul_do_io, hvm.c
+		** hvm_send_assist_req and hvm_do_resume): an access that qemu-dm
+		** emulates blocks its VCPU until the answer (docs/workloads.md) */
+		const char *iw = ld_attr(xi, "ioreq-wait");
+		if (iw) {
+			io->ioreq_wait = strcmp(iw, "true") == 0 || strcmp(iw, "1") == 0;
+			if (io->ioreq_wait && strcmp(hv->kind, "xen") != 0)
+				ld_err_at(ld, xi, "ioreq-wait",
+					  "expected it under kind=\"xen\" only (qemu-dm in Dom0 answers the VCPU's exits)",
+					  NULL, NULL);
+		}
 		if (native && (io->exit > 0 || io->exits_tx > 0 || io->exits_rx > 0 || io->exits_irq > 0 ||
 			       io->exits_disk > 0 || io->exits_timer > 0 || io->emu_packet > 0 || io->emu_disk > 0))
 			ld_err_at(ld, xi, NULL,

@@ -130,6 +130,7 @@ struct scn_io {
 	double shadow_lock;          /* share of the shadow work done under the VM's shadow lock: 0 */
 	int64_t shadow_lock_time;    /* mean section under it, ns (100 us) */
 	int irq_cpu;                 /* pCPU handling device interrupts; -2: the woken thread's own */
+	int ioreq_wait;              /* Xen: a VCPU waits, blocked, for qemu-dm to answer its exit: 0 */
 	struct scn_loc loc;
 };
 
@@ -225,6 +226,7 @@ struct scn_guest {
 	double lock_hold;            /* share of guest run time inside the lock */
 	int64_t lock_time;           /* mean critical section, ns */
 	int timer_hz;                /* timer interrupts per VCPU per second: 250 (2.6.21 HZ); 0 none */
+	int64_t timeslice;           /* round robin among queued jobs every this x VCPUs of run, ns; 0 none */
 	double tick;                 /* cycles of the guest's timer-tick handler */
 	double os_memory;            /* bytes the guest kernel and server processes keep */
 	double packet;               /* guest kernel cycles per packet (TCP/IP, driver) */

@@ -158,6 +158,12 @@ void ld_read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 			ld_err_at(ld, g, "lock-time", "expected at least 100ns", ld_attr(g, "lock-time"), "");
 		if (ld_get(ld, g, "timer-hz", 0, ld_p_int, &v->guest.timer_hz) == 1 && v->guest.timer_hz > 10000)
 			ld_err_at(ld, g, "timer-hz", "expected at most 10000 ticks per second", ld_attr(g, "timer-hz"), "");
+		/* 0: each job runs to its end; else a job that has run this
+		** long while others wait goes behind them (docs/workloads.md) */
+		if (ld_get(ld, g, "timeslice", 0, ld_p_time, &v->guest.timeslice) == 1 && v->guest.timeslice != 0 &&
+		    v->guest.timeslice < 100 * 1000)
+			ld_err_at(ld, g, "timeslice", "expected 0 (run to completion) or at least 100us",
+				  ld_attr(g, "timeslice"), "");
 		ld_get_work(ld, g, "tick", &v->guest.tick);
 		ld_get(ld, g, "os-memory", 0, ld_p_bytes, &v->guest.os_memory);
 		ld_get_work(ld, g, "packet", &v->guest.packet);
