@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 static int ends_with(const char *s, const char *suf)
@@ -368,6 +369,16 @@ static void test_profiles_by_name(void)
 		 "sed 's/name=\"xen-3.3.0\"/name=\"local-xen\"/' calibration/profiles/xen-3.3.0-paper.xml "
 		 "> %s/xen-3.3.0-paper.xml && %s validate %s/default.xml",
 		 tmp, cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hypervisor local-xen (xen)"));
+	free(out);
+	/* also for a scenario named without a folder, from its own folder
+	** (the folder is ".", not the root) */
+	char here[1024];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(here, sizeof here));
+	snprintf(cmd, sizeof cmd, "cd %s && %s/%s validate default.xml", tmp, here, cut_hvsim());
+	if (cut_hvsim()[0] == '/')
+		snprintf(cmd, sizeof cmd, "cd %s && %s validate default.xml", tmp, cut_hvsim());
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "hypervisor local-xen (xen)"));
 	free(out);

@@ -105,8 +105,11 @@ char *ld_find_profile(const char *base, const char *name, const char *kind, char
 	if (strchr(name, '/') || (nl > 4 && !strcmp(name + nl - 4, ".xml")))
 		return ld_resolve_rel(base, name);   /* a path, relative to the scenario */
 	size_t tl = 0;
+	/* the scenario's folder: the part of base before its last slash
+	** ("" for a scenario at the root: "/N"), "." for a bare file name */
 	const char *slash = strrchr(base, '/');
-	char *found = try_dir(base, slash ? (size_t)(slash - base) : 0, name, kind, 0, tried, &tl);
+	char *found = slash ? try_dir(base, (size_t)(slash - base), name, kind, 0, tried, &tl)
+			    : try_dir(".", 1, name, kind, 0, tried, &tl);
 	const char *hp = getenv("HVSIM_PATH");
 	for (const char *d = hp; !found && d && *d;) {
 		size_t n = strcspn(d, ":");
