@@ -110,6 +110,8 @@ static void describe(const struct scenario *s, const struct world *w, FILE *f)
 	if (io->shadow_lock > 0)
 		fprintf(f, "  shadow lock: %.3g of the shadow work under one lock per VM, sections of %s\n", io->shadow_lock,
 			units_fmt_time(io->shadow_lock_time, a, sizeof a));
+	if (io->ioreq_wait)
+		fprintf(f, "  ioreq wait: a VCPU that exits to the device model waits, blocked, for its answer\n");
 	if (s->hv.cosched.mode)
 		fprintf(f, "  co-scheduling: %s%s%s\n", s->hv.cosched.mode == 1 ? "strict" : "relaxed, skew ",
 			s->hv.cosched.mode == 1 ? "" : units_fmt_time(s->hv.cosched.skew, a, sizeof a), "");
@@ -145,6 +147,8 @@ static void describe(const struct scenario *s, const struct world *w, FILE *f)
 		if (v->guest.lock_hold > 0)
 			fprintf(f, ", guest lock held %.3g%% (%s sections)", 100 * v->guest.lock_hold,
 				units_fmt_time(v->guest.lock_time, a, sizeof a));
+		if (v->guest.timeslice > 0)
+			fprintf(f, ", guest time slice %s a VCPU", units_fmt_time(v->guest.timeslice, a, sizeof a));
 		fputc('\n', f);
 		for (int j = 0; j < v->nworkloads; j++)
 			describe_workload(&v->workload[j], s, "  workload", f);
