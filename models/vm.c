@@ -90,8 +90,6 @@ static void take(struct vm *vm, int i, int k)
 	v->phase_left = draw(vm, vm->crit_mean[k]);
 }
 
-/* The next burst for VCPU i, taking a job from the guest queue if it has
-** none; negative when it halts.  May take a lock or start spinning. */
 /* A burst ends at the job's slice end at the latest (no slice: as is). */
 static double to_slice_end(const struct vcpu_state *v, double b)
 {
@@ -99,6 +97,8 @@ static double to_slice_end(const struct vcpu_state *v, double b)
 	return s < b ? s : b;
 }
 
+/* The next burst for VCPU i, taking a job from the guest queue if it has
+** none; negative when it halts.  May take a lock or start spinning. */
 static double next_burst(struct world *w, struct vm *vm, int i)
 {
 	struct vcpu_state *v = &vm->vs[i];
@@ -314,10 +314,10 @@ static void release(struct world *w, struct vm *vm, int i)
 ** ticks with GRANULARITY = 10 ms in ticks (2 at HZ 250, 8 ms): 8 ms x
 ** ncpus for a task of full bonus, as Apache workers that sleep between
 ** requests are.  <guest timeslice> is the slice per online CPU (8 ms);
-** the VM's quantum is that times its VCPUs.  The guest's workers all have the same priority, so a
-** job that has run a slice while others wait goes behind them and the
-** VCPU takes the queue's head (round robin); with nobody waiting it
-** starts a new slice.  Approximations: the slice counts the job's own
+** the VM's quantum is that times its VCPUs.  The guest's workers all
+** have the same priority, so a job that has run a slice while others
+** wait goes behind them and the VCPU takes the queue's head (round
+** robin); with nobody waiting it starts a new slice.  Approximations: the slice counts the job's own
 ** progress in cycles (ticks count time while the task runs); interrupt
 ** work added to the job does not use its slice; a slice that ends inside
 ** a critical section is extended to the section's end (the guest kernel
