@@ -121,6 +121,17 @@ long cut_dead_pid(void)
 	return (long)p;
 }
 
+char *cut_slurp_in(const char *dir, const char *name)
+{
+	char *p = malloc(strlen(dir) + strlen(name) + 2);
+	if (!p)
+		return NULL;
+	sprintf(p, "%s/%s", dir, name);
+	char *r = cut_slurp(p, NULL);
+	free(p);
+	return r;
+}
+
 int cut_exists(const char *dir, const char *name)
 {
 	char *p = malloc(strlen(dir) + strlen(name) + 2);

@@ -33,6 +33,8 @@ const char *cut_hvsim(void);
 
 /* Read a whole file into a NUL-terminated malloc'd buffer; NULL if absent. */
 char *cut_slurp(const char *path, size_t *len);
+/* cut_slurp of DIR/NAME (NULL if it cannot be read). */
+char *cut_slurp_in(const char *dir, const char *name);
 
 /* Run a shell command, capture stdout+stderr (malloc'd, NUL-terminated)
 ** and return its exit status (or -1). */

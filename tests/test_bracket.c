@@ -23,27 +23,12 @@ static int hv(char **out, const char *fmt, const char *a, const char *b)
 	return cut_run(cmd, out);
 }
 
-static char *slurp_in(const char *dir, const char *name)
-{
-	char p[2048];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return cut_slurp(p, NULL);
-}
-
-static int exists_in(const char *dir, const char *name)
-{
-	char p[2048];
-	struct stat st;
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return stat(p, &st) == 0;
-}
-
 /* The first probe (users per VM) of replication 1 in the
 ** capacity_probes.csv at dir/name, and how many probes it lists; -1
 ** when unreadable. */
 static int first_probe(const char *dir, const char *name, int *nprobes)
 {
-	char *t = slurp_in(dir, name);
+	char *t = cut_slurp_in(dir, name);
 	*nprobes = 0;
 	if (!t)
 		return -1;
@@ -92,7 +77,7 @@ static void test_bracket_previous(void)
 	free(out);
 	CU_ASSERT_EQUAL(hv(&out, "sweep " CURVES " -o %s/min -j 1%s", tmp, ""), 0);
 	free(out);
-	char *a = slurp_in(tmp, "p2/sweep.csv"), *b = slurp_in(tmp, "p1/sweep.csv"), *c = slurp_in(tmp, "min/sweep.csv");
+	char *a = cut_slurp_in(tmp, "p2/sweep.csv"), *b = cut_slurp_in(tmp, "p1/sweep.csv"), *c = cut_slurp_in(tmp, "min/sweep.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
@@ -125,7 +110,7 @@ static void test_bracket_previous(void)
 	CU_ASSERT_EQUAL(hv(&out, "sweep " CURVES " -o %s/bad --set sweep.bracket=next%s", tmp, ""), 2);
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "{'min', 'previous'}"));
 	free(out);
-	CU_ASSERT_FALSE(exists_in(tmp, "bad"));
+	CU_ASSERT_FALSE(cut_exists(tmp, "bad"));
 	free(a);
 	free(b);
 	free(c);
@@ -150,7 +135,7 @@ static void test_capacity_start(void)
 		hv(&out, "capacity tests/data/capacity/repairman.xml -o %s/bad --set capacity.start=%s", tmp, "-1"), 2);
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "capacity.start=-1"));
 	free(out);
-	CU_ASSERT_FALSE(exists_in(tmp, "bad"));
+	CU_ASSERT_FALSE(cut_exists(tmp, "bad"));
 	cut_rmrf(tmp);
 	free(tmp);
 }

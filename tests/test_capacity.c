@@ -332,13 +332,6 @@ static char *run_cli(const char *args, int *rc)
 	return out;
 }
 
-static char *file_in(const char *dir, const char *name)
-{
-	char p[2048];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return cut_slurp(p, NULL);
-}
-
 /* Same seed twice, and -j 1 against -j 2: the same bytes. */
 static void test_cli_deterministic(void)
 {
@@ -361,8 +354,8 @@ static void test_cli_deterministic(void)
 		free(out);
 		char dir[512];
 		snprintf(dir, sizeof dir, "%s/o%d", tmp, i);
-		cap[i] = file_in(dir, "capacity.csv");
-		probes[i] = file_in(dir, "capacity_probes.csv");
+		cap[i] = cut_slurp_in(dir, "capacity.csv");
+		probes[i] = cut_slurp_in(dir, "capacity_probes.csv");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(cap[i]);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(probes[i]);
 	}
@@ -413,7 +406,7 @@ static void test_cli_bad_input(void)
 		if (!strstr(out, k[i].msg))
 			fprintf(stderr, "\n  got: %s\n  want: %s\n", out, k[i].msg);
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, k[i].msg));
-		char *left = file_in(dir, "capacity.csv");
+		char *left = cut_slurp_in(dir, "capacity.csv");
 		CU_ASSERT_PTR_NULL(left);
 		free(left);
 		free(out);
@@ -442,7 +435,7 @@ static void test_cli_exclusive(void)
 	CU_ASSERT_EQUAL(rc, 0);
 	free(out);
 	CU_ASSERT_FALSE(cut_exists(tmp, stale));
-	char *first = file_in(dir, "capacity.csv");
+	char *first = cut_slurp_in(dir, "capacity.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(first);
 	out = run_cli(args, &rc);
 	CU_ASSERT_EQUAL(rc, 2);
@@ -455,18 +448,18 @@ static void test_cli_exclusive(void)
 	out = run_cli(args, &rc);
 	CU_ASSERT_EQUAL(rc, 0);
 	free(out);
-	char *probes = file_in(dir, "capacity_probes.csv");
+	char *probes = cut_slurp_in(dir, "capacity_probes.csv");
 	CU_ASSERT(probes && strstr(probes, "\n1,9,"));
 	free(probes);
 	CU_ASSERT_FALSE(cut_exists(dir, "mine"));
 	/* interrupted with --force: the directory as it was */
-	char *before = file_in(dir, "capacity.csv");
+	char *before = cut_slurp_in(dir, "capacity.csv");
 	snprintf(cmd, sizeof cmd,
 		 "{ %s capacity " REPAIRMAN " -o %s -j 1 --set run.duration=100000000s --set capacity.measure=fixed --force & p=$!; sleep 1; "
 		 "kill -INT $p; wait $p; }", cut_hvsim(), dir);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 130);
 	free(out);
-	char *after = file_in(dir, "capacity.csv");
+	char *after = cut_slurp_in(dir, "capacity.csv");
 	CU_ASSERT(before && after && strcmp(before, after) == 0);
 	free(before);
 	free(after);

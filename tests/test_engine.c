@@ -119,13 +119,6 @@ static int run_cli(const char *args, const char *dir)
 	return rc;
 }
 
-static char *file_in(const char *dir, const char *name)
-{
-	char p[1024];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return cut_slurp(p, NULL);
-}
-
 static void test_determinism(void)
 {
 	char *tmp = cut_tmpdir();
@@ -141,7 +134,7 @@ static void test_determinism(void)
 	CU_ASSERT_EQUAL_FATAL(run_cli(args2, c), 0);
 	static const char *const files[] = { "summary.json", "workloads.csv", "pcpus.csv" };
 	for (int i = 0; i < 3; i++) {
-		char *fa = file_in(a, files[i]), *fb = file_in(b, files[i]), *fc = file_in(c, files[i]);
+		char *fa = cut_slurp_in(a, files[i]), *fb = cut_slurp_in(b, files[i]), *fc = cut_slurp_in(c, files[i]);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(fa);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(fb);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(fc);
@@ -227,7 +220,7 @@ static void test_output_contract(void)
 	cut_run(cmd, &out);
 	CU_ASSERT_PTR_NULL(strstr(out, ".tmp-"));
 	free(out);
-	char *csv = file_in(dir, "pcpus.csv");
+	char *csv = cut_slurp_in(dir, "pcpus.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
 	const char *hdr = "cpu,node,util,busy_s,overhead_s,switches,switch_s,refill_s,migrate_refill_s,"
 			  "remote_refill_s\n0,0,";
@@ -235,7 +228,7 @@ static void test_output_contract(void)
 	free(csv);
 	/* running again into the same directory needs --force, and replaces it */
 	CU_ASSERT_EQUAL(run_cli("tests/data/good/closed.xml --set run.duration=200s --seed 3 --force", dir), 0);
-	char *js = file_in(dir, "summary.json");
+	char *js = cut_slurp_in(dir, "summary.json");
 	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"seed\": 3,"));
 	free(js);
 	/* bad input: exit 2, nothing created */
@@ -356,12 +349,12 @@ static void test_exclusive_outputs(void)
 	snprintf(args, sizeof args, "%s -o %s", scn, d);
 	CU_ASSERT_EQUAL(run_out(args, &out), 0);
 	free(out);
-	char *first = file_in(d, "summary.json");
+	char *first = cut_slurp_in(d, "summary.json");
 	/* again: refused, untouched */
 	CU_ASSERT_EQUAL(run_out(args, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "d: exists; name a new directory with -o, or add --force to replace it"));
 	free(out);
-	char *same = file_in(d, "summary.json");
+	char *same = cut_slurp_in(d, "summary.json");
 	CU_ASSERT(first && same && strcmp(first, same) == 0);
 	free(same);
 	/* --force: replaced whole */
@@ -373,7 +366,7 @@ static void test_exclusive_outputs(void)
 	snprintf(args, sizeof args, "%s -o %s --force --seed 3", scn, d);
 	CU_ASSERT_EQUAL(run_out(args, &out), 0);
 	free(out);
-	char *js = file_in(d, "summary.json");
+	char *js = cut_slurp_in(d, "summary.json");
 	CU_ASSERT(js && strstr(js, "\"seed\": 3,"));
 	free(js);
 	CU_ASSERT_FALSE(cut_exists(d, "extra"));
@@ -419,7 +412,7 @@ static void test_exclusive_outputs(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "was interrupted"));
 	free(out);
 	CU_ASSERT_FALSE(cut_exists(tmp, "f"));
-	js = file_in(d, "summary.json");
+	js = cut_slurp_in(d, "summary.json");
 	CU_ASSERT(js && strstr(js, "\"seed\": 3,"));
 	free(js);
 	snprintf(cmd, sizeof cmd, "ls %s | grep -c 'tmp-\\|old-'", tmp);

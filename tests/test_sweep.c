@@ -143,21 +143,6 @@ static int sweep(const char *args, char **out)
 	return cut_run(cmd, out);
 }
 
-static char *file_in(const char *dir, const char *name)
-{
-	char p[2048];
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return cut_slurp(p, NULL);
-}
-
-static int exists(const char *dir, const char *name)
-{
-	char p[2048];
-	struct stat st;
-	snprintf(p, sizeof p, "%s/%s", dir, name);
-	return stat(p, &st) == 0;
-}
-
 /* csv without the last column of each line (wall_s), malloc'd. */
 static char *no_wall(const char *csv)
 {
@@ -202,10 +187,10 @@ static void test_jobs(void)
 		free(out);
 		char dir[1024];
 		snprintf(dir, sizeof dir, "%s/j%d", tmp, j + 1);
-		csv[j] = file_in(dir, "sweep.csv");
+		csv[j] = cut_slurp_in(dir, "sweep.csv");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(csv[j]);
-		CU_ASSERT(exists(dir, "points/001/summary.json") && exists(dir, "points/006/vms.csv"));
-		CU_ASSERT_FALSE(exists(dir, "points/007"));
+		CU_ASSERT(cut_exists(dir, "points/001/summary.json") && cut_exists(dir, "points/006/vms.csv"));
+		CU_ASSERT_FALSE(cut_exists(dir, "points/007"));
 	}
 	printf("%s", csv[0]);
 	snprintf(args, sizeof args, "%s validate " TOY, cut_hvsim());
@@ -235,13 +220,13 @@ static void test_jobs(void)
 		char d1[1024], d2[1024];
 		snprintf(d1, sizeof d1, "%s/run", tmp);
 		snprintf(d2, sizeof d2, "%s/j2/points/003", tmp);
-		char *x = file_in(d1, files[i]), *y = file_in(d2, files[i]);
+		char *x = cut_slurp_in(d1, files[i]), *y = cut_slurp_in(d2, files[i]);
 		CU_ASSERT(x && y && strcmp(x, y) == 0);
 		free(x);
 		free(y);
 	}
 	/* its row: 4 users, 1 VCPU, the run's events */
-	char *sum = file_in(tmp, "run/summary.json");
+	char *sum = cut_slurp_in(tmp, "run/summary.json");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sum);
 	const char *ev = strstr(sum, "\"events\": ");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
@@ -275,7 +260,7 @@ static void test_long(void)
 		free(out);
 		char dir[1024];
 		snprintf(dir, sizeof dir, "%s/j%d", tmp, j + 1);
-		lng[j] = file_in(dir, "long.csv");
+		lng[j] = cut_slurp_in(dir, "long.csv");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(lng[j]);
 	}
 	CU_ASSERT_STRING_EQUAL(lng[0], lng[1]);
@@ -283,7 +268,7 @@ static void test_long(void)
 	CU_ASSERT_EQUAL(lines(lng[0]), 7);
 	CU_ASSERT_EQUAL(strncmp(lng[0], "point," USERS ",vm[web].vcpus,vm,kind,vcpus,", strlen("point," USERS) + 20), 0);
 	/* point 3's row is its vms.csv's row behind "3,4,1," */
-	char *vms = file_in(tmp, "j1/points/003/vms.csv");
+	char *vms = cut_slurp_in(tmp, "j1/points/003/vms.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vms);
 	char want[1024];
 	const char *row = strchr(vms, '\n') + 1;
@@ -295,7 +280,7 @@ static void test_long(void)
 		printf("\n    skipped: the pandas snippet of docs/analysis.md (no python3-pandas)");
 	} else {
 		free(out);
-		char *doc = file_in(".", "docs/analysis.md");
+		char *doc = cut_slurp_in(".", "docs/analysis.md");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
 		const char *a = strstr(doc, "```python\n"), *b = a ? strstr(a + 10, "```") : NULL;
 		CU_ASSERT_FATAL(a && b);
@@ -332,7 +317,7 @@ static void test_resume(void)
 	free(out);
 	char dir[512];
 	snprintf(dir, sizeof dir, "%s/s", tmp);
-	char *full = file_in(dir, "sweep.csv");
+	char *full = cut_slurp_in(dir, "sweep.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(full);
 	/* header + 2 rows + half of the third */
 	const char *cut = full;
@@ -352,10 +337,10 @@ static void test_resume(void)
 	CU_ASSERT_PTR_NULL(strstr(out, "point 2/6"));
 	free(out);
 	/* only the missing points ran */
-	CU_ASSERT_FALSE(exists(dir, "points/001"));
-	CU_ASSERT_FALSE(exists(dir, "points/002"));
-	CU_ASSERT(exists(dir, "points/003/summary.json") && exists(dir, "points/006/summary.json"));
-	char *again = file_in(dir, "sweep.csv");
+	CU_ASSERT_FALSE(cut_exists(dir, "points/001"));
+	CU_ASSERT_FALSE(cut_exists(dir, "points/002"));
+	CU_ASSERT(cut_exists(dir, "points/003/summary.json") && cut_exists(dir, "points/006/summary.json"));
+	char *again = cut_slurp_in(dir, "sweep.csv");
 	char *a = no_wall(full), *b = no_wall(again);
 	CU_ASSERT_STRING_EQUAL(a, b);
 	free(a);
@@ -372,7 +357,7 @@ static void test_resume(void)
 	CU_ASSERT_EQUAL(sweep(args, &out), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(2 already done, 4 run, 0 failed)"));
 	free(out);
-	again = file_in(dir, "sweep.csv");
+	again = cut_slurp_in(dir, "sweep.csv");
 	a = no_wall(full);
 	b = no_wall(again);
 	CU_ASSERT_STRING_EQUAL(a, b);
@@ -407,7 +392,7 @@ static void test_quoting(void)
 		 TOY " -o %s/o -j 2 --set sweep.vary[0].key=description --set 'sweep.vary[0].values=a,b c\"d'", tmp);
 	CU_ASSERT_EQUAL(sweep(args, &out), 0);
 	free(out);
-	char *full = file_in(tmp, "o/sweep.csv");
+	char *full = cut_slurp_in(tmp, "o/sweep.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(full);
 	CU_ASSERT_PTR_NOT_NULL(strstr(full, "\n\"a,b\",2,bare,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(full, "\n\"c\"\"d\",1,bare,"));
@@ -417,7 +402,7 @@ static void test_quoting(void)
 	CU_ASSERT_EQUAL(sweep(args, &out), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(2 already done, 2 run, 0 failed)"));
 	free(out);
-	char *again = file_in(tmp, "o/sweep.csv");
+	char *again = cut_slurp_in(tmp, "o/sweep.csv");
 	char *a = no_wall(full), *b = no_wall(again);
 	CU_ASSERT_STRING_EQUAL(a, b);
 	free(a);
@@ -436,7 +421,7 @@ static void test_mismatch(void)
 	snprintf(args, sizeof args, TOY " -o %s/o -j 2 --set vm[web].vcpus=1", tmp);
 	CU_ASSERT_EQUAL(sweep(args, &out), 0);
 	free(out);
-	char *before = file_in(tmp, "o/sweep.csv");
+	char *before = cut_slurp_in(tmp, "o/sweep.csv");
 	static const struct {
 		const char *args, *msg;
 	} k[] = {
@@ -452,7 +437,7 @@ static void test_mismatch(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, k[i].msg));
 		free(out);
 	}
-	char *after = file_in(tmp, "o/sweep.csv");
+	char *after = cut_slurp_in(tmp, "o/sweep.csv");
 	CU_ASSERT(before && after && strcmp(before, after) == 0);
 	free(before);
 	free(after);
@@ -473,7 +458,7 @@ static void test_bad_key(void)
 					   "vm[wbe]; expected one of: run, sweep, machine, hypervisor, vm"));
 	CU_ASSERT_PTR_NULL(strstr(out, "vm[web].vcpus"));
 	free(out);
-	CU_ASSERT_FALSE(exists(tmp, "o"));
+	CU_ASSERT_FALSE(cut_exists(tmp, "o"));
 	/* an attribute the element does not have, from the command line */
 	snprintf(args, sizeof args, TOY " -o %s/o --set sweep.vary[1].key=vm[web].cpus", tmp);
 	CU_ASSERT_EQUAL(sweep(args, &out), 2);
@@ -486,7 +471,7 @@ static void test_bad_key(void)
 	CU_ASSERT_EQUAL(sweep(args, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "repairman.xml: <scenario>: expected a <sweep>"));
 	free(out);
-	CU_ASSERT_FALSE(exists(tmp, "o"));
+	CU_ASSERT_FALSE(cut_exists(tmp, "o"));
 	snprintf(args, sizeof args, TOY " -j 0");
 	CU_ASSERT_EQUAL(sweep(args, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "expected a number of processes from 1 to 1024"));
@@ -511,14 +496,14 @@ static void test_bad_value(void)
 					   "tests/data/sweep/bad-value.xml:8: <vm memory>: expected a byte size"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "bad-value: 4 points (0 already done, 2 run, 2 failed)"));
 	free(out);
-	char *csv = file_in(tmp, "o/sweep.csv");
+	char *csv = cut_slurp_in(tmp, "o/sweep.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
 	CU_ASSERT_EQUAL(lines(csv), 3);
 	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n1GiB,bare,rr,1,1,2,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n2GiB,bare,rr,1,1,2,"));
 	free(csv);
-	CU_ASSERT(exists(tmp, "o/points/001") && exists(tmp, "o/points/003"));
-	CU_ASSERT(!exists(tmp, "o/points/002") && !exists(tmp, "o/points/004"));
+	CU_ASSERT(cut_exists(tmp, "o/points/001") && cut_exists(tmp, "o/points/003"));
+	CU_ASSERT(!cut_exists(tmp, "o/points/002") && !cut_exists(tmp, "o/points/004"));
 	CU_ASSERT_EQUAL(sweep(args, &out), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(2 already done, 0 run, 2 failed)"));
 	free(out);
@@ -550,7 +535,7 @@ static void test_points_checked_whole(void)
 	CU_ASSERT_EQUAL(rc, 0);
 	CU_ASSERT_PTR_NULL(strstr(out, "need 18 GiB"));
 	free(out);
-	CU_ASSERT(exists(tmp, "o/points/001"));
+	CU_ASSERT(cut_exists(tmp, "o/points/001"));
 	/* the file's Opteron with 12 and 16 VMs: both points named */
 	snprintf(args, sizeof args, "%s validate experiments/whatif/machine-2s.xml --set 'sweep.vary[1].values=12 16'",
 		 cut_hvsim());
@@ -586,14 +571,14 @@ static void test_capacity_mode(void)
 	snprintf(args, sizeof args, "tests/data/sweep/capacity.xml -o %s/s -j 2", tmp);
 	CU_ASSERT_EQUAL(sweep(args, &out), 0);
 	free(out);
-	char *csv = file_in(tmp, "s/sweep.csv");
+	char *csv = cut_slurp_in(tmp, "s/sweep.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
 	printf("\n%s", csv);
 	snprintf(args, sizeof args, "%s capacity tests/data/sweep/capacity.xml -o %s/c -j 1 --set qos.time-good=2s",
 		 cut_hvsim(), tmp);
 	CU_ASSERT_EQUAL(cut_run(args, &out), 0);
 	free(out);
-	char *cap = file_in(tmp, "c/capacity.csv");
+	char *cap = cut_slurp_in(tmp, "c/capacity.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cap);
 	/* header: the key, capacity.csv's, wall_s; row: "2s," + its row */
 	char *nl = strchr(cap, '\n');
@@ -608,7 +593,7 @@ static void test_capacity_mode(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(row);
 	double per_vm = strtod(row + strlen("\n1.1s,native-fcfs,fcfs,1,1,"), NULL);
 	CU_ASSERT(per_vm >= 10.5 && per_vm < 12);
-	char *probes = file_in(tmp, "s/points/002/capacity_probes.csv"), *probes2 = file_in(tmp, "c/capacity_probes.csv");
+	char *probes = cut_slurp_in(tmp, "s/points/002/capacity_probes.csv"), *probes2 = cut_slurp_in(tmp, "c/capacity_probes.csv");
 	CU_ASSERT(probes && probes2 && strcmp(probes, probes2) == 0);
 	free(probes);
 	free(probes2);
@@ -636,7 +621,7 @@ static void test_interrupt(void)
 	CU_ASSERT_EQUAL(rc, 130);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "interrupted; 3 of 6 points are in"));
 	free(out);
-	char *csv = file_in(tmp, "o/sweep.csv");
+	char *csv = cut_slurp_in(tmp, "o/sweep.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
 	CU_ASSERT_EQUAL(lines(csv), 4);
 	CU_ASSERT(csv[strlen(csv) - 1] == '\n');
@@ -668,7 +653,7 @@ static void test_exclusive(void)
 	CU_ASSERT_EQUAL(sweep(args, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/o: exists; name a new directory with -o, or add --force"));
 	free(out);
-	CU_ASSERT(exists(tmp, "o/sub/f") && !exists(tmp, "o/sweep.csv"));
+	CU_ASSERT(cut_exists(tmp, "o/sub/f") && !cut_exists(tmp, "o/sweep.csv"));
 	/* --force over it: not an hvsim output, still refused */
 	snprintf(args, sizeof args, TOY " -o %s/o -j 2 --force", tmp);
 	CU_ASSERT_EQUAL(sweep(args, &out), 2);
@@ -692,8 +677,8 @@ static void test_exclusive(void)
 	CU_ASSERT_EQUAL(sweep(args, &out), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "all 6 points are already in"));
 	free(out);
-	CU_ASSERT_FALSE(exists(tmp, pstale));
-	CU_ASSERT_FALSE(exists(tmp, cstale));
+	CU_ASSERT_FALSE(cut_exists(tmp, pstale));
+	CU_ASSERT_FALSE(cut_exists(tmp, cstale));
 	cut_stale(tmp, "o/mine");
 	cut_stale(tmp, stale);
 	snprintf(args, sizeof args, "tests/data/sweep/capacity.xml -o %s/o -j 2 --resume --force", tmp);
@@ -705,14 +690,14 @@ static void test_exclusive(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/o/sweep.csv"));
 	CU_ASSERT_PTR_NULL(strstr(out, "tmp-"));
 	free(out);
-	char *csv = file_in(tmp, "o/sweep.csv"), *cap = file_in(tmp, "o/points/001/capacity.csv");
+	char *csv = cut_slurp_in(tmp, "o/sweep.csv"), *cap = cut_slurp_in(tmp, "o/points/001/capacity.csv");
 	CU_ASSERT(csv && strstr(csv, "sessions_per_vm") && cap);
 	free(csv);
 	free(cap);
-	CU_ASSERT_FALSE(exists(tmp, "o/mine"));
-	CU_ASSERT_FALSE(exists(tmp, stale));
+	CU_ASSERT_FALSE(cut_exists(tmp, "o/mine"));
+	CU_ASSERT_FALSE(cut_exists(tmp, stale));
 	/* --force interrupted: the old sweep stays, no staging left */
-	char *before = file_in(tmp, "o/sweep.csv");
+	char *before = cut_slurp_in(tmp, "o/sweep.csv");
 	snprintf(cmd, sizeof cmd,
 		 "{ %s sweep " TOY " -o %s/o -j 2 --force --set run.duration=1000000s & p=$!; sleep 1; kill -INT $p; "
 		 "wait $p; }",
@@ -720,7 +705,7 @@ static void test_exclusive(void)
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 130);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "interrupted; nothing replaced"));
 	free(out);
-	char *after = file_in(tmp, "o/sweep.csv");
+	char *after = cut_slurp_in(tmp, "o/sweep.csv");
 	CU_ASSERT(before && after && strcmp(before, after) == 0);
 	free(before);
 	free(after);
