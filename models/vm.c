@@ -333,7 +333,7 @@ static void slice_end(struct vm *vm, int i)
 		v->slice_mark = v->left - v->phase_left - SLICE_EPS;
 		return;
 	}
-	if (!vm->qhead || j == &v->tick) {
+	if (!vm->qhead) {
 		v->slice_mark = v->left - vm->quantum;
 		return;
 	}

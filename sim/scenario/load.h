@@ -59,6 +59,8 @@ typedef int (*unit_fn)(const char *s, void *out, const char **why);
 
 void ld_apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_override *o, const struct scn_origin *from);
 const char *ld_attr(xmlNodePtr n, const char *name);
+/* An xs:boolean attribute value (validated): 1 for "true" or "1", else 0 (absent too). */
+int ld_bool(const char *v);
 void ld_check_capacity(struct ld *ld, xmlNodePtr root);
 void ld_check_totals(struct ld *ld, xmlNodePtr root);
 xmlNodePtr ld_child(xmlNodePtr n, const char *name);

@@ -302,7 +302,7 @@ void ld_read_hypervisor(struct ld *ld, xmlNodePtr h)
 		** emulates blocks its VCPU until the answer (docs/workloads.md) */
 		const char *iw = ld_attr(xi, "ioreq-wait");
 		if (iw) {
-			io->ioreq_wait = strcmp(iw, "true") == 0 || strcmp(iw, "1") == 0;
+			io->ioreq_wait = ld_bool(iw);
 			if (io->ioreq_wait && strcmp(hv->kind, "xen") != 0)
 				ld_err_at(ld, xi, "ioreq-wait",
 					  "expected it under kind=\"xen\" only (qemu-dm in Dom0 answers the VCPU's exits)",

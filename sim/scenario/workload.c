@@ -121,11 +121,6 @@ static void read_dist(struct ld *ld, xmlNodePtr n, struct scn_dist *d, int is_wo
 
 char *ld_resolve_rel(const char *base, const char *rel);
 
-static int p_bool(const char *v)
-{
-	return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
-}
-
 /* A work amount (time at the machine's frequency, or cycles) into *out. */
 int ld_get_work(struct ld *ld, xmlNodePtr n, const char *an, double *out)
 {
@@ -195,9 +190,9 @@ static void read_specweb(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 	const char *ch = ld_attr(n, "chain");
 	o->kit_chain = ch && strcmp(ch, "kit") == 0;
 	if (ld_attr(n, "not-modified"))
-		o->not_modified = p_bool(ld_attr(n, "not-modified"));
+		o->not_modified = ld_bool(ld_attr(n, "not-modified"));
 	if (ld_attr(n, "timeout"))
-		o->timeout = p_bool(ld_attr(n, "timeout"));
+		o->timeout = ld_bool(ld_attr(n, "timeout"));
 	for (xmlNodePtr c = ld_next_el(n->children); c; c = ld_next_el(c->next)) {
 		const char *pn = ld_attr(c, "name");
 		int k = 0;
@@ -255,7 +250,7 @@ static void read_micro(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 		ld_err_at(ld, n, w->kind == WL_NETPERF ? "message" : "block", "expected at least 1 byte", NULL, NULL);
 	if (ld_get(ld, n, "kernel-share", 0, ld_units_fraction_p, &o->kernel_share) == 1 && o->kernel_share > 1)
 		ld_err_at(ld, n, "kernel-share", "expected a share of at most 1", NULL, NULL);
-	o->cached = p_bool(ld_attr(n, "cached"));
+	o->cached = ld_bool(ld_attr(n, "cached"));
 	static const char *const only[][2] = {
 		{ "message", "netperf" }, { "window", "netperf" }, { "duration", "netperf" },
 		{ "block", "dd or bzip2" }, { "size", "dd or bzip2" }, { "cached", "bzip2" },
@@ -324,7 +319,7 @@ void ld_read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 		if (!w->trace)
 			return;
 		w->trace_loc = ld_loc_of(ld, body);
-		w->loop = p_bool(ld_attr(body, "loop"));
+		w->loop = ld_bool(ld_attr(body, "loop"));
 		if (ld_get(ld, body, "speed", 0, ld_p_nonneg, &w->speed) == 1 &&
 		    !(w->speed >= LIM_SPEED_MIN && w->speed <= LIM_SPEED_MAX))
 			ld_range_err(ld, body, "speed", "a speed-up from 1e-6 to 1e6");

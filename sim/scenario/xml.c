@@ -264,6 +264,11 @@ const char *ld_attr(xmlNodePtr n, const char *name)
 	return (const char *)a->children->content;
 }
 
+int ld_bool(const char *v)
+{
+	return v && (strcmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
 int ld_is_el(xmlNodePtr n, const char *name)
 {
 	return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
