@@ -21,10 +21,16 @@
 #             docs/reproduction.md ("Ablation")
 #   whatif    experiments/whatif/run.sh: experiments/whatif/README.md
 #             (a)-(h), docs/reproduction.md ("What-if scenarios")
+#   causes    the sweeps of experiments/whatif/plateau-causes.xml and
+#             plateau-causes-fig4.xml: experiments/whatif/README.md (g)
 #   splits    experiments/whatif/splits.sh: experiments/whatif/README.md (i)
 # The tutorial's lessons run inline hypervisors and the uncalibrated
 # profiles (docs/tutorial.md); they do not depend on the calibration and
-# are rerun with `sh experiments/tutorial/plot.sh`.  A new calibration
+# are rerun with `sh experiments/tutorial/plot.sh`.  So are the micro
+# grid of docs/workloads.md (`sh experiments/micro/run-all.sh`) and the
+# hypervisor sweep of docs/sweep.md (`hvsim sweep
+# experiments/sweeps/hypervisors.xml`): rerun them when a shipped
+# profile in models/profiles/ changes.  A new calibration
 # comes first, by hand (docs/calibration.md: `hvsim calibrate`, then the
 # fitted values copied into the profiles and experiments/paper/).
 #
@@ -41,7 +47,7 @@ while [ $# -gt 0 ]; do
 	-j) [ $# -ge 2 ] || { echo "rerun.sh: -j needs a number" >&2; exit 2; }; jobs=$2; shift 2 ;;
 	-j*) jobs=${1#-j}; shift ;;
 	-o) [ $# -ge 2 ] || { echo "rerun.sh: -o needs a directory" >&2; exit 2; }; root=$2; shift 2 ;;
-	-h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "rerun.sh: unknown option '$1'; expected --list, -j N, -o OUTROOT or stages" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -49,7 +55,7 @@ done
 case $jobs in
 ''|*[!0-9]*|0) echo "rerun.sh: -j: expected a whole number from 1, got '$jobs'" >&2; exit 2 ;;
 esac
-all="demo paper ablate whatif splits"
+all="demo paper ablate whatif causes splits"
 stages=${*:-$all}
 for s in $stages; do
 	case " $all " in
@@ -67,6 +73,7 @@ cmd_of() {
 	paper) echo "HVSIM=$hvsim sh $dir/paper/run.sh --full -j $jobs --counterfactual plateau --seeds '1 2 3' $root/paper" ;;
 	ablate) echo "HVSIM=$hvsim sh $dir/paper/ablate.sh -j $jobs $root/ablate" ;;
 	whatif) echo "HVSIM=$hvsim JOBS=$jobs sh $dir/whatif/run.sh $root/whatif" ;;
+	causes) echo "$hvsim sweep $dir/whatif/plateau-causes.xml -j $jobs -o $root/causes/plateau-causes && $hvsim sweep $dir/whatif/plateau-causes-fig4.xml -j $jobs -o $root/causes/plateau-causes-fig4" ;;
 	splits) echo "HVSIM=$hvsim JOBS=$jobs sh $dir/whatif/splits.sh $root/splits" ;;
 	esac
 }
@@ -76,15 +83,17 @@ feeds_of() {
 	paper) echo "docs/reproduction.md, docs/explain.md, docs/capacity.md" ;;
 	ablate) echo "docs/reproduction.md (Ablation)" ;;
 	whatif) echo "experiments/whatif/README.md (a)-(h), docs/reproduction.md" ;;
+	causes) echo "experiments/whatif/README.md (g)" ;;
 	splits) echo "experiments/whatif/README.md (i)" ;;
 	esac
 }
 took_of() {
 	case $1 in
 	demo) echo "2 s" ;;
-	paper) echo "about 44 min (the counterfactuals about 34 min: 2063 s beside a CI run; the rest 572 s with nothing else running: sweeps 128 s, predictions 29 s, grading 414 s)" ;;
-	ablate) echo "32 min (half of it beside the what-ifs)" ;;
-	whatif) echo "55 min" ;;
+	paper) echo "about 44 min (the counterfactuals 30 min: 1827 s; the rest 838 s: sweeps 222 s, predictions 42 s, grading 574 s; beside other work)" ;;
+	ablate) echo "about 50 min (the 8 causes 40 min, nothing else running; the 2 mechanisms 9 min, nothing else running)" ;;
+	whatif) echo "42 min (beside a test run)" ;;
+	causes) echo "105 s (72 s and 33 s)" ;;
 	splits) echo "105 min" ;;
 	esac
 }

@@ -6,7 +6,9 @@
 ** mechanisms three lessons teach hold in the numbers they quote: steal
 ** 1 - 2/N for N CPU-bound VCPUs on 2 cores, job times 100 ms x (0.58 +
 ** 0.42 r) by NUMA distance, lock-holder spin with 2 VCPUs, none with 1,
-** and co-scheduling removing most of it.
+** and co-scheduling removing most of it.  Every copy of a fitted value
+** (calibration/paper.fit.csv) in the paper's and the what-ifs' scenarios
+** is the fit's.
 */
 #include "tests/cutest.h"
 #include "models/vm.h"
@@ -15,6 +17,7 @@
 #include "models/world.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +139,158 @@ static void test_runsh_sweeps_start(void)
 	free(dir);
 }
 
+/* The fitted values of calibration/paper.fit.csv (name -> value in its
+** unit), read from the file. */
+struct fitted {
+	int n;
+	char name[32][32];
+	double value[32];
+};
+
+static int read_fit(struct fitted *f)
+{
+	f->n = 0;
+	char *text = cut_slurp("calibration/paper.fit.csv", NULL);
+	if (!text)
+		return -1;
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		/* stage,name,hypervisor,benchmark,key,unit,min,max,start,value,... */
+		char *field[10];
+		int k = 0;
+		for (char *p = line; k < 10 && p; k++) {
+			field[k] = p;
+			p = strchr(p, ',');
+			if (p)
+				*p++ = 0;
+		}
+		if (k < 10 || strcmp(field[0], "stage") == 0 || f->n >= 32)
+			continue;
+		snprintf(f->name[f->n], sizeof f->name[0], "%s", field[1]);
+		f->value[f->n++] = atof(field[9]);
+	}
+	free(text);
+	return 0;
+}
+
+static double fit_value(const struct fitted *f, const char *name)
+{
+	for (int i = 0; i < f->n; i++)
+		if (strcmp(f->name[i], name) == 0)
+			return f->value[i];
+	printf("\n    calibration/paper.fit.csv: no %s", name);
+	CU_FAIL("a fitted value is missing");
+	return -1;
+}
+
+/* Equal to the printed precision of paper.fit.csv (6 significant digits). */
+static int same(double a, double b)
+{
+	return fabs(a - b) <= 1e-5 * fabs(b);
+}
+
+/* Every point of path: each SPECweb VM's guest lock and page, and (with
+** hv) the hypervisor's calibrated costs, are paper.fit.csv's.  Returns
+** the number of values that differ. */
+static int check_calibrated(const char *path, const struct fitted *f, int hv)
+{
+	struct scenario s;
+	struct world w;
+	if (cut_load(path, NULL, &s, &w))
+		return 1;
+	world_free(&w);
+	struct scn_sweep sw = s.sweep;
+	int npoints = sw.present ? sw.npoints : 1, bad = 0;
+	for (int p = 0; p < npoints; p++) {
+		const char *val[SCN_MAX_VARY];
+		char buf[SCN_MAX_VARY][512];
+		const char *all[SCN_MAX_VARY + 1];
+		int n = 0;
+		if (sw.present) {
+			CU_ASSERT_EQUAL_FATAL(sweep_point(&sw, p, val), 0);
+			for (int k = 0; k < sw.nvary; k++) {
+				snprintf(buf[k], sizeof buf[k], "%s=%s", sw.vary[k].key, val[k]);
+				all[n++] = buf[k];
+			}
+		}
+		all[n] = NULL;
+		struct scenario ps;
+		struct world pw;
+		if (cut_load(path, all, &ps, &pw)) {
+			bad++;
+			continue;
+		}
+		world_free(&pw);
+		for (int v = 0; v < ps.nvms; v++) {
+			const struct scn_vm *vm = &ps.vm[v];
+			for (int j = 0; j < vm->nworkloads; j++) {
+				if (vm->workload[j].kind != WL_SPECWEB)
+					continue;
+				if (!same(vm->guest.lock_hold, fit_value(f, "lock-hold")) ||
+				    !same(vm->workload[j].specweb.page_cycles, 1e6 * fit_value(f, "page-cycles"))) {
+					printf("\n    %s point %d, vm %s: lock-hold %g, page-cycles %g: not the fitted values",
+					       path, p + 1, vm->name, vm->guest.lock_hold,
+					       vm->workload[j].specweb.page_cycles);
+					bad++;
+				}
+			}
+		}
+		const char *kind = ps.hv.kind;
+		if (hv && (strcmp(kind, "kvm") == 0 || strcmp(kind, "xen") == 0 || strcmp(kind, "vbox") == 0)) {
+			char name[4][32];
+			snprintf(name[0], sizeof name[0], "%s-cpu-factor", kind);
+			snprintf(name[1], sizeof name[1], "%s-emu-packet", kind);
+			snprintf(name[2], sizeof name[2], "%s-emu-disk", kind);
+			snprintf(name[3], sizeof name[3], "%s-shadow", kind);
+			const double have[4] = { ps.hv.costs.cpu_factor, ps.hv.io.emu_packet / 1e3,
+						 ps.hv.io.emu_disk / 1e3, ps.hv.io.shadow };
+			for (int i = 0; i < 4; i++)
+				if (!same(have[i], fit_value(f, name[i]))) {
+					printf("\n    %s point %d, hypervisor %s: %s %g, fitted %g", path, p + 1,
+					       ps.hv.name, name[i], have[i], fit_value(f, name[i]));
+					bad++;
+				}
+		}
+		scn_free(&ps);
+	}
+	scn_free(&s);
+	return bad;
+}
+
+/* The fitted values are copied into the scenarios (the guest's lock and
+** page) and, for what-ifs that write a hypervisor out (cosched.xml), its
+** costs: every copy must be the fit's, or a refit leaves a what-if on
+** stale values. */
+static void test_calibrated_copies(void)
+{
+	struct fitted f;
+	CU_ASSERT_EQUAL_FATAL(read_fit(&f), 0);
+	CU_ASSERT_TRUE(f.n >= 15);
+	static const char *const paper[] = { "experiments/paper/fig3.xml", "experiments/paper/fig4.xml",
+					     "experiments/paper/vcpus.xml" };
+	int files = 0;
+	for (size_t i = 0; i < sizeof paper / sizeof *paper; i++, files++)
+		CU_ASSERT_EQUAL(check_calibrated(paper[i], &f, 1), 0);
+	/* the calibration's own SPECweb template: its hypervisors are the
+	** uncalibrated profiles that calibrate fits, its guest the fitted one */
+	CU_ASSERT_EQUAL(check_calibrated("experiments/paper/specweb.xml", &f, 0), 0);
+	files++;
+	DIR *d = opendir("experiments/whatif");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 5 || strcmp(e->d_name + l - 4, ".xml") != 0)
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "experiments/whatif/%s", e->d_name);
+		CU_ASSERT_EQUAL(check_calibrated(path, &f, 1), 0);
+		files++;
+	}
+	closedir(d);
+	printf("\n    %d scenarios: every point has the fitted lock, page and hypervisor costs", files);
+}
+
 static void test_tutorial_scenarios_load(void)
 {
 	int n = check_dir("experiments/tutorial");
@@ -221,6 +376,7 @@ void tests_register(void)
 	static const struct cut_test t[] = {
 		{ "every what-if scenario and sweep point loads", test_whatif_scenarios_load },
 		{ "run.sh's command-line sweeps start", test_runsh_sweeps_start },
+		{ "the scenarios carry the fitted values", test_calibrated_copies },
 		{ "every tutorial scenario and sweep point loads", test_tutorial_scenarios_load },
 		{ "lesson 1: steal = 1 - 2/N", test_lesson1_steal },
 		{ "lesson 3: job time by NUMA distance", test_lesson3_numa },

@@ -17,11 +17,15 @@
 #                                  statement's value (pass/FAIL) per cause.
 # Causes by default: switch numa lhp paging emulation emu-wait pagecache
 # overcommit (nic and disk changed no capacity at the plateaus' counterfactual
-# splits; --causes "nic disk" runs those).  Full mode takes about 5 minutes
-# per cause on 2 cores with nothing else running; --quick about 1.
+# splits; --causes "nic disk" runs those), then two mechanisms switched off
+# (the fitted values kept, no refit): no-ioreq-wait (Xen's VCPU goes on
+# while qemu-dm emulates: --set hypervisor.io.ioreq-wait=false) and
+# no-timeslice (the guest runs each job to its end: --set
+# vm[web].guest.timeslice=0s).  Full mode takes about 5 minutes per cause
+# on 2 cores with nothing else running; --quick about 1.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-causes="switch numa lhp paging emulation emu-wait pagecache overcommit"
+causes="switch numa lhp paging emulation emu-wait pagecache overcommit no-ioreq-wait no-timeslice"
 seed=1
 pass=""
 out=""
@@ -31,7 +35,7 @@ while [ $# -gt 0 ]; do
 	-j) shift; pass="$pass -j $1" ;;
 	--seed) shift; seed=$1 ;;
 	--causes) shift; causes=$1 ;;
-	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,24p' "$0"; exit 0 ;;
 	-*) echo "ablate.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac
@@ -43,7 +47,12 @@ LC_ALL=C
 FIGS="fig3 fig4"
 export LC_ALL FIGS
 for c in base $causes; do
-	if [ "$c" = base ]; then set --; else set -- --set "ideal.remove=$c"; fi
+	case $c in
+	base) set -- ;;
+	no-ioreq-wait) set -- --set hypervisor.io.ioreq-wait=false ;;
+	no-timeslice) set -- --set 'vm[web].guest.timeslice=0s' ;;
+	*) set -- --set "ideal.remove=$c" ;;
+	esac
 	echo "ablate.sh: $c" >&2
 	# shellcheck disable=SC2086
 	"$here/grade.sh" $pass --seeds "$seed" "$@" "$out/$c" > "$out/$c.log" 2>&1 ||

@@ -10,7 +10,7 @@
 #   fig3.xml and fig4.xml (each capacity probe measures from 30 s until a
 #   sequential test decides its QoS, at most 120 s, after a 30 s warm-up;
 #   3 replications, more until each point's 95% interval is within +-3%,
-#   at most 15) and every VM count 1..10.
+#   at most 41) and every VM count 1..10.
 # --quick: 2 replications of probes measuring 10-20 s after 10 s of
 #   warm-up, intervals as wide as they come (stated on the plots).
 # --counterfactual POINTS: also split the capacity of those points of
@@ -80,7 +80,7 @@ if [ $mode = quick ]; then
 	note="quick mode: 2 replications of 10-20 s probes; 95% intervals wide"
 else
 	set --
-	note="95% intervals over 3-15 replications"
+	note="95% intervals over 3-41 replications"
 fi
 
 now() { date +%s.%N; }
@@ -125,7 +125,7 @@ done
 	--known "$out/data/known.csv" -o "$out/predict" -j "$jobs" -q \
 	--set specweb:run.duration=150s --set specweb:run.warmup=30s --set specweb:capacity.replications=3 \
 	--set specweb:capacity.resolution=10 --set specweb:capacity.precision=3% \
-	--set specweb:capacity.max-replications=15 $sp > "$out/predict.log"
+	--set specweb:capacity.max-replications=41 $sp > "$out/predict.log"
 step predict "$t"
 sed -n '/^statements/,$p' "$out/predict/report.txt" > "$out/statements.txt"
 { echo; sed -n '/^held out/,/^$/p' "$out/predict/report.txt"; } >> "$out/statements.txt"
