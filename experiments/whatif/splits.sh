@@ -77,8 +77,8 @@ for w in $list; do
 	case $w in
 	# the plateau (4 VMs) where placement is said to matter (P12)
 	numa-placement) split $w 4 'sweep.vary[1].from=4' 'sweep.vary[1].to=4' ;;
-	# strict gangs gain past the plateau (6), relaxed ones lose (10)
-	cosched) split $w 6,10 'sweep.vary[1].from=6' 'sweep.vary[1].to=10' 'sweep.vary[1].step=4' ;;
+	# strict gangs gain just past the plateau (5), relaxed ones lose (10)
+	cosched) split $w 5,10 'sweep.vary[1].from=5' 'sweep.vary[1].to=10' 'sweep.vary[1].step=5' ;;
 	# 1 vs 2 VCPUs a VM at the 1-VCPU plateau (9)
 	xen-vcpus) split $w 9 'sweep.vary[1].from=9' 'sweep.vary[1].to=9' ;;
 	# Dom0 of 8 or 1 VCPUs, 1-VCPU guests at their plateau (P8)
