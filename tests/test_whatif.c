@@ -22,9 +22,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Called on each loaded point p (0 for a scenario without a sweep);
+** returns how many of its values are wrong. */
+typedef int (*point_fn)(const char *path, int p, const struct scenario *s, const void *ctx);
+
 /* Load and build path with sets, then every point of its sweep with the
-** point's values after sets; returns the number of loads that failed. */
-static int load_all_points(const char *path, const char *const *sets)
+** point's values after sets, and pass each loaded point to fn (if any);
+** returns the number of loads that failed plus fn's counts. */
+static int each_point(const char *path, const char *const *sets, point_fn fn, const void *ctx)
 {
 	struct scenario s;
 	struct world w;
@@ -36,8 +41,9 @@ static int load_all_points(const char *path, const char *const *sets)
 	struct scn_sweep sw = s.sweep;
 	int bad = 0;
 	if (!sw.present) {
+		bad = fn ? fn(path, 0, &s, ctx) : 0;
 		scn_free(&s);
-		return 0;
+		return bad;
 	}
 	int nset = 0;
 	while (sets && sets[nset])
@@ -63,10 +69,17 @@ static int load_all_points(const char *path, const char *const *sets)
 			continue;
 		}
 		world_free(&pw);
+		if (fn)
+			bad += fn(path, p, &ps, ctx);
 		scn_free(&ps);
 	}
 	scn_free(&s);
 	return bad;
+}
+
+static int load_all_points(const char *path, const char *const *sets)
+{
+	return each_point(path, sets, NULL, NULL);
 }
 
 /* Every *.xml of dir, with every sweep point; returns the file count. */
@@ -189,72 +202,55 @@ static int same(double a, double b)
 	return fabs(a - b) <= 1e-5 * fabs(b);
 }
 
-/* Every point of path: each SPECweb VM's guest lock and page, and (with
+struct calibrated {
+	const struct fitted *f;
+	int hv;                      /* check the hypervisor's costs too */
+};
+
+/* Point p of path: each SPECweb VM's guest lock and page, and (with
 ** hv) the hypervisor's calibrated costs, are paper.fit.csv's.  Returns
 ** the number of values that differ. */
+static int check_point(const char *path, int p, const struct scenario *ps, const void *ctx)
+{
+	const struct calibrated *c = ctx;
+	const struct fitted *f = c->f;
+	int bad = 0;
+	for (int v = 0; v < ps->nvms; v++) {
+		const struct scn_vm *vm = &ps->vm[v];
+		for (int j = 0; j < vm->nworkloads; j++) {
+			if (vm->workload[j].kind != WL_SPECWEB)
+				continue;
+			if (!same(vm->guest.lock_hold, fit_value(f, "lock-hold")) ||
+			    !same(vm->workload[j].specweb.page_cycles, 1e6 * fit_value(f, "page-cycles"))) {
+				printf("\n    %s point %d, vm %s: lock-hold %g, page-cycles %g: not the fitted values",
+				       path, p + 1, vm->name, vm->guest.lock_hold, vm->workload[j].specweb.page_cycles);
+				bad++;
+			}
+		}
+	}
+	const char *kind = ps->hv.kind;
+	if (c->hv && (strcmp(kind, "kvm") == 0 || strcmp(kind, "xen") == 0 || strcmp(kind, "vbox") == 0)) {
+		char name[4][32];
+		snprintf(name[0], sizeof name[0], "%s-cpu-factor", kind);
+		snprintf(name[1], sizeof name[1], "%s-emu-packet", kind);
+		snprintf(name[2], sizeof name[2], "%s-emu-disk", kind);
+		snprintf(name[3], sizeof name[3], "%s-shadow", kind);
+		const double have[4] = { ps->hv.costs.cpu_factor, ps->hv.io.emu_packet / 1e3, ps->hv.io.emu_disk / 1e3,
+					 ps->hv.io.shadow };
+		for (int i = 0; i < 4; i++)
+			if (!same(have[i], fit_value(f, name[i]))) {
+				printf("\n    %s point %d, hypervisor %s: %s %g, fitted %g", path, p + 1, ps->hv.name,
+				       name[i], have[i], fit_value(f, name[i]));
+				bad++;
+			}
+	}
+	return bad;
+}
+
 static int check_calibrated(const char *path, const struct fitted *f, int hv)
 {
-	struct scenario s;
-	struct world w;
-	if (cut_load(path, NULL, &s, &w))
-		return 1;
-	world_free(&w);
-	struct scn_sweep sw = s.sweep;
-	int npoints = sw.present ? sw.npoints : 1, bad = 0;
-	for (int p = 0; p < npoints; p++) {
-		const char *val[SCN_MAX_VARY];
-		char buf[SCN_MAX_VARY][512];
-		const char *all[SCN_MAX_VARY + 1];
-		int n = 0;
-		if (sw.present) {
-			CU_ASSERT_EQUAL_FATAL(sweep_point(&sw, p, val), 0);
-			for (int k = 0; k < sw.nvary; k++) {
-				snprintf(buf[k], sizeof buf[k], "%s=%s", sw.vary[k].key, val[k]);
-				all[n++] = buf[k];
-			}
-		}
-		all[n] = NULL;
-		struct scenario ps;
-		struct world pw;
-		if (cut_load(path, all, &ps, &pw)) {
-			bad++;
-			continue;
-		}
-		world_free(&pw);
-		for (int v = 0; v < ps.nvms; v++) {
-			const struct scn_vm *vm = &ps.vm[v];
-			for (int j = 0; j < vm->nworkloads; j++) {
-				if (vm->workload[j].kind != WL_SPECWEB)
-					continue;
-				if (!same(vm->guest.lock_hold, fit_value(f, "lock-hold")) ||
-				    !same(vm->workload[j].specweb.page_cycles, 1e6 * fit_value(f, "page-cycles"))) {
-					printf("\n    %s point %d, vm %s: lock-hold %g, page-cycles %g: not the fitted values",
-					       path, p + 1, vm->name, vm->guest.lock_hold,
-					       vm->workload[j].specweb.page_cycles);
-					bad++;
-				}
-			}
-		}
-		const char *kind = ps.hv.kind;
-		if (hv && (strcmp(kind, "kvm") == 0 || strcmp(kind, "xen") == 0 || strcmp(kind, "vbox") == 0)) {
-			char name[4][32];
-			snprintf(name[0], sizeof name[0], "%s-cpu-factor", kind);
-			snprintf(name[1], sizeof name[1], "%s-emu-packet", kind);
-			snprintf(name[2], sizeof name[2], "%s-emu-disk", kind);
-			snprintf(name[3], sizeof name[3], "%s-shadow", kind);
-			const double have[4] = { ps.hv.costs.cpu_factor, ps.hv.io.emu_packet / 1e3,
-						 ps.hv.io.emu_disk / 1e3, ps.hv.io.shadow };
-			for (int i = 0; i < 4; i++)
-				if (!same(have[i], fit_value(f, name[i]))) {
-					printf("\n    %s point %d, hypervisor %s: %s %g, fitted %g", path, p + 1,
-					       ps.hv.name, name[i], have[i], fit_value(f, name[i]));
-					bad++;
-				}
-		}
-		scn_free(&ps);
-	}
-	scn_free(&s);
-	return bad;
+	const struct calibrated c = { f, hv };
+	return each_point(path, NULL, check_point, &c);
 }
 
 /* The fitted values are copied into the scenarios (the guest's lock and
