@@ -317,11 +317,12 @@ static void release(struct world *w, struct vm *vm, int i)
 ** the VM's quantum is that times its VCPUs.  The guest's workers all
 ** have the same priority, so a job that has run a slice while others
 ** wait goes behind them and the VCPU takes the queue's head (round
-** robin); with nobody waiting it starts a new slice.  Approximations: the slice counts the job's own
-** progress in cycles (ticks count time while the task runs); interrupt
-** work added to the job does not use its slice; a slice that ends inside
-** a critical section is extended to the section's end (the guest kernel
-** is not preemptible, CONFIG_PREEMPT_NONE). */
+** robin); with nobody waiting it starts a new slice.  Approximations:
+** the slice counts the job's own progress in cycles (ticks count time
+** while the task runs); interrupt work added to the job does not use its
+** slice; a slice that ends inside a critical section is extended to the
+** section's end (the guest kernel is not preemptible,
+** CONFIG_PREEMPT_NONE). */
 #define SLICE_EPS 1.0   /* cycles: a burst that reached the slice end, rounding aside */
 static void slice_end(struct vm *vm, int i)
 {
