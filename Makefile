@@ -382,6 +382,14 @@ check-interrupt: hvsim
 	@HVSIM=./hvsim sh tests/interrupt-sweep.sh $(INTERRUPTS)
 check: check-interrupt
 
+# tests/grade-seeds.sh: experiments/paper/grade.sh grades seeds 1-3 of a
+# cut-down P12 sweep alike with one worker and with two side by side,
+# and a failed sweep fails the grading without a grades file.
+.PHONY: check-grade
+check-grade: hvsim
+	@HVSIM=./hvsim sh tests/grade-seeds.sh
+check: check-grade
+
 # ------------------------------------------------------------ clusters ---
 # tests/cluster.sh: with 1, 2 and 3 MPI ranks, a sweep, a capacity search
 # and a short calibration give -j 1's files; bad input fails alike; a

@@ -13,7 +13,8 @@
 # --set K=V (repeatable) is passed to every sweep (experiments/paper/
 # ablate.sh uses it to grade with one cause removed: --set ideal.remove=X).
 # FIGS (environment) lists the sweeps (default "fig3 fig4 vcpus").
-# Full mode takes about 7 minutes a seed on 2 cores.  HVSIM names the
+# Full mode takes about 7 minutes a seed on 2 cores; with -j N the seeds
+# are graded up to N at a time (below).  HVSIM names the
 # binary (default ./hvsim, from the project root).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,19 +25,22 @@ seeds="1 2 3"
 figs=${FIGS:-fig3 fig4 vcpus}
 quick=0
 out=""
-extra=""
+nextra=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
 	-j) shift; jobs=$1 ;;
 	--seeds) shift; seeds=$1 ;;
-	--set) shift; extra="$extra --set $1" ;;
+	--set) shift; eval "extra_$nextra=\$1"; nextra=$((nextra + 1)) ;;
 	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
 	-*) echo "grade.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac
 	shift
 done
+case $jobs in
+''|*[!0-9]*|0) echo "grade.sh: -j expects a positive whole number, not '$jobs'" >&2; exit 2 ;;
+esac
 [ -n "$out" ] || { [ $quick = 1 ] && out=out/grade-quick || out=out/grade; }
 if [ $quick = 1 ]; then
 	set -- --set run.duration=30s --set run.warmup=10s --set capacity.replications=2 \
@@ -44,27 +48,79 @@ if [ $quick = 1 ]; then
 else
 	set --
 fi
-# shellcheck disable=SC2086
-set -- "$@" $extra
+# each --set K=V as one word, spaces in V kept ("sweep.vary[2].values=1 2")
+i=0
+while [ $i -lt $nextra ]; do
+	eval "v=\$extra_$i"
+	set -- "$@" --set "$v"
+	i=$((i + 1))
+done
 mkdir -p "$out"
 LC_ALL=C
 export LC_ALL
-echo "seed,id,kind,curve,other,pass,hvsim,ci_low,ci_high,signed_error,found" > "$out/grades.csv"
-for s in $seeds; do
+# The seeds are graded side by side: min(N, seeds) workers, each taking
+# the next seed nobody has taken (mkdir is the claim) and running its
+# sweeps with -j N / workers, so that both cores stay busy to the end
+# instead of idling while the last curve of one sweep finishes.  Which
+# worker grades a seed changes nothing: a sweep's answers depend on
+# neither -j nor the order its points finish (docs/sweep.md).
+nseeds=0
+for s in $seeds; do nseeds=$((nseeds + 1)); done
+workers=$jobs
+[ "$workers" -le "$nseeds" ] || workers=$nseeds
+[ "$workers" -ge 1 ] || workers=1
+sj=$((jobs / workers))
+[ "$sj" -ge 1 ] || sj=1
+grade_seed() {
+	s=$1
+	shift
+	mkdir -p "$out/seed$s"
+	# grades.part appears when every sweep of the seed is graded
+	rm -f "$out/seed$s/grades.part"
+	: > "$out/seed$s/grades.part.tmp"
 	for f in $figs; do
 		d=$out/seed$s/$f
-		mkdir -p "$out/seed$s"
 		if [ -e "$d/sweep.csv" ]; then
-			"$HVSIM" sweep "$here/$f.xml" -o "$d" -j "$jobs" --seed "$s" --resume "$@" > "$d.log" 2>&1
+			"$HVSIM" sweep "$here/$f.xml" -o "$d" -j "$sj" --seed "$s" --resume "$@" > "$d.log" 2>&1
 		else
-			"$HVSIM" sweep "$here/$f.xml" -o "$d" -j "$jobs" --seed "$s" "$@" > "$d.log" 2>&1
-		fi || { echo "grade.sh: $f (seed $s) failed, see $d.log" >&2; exit 1; }
+			"$HVSIM" sweep "$here/$f.xml" -o "$d" -j "$sj" --seed "$s" "$@" > "$d.log" 2>&1
+		fi || { echo "grade.sh: $f (seed $s) failed, see $d.log" >&2; return 1; }
 		"$HVSIM" explain "$d" --grade "$here/shapes.csv" --force --no-render > "$d.explain" 2>&1 ||
-			{ echo "grade.sh: explain $d failed, see $d.explain" >&2; exit 1; }
-		tail -n +2 "$d/explain/grades.csv" | sed "s/^/$s,/" >> "$out/grades.csv"
+			{ echo "grade.sh: explain $d failed, see $d.explain" >&2; return 1; }
+		tail -n +2 "$d/explain/grades.csv" | sed "s/^/$s,/" >> "$out/seed$s/grades.part.tmp"
 	done
+	mv "$out/seed$s/grades.part.tmp" "$out/seed$s/grades.part"
+}
+claims=$out/.claims
+worker() {
+	for s in $seeds; do
+		mkdir "$claims/$s" 2>/dev/null || continue
+		grade_seed "$s" "$@" || { rm -f "$out/seed$s/grades.part.tmp"; return 1; }
+	done
+}
+rm -rf "$claims" "$out/grades.csv" "$out/grades.txt"
+mkdir -p "$claims"
+pids=""
+i=0
+while [ $i -lt $workers ]; do
+	worker "$@" &
+	pids="$pids $!"
+	i=$((i + 1))
 done
-# the table: a row per statement, a column per seed
+rc=0
+for p in $pids; do
+	wait "$p" || rc=1
+done
+rm -rf "$claims"
+[ $rc = 0 ] || exit 1
+for s in $seeds; do
+	[ -e "$out/seed$s/grades.part" ] || { echo "grade.sh: seed $s was not graded" >&2; exit 1; }
+done
+{
+	echo "seed,id,kind,curve,other,pass,hvsim,ci_low,ci_high,signed_error,found"
+	for s in $seeds; do cat "$out/seed$s/grades.part"; done
+} > "$out/grades.csv.tmp"
+mv "$out/grades.csv.tmp" "$out/grades.csv"
 awk -F, -v seeds="$seeds" '
 NR == 1 { next }
 {

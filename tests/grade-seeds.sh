@@ -1,0 +1,59 @@
+#!/bin/sh
+# experiments/paper/grade.sh grades its seeds side by side (-j N: up to N
+# workers, each taking the next seed nobody has taken).  Which worker
+# grades a seed, and in what order the seeds finish, must change nothing:
+#
+#   tests/grade-seeds.sh
+#
+# grades seeds 1, 2 and 3 of a cut-down P12 sweep (experiments/paper/
+# vcpus.xml at 1 VM, quick probes) with -j 1 (one worker, the seeds in
+# turn) and with -j 2 (two workers, three seeds), and checks that
+# grades.csv, grades.txt and every seed's sweep.csv (wall_s aside) are
+# the same, that grades.csv lists the seeds in the order asked, and that
+# no claim directory is left.  Then a sweep that fails (an unknown --set
+# key) must make grade.sh exit non-zero without a grades.csv.
+#
+#   HVSIM=./hvsim
+set -u
+HVSIM=${HVSIM:-./hvsim}
+[ -x "$HVSIM" ] || { echo "grade-seeds.sh: no $HVSIM (make)" >&2; exit 2; }
+case $HVSIM in /*) ;; *) HVSIM=$(pwd)/$HVSIM ;; esac
+export HVSIM
+W=$(mktemp -d "${TMPDIR:-/tmp}/hvsim-grade.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+fail=0
+bad() {
+	echo "grade-seeds.sh: $*" >&2
+	fail=1
+}
+g() {
+	FIGS=vcpus sh experiments/paper/grade.sh --quick --seeds "1 2 3" --set 'sweep.vary[2].values=1' "$@"
+}
+g -j 1 "$W/one" > "$W/one.log" 2>&1 || bad "-j 1 failed: $(tail -3 "$W/one.log")"
+g -j 2 "$W/two" > "$W/two.log" 2>&1 || bad "-j 2 failed: $(tail -3 "$W/two.log")"
+for f in grades.csv grades.txt; do
+	cmp -s "$W/one/$f" "$W/two/$f" || bad "$f differs between -j 1 and -j 2"
+done
+for s in 1 2 3; do
+	for r in one two; do
+		# every column but wall_s
+		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i != "wall_s") keep[i] = 1 }
+			 { o = ""; for (i = 1; i <= NF; i++) if (i in keep) o = o $i ","; print o }' \
+			"$W/$r/seed$s/vcpus/sweep.csv" > "$W/$r.$s.csv" 2>/dev/null ||
+			bad "no sweep.csv for seed $s ($r)"
+	done
+	[ -s "$W/one.$s.csv" ] && cmp -s "$W/one.$s.csv" "$W/two.$s.csv" ||
+		bad "seed $s: sweep.csv differs between -j 1 and -j 2"
+done
+order=$(awk -F, 'NR > 1 && $1 != last { printf "%s ", $1; last = $1 }' "$W/two/grades.csv")
+[ "$order" = "1 2 3 " ] || bad "grades.csv lists the seeds as '$order', not '1 2 3 '"
+[ "$(awk 'END { print NR }' "$W/two/grades.csv")" -gt 3 ] || bad "grades.csv has too few rows"
+[ ! -e "$W/two/.claims" ] || bad "the claim directory was left behind"
+if g -j 2 --set no.such.key=1 "$W/bad" > "$W/bad.log" 2>&1; then
+	bad "a failing sweep did not fail grade.sh"
+fi
+for f in "$W"/bad/grades.*; do
+	[ ! -e "$f" ] || bad "a failed grading left $f"
+done
+[ $fail = 0 ] && echo "grade-seeds.sh: seeds 1-3 graded alike with -j 1 and -j 2; a failed sweep fails the grading"
+exit $fail
