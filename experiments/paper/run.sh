@@ -22,8 +22,9 @@
 #   P13) for these seeds with grade.sh into OUTDIR/grade/ (seed 1's Fig. 3
 #   and Fig. 4 sweeps are this run's, copied; the P12 sweep and the other
 #   seeds are run): grade/grades.txt, a row per statement and a column per
-#   seed.  Default "1 2 3" in full mode (about 3 times as long), "1" in
-#   quick mode; "none" skips it.
+#   seed; and every row of P1-P13 predicted again for each of the other
+#   seeds (grade/statements.txt).  Default "1 2 3" in full mode (about 3
+#   times as long), "1" in quick mode; "none" skips it.
 # The curves are capacity sweeps (fig3/, fig4/); the predictions take
 # their points from them (calibrate's known option) and simulate the
 # rest, so a curve point is one number in the plots, the statements and
@@ -37,7 +38,10 @@
 #                       (explain/grades.csv; grade.sh does it for 3 seeds)
 #   data/known.csv      the sweeps' points as the predictions take them
 #   fig1-2.svg fig3.svg fig4.svg micro.svg   gnuplot plots (data in data/)
-#   grade/              grade.sh's sweeps and grades.txt (--seeds)
+#   grade/              grade.sh's sweeps and grades.txt (--seeds); for
+#                       each seed S but 1, seedS/predict/ (step 2 with
+#                       that seed's curves and run.seed=S), and
+#                       statements.txt: P1-P13 pass/fail side by side
 #   times.txt           wall seconds of each step
 # HVSIM names the binary (default ./hvsim, from the project root).
 set -eu
@@ -109,23 +113,33 @@ fi
 
 # 2. every measured row and every figure quantity, predicted; the curve
 # points are the sweeps' (the same search on the same scenario: a point
-# is one number wherever it is shown), the rest simulated here
-t=$(now)
-awk -F, 'FNR==1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-	{ printf "specweb,%s,%s,%s,1.5GiB,sessions_per_vm,%s,%s,%s\n", $c["hypervisor"], $c["vms"],
-	  $c["vcpus_per_vm"], $c["sessions_per_vm"], $c["ci_low"], $c["ci_high"] }' \
-	"$out/fig3/sweep.csv" "$out/fig4/sweep.csv" |
-	{ echo benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value,ci_low,ci_high; cat; } > "$out/data/known.csv"
+# is one number wherever it is shown), the rest simulated here.
+# predict KNOWN DIR SEED FIG3 FIG4: hvsim calibrate's predictions into
+# DIR (its log DIR.log), the curve points written to KNOWN from the two
+# sweeps; SEED 1 is the scenarios' own seed, another one is set on every
+# benchmark's runs (--set run.seed), as sweep --seed does
 sp=""
 for a in "$@"; do
 	case $a in --set) sp="$sp --set" ;; *) sp="$sp specweb:$a" ;; esac
 done
-# shellcheck disable=SC2086
-"$HVSIM" calibrate "$root/calibration/paper.xml" --values "$root/calibration/paper.fit.csv" \
-	--known "$out/data/known.csv" -o "$out/predict" -j "$jobs" -q \
-	--set specweb:run.duration=150s --set specweb:run.warmup=30s --set specweb:capacity.replications=3 \
-	--set specweb:capacity.resolution=10 --set specweb:capacity.precision=3% \
-	--set specweb:capacity.max-replications=41 $sp > "$out/predict.log"
+predict() {
+	pk=$1 pd=$2 ps=$3
+	awk -F, 'FNR==1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ printf "specweb,%s,%s,%s,1.5GiB,sessions_per_vm,%s,%s,%s\n", $c["hypervisor"], $c["vms"],
+		  $c["vcpus_per_vm"], $c["sessions_per_vm"], $c["ci_low"], $c["ci_high"] }' \
+		"$4/sweep.csv" "$5/sweep.csv" |
+		{ echo benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value,ci_low,ci_high; cat; } > "$pk"
+	pseed=""
+	[ "$ps" = 1 ] || pseed="--set run.seed=$ps"
+	# shellcheck disable=SC2086
+	"$HVSIM" calibrate "$root/calibration/paper.xml" --values "$root/calibration/paper.fit.csv" \
+		--known "$pk" -o "$pd" -j "$jobs" -q $pseed \
+		--set specweb:run.duration=150s --set specweb:run.warmup=30s --set specweb:capacity.replications=3 \
+		--set specweb:capacity.resolution=10 --set specweb:capacity.precision=3% \
+		--set specweb:capacity.max-replications=41 $sp > "$pd.log"
+}
+t=$(now)
+predict "$out/data/known.csv" "$out/predict" 1 "$out/fig3" "$out/fig4"
 step predict "$t"
 sed -n '/^statements/,$p' "$out/predict/report.txt" > "$out/statements.txt"
 { echo; sed -n '/^held out/,/^$/p' "$out/predict/report.txt"; } >> "$out/statements.txt"
@@ -177,6 +191,47 @@ if [ "$seeds" != none ]; then
 	HVSIM="$HVSIM" "$here/grade.sh" $gq -j "$jobs" --seeds "$seeds" "$out/grade" > "$out/grade.log" 2>&1 ||
 		{ echo "run.sh: grading failed, see $out/grade.log" >&2; exit 1; }
 	step grade "$t"
+	# every row of P1-P13 predicted for each seed too (seed 1's is step
+	# 2's), the curve points from that seed's sweeps, and the statements'
+	# pass/fail side by side in grade/statements.txt
+	t=$(now)
+	for s in $seeds; do
+		[ "$s" = 1 ] && continue
+		g=$out/grade/seed$s
+		predict "$g/known.csv" "$g/predict" "$s" "$g/fig3" "$g/fig4" ||
+			{ echo "run.sh: the predictions for seed $s failed, see $g/predict.log" >&2; exit 1; }
+	done
+	for s in $seeds; do
+		if [ "$s" = 1 ]; then r=$out/predict/report.txt; else r=$out/grade/seed$s/predict/report.txt; fi
+		printf '%s %s\n' "$s" "$r"
+	done | awk '
+	{ s[++n] = $1; f = $2
+	  while ((getline line < f) > 0) {
+		if (line ~ /^mean absolute error of the two-sided rows/) { getline l2 < f; two[$1] = l2 }
+		if (line ~ /^rows passing:/) rows[$1] = line
+		if (line !~ /^  P[0-9]+ /) continue
+		k = split(line, w, " "); id = w[1]
+		kind = (w[2] == "held") ? "held out" : "fit"
+		if (!(id in seen)) { seen[id] = 1; order[++m] = id; kd[id] = kind }
+		res[id, $1] = w[k - 5] "/" w[k - 3] " " w[k]
+	  }
+	  close(f) }
+	END {
+		print "statements P1-P13 by seed (rows passing, then the statement: it passes when all its rows pass;"
+		print "P12 is graded in grades.txt; seed 1 is predict/, seed S grade/seedS/predict/)"
+		printf "%-6s %-9s", "", ""; for (j = 1; j <= n; j++) printf " %-12s", "seed " s[j]; printf "\n"
+		for (i = 1; i <= m; i++) {
+			id = order[i]; printf "%-6s %-9s", id, kd[id]
+			for (j = 1; j <= n; j++) printf " %-12s", ((id, s[j]) in res) ? res[id, s[j]] : "-"
+			printf "\n"
+		}
+		for (j = 1; j <= n; j++) {
+			printf "seed %s: %s\n", s[j], rows[s[j]]
+			sub(/^ *not counted\): /, "", two[s[j]])
+			printf "  mean absolute error of the two-sided rows: %s\n", two[s[j]]
+		}
+	}' > "$out/grade/statements.txt"
+	step predict-s "$t"
 fi
 printf '%-10s %6.1f s  (%s mode, -j %s)\n' total "$(echo "$(now) - $t_all" | bc)" $mode "$jobs" >> "$out/times.txt"
 
@@ -190,6 +245,9 @@ if [ "$seeds" != none ]; then
 	echo
 	echo "== shape statements by seed ($out/grade/grades.txt):"
 	cat "$out/grade/grades.txt"
+	echo
+	echo "== every statement by seed ($out/grade/statements.txt):"
+	cat "$out/grade/statements.txt"
 fi
 echo
 cat "$out/times.txt"
