@@ -69,8 +69,7 @@ for s in $seeds; do nseeds=$((nseeds + 1)); done
 workers=$jobs
 [ "$workers" -le "$nseeds" ] || workers=$nseeds
 [ "$workers" -ge 1 ] || workers=1
-sj=$((jobs / workers))
-[ "$sj" -ge 1 ] || sj=1
+sj=$((jobs / workers))   # at least 1: workers <= jobs
 grade_seed() {
 	s=$1
 	shift
