@@ -717,6 +717,82 @@ static void test_exclusive(void)
 	free(tmp);
 }
 
+/* --reuse: a point whose model.xml another sweep has is taken from it.
+** reuse.xml is capacity-curves.xml's model written another way (name,
+** comments, attribute order, source=, <ideal remove="none">): loaded
+** with the same values both give the same model text, another value a
+** different one.  Its sweep shares its first two points with
+** capacity-curves' curve at 92% (bracketed from the same answers): with
+** --reuse those two are taken and the sweep's files are what running
+** every point writes, wall times aside; another seed, or a directory
+** that is not a sweep's, reuses nothing (the latter: exit 2, nothing
+** written). */
+static void test_reuse(void)
+{
+	static const char *const same[] = { "qos.good=92%", "qos.time-good=1.2s", NULL },
+				  *const other[] = { "qos.good=92%", "qos.time-good=1.3s", NULL };
+	struct scenario a, b;
+	CU_ASSERT_EQUAL_FATAL(cut_load("tests/data/sweep/capacity-curves.xml", same, &a, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(cut_load("tests/data/sweep/reuse.xml", same, &b, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a.model);
+	CU_ASSERT_STRING_EQUAL(a.model, b.model);
+	CU_ASSERT_PTR_NULL(strstr(a.model, "<sweep"));
+	CU_ASSERT_PTR_NULL(strstr(a.model, "<!--"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a.model, "time-good=\"1.2s\""));
+	CU_ASSERT_FALSE(a.model_external);
+	scn_free(&b);
+	CU_ASSERT_EQUAL_FATAL(cut_load("tests/data/sweep/reuse.xml", other, &b, NULL), 0);
+	CU_ASSERT_STRING_NOT_EQUAL(a.model, b.model);
+	scn_free(&a);
+	scn_free(&b);
+
+	char *tmp = cut_tmpdir(), args[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args, "tests/data/sweep/capacity-curves.xml --set sweep.bracket=previous -o %s/a -j 2",
+		 tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	CU_ASSERT(cut_exists(tmp, "a/points/001/model.xml"));
+	snprintf(args, sizeof args, "tests/data/sweep/reuse.xml -o %s/b -j 2 --reuse %s/a", tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "reuse-curves: 6 points (0 already done, 2 reused, 4 run, 0 failed)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "point 1/6 (qos.good=92%, qos.time-good=1.1s): reused "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/a/points/005\n"));
+	free(out);
+	snprintf(args, sizeof args, "tests/data/sweep/reuse.xml -o %s/c -j 2", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	/* every file alike but for the wall times */
+	char cmd[4400];
+	snprintf(cmd, sizeof cmd, "diff -r -I wall %s/b/points %s/c/points && cmp %s/b/long.csv %s/c/long.csv", tmp, tmp,
+		 tmp, tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	char *rb = cut_slurp_in(tmp, "b/sweep.csv"), *rc = cut_slurp_in(tmp, "c/sweep.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rc);
+	char *nb = no_wall(rb), *nc = no_wall(rc);
+	CU_ASSERT_STRING_EQUAL(nb, nc);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rb, "\n92%,1.1s,"));
+	free(nb);
+	free(nc);
+	free(rb);
+	free(rc);
+	/* another seed: another simulation */
+	snprintf(args, sizeof args, "tests/data/sweep/reuse.xml -o %s/d -j 2 --seed 2 --reuse %s/a", tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(0 already done, 0 reused, 6 run, 0 failed)"));
+	free(out);
+	/* not a sweep's directory: exit 2 before anything is written */
+	snprintf(args, sizeof args, "tests/data/sweep/reuse.xml -o %s/e --reuse %s/a/points", tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/a/points: expected a sweep's directory"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, "e"));
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -733,6 +809,7 @@ void tests_register(void)
 		{ "mode capacity rows are capacity.csv's", test_capacity_mode },
 		{ "Ctrl-C keeps finished rows", test_interrupt },
 		{ "a new DIR, its own to resume, or --force", test_exclusive },
+		{ "--reuse takes the points with the same model.xml", test_reuse },
 		{ NULL, NULL },
 	};
 	cut_suite("sweep", t);

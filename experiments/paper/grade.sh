@@ -77,13 +77,23 @@ grade_seed() {
 	# grades.part appears when every sweep of the seed is graded
 	rm -f "$out/seed$s/grades.part"
 	: > "$out/seed$s/grades.part.tmp"
+	# a sweep takes the points it shares with the seed's sweeps before it
+	# from them (hvsim sweep --reuse: the same model.xml, the same
+	# simulation; vcpus.xml's 1-4 VMs as they are are Fig. 3's and Fig.
+	# 4's KVM points), one word per line in reuse
+	reuse=""
 	for f in $figs; do
 		d=$out/seed$s/$f
-		if [ -e "$d/sweep.csv" ]; then
-			"$HVSIM" sweep "$here/$f.xml" -o "$d" -j "$sj" --seed "$s" --resume "$@" > "$d.log" 2>&1
-		else
-			"$HVSIM" sweep "$here/$f.xml" -o "$d" -j "$sj" --seed "$s" "$@" > "$d.log" 2>&1
-		fi || { echo "grade.sh: $f (seed $s) failed, see $d.log" >&2; return 1; }
+		resume=""
+		[ ! -e "$d/sweep.csv" ] || resume=--resume
+		( IFS='
+'
+		# shellcheck disable=SC2086
+		"$HVSIM" sweep "$here/$f.xml" -o "$d" -j "$sj" --seed "$s" $resume $reuse "$@" > "$d.log" 2>&1 ) ||
+			{ echo "grade.sh: $f (seed $s) failed, see $d.log" >&2; return 1; }
+		reuse="$reuse
+--reuse
+$d"
 		"$HVSIM" explain "$d" --grade "$here/shapes.csv" --force --no-render > "$d.explain" 2>&1 ||
 			{ echo "grade.sh: explain $d failed, see $d.explain" >&2; return 1; }
 		tail -n +2 "$d/explain/grades.csv" | sed "s/^/$s,/" >> "$out/seed$s/grades.part.tmp"

@@ -47,6 +47,11 @@ const struct opt_def cmd_opt_defs[O_NOPTS] = {
 			"time T, e.g. 10s (repeatable: the last one counts)",
 			NULL },
 	[O_RESUME] = { "resume", 0, NULL, "continue the sweep in DIR (an error if there is none)", NULL },
+	[O_REUSE] = { "reuse", 0, "SWEEPDIR",
+		      "take a point's outputs and row from another sweep's directory when its points/NNN/model.xml "
+		      "is this point's, byte for byte: the same model, seed, protocol and start, so the same "
+		      "simulation (repeatable; the other sweep must come from this hvsim build; docs/sweep.md)",
+		      "dir" },
 	[O_PROTOCOL] = { "protocol", 0, "specweb",
 			 "time every capacity probe as the SPECweb2005 kit does: 300 s warm-up and 300 s ramp-up "
 			 "(both as warm-up), 1800 s measured, 3 replications, no sequential stop",
@@ -142,7 +147,7 @@ const struct cmd cmd_defs[] = {
 	  "order; wall_s last), sweep.settings and points/NNN/.  Each row is appended and synced as its point "
 	  "finishes: an interrupted sweep keeps every finished point, and the same command again (or --resume) "
 	  "runs only the missing ones (docs/sweep.md).",
-	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_RESUME, O_PROTOCOL),
+	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_RESUME, O_REUSE, O_PROTOCOL),
 	  "0 every point done, 1 some point failed (the others are done), 2 bad usage or input (nothing run), "
 	  "130 interrupted",
 	  cmd_sweep },
@@ -352,6 +357,11 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 		a->replications = (int)n;
 		return 0;
 	}
+	case O_REUSE:
+		if (!*v)
+			return cmd_usage_error(c, "--reuse: expected a sweep's directory, got an empty name");
+		a->reuse[a->nreuse++] = v;
+		return 0;
 	case O_THREADS:
 		if (!*v)
 			return cmd_usage_error(c, "--threads: expected a pattern, got an empty one");
@@ -403,6 +413,7 @@ int cmd_parse(const struct cmd *c, int argc, char **argv, struct cmd_args *a)
 	a->dump_at = -1;
 	a->ov = calloc((size_t)argc + 1, sizeof *a->ov);
 	a->threads = calloc((size_t)argc + 1, sizeof *a->threads);
+	a->reuse = calloc((size_t)argc + 1, sizeof *a->reuse);
 	struct option lo[O_NOPTS + 2];
 	char so[2 * O_NOPTS + 4];
 	int nl = 0, ns = 0;
@@ -420,7 +431,7 @@ int cmd_parse(const struct cmd *c, int argc, char **argv, struct cmd_args *a)
 	lo[nl] = (struct option){ NULL, 0, NULL, 0 };
 	so[ns++] = 'h';
 	so[ns] = 0;
-	if (!a->ov || !a->threads)
+	if (!a->ov || !a->threads || !a->reuse)
 		return cmd_usage_error(c, "out of memory");
 	opterr = 0;
 	optind = 0;   /* glibc: start afresh (cmd_main may run more than once) */
@@ -473,8 +484,10 @@ void cmd_args_free(struct cmd_args *a)
 		free((char *)a->ov[i].key);
 	free(a->ov);
 	free(a->threads);
+	free(a->reuse);
 	a->ov = NULL;
 	a->threads = NULL;
+	a->reuse = NULL;
 }
 
 int cmd_load(const struct cmd_args *a, struct scenario *s)

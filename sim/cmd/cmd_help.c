@@ -74,7 +74,7 @@ static void synopsis(const struct cmd *c, FILE *f)
 				req ? "" : "]");
 		else
 			fprintf(f, " [--%s%s%s]", d->lng, d->arg ? " " : "", d->arg ? arg_name(c, *o) : "");
-		if (*o == O_SET || *o == O_THREADS)
+		if (*o == O_SET || *o == O_THREADS || *o == O_REUSE)
 			fputs("...", f);
 	}
 }

@@ -20,6 +20,8 @@ int cmd_sweep(const struct cmd *c, struct cmd_args *a)
 		.protocol = a->protocol,
 		.jobs = cmd_jobs(a),
 		.resume = a->resume,
+		.reuse = a->reuse,
+		.nreuse = a->nreuse,
 		.force = a->force,
 		.progress = isatty(STDERR_FILENO),
 		.stop = &cmd_interrupted,

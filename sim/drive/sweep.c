@@ -20,6 +20,7 @@
 #include "sim/engine/proc.h"
 #include "sim/engine/cluster.h"
 #include "sim/drive/sweep_file.h"
+#include "sim/drive/sweep_reuse.h"
 #include "models/vm.h"
 #include "models/wl_burst.h"
 #include "models/workload.h"
@@ -159,20 +160,56 @@ struct point_out {
 	const struct scenario *s;
 	const struct world *w;        /* mode="run"; NULL: r */
 	const struct cap_result *r;
+	const char *model;            /* model.xml (sweep_reuse.h) */
 };
 
 static int fill_point(struct outdir *od, const void *arg)
 {
 	const struct point_out *a = arg;
+	FILE *f = out_open(od, "model.xml");
+	if (!f)
+		return -1;
+	fputs(a->model, f);
+	if (ferror(f) | fclose(f))
+		return -1;
 	return a->w ? out_write_run(od, a->w) : cap_write(od, a->s, a->r);
 }
 
-/* Write a point's outputs (a run's world w, or a capacity result r). */
+/* Write a point's outputs (a run's world w, or a capacity result r) and
+** its model.xml. */
 static int point_outputs(const char *dir, int p, const struct scenario *s, const struct world *w,
-			 const struct cap_result *r, char *err, size_t errlen)
+			 const struct cap_result *r, const char *model, char *err, size_t errlen)
 {
-	struct point_out a = { s, w, r };
+	struct point_out a = { s, w, r, model };
 	return point_dir(dir, p, fill_point, &a, err, errlen);
+}
+
+/* Load point p's scenario as it runs: the command line's overrides and
+** p's values, --seed, --protocol and (capacity) its start.  0, or -1 with
+** the messages in d (nothing to free). */
+static int load_point(const struct sweep_args *a, const struct scn_sweep *sw, int p, int start, struct scenario *s,
+		      struct diag *d)
+{
+	int nov = 0;
+	struct scn_override *ov = sweep_point_overrides(a, sw, p, &nov);
+	struct scn_origin *from = ov ? sweep_point_origins(a->nov, sw) : NULL;
+	if (!ov || !from) {
+		diag_error(d, a->file, 0, "out of memory");
+		free(ov);
+		free(from);
+		return -1;
+	}
+	int lr = scn_load_from(s, a->file, ov, from, nov, 0, d);
+	free(from);
+	free(ov);
+	if (lr)
+		return -1;
+	if (a->has_seed)
+		s->seed = a->seed;
+	scn_protocol(s, a->protocol);
+	if (sw->mode == SWEEP_CAPACITY && start > 0)   /* bracket="previous": around the answer before it, in 1/1000 users */
+		s->capacity.start = (int)lround(start / 1000.0 / s->capacity.resolution) * s->capacity.resolution;
+	return 0;
 }
 
 /* A rank's point: the row, a NUL and the point's outputs packed
@@ -208,33 +245,21 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 		      int ship, int start)
 {
 	double t0 = now_s();
-	int nov = 0;
-	struct scn_override *ov = sweep_point_overrides(a, sw, p, &nov);
 	struct scenario s;
 	struct diag d = { 0 };
 	char err[4400] = "";
-	if (!ov) {
-		fprintf(f, "%cout of memory", MSG_FAIL);
-		return;
-	}
-	struct scn_origin *from = sweep_point_origins(a->nov, sw);
-	int lr = scn_load_from(&s, a->file, ov, from, nov, 0, &d);
-	free(from);
-	if (lr) {
+	if (load_point(a, sw, p, start, &s, &d)) {
 		fputc(MSG_FAIL, f);
 		diag_print(&d, f);
 		diag_free(&d);
-		free(ov);
 		return;
 	}
-	if (a->has_seed)
-		s.seed = a->seed;
-	scn_protocol(&s, a->protocol);
 	const char *val[SCN_MAX_VARY];
 	sweep_point(sw, p, val);
+	char *model = sweep_model_xml(&s, sw->mode == SWEEP_CAPACITY, a->protocol);
 	char *row = NULL;
 	size_t rowlen = 0;
-	FILE *rf = open_memstream(&row, &rowlen);
+	FILE *rf = model ? open_memstream(&row, &rowlen) : NULL;
 	for (int k = 0; rf && k < sw->nvary; k++) {
 		trace_csv_put(rf, val[k]);
 		fputc(',', rf);
@@ -254,7 +279,7 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 				snprintf(err, sizeof err, "the run %s at t=%.6f s",
 					 kind == MSG_STOP ? "was interrupted" : "ran out of memory",
 					 (double)world_now(&w) / 1e9);
-			} else if (point_outputs(dir, p, &s, &w, NULL, err, sizeof err)) {
+			} else if (point_outputs(dir, p, &s, &w, NULL, model, err, sizeof err)) {
 				kind = a->stop && *a->stop ? MSG_STOP : MSG_FAIL;
 			} else {
 				run_row(rf, &w);
@@ -264,13 +289,11 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 	} else {
 		struct cap_result r = { 0 };
 		int sr;
-		if (start > 0)   /* bracket="previous": around the answer before it, in 1/1000 users */
-			s.capacity.start = (int)lround(start / 1000.0 / s.capacity.resolution) * s.capacity.resolution;
 		if (cap_check(&s, &d)) {
 			kind = MSG_FAIL;
 		} else if ((sr = cap_search(&s, 1, a->stop, &r, err, sizeof err))) {
 			kind = sr == -2 ? MSG_STOP : MSG_FAIL;
-		} else if (point_outputs(dir, p, &s, NULL, &r, err, sizeof err)) {
+		} else if (point_outputs(dir, p, &s, NULL, &r, model, err, sizeof err)) {
 			kind = a->stop && *a->stop ? MSG_STOP : MSG_FAIL;
 		} else {
 			cap_csv_row(rf, &s, &r);
@@ -296,9 +319,9 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 		fputs(err, f);
 	}
 	free(row);
+	free(model);
 	diag_free(&d);
 	scn_free(&s);
-	free(ov);
 }
 
 /* ----------------------------------------------------- processes --- */
@@ -441,31 +464,113 @@ static void finished(struct sweep *x, int p, const char *buf, size_t len, int st
 ** curve, and starts around its answer: the curves run side by side, each
 ** point after the other, so the answers depend on neither -j nor which
 ** process finished first. */
+struct reused {
+	struct packed pk;
+	const char *name, *file;
+};
+
+/* The other sweep's point, retitled as this sweep's (what running it here writes). */
+static int fill_reused(struct outdir *od, const void *arg)
+{
+	const struct reused *a = arg;
+	return out_unpack(od, a->pk.pk, a->pk.len) || out_retitle_summary(od, a->name, a->file) ? -1 : 0;
+}
+
+/* --reuse: point p (its start known) taken from another sweep whose
+** point has p's model.xml: that point's files copied into points/NNN
+** (summary.json naming this sweep's scenario, as running p writes it),
+** its row with p's values and a wall_s of 0.  1 taken (the row is
+** ready), 0 not (p runs: no such point, or the copy failed). */
+static int take_reused(struct sweep *x, int p)
+{
+	if (!x->reuse || !x->reuse->n)
+		return 0;
+	struct scenario s;
+	struct diag d = { 0 };
+	char *model = NULL;
+	if (load_point(x->a, x->sw, p, x->start ? x->start[p] : 0, &s, &d) == 0) {
+		if (!s.model_external)
+			model = sweep_model_xml(&s, x->sw->mode == SWEEP_CAPACITY, x->a->protocol);
+		scn_free(&s);
+	}
+	diag_free(&d);
+	const struct reuse_pt *r = sweep_reuse_find(x->reuse, model);
+	free(model);
+	if (!r)
+		return 0;
+	char *pk = NULL, *row = NULL, err[4400];
+	size_t pkl = 0, rl = 0;
+	FILE *pf = open_memstream(&pk, &pkl);
+	int bad = !pf || out_pack(pf, r->dir);
+	if (pf && fclose(pf))
+		bad = 1;
+	if (!bad) {
+		struct reused a = { { pk, pkl }, x->s->name, x->a->file };
+		bad = point_dir(x->dir, p, fill_reused, &a, err, sizeof err);
+	}
+	free(pk);
+	const char *val[SCN_MAX_VARY];
+	FILE *rf = bad ? NULL : open_memstream(&row, &rl);
+	if (rf) {
+		sweep_point(x->sw, p, val);
+		for (int k = 0; k < x->sw->nvary; k++) {
+			trace_csv_put(rf, val[k]);
+			fputc(',', rf);
+		}
+		fprintf(rf, "%s,0.000", r->tail);
+		bad = fclose(rf) != 0;
+	}
+	if (bad || !rf) {
+		free(row);
+		return 0;
+	}
+	x->row[p] = row;
+	x->state[p] = P_ROW;
+	x->reused++;
+	if (!x->a->progress) {
+		char lab[1024];
+		sweep_label(x->sw, p, lab, sizeof lab);
+		fprintf(stderr, "point %d/%d (%s): reused %s\n", p + 1, x->total, lab, r->dir);
+	}
+	return 1;
+}
+
 static int next_point(void *ctx)
 {
 	struct sweep *x = ctx;
-	while (x->cursor < x->sw->npoints && x->state[x->cursor] != P_TODO)
-		x->cursor++;
-	if (x->cursor >= x->sw->npoints)
-		return -1;
-	if (!x->start) {
-		x->state[x->cursor] = P_RUNNING;
-		return x->cursor++;
+	for (;;) {
+		while (x->cursor < x->sw->npoints && x->state[x->cursor] != P_TODO)
+			x->cursor++;
+		if (x->cursor >= x->sw->npoints)
+			return -1;
+		if (x->start)
+			break;
+		int p = x->cursor++;
+		if (take_reused(x, p))
+			continue;
+		x->state[p] = P_RUNNING;
+		return p;
 	}
+	int waiting = 0;
 	for (int p = x->cursor; p < x->sw->npoints; p++) {
 		if (x->state[p] != P_TODO)
 			continue;
 		int q = sweep_previous_point(x->sw, p);
-		if (q >= 0 && !settled(x->state[q]))
+		if (q >= 0 && !settled(x->state[q])) {
+			waiting = 1;
 			continue;
+		}
 		/* in thousandths of a user: what an MPI message carries, so a
 		** local child and a rank get the same start */
 		double a = q >= 0 ? sweep_point_answer(x->dir, q) : 0;
 		x->start[p] = a < 2e6 ? (int)lround(a * 1000) : 0;
+		if (take_reused(x, p))
+			continue;   /* settled: p + 1 may go now */
 		x->state[p] = P_RUNNING;
 		return p;
 	}
-	return POOL_WAIT;   /* every point left waits for one that runs */
+	/* every point left waits for one that runs; none left: done */
+	return waiting ? POOL_WAIT : -1;
 }
 
 /* The start goes with the point to the process that runs it. */
@@ -499,7 +604,7 @@ static void point_tick(void *ctx)
 	struct sweep *x = ctx;
 	if (!x->a->progress)
 		return;
-	x->g.done = x->had + x->ran + x->failed;
+	x->g.done = x->had + x->ran + x->failed + x->reused;
 	x->g.failed = x->failed;
 	progress_update(&x->g);
 }
@@ -667,6 +772,26 @@ static int open_dir(struct sweep *x, const struct sweep_args *a, struct sweep_ar
 	return 0;
 }
 
+/* --reuse: read the other sweeps' points into *ru (x->reuse).  0, or -1
+** after a message. */
+static int open_reuse(struct sweep *x, struct sweep_reuse *ru, const struct sweep_args *a)
+{
+	char *cols = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&cols, &len);
+	if (!f)
+		return -1;
+	if (x->sw->mode == SWEEP_CAPACITY)
+		cap_csv_header(f);
+	else
+		fputs(run_cols, f);
+	fputs(",wall_s", f);
+	int rc = fclose(f) ? -1 : sweep_reuse_open(ru, a->reuse, a->nreuse, cols);
+	free(cols);
+	x->reuse = ru;
+	return rc;
+}
+
 /* Long: the sweep's steps in order (load, check, open, run, report), each
 ** with its failure path. */
 int sweep_run(const struct sweep_args *a)
@@ -703,6 +828,7 @@ int sweep_run(const struct sweep_args *a)
 	struct sweep x = { .a = a, .s = &s, .sw = &s.sweep, .fd = -1, .in_order = 1, .last = -1,
 			   .total = s.sweep.npoints };
 	struct outdir fod = { 0 };   /* --force over an existing DIR */
+	struct sweep_reuse ru = { 0 };
 	struct sweep_args aa;
 	char *shown = NULL;          /* DIR/sweep.csv as the user named it */
 	int pr = 0;
@@ -718,6 +844,10 @@ int sweep_run(const struct sweep_args *a)
 	if (!head || !set || !x.dir || !x.csv || !x.state || !x.row || (s.sweep.bracket_previous && !x.start)) {
 		fprintf(stderr, "hvsim: out of memory\n");
 		rc = EXIT_RUNFAIL;
+		goto done;
+	}
+	if (a->nreuse && open_reuse(&x, &ru, a)) {
+		rc = EXIT_USAGE;
 		goto done;
 	}
 	rc = open_dir(&x, a, &aa, &fod, head, set, &shown);
@@ -772,11 +902,15 @@ int sweep_run(const struct sweep_args *a)
 			fprintf(stderr, "hvsim: %s: nothing replaced, %s is as it was\n", a->file, fod.dest);
 		rc = EXIT_RUNFAIL;
 	} else {
-		printf("%s: %d points (%d already done, %d run, %d failed) in %.3g wall s (%d process%s); wrote %s\n",
-		       s.name, x.total, x.had, x.ran, x.failed, wall, aa.jobs, aa.jobs == 1 ? "" : "es", shown);
+		char used[64] = "";
+		if (a->nreuse)
+			snprintf(used, sizeof used, ", %d reused", x.reused);
+		printf("%s: %d points (%d already done%s, %d run, %d failed) in %.3g wall s (%d process%s); wrote %s\n",
+		       s.name, x.total, x.had, used, x.ran, x.failed, wall, aa.jobs, aa.jobs == 1 ? "" : "es", shown);
 		rc = x.failed ? EXIT_RUNFAIL : 0;
 	}
 done:
+	sweep_reuse_free(&ru);
 	out_abort(&fod);   /* after a commit, nothing is left to remove */
 	free(fod.dest);
 	free(fod.stage);

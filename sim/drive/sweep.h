@@ -28,6 +28,8 @@ struct sweep_args {
 	int protocol;                  /* --protocol: SCN_PROTOCOL_*, applied to every point */
 	int jobs;                      /* points at a time, >= 1 */
 	int resume;                    /* --resume: DIR/sweep.csv must exist */
+	const char *const *reuse;      /* --reuse: other sweeps' directories to take points from */
+	int nreuse;
 	int force;                     /* --force: replace DIR (an hvsim output) when the sweep ends */
 	int progress;                  /* 1: a progress bar (stderr is a terminal); 0: a line a point */
 	const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM; inherited by the children */

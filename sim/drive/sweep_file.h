@@ -33,6 +33,8 @@ struct sweep {
 	int ship;                     /* a worker rank: a point's outputs go back in its message */
 	int *start;                   /* bracket="previous": per point, the answer of the point before
 					 it on its curve, in thousandths of a user per VM; 0: from min */
+	struct sweep_reuse *reuse;    /* --reuse: the other sweeps' points; NULL: none */
+	int reused;                   /* points taken from them */
 };
 
 /* sweep.csv (header head) and sweep.settings (set) into x->dir, atomically. */

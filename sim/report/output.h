@@ -69,6 +69,10 @@ int out_unpack(struct outdir *o, const char *buf, size_t len);
 
 /* The files of one run. */
 int out_write_run(struct outdir *o, const struct world *w);
+/* The staged summary.json (out_write_run's) retitled as written by the
+** scenario name from file (a point reused from another sweep); no
+** summary.json: nothing to do.  0 or -1 (errno). */
+int out_retitle_summary(struct outdir *o, const char *name, const char *file);
 
 /* placement.csv: each VCPU's and emulation thread's run time on each
 ** pCPU in the measured interval.  Needs the run segments, so w must have

@@ -99,6 +99,10 @@ void ld_read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v);
 void ld_read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w);
 char *ld_resolve_rel(const char *base, const char *rel);
 void ld_splice_profiles(struct ld *ld, xmlDocPtr doc);
+/* The model doc resolves to as canonical text (model.c; scenario.h,
+** s->model), doc changed in place; *external: it names a file whose
+** contents the text does not hold.  malloc'd, or NULL (out of memory). */
+char *ld_model_text(xmlDocPtr doc, int *external);
 xmlNodePtr ld_step(struct ld *ld, const struct scn_override *o, xmlNodePtr n, const char *st);
 void ld_validate(struct ld *ld, xmlDocPtr doc);
 

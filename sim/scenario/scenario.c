@@ -119,6 +119,8 @@ int scn_load_from(struct scenario *s, const char *path, const struct scn_overrid
 		else
 			ld_read_hypervisor(&ld, root);
 	}
+	if (is_scn && !BAD(&ld) && !(s->model = ld_model_text(doc, &s->model_external)))
+		ld_mem(&ld, NULL);   /* out of memory */
 	if (BAD(&ld))
 		goto fail;
 	ld_free_sets(&ld);
@@ -185,6 +187,7 @@ void scn_free(struct scenario *s)
 	free(s->files);
 	free(s->file);
 	free(s->name);
+	free(s->model);
 	memset(s, 0, sizeof *s);
 }
 

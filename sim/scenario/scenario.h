@@ -366,6 +366,15 @@ struct scenario {
 	struct scn_vm *vm;
 	int nfiles;                  /* interned file names */
 	char **files;
+	/* The model as text (sim/scenario/model.c): the tree once profiles
+	** and overrides are in, less comments, the root's name and
+	** description and the <sweep>, attributes sorted.  The same text is
+	** the same simulation (given the seed and what the command line
+	** changes after loading, which it does not hold); NULL for a
+	** profile file.  model_external: an element names a file (a trace)
+	** whose contents the text does not hold. */
+	char *model;
+	int model_external;
 };
 
 /* --protocol p on a loaded scenario: SCN_PROTOCOL_SPECWEB times every

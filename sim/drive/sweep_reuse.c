@@ -1,0 +1,277 @@
+/*
+** A sweep's points as models (docs/sweep.md, "Reusing another sweep's
+** points"): each point's points/NNN/model.xml, and --reuse, which takes a
+** point's outputs and row from another sweep whose point has the same
+** model.xml.
+**
+** model.xml is the scenario's model text (sim/scenario/model.c: the tree
+** with profiles spliced in and every override applied, comments, names
+** and the <sweep> left out, attributes sorted) with one comment after the
+** XML declaration naming what the command line changes after loading and
+** the sweep adds: the hvsim version, the seed, the protocol, the mode and
+** the capacity search's start.  Every input of a point's simulation is
+** then in the file, so two points with the same model.xml run the same
+** simulation with the same random numbers, and give the same outputs
+** byte for byte, whichever scenario file and sweep they came from (a
+** reused point's files are the other sweep's, its summary.json naming the
+** scenario that ran it).  A model naming a file (a request trace) is
+** never reused: its text does not hold the file's contents.  hvsim cannot
+** tell two builds of one version apart: the other sweep must be this
+** build's, as for a resumed sweep.
+*/
+#include "sim/drive/sweep_reuse.h"
+#include "sim/report/output.h"
+#include "traces/csv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *sweep_model_xml(const struct scenario *s, int capacity, int protocol)
+{
+	if (!s->model)
+		return NULL;
+	const char *body = s->model;
+	const char *decl = "";
+	size_t dl = 0;
+	if (strncmp(body, "<?xml", 5) == 0) {
+		const char *nl = strchr(body, '\n');
+		dl = nl ? (size_t)(nl - body) + 1 : strlen(body);
+		decl = body;
+		body += dl;
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fwrite(decl, 1, dl, f);
+	fprintf(f, "<!-- hvsim %s sweep point: seed %llu, protocol %s, mode %s", HVSIM_VERSION,
+		(unsigned long long)s->seed, protocol == SCN_PROTOCOL_SPECWEB ? "specweb" : "scenario",
+		capacity ? "capacity" : "run");
+	if (capacity)
+		fprintf(f, ", start %d users per VM", s->capacity.start);
+	fputs(" -->\n", f);
+	fputs(body, f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* ------------------------------------------------- the other sweeps --- */
+
+struct vary_vals {
+	int n;
+	char **v;
+};
+
+static void free_vary(struct vary_vals *vv, int nv)
+{
+	for (int k = 0; k < nv; k++) {
+		for (int i = 0; i < vv[k].n; i++)
+			free(vv[k].v[i]);
+		free(vv[k].v);
+	}
+	free(vv);
+}
+
+/* The vary lines of DIR/sweep.settings ("vary KEY: V1 V2 ..."); their
+** count, or -1. */
+static int read_vary(const char *text, struct vary_vals **out)
+{
+	int nv = 0;
+	struct vary_vals *vv = NULL;
+	for (const char *l = text; l && *l;) {
+		const char *end = strchr(l, '\n');
+		size_t ll = end ? (size_t)(end - l) : strlen(l);
+		if (ll > 5 && strncmp(l, "vary ", 5) == 0) {
+			const char *colon = memchr(l, ':', ll);
+			struct vary_vals *nvv = colon ? realloc(vv, (size_t)(nv + 1) * sizeof *vv) : NULL;
+			if (!nvv) {
+				free_vary(vv, nv);
+				return -1;
+			}
+			vv = nvv;
+			vv[nv] = (struct vary_vals){ 0 };
+			nv++;
+			for (const char *p = colon + 1; p < l + ll;) {
+				while (p < l + ll && *p == ' ')
+					p++;
+				const char *q = p;
+				while (q < l + ll && *q != ' ')
+					q++;
+				if (q > p) {
+					char **nvals = realloc(vv[nv - 1].v, (size_t)(vv[nv - 1].n + 1) * sizeof *nvals);
+					char *val = nvals ? strndup(p, (size_t)(q - p)) : NULL;
+					if (nvals)
+						vv[nv - 1].v = nvals;
+					if (!val) {
+						free_vary(vv, nv);
+						return -1;
+					}
+					vv[nv - 1].v[vv[nv - 1].n++] = val;
+				}
+				p = q;
+			}
+		}
+		l = end ? end + 1 : NULL;
+	}
+	*out = vv;
+	return nv;
+}
+
+/* The point a row's leading values name (mixed radix, the last fastest),
+** or -1. */
+static int row_point(const struct vary_vals *vv, int nv, char **field, int nf)
+{
+	if (nf < nv)
+		return -1;
+	long q = 0;
+	for (int k = 0; k < nv; k++) {
+		int i = 0;
+		while (i < vv[k].n && strcmp(vv[k].v[i], field[k]) != 0)
+			i++;
+		if (i == vv[k].n)
+			return -1;
+		q = q * vv[k].n + i;
+		if (q > SCN_MAX_POINTS)
+			return -1;
+	}
+	return (int)q;
+}
+
+/* The fields from..to-1 as CSV text. */
+static char *join(char **field, int from, int to)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	for (int k = from; k < to; k++) {
+		if (k > from)
+			fputc(',', f);
+		trace_csv_put(f, field[k]);
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Add DIR's finished points that have a model.xml.  cols: this sweep's
+** columns after its keys (wall_s included), which DIR's must be.  0, or
+** -1 after a message. */
+static int add_dir(struct sweep_reuse *r, const char *dir, const char *cols)
+{
+	char path[4300];
+	snprintf(path, sizeof path, "%s/sweep.settings", dir);
+	char *set = out_slurp(path, NULL);
+	snprintf(path, sizeof path, "%s/sweep.csv", dir);
+	char *csv = set ? out_slurp(path, NULL) : NULL;
+	if (!set || !csv) {
+		fprintf(stderr, "hvsim: --reuse %s: expected a sweep's directory, got no readable %s: %s\n", dir,
+			path, strerror(errno ? errno : ENOENT));
+		free(set);
+		free(csv);
+		return -1;
+	}
+	struct vary_vals *vv = NULL;
+	int nv = read_vary(set, &vv), rc = 0, added = 0;
+	free(set);
+	char *nl = strchr(csv, '\n');
+	if (nv < 1 || !nl) {
+		fprintf(stderr, "hvsim: --reuse %s: expected a sweep's directory, got a sweep.%s without %s\n", dir,
+			nv < 1 ? "settings" : "csv", nv < 1 ? "vary lines" : "a header");
+		free_vary(vv, nv < 0 ? 0 : nv);
+		free(csv);
+		return -1;
+	}
+	*nl = 0;
+	/* the header after the keys: the same columns, or the rows mean
+	** something else (another mode, another hvsim) */
+	const char *hc = csv;
+	for (int k = 0; k < nv && hc; k++) {
+		hc = strchr(hc, ',');
+		hc = hc ? hc + 1 : NULL;
+	}
+	if (!hc || strcmp(hc, cols) != 0) {
+		fprintf(stderr, "hvsim: --reuse %s: expected a sweep with this sweep's columns (%s), got '%s'\n", dir,
+			cols, csv);
+		free_vary(vv, nv);
+		free(csv);
+		return -1;
+	}
+	char *field[SCN_MAX_VARY + 64];
+	const char *why;
+	for (char *line = nl + 1; *line && rc == 0;) {
+		char *end = strchr(line, '\n');
+		if (!end)
+			break;   /* a last line being written: not a finished point */
+		*end = 0;
+		int nf = trace_csv_split(line, field, (int)(sizeof field / sizeof *field), &why);
+		int q = nf > nv + 1 ? row_point(vv, nv, field, nf) : -1;
+		if (q >= 0) {
+			snprintf(path, sizeof path, "%s/points/%03d/model.xml", dir, q + 1);
+			char *model = out_slurp(path, NULL);
+			char *tail = model ? join(field, nv, nf - 1) : NULL;   /* wall_s left out */
+			struct reuse_pt *np = tail ? realloc(r->pt, (size_t)(r->n + 1) * sizeof *np) : NULL;
+			if (np) {
+				r->pt = np;
+				snprintf(path, sizeof path, "%s/points/%03d", dir, q + 1);
+				r->pt[r->n] = (struct reuse_pt){ model, strdup(path), tail };
+				if (!r->pt[r->n].dir)
+					rc = -1;
+				r->n++;
+				added++;
+			} else {
+				free(model);
+				free(tail);
+				if (model)
+					rc = -1;   /* out of memory */
+			}
+		}
+		line = end + 1;
+	}
+	free_vary(vv, nv);
+	free(csv);
+	if (rc)
+		fprintf(stderr, "hvsim: --reuse %s: out of memory\n", dir);
+	else if (!added)
+		fprintf(stderr, "hvsim: --reuse %s: no finished point with a model.xml there (nothing to reuse)\n",
+			dir);
+	return rc;
+}
+
+int sweep_reuse_open(struct sweep_reuse *r, const char *const *dirs, int ndirs, const char *cols)
+{
+	*r = (struct sweep_reuse){ 0 };
+	for (int i = 0; i < ndirs; i++)
+		if (add_dir(r, dirs[i], cols)) {
+			sweep_reuse_free(r);
+			return -1;
+		}
+	return 0;
+}
+
+const struct reuse_pt *sweep_reuse_find(const struct sweep_reuse *r, const char *model)
+{
+	for (int i = 0; model && i < r->n; i++)
+		if (strcmp(r->pt[i].model, model) == 0)
+			return &r->pt[i];
+	return NULL;
+}
+
+void sweep_reuse_free(struct sweep_reuse *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		free(r->pt[i].model);
+		free(r->pt[i].dir);
+		free(r->pt[i].tail);
+	}
+	free(r->pt);
+	*r = (struct sweep_reuse){ 0 };
+}
