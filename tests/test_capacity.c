@@ -472,6 +472,61 @@ static void test_cli_exclusive(void)
 	free(tmp);
 }
 
+/* tail_fail.csv, the tail of replication 1's first failing probe above
+** the answer: with -j 1 the probe keeps its text as it runs, with -j 2
+** (replications in child processes) the probe is run again for it.  Both
+** must be the same run, to the byte, sequential probes that stopped early
+** included (the floor and step of quick mode), and so every other file. */
+static void test_cli_tail_kept(void)
+{
+	char *tmp = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	for (int j = 1; j <= 2; j++) {
+		char args[1024];
+		int rc;
+		snprintf(args, sizeof args,
+			 "tests/data/explain/kvm-cap.xml -o %s/j%d -j %d --set vm[web].count=2 --set run.duration=40s "
+			 "--set run.warmup=10s --set capacity.replications=2 --set capacity.floor=10s "
+			 "--set capacity.step=5s --set capacity.resolution=10",
+			 tmp, j, j);
+		char *out = run_cli(args, &rc);
+		CU_ASSERT_EQUAL(rc, 0);
+		free(out);
+	}
+	char d1[512], d2[512];
+	snprintf(d1, sizeof d1, "%s/j1", tmp);
+	snprintf(d2, sizeof d2, "%s/j2", tmp);
+	char *t1 = cut_slurp_in(d1, "tail_fail.csv"), *t2 = cut_slurp_in(d2, "tail_fail.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t2);
+	CU_ASSERT_STRING_EQUAL(t1, t2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(t1, "vm,workload,pages,class,share_pct,response_s,"));
+	/* the failing probe stopped early: it was decided before its end */
+	char *pr = cut_slurp_in(d1, "capacity_probes.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pr);
+	int early_fail = 0;
+	for (const char *l = strchr(pr, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+		int rep, decided, pass;
+		const char *last = l + 1 + strcspn(l + 1, "\n");
+		while (last > l + 1 && last[-1] != ',')
+			last--;
+		/* replication,seed,users_per_vm,measured_s,decided,...,pass */
+		if (sscanf(l + 1, "%d,%*[^,],%*[^,],%*[^,],%d,", &rep, &decided) == 2 && sscanf(last, "%d", &pass) == 1)
+			early_fail += rep == 1 && decided == 1 && pass == 0;
+	}
+	CU_ASSERT(early_fail > 0);
+	char cmd[1200];
+	char *out;
+	snprintf(cmd, sizeof cmd, "diff -r -I wall %s %s", d1, d2);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	free(pr);
+	free(t1);
+	free(t2);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -486,6 +541,7 @@ void tests_register(void)
 		{ "capacity CLI deterministic for any -j", test_cli_deterministic },
 		{ "capacity CLI bad input", test_cli_bad_input },
 		{ "capacity CLI: a new DIR or --force", test_cli_exclusive },
+		{ "tail_fail.csv kept by its probe is the probe run again", test_cli_tail_kept },
 		{ NULL, NULL },
 	};
 	cut_suite("capacity", t);

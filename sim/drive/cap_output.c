@@ -50,7 +50,8 @@ void cap_csv_row(FILE *f, const struct scenario *s, const struct cap_result *r)
 ** so the same run, and its files (summary.json, vms.csv, ..., and
 ** placement.csv from an in-memory timeline) go beside capacity.csv; then
 ** its first failing probe above the answer, whose tail.csv goes there as
-** tail_fail.csv.
+** tail_fail.csv (the text that probe kept when it ran in this process,
+** else from running it again: the same run either way).
 ** Nothing when replication 1 found 0.  The scenario is copied down to
 ** the workloads whose users change, so s stays untouched.  0 or -1. */
 static int at_capacity(struct outdir *o, const struct scenario *s, const struct cap_result *r)
@@ -95,7 +96,13 @@ static int at_capacity(struct outdir *o, const struct scenario *s, const struct 
 		if (p->rep == 0 && !p->pass && p->users > r->rep[0].max && (fail < 0 || p->users < r->probe[fail].users))
 			fail = i;
 	}
-	if (rc == 0 && fail >= 0) {
+	if (rc == 0 && fail >= 0 && r->probe[fail].tail) {
+		/* kept from the probe itself (capacity.c, probe): the same run */
+		FILE *f = out_open(o, "tail_fail.csv");
+		rc = !f || fputs(r->probe[fail].tail, f) < 0 ? -1 : 0;
+		if (f && (ferror(f) | fclose(f)))
+			rc = -1;
+	} else if (rc == 0 && fail >= 0) {
 		cap__set_users(&c, r->probe[fail].users, NULL);
 		c.duration = s->warmup + (int64_t)llround(r->probe[fail].measured * 1e9);
 		struct world w;

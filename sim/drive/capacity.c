@@ -13,6 +13,7 @@
 ** replication order, so every output is the same for any -j.
 */
 #include "sim/drive/capacity.h"
+#include "sim/report/output.h"
 #include "sim/drive/cap_estimate.h"
 #include "sim/drive/cap_internal.h"
 #include "sim/engine/proc.h"
@@ -144,9 +145,12 @@ static int run_sequential(struct world *w, const struct scenario *s, int *decide
 	return rc;
 }
 
-/* Run s with users per VM and the given seed; 0, -1 failed, -2 stopped. */
+/* Run s with users per VM and the given seed; 0, -1 failed, -2 stopped.
+** keep_tail: a failing probe of replication 1 keeps its run's tail.csv
+** text in p->tail (for cap_write's tail_fail.csv: the same run, which
+** then need not run again; tests/test_capacity.c checks the two alike). */
 static int probe(struct scenario *s, int rep, uint64_t seed, int users, const volatile sig_atomic_t *stop,
-		 struct cap_probe *p, char *err, size_t errlen)
+		 int keep_tail, struct cap_probe *p, char *err, size_t errlen)
 {
 	uint64_t seed0 = s->seed;
 	int *old = malloc((size_t)count_varied(s) * sizeof *old);
@@ -189,6 +193,8 @@ static int probe(struct scenario *s, int rep, uint64_t seed, int users, const vo
 		** that completed no page at all has not met it, however well
 		** the others did (a pinned layout can starve one) */
 		p->pass = qos_pass(&p->qos, &s->qos) && world_qos_starved(&w, s->capacity.workload) == 0;
+		if (keep_tail && rep == 0 && !p->pass)
+			p->tail = out_tail_text(&w);   /* NULL: written by running it again */
 	}
 	world_free(&w);
 	diag_free(&d);
@@ -200,7 +206,9 @@ static int probe(struct scenario *s, int rep, uint64_t seed, int users, const vo
 
 /* ------------------------------------------------ one replication --- */
 
-typedef int (*emit_fn)(void *ctx, const struct cap_probe *p);
+/* Where a probe goes; it takes p->tail (or frees it). */
+typedef int (*emit_fn)(void *ctx, struct cap_probe *p);
+static int append(void *ctx, struct cap_probe *p);
 
 /* A run that met both shares but counted fewer than min-pages pages
 ** proves nothing either way: few users make few pages. */
@@ -217,7 +225,8 @@ int cap__too_short(const struct cap_probe *p, const struct scn_qos *q)
 static int probe_emit(struct scenario *s, int rep, uint64_t seed, int n, const volatile sig_atomic_t *stop,
 		      emit_fn emit, void *ctx, struct cap_probe *p, char *err, size_t errlen)
 {
-	int rc = probe(s, rep, seed, n, stop, p, err, errlen);
+	/* only this process's results keep a tail: a child's probes cross a pipe */
+	int rc = probe(s, rep, seed, n, stop, emit == append, p, err, errlen);
 	if (rc == 0 && emit(ctx, p)) {
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
@@ -311,18 +320,22 @@ static int search_rep(struct scenario *s, int rep, int hint, const volatile sig_
 	return 0;
 }
 
-static int append(void *ctx, const struct cap_probe *p)
+static int append(void *ctx, struct cap_probe *p)
 {
 	struct cap_result *r = ctx;
 	if (r->nprobe == r->capprobe) {
 		int cap = r->capprobe ? 2 * r->capprobe : 32;
 		struct cap_probe *np = realloc(r->probe, (size_t)cap * sizeof *np);
-		if (!np)
+		if (!np) {
+			free(p->tail);
+			p->tail = NULL;
 			return -1;
+		}
 		r->probe = np;
 		r->capprobe = cap;
 	}
 	r->probe[r->nprobe++] = *p;
+	p->tail = NULL;   /* r's now */
 	return 0;
 }
 
@@ -336,11 +349,14 @@ struct wire {
 	char err[512];
 };
 
-static int send_probe(void *ctx, const struct cap_probe *p)
+static int send_probe(void *ctx, struct cap_probe *p)
 {
 	struct wire m;
 	memset(&m, 0, sizeof m);
 	m.p = *p;
+	m.p.tail = NULL;   /* a pointer means nothing in the parent */
+	free(p->tail);
+	p->tail = NULL;
 	return proc_write_all(*(int *)ctx, &m, sizeof m);
 }
 
@@ -448,11 +464,14 @@ static int run_parallel(struct scenario *s, int jobs, int first, int nrep, int h
 			rc = -1;
 			break;
 		}
-		for (size_t j = 0; j + 1 < nm && rc == 0; j++)
-			if (append(r, &m[j].p)) {
+		for (size_t j = 0; j + 1 < nm && rc == 0; j++) {
+			struct cap_probe q = m[j].p;
+			q.tail = NULL;
+			if (append(r, &q)) {
 				snprintf(err, errlen, "out of memory");
 				rc = -1;
 			}
+		}
 		if (rc == 0 && m[nm - 1].rc) {
 			rc = m[nm - 1].rc;
 			snprintf(err, errlen, "%s", m[nm - 1].err);
@@ -653,6 +672,8 @@ int cap_search_shown(struct scenario *s, int jobs, const volatile sig_atomic_t *
 
 void cap_free(struct cap_result *r)
 {
+	for (int i = 0; r->probe && i < r->nprobe; i++)
+		free(r->probe[i].tail);
 	free(r->rep);
 	free(r->probe);
 	memset(r, 0, sizeof *r);

@@ -40,6 +40,10 @@ struct cap_probe {
 	double measured;              /* seconds measured (sequential: until decided) */
 	int decided;                  /* sequential: 1 the test decided, 0 ran to the end */
 	int pass;
+	char *tail;                   /* replication 1's failing probes searched in this
+					 process: the run's tail.csv (out_tail_text), which
+					 cap_write's tail_fail.csv then need not run again;
+					 NULL otherwise.  Owned by the cap_result. */
 };
 
 /* What one replication found. */

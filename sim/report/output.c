@@ -497,6 +497,23 @@ int out_write_run(struct outdir *o, const struct world *w)
 	return 0;
 }
 
+char *out_tail_text(const struct world *w)
+{
+	if (!(w->wl && w->wl->nweb))
+		return NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	write_tail(f, w);
+	if (ferror(f) | fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 int out_write_tail(struct outdir *o, const struct world *w, const char *name)
 {
 	if (!(w->wl && w->wl->nweb))

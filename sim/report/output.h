@@ -83,5 +83,8 @@ int out_write_placement(struct outdir *o, const struct world *w);
 /* tail.csv's rows (where the SPECweb pages' time went, models/wl_specweb.h)
 ** as file name; nothing without SPECweb.  0 or -1. */
 int out_write_tail(struct outdir *o, const struct world *w, const char *name);
+/* What out_write_tail writes, as text: malloc'd, or NULL (no SPECweb
+** workload, or out of memory). */
+char *out_tail_text(const struct world *w);
 
 #endif
