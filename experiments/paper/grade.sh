@@ -3,19 +3,22 @@
 # P12, P13) on the Fig. 3, Fig. 4 and P12 capacity sweeps, for several
 # seeds, with hvsim explain --grade (docs/explain.md, "Grading statements").
 #
-#   experiments/paper/grade.sh [--quick] [-j N] [--seeds "1 2 3"] [--set K=V]... [OUTDIR]
+#   experiments/paper/grade.sh [--quick] [-j N] [--seeds "1 2 3"] [--predict] [--set K=V]... [OUTDIR]
 #
 # For each seed S: OUTDIR/seedS/{fig3,fig4,vcpus}/ are hvsim sweep
 # directories (a complete one is not run again: hvsim sweep resumes) with
 # explain/grades.csv; then OUTDIR/grades.txt is the table statement x seed
 # (pass/FAIL and what hvsim found) and OUTDIR/grades.csv the rows of every
-# seed.  --quick: the short probes of run.sh --quick (2 replications).
+# seed.  --predict: also every row of P1-P13 for each seed
+# (experiments/paper/predict.sh into seedS/predict/, the curve points from
+# seedS/fig3 and fig4, seedS/known.csv).  --quick: the short probes of
+# run.sh --quick (2 replications).
 # --set K=V (repeatable) is passed to every sweep (experiments/paper/
 # ablate.sh uses it to grade with one cause removed: --set ideal.remove=X).
 # FIGS (environment) lists the sweeps (default "fig3 fig4 vcpus").
-# Full mode takes about 7 minutes a seed on 2 cores; with -j N the seeds
-# are graded up to N at a time (below).  HVSIM names the
-# binary (default ./hvsim, from the project root).
+# Full mode takes about 3 minutes a seed on 2 cores (below: the sweeps of
+# several seeds run side by side).  HVSIM names the binary (default
+# ./hvsim, from the project root).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -24,6 +27,7 @@ jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 seeds="1 2 3"
 figs=${FIGS:-fig3 fig4 vcpus}
 quick=0
+predict=0
 out=""
 nextra=0
 while [ $# -gt 0 ]; do
@@ -31,8 +35,9 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1 ;;
 	-j) shift; jobs=$1 ;;
 	--seeds) shift; seeds=$1 ;;
+	--predict) predict=1 ;;
 	--set) shift; eval "extra_$nextra=\$1"; nextra=$((nextra + 1)) ;;
-	-h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
 	-*) echo "grade.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac
@@ -58,56 +63,115 @@ done
 mkdir -p "$out"
 LC_ALL=C
 export LC_ALL
-# The seeds are graded side by side: min(N, seeds) workers, each taking
-# the next seed nobody has taken (mkdir is the claim) and running its
-# sweeps with -j N / workers, so that both cores stay busy to the end
-# instead of idling while the last curve of one sweep finishes.  Which
-# worker grades a seed changes nothing: a sweep's answers depend on
-# neither -j nor the order its points finish (docs/sweep.md).
+# The work is units: a sweep of a seed (FIG:S) and, with --predict, a
+# seed's predictions (predict:S), in this order: every seed's Fig. 3
+# sweep, every Fig. 4 sweep, the predictions, then the other sweeps (a
+# rough longest-first order).  min(N, seeds) workers each take the first
+# unit nobody has taken whose inputs are done (mkdir is the claim), run
+# it (a sweep with -j N / workers) and go on, so that N cores stay busy
+# to the end: a curve's points run one after another (each brackets
+# around the answer before it), and one seed's sweeps alone leave cores
+# idle.  A seed's predictions wait for its Fig. 3 and Fig. 4 sweeps; a
+# sweep other than fig3 and fig4 waits for the seed's sweeps before it in
+# FIGS and takes the points it shares with them from them (hvsim sweep
+# --reuse: the same model.xml, the same simulation; vcpus.xml's 1-4 VMs
+# as they are are Fig. 3's and Fig. 4's KVM points).  Which worker runs a
+# unit, and when, changes nothing: a sweep's answers depend on neither -j
+# nor the order its points finish (docs/sweep.md).
+if [ $predict = 1 ]; then
+	case " $figs " in *" fig3 "*) has3=1 ;; *) has3=0 ;; esac
+	case " $figs " in *" fig4 "*) has4=1 ;; *) has4=0 ;; esac
+	if [ $has3$has4 != 11 ]; then
+		echo "grade.sh: --predict needs fig3 and fig4 in FIGS (the curve points it takes), not '$figs'" >&2
+		exit 2
+	fi
+fi
 nseeds=0
 for s in $seeds; do nseeds=$((nseeds + 1)); done
 workers=$jobs
 [ "$workers" -le "$nseeds" ] || workers=$nseeds
 [ "$workers" -ge 1 ] || workers=1
 sj=$((jobs / workers))   # at least 1: workers <= jobs
-grade_seed() {
-	s=$1
+units=""
+for f in $figs; do
+	case $f in fig3|fig4) for s in $seeds; do units="$units $f:$s"; done ;; esac
+done
+if [ $predict = 1 ]; then
+	for s in $seeds; do units="$units predict:$s"; done
+fi
+for f in $figs; do
+	case $f in fig3|fig4) ;; *) for s in $seeds; do units="$units $f:$s"; done ;; esac
+done
+claims=$out/.claims
+# the units unit $1 waits for
+needs() {
+	u=${1%%:*} s=${1#*:}
+	case $u in
+	fig3|fig4) ;;
+	predict) echo "fig3:$s fig4:$s" ;;
+	*)
+		for f in $figs; do
+			[ "$f" = "$u" ] && break
+			echo "$f:$s"
+		done ;;
+	esac
+}
+ready() {
+	for n in $(needs "$1"); do
+		[ -e "$claims/$n.done" ] || return 1
+	done
+}
+# run unit $1 (a sweep and its grading, or predictions); 0 or 1
+run_unit() {
+	u=${1%%:*} s=${1#*:}
 	shift
 	mkdir -p "$out/seed$s"
-	# grades.part appears when every sweep of the seed is graded
-	rm -f "$out/seed$s/grades.part"
-	: > "$out/seed$s/grades.part.tmp"
-	# a sweep takes the points it shares with the seed's sweeps before it
-	# from them (hvsim sweep --reuse: the same model.xml, the same
-	# simulation; vcpus.xml's 1-4 VMs as they are are Fig. 3's and Fig.
-	# 4's KVM points), one word per line in reuse
-	reuse=""
-	for f in $figs; do
-		d=$out/seed$s/$f
-		resume=""
-		[ ! -e "$d/sweep.csv" ] || resume=--resume
-		( IFS='
-'
-		# shellcheck disable=SC2086
-		"$HVSIM" sweep "$here/$f.xml" -o "$d" -j "$sj" --seed "$s" $resume $reuse "$@" > "$d.log" 2>&1 ) ||
-			{ echo "grade.sh: $f (seed $s) failed, see $d.log" >&2; return 1; }
+	if [ "$u" = predict ]; then
+		g=$out/seed$s
+		HVSIM="$HVSIM" sh "$here/predict.sh" "$g/known.csv" "$g/predict" "$s" "$g/fig3" "$g/fig4" "$sj" "$@" ||
+			{ echo "grade.sh: the predictions for seed $s failed, see $g/predict.log" >&2; return 1; }
+		return 0
+	fi
+	d=$out/seed$s/$u
+	resume=""
+	[ ! -e "$d/sweep.csv" ] || resume=--resume
+	reuse=""   # a word a line
+	for n in $(needs "$u:$s"); do
 		reuse="$reuse
 --reuse
-$d"
-		"$HVSIM" explain "$d" --grade "$here/shapes.csv" --force --no-render > "$d.explain" 2>&1 ||
-			{ echo "grade.sh: explain $d failed, see $d.explain" >&2; return 1; }
-		tail -n +2 "$d/explain/grades.csv" | sed "s/^/$s,/" >> "$out/seed$s/grades.part.tmp"
+$out/seed$s/${n%%:*}"
 	done
-	mv "$out/seed$s/grades.part.tmp" "$out/seed$s/grades.part"
+	( IFS='
+'
+	# shellcheck disable=SC2086
+	"$HVSIM" sweep "$here/$u.xml" -o "$d" -j "$sj" --seed "$s" $resume $reuse "$@" > "$d.log" 2>&1 ) ||
+		{ echo "grade.sh: $u (seed $s) failed, see $d.log" >&2; return 1; }
+	"$HVSIM" explain "$d" --grade "$here/shapes.csv" --force --no-render > "$d.explain" 2>&1 ||
+		{ echo "grade.sh: explain $d failed, see $d.explain" >&2; return 1; }
 }
-claims=$out/.claims
 worker() {
-	for s in $seeds; do
-		mkdir "$claims/$s" 2>/dev/null || continue
-		grade_seed "$s" "$@" || { rm -f "$out/seed$s/grades.part.tmp"; return 1; }
+	while :; do
+		[ ! -e "$claims/FAILED" ] || return 1
+		left=0 took=""
+		for u in $units; do
+			[ ! -e "$claims/$u.claim" ] || continue
+			left=1
+			ready "$u" || continue
+			mkdir "$claims/$u.claim" 2>/dev/null || continue
+			took=$u
+			break
+		done
+		[ $left = 1 ] || return 0
+		if [ -z "$took" ]; then
+			sleep 1   # every unit left waits for one that runs
+			continue
+		fi
+		run_unit "$took" "$@" || { : > "$claims/FAILED"; return 1; }
+		: > "$claims/$took.done"
 	done
 }
 rm -rf "$claims" "$out/grades.csv" "$out/grades.txt"
+for s in $seeds; do rm -f "$out/seed$s/grades.part"; done
 mkdir -p "$claims"
 pids=""
 i=0
@@ -122,6 +186,13 @@ for p in $pids; do
 done
 rm -rf "$claims"
 [ $rc = 0 ] || exit 1
+# each seed's grades, its sweeps in FIGS order
+for s in $seeds; do
+	for f in $figs; do
+		tail -n +2 "$out/seed$s/$f/explain/grades.csv" | sed "s/^/$s,/"
+	done > "$out/seed$s/grades.part.tmp"
+	mv "$out/seed$s/grades.part.tmp" "$out/seed$s/grades.part"
+done
 for s in $seeds; do
 	[ -e "$out/seed$s/grades.part" ] || { echo "grade.sh: seed $s was not graded" >&2; exit 1; }
 done

@@ -19,12 +19,13 @@
 #   or VM counts / CURVE:COUNT pairs.  About 20 capacity searches a point:
 #   10-25 minutes a point on 2 cores in full mode.
 # --seeds LIST: grade the shape statements of shapes.csv (P4-P8, P12,
-#   P13) for these seeds with grade.sh into OUTDIR/grade/ (seed 1's Fig. 3
-#   and Fig. 4 sweeps are this run's, copied; the P12 sweep and the other
-#   seeds are run): grade/grades.txt, a row per statement and a column per
-#   seed; and every row of P1-P13 predicted again for each of the other
-#   seeds (grade/statements.txt).  Default "1 2 3" in full mode (about 3
-#   times as long), "1" in quick mode; "none" skips it.
+#   P13) for these seeds and seed 1 with grade.sh into OUTDIR/grade/
+#   (every seed's sweeps and predictions side by side; seed 1's are the
+#   figures'): grade/grades.txt, a row per statement and a column per
+#   seed; and every row of P1-P13 predicted for each seed
+#   (grade/statements.txt).  Default "1 2 3" in full mode (about 3 times
+#   as long as one seed), "1" in quick mode; "none": seed 1's Fig. 3 and
+#   Fig. 4 and predictions alone, nothing graded by seed.
 # The curves are capacity sweeps (fig3/, fig4/); the predictions take
 # their points from them (calibrate's known option) and simulate the
 # rest, so a curve point is one number in the plots, the statements and
@@ -38,10 +39,10 @@
 #                       (explain/grades.csv; grade.sh does it for 3 seeds)
 #   data/known.csv      the sweeps' points as the predictions take them
 #   fig1-2.svg fig3.svg fig4.svg micro.svg   gnuplot plots (data in data/)
-#   grade/              grade.sh's sweeps and grades.txt (--seeds); for
-#                       each seed S but 1, seedS/predict/ (step 2 with
-#                       that seed's curves and run.seed=S), and
-#                       statements.txt: P1-P13 pass/fail side by side
+#   grade/              grade.sh's sweeps, predictions (seedS/predict/:
+#                       that seed's curves and run.seed=S) and grades.txt
+#                       (--seeds), and statements.txt: P1-P13 pass/fail
+#                       side by side
 #   times.txt           wall seconds of each step
 # HVSIM names the binary (default ./hvsim, from the project root).
 set -eu
@@ -60,7 +61,7 @@ while [ $# -gt 0 ]; do
 	-j) shift; jobs=$1 ;;
 	--counterfactual) shift; cf=$1 ;;
 	--seeds) shift; seeds=$1 ;;
-	-h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,47p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac
@@ -77,13 +78,12 @@ mkdir -p "$out/data"
 : > "$out/.hvsim-paper"
 
 # Settings of every capacity search (the sweeps' and the predictions'):
-# the scenarios' own in full mode, shorter and fewer in quick mode.
+# the scenarios' own in full mode, shorter and fewer in quick mode
+# (grade.sh --quick: 2 replications of probes measuring 10-20 s after
+# 10 s of warm-up).
 if [ $mode = quick ]; then
-	set -- --set run.duration=30s --set run.warmup=10s --set capacity.replications=2 \
-		--set capacity.precision=0% --set capacity.floor=10s --set capacity.step=5s
 	note="quick mode: 2 replications of 10-20 s probes; 95% intervals wide"
 else
-	set --
 	note="95% intervals over 3-41 replications"
 fi
 
@@ -93,14 +93,37 @@ step() { # name, start time
 	printf '%-10s %6.1f s\n' "$1" "$(echo "$(now) - $2" | bc)" >> "$out/times.txt"
 }
 
-# 1. the curves of Figs. 3 and 4 as capacity sweeps (every point a
-# search with its interval), and why they stop growing
+# 1. every capacity sweep and every prediction (grade.sh --predict): for
+# each seed the curves of Figs. 3 and 4 (every point a search with its
+# interval), all of P1-P13 predicted from them and the rest simulated,
+# and (with --seeds) the P12 sweep, the seeds' work side by side so that
+# every core stays busy (grade.sh, "The work is units").  Seed 1's
+# curves and predictions are the figures' and statements.txt's.
+allseeds=1
+if [ "$seeds" != none ]; then
+	for s in $seeds; do
+		case " $allseeds " in *" $s "*) ;; *) allseeds="$allseeds $s" ;; esac
+	done
+	figs="fig3 fig4 vcpus"
+else
+	figs="fig3 fig4"
+fi
+gq=""
+[ $mode = quick ] && gq=--quick
+t=$(now)
+# shellcheck disable=SC2086
+FIGS="$figs" HVSIM="$HVSIM" "$here/grade.sh" $gq -j "$jobs" --predict --seeds "$allseeds" "$out/grade" \
+	> "$out/grade.log" 2>&1 || { echo "run.sh: the sweeps or predictions failed, see $out/grade.log" >&2; exit 1; }
+step sweeps "$t"
+# seed 1's: the figures' curves, with hvsim explain's report and diagrams
 for f in fig3 fig4; do
-	t=$(now)
-	"$HVSIM" sweep "$here/$f.xml" -o "$out/$f" -j "$jobs" "$@" > "$out/$f.log"
-	"$HVSIM" explain "$out/$f" --grade "$here/shapes.csv" > /dev/null
-	step "$f" "$t"
+	cp -r "$out/grade/seed1/$f" "$out/$f"
+	cp "$out/grade/seed1/$f.log" "$out/$f.log"
+	"$HVSIM" explain "$out/$f" --grade "$here/shapes.csv" --force > /dev/null
 done
+cp -r "$out/grade/seed1/predict" "$out/predict"
+cp "$out/grade/seed1/predict.log" "$out/predict.log"
+cp "$out/grade/seed1/known.csv" "$out/data/known.csv"
 if [ -n "$cf" ]; then
 	for f in fig3 fig4; do
 		t=$(now)
@@ -111,36 +134,7 @@ if [ -n "$cf" ]; then
 	done
 fi
 
-# 2. every measured row and every figure quantity, predicted; the curve
-# points are the sweeps' (the same search on the same scenario: a point
-# is one number wherever it is shown), the rest simulated here.
-# predict KNOWN DIR SEED FIG3 FIG4: hvsim calibrate's predictions into
-# DIR (its log DIR.log), the curve points written to KNOWN from the two
-# sweeps; SEED 1 is the scenarios' own seed, another one is set on every
-# benchmark's runs (--set run.seed), as sweep --seed does
-sp=""
-for a in "$@"; do
-	case $a in --set) sp="$sp --set" ;; *) sp="$sp specweb:$a" ;; esac
-done
-predict() {
-	pk=$1 pd=$2 ps=$3
-	awk -F, 'FNR==1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		{ printf "specweb,%s,%s,%s,1.5GiB,sessions_per_vm,%s,%s,%s\n", $c["hypervisor"], $c["vms"],
-		  $c["vcpus_per_vm"], $c["sessions_per_vm"], $c["ci_low"], $c["ci_high"] }' \
-		"$4/sweep.csv" "$5/sweep.csv" |
-		{ echo benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value,ci_low,ci_high; cat; } > "$pk"
-	pseed=""
-	[ "$ps" = 1 ] || pseed="--set run.seed=$ps"
-	# shellcheck disable=SC2086
-	"$HVSIM" calibrate "$root/calibration/paper.xml" --values "$root/calibration/paper.fit.csv" \
-		--known "$pk" -o "$pd" -j "$jobs" -q $pseed \
-		--set specweb:run.duration=150s --set specweb:run.warmup=30s --set specweb:capacity.replications=3 \
-		--set specweb:capacity.resolution=10 --set specweb:capacity.precision=3% \
-		--set specweb:capacity.max-replications=41 $sp > "$pd.log"
-}
-t=$(now)
-predict "$out/data/known.csv" "$out/predict" 1 "$out/fig3" "$out/fig4"
-step predict "$t"
+# 2. the statements (seed 1's predictions)
 sed -n '/^statements/,$p' "$out/predict/report.txt" > "$out/statements.txt"
 { echo; sed -n '/^held out/,/^$/p' "$out/predict/report.txt"; } >> "$out/statements.txt"
 
@@ -177,31 +171,10 @@ for b in bzip2 netperf dd; do
 done
 ( cd "$out" && gnuplot -e "note='$note'" "$here/plots.gp" )
 step plots "$t"
-# 4. the shape statements for every seed (grade.sh); seed 1's Fig. 3
-# and Fig. 4 sweeps are the ones above (the same settings: grade.sh
-# resumes them and runs nothing new for them)
+# 4. every statement by seed: the shape statements (grade.sh's
+# grades.txt) and P1-P13 pass/fail side by side in grade/statements.txt
 if [ "$seeds" != none ]; then
-	t=$(now)
-	case " $seeds " in
-	*" 1 "*) mkdir -p "$out/grade/seed1" && cp -r "$out/fig3" "$out/fig4" "$out/grade/seed1/" ;;
-	esac
-	gq=""
-	[ $mode = quick ] && gq=--quick
-	# shellcheck disable=SC2086
-	HVSIM="$HVSIM" "$here/grade.sh" $gq -j "$jobs" --seeds "$seeds" "$out/grade" > "$out/grade.log" 2>&1 ||
-		{ echo "run.sh: grading failed, see $out/grade.log" >&2; exit 1; }
-	step grade "$t"
-	# every row of P1-P13 predicted for each seed too (seed 1's is step
-	# 2's), the curve points from that seed's sweeps, and the statements'
-	# pass/fail side by side in grade/statements.txt
-	t=$(now)
-	for s in $seeds; do
-		[ "$s" = 1 ] && continue
-		g=$out/grade/seed$s
-		predict "$g/known.csv" "$g/predict" "$s" "$g/fig3" "$g/fig4" ||
-			{ echo "run.sh: the predictions for seed $s failed, see $g/predict.log" >&2; exit 1; }
-	done
-	for s in $seeds; do
+	for s in $allseeds; do
 		if [ "$s" = 1 ]; then r=$out/predict/report.txt; else r=$out/grade/seed$s/predict/report.txt; fi
 		printf '%s %s\n' "$s" "$r"
 	done | awk '
@@ -231,7 +204,6 @@ if [ "$seeds" != none ]; then
 			printf "  mean absolute error of the two-sided rows: %s\n", two[s[j]]
 		}
 	}' > "$out/grade/statements.txt"
-	step predict-s "$t"
 fi
 printf '%-10s %6.1f s  (%s mode, -j %s)\n' total "$(echo "$(now) - $t_all" | bc)" $mode "$jobs" >> "$out/times.txt"
 
