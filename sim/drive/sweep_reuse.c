@@ -169,9 +169,11 @@ static int add_dir(struct sweep_reuse *r, const char *dir, const char *cols)
 {
 	char path[4300];
 	snprintf(path, sizeof path, "%s/sweep.settings", dir);
-	char *set = out_slurp(path, NULL);
-	snprintf(path, sizeof path, "%s/sweep.csv", dir);
-	char *csv = set ? out_slurp(path, NULL) : NULL;
+	char *set = out_slurp(path, NULL), *csv = NULL;
+	if (set) {
+		snprintf(path, sizeof path, "%s/sweep.csv", dir);
+		csv = out_slurp(path, NULL);
+	}
 	if (!set || !csv) {
 		fprintf(stderr, "hvsim: --reuse %s: expected a sweep's directory, got no readable %s: %s\n", dir,
 			path, strerror(errno ? errno : ENOENT));
