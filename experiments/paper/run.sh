@@ -43,7 +43,8 @@
 #                       that seed's curves and run.seed=S) and grades.txt
 #                       (--seeds), and statements.txt: P1-P13 pass/fail
 #                       side by side
-#   times.txt           wall seconds of each step
+#   times.txt           wall seconds of each step, and the CPU seconds of
+#                       every process it ran (cores busy on average)
 # HVSIM names the binary (default ./hvsim, from the project root).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,7 +62,7 @@ while [ $# -gt 0 ]; do
 	-j) shift; jobs=$1 ;;
 	--counterfactual) shift; cf=$1 ;;
 	--seeds) shift; seeds=$1 ;;
-	-h|--help) sed -n '2,47p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,48p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac
@@ -205,7 +206,16 @@ if [ "$seeds" != none ]; then
 		}
 	}' > "$out/grade/statements.txt"
 fi
-printf '%-10s %6.1f s  (%s mode, -j %s)\n' total "$(echo "$(now) - $t_all" | bc)" $mode "$jobs" >> "$out/times.txt"
+wall=$(echo "$(now) - $t_all" | bc)
+printf '%-10s %6.1f s  (%s mode, -j %s)\n' total "$wall" $mode "$jobs" >> "$out/times.txt"
+# the processes' CPU time (user + system of every child, from the shell's
+# times): CPU s / wall s is how many cores were busy on average
+times > "$out/.times"   # not in a pipe: a subshell's times are its own
+awk -v w="$wall" 'NR == 2 {
+	n = split($0, f, " "); cpu = 0
+	for (i = 1; i <= n; i++) { split(f[i], ms, "m"); sub(/s$/, "", ms[2]); cpu += 60 * ms[1] + ms[2] }
+	printf "%-10s %6.1f s  (%.2f cores busy on average)\n", "cpu", cpu, (w > 0 ? cpu / w : 0) }' "$out/.times" >> "$out/times.txt"
+rm -f "$out/.times"
 
 cat "$out/statements.txt"
 echo
