@@ -57,23 +57,30 @@ static const char run_cols[] = "hypervisor,policy,vms,vcpus_per_vm,users,pages,g
 			       "pages_per_s,cpu_util,steal_pct,spin_pct,events,overhead_pct,switch_pct,refill_pct,"
 			       "migrate_refill_pct";
 
-/* sweep.csv's header: the keys, the mode's columns, wall_s last. */
-static char *header(const struct scenario *s)
+/* sweep.csv's columns after the keys: the mode's, wall_s last. */
+static void put_cols(FILE *f, const struct scenario *s)
+{
+	if (s->sweep.mode == SWEEP_CAPACITY)
+		cap_csv_header(f);
+	else
+		fputs(run_cols, f);
+	fputs(",wall_s", f);
+}
+
+/* sweep.csv's header (keys 1: the keys, then put_cols), or those columns
+** alone; malloc'd, or NULL. */
+static char *header(const struct scenario *s, int keys)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return NULL;
-	for (int k = 0; k < s->sweep.nvary; k++) {
+	for (int k = 0; keys && k < s->sweep.nvary; k++) {
 		trace_csv_put(f, s->sweep.vary[k].key);
 		fputc(',', f);
 	}
-	if (s->sweep.mode == SWEEP_CAPACITY)
-		cap_csv_header(f);
-	else
-		fputs(run_cols, f);
-	fputs(",wall_s", f);
+	put_cols(f, s);
 	if (fclose(f))
 		return NULL;
 	return buf;
@@ -131,9 +138,8 @@ static void run_row(FILE *f, const struct world *w)
 /* What a child sends: one type byte, then text (to end of file). */
 enum { MSG_ROW = 'R', MSG_FAIL = 'F', MSG_STOP = 'I' };
 
-/* Fill DIR/points/NNN through a staging directory: fill(od, arg) writes
-** the files; 0, or -1 with err (nothing half-written is left). */
-static int point_dir(const char *dir, int p, int (*fill)(struct outdir *, const void *), const void *arg,
+/* sweep_int.h */
+int sweep_point_dir(const char *dir, int p, int (*fill)(struct outdir *, const void *), const void *arg,
 		     char *err, size_t errlen)
 {
 	char dest[4200];
@@ -181,14 +187,12 @@ static int point_outputs(const char *dir, int p, const struct scenario *s, const
 			 const struct cap_result *r, const char *model, char *err, size_t errlen)
 {
 	struct point_out a = { s, w, r, model };
-	return point_dir(dir, p, fill_point, &a, err, errlen);
+	return sweep_point_dir(dir, p, fill_point, &a, err, errlen);
 }
 
-/* Load point p's scenario as it runs: the command line's overrides and
-** p's values, --seed, --protocol and (capacity) its start.  0, or -1 with
-** the messages in d (nothing to free). */
-static int load_point(const struct sweep_args *a, const struct scn_sweep *sw, int p, int start, struct scenario *s,
-		      struct diag *d)
+/* sweep_int.h */
+int sweep_load_point(const struct sweep_args *a, const struct scn_sweep *sw, int p, int start, struct scenario *s,
+		     struct diag *d)
 {
 	int nov = 0;
 	struct scn_override *ov = sweep_point_overrides(a, sw, p, &nov);
@@ -248,7 +252,7 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 	struct scenario s;
 	struct diag d = { 0 };
 	char err[4400] = "";
-	if (load_point(a, sw, p, start, &s, &d)) {
+	if (sweep_load_point(a, sw, p, start, &s, &d)) {
 		fputc(MSG_FAIL, f);
 		diag_print(&d, f);
 		diag_free(&d);
@@ -416,7 +420,7 @@ static int fill_packed(struct outdir *od, const void *arg)
 static int unpack_point(struct sweep *x, int p, const char *pk, size_t len, char *err, size_t errlen)
 {
 	struct packed a = { pk, len };
-	return point_dir(x->dir, p, fill_packed, &a, err, errlen);
+	return sweep_point_dir(x->dir, p, fill_packed, &a, err, errlen);
 }
 
 /* A child ended: settle its point. */
@@ -464,77 +468,6 @@ static void finished(struct sweep *x, int p, const char *buf, size_t len, int st
 ** curve, and starts around its answer: the curves run side by side, each
 ** point after the other, so the answers depend on neither -j nor which
 ** process finished first. */
-struct reused {
-	struct packed pk;
-	const char *name, *file;
-};
-
-/* The other sweep's point, retitled as this sweep's (what running it here writes). */
-static int fill_reused(struct outdir *od, const void *arg)
-{
-	const struct reused *a = arg;
-	return out_unpack(od, a->pk.pk, a->pk.len) || out_retitle_summary(od, a->name, a->file) ? -1 : 0;
-}
-
-/* --reuse: point p (its start known) taken from another sweep whose
-** point has p's model.xml: that point's files copied into points/NNN
-** (summary.json naming this sweep's scenario, as running p writes it),
-** its row with p's values and a wall_s of 0.  1 taken (the row is
-** ready), 0 not (p runs: no such point, or the copy failed). */
-static int take_reused(struct sweep *x, int p)
-{
-	if (!x->reuse || !x->reuse->n)
-		return 0;
-	struct scenario s;
-	struct diag d = { 0 };
-	char *model = NULL;
-	if (load_point(x->a, x->sw, p, x->start ? x->start[p] : 0, &s, &d) == 0) {
-		if (!s.model_external)
-			model = sweep_model_xml(&s, x->sw->mode == SWEEP_CAPACITY, x->a->protocol);
-		scn_free(&s);
-	}
-	diag_free(&d);
-	const struct reuse_pt *r = sweep_reuse_find(x->reuse, model);
-	free(model);
-	if (!r)
-		return 0;
-	char *pk = NULL, *row = NULL, err[4400];
-	size_t pkl = 0, rl = 0;
-	FILE *pf = open_memstream(&pk, &pkl);
-	int bad = !pf || out_pack(pf, r->dir);
-	if (pf && fclose(pf))
-		bad = 1;
-	if (!bad) {
-		struct reused a = { { pk, pkl }, x->s->name, x->a->file };
-		bad = point_dir(x->dir, p, fill_reused, &a, err, sizeof err);
-	}
-	free(pk);
-	const char *val[SCN_MAX_VARY];
-	FILE *rf = bad ? NULL : open_memstream(&row, &rl);
-	if (rf) {
-		sweep_point(x->sw, p, val);
-		for (int k = 0; k < x->sw->nvary; k++) {
-			trace_csv_put(rf, val[k]);
-			fputc(',', rf);
-		}
-		fprintf(rf, "%s,0.000", r->tail);
-		bad = fclose(rf) != 0;
-	}
-	if (bad || !rf) {
-		free(row);
-		return 0;
-	}
-	x->row[p] = row;
-	x->state[p] = P_ROW;
-	x->reused++;
-	if (!x->a->progress) {
-		char lab[1024];
-		sweep_label(x->sw, p, lab, sizeof lab);
-		fprintf(stderr, "point %d/%d (%s): reused %s\n", p + 1, x->total, lab, r->dir);
-	}
-	return 1;
-}
-
 static int next_point(void *ctx)
 {
 	struct sweep *x = ctx;
@@ -546,7 +479,7 @@ static int next_point(void *ctx)
 		if (x->start)
 			break;
 		int p = x->cursor++;
-		if (take_reused(x, p))
+		if (sweep_take_reused(x, p))
 			continue;
 		x->state[p] = P_RUNNING;
 		return p;
@@ -564,7 +497,7 @@ static int next_point(void *ctx)
 		** local child and a rank get the same start */
 		double a = q >= 0 ? sweep_point_answer(x->dir, q) : 0;
 		x->start[p] = a < 2e6 ? (int)lround(a * 1000) : 0;
-		if (take_reused(x, p))
+		if (sweep_take_reused(x, p))
 			continue;   /* settled: p + 1 may go now */
 		x->state[p] = P_RUNNING;
 		return p;
@@ -772,26 +705,6 @@ static int open_dir(struct sweep *x, const struct sweep_args *a, struct sweep_ar
 	return 0;
 }
 
-/* --reuse: read the other sweeps' points into *ru (x->reuse).  0, or -1
-** after a message. */
-static int open_reuse(struct sweep *x, struct sweep_reuse *ru, const struct sweep_args *a)
-{
-	char *cols = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&cols, &len);
-	if (!f)
-		return -1;
-	if (x->sw->mode == SWEEP_CAPACITY)
-		cap_csv_header(f);
-	else
-		fputs(run_cols, f);
-	fputs(",wall_s", f);
-	int rc = fclose(f) ? -1 : sweep_reuse_open(ru, a->reuse, a->nreuse, cols);
-	free(cols);
-	x->reuse = ru;
-	return rc;
-}
-
 /* Long: the sweep's steps in order (load, check, open, run, report), each
 ** with its failure path. */
 int sweep_run(const struct sweep_args *a)
@@ -832,7 +745,7 @@ int sweep_run(const struct sweep_args *a)
 	struct sweep_args aa;
 	char *shown = NULL;          /* DIR/sweep.csv as the user named it */
 	int pr = 0;
-	char *head = header(&s), *set = settings(a, &s);
+	char *head = header(&s, 1), *set = settings(a, &s);
 	int rc = 0;
 	size_t dl = a->outdir ? strlen(a->outdir) : strlen(s.name) + 16;
 	x.dir = malloc(dl + 1);
@@ -846,10 +759,14 @@ int sweep_run(const struct sweep_args *a)
 		rc = EXIT_RUNFAIL;
 		goto done;
 	}
-	if (a->nreuse && open_reuse(&x, &ru, a)) {
+	char *cols = a->nreuse ? header(&s, 0) : NULL;
+	x.reuse = &ru;
+	if (a->nreuse && (!cols || sweep_reuse_open(&ru, a->reuse, a->nreuse, cols))) {
+		free(cols);
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	free(cols);
 	rc = open_dir(&x, a, &aa, &fod, head, set, &shown);
 	if (rc)
 		goto done;

@@ -22,6 +22,16 @@ int sweep_previous_point(const struct scn_sweep *sw, int p);
 /* The answer point q found in dir (sessions per VM, from its
 ** points/NNN/capacity.csv); 0 when it has none (failed, or found 0). */
 double sweep_point_answer(const char *dir, int q);
+/* Load point p's scenario as it runs: the command line's overrides and
+** p's values, --seed, --protocol and (capacity) its start (thousandths
+** of a user per VM; 0: none).  0, or -1 with the messages in d. */
+int sweep_load_point(const struct sweep_args *a, const struct scn_sweep *sw, int p, int start, struct scenario *s,
+		     struct diag *d);
+/* Fill DIR/points/NNN through a staging directory: fill(od, arg) writes
+** the files; 0, or -1 with err (nothing half-written is left). */
+struct outdir;
+int sweep_point_dir(const char *dir, int p, int (*fill)(struct outdir *, const void *), const void *arg,
+		    char *err, size_t errlen);
 /* The first point, checked before anything runs; 0 or -1 (in d). */
 int sweep_check_first(const struct sweep_args *a, const struct scn_sweep *sw, struct diag *d);
 

@@ -20,6 +20,8 @@
 ** build's, as for a resumed sweep.
 */
 #include "sim/drive/sweep_reuse.h"
+#include "sim/drive/sweep_file.h"
+#include "sim/drive/sweep_int.h"
 #include "sim/report/output.h"
 #include "traces/csv.h"
 
@@ -276,4 +278,73 @@ void sweep_reuse_free(struct sweep_reuse *r)
 	}
 	free(r->pt);
 	*r = (struct sweep_reuse){ 0 };
+}
+
+/* ------------------------------------------------- in a running sweep --- */
+
+struct reused {
+	const char *pk;
+	size_t len;
+	const char *name, *file;
+};
+
+/* The other sweep's point, retitled as this sweep's. */
+static int fill_reused(struct outdir *od, const void *arg)
+{
+	const struct reused *a = arg;
+	return out_unpack(od, a->pk, a->len) || out_retitle_summary(od, a->name, a->file) ? -1 : 0;
+}
+
+int sweep_take_reused(struct sweep *x, int p)
+{
+	if (!x->reuse || !x->reuse->n)
+		return 0;
+	struct scenario s;
+	struct diag d = { 0 };
+	char *model = NULL;
+	if (sweep_load_point(x->a, x->sw, p, x->start ? x->start[p] : 0, &s, &d) == 0) {
+		if (!s.model_external)
+			model = sweep_model_xml(&s, x->sw->mode == SWEEP_CAPACITY, x->a->protocol);
+		scn_free(&s);
+	}
+	diag_free(&d);
+	const struct reuse_pt *r = sweep_reuse_find(x->reuse, model);
+	free(model);
+	if (!r)
+		return 0;
+	char *pk = NULL, *row = NULL, err[4400];
+	size_t pkl = 0, rl = 0;
+	FILE *pf = open_memstream(&pk, &pkl);
+	int bad = !pf || out_pack(pf, r->dir);
+	if (pf && fclose(pf))
+		bad = 1;
+	if (!bad) {
+		struct reused a = { pk, pkl, x->s->name, x->a->file };
+		bad = sweep_point_dir(x->dir, p, fill_reused, &a, err, sizeof err);
+	}
+	free(pk);
+	const char *val[SCN_MAX_VARY];
+	FILE *rf = bad ? NULL : open_memstream(&row, &rl);
+	if (rf) {
+		sweep_point(x->sw, p, val);
+		for (int k = 0; k < x->sw->nvary; k++) {
+			trace_csv_put(rf, val[k]);
+			fputc(',', rf);
+		}
+		fprintf(rf, "%s,0.000", r->tail);
+		bad = fclose(rf) != 0;
+	}
+	if (bad || !rf) {
+		free(row);
+		return 0;
+	}
+	x->row[p] = row;
+	x->state[p] = P_ROW;
+	x->reused++;
+	if (!x->a->progress) {
+		char lab[1024];
+		sweep_label(x->sw, p, lab, sizeof lab);
+		fprintf(stderr, "point %d/%d (%s): reused %s\n", p + 1, x->total, lab, r->dir);
+	}
+	return 1;
 }

@@ -34,4 +34,13 @@ int sweep_reuse_open(struct sweep_reuse *r, const char *const *dirs, int ndirs, 
 const struct reuse_pt *sweep_reuse_find(const struct sweep_reuse *r, const char *model);
 void sweep_reuse_free(struct sweep_reuse *r);
 
+/* --reuse in a running sweep (sweep_file.h): point p (its start known)
+** taken from x->reuse when a point there has p's model.xml; its files
+** copied into points/NNN (summary.json naming this sweep's scenario, as
+** running p writes it), its row with p's values and a wall_s of 0.  1
+** taken (x->row[p] ready, P_ROW), 0 not (p runs: no such point, or the
+** copy failed). */
+struct sweep;
+int sweep_take_reused(struct sweep *x, int p);
+
 #endif
