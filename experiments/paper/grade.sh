@@ -77,7 +77,12 @@ export LC_ALL
 # --reuse: the same model.xml, the same simulation; vcpus.xml's 1-4 VMs
 # as they are are Fig. 3's and Fig. 4's KVM points).  Which worker runs a
 # unit, and when, changes nothing: a sweep's answers depend on neither -j
-# nor the order its points finish (docs/sweep.md).
+# nor the order its points finish (docs/sweep.md).  Every sweep shares
+# the store of replications $out/.cache (hvsim sweep --cache): seed s
+# runs the seeds s, s + 1, s + 2, ... so the sweeps of seeds 1, 2 and 3
+# have most of their replications in common, and each is run once (the
+# same results: docs/capacity.md).  It is removed when grading ends well,
+# kept for a rerun after a failure.
 if [ $predict = 1 ]; then
 	case " $figs " in *" fig3 "*) has3=1 ;; *) has3=0 ;; esac
 	case " $figs " in *" fig4 "*) has4=1 ;; *) has4=0 ;; esac
@@ -103,6 +108,7 @@ for f in $figs; do
 	case $f in fig3|fig4) ;; *) for s in $seeds; do units="$units $f:$s"; done ;; esac
 done
 claims=$out/.claims
+cache=$out/.cache
 # the units unit $1 waits for
 needs() {
 	u=${1%%:*} s=${1#*:}
@@ -144,7 +150,7 @@ $out/seed$s/${n%%:*}"
 	( IFS='
 '
 	# shellcheck disable=SC2086
-	"$HVSIM" sweep "$here/$u.xml" -o "$d" -j "$sj" --seed "$s" $resume $reuse "$@" > "$d.log" 2>&1 ) ||
+	"$HVSIM" sweep "$here/$u.xml" -o "$d" -j "$sj" --seed "$s" --cache "$cache" $resume $reuse "$@" > "$d.log" 2>&1 ) ||
 		{ echo "grade.sh: $u (seed $s) failed, see $d.log" >&2; return 1; }
 	"$HVSIM" explain "$d" --grade "$here/shapes.csv" --force --no-render > "$d.explain" 2>&1 ||
 		{ echo "grade.sh: explain $d failed, see $d.explain" >&2; return 1; }
@@ -186,6 +192,7 @@ for p in $pids; do
 done
 rm -rf "$claims"
 [ $rc = 0 ] || exit 1
+rm -rf "$cache"
 # each seed's grades, its sweeps in FIGS order
 for s in $seeds; do
 	for f in $figs; do

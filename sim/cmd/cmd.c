@@ -52,6 +52,12 @@ const struct opt_def cmd_opt_defs[O_NOPTS] = {
 		      "is this point's, byte for byte: the same model, seed, protocol and start, so the same "
 		      "simulation (repeatable; the other sweep must come from this hvsim build; docs/sweep.md)",
 		      "dir" },
+	[O_CACHE] = { "cache", 0, "DIR",
+		      "keep every capacity replication the sweep runs in DIR and take one from it instead of "
+		      "running it again when another search (any sweep using DIR, at once or later) ran the "
+		      "same model, seed and bracket with this hvsim build: the results are the same "
+		      "(docs/capacity.md)",
+		      "dir" },
 	[O_PROTOCOL] = { "protocol", 0, "specweb",
 			 "time every capacity probe as the SPECweb2005 kit does: 300 s warm-up and 300 s ramp-up "
 			 "(both as warm-up), 1800 s measured, 3 replications, no sequential stop",
@@ -147,7 +153,7 @@ const struct cmd cmd_defs[] = {
 	  "order; wall_s last), sweep.settings and points/NNN/.  Each row is appended and synced as its point "
 	  "finishes: an interrupted sweep keeps every finished point, and the same command again (or --resume) "
 	  "runs only the missing ones (docs/sweep.md).",
-	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_RESUME, O_REUSE, O_PROTOCOL),
+	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_RESUME, O_REUSE, O_CACHE, O_PROTOCOL),
 	  "0 every point done, 1 some point failed (the others are done), 2 bad usage or input (nothing run), "
 	  "130 interrupted",
 	  cmd_sweep },
@@ -357,6 +363,11 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 		a->replications = (int)n;
 		return 0;
 	}
+	case O_CACHE:
+		if (!*v)
+			return cmd_usage_error(c, "--cache: expected a directory, got an empty name");
+		a->cache = v;
+		return 0;
 	case O_REUSE:
 		if (!*v)
 			return cmd_usage_error(c, "--reuse: expected a sweep's directory, got an empty name");

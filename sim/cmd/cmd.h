@@ -23,7 +23,7 @@ enum cmd_opt_id {
 	O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_TIMELINE, O_GANTT, O_DUMP_AT, O_RESUME,
 	O_VALUES, O_STAGES, O_QUIET, O_THRESHOLD, O_NO_RENDER, O_STRICT, O_REPAIR_IDLE, O_THREADS, O_MODEL,
 	O_AFFINITY, O_MEASURED, O_MIX, O_HVNAME, O_MEMORY, O_USE, O_PROTOCOL, O_KNOWN, O_TIMELINE_MAX,
-	O_COUNTERFACTUAL, O_POINTS, O_CAUSES, O_REPLICATIONS, O_GRADE, O_REUSE, O_NOPTS
+	O_COUNTERFACTUAL, O_POINTS, O_CAUSES, O_REPLICATIONS, O_GRADE, O_REUSE, O_CACHE, O_NOPTS
 };
 
 /* What a command line says, parsed and checked. */
@@ -39,6 +39,7 @@ struct cmd_args {
 	int nthreads;
 	const char **reuse;           /* every --reuse DIR, NULL-terminated */
 	int nreuse;
+	const char *cache;            /* --cache DIR: a store of replications (sweep) */
 	int jobs;                     /* 0: not given */
 	int has_seed;
 	unsigned long long seed;

@@ -22,6 +22,7 @@ int cmd_sweep(const struct cmd *c, struct cmd_args *a)
 		.resume = a->resume,
 		.reuse = a->reuse,
 		.nreuse = a->nreuse,
+		.cache = a->cache,
 		.force = a->force,
 		.progress = isatty(STDERR_FILENO),
 		.stop = &cmd_interrupted,

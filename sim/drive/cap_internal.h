@@ -15,4 +15,8 @@ void cap__set_users(struct scenario *s, int users, int *old);
 ** it proves nothing either way (few users make few pages). */
 int cap__too_short(const struct cap_probe *p, const struct scn_qos *q);
 
+/* Append p to r's probes (r takes p->tail); 0 or -1 (out of memory:
+** p->tail freed). */
+int cap__append(struct cap_result *r, struct cap_probe *p);
+
 #endif

@@ -14,6 +14,7 @@
 */
 #include "sim/drive/capacity.h"
 #include "sim/report/output.h"
+#include "sim/drive/cap_cache.h"
 #include "sim/drive/cap_estimate.h"
 #include "sim/drive/cap_internal.h"
 #include "sim/engine/proc.h"
@@ -322,7 +323,12 @@ static int search_rep(struct scenario *s, int rep, int hint, const volatile sig_
 
 static int append(void *ctx, struct cap_probe *p)
 {
-	struct cap_result *r = ctx;
+	return cap__append(ctx, p);
+}
+
+/* cap_internal.h */
+int cap__append(struct cap_result *r, struct cap_probe *p)
+{
 	if (r->nprobe == r->capprobe) {
 		int cap = r->capprobe ? 2 * r->capprobe : 32;
 		struct cap_probe *np = realloc(r->probe, (size_t)cap * sizeof *np);
@@ -593,14 +599,101 @@ int cap_search(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, 
 	return cap_search_shown(s, jobs, stop, NULL, r, err, errlen);
 }
 
+/* Replications first .. first + n - 1 in this process, each taken from
+** the store c when it is there (cap_cache.h).  Each is searched (or taken)
+** into a result of its own and they are appended to r in order, so r is
+** what searching them in order gives.  A replication another process is
+** running is passed over until no other is left, then waited for. */
+static int run_reps_cached(struct scenario *s, struct cap_cache *c, int first, int n, int hint,
+			   const volatile sig_atomic_t *stop, struct cap_result *r, char *err, size_t errlen)
+{
+	struct cap_result *one = calloc((size_t)n, sizeof *one);
+	char **key = calloc((size_t)n, sizeof *key);
+	int *done = calloc((size_t)n, sizeof *done);
+	int rc = 0, left = n;
+	struct progress g;
+	if (!one || !key || !done) {
+		snprintf(err, errlen, "out of memory");
+		rc = -1;
+		goto out;
+	}
+	for (int i = 0; i < n && rc == 0; i++)
+		if (!(key[i] = cap_cache_key(c, s->seed + (uint64_t)(first + i), hint))) {
+			snprintf(err, errlen, "out of memory");
+			rc = -1;
+		}
+	progress_start(&g, r->progress, "replications", n);
+	while (rc == 0 && left > 0) {
+		int moved = 0;
+		for (int i = 0; i < n && rc == 0 && !moved; i++) {
+			if (done[i])
+				continue;
+			int t = cap_cache_take(c, key[i], first + i, &one[i]);
+			if (t == 0) {
+				int l = cap_cache_lock(c, key[i]);
+				if (l == 0)
+					continue;   /* another process runs it */
+				/* it may have been stored between the look and the lock */
+				if (l == 1 && (t = cap_cache_take(c, key[i], first + i, &one[i])) != 0) {
+					cap_cache_unlock(c, key[i]);
+				} else if (t == 0) {
+					rc = search_rep(s, first + i, hint, stop, append, &one[i], err, errlen);
+					if (rc == 0 && l == 1)
+						cap_cache_put(c, key[i], &one[i], first + i);
+					else if (l == 1)
+						cap_cache_unlock(c, key[i]);
+					t = rc == 0 ? 2 : 0;
+				}
+			}
+			if (t < 0) {
+				snprintf(err, errlen, "out of memory");
+				rc = -1;
+			} else if (t > 0) {
+				r->cached += t == 1;
+				done[i] = moved = 1;
+				left--;
+				g.done++;
+				progress_update(&g);
+			}
+		}
+		if (rc == 0 && !moved) {
+			/* every one left is being run elsewhere */
+			if (stop && *stop) {
+				snprintf(err, errlen, "the search was interrupted");
+				rc = -2;
+			} else {
+				nanosleep(&(struct timespec){ 0, 20000000 }, NULL);
+			}
+		}
+	}
+	progress_end(&g);
+	for (int i = 0; i < n && rc == 0; i++)
+		for (int j = 0; j < one[i].nprobe && rc == 0; j++)
+			if (append(r, &one[i].probe[j])) {
+				snprintf(err, errlen, "out of memory");
+				rc = -1;
+			}
+out:
+	for (int i = 0; one && i < n; i++)
+		cap_free(&one[i]);
+	for (int i = 0; key && i < n; i++)
+		free(key[i]);
+	free(one);
+	free(key);
+	free(done);
+	return rc;
+}
+
 /* Replications first .. first + n - 1, in this process or in children. */
-static int run_reps(struct scenario *s, int jobs, int first, int n, int hint, const volatile sig_atomic_t *stop,
-		    struct cap_result *r, char *err, size_t errlen)
+static int run_reps(struct scenario *s, int jobs, struct cap_cache *c, int first, int n, int hint,
+		    const volatile sig_atomic_t *stop, struct cap_result *r, char *err, size_t errlen)
 {
 	if (jobs > n)
 		jobs = n;
 	if (jobs > 1 || cluster_active())
 		return run_parallel(s, jobs, first, n, hint, stop, r, err, errlen);
+	if (c)
+		return run_reps_cached(s, c, first, n, hint, stop, r, err, errlen);
 	struct progress g;
 	int rc = 0;
 	progress_start(&g, r->progress, "replications", n);
@@ -627,6 +720,12 @@ static int precise_enough(const struct scn_capacity *c, const struct cap_result 
 ** two more at a time until precise enough), each round summarised. */
 int cap_search_shown(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, FILE *progress,
 		     struct cap_result *r, char *err, size_t errlen)
+{
+	return cap_search_with(s, jobs, NULL, stop, progress, r, err, errlen);
+}
+
+int cap_search_with(struct scenario *s, int jobs, struct cap_cache *cache, const volatile sig_atomic_t *stop,
+		    FILE *progress, struct cap_result *r, char *err, size_t errlen)
 {
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
@@ -655,7 +754,7 @@ int cap_search_shown(struct scenario *s, int jobs, const volatile sig_atomic_t *
 		** the first around <capacity start>, if given */
 		int hint = done && r->mean > 0 ? (int)lround(r->mean / c->resolution) * c->resolution
 			 : done ? 0 : c->start;
-		rc = run_reps(s, jobs, done, next - done, hint, stop, r, err, errlen);
+		rc = run_reps(s, jobs, cache, done, next - done, hint, stop, r, err, errlen);
 		done = next;
 		r->nrep = done;
 		if (rc == 0 && summarise(s, r)) {

@@ -70,6 +70,7 @@ struct cap_result {
 	double good_pct, tolerable_pct, cpu_util; /* means over the runs at each replication's max */
 	int nat;                      /* replications with such a run */
 	int jobs;                     /* processes used */
+	int cached;                   /* replications taken from a store (cap_search_with) */
 	FILE *progress;               /* where progress is shown (cap_search_shown); NULL: nowhere */
 	double wall;                  /* seconds */
 };
@@ -93,6 +94,14 @@ int cap_search(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, 
 ** every 10 s; sim/engine/proc.h). */
 int cap_search_shown(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, FILE *progress,
 		     struct cap_result *r, char *err, size_t errlen);
+
+/* The same with the store of replications cache (NULL: none;
+** cap_cache.h): with jobs 1 outside a cluster run, each replication whose
+** seed and hint the store has is taken from it, and each one run is added
+** to it.  The result is the same as without it. */
+struct cap_cache;
+int cap_search_with(struct scenario *s, int jobs, struct cap_cache *cache, const volatile sig_atomic_t *stop,
+		    FILE *progress, struct cap_result *r, char *err, size_t errlen);
 
 /* capacity.csv and capacity_probes.csv into o's staging directory; 0 or -1. */
 int cap_write(struct outdir *o, const struct scenario *s, const struct cap_result *r);

@@ -15,6 +15,7 @@
 ** run failure, or its memory, never touches the parent or the others.
 */
 #include "sim/drive/sweep.h"
+#include "sim/drive/cap_cache.h"
 #include "sim/drive/sweep_int.h"
 #include "sim/report/result.h"
 #include "sim/engine/proc.h"
@@ -243,6 +244,29 @@ static int ship_point(FILE *f, const char *dir, int p, const char *row, char *er
 	return MSG_ROW;
 }
 
+/* --cache: open the store for point s into c and set *use to it, or
+** leave *use NULL when s has none (a model read from files, such as a
+** trace: its text does not hold their contents).  0, or -1 with err. */
+static int point_cache(struct cap_cache *c, struct cap_cache **use, const struct sweep_args *a,
+		       const struct scenario *s, char *err, size_t errlen)
+{
+	*use = NULL;
+	if (!s->model || s->model_external)
+		return 0;
+	size_t n = strlen(s->model) + 64;
+	char *m = malloc(n);
+	if (!m) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(m, n, "protocol %s\n%s", a->protocol == SCN_PROTOCOL_SPECWEB ? "specweb" : "scenario", s->model);
+	int rc = cap_cache_open(c, a->cache, m, err, errlen);
+	free(m);
+	if (rc == 0)
+		*use = c;
+	return rc;
+}
+
 /* Run point p into f (the message to the parent); ship: its outputs
 ** too, after the row and a NUL (out_pack), from dir, which keeps none. */
 static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, FILE *f,
@@ -264,6 +288,9 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 	char *row = NULL;
 	size_t rowlen = 0;
 	FILE *rf = model ? open_memstream(&row, &rowlen) : NULL;
+	struct cap_result r = { 0 };
+	if (rf && a->cache)
+		fputs("0 0 ", rf);   /* --cache: replications taken and run, filled in below */
 	for (int k = 0; rf && k < sw->nvary; k++) {
 		trace_csv_put(rf, val[k]);
 		fputc(',', rf);
@@ -291,18 +318,21 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 		}
 		world_free(&w);
 	} else {
-		struct cap_result r = { 0 };
 		int sr;
+		struct cap_cache cc, *c = NULL;
 		if (cap_check(&s, &d)) {
 			kind = MSG_FAIL;
-		} else if ((sr = cap_search(&s, 1, a->stop, &r, err, sizeof err))) {
+		} else if (a->cache && point_cache(&cc, &c, a, &s, err, sizeof err)) {
+			kind = MSG_FAIL;
+		} else if ((sr = cap_search_with(&s, 1, c, a->stop, NULL, &r, err, sizeof err))) {
 			kind = sr == -2 ? MSG_STOP : MSG_FAIL;
 		} else if (point_outputs(dir, p, &s, NULL, &r, model, err, sizeof err)) {
 			kind = a->stop && *a->stop ? MSG_STOP : MSG_FAIL;
 		} else {
 			cap_csv_row(rf, &s, &r);
 		}
-		cap_free(&r);
+		if (c)
+			cap_cache_close(c);
 	}
 	if (rf) {
 		fprintf(rf, ",%.3f", now_s() - t0);
@@ -311,6 +341,22 @@ static void run_point(const struct sweep_args *a, const struct scn_sweep *sw, co
 			snprintf(err, sizeof err, "out of memory");
 		}
 	}
+	if (kind == MSG_ROW && a->cache) {
+		/* the counts in front, in the room left for them */
+		char n[32];
+		int k = snprintf(n, sizeof n, "%d %d ", r.cached, r.nrep);
+		char *nr = malloc(rowlen - 4 + (size_t)k + 1);
+		if (nr) {
+			memcpy(nr, n, (size_t)k);
+			memcpy(nr + k, row + 4, rowlen - 4 + 1);
+			free(row);
+			row = nr;
+		} else {
+			kind = MSG_FAIL;
+			snprintf(err, sizeof err, "out of memory");
+		}
+	}
+	cap_free(&r);
 	if (kind == MSG_ROW && ship) {
 		kind = ship_point(f, dir, p, row, err, sizeof err);
 	} else if (kind == MSG_ROW) {
@@ -435,6 +481,14 @@ static void finished(struct sweep *x, int p, const char *buf, size_t len, int st
 	if (kind == MSG_ROW && len > rl + 2 && unpack_point(x, p, body + rl + 1, len - rl - 2, perr, sizeof perr))
 		kind = MSG_FAIL, body = perr;
 	if (kind == MSG_ROW && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		if (x->a->cache) {
+			/* "taken run " in front (run_point) */
+			char *e1, *e2;
+			long t = strtol(body, &e1, 10), n = strtol(e1, &e2, 10);
+			x->cached += (int)t;
+			x->reps += (int)n;
+			body = *e2 == ' ' ? e2 + 1 : e2;
+		}
 		x->row[p] = strdup(body);
 		x->state[p] = x->row[p] ? P_ROW : P_FAILED;
 		x->ran++;
@@ -733,6 +787,12 @@ int sweep_run(const struct sweep_args *a)
 		scn_free(&s);
 		return EXIT_USAGE;
 	}
+	if (a->cache && cluster_active()) {
+		/* its locks name processes of one machine (cap_cache.h) */
+		fprintf(stderr, "hvsim: --cache: not in a run of several MPI ranks (docs/capacity.md)\n");
+		scn_free(&s);
+		return EXIT_USAGE;
+	}
 	if (cluster_worker()) {
 		int st = serve_points(a, &s);
 		scn_free(&s);
@@ -819,11 +879,14 @@ int sweep_run(const struct sweep_args *a)
 			fprintf(stderr, "hvsim: %s: nothing replaced, %s is as it was\n", a->file, fod.dest);
 		rc = EXIT_RUNFAIL;
 	} else {
-		char used[64] = "";
+		char used[64] = "", kept[128] = "";
 		if (a->nreuse)
 			snprintf(used, sizeof used, ", %d reused", x.reused);
-		printf("%s: %d points (%d already done%s, %d run, %d failed) in %.3g wall s (%d process%s); wrote %s\n",
-		       s.name, x.total, x.had, used, x.ran, x.failed, wall, aa.jobs, aa.jobs == 1 ? "" : "es", shown);
+		if (a->cache)
+			snprintf(kept, sizeof kept, "; %d of their %d replications from %s", x.cached, x.reps, a->cache);
+		printf("%s: %d points (%d already done%s, %d run, %d failed%s) in %.3g wall s (%d process%s); wrote %s\n",
+		       s.name, x.total, x.had, used, x.ran, x.failed, kept, wall, aa.jobs, aa.jobs == 1 ? "" : "es",
+		       shown);
 		rc = x.failed ? EXIT_RUNFAIL : 0;
 	}
 done:

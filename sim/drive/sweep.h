@@ -30,6 +30,7 @@ struct sweep_args {
 	int resume;                    /* --resume: DIR/sweep.csv must exist */
 	const char *const *reuse;      /* --reuse: other sweeps' directories to take points from */
 	int nreuse;
+	const char *cache;             /* --cache: a store of capacity replications (cap_cache.h); NULL: none */
 	int force;                     /* --force: replace DIR (an hvsim output) when the sweep ends */
 	int progress;                  /* 1: a progress bar (stderr is a terminal); 0: a line a point */
 	const volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM; inherited by the children */

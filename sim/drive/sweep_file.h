@@ -35,6 +35,7 @@ struct sweep {
 					 it on its curve, in thousandths of a user per VM; 0: from min */
 	struct sweep_reuse *reuse;    /* --reuse: the other sweeps' points; NULL: none */
 	int reused;                   /* points taken from them */
+	int reps, cached;             /* --cache: replications of the points run, of which taken from the store */
 };
 
 /* sweep.csv (header head) and sweep.settings (set) into x->dir, atomically. */

@@ -1,0 +1,302 @@
+/*
+** The store of finished capacity replications (see cap_cache.h).
+**
+** DIR/<h>.rep holds one replication: its key, then its probes, as text
+** with the doubles in hexadecimal (%a: read back bit for bit); <h> is two
+** 64-bit FNV-1a hashes of the key.  The key is stored whole and compared
+** on reading, so a collision of hashes costs a run, never a wrong result.
+** DIR/<h>.lock holds the pid of the process running it.
+*/
+#include "sim/drive/cap_cache.h"
+#include "sim/drive/cap_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define MAGIC "hvsim replication 1\n"
+
+static uint64_t fnv(uint64_t h, const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+	for (size_t i = 0; i < n; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+#define FNV_BASIS 0xcbf29ce484222325ULL
+#define FNV_BASIS2 0x84222325cbf29ce4ULL
+
+/* The executable's bytes hashed: the same build, the same engine. */
+static int exe_hash(uint64_t *h, char *err, size_t errlen)
+{
+	FILE *f = fopen("/proc/self/exe", "rb");
+	if (!f) {
+		snprintf(err, errlen, "--cache: cannot read this program (/proc/self/exe): %s", strerror(errno));
+		return -1;
+	}
+	unsigned char buf[65536];
+	size_t n;
+	*h = FNV_BASIS;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		*h = fnv(*h, buf, n);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		snprintf(err, errlen, "--cache: cannot read this program (/proc/self/exe)");
+		return -1;
+	}
+	return 0;
+}
+
+int cap_cache_open(struct cap_cache *c, const char *dir, const char *model, char *err, size_t errlen)
+{
+	memset(c, 0, sizeof *c);
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		snprintf(err, errlen, "--cache %s: cannot make the directory: %s", dir, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "--cache %s: expected a directory", dir);
+		return -1;
+	}
+	uint64_t h;
+	if (exe_hash(&h, err, errlen))
+		return -1;
+	size_t n = strlen(model) + 64;
+	c->prefix = malloc(n);
+	if (!c->prefix) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(c->prefix, n, "build %016" PRIx64 "\n%s", h, model);
+	c->dir = dir;
+	return 0;
+}
+
+void cap_cache_close(struct cap_cache *c)
+{
+	free(c->prefix);
+	memset(c, 0, sizeof *c);
+}
+
+char *cap_cache_key(const struct cap_cache *c, uint64_t seed, int hint)
+{
+	size_t n = strlen(c->prefix) + 64;
+	char *k = malloc(n);
+	if (k)
+		snprintf(k, n, "seed %" PRIu64 "\nhint %d\n%s", seed, hint, c->prefix);
+	return k;
+}
+
+/* DIR/<hash of key><ext>. */
+static void path(const struct cap_cache *c, const char *key, const char *ext, char *buf, size_t len)
+{
+	size_t n = strlen(key);
+	snprintf(buf, len, "%s/%016" PRIx64 "%016" PRIx64 "%s", c->dir, fnv(FNV_BASIS, key, n),
+		 fnv(FNV_BASIS2, key, n), ext);
+}
+
+/* The whole file; NULL if it cannot be read. */
+static char *slurp(const char *p, size_t *len)
+{
+	FILE *f = fopen(p, "rb");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t cap = 0, n = 0, k;
+	do {
+		if (n + 65536 > cap) {
+			char *nb = realloc(buf, cap = 2 * cap + 65536);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		k = fread(buf + n, 1, cap - n - 1, f);
+		n += k;
+	} while (k > 0);
+	int bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+/* *p past the end of its line; -1 when there is none before end. */
+static int line_end(const char **p, const char *end)
+{
+	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	if (!nl)
+		return -1;
+	*p = nl + 1;
+	return 0;
+}
+
+/* Parse an entry into probes appended to tmp (as replication rep); 0, or
+** -1 when it is not a whole entry under key (or out of memory: *oom). */
+static int parse(const char *buf, size_t len, const char *key, int rep, struct cap_result *tmp, int *oom)
+{
+	const char *p = buf, *end = buf + len;
+	size_t ml = strlen(MAGIC), kl = strlen(key);
+	size_t klen;
+	int np, used;
+	if (len < ml || memcmp(p, MAGIC, ml))
+		return -1;
+	p += ml;
+	if (sscanf(p, "key %zu\n%n", &klen, &used) != 1 || klen != kl)
+		return -1;
+	p += used;
+	if ((size_t)(end - p) < kl + 1 || memcmp(p, key, kl) || p[kl] != '\n')
+		return -1;
+	p += kl + 1;
+	if (sscanf(p, "probes %d\n%n", &np, &used) != 1 || np < 0)
+		return -1;
+	p += used;
+	for (int i = 0; i < np; i++) {
+		struct cap_probe q = { .rep = rep };
+		unsigned long long seed, n, good, tol;
+		size_t tl;
+		if (sscanf(p, "%d %llu %llu %llu %llu %la %la %d %d %zu", &q.users, &seed, &n, &good, &tol,
+			   &q.cpu_util, &q.measured, &q.decided, &q.pass, &tl) != 10 || line_end(&p, end))
+			return -1;
+		q.seed = seed;
+		q.qos = (struct qos_count){ n, good, tol };
+		if ((size_t)(end - p) < tl + 1 || p[tl] != '\n')
+			return -1;
+		if (tl && rep == 0 && !q.pass) {
+			q.tail = malloc(tl + 1);
+			if (!q.tail) {
+				*oom = 1;
+				return -1;
+			}
+			memcpy(q.tail, p, tl);
+			q.tail[tl] = 0;
+		}
+		p += tl + 1;
+		if (cap__append(tmp, &q)) {
+			*oom = 1;
+			return -1;
+		}
+	}
+	return strncmp(p, "end\n", (size_t)(end - p)) == 0 && end - p == 4 ? 0 : -1;
+}
+
+int cap_cache_take(const struct cap_cache *c, const char *key, int rep, struct cap_result *r)
+{
+	char p[4096];
+	path(c, key, ".rep", p, sizeof p);
+	size_t len;
+	char *buf = slurp(p, &len);
+	if (!buf)
+		return 0;
+	/* into a result of its own first: a bad entry adds nothing to r */
+	struct cap_result tmp = { 0 };
+	int oom = 0, rc = parse(buf, len, key, rep, &tmp, &oom);
+	free(buf);
+	for (int i = 0; rc == 0 && i < tmp.nprobe; i++)
+		if (cap__append(r, &tmp.probe[i]))
+			rc = -1, oom = 1;
+	cap_free(&tmp);
+	return oom ? -1 : rc == 0;
+}
+
+/* 1 when the lock file p names a process that is gone (or nothing). */
+static int stale(const char *p)
+{
+	size_t len;
+	char *buf = slurp(p, &len);
+	if (!buf)
+		return errno == ENOENT;
+	long pid = strtol(buf, NULL, 10);
+	free(buf);
+	if (pid <= 0)
+		return 0;   /* being written: its owner is alive */
+	return kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
+int cap_cache_lock(const struct cap_cache *c, const char *key)
+{
+	char p[4096];
+	path(c, key, ".lock", p, sizeof p);
+	for (int tries = 0; tries < 2; tries++) {
+		int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0666);
+		if (fd >= 0) {
+			char b[32];
+			int n = snprintf(b, sizeof b, "%ld\n", (long)getpid());
+			int ok = write(fd, b, (size_t)n) == n;
+			close(fd);
+			if (!ok) {
+				unlink(p);
+				return -1;
+			}
+			return 1;
+		}
+		if (errno != EEXIST)
+			return -1;
+		if (!stale(p))
+			return 0;
+		unlink(p);   /* its process is gone: take it over */
+	}
+	return 0;
+}
+
+void cap_cache_unlock(const struct cap_cache *c, const char *key)
+{
+	char p[4096];
+	path(c, key, ".lock", p, sizeof p);
+	unlink(p);
+}
+
+void cap_cache_put(struct cap_cache *c, const char *key, const struct cap_result *r, int rep)
+{
+	char p[4096], t[4200];
+	path(c, key, ".rep", p, sizeof p);
+	snprintf(t, sizeof t, "%s.tmp-%ld", p, (long)getpid());
+	FILE *f = fopen(t, "wb");
+	int n = 0;
+	for (int i = 0; i < r->nprobe; i++)
+		n += r->probe[i].rep == rep;
+	if (f) {
+		fprintf(f, "%skey %zu\n%s\nprobes %d\n", MAGIC, strlen(key), key, n);
+		for (int i = 0; i < r->nprobe; i++) {
+			const struct cap_probe *q = &r->probe[i];
+			if (q->rep != rep)
+				continue;
+			size_t tl = q->tail ? strlen(q->tail) : 0;
+			fprintf(f, "%d %llu %llu %llu %llu %a %a %d %d %zu\n", q->users, (unsigned long long)q->seed,
+				(unsigned long long)q->qos.n, (unsigned long long)q->qos.good,
+				(unsigned long long)q->qos.tolerable, q->cpu_util, q->measured, q->decided, q->pass, tl);
+			fwrite(q->tail ? q->tail : "", 1, tl, f);
+			fputc('\n', f);
+		}
+		fputs("end\n", f);
+	}
+	int bad = !f || ferror(f);
+	if (f && fclose(f))
+		bad = 1;
+	if (bad || rename(t, p)) {
+		if (!c->warned)
+			fprintf(stderr, "hvsim: --cache %s: cannot store a replication (%s); going on without it\n",
+				c->dir, strerror(errno));
+		c->warned = 1;
+		unlink(t);
+	}
+	cap_cache_unlock(c, key);
+}
