@@ -793,6 +793,121 @@ static void test_reuse(void)
 	free(tmp);
 }
 
+/* The sweep's files in dir (points, long.csv, sweep.csv less wall_s) are
+** those of ref. */
+static int same_sweep(const char *tmp, const char *dir, const char *ref)
+{
+	char cmd[4400], *out;
+	snprintf(cmd, sizeof cmd, "diff -r -I wall %s/%s/points %s/%s/points && cmp %s/%s/long.csv %s/%s/long.csv",
+		 tmp, dir, tmp, ref, tmp, dir, tmp, ref);
+	int rc = cut_run(cmd, &out);
+	free(out);
+	char pa[256], pb[256];
+	snprintf(pa, sizeof pa, "%s/sweep.csv", dir);
+	snprintf(pb, sizeof pb, "%s/sweep.csv", ref);
+	char *ra = cut_slurp_in(tmp, pa), *rb = cut_slurp_in(tmp, pb);
+	int eq = 0;
+	if (ra && rb) {
+		char *na = no_wall(ra), *nb = no_wall(rb);
+		eq = strcmp(na, nb) == 0;
+		free(na);
+		free(nb);
+	}
+	free(ra);
+	free(rb);
+	return rc == 0 && eq;
+}
+
+/* --cache: a replication another sweep ran (the same model, seed and
+** bracket start) is taken from the store, and the sweep's files are what
+** running it writes.  Seed 2's replications are seeds 2 and 3, seed 1's
+** 1 and 2: of its 12, the 5 whose start is also seed 1's are taken (the
+** sixth starts elsewhere).  An entry under another key (one character of
+** it changed) or cut short is not taken; a lock whose process is gone is
+** taken over; one a live process holds is waited for; two sweeps at
+** once share the store; a store that is not a directory is exit 2. */
+static void test_cache(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], cmd[4400], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	const char *f = "tests/data/sweep/capacity-curves.xml --set sweep.bracket=previous -j 2";
+	snprintf(args, sizeof args, "%s -o %s/ref1", f, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, "%s -o %s/ref2 --seed 2", f, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, "%s -o %s/a --cache %s/D", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "6 run, 0 failed; 0 of their 12 replications from "));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "a", "ref1"));
+	snprintf(args, sizeof args, "%s -o %s/b --seed 2 --cache %s/D", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "6 run, 0 failed; 5 of their 12 replications from "));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "b", "ref2"));
+	/* taken again, all 12 now */
+	snprintf(args, sizeof args, "%s -o %s/b2 --seed 2 --cache %s/D", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 12 of their 12 replications from "));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "b2", "ref2"));
+	/* every entry's key changed by one character: none is taken */
+	snprintf(cmd, sizeof cmd, "sed -i 's/^hint /Hint /' %s/D/*.rep", tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, "%s -o %s/c --seed 2 --cache %s/D", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 0 of their 12 replications from "));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "c", "ref2"));
+	/* cut short: none is taken */
+	snprintf(cmd, sizeof cmd, "for e in %s/D/*.rep; do truncate -s -5 \"$e\"; done", tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, "%s -o %s/d --seed 2 --cache %s/D", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 0 of their 12 replications from "));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "d", "ref2"));
+	/* every entry turned into a lock: of a process that is gone, then of
+	** one that lives for another second */
+	for (int live = 0; live < 2; live++) {
+		snprintf(cmd, sizeof cmd, "%s; for e in %s/D/*.rep; do echo $p > \"${e%%.rep}.lock\"; rm \"$e\"; done",
+			 live ? "sleep 1 & p=$!" : "p=$(sh -c 'echo $$')", tmp);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+		free(out);
+		snprintf(args, sizeof args, "%s -o %s/e%d --seed 2 --cache %s/D", f, tmp, live, tmp);
+		CU_ASSERT_EQUAL(sweep(args, &out), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 0 of their 12 replications from "));
+		free(out);
+		CU_ASSERT(same_sweep(tmp, live ? "e1" : "e0", "ref2"));
+		/* its 12, run again and stored (the locks of seed 1's others stay) */
+		snprintf(cmd, sizeof cmd, "ls %s/D | grep -c 'rep$'", tmp);
+		cut_run(cmd, &out);
+		CU_ASSERT_STRING_EQUAL(out, "12\n");
+		free(out);
+	}
+	/* two at once on a new store */
+	snprintf(cmd, sizeof cmd,
+		 "{ %s sweep %s -o %s/g1 --cache %s/E & p=$!; %s sweep %s -o %s/g2 --seed 2 --cache %s/E; r=$?; "
+		 "wait $p && [ $r = 0 ]; } >/dev/null 2>&1",
+		 cut_hvsim(), f, tmp, tmp, cut_hvsim(), f, tmp, tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "g1", "ref1"));
+	CU_ASSERT(same_sweep(tmp, "g2", "ref2"));
+	/* not a directory: exit 2 before anything is written */
+	snprintf(args, sizeof args, "%s -o %s/h --cache %s/ref1/sweep.csv", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/ref1/sweep.csv: expected a directory"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, "h"));
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -810,6 +925,7 @@ void tests_register(void)
 		{ "Ctrl-C keeps finished rows", test_interrupt },
 		{ "a new DIR, its own to resume, or --force", test_exclusive },
 		{ "--reuse takes the points with the same model.xml", test_reuse },
+		{ "--cache takes the replications another sweep ran", test_cache },
 		{ NULL, NULL },
 	};
 	cut_suite("sweep", t);

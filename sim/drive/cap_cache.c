@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAGIC "hvsim replication 1\n"
@@ -217,17 +218,21 @@ int cap_cache_take(const struct cap_cache *c, const char *key, int rep, struct c
 	return oom ? -1 : rc == 0;
 }
 
-/* 1 when the lock file p names a process that is gone (or nothing). */
+/* 1 when the lock file p names a process that is gone (or is gone
+** itself).  An empty one is being written, unless it has been empty for
+** STALE_EMPTY seconds: its process died between making and writing it. */
+#define STALE_EMPTY 10
 static int stale(const char *p)
 {
 	size_t len;
+	struct stat st;
 	char *buf = slurp(p, &len);
 	if (!buf)
 		return errno == ENOENT;
 	long pid = strtol(buf, NULL, 10);
 	free(buf);
 	if (pid <= 0)
-		return 0;   /* being written: its owner is alive */
+		return stat(p, &st) == 0 && time(NULL) - st.st_mtime > STALE_EMPTY;
 	return kill((pid_t)pid, 0) && errno == ESRCH;
 }
 
