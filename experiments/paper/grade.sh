@@ -66,9 +66,10 @@ export LC_ALL
 # The work is units: a sweep of a seed (FIG:S) and, with --predict, a
 # seed's predictions (predict:S), in this order: every seed's Fig. 3
 # sweep, every Fig. 4 sweep, the predictions, then the other sweeps (a
-# rough longest-first order).  min(N, seeds) workers each take the first
-# unit nobody has taken whose inputs are done (mkdir is the claim), run
-# it (a sweep with -j N / workers) and go on, so that N cores stay busy
+# rough longest-first order).  min(N + 1, seeds) workers (N with -j 1)
+# each take the first unit nobody has taken whose inputs are done (mkdir
+# is the claim), run it (a sweep with -j max(1, N / workers)) and go on,
+# so that N cores stay busy
 # to the end: a curve's points run one after another (each brackets
 # around the answer before it), and one seed's sweeps alone leave cores
 # idle.  A seed's predictions wait for its Fig. 3 and Fig. 4 sweeps; a
@@ -93,10 +94,14 @@ if [ $predict = 1 ]; then
 fi
 nseeds=0
 for s in $seeds; do nseeds=$((nseeds + 1)); done
+# one worker more than cores (with N > 1): a sweep waiting for a
+# replication another sweep is running (--cache) leaves its core to it
 workers=$jobs
+[ "$jobs" -le 1 ] || workers=$((jobs + 1))
 [ "$workers" -le "$nseeds" ] || workers=$nseeds
 [ "$workers" -ge 1 ] || workers=1
-sj=$((jobs / workers))   # at least 1: workers <= jobs
+sj=$((jobs / workers))
+[ "$sj" -ge 1 ] || sj=1
 units=""
 for f in $figs; do
 	case $f in fig3|fig4) for s in $seeds; do units="$units $f:$s"; done ;; esac
