@@ -90,7 +90,7 @@ feeds_of() {
 took_of() {
 	case $1 in
 	demo) echo "2 s" ;;
-	paper) echo "about 41 min (the counterfactuals 30 min: 1827 s beside other work; the rest 594-629 s in two runs with nothing else running, nearly all of it every seed's sweeps and predictions)" ;;
+	paper) echo "about 37 min (the counterfactuals 30 min: 1827 s beside other work; the rest 372 s with nothing else running, nearly all of it every seed's sweeps and predictions)" ;;
 	ablate) echo "about 50 min (the 8 causes 40 min, nothing else running; the 2 mechanisms 9 min, nothing else running)" ;;
 	whatif) echo "42 min (beside a test run)" ;;
 	causes) echo "105 s (72 s and 33 s)" ;;

@@ -1,0 +1,167 @@
+/*
+** The store of capacity replications (sim/drive/cap_cache.c): what is put
+** is taken back bit for bit (doubles, counts, a kept tail) under its key
+** only; a key that differs in one character, or an entry cut short, is
+** not there; a lock is held against others until put or unlocked, and one
+** whose process is gone is taken over.  tests/test_sweep.c runs it
+** through `hvsim sweep --cache`.
+*/
+#include "tests/cutest.h"
+#include "sim/drive/cap_cache.h"
+#include "sim/drive/cap_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Three probes of replication rep (the first failing, with a tail). */
+static void fill(struct cap_result *r, int rep)
+{
+	struct cap_probe p[3] = {
+		{ .rep = rep, .seed = 7, .users = 300, .qos = { 1000, 900, 990 }, .cpu_util = 0.1 + 1e-17,
+		  .measured = 1.0 / 3, .decided = 1, .pass = 0 },
+		{ .rep = rep, .seed = 7, .users = 150, .qos = { 18446744073709551615ULL, 5, 6 },
+		  .cpu_util = nextafter(0.5, 1), .measured = 120, .decided = 0, .pass = 1 },
+		{ .rep = rep, .seed = 7, .users = 200, .qos = { 0, 0, 0 }, .cpu_util = 0, .measured = 1e-300,
+		  .decided = 1, .pass = 1 },
+	};
+	p[0].tail = strdup("stage,a\nx,1\n");
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_EQUAL_FATAL(cap__append(r, &p[i]), 0);
+}
+
+static int same_probe(const struct cap_probe *a, const struct cap_probe *b)
+{
+	return a->seed == b->seed && a->users == b->users && a->qos.n == b->qos.n && a->qos.good == b->qos.good &&
+	       a->qos.tolerable == b->qos.tolerable && memcmp(&a->cpu_util, &b->cpu_util, sizeof(double)) == 0 &&
+	       memcmp(&a->measured, &b->measured, sizeof(double)) == 0 && a->decided == b->decided &&
+	       a->pass == b->pass;
+}
+
+static void test_round_trip(void)
+{
+	char *tmp = cut_tmpdir(), dir[512], err[256];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(dir, sizeof dir, "%s/store", tmp);
+	struct cap_cache c;
+	CU_ASSERT_EQUAL_FATAL(cap_cache_open(&c, dir, "<scenario/>\n", err, sizeof err), 0);
+	char *k = cap_cache_key(&c, 7, 280), *k2 = cap_cache_key(&c, 7, 290);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(k, "seed 7\nhint 280\nbuild "));
+	struct cap_result r = { 0 }, got = { 0 };
+	/* nothing there yet */
+	CU_ASSERT_EQUAL(cap_cache_take(&c, k, 0, &got), 0);
+	CU_ASSERT_EQUAL(got.nprobe, 0);
+	/* locked: a second claim (as from another process) is refused */
+	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 1);
+	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 0);
+	fill(&r, 0);
+	cap_cache_put(&c, k, &r, 0);
+	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 1);   /* put dropped it */
+	cap_cache_unlock(&c, k);
+	/* taken as replication 0: bit for bit, the failing probe's tail too */
+	CU_ASSERT_EQUAL(cap_cache_take(&c, k, 0, &got), 1);
+	CU_ASSERT_EQUAL_FATAL(got.nprobe, 3);
+	for (int i = 0; i < 3; i++) {
+		CU_ASSERT(same_probe(&got.probe[i], &r.probe[i]));
+		CU_ASSERT_EQUAL(got.probe[i].rep, 0);
+	}
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got.probe[0].tail);
+	CU_ASSERT_STRING_EQUAL(got.probe[0].tail, "stage,a\nx,1\n");
+	CU_ASSERT_PTR_NULL(got.probe[1].tail);
+	cap_free(&got);
+	/* as replication 2: its own index, no tail (only replication 0 keeps one) */
+	CU_ASSERT_EQUAL(cap_cache_take(&c, k, 2, &got), 1);
+	CU_ASSERT_EQUAL_FATAL(got.nprobe, 3);
+	CU_ASSERT_EQUAL(got.probe[0].rep, 2);
+	CU_ASSERT_PTR_NULL(got.probe[0].tail);
+	cap_free(&got);
+	/* another hint: not there */
+	CU_ASSERT_EQUAL(cap_cache_take(&c, k2, 0, &got), 0);
+	/* the entry's file under another key (a collision of hashes): not taken */
+	char cmd[2048], *out;
+	snprintf(cmd, sizeof cmd, "cd %s && for e in *.rep; do sed 's/^hint 280$/hint 281/' \"$e\" > x && mv x \"$e\"; done",
+		 dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT_EQUAL(cap_cache_take(&c, k, 0, &got), 0);
+	CU_ASSERT_EQUAL(got.nprobe, 0);
+	/* stored again, then cut short by one byte: not taken, nothing added */
+	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 1);
+	cap_cache_put(&c, k, &r, 0);
+	CU_ASSERT_EQUAL(cap_cache_take(&c, k, 0, &got), 1);
+	cap_free(&got);
+	snprintf(cmd, sizeof cmd, "cd %s && truncate -s -1 *.rep", dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT_EQUAL(cap_cache_take(&c, k, 0, &got), 0);
+	CU_ASSERT_EQUAL(got.nprobe, 0);
+	/* a lock naming a process that is gone is taken over; one naming a
+	** live process (this one) is not */
+	snprintf(cmd, sizeof cmd, "cd %s && for e in *.rep; do echo %ld > \"${e%%.rep}.lock\"; done", dir,
+		 cut_dead_pid());
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 1);
+	cap_cache_unlock(&c, k);
+	snprintf(cmd, sizeof cmd, "cd %s && for e in *.rep; do echo %ld > \"${e%%.rep}.lock\"; done", dir,
+		 (long)getpid());
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 0);
+	cap_cache_unlock(&c, k);
+	cap_free(&r);
+	free(k);
+	free(k2);
+	cap_cache_close(&c);
+	/* a file where the store should be */
+	snprintf(dir, sizeof dir, "%s/store/x.rep", tmp);
+	snprintf(cmd, sizeof cmd, "touch %s", dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT_EQUAL(cap_cache_open(&c, dir, "", err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "expected a directory"));
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* The key holds the build, the model, the seed and the hint: each one
+** changed gives another key. */
+static void test_key(void)
+{
+	char *tmp = cut_tmpdir(), err[256];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	struct cap_cache a, b;
+	CU_ASSERT_EQUAL_FATAL(cap_cache_open(&a, tmp, "model one\n", err, sizeof err), 0);
+	CU_ASSERT_EQUAL_FATAL(cap_cache_open(&b, tmp, "model two\n", err, sizeof err), 0);
+	char *k[4] = { cap_cache_key(&a, 1, 280), cap_cache_key(&b, 1, 280), cap_cache_key(&a, 2, 280),
+		       cap_cache_key(&a, 1, 290) };
+	for (int i = 0; i < 4; i++)
+		CU_ASSERT_PTR_NOT_NULL_FATAL(k[i]);
+	for (int i = 0; i < 4; i++)
+		for (int j = i + 1; j < 4; j++)
+			CU_ASSERT_STRING_NOT_EQUAL(k[i], k[j]);
+	CU_ASSERT_PTR_NOT_NULL(strstr(k[0], "model one\n"));
+	char *again = cap_cache_key(&a, 1, 280);
+	CU_ASSERT_STRING_EQUAL(again, k[0]);
+	free(again);
+	for (int i = 0; i < 4; i++)
+		free(k[i]);
+	cap_cache_close(&a);
+	cap_cache_close(&b);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+void tests_register(void)
+{
+	static const struct cut_test t[] = {
+		{ "put, taken back bit for bit under its key only; locks", test_round_trip },
+		{ "the key: build, model, seed, hint", test_key },
+		{ NULL, NULL },
+	};
+	cut_suite("cap_cache", t);
+}
