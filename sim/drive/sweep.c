@@ -889,10 +889,10 @@ int sweep_run(const struct sweep_args *a)
 			fprintf(stderr, "hvsim: %s: nothing replaced, %s is as it was\n", a->file, fod.dest);
 		rc = EXIT_RUNFAIL;
 	} else {
-		char used[64] = "", kept[128] = "";
+		char used[64] = "", kept[4400] = "";
 		if (a->nreuse)
 			snprintf(used, sizeof used, ", %d reused", x.reused);
-		if (a->cache)
+		if (a->cache && x.sw->mode == SWEEP_CAPACITY)
 			snprintf(kept, sizeof kept, "; %d of their %d replications from %s", x.cached, x.reps, a->cache);
 		printf("%s: %d points (%d already done%s, %d run, %d failed%s) in %.3g wall s (%d process%s); wrote %s\n",
 		       s.name, x.total, x.had, used, x.ran, x.failed, kept, wall, aa.jobs, aa.jobs == 1 ? "" : "es",
