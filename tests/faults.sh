@@ -12,6 +12,12 @@
 #   sweep  hvsim sweep SWEEP -o NEW -j 2, then the same command again
 #          without faults (a rerun resumes)
 #   import hvsim import perf-sched|apache-log SAMPLE -o NEW.csv
+#   cache  hvsim sweep CAPSWEEP -o NEW -j 2 --cache STORE (a capacity
+#          sweep sharing a store of replications, every third N of the
+#          allocations; a new STORE for odd N, the one the runs before
+#          left for even N), then the same into another NEW without
+#          faults and with the same STORE: nothing a faulty run left in
+#          the store may change a later sweep's results
 #
 # Each faulty run must end without a sanitizer report, with exit status
 # 1 or 2 and a message (or 0 with outputs identical to a run without
@@ -28,6 +34,7 @@ BIN=${HVSIM_FAULTS:-build/san/hvsim-faults}
 STEP=${FAULTS_STEP:-1}
 SCEN=${FAULTS_SCEN:-tests/data/good/vm-hogs.xml}
 SWEEP=${FAULTS_SWEEP:-tests/data/sweep/toy.xml}
+CAPSWEEP="tests/data/sweep/capacity-curves.xml --set sweep.bracket=previous"
 [ -x "$BIN" ] || { echo "faults.sh: no $BIN (make $BIN)" >&2; exit 2; }
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -109,8 +116,16 @@ FORCE_A=$1 FORCE_IO=$2
 set -- $(counts "$BIN" sweep "$SWEEP" -o "$W/c2" -j 2)
 SWEEP_A=$1 SWEEP_IO=$2
 rm -rf "$W/c2"
+# shellcheck disable=SC2086
+"$BIN" sweep $CAPSWEEP -o "$W/ref/cap" -j 2 > /dev/null 2>&1 ||
+	{ echo "faults.sh: $CAPSWEEP does not sweep" >&2; exit 1; }
+REF_CAP=$(digest "$W/ref/cap")
+# shellcheck disable=SC2086
+set -- $(counts "$BIN" sweep $CAPSWEEP -o "$W/c4" -j 2 --cache "$W/c4store")
+CACHE_A=$1 CACHE_IO=$2
+rm -rf "$W/c4" "$W/c4store"
 echo "== fault injection ($BIN, every ${STEP}th N): allocations/output calls:$summary" \
-     "run --force $FORCE_A/$FORCE_IO, sweep -j 2 $SWEEP_A/$SWEEP_IO"
+     "run --force $FORCE_A/$FORCE_IO, sweep -j 2 $SWEEP_A/$SWEEP_IO, cache $CACHE_A/$CACHE_IO"
 
 # ---- a run into a new directory (case $CASE)
 one_run() {   # one_run FAULT
@@ -187,6 +202,34 @@ one_sweep() {   # one_sweep FAULT
 	fi
 }
 
+# ---- a capacity sweep with a store, then another into the same store
+one_cache() {   # one_cache FAULT
+	rm -rf "$W/k" "$W/k2"
+	# odd N: a new store (the faulty run stores); even N: the store as the
+	# runs before left it (the faulty run takes from it)
+	case $1 in *[13579]) rm -rf "$W/store" ;; esac
+	# shellcheck disable=SC2086
+	HVSIM_FAULT=$1 "$BIN" sweep $CAPSWEEP -o "$W/k" -j 2 --cache "$W/store" > /dev/null 2> "$W/err"
+	rc=$?
+	runs=$((runs + 1))
+	if sanitized; then bad "cache $1: sanitizer report (exit $rc)"; return; fi
+	case $rc in
+	0) [ "$(digest "$W/k")" = "$REF_CAP" ] || bad "cache $1: exit 0 but outputs differ from a sweep without faults" ;;
+	1|2) [ -s "$W/err" ] || bad "cache $1: exit $rc without a message" ;;
+	*) bad "cache $1: exit $rc" ;;
+	esac
+	s=$(staging)
+	[ -z "$s" ] || { bad "cache $1: staging left: $s"; rm -rf "$s"; }
+	# shellcheck disable=SC2086
+	"$BIN" sweep $CAPSWEEP -o "$W/k2" -j 2 --cache "$W/store" > /dev/null 2> "$W/err"
+	rc2=$?
+	if [ $rc2 != 0 ]; then
+		bad "cache $1 (exit $rc): the next sweep without faults exits $rc2"
+	elif [ "$(digest "$W/k2")" != "$REF_CAP" ]; then
+		bad "cache $1 (exit $rc): the next sweep with the store differs from a sweep without it"
+	fi
+}
+
 # ---- hvsim import into a new file
 one_import() {   # one_import FAULT
 	rm -f "$W/imp.csv"
@@ -239,6 +282,11 @@ sweep_range one_force alloc "$FORCE_A"
 sweep_range one_force io "$FORCE_IO"
 sweep_range one_sweep alloc "$SWEEP_A"
 sweep_range one_sweep io "$SWEEP_IO"
+STEP0=$STEP
+STEP=$((STEP0 * 3))
+sweep_range one_cache alloc "$CACHE_A"
+STEP=$STEP0
+sweep_range one_cache io "$CACHE_IO"
 
 if [ "$fails" -gt 0 ]; then
 	echo "== fault injection: $fails of $runs faulty runs misbehaved" >&2
