@@ -904,6 +904,14 @@ static void test_cache(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/ref1/sweep.csv: expected a directory"));
 	free(out);
 	CU_ASSERT_FALSE(cut_exists(tmp, "h"));
+	/* in a directory that does not exist: exit 2, nothing made */
+	snprintf(args, sizeof args, "%s -o %s/h --cache %s/none/D", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/none/D: cannot be made: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/none is not a directory"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, "h"));
+	CU_ASSERT_FALSE(cut_exists(tmp, "none"));
 	cut_rmrf(tmp);
 	free(tmp);
 }

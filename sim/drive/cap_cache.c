@@ -85,6 +85,39 @@ int cap_cache_open(struct cap_cache *c, const char *dir, const char *model, char
 	return 0;
 }
 
+int cap_cache_check(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(dir, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return 0;
+		snprintf(err, errlen, "--cache %s: expected a directory", dir);
+		return -1;
+	}
+	/* made by the first point: its parent must be a directory */
+	size_t n = strlen(dir);
+	char *up = malloc(n + 3);
+	if (!up) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	memcpy(up, dir, n + 1);
+	while (n > 1 && up[n - 1] == '/')
+		up[--n] = 0;
+	char *slash = strrchr(up, '/');
+	if (!slash)
+		strcpy(up, ".");
+	else if (slash == up)
+		up[1] = 0;
+	else
+		*slash = 0;
+	int ok = stat(up, &st) == 0 && S_ISDIR(st.st_mode);
+	if (!ok)
+		snprintf(err, errlen, "--cache %s: cannot be made: %s is not a directory", dir, up);
+	free(up);
+	return ok ? 0 : -1;
+}
+
 void cap_cache_close(struct cap_cache *c)
 {
 	free(c->prefix);

@@ -40,6 +40,10 @@ struct cap_cache {
 int cap_cache_open(struct cap_cache *c, const char *dir, const char *model, char *err, size_t errlen);
 void cap_cache_close(struct cap_cache *c);
 
+/* Whether dir can be a store, before anything runs and without making
+** it: a directory, or a name in one.  0, or -1 with a message in err. */
+int cap_cache_check(const char *dir, char *err, size_t errlen);
+
 /* The key of the replication with this seed and hint; malloc'd or NULL. */
 char *cap_cache_key(const struct cap_cache *c, uint64_t seed, int hint);
 

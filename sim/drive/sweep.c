@@ -794,14 +794,12 @@ int sweep_run(const struct sweep_args *a)
 		return EXIT_USAGE;
 	}
 	if (a->cache) {
-		char err[512];
-		struct cap_cache cc;
-		if (cap_cache_open(&cc, a->cache, "", err, sizeof err)) {
+		char err[4400];
+		if (cap_cache_check(a->cache, err, sizeof err)) {
 			fprintf(stderr, "hvsim: %s\n", err);
 			scn_free(&s);
 			return EXIT_USAGE;
 		}
-		cap_cache_close(&cc);
 	}
 	if (cluster_worker()) {
 		int st = serve_points(a, &s);
