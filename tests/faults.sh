@@ -13,7 +13,7 @@
 #          without faults (a rerun resumes)
 #   import hvsim import perf-sched|apache-log SAMPLE -o NEW.csv
 #   cache  hvsim sweep CAPSWEEP -o NEW -j 2 --cache STORE (a capacity
-#          sweep sharing a store of replications, every third N of the
+#          sweep sharing a store of replications, every fifth N of the
 #          allocations; a new STORE for odd N, the one the runs before
 #          left for even N), then the same into another NEW without
 #          faults and with the same STORE: nothing a faulty run left in
@@ -283,7 +283,7 @@ sweep_range one_force io "$FORCE_IO"
 sweep_range one_sweep alloc "$SWEEP_A"
 sweep_range one_sweep io "$SWEEP_IO"
 STEP0=$STEP
-STEP=$((STEP0 * 3))
+STEP=$((STEP0 * 5))   # with an odd step N alternates odd and even
 sweep_range one_cache alloc "$CACHE_A"
 STEP=$STEP0
 sweep_range one_cache io "$CACHE_IO"
