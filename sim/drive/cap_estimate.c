@@ -61,21 +61,19 @@ enum cap_decision cap_seq_decide(const struct qos_count *batch, int k, const str
 	return CAP_UNDECIDED;
 }
 
-void cap_isotonic_dec(const double *y, const double *w, int n, double *f)
+int cap_isotonic_dec(const double *y, const double *w, int n, double *f)
 {
 	/* blocks on a stack: value, weight, and the first index of each */
 	double *bv = malloc((size_t)(n ? n : 1) * sizeof *bv);
 	double *bw = malloc((size_t)(n ? n : 1) * sizeof *bw);
 	int *bs = malloc((size_t)(n ? n : 1) * sizeof *bs);
 	if (!bv || !bw || !bs) {
-		/* no room to pool: the data themselves (still a valid, if
-		** unpooled, answer for the caller's crossing) */
-		for (int i = 0; i < n; i++)
-			f[i] = y[i];
+		/* no room to pool: an unpooled answer would be another
+		** estimate, so none */
 		free(bv);
 		free(bw);
 		free(bs);
-		return;
+		return -1;
 	}
 	int m = 0;
 	for (int i = 0; i < n; i++) {
@@ -99,6 +97,7 @@ void cap_isotonic_dec(const double *y, const double *w, int n, double *f)
 	free(bv);
 	free(bw);
 	free(bs);
+	return 0;
 }
 
 double cap_crossing(const double *x, const double *f, int n, int *beyond)

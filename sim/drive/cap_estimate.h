@@ -36,8 +36,9 @@ enum cap_decision { CAP_UNDECIDED, CAP_PASS, CAP_FAIL };
 enum cap_decision cap_seq_decide(const struct qos_count *batch, int k, const struct scn_qos *q);
 
 /* Pool-adjacent-violators: f = the non-increasing sequence closest to y
-** in weighted least squares (x sorted ascending, n >= 0). */
-void cap_isotonic_dec(const double *y, const double *w, int n, double *f);
+** in weighted least squares (x sorted ascending, n >= 0).  0, or -1
+** when out of memory (f then unset). */
+int cap_isotonic_dec(const double *y, const double *w, int n, double *f);
 
 /* Where the non-increasing f (at ascending x) crosses zero: linear
 ** interpolation between the last point with f >= 0 and the next; 0 when

@@ -494,21 +494,23 @@ out:
 
 /* ------------------------------------------------------- results --- */
 
-/* Replication i's crossing: the judged probes (not too short) by users,
-** their margins fitted non-increasing, the fit's zero (cap_estimate.h);
-** *beyond when even the largest count met the rule (the bound was hit).
-** 0 when there is no judged probe. */
-static double crossing(const struct scenario *s, const struct cap_result *r, int i, int *beyond)
+/* Replication i's crossing into *est: the judged probes (not too short)
+** by users, their margins fitted non-increasing, the fit's zero
+** (cap_estimate.h); *beyond when even the largest count met the rule (the
+** bound was hit).  0 when there is no judged probe.  0, or -1 when out of
+** memory. */
+static int crossing(const struct scenario *s, const struct cap_result *r, int i, int *beyond, double *est)
 {
 	int n = 0;
 	*beyond = 0;
+	*est = 0;
 	for (int j = 0; j < r->nprobe; j++)
 		n += r->probe[j].rep == i && !cap__too_short(&r->probe[j], &s->qos);
 	if (n == 0)
 		return 0;
-	double *x = malloc((size_t)n * 3 * sizeof *x), est = 0;
+	double *x = malloc((size_t)n * 3 * sizeof *x);
 	if (!x)
-		return NAN;
+		return -1;
 	double *y = x + n, *f = y + n;
 	int m = 0;
 	for (int j = 0; j < r->nprobe; j++) {
@@ -527,11 +529,14 @@ static double crossing(const struct scenario *s, const struct cap_result *r, int
 		double mg = cap_margin(&p->qos, &s->qos);
 		y[at] = p->pass ? fmax(mg, 0) : fmin(mg, -1e-9);
 	}
-	cap_isotonic_dec(y, NULL, n, f);
-	est = cap_crossing(x, f, n, beyond);
+	if (cap_isotonic_dec(y, NULL, n, f)) {
+		free(x);
+		return -1;
+	}
+	*est = cap_crossing(x, f, n, beyond);
 	*beyond = *beyond && x[n - 1] >= s->capacity.max;
 	free(x);
-	return est;
+	return 0;
 }
 
 /* Each replication's answer from its probes (the crossing), then mean,
@@ -554,7 +559,10 @@ static int summarise(const struct scenario *s, struct cap_result *r)
 				q->at = j;
 			}
 		}
-		q->est = crossing(s, r, i, &q->bound_hit);
+		if (crossing(s, r, i, &q->bound_hit, &q->est)) {
+			free(v);
+			return -1;
+		}
 		r->bound_hit |= q->bound_hit;
 		v[i] = q->est;
 		if (q->at >= 0) {
