@@ -9,6 +9,7 @@
 */
 #include "sim/drive/cap_cache.h"
 #include "sim/drive/cap_internal.h"
+#include "sim/engine/rng.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,17 +25,7 @@
 
 #define MAGIC "hvsim replication 1\n"
 
-static uint64_t fnv(uint64_t h, const void *buf, size_t n)
-{
-	const unsigned char *p = buf;
-	for (size_t i = 0; i < n; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-#define FNV_BASIS 0xcbf29ce484222325ULL
+#define FNV_BASIS RNG_FNV_BASIS
 #define FNV_BASIS2 0x84222325cbf29ce4ULL
 
 /* The executable's bytes hashed: the same build, the same engine. */
@@ -49,7 +40,7 @@ static int exe_hash(uint64_t *h, char *err, size_t errlen)
 	size_t n;
 	*h = FNV_BASIS;
 	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		*h = fnv(*h, buf, n);
+		*h = rng_fnv1a(*h, buf, n);
 	int bad = ferror(f);
 	fclose(f);
 	if (bad) {
@@ -137,8 +128,8 @@ char *cap_cache_key(const struct cap_cache *c, uint64_t seed, int hint)
 static void path(const struct cap_cache *c, const char *key, const char *ext, char *buf, size_t len)
 {
 	size_t n = strlen(key);
-	snprintf(buf, len, "%s/%016" PRIx64 "%016" PRIx64 "%s", c->dir, fnv(FNV_BASIS, key, n),
-		 fnv(FNV_BASIS2, key, n), ext);
+	snprintf(buf, len, "%s/%016" PRIx64 "%016" PRIx64 "%s", c->dir, rng_fnv1a(FNV_BASIS, key, n),
+		 rng_fnv1a(FNV_BASIS2, key, n), ext);
 }
 
 /* The whole file; NULL if it cannot be read. */

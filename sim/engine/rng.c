@@ -5,6 +5,8 @@
 */
 #include "sim/engine/rng.h"
 
+#include <string.h>
+
 static uint64_t splitmix64(uint64_t x)
 {
 	x += UINT64_C(0x9e3779b97f4a7c15);
@@ -13,11 +15,11 @@ static uint64_t splitmix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static uint64_t fnv1a64(const char *s)
+uint64_t rng_fnv1a(uint64_t h, const void *p, size_t n)
 {
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
 		h *= UINT64_C(0x100000001b3);
 	}
 	return h;
@@ -25,7 +27,7 @@ static uint64_t fnv1a64(const char *s)
 
 uint64_t rng_derive(uint64_t seed, const char *purpose, uint64_t index)
 {
-	return splitmix64(splitmix64(seed) ^ fnv1a64(purpose)
+	return splitmix64(splitmix64(seed) ^ rng_fnv1a(RNG_FNV_BASIS, purpose, strlen(purpose))
 			  ^ (index * UINT64_C(0x9e3779b97f4a7c15)));
 }
 

@@ -10,6 +10,7 @@
 #ifndef HVSIM_RNG_H
 #define HVSIM_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
@@ -19,5 +20,10 @@ uint64_t rng_derive(uint64_t seed, const char *purpose, uint64_t index);
 /* A new MT19937 stream seeded by rng_derive; NULL on allocation failure.
 ** The caller frees it with gsl_rng_free (the world does for its own). */
 gsl_rng *rng_stream(uint64_t seed, const char *purpose, uint64_t index);
+
+/* 64-bit FNV-1a of n bytes at p, continuing from h (RNG_FNV_BASIS to
+** start): the hash of rng_derive's purposes, also used for keys. */
+#define RNG_FNV_BASIS UINT64_C(0xcbf29ce484222325)
+uint64_t rng_fnv1a(uint64_t h, const void *p, size_t n);
 
 #endif

@@ -12,6 +12,7 @@
 #include "sim/explain/read.h"
 #include "sim/drive/counterfactual.h"
 #include "sim/drive/sweep.h"
+#include "sim/engine/rng.h"
 
 #include <errno.h>
 #include <math.h>
@@ -81,16 +82,6 @@ static void sset_free(struct sset *s)
 	free(s->vary);
 }
 
-/* 64-bit FNV-1a. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
 
 /* Is point idx of curve k chosen by spec: plateau, all, or a list of VM
 ** counts (every curve) and CURVE:COUNT pairs? */
@@ -150,12 +141,12 @@ static int load_sweep_scenario(const struct explain *x, const char *path, const 
 static void point_key(char *key, size_t keylen, int p, int reps, const char *ftext, size_t flen,
 		      const struct scn_override *ov, int nov, const struct sset *st)
 {
-	uint64_t h = fnv(14695981039346656037ull, ftext ? ftext : "", flen);
+	uint64_t h = rng_fnv1a(RNG_FNV_BASIS, ftext ? ftext : "", flen);
 	for (int j = 0; j < nov; j++) {
-		h = fnv(h, ov[j].key, strlen(ov[j].key) + 1);
-		h = fnv(h, ov[j].value, strlen(ov[j].value) + 1);
+		h = rng_fnv1a(h, ov[j].key, strlen(ov[j].key) + 1);
+		h = rng_fnv1a(h, ov[j].value, strlen(ov[j].value) + 1);
 	}
-	h = fnv(h, &st->seed, sizeof st->seed);
+	h = rng_fnv1a(h, &st->seed, sizeof st->seed);
 	snprintf(key, keylen, "p%03d-r%d-%016llx", p + 1, reps, (unsigned long long)h);
 }
 
