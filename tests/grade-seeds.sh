@@ -8,8 +8,8 @@
 # grades seeds 1, 2 and 3 of a cut-down P12 sweep (experiments/paper/
 # vcpus.xml at 1 VM, quick probes) with -j 1 (one worker, the seeds in
 # turn) and with -j 2 (two workers, three seeds), and checks that
-# grades.csv, grades.txt and every seed's sweep.csv (wall_s aside) are
-# the same, that grades.csv lists the seeds in the order asked, and that
+# grades.csv, grades.txt, plateaus.csv, plateaus.txt and every seed's
+# sweep.csv (wall_s aside) are the same, that grades.csv lists the seeds in the order asked, and that
 # no claim directory is left.  Then a sweep that fails (an unknown --set
 # key) must make grade.sh exit non-zero without a grades.csv.
 #
@@ -31,7 +31,7 @@ g() {
 }
 g -j 1 "$W/one" > "$W/one.log" 2>&1 || bad "-j 1 failed: $(tail -3 "$W/one.log")"
 g -j 2 "$W/two" > "$W/two.log" 2>&1 || bad "-j 2 failed: $(tail -3 "$W/two.log")"
-for f in grades.csv grades.txt; do
+for f in grades.csv grades.txt plateaus.csv plateaus.txt; do
 	cmp -s "$W/one/$f" "$W/two/$f" || bad "$f differs between -j 1 and -j 2"
 done
 for s in 1 2 3; do
@@ -48,11 +48,16 @@ done
 order=$(awk -F, 'NR > 1 && $1 != last { printf "%s ", $1; last = $1 }' "$W/two/grades.csv")
 [ "$order" = "1 2 3 " ] || bad "grades.csv lists the seeds as '$order', not '1 2 3 '"
 [ "$(awk 'END { print NR }' "$W/two/grades.csv")" -gt 3 ] || bad "grades.csv has too few rows"
+# plateaus.csv: a row per seed and curve (the sweep's 4 curves), seeds in order
+[ "$(awk -F, 'NR > 1 { n[$1]++ } END { print n[1] + 0, n[2] + 0, n[3] + 0, NR }' "$W/two/plateaus.csv")" = "4 4 4 13" ] ||
+	bad "plateaus.csv has not 4 rows for each of seeds 1-3"
+grep -q '^4 of 4 curves have the same plateau in every seed' "$W/two/plateaus.txt" ||
+	bad "plateaus.txt does not say the seeds agree: $(tail -2 "$W/two/plateaus.txt")"
 [ ! -e "$W/two/.claims" ] || bad "the claim directory was left behind"
 if g -j 2 --set no.such.key=1 "$W/bad" > "$W/bad.log" 2>&1; then
 	bad "a failing sweep did not fail grade.sh"
 fi
-for f in "$W"/bad/grades.*; do
+for f in "$W"/bad/grades.* "$W"/bad/plateaus.*; do
 	[ ! -e "$f" ] || bad "a failed grading left $f"
 done
 [ $fail = 0 ] && echo "grade-seeds.sh: seeds 1-3 graded alike with -j 1 and -j 2; a failed sweep fails the grading"

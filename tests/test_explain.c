@@ -195,6 +195,12 @@ static void test_capacity_plateau(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "indistinguishable from it: 4-7 VMs"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "1200 +-2.0%"));
 	free(txt);
+	/* plateaus.csv: the same plateau, its range and interval */
+	char *pc = explain_plateau_csv(&x);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pc);
+	CU_ASSERT_STRING_EQUAL(pc, "curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,label\n"
+				   "1,paired,4,4,7,1200,1176,1224,7,all points\n");
+	free(pc);
 	explain_free(&x);
 	cut_rmrf(dir);
 	free(dir);
@@ -385,6 +391,12 @@ static void test_synthetic(void)
 	snprintf(p, sizeof p, "%s/explain/explain.txt", dir);
 	char *got = cut_slurp(p, NULL);
 	CU_ASSERT(got && strstr(got, "curve 2: hypervisor.policy.name=b"));
+	free(got);
+	/* plateaus.csv: curve 1 by the growth threshold at 4 VMs, curve 2 none up to 5 */
+	snprintf(p, sizeof p, "%s/explain/plateaus.csv", dir);
+	got = cut_slurp(p, NULL);
+	CU_ASSERT(got && strstr(got, "\n1,growth,4,4,4,31,,,5,hypervisor.policy.name=a\n"));
+	CU_ASSERT(got && strstr(got, "\n2,growth,,,,,,,5,hypervisor.policy.name=b\n"));
 	free(got);
 	snprintf(p, sizeof p, "%s/explain/curve1-bottleneck.dot", dir);
 	got = cut_slurp(p, NULL);

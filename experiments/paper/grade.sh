@@ -9,7 +9,8 @@
 # directories (a complete one is not run again: hvsim sweep resumes) with
 # explain/grades.csv; then OUTDIR/grades.txt is the table statement x seed
 # (pass/FAIL and what hvsim found) and OUTDIR/grades.csv the rows of every
-# seed.  --predict: also every row of P1-P13 for each seed
+# seed; OUTDIR/plateaus.txt every curve's plateau by seed (and whether
+# the seeds agree), OUTDIR/plateaus.csv its rows.  --predict: also every row of P1-P13 for each seed
 # (experiments/paper/predict.sh into seedS/predict/, the curve points from
 # seedS/fig3 and fig4, seedS/known.csv).  --quick: the short probes of
 # run.sh --quick (2 replications).
@@ -181,7 +182,7 @@ worker() {
 		: > "$claims/$took.done"
 	done
 }
-rm -rf "$claims" "$out/grades.csv" "$out/grades.txt"
+rm -rf "$claims" "$out/grades.csv" "$out/grades.txt" "$out/plateaus.csv" "$out/plateaus.txt"
 for s in $seeds; do rm -f "$out/seed$s/grades.part"; done
 mkdir -p "$claims"
 pids=""
@@ -238,4 +239,46 @@ END {
 		}
 	}
 }' "$out/grades.csv" > "$out/grades.txt"
+# every curve's plateau by seed (hvsim explain's explain/plateaus.csv of
+# each sweep): plateaus.csv, and plateaus.txt, a row per curve with each
+# seed's plateau, the range of counts its test cannot tell from it, and
+# whether every seed names the same count
+{
+	echo "seed,sweep,curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,label"
+	for s in $seeds; do
+		for f in $figs; do
+			tail -n +2 "$out/seed$s/$f/explain/plateaus.csv" | sed "s/^/$s,$f,/"
+		done
+	done
+} > "$out/plateaus.csv.tmp"
+mv "$out/plateaus.csv.tmp" "$out/plateaus.csv"
+awk -v seeds="$seeds" '
+NR == 1 { next }
+{
+	# the label is the rest of the line after the 11th comma, maybe quoted
+	line = $0; rest = line
+	for (i = 1; i <= 11; i++) { c = index(rest, ","); f[i] = substr(rest, 1, c - 1); rest = substr(rest, c + 1) }
+	if (rest ~ /^"/) { rest = substr(rest, 2, length(rest) - 2); gsub(/""/, "\"", rest) }
+	k = f[2] SUBSEP f[3]
+	if (!(k in seen)) { seen[k] = 1; order[++n] = k; name[k] = f[2] "  " rest }
+	p = f[5] == "" ? "none to " f[11] : f[5] (f[6] == f[7] ? "" : " (" f[6] "-" f[7] ")")
+	at[k, f[1]] = p; pl[k, f[1]] = f[5] == "" ? "none" : f[5]
+}
+END {
+	ns = split(seeds, S, " "); w = 5
+	for (i = 1; i <= n; i++) if (length(name[order[i]]) > w) w = length(name[order[i]])
+	printf "%-" w "s", "curve"; for (j = 1; j <= ns; j++) printf "  %-12s", "seed" S[j]; printf "  same\n"
+	same = 0
+	for (i = 1; i <= n; i++) {
+		k = order[i]; ok = 1
+		printf "%-" w "s", name[k]
+		for (j = 1; j <= ns; j++) { printf "  %-12s", at[k, S[j]]; ok = ok && pl[k, S[j]] == pl[k, S[1]] }
+		printf "  %s\n", ok ? "yes" : "no"
+		same += ok
+	}
+	printf "%d of %d curves have the same plateau in every seed (the plateau: the first VM count no later\n", same, n
+	printf "count exceeds significantly; in brackets the counts its test cannot tell from it)\n"
+}' "$out/plateaus.csv" > "$out/plateaus.txt"
 cat "$out/grades.txt"
+echo
+cat "$out/plateaus.txt"

@@ -41,8 +41,9 @@
 #   fig1-2.svg fig3.svg fig4.svg micro.svg   gnuplot plots (data in data/)
 #   grade/              grade.sh's sweeps, predictions (seedS/predict/:
 #                       that seed's curves and run.seed=S) and grades.txt
-#                       (--seeds), and statements.txt: P1-P13 pass/fail
-#                       side by side
+#                       (--seeds), statements.txt: P1-P13 pass/fail
+#                       side by side, and plateaus.txt: every curve's
+#                       plateau by seed, and whether the seeds agree
 #   times.txt           wall seconds of each step, and the CPU seconds of
 #                       every process it ran (cores busy on average)
 # HVSIM names the binary (default ./hvsim, from the project root).
@@ -230,6 +231,9 @@ if [ "$seeds" != none ]; then
 	echo
 	echo "== every statement by seed ($out/grade/statements.txt):"
 	cat "$out/grade/statements.txt"
+	echo
+	echo "== every curve's plateau by seed ($out/grade/plateaus.txt):"
+	cat "$out/grade/plateaus.txt"
 fi
 echo
 cat "$out/times.txt"

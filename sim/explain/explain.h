@@ -177,6 +177,13 @@ void explain_grade_report(const struct explain *x, FILE *f);
 char *explain_grade_csv(const struct explain *x);
 void explain_grade_free(struct explain *x);
 
+/* plateaus.csv's text (malloc'd): a row per curve, its plateau by the
+** test the report names (paired over the replications, or the growth
+** threshold), the range of VM counts that test cannot tell from it, the
+** value there with its interval, and the curve's label; the plateau's
+** columns empty when the curve has none up to last_vms. */
+char *explain_plateau_csv(const struct explain *x);
+
 /* The text report. */
 void explain_report(const struct explain *x, FILE *f);
 

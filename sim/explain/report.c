@@ -203,3 +203,35 @@ void explain_report(const struct explain *x, FILE *f)
 	explain_cf_report(x, f);
 	explain_grade_report(x, f);
 }
+
+char *explain_plateau_csv(const struct explain *x)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	fputs("curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,label\n", f);
+	for (int k = 0; k < x->ncurve; k++) {
+		const struct xcurve *c = &x->curve[k];
+		fprintf(f, "%d,%s,", k + 1, c->tested ? "paired" : "growth");
+		if (c->plateau >= 0) {
+			const struct xpoint *p = &c->pt[c->plateau];
+			fprintf(f, "%g,%g,%g,%.6g,", p->n, c->pt[c->plat_lo].n, c->pt[c->plat_hi].n, p->cum);
+			if (p->ci_hi > p->ci_lo)
+				fprintf(f, "%.6g,%.6g,", p->ci_lo, p->ci_hi);
+			else
+				fputs(",,", f);
+		} else {
+			fputs(",,,,,,", f);
+		}
+		fprintf(f, "%g,", c->npt ? c->pt[c->npt - 1].n : 0);
+		trace_csv_put(f, c->label);
+		fputc('\n', f);
+	}
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}

@@ -203,6 +203,8 @@ int explain_write(const struct explain *x, int do_render, int force, int *nsvg, 
 	/* the plots: a script and its data per curve, drawn when gnuplot is on PATH */
 	if (rc == 0)
 		rc = write_plots(x, &od, have_gp ? gpp : NULL, err, errlen);
+	if (rc == 0)
+		rc = put_taken(&od, "plateaus.csv", explain_plateau_csv(x), err, errlen);
 	if (rc == 0 && x->ngrade)
 		rc = put_taken(&od, "grades.csv", explain_grade_csv(x), err, errlen);
 	if (rc == 0 && x->ncf)
