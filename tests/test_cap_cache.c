@@ -2,8 +2,10 @@
 ** The store of capacity replications (sim/drive/cap_cache.c): what is put
 ** is taken back bit for bit (doubles, counts, a kept tail) under its key
 ** only; a key that differs in one character, or an entry cut short, is
-** not there; a lock is held against others until put or unlocked, and one
-** whose process is gone is taken over.  tests/test_sweep.c runs it
+** not there; a lock is held against other handles and processes until
+** put or unlocked, goes with its process however that ends (SIGKILL too),
+** and a lock file left by a dead process, whatever pid it names, is
+** taken.  tests/test_sweep.c runs it
 ** through `hvsim sweep --cache`.
 */
 #include "tests/cutest.h"
@@ -11,9 +13,12 @@
 #include "sim/drive/cap_internal.h"
 
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Three probes of replication rep (the first failing, with a tail). */
@@ -55,13 +60,21 @@ static void test_round_trip(void)
 	/* nothing there yet */
 	CU_ASSERT_EQUAL(cap_cache_take(&c, k, 0, &got), 0);
 	CU_ASSERT_EQUAL(got.nprobe, 0);
-	/* locked: a second claim (as from another process) is refused */
+	/* locked: a claim through another handle (as from another process)
+	** is refused, a second one through the same handle too */
+	struct cap_cache c2;
+	CU_ASSERT_EQUAL_FATAL(cap_cache_open(&c2, dir, "<scenario/>\n", err, sizeof err), 0);
 	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 1);
-	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 0);
+	CU_ASSERT_EQUAL(cap_cache_lock(&c2, k), 0);
+	CU_ASSERT_EQUAL(cap_cache_lock(&c, k2), -1);
+	cap_cache_unlock(&c2, k);   /* holds nothing: drops nothing */
+	CU_ASSERT_EQUAL(cap_cache_lock(&c2, k), 0);
 	fill(&r, 0);
 	cap_cache_put(&c, k, &r, 0);
-	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 1);   /* put dropped it */
-	cap_cache_unlock(&c, k);
+	CU_ASSERT_EQUAL(cap_cache_lock(&c2, k), 1);   /* put dropped it */
+	cap_cache_unlock(&c2, k);
+	CU_ASSERT_EQUAL(c2.lock_fd, -1);
+	cap_cache_close(&c2);
 	/* taken as replication 0: bit for bit, the failing probe's tail too */
 	CU_ASSERT_EQUAL(cap_cache_take(&c, k, 0, &got), 1);
 	CU_ASSERT_EQUAL_FATAL(got.nprobe, 3);
@@ -99,20 +112,23 @@ static void test_round_trip(void)
 	free(out);
 	CU_ASSERT_EQUAL(cap_cache_take(&c, k, 0, &got), 0);
 	CU_ASSERT_EQUAL(got.nprobe, 0);
-	/* a lock naming a process that is gone is taken over; one naming a
-	** live process (this one) is not */
-	snprintf(cmd, sizeof cmd, "cd %s && for e in *.rep; do echo %ld > \"${e%%.rep}.lock\"; done", dir,
-		 cut_dead_pid());
-	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	/* a lock file left by a process that died is taken, whatever pid it
+	** names (a dead one, or a live one such as this process's: a pid
+	** proves nothing once reused) */
+	long pids[2] = { cut_dead_pid(), (long)getpid() };
+	for (int i = 0; i < 2; i++) {
+		snprintf(cmd, sizeof cmd, "cd %s && for e in *.rep; do echo %ld > \"${e%%.rep}.lock\"; done", dir,
+			 pids[i]);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+		free(out);
+		CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 1);
+		cap_cache_unlock(&c, k);
+	}
+	/* unlocked, the file is gone */
+	snprintf(cmd, sizeof cmd, "ls %s | grep -c 'lock$'", dir);
+	cut_run(cmd, &out);
+	CU_ASSERT_STRING_EQUAL(out, "0\n");
 	free(out);
-	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 1);
-	cap_cache_unlock(&c, k);
-	snprintf(cmd, sizeof cmd, "cd %s && for e in *.rep; do echo %ld > \"${e%%.rep}.lock\"; done", dir,
-		 (long)getpid());
-	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
-	free(out);
-	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 0);
-	cap_cache_unlock(&c, k);
 	cap_free(&r);
 	free(k);
 	free(k2);
@@ -124,6 +140,57 @@ static void test_round_trip(void)
 	free(out);
 	CU_ASSERT_EQUAL(cap_cache_open(&c, dir, "", err, sizeof err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "expected a directory"));
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* Another process's lock: refused while it lives, whether it is waiting
+** or stopped; taken once it is killed (SIGKILL: no chance to unlock), and
+** once it has exited having unlocked. */
+static void test_lock_process(void)
+{
+	char *tmp = cut_tmpdir(), err[256];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	struct cap_cache c;
+	CU_ASSERT_EQUAL_FATAL(cap_cache_open(&c, tmp, "m\n", err, sizeof err), 0);
+	char *k = cap_cache_key(&c, 3, 100);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	for (int how = 0; how < 2; how++) {
+		int up[2];
+		CU_ASSERT_EQUAL_FATAL(pipe(up), 0);
+		pid_t pid = fork();
+		CU_ASSERT_FATAL(pid >= 0);
+		if (pid == 0) {
+			/* the child: lock, say so, then hold it (killed) or unlock and exit */
+			struct cap_cache cc;
+			char e[256], got = cap_cache_open(&cc, tmp, "m\n", e, sizeof e) == 0 && cap_cache_lock(&cc, k) == 1;
+			if (write(up[1], &got, 1) != 1)
+				_exit(3);
+			if (how == 0)
+				for (;;)
+					pause();
+			nanosleep(&(struct timespec){ 0, 200000000 }, NULL);
+			cap_cache_unlock(&cc, k);
+			_exit(0);
+		}
+		close(up[1]);
+		char got = 0;
+		CU_ASSERT_EQUAL(read(up[0], &got, 1), 1);
+		close(up[0]);
+		CU_ASSERT_EQUAL(got, 1);
+		CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 0);
+		int st;
+		if (how == 0) {
+			kill(pid, SIGSTOP);
+			CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 0);
+			kill(pid, SIGKILL);
+		}
+		CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
+		CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 1);
+		cap_cache_unlock(&c, k);
+	}
+	free(k);
+	cap_cache_close(&c);
 	cut_rmrf(tmp);
 	free(tmp);
 }
@@ -161,6 +228,7 @@ void tests_register(void)
 	static const struct cut_test t[] = {
 		{ "put, taken back bit for bit under its key only; locks", test_round_trip },
 		{ "the key: build, model, seed, hint", test_key },
+		{ "a lock held by another process, killed or exiting", test_lock_process },
 		{ NULL, NULL },
 	};
 	cut_suite("cap_cache", t);

@@ -823,8 +823,8 @@ static int same_sweep(const char *tmp, const char *dir, const char *ref)
 ** running it writes.  Seed 2's replications are seeds 2 and 3, seed 1's
 ** 1 and 2: of its 12, the 5 whose start is also seed 1's are taken (the
 ** sixth starts elsewhere).  An entry under another key (one character of
-** it changed) or cut short is not taken; a lock whose process is gone is
-** taken over; one a live process holds is waited for; two sweeps at
+** it changed) or cut short is not taken; a lock file its process left
+** behind is taken; a lock a live process holds is waited for; two sweeps at
 ** once share the store; a store that is not a directory is exit 2. */
 static void test_cache(void)
 {
@@ -871,11 +871,20 @@ static void test_cache(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 0 of their 12 replications from "));
 	free(out);
 	CU_ASSERT(same_sweep(tmp, "d", "ref2"));
-	/* every entry turned into a lock: of a process that is gone, then of
-	** one that lives for another second */
+	/* every entry turned into a lock: a file left by a process that is
+	** gone (naming its pid), then one that a live process holds locked
+	** for another second and a half (flock(1), as flock(2) in hvsim) */
 	for (int live = 0; live < 2; live++) {
-		snprintf(cmd, sizeof cmd, "%s; for e in %s/D/*.rep; do echo $p > \"${e%%.rep}.lock\"; rm \"$e\"; done",
-			 live ? "sleep 1 & p=$!" : "p=$(sh -c 'echo $$')", tmp);
+		if (live)
+			snprintf(cmd, sizeof cmd,
+				 "for e in %s/D/*.rep; do rm \"$e\"; flock -n \"${e%%.rep}.lock\" sleep 1.5 "
+				 ">/dev/null 2>&1 & done; sleep 0.2",
+				 tmp);
+		else
+			snprintf(cmd, sizeof cmd,
+				 "p=$(sh -c 'echo $$'); for e in %s/D/*.rep; do echo $p > \"${e%%.rep}.lock\"; "
+				 "rm \"$e\"; done",
+				 tmp);
 		CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
 		free(out);
 		snprintf(args, sizeof args, "%s -o %s/e%d --seed 2 --cache %s/D", f, tmp, live, tmp);

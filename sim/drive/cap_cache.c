@@ -5,7 +5,7 @@
 ** with the doubles in hexadecimal (%a: read back bit for bit); <h> is two
 ** 64-bit FNV-1a hashes of the key.  The key is stored whole and compared
 ** on reading, so a collision of hashes costs a run, never a wrong result.
-** DIR/<h>.lock holds the pid of the process running it.
+** DIR/<h>.lock is flock(2)ed by the process running it.
 */
 #include "sim/drive/cap_cache.h"
 #include "sim/drive/cap_internal.h"
@@ -14,13 +14,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAGIC "hvsim replication 1\n"
@@ -73,6 +72,7 @@ int cap_cache_open(struct cap_cache *c, const char *dir, const char *model, char
 	}
 	snprintf(c->prefix, n, "build %016" PRIx64 "\n%s", h, model);
 	c->dir = dir;
+	c->lock_fd = -1;
 	return 0;
 }
 
@@ -111,6 +111,8 @@ int cap_cache_check(const char *dir, char *err, size_t errlen)
 
 void cap_cache_close(struct cap_cache *c)
 {
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);
 	free(c->prefix);
 	memset(c, 0, sizeof *c);
 }
@@ -242,55 +244,48 @@ int cap_cache_take(const struct cap_cache *c, const char *key, int rep, struct c
 	return oom ? -1 : rc == 0;
 }
 
-/* 1 when the lock file p names a process that is gone (or is gone
-** itself).  An empty one is being written, unless it has been empty for
-** STALE_EMPTY seconds: its process died between making and writing it. */
-#define STALE_EMPTY 10
-static int stale(const char *p)
-{
-	size_t len;
-	struct stat st;
-	char *buf = slurp(p, &len);
-	if (!buf)
-		return errno == ENOENT;
-	long pid = strtol(buf, NULL, 10);
-	free(buf);
-	if (pid <= 0)
-		return stat(p, &st) == 0 && time(NULL) - st.st_mtime > STALE_EMPTY;
-	return kill((pid_t)pid, 0) && errno == ESRCH;
-}
-
-int cap_cache_lock(const struct cap_cache *c, const char *key)
+/* A lock is flock(2) on DIR/<h>.lock.  It belongs to the open file
+** description, so it goes with its process however that ends (exit,
+** crash, SIGKILL): no pid has to be judged alive or dead, and a process
+** that reuses a dead one's pid cannot keep its lock.  The holder unlinks
+** the file before closing it; one who opened the file before that and
+** locks it afterwards finds the name gone or naming another file, and
+** tries again with a new one.  A file left by a process that died is
+** not locked: the next one to try locks it. */
+int cap_cache_lock(struct cap_cache *c, const char *key)
 {
 	char p[4096];
 	path(c, key, ".lock", p, sizeof p);
-	for (int tries = 0; tries < 2; tries++) {
-		int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0666);
-		if (fd >= 0) {
-			char b[32];
-			int n = snprintf(b, sizeof b, "%ld\n", (long)getpid());
-			int ok = write(fd, b, (size_t)n) == n;
+	if (c->lock_fd >= 0)
+		return -1;   /* one lock at a time: the caller runs it unshared */
+	for (int tries = 0; tries < 8; tries++) {
+		int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return -1;
+		if (flock(fd, LOCK_EX | LOCK_NB)) {
+			int e = errno;
 			close(fd);
-			if (!ok) {
-				unlink(p);
-				return -1;
-			}
+			return e == EWOULDBLOCK ? 0 : -1;
+		}
+		struct stat a, b;
+		if (fstat(fd, &a) == 0 && stat(p, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			c->lock_fd = fd;
 			return 1;
 		}
-		if (errno != EEXIST)
-			return -1;
-		if (!stale(p))
-			return 0;
-		unlink(p);   /* its process is gone: take it over */
+		close(fd);   /* its holder was done and unlinked it: a new one */
 	}
 	return 0;
 }
 
-void cap_cache_unlock(const struct cap_cache *c, const char *key)
+void cap_cache_unlock(struct cap_cache *c, const char *key)
 {
+	if (c->lock_fd < 0)
+		return;
 	char p[4096];
 	path(c, key, ".lock", p, sizeof p);
 	unlink(p);
+	close(c->lock_fd);
+	c->lock_fd = -1;
 }
 
 void cap_cache_put(struct cap_cache *c, const char *key, const struct cap_result *r, int rep)

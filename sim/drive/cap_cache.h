@@ -12,13 +12,13 @@
 ** reproduction's seeds overlap (seed s runs the seeds s, s + 1, ...), so
 ** its sweeps for seeds 1, 2 and 3 share most of their replications.
 **
-** Several processes may share DIR.  A replication being run holds a lock
-** file naming its process; another process wanting it runs other
-** replications of its round first and waits for it only when none is
-** left (a lock whose process is gone is taken over).  Entries are written
+** Several processes may share DIR.  A replication being run is locked
+** (flock(2) on a file beside it, released with its process however that
+** ends); another process wanting it runs other replications of its round
+** first and waits for it only when none is left.  Entries are written
 ** to a temporary name and renamed, so a reader sees a whole entry or
 ** none; one that does not read back whole, or under another key, is run
-** again.  Locks name processes of this machine: not for a cluster run.
+** again.  Locks are this machine's: not for a cluster run.
 */
 #ifndef HVSIM_CAP_CACHE_H
 #define HVSIM_CAP_CACHE_H
@@ -31,6 +31,7 @@ struct cap_cache {
 	const char *dir;              /* the store (exists) */
 	char *prefix;                 /* the build's identity and the model's text: the key but seed and hint */
 	int warned;                   /* a write failed and was reported (the search goes on without storing) */
+	int lock_fd;                  /* the lock this process holds (one at a time), or -1 */
 };
 
 /* Open the store in dir (made if missing) for searches of the model
@@ -53,10 +54,11 @@ char *cap_cache_key(const struct cap_cache *c, uint64_t seed, int hint);
 int cap_cache_take(const struct cap_cache *c, const char *key, int rep, struct cap_result *r);
 
 /* Claim the right to run key's replication: 1 claimed (cap_cache_put or
-** cap_cache_unlock must follow), 0 another live process holds it, -1 the
-** lock cannot be made (the caller runs it unshared). */
-int cap_cache_lock(const struct cap_cache *c, const char *key);
-void cap_cache_unlock(const struct cap_cache *c, const char *key);
+** cap_cache_unlock must follow), 0 another process holds it, -1 the lock
+** cannot be made or this handle holds one already (the caller runs it
+** unshared).  cap_cache_unlock drops a lock this handle holds. */
+int cap_cache_lock(struct cap_cache *c, const char *key);
+void cap_cache_unlock(struct cap_cache *c, const char *key);
 
 /* Store replication rep's probes of r under key, then drop the lock.  A
 ** failure to write is reported once on stderr and otherwise ignored. */
