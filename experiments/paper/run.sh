@@ -9,7 +9,7 @@
 # --full (default): the run lengths of experiments/paper/specweb.xml,
 #   fig3.xml and fig4.xml (each capacity probe measures from 30 s until a
 #   sequential test decides its QoS, at most 120 s, after a 30 s warm-up;
-#   3 replications, more until each point's 95% interval is within +-3%,
+#   5 replications, more until each point's 95% interval is within +-3%,
 #   at most 41) and every VM count 1..10.
 # --quick: 2 replications of probes measuring 10-20 s after 10 s of
 #   warm-up, intervals as wide as they come (stated on the plots).
@@ -86,7 +86,7 @@ mkdir -p "$out/data"
 if [ $mode = quick ]; then
 	note="quick mode: 2 replications of 10-20 s probes; 95% intervals wide"
 else
-	note="95% intervals over 3-41 replications"
+	note="95% intervals over 5-41 replications"
 fi
 
 now() { date +%s.%N; }
