@@ -90,9 +90,9 @@ feeds_of() {
 took_of() {
 	case $1 in
 	demo) echo "2 s" ;;
-	paper) echo "about 37 min (the counterfactuals 30 min: 1827 s beside other work; the rest 372 s with nothing else running, nearly all of it every seed's sweeps and predictions)" ;;
+	paper) echo "about 35 min (2103 s with 5 replications a point, beside light other work: the counterfactuals 1619 s, every seed's sweeps and predictions 484 s)" ;;
 	ablate) echo "about 50 min (the 8 causes 40 min, nothing else running; the 2 mechanisms 9 min, nothing else running)" ;;
-	whatif) echo "42 min (beside a test run)" ;;
+	whatif) echo "47 min (2816 s with 5 replications a point, beside light other work)" ;;
 	causes) echo "105 s (72 s and 33 s)" ;;
 	splits) echo "90 min" ;;
 	esac
