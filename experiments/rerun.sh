@@ -91,7 +91,7 @@ took_of() {
 	case $1 in
 	demo) echo "2 s" ;;
 	paper) echo "about 35 min (2103 s with 5 replications a point, beside light other work: the counterfactuals 1619 s, every seed's sweeps and predictions 484 s)" ;;
-	ablate) echo "about 50 min (the 8 causes 40 min, nothing else running; the 2 mechanisms 9 min, nothing else running)" ;;
+	ablate) echo "about 51 min (3033 s with 5 replications a point, beside light other work: the 8 causes 2411 s, the 2 mechanisms 621 s)" ;;
 	whatif) echo "47 min (2816 s with 5 replications a point, beside light other work)" ;;
 	causes) echo "105 s (72 s and 33 s)" ;;
 	splits) echo "90 min" ;;
