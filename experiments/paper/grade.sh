@@ -256,7 +256,7 @@ awk -v seeds="$seeds" '
 NR == 1 { next }
 {
 	# the label is the rest of the line after the 11th comma, maybe quoted
-	line = $0; rest = line
+	rest = $0
 	for (i = 1; i <= 11; i++) { c = index(rest, ","); f[i] = substr(rest, 1, c - 1); rest = substr(rest, c + 1) }
 	if (rest ~ /^"/) { rest = substr(rest, 2, length(rest) - 2); gsub(/""/, "\"", rest) }
 	k = f[2] SUBSEP f[3]

@@ -254,10 +254,10 @@ int cap_cache_take(const struct cap_cache *c, const char *key, int rep, struct c
 ** not locked: the next one to try locks it. */
 int cap_cache_lock(struct cap_cache *c, const char *key)
 {
-	char p[4096];
-	path(c, key, ".lock", p, sizeof p);
 	if (c->lock_fd >= 0)
 		return -1;   /* one lock at a time: the caller runs it unshared */
+	char p[4096];
+	path(c, key, ".lock", p, sizeof p);
 	for (int tries = 0; tries < 8; tries++) {
 		int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 		if (fd < 0)
