@@ -1,10 +1,13 @@
 /*
-** Inside the sweep driver: what sweep.c and sweep_points.c share.
+** Inside the sweep driver: what sweep.c (the processes and sweep.csv),
+** sweep_points.c (the points' values and checks) and sweep_point_run.c
+** (one point in its process) share.
 */
 #ifndef HVSIM_SWEEP_INT_H
 #define HVSIM_SWEEP_INT_H
 
 #include "sim/drive/sweep.h"
+#include <stdio.h>
 #include "sim/engine/diag.h"
 #include "sim/scenario/scenario.h"
 
@@ -34,5 +37,20 @@ int sweep_point_dir(const char *dir, int p, int (*fill)(struct outdir *, const v
 		    char *err, size_t errlen);
 /* The first point, checked before anything runs; 0 or -1 (in d). */
 int sweep_check_first(const struct sweep_args *a, const struct scn_sweep *sw, struct diag *d);
+
+/* What a point's process sends its parent: one type byte, then text (to
+** end of file): the row (after a worker rank's row, a NUL and the point's
+** outputs packed), or the failure's messages. */
+enum { MSG_ROW = 'R', MSG_FAIL = 'F', MSG_STOP = 'I' };
+/* Seconds on the monotonic clock. */
+double sweep_now_s(void);
+/* sweep.csv's columns after the keys: the mode's, wall_s last. */
+void sweep_put_cols(FILE *f, const struct scenario *s);
+/* Run point p (start: its bracket's start, as sweep_load_point) and send
+** its message down f; ship (a worker rank): its outputs too, packed,
+** from dir, which keeps none.  With --cache the row begins "TAKEN RUN ",
+** the replications taken from the store and run. */
+void sweep_run_point(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, FILE *f,
+		     int ship, int start);
 
 #endif
