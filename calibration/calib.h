@@ -120,7 +120,7 @@ struct cal_config {
 	double identify;            /* elasticity below which a parameter is unidentified: 0.01 */
 	/* <capacity>: the searches behind SPECweb quantities */
 	int reps;                   /* replications: 1 */
-	double resolution;          /* bracket width, as a share of the answer: 0.02 */
+	double resolution;          /* bracket width, users per VM: 10 */
 	char *duration, *warmup;    /* run length of each probe; NULL: the template's */
 	char *precision;            /* replications until this precise ("3%"); NULL: the template's */
 };

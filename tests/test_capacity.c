@@ -279,6 +279,58 @@ static void test_search_rounds(void)
 	scn_free(&s);
 }
 
+/* resolution="N%": the bisection stops once its bracket is within that
+** share of its lower end (at least 1 user); later rounds start at the
+** answer rounded to it. */
+static void test_resolution_share(void)
+{
+	struct scn_capacity c = { .resolution = 10 };
+	CU_ASSERT_EQUAL(cap_resolution(&c, 110), 10);
+	CU_ASSERT_EQUAL(cap_round_users(&c, 1081.6), 1080);
+	c.resolution_rel = 0.02;
+	CU_ASSERT_EQUAL(cap_resolution(&c, 110), 2);
+	CU_ASSERT_EQUAL(cap_resolution(&c, 600), 12);
+	CU_ASSERT_EQUAL(cap_resolution(&c, 649), 12);
+	CU_ASSERT_EQUAL(cap_resolution(&c, 49), 1);   /* never below one user */
+	CU_ASSERT_EQUAL(cap_resolution(&c, 0), 1);
+	CU_ASSERT_EQUAL(cap_round_users(&c, 109.2), 110);
+	CU_ASSERT_EQUAL(cap_round_users(&c, 605.0), 600);
+	CU_ASSERT_EQUAL(cap_round_users(&c, 10.4), 10);
+
+	/* the repairman (11 users) with a bracket of 25%: 2 users at 8-11 */
+	const char *const sets[] = { "run.duration=2000s", "capacity.replications=2", "capacity.resolution=25%",
+				      NULL };
+	const char *const ones[] = { "run.duration=2000s", "capacity.replications=2", "capacity.resolution=1",
+				     NULL };
+	struct scenario s, s1;
+	struct cap_result r, r1;
+	char err[512];
+	load(sets, &s);
+	load(ones, &s1);
+	CU_ASSERT_DOUBLE_EQUAL(s.capacity.resolution_rel, 0.25, 1e-12);
+	CU_ASSERT_EQUAL_FATAL(cap_search(&s, 1, NULL, &r, err, sizeof err), 0);
+	CU_ASSERT_EQUAL_FATAL(cap_search(&s1, 1, NULL, &r1, err, sizeof err), 0);
+	printf("\n    25%%: %.4g in %d runs; 1 user: %.4g in %d runs", r.mean, r.nprobe, r1.mean, r1.nprobe);
+	CU_ASSERT(r.nprobe < r1.nprobe);
+	for (int k = 0; k < r.nrep; k++) {
+		/* the largest count that passed and the smallest above it that failed */
+		int base = r.rep[k].max, hi = 0;
+		for (int i = 0; i < r.nprobe; i++)
+			if (r.probe[i].rep == k && !r.probe[i].pass && r.probe[i].users > base &&
+			    (hi == 0 || r.probe[i].users < hi))
+				hi = r.probe[i].users;
+		CU_ASSERT(base >= 8 && hi > base);
+		CU_ASSERT(hi - base <= cap_resolution(&s.capacity, base));
+		CU_ASSERT(hi - base > 1);   /* coarser than 1 user: it stopped early */
+		CU_ASSERT(r.rep[k].est >= base && r.rep[k].est <= hi);
+	}
+	CU_ASSERT(fabs(r.mean - r1.mean) < 1.5);
+	cap_free(&r);
+	cap_free(&r1);
+	scn_free(&s);
+	scn_free(&s1);
+}
+
 /* min fails: 0; max passes: the bound is hit.  One replication each. */
 static void test_search_edges(void)
 {
@@ -536,6 +588,7 @@ void tests_register(void)
 		{ "repairman capacity, good share binds", test_search_good },
 		{ "repairman capacity, tolerable share binds", test_search_tolerable },
 		{ "capacity 0 and the bound hit", test_search_edges },
+		{ "resolution as a share of the bracket", test_resolution_share },
 		{ "rounds of replications until precise, bracketed near the answer", test_search_rounds },
 		{ "stop flag ends the search", test_search_stop },
 		{ "capacity CLI deterministic for any -j", test_cli_deterministic },

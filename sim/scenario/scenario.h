@@ -270,6 +270,8 @@ struct scn_capacity {
 	int min, max;                /* users per VM the search may try */
 	int replications;            /* independent searches (seeds seed..seed+R-1): 3 */
 	int resolution;              /* bisection stops at a bracket this narrow: 1 */
+	double resolution_rel;       /* resolution="N%": the bracket as a share of its
+					lower end instead (at least 1 user); 0: resolution */
 	double precision;            /* add replications until the 95% half-width is at most
 					this share of the mean (0: never; the default) */
 	int max_replications;        /* ... or until this many (3 x replications with precision;

@@ -271,7 +271,15 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 	if (ld_get(ld, c, "replications", 0, ld_p_int, &o->replications) == 1 && o->replications > SCN_MAX_REPLICATIONS)
 		ld_err_at(ld, c, "replications", "expected at most " SCN_STR(SCN_MAX_REPLICATIONS) " replications",
 		       ld_attr(c, "replications"), "");
-	ld_get(ld, c, "resolution", 0, ld_p_int, &o->resolution);
+	/* "10" users per VM, or "2%" of the bracket's lower end (cap_resolution) */
+	const char *res = ld_attr(c, "resolution");
+	if (res && strchr(res, '%')) {
+		if (ld_get(ld, c, "resolution", 0, ld_units_fraction_p, &o->resolution_rel) == 1 &&
+		    (o->resolution_rel <= 0 || o->resolution_rel > 0.5))
+			ld_err_at(ld, c, "resolution", "expected a share above 0% and at most 50%", res, "");
+	} else {
+		ld_get(ld, c, "resolution", 0, ld_p_int, &o->resolution);
+	}
 	ld_get(ld, c, "precision", 0, ld_units_fraction_p, &o->precision);
 	if (ld_get(ld, c, "max-replications", 0, ld_p_int, &o->max_replications) == 1 &&
 	    o->max_replications > SCN_MAX_REPLICATIONS)
