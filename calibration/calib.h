@@ -121,6 +121,7 @@ struct cal_config {
 	/* <capacity>: the searches behind SPECweb quantities */
 	int reps;                   /* replications: 1 */
 	double resolution;          /* bracket width, users per VM: 10 */
+	double resolution_share;    /* > 0: instead, that share of the bracket's lower end */
 	char *duration, *warmup;    /* run length of each probe; NULL: the template's */
 	char *precision;            /* replications until this precise ("3%"); NULL: the template's */
 };

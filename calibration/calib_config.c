@@ -617,7 +617,23 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 			} else if (is(n, "capacity")) {
 				only(&ld, n, "replications resolution duration warmup precision");
 				c->reps = (int)num(&ld, n, "replications", 1, 1, 100);
-				c->resolution = num(&ld, n, "resolution", 10, 1, 1e6);
+				/* users per VM, or a share of the bracket ("2%": docs/capacity.md) */
+				char *rv = attr(n, "resolution");
+				c->resolution_share = 0;
+				if (rv && strchr(rv, '%')) {
+					char *end;
+					errno = 0;
+					double x = strtod(rv, &end);
+					if (end == rv || strcmp(end, "%") || errno || !(x > 0 && x <= 50))
+						diag_error(ld.d, ld.file, line_of(n),
+							   "<capacity resolution>: expected users per VM (10) or a share of "
+							   "the bracket above 0%% and at most 50%% (2%%), got '%s'", rv);
+					else
+						c->resolution_share = x / 100;
+				} else {
+					c->resolution = num(&ld, n, "resolution", 10, 1, 1e6);
+				}
+				free(rv);
 				free(c->duration);   /* a second <capacity>: the last one counts */
 				free(c->warmup);
 				c->duration = attr(n, "duration");

@@ -118,7 +118,10 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 	}
 	if (q->bench == MEAS_SPECWEB) {
 		SET("capacity.replications", "%d", c->reps);
-		SET("capacity.resolution", "%d", (int)c->resolution);
+		if (c->resolution_share > 0)
+			SET("capacity.resolution", "%.6g%%", 100 * c->resolution_share);
+		else
+			SET("capacity.resolution", "%d", (int)c->resolution);
 		if (c->duration)
 			SET("run.duration", "%s", c->duration);
 		if (c->warmup)

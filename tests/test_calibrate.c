@@ -257,6 +257,14 @@ static void test_bad_files(void)
 		  "calib.xml:11: <param name>: 'cpu' is already used at line 8" },
 		{ "  <search starts=\"0\"/>\n",
 		  "calib.xml:11: <search starts>: expected a number from 1 to 100, got '0'" },
+		{ "  <capacity resolution=\"60%\"/>\n",
+		  "calib.xml:11: <capacity resolution>: expected users per VM (10) or a share of the bracket above 0% "
+		  "and at most 50% (2%), got '60%'" },
+		{ "  <capacity resolution=\"2 %\"/>\n",
+		  "calib.xml:11: <capacity resolution>: expected users per VM (10) or a share of the bracket above 0% "
+		  "and at most 50% (2%), got '2 %'" },
+		{ "  <capacity resolution=\"0\"/>\n",
+		  "calib.xml:11: <capacity resolution>: expected a number from 1 to 1e+06, got '0'" },
 		/* an unnamed <param> before a named one (strcmp of NULL, found
 		** by fuzz_calib; tests/data/fuzz/calib/) */
 		{ "  <stage name=\"v\" benchmarks=\"bzip2\"><param key=\"k\" min=\"1\" max=\"3\" start=\"2\"/>"
@@ -280,6 +288,18 @@ static void test_bad_files(void)
 			diag_print(&d, stderr);
 		}
 		CU_ASSERT(found);
+		diag_free(&d);
+	}
+	/* a resolution as a share is read as one (calib_sim.c passes it on as "N%") */
+	write_calib(dir, "  <capacity resolution=\"2.5%\"/>\n");
+	{
+		struct cal_config c;
+		struct diag d = { 0 };
+		int rc = cal_load(&c, path, &d);
+		diag_print(&d, stderr);
+		CU_ASSERT_EQUAL_FATAL(rc, 0);
+		CU_ASSERT_DOUBLE_EQUAL(c.resolution_share, 0.025, 1e-12);
+		cal_free(&c);
 		diag_free(&d);
 	}
 	/* a row naming a hypervisor the file does not configure */
