@@ -621,15 +621,10 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 				char *rv = attr(n, "resolution");
 				c->resolution_share = 0;
 				if (rv && strchr(rv, '%')) {
-					char *end;
-					errno = 0;
-					double x = strtod(rv, &end);
-					if (end == rv || strcmp(end, "%") || errno || !(x > 0 && x <= 50))
+					if (scn_resolution_share(rv, &c->resolution_share))
 						diag_error(ld.d, ld.file, line_of(n),
 							   "<capacity resolution>: expected users per VM (10) or a share of "
 							   "the bracket above 0%% and at most 50%% (2%%), got '%s'", rv);
-					else
-						c->resolution_share = x / 100;
 				} else {
 					c->resolution = num(&ld, n, "resolution", 10, 1, 1e6);
 				}

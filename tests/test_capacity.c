@@ -285,17 +285,17 @@ static void test_search_rounds(void)
 static void test_resolution_share(void)
 {
 	struct scn_capacity c = { .resolution = 10 };
-	CU_ASSERT_EQUAL(cap_resolution(&c, 110), 10);
-	CU_ASSERT_EQUAL(cap_round_users(&c, 1081.6), 1080);
+	CU_ASSERT_EQUAL(scn_capacity_resolution(&c, 110), 10);
+	CU_ASSERT_EQUAL(scn_capacity_round(&c, 1081.6), 1080);
 	c.resolution_rel = 0.02;
-	CU_ASSERT_EQUAL(cap_resolution(&c, 110), 2);
-	CU_ASSERT_EQUAL(cap_resolution(&c, 600), 12);
-	CU_ASSERT_EQUAL(cap_resolution(&c, 649), 12);
-	CU_ASSERT_EQUAL(cap_resolution(&c, 49), 1);   /* never below one user */
-	CU_ASSERT_EQUAL(cap_resolution(&c, 0), 1);
-	CU_ASSERT_EQUAL(cap_round_users(&c, 109.2), 110);
-	CU_ASSERT_EQUAL(cap_round_users(&c, 605.0), 600);
-	CU_ASSERT_EQUAL(cap_round_users(&c, 10.4), 10);
+	CU_ASSERT_EQUAL(scn_capacity_resolution(&c, 110), 2);
+	CU_ASSERT_EQUAL(scn_capacity_resolution(&c, 600), 12);
+	CU_ASSERT_EQUAL(scn_capacity_resolution(&c, 649), 12);
+	CU_ASSERT_EQUAL(scn_capacity_resolution(&c, 49), 1);   /* never below one user */
+	CU_ASSERT_EQUAL(scn_capacity_resolution(&c, 0), 1);
+	CU_ASSERT_EQUAL(scn_capacity_round(&c, 109.2), 110);
+	CU_ASSERT_EQUAL(scn_capacity_round(&c, 605.0), 600);
+	CU_ASSERT_EQUAL(scn_capacity_round(&c, 10.4), 10);
 
 	/* the repairman (11 users) with a bracket of 25%: 2 users at 8-11 */
 	const char *const sets[] = { "run.duration=2000s", "capacity.replications=2", "capacity.resolution=25%",
@@ -320,7 +320,7 @@ static void test_resolution_share(void)
 			    (hi == 0 || r.probe[i].users < hi))
 				hi = r.probe[i].users;
 		CU_ASSERT(base >= 8 && hi > base);
-		CU_ASSERT(hi - base <= cap_resolution(&s.capacity, base));
+		CU_ASSERT(hi - base <= scn_capacity_resolution(&s.capacity, base));
 		CU_ASSERT(hi - base > 1);   /* coarser than 1 user: it stopped early */
 		CU_ASSERT(r.rep[k].est >= base && r.rep[k].est <= hi);
 	}

@@ -235,24 +235,8 @@ static int probe_emit(struct scenario *s, int rep, uint64_t seed, int n, const v
 	return rc;
 }
 
-/* capacity.h */
-int cap_resolution(const struct scn_capacity *c, int users)
-{
-	if (c->resolution_rel <= 0)
-		return c->resolution;
-	double r = floor(c->resolution_rel * users);
-	return r < 1 ? 1 : r > INT32_MAX ? INT32_MAX : (int)r;
-}
-
-/* capacity.h */
-int cap_round_users(const struct scn_capacity *c, double users)
-{
-	int r = cap_resolution(c, users > INT32_MAX ? INT32_MAX : users < 0 ? 0 : (int)users);
-	return (int)lround(users / r) * r;
-}
-
 /* The bracket around a hint (an earlier round's answer): probe it, then
-** step away from it, doubling the step (from max(cap_resolution at the hint, hint/16)),
+** step away from it, doubling the step (from max(the resolution at the hint, hint/16)),
 ** until the other side is found.  *base (passed or too short) and *hi
 ** (failed; 0: max passed) as the doubling leaves them; 0, or a probe's
 ** failure. */
@@ -260,7 +244,7 @@ static int bracket_near(struct scenario *s, int rep, uint64_t seed, int hint, co
 			emit_fn emit, void *ctx, int *base, int *hi, char *err, size_t errlen)
 {
 	const struct scn_capacity *c = &s->capacity;
-	int res = cap_resolution(c, hint), step = hint / 16 > res ? hint / 16 : res, n = hint, rc;
+	int res = scn_capacity_resolution(c, hint), step = hint / 16 > res ? hint / 16 : res, n = hint, rc;
 	struct cap_probe p;
 	*base = *hi = 0;
 	if ((rc = probe_emit(s, rep, seed, n, stop, emit, ctx, &p, err, errlen)))
@@ -325,7 +309,7 @@ static int search_rep(struct scenario *s, int rep, int hint, const volatile sig_
 	}
 	if (base == 0)
 		return 0;             /* even min failed */
-	while (hi - base > cap_resolution(c, base)) {
+	while (hi - base > scn_capacity_resolution(c, base)) {
 		int mid = base + (hi - base) / 2;
 		if ((rc = probe_emit(s, rep, seed, mid, stop, emit, ctx, &p, err, errlen)))
 			return rc;
@@ -776,7 +760,7 @@ int cap_search_with(struct scenario *s, int jobs, struct cap_cache *cache, const
 		/* later rounds bracket around the answer so far, a multiple of
 		** the resolution (the neighbouring answers of the first round);
 		** the first around <capacity start>, if given */
-		int hint = done && r->mean > 0 ? cap_round_users(c, r->mean)
+		int hint = done && r->mean > 0 ? scn_capacity_round(c, r->mean)
 			 : done ? 0 : c->start;
 		rc = run_reps(s, jobs, cache, done, next - done, hint, stop, r, err, errlen);
 		done = next;

@@ -75,13 +75,6 @@ struct cap_result {
 	double wall;                  /* seconds */
 };
 
-/* The bisection's resolution at a bracket whose lower end is users: the
-** scenario's resolution, or with resolution="N%" that share of users
-** (rounded down, at least 1 user). */
-int cap_resolution(const struct scn_capacity *c, int users);
-/* users rounded to the nearest multiple of cap_resolution(c, users). */
-int cap_round_users(const struct scn_capacity *c, double users);
-
 /* Check that s has a closed workload inside a VM to vary (file:line
 ** errors into d) and that its world builds; 0 or -1. */
 int cap_check(struct scenario *s, struct diag *d);

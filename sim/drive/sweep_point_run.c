@@ -136,7 +136,7 @@ int sweep_load_point(const struct sweep_args *a, const struct scn_sweep *sw, int
 		s->seed = a->seed;
 	scn_protocol(s, a->protocol);
 	if (sw->mode == SWEEP_CAPACITY && start > 0)   /* bracket="previous": around the answer before it, in 1/1000 users */
-		s->capacity.start = cap_round_users(&s->capacity, start / 1000.0);
+		s->capacity.start = scn_capacity_round(&s->capacity, start / 1000.0);
 	return 0;
 }
 

@@ -387,6 +387,16 @@ struct scenario {
 ** change. */
 void scn_protocol(struct scenario *s, int p);
 
+/* <capacity resolution="N%">: the share in *share (above 0, at most 0.5);
+** 0, or -1 when text is not such a share. */
+int scn_resolution_share(const char *text, double *share);
+/* The capacity search's resolution at a bracket whose lower end is users:
+** c's resolution, or with resolution="N%" that share of users (rounded
+** down, at least 1 user). */
+int scn_capacity_resolution(const struct scn_capacity *c, int users);
+/* users rounded to the nearest multiple of the resolution there. */
+int scn_capacity_round(const struct scn_capacity *c, double users);
+
 /* A --set KEY=VALUE override: KEY is a dotted path of elements from the
 ** scenario root ending in an attribute, e.g. "run.duration",
 ** "machine.node[2].memory", "workload[jobs].closed.users".  An element

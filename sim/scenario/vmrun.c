@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
@@ -271,11 +272,11 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 	if (ld_get(ld, c, "replications", 0, ld_p_int, &o->replications) == 1 && o->replications > SCN_MAX_REPLICATIONS)
 		ld_err_at(ld, c, "replications", "expected at most " SCN_STR(SCN_MAX_REPLICATIONS) " replications",
 		       ld_attr(c, "replications"), "");
-	/* "10" users per VM, or "2%" of the bracket's lower end (cap_resolution) */
+	/* "10" users per VM, or "2%" of the bracket's lower end
+	** (scn_capacity_resolution) */
 	const char *res = ld_attr(c, "resolution");
 	if (res && strchr(res, '%')) {
-		if (ld_get(ld, c, "resolution", 0, ld_units_fraction_p, &o->resolution_rel) == 1 &&
-		    (o->resolution_rel <= 0 || o->resolution_rel > 0.5))
+		if (scn_resolution_share(res, &o->resolution_rel))
 			ld_err_at(ld, c, "resolution", "expected a share above 0% and at most 50%", res, "");
 	} else {
 		ld_get(ld, c, "resolution", 0, ld_p_int, &o->resolution);
@@ -303,6 +304,34 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 	else if (ld_attr(c, "max-replications") && o->max_replications < o->replications)
 		ld_err_at(ld, c, "max-replications", "expected at least replications", ld_attr(c, "max-replications"),
 			  "");
+}
+
+/* scenario.h */
+int scn_resolution_share(const char *text, double *share)
+{
+	char *end;
+	errno = 0;
+	double x = strtod(text, &end);
+	if (end == text || strcmp(end, "%") || errno || !(x > 0 && x <= 50))
+		return -1;
+	*share = x / 100;
+	return 0;
+}
+
+/* scenario.h */
+int scn_capacity_resolution(const struct scn_capacity *c, int users)
+{
+	if (c->resolution_rel <= 0)
+		return c->resolution;
+	double r = floor(c->resolution_rel * users);
+	return r < 1 ? 1 : r > INT32_MAX ? INT32_MAX : (int)r;
+}
+
+/* scenario.h */
+int scn_capacity_round(const struct scn_capacity *c, double users)
+{
+	int r = scn_capacity_resolution(c, users > INT32_MAX ? INT32_MAX : users < 0 ? 0 : (int)users);
+	return (int)lround(users / r) * r;
 }
 
 void scn_protocol(struct scenario *s, int p)
