@@ -7,9 +7,10 @@
 #define HVSIM_SWEEP_INT_H
 
 #include "sim/drive/sweep.h"
-#include <stdio.h>
 #include "sim/engine/diag.h"
 #include "sim/scenario/scenario.h"
+
+#include <stdio.h>
 
 /* "key=value, key=value" of point p into buf. */
 void sweep_label(const struct scn_sweep *sw, int p, char *buf, size_t len);
