@@ -44,10 +44,51 @@
 #include "sim/engine/zexp.h"
 
 #define SPIN_FOREVER 1e30
+#define DRAW_MASK (VCPU_DRAWS - 1u)
 
-static double draw(struct vm *vm, double mean)
+/* The k-th draw not yet taken from VCPU v's ring of unit exponentials
+** (uni: of uniforms), drawn from its stream when first needed.  Draws
+** are taken in the order they were made, so a draw looked at ahead by
+** the planner is the one the walk later takes. */
+static double peek_draw(struct vcpu_state *v, int uni, unsigned k)
 {
-	return mean * zexp(&vm->r_lock);
+	double *ring = uni ? v->un : v->ex;
+	unsigned h = uni ? v->un_h : v->ex_h;
+	unsigned *n = uni ? &v->un_n : &v->ex_n;
+	while (*n <= k) {
+		ring[(h + *n) & DRAW_MASK] = uni ? mt_uniform(&v->r) : zexp(&v->r);
+		++*n;
+	}
+	return ring[(h + k) & DRAW_MASK];
+}
+
+static double take_draw(struct vcpu_state *v, int uni)
+{
+	double x = peek_draw(v, uni, 0);
+	if (uni) {
+		v->un_h = (v->un_h + 1) & DRAW_MASK;
+		v->un_n--;
+	} else {
+		v->ex_h = (v->ex_h + 1) & DRAW_MASK;
+		v->ex_n--;
+	}
+	return x;
+}
+
+/* The layout of a VCPU's phase ends (plan() below) is kept from one plan
+** to the next while its run segment and its state change only by passing
+** them; any other change drops it. */
+extern long DBG[8];
+static inline void unlay(struct vcpu_state *v)
+{
+	if (v->lay_ok) DBG[7] += v->lay_n;
+	v->lay_ok = 0;
+}
+
+long DBG[8];
+static double draw(struct vm *vm, int i, double mean)
+{
+	return mean * take_draw(&vm->vs[i], 0);
 }
 
 static int lock_model(const struct vm *vm)
@@ -55,39 +96,37 @@ static int lock_model(const struct vm *vm)
 	return vm->nvcpus > 1 && (vm->crit_mean[LK_GUEST] > 0 || vm->crit_mean[LK_SHADOW] > 0);
 }
 
-/* No other VCPU of the VM runs, holds a lock or waits for one. */
-static bool alone(const struct vm *vm, int i)
+/* Which lock a critical section is on: the shadow lock with probability
+** p_shadow (a uniform is drawn only when both locks are in the model). */
+static int two_locks(const struct vm *vm)
 {
-	for (int k = 0; k < NLOCKS; k++)
-		if (vm->nspin[k] > 0 || (vm->holder[k] >= 0 && vm->holder[k] != i))
-			return false;
-	for (int k = 0; k < vm->nvcpus; k++)
-		if (k != i && vm->vcpu[k]->state == ENT_RUNNING)
-			return false;
-	return true;
+	return vm->p_shadow > 0 && vm->p_shadow < 1;
 }
 
-/* Which lock the critical section that begins now is on: the shadow
-** lock with probability p_shadow (a draw only when both locks are in
-** the model, so a VM with the guest lock alone draws as before). */
-static int section_lock(struct vm *vm)
+static int lock_of(const struct vm *vm, double u)
 {
 	if (vm->p_shadow <= 0)
 		return LK_GUEST;
 	if (vm->p_shadow >= 1)
 		return LK_SHADOW;
-	return mt_uniform(&vm->r_lock) < vm->p_shadow ? LK_SHADOW : LK_GUEST;
+	return u < vm->p_shadow ? LK_SHADOW : LK_GUEST;
+}
+
+static int section_lock(struct vm *vm, int i)
+{
+	return lock_of(vm, two_locks(vm) ? take_draw(&vm->vs[i], 1) : 0);
 }
 
 /* VCPU i takes lock k (free) and begins a critical section on it. */
 static void take(struct vm *vm, int i, int k)
 {
 	struct vcpu_state *v = &vm->vs[i];
+	unlay(v);
 	vm->holder[k] = i;
 	vm->acquired[k]++;
 	v->phase = PH_CRIT;
 	v->lk = k;
-	v->phase_left = draw(vm, vm->crit_mean[k]);
+	v->phase_left = draw(vm, i, vm->crit_mean[k]);
 }
 
 /* A burst ends at the job's slice end at the latest (no slice: as is). */
@@ -97,16 +136,408 @@ static double to_slice_end(const struct vcpu_state *v, double b)
 	return s < b ? s : b;
 }
 
+/*
+** Phase ends.  A running VCPU's run is a sequence of phase ends: an
+** acquisition (a free stretch ends), a release (a critical section
+** ends) or the end of its burst (the job's, or its slice's).  Only some
+** of them can be observed by a sibling: an acquisition of a lock another
+** VCPU holds (it spins), a release a VCPU waits for (it gets the lock).
+** The others change nothing any sibling sees, so a VCPU runs through
+** them in one run segment and they are applied ("passed") later, with
+** the same draws in the same order.  Which ones are safe is the
+** planner's business (plan() below): it lays the phase ends of the VM's
+** running VCPUs out in time (each VCPU's draws are taken ahead from its
+** own stream, so laying them out changes none of them) and finds the
+** first one a sibling could observe.
+*/
+enum { NB_ACQ, NB_REL, NB_END };
+
+/* The next phase end of a VCPU with `left` cycles of its job, `pl` of
+** its phase and slice mark sm: its distance in cycles and its kind.  A
+** slice end that coincides with a phase end is the burst's end. */
+static inline int next_end(double left, double pl, int phase, double sm, double *b)
+{
+	double d = left < pl ? left : pl;
+	int kind = left <= pl ? NB_END : phase == PH_CRIT ? NB_REL : NB_ACQ;
+	double s = left - sm;
+	if (s <= d) {
+		d = s;
+		kind = NB_END;
+	}
+	*b = d;
+	return kind;
+}
+
+static void lay_shift(struct vcpu_state *v);
+
+/* Pass VCPU i's next phase end, b cycles ahead, which no sibling
+** observes: acquisitions count and draw as take() does, but the holders
+** are set afterwards from the phases (fix_holders). */
+static void pass(struct vm *vm, int i, double b, int kind)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	lay_shift(v); DBG[2]++;
+	v->left -= b;
+	v->phase_left -= b;
+	v->walked += b;
+	if (kind == NB_ACQ) {
+		int k = section_lock(vm, i);
+		vm->acquired[k]++;
+		v->phase = PH_CRIT;
+		v->lk = k;
+		v->phase_left = draw(vm, i, vm->crit_mean[k]);
+	} else if (v->phase == PH_CRIT && (v->phase_left <= 0 || v->left <= 0)) {
+		v->phase = PH_RUN;
+		v->phase_left = draw(vm, i, vm->free_mean);
+	}
+}
+
+/* Walk VCPU i's phases over `done` cycles of progress, which no sibling
+** observed (the burst of a VCPU alone, or the part of a burst before its
+** preemption).  A phase that ends exactly at `done` with an acquisition
+** is left for next_burst, which sees the siblings as they are then. */
+static void walk(struct vm *vm, int i, double done)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	unlay(v);
+	for (;;) {
+		double b = v->left < v->phase_left ? v->left : v->phase_left;
+		if (b > done) {
+			v->left -= done;
+			v->phase_left -= done;
+			v->walked += done;
+			return;
+		}
+		done -= b;
+		v->left -= b;
+		v->phase_left -= b;
+		v->walked += b;
+		if (v->phase == PH_CRIT && (v->phase_left <= 0 || v->left <= 0)) {
+			v->phase = PH_RUN;
+			v->phase_left = draw(vm, i, vm->free_mean);
+		}
+		if (v->left <= 0 || (v->phase_left <= 0 && done <= 0))
+			return;
+		if (v->phase == PH_RUN && v->phase_left <= 0) {
+			int k = section_lock(vm, i);
+			vm->acquired[k]++;
+			v->phase = PH_CRIT;
+			v->lk = k;
+			v->phase_left = draw(vm, i, vm->crit_mean[k]);
+		}
+	}
+}
+
+/* Each lock's holder from the phases after passes and walks: the VCPU in
+** a critical section on it, or the waiter it was handed to that has not
+** run since.  The planner passes only phase ends no sibling observes, so
+** at most one VCPU is inside a section of a lock (counted otherwise). */
+static void fix_holders(struct vm *vm)
+{
+	for (int k = 0; k < NLOCKS; k++) {
+		int h = vm->holder[k];
+		if (h >= 0 && vm->vs[h].phase == PH_SPIN && vm->vs[h].lk == k)
+			continue;
+		int n = 0;
+		h = -1;
+		for (int i = 0; i < vm->nvcpus; i++)
+			if (vm->vs[i].phase == PH_CRIT && vm->vs[i].lk == k) {
+				h = i;
+				n++;
+			}
+		if (n > 1)
+			vm->lock_anomalies++;
+		vm->holder[k] = h;
+	}
+}
+
+static void release(struct world *w, struct vm *vm, int i);
+
+/* Hand a lock a walk freed to its first waiter (as release() does). */
+static void grant_free(struct world *w, struct vm *vm)
+{
+	for (int k = 0; k < NLOCKS; k++) {
+		if (vm->holder[k] >= 0 || vm->nspin[k] == 0)
+			continue;
+		int j = vm->spinq[k][0];
+		memmove(vm->spinq[k], vm->spinq[k] + 1, (size_t)(vm->nspin[k] - 1) * sizeof *vm->spinq[k]);
+		vm->nspin[k]--;
+		vm->holder[k] = j;
+		vm->acquired[k]++;
+		sched_set_work(&w->sched, vm->vcpu[j], 0);
+	}
+}
+
+/* A cursor over a running VCPU's laid-out phase ends: the j-th from its
+** state now, at offset off of its burst, reached at time t. */
+struct cur {
+	int i, fresh, j, last;
+	double base;          /* cycles of the burst before its run segment began */
+	double b, off;
+	int64_t t;
+	int kind, k;
+};
+
+/* Lay out one more end of VCPU i (its layout is not at a burst's end). */
+
+static void lay_more(struct world *w, struct vm *vm, int i, int fresh, double base)
+{
+	DBG[0]++; DBG[6] += fresh;
+	struct vcpu_state *v = &vm->vs[i];
+	struct vcpu_end *n = &v->lay[(v->lay_h + v->lay_n) % VCPU_PLAN];
+	n->kind = next_end(v->lay_left, v->lay_pl, v->lay_phase, v->slice_mark, &n->b);
+	n->off = v->lay_off + n->b;
+	n->t = sched_time_at(&w->sched, vm->vcpu[i], n->off - base, fresh);
+	n->dex = n->dun = 0;
+	n->k = -1;
+	v->lay_n++;
+	if (n->kind == NB_END) {
+		/* the last: the state after it is not laid out (an interrupt
+		** that lengthens the job drops it, vm_interrupt) */
+		v->lay_end = 1;
+		return;
+	}
+	v->lay_left -= n->b;
+	v->lay_pl -= n->b;
+	v->lay_off = n->off;
+	if (n->kind == NB_ACQ) {
+		if (two_locks(vm))
+			n->dun = 1;
+		n->k = lock_of(vm, n->dun ? peek_draw(v, 1, v->lay_pu++) : 0);
+		v->lay_phase = PH_CRIT;
+		v->lay_lk = n->k;
+		v->lay_pl = vm->crit_mean[n->k] * peek_draw(v, 0, v->lay_pe++);
+		n->dex = 1;
+	} else if (n->kind == NB_REL) {
+		v->lay_phase = PH_RUN;
+		v->lay_pl = vm->free_mean * peek_draw(v, 0, v->lay_pe++);
+		n->dex = 1;
+	}
+}
+
+static void cur_load(struct world *w, struct vm *vm, struct cur *c)
+{
+	struct vcpu_state *v = &vm->vs[c->i];
+	if (c->j >= v->lay_n)
+		lay_more(w, vm, c->i, c->fresh, c->base);
+	const struct vcpu_end *n = &v->lay[(v->lay_h + c->j) % VCPU_PLAN];
+	c->b = n->b;
+	c->off = n->off;
+	c->t = n->t;
+	c->kind = n->kind;
+	c->k = n->k;
+}
+
+/* fresh: i's run segment starts now (its burst from 0 cycles); else it
+** runs one begun earlier, e->work cycles short of the burst's end. */
+static void cur_init(struct world *w, struct vm *vm, struct cur *c, int i, int fresh)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	c->i = i;
+	c->fresh = fresh;
+	c->base = fresh ? 0 : v->burst - vm->vcpu[i]->work;
+	c->j = 0;
+	c->last = 0;
+	if (fresh || !v->lay_ok) {
+		if (v->lay_ok) DBG[7] += v->lay_n;
+		v->lay_ok = 1;
+		v->lay_h = v->lay_n = 0;
+		v->lay_end = 0;
+		v->lay_left = v->left;
+		v->lay_pl = v->phase_left;
+		v->lay_off = fresh ? 0 : v->walked;
+		v->lay_phase = v->phase;
+		v->lay_lk = v->lk;
+		v->lay_pe = v->lay_pu = 0;
+	}
+	cur_load(w, vm, c);
+}
+
+static void cur_pass(struct world *w, struct vm *vm, struct cur *c)
+{
+	c->j++;
+	cur_load(w, vm, c);
+}
+
+/* VCPU i passed the first end of its layout (pass()). */
+static void lay_shift(struct vcpu_state *v)
+{
+	if (!v->lay_ok || v->lay_n == 0) {
+		v->lay_ok = 0;
+		return;
+	}
+	const struct vcpu_end *n = &v->lay[v->lay_h];
+	v->lay_pe -= (unsigned)n->dex;
+	v->lay_pu -= (unsigned)n->dun;
+	v->lay_h = (v->lay_h + 1) % VCPU_PLAN;
+	v->lay_n--;
+}
+
+/* Does VCPU i run a burst the planner lays out (not spinning, with a job,
+** its pCPU not inside a completion)? */
+static bool planned_run(const struct world *w, const struct vm *vm, int i)
+{
+	const struct entity *e = vm->vcpu[i];
+	return e->state == ENT_RUNNING && vm->vs[i].job && vm->vs[i].phase != PH_SPIN &&
+	       !w->sched.cpu[e->cpu].completing;
+}
+
+/* Apply the phase ends the running VCPUs (but self and skip) passed
+** before now, and those at now of VCPUs numbered below self, never a
+** VCPU's planned last end: the state at now as the plan had it.  A VCPU
+** walking by cycles (alone) is synchronised with its pCPU instead. */
+static void advance(struct world *w, struct vm *vm, int self, int skip)
+{
+	int64_t now = world_now(w);
+	for (int i = 0; i < vm->nvcpus; i++) {
+		if (i == self || i == skip || !planned_run(w, vm, i))
+			continue;
+		struct vcpu_state *v = &vm->vs[i];
+		struct entity *e = vm->vcpu[i];
+		if (v->nplan < 0) {
+			sched_sync_work(&w->sched, e);
+			unlay(v);
+			double done = v->burst - e->work - v->walked;
+			walk(vm, i, done > 0 ? done : 0);
+			sched_retarget(&w->sched, e, e->work);
+			continue;
+		}
+		struct cur c;
+		cur_init(w, vm, &c, i, 0);
+		while (c.kind != NB_END && c.off < v->burst && (c.t < now || (c.t == now && i < self))) {
+			pass(vm, i, c.b, c.kind);
+			cur_init(w, vm, &c, i, 0);
+		}
+	}
+}
+
+/* Plan the bursts of the VM's running VCPUs from now (all of them
+** advanced to now): `fresh` (or -1) is a VCPU whose run segment starts
+** now, skip (or -1) one leaving its pCPU.  Each burst ends at the VCPU's
+** first phase end a sibling could observe:
+**   - with a VCPU spinning, every VCPU's next end (the holder's release
+**     hands the lock over, each acquisition meets the queue);
+**   - a VCPU alone (no sibling runs, holds or waits for a lock): the end
+**     of its job, walked by cycles afterwards;
+**   - else the phase ends of all of them, merged in time (ties by VCPU
+**     number), until the first acquisition of a lock another holds at t_c:
+**     each burst ends at its first end at or after t_c, at the end of its
+**     job or slice, or after PLAN_MAX ends.  Every end passed before lies
+**     before t_c, and no sibling observes it; the one at the burst's end
+**     is an event, and any event of the VM plans again.
+** Returns fresh's burst in cycles (-1 without one); the others' run
+** segments are re-aimed without closing them (sched_retarget). */
+static double plan(struct world *w, struct vm *vm, int fresh, int skip)
+{
+	DBG[1]++;
+	struct cur cs[64];
+	int nc = 0, others = 0, spin = 0;
+	if (vm->nvcpus > 64)
+		spin = 1;
+	for (int k = 0; k < NLOCKS; k++)
+		if (vm->nspin[k] > 0)
+			spin = 1;
+	for (int i = 0; i < vm->nvcpus && nc < 64; i++) {
+		if (i == skip)
+			continue;
+		if (i == fresh) {
+			cur_init(w, vm, &cs[nc++], i, 1);
+			continue;
+		}
+		if (vm->vcpu[i]->state != ENT_RUNNING)
+			continue;
+		if (!planned_run(w, vm, i)) {
+			others = 1;
+			continue;
+		}
+		cur_init(w, vm, &cs[nc++], i, 0);
+	}
+	int held[NLOCKS];
+	for (int k = 0; k < NLOCKS; k++)
+		held[k] = vm->holder[k];
+	int alone = nc == 1 && !others && !spin;
+	DBG[3] += spin; DBG[4] += alone; DBG[5] += nc;
+	{ static long why[4]; if (nc == 1 && !alone && !spin) { why[others ? 0 : 1]++; } if (nc == 0) why[2]++; if (nc == 2) why[3]++;
+	  static long cnt; if (++cnt % 1000000 == 0 && getenv("DBG")) fprintf(stderr, "single: others %ld held %ld; none %ld two %ld\n", why[0], why[1], why[2], why[3]); }
+	for (int k = 0; k < NLOCKS && alone; k++)
+		if (held[k] >= 0 && held[k] != cs[0].i)
+			alone = 0;
+	if (!spin && !alone) {
+		/* the earliest burst end found so far: an event, after which
+		** everything is planned again, so nothing later is laid out */
+		int64_t hmin = INT64_MAX;
+		for (;;) {
+			struct cur *c = NULL;
+			for (int m = 0; m < nc; m++)
+				if (!cs[m].last && (!c || cs[m].t < c->t))
+					c = &cs[m];
+			if (!c || c->t >= hmin)
+				break;
+			if (c->kind == NB_END || c->j + 1 >= VCPU_PLAN) {
+				c->last = 1;
+				hmin = c->t;
+				continue;
+			}
+			if (c->kind == NB_ACQ) {
+				if (held[c->k] >= 0 && held[c->k] != c->i)
+					break;      /* t_c: every cursor's next end is at or after it */
+				held[c->k] = c->i;
+			} else {
+				for (int k = 0; k < NLOCKS; k++)
+					if (held[k] == c->i)
+						held[k] = -1;
+			}
+			cur_pass(w, vm, c);
+		}
+	}
+	double ret = -1;
+	for (int m = 0; m < nc; m++) {
+		struct cur *c = &cs[m];
+		struct vcpu_state *v = &vm->vs[c->i];
+		struct entity *e = vm->vcpu[c->i];
+		double target;
+		int nplan;
+		if (alone) {
+			target = (c->fresh ? 0 : v->walked) + to_slice_end(v, v->left);
+			nplan = -1;
+		} else {
+			target = c->off;
+			nplan = c->j + 1;
+		}
+		if (c->fresh) {
+			v->walked = 0;
+			v->burst = target;
+			v->nplan = nplan;
+			ret = target;
+		} else {
+			if (target != v->burst)
+				sched_retarget(&w->sched, e, e->work + (target - v->burst));
+			v->burst = target;
+			v->nplan = nplan;
+		}
+	}
+	return ret;
+}
+
 /* The next burst for VCPU i, taking a job from the guest queue if it has
-** none; negative when it halts.  May take a lock or start spinning. */
+** none; negative when it halts.  May take a lock or start spinning.  A
+** VCPU whose run segment starts now (its done() is running) is planned
+** with its running siblings; one that waits to run gets the cycles to
+** its next phase end, and is planned when dispatched. */
 static double next_burst(struct world *w, struct vm *vm, int i)
 {
 	struct vcpu_state *v = &vm->vs[i];
+	unlay(v);
 	struct entity *e = vm->vcpu[i];
+	int lm = lock_model(vm);
+	int now_running = e->state == ENT_RUNNING && w->sched.cpu[e->cpu].completing;
 	if (!v->job) {
 		struct gjob *j = vm->qhead;
-		if (!j || v->io_wait)
+		if (!j || v->io_wait) {
+			if (lm && now_running)
+				plan(w, vm, -1, i);
 			return -1;
+		}
 		vm->qhead = j->next;
 		if (!vm->qhead)
 			vm->qtail = NULL;
@@ -125,10 +556,10 @@ static double next_burst(struct world *w, struct vm *vm, int i)
 		v->pending = 0;
 		v->slice_mark = vm->quantum > 0 ? v->left - vm->quantum : -INFINITY;
 		v->phase = PH_RUN;
-		v->phase_left = lock_model(vm) ? draw(vm, vm->free_mean) : INFINITY;
+		v->phase_left = lm ? draw(vm, i, vm->free_mean) : INFINITY;
 	}
 	if (v->phase == PH_RUN && v->phase_left <= 0) {
-		int k = section_lock(vm);
+		int k = section_lock(vm, i);
 		if (vm->holder[k] < 0) {
 			take(vm, i, k);
 		} else {
@@ -138,65 +569,16 @@ static double next_burst(struct world *w, struct vm *vm, int i)
 			v->lk = k;
 			e->spinning = 1;
 			v->burst = SPIN_FOREVER;
+			if (now_running)
+				plan(w, vm, -1, i);
 			return v->burst;
 		}
 	}
-	v->lazy = lock_model(vm) && alone(vm, i);
-	if (v->lazy)
-		v->burst = v->left;
-	else
-		v->burst = v->left < v->phase_left ? v->left : v->phase_left;
-	return v->burst = to_slice_end(v, v->burst);
-}
-
-/* Walk VCPU i's lock phases over `done` cycles of progress, which no
-** sibling can observe (alone): acquisitions cannot be contended and a
-** release has no waiter.  A phase that ends exactly at `done` with an
-** acquisition is left for next_burst, which sees the siblings as they
-** are then. */
-static void walk(struct vm *vm, int i, double done)
-{
-	struct vcpu_state *v = &vm->vs[i];
-	for (;;) {
-		double b = v->left < v->phase_left ? v->left : v->phase_left;
-		if (b > done) {
-			v->left -= done;
-			v->phase_left -= done;
-			return;
-		}
-		done -= b;
-		v->left -= b;
-		v->phase_left -= b;
-		if (v->phase == PH_CRIT && (v->phase_left <= 0 || v->left <= 0)) {
-			vm->holder[v->lk] = -1;
-			v->phase = PH_RUN;
-			v->phase_left = draw(vm, vm->free_mean);
-		}
-		if (v->left <= 0 || (v->phase_left <= 0 && done <= 0))
-			return;
-		if (v->phase == PH_RUN && v->phase_left <= 0)
-			take(vm, i, section_lock(vm));
-	}
-}
-
-/* Cut VCPU i's lazy burst at the progress its entity has made (e->work
-** cycles of it left): walk the phases so far and return the cycles of
-** the eager burst from here (0: a phase or the job ends now). */
-static double cut(struct vm *vm, int i)
-{
-	struct vcpu_state *v = &vm->vs[i];
-	double done = v->burst - vm->vcpu[i]->work;
-	if (done < 0)
-		done = 0;
-	if (done > v->burst)
-		done = v->burst;
-	v->lazy = 0;
-	walk(vm, i, done);
-	if (v->left <= 0 || (v->phase == PH_RUN && v->phase_left <= 0))
-		v->burst = 0;
-	else
-		v->burst = to_slice_end(v, v->left < v->phase_left ? v->left : v->phase_left);
-	return v->burst;
+	if (lm && now_running)
+		return plan(w, vm, i, -1);
+	v->walked = 0;
+	v->nplan = 1;
+	return v->burst = to_slice_end(v, v->left < v->phase_left ? v->left : v->phase_left);
 }
 
 static bool is_vcpu(const struct vm *vm, const struct entity *e)
@@ -209,17 +591,17 @@ void vm_vcpu_dispatch(struct world *w, struct entity *e)
 	struct vm *vm = e->vm;
 	if (!lock_model(vm) || !is_vcpu(vm, e))
 		return;
-	/* e runs beside its lazy siblings from now: cut them here */
-	for (int k = 0; k < vm->nvcpus; k++) {
-		struct entity *s = vm->vcpu[k];
-		if (k == e->idx || !vm->vs[k].lazy || s->state != ENT_RUNNING || w->sched.cpu[s->cpu].completing)
-			continue;
-		sched_sync_work(&w->sched, s);
-		sched_set_work(&w->sched, s, cut(vm, k));
+	/* the siblings' phases up to now, then every burst planned again,
+	** e's from now */
+	advance(w, vm, -1, e->idx);
+	fix_holders(vm);
+	grant_free(w, vm);
+	struct vcpu_state *v = &vm->vs[e->idx];
+	if (v->phase == PH_SPIN || !v->job) {
+		plan(w, vm, -1, -1);
+		return;
 	}
-	/* e itself went lazy when it woke alone; no longer alone: eager */
-	if (vm->vs[e->idx].lazy && !alone(vm, e->idx))
-		e->work = cut(vm, e->idx);
+	e->work = plan(w, vm, e->idx, -1);
 }
 
 void vm_vcpu_state(struct world *w, struct entity *e, int from, int to)
@@ -240,8 +622,6 @@ int64_t vm_held_ns(const struct vm *vm, int64_t now)
 {
 	return vm->c_held + (vm->nheld > 0 ? now - vm->held_since : 0);
 }
-
-static void release(struct world *w, struct vm *vm, int i);
 
 /* Does VCPU i, descheduled now inside a critical section, leave it?  On
 ** the shadow lock always: the hypervisor's shadow code runs with the
@@ -264,24 +644,30 @@ void vm_vcpu_preempted(struct world *w, struct entity *e)
 		return;
 	int i = e->idx;
 	struct vcpu_state *v = &vm->vs[i];
-	if (v->lazy) {
-		e->work = cut(vm, i);
-	} else if (leaves_when_preempted(w, vm, i)) {
-		/* the progress of the eager burst so far, as vcpu_done counts it */
-		double done = v->burst - e->work;
-		done = done < 0 ? 0 : done > v->burst ? v->burst : done;
-		v->left -= done;
-		v->phase_left -= done;
-		v->burst = 0;
+	/* the siblings' phases up to now; e's over the progress its closed
+	** run segment made (e->work cycles short of the burst's end) */
+	unlay(v);
+	advance(w, vm, -1, i);
+	if (v->job && v->phase != PH_SPIN) {
+		double done = v->burst - e->work - v->walked;
+		walk(vm, i, done > 0 ? done : 0);
 	}
+	fix_holders(vm);
+	grant_free(w, vm);
 	if (leaves_when_preempted(w, vm, i)) {
 		/* the holder leaves its critical section as it is descheduled
 		** (the lock goes to the first waiter); the critical work it had
 		** left is done later as ordinary work */
 		release(w, vm, i);
-		v->burst = v->left <= 0 ? 0 : to_slice_end(v, v->left < v->phase_left ? v->left : v->phase_left);
+	}
+	if (v->job && v->phase != PH_SPIN) {
+		v->walked = 0;
+		v->nplan = 1;
+		v->burst = v->left <= 0 || (v->phase == PH_RUN && v->phase_left <= 0)
+				   ? 0 : to_slice_end(v, v->left < v->phase_left ? v->left : v->phase_left);
 		e->work = v->burst;
 	}
+	plan(w, vm, -1, i);
 }
 
 /* VCPU i leaves the critical section: the first waiter gets the lock and
@@ -290,12 +676,13 @@ void vm_vcpu_preempted(struct world *w, struct entity *e)
 static void release(struct world *w, struct vm *vm, int i)
 {
 	struct vcpu_state *v = &vm->vs[i];
+	unlay(v);
 	int k = v->lk;
 	if (vm->holder[k] != i)
 		return;
 	vm->holder[k] = -1;
 	v->phase = PH_RUN;
-	v->phase_left = draw(vm, vm->free_mean);
+	v->phase_left = draw(vm, i, vm->free_mean);
 	if (vm->nspin[k] == 0)
 		return;
 	int j = vm->spinq[k][0];
@@ -327,6 +714,7 @@ static void release(struct world *w, struct vm *vm, int i)
 static void slice_end(struct vm *vm, int i)
 {
 	struct vcpu_state *v = &vm->vs[i];
+	unlay(v);
 	struct gjob *j = v->job;
 	if (v->phase != PH_RUN) {
 		/* at the section's end (a cycle past it, so that a residue of
@@ -352,22 +740,45 @@ static double vcpu_done(struct world *w, struct entity *e)
 	struct vm *vm = e->vm;
 	int i = e->idx;
 	struct vcpu_state *v = &vm->vs[i];
+	int lm = lock_model(vm);
+	unlay(v);
+	if (lm)
+		advance(w, vm, i, -1);   /* the siblings' phases up to now */
 	if (v->phase == PH_SPIN) {
 		/* granted: the releaser made us the holder */
 		e->spinning = 0;
 		v->phase = PH_CRIT;
-		v->phase_left = draw(vm, vm->crit_mean[v->lk]);
+		v->phase_left = draw(vm, i, vm->crit_mean[v->lk]);
+		fix_holders(vm);
 		return next_burst(w, vm, i);
 	}
-	if (v->lazy) {
-		v->lazy = 0;
-		walk(vm, i, v->burst);
-	} else {
+	if (!lm) {
 		v->left -= v->burst;
 		v->phase_left -= v->burst;
+	} else if (v->nplan < 0) {
+		walk(vm, i, v->burst - v->walked);
+		fix_holders(vm);
+	} else {
+		/* the planned ends before the burst's end passed unobserved; the
+		** one at its end is now (none if an interrupt lengthened the job
+		** meanwhile: the burst ends short of it) */
+		double b;
+		int kind = next_end(v->left, v->phase_left, v->phase, v->slice_mark, &b);
+		while (kind != NB_END && v->walked + b < v->burst) {
+			pass(vm, i, b, kind);
+			kind = next_end(v->left, v->phase_left, v->phase, v->slice_mark, &b);
+		}
+		if (v->walked + b > v->burst)
+			b = v->burst - v->walked;
+		v->left -= b;
+		v->phase_left -= b;
+		v->walked += b;
+		fix_holders(vm);
 		if (v->phase == PH_CRIT && (v->phase_left <= 0 || v->left <= 0))
 			release(w, vm, i);
 	}
+	if (lm)
+		grant_free(w, vm);
 	if (v->left <= 0) {
 		struct gjob *j = v->job;
 		v->job = NULL;
@@ -415,8 +826,18 @@ void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles)
 	struct vcpu_state *v = &vm->vs[i];
 	struct entity *e = vm->vcpu[i];
 	if (v->job) {
+		/* a running VCPU's burst still ends where it was planned: short
+		** of its job's end now, and planned again from there */
 		v->left += cycles;        /* the interrupted job finishes later */
 		v->slice_mark += cycles;  /* and the handler does not use its slice */
+		/* its laid-out phase ends stay; the burst's end moves */
+		if (v->lay_ok) {
+			if (v->lay_end) {
+				v->lay_n--;
+				v->lay_end = 0;
+			}
+			v->lay_left += cycles;
+		}
 	} else if (e->state == ENT_BLOCKED && !v->io_wait) {
 		/* a halted VCPU wakes for the handler, then halts again */
 		v->tick.work = 0;
@@ -429,7 +850,8 @@ void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles)
 		v->phase = PH_RUN;
 		v->phase_left = INFINITY;
 		v->burst = v->left;
-		v->lazy = 0;
+		v->walked = 0;
+		v->nplan = 1;
 		/* the guest's timer is KVM's LAPIC hrtimer, which fires on the
 		** CPU the VCPU thread last ran on (it moves with the thread) */
 		sched_wake_from(&w->sched, e, v->burst, SCHED_WAKER_SELF);
@@ -675,6 +1097,8 @@ int vm_build_all(struct world *w, struct diag *d)
 			char purpose[160];
 			snprintf(purpose, sizeof purpose, "vm:%s:lock", vm->name);
 			mt_seed(&vm->r_lock, (unsigned long)rng_derive(s->seed, purpose, 0));
+			for (int i = 0; i < vm->nvcpus; i++)
+				mt_seed(&vm->vs[i].r, (unsigned long)rng_derive(s->seed, purpose, 1 + (uint64_t)i));
 			for (int i = 0; i < vm->nvcpus; i++) {
 				struct entity *e = vm->vcpu[i];
 				e->weight = c->weight;

@@ -41,15 +41,39 @@ enum vcpu_phase { PH_RUN, PH_CRIT, PH_SPIN };
 ** hypervisor's per-VM shadow page-table lock. */
 enum { LK_GUEST, LK_SHADOW, NLOCKS };
 
+/* Lock-phase draws a VCPU keeps ahead of its walk (a power of 2). */
+#define VCPU_DRAWS 256
+/* Phase ends the planner lays out ahead of one VCPU at most. */
+#define VCPU_PLAN 64
+
 struct vcpu_state {
 	struct gjob *job;             /* NULL: halted or about to */
 	double left;                  /* cycles of the job left */
 	enum vcpu_phase phase;
 	int lk;                       /* PH_CRIT, PH_SPIN: on which lock */
 	double phase_left;            /* cycles to the next lock event */
-	double burst;                 /* cycles of the burst in flight */
-	int lazy;                     /* the burst runs to the job's end through its lock
-				      ** phases, walked when it ends or is cut (vm.c) */
+	double burst;                 /* cycles of the burst in flight: where it ends,
+				      ** counted from its start */
+	double walked;                /* cycles of it whose lock phases are applied */
+	int nplan;                    /* lock phase ends from `walked` to the burst's end,
+				      ** the last one included; -1: walk by cycles (vm.c) */
+	struct mt19937 r;             /* this VCPU's lock-phase stream, drawn ahead: */
+	unsigned ex_h, ex_n, un_h, un_n;      /* the rings' heads and fill */
+	double ex[VCPU_DRAWS];        /* unit exponentials */
+	double un[VCPU_DRAWS];        /* uniforms (which lock a section is on) */
+	/* the planner's layout of this VCPU's next phase ends (vm.c): valid
+	** while lay_ok, the first at lay[lay_h], then the state after the
+	** last one (to lay out more) */
+	struct vcpu_end {
+		double b, off;        /* cycles from the one before, from the burst's start */
+		int64_t t;            /* when the run segment reaches it */
+		int kind, k;          /* what it is; an acquisition's lock */
+		int dex, dun;         /* draws it takes */
+	} lay[VCPU_PLAN];
+	int lay_ok, lay_h, lay_n, lay_end;
+	double lay_left, lay_pl, lay_off;
+	int lay_phase, lay_lk;
+	unsigned lay_pe, lay_pu;
 	double pending;               /* interrupt work for the next job */
 	int io_wait;                  /* Xen: blocked until qemu-dm answers its exit (io.c) */
 	double slice_mark;            /* the job's slice ends when left falls to this; -inf none */
@@ -96,6 +120,7 @@ struct vm {
 	uint64_t ioreq_waits;         /* Xen ioreq-wait: exits waited for, over the whole run */
 	int64_t ioreq_wait_ns;        /* and the VCPU time they took, ns */
 	uint64_t acquired[NLOCKS], contended[NLOCKS];  /* by lock */
+	uint64_t lock_anomalies;      /* two holders after a walk: 0 unless the planner erred (tests) */
 };
 
 #define MEM_UNPLACED (-2)

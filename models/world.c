@@ -208,6 +208,7 @@ int world_advance(struct world *w, int64_t until)
 		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
+	{ extern long DBG[8]; if (getenv("DBG")) fprintf(stderr, "laymore %ld (fresh %ld) plans %ld passes %ld spin %ld alone %ld ncur %ld walks %ld\n", DBG[0], DBG[6], DBG[1], DBG[2], DBG[3], DBG[4], DBG[5], DBG[7]); }
 	w->wall += (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
 	return w->failed ? -1 : 0;
 }
