@@ -304,23 +304,39 @@ static inline int64_t round_ns(double t)
 ** the burst's cycles at the segment's rate with the cache-refill stalls
 ** they incur (models/mux.c), or the slice's end if that is sooner.
 ** ceil: a burst never finishes before its cycles are done. */
-static void plan_segment(struct sched *s, struct cpu *c)
+/* The ns a segment of `work` cycles at `rate` takes, rounded up: what is
+** left of e's switch, the useful run and the refill stalls it incurs (its
+** misses decay with the run: stall = line_ns x miss x (1 - exp(-u / ftime))
+** for u ns of useful run, models/mux.c).  *useful and *decay, when given,
+** get u and exp(-u / ftime). */
+static inline double seg_need(const struct sched *s, const struct entity *e, double rate, double work,
+			      double *useful_out, double *decay_out)
 {
-	struct entity *e = c->curr;
-	int64_t now = world_now(s->w);
-	c->seg_start = now;
-	c->rate = mux_rate(s->w, c, e);
-	double useful = e->work / c->rate;
-	double stall = 0;
-	c->seg_decay = 1;
+	double useful = work / rate;
+	double stall = 0, decay = 1;
 	if (e->miss > 0) {
 		double x = expm1(-useful / e->ftime);
 		stall = e->line_ns * e->miss * -x;
-		c->seg_decay = 1 + x;
+		decay = 1 + x;
 	}
+	if (useful_out)
+		*useful_out = useful;
+	if (decay_out)
+		*decay_out = decay;
 	/* no switch left (0 / rate = 0): no division */
-	double need = ceil(e->ovh == 0 ? useful + stall : e->ovh / s->w->mach.rate + useful + stall);
-	int64_t left = c->slice_end - now;
+	return ceil(e->ovh == 0 ? useful + stall : e->ovh / s->w->mach.rate + useful + stall);
+}
+
+/* Plan the end of c's current segment, begun at c->seg_start at c->rate:
+** e->work cycles with the stalls they incur, or the slice's end if that
+** is sooner.  ceil: a burst never finishes before its cycles are done. */
+static void plan_from_start(struct sched *s, struct cpu *c)
+{
+	struct entity *e = c->curr;
+	int64_t start = c->seg_start;
+	double useful;
+	double need = seg_need(s, e, c->rate, e->work, &useful, &c->seg_decay);
+	int64_t left = c->slice_end - start;
 	int64_t len;
 	if ((double)left < need) {
 		c->seg_done = 0;
@@ -330,8 +346,37 @@ static void plan_segment(struct sched *s, struct cpu *c)
 		len = need < (double)(INT64_MAX / 4) ? (int64_t)need : INT64_MAX / 4;
 		c->seg_useful = useful;
 	}
-	c->seg_end = c->seg_done ? now + len : -1;
-	c->ev = world_at(s->w, now + len, cpu_event, c, 0);
+	c->seg_end = c->seg_done ? start + len : -1;
+	c->ev = world_at(s->w, start + len, cpu_event, c, 0);
+}
+
+/* Plan the end of c's current segment from now: what is left of the
+** switch, then the burst's cycles at the segment's rate with the
+** cache-refill stalls they incur (models/mux.c), or the slice's end if
+** that is sooner. */
+static void plan_segment(struct sched *s, struct cpu *c)
+{
+	c->seg_start = world_now(s->w);
+	c->rate = mux_rate(s->w, c, c->curr);
+	plan_from_start(s, c);
+}
+
+int64_t sched_time_at(struct sched *s, struct entity *e, double work, int fresh)
+{
+	struct cpu *c = &s->cpu[e->cpu];
+	if (fresh)
+		return world_now(s->w) + (int64_t)seg_need(s, e, mux_rate(s->w, c, e), work, NULL, NULL);
+	double need = seg_need(s, e, c->rate, work, NULL, NULL);
+	return need < (double)(INT64_MAX / 4) ? c->seg_start + (int64_t)need : INT64_MAX / 4;
+}
+
+void sched_retarget(struct sched *s, struct entity *e, double work)
+{
+	struct cpu *c = &s->cpu[e->cpu];
+	assert(e->state == ENT_RUNNING && c->curr == e && !c->completing);
+	evq_cancel(&s->w->q, c->ev);
+	e->work = work > 0 ? work : 0;
+	plan_from_start(s, c);
 }
 
 /* Charge the run segment so far to c's entity: first what is left of the

@@ -357,6 +357,18 @@ void sched_set_work(struct sched *s, struct entity *e, double work);
 ** its burst left at this instant (sched_set_work then replans it). */
 void sched_sync_work(struct sched *s, struct entity *e);
 
+/* When running e's current segment (or, fresh, one that starts now on
+** its pCPU with its switch and misses as they are) would end after
+** `work` cycles from its start, the host's slice aside: the end
+** plan_segment gives it. */
+int64_t sched_time_at(struct sched *s, struct entity *e, double work, int fresh);
+
+/* e runs: its current segment, begun at seg_start, now plans `work`
+** cycles from that start instead of e->work (its end at
+** sched_time_at(s, e, work, 0), or the slice's end), without closing
+** it.  The new end must not lie before now. */
+void sched_retarget(struct sched *s, struct entity *e, double work);
+
 /* Ask c to reschedule soon (at the current time, after the running
 ** event): an idle c picks, a busy c is preempted.  Xen's
 ** cpu_raise_softirq(SCHEDULE_SOFTIRQ), Linux's resched_task(); safe to

@@ -55,16 +55,22 @@ static int lock_model(const struct vm *vm)
 	return vm->nvcpus > 1 && (vm->crit_mean[LK_GUEST] > 0 || vm->crit_mean[LK_SHADOW] > 0);
 }
 
-/* No other VCPU of the VM runs, holds a lock or waits for one. */
-static bool alone(const struct vm *vm, int i)
+/* No other VCPU of the VM but `skip` (one leaving its pCPU, or -1)
+** runs, and none holds a lock or waits for one. */
+static bool alone_but(const struct vm *vm, int i, int skip)
 {
 	for (int k = 0; k < NLOCKS; k++)
 		if (vm->nspin[k] > 0 || (vm->holder[k] >= 0 && vm->holder[k] != i))
 			return false;
 	for (int k = 0; k < vm->nvcpus; k++)
-		if (k != i && vm->vcpu[k]->state == ENT_RUNNING)
+		if (k != i && k != skip && vm->vcpu[k]->state == ENT_RUNNING)
 			return false;
 	return true;
+}
+
+static bool alone(const struct vm *vm, int i)
+{
+	return alone_but(vm, i, -1);
 }
 
 /* Which lock the critical section that begins now is on: the shadow
@@ -141,8 +147,11 @@ static double next_burst(struct world *w, struct vm *vm, int i)
 			return v->burst;
 		}
 	}
-	v->lazy = lock_model(vm) && alone(vm, i);
-	if (v->lazy)
+	int lm = lock_model(vm);
+	v->walked = 0;
+	v->lazy = lm && alone(vm, i);
+	v->phased = lm && !v->lazy;
+	if (v->lazy || v->phased)
 		v->burst = v->left;
 	else
 		v->burst = v->left < v->phase_left ? v->left : v->phase_left;
@@ -162,11 +171,13 @@ static void walk(struct vm *vm, int i, double done)
 		if (b > done) {
 			v->left -= done;
 			v->phase_left -= done;
+			v->walked += done;
 			return;
 		}
 		done -= b;
 		v->left -= b;
 		v->phase_left -= b;
+		v->walked += b;
 		if (v->phase == PH_CRIT && (v->phase_left <= 0 || v->left <= 0)) {
 			vm->holder[v->lk] = -1;
 			v->phase = PH_RUN;
@@ -179,29 +190,133 @@ static void walk(struct vm *vm, int i, double done)
 	}
 }
 
-/* Cut VCPU i's lazy burst at the progress its entity has made (e->work
-** cycles of it left): walk the phases so far and return the cycles of
-** the eager burst from here (0: a phase or the job ends now). */
-static double cut(struct vm *vm, int i)
-{
-	struct vcpu_state *v = &vm->vs[i];
-	double done = v->burst - vm->vcpu[i]->work;
-	if (done < 0)
-		done = 0;
-	if (done > v->burst)
-		done = v->burst;
-	v->lazy = 0;
-	walk(vm, i, done);
-	if (v->left <= 0 || (v->phase == PH_RUN && v->phase_left <= 0))
-		v->burst = 0;
-	else
-		v->burst = to_slice_end(v, v->left < v->phase_left ? v->left : v->phase_left);
-	return v->burst;
-}
-
 static bool is_vcpu(const struct vm *vm, const struct entity *e)
 {
 	return e->idx >= 0 && e->idx < vm->nvcpus && vm->vcpu[e->idx] == e;
+}
+
+/*
+** Phased bursts.  A VCPU that runs beside a sibling (not alone) cannot
+** walk its phases afterwards: a sibling may observe them.  Its run
+** segment still runs to the end of its job, and each phase end is an
+** event of its own (phase_ev) at the time the segment reaches it
+** (sched_time_at), which acquires or releases exactly as an eager burst's
+** end would, seeing the siblings as they are then; only a contended
+** acquisition ends the run segment (the VCPU spins).  The segment is not
+** closed and planned again at every phase end, and the phases' draws
+** are the same.
+*/
+#define PHASE_GAP 16.0   /* cycles: a phase end this close to the burst's
+			 ** end ends the burst (the same nanosecond) */
+
+static void phase_ev(void *ctx, void *obj, uint64_t arg);
+static void release(struct world *w, struct vm *vm, int i);
+
+/* The time of VCPU i's next phase end if it comes before its phased
+** burst's end (fresh: its run segment starts now, from `walked`), else
+** -1 (a phase end within PHASE_GAP of the burst's end ends the burst). */
+static int64_t next_phase_time(struct world *w, struct vm *vm, int i, int fresh)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	struct entity *e = vm->vcpu[i];
+	double off = v->walked + (v->phase_left > 0 ? v->phase_left : 0);
+	if (!(off < v->burst))
+		return -1;
+	if (v->burst - off < PHASE_GAP) {
+		if (!fresh)
+			sched_retarget(&w->sched, e, e->work - (v->burst - off));
+		v->burst = off;
+		v->phased = 0;
+		return -1;
+	}
+	double base = fresh ? v->walked : v->burst - e->work;
+	return sched_time_at(&w->sched, e, off - base, fresh);
+}
+
+/* Arm VCPU i's next phase end as an event (next_phase_time). */
+static void arm(struct world *w, struct vm *vm, int i, int fresh)
+{
+	int64_t t = next_phase_time(w, vm, i, fresh);
+	if (t >= 0)
+		vm->vs[i].pev = world_at(w, t, phase_ev, vm, (uint64_t)i);
+}
+
+static void disarm(struct world *w, struct vcpu_state *v)
+{
+	if (v->pev) {
+		evq_cancel(&w->q, v->pev);
+		v->pev = 0;
+	}
+}
+
+/* A phased VCPU's phase end: release (handing the lock to its first
+** waiter) or acquire; a lock another holds makes it spin from here. */
+
+static void phase_ev(void *ctx, void *obj, uint64_t arg)
+{
+	struct world *w = ctx;
+	struct vm *vm = obj;
+	int i = (int)arg;
+	struct vcpu_state *v = &vm->vs[i];
+	struct entity *e = vm->vcpu[i];
+	struct sched *s = &w->sched;
+	v->pev = 0;
+	int k;
+	for (;;) {
+		double b = v->phase_left > 0 ? v->phase_left : 0;
+		v->left -= b;
+		v->phase_left -= b;
+		v->walked += b;
+		if (v->phase == PH_CRIT) {
+			release(w, vm, i);
+		} else {
+			k = section_lock(vm);
+			if (vm->holder[k] >= 0)
+				break;
+			take(vm, i, k);
+		}
+		/* the next phase end: at once if nothing else happens before it
+		** (the clock moves on as a pop would), else an event */
+		int64_t t = next_phase_time(w, vm, i, 0);
+		if (t < 0)
+			return;
+		if (t < w->until && t < evq_next_time(&w->q)) {
+			w->q.now = t;
+			w->events++;
+			continue;
+		}
+		v->pev = world_at(w, t, phase_ev, vm, (uint64_t)i);
+		return;
+	}
+	/* the run segment ends here, as planned (now), and a spinning one
+	** begins */
+	sched_retarget(s, e, e->work - (v->burst - v->walked));
+	sched_sync_work(s, e);
+	vm->contended[k]++;
+	vm->spinq[k][vm->nspin[k]++] = i;
+	v->phase = PH_SPIN;
+	v->lk = k;
+	e->spinning = 1;
+	v->phased = 0;
+	v->walked = 0;
+	v->burst = SPIN_FOREVER;
+	sched_retarget(s, e, SPIN_FOREVER);
+}
+
+/* Siblings of `gone` (leaving its pCPU or halting) that run phased and
+** are now alone walk their phases afterwards again. */
+static void relax(struct world *w, struct vm *vm, int gone)
+{
+	for (int k = 0; k < vm->nvcpus; k++) {
+		struct vcpu_state *v = &vm->vs[k];
+		struct entity *s = vm->vcpu[k];
+		if (k == gone || !v->phased || s->state != ENT_RUNNING || w->sched.cpu[s->cpu].completing ||
+		    !alone_but(vm, k, gone))
+			continue;
+		disarm(w, v);
+		v->phased = 0;
+		v->lazy = 1;
+	}
 }
 
 void vm_vcpu_dispatch(struct world *w, struct entity *e)
@@ -209,17 +324,43 @@ void vm_vcpu_dispatch(struct world *w, struct entity *e)
 	struct vm *vm = e->vm;
 	if (!lock_model(vm) || !is_vcpu(vm, e))
 		return;
-	/* e runs beside its lazy siblings from now: cut them here */
+	/* e runs beside its lazy siblings from now: their phases so far are
+	** walked, and from here each phase end is an event */
 	for (int k = 0; k < vm->nvcpus; k++) {
+		struct vcpu_state *vk = &vm->vs[k];
 		struct entity *s = vm->vcpu[k];
-		if (k == e->idx || !vm->vs[k].lazy || s->state != ENT_RUNNING || w->sched.cpu[s->cpu].completing)
+		if (k == e->idx || !vk->lazy || s->state != ENT_RUNNING || w->sched.cpu[s->cpu].completing)
 			continue;
 		sched_sync_work(&w->sched, s);
-		sched_set_work(&w->sched, s, cut(vm, k));
+		double done = vk->burst - s->work - vk->walked;
+		vk->lazy = 0;
+		walk(vm, k, done > 0 ? done : 0);
+		vk->phased = 1;
+		vk->burst = vk->walked + to_slice_end(vk, vk->left);
+		sched_retarget(&w->sched, s, vk->burst - vk->walked);
+		arm(w, vm, k, 0);
 	}
-	/* e itself went lazy when it woke alone; no longer alone: eager */
-	if (vm->vs[e->idx].lazy && !alone(vm, e->idx))
-		e->work = cut(vm, e->idx);
+	/* e's burst from where it is (the progress of a burst a preemption
+	** cut lies within one phase: its next end was still to come), lazy
+	** if alone, else phased */
+	struct vcpu_state *v = &vm->vs[e->idx];
+	if (!v->job || v->phase == PH_SPIN)
+		return;
+	double d = v->burst - e->work - v->walked;
+	double pl = v->phase_left > 0 ? v->phase_left : 0;
+	if (d > pl)
+		d = pl;
+	if (d > 0) {
+		v->left -= d;
+		v->phase_left -= d;
+		v->walked += d;
+	}
+	v->burst = v->walked + to_slice_end(v, v->left);
+	v->lazy = alone(vm, e->idx);
+	v->phased = !v->lazy;
+	if (v->phased)
+		arm(w, vm, e->idx, 1);
+	e->work = v->burst - v->walked;
 }
 
 void vm_vcpu_state(struct world *w, struct entity *e, int from, int to)
@@ -264,24 +405,30 @@ void vm_vcpu_preempted(struct world *w, struct entity *e)
 		return;
 	int i = e->idx;
 	struct vcpu_state *v = &vm->vs[i];
+	/* its burst is taken up again at its next dispatch, from the
+	** progress it made (e->work cycles of its run segment left); a lazy
+	** burst's phases so far are walked now: a sibling may observe them
+	** from here (the lock it holds) */
+	disarm(w, v);
+	v->phased = 0;
 	if (v->lazy) {
-		e->work = cut(vm, i);
-	} else if (leaves_when_preempted(w, vm, i)) {
-		/* the progress of the eager burst so far, as vcpu_done counts it */
-		double done = v->burst - e->work;
-		done = done < 0 ? 0 : done > v->burst ? v->burst : done;
-		v->left -= done;
-		v->phase_left -= done;
-		v->burst = 0;
+		double done = v->burst - e->work - v->walked;
+		v->lazy = 0;
+		walk(vm, i, done > 0 ? done : 0);
 	}
 	if (leaves_when_preempted(w, vm, i)) {
 		/* the holder leaves its critical section as it is descheduled
 		** (the lock goes to the first waiter); the critical work it had
 		** left is done later as ordinary work */
+		double d = v->burst - e->work - v->walked;
+		double pl = v->phase_left > 0 ? v->phase_left : 0;
+		d = d < 0 ? 0 : d > pl ? pl : d;
+		v->left -= d;
+		v->phase_left -= d;
+		v->walked += d;
 		release(w, vm, i);
-		v->burst = v->left <= 0 ? 0 : to_slice_end(v, v->left < v->phase_left ? v->left : v->phase_left);
-		e->work = v->burst;
 	}
+	relax(w, vm, i);
 }
 
 /* VCPU i leaves the critical section: the first waiter gets the lock and
@@ -347,6 +494,24 @@ static void slice_end(struct vm *vm, int i)
 	vm->requeues++;
 }
 
+/* The next burst of VCPU i, whose run segment starts now (its done() is
+** running): a phased one's first phase end is armed. */
+static double start_burst(struct world *w, struct vm *vm, int i)
+{
+	struct vcpu_state *v = &vm->vs[i];
+	double b = next_burst(w, vm, i);
+	if (b < 0) {
+		if (lock_model(vm))
+			relax(w, vm, i);
+		return b;
+	}
+	if (v->phased) {
+		arm(w, vm, i, 1);
+		b = v->burst;
+	}
+	return b;
+}
+
 static double vcpu_done(struct world *w, struct entity *e)
 {
 	struct vm *vm = e->vm;
@@ -357,17 +522,20 @@ static double vcpu_done(struct world *w, struct entity *e)
 		e->spinning = 0;
 		v->phase = PH_CRIT;
 		v->phase_left = draw(vm, vm->crit_mean[v->lk]);
-		return next_burst(w, vm, i);
+		return start_burst(w, vm, i);
 	}
+	disarm(w, v);
 	if (v->lazy) {
 		v->lazy = 0;
-		walk(vm, i, v->burst);
+		walk(vm, i, v->burst - v->walked);
 	} else {
-		v->left -= v->burst;
-		v->phase_left -= v->burst;
+		double r = v->burst - v->walked;
+		v->left -= r;
+		v->phase_left -= r;
 		if (v->phase == PH_CRIT && (v->phase_left <= 0 || v->left <= 0))
 			release(w, vm, i);
 	}
+	v->phased = 0;
 	if (v->left <= 0) {
 		struct gjob *j = v->job;
 		v->job = NULL;
@@ -376,7 +544,7 @@ static double vcpu_done(struct world *w, struct entity *e)
 	} else if (v->left <= v->slice_mark + SLICE_EPS) {
 		slice_end(vm, i);
 	}
-	return next_burst(w, vm, i);
+	return start_burst(w, vm, i);
 }
 
 void vm_submit(struct world *w, struct vm *vm, struct gjob *j)
@@ -417,6 +585,16 @@ void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles)
 	if (v->job) {
 		v->left += cycles;        /* the interrupted job finishes later */
 		v->slice_mark += cycles;  /* and the handler does not use its slice */
+		/* a running burst to the job's (or slice's) end ends with them */
+		if ((v->lazy || v->phased) && e->state == ENT_RUNNING && !w->sched.cpu[e->cpu].completing) {
+			double to = v->walked + to_slice_end(v, v->left);
+			if (to != v->burst) {
+				sched_retarget(&w->sched, e, e->work + (to - v->burst));
+				v->burst = to;
+				if (v->phased && !v->pev)
+					arm(w, vm, i, 0);
+			}
+		}
 	} else if (e->state == ENT_BLOCKED && !v->io_wait) {
 		/* a halted VCPU wakes for the handler, then halts again */
 		v->tick.work = 0;
@@ -429,7 +607,9 @@ void vm_interrupt(struct world *w, struct vm *vm, int i, double cycles)
 		v->phase = PH_RUN;
 		v->phase_left = INFINITY;
 		v->burst = v->left;
+		v->walked = 0;
 		v->lazy = 0;
+		v->phased = 0;
 		/* the guest's timer is KVM's LAPIC hrtimer, which fires on the
 		** CPU the VCPU thread last ran on (it moves with the thread) */
 		sched_wake_from(&w->sched, e, v->burst, SCHED_WAKER_SELF);

@@ -47,9 +47,13 @@ struct vcpu_state {
 	enum vcpu_phase phase;
 	int lk;                       /* PH_CRIT, PH_SPIN: on which lock */
 	double phase_left;            /* cycles to the next lock event */
-	double burst;                 /* cycles of the burst in flight */
+	double burst;                 /* cycles of the burst in flight, from its start */
+	double walked;                /* cycles of it whose phases are applied */
 	int lazy;                     /* the burst runs to the job's end through its lock
 				      ** phases, walked when it ends or is cut (vm.c) */
+	int phased;                   /* the burst runs to the job's end, each lock phase's
+				      ** end an event of its own (vm.c) */
+	uint64_t pev;                 /* that event (an evq handle), 0 none */
 	double pending;               /* interrupt work for the next job */
 	int io_wait;                  /* Xen: blocked until qemu-dm answers its exit (io.c) */
 	double slice_mark;            /* the job's slice ends when left falls to this; -inf none */

@@ -198,6 +198,7 @@ int world_advance(struct world *w, int64_t until)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	if (until > w->end)
 		until = w->end;
+	w->until = until;
 	struct evq_event ev;
 	while (!w->failed && evq_pop_before(&w->q, until, &ev)) {
 		ev.fn(w, ev.obj, ev.arg);

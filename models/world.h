@@ -57,6 +57,7 @@ struct world {
 	const struct scenario *scn;
 	struct evq q;
 	int64_t end;                  /* run until this time (ns) */
+	int64_t until;                /* world_advance runs events before this */
 	struct batches batches;       /* measured interval and its batches */
 	struct machine mach;
 	double llc_size, llc_line;    /* last-level cache per core, bytes (refill) */
