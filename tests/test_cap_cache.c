@@ -5,7 +5,7 @@
 ** not there; a lock is held against other handles and processes until
 ** put or unlocked, goes with its process however that ends (SIGKILL too),
 ** and a lock file left by a dead process, whatever pid it names, is
-** taken.  tests/test_sweep.c runs it
+** taken.  tests/test_sweep_dirs.c runs it
 ** through `hvsim sweep --cache`.
 */
 #include "tests/cutest.h"

@@ -1,0 +1,467 @@
+/*
+** `hvsim sweep`'s output directory (sim/drive/sweep.c): resuming after
+** an interruption runs only the missing points; Ctrl-C keeps the rows
+** done; a directory holding another sweep, or anything else, is refused
+** (exit 2) unless --force, which stages the new sweep beside it; --reuse
+** takes points with the same model from another sweep, --cache the
+** replications another sweep ran.  The points themselves:
+** tests/test_sweep.c.
+*/
+#include "tests/cutest.h"
+#include "tests/sweep_cli.h"
+#include "sim/scenario/scenario.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define TOY "tests/data/sweep/toy.xml"
+#define USERS "vm[web].workload[users].closed.users"
+
+/* An interrupted sweep (sweep.csv cut after 2 rows and half a row, the
+** point directories gone) resumes: only the 4 missing points run and the
+** file ends up as the full one.  Then: all done, nothing runs. */
+static void test_resume(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], cmd[8192], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args, TOY " -o %s/s -j 2", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/s", tmp);
+	char *full = cut_slurp_in(dir, "sweep.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(full);
+	/* header + 2 rows + half of the third */
+	const char *cut = full;
+	for (int i = 0; i < 3; i++)
+		cut = strchr(cut, '\n') + 1;
+	snprintf(cmd, sizeof cmd, "rm -rf %s/points && head -c %d %s/sweep.csv > %s/x && mv %s/x %s/sweep.csv", dir,
+		 (int)(cut - full) + 6, dir, dir, dir, dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, TOY " -o %s --resume -j 2", dir);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	printf("\n%s", out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "dropping an incomplete last line"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "toy: 2 of 6 points already in"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "toy: 6 points (2 already done, 4 run, 0 failed)"));
+	CU_ASSERT_PTR_NULL(strstr(out, "point 1/6"));
+	CU_ASSERT_PTR_NULL(strstr(out, "point 2/6"));
+	free(out);
+	/* only the missing points ran */
+	CU_ASSERT_FALSE(cut_exists(dir, "points/001"));
+	CU_ASSERT_FALSE(cut_exists(dir, "points/002"));
+	CU_ASSERT(cut_exists(dir, "points/003/summary.json") && cut_exists(dir, "points/006/summary.json"));
+	char *again = cut_slurp_in(dir, "sweep.csv");
+	char *a = no_wall(full), *b = no_wall(again);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	free(again);
+
+	/* rows out of order (an interruption keeps rows finished early):
+	** resumed, then rewritten in point order */
+	snprintf(cmd, sizeof cmd, "cd %s && { head -1 sweep.csv; sed -n 5p sweep.csv; sed -n 2p sweep.csv; } > x && "
+				  "mv x sweep.csv", dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, TOY " -o %s -j 3", dir);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(2 already done, 4 run, 0 failed)"));
+	free(out);
+	again = cut_slurp_in(dir, "sweep.csv");
+	a = no_wall(full);
+	b = no_wall(again);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	free(a);
+	free(b);
+	free(again);
+
+	/* everything there: nothing runs */
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "toy: all 6 points are already in"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(6 already done, 0 run, 0 failed)"));
+	free(out);
+
+	/* --resume with nothing to resume */
+	snprintf(args, sizeof args, TOY " -o %s/none --resume", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--resume: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "nothing to resume"));
+	free(out);
+	free(full);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* A directory holding another sweep: exit 2, its sweep.csv untouched. */
+static void test_mismatch(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args, TOY " -o %s/o -j 2 --set vm[web].vcpus=1", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	char *before = cut_slurp_in(tmp, "o/sweep.csv");
+	static const struct {
+		const char *args, *msg;
+	} k[] = {
+		{ "tests/data/sweep/capacity.xml", "holds a different sweep; its header is" },
+		{ TOY " --set vm[web].vcpus=2", "sweep.settings: was made with other settings" },
+		{ TOY " --set vm[web].vcpus=1 --seed 9", "sweep.settings: was made with other settings" },
+	};
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		snprintf(args, sizeof args, "%s -o %s/o", k[i].args, tmp);
+		CU_ASSERT_EQUAL(sweep(args, &out), 2);
+		if (!strstr(out, k[i].msg))
+			fprintf(stderr, "\n  got: %s\n  want: %s\n", out, k[i].msg);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, k[i].msg));
+		free(out);
+	}
+	char *after = cut_slurp_in(tmp, "o/sweep.csv");
+	CU_ASSERT(before && after && strcmp(before, after) == 0);
+	free(before);
+	free(after);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* Ctrl-C (SIGINT to the sweep alone; it passes SIGTERM on) while the
+** long points (10^6 s, 3 at a time) run and the short ones (200 s) are done: exit
+** 130, the 3 short rows kept (points 3 and 5 finished before point 2,
+** written anyway), no staging directories left. */
+static void test_interrupt(void)
+{
+	char *tmp = cut_tmpdir(), cmd[4096], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(cmd, sizeof cmd,
+		 "{ %s sweep " TOY " -o %s/o -j 3 --set sweep.vary[1].key=run.duration --set sweep.vary[1].from=200s "
+		 "--set sweep.vary[1].to=1000000s --set sweep.vary[1].step=999800s & p=$!; sleep 1; kill -INT $p; "
+		 "wait $p; }",
+		 cut_hvsim(), tmp);
+	int rc = cut_run(cmd, &out);
+	printf("\n%s", out);
+	CU_ASSERT_EQUAL(rc, 130);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "interrupted; 3 of 6 points are in"));
+	free(out);
+	char *csv = cut_slurp_in(tmp, "o/sweep.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CU_ASSERT_EQUAL(lines(csv), 4);
+	CU_ASSERT(csv[strlen(csv) - 1] == '\n');
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n2,200s,bare,rr,1,1,2,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n4,200s,bare,rr,1,1,4,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(csv, "\n8,200s,bare,rr,1,1,8,"));
+	free(csv);
+	snprintf(cmd, sizeof cmd, "cd %s && ls -a . o o/points", tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	CU_ASSERT_PTR_NULL(strstr(out, "tmp-"));
+	CU_ASSERT_PTR_NULL(strstr(out, "002"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "005"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* A sweep writes a new DIR or resumes its own: any other existing DIR is
+** refused (exit 2, untouched); --force runs the whole sweep in
+** DIR.tmp-PID and swaps it in at the end (interrupted: DIR as it was);
+** staging left by dead processes is removed. */
+static void test_exclusive(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], cmd[4096], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	/* a directory that is not a sweep's */
+	cut_stale(tmp, "o");
+	snprintf(args, sizeof args, TOY " -o %s/o -j 2", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/o: exists; name a new directory with -o, or add --force"));
+	free(out);
+	CU_ASSERT(cut_exists(tmp, "o/sub/f") && !cut_exists(tmp, "o/sweep.csv"));
+	/* --force over it: not an hvsim output, still refused */
+	snprintf(args, sizeof args, TOY " -o %s/o -j 2 --force", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "is not an hvsim output directory"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+	tmp = cut_tmpdir();
+	/* a sweep, then another sweep over it with --force: replaced whole */
+	snprintf(args, sizeof args, TOY " -o %s/o -j 2 --set vm[web].vcpus=1", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	/* a rerun resumes its own sweep and removes what dead runs left */
+	long dead = cut_dead_pid();
+	char stale[64], pstale[64], cstale[64];
+	snprintf(stale, sizeof stale, "o.tmp-%ld", dead);
+	snprintf(pstale, sizeof pstale, "o/points/002.tmp-%ld", dead);
+	snprintf(cstale, sizeof cstale, "o/sweep.csv.tmp-%ld", dead);
+	cut_stale(tmp, pstale);
+	cut_stale(tmp, cstale);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "all 6 points are already in"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, pstale));
+	CU_ASSERT_FALSE(cut_exists(tmp, cstale));
+	cut_stale(tmp, "o/mine");
+	cut_stale(tmp, stale);
+	snprintf(args, sizeof args, "tests/data/sweep/capacity.xml -o %s/o -j 2 --resume --force", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "--force and --resume: expected one of them"));
+	free(out);
+	snprintf(args, sizeof args, "tests/data/sweep/capacity.xml -o %s/o -j 2 --force", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/o/sweep.csv"));
+	CU_ASSERT_PTR_NULL(strstr(out, "tmp-"));
+	free(out);
+	char *csv = cut_slurp_in(tmp, "o/sweep.csv"), *cap = cut_slurp_in(tmp, "o/points/001/capacity.csv");
+	CU_ASSERT(csv && strstr(csv, "sessions_per_vm") && cap);
+	free(csv);
+	free(cap);
+	CU_ASSERT_FALSE(cut_exists(tmp, "o/mine"));
+	CU_ASSERT_FALSE(cut_exists(tmp, stale));
+	/* --force interrupted: the old sweep stays, no staging left */
+	char *before = cut_slurp_in(tmp, "o/sweep.csv");
+	snprintf(cmd, sizeof cmd,
+		 "{ %s sweep " TOY " -o %s/o -j 2 --force --set run.duration=1000000s & p=$!; sleep 1; kill -INT $p; "
+		 "wait $p; }",
+		 cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 130);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "interrupted; nothing replaced"));
+	free(out);
+	char *after = cut_slurp_in(tmp, "o/sweep.csv");
+	CU_ASSERT(before && after && strcmp(before, after) == 0);
+	free(before);
+	free(after);
+	snprintf(cmd, sizeof cmd, "ls -a %s", tmp);
+	cut_run(cmd, &out);
+	CU_ASSERT_STRING_EQUAL(out, ".\n..\no\n");
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* --reuse: a point whose model.xml another sweep has is taken from it.
+** reuse.xml is capacity-curves.xml's model written another way (name,
+** comments, attribute order, source=, <ideal remove="none">): loaded
+** with the same values both give the same model text, another value a
+** different one.  Its sweep shares its first two points with
+** capacity-curves' curve at 92% (bracketed from the same answers): with
+** --reuse those two are taken and the sweep's files are what running
+** every point writes, wall times aside; another seed, or a directory
+** that is not a sweep's, reuses nothing (the latter: exit 2, nothing
+** written). */
+static void test_reuse(void)
+{
+	static const char *const same[] = { "qos.good=92%", "qos.time-good=1.2s", NULL },
+				  *const other[] = { "qos.good=92%", "qos.time-good=1.3s", NULL };
+	struct scenario a, b;
+	CU_ASSERT_EQUAL_FATAL(cut_load("tests/data/sweep/capacity-curves.xml", same, &a, NULL), 0);
+	CU_ASSERT_EQUAL_FATAL(cut_load("tests/data/sweep/reuse.xml", same, &b, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a.model);
+	CU_ASSERT_STRING_EQUAL(a.model, b.model);
+	CU_ASSERT_PTR_NULL(strstr(a.model, "<sweep"));
+	CU_ASSERT_PTR_NULL(strstr(a.model, "<!--"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a.model, "time-good=\"1.2s\""));
+	CU_ASSERT_FALSE(a.model_external);
+	scn_free(&b);
+	CU_ASSERT_EQUAL_FATAL(cut_load("tests/data/sweep/reuse.xml", other, &b, NULL), 0);
+	CU_ASSERT_STRING_NOT_EQUAL(a.model, b.model);
+	scn_free(&a);
+	scn_free(&b);
+
+	char *tmp = cut_tmpdir(), args[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args, "tests/data/sweep/capacity-curves.xml --set sweep.bracket=previous -o %s/a -j 2",
+		 tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	CU_ASSERT(cut_exists(tmp, "a/points/001/model.xml"));
+	snprintf(args, sizeof args, "tests/data/sweep/reuse.xml -o %s/b -j 2 --reuse %s/a", tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "reuse-curves: 6 points (0 already done, 2 reused, 4 run, 0 failed)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "point 1/6 (qos.good=92%, qos.time-good=1.1s): reused "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/a/points/005\n"));
+	free(out);
+	snprintf(args, sizeof args, "tests/data/sweep/reuse.xml -o %s/c -j 2", tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	/* every file alike but for the wall times */
+	char cmd[4400];
+	snprintf(cmd, sizeof cmd, "diff -r -I wall %s/b/points %s/c/points && cmp %s/b/long.csv %s/c/long.csv", tmp, tmp,
+		 tmp, tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	char *rb = cut_slurp_in(tmp, "b/sweep.csv"), *rc = cut_slurp_in(tmp, "c/sweep.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rb);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rc);
+	char *nb = no_wall(rb), *nc = no_wall(rc);
+	CU_ASSERT_STRING_EQUAL(nb, nc);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rb, "\n92%,1.1s,"));
+	free(nb);
+	free(nc);
+	free(rb);
+	free(rc);
+	/* another seed: another simulation */
+	snprintf(args, sizeof args, "tests/data/sweep/reuse.xml -o %s/d -j 2 --seed 2 --reuse %s/a", tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(0 already done, 0 reused, 6 run, 0 failed)"));
+	free(out);
+	/* not a sweep's directory: exit 2 before anything is written */
+	snprintf(args, sizeof args, "tests/data/sweep/reuse.xml -o %s/e --reuse %s/a/points", tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/a/points: expected a sweep's directory"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, "e"));
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* The sweep's files in dir (points, long.csv, sweep.csv less wall_s) are
+** those of ref. */
+static int same_sweep(const char *tmp, const char *dir, const char *ref)
+{
+	char cmd[4400], *out;
+	snprintf(cmd, sizeof cmd, "diff -r -I wall %s/%s/points %s/%s/points && cmp %s/%s/long.csv %s/%s/long.csv",
+		 tmp, dir, tmp, ref, tmp, dir, tmp, ref);
+	int rc = cut_run(cmd, &out);
+	free(out);
+	char pa[256], pb[256];
+	snprintf(pa, sizeof pa, "%s/sweep.csv", dir);
+	snprintf(pb, sizeof pb, "%s/sweep.csv", ref);
+	char *ra = cut_slurp_in(tmp, pa), *rb = cut_slurp_in(tmp, pb);
+	int eq = 0;
+	if (ra && rb) {
+		char *na = no_wall(ra), *nb = no_wall(rb);
+		eq = strcmp(na, nb) == 0;
+		free(na);
+		free(nb);
+	}
+	free(ra);
+	free(rb);
+	return rc == 0 && eq;
+}
+
+/* --cache: a replication another sweep ran (the same model, seed and
+** bracket start) is taken from the store, and the sweep's files are what
+** running it writes.  Seed 2's replications are seeds 2 and 3, seed 1's
+** 1 and 2: of its 12, the 5 whose start is also seed 1's are taken (the
+** sixth starts elsewhere).  An entry under another key (one character of
+** it changed) or cut short is not taken; a lock file its process left
+** behind is taken; a lock a live process holds is waited for; two sweeps at
+** once share the store; a store that is not a directory is exit 2. */
+static void test_cache(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], cmd[4400], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	const char *f = "tests/data/sweep/capacity-curves.xml --set sweep.bracket=previous -j 2";
+	snprintf(args, sizeof args, "%s -o %s/ref1", f, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, "%s -o %s/ref2 --seed 2", f, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, "%s -o %s/a --cache %s/D", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "6 run, 0 failed; 0 of their 12 replications from "));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "a", "ref1"));
+	snprintf(args, sizeof args, "%s -o %s/b --seed 2 --cache %s/D", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "6 run, 0 failed; 5 of their 12 replications from "));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "b", "ref2"));
+	/* taken again, all 12 now */
+	snprintf(args, sizeof args, "%s -o %s/b2 --seed 2 --cache %s/D", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 12 of their 12 replications from "));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "b2", "ref2"));
+	/* every entry's key changed by one character: none is taken */
+	snprintf(cmd, sizeof cmd, "sed -i 's/^hint /Hint /' %s/D/*.rep", tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, "%s -o %s/c --seed 2 --cache %s/D", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 0 of their 12 replications from "));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "c", "ref2"));
+	/* cut short: none is taken */
+	snprintf(cmd, sizeof cmd, "for e in %s/D/*.rep; do truncate -s -5 \"$e\"; done", tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, "%s -o %s/d --seed 2 --cache %s/D", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 0 of their 12 replications from "));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "d", "ref2"));
+	/* every entry turned into a lock: a file left by a process that is
+	** gone (naming its pid), then one that a live process holds locked
+	** for another second and a half (flock(1), as flock(2) in hvsim) */
+	for (int live = 0; live < 2; live++) {
+		if (live)
+			snprintf(cmd, sizeof cmd,
+				 "for e in %s/D/*.rep; do rm \"$e\"; flock -n \"${e%%.rep}.lock\" sleep 1.5 "
+				 ">/dev/null 2>&1 & done; sleep 0.2",
+				 tmp);
+		else
+			snprintf(cmd, sizeof cmd,
+				 "p=$(sh -c 'echo $$'); for e in %s/D/*.rep; do echo $p > \"${e%%.rep}.lock\"; "
+				 "rm \"$e\"; done",
+				 tmp);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+		free(out);
+		snprintf(args, sizeof args, "%s -o %s/e%d --seed 2 --cache %s/D", f, tmp, live, tmp);
+		CU_ASSERT_EQUAL(sweep(args, &out), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 0 of their 12 replications from "));
+		free(out);
+		CU_ASSERT(same_sweep(tmp, live ? "e1" : "e0", "ref2"));
+		/* its 12, run again and stored (the locks of seed 1's others stay) */
+		snprintf(cmd, sizeof cmd, "ls %s/D | grep -c 'rep$'", tmp);
+		cut_run(cmd, &out);
+		CU_ASSERT_STRING_EQUAL(out, "12\n");
+		free(out);
+	}
+	/* two at once on a new store */
+	snprintf(cmd, sizeof cmd,
+		 "{ %s sweep %s -o %s/g1 --cache %s/E & p=$!; %s sweep %s -o %s/g2 --seed 2 --cache %s/E; r=$?; "
+		 "wait $p && [ $r = 0 ]; } >/dev/null 2>&1",
+		 cut_hvsim(), f, tmp, tmp, cut_hvsim(), f, tmp, tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "g1", "ref1"));
+	CU_ASSERT(same_sweep(tmp, "g2", "ref2"));
+	/* not a directory: exit 2 before anything is written */
+	snprintf(args, sizeof args, "%s -o %s/h --cache %s/ref1/sweep.csv", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/ref1/sweep.csv: expected a directory"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, "h"));
+	/* in a directory that does not exist: exit 2, nothing made */
+	snprintf(args, sizeof args, "%s -o %s/h --cache %s/none/D", f, tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/none/D: cannot be made: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/none is not a directory"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, "h"));
+	CU_ASSERT_FALSE(cut_exists(tmp, "none"));
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+void tests_register(void)
+{
+	static const struct cut_test t[] = {
+		{ "resume runs only the missing points", test_resume },
+		{ "a directory with another sweep", test_mismatch },
+		{ "Ctrl-C keeps finished rows", test_interrupt },
+		{ "a new DIR, its own to resume, or --force", test_exclusive },
+		{ "--reuse takes the points with the same model.xml", test_reuse },
+		{ "--cache takes the replications another sweep ran", test_cache },
+		{ NULL, NULL },
+	};
+	cut_suite("sweep-dirs", t);
+}
