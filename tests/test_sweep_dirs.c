@@ -57,10 +57,7 @@ static void test_resume(void)
 	CU_ASSERT_FALSE(cut_exists(dir, "points/002"));
 	CU_ASSERT(cut_exists(dir, "points/003/summary.json") && cut_exists(dir, "points/006/summary.json"));
 	char *again = cut_slurp_in(dir, "sweep.csv");
-	char *a = no_wall(full), *b = no_wall(again);
-	CU_ASSERT_STRING_EQUAL(a, b);
-	free(a);
-	free(b);
+	CU_ASSERT(same_rows(full, again));
 	free(again);
 
 	/* rows out of order (an interruption keeps rows finished early):
@@ -74,11 +71,7 @@ static void test_resume(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(2 already done, 4 run, 0 failed)"));
 	free(out);
 	again = cut_slurp_in(dir, "sweep.csv");
-	a = no_wall(full);
-	b = no_wall(again);
-	CU_ASSERT_STRING_EQUAL(a, b);
-	free(a);
-	free(b);
+	CU_ASSERT(same_rows(full, again));
 	free(again);
 
 	/* everything there: nothing runs */
@@ -298,11 +291,8 @@ static void test_reuse(void)
 	char *rb = cut_slurp_in(tmp, "b/sweep.csv"), *rc = cut_slurp_in(tmp, "c/sweep.csv");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rb);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rc);
-	char *nb = no_wall(rb), *nc = no_wall(rc);
-	CU_ASSERT_STRING_EQUAL(nb, nc);
+	CU_ASSERT(same_rows(rb, rc));
 	CU_ASSERT_PTR_NOT_NULL(strstr(rb, "\n92%,1.1s,"));
-	free(nb);
-	free(nc);
 	free(rb);
 	free(rc);
 	/* another seed: another simulation */
@@ -333,16 +323,23 @@ static int same_sweep(const char *tmp, const char *dir, const char *ref)
 	snprintf(pa, sizeof pa, "%s/sweep.csv", dir);
 	snprintf(pb, sizeof pb, "%s/sweep.csv", ref);
 	char *ra = cut_slurp_in(tmp, pa), *rb = cut_slurp_in(tmp, pb);
-	int eq = 0;
-	if (ra && rb) {
-		char *na = no_wall(ra), *nb = no_wall(rb);
-		eq = strcmp(na, nb) == 0;
-		free(na);
-		free(nb);
-	}
+	int eq = ra && rb && same_rows(ra, rb);
 	free(ra);
 	free(rb);
 	return rc == 0 && eq;
+}
+
+/* A sweep of f into tmp/dir (more: further options) with the store
+** tmp/D: it says `said` and writes what the sweep in tmp/ref wrote. */
+static void cached_run(const char *f, const char *tmp, const char *dir, const char *more, const char *said,
+		       const char *ref)
+{
+	char args[2048], *out;
+	snprintf(args, sizeof args, "%s -o %s/%s%s --cache %s/D", f, tmp, dir, more, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, said));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, dir, ref));
 }
 
 /* --cache: a replication another sweep ran (the same model, seed and
@@ -364,40 +361,20 @@ static void test_cache(void)
 	snprintf(args, sizeof args, "%s -o %s/ref2 --seed 2", f, tmp);
 	CU_ASSERT_EQUAL(sweep(args, &out), 0);
 	free(out);
-	snprintf(args, sizeof args, "%s -o %s/a --cache %s/D", f, tmp, tmp);
-	CU_ASSERT_EQUAL(sweep(args, &out), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "6 run, 0 failed; 0 of their 12 replications from "));
-	free(out);
-	CU_ASSERT(same_sweep(tmp, "a", "ref1"));
-	snprintf(args, sizeof args, "%s -o %s/b --seed 2 --cache %s/D", f, tmp, tmp);
-	CU_ASSERT_EQUAL(sweep(args, &out), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "6 run, 0 failed; 5 of their 12 replications from "));
-	free(out);
-	CU_ASSERT(same_sweep(tmp, "b", "ref2"));
+	cached_run(f, tmp, "a", "", "6 run, 0 failed; 0 of their 12 replications from ", "ref1");
+	cached_run(f, tmp, "b", " --seed 2", "6 run, 0 failed; 5 of their 12 replications from ", "ref2");
 	/* taken again, all 12 now */
-	snprintf(args, sizeof args, "%s -o %s/b2 --seed 2 --cache %s/D", f, tmp, tmp);
-	CU_ASSERT_EQUAL(sweep(args, &out), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 12 of their 12 replications from "));
-	free(out);
-	CU_ASSERT(same_sweep(tmp, "b2", "ref2"));
+	cached_run(f, tmp, "b2", " --seed 2", "; 12 of their 12 replications from ", "ref2");
 	/* every entry's key changed by one character: none is taken */
 	snprintf(cmd, sizeof cmd, "sed -i 's/^hint /Hint /' %s/D/*.rep", tmp);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
 	free(out);
-	snprintf(args, sizeof args, "%s -o %s/c --seed 2 --cache %s/D", f, tmp, tmp);
-	CU_ASSERT_EQUAL(sweep(args, &out), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 0 of their 12 replications from "));
-	free(out);
-	CU_ASSERT(same_sweep(tmp, "c", "ref2"));
+	cached_run(f, tmp, "c", " --seed 2", "; 0 of their 12 replications from ", "ref2");
 	/* cut short: none is taken */
 	snprintf(cmd, sizeof cmd, "for e in %s/D/*.rep; do truncate -s -5 \"$e\"; done", tmp);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
 	free(out);
-	snprintf(args, sizeof args, "%s -o %s/d --seed 2 --cache %s/D", f, tmp, tmp);
-	CU_ASSERT_EQUAL(sweep(args, &out), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 0 of their 12 replications from "));
-	free(out);
-	CU_ASSERT(same_sweep(tmp, "d", "ref2"));
+	cached_run(f, tmp, "d", " --seed 2", "; 0 of their 12 replications from ", "ref2");
 	/* every entry turned into a lock: a file left by a process that is
 	** gone (naming its pid), then one that a live process holds locked
 	** for another second and a half (flock(1), as flock(2) in hvsim) */
@@ -414,11 +391,7 @@ static void test_cache(void)
 				 tmp);
 		CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
 		free(out);
-		snprintf(args, sizeof args, "%s -o %s/e%d --seed 2 --cache %s/D", f, tmp, live, tmp);
-		CU_ASSERT_EQUAL(sweep(args, &out), 0);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, "; 0 of their 12 replications from "));
-		free(out);
-		CU_ASSERT(same_sweep(tmp, live ? "e1" : "e0", "ref2"));
+		cached_run(f, tmp, live ? "e1" : "e0", " --seed 2", "; 0 of their 12 replications from ", "ref2");
 		/* its 12, run again and stored (the locks of seed 1's others stay) */
 		snprintf(cmd, sizeof cmd, "ls %s/D | grep -c 'rep$'", tmp);
 		cut_run(cmd, &out);
