@@ -280,8 +280,8 @@ static void test_search_rounds(void)
 }
 
 /* resolution="N%": the bisection stops once its bracket is within that
-** share of its lower end (at least 1 user); later rounds start at the
-** answer rounded to it. */
+** share of its lower end (at least 1 user); later rounds (and a sweep's
+** next point) start at the answer rounded to 2^(k/16) users. */
 static void test_resolution_share(void)
 {
 	struct scn_capacity c = { .resolution = 10 };
@@ -293,9 +293,36 @@ static void test_resolution_share(void)
 	CU_ASSERT_EQUAL(scn_capacity_resolution(&c, 649), 12);
 	CU_ASSERT_EQUAL(scn_capacity_resolution(&c, 49), 1);   /* never below one user */
 	CU_ASSERT_EQUAL(scn_capacity_resolution(&c, 0), 1);
-	CU_ASSERT_EQUAL(scn_capacity_round(&c, 109.2), 110);
-	CU_ASSERT_EQUAL(scn_capacity_round(&c, 605.0), 600);
+	/* a share rounds to 2^(k/16) users: 2^(108/16) = 107.6, 2^(148/16) =
+	** 608.9, 2^(54/16) = 10.4, 2^(130/16) = 279.2 */
+	CU_ASSERT_EQUAL(scn_capacity_round(&c, 109.2), 108);
+	CU_ASSERT_EQUAL(scn_capacity_round(&c, 605.0), 609);
 	CU_ASSERT_EQUAL(scn_capacity_round(&c, 10.4), 10);
+	/* answers 1% apart (neighbouring seeds) start from the same count */
+	CU_ASSERT_EQUAL(scn_capacity_round(&c, 282.6), 279);
+	CU_ASSERT_EQUAL(scn_capacity_round(&c, 284.9), 279);
+	CU_ASSERT_EQUAL(scn_capacity_round(&c, 285.6), 292);   /* past 2^(130.5/16) = 285.3 */
+	CU_ASSERT_EQUAL(scn_capacity_round(&c, 0.4), 0);
+	CU_ASSERT_EQUAL(scn_capacity_round(&c, 0.6), 1);
+	/* every answer from 1 to 5000 users: the start within half a grid
+	** step (2^(1/32) - 1 = 2.2%) and half a user of it, monotone, and
+	** from 64 users on no jump wider than a first bracket step (1/16) */
+	int last = 0, bad = 0, steps = 0;
+	for (double u = 1; u <= 5000; u += 0.25) {
+		int g = scn_capacity_round(&c, u);
+		if (fabs(g - u) > u * (exp2(1.0 / 32) - 1) + 0.5 + 1e-9)
+			bad++;
+		if (g < last)
+			bad++;             /* not monotone */
+		if (g != last && last >= 64) {
+			steps++;
+			if (g - last > last / 16 + 1)
+				bad++;     /* a jump wider than a first step */
+		}
+		last = g;
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT(steps > 100);
 
 	/* the repairman (11 users) with a bracket of 25%: 2 users at 8-11 */
 	const char *const sets[] = { "run.duration=2000s", "capacity.replications=2", "capacity.resolution=25%",

@@ -394,7 +394,10 @@ int scn_resolution_share(const char *text, double *share);
 ** c's resolution, or with resolution="N%" that share of users (rounded
 ** down, at least 1 user). */
 int scn_capacity_resolution(const struct scn_capacity *c, int users);
-/* users rounded to the nearest multiple of the resolution there. */
+/* Where a search starts from an earlier answer (a sweep's neighbour, a
+** later round): users rounded to the nearest multiple of the resolution,
+** or with resolution="N%" to the nearest 2^(k/SCN_ROUND_GRID) users. */
+#define SCN_ROUND_GRID 16
 int scn_capacity_round(const struct scn_capacity *c, double users);
 
 /* A --set KEY=VALUE override: KEY is a dotted path of elements from the

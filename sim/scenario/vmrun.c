@@ -327,9 +327,23 @@ int scn_capacity_resolution(const struct scn_capacity *c, int users)
 	return r < 1 ? 1 : r > INT32_MAX ? INT32_MAX : (int)r;
 }
 
-/* scenario.h */
+/* scenario.h
+** With a share resolution the grid is geometric, 2^(k/16) users (16
+** points an octave, 4.4% apart), not multiples of the share there: the
+** grid of "2%" would be as fine as the differences between the answers
+** of neighbouring seeds, whose replications overlap (seed s runs s,
+** s + 1, ...), so their searches would start a few users apart and share
+** nothing through hvsim sweep --cache.  The grid stays finer than the
+** first bracket step, hint/16 (6.25%), so the start is within a step of
+** the answer it rounds (bracket_near, sim/drive/capacity.c). */
 int scn_capacity_round(const struct scn_capacity *c, double users)
 {
+	if (c->resolution_rel > 0) {
+		if (!(users >= 1))
+			return users >= 0.5 ? 1 : 0;
+		double g = exp2(round(log2(users) * SCN_ROUND_GRID) / SCN_ROUND_GRID);
+		return g >= INT32_MAX ? INT32_MAX : (int)lround(g);
+	}
 	int r = scn_capacity_resolution(c, users > INT32_MAX ? INT32_MAX : users < 0 ? 0 : (int)users);
 	return (int)lround(users / r) * r;
 }
