@@ -36,5 +36,5 @@ pseed=""
 "$HVSIM" calibrate "$root/calibration/paper.xml" --values "$root/calibration/paper.fit.csv" \
 	--known "$pk" -o "$pd" -j "$jobs" -q $pseed \
 	--set specweb:run.duration=150s --set specweb:run.warmup=30s --set specweb:capacity.replications=3 \
-	--set specweb:capacity.resolution=10 --set specweb:capacity.precision=3% \
+	--set specweb:capacity.resolution=2% --set specweb:capacity.precision=3% \
 	--set specweb:capacity.max-replications=41 $sp > "$pd.log"
