@@ -11,9 +11,7 @@
 # grades.csv, grades.txt, plateaus.csv, plateaus.txt and every seed's
 # sweep.csv (wall_s aside) are the same, that grades.csv lists the seeds in the order asked, and that
 # no claim directory is left.  Then a sweep that fails (an unknown --set
-# key) must make grade.sh exit non-zero without a grades.csv.  And
-# --first-only runs a sweep for the first seed alone, shown as "-" for
-# the others.
+# key) must make grade.sh exit non-zero without a grades.csv.
 #
 #   HVSIM=./hvsim
 set -u
@@ -56,27 +54,11 @@ order=$(awk -F, 'NR > 1 && $1 != last { printf "%s ", $1; last = $1 }' "$W/two/g
 grep -q '^4 of 4 curves have the same plateau in every seed' "$W/two/plateaus.txt" ||
 	bad "plateaus.txt does not say the seeds agree: $(tail -2 "$W/two/plateaus.txt")"
 [ ! -e "$W/two/.claims" ] || bad "the claim directory was left behind"
-# --first-only: the P12 sweep for the first seed only; the tables show
-# "-" for the other, and no curve counts as agreeing with itself
-FIGS=vcpus sh experiments/paper/grade.sh --quick -j 2 --seeds "1 2" --first-only vcpus \
-	--set 'sweep.vary[2].values=1' "$W/first" > "$W/first.log" 2>&1 ||
-	bad "--first-only vcpus failed: $(tail -3 "$W/first.log")"
-[ ! -e "$W/first/seed2/vcpus" ] || bad "--first-only vcpus ran seed 2's sweep"
-[ "$(awk -F, 'NR > 1 { n[$1]++ } END { print n[1] + 0, n[2] + 0 }' "$W/first/grades.csv" 2>/dev/null)" = "$(awk -F, 'NR > 1 && $1 == 1 { n++ } END { print n + 0, 0 }' "$W/two/grades.csv")" ] ||
-	bad "--first-only: grades.csv has not seed 1's rows alone"
-[ "$(grep -c '  -  *-$' "$W/first/plateaus.txt")" = 4 ] ||
-	bad "--first-only: plateaus.txt does not show '-' for seed 2 and for agreement: $(head -3 "$W/first/plateaus.txt")"
-grep -q '^0 of 0 curves' "$W/first/plateaus.txt" || bad "--first-only: a curve of one seed counted as agreeing"
-grep -q '^P12-[a-z]* *[a-zA-Z/]* *-  *(. of 1 seeds)' "$W/first/grades.txt" ||
-	bad "--first-only: grades.txt does not show seed 2 as '-': $(head -2 "$W/first/grades.txt")"
-if FIGS=vcpus sh experiments/paper/grade.sh --quick --first-only fig3 "$W/bad3" > "$W/bad3.log" 2>&1; then
-	bad "--first-only fig3 (not in FIGS) was taken"
-fi
 if g -j 2 --set no.such.key=1 "$W/bad" > "$W/bad.log" 2>&1; then
 	bad "a failing sweep did not fail grade.sh"
 fi
 for f in "$W"/bad/grades.* "$W"/bad/plateaus.*; do
 	[ ! -e "$f" ] || bad "a failed grading left $f"
 done
-[ $fail = 0 ] && echo "grade-seeds.sh: seeds 1-3 graded alike with -j 1 and -j 2; --first-only runs seed 1 alone; a failed sweep fails the grading"
+[ $fail = 0 ] && echo "grade-seeds.sh: seeds 1-3 graded alike with -j 1 and -j 2; a failed sweep fails the grading"
 exit $fail

@@ -3,7 +3,7 @@
 # P12, P13) on the Fig. 3, Fig. 4 and P12 capacity sweeps, for several
 # seeds, with hvsim explain --grade (docs/explain.md, "Grading statements").
 #
-#   experiments/paper/grade.sh [--quick] [-j N] [--seeds "1 2 3"] [--predict] [--first-only "vcpus predict"] [--set K=V]... [OUTDIR]
+#   experiments/paper/grade.sh [--quick] [-j N] [--seeds "1 2 3"] [--predict] [--set K=V]... [OUTDIR]
 #
 # For each seed S: OUTDIR/seedS/{fig3,fig4,vcpus}/ are hvsim sweep
 # directories (a complete one is not run again: hvsim sweep resumes) with
@@ -12,12 +12,8 @@
 # seed; OUTDIR/plateaus.txt every curve's plateau by seed (and whether
 # the seeds agree), OUTDIR/plateaus.csv its rows.  --predict: also every row of P1-P13 for each seed
 # (experiments/paper/predict.sh into seedS/predict/, the curve points from
-# seedS/fig3 and fig4, seedS/known.csv).  --first-only LIST: these units
-# (sweeps of FIGS other than fig3 and fig4, and predict) for the first
-# seed of --seeds only; the tables show "-" for the others (run.sh's
-# full mode: every seed's Figs. 3 and 4, the rest seed 1's, so that it
-# fits its 10 minutes).  --quick: the short probes of run.sh --quick
-# (2 replications).
+# seedS/fig3 and fig4, seedS/known.csv).  --quick: the short probes of
+# run.sh --quick (2 replications).
 # --set K=V (repeatable) is passed to every sweep (experiments/paper/
 # ablate.sh uses it to grade with one cause removed: --set ideal.remove=X).
 # FIGS (environment) lists the sweeps (default "fig3 fig4 vcpus").
@@ -35,16 +31,14 @@ quick=0
 predict=0
 out=""
 nextra=0
-firstonly=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1 ;;
 	-j) shift; jobs=$1 ;;
 	--seeds) shift; seeds=$1 ;;
 	--predict) predict=1 ;;
-	--first-only) shift; firstonly=$1 ;;
 	--set) shift; eval "extra_$nextra=\$1"; nextra=$((nextra + 1)) ;;
-	-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
 	-*) echo "grade.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac
@@ -99,22 +93,8 @@ if [ $predict = 1 ]; then
 		exit 2
 	fi
 fi
-for u in $firstonly; do
-	case " $figs predict " in
-	*" $u "*) ;;
-	*) echo "grade.sh: --first-only: '$u' is not predict or a sweep of FIGS ($figs)" >&2; exit 2 ;;
-	esac
-	case $u in fig3|fig4) echo "grade.sh: --first-only: every seed's predictions and sweeps take fig3 and fig4; not '$u'" >&2; exit 2 ;; esac
-done
 nseeds=0
-first=""
-for s in $seeds; do nseeds=$((nseeds + 1)); [ -n "$first" ] || first=$s; done
-# does seed $2 run unit $1 (a sweep of FIGS, or predict)?
-runs() {
-	[ "$2" = "$first" ] && return 0
-	case " $firstonly " in *" $1 "*) return 1 ;; esac
-	return 0
-}
+for s in $seeds; do nseeds=$((nseeds + 1)); done
 # one worker more than cores (with N > 1): a sweep waiting for a
 # replication another sweep is running (--cache) leaves its core to it
 workers=$jobs
@@ -128,10 +108,10 @@ for f in $figs; do
 	case $f in fig3|fig4) for s in $seeds; do units="$units $f:$s"; done ;; esac
 done
 if [ $predict = 1 ]; then
-	for s in $seeds; do runs predict "$s" && units="$units predict:$s"; done
+	for s in $seeds; do units="$units predict:$s"; done
 fi
 for f in $figs; do
-	case $f in fig3|fig4) ;; *) for s in $seeds; do runs "$f" "$s" && units="$units $f:$s"; done ;; esac
+	case $f in fig3|fig4) ;; *) for s in $seeds; do units="$units $f:$s"; done ;; esac
 done
 claims=$out/.claims
 cache=$out/.cache
@@ -144,7 +124,7 @@ needs() {
 	*)
 		for f in $figs; do
 			[ "$f" = "$u" ] && break
-			runs "$f" "$s" && echo "$f:$s"
+			echo "$f:$s"
 		done ;;
 	esac
 }
@@ -219,11 +199,9 @@ done
 rm -rf "$claims"
 [ $rc = 0 ] || exit 1
 rm -rf "$cache"
-# each seed's grades, its sweeps in FIGS order (none: --first-only)
+# each seed's grades, its sweeps in FIGS order
 for s in $seeds; do
-	mkdir -p "$out/seed$s"
 	for f in $figs; do
-		runs "$f" "$s" || continue
 		tail -n +2 "$out/seed$s/$f/explain/grades.csv" | sed "s/^/$s,/"
 	done > "$out/seed$s/grades.part.tmp"
 	mv "$out/seed$s/grades.part.tmp" "$out/seed$s/grades.part"
@@ -251,17 +229,11 @@ END {
 	ns = split(seeds, S, " ")
 	printf "%-16s", "statement"; for (j = 1; j <= ns; j++) printf " %-6s", "seed" S[j]; printf "\n"
 	for (i = 1; i <= n; i++) {
-		id = order[i]; pass = 0; graded = 0
+		id = order[i]; pass = 0
 		printf "%-16s", id
+		for (j = 1; j <= ns; j++) { printf " %-6s", res[id, S[j]]; pass += res[id, S[j]] == "pass" }
+		printf "  (%d of %d seeds)\n", pass, ns
 		for (j = 1; j <= ns; j++) {
-			# "-": a seed that did not run the sweep (--first-only)
-			if (!((id, S[j]) in res)) { printf " %-6s", "-"; continue }
-			printf " %-6s", res[id, S[j]]
-			pass += res[id, S[j]] == "pass"; graded++
-		}
-		printf "  (%d of %d seeds)\n", pass, graded
-		for (j = 1; j <= ns; j++) {
-			if (!((id, S[j]) in res)) continue
 			e = ((id, S[j]) in err) ? "; signed error " err[id, S[j]] : ""
 			printf "    seed %s: %s%s\n", S[j], found[id, S[j]], e
 		}
@@ -275,7 +247,6 @@ END {
 	echo "seed,sweep,curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,label"
 	for s in $seeds; do
 		for f in $figs; do
-			runs "$f" "$s" || continue
 			tail -n +2 "$out/seed$s/$f/explain/plateaus.csv" | sed "s/^/$s,$f,/"
 		done
 	done
@@ -299,21 +270,13 @@ END {
 	printf "%-" w "s", "curve"; for (j = 1; j <= ns; j++) printf "  %-12s", "seed" S[j]; printf "  same\n"
 	same = 0
 	for (i = 1; i <= n; i++) {
-		k = order[i]; ok = 1; ref = ""; had = 0
+		k = order[i]; ok = 1
 		printf "%-" w "s", name[k]
-		for (j = 1; j <= ns; j++) {
-			if (!((k, S[j]) in at)) { printf "  %-12s", "-"; continue }   # not run for this seed
-			printf "  %-12s", at[k, S[j]]
-			if (had++ == 0) ref = pl[k, S[j]]
-			ok = ok && pl[k, S[j]] == ref
-		}
-		# a curve of one seed (--first-only) has nothing to agree with
-		alone = had < 2 && ns > 1
-		printf "  %s\n", (alone ? "-" : ok ? "yes" : "no")
-		if (alone) continue
-		same += ok; m++
+		for (j = 1; j <= ns; j++) { printf "  %-12s", at[k, S[j]]; ok = ok && pl[k, S[j]] == pl[k, S[1]] }
+		printf "  %s\n", ok ? "yes" : "no"
+		same += ok
 	}
-	printf "%d of %d curves have the same plateau in every seed (the plateau: the first VM count no later\n", same, m
+	printf "%d of %d curves have the same plateau in every seed (the plateau: the first VM count no later\n", same, n
 	printf "count exceeds significantly; in brackets the counts its test cannot tell from it)\n"
 }' "$out/plateaus.csv" > "$out/plateaus.txt"
 cat "$out/grades.txt"

@@ -4,7 +4,7 @@
 # traces/data/paper.csv), the figures' data and plots, and an explanation
 # of every curve of Figs. 3 and 4.
 #
-#   experiments/paper/run.sh [--quick | --full] [-j N] [--counterfactual POINTS] [--seeds LIST] [--every-seed] [OUTDIR]
+#   experiments/paper/run.sh [--quick | --full] [-j N] [--counterfactual POINTS] [--seeds LIST] [OUTDIR]
 #
 # --full (default): the run lengths of experiments/paper/specweb.xml,
 #   fig3.xml and fig4.xml (each capacity probe measures from 30 s until a
@@ -18,17 +18,14 @@
 #   docs/explain.md): plateau (each curve's plateau and last point), all,
 #   or VM counts / CURVE:COUNT pairs.  About 20 capacity searches a point:
 #   10-25 minutes a point on 2 cores in full mode.
-# --seeds LIST: the Fig. 3 and Fig. 4 sweeps for these seeds and seed 1
-#   with grade.sh into OUTDIR/grade/ (side by side; seed 1's are the
-#   figures'), and the shape statements of shapes.csv on them (P4-P8,
-#   P13) by seed: grade/grades.txt, a row per statement and a column per
-#   seed, and grade/plateaus.txt, every curve's plateau by seed.  The P12
-#   sweep and the predictions of P1-P13 are seed 1's ("-" for the
-#   others).  Default "1 2 3" in full mode, "1" in quick mode; "none":
-#   seed 1's Fig. 3 and Fig. 4 and predictions alone, nothing by seed.
-# --every-seed: also the P12 sweep and every row of P1-P13 predicted for
-#   each seed of --seeds (grade/statements.txt); in full mode with seeds
-#   1-3 about 11 minutes on 2 cores instead of 9.
+# --seeds LIST: grade the shape statements of shapes.csv (P4-P8, P12,
+#   P13) for these seeds and seed 1 with grade.sh into OUTDIR/grade/
+#   (every seed's sweeps and predictions side by side; seed 1's are the
+#   figures'): grade/grades.txt, a row per statement and a column per
+#   seed; and every row of P1-P13 predicted for each seed
+#   (grade/statements.txt).  Default "1 2 3" in full mode (about 3 times
+#   as long as one seed), "1" in quick mode; "none": seed 1's Fig. 3 and
+#   Fig. 4 and predictions alone, nothing graded by seed.
 # The curves are capacity sweeps (fig3/, fig4/); the predictions take
 # their points from them (calibrate's known option) and simulate the
 # rest, so a curve point is one number in the plots, the statements and
@@ -43,8 +40,7 @@
 #   data/known.csv      the sweeps' points as the predictions take them
 #   fig1-2.svg fig3.svg fig4.svg micro.svg   gnuplot plots (data in data/)
 #   grade/              grade.sh's sweeps, predictions (seedS/predict/:
-#                       that seed's curves and run.seed=S; seed 1's, or
-#                       every seed's with --every-seed) and grades.txt
+#                       that seed's curves and run.seed=S) and grades.txt
 #                       (--seeds), statements.txt: P1-P13 pass/fail
 #                       side by side, and plateaus.txt: every curve's
 #                       plateau by seed, and whether the seeds agree
@@ -60,7 +56,6 @@ jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
 out=""
 cf=""
 seeds=""
-every=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) mode=quick ;;
@@ -68,8 +63,7 @@ while [ $# -gt 0 ]; do
 	-j) shift; jobs=$1 ;;
 	--counterfactual) shift; cf=$1 ;;
 	--seeds) shift; seeds=$1 ;;
-	--every-seed) every=1 ;;
-	-h|--help) sed -n '2,53p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,48p' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac
@@ -118,13 +112,9 @@ else
 fi
 gq=""
 [ $mode = quick ] && gq=--quick
-# the seeds whose P12 sweep and predictions run (grade.sh --first-only)
-pseeds=$allseeds
-[ $every = 1 ] || pseeds=1
 t=$(now)
 # shellcheck disable=SC2086
-FIGS="$figs" HVSIM="$HVSIM" "$here/grade.sh" $gq -j "$jobs" --predict --seeds "$allseeds" \
-	--first-only "$([ $every = 1 ] || echo vcpus predict)" "$out/grade" \
+FIGS="$figs" HVSIM="$HVSIM" "$here/grade.sh" $gq -j "$jobs" --predict --seeds "$allseeds" "$out/grade" \
 	> "$out/grade.log" 2>&1 || { echo "run.sh: the sweeps or predictions failed, see $out/grade.log" >&2; exit 1; }
 step sweeps "$t"
 # seed 1's: the figures' curves, with hvsim explain's report and diagrams
@@ -186,7 +176,7 @@ step plots "$t"
 # 4. every statement by seed: the shape statements (grade.sh's
 # grades.txt) and P1-P13 pass/fail side by side in grade/statements.txt
 if [ "$seeds" != none ]; then
-	for s in $pseeds; do
+	for s in $allseeds; do
 		if [ "$s" = 1 ]; then r=$out/predict/report.txt; else r=$out/grade/seed$s/predict/report.txt; fi
 		printf '%s %s\n' "$s" "$r"
 	done | awk '
