@@ -345,8 +345,9 @@ static void cached_run(const char *f, const char *tmp, const char *dir, const ch
 /* --cache: a replication another sweep ran (the same model, seed and
 ** bracket start) is taken from the store, and the sweep's files are what
 ** running it writes.  Seed 2's replications are seeds 2 and 3, seed 1's
-** 1 and 2: of its 12, the 5 whose start is also seed 1's are taken (the
-** sixth starts elsewhere).  An entry under another key (one character of
+** 1 and 2: of its 12, the 6 of seed 2 are taken (each starts from its
+** own answer at the point before, so seed 2's chain of searches is the
+** same in both sweeps: tests/test_bracket.c).  An entry under another key (one character of
 ** it changed) or cut short is not taken; a lock file its process left
 ** behind is taken; a lock a live process holds is waited for; two sweeps at
 ** once share the store; a store that is not a directory is exit 2. */
@@ -362,7 +363,7 @@ static void test_cache(void)
 	CU_ASSERT_EQUAL(sweep(args, &out), 0);
 	free(out);
 	cached_run(f, tmp, "a", "", "6 run, 0 failed; 0 of their 12 replications from ", "ref1");
-	cached_run(f, tmp, "b", " --seed 2", "6 run, 0 failed; 5 of their 12 replications from ", "ref2");
+	cached_run(f, tmp, "b", " --seed 2", "6 run, 0 failed; 6 of their 12 replications from ", "ref2");
 	/* taken again, all 12 now */
 	cached_run(f, tmp, "b2", " --seed 2", "; 12 of their 12 replications from ", "ref2");
 	/* every entry's key changed by one character: none is taken */

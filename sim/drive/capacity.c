@@ -374,7 +374,7 @@ struct reps {
 	size_t *len;
 	int *status;
 	int first;                    /* unit u is replication first + u */
-	int hint;                     /* where their brackets start (search_rep); 0: from min */
+	int hint[SCN_MAX_REPLICATIONS]; /* where unit u's brackets start (search_rep); 0: from min */
 	struct progress g;
 };
 
@@ -386,7 +386,7 @@ static int child(void *ctx, int rep, int fd)
 	struct wire m;
 	memset(&m, 0, sizeof m);
 	m.end = 1;
-	m.rc = search_rep(x->s, x->first + rep, x->hint, x->stop, send_probe, &fd, m.err, sizeof m.err);
+	m.rc = search_rep(x->s, x->first + rep, x->hint[rep], x->stop, send_probe, &fd, m.err, sizeof m.err);
 	int ok = proc_write_all(fd, &m, sizeof m) == 0;
 	close(fd);
 	return ok ? 0 : -1;
@@ -406,17 +406,41 @@ static int rep_done(void *ctx, int rep, const char *buf, size_t len, int status)
 	return 0;
 }
 
-/* A worker rank's view of the round (sim/engine/cluster.h): its first
-** replication and its hint, as "first hint". */
+/* A round's description for a worker rank (sim/engine/cluster.h): its
+** first replication, how many, and each one's hint, as "first n h0 h1
+** ...".  Its length, or -1 when buf is too short. */
+static int reps_header(char *buf, size_t size, int first, int n, const int *hint)
+{
+	size_t l = (size_t)snprintf(buf, size, "%d %d", first, n);
+	for (int i = 0; i < n && l < size; i++)
+		l += (size_t)snprintf(buf + l, size - l, " %d", hint[i]);
+	return l < size ? (int)l : -1;
+}
+
+/* A worker rank's view of the round: reps_header's text read back. */
 static int reps_load(void *ctx, const char *hdr, size_t len)
 {
 	struct reps *x = ctx;
-	char buf[64];
+	char buf[16 * (SCN_MAX_REPLICATIONS + 2)], *e;
 	if (len >= sizeof buf)
 		return -1;
 	memcpy(buf, hdr, len);
 	buf[len] = 0;
-	return sscanf(buf, "%d %d", &x->first, &x->hint) == 2 ? 0 : -1;
+	long v[SCN_MAX_REPLICATIONS + 2];
+	const char *q = buf;
+	int k = 0;
+	for (; k < SCN_MAX_REPLICATIONS + 2; k++, q = e) {
+		v[k] = strtol(q, &e, 10);
+		if (e == q)
+			break;
+	}
+	if (k < 2 || v[1] < 0 || v[1] > SCN_MAX_REPLICATIONS || k != 2 + v[1] || *q)
+		return -1;
+	x->first = (int)v[0];
+	memset(x->hint, 0, sizeof x->hint);
+	for (int i = 0; i < v[1]; i++)
+		x->hint[i] = (int)v[2 + i];
+	return 0;
 }
 
 int cap_serve(struct scenario *s, const volatile sig_atomic_t *stop)
@@ -426,12 +450,13 @@ int cap_serve(struct scenario *s, const volatile sig_atomic_t *stop)
 	return cluster_serve(&p);
 }
 
-/* Replications first .. first + nrep - 1. */
-static int run_parallel(struct scenario *s, int jobs, int first, int nrep, int hint,
+/* Replications first .. first + nrep - 1, hint[i] the (i + 1)th's. */
+static int run_parallel(struct scenario *s, int jobs, int first, int nrep, const int *hint,
 			const volatile sig_atomic_t *stop, struct cap_result *r, char *err, size_t errlen)
 {
 	int rc = 0;
-	struct reps x = { .s = s, .stop = stop, .first = first, .hint = hint };
+	struct reps x = { .s = s, .stop = stop, .first = first };
+	memcpy(x.hint, hint, (size_t)nrep * sizeof *hint);
 	x.buf = calloc((size_t)nrep, sizeof *x.buf);
 	x.len = calloc((size_t)nrep, sizeof *x.len);
 	x.status = calloc((size_t)nrep, sizeof *x.status);
@@ -440,9 +465,14 @@ static int run_parallel(struct scenario *s, int jobs, int first, int nrep, int h
 		rc = -1;
 		goto out;
 	}
+	char hdr[16 * (SCN_MAX_REPLICATIONS + 2)];
+	int hl = reps_header(hdr, sizeof hdr, first, nrep, hint);
+	if (hl < 0) {
+		snprintf(err, errlen, "too many replications in a round");
+		rc = -1;
+		goto out;
+	}
 	progress_start(&x.g, r->progress, "replications", nrep);
-	char hdr[64];
-	int hl = snprintf(hdr, sizeof hdr, "%d %d", first, hint);
 	struct pool p = { .jobs = jobs, .nunits = nrep, .stop = stop, .ctx = &x, .child = child, .done = rep_done,
 			  .hdr = hdr, .hdrlen = (size_t)hl };
 	err[0] = 0;
@@ -612,7 +642,7 @@ int cap_search(struct scenario *s, int jobs, const volatile sig_atomic_t *stop, 
 ** into a result of its own and they are appended to r in order, so r is
 ** what searching them in order gives.  A replication another process is
 ** running is passed over until no other is left, then waited for. */
-static int run_reps_cached(struct scenario *s, struct cap_cache *c, int first, int n, int hint,
+static int run_reps_cached(struct scenario *s, struct cap_cache *c, int first, int n, const int *hint,
 			   const volatile sig_atomic_t *stop, struct cap_result *r, char *err, size_t errlen)
 {
 	struct cap_result *one = calloc((size_t)n, sizeof *one);
@@ -626,7 +656,7 @@ static int run_reps_cached(struct scenario *s, struct cap_cache *c, int first, i
 		goto out;
 	}
 	for (int i = 0; i < n && rc == 0; i++)
-		if (!(key[i] = cap_cache_key(c, s->seed + (uint64_t)(first + i), hint))) {
+		if (!(key[i] = cap_cache_key(c, s->seed + (uint64_t)(first + i), hint[i]))) {
 			snprintf(err, errlen, "out of memory");
 			rc = -1;
 		}
@@ -645,7 +675,7 @@ static int run_reps_cached(struct scenario *s, struct cap_cache *c, int first, i
 				if (l == 1 && (t = cap_cache_take(c, key[i], first + i, &one[i])) != 0) {
 					cap_cache_unlock(c, key[i]);
 				} else if (t == 0) {
-					rc = search_rep(s, first + i, hint, stop, append, &one[i], err, errlen);
+					rc = search_rep(s, first + i, hint[i], stop, append, &one[i], err, errlen);
 					if (rc == 0 && l == 1)
 						cap_cache_put(c, key[i], &one[i], first + i);
 					else if (l == 1)
@@ -692,8 +722,9 @@ out:
 	return rc;
 }
 
-/* Replications first .. first + n - 1, in this process or in children. */
-static int run_reps(struct scenario *s, int jobs, struct cap_cache *c, int first, int n, int hint,
+/* Replications first .. first + n - 1 (hint[i] where the (i + 1)th's
+** brackets start), in this process or in children. */
+static int run_reps(struct scenario *s, int jobs, struct cap_cache *c, int first, int n, const int *hint,
 		    const volatile sig_atomic_t *stop, struct cap_result *r, char *err, size_t errlen)
 {
 	if (jobs > n)
@@ -706,7 +737,7 @@ static int run_reps(struct scenario *s, int jobs, struct cap_cache *c, int first
 	int rc = 0;
 	progress_start(&g, r->progress, "replications", n);
 	for (int i = 0; i < n && rc == 0; i++) {
-		rc = search_rep(s, first + i, hint, stop, append, r, err, errlen);
+		rc = search_rep(s, first + i, hint[i], stop, append, r, err, errlen);
 		g.done++;
 		progress_update(&g);
 	}
@@ -757,11 +788,17 @@ int cap_search_with(struct scenario *s, int jobs, struct cap_cache *cache, const
 	/* The rounds depend on the answers only, never on jobs, so every
 	** output is the same for any -j. */
 	while (rc == 0 && next > done) {
-		/* later rounds bracket around the answer so far, a multiple of
-		** the resolution (the neighbouring answers of the first round);
-		** the first around <capacity start>, if given */
-		int hint = done && r->mean > 0 ? scn_capacity_round(c, r->mean)
-			 : done ? 0 : c->start;
+		/* Replication i brackets around its own answer at the point
+		** before (c->rep_start[i]: a sweep's bracket="previous", the
+		** same seed, so its whole chain of searches depends on its
+		** seed alone), else in a later round around the answer so
+		** far, in the first around <capacity start> (0: from min);
+		** all rounded (scn_capacity_round) */
+		int hint[SCN_MAX_REPLICATIONS];
+		for (int i = done; i < next; i++)
+			hint[i - done] = i < c->nrep_start && c->rep_start[i] > 0 ? c->rep_start[i]
+				       : done && r->mean > 0 ? scn_capacity_round(c, r->mean)
+				       : done ? 0 : c->start;
 		rc = run_reps(s, jobs, cache, done, next - done, hint, stop, r, err, errlen);
 		done = next;
 		r->nrep = done;

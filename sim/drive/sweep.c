@@ -105,7 +105,7 @@ static int child(void *ctx, int p, int fd)
 	FILE *f = fdopen(fd, "w");
 	if (!f)
 		return -1;
-	sweep_run_point(x->a, x->sw, x->dir, p, f, x->ship, x->start ? x->start[p] : 0);
+	sweep_run_point(x->a, x->sw, x->dir, p, f, x->ship, x->start ? &x->start[p] : NULL);
 	return fclose(f) ? -1 : 0;
 }
 
@@ -264,10 +264,9 @@ static int next_point(void *ctx)
 			waiting = 1;
 			continue;
 		}
-		/* in thousandths of a user: what an MPI message carries, so a
-		** local child and a rank get the same start */
-		double a = q >= 0 ? sweep_point_answer(x->dir, q) : 0;
-		x->start[p] = a < 2e6 ? (int)lround(a * 1000) : 0;
+		memset(&x->start[p], 0, sizeof x->start[p]);
+		if (q >= 0)
+			sweep_point_start(x->dir, q, &x->start[p]);
 		if (sweep_take_reused(x, p))
 			continue;   /* settled: p + 1 may go now */
 		x->state[p] = P_RUNNING;
@@ -277,18 +276,33 @@ static int next_point(void *ctx)
 	return waiting ? POOL_WAIT : -1;
 }
 
-/* The start goes with the point to the process that runs it. */
-static int point_arg(void *ctx, int p)
+/* The start goes with the point to the process that runs it: mean,
+** nrep, rep[0 .. nrep - 1]. */
+static int point_arg(void *ctx, int p, int *v, int max)
 {
 	const struct sweep *x = ctx;
-	return x->start ? x->start[p] : 0;
+	if (!x->start || max < 2)
+		return 0;
+	const struct sweep_start *st = &x->start[p];
+	int n = st->nrep < max - 2 ? st->nrep : max - 2;
+	v[0] = st->mean;
+	v[1] = n;
+	memcpy(v + 2, st->rep, (size_t)n * sizeof *v);
+	return 2 + n;
 }
 
-static void point_put(void *ctx, int p, int a)
+static void point_put(void *ctx, int p, const int *v, int n)
 {
 	struct sweep *x = ctx;
-	if (x->start)
-		x->start[p] = a;
+	if (!x->start)
+		return;
+	struct sweep_start *st = &x->start[p];
+	memset(st, 0, sizeof *st);
+	if (n < 2 || v[1] < 0 || v[1] > n - 2 || v[1] > SCN_MAX_REPLICATIONS)
+		return;   /* none: from min */
+	st->mean = v[0];
+	st->nrep = v[1];
+	memcpy(st->rep, v + 2, (size_t)st->nrep * sizeof *v);
 }
 
 static int point_done(void *ctx, int p, const char *buf, size_t len, int status)

@@ -31,8 +31,7 @@ struct sweep {
 	int cursor;                   /* the pool's next candidate point */
 	struct progress g;            /* the bar on a terminal */
 	int ship;                     /* a worker rank: a point's outputs go back in its message */
-	int *start;                   /* bracket="previous": per point, the answer of the point before
-					 it on its curve, in thousandths of a user per VM; 0: from min */
+	struct sweep_start *start;    /* bracket="previous": per point, where its search starts */
 	struct sweep_reuse *reuse;    /* --reuse: the other sweeps' points; NULL: none */
 	int reused;                   /* points taken from them */
 	int reps, cached;             /* --cache: replications of the points run, of which taken from the store */

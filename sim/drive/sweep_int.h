@@ -23,14 +23,26 @@ struct scn_origin *sweep_point_origins(int nov, const struct scn_sweep *sw);
 /* Point p's predecessor on its curve (the same values but the last
 ** <vary>'s, one step before), or -1 for a curve's first point. */
 int sweep_previous_point(const struct scn_sweep *sw, int p);
-/* The answer point q found in dir (sessions per VM, from its
-** points/NNN/capacity.csv); 0 when it has none (failed, or found 0). */
-double sweep_point_answer(const char *dir, int q);
+/* Where a point's capacity search starts (bracket="previous"), in
+** thousandths of a user per VM (what an MPI message carries, so that a
+** local child and a rank start alike): the answer of the point before
+** it on its curve, and each of that point's replications' answers
+** (rep[i]: replication i + 1's, the same seed; 0: none).  All 0: from
+** min. */
+struct sweep_start {
+	int mean;
+	int nrep;
+	int rep[SCN_MAX_REPLICATIONS];
+};
+/* Point q's start for the point after it, from what it wrote in dir
+** (points/NNN/capacity.csv and capacity_replications.csv); all 0 when
+** it has none (failed, or found 0). */
+void sweep_point_start(const char *dir, int q, struct sweep_start *st);
 /* Load point p's scenario as it runs: the command line's overrides and
-** p's values, --seed, --protocol and (capacity) its start (thousandths
-** of a user per VM; 0: none).  0, or -1 with the messages in d. */
-int sweep_load_point(const struct sweep_args *a, const struct scn_sweep *sw, int p, int start, struct scenario *s,
-		     struct diag *d);
+** p's values, --seed, --protocol and (capacity) its start (NULL: none).
+** 0, or -1 with the messages in d. */
+int sweep_load_point(const struct sweep_args *a, const struct scn_sweep *sw, int p,
+		     const struct sweep_start *start, struct scenario *s, struct diag *d);
 /* Fill DIR/points/NNN through a staging directory: fill(od, arg) writes
 ** the files; 0, or -1 with err (nothing half-written is left). */
 struct outdir;
@@ -52,6 +64,6 @@ void sweep_put_cols(FILE *f, const struct scenario *s);
 ** from dir, which keeps none.  With --cache the row begins "TAKEN RUN ",
 ** the replications taken from the store and run. */
 void sweep_run_point(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, FILE *f,
-		     int ship, int start);
+		     int ship, const struct sweep_start *start);
 
 #endif

@@ -115,8 +115,8 @@ static int point_outputs(const char *dir, int p, const struct scenario *s, const
 }
 
 /* sweep_int.h */
-int sweep_load_point(const struct sweep_args *a, const struct scn_sweep *sw, int p, int start, struct scenario *s,
-		     struct diag *d)
+int sweep_load_point(const struct sweep_args *a, const struct scn_sweep *sw, int p,
+		     const struct sweep_start *start, struct scenario *s, struct diag *d)
 {
 	int nov = 0;
 	struct scn_override *ov = sweep_point_overrides(a, sw, p, &nov);
@@ -135,8 +135,15 @@ int sweep_load_point(const struct sweep_args *a, const struct scn_sweep *sw, int
 	if (a->has_seed)
 		s->seed = a->seed;
 	scn_protocol(s, a->protocol);
-	if (sw->mode == SWEEP_CAPACITY && start > 0)   /* bracket="previous": around the answer before it, in 1/1000 users */
-		s->capacity.start = scn_capacity_round(&s->capacity, start / 1000.0);
+	if (sw->mode == SWEEP_CAPACITY && start) {
+		/* bracket="previous": around the answers of the point before */
+		struct scn_capacity *c = &s->capacity;
+		if (start->mean > 0)
+			c->start = scn_capacity_round(c, start->mean / 1000.0);
+		c->nrep_start = start->nrep < SCN_MAX_REPLICATIONS ? start->nrep : SCN_MAX_REPLICATIONS;
+		for (int i = 0; i < c->nrep_start; i++)
+			c->rep_start[i] = start->rep[i] > 0 ? scn_capacity_round(c, start->rep[i] / 1000.0) : 0;
+	}
 	return 0;
 }
 
@@ -193,7 +200,7 @@ static int point_cache(struct cap_cache *c, struct cap_cache **use, const struct
 /* Run point p into f (the message to the parent); ship: its outputs
 ** too, after the row and a NUL (out_pack), from dir, which keeps none. */
 void sweep_run_point(const struct sweep_args *a, const struct scn_sweep *sw, const char *dir, int p, FILE *f,
-		      int ship, int start)
+		      int ship, const struct sweep_start *start)
 {
 	double t0 = sweep_now_s();
 	struct scenario s;

@@ -46,25 +46,53 @@ int sweep_previous_point(const struct scn_sweep *sw, int p)
 	return p % n ? p - 1 : -1;
 }
 
-double sweep_point_answer(const char *dir, int q)
+/* The value of column col in each row of dir/points/NNN/name, with the
+** 1-based index of column key ("": the row's number) into v[index - 1]
+** (up to max), in thousandths; the largest index, or 0. */
+static int point_column(const char *dir, int q, const char *name, const char *key, const char *col, int *v,
+			int max)
 {
 	char path[4300], head[1024], row[1024], *hf[64], *rf[64];
 	const char *why;
-	snprintf(path, sizeof path, "%s/points/%03d/capacity.csv", dir, q + 1);
+	snprintf(path, sizeof path, "%s/points/%03d/%s", dir, q + 1, name);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return 0;
-	int ok = fgets(head, sizeof head, f) && fgets(row, sizeof row, f);
+	int nh = fgets(head, sizeof head, f) ? (head[strcspn(head, "\r\n")] = 0, trace_csv_split(head, hf, 64, &why)) : -1;
+	int kc = -1, vc = -1, top = 0;
+	for (int k = 0; k < nh && k < 64; k++) {
+		if (strcmp(hf[k], key) == 0)
+			kc = k;
+		if (strcmp(hf[k], col) == 0)
+			vc = k;
+	}
+	for (int line = 1; vc >= 0 && fgets(row, sizeof row, f); line++) {
+		row[strcspn(row, "\r\n")] = 0;
+		int nr = trace_csv_split(row, rf, 64, &why);
+		if (nr <= vc || (kc >= 0 && nr <= kc))
+			continue;
+		long i = kc >= 0 ? strtol(rf[kc], NULL, 10) : line;
+		double a = strtod(rf[vc], NULL);
+		if (i < 1 || i > max)
+			continue;
+		/* thousandths of a user: what an MPI message carries */
+		v[i - 1] = isfinite(a) && a > 0 && a < 2e6 ? (int)lround(a * 1000) : 0;
+		if (i > top)
+			top = (int)i;
+	}
 	fclose(f);
-	head[strcspn(head, "\r\n")] = 0;
-	row[strcspn(row, "\r\n")] = 0;
-	int nh = ok ? trace_csv_split(head, hf, 64, &why) : -1, nr = ok ? trace_csv_split(row, rf, 64, &why) : -1;
-	for (int k = 0; k < nh && k < nr && k < 64; k++)
-		if (strcmp(hf[k], "sessions_per_vm") == 0) {
-			double a = strtod(rf[k], NULL);
-			return isfinite(a) && a > 0 ? a : 0;
-		}
-	return 0;
+	return top;
+}
+
+void sweep_point_start(const char *dir, int q, struct sweep_start *st)
+{
+	memset(st, 0, sizeof *st);
+	int mean[1] = { 0 };
+	if (point_column(dir, q, "capacity.csv", "", "sessions_per_vm", mean, 1) != 1 || mean[0] <= 0)
+		return;   /* failed, or found 0: from min */
+	st->mean = mean[0];
+	st->nrep = point_column(dir, q, "capacity_replications.csv", "replication", "sessions_per_vm", st->rep,
+				SCN_MAX_REPLICATIONS);
 }
 
 /* ------------------------------------------------------ one point --- */

@@ -53,6 +53,12 @@ char *sweep_model_xml(const struct scenario *s, int capacity, int protocol)
 		capacity ? "capacity" : "run");
 	if (capacity)
 		fprintf(f, ", start %d users per VM", s->capacity.start);
+	if (capacity && s->capacity.nrep_start) {
+		/* each replication's own start (bracket="previous") */
+		fputs(", replications from", f);
+		for (int i = 0; i < s->capacity.nrep_start; i++)
+			fprintf(f, " %d", s->capacity.rep_start[i]);
+	}
 	fputs(" -->\n", f);
 	fputs(body, f);
 	if (fclose(f)) {
@@ -302,7 +308,7 @@ int sweep_take_reused(struct sweep *x, int p)
 	struct scenario s;
 	struct diag d = { 0 };
 	char *model = NULL;
-	if (sweep_load_point(x->a, x->sw, p, x->start ? x->start[p] : 0, &s, &d) == 0) {
+	if (sweep_load_point(x->a, x->sw, p, x->start ? &x->start[p] : NULL, &s, &d) == 0) {
 		if (!s.model_external)
 			model = sweep_model_xml(&s, x->sw->mode == SWEEP_CAPACITY, x->a->protocol);
 		scn_free(&s);

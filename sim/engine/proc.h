@@ -46,10 +46,11 @@ int proc_write_all(int fd, const void *buf, size_t n);
 **                      none is left, or POOL_WAIT when none can start
 **                      before a running one ends (NULL: 0, 1, ... in
 **                      order);
-**   arg(ctx, u)        in the parent: an int that goes with unit u to
-**                      the process that runs it (NULL: 0); put(ctx, u,
-**                      a) there, before child() (NULL: none; in a local
-**                      child the parent's ctx already holds it);
+**   arg(ctx, u, v, max)  in the parent: up to max (POOL_MAX_ARGS) ints
+**                      into v that go with unit u to the process that
+**                      runs it; how many (NULL: none); put(ctx, u, v, n)
+**                      there, before child() (NULL: none; in a local
+**                      child the parent's ctx already holds them);
 **   done(ctx, u, buf, len, status)  in the parent, when u's child has
 **                      ended: what it sent (len 0 when reading failed)
 **                      and its waitpid status; 0, or -1 to stop the pool;
@@ -80,9 +81,10 @@ struct pool {
 	const void *hdr;
 	size_t hdrlen;
 	int (*load)(void *ctx, const char *hdr, size_t len);
-	int (*arg)(void *ctx, int unit);
-	void (*put)(void *ctx, int unit, int arg);
+	int (*arg)(void *ctx, int unit, int *v, int max);
+	void (*put)(void *ctx, int unit, const int *v, int n);
 };
+#define POOL_MAX_ARGS 128
 
 #define POOL_WAIT (-2)
 int pool_run(const struct pool *p, char *err, size_t errlen);

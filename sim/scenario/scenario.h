@@ -282,6 +282,10 @@ struct scn_capacity {
 	int start;                   /* users per VM the first round brackets around
 					(bracket_near) instead of doubling from min; 0:
 					from min (the default) */
+	int rep_start[SCN_MAX_REPLICATIONS]; /* replication i's own start, in any
+					round (a sweep's bracket="previous": its
+					answer at the point before); 0: none */
+	int nrep_start;              /* how many rep_start holds */
 	struct scn_loc loc;
 };
 

@@ -274,8 +274,10 @@ int cluster_pool(const struct pool *p, char *err, size_t errlen)
 				break;
 			}
 			int hdr = had[w] != seq;
-			int v[4] = { seq, u, hdr, p->arg ? p->arg(p->ctx, u) : 0 };
-			send_msg(w, T_UNIT, v, 4, hdr ? p->hdr : NULL, hdr ? p->hdrlen : 0);
+			/* seq, unit, a header follows, n, the unit's n args */
+			int v[4 + POOL_MAX_ARGS] = { seq, u, hdr, 0 };
+			v[3] = p->arg ? p->arg(p->ctx, u, v + 4, POOL_MAX_ARGS) : 0;
+			send_msg(w, T_UNIT, v, 4 + v[3], hdr ? p->hdr : NULL, hdr ? p->hdrlen : 0);
 			had[w] = seq;
 			busy[w] = u;
 			remote++;
@@ -401,14 +403,21 @@ int cluster_serve(const struct pool *p)
 			continue;
 		}
 		int seq = get_int(m, len, 0), u = get_int(m, len, 1), hdr = get_int(m, len, 2);
+		int na = get_int(m, len, 3), args[POOL_MAX_ARGS];
 		int fail = 0;
-		if (hdr) {
+		size_t at = (size_t)(4 + na) * sizeof(int);
+		if (na < 0 || na > POOL_MAX_ARGS || at > len) {
+			na = 0;
+			loaded = -1;   /* a message this rank cannot read: the unit fails */
+		} else if (hdr) {
 			loaded = -1;
-			if (!p->load || p->load(p->ctx, m + 4 * sizeof(int), len - 4 * sizeof(int)) == 0)
+			if (!p->load || p->load(p->ctx, m + at, len - at) == 0)
 				loaded = seq;
 		}
+		for (int i = 0; i < na; i++)
+			args[i] = get_int(m, len, 4 + i);
 		if (loaded == seq && p->put)
-			p->put(p->ctx, u, get_int(m, len, 3));
+			p->put(p->ctx, u, args, na);
 		cur_seq = seq;
 		if (loaded != seq)
 			fail = 1 << 8;   /* as a child that exited 1, with nothing sent */
