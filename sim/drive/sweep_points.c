@@ -58,8 +58,11 @@ static int point_column(const char *dir, int q, const char *name, const char *ke
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return 0;
-	int nh = fgets(head, sizeof head, f) ? (head[strcspn(head, "\r\n")] = 0, trace_csv_split(head, hf, 64, &why)) : -1;
-	int kc = -1, vc = -1, top = 0;
+	int nh = -1, kc = -1, vc = -1, top = 0;
+	if (fgets(head, sizeof head, f)) {
+		head[strcspn(head, "\r\n")] = 0;
+		nh = trace_csv_split(head, hf, 64, &why);
+	}
 	for (int k = 0; k < nh && k < 64; k++) {
 		if (strcmp(hf[k], key) == 0)
 			kc = k;
