@@ -90,7 +90,7 @@ feeds_of() {
 took_of() {
 	case $1 in
 	demo) echo "2 s" ;;
-	paper) echo "about 35 min (2103 s with 5 replications a point, beside light other work: the counterfactuals 1619 s, every seed's sweeps and predictions 484 s)" ;;
+	paper) echo "about 46 min with a 2% bracket (every seed's sweeps and predictions 562 s with nothing else running; the counterfactuals 1915 s and 293 s beside a 20-minute test run)" ;;
 	ablate) echo "about 51 min (3033 s with 5 replications a point, beside light other work: the 8 causes 2411 s, the 2 mechanisms 621 s)" ;;
 	whatif) echo "47 min (2816 s with 5 replications a point, beside light other work)" ;;
 	causes) echo "105 s (72 s and 33 s)" ;;
