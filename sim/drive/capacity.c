@@ -406,47 +406,40 @@ static int rep_done(void *ctx, int rep, const char *buf, size_t len, int status)
 	return 0;
 }
 
-/* A round's description for a worker rank (sim/engine/cluster.h): its
-** first replication, how many, and each one's hint, as "first n h0 h1
-** ...".  Its length, or -1 when buf is too short. */
-static int reps_header(char *buf, size_t size, int first, int n, const int *hint)
-{
-	size_t l = (size_t)snprintf(buf, size, "%d %d", first, n);
-	for (int i = 0; i < n && l < size; i++)
-		l += (size_t)snprintf(buf + l, size - l, " %d", hint[i]);
-	return l < size ? (int)l : -1;
-}
-
-/* A worker rank's view of the round: reps_header's text read back. */
+/* A worker rank's view of the round (sim/engine/cluster.h): its first
+** replication, as "first". */
 static int reps_load(void *ctx, const char *hdr, size_t len)
 {
 	struct reps *x = ctx;
-	char buf[16 * (SCN_MAX_REPLICATIONS + 2)], *e;
+	char buf[64];
 	if (len >= sizeof buf)
 		return -1;
 	memcpy(buf, hdr, len);
 	buf[len] = 0;
-	long v[SCN_MAX_REPLICATIONS + 2];
-	const char *q = buf;
-	int k = 0;
-	for (; k < SCN_MAX_REPLICATIONS + 2; k++, q = e) {
-		v[k] = strtol(q, &e, 10);
-		if (e == q)
-			break;
-	}
-	if (k < 2 || v[1] < 0 || v[1] > SCN_MAX_REPLICATIONS || k != 2 + v[1] || *q)
-		return -1;
-	x->first = (int)v[0];
-	memset(x->hint, 0, sizeof x->hint);
-	for (int i = 0; i < v[1]; i++)
-		x->hint[i] = (int)v[2 + i];
-	return 0;
+	return sscanf(buf, "%d", &x->first) == 1 ? 0 : -1;
+}
+
+/* Each replication's hint goes with it to the process that runs it. */
+static int rep_arg(void *ctx, int rep, int *v, int max)
+{
+	const struct reps *x = ctx;
+	if (max < 1)
+		return 0;
+	v[0] = x->hint[rep];
+	return 1;
+}
+
+static void rep_put(void *ctx, int rep, const int *v, int n)
+{
+	struct reps *x = ctx;
+	if (rep >= 0 && rep < SCN_MAX_REPLICATIONS)
+		x->hint[rep] = n > 0 ? v[0] : 0;
 }
 
 int cap_serve(struct scenario *s, const volatile sig_atomic_t *stop)
 {
 	struct reps x = { .s = s, .stop = stop };
-	struct pool p = { .stop = stop, .ctx = &x, .child = child, .load = reps_load };
+	struct pool p = { .stop = stop, .ctx = &x, .child = child, .load = reps_load, .put = rep_put };
 	return cluster_serve(&p);
 }
 
@@ -465,16 +458,11 @@ static int run_parallel(struct scenario *s, int jobs, int first, int nrep, const
 		rc = -1;
 		goto out;
 	}
-	char hdr[16 * (SCN_MAX_REPLICATIONS + 2)];
-	int hl = reps_header(hdr, sizeof hdr, first, nrep, hint);
-	if (hl < 0) {
-		snprintf(err, errlen, "too many replications in a round");
-		rc = -1;
-		goto out;
-	}
 	progress_start(&x.g, r->progress, "replications", nrep);
+	char hdr[32];
+	int hl = snprintf(hdr, sizeof hdr, "%d", first);
 	struct pool p = { .jobs = jobs, .nunits = nrep, .stop = stop, .ctx = &x, .child = child, .done = rep_done,
-			  .hdr = hdr, .hdrlen = (size_t)hl };
+			  .hdr = hdr, .hdrlen = (size_t)hl, .arg = rep_arg };
 	err[0] = 0;
 	rc = pool_run(&p, err, errlen);
 	progress_end(&x.g);
