@@ -82,7 +82,7 @@ feeds_of() {
 	demo) echo "README.md (the demo table)" ;;
 	paper) echo "docs/reproduction.md, docs/explain.md, docs/capacity.md" ;;
 	ablate) echo "docs/reproduction.md (Ablation)" ;;
-	whatif) echo "experiments/whatif/README.md (a)-(h), docs/reproduction.md" ;;
+	whatif) echo "experiments/whatif/README.md (a)-(h), docs/reproduction.md, docs/tutorial.md (lesson 4), docs/costs.md" ;;
 	causes) echo "experiments/whatif/README.md (g)" ;;
 	splits) echo "experiments/whatif/README.md (i)" ;;
 	esac
@@ -91,10 +91,10 @@ took_of() {
 	case $1 in
 	demo) echo "2 s" ;;
 	paper) echo "about 46 min with a 2% bracket (every seed's sweeps and predictions 562 s with nothing else running; the counterfactuals 1915 s and 293 s beside a 20-minute test run)" ;;
-	ablate) echo "about 51 min (3033 s with 5 replications a point, beside light other work: the 8 causes 2411 s, the 2 mechanisms 621 s)" ;;
-	whatif) echo "47 min (2816 s with 5 replications a point, beside light other work)" ;;
-	causes) echo "105 s (72 s and 33 s)" ;;
-	splits) echo "90 min" ;;
+	ablate) echo "about 59 min with a 2% bracket (in two parts, about 2000 s and 1532 s, the first beside light other work)" ;;
+	whatif) echo "60 min with a 2% bracket (3572 s, nothing else running)" ;;
+	causes) echo "128 s with a 2% bracket" ;;
+	splits) echo "90 min with the 10-user bracket (at 2%: co-scheduling's split alone 2666 s, beside a test run for 25 min)" ;;
 	esac
 }
 
