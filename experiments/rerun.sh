@@ -94,7 +94,7 @@ took_of() {
 	ablate) echo "about 59 min with a 2% bracket (in two parts, about 2000 s and 1532 s, the first beside light other work)" ;;
 	whatif) echo "60 min with a 2% bracket (3572 s, nothing else running)" ;;
 	causes) echo "128 s with a 2% bracket" ;;
-	splits) echo "90 min with the 10-user bracket (at 2%: co-scheduling's split alone 2666 s, beside a test run for 25 min)" ;;
+	splits) echo "about 2 h with a 2% bracket (in parts: 2666, about 1200, 912, 521 and 1452 s; co-scheduling's beside a test run for 25 min)" ;;
 	esac
 }
 
