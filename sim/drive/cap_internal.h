@@ -1,6 +1,7 @@
 /*
-** What capacity.c (the search) and cap_output.c (its outputs) share; not
-** an interface for other files.
+** What capacity.c (the search), cap_parallel.c (its replications in
+** child processes or ranks) and cap_output.c (its outputs) share; not an
+** interface for other files.
 */
 #ifndef HVSIM_CAP_INTERNAL_H
 #define HVSIM_CAP_INTERNAL_H
@@ -18,5 +19,20 @@ int cap__too_short(const struct cap_probe *p, const struct scn_qos *q);
 /* Append p to r's probes (r takes p->tail); 0 or -1 (out of memory:
 ** p->tail freed). */
 int cap__append(struct cap_result *r, struct cap_probe *p);
+
+/* Where a probe goes; it takes p->tail (or frees it). */
+typedef int (*cap__emit_fn)(void *ctx, struct cap_probe *p);
+
+/* Replication rep's whole search, each probe given to emit(ctx, ...);
+** hint > 0: its first round brackets around hint instead of doubling
+** from min.  0, -1 (err says why) or -2 (stopped). */
+int cap__search_rep(struct scenario *s, int rep, int hint, const volatile sig_atomic_t *stop, cap__emit_fn emit,
+		    void *ctx, char *err, size_t errlen);
+
+/* Replications first .. first + nrep - 1 (hint[i] the (i + 1)th's start)
+** in up to jobs child processes, or on the MPI ranks; their probes
+** appended to r in replication order.  0, -1 or -2 as cap__search_rep. */
+int cap__run_parallel(struct scenario *s, int jobs, int first, int nrep, const int *hint,
+		      const volatile sig_atomic_t *stop, struct cap_result *r, char *err, size_t errlen);
 
 #endif
