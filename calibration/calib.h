@@ -122,6 +122,7 @@ struct cal_config {
 	int reps;                   /* replications: 1 */
 	double resolution;          /* bracket width, users per VM: 10 */
 	double resolution_share;    /* > 0: instead, that share of the bracket's lower end */
+	int dither;                 /* <capacity dither>: 1 (the default) or 0 (docs/capacity.md) */
 	char *duration, *warmup;    /* run length of each probe; NULL: the template's */
 	char *precision;            /* replications until this precise ("3%"); NULL: the template's */
 };

@@ -549,6 +549,7 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 	c->pass = 0.10;
 	c->identify = 0.01;
 	c->reps = 1;
+	c->dither = 1;
 	c->resolution = 10;
 	c->path = strdup(path);
 	struct ld ld = { .c = c, .d = d, .file = path };
@@ -615,7 +616,7 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 				c->pass = num(&ld, n, "pass", 0.10, 0, 10);
 				c->identify = num(&ld, n, "identify", 0.01, 0, 10);
 			} else if (is(n, "capacity")) {
-				only(&ld, n, "replications resolution duration warmup precision");
+				only(&ld, n, "replications resolution duration warmup precision dither");
 				c->reps = (int)num(&ld, n, "replications", 1, 1, 100);
 				/* users per VM, or a share of the bracket ("2%": docs/capacity.md) */
 				char *rv = attr(n, "resolution");
@@ -635,6 +636,12 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 				c->warmup = attr(n, "warmup");
 				free(c->precision);
 				c->precision = attr(n, "precision");
+				char *dt = attr(n, "dither");
+				c->dither = !dt || strcmp(dt, "false") != 0;   /* true, or absent */
+				if (dt && strcmp(dt, "true") && strcmp(dt, "false"))
+					diag_error(ld.d, ld.file, line_of(n),
+						   "<capacity dither>: expected true or false, got '%s'", dt);
+				free(dt);
 			} else if (is(n, "stage")) {
 				load_stage(&ld, n);
 			} else if (is(n, "also")) {

@@ -118,6 +118,7 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 	}
 	if (q->bench == MEAS_SPECWEB) {
 		SET("capacity.replications", "%d", c->reps);
+		SET("capacity.dither", "%s", c->dither ? "true" : "false");
 		if (c->resolution_share > 0)
 			SET("capacity.resolution", "%.6g%%", 100 * c->resolution_share);
 		else

@@ -12,6 +12,7 @@
 #include "models/qos.h"
 #include "sim/engine/qtheory.h"
 #include "models/world.h"
+#include "sim/drive/cap_internal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -606,6 +607,117 @@ static void test_cli_tail_kept(void)
 	free(tmp);
 }
 
+/* ------------------------------------------------------- the dither --- */
+
+/* A cliff with no noise at all: a probe passes at x users or fewer, with
+** a margin of +1 point, and fails above with -1, so a replication's
+** answer is the middle of its last bracket, and where that bracket falls
+** is its only error. */
+static double cliff_x;
+
+static int cliff(const struct scenario *s, uint64_t seed, int users, struct cap_probe *p)
+{
+	(void)s;
+	(void)seed;
+	p->qos = (struct qos_count){ 1000, users <= cliff_x ? 980 : 960, 1000 };
+	return 0;
+}
+
+/* R replications of the cliff at x from start (0: from min) with the
+** given dither; how many of their answers differ from the first, the
+** mean's error and whether the 95% t interval holds x. */
+static void cliff_search(double x, int start, const char *dither, int *distinct, double *err, int *covers)
+{
+	char st[64], dt[64];
+	snprintf(st, sizeof st, "capacity.start=%d", start);
+	snprintf(dt, sizeof dt, "capacity.dither=%s", dither);
+	const char *const sets[] = { "capacity.replications=40", "capacity.resolution=2%", "capacity.max=2000", "qos.good=97%", "qos.tolerable=99%",
+				      st, dt, NULL };
+	struct scenario s;
+	load(sets, &s);
+	struct cap_result r;
+	char e[512];
+	cliff_x = x;
+	cap__probe_hook = cliff;
+	int rc = cap_search(&s, 1, NULL, &r, e, sizeof e);
+	cap__probe_hook = NULL;
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	*distinct = 0;
+	for (int i = 1; i < r.nrep; i++)
+		*distinct += r.rep[i].est != r.rep[0].est;
+	*err = r.mean - x;
+	*covers = r.ci_ok && r.ci_lo <= x && x <= r.ci_hi;
+	cap_free(&r);
+	scn_free(&s);
+}
+
+/* The dither (cap__dither): its draws uniform and a function of seed and
+** start; each replication's grid moved, so on a noiseless cliff the
+** replications' answers spread over the last bracket, their mean finds
+** the cliff to a fraction of it and the interval holds it.  Undithered,
+** every replication from the same start probes the same counts: one
+** answer, an interval of width 0 that misses the cliff. */
+static void test_dither(void)
+{
+	/* the draws: the same for the same seed and start, others for others,
+	** uniform on [0, 1) (chi-square over 10 cells, 9 df, 99.9%: 27.9) */
+	CU_ASSERT_EQUAL(cap__dither(7, 279), cap__dither(7, 279));
+	CU_ASSERT(cap__dither(7, 279) != cap__dither(8, 279));
+	CU_ASSERT(cap__dither(7, 279) != cap__dither(7, 292));
+	int cell[10] = { 0 };
+	for (int i = 0; i < 10000; i++) {
+		double u = cap__dither((uint64_t)(1 + i / 100), 100 + i % 100);
+		CU_ASSERT_FATAL(u >= 0 && u < 1);
+		cell[(int)(u * 10)]++;
+	}
+	double chi = 0;
+	for (int k = 0; k < 10; k++)
+		chi += (cell[k] - 1000.0) * (cell[k] - 1000.0) / 1000.0;
+	CU_ASSERT(chi < 27.9);
+	/* the first probe: within one cell of the 2^(k/16) grid (centred on
+	** the hint) or of the resolution in users, and inside [min, max] */
+	struct scn_capacity c = { .min = 1, .max = 5000, .resolution = 10 };
+	CU_ASSERT_EQUAL(cap__dither_start(&c, 280, 0.0), 275);
+	CU_ASSERT_EQUAL(cap__dither_start(&c, 280, 0.999), 285);
+	c.resolution_rel = 0.02;
+	CU_ASSERT_EQUAL(cap__dither_start(&c, 279, 0.0), (int)lround(279 * exp2(-1.0 / 32)));
+	CU_ASSERT_EQUAL(cap__dither_start(&c, 279, 0.5), 279);
+	CU_ASSERT_EQUAL(cap__dither_start(&c, 4990, 0.99), 5000);
+	CU_ASSERT_EQUAL(cap__dither_cut(100, 200, 0.0), 133);
+	CU_ASSERT_EQUAL(cap__dither_cut(100, 200, 0.999), 167);
+	CU_ASSERT_EQUAL(cap__dither_cut(100, 102, 0.0), 101);
+
+	/* the noiseless cliff at ten places, each searched by 40
+	** replications from a start near it (as a sweep's point starts from
+	** the point before) and from min */
+	int cov[2][2] = { { 0 } }, spread[2][2] = { { 0 } };
+	double worst[2][2] = { { 0 } };
+	for (int k = 0; k < 10; k++) {
+		double x = 270.5 + 3 * k;
+		for (int d = 0; d < 2; d++) {
+			for (int m = 0; m < 2; m++) {
+				int n, covers;
+				double e;
+				cliff_search(x, m ? 0 : 279, d ? "true" : "false", &n, &e, &covers);
+				cov[d][m] += covers;
+				spread[d][m] += n > 0;
+				worst[d][m] = fmax(worst[d][m], fabs(e));
+			}
+		}
+	}
+	printf("\n    cliff at 270.5 .. 297.5: intervals holding it (of 10), near / from min: dithered %d / %d, "
+	       "not %d / %d; largest error %.2f / %.2f users against %.2f / %.2f\n",
+	       cov[1][0], cov[1][1], cov[0][0], cov[0][1], worst[1][0], worst[1][1], worst[0][0], worst[0][1]);
+	for (int m = 0; m < 2; m++) {
+		CU_ASSERT_EQUAL(spread[1][m], 10);     /* every dithered search spreads */
+		CU_ASSERT_EQUAL(spread[0][m], 0);      /* no undithered one does */
+		CU_ASSERT(cov[1][m] >= 8);
+		CU_ASSERT(cov[0][m] <= 2);
+		CU_ASSERT(worst[1][m] < 1.0);          /* a third of a per cent */
+		CU_ASSERT(worst[0][m] > 1.2);
+	}
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -618,6 +730,7 @@ void tests_register(void)
 		{ "resolution as a share of the bracket", test_resolution_share },
 		{ "rounds of replications until precise, bracketed near the answer", test_search_rounds },
 		{ "stop flag ends the search", test_search_stop },
+		{ "dithered starts: a noiseless cliff's error in the interval", test_dither },
 		{ "capacity CLI deterministic for any -j", test_cli_deterministic },
 		{ "capacity CLI bad input", test_cli_bad_input },
 		{ "capacity CLI: a new DIR or --force", test_cli_exclusive },

@@ -37,4 +37,4 @@ pseed=""
 	--known "$pk" -o "$pd" -j "$jobs" -q $pseed \
 	--set specweb:run.duration=150s --set specweb:run.warmup=30s --set specweb:capacity.replications=3 \
 	--set specweb:capacity.resolution=2% --set specweb:capacity.precision=3% \
-	--set specweb:capacity.max-replications=41 $sp > "$pd.log"
+	--set specweb:capacity.max-replications=41 --set specweb:capacity.dither=true $sp > "$pd.log"

@@ -20,6 +20,19 @@ int cap__too_short(const struct cap_probe *p, const struct scn_qos *q);
 ** p->tail freed). */
 int cap__append(struct cap_result *r, struct cap_probe *p);
 
+/* The dither of a replication's search (capacity.c): u in [0, 1) drawn
+** from its seed and start; its first probe around a hint; the first cut
+** of a bracket found by doubling from min (base < cut < hi when
+** hi - base >= 2). */
+double cap__dither(uint64_t seed, int start);
+int cap__dither_start(const struct scn_capacity *c, int hint, double u);
+int cap__dither_cut(int base, int hi, double u);
+
+/* Tests only (NULL otherwise): when set, a probe does not simulate; the
+** hook fills p->qos (and may fill the rest) for users per VM and the
+** seed, the rule judges it; non-zero: the probe failed. */
+extern int (*cap__probe_hook)(const struct scenario *s, uint64_t seed, int users, struct cap_probe *p);
+
 /* Where a probe goes; it takes p->tail (or frees it). */
 typedef int (*cap__emit_fn)(void *ctx, struct cap_probe *p);
 

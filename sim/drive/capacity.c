@@ -111,6 +111,9 @@ int cap_check(struct scenario *s, struct diag *d)
 
 /* ------------------------------------------------------ one probe --- */
 
+/* cap_internal.h */
+int (*cap__probe_hook)(const struct scenario *s, uint64_t seed, int users, struct cap_probe *p);
+
 /* Run w's measured interval in batches of <capacity step> until the
 ** sequential test decides (not before <capacity floor>), or to its end;
 ** *decided says which, and the run closes where it stopped.  0 or -1. */
@@ -149,6 +152,15 @@ static int run_sequential(struct world *w, const struct scenario *s, int *decide
 static int probe(struct scenario *s, int rep, uint64_t seed, int users, const volatile sig_atomic_t *stop,
 		 int keep_tail, struct cap_probe *p, char *err, size_t errlen)
 {
+	if (cap__probe_hook) {
+		*p = (struct cap_probe){ .rep = rep, .seed = seed, .users = users };
+		if (cap__probe_hook(s, seed, users, p)) {
+			snprintf(err, errlen, "replication %d, %d users per VM: the probe failed", rep + 1, users);
+			return -1;
+		}
+		p->pass = qos_pass(&p->qos, &s->qos);
+		return 0;
+	}
 	uint64_t seed0 = s->seed;
 	int *old = malloc((size_t)count_varied(s) * sizeof *old);
 	if (!old) {
@@ -229,7 +241,53 @@ static int probe_emit(struct scenario *s, int rep, uint64_t seed, int n, const v
 	return rc;
 }
 
-/* The bracket around a hint (an earlier round's answer): probe it, then
+/* cap_internal.h
+** Dither (as in a dithered quantiser: Schuchman, IEEE
+** Trans. Commun. Technol. 12(4), 1964; Gray & Stockham, IEEE Trans. Inf.
+** Theory 39(3), 1993).  A replication's answer is interpolated across
+** the last bracket of its bisection, and where that bracket's grid falls
+** against the cliff biases it by up to about half the bracket.  Searches
+** that start from the same count probe the same grid, so their errors
+** are the same and the t interval over them does not see it.  A draw
+** u in [0, 1) of the seed and the start moves each replication's grid by
+** a random share of a cell: the grid's error becomes part of the
+** replications' spread.  u = splitmix64(seed, start) / 2^64 (Steele, Lea
+** & Flood, OOPSLA 2014): a function of what the replication's cache key
+** holds, so two searches with the same model, seed and start still probe
+** the same counts. */
+double cap__dither(uint64_t seed, int start)
+{
+	uint64_t z = seed * UINT64_C(0x9e3779b97f4a7c15) + (uint64_t)(uint32_t)start + UINT64_C(0x6a09e667f3bcc909);
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	z ^= z >> 31;
+	return (double)(z >> 11) * 0x1.0p-53;
+}
+
+/* cap_internal.h
+** The first probe around hint, dithered: hint x 2^((u - 1/2) / 16) with a
+** share resolution (one cell of the 2^(k/16) grid scn_capacity_round
+** rounds starts to, centred on hint), hint + (u - 1/2) x resolution with
+** one in users; rounded to a user and kept within [min, max]. */
+int cap__dither_start(const struct scn_capacity *c, int hint, double u)
+{
+	double n = c->resolution_rel > 0 ? hint * exp2((u - 0.5) / SCN_ROUND_GRID)
+					 : hint + (u - 0.5) * scn_capacity_resolution(c, hint);
+	long m = lround(n);
+	return m < c->min ? c->min : m > c->max ? c->max : (int)m;
+}
+
+/* cap_internal.h
+** The first cut of a bracket found by doubling from min, dithered: at
+** base + (1 + u) / 3 of the way to hi, strictly inside. */
+int cap__dither_cut(int base, int hi, double u)
+{
+	long m = base + lround((double)(hi - base) * (1 + u) / 3);
+	return m <= base ? base + 1 : m >= hi ? hi - 1 : (int)m;
+}
+
+/* The bracket around a hint (an earlier round's answer): probe it (or,
+** dithered, a count within one rounding cell of it: cap__dither_start), then
 ** step away from it, doubling the step (from max(the resolution at the hint, hint/16)),
 ** until the other side is found.  *base (passed or too short) and *hi
 ** (failed; 0: max passed) as the doubling leaves them; 0, or a probe's
@@ -238,7 +296,8 @@ static int bracket_near(struct scenario *s, int rep, uint64_t seed, int hint, co
 			cap__emit_fn emit, void *ctx, int *base, int *hi, char *err, size_t errlen)
 {
 	const struct scn_capacity *c = &s->capacity;
-	int res = scn_capacity_resolution(c, hint), step = hint / 16 > res ? hint / 16 : res, n = hint, rc;
+	int res = scn_capacity_resolution(c, hint), step = hint / 16 > res ? hint / 16 : res, rc;
+	int n = c->dither ? cap__dither_start(c, hint, cap__dither(seed, hint)) : hint;
 	struct cap_probe p;
 	*base = *hi = 0;
 	if ((rc = probe_emit(s, rep, seed, n, stop, emit, ctx, &p, err, errlen)))
@@ -302,8 +361,12 @@ int cap__search_rep(struct scenario *s, int rep, int hint, const volatile sig_at
 	}
 	if (base == 0)
 		return 0;             /* even min failed */
+	/* dithered, the first cut after doubling from min falls at a drawn
+	** third of the bracket (cap__dither_cut), the rest halve it */
+	int cut = c->dither && !(hint > c->min && hint < c->max);
 	while (hi - base > scn_capacity_resolution(c, base)) {
-		int mid = base + (hi - base) / 2;
+		int mid = cut ? cap__dither_cut(base, hi, cap__dither(seed, 0)) : base + (hi - base) / 2;
+		cut = 0;
 		if ((rc = probe_emit(s, rep, seed, mid, stop, emit, ctx, &p, err, errlen)))
 			return rc;
 		if (p.pass)

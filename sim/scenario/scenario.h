@@ -286,6 +286,9 @@ struct scn_capacity {
 					round (a sweep's bracket="previous": its
 					answer at the point before); 0: none */
 	int nrep_start;              /* how many rep_start holds */
+	int dither;                  /* dither="true" (the default): each replication's
+					probes offset by a draw of its seed and start
+					(cap_dither, sim/drive/capacity.c) */
 	struct scn_loc loc;
 };
 

@@ -261,6 +261,7 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 	o->sequential = 1;
 	o->floor = INT64_C(30000000000);
 	o->step = INT64_C(10000000000);
+	o->dither = 1;
 	if (!c)
 		return;
 	o->loc = ld_loc_of(ld, c);
@@ -289,6 +290,9 @@ void ld_read_capacity(struct ld *ld, xmlNodePtr c)
 	if (ld_get(ld, c, "start", 0, ld_p_int, &o->start) == 1 && (o->start < 0 || o->start > SCN_MAX_USERS))
 		ld_err_at(ld, c, "start", "expected 0 (from min) to " SCN_STR(SCN_MAX_USERS) " users",
 			  ld_attr(c, "start"), "");
+	const char *dt = ld_attr(c, "dither");
+	if (dt)
+		o->dither = ld_bool(dt);
 	const char *m = ld_attr(c, "measure");
 	if (m)
 		o->sequential = strcmp(m, "fixed") != 0;
