@@ -90,7 +90,7 @@ feeds_of() {
 took_of() {
 	case $1 in
 	demo) echo "2 s" ;;
-	paper) echo "about 46 min with a 2% bracket (every seed's sweeps and predictions 562 s with nothing else running; the counterfactuals 1915 s and 293 s beside a 20-minute test run)" ;;
+	paper) echo "about 46 min with the dithered 2% searches (2,744 s: every seed's sweeps and predictions 644 s, the counterfactuals 1,676 s and 423 s, nothing else heavy running)" ;;
 	ablate) echo "about 59 min with a 2% bracket (in two parts, about 2000 s and 1532 s, the first beside light other work)" ;;
 	whatif) echo "60 min with a 2% bracket (3572 s, nothing else running)" ;;
 	causes) echo "128 s with a 2% bracket" ;;
