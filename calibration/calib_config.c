@@ -636,9 +636,10 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 				c->warmup = attr(n, "warmup");
 				free(c->precision);
 				c->precision = attr(n, "precision");
+				/* xs:boolean, as the scenario's <capacity dither> */
 				char *dt = attr(n, "dither");
-				c->dither = !dt || strcmp(dt, "false") != 0;   /* true, or absent */
-				if (dt && strcmp(dt, "true") && strcmp(dt, "false"))
+				c->dither = !dt || !(strcmp(dt, "false") == 0 || strcmp(dt, "0") == 0);
+				if (dt && strcmp(dt, "true") && strcmp(dt, "1") && strcmp(dt, "false") && strcmp(dt, "0"))
 					diag_error(ld.d, ld.file, line_of(n),
 						   "<capacity dither>: expected true or false, got '%s'", dt);
 				free(dt);

@@ -340,7 +340,8 @@ int cap__search_rep(struct scenario *s, int rep, int hint, const volatile sig_at
 	uint64_t seed = s->seed + (uint64_t)rep;
 	int base = 0, hi = 0, n = c->min, rc;  /* base: passed, or too short to judge */
 	struct cap_probe p;
-	if (hint > c->min && hint < c->max) {
+	int near = hint > c->min && hint < c->max;
+	if (near) {
 		if ((rc = bracket_near(s, rep, seed, hint, stop, emit, ctx, &base, &hi, err, errlen)))
 			return rc;
 		if (hi == 0)
@@ -363,7 +364,7 @@ int cap__search_rep(struct scenario *s, int rep, int hint, const volatile sig_at
 		return 0;             /* even min failed */
 	/* dithered, the first cut after doubling from min falls at a drawn
 	** third of the bracket (cap__dither_cut), the rest halve it */
-	int cut = c->dither && !(hint > c->min && hint < c->max);
+	int cut = c->dither && !near;
 	while (hi - base > scn_capacity_resolution(c, base)) {
 		int mid = cut ? cap__dither_cut(base, hi, cap__dither(seed, 0)) : base + (hi - base) / 2;
 		cut = 0;

@@ -288,7 +288,7 @@ struct scn_capacity {
 	int nrep_start;              /* how many rep_start holds */
 	int dither;                  /* dither="true" (the default): each replication's
 					probes offset by a draw of its seed and start
-					(cap_dither, sim/drive/capacity.c) */
+					(cap__dither, sim/drive/capacity.c) */
 	struct scn_loc loc;
 };
 
