@@ -85,14 +85,23 @@ static void report_curve(const struct explain *x, int k, FILE *f)
 		if (p->have_run)
 			fprintf(f, " (%g VCPUs on %d pCPUs, %.2f VCPUs per pCPU)", p->vms * p->vcpus_per_vm, p->pcpus,
 				p->vms * p->vcpus_per_vm / p->pcpus);
+		/* the later counts the one-sided tests share their 5% among
+		** (cap_plateau: Bonferroni), failed points not counted */
+		int later = 0;
+		for (int j = c->plateau + 1; j < c->npt; j++)
+			later += c->pt[j].cum > 0;
+		char why[96] = "";
+		if (c->tested && later > 0)
+			snprintf(why, sizeof why, " (one-sided paired t, 5%% shared by %d later count%s)", later,
+				 later == 1 ? "" : "s");
 		if (c->tested && c->plat_lo == c->plat_hi)
-			fprintf(f, ": %.6g %s [%.6g, %.6g]; no later count is significantly higher; "
-				   "every other count differs from it significantly\n",
-				p->cum, u, p->ci_lo, p->ci_hi);
+			fprintf(f, ": %.6g %s [%.6g, %.6g]; no later count is significantly higher%s; "
+				   "every other count differs from it significantly (two-sided paired t, 5%%)\n",
+				p->cum, u, p->ci_lo, p->ci_hi, why);
 		else if (c->tested)
-			fprintf(f, ": %.6g %s [%.6g, %.6g]; no later count is significantly higher; "
-				   "indistinguishable from it: %g-%g VMs\n",
-				p->cum, u, p->ci_lo, p->ci_hi, c->pt[c->plat_lo].n, c->pt[c->plat_hi].n);
+			fprintf(f, ": %.6g %s [%.6g, %.6g]; no later count is significantly higher%s; "
+				   "indistinguishable from it (two-sided paired t, 5%%): %g-%g VMs\n",
+				p->cum, u, p->ci_lo, p->ci_hi, why, c->pt[c->plat_lo].n, c->pt[c->plat_hi].n);
 		else
 			fprintf(f, ": %.6g %s, then %+.1f%% per added VM (below %g%%)\n", p->cum, u, 100 * p->growth,
 				100 * x->threshold);
