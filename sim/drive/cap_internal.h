@@ -33,6 +33,11 @@ int cap__dither_cut(int base, int hi, double u);
 ** seed, the rule judges it; non-zero: the probe failed. */
 extern int (*cap__probe_hook)(const struct scenario *s, uint64_t seed, int users, struct cap_probe *p);
 
+/* Tests only (1 otherwise): the width of the dithered first probe's draw
+** around a hint in cells of the 2^(k/16) grid (tests/test_capacity.c
+** compares 1 with 2 on a rough cliff). */
+extern double cap__dither_cells;
+
 /* Where a probe goes; it takes p->tail (or frees it). */
 typedef int (*cap__emit_fn)(void *ctx, struct cap_probe *p);
 

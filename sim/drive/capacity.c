@@ -265,13 +265,16 @@ double cap__dither(uint64_t seed, int start)
 }
 
 /* cap_internal.h
-** The first probe around hint, dithered: hint x 2^((u - 1/2) / 16) with a
-** share resolution (one cell of the 2^(k/16) grid scn_capacity_round
-** rounds starts to, centred on hint), hint + (u - 1/2) x resolution with
-** one in users; rounded to a user and kept within [min, max]. */
+** The first probe around hint, dithered: hint x 2^((u - 1/2) w / 16) with a
+** share resolution (w = 1: one cell of the 2^(k/16) grid scn_capacity_round
+** rounds starts to, centred on hint; w = cap__dither_cells, another width
+** only in a test), hint + (u - 1/2) x resolution with one in users;
+** rounded to a user and kept within [min, max]. */
+double cap__dither_cells = 1;
+
 int cap__dither_start(const struct scn_capacity *c, int hint, double u)
 {
-	double n = c->resolution_rel > 0 ? hint * exp2((u - 0.5) / SCN_ROUND_GRID)
+	double n = c->resolution_rel > 0 ? hint * exp2((u - 0.5) * cap__dither_cells / SCN_ROUND_GRID)
 					 : hint + (u - 0.5) * scn_capacity_resolution(c, hint);
 	long m = lround(n);
 	return m < c->min ? c->min : m > c->max ? c->max : (int)m;
