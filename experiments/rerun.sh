@@ -91,9 +91,9 @@ took_of() {
 	case $1 in
 	demo) echo "2 s" ;;
 	paper) echo "about 46 min with the dithered 2% searches (2,744 s: every seed's sweeps and predictions 644 s, the counterfactuals 1,676 s and 423 s, nothing else heavy running)" ;;
-	ablate) echo "about 59 min with a 2% bracket (in two parts, about 2000 s and 1532 s, the first beside light other work)" ;;
+	ablate) echo "about 77 min with the dithered 2% searches (4,593 s, beside other work for much of it)" ;;
 	whatif) echo "about 66 min with the dithered 2% searches (3,989 s, beside other work for about 10 min)" ;;
-	causes) echo "128 s with a 2% bracket" ;;
+	causes) echo "122 s with the dithered 2% searches" ;;
 	splits) echo "about 2 h with a 2% bracket (in parts: 2666, about 1200, 912, 521 and 1452 s; co-scheduling's beside a test run for 25 min)" ;;
 	esac
 }
