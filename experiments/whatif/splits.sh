@@ -15,9 +15,10 @@
 #            (the default: the what-ifs whose curves differ from the
 #            baseline's beyond the intervals), numa-placement, xen-dom0
 #            (whose curves did not with searches to 10 sessions; with the
-#            2% bracket each has one point beyond the baseline's
-#            interval, (a)'s from where its searches started: README
-#            (a), (h), (i)); numa-pinning varies four
+#            2% bracket (a)'s bound memory at 4 VMs has an interval that
+#            only just reaches the baseline's, from where its searches
+#            started, and (h) one point beyond the baseline's interval:
+#            README (a), (h), (i)); numa-pinning varies four
 #            VM-count keys, which explain cannot compare
 #
 # Run from the project root after `make hvsim`.  Environment: HVSIM (the
