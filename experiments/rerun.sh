@@ -94,7 +94,7 @@ took_of() {
 	ablate) echo "about 77 min with the dithered 2% searches (4,593 s, beside other work for much of it)" ;;
 	whatif) echo "about 66 min with the dithered 2% searches (3,989 s, beside other work for about 10 min)" ;;
 	causes) echo "122 s with the dithered 2% searches" ;;
-	splits) echo "about 2 h 10 min with a 2% bracket and dithered starts (in parts: 3400, 1368, 1001, 617 and 1454 s; co-scheduling's beside two test runs)" ;;
+	splits) echo "about 2 h 10 min with the dithered 2% searches (in parts: 3400, 1368, 1001, 617 and 1454 s; co-scheduling's beside two test runs)" ;;
 	esac
 }
 
