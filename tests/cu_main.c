@@ -6,6 +6,7 @@
 #include "models/vm.h"
 #include "models/wl_burst.h"
 #include "models/world.h"
+#include "sim/drive/capacity.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,6 +260,18 @@ int cut_load(const char *path, const char *const *sets, struct scenario *s, stru
 	}
 	diag_free(&d);
 	return 0;
+}
+
+void cut_load_capacity(const char *path, const char *const *sets, struct scenario *s)
+{
+	if (cut_load(path, sets, s, NULL))
+		CU_FAIL_FATAL("scenario did not load");
+	struct diag d = { 0 };
+	int rc = cap_check(s, &d);
+	diag_print(&d, stderr);
+	diag_free(&d);
+	if (rc)
+		CU_FAIL_FATAL("capacity settings rejected");
 }
 
 int cut_sim(const char *path, const char *const *sets, struct scenario *s, struct world *w)

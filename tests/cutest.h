@@ -89,6 +89,10 @@ char *cut_dump(struct world *w);
 /* The same without running: load and build (w NULL: load only). */
 int cut_load(const char *path, const char *const *sets, struct scenario *s, struct world *w);
 
+/* Load path with sets for a capacity search (load only) and check its
+** capacity settings (cap_check); ends the test if either fails. */
+void cut_load_capacity(const char *path, const char *const *sets, struct scenario *s);
+
 /* "KEY=VALUE" strings (NULL-terminated, at most CUT_MAX_SETS) -> ov,
 ** with the keys copied into keys; returns the count. */
 #define CUT_MAX_SETS 32
