@@ -13,7 +13,8 @@
 # the seeds agree), OUTDIR/plateaus.csv its rows.  --predict: also every row of P1-P13 for each seed
 # (experiments/paper/predict.sh into seedS/predict/, the curve points from
 # seedS/fig3 and fig4, seedS/known.csv).  --quick: the short probes of
-# run.sh --quick (2 replications).
+# run.sh --quick (2 replications, each bisection to 4% of the answer
+# instead of the scenarios' 2%).
 # --set K=V (repeatable) is passed to every sweep (experiments/paper/
 # ablate.sh uses it to grade with one cause removed: --set ideal.remove=X).
 # FIGS (environment) lists the sweeps (default "fig3 fig4 vcpus").
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
 	--seeds) shift; seeds=$1 ;;
 	--predict) predict=1 ;;
 	--set) shift; eval "extra_$nextra=\$1"; nextra=$((nextra + 1)) ;;
-	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
 	-*) echo "grade.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac
@@ -49,7 +50,7 @@ case $jobs in
 esac
 [ -n "$out" ] || { [ $quick = 1 ] && out=out/grade-quick || out=out/grade; }
 if [ $quick = 1 ]; then
-	set -- --set run.duration=30s --set run.warmup=10s --set capacity.replications=2 \
+	set -- --set run.duration=30s --set run.warmup=10s --set capacity.replications=2 --set capacity.resolution=4% \
 		--set capacity.precision=0% --set capacity.floor=10s --set capacity.step=5s
 else
 	set --
