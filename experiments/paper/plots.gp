@@ -19,9 +19,11 @@ plot "data/fig1-2.dat" using 2:xtic(1) title "1 VCPU", "" using 3 title "2 VCPUs
 
 # Figs. 3-4: cumulative sessions as VMs are added, with 95% intervals
 # (data: VMs, then value, low, high for KVM, Xen, VirtualBox; "?" is a
-# point that failed: a gap, with the note below).  The key sits below
-# the plot, off the data.
+# point that failed: a gap).  The key sits below the plot and the notes
+# (note: how the points were searched; gap: why a point is missing)
+# under the title, both off the data.
 if (!exists("note")) note = ""
+if (!exists("gap")) gap = ""
 set datafile missing "?"
 set style data linespoints
 set xlabel "VMs"
@@ -32,22 +34,21 @@ set yrange [0:*]
 set offsets 0, 0, 200, 0
 set key below horizontal
 set terminal svg size 720,540 dynamic font "sans,12"
-set label 1 note at graph 0.99, graph 0.03 right font "sans,10" textcolor rgb "gray30"
+sub = (note eq "" ? "" : "\n{/=9 " . note . "}") . (gap eq "" ? "" : "\n{/=9 " . gap . "}")
 set output "fig3.svg"
 set ytics autofreq
 set ytics add ("1200 paper" 1200)
-set title "Fig. 3: KVM and Xen with 2 VCPUs a VM, VirtualBox with 1"
+set title "Fig. 3: KVM and Xen with 2 VCPUs a VM, VirtualBox with 1" . sub
 plot "data/fig3.dat" using 1:2:3:4 with yerrorlines title "KVM-75 (2 VCPUs)" pt 7, \
      "" using 1:5:6:7 with yerrorlines title "Xen 3.3.0 (2 VCPUs)" pt 5, \
      "" using 1:8:9:10 with yerrorlines title "VirtualBox 2.0.6 (1 VCPU)" pt 9, \
      1200 with lines dt 2 lc rgb "black" title "paper: KVM's best, 1200"
 set output "fig4.svg"
 set ytics autofreq
-set title "Fig. 4: every VM with 1 VCPU"
+set title "Fig. 4: every VM with 1 VCPU" . sub
 plot "data/fig4.dat" using 1:2:3:4 with yerrorlines title "KVM-75" pt 7, \
      "" using 1:5:6:7 with yerrorlines title "Xen 3.3.0" pt 5, \
      "" using 1:8:9:10 with yerrorlines title "VirtualBox 2.0.6" pt 9
-unset label 1
 set datafile missing
 
 # Figs. 5-7: microbenchmarks at 1, 5, 10 VMs, normalised to native

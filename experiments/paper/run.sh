@@ -161,10 +161,11 @@ for v in 1 2; do
 		      cell(i",vbox-2.0.6") }' \
 		"$q" > "$out/data/fig$((v==2 ? 3 : 4)).dat"
 done
+gap=""
 if grep -q '?' "$out/data/fig3.dat" "$out/data/fig4.dat"; then
-	note="$note; a gap: a point whose search failed or found no capacity (see predict.log)"
+	gap="a gap: a point whose search failed or found no capacity (see predict.log)"
 fi
-printf '%s\n' "$note" > "$out/data/note.txt"
+printf '%s\n' "$note" ${gap:+"$gap"} > "$out/data/note.txt"
 # Figs. 5-7: microbenchmarks normalised to native
 for b in bzip2 netperf dd; do
 	awk -F, -v b=$b 'NR>1 && $1==b && $6=="ratio_to_native" { r[$3","$2]=$7 }
@@ -172,7 +173,7 @@ for b in bzip2 netperf dd; do
 		      printf "%d %s %s %s\n", n[i], r[n[i]",kvm-75"], r[n[i]",xen-3.3.0"], r[n[i]",vbox-2.0.6"] }' \
 		"$q" > "$out/data/$b.dat"
 done
-( cd "$out" && gnuplot -e "note='$note'" "$here/plots.gp" )
+( cd "$out" && gnuplot -e "note='$note'; gap='$gap'" "$here/plots.gp" )
 step plots "$t"
 # 4. every statement by seed: the shape statements (grade.sh's
 # grades.txt) and P1-P13 pass/fail side by side in grade/statements.txt
