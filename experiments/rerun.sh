@@ -47,7 +47,7 @@ while [ $# -gt 0 ]; do
 	-j) [ $# -ge 2 ] || { echo "rerun.sh: -j needs a number" >&2; exit 2; }; jobs=$2; shift 2 ;;
 	-j*) jobs=${1#-j}; shift ;;
 	-o) [ $# -ge 2 ] || { echo "rerun.sh: -o needs a directory" >&2; exit 2; }; root=$2; shift 2 ;;
-	-h|--help) sed -n '2,39p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,/^[^#]/{s/^# \{0,1\}//p;}' "$0"; exit 0 ;;
 	-*) echo "rerun.sh: unknown option '$1'; expected --list, -j N, -o OUTROOT or stages" >&2; exit 2 ;;
 	*) break ;;
 	esac

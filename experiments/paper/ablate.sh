@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
 	-j) shift; pass="$pass -j $1" ;;
 	--seed) shift; seed=$1 ;;
 	--causes) shift; causes=$1 ;;
-	-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,/^[^#]/{/^#/p;}' "$0"; exit 0 ;;
 	-*) echo "ablate.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac

@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
 	--seeds) shift; seeds=$1 ;;
 	--predict) predict=1 ;;
 	--set) shift; eval "extra_$nextra=\$1"; nextra=$((nextra + 1)) ;;
-	-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,/^[^#]/{/^#/p;}' "$0"; exit 0 ;;
 	-*) echo "grade.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac

@@ -64,7 +64,7 @@ while [ $# -gt 0 ]; do
 	-j) shift; jobs=$1 ;;
 	--counterfactual) shift; cf=$1 ;;
 	--seeds) shift; seeds=$1 ;;
-	-h|--help) sed -n '2,50p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,/^[^#]/{/^#/p;}' "$0"; exit 0 ;;
 	-*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
 	*) out=$1 ;;
 	esac

@@ -61,7 +61,7 @@ while [ $# -gt 0 ]; do
 	-o) [ $# -ge 2 ] || die "-o needs a directory"; out=$2; shift 2 ;;
 	-m) [ $# -ge 2 ] || die "-m needs a file"; mixes=$2; shift 2 ;;
 	-i) import_only=1; shift ;;
-	-h|--help) sed -n '2,/^set -eu/s/^# \{0,1\}//p' "$0" | sed '$d'; exit 0 ;;
+	-h|--help) sed -n '2,/^[^#]/{s/^# \{0,1\}//p;}' "$0"; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
