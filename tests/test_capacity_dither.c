@@ -17,12 +17,6 @@
 
 #define REPAIRMAN "tests/data/capacity/repairman.xml"
 
-/* Load the repairman scenario with sets (load only). */
-static void load(const char *const *sets, struct scenario *s)
-{
-	cut_load_capacity(REPAIRMAN, sets, s);
-}
-
 /* A cliff with no noise at all: a probe passes at x users or fewer, with
 ** a margin of +1 point, and fails above with -1, so a replication's
 ** answer is the middle of its last bracket, and where that bracket falls
@@ -48,7 +42,7 @@ static void cliff_search(double x, int start, const char *dither, int *distinct,
 	const char *const sets[] = { "capacity.replications=40", "capacity.resolution=2%", "capacity.max=2000", "qos.good=97%", "qos.tolerable=99%",
 				      st, dt, NULL };
 	struct scenario s;
-	load(sets, &s);
+	cut_load_capacity(REPAIRMAN, sets, &s);
 	struct cap_result r;
 	char e[512];
 	cliff_x = x;
@@ -180,7 +174,7 @@ static int rough_cover(int n, double share, double cells, int dither, double *ab
 					      "capacity.resolution=2%", "capacity.max=2000", "qos.good=97%", "qos.tolerable=99%",
 					      st, dither ? "capacity.dither=true" : "capacity.dither=false", NULL };
 		struct scenario s;
-		load(sets, &s);
+		cut_load_capacity(REPAIRMAN, sets, &s);
 		struct cap_result r;
 		char e[512];
 		rough_x = 270.3 + 0.34 * (k % 100);
