@@ -16,7 +16,7 @@
 #   demo      make demo's run of experiments/default.xml: README's table
 #   paper     experiments/paper/run.sh in full mode, the plateau
 #             counterfactuals of every curve and the shape statements for
-#             seeds 1, 2 and 3: docs/reproduction.md, docs/explain.md
+#             seeds 1, 101 and 201: docs/reproduction.md, docs/explain.md
 #   ablate    experiments/paper/ablate.sh from paper's seed-1 sweeps:
 #             docs/reproduction.md ("Ablation")
 #   whatif    experiments/whatif/run.sh: experiments/whatif/README.md
@@ -70,7 +70,7 @@ dir=$(dirname "$0")
 cmd_of() {
 	case $1 in
 	demo) echo "$hvsim run experiments/default.xml -o $root/demo --force" ;;
-	paper) echo "HVSIM=$hvsim sh $dir/paper/run.sh --full -j $jobs --counterfactual plateau --seeds '1 2 3' $root/paper" ;;
+	paper) echo "HVSIM=$hvsim sh $dir/paper/run.sh --full -j $jobs --counterfactual plateau --seeds '1 101 201' $root/paper" ;;
 	ablate) echo "HVSIM=$hvsim sh $dir/paper/ablate.sh -j $jobs $root/ablate" ;;
 	whatif) echo "HVSIM=$hvsim JOBS=$jobs sh $dir/whatif/run.sh $root/whatif" ;;
 	causes) echo "$hvsim sweep $dir/whatif/plateau-causes.xml -j $jobs -o $root/causes/plateau-causes && $hvsim sweep $dir/whatif/plateau-causes-fig4.xml -j $jobs -o $root/causes/plateau-causes-fig4" ;;

@@ -3,18 +3,26 @@
 # P12, P13) on the Fig. 3, Fig. 4 and P12 capacity sweeps, for several
 # seeds, with hvsim explain --grade (docs/explain.md, "Grading statements").
 #
-#   experiments/paper/grade.sh [--quick] [-j N] [--seeds "1 2 3"] [--predict] [--set K=V]... [OUTDIR]
+#   experiments/paper/grade.sh [--quick] [-j N] [--seeds "1 101 201"] [--predict] [--set K=V]... [OUTDIR]
 #
 # For each seed S: OUTDIR/seedS/{fig3,fig4,vcpus}/ are hvsim sweep
 # directories (a complete one is not run again: hvsim sweep resumes) with
 # explain/grades.csv; then OUTDIR/grades.txt is the table statement x seed
 # (pass/FAIL and what hvsim found) and OUTDIR/grades.csv the rows of every
 # seed; OUTDIR/plateaus.txt every curve's plateau by seed (and whether
-# the seeds agree), OUTDIR/plateaus.csv its rows.  --predict: also every row of P1-P13 for each seed
+# the seeds agree, and which replication seeds each seed ran: the
+# seeds agree independently only when no two share one), OUTDIR/plateaus.csv
+# its rows.  --predict: also every row of P1-P13 for each seed
 # (experiments/paper/predict.sh into seedS/predict/, the curve points from
 # seedS/fig3 and fig4, seedS/known.csv).  --quick: the short probes of
 # run.sh --quick (2 replications, each bisection to 4% of the answer
 # instead of the scenarios' 2%).
+# --seeds: a capacity search with seed s runs its replications with the
+# seeds s, s + 1, ..., s + R - 1 (R up to max-replications, 41 in the
+# paper's scenarios; docs/capacity.md), so seeds less than R apart share
+# replications and their answers are not independent.  The default seeds
+# 1, 101 and 201 share none; plateaus.txt says which replication seeds
+# each seed ran and whether two seeds share any.
 # --set K=V (repeatable) is passed to every sweep (experiments/paper/
 # ablate.sh uses it to grade with one cause removed: --set ideal.remove=X).
 # FIGS (environment) lists the sweeps (default "fig3 fig4 vcpus").
@@ -26,7 +34,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 HVSIM=${HVSIM:-$root/hvsim}
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
-seeds="1 2 3"
+seeds="1 101 201"
 figs=${FIGS:-fig3 fig4 vcpus}
 quick=0
 predict=0
@@ -82,10 +90,11 @@ export LC_ALL
 # unit, and when, changes nothing: a sweep's answers depend on neither -j
 # nor the order its points finish (docs/sweep.md).  Every sweep shares
 # the store of replications $out/.cache (hvsim sweep --cache): seed s
-# runs the seeds s, s + 1, s + 2, ... so the sweeps of seeds 1, 2 and 3
-# have most of their replications in common, and each is run once (the
-# same results: docs/capacity.md).  It is removed when grading ends well,
-# kept for a rerun after a failure.
+# runs the seeds s, s + 1, s + 2, ..., so seeds less than a point's
+# replications apart (1, 2 and 3) have replications in common, each run
+# once (the same results: docs/capacity.md); the sweeps of one seed share
+# the points they have in common through it too.  It is removed when
+# grading ends well, kept for a rerun after a failure.
 if [ $predict = 1 ]; then
 	case " $figs " in *" fig3 "*) has3=1 ;; *) has3=0 ;; esac
 	case " $figs " in *" fig4 "*) has4=1 ;; *) has4=0 ;; esac
@@ -279,7 +288,35 @@ END {
 	}
 	printf "%d of %d curves have the same plateau in every seed (the plateau: the first VM count no later\n", same, n
 	printf "count exceeds significantly; in brackets the counts its test cannot tell from it)\n"
-}' "$out/plateaus.csv" > "$out/plateaus.txt"
+}' "$out/plateaus.csv" > "$out/plateaus.txt.tmp"
+# which replication seeds each seed's searches ran (the seed column of
+# every point's capacity_replications.csv), and the seeds that share any:
+# their curves have those replications in common, so they do not agree
+# independently
+for s in $seeds; do
+	for f in $figs; do
+		for r in "$out/seed$s/$f"/points/*/capacity_replications.csv; do
+			[ -e "$r" ] && tail -n +2 "$r" | cut -d, -f2 | sed "s/^/$s /"
+		done
+	done
+done | awk -v seeds="$seeds" '
+{ if (!(($1) in lo) || $2 < lo[$1]) lo[$1] = $2; if (!(($1) in hi) || $2 > hi[$1]) hi[$1] = $2 }
+END {
+	ns = split(seeds, S, " ")
+	printf "replication seeds run:"
+	for (j = 1; j <= ns; j++) printf "%s seed %s: %s-%s", (j > 1 ? ";" : ""), S[j], lo[S[j]], hi[S[j]]
+	shared = ""
+	for (i = 1; i <= ns; i++) for (j = i + 1; j <= ns; j++) {
+		a = S[i]; b = S[j]
+		l = lo[a] > lo[b] ? lo[a] : lo[b]; h = hi[a] < hi[b] ? hi[a] : hi[b]
+		if (l <= h) shared = shared sprintf("%s seeds %s and %s share %s-%s", (shared == "" ? "" : ";"), a, b, l, h)
+	}
+	if (shared == "")
+		printf "\nno two seeds share a replication: each agrees or disagrees independently\n"
+	else
+		printf "\nnot independent:%s\n  (their searches have those replications in common, so their plateaus agree partly by\n  construction; seeds at least max-replications apart, such as 1 101 201, share none)\n", shared
+}' >> "$out/plateaus.txt.tmp"
+mv "$out/plateaus.txt.tmp" "$out/plateaus.txt"
 cat "$out/grades.txt"
 echo
 cat "$out/plateaus.txt"

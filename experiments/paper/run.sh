@@ -24,9 +24,12 @@
 #   (every seed's sweeps and predictions side by side; seed 1's are the
 #   figures'): grade/grades.txt, a row per statement and a column per
 #   seed; and every row of P1-P13 predicted for each seed
-#   (grade/statements.txt).  Default "1 2 3" in full mode (about 3 times
-#   as long as one seed), "1" in quick mode; "none": seed 1's Fig. 3 and
-#   Fig. 4 and predictions alone, nothing graded by seed.
+#   (grade/statements.txt).  Default "1 101 201" in full mode (about 3
+#   times as long as one seed), "1" in quick mode; "none": seed 1's Fig. 3
+#   and Fig. 4 and predictions alone, nothing graded by seed.  A search
+#   with seed s runs its replications with seeds s, s + 1, ... (up to 41
+#   of them), so seeds closer than that share replications and do not
+#   agree independently (grade/plateaus.txt says which they share).
 # The curves are capacity sweeps (fig3/, fig4/); the predictions take
 # their points from them (calibrate's known option) and simulate the
 # rest, so a curve point is one number in the plots, the statements and
@@ -71,7 +74,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ -n "$out" ] || { [ $mode = quick ] && out=out/paper-quick || out=out/paper; }
-[ -n "$seeds" ] || { [ $mode = quick ] && seeds=1 || seeds="1 2 3"; }
+[ -n "$seeds" ] || { [ $mode = quick ] && seeds=1 || seeds="1 101 201"; }
 if [ -e "$out" ] && [ ! -e "$out/.hvsim-paper" ]; then
 	echo "run.sh: $out exists and is not a paper reproduction; choose another OUTDIR" >&2
 	exit 2
