@@ -90,7 +90,7 @@ feeds_of() {
 took_of() {
 	case $1 in
 	demo) echo "2 s" ;;
-	paper) echo "about 46 min with the dithered 2% searches (2,744 s: every seed's sweeps and predictions 644 s, the counterfactuals 1,676 s and 423 s, nothing else heavy running)" ;;
+	paper) echo "about 53 min (every seed's sweeps and predictions 1,079 s with seeds 1, 101 and 201; the counterfactuals of seed 1's curves 1,676 s and 423 s, measured with the dithered 2% searches; nothing else heavy running)" ;;
 	ablate) echo "about 77 min with the dithered 2% searches (4,593 s, beside other work for much of it)" ;;
 	whatif) echo "about 66 min with the dithered 2% searches (3,989 s, beside other work for about 10 min)" ;;
 	causes) echo "122 s with the dithered 2% searches" ;;

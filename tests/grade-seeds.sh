@@ -10,7 +10,9 @@
 # turn) and with -j 2 (two workers, three seeds), and checks that
 # grades.csv, grades.txt, plateaus.csv, plateaus.txt and every seed's
 # sweep.csv (wall_s aside) are the same, that grades.csv lists the seeds in the order asked, and that
-# no claim directory is left.  Then a sweep that fails (an unknown --set
+# no claim directory is left; that plateaus.txt names the replication
+# seeds the overlapping seeds 1-3 share, and reports seeds 1 and 101
+# independent.  Then a sweep that fails (an unknown --set
 # key) must make grade.sh exit non-zero without a grades.csv.
 #
 #   HVSIM=./hvsim
@@ -53,6 +55,16 @@ order=$(awk -F, 'NR > 1 && $1 != last { printf "%s ", $1; last = $1 }' "$W/two/g
 	bad "plateaus.csv has not 4 rows for each of seeds 1-3"
 grep -q '^4 of 4 curves have the same plateau in every seed' "$W/two/plateaus.txt" ||
 	bad "plateaus.txt does not say the seeds agree: $(tail -2 "$W/two/plateaus.txt")"
+# quick mode runs 2 replications a point: seed s runs replication seeds
+# s and s + 1, so seeds 1-3 overlap pairwise and plateaus.txt must say so
+grep -qx 'replication seeds run: seed 1: 1-2; seed 2: 2-3; seed 3: 3-4' "$W/two/plateaus.txt" ||
+	bad "plateaus.txt does not list the replication seeds 1-2, 2-3, 3-4: $(tail -4 "$W/two/plateaus.txt")"
+grep -qx 'not independent: seeds 1 and 2 share 2-2; seeds 2 and 3 share 3-3' "$W/two/plateaus.txt" ||
+	bad "plateaus.txt does not name the seeds that share replications: $(tail -4 "$W/two/plateaus.txt")"
+# seeds 100 apart share none
+g -j 2 --seeds "1 101" "$W/far" > "$W/far.log" 2>&1 || bad "seeds 1 101 failed: $(tail -3 "$W/far.log")"
+grep -qx 'no two seeds share a replication: each agrees or disagrees independently' "$W/far/plateaus.txt" ||
+	bad "seeds 1 and 101 are not reported independent: $(tail -3 "$W/far/plateaus.txt")"
 [ ! -e "$W/two/.claims" ] || bad "the claim directory was left behind"
 if g -j 2 --set no.such.key=1 "$W/bad" > "$W/bad.log" 2>&1; then
 	bad "a failing sweep did not fail grade.sh"
@@ -60,5 +72,5 @@ fi
 for f in "$W"/bad/grades.* "$W"/bad/plateaus.*; do
 	[ ! -e "$f" ] || bad "a failed grading left $f"
 done
-[ $fail = 0 ] && echo "grade-seeds.sh: seeds 1-3 graded alike with -j 1 and -j 2; a failed sweep fails the grading"
+[ $fail = 0 ] && echo "grade-seeds.sh: seeds 1-3 graded alike with -j 1 and -j 2, their shared replications named; a failed sweep fails the grading"
 exit $fail

@@ -26,8 +26,9 @@
 # --set K=V (repeatable) is passed to every sweep (experiments/paper/
 # ablate.sh uses it to grade with one cause removed: --set ideal.remove=X).
 # FIGS (environment) lists the sweeps (default "fig3 fig4 vcpus").
-# Full mode takes about 3 minutes a seed on 2 cores (below: the sweeps of
-# several seeds run side by side).  HVSIM names the binary (default
+# Full mode takes about 6 minutes a seed on 2 cores when the seeds share
+# no replication (18 minutes for 1 101 201 with --predict; the sweeps of
+# several seeds run side by side, below).  HVSIM names the binary (default
 # ./hvsim, from the project root).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -92,9 +93,8 @@ export LC_ALL
 # the store of replications $out/.cache (hvsim sweep --cache): seed s
 # runs the seeds s, s + 1, s + 2, ..., so seeds less than a point's
 # replications apart (1, 2 and 3) have replications in common, each run
-# once (the same results: docs/capacity.md); the sweeps of one seed share
-# the points they have in common through it too.  It is removed when
-# grading ends well, kept for a rerun after a failure.
+# once (the same results: docs/capacity.md).  It is removed when grading
+# ends well, kept for a rerun after a failure.
 if [ $predict = 1 ]; then
 	case " $figs " in *" fig3 "*) has3=1 ;; *) has3=0 ;; esac
 	case " $figs " in *" fig4 "*) has4=1 ;; *) has4=0 ;; esac

@@ -12,7 +12,9 @@
 #   HVSIM   the hvsim binary (default ./hvsim)
 #   JOBS    points run at once (default 2)
 #   SEEDS   seeds each sweep runs with (default "1": every point is a
-#           capacity search with its own replications and 95% interval)
+#           capacity search with its own replications and 95% interval;
+#           seed s's replications are s, s + 1, ..., so for independent
+#           seeds take them far apart, "1 101 201": docs/capacity.md)
 #
 # For each what-if W and seed S: OUTDIR/W/V-seedS/ is an `hvsim sweep`
 # directory (sweep.csv, points/NNN/, explain/; V is "run", or the
