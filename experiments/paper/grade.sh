@@ -300,14 +300,17 @@ for s in $seeds; do
 		done
 	done
 done | awk -v seeds="$seeds" '
-{ if (!(($1) in lo) || $2 < lo[$1]) lo[$1] = $2; if (!(($1) in hi) || $2 > hi[$1]) hi[$1] = $2 }
+{ v = $2 + 0; if (!(($1) in lo) || v < lo[$1]) lo[$1] = v; if (!(($1) in hi) || v > hi[$1]) hi[$1] = v }
 END {
 	ns = split(seeds, S, " ")
 	printf "replication seeds run:"
-	for (j = 1; j <= ns; j++) printf "%s seed %s: %s-%s", (j > 1 ? ";" : ""), S[j], lo[S[j]], hi[S[j]]
+	for (j = 1; j <= ns; j++)
+		if (S[j] in lo) printf "%s seed %s: %s-%s", (j > 1 ? ";" : ""), S[j], lo[S[j]], hi[S[j]]
+		else printf "%s seed %s: none", (j > 1 ? ";" : ""), S[j]
 	shared = ""
 	for (i = 1; i <= ns; i++) for (j = i + 1; j <= ns; j++) {
 		a = S[i]; b = S[j]
+		if (!(a in lo) || !(b in lo)) continue
 		l = lo[a] > lo[b] ? lo[a] : lo[b]; h = hi[a] < hi[b] ? hi[a] : hi[b]
 		if (l <= h) shared = shared sprintf("%s seeds %s and %s share %s-%s", (shared == "" ? "" : ";"), a, b, l, h)
 	}
