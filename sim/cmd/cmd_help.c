@@ -24,8 +24,9 @@ static const char *opt_help(const struct cmd *c, enum cmd_opt_id id)
 		return "the CSV to write (required)";
 	if (id == O_OUTPUT && strcmp(c->name, "compare") == 0)
 		return "the comparison CSV (default RUN_DIR/compare.csv)";
-	if (id == O_SEED && (strcmp(c->name, "capacity") == 0))
-		return "replace the scenario's seed (replication r uses N+r)";
+	if (id == O_SEED && (strcmp(c->name, "capacity") == 0 || strcmp(c->name, "sweep") == 0))
+		return "replace the scenario's seed (a capacity search's replication r uses N+r, so seeds "
+		       "closer than its replications share some: docs/capacity.md)";
 	return cmd_opt_defs[id].help;
 }
 
