@@ -283,10 +283,13 @@ END {
 		k = order[i]; ok = 1
 		printf "%-" w "s", name[k]
 		for (j = 1; j <= ns; j++) { printf "  %-12s", at[k, S[j]]; ok = ok && pl[k, S[j]] == pl[k, S[1]] }
-		printf "  %s\n", ok ? "yes" : "no"
+		printf "  %s\n", ns < 2 ? "-" : ok ? "yes" : "no"
 		same += ok
 	}
-	printf "%d of %d curves have the same plateau in every seed (the plateau: the first VM count no later\n", same, n
+	if (ns > 1)
+		printf "%d of %d curves have the same plateau in every seed (the plateau: the first VM count no later\n", same, n
+	else
+		printf "one seed, so no seeds to compare (the plateau: the first VM count no later\n"
 	printf "count exceeds significantly; in brackets the counts its test cannot tell from it)\n"
 }' "$out/plateaus.csv" > "$out/plateaus.txt.tmp"
 # which replication seeds each seed's searches ran (the seed column of
@@ -314,7 +317,9 @@ END {
 		l = lo[a] > lo[b] ? lo[a] : lo[b]; h = hi[a] < hi[b] ? hi[a] : hi[b]
 		if (l <= h) shared = shared sprintf("%s seeds %s and %s share %s-%s", (shared == "" ? "" : ";"), a, b, l, h)
 	}
-	if (shared == "")
+	if (ns < 2)
+		printf "\n"
+	else if (shared == "")
 		printf "\nno two seeds share a replication: each agrees or disagrees independently\n"
 	else
 		printf "\nnot independent:%s\n  (their searches have those replications in common, so their plateaus agree partly by\n  construction; seeds at least max-replications apart, such as 1 101 201, share none)\n", shared
