@@ -11,8 +11,8 @@
 # grades.csv, grades.txt, plateaus.csv, plateaus.txt and every seed's
 # sweep.csv (wall_s aside) are the same, that grades.csv lists the seeds in the order asked, and that
 # no claim directory is left; that plateaus.txt names the replication
-# seeds the overlapping seeds 1-3 share, and reports seeds 1 and 101
-# independent.  Then a sweep that fails (an unknown --set
+# seeds the overlapping seeds 1-3 share, reports seeds 1 and 101
+# independent and seed 1 alone as nothing to compare.  Then a sweep that fails (an unknown --set
 # key) must make grade.sh exit non-zero without a grades.csv.
 #
 #   HVSIM=./hvsim
@@ -65,6 +65,10 @@ grep -qx 'not independent: seeds 1 and 2 share 2-2; seeds 2 and 3 share 3-3' "$W
 g -j 2 --seeds "1 101" "$W/far" > "$W/far.log" 2>&1 || bad "seeds 1 101 failed: $(tail -3 "$W/far.log")"
 grep -qx 'no two seeds share a replication: each agrees or disagrees independently' "$W/far/plateaus.txt" ||
 	bad "seeds 1 and 101 are not reported independent: $(tail -3 "$W/far/plateaus.txt")"
+# one seed: nothing to compare, no verdicts
+g -j 2 --seeds "1" "$W/one1" > "$W/one1.log" 2>&1 || bad "seed 1 alone failed: $(tail -3 "$W/one1.log")"
+grep -q '^one seed, so no seeds to compare' "$W/one1/plateaus.txt" && ! grep -q 'yes$\|independently' "$W/one1/plateaus.txt" ||
+	bad "one seed is graded as if seeds agreed: $(tail -4 "$W/one1/plateaus.txt")"
 [ ! -e "$W/two/.claims" ] || bad "the claim directory was left behind"
 if g -j 2 --set no.such.key=1 "$W/bad" > "$W/bad.log" 2>&1; then
 	bad "a failing sweep did not fail grade.sh"
