@@ -61,14 +61,14 @@ grep -qx 'replication seeds run: seed 1: 1-2; seed 2: 2-3; seed 3: 3-4' "$W/two/
 	bad "plateaus.txt does not list the replication seeds 1-2, 2-3, 3-4: $(tail -4 "$W/two/plateaus.txt")"
 grep -qx 'not independent: seeds 1 and 2 share 2-2; seeds 2 and 3 share 3-3' "$W/two/plateaus.txt" ||
 	bad "plateaus.txt does not name the seeds that share replications: $(tail -4 "$W/two/plateaus.txt")"
-# seeds 100 apart share none
-g -j 2 --seeds "1 101" "$W/far" > "$W/far.log" 2>&1 || bad "seeds 1 101 failed: $(tail -3 "$W/far.log")"
-grep -qx 'no two seeds share a replication: each agrees or disagrees independently' "$W/far/plateaus.txt" ||
-	bad "seeds 1 and 101 are not reported independent: $(tail -3 "$W/far/plateaus.txt")"
-# one seed: nothing to compare, no verdicts
-g -j 2 --seeds "1" "$W/one1" > "$W/one1.log" 2>&1 || bad "seed 1 alone failed: $(tail -3 "$W/one1.log")"
-grep -q '^one seed, so no seeds to compare' "$W/one1/plateaus.txt" && ! grep -q 'yes$\|independently' "$W/one1/plateaus.txt" ||
-	bad "one seed is graded as if seeds agreed: $(tail -4 "$W/one1/plateaus.txt")"
+# seeds 100 apart share none; then seed 1 alone: nothing to compare, no
+# verdicts (both regrade $W/one, whose complete seed-1 sweep is kept)
+g -j 2 --seeds "1 101" "$W/one" > "$W/far.log" 2>&1 || bad "seeds 1 101 failed: $(tail -3 "$W/far.log")"
+grep -qx 'no two seeds share a replication: each agrees or disagrees independently' "$W/one/plateaus.txt" ||
+	bad "seeds 1 and 101 are not reported independent: $(tail -3 "$W/one/plateaus.txt")"
+g -j 2 --seeds "1" "$W/one" > "$W/one1.log" 2>&1 || bad "seed 1 alone failed: $(tail -3 "$W/one1.log")"
+grep -q '^one seed, so no seeds to compare' "$W/one/plateaus.txt" && ! grep -q 'yes$\|independently' "$W/one/plateaus.txt" ||
+	bad "one seed is graded as if seeds agreed: $(tail -4 "$W/one/plateaus.txt")"
 [ ! -e "$W/two/.claims" ] || bad "the claim directory was left behind"
 if g -j 2 --set no.such.key=1 "$W/bad" > "$W/bad.log" 2>&1; then
 	bad "a failing sweep did not fail grade.sh"
