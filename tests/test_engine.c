@@ -487,7 +487,7 @@ static void test_exit_status(void)
 		{ "calibrate %2$s", 2, "fifo.xml: expected a regular file, got a FIFO" },
 		{ "calibrate calibration/paper.xml --values %2$s -o %1$s/k", 2, "expected a regular file, got a FIFO" },
 		{ "calibrate calibration/paper.xml --values calibration/paper.fit.csv --set run.bogus=1 -o %1$s/k", 2,
-		  "--set run.bogus=1: Element 'run', attribute 'bogus'" },
+		  "--set run.bogus=1: <run>: expected one of the attributes duration, warmup" },
 		{ "calibrate calibration/paper.xml --values calibration/paper.fit.csv --set specweb:run.duration=5 "
 		  "-o %1$s/k", 2, "<run duration>: expected a time with a unit" },
 		{ "explain %1$s", 2, "expected the output directory of hvsim sweep" },

@@ -7,6 +7,7 @@
 #include "tests/cutest.h"
 #include "models/machine.h"
 #include "sim/scenario/scenario.h"
+#include "sim/scenario/xsdmsg.h"
 #include "models/world.h"
 
 #include <dirent.h>
@@ -33,6 +34,100 @@ static void strip_count(char *out)
 		nl--;
 	if (strstr(nl, " errors") && nl[0] >= '0' && nl[0] <= '9')
 		*nl = 0;
+}
+
+/* libxml2's schema messages (as xmlschemas.c writes them, the trailing
+** newline stripped) in hvsim's words; a form it does not know is kept. */
+static void test_xsd_messages(void)
+{
+	static const struct {
+		const char *in, *attrs, *field;
+		int rc;
+		const char *out;
+	} c[] = {
+		{ "Element 'vm', attribute 'count': '0' is not a valid value of the atomic type 'xs:positiveInteger'.",
+		  NULL, NULL, 1, "<vm count>: expected a whole number of at least 1, got '0'" },
+		{ "Element 'vm', attribute 'nice': '1.5' is not a valid value of the atomic type 'xs:integer'.", NULL,
+		  NULL, 1, "<vm nice>: expected a whole number, got '1.5'" },
+		/* a value holding quotes: the words after it end it */
+		{ "Element 'vm', attribute 'cap': 'a'b' is not a valid value of the atomic type "
+		  "'xs:nonNegativeInteger'.",
+		  NULL, NULL, 1, "<vm cap>: expected a whole number of at least 0, got 'a'b'" },
+		{ "Element 'x', attribute 'y': '' is not a valid value of the atomic type 'xs:boolean'.", NULL, NULL, 1,
+		  "<x y>: expected true or false (or 1 or 0), got an empty value" },
+		/* a type it has no words for, a local type: kept */
+		{ "Element 'x', attribute 'y': 'z' is not a valid value of the atomic type 'xs:date'.", NULL, NULL, -1,
+		  NULL },
+		{ "Element 'x', attribute 'y': 'z' is not a valid value of the local atomic type.", NULL, NULL, -1, NULL },
+		/* a list's message follows its item's: dropped */
+		{ "Element 'row', attribute 'hops': 'x 0' is not a valid value of the list type 'intList'.", NULL, NULL,
+		  0, NULL },
+		{ "Element 'demand', attribute 'dist': [facet 'enumeration'] The value 'expo' is not an element of the "
+		  "set {'exponential', 'deterministic', 'given'}.",
+		  NULL, NULL, 1, "<demand dist>: expected one of exponential, deterministic or given, got 'expo'" },
+		{ "Element 'sweep', attribute 'mode': [facet 'enumeration'] The value 'b' is not an element of the set "
+		  "{'run', 'capacity'}.",
+		  NULL, NULL, 1, "<sweep mode>: expected one of run or capacity, got 'b'" },
+		{ "Element 'w', attribute 'name': [facet 'pattern'] The value 'a b' is not accepted by the pattern "
+		  "'[A-Za-z_][A-Za-z0-9_.\\-]*'.",
+		  NULL, NULL, 1,
+		  "<w name>: expected a name (a letter or _, then letters, digits, _, . or -), got 'a b'" },
+		{ "Element 'w', attribute 'r': [facet 'pattern'] The value 'q' is not accepted by the pattern '[0-9]+'.",
+		  NULL, NULL, 1, "<w r>: expected a value matching the pattern [0-9]+, got 'q'" },
+		{ "Element 'run', attribute 'duration': [facet 'minLength'] The value '' has a length of '0'; this "
+		  "underruns the allowed minimum length of '1'.",
+		  NULL, NULL, 1, "<run duration>: expected a value, got an empty one" },
+		{ "Element 'run', attribute 'duraton': The attribute 'duraton' is not allowed.", "duration, warmup", NULL,
+		  1, "<run>: expected one of the attributes duration, warmup, got 'duraton'" },
+		{ "Element 'run', attribute 'duraton': The attribute 'duraton' is not allowed.", NULL, NULL, 1,
+		  "<run>: expected no attribute duraton, got one" },
+		{ "Element 'run': The attribute 'duration' is required but missing.", NULL, NULL, 1,
+		  "<run>: expected the attribute duration (it is required), got none" },
+		{ "Element 'machine': This element is not expected. Expected is ( run ).", NULL, NULL, 1,
+		  "<machine>: expected <run> here, got <machine>" },
+		{ "Element 'vcpu': This element is not expected. Expected is one of ( workload, vm ).", NULL, NULL, 1,
+		  "<vcpu>: expected <workload> or <vm> here, got <vcpu>" },
+		{ "Element 'x': This element is not expected.", NULL, NULL, 1, "<x>: expected no element here, got <x>" },
+		{ "Element 'w': Missing child element(s). Expected is one of ( a, b, c ).", NULL, NULL, 1,
+		  "<w>: expected <a>, <b> or <c> inside it, got none" },
+		{ "Element 'w': Character content other than whitespace is not allowed because the content type is "
+		  "'element-only'.",
+		  NULL, NULL, 1, "<w>: expected only elements inside it, got text" },
+		{ "Element 'g': Element content is not allowed, because the content type is empty.", NULL, NULL, 1,
+		  "<g>: expected nothing inside it (its settings are attributes), got an element" },
+		{ "Element 'g': Character content is not allowed, because the content type is empty.", NULL, NULL, 1,
+		  "<g>: expected nothing inside it (its settings are attributes), got text" },
+		{ "Element 'vm': Duplicate key-sequence ['web'] in unique identity-constraint 'vmName'.", NULL, "name",
+		  1, "<vm name>: expected a value no other <vm> has, got 'web' again" },
+		{ "Element 'vm': Duplicate key-sequence ['web'] in unique identity-constraint 'vmName'.", NULL, NULL, 1,
+		  "<vm>: expected a key no other <vm> has, got 'web' again" },
+		/* not a schema message, or a form it does not know: kept */
+		{ "Opening and ending tag mismatch: run line 3 and machine", NULL, NULL, -1, NULL },
+		{ "Element 'x': The content is not valid. Expected is (a).", NULL, NULL, -1, NULL },
+		{ "Element 'x', attribute 'y' is odd", NULL, NULL, -1, NULL },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		char out[900] = "untouched";
+		struct xsdmsg_ctx cx = { c[i].attrs, c[i].field };
+		int rc = xsdmsg_restyle(c[i].in, &cx, out, sizeof out);
+		if (rc != c[i].rc || (c[i].out && strcmp(out, c[i].out) != 0))
+			printf("\n    %s\n    -> %d '%s'", c[i].in, rc, out);
+		CU_ASSERT_EQUAL(rc, c[i].rc);
+		if (c[i].out)
+			CU_ASSERT_STRING_EQUAL(out, c[i].out);
+		if (rc < 0)
+			CU_ASSERT_STRING_EQUAL(out, "untouched");
+	}
+	char name[64];
+	CU_ASSERT_TRUE(xsdmsg_constraint("Element 'vm': Duplicate key-sequence ['w'] in unique identity-constraint "
+					 "'vmName'.",
+					 name, sizeof name));
+	CU_ASSERT_STRING_EQUAL(name, "vmName");
+	CU_ASSERT_FALSE(xsdmsg_constraint("Element 'vm': Missing child element(s).", name, sizeof name));
+	/* a short buffer: cut, still a string */
+	char small[12];
+	CU_ASSERT_EQUAL(xsdmsg_restyle(c[0].in, NULL, small, sizeof small), 1);
+	CU_ASSERT_EQUAL(strlen(small), sizeof small - 1);
 }
 
 static void test_bad_corpus(void)
@@ -268,7 +363,8 @@ static void test_override_errors(void)
 		{ "nosuch.x=1", "--set: nosuch.x: <scenario> has no child nosuch; expected one of: run, machine, "
 				"hypervisor, workload" },
 		{ "machine.node[7].cores=1", "--set: machine.node[7].cores: <machine> has no child node[7]" },
-		{ "run.bogus=1", "--set run.bogus=1: Element 'run', attribute 'bogus': The attribute 'bogus' is not allowed." },
+		{ "run.bogus=1", "--set run.bogus=1: <run>: expected one of the attributes duration, warmup, seed, batches, "
+				 "source, description, got 'bogus'" },
 		/* a value's messages name the --set that gave it */
 		{ "run.duration=fast", "--set run.duration=fast: <run duration>: expected a time" },
 		{ "workload.closed.users=100000000",
@@ -414,6 +510,7 @@ void tests_register(void)
 {
 	static const struct cut_test t[] = {
 		{ "every bad file gives its messages", test_bad_corpus },
+		{ "schema messages in hvsim's words", test_xsd_messages },
 		{ "good scenario values", test_good_values },
 		{ "pin= is a set of pCPUs", test_pin_set },
 		{ "Opteron 8212 profile", test_opteron_profile },

@@ -367,6 +367,39 @@ static void test_lesson4_lhp(void)
 	CU_ASSERT_TRUE(share[2] < share[0] / 5);
 }
 
+/* experiments/tutorial/plot.sh (docs/tutorial.md's "run everything"):
+** it runs, and prints figures the tutorial's tables quote. */
+static void test_tutorial_plot_script(void)
+{
+	char *tmp = cut_tmpdir(), cmd[1200], *out = NULL;
+	snprintf(cmd, sizeof cmd, "HVSIM=%s sh experiments/tutorial/plot.sh %s/t 2>&1", cut_hvsim(), tmp);
+	int rc = cut_run(cmd, &out);
+	if (rc != 0)
+		printf("\n    plot.sh: exit %d\n%s", rc, out ? out : "");
+	CU_ASSERT_EQUAL(rc, 0);
+	char *doc = cut_slurp("docs/tutorial.md", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+	/* one figure of each lesson, as the script prints it and as the
+	** tutorial's table has it */
+	static const char *const fig[][2] = {
+		{ "steal 34.0%", "34.0" },	       { "347.7 req/s", "| 347.7 |" },
+		{ "103.570 ms", "| 103.570 ms |" }, { "33.9%  jobs  12", "| 33.9% | 12 |" },
+		{ "394.1 Mbit/s", "| 394.1 |" },
+	};
+	for (size_t i = 0; i < sizeof fig / sizeof fig[0]; i++) {
+		int in_out = out && strstr(out, fig[i][0]), in_doc = strstr(doc, fig[i][1]) != NULL;
+		if (!in_out || !in_doc)
+			printf("\n    '%s' printed: %s; '%s' in docs/tutorial.md: %s", fig[i][0], in_out ? "yes" : "no",
+			       fig[i][1], in_doc ? "yes" : "no");
+		CU_ASSERT_TRUE(in_out);
+		CU_ASSERT_TRUE(in_doc);
+	}
+	free(doc);
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -377,6 +410,7 @@ void tests_register(void)
 		{ "lesson 1: steal = 1 - 2/N", test_lesson1_steal },
 		{ "lesson 3: job time by NUMA distance", test_lesson3_numa },
 		{ "lesson 4: lock-holder spin with 2 VCPUs, not 1, little when co-scheduled", test_lesson4_lhp },
+		{ "the tutorial's plot.sh runs and prints what the tutorial quotes", test_tutorial_plot_script },
 		{ NULL, NULL },
 	};
 	cut_suite("whatif", t);

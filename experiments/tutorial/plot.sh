@@ -51,7 +51,7 @@ timeline_png() {
 		if (!match($0, "\"" key "\": [-0-9.e+]+")) return ""
 		s = substr($0, RSTART, RLENGTH); sub(/.*: /, "", s); return s + 0
 	}
-	# run segments only (the pCPU tracks), not the entities' state spans
+	# run segments only (the pCPU tracks), not the state spans of entities
 	/"ph": "X"/ && !/"cat": "state"/ {
 		match($0, /"name": "[^"]*"/); name = substr($0, RSTART + 9, RLENGTH - 10)
 		# colours follow first appearance in the whole trace, so two

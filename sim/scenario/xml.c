@@ -4,6 +4,7 @@
 */
 #include "sim/scenario/load.h"
 #include "sim/scenario/dist.h"
+#include "sim/scenario/xsdmsg.h"
 #include "sim/engine/infile.h"
 #include "sim/engine/limits.h"
 #include "sim/engine/stats.h"
@@ -158,6 +159,29 @@ static void valid_attrs(xmlDocPtr xsd, xmlNodePtr n, const char *el, char *buf, 
 	}
 }
 
+/* The attribute an identity constraint (<xs:unique name="c">) keys on:
+** its <xs:field xpath="@a">, "a" into buf ("" if none). */
+static void unique_field(xmlNodePtr n, const char *c, char *buf, size_t len)
+{
+	for (; n && !buf[0]; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		xmlChar *nm = strcmp((const char *)n->name, "unique") == 0 ? xmlGetProp(n, (const xmlChar *)"name") : NULL;
+		if (nm && strcmp((const char *)nm, c) == 0) {
+			for (xmlNodePtr f = n->children; f; f = f->next) {
+				xmlChar *xp = f->type == XML_ELEMENT_NODE && strcmp((const char *)f->name, "field") == 0
+						      ? xmlGetProp(f, (const xmlChar *)"xpath")
+						      : NULL;
+				if (xp && xp[0] == '@' && !buf[0])
+					snprintf(buf, len, "%s", (const char *)xp + 1);
+				xmlFree(xp);
+			}
+		}
+		xmlFree(nm);
+		unique_field(n->children, c, buf, len);
+	}
+}
+
 void ld_on_xml_error(void *arg, xmlErrorPtr e)
 {
 	struct errctx *ec = arg;
@@ -198,13 +222,21 @@ void ld_on_xml_error(void *arg, xmlErrorPtr e)
 				file = ec->ld->sp[i].ref_file;
 				line = ec->ld->sp[i].ref_line;
 			}
-		if (ec->xsd && n->type == XML_ELEMENT_NODE && strstr(msg, "is not allowed")) {
-			char valid[600] = "";
+		/* in hvsim's words: with the element's valid attributes for an
+		** unknown one, the keyed attribute for a duplicate key */
+		char valid[600] = "", field[128] = "", c[128], styled[900];
+		if (ec->xsd && n->type == XML_ELEMENT_NODE && strstr(msg, "The attribute '") &&
+		    strstr(msg, "is not allowed"))
 			valid_attrs(ec->xsd, xmlDocGetRootElement(ec->xsd), (const char *)n->name, valid,
 				    sizeof valid);
-			if (valid[0] && len + 40 < sizeof msg)
-				snprintf(msg + len, sizeof msg - len, " Expected one of: %s.", valid);
-		}
+		if (ec->xsd && xsdmsg_constraint(msg, c, sizeof c))
+			unique_field(xmlDocGetRootElement(ec->xsd), c, field, sizeof field);
+		struct xsdmsg_ctx cx = { valid, field };
+		int r = xsdmsg_restyle(msg, &cx, styled, sizeof styled);
+		if (r == 0)
+			return;
+		if (r > 0)
+			snprintf(msg, sizeof msg, "%s", styled);
 	}
 	diag_error(ec->ld->d, file, line, "%s", msg);
 }
