@@ -172,6 +172,14 @@ static int check_params(const struct sched_ops *ops, const struct scn_policy *cf
 			diag_error(d, q->loc.file, q->loc.line, "<policy %s>: expected %s, got '%s'", q->key,
 				   why ? why : "a positive time", q->value);
 			bad = 1;
+		} else if (p->min_ns && t < p->min_ns && !(p->kind == SP_TIME0 && t == 0)) {
+			char at[32];
+			units_fmt_time(p->min_ns, at, sizeof at);
+			diag_error(d, q->loc.file, q->loc.line, "<policy %s>: expected a time of at least %s%s%s, got '%s'",
+				   q->key, at, p->kind == SP_TIME0 ? " or 0" : "",
+				   p->min_ns == SCHED_PERIOD_MIN_NS ? " (the finest period or slice Linux and Xen accept)" : "",
+				   q->value);
+			bad = 1;
 		}
 	}
 	return bad ? -1 : 0;

@@ -172,11 +172,20 @@ struct cpu {
 /* SP_TIME must be > 0; SP_TIME0 may also be 0 (e.g. "0: derive it"). */
 enum sched_param_kind { SP_TIME, SP_INT, SP_NUMBER, SP_TIME0 };
 
+/* The least period or slice of the Linux and Xen policies' parameters:
+** 100 us, the floor Linux puts on sched_min_granularity_ns and
+** sched_latency_ns (kernel/sysctl.c, min_sched_granularity_ns = 100000)
+** and Xen on its scheduler rate limit (XEN_SYSCTL_SCHED_RATELIMIT_MIN,
+** 100 us).  Below it no followed scheduler runs, and an event every
+** few nanoseconds per pCPU would make a run last hours. */
+#define SCHED_PERIOD_MIN_NS INT64_C(100000)
+
 struct sched_param_def {
 	const char *name;
 	enum sched_param_kind kind;
 	const char *def;          /* default, in the same notation as XML */
 	const char *help;
+	int64_t min_ns;           /* a time's floor in ns (SP_TIME0: or 0); 0: any positive time */
 };
 
 /* Why an entity is handed to select_cpu / enqueue. */

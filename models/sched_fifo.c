@@ -104,8 +104,10 @@ const struct sched_ops sched_fcfs_ops = {
 };
 
 static const struct sched_param_def rr_params[] = {
-	{ "quantum", SP_TIME, "10ms", "time a burst runs before going to the tail of the queue" },
-	{ NULL, 0, NULL, NULL },
+	/* at least 1 us: a textbook policy, whose small quanta approach
+	** processor sharing (not Linux's or Xen's 100 us floor) */
+	{ "quantum", SP_TIME, "10ms", "time a burst runs before going to the tail of the queue", INT64_C(1000) },
+	{ NULL, 0, NULL, NULL, 0 },
 };
 
 const struct sched_ops sched_rr_ops = {

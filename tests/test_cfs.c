@@ -497,7 +497,9 @@ static void test_bad_params(void)
 		{ "hypervisor.policy.version=25", "<policy version>: expected 24 (Linux 2.6.24) or 32" },
 		{ "hypervisor.policy.hz=0", "<policy hz>: expected a tick rate" },
 		{ "hypervisor.policy.hrtick=2", "<policy hrtick>: expected 0 or 1" },
-		{ "hypervisor.policy.latency=0ms", "<policy latency>: expected" },
+		/* a period below Linux's 100 us sysctl floor (0 is the default) */
+		{ "hypervisor.policy.latency=50us", "<policy latency>: expected a time of at least 100us or 0" },
+		{ "hypervisor.policy.min-granularity=1ns", "<policy min-granularity>: expected a time of at least 100us" },
 		{ "hypervisor.policy.quantum=1ms", "has no such parameter" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -519,6 +521,22 @@ static void test_bad_params(void)
 		if (d.n >= 1 && !strstr(d.msg[0], cases[i].msg))
 			printf("\n    %s: %s", cases[i].set, d.msg[0]);
 		diag_free(&d);
+	}
+	/* 0, as the help says, is the version's default; 100 us is allowed */
+	static const char *const good[] = { "hypervisor.policy.latency=0ms", "hypervisor.policy.latency=100us",
+					    "hypervisor.policy.wakeup-granularity=0ms" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		const char *const sets[] = { good[i], NULL };
+		struct scenario s;
+		struct world w;
+		int rc = cut_load(cfs_nice, sets, &s, &w);
+		if (rc)
+			printf("\n    %s: refused", good[i]);
+		CU_ASSERT_EQUAL(rc, 0);
+		if (rc == 0) {
+			world_free(&w);
+			scn_free(&s);
+		}
 	}
 }
 

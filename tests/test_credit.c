@@ -433,6 +433,10 @@ static void test_params(void)
 	bad_param(dir, "exact-accounting=2", "<policy exact-accounting>: expected 0 (sampled, 3.3.0) or 1 (exact, 4.0), got '2'");
 	bad_param(dir, "credits-per-tick=2.5", "<policy credits-per-tick>: expected a whole number from 1 to 1000000, got '2.5'");
 	bad_param(dir, "ratelimit=1ms", "policy 'credit' has no such parameter; expected one of: tick, slice");
+	/* a period below the 100 us floor: hours of ticks for seconds of run */
+	bad_param(dir, "tick=1ns", "<policy tick>: expected a time of at least 100us (the finest period or slice "
+				   "Linux and Xen accept), got '1ns'");
+	bad_param(dir, "slice=99us", "<policy slice>: expected a time of at least 100us");
 	cut_rmrf(dir);
 	free(dir);
 }

@@ -499,6 +499,10 @@ static void test_exit_status(void)
 		{ "policies x", 2, "unexpected argument 'x'" },
 		{ "run tests/data/good/closed.xml --dump-at 1s -q -o %1$s/dump", 0, "scheduler state at t=1.000000000 s" },
 		{ "run tests/data/good/vm-hogs.xml -o %1$s/head", 0, "vm               done/s   response" },
+		/* rr's quantum goes down to 1 us (processor sharing), not to 1 ns */
+		{ "validate tests/data/good/closed.xml --set hypervisor.policy.quantum=999ns", 2,
+		  "<policy quantum>: expected a time of at least 1us, got '999ns'" },
+		{ "validate tests/data/good/closed.xml --set hypervisor.policy.quantum=1us", 0, "policy rr" },
 	};
 	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
 		char args[1024], cmd[2048], *out;
