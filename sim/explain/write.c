@@ -175,6 +175,15 @@ int explain_write(const struct explain *x, int do_render, int force, int *nsvg, 
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	/* explain has no -o: its directory is always DIR/explain, so the
+	** only way on is --force (out_begin's own message suggests -o) */
+	struct stat st;
+	if (!force && lstat(dest, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: exists; add --force to replace it (hvsim explain always writes DIR/explain/)",
+			 dest);
+		free(dest);
+		return -2;
+	}
 	if (out_begin(&od, dest, force ? OUT_FORCE : OUT_NEW, err, errlen)) {
 		free(dest);
 		return -2;
