@@ -226,7 +226,11 @@ void world_finish(struct world *w, int64_t at)
 int world_run(struct world *w)
 {
 	int rc = world_advance(w, w->end);
-	world_finish(w, w->end);
+	/* a run that stopped (interrupted, out of memory) keeps its clock
+	** where it stopped: nothing of it is written, and the message names
+	** that instant, not the end */
+	if (rc == 0)
+		world_finish(w, w->end);
 	return rc;
 }
 

@@ -91,12 +91,13 @@ struct world {
 int world_build(struct world *w, const struct scenario *s, struct diag *d);
 void world_free(struct world *w);
 
-/* Run to the scenario's end.  Returns 0, or -1 when the run failed. */
+/* Run to the scenario's end.  Returns 0, or -1 when the run failed
+** (then not closed: world_now is when it stopped). */
 int world_run(struct world *w);
 /* world_run in two steps: run the events before until (at most the end;
 ** callable again with a later time), then close the run at `at` (open
-** segments, workloads); world_run(w) is world_advance(w, w->end) and
-** world_finish(w, w->end).  A run closed before its end (a capacity probe
+** segments, workloads); world_run(w) is world_advance(w, w->end) and,
+** if that succeeded, world_finish(w, w->end).  A run closed before its end (a capacity probe
 ** stopped early, sim/drive/capacity.c) has its QoS counts and busy times
 ** up to then; statistics that divide by the measured interval do not
 ** know it ended early.  world_advance returns 0, or -1 as world_run. */
