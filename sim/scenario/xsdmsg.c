@@ -16,25 +16,6 @@
 /* Whether s begins with the literal lit. */
 #define starts(s, lit) (strncmp((s), (lit), sizeof(lit) - 1) == 0)
 
-/* The text between the quotes that follow key in s (key ends with the
-** opening quote), into out; a pointer past the closing quote, or NULL. */
-static const char *quoted(const char *s, const char *key, char *out, size_t len)
-{
-	const char *p = strstr(s, key);
-	if (!p)
-		return NULL;
-	p += strlen(key);
-	const char *q = strchr(p, '\'');
-	if (!q)
-		return NULL;
-	size_t n = (size_t)(q - p);
-	if (n >= len)
-		n = len - 1;
-	memcpy(out, p, n);
-	out[n] = 0;
-	return q + 1;
-}
-
 /* The text of s after open and before the first close that follows it
 ** (a value may hold quotes; the words after it cannot), into out; a
 ** pointer to that close, or NULL. */
@@ -53,6 +34,14 @@ static const char *between(const char *s, const char *open, const char *close, c
 	memcpy(out, p, n);
 	out[n] = 0;
 	return q;
+}
+
+/* A name between the quotes that follow key in s (key ends with the
+** opening quote), into out; a pointer past the closing quote, or NULL. */
+static const char *quoted(const char *s, const char *key, char *out, size_t len)
+{
+	const char *q = between(s, key, "'", out, len);
+	return q ? q + 1 : NULL;
 }
 
 /* Append to out (of len, holding *at chars) like snprintf. */
