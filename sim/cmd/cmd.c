@@ -127,9 +127,10 @@ const struct cmd cmd_defs[] = {
 	{ "run", "SCEN.xml", 1, 1, "simulate a scenario; write summary.json and CSVs into DIR",
 	  "Simulate SCEN.xml and write into DIR (default out/<scenario name>) summary.json (scenario, seed, "
 	  "version, times, events, metrics with 95% confidence intervals) and the CSVs: workloads.csv, "
-	  "pcpus.csv, vms.csv, entities.csv, devices.csv and, as the workloads have them, specweb.csv, pages.csv, "
-	  "micro.csv, requests.csv, threads.csv (docs/outputs.md).  Files are written to DIR.tmp-PID and "
-	  "renamed to DIR only when complete; DIR must not exist.  Ends with a table per VM (throughput, "
+	  "pcpus.csv, vms.csv, entities.csv, devices.csv, threads.csv (replayed threads; header only without "
+	  "them) and, as the workloads have them, specweb.csv, pages.csv, tail.csv, micro.csv, requests.csv "
+	  "(docs/outputs.md).  Files are written to DIR.tmp-PID and renamed to DIR only when complete; DIR "
+	  "must not exist unless --force.  Ends with a table per VM (throughput, "
 	  "response time, QoS, steal, overhead) unless --quiet.",
 	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_TIMELINE, O_TIMELINE_MAX, O_GANTT, O_DUMP_AT, O_QUIET), NULL,
 	  cmd_run },
@@ -143,8 +144,9 @@ const struct cmd cmd_defs[] = {
 	  "<qos> rule (default: 97% of pages within 3 s and 99% within 5 s).  The users varied are those of the "
 	  "closed workloads inside VMs named by <capacity workload=...> (default: all of them).  Each of "
 	  "<capacity replications> searches with seed SEED+r (docs/capacity.md).  Writes capacity.csv, "
-	  "capacity_probes.csv and the outputs of the run at capacity into DIR (default "
-	  "out/<scenario name>-capacity).",
+	  "capacity_probes.csv (every probe), capacity_replications.csv (each replication's answer), the "
+	  "outputs of the run at capacity with placement.csv and, with SPECweb workloads, tail_fail.csv (the "
+	  "tail.csv of the first failing probe above the answer) into DIR (default out/<scenario name>-capacity).",
 	  OPTS(O_OUTPUT, O_FORCE, O_SEED, O_SET, O_JOBS, O_PROTOCOL), NULL, cmd_capacity },
 	{ "sweep", "SCEN.xml", 1, 1, "run every point of the scenario's <sweep>; a row a point in sweep.csv",
 	  "Run every point of the scenario's <sweep mode=\"run|capacity\">: each <vary key=... values=...> (or "
