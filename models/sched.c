@@ -92,7 +92,7 @@ static const struct sched_param_def *param_def(const struct sched_ops *ops, cons
 	return NULL;
 }
 
-static const char *param_text(struct sched *s, const char *name)
+static const char *param_text(const struct sched *s, const char *name)
 {
 	for (int i = 0; i < s->cfg->nparam; i++)
 		if (strcmp(s->cfg->param[i].key, name) == 0)
@@ -127,6 +127,11 @@ const struct scn_loc *sched_param_loc(const struct sched *s, const char *name)
 		if (strcmp(s->cfg->param[i].key, name) == 0)
 			return &s->cfg->param[i].loc;
 	return &s->cfg->loc;
+}
+
+const char *sched_param_text(const struct sched *s, const char *name)
+{
+	return param_text(s, name);
 }
 
 int64_t sched_param_time(struct sched *s, const char *name)

@@ -395,6 +395,9 @@ const struct scn_loc *sched_param_loc(const struct sched *s, const char *name);
 /* Parameter values, for a policy's init (defaults from its table). */
 int64_t sched_param_time(struct sched *s, const char *name);
 double sched_param_number(struct sched *s, const char *name);
+/* The parameter as written (or its default's text): what a message about
+** its value quotes, rather than the number reformatted ("1e+09"). */
+const char *sched_param_text(const struct sched *s, const char *name);
 
 /* Linux's load weight of a nice level, prio_to_weight[] (the same table
 ** in 2.6.23 kernel/sched.c and 6.6 kernel/sched/core.c): nice 0 = 1024,

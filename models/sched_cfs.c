@@ -510,17 +510,20 @@ static int cfs_init(struct sched *s, struct diag *d)
 	if (version != 24 && version != 32) {
 		const struct scn_loc *l = sched_param_loc(s, "version");
 		diag_error(d, l->file, l->line,
-			   "<policy version>: expected 24 (Linux 2.6.24) or 32 (Linux 2.6.32), got '%g'", version);
+			   "<policy version>: expected 24 (Linux 2.6.24) or 32 (Linux 2.6.32), got '%s'",
+			   sched_param_text(s, "version"));
 		bad = 1;
 	}
 	if (hz < 10 || hz > 10000) {
 		const struct scn_loc *l = sched_param_loc(s, "hz");
-		diag_error(d, l->file, l->line, "<policy hz>: expected a tick rate from 10 to 10000, got '%g'", hz);
+		diag_error(d, l->file, l->line, "<policy hz>: expected a tick rate from 10 to 10000, got '%s'",
+			   sched_param_text(s, "hz"));
 		bad = 1;
 	}
 	if (hrtick != 0 && hrtick != 1) {
 		const struct scn_loc *l = sched_param_loc(s, "hrtick");
-		diag_error(d, l->file, l->line, "<policy hrtick>: expected 0 or 1, got '%g'", hrtick);
+		diag_error(d, l->file, l->line, "<policy hrtick>: expected 0 or 1, got '%s'",
+			   sched_param_text(s, "hrtick"));
 		bad = 1;
 	}
 	if (bad)

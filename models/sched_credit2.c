@@ -325,7 +325,8 @@ static int c2_init(struct sched *s, struct diag *d)
 	double mode = sched_param_number(s, "runqueue");
 	if (mode != 0 && mode != 1) {
 		diag_error(d, loc->file, loc->line,
-			   "<policy runqueue>: expected 0 (one per node) or 1 (one for the machine), got %g", mode);
+			   "<policy runqueue>: expected 0 (one per node) or 1 (one for the machine), got %s",
+			   sched_param_text(s, "runqueue"));
 		return -1;
 	}
 	p->ratelimit = sched_param_time(s, "ratelimit");

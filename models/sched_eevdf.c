@@ -471,7 +471,8 @@ static int eev_init(struct sched *s, struct diag *d)
 		double x = sched_param_number(s, flags[i]);
 		if (x != 0 && x != 1) {
 			loc = sched_param_loc(s, flags[i]);
-			diag_error(d, loc->file, loc->line, "<policy %s>: expected 0 or 1, got %g", flags[i], x);
+			diag_error(d, loc->file, loc->line, "<policy %s>: expected 0 or 1, got %s", flags[i],
+				   sched_param_text(s, flags[i]));
 			return -1;
 		}
 		*dst[i] = (int)x;
@@ -479,12 +480,14 @@ static int eev_init(struct sched *s, struct diag *d)
 	double hz = sched_param_number(s, "hz"), hrtick = sched_param_number(s, "hrtick");
 	if (hz < 10 || hz > 10000) {
 		loc = sched_param_loc(s, "hz");
-		diag_error(d, loc->file, loc->line, "<policy hz>: expected a tick rate from 10 to 10000, got %g", hz);
+		diag_error(d, loc->file, loc->line, "<policy hz>: expected a tick rate from 10 to 10000, got %s",
+			   sched_param_text(s, "hz"));
 		return -1;
 	}
 	if (hrtick != 0 && hrtick != 1) {
 		loc = sched_param_loc(s, "hrtick");
-		diag_error(d, loc->file, loc->line, "<policy hrtick>: expected 0 or 1, got %g", hrtick);
+		diag_error(d, loc->file, loc->line, "<policy hrtick>: expected 0 or 1, got %s",
+			   sched_param_text(s, "hrtick"));
 		return -1;
 	}
 	p->hz = (int)hz;

@@ -492,12 +492,14 @@ static int o1_init(struct sched *s, struct diag *d)
 	double hz = sched_param_number(s, "hz"), wi = sched_param_number(s, "wake-idle");
 	if (hz < 100 || hz > 1000) {
 		const struct scn_loc *l = sched_param_loc(s, "hz");
-		diag_error(d, l->file, l->line, "<policy hz>: expected ticks per second from 100 to 1000, got %g", hz);
+		diag_error(d, l->file, l->line, "<policy hz>: expected ticks per second from 100 to 1000, got %s",
+			   sched_param_text(s, "hz"));
 		return -1;
 	}
 	if (wi != 0 && wi != 1) {
 		const struct scn_loc *l = sched_param_loc(s, "wake-idle");
-		diag_error(d, l->file, l->line, "<policy wake-idle>: expected 0 or 1, got %g", wi);
+		diag_error(d, l->file, l->line, "<policy wake-idle>: expected 0 or 1, got %s",
+			   sched_param_text(s, "wake-idle"));
 		return -1;
 	}
 	o->hz = (int)hz;

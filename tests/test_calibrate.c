@@ -234,6 +234,69 @@ static void test_recover(void)
 }
 
 /* The error of each bad calibration file, exactly. */
+/* cal_read_values: a line of any length is one row with its own number
+** (a 5000-character source note read 4096 bytes at a time made line 3's
+** rest "line 4", too short); a file cut inside a quoted field says so
+** plainly; a parameter given twice names both lines. */
+static void check_values_files(const char *dir, const char *calib)
+{
+	static const char head[] = "stage,name,hypervisor,benchmark,key,unit,min,max,start,value,elasticity,j_minus10,"
+				   "j_plus10,identified,source\n"
+				   "both,cpu,kvm-75,,hypervisor.costs.cpu-factor,,0.3,2,1,0.8,,,,1,\"note\"\n";
+	static const char emu[] = "both,emu,kvm-75,,hypervisor.io.emu-packet,kcycles,1,200,10,40,,,,1,";
+	struct cal_config c;
+	struct diag d = { 0 };
+	CU_ASSERT_EQUAL_FATAL(cal_load(&c, calib, &d), 0);
+	diag_free(&d);
+	char vf[600], err[1200];
+	snprintf(vf, sizeof vf, "%s/v.csv", dir);
+	double x[8];
+	/* a long source note on line 3 */
+	size_t nn = 5000;
+	char *note = malloc(nn + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(note);
+	memset(note, 'n', nn);
+	note[nn] = 0;
+	FILE *f = fopen(vf, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f, "%s%s\"%s\"\n", head, emu, note);
+	fclose(f);
+	int rc = cal_read_values(&c, vf, x, err, sizeof err);
+	if (rc)
+		fprintf(stderr, "\n  %s", err);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_DOUBLE_EQUAL(x[0], 0.8, 0);
+	CU_ASSERT_DOUBLE_EQUAL(x[1], 40, 0);
+	/* ... and a bad value after it is on line 3, not 4 */
+	f = fopen(vf, "w");
+	fprintf(f, "%sboth,emu,kvm-75,,hypervisor.io.emu-packet,kcycles,1,200,10,900,,,,1,\"%s\"\n", head, note);
+	fclose(f);
+	CU_ASSERT_EQUAL(cal_read_values(&c, vf, x, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "v.csv:3: value: expected a number from 1 to 200, got '900'"));
+	free(note);
+	/* cut inside the quoted source */
+	f = fopen(vf, "w");
+	fprintf(f, "%s%s\"a note cut sh", head, emu);
+	fclose(f);
+	CU_ASSERT_EQUAL(cal_read_values(&c, vf, x, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "v.csv:3: expected a closing quote, got '\"a note cut sh'"));
+	CU_ASSERT_PTR_NULL(strstr(err, "columns"));
+	/* a parameter twice */
+	f = fopen(vf, "w");
+	fprintf(f, "%s%s\n%s\n", head, emu, emu);
+	fclose(f);
+	CU_ASSERT_EQUAL(cal_read_values(&c, vf, x, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "v.csv:4: name: expected a parameter without a row yet, got 'emu' again "
+					   "(its row is line 3)"));
+	/* too few columns: how many */
+	f = fopen(vf, "w");
+	fprintf(f, "%sboth,emu,kvm-75\n", head);
+	fclose(f);
+	CU_ASSERT_EQUAL(cal_read_values(&c, vf, x, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "v.csv:3: expected at least 10 columns (stage,name,...,value), got 3"));
+	cal_free(&c);
+}
+
 static void test_bad_files(void)
 {
 	char *dir = cut_tmpdir();
@@ -348,6 +411,7 @@ static void test_bad_files(void)
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "fit.csv:3: value: expected a number from 1 to 200, got '900'"));
 	free(out);
+	check_values_files(dir, path);
 	cut_rmrf(dir);
 	free(dir);
 }

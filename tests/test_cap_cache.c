@@ -21,7 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Three probes of replication rep (the first failing, with a tail). */
+/* Three probes of replication rep (the first failing, with a tail; the
+** last failing without a page, as a probe can). */
 static void fill(struct cap_result *r, int rep)
 {
 	struct cap_probe p[3] = {
@@ -30,7 +31,7 @@ static void fill(struct cap_result *r, int rep)
 		{ .rep = rep, .seed = 7, .users = 150, .qos = { 18446744073709551615ULL, 5, 6 },
 		  .cpu_util = nextafter(0.5, 1), .measured = 120, .decided = 0, .pass = 1 },
 		{ .rep = rep, .seed = 7, .users = 200, .qos = { 0, 0, 0 }, .cpu_util = 0, .measured = 1e-300,
-		  .decided = 1, .pass = 1 },
+		  .decided = 1, .pass = 0 },
 	};
 	p[0].tail = strdup("stage,a\nx,1\n");
 	for (int i = 0; i < 3; i++)
@@ -195,6 +196,82 @@ static void test_lock_process(void)
 	free(tmp);
 }
 
+/* The store's entry for k rewritten with one probe line (its tail empty). */
+static void tamper(const char *dir, const char *k, const char *probe)
+{
+	char cmd[1024], *out;
+	snprintf(cmd, sizeof cmd, "ls %s/*.rep", dir);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	out[strcspn(out, "\n")] = 0;
+	FILE *f = fopen(out, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f, "hvsim replication 1\nkey %zu\n%s\nprobes 1\n%s\n\nend\n", strlen(k), k, probe);
+	fclose(f);
+	free(out);
+}
+
+/* An entry whose fields a search could not have written (a tampered or
+** damaged store: docs/capacity.md) is not there: not taken, so the
+** replication runs again and its put replaces the entry. */
+static void test_tampered(void)
+{
+	static const char *const bad[] = {
+		"99999999999 7 1000 900 990 0x1p-1 0x1.ep+6 0 1 0",            /* users beyond int */
+		"0 7 1000 900 990 0x1p-1 0x1.ep+6 0 1 0",                      /* no users */
+		"-5 7 1000 900 990 0x1p-1 0x1.ep+6 0 1 0",
+		"150 7 0 0 0 0x1p-1 0x1.ep+6 0 1 0",                           /* a pass without a page */
+		"150 7 1000 1001 1001 0x1p-1 0x1.ep+6 0 1 0",                  /* good > n */
+		"150 7 1000 900 1990 0x1p-1 0x1.ep+6 0 1 0",                   /* tolerable > n */
+		"150 7 1000 900 990 nan 0x1.ep+6 0 1 0",
+		"150 7 1000 900 990 0x1p-1 inf 0 1 0",
+		"150 7 1000 900 990 0x1p-1 -0x1.ep+6 0 1 0",                   /* negative measured time */
+		"150 7 1000 900 990 0x1p-1 0x1.ep+6 2 1 0",                    /* decided 2 */
+		"150 7 1000 900 990 0x1p-1 0x1.ep+6 0 4294967297 0",           /* pass beyond int */
+		"150 -1 1000 900 990 0x1p-1 0x1.ep+6 0 1 0",
+		"150 7 99999999999999999999 900 990 0x1p-1 0x1.ep+6 0 1 0",    /* n beyond uint64 */
+		"150 7 1000 900 990 0x1p-1 0x1.ep+6 0 1 18446744073709551615", /* a tail past the end */
+		"150  7 1000 900 990 0x1p-1 0x1.ep+6 0 1 0",                   /* not as written */
+		"150 7 1000 900 990 0x1p-1 0x1.ep+6 0 1",
+	};
+	char *tmp = cut_tmpdir(), err[256];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	struct cap_cache c;
+	CU_ASSERT_EQUAL_FATAL(cap_cache_open(&c, tmp, "m\n", err, sizeof err), 0);
+	char *k = cap_cache_key(&c, 7, 100);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	struct cap_result got = { 0 }, r = { 0 };
+	fill(&r, 0);
+	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 1);
+	cap_cache_put(&c, k, &r, 0);
+	/* the line as written is taken (the test's entries are well made) */
+	tamper(tmp, k, "150 7 1000 900 990 0x1p-1 0x1.ep+6 0 1 0");
+	CU_ASSERT_EQUAL(cap_cache_take(&c, k, 0, &got), 1);
+	CU_ASSERT_EQUAL_FATAL(got.nprobe, 1);
+	CU_ASSERT(got.probe[0].users == 150 && got.probe[0].qos.good == 900 && got.probe[0].measured == 120 &&
+		  got.probe[0].pass == 1);
+	cap_free(&got);
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		tamper(tmp, k, bad[i]);
+		int t = cap_cache_take(&c, k, 0, &got);
+		if (t != 0)
+			fprintf(stderr, "\n  taken: %s", bad[i]);
+		CU_ASSERT_EQUAL(t, 0);
+		CU_ASSERT_EQUAL(got.nprobe, 0);
+		cap_free(&got);
+	}
+	/* run again and put: the entry is replaced, and taken */
+	CU_ASSERT_EQUAL(cap_cache_lock(&c, k), 1);
+	cap_cache_put(&c, k, &r, 0);
+	CU_ASSERT_EQUAL(cap_cache_take(&c, k, 0, &got), 1);
+	CU_ASSERT_EQUAL(got.nprobe, 3);
+	cap_free(&got);
+	cap_free(&r);
+	free(k);
+	cap_cache_close(&c);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* The key holds the build, the model, the seed and the hint: each one
 ** changed gives another key. */
 static void test_key(void)
@@ -228,6 +305,7 @@ void tests_register(void)
 	static const struct cut_test t[] = {
 		{ "put, taken back bit for bit under its key only; locks", test_round_trip },
 		{ "the key: build, model, seed, hint", test_key },
+		{ "an entry no search could have written is not taken", test_tampered },
 		{ "a lock held by another process, killed or exiting", test_lock_process },
 		{ NULL, NULL },
 	};

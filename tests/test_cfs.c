@@ -496,6 +496,8 @@ static void test_bad_params(void)
 	} cases[] = {
 		{ "hypervisor.policy.version=25", "<policy version>: expected 24 (Linux 2.6.24) or 32" },
 		{ "hypervisor.policy.hz=0", "<policy hz>: expected a tick rate" },
+		/* the value as written, not reformatted by %g (1e+09) */
+		{ "hypervisor.policy.hz=1000000000", "<policy hz>: expected a tick rate from 10 to 10000, got '1000000000'" },
 		{ "hypervisor.policy.hrtick=2", "<policy hrtick>: expected 0 or 1" },
 		/* a period below Linux's 100 us sysctl floor (0 is the default) */
 		{ "hypervisor.policy.latency=50us", "<policy latency>: expected a time of at least 100us or 0" },

@@ -269,6 +269,7 @@ static void test_bad_params(void)
 		const char *set, *msg;
 	} cases[] = {
 		{ "hypervisor.policy.hz=0", "<policy hz>: expected a tick rate from 10 to 10000, got 0" },
+		{ "hypervisor.policy.hz=0001000000", "<policy hz>: expected a tick rate from 10 to 10000, got 0001000000" },
 		{ "hypervisor.policy.hrtick=2", "<policy hrtick>: expected 0 or 1, got 2" },
 		{ "hypervisor.policy.run-to-parity=3", "<policy run-to-parity>: expected 0 or 1" },
 	};

@@ -260,7 +260,78 @@ static void test_grade(void)
 	CU_ASSERT_EQUAL_FATAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), 0);
 	put(dir, "shapes.csv", "id,curve,other,kind,from,to,value,low,high,source\nx,all,,bulge,,,,,,\n");
 	CU_ASSERT_EQUAL(explain_grade(&x, path, err, sizeof err), -1);
-	CU_ASSERT(strstr(err, "shapes.csv:2: expected a curve, a kind") != NULL);
+	CU_ASSERT(strstr(err, "shapes.csv:2: kind: expected plateau, grows, below, above, peak, value, per_vm or ratio, "
+			      "got 'bulge'") != NULL);
+	explain_free(&x);
+	cut_rmrf(dir);
+	free(dir);
+}
+
+/* Rows that would grade as nonsense are input errors naming the line, the
+** column and what it holds, and grade nothing (the command writes no
+** explain/ then): an empty or upside-down range of counts (grows 3..1
+** graded "0 of 0 steps" with an infinite value), negative counts, bounds
+** upside down, a relative error against 0 (a ratio's 0..0), a repeated
+** id, a quote that does not close (read as a curve pattern), nan and
+** inf.  The shipped statements pass these checks. */
+static void test_grade_bad_rows(void)
+{
+	static const struct {
+		const char *row, *want;
+	} k[] = {
+		{ "g,all,,grows,3,1,,,,s", "shapes.csv:3: to: expected a VM count at or above from (3), got '1'" },
+		{ "g,all,,grows,2,2,,,,s", "shapes.csv:3: to: expected a VM count above from (2): grows needs a step, got '2'" },
+		{ "g,all,,grows,-1,4,,,,s", "shapes.csv:3: from: expected a VM count (0 or more) or an empty cell, got '-1'" },
+		{ "g,all,,per_vm,1,-4,,,9,s", "shapes.csv:3: to: expected a VM count (0 or more) or an empty cell, got '-4'" },
+		{ "p,all,,peak,,,1200,1250,1150,s", "shapes.csv:3: high: expected a bound at or above low (1250), got '1150'" },
+		{ "r,all,all,ratio,1,3,,0,0,s", "shapes.csv:3: high: expected a bound above 0 or an empty cell, got '0'" },
+		{ "r,all,all,ratio,1,3,,-1,2,s", "shapes.csv:3: low: expected a bound of 0 or more or an empty cell, got '-1'" },
+		{ "p,all,,plateau,,,0,,,s", "shapes.csv:3: value: expected a number above 0 or an empty cell, got '0'" },
+		{ "p,all,,plateau,,,,,,s", "shapes.csv:3: value: expected the plateau's VM count, got ''" },
+		{ "v,all,,value,,,,1,2,s", "shapes.csv:3: from: expected the VM count of the value, got ''" },
+		{ "p,all,,peak,,,1200,,,s", "shapes.csv:3: low: expected low, high or both (the range the value is in), got ''" },
+		{ "plat4,all,,plateau,,,5,,,s", "shapes.csv:3: id: expected an id not used before (line 2 has it), got 'plat4'" },
+		{ "q,\"all points,,peak,,,1200,1150,1250,s",
+		  "shapes.csv:3: curve: expected a closing quote, got '\"all points,,peak,,,1200,1150,1250,s'" },
+		{ "q,all,,peak,,,nan,1150,1250,s", "shapes.csv:3: value: expected a finite number or an empty cell, got 'nan'" },
+		{ "q,all,,per_vm,1,inf,,,350,s", "shapes.csv:3: to: expected a finite number or an empty cell, got 'inf'" },
+		{ "q,all,,per_vm,1,4,,,350,a, b", "shapes.csv:3: expected 10 columns (id,curve,other,kind,from,to,value,low,"
+						  "high,source) (a source holding a comma is quoted), got 11" },
+		{ ",all,,plateau,,,4,,,s", "shapes.csv:3: id: expected a name for the statement, got ''" },
+		{ "q,synthetic:,,plateau,,,4,,,s", "shapes.csv:3: curve: expected a part of a curve's label ([SCENARIO:]PATTERN), got 'synthetic:'" },
+		/* another sweep's rows are checked too */
+		{ "q,other:all,,grows,3,1,,,,s", "shapes.csv:3: to: expected a VM count at or above from (3), got '1'" },
+	};
+	char *dir = capacity_sweep();
+	char path[4200], err[4400];
+	snprintf(path, sizeof path, "%s/shapes.csv", dir);
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		struct explain x;
+		CU_ASSERT_EQUAL_FATAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), 0);
+		put(dir, "shapes.csv", "id,curve,other,kind,from,to,value,low,high,source\nplat4,all,,plateau,,,4,,,a\n%s\n",
+		    k[i].row);
+		int rc = explain_grade(&x, path, err, sizeof err);
+		CU_ASSERT_EQUAL(rc, -1);
+		if (rc != -1 || !strstr(err, k[i].want))
+			fprintf(stderr, "\n  row %s\n  want %s\n  got  %s", k[i].row, k[i].want, rc ? err : "(accepted)");
+		CU_ASSERT(rc == -1 && strstr(err, k[i].want) != NULL);
+		explain_free(&x);
+	}
+	/* quoted fields, CRLF: fine */
+	struct explain x;
+	CU_ASSERT_EQUAL_FATAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), 0);
+	put(dir, "shapes.csv", "id,curve,other,kind,from,to,value,low,high,source\r\n"
+	    "\"plat4\",\"all points\",,plateau,,,4,,,\"a, with \"\"quotes\"\"\"\r\n");
+	CU_ASSERT_EQUAL(explain_grade(&x, path, err, sizeof err), 0);
+	CU_ASSERT_EQUAL(x.ngrade, 1);
+	explain_free(&x);
+	/* the shipped statements: every row checked, none for this sweep */
+	CU_ASSERT_EQUAL_FATAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), 0);
+	int rc = explain_grade(&x, "experiments/paper/shapes.csv", err, sizeof err);
+	if (rc)
+		fprintf(stderr, "\n  %s", err);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(x.ngrade, 0);
 	explain_free(&x);
 	cut_rmrf(dir);
 	free(dir);
@@ -618,6 +689,7 @@ void tests_register(void)
 		{ "DIR/explain/: new, or --force; one rename", test_exclusive },
 		{ "grading statements", test_grade },
 		{ "below/above report the point that decides", test_grade_decider },
+		{ "grading statements: nonsense rows are errors naming the column", test_grade_bad_rows },
 		{ NULL, NULL },
 	};
 	cut_suite("explain", tests);

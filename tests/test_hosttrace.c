@@ -72,7 +72,7 @@ static void test_models_reimport(void)
 			char *got = tmp_path(dir, "m.csv");
 			char aff[600];
 			snprintf(aff, sizeof aff, "%s.affinity", base);
-			snprintf(cmd, sizeof cmd, "%s import perf-sched %s.txt --model --threads %s --affinity %s -o %s",
+			snprintf(cmd, sizeof cmd, "%s import perf-sched %s.txt --model --threads %s --affinity %s -o %s --force",
 				 cut_hvsim(), base, thr, aff, got);
 			CU_ASSERT_EQUAL(run_cmd(cmd, &out), 0);
 			free(out);
@@ -225,7 +225,7 @@ static void test_repair_idle(void)
 	/* without the repair: the switch-out from an idle CPU is inconsistent */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "idle.txt:6: perf-sched: inconsistent: expected prev_pid 0 (switched in on CPU 1 at line 3), got 100"));
 	free(out);
-	snprintf(cmd, sizeof cmd, "%s import perf-sched %s --repair-idle -o %s 2>&1", cut_hvsim(), txt, csv);
+	snprintf(cmd, sizeof cmd, "%s import perf-sched %s --repair-idle -o %s --force 2>&1", cut_hvsim(), txt, csv);
 	CU_ASSERT_EQUAL(run_cmd(cmd, &out), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "0 inconsistent"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "idle.txt: --repair-idle: 1 switch-ins inferred (1 on a CPU last seen idle)"));
@@ -239,7 +239,7 @@ static void test_repair_idle(void)
 	/* the model: nice 5 from prio 125; the first burst (100 us of
 	** sched_stat_runtime) and the sleep after it; the second burst (300 +
 	** 500 us) is not followed by a wake-up inside the trace: cut, left out */
-	snprintf(cmd, sizeof cmd, "%s import perf-sched %s --model -o %s 2>&1", cut_hvsim(), txt, csv);
+	snprintf(cmd, sizeof cmd, "%s import perf-sched %s --model -o %s --force 2>&1", cut_hvsim(), txt, csv);
 	CU_ASSERT_EQUAL(run_cmd(cmd, &out), 0);
 	free(out);
 	got = cut_slurp(csv, NULL);

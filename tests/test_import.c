@@ -593,6 +593,72 @@ static void test_perf_damage(void)
 	end();
 }
 
+/* --threads that match no thread: nothing written (a header alone is a
+** trace no reader takes), and the message puts the patterns beside the
+** names the recording has; --model says the same. */
+static void test_perf_threads_none(void)
+{
+	begin();
+	CU_ASSERT_EQUAL(import("perf-sched", DATA "perf_sched_real.txt", "-o", at("t.csv"), "--threads", "nomatch*",
+			       "--threads", "x?", NULL), 2);
+	CHECK_HAS(err, DATA "perf_sched_real.txt: perf-sched: --threads: expected at least one thread matching "
+		  "'nomatch*' or 'x?', got none of the recording's 10 threads ('migration/0', 'perf', 'sleep', ");
+	CU_ASSERT_EQUAL(count_files(tmp), 0);
+	CU_ASSERT_EQUAL(import("perf-sched", DATA "perf_sched_real.txt", "-o", at("t.csv"), "--threads", "nomatch*",
+			       "--model", NULL), 2);
+	CHECK_HAS(err, DATA "perf_sched_real.txt: thread model: --threads: expected at least one thread matching "
+		  "'nomatch*', got none of the recording's 14 threads ('migration/0', 'perf', 'sleep', ");
+	CU_ASSERT_EQUAL(count_files(tmp), 0);
+	/* one that matches: its rows only */
+	CU_ASSERT_EQUAL(import("perf-sched", DATA "perf_sched_real.txt", "-o", at("t.csv"), "--threads", "sl*", NULL), 0);
+	char *csv = cut_slurp(at("t.csv"), NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CHECK_HAS(csv, "\nsleep,16954,");
+	CHECK_LACKS(csv, "\nperf,");
+	free(csv);
+	end();
+}
+
+/* A UTF-8 byte order mark before the first line (as editors on Windows
+** save) is not part of it: the first line is still a comment, and the
+** file passes --strict. */
+static void test_perf_bom(void)
+{
+	begin();
+	static const char s[] =
+		"\xef\xbb\xbf# perf script output\n"
+		"   a   1 [000] 1.000000: sched:sched_switch: prev_comm=a prev_pid=1 prev_prio=120 prev_state=S ==> next_comm=b next_pid=2 next_prio=120\n"
+		"   b   2 [000] 1.000500: sched:sched_switch: prev_comm=b prev_pid=2 prev_prio=120 prev_state=R ==> next_comm=a next_pid=1 next_prio=120\n";
+	write_file(at("bom.txt"), s, sizeof s - 1);
+	CU_ASSERT_EQUAL(import("perf-sched", at("bom.txt"), "-o", at("bom.csv"), "--strict", NULL), 0);
+	CHECK_HAS(err, "bom.txt: 3 lines read, 2 scheduler events, 0 malformed (skipped)");
+	char *csv = cut_slurp(at("bom.csv"), NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CHECK_HAS(csv, "\nb,2,0,run,0.0005,0\n");
+	free(csv);
+	end();
+}
+
+/* --affinity: a bad line is quoted as written (not as split at its
+** blank), and a directory is not a file of lines. */
+static void test_affinity_messages(void)
+{
+	begin();
+	static const char aff[] = "16954 0\nx y\n16953 0-1 extra\n";
+	write_file(at("aff"), aff, sizeof aff - 1);
+	CU_ASSERT_EQUAL(import("perf-sched", DATA "perf_sched_real.txt", "-o", at("m.csv"), "--model", "--affinity",
+			       at("aff"), NULL), 2);
+	CHECK_HAS(err, "aff:2: expected 'TID CPULIST' (e.g. '4242 0-1'), got 'x y'\n");
+	CHECK_HAS(err, "aff:3: expected 'TID CPULIST' (e.g. '4242 0-1'), got '16953 0-1 extra'\n");
+	CU_ASSERT_FALSE(exists(at("m.csv")));
+	CU_ASSERT_EQUAL(mkdir(at("affdir"), 0777), 0);
+	CU_ASSERT_EQUAL(import("perf-sched", DATA "perf_sched_real.txt", "-o", at("m.csv"), "--model", "--affinity",
+			       at("affdir"), NULL), 2);
+	CHECK_HAS(err, "affdir: expected a regular file, got a directory\n");
+	CU_ASSERT_FALSE(exists(at("m.csv")));
+	end();
+}
+
 struct event_case {
 	const char *line;
 	int rc;
@@ -718,16 +784,31 @@ static void test_usage(void)
 	CHECK_HAS(err, ": cannot create: No such file or directory; nothing written\n");
 	CU_ASSERT_EQUAL(count_files(tmp), 0);
 
-	/* ... or cannot be renamed into place (a directory is in the way):
-	** exit 1 and the temporary file is gone. */
+	/* ... or is a directory: bad usage, --force or not, before reading */
 	CU_ASSERT_EQUAL(mkdir(at("dir.csv"), 0777), 0);
-	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", at("dir.csv"), NULL), 1);
-	CHECK_HAS(err, "dir.csv: cannot write: Is a directory\n");
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", at("dir.csv"), "--force", NULL), 2);
+	CHECK_HAS(err, "dir.csv: expected a file, got a directory");
+	CHECK_LACKS(err, "lines read");
 	CU_ASSERT_EQUAL(count_files(tmp), 1);
 	rmdir(at("dir.csv"));
 
+	/* An existing file is kept unless --force (as run and sweep keep an
+	** existing directory); with it, replaced. */
+	write_file(at("old.csv"), "mine\n", 5);
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", at("old.csv"), NULL), 2);
+	CHECK_HAS(err, "old.csv: exists; name a new file, or add --force to replace it");
+	CHECK_LACKS(err, "lines read");
+	char *old = cut_slurp(at("old.csv"), NULL);
+	CU_ASSERT_STRING_EQUAL(old, "mine\n");
+	free(old);
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", at("old.csv"), "--force", NULL), 0);
+	check_same_file(at("old.csv"), DATA "access_sample.expected.csv");
+	CU_ASSERT_EQUAL(count_files(tmp), 1);
+	unlink(at("old.csv"));
+
 	CU_ASSERT_EQUAL(import("--help", NULL), 0);
-	CHECK_HAS(out, "usage: hvsim import FORMAT FILE -o OUT.csv [--strict] [--repair-idle]");
+	CHECK_HAS(out, "usage: hvsim import FORMAT FILE -o OUT.csv [--force] [--strict] [--repair-idle]");
+	CHECK_HAS(out, "replace OUT.csv if it exists");
 	CHECK_HAS(out, "apache-log");
 	CHECK_HAS(out, "perf-sched");
 	CU_ASSERT_STRING_EQUAL(err, "");
@@ -752,6 +833,9 @@ void tests_register(void)
 		{ "perf-sched: the real `sleep 1` trace", test_perf_real },
 		{ "perf-sched: the real contended trace", test_perf_contended },
 		{ "perf-sched: damaged and inconsistent input", test_perf_damage },
+		{ "perf-sched: --threads matching nothing writes nothing, names both sides", test_perf_threads_none },
+		{ "perf-sched: a UTF-8 byte order mark is not part of line 1", test_perf_bom },
+		{ "perf-sched: --affinity messages quote the line, refuse a directory", test_affinity_messages },
 		{ "perf-sched: line formats of several versions", test_psched_parse },
 		{ "import: bad usage", test_usage },
 		{ NULL, NULL },

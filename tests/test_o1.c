@@ -354,6 +354,7 @@ static void expect_error(const char *set, const char *msg)
 static void test_bad_params(void)
 {
 	expect_error("hypervisor.policy.hz=50", "<policy hz>: expected ticks per second from 100 to 1000, got 50");
+	expect_error("hypervisor.policy.hz=2000000000", "<policy hz>: expected ticks per second from 100 to 1000, got 2000000000");
 	expect_error("hypervisor.policy.wake-idle=2", "<policy wake-idle>: expected 0 or 1, got 2");
 	expect_error("hypervisor.policy.quantum=10ms", "expected one of: hz, migration-cost");
 }

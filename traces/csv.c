@@ -18,11 +18,21 @@
 
 int trace_csv_split(char *line, char **field, int max, const char **why)
 {
+	int col;
+	size_t off;
+	return trace_csv_split_at(line, field, max, why, &col, &off);
+}
+
+int trace_csv_split_at(char *line, char **field, int max, const char **why, int *col, size_t *off)
+{
 	int n = 0;
 	char *p = line;
 
 	for (;;) {
 		char *start = p, *end;
+		/* unquoting only shortens fields before start: its offset holds */
+		*col = n;
+		*off = (size_t)(start - line);
 		if (*p == '"') {
 			/* Unquote in place: end trails p. */
 			end = p++;

@@ -21,6 +21,10 @@ struct diag;
 ** pointers and returns the number of fields found (which may be larger),
 ** or -1 with *why set ("expected ...") for a broken quoted field. */
 int trace_csv_split(char *line, char **field, int max, const char **why);
+/* The same, and on -1 where the broken field is: its column (from 0) in
+** *col and the offset of its first byte in the line as it was in *off,
+** for a message that names the column and quotes what was written. */
+int trace_csv_split_at(char *line, char **field, int max, const char **why, int *col, size_t *off);
 
 /* Write s as one field, quoted when it holds ',', '"', CR or LF. */
 void trace_csv_put(FILE *f, const char *s);

@@ -601,6 +601,38 @@ int psched_write(FILE *out, const struct psched_trace *t, const struct trace_imp
 	return trace_activity_write(out, &t->act, c);
 }
 
+/* Names listed by psched_report_unmatched before "...". */
+#define UNMATCHED_SHOW 12
+
+void psched_report_unmatched(FILE *err, const char *path, const char *what, const char *const *patterns,
+			     const struct trace_activity *act)
+{
+	char q[80];
+	fprintf(err, "%s: %s: --threads: expected at least one thread matching ", path, what);
+	for (const char *const *p = patterns; *p; p++)
+		fprintf(err, "%s%s", p == patterns ? "" : p[1] ? ", " : " or ", trace_show(*p, strlen(*p), q, sizeof q));
+	fprintf(err, ", got none of the recording's %d threads", act->nth);
+	/* each name once: a recording may hold many threads of one name */
+	const char *shown[UNMATCHED_SHOW];
+	int n = 0, more = 0;
+	for (int i = 0; i < act->nth; i++) {
+		const char *name = act->th[i].name;
+		int dup = 0;
+		for (int k = 0; k < n && !dup; k++)
+			dup = strcmp(shown[k], name) == 0;
+		if (dup)
+			continue;
+		if (n == UNMATCHED_SHOW) {
+			more = 1;
+			break;
+		}
+		shown[n] = name;
+		fprintf(err, "%s%s", n ? ", " : " (", trace_show(name, strlen(name), q, sizeof q));
+		n++;
+	}
+	fprintf(err, "%s%s\n", more ? ", ..." : "", n ? ")" : "");
+}
+
 void psched_free(struct psched_trace *t)
 {
 	trace_activity_free(&t->act);

@@ -86,6 +86,13 @@ struct psched_trace {
 ** other events ignored; T threads, R intervals" to o->err.  0, or -EINVAL
 ** (--strict and a malformed line, or no interval at all), -EIO, -ENOMEM. */
 int psched_read(FILE *in, const struct trace_import_opts *o, struct psched_trace *t);
+/* No thread of act matches the NULL-terminated fnmatch patterns: say so
+** on err as "PATH: WHAT: --threads: expected at least one thread matching
+** 'P' or 'Q', got none of the recording's N threads ('a', 'b', ...)", the
+** patterns and the names side by side (the names once each, the first
+** few). */
+void psched_report_unmatched(FILE *err, const char *path, const char *what, const char *const *patterns,
+			     const struct trace_activity *act);
 /* Write the activity trace, its provenance in a comment.  0 or -EIO. */
 int psched_write(FILE *out, const struct psched_trace *t, const struct trace_import_opts *o);
 void psched_free(struct psched_trace *t);

@@ -30,6 +30,12 @@ int trace_lines_next(struct trace_lines *r, char **line, size_t *len)
 		n--;
 	if (n > 0 && r->buf[n - 1] == '\r')
 		n--;
+	/* a UTF-8 byte order mark (editors on Windows write one) is no
+	** part of the first line's text */
+	if (r->lineno == 1 && n >= 3 && memcmp(r->buf, "\xef\xbb\xbf", 3) == 0) {
+		memmove(r->buf, r->buf + 3, (size_t)n - 3);
+		n -= 3;
+	}
 	r->buf[n] = 0;
 	char *nul = memchr(r->buf, 0, (size_t)n);
 	r->has_nul = nul != NULL;

@@ -1,7 +1,8 @@
 /*
 ** Text input for the trace importers and readers: numbered lines of any
-** length (POSIX getline), with the newline and a trailing CR removed and
-** NUL bytes detected; and bad input quoted safely inside a message
+** length (POSIX getline), with the newline, a trailing CR and a UTF-8
+** byte order mark at the start of the file removed and NUL bytes
+** detected; and bad input quoted safely inside a message
 ** ("got '...'": shortened, non-printable bytes shown as \xhh).
 */
 #ifndef HVSIM_TRACES_TEXTIO_H

@@ -4,6 +4,7 @@
 */
 #include "traces/thread_model.h"
 #include "traces/csv.h"
+#include "sim/engine/infile.h"
 #include "traces/textio.h"
 
 #include <errno.h>
@@ -65,11 +66,13 @@ int tmodel_build(const struct psched_trace *tr, const char *const *patterns, con
 		 int naff, const char *path, FILE *err, struct tmodel *m)
 {
 	const struct trace_activity *a = &tr->act;
+	int matched = 0;
 	memset(m, 0, sizeof *m);
 	for (int i = 0; i < a->nth; i++) {
 		const char *name = a->th[i].name;
 		if (!matches(name, patterns))
 			continue;
+		matched++;
 		struct tm_thread *t = add_thread(m, name, a->th[i].pid);
 		if (!t)
 			goto oom;
@@ -144,7 +147,13 @@ int tmodel_build(const struct psched_trace *tr, const char *const *patterns, con
 					goto oom;
 			}
 	}
+	if (m->nth == 0 && patterns && !matched) {
+		psched_report_unmatched(err, path, "thread model", patterns, a);
+		tmodel_free(m);
+		return -ENOENT;
+	}
 	if (m->nth == 0) {
+		/* those that matched were left out (each reported above) */
 		fprintf(err, "%s: thread model: expected at least one thread%s, got none\n", path,
 			patterns ? " matching --threads" : " that ran");
 		tmodel_free(m);
@@ -402,7 +411,7 @@ int tmodel_load(const char *path, struct diag *d, struct tmodel *m)
 			break;
 	}
 	if (got < 0 && !rc) {
-		diag_error(d, path, 0, "read error");
+		diag_error(d, path, 0, "cannot read: %s", strerror(lr.err ? lr.err : EIO));
 		bad = 1;
 	}
 	if (!rc && !bad && !header) {
@@ -449,9 +458,10 @@ int tmodel_affinity_load(const char *path, struct diag *d, struct tm_affinity **
 {
 	*aff = NULL;
 	*naff = 0;
-	FILE *f = fopen(path, "r");
+	char why[200];
+	FILE *f = infile_open(path, why, sizeof why);
 	if (!f) {
-		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+		diag_error(d, path, 0, "%s", why);
 		return -ENOENT;
 	}
 	struct trace_lines lr;
@@ -476,9 +486,11 @@ int tmodel_affinity_load(const char *path, struct diag *d, struct tm_affinity **
 		int trailing = 0;
 		for (char *q = ce; *q; q++)
 			trailing |= *q != ' ' && *q != '\t';
+		char cut = *ce;
 		*ce = 0;
 		if (end == p || tid < 0 || tid > INT32_MAX || cl == end || trailing || !tmodel_cpulist_ok(cl) ||
 		    strlen(cl) > TMODEL_CPULIST_MAX) {
+			*ce = cut;   /* the line as written, not as split */
 			diag_error(d, path, lr.lineno, "expected 'TID CPULIST' (e.g. '4242 0-1'), got %s",
 				   trace_show(line, len, g, sizeof g));
 			bad = 1;
@@ -498,7 +510,7 @@ int tmodel_affinity_load(const char *path, struct diag *d, struct tm_affinity **
 		}
 	}
 	if (got < 0 && !rc) {
-		diag_error(d, path, 0, "read error");
+		diag_error(d, path, 0, "cannot read: %s", strerror(lr.err ? lr.err : EIO));
 		bad = 1;
 	}
 	trace_lines_free(&lr);

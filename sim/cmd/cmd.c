@@ -195,8 +195,9 @@ const struct cmd cmd_defs[] = {
 	  "Convert FILE into one of hvsim's trace CSVs: FORMAT apache-log (Apache Common or Combined Log "
 	  "Format: a request trace) or perf-sched (`perf script` text of the scheduler tracepoints: an "
 	  "activity trace, or with --model a thread model for workload kind threads).  Malformed lines are "
-	  "reported with their line numbers and skipped (docs/traces.md).",
-	  OPTS(O_OUTPUT, O_STRICT, O_REPAIR_IDLE, O_THREADS, O_MODEL, O_AFFINITY), "0 written, 1 the output could not be written, 2 bad usage or bad input "
+	  "reported with their line numbers and skipped (docs/traces.md).  OUT.csv must not exist unless "
+	  "--force is given; it is written to OUT.csv.tmp-PID and renamed when complete.",
+	  OPTS(O_OUTPUT, O_FORCE, O_STRICT, O_REPAIR_IDLE, O_THREADS, O_MODEL, O_AFFINITY), "0 written, 1 the output could not be written, 2 bad usage or bad input "
 				    "(no output file then)",
 	  cmd_import },
 	{ "compare", "TRACE.csv [RUN_DIR]", 1, 2, "recorded vs predicted per thread: CPU share, wake-up latency, dispatches",

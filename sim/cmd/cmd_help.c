@@ -22,6 +22,8 @@ static const char *opt_help(const struct cmd *c, enum cmd_opt_id id)
 {
 	if (id == O_OUTPUT && strcmp(c->name, "import") == 0)
 		return "the CSV to write (required)";
+	if (id == O_FORCE && strcmp(c->name, "import") == 0)
+		return "replace OUT.csv if it exists (once the new one is complete)";
 	if (id == O_OUTPUT && strcmp(c->name, "compare") == 0)
 		return "the comparison CSV (default RUN_DIR/compare.csv)";
 	if (id == O_SEED && (strcmp(c->name, "capacity") == 0 || strcmp(c->name, "sweep") == 0))

@@ -1,9 +1,9 @@
 /*
-** hvsim import FORMAT FILE -o OUT.csv [--strict]: the trace importers'
+** hvsim import FORMAT FILE -o OUT.csv [--force] [--strict]: the trace importers'
 ** command (traces/apache_log.h, traces/perf_sched.h).  Each format reads its whole input
 ** first; only a trace read without fatal error is written, to
 ** OUT.csv.tmp-PID, then renamed to OUT.csv, so a failed import leaves
-** nothing behind.
+** nothing behind.  An existing OUT.csv is replaced only with --force.
 */
 #include "sim/cmd/cmd.h"
 #include "traces/import.h"
@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXIT_WRITE EXIT_RUNFAIL
@@ -77,6 +78,11 @@ static int psched_write_activity(FILE *out, const struct psched_trace *t, const 
 			continue;
 		a.thread = map[a.thread];
 		rc = trace_activity_push(&f.act, &a);
+	}
+	if (!rc && f.act.n == 0) {
+		/* a header alone would be written, which no reader takes */
+		psched_report_unmatched(o->err, o->path, "perf-sched", o->threads, &t->act);
+		rc = -ENOENT;
 	}
 	if (!rc)
 		rc = psched_write(out, &f, o);
@@ -222,6 +228,14 @@ int cmd_import(const struct cmd *c, struct cmd_args *a)
 		return cmd_usage_error(c, "--affinity %s: expected with --model", afile);
 	if (npat)
 		o.threads = a->threads;
+	/* as run, sweep and capacity refuse an existing DIR: an earlier
+	** import is not replaced by mistake; checked before the input is
+	** read, which may take long */
+	struct stat st;
+	if (lstat(out, &st) == 0 && S_ISDIR(st.st_mode))
+		return cmd_usage_error(c, "-o %s: expected a file, got a directory", out);
+	if (!a->force && lstat(out, &st) == 0)
+		return cmd_usage_error(c, "-o %s: exists; name a new file, or add --force to replace it", out);
 
 	struct tm_affinity *aff = NULL;
 	if (afile) {

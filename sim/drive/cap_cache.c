@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,46 +168,93 @@ static char *slurp(const char *p, size_t *len)
 	return buf;
 }
 
-/* *p past the end of its line; -1 when there is none before end. */
-static int line_end(const char **p, const char *end)
+/* The decimal number at *p (digits only: no sign, no blank), at most
+** max, followed by sep; *p past sep.  -1 otherwise: strtoull alone would
+** take "-1", skip blanks and newlines, and a huge value would overflow. */
+static int dec(const char **p, uint64_t max, char sep, uint64_t *v)
 {
-	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
-	if (!nl)
+	const char *s = *p;
+	if (*s < '0' || *s > '9')
 		return -1;
-	*p = nl + 1;
+	char *e;
+	errno = 0;
+	unsigned long long x = strtoull(s, &e, 10);
+	if (errno || x > max || *e != sep)
+		return -1;
+	*v = x;
+	*p = e + 1;
+	return 0;
+}
+
+/* The finite non-negative double at *p (as %a writes it), then sep. */
+static int real(const char **p, char sep, double *v)
+{
+	const char *s = *p;
+	if (*s < '0' || *s > '9')
+		return -1;
+	char *e;
+	double x = strtod(s, &e);
+	if (e == s || !isfinite(x) || x < 0 || *e != sep)
+		return -1;
+	*v = x;
+	*p = e + 1;
+	return 0;
+}
+
+/* One probe's line "users seed n good tolerable cpu_util measured decided
+** pass taillen\n" at *p into q; -1 unless every field is what
+** cap_cache_put writes for a probe that ran (docs/capacity.md: a
+** tampered or damaged entry is run again, not trusted). */
+static int probe_line(const char **p, struct cap_probe *q, uint64_t *tl)
+{
+	uint64_t users, n, good, tol, decided, pass;
+	if (dec(p, INT_MAX, ' ', &users) || users < 1 || dec(p, UINT64_MAX, ' ', &q->seed) ||
+	    dec(p, UINT64_MAX, ' ', &n) || dec(p, UINT64_MAX, ' ', &good) || dec(p, UINT64_MAX, ' ', &tol) ||
+	    real(p, ' ', &q->cpu_util) || real(p, ' ', &q->measured) || dec(p, 1, ' ', &decided) ||
+	    dec(p, 1, ' ', &pass) || dec(p, SIZE_MAX - 1, '\n', tl))
+		return -1;
+	/* good and tolerable pages are among the pages; a pass needs pages
+	** (qos_pass) */
+	if (good > n || tol > n || (pass && n == 0))
+		return -1;
+	q->users = (int)users;
+	q->qos = (struct qos_count){ n, good, tol };
+	q->decided = (int)decided;
+	q->pass = (int)pass;
 	return 0;
 }
 
 /* Parse an entry into probes appended to tmp (as replication rep); 0, or
-** -1 when it is not a whole entry under key (or out of memory: *oom). */
+** -1 when it is not a whole, well-formed entry under key (or out of
+** memory: *oom).  The buffer ends in a NUL (slurp), so the readers of
+** numbers stop there at the latest. */
 static int parse(const char *buf, size_t len, const char *key, int rep, struct cap_result *tmp, int *oom)
 {
 	const char *p = buf, *end = buf + len;
 	size_t ml = strlen(MAGIC), kl = strlen(key);
-	size_t klen;
-	int np, used;
+	uint64_t klen, np;
 	if (len < ml || memcmp(p, MAGIC, ml))
 		return -1;
 	p += ml;
-	if (sscanf(p, "key %zu\n%n", &klen, &used) != 1 || klen != kl)
+	if (strncmp(p, "key ", 4))
 		return -1;
-	p += used;
+	p += 4;
+	if (dec(&p, SIZE_MAX, '\n', &klen) || klen != kl)
+		return -1;
 	if ((size_t)(end - p) < kl + 1 || memcmp(p, key, kl) || p[kl] != '\n')
 		return -1;
 	p += kl + 1;
-	if (sscanf(p, "probes %d\n%n", &np, &used) != 1 || np < 0)
+	if (strncmp(p, "probes ", 7))
 		return -1;
-	p += used;
-	for (int i = 0; i < np; i++) {
+	p += 7;
+	if (dec(&p, INT_MAX, '\n', &np))
+		return -1;
+	for (uint64_t i = 0; i < np; i++) {
 		struct cap_probe q = { .rep = rep };
-		unsigned long long seed, n, good, tol;
-		size_t tl;
-		if (sscanf(p, "%d %llu %llu %llu %llu %la %la %d %d %zu", &q.users, &seed, &n, &good, &tol,
-			   &q.cpu_util, &q.measured, &q.decided, &q.pass, &tl) != 10 || line_end(&p, end))
+		uint64_t tl;
+		if (p >= end || probe_line(&p, &q, &tl))
 			return -1;
-		q.seed = seed;
-		q.qos = (struct qos_count){ n, good, tol };
-		if ((size_t)(end - p) < tl + 1 || p[tl] != '\n')
+		if ((uint64_t)(end - p) <= tl || p[tl] != '\n')
 			return -1;
 		if (tl && rep == 0 && !q.pass) {
 			q.tail = malloc(tl + 1);

@@ -17,8 +17,9 @@
 ** ends); another process wanting it runs other replications of its round
 ** first and waits for it only when none is left.  Entries are written
 ** to a temporary name and renamed, so a reader sees a whole entry or
-** none; one that does not read back whole, or under another key, is run
-** again.  Locks are this machine's: not for a cluster run.
+** none; one that does not read back whole, or under another key, or with
+** a probe no search could have written (a tampered store), is run again
+** and replaced.  Locks are this machine's: not for a cluster run.
 */
 #ifndef HVSIM_CAP_CACHE_H
 #define HVSIM_CAP_CACHE_H

@@ -37,13 +37,20 @@
 ** per_vm or ratio with both bounds) also a signed relative error against
 ** the value or the middle of the range, which the mean absolute error is
 ** taken over; one-sided rows have none (a bound met is not an error of 0).
+**
+** Every row is checked first (parse_statement), and one that would grade
+** as nonsense (from > to, bounds upside down, a relative error against 0,
+** a repeated id, nan) is an input error naming its line and column.
 */
 #include "sim/explain/read.h"
 #include "sim/drive/counterfactual.h"
+#include "traces/csv.h"
+#include "traces/textio.h"
 
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -319,75 +326,183 @@ static void grade_row(const struct explain *x, struct grow *g)
 	}
 }
 
-static int num_or_nan(const char *s, double *x)
+/* The row's columns, for messages. */
+enum { C_ID, C_CURVE, C_OTHER, C_KIND, C_FROM, C_TO, C_VALUE, C_LOW, C_HIGH, C_SOURCE, NCOL };
+static const char *const col_name[NCOL] = { "id", "curve", "other", "kind", "from", "to", "value", "low", "high",
+					     "source" };
+
+/* The ids of the rows read so far (those of other sweeps' too), for
+** duplicates: grades.csv and the report tell rows apart by id. */
+struct ids {
+	struct {
+		char id[64];
+		int line;
+	} *v;
+	int n, cap;
+};
+
+/* "SHAPES.csv:LINE: column: expected ..., got 'text'" into err; -1. */
+static int row_error(char *err, size_t errlen, const char *path, int line, int c, const char *text, const char *fmt,
+		     ...) __attribute__((format(printf, 7, 8)));
+
+static int row_error(char *err, size_t errlen, const char *path, int line, int c, const char *text, const char *fmt,
+		     ...)
 {
-	if (!*s) {
+	char what[300], shown[80];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "%s:%d: %s: %s, got %s", path, line, col_name[c], what,
+		 trace_show(text, strlen(text), shown, sizeof shown));
+	return -1;
+}
+
+/* Column c as a number into *x (NAN when empty); -1 after the message
+** when it is something else, nan and inf included. */
+static int num_cell(char **f, int c, double *x, const char *path, int line, char *err, size_t errlen)
+{
+	if (!*f[c]) {
 		*x = NAN;
 		return 0;
 	}
-	return x_num_of(s, x);
+	if (x_num_of(f[c], x))
+		return row_error(err, errlen, path, line, c, f[c], "expected a finite number or an empty cell");
+	return 0;
 }
 
-/* One statement line p (line `line` of path) as a new grow in *out: 0
+/* Long: every column of a statement checked in turn, each with its own
+** message, so that no row grades as nonsense (an empty range of counts,
+** an interval upside down, a relative error against 0).
+**
+** One statement line p (line `line` of path) as a new grow in *out: 0
 ** with one, 1 when the statement is about another sweep (SCENARIO:...),
 ** -1 after writing the error. */
-static int parse_statement(const struct explain *x, char *p, const char *path, int line, struct grow **out,
-			   char *err, size_t errlen)
+static int parse_statement(const struct explain *x, char *p, const char *path, int line, struct ids *ids,
+			   struct grow **out, char *err, size_t errlen)
 {
-	char *f[10];
-	int nf = 0;
-	for (char *q = p; nf < 10;) {
-		f[nf++] = q;
-		char *cm = nf < 10 ? strchr(q, ',') : NULL;
-		if (!cm)
-			break;
-		*cm = 0;
-		q = cm + 1;
-	}
-	if (nf < 9) {
-		snprintf(err, errlen, "%s:%d: expected 10 columns (id,curve,other,kind,from,to,value,low,high,source), got %d",
-			 path, line, nf);
+	char *f[NCOL], *orig = strdup(p);
+	const char *why = NULL;
+	int bad;
+	size_t off;
+	if (!orig) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	int nf = trace_csv_split_at(p, f, NCOL, &why, &bad, &off);
+	if (nf < 0) {
+		row_error(err, errlen, path, line, bad < NCOL ? bad : C_SOURCE, orig + off, "%s", why);
+		free(orig);
+		return -1;
+	}
+	free(orig);
+	if (nf < NCOL - 1 || nf > NCOL) {
+		snprintf(err, errlen, "%s:%d: expected 10 columns (id,curve,other,kind,from,to,value,low,high,source)%s, "
+			 "got %d", path, line, nf > NCOL ? " (a source holding a comma is quoted)" : "", nf);
+		return -1;
+	}
+	static const size_t width[C_KIND] = { sizeof ((struct grow *)0)->id, sizeof ((struct grow *)0)->curve,
+					      sizeof ((struct grow *)0)->other };
+	for (int c = C_ID; c < C_KIND; c++)
+		if (strlen(f[c]) >= width[c])
+			return row_error(err, errlen, path, line, c, f[c], "expected at most %zu characters",
+					 width[c] - 1);
+	if (!*f[C_ID])
+		return row_error(err, errlen, path, line, C_ID, f[C_ID], "expected a name for the statement");
+	for (int i = 0; i < ids->n; i++)
+		if (strcmp(ids->v[i].id, f[C_ID]) == 0)
+			return row_error(err, errlen, path, line, C_ID, f[C_ID],
+					 "expected an id not used before (line %d has it)", ids->v[i].line);
+	if (ids->n == ids->cap) {
+		int cap = ids->cap ? 2 * ids->cap : 16;
+		void *nv = realloc(ids->v, (size_t)cap * sizeof *ids->v);
+		if (!nv) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		ids->v = nv;
+		ids->cap = cap;
+	}
+	snprintf(ids->v[ids->n].id, sizeof ids->v[ids->n].id, "%s", f[C_ID]);
+	ids->v[ids->n++].line = line;
+
+	static const char *const kinds[] = { "plateau", "grows", "below", "above", "peak", "value", "per_vm", "ratio" };
+	int known = 0;
+	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+		known |= strcmp(f[C_KIND], kinds[i]) == 0;
+	if (!known)
+		return row_error(err, errlen, path, line, C_KIND, f[C_KIND],
+				 "expected plateau, grows, below, above, peak, value, per_vm or ratio");
+	/* "SCENARIO:pattern": a statement about another sweep's curves is not this one's */
+	const char *curve = f[C_CURVE];
+	int mine = 1;
+	const char *colon = strchr(curve, ':'), *eq = strchr(curve, '=');
+	if (colon && (!eq || colon < eq)) {
+		mine = (size_t)(colon - curve) == strlen(x->scenario) && strncmp(curve, x->scenario, strlen(x->scenario)) == 0;
+		curve = colon + 1;
+	}
+	if (!*curve)
+		return row_error(err, errlen, path, line, C_CURVE, f[C_CURVE],
+				 "expected a part of a curve's label ([SCENARIO:]PATTERN)");
+
+	double v[NCOL];
+	for (int c = C_FROM; c <= C_HIGH; c++)
+		if (num_cell(f, c, &v[c], path, line, err, errlen))
+			return -1;
+	/* from, to: VM counts, a range that holds one at least */
+	for (int c = C_FROM; c <= C_TO; c++)
+		if (v[c] < 0)
+			return row_error(err, errlen, path, line, c, f[c], "expected a VM count (0 or more) or an empty cell");
+	if (v[C_FROM] > v[C_TO])
+		return row_error(err, errlen, path, line, C_TO, f[C_TO], "expected a VM count at or above from (%s)",
+				 f[C_FROM]);
+	if (strcmp(f[C_KIND], "grows") == 0 && v[C_FROM] == v[C_TO])
+		return row_error(err, errlen, path, line, C_TO, f[C_TO],
+				 "expected a VM count above from (%s): grows needs a step", f[C_FROM]);
+	/* value, low, high: of quantities that are positive (VM counts,
+	** sessions, ratios), and the signed error is relative to the value or
+	** the middle of the bounds: none may be 0 */
+	if (v[C_VALUE] <= 0)
+		return row_error(err, errlen, path, line, C_VALUE, f[C_VALUE], "expected a number above 0 or an empty cell");
+	if (v[C_LOW] < 0)
+		return row_error(err, errlen, path, line, C_LOW, f[C_LOW], "expected a bound of 0 or more or an empty cell");
+	if (v[C_HIGH] <= 0)
+		return row_error(err, errlen, path, line, C_HIGH, f[C_HIGH], "expected a bound above 0 or an empty cell");
+	if (v[C_LOW] > v[C_HIGH])
+		return row_error(err, errlen, path, line, C_HIGH, f[C_HIGH], "expected a bound at or above low (%s)",
+				 f[C_LOW]);
+	/* what each kind grades against */
+	int bounded = !isnan(v[C_LOW]) || !isnan(v[C_HIGH]);
+	if (strcmp(f[C_KIND], "plateau") == 0 && isnan(v[C_VALUE]))
+		return row_error(err, errlen, path, line, C_VALUE, f[C_VALUE], "expected the plateau's VM count");
+	if (strcmp(f[C_KIND], "value") == 0 && isnan(v[C_FROM]))
+		return row_error(err, errlen, path, line, C_FROM, f[C_FROM], "expected the VM count of the value");
+	if (strcmp(f[C_KIND], "peak") == 0 || strcmp(f[C_KIND], "value") == 0) {
+		if (!bounded)
+			return row_error(err, errlen, path, line, C_LOW, f[C_LOW],
+					 "expected low, high or both (the range the value is in)");
+	} else if ((strcmp(f[C_KIND], "per_vm") == 0 || strcmp(f[C_KIND], "ratio") == 0) && !bounded) {
+		return row_error(err, errlen, path, line, C_LOW, f[C_LOW], "expected low, high or both");
+	}
+	if (!mine)
+		return 1;
+
 	struct grow *g = calloc(1, sizeof *g);
 	if (!g) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	snprintf(g->id, sizeof g->id, "%s", f[0]);
-	snprintf(g->curve, sizeof g->curve, "%s", f[1]);
-	snprintf(g->other, sizeof g->other, "%s", f[2]);
-	snprintf(g->kind, sizeof g->kind, "%s", f[3]);
-	snprintf(g->source, sizeof g->source, "%s", nf > 9 ? f[9] : "");
+	snprintf(g->id, sizeof g->id, "%s", f[C_ID]);
+	snprintf(g->curve, sizeof g->curve, "%s", curve);
+	snprintf(g->other, sizeof g->other, "%s", f[C_OTHER]);
+	snprintf(g->kind, sizeof g->kind, "%s", f[C_KIND]);
+	snprintf(g->source, sizeof g->source, "%s", nf > C_SOURCE ? f[C_SOURCE] : "");
 	g->line = line;
-	/* "SCENARIO:pattern": a statement about another sweep's curves is not this one's */
-	char *colon = strchr(g->curve, ':');
-	char *eq = strchr(g->curve, '=');
-	if (colon && (!eq || colon < eq)) {
-		*colon = 0;
-		int mine = strcmp(g->curve, x->scenario) == 0;
-		memmove(g->curve, colon + 1, strlen(colon + 1) + 1);
-		if (!mine) {
-			free(g);
-			return 1;
-		}
-	}
-	static const char *const kinds[] = { "plateau", "grows", "below", "above", "peak", "value", "per_vm", "ratio" };
-	int known = 0;
-	for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-		known |= strcmp(g->kind, kinds[i]) == 0;
-	if (!known || num_or_nan(f[4], &g->from) || num_or_nan(f[5], &g->to) || num_or_nan(f[6], &g->value) ||
-	    num_or_nan(f[7], &g->low) || num_or_nan(f[8], &g->high) || !g->curve[0]) {
-		snprintf(err, errlen, "%s:%d: expected a curve, a kind (plateau, grows, below, above, peak, value, "
-			 "per_vm, ratio) and numbers or empty cells in from,to,value,low,high",
-			 path, line);
-		free(g);
-		return -1;
-	}
-	if (isnan(g->from))
-		g->from = -INFINITY;
-	if (isnan(g->to))
-		g->to = INFINITY;
+	g->from = isnan(v[C_FROM]) ? -INFINITY : v[C_FROM];
+	g->to = isnan(v[C_TO]) ? INFINITY : v[C_TO];
+	g->value = v[C_VALUE];
+	g->low = v[C_LOW];
+	g->high = v[C_HIGH];
 	*out = g;
 	return 0;
 }
@@ -408,12 +523,16 @@ int explain_grade(struct explain *x, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot read");
 		return -1;
 	}
+	struct ids ids = { 0 };
 	int rc = 0, line = 0, header = 0;
 	for (char *p = buf; p && *p && rc == 0;) {
 		char *nl = strchr(p, '\n');
 		if (nl)
 			*nl = 0;
 		line++;
+		size_t n = strlen(p);
+		if (n && p[n - 1] == '\r')
+			p[n - 1] = 0;   /* CRLF */
 		if (*p == '#' || *p == 0) {
 			p = nl ? nl + 1 : NULL;
 			continue;
@@ -429,14 +548,14 @@ int explain_grade(struct explain *x, const char *path, char *err, size_t errlen)
 			continue;
 		}
 		struct grow *g = NULL;
-		struct grow **n = realloc(x->grade, (size_t)(x->ngrade + 1) * sizeof *n);
-		if (!n) {
+		struct grow **gv = realloc(x->grade, (size_t)(x->ngrade + 1) * sizeof *gv);
+		if (!gv) {
 			snprintf(err, errlen, "out of memory");
 			rc = -1;
 			break;
 		}
-		x->grade = (void **)n;
-		int got = parse_statement(x, p, path, line, &g, err, errlen);
+		x->grade = (void **)gv;
+		int got = parse_statement(x, p, path, line, &ids, &g, err, errlen);
 		if (got < 0) {
 			rc = -1;
 			break;
@@ -450,6 +569,7 @@ int explain_grade(struct explain *x, const char *path, char *err, size_t errlen)
 		p = nl ? nl + 1 : NULL;
 	}
 	free(buf);
+	free(ids.v);
 	if (rc == 0 && !header) {
 		snprintf(err, errlen, "%s: expected a header and statements, got none", path);
 		rc = -1;

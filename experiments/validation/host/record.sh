@@ -136,10 +136,10 @@ record() {
 
 [ -r "$mixes" ] || die "$mixes: cannot read"
 [ $# -gt 0 ] || set -- $(sed -n 's/^\([A-Za-z0-9_-]*\):.*/\1/p' "$mixes")
-# import_model DIR T: solo-T.txt -> solo-T.model.csv
+# import_model DIR T: solo-T.txt -> solo-T.model.csv (-i replaces the one there: --force)
 import_model() {
 	"$hvsim" import perf-sched "$1/solo-$2.txt" --model --threads "$2" --affinity "$1/solo-$2.affinity" \
-		-o "$1/solo-$2.model.csv" 2> "$tmp/import.err" || { cat "$tmp/import.err" >&2; die "import failed"; }
+		-o "$1/solo-$2.model.csv" --force 2> "$tmp/import.err" || { cat "$tmp/import.err" >&2; die "import failed"; }
 	tail -1 "$tmp/import.err"
 }
 
