@@ -326,6 +326,18 @@ static void test_out_begin_fails(void)
 	free(tmp);
 }
 
+/* A destination directly under "/" (-o /NAME): its directory is "/",
+** which out_clean_stale used to copy into a buffer of one byte (ASan:
+** heap-buffer-overflow, the sanitizer build of this suite). */
+static void test_clean_stale_at_root(void)
+{
+	char name[64];
+	snprintf(name, sizeof name, "/hvsim-test-none-%ld", (long)getpid());
+	out_clean_stale(name);
+	out_clean_stale("/");
+	CU_ASSERT_EQUAL(access(name, F_OK), -1);   /* nothing created */
+}
+
 /* hvsim run ARGS; its exit status, the output in *out (malloc'd). */
 static int run_out(const char *args, char **out)
 {
@@ -572,6 +584,7 @@ void tests_register(void)
 		{ "every policy is deterministic", test_every_policy_deterministic },
 		{ "output directory contract", test_output_contract },
 		{ "a failed out_begin leaves nothing to abort", test_out_begin_fails },
+		{ "out_clean_stale of a path directly under /", test_clean_stale_at_root },
 		{ "outputs: a new directory or --force, one rename", test_exclusive_outputs },
 		{ "out_commit: a destination that appeared, replaced", test_commit_race },
 		{ "exit status: 0 done, 1 run failed, 2 bad input, every command", test_exit_status },

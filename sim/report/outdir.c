@@ -138,9 +138,8 @@ void out_clean_stale(const char *path)
 		return;
 	char *slash = strrchr(p, '/');
 	const char *base = slash ? slash + 1 : p;
-	char *dir = slash ? strndup(p, (size_t)(slash - p)) : strdup(".");
-	if (dir && slash == p)
-		strcpy(dir, "/");
+	/* "/NAME": its directory is "/" (strndup of no characters has no room for it) */
+	char *dir = !slash ? strdup(".") : slash == p ? strdup("/") : strndup(p, (size_t)(slash - p));
 	if (dir && *base)
 		clean_in(dir, base);
 	free(dir);
