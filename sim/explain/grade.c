@@ -39,6 +39,7 @@
 ** taken over; one-sided rows have none (a bound met is not an error of 0).
 */
 #include "sim/explain/read.h"
+#include "sim/engine/infile.h"
 #include "sim/drive/counterfactual.h"
 
 #include <errno.h>
@@ -396,13 +397,12 @@ int explain_grade(struct explain *x, const char *path, char *err, size_t errlen)
 {
 	char ebuf[1024] = "";
 	struct xerr e = { ebuf, sizeof ebuf };
-	FILE *probe = fopen(path, "r");
-	if (!probe) {
+	char why[256];
+	if (infile_check(path, why, sizeof why)) {   /* not opened: a FIFO would block */
 		snprintf(err, errlen, "%s: expected a file of statements (id,curve,other,kind,from,to,value,low,high,"
-			 "source): cannot open it: %s", path, strerror(errno));
+			 "source): %s", path, why);
 		return -1;
 	}
-	fclose(probe);
 	char *buf = x_slurp(path, &e);
 	if (!buf) {
 		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot read");
