@@ -400,6 +400,59 @@ static int same_sweep(const char *tmp, const char *dir, const char *ref)
 	return rc == 0 && eq;
 }
 
+/* --reuse of a point damaged after it was written (a file of its mode
+** gone, summary.json cut short, a CSV row cut short, a device in place of
+** a file, a NUL byte, the run at capacity's files in part): not copied,
+** said on stderr, run instead, so the sweep's files are those of running
+** every point. */
+static void test_reuse_damaged(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], cmd[4400], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args, TOY " -o %s/a -j 2", tmp);
+	CU_ASSERT_EQUAL_FATAL(sweep(args, &out), 0);
+	free(out);
+	snprintf(cmd, sizeof cmd,
+		 "cp -a %1$s/a %1$s/r && cd %1$s/r/points && rm 005/vms.csv && echo '{' > 002/summary.json && "
+		 "printf '1,2\\n' >> 003/pcpus.csv && ln -sf /dev/zero 004/threads.csv && printf '\\0' >> 006/devices.csv",
+		 tmp);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, TOY " -o %s/b -j 2 --reuse %s/r", tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	static const char *const said[] = {
+		"(0 already done, 1 reused, 5 run, 0 failed)",
+		"point 5/6 (" USERS "=8, vm[web].vcpus=1): not reused: ",
+		"/r/points/005/vms.csv: expected a file every point of a run sweep has, got none; running it instead",
+		"/r/points/002/summary.json:2: expected a string, got the end; running it instead",
+		"/r/points/003/pcpus.csv:4: expected 10 fields as in the header, got 2; running it instead",
+		"/r/points/004/threads.csv: expected a regular file, got a character device; running it instead",
+		"/r/points/006/devices.csv:",
+	};
+	for (size_t i = 0; i < sizeof said / sizeof *said; i++) {
+		if (!strstr(out, said[i]))
+			fprintf(stderr, "\n  want: %s\n", said[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, said[i]));
+	}
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "b", "a"));
+	/* a capacity point: its run at capacity's files are all there or none */
+	snprintf(args, sizeof args, "tests/data/sweep/capacity.xml -o %s/c -j 2", tmp);
+	CU_ASSERT_EQUAL_FATAL(sweep(args, &out), 0);
+	free(out);
+	snprintf(cmd, sizeof cmd, "cp -a %1$s/c %1$s/cr && rm %1$s/cr/points/001/vms.csv", tmp);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, "tests/data/sweep/capacity.xml -o %s/cb -j 2 --reuse %s/cr", tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(0 already done, 1 reused, 1 run, 0 failed)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/cr/points/001: expected all of the run at capacity's files"));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "cb", "c"));
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* A sweep of f into tmp/dir (more: further options) with the store
 ** tmp/D: it says `said` and writes what the sweep in tmp/ref wrote. */
 static void cached_run(const char *f, const char *tmp, const char *dir, const char *more, const char *said,
@@ -506,6 +559,7 @@ void tests_register(void)
 		{ "Ctrl-C keeps finished rows", test_interrupt },
 		{ "a new DIR, its own to resume, or --force", test_exclusive },
 		{ "--reuse takes the points with the same model.xml", test_reuse },
+		{ "--reuse runs a damaged point instead", test_reuse_damaged },
 		{ "--cache takes the replications another sweep ran", test_cache },
 		{ NULL, NULL },
 	};
