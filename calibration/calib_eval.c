@@ -717,9 +717,10 @@ int cal_eval_known(struct cal_eval *e, const double *x, const char *path, char *
 {
 	static const char *const cols[] = { "benchmark", "hypervisor", "vms", "vcpus_per_vm", "memory",
 					    "metric", "value", "ci_low", "ci_high" };
-	char *buf = out_slurp(path, NULL);
+	char rwhy[256];
+	char *buf = out_read(path, NULL, rwhy, sizeof rwhy);
 	if (!buf) {
-		snprintf(err, errlen, "--known %s: cannot read: %s", path, strerror(errno ? errno : EIO));
+		snprintf(err, errlen, "--known %s: %s", path, rwhy);
 		return -1;
 	}
 	int rc = 0, line = 0;

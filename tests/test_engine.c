@@ -9,6 +9,7 @@
 #include "sim/report/output.h"
 #include "models/world.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -356,6 +357,63 @@ static void test_out_begin_fails(void)
 	free(tmp);
 }
 
+/* A destination directly under "/" (-o /NAME): its directory is "/",
+** which out_clean_stale used to copy into a buffer of one byte (ASan:
+** heap-buffer-overflow, the sanitizer build of this suite). */
+static void test_clean_stale_at_root(void)
+{
+	char name[64];
+	snprintf(name, sizeof name, "/hvsim-test-none-%ld", (long)getpid());
+	out_clean_stale(name);
+	out_clean_stale("/");
+	CU_ASSERT_EQUAL(access(name, F_OK), -1);   /* nothing created */
+}
+
+/* out_read (out_slurp) reads regular files only, at most OUT_READ_MAX
+** bytes: a FIFO used to block it, /dev/zero to fill memory (ASan: out of
+** memory), a directory to read as "Is a directory" or nothing.  The
+** reasons are infile.h's words; errno says which. */
+static void test_out_read(void)
+{
+	char *tmp = cut_tmpdir(), p[512], why[256] = "";
+	size_t len = 0;
+	snprintf(p, sizeof p, "%s/a", tmp);
+	FILE *f = fopen(p, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("x\n", f);
+	fclose(f);
+	char *buf = out_read(p, &len, why, sizeof why);
+	CU_ASSERT(buf && len == 2 && strcmp(buf, "x\n") == 0);
+	free(buf);
+	static const struct {
+		const char *make;   /* shell command in tmp making tmp/b */
+		int err;
+		const char *why;
+	} k[] = {
+		{ "mkfifo b", EINVAL, "expected a regular file, got a FIFO" },
+		{ "ln -s /dev/zero b", EINVAL, "expected a regular file, got a character device" },
+		{ "mkdir b", EINVAL, "expected a regular file, got a directory" },
+		{ "truncate -s 300M b", EFBIG, "expected a file of at most 256 MiB, got 300.0 MiB" },
+		{ "true", ENOENT, "cannot open: No such file or directory" },
+	};
+	snprintf(p, sizeof p, "%s/b", tmp);
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		char cmd[1024], *out;
+		snprintf(cmd, sizeof cmd, "cd %s && rm -rf b && %s", tmp, k[i].make);
+		CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+		free(out);
+		errno = 0;
+		CU_ASSERT_PTR_NULL(out_read(p, &len, why, sizeof why));
+		CU_ASSERT_EQUAL(errno, k[i].err);
+		CU_ASSERT_STRING_EQUAL(why, k[i].why);
+		errno = 0;
+		CU_ASSERT_PTR_NULL(out_slurp(p, NULL));
+		CU_ASSERT_EQUAL(errno, k[i].err);
+	}
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* hvsim run ARGS; its exit status, the output in *out (malloc'd). */
 static int run_out(const char *args, char **out)
 {
@@ -607,6 +665,8 @@ void tests_register(void)
 		{ "every policy is deterministic", test_every_policy_deterministic },
 		{ "output directory contract", test_output_contract },
 		{ "a failed out_begin leaves nothing to abort", test_out_begin_fails },
+		{ "out_clean_stale of a path directly under /", test_clean_stale_at_root },
+		{ "out_read: regular files only, of a bounded size", test_out_read },
 		{ "outputs: a new directory or --force, one rename", test_exclusive_outputs },
 		{ "out_commit: a destination that appeared, replaced", test_commit_race },
 		{ "exit status: 0 done, 1 run failed, 2 bad input, every command", test_exit_status },

@@ -499,13 +499,38 @@ static void test_synthetic(void)
 	free(dir);
 }
 
-/* A message for DIR after one file is changed. */
-static void expect_bad(const char *name, const char *text, const char *want_fmt)
+/* dir/name with bytes (n of them, NULs too) put before its line `line`
+** (1: in front; past its end: at its end). */
+static void insert_bytes(const char *dir, const char *name, int line, const char *bytes, size_t n)
+{
+	char p[4096];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	size_t len = 0;
+	char *old = cut_slurp(p, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(old);
+	size_t at = 0;
+	for (int l = 1; l < line && at < len; at++)
+		l += old[at] == '\n';
+	FILE *f = fopen(p, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fwrite(old, 1, at, f);
+	fwrite(bytes, 1, n, f);
+	fwrite(old + at, 1, len - at, f);
+	fclose(f);
+	free(old);
+}
+
+/* A message for DIR after one file is changed: its text put (NULL and
+** no bytes: the file removed), then nbytes bytes inserted at line. */
+static void expect_changed(const char *name, const char *text, int line, const char *bytes, size_t nbytes,
+			   const char *want_fmt)
 {
 	char *dir = synthetic();
 	if (text)
 		put(dir, name, "%s", text);
-	else {
+	if (nbytes)
+		insert_bytes(dir, name, line, bytes, nbytes);
+	else if (!text) {
 		char p[4096];
 		snprintf(p, sizeof p, "%s/%s", dir, name);
 		remove(p);
@@ -520,6 +545,11 @@ static void expect_bad(const char *name, const char *text, const char *want_fmt)
 	}
 	cut_rmrf(dir);
 	free(dir);
+}
+
+static void expect_bad(const char *name, const char *text, const char *want_fmt)
+{
+	expect_changed(name, text, 0, NULL, 0, want_fmt);
 }
 
 static void test_bad(void)
@@ -560,6 +590,16 @@ static void test_bad(void)
 		   "%s/sweep.csv:2: expected a value of vm[web].count listed in sweep.settings, got '7'");
 	expect_bad("sweep.csv", "hypervisor.policy.name,vm[web].count,vms,vcpus_per_vm,pages_per_s\na,1,1,2,\"x\n",
 		   "%s/sweep.csv:2: expected a closing quote");
+	/* a NUL byte is refused with its line, not taken for the end of the
+	** text (every row after it would be lost); in sweep.settings too,
+	** and an empty one is named at line 1 */
+	expect_changed("sweep.csv", NULL, 3, "\0\n", 2, "%s/sweep.csv:3: expected text, got a NUL byte");
+	expect_changed("sweep.csv", NULL, 4, "a,\0", 3, "%s/sweep.csv:4: expected text, got a NUL byte");
+	/* a crash's zero-filled end too: explain reads finished sweeps only */
+	expect_changed("points/003/vms.csv", NULL, 99, "\0\0\0", 3,
+		       "%s/points/003/vms.csv:5: expected text, got a NUL byte");
+	expect_changed("sweep.settings", "", 1, "\0", 1, "%s/sweep.settings:1: expected text, got a NUL byte");
+	expect_bad("sweep.settings", "", "%s/sweep.settings:1: expected 'hvsim sweep', got an empty file");
 	/* a FIFO in place of a point's file is refused, never opened */
 	char *dir = synthetic(), p[4096];
 	snprintf(p, sizeof p, "%s/points/002/vms.csv", dir);
@@ -569,6 +609,12 @@ static void test_bad(void)
 	char err[4400];
 	CU_ASSERT_EQUAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "points/002/vms.csv: expected a regular file, got a FIFO"));
+	/* a device, which would never end: named as what it is */
+	remove(p);
+	CU_ASSERT_EQUAL_FATAL(symlink("/dev/zero", p), 0);
+	err[0] = 0;
+	CU_ASSERT_EQUAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "points/002/vms.csv: expected a regular file, got a character device"));
 	cut_rmrf(dir);
 	free(dir);
 }

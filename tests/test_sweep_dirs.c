@@ -159,6 +159,77 @@ static void test_interrupt(void)
 	free(tmp);
 }
 
+/* A copy of the finished sweep tmp/s as tmp/d, changed by the shell
+** command `change` (run in tmp/d), swept again: exit status rc (under a
+** timeout: a FIFO must not hang it), its message `msg`; refused (rc 2),
+** sweep.csv is left byte for byte as it was. */
+static void resume_changed(const char *tmp, const char *change, int rc, const char *msg)
+{
+	char cmd[8192], *out;
+	snprintf(cmd, sizeof cmd, "rm -rf %1$s/d && cp -a %1$s/s %1$s/d && cd %1$s/d && %2$s", tmp, change);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	free(out);
+	char csv[600];
+	snprintf(csv, sizeof csv, "%s/d/sweep.csv", tmp);
+	size_t lb = 0, la = 0;
+	struct stat st;
+	int regular = stat(csv, &st) == 0 && S_ISREG(st.st_mode);   /* a FIFO is not read here either */
+	char *before = regular ? cut_slurp(csv, &lb) : NULL;
+	snprintf(cmd, sizeof cmd, "timeout 60 %s sweep " TOY " -o %s/d -j 2", cut_hvsim(), tmp);
+	int got = cut_run(cmd, &out);
+	if (got != rc || !strstr(out, msg))
+		fprintf(stderr, "\n  %s: got %d: %s\n  want %d: %s\n", change, got, out, rc, msg);
+	CU_ASSERT_EQUAL(got, rc);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, msg));
+	free(out);
+	char *after = regular ? cut_slurp(csv, &la) : NULL;
+	if (rc == 2 && regular)
+		CU_ASSERT(before && after && la == lb && memcmp(before, after, la) == 0);
+	free(before);
+	free(after);
+}
+
+/* A damaged sweep.csv or sweep.settings is an input error (exit 2,
+** file:line when there is a line, the file untouched), never a crash, a
+** hang or rows silently lost: a NUL byte in a row or a line of its own
+** (read as C strings, the rows after it were hidden, run again and
+** appended twice), a FIFO, a device (/dev/zero would fill memory), a
+** directory, CRLF line ends (the header shown looked the same).  A
+** crash's zero-filled end, NUL bytes without a line end after them, is
+** an incomplete last line: dropped, its points run again. */
+static void test_damaged(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args, TOY " -o %s/s -j 2", tmp);
+	CU_ASSERT_EQUAL_FATAL(sweep(args, &out), 0);
+	free(out);
+	resume_changed(tmp, "printf '8,2\\0,x\\n' >> sweep.csv", 2, "/d/sweep.csv:8: expected text, got a NUL byte");
+	resume_changed(tmp, "{ head -n 2 sweep.csv; printf '\\0\\n'; tail -n +3 sweep.csv; } > x && mv x sweep.csv", 2,
+		       "/d/sweep.csv:3: expected text, got a NUL byte");
+	resume_changed(tmp, "rm sweep.csv && mkfifo sweep.csv", 2, "/d/sweep.csv: expected a regular file, got a FIFO");
+	resume_changed(tmp, "ln -sf /dev/zero sweep.settings", 2,
+		       "/d/sweep.settings: expected a regular file, got a character device; this sweep's:");
+	resume_changed(tmp, "rm sweep.settings && mkdir sweep.settings", 2,
+		       "/d/sweep.settings: expected a regular file, got a directory; this sweep's:");
+	resume_changed(tmp, "printf '\\0' > sweep.settings", 2, "/d/sweep.settings:1: expected text, got a NUL byte");
+	resume_changed(tmp, "sed -i 's/$/\\r/' sweep.csv", 2,
+		       "/d/sweep.csv:1: expected lines ending in \\n, as hvsim writes them, got \\r\\n (CRLF line ends)");
+	/* header and 3 rows, then zeros where the rest should have been */
+	resume_changed(tmp, "head -n 4 sweep.csv > x && head -c 300 /dev/zero >> x && mv x sweep.csv", 0,
+		       "dropping an incomplete last line");
+	char path[600];
+	size_t len = 0;
+	snprintf(path, sizeof path, "%s/d/sweep.csv", tmp);
+	char *again = cut_slurp(path, &len), *full = cut_slurp_in(tmp, "s/sweep.csv");
+	CU_ASSERT(again && !memchr(again, 0, len));
+	CU_ASSERT(full && again && same_rows(full, again));
+	free(full);
+	free(again);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* A sweep writes a new DIR or resumes its own: any other existing DIR is
 ** refused (exit 2, untouched); --force runs the whole sweep in
 ** DIR.tmp-PID and swaps it in at the end (interrupted: DIR as it was);
@@ -329,6 +400,59 @@ static int same_sweep(const char *tmp, const char *dir, const char *ref)
 	return rc == 0 && eq;
 }
 
+/* --reuse of a point damaged after it was written (a file of its mode
+** gone, summary.json cut short, a CSV row cut short, a device in place of
+** a file, a NUL byte, the run at capacity's files in part): not copied,
+** said on stderr, run instead, so the sweep's files are those of running
+** every point. */
+static void test_reuse_damaged(void)
+{
+	char *tmp = cut_tmpdir(), args[2048], cmd[4400], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(args, sizeof args, TOY " -o %s/a -j 2", tmp);
+	CU_ASSERT_EQUAL_FATAL(sweep(args, &out), 0);
+	free(out);
+	snprintf(cmd, sizeof cmd,
+		 "cp -a %1$s/a %1$s/r && cd %1$s/r/points && rm 005/vms.csv && echo '{' > 002/summary.json && "
+		 "printf '1,2\\n' >> 003/pcpus.csv && ln -sf /dev/zero 004/threads.csv && printf '\\0' >> 006/devices.csv",
+		 tmp);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, TOY " -o %s/b -j 2 --reuse %s/r", tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	static const char *const said[] = {
+		"(0 already done, 1 reused, 5 run, 0 failed)",
+		"point 5/6 (" USERS "=8, vm[web].vcpus=1): not reused: ",
+		"/r/points/005/vms.csv: expected a file every point of a run sweep has, got none; running it instead",
+		"/r/points/002/summary.json:2: expected a string, got the end; running it instead",
+		"/r/points/003/pcpus.csv:4: expected 10 fields as in the header, got 2; running it instead",
+		"/r/points/004/threads.csv: expected a regular file, got a character device; running it instead",
+		"/r/points/006/devices.csv:",
+	};
+	for (size_t i = 0; i < sizeof said / sizeof *said; i++) {
+		if (!strstr(out, said[i]))
+			fprintf(stderr, "\n  want: %s\n", said[i]);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, said[i]));
+	}
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "b", "a"));
+	/* a capacity point: its run at capacity's files are all there or none */
+	snprintf(args, sizeof args, "tests/data/sweep/capacity.xml -o %s/c -j 2", tmp);
+	CU_ASSERT_EQUAL_FATAL(sweep(args, &out), 0);
+	free(out);
+	snprintf(cmd, sizeof cmd, "cp -a %1$s/c %1$s/cr && rm %1$s/cr/points/001/vms.csv", tmp);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(args, sizeof args, "tests/data/sweep/capacity.xml -o %s/cb -j 2 --reuse %s/cr", tmp, tmp);
+	CU_ASSERT_EQUAL(sweep(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "(0 already done, 1 reused, 1 run, 0 failed)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/cr/points/001: expected all of the run at capacity's files"));
+	free(out);
+	CU_ASSERT(same_sweep(tmp, "cb", "c"));
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* A sweep of f into tmp/dir (more: further options) with the store
 ** tmp/D: it says `said` and writes what the sweep in tmp/ref wrote. */
 static void cached_run(const char *f, const char *tmp, const char *dir, const char *more, const char *said,
@@ -430,10 +554,12 @@ void tests_register(void)
 {
 	static const struct cut_test t[] = {
 		{ "resume runs only the missing points", test_resume },
+		{ "a damaged sweep.csv or sweep.settings: exit 2, or a cut last line", test_damaged },
 		{ "a directory with another sweep", test_mismatch },
 		{ "Ctrl-C keeps finished rows", test_interrupt },
 		{ "a new DIR, its own to resume, or --force", test_exclusive },
 		{ "--reuse takes the points with the same model.xml", test_reuse },
+		{ "--reuse runs a damaged point instead", test_reuse_damaged },
 		{ "--cache takes the replications another sweep ran", test_cache },
 		{ NULL, NULL },
 	};

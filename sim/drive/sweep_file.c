@@ -79,45 +79,90 @@ static int point_of(const struct scn_sweep *sw, const char *row)
 	return p;
 }
 
+int sweep_nul_line(const char *buf, size_t len)
+{
+	const char *nul = memchr(buf, 0, len);
+	int line = 1;
+	for (const char *p = buf; nul && p < nul; p++)
+		line += *p == '\n';
+	return nul ? line : 0;
+}
+
+/* sweep.csv's first line is not head: another sweep, or this one's with
+** CRLF line ends (an editor's or a Windows tool's: invisible when shown). */
+static void header_differs(const struct sweep *x, const char *buf, size_t len, const char *nl, const char *head)
+{
+	int crlf = nl && nl > buf && nl[-1] == '\r';
+	int hn = nl ? (int)(nl - buf) - crlf : (int)strnlen(buf, len);
+	if (crlf && (size_t)hn == strlen(head) && memcmp(buf, head, (size_t)hn) == 0)
+		fprintf(stderr,
+			"hvsim: %s:1: expected lines ending in \\n, as hvsim writes them, got \\r\\n (CRLF line ends); "
+			"convert it back (dos2unix), or add --force to replace it\n", x->csv);
+	else
+		fprintf(stderr,
+			"hvsim: %s: holds a different sweep; its header is\n  %.*s%s\nexpected\n  %s\n"
+			"(choose another -o DIR, or add --force to replace it)\n",
+			x->csv, hn, buf, crlf ? " (and a CRLF line end)" : "", head);
+}
+
+/* DIR/sweep.settings against this sweep's (set): 0, or -1 after a
+** message. */
+static int same_settings(const struct sweep *x, const char *set)
+{
+	char path[4200], why[256];
+	size_t len = 0;
+	snprintf(path, sizeof path, "%s/sweep.settings", x->dir);
+	char *old = out_read(path, &len, why, sizeof why);
+	int nul = old ? sweep_nul_line(old, len) : 0;
+	if (nul)
+		fprintf(stderr, "hvsim: %s:%d: expected text, got a NUL byte\n", path, nul);
+	if (nul || (old && len == strlen(set) && memcmp(old, set, len) == 0)) {
+		free(old);
+		return nul ? -1 : 0;
+	}
+	fprintf(stderr, "hvsim: %s: %s; this sweep's:\n%s(choose another -o DIR, or add --force to replace it)\n",
+		path, old ? "was made with other settings" : errno == ENOENT ? "is missing, so the rows cannot be trusted"
+		: why, set);
+	if (old)
+		fprintf(stderr, "the directory's:\n%s", old);
+	free(old);
+	return -1;
+}
+
 /* An existing sweep.csv: the same sweep (header and settings), rows
-** matched to points (P_HAD).  A last line cut short by a crash is
-** dropped.  0, or -1 after a message (an input error). */
+** matched to points (P_HAD).  0, or -1 after a message (an input error).
+**
+** A last line without its line end, cut short by a crash in the middle
+** of a write, is dropped (and its point runs again), whatever its bytes:
+** a crash can also leave the file's end zero-filled (its new size on
+** disk, its data not), a run of NUL bytes with no line end after it,
+** which is such a line.  A NUL byte anywhere before the last line end is
+** no crash of hvsim's (rows are whole lines, appended by one write) and
+** is refused with its line. */
 int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 {
 	size_t len = 0;
-	char *buf = out_slurp(x->csv, &len);
+	char why[256];
+	char *buf = out_read(x->csv, &len, why, sizeof why);
 	if (!buf) {
-		fprintf(stderr, "hvsim: %s: cannot read: %s\n", x->csv, strerror(errno));
+		fprintf(stderr, "hvsim: %s: %s\n", x->csv, why);
 		return -1;
 	}
-	char *nl = strchr(buf, '\n');
-	size_t hl = strlen(head);
-	if (!nl || (size_t)(nl - buf) != hl || memcmp(buf, head, hl) != 0) {
-		fprintf(stderr,
-			"hvsim: %s: holds a different sweep; its header is\n  %.*s\nexpected\n  %s\n"
-			"(choose another -o DIR, or add --force to replace it)\n",
-			x->csv, nl ? (int)(nl - buf) : (int)len, buf, head);
-		free(buf);
-		return -1;
-	}
-	char path[4200];
-	snprintf(path, sizeof path, "%s/sweep.settings", x->dir);
-	char *old = out_slurp(path, NULL);
-	if (!old || strcmp(old, set) != 0) {
-		fprintf(stderr,
-			"hvsim: %s: %s; this sweep's:\n%s(choose another -o DIR, or add --force to replace it)\n",
-			path, old ? "was made with other settings" : "is missing, so the rows cannot be trusted", set);
-		if (old)
-			fprintf(stderr, "the directory's:\n%s", old);
-		free(old);
-		free(buf);
-		return -1;
-	}
-	free(old);
-	/* drop a last line without its line end */
-	size_t keep = len;
+	size_t keep = len;   /* up to the last line end */
 	while (keep > 0 && buf[keep - 1] != '\n')
 		keep--;
+	int nul = sweep_nul_line(buf, keep);
+	char *nl = memchr(buf, '\n', keep);
+	size_t hl = strlen(head);
+	int bad = nul || !nl || (size_t)(nl - buf) != hl || memcmp(buf, head, hl) != 0;
+	if (nul)
+		fprintf(stderr, "hvsim: %s:%d: expected text, got a NUL byte\n", x->csv, nul);
+	else if (bad)
+		header_differs(x, buf, len, nl, head);
+	if (bad || same_settings(x, set)) {
+		free(buf);
+		return -1;
+	}
 	if (keep < len) {
 		fprintf(stderr, "hvsim: %s: dropping an incomplete last line\n", x->csv);
 		if (truncate(x->csv, (off_t)keep)) {
@@ -128,8 +173,8 @@ int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 		buf[keep] = 0;
 	}
 	int lineno = 1, rc = 0;
-	for (char *line = nl + 1; *line && rc == 0; lineno++) {
-		char *end = strchr(line, '\n');
+	for (char *line = nl + 1; line < buf + keep && rc == 0; lineno++) {
+		char *end = memchr(line, '\n', (size_t)(buf + keep - line));   /* there is one: buf[keep - 1] */
 		*end = 0;
 		int p = point_of(x->sw, line);
 		if (p >= 0 && x->state[p] == P_HAD) {
@@ -158,22 +203,30 @@ int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 ** rewrite sweep.csv sorted (tmp + fsync + rename).  0 or -1. */
 int sweep_sort_csv(struct sweep *x)
 {
-	char *buf = out_slurp(x->csv, NULL);
+	size_t len = 0;
+	char *buf = out_slurp(x->csv, &len);
 	if (!buf)
 		return -1;
 	int np = x->sw->npoints;
 	char **line = calloc((size_t)np, sizeof *line);
-	char *nl = strchr(buf, '\n'), tmp[4300];
+	char *nl = memchr(buf, '\n', len), tmp[4300];
 	snprintf(tmp, sizeof tmp, "%s.tmp-%ld", x->csv, (long)getpid());
-	FILE *f = line && nl ? fopen(tmp, "w") : NULL;
-	int rc = f ? 0 : -1;
-	for (char *l = nl ? nl + 1 : NULL; rc == 0 && l && *l;) {
+	/* read back and appended to by this sweep, so whole text lines; a
+	** NUL byte or a line without its end is refused, not followed */
+	int rc = !line || !nl || memchr(buf, 0, len) || buf[len - 1] != '\n' ? -1 : 0;
+	if (rc)
+		errno = line ? EINVAL : ENOMEM;
+	FILE *f = rc == 0 ? fopen(tmp, "w") : NULL;
+	if (!f)
+		rc = -1;
+	for (char *l = nl ? nl + 1 : NULL; rc == 0 && l < buf + len;) {
 		char *end = strchr(l, '\n');
 		*end = 0;
 		int p = point_of(x->sw, l);
 		if (p >= 0) {
 			line[p] = l;
 		} else {
+			errno = EINVAL;
 			rc = -1;
 		}
 		l = end + 1;

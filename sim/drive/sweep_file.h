@@ -45,6 +45,9 @@ int sweep_create_csv(struct sweep *x, const char *head, const char *set);
 int sweep_read_csv(struct sweep *x, const char *head, const char *set);
 /* Rewrite x->csv in point order when it is not (tmp + rename). */
 int sweep_sort_csv(struct sweep *x);
+/* The line (from 1) of buf's first NUL byte among its first len bytes,
+** or 0: a text file of a sweep holds none. */
+int sweep_nul_line(const char *buf, size_t len);
 /* long.csv: a row per point and VM (points/NNN/vms.csv with the point's
 ** values in front), rewritten whole.  0 or -1. */
 int sweep_write_long(struct sweep *x);

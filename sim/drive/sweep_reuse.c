@@ -15,19 +15,24 @@
 ** byte for byte, whichever scenario file and sweep they came from (a
 ** reused point's files are the other sweep's, its summary.json naming the
 ** scenario that ran it).  A model naming a file (a request trace) is
-** never reused: its text does not hold the file's contents.  hvsim cannot
+** never reused: its text does not hold the file's contents, nor is a
+** point damaged since it was written (point_whole): it runs instead, as a
+** resumed sweep runs a point whose row is missing.  hvsim cannot
 ** tell two builds of one version apart: the other sweep must be this
 ** build's, as for a resumed sweep.
 */
 #include "sim/drive/sweep_reuse.h"
 #include "sim/drive/sweep_file.h"
 #include "sim/drive/sweep_int.h"
+#include "sim/explain/json.h"
 #include "sim/report/output.h"
 #include "traces/csv.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 char *sweep_model_xml(const struct scenario *s, int capacity, int protocol)
 {
@@ -175,20 +180,36 @@ static char *join(char **field, int from, int to)
 ** -1 after a message. */
 static int add_dir(struct sweep_reuse *r, const char *dir, const char *cols)
 {
-	char path[4300];
+	char path[4300], why[256];
+	size_t sl = 0, cl = 0;
 	snprintf(path, sizeof path, "%s/sweep.settings", dir);
-	char *set = out_slurp(path, NULL), *csv = NULL;
+	char *set = out_read(path, &sl, why, sizeof why), *csv = NULL;
 	if (set) {
 		snprintf(path, sizeof path, "%s/sweep.csv", dir);
-		csv = out_slurp(path, NULL);
+		csv = out_read(path, &cl, why, sizeof why);
 	}
 	if (!set || !csv) {
 		fprintf(stderr, "hvsim: --reuse %s: expected a sweep's directory, got no readable %s: %s\n", dir,
-			path, strerror(errno ? errno : ENOENT));
+			path, why);
 		free(set);
 		free(csv);
 		return -1;
 	}
+	/* text, as resuming reads it: a NUL byte is refused, but for the
+	** last line without its line end (a crash's zero-filled end), which
+	** is no finished point */
+	size_t keep = cl;
+	while (keep > 0 && csv[keep - 1] != '\n')
+		keep--;
+	int nset = sweep_nul_line(set, sl), ncsv = sweep_nul_line(csv, keep);
+	if (nset || ncsv) {
+		fprintf(stderr, "hvsim: --reuse %s: %s/sweep.%s:%d: expected text, got a NUL byte\n", dir, dir,
+			nset ? "settings" : "csv", nset ? nset : ncsv);
+		free(set);
+		free(csv);
+		return -1;
+	}
+	csv[keep] = 0;
 	struct vary_vals *vv = NULL;
 	int nv = read_vary(set, &vv), rc = 0, added = 0;
 	free(set);
@@ -216,13 +237,11 @@ static int add_dir(struct sweep_reuse *r, const char *dir, const char *cols)
 		return -1;
 	}
 	char *field[SCN_MAX_VARY + 64];
-	const char *why;
+	const char *bad;
 	for (char *line = nl + 1; *line && rc == 0;) {
-		char *end = strchr(line, '\n');
-		if (!end)
-			break;   /* a last line being written: not a finished point */
+		char *end = strchr(line, '\n');   /* there is one: the last line without it was dropped */
 		*end = 0;
-		int nf = trace_csv_split(line, field, (int)(sizeof field / sizeof *field), &why);
+		int nf = trace_csv_split(line, field, (int)(sizeof field / sizeof *field), &bad);
 		int q = nf > nv + 1 ? row_point(vv, nv, field, nf) : -1;
 		if (q >= 0) {
 			snprintf(path, sizeof path, "%s/points/%03d/model.xml", dir, q + 1);
@@ -288,6 +307,107 @@ void sweep_reuse_free(struct sweep_reuse *r)
 
 /* ------------------------------------------------- in a running sweep --- */
 
+/* Files every point of a mode has: out_write_run's always written (by a
+** run, and by a capacity search's run at its answer when it found more
+** than 0: all or none), a capacity search's own three.  A point without
+** one was damaged after it was written (it is committed whole). */
+static const char *const run_files[] = {
+	"summary.json", "workloads.csv", "pcpus.csv", "vms.csv", "entities.csv", "threads.csv", "devices.csv", NULL,
+};
+static const char *const cap_files[] = { "capacity.csv", "capacity_probes.csv", "capacity_replications.csv", NULL };
+
+/* Is text (len bytes) what hvsim writes into name: lines of text, each
+** ended; a CSV's as wide as its header; summary.json valid JSON?  0, or
+** -1 with the reason ("NAME:LINE: expected ..., got ...") in why. */
+static int whole_text(const char *name, char *text, size_t len, char *why, size_t wl)
+{
+	int nul = sweep_nul_line(text, len);
+	if (nul || !len || text[len - 1] != '\n') {
+		if (nul)
+			snprintf(why, wl, "%s:%d: expected text, got a NUL byte", name, nul);
+		else
+			snprintf(why, wl, "%s: expected lines of text, got %s", name,
+				 len ? "a last line without its line end" : "an empty file");
+		return -1;
+	}
+	struct json_member m;
+	char err[200];
+	if (strcmp(name, "summary.json") == 0 && json_top(text, "hvsim_version", &m, err, sizeof err) < 0) {
+		snprintf(why, wl, "%s:%s", name, err);
+		return -1;
+	}
+	size_t nl = strlen(name);
+	if (nl < 4 || strcmp(name + nl - 4, ".csv") != 0)
+		return 0;
+	int width = -1, line = 1;
+	for (char *l = text, *end; l < text + len; l = end + 1, line++) {
+		end = strchr(l, '\n');   /* there is one: no NUL, the last byte one */
+		*end = 0;
+		char *field[8];
+		const char *bad = NULL;
+		int n = trace_csv_split(l, field, 8, &bad);
+		if (width < 0)
+			width = n;
+		if (n < 0 || n != width) {
+			if (n < 0)
+				snprintf(why, wl, "%s:%d: %s", name, line, bad);
+			else
+				snprintf(why, wl, "%s:%d: expected %d fields as in the header, got %d", name, line, width, n);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Is the other sweep's point at dir whole: its mode's files there, each
+** of its files a readable regular file of whole text (whole_text)?  0,
+** or -1 with the reason ("DIR/FILE: ...") in why. */
+static int point_whole(const char *dir, int capacity, char *why, size_t wl)
+{
+	char path[4400], r[600];
+	const char *const *need = capacity ? cap_files : run_files;
+	const int nrun = (int)(sizeof run_files / sizeof *run_files) - 1;
+	for (int i = 0; need[i]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, need[i]);
+		if (access(path, F_OK) != 0) {
+			snprintf(why, wl, "%s: expected a file every point of a %s sweep has, got %s", path,
+				 capacity ? "capacity" : "run", errno == ENOENT ? "none" : strerror(errno));
+			return -1;
+		}
+	}
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(why, wl, "%s: cannot read: %s", dir, strerror(errno));
+		return -1;
+	}
+	int rc = 0, runs = 0;
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;   /* as out_pack: not a point's file */
+		size_t len = 0;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		char *text = out_read(path, &len, r, sizeof r);
+		if (!text) {
+			snprintf(why, wl, "%s: %s", path, r);
+			rc = -1;
+		} else if (whole_text(de->d_name, text, len, r, sizeof r)) {
+			snprintf(why, wl, "%s/%s", dir, r);
+			rc = -1;
+		}
+		free(text);
+		for (int i = 0; run_files[i]; i++)
+			runs += strcmp(de->d_name, run_files[i]) == 0;
+	}
+	closedir(d);
+	if (rc == 0 && capacity && runs && runs < nrun) {
+		snprintf(why, wl, "%s: expected all of the run at capacity's files (summary.json, vms.csv, ...) or none, "
+			 "got %d of %d", dir, runs, nrun);
+		rc = -1;
+	}
+	return rc;
+}
+
 struct reused {
 	const char *pk;
 	size_t len;
@@ -318,8 +438,16 @@ int sweep_take_reused(struct sweep *x, int p)
 	free(model);
 	if (!r)
 		return 0;
-	char *pk = NULL, *row = NULL, err[4400];
+	char *pk = NULL, *row = NULL, err[4400], why[5200];
 	size_t pkl = 0, rl = 0;
+	/* a point damaged since it was written runs here instead, as a
+	** resumed sweep runs a point whose row is missing: never copied */
+	if (point_whole(r->dir, x->sw->mode == SWEEP_CAPACITY, why, sizeof why)) {
+		sweep_label(x->sw, p, err, sizeof err);
+		fprintf(stderr, "hvsim: point %d/%d (%s): not reused: %s; running it instead\n", p + 1, x->total, err,
+			why);
+		return 0;
+	}
 	FILE *pf = open_memstream(&pk, &pkl);
 	int bad = !pf || out_pack(pf, r->dir);
 	if (pf && fclose(pf))

@@ -18,7 +18,7 @@ static const char *kind_of(mode_t m)
 	       : S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "a special file";
 }
 
-static int regular(const struct stat *st, char *why, size_t len)
+int infile_regular(const struct stat *st, char *why, size_t len)
 {
 	if (S_ISREG(st->st_mode))
 		return 0;
@@ -33,7 +33,7 @@ int infile_check(const char *path, char *why, size_t len)
 		snprintf(why, len, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	return regular(&st, why, len);
+	return infile_regular(&st, why, len);
 }
 
 FILE *infile_open(const char *path, char *why, size_t len)
@@ -47,7 +47,7 @@ FILE *infile_open(const char *path, char *why, size_t len)
 	}
 	/* it may have been swapped for something else since the stat */
 	struct stat st;
-	if (fstat(fileno(f), &st) || regular(&st, why, len)) {
+	if (fstat(fileno(f), &st) || infile_regular(&st, why, len)) {
 		if (!why[0])
 			snprintf(why, len, "cannot open: %s", strerror(errno));
 		fclose(f);

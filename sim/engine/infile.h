@@ -27,6 +27,9 @@ extern const int INFILE_XML_OPTIONS;
 /* 0 if path is a regular file (symbolic links followed), else -1 with
 ** the reason in why. */
 int infile_check(const char *path, char *why, size_t len);
+/* The same for a file already stat'ed or fstat'ed. */
+struct stat;
+int infile_regular(const struct stat *st, char *why, size_t len);
 
 /* fopen(path, "r") of a regular file (checked before opening and again
 ** on the open file), or NULL with the reason in why. */

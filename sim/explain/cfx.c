@@ -11,6 +11,7 @@
 */
 #include "sim/explain/read.h"
 #include "sim/drive/counterfactual.h"
+#include "sim/engine/infile.h"
 #include "sim/drive/sweep.h"
 #include "sim/engine/rng.h"
 
@@ -166,13 +167,11 @@ int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, c
 				return -1;
 			}
 	}
-	FILE *probe = fopen(o->scenario, "r");
-	if (!probe) {
-		snprintf(err, errlen, "%s: expected the sweep's scenario file: cannot open it: %s", o->scenario,
-			 strerror(errno));
+	char why[256];
+	if (infile_check(o->scenario, why, sizeof why)) {   /* not opened: a FIFO would block */
+		snprintf(err, errlen, "%s: expected the sweep's scenario file: %s", o->scenario, why);
 		return -1;
 	}
-	fclose(probe);
 	struct sset st;
 	if (read_sset(&st, x->dir, err, errlen))
 		return -1;

@@ -105,7 +105,9 @@ static int read_settings(struct settings *s, const char *dir, struct xerr *e)
 		}
 		p = nl ? nl + 1 : NULL;
 	}
-	if (rc == 0 && (!mode || s->nvary == 0))
+	if (rc == 0 && line == 0)
+		rc = x_fail(e, "%s:1: expected 'hvsim sweep', got an empty file", path);
+	else if (rc == 0 && (!mode || s->nvary == 0))
 		rc = x_fail(e, "%s:%d: expected a 'mode' line and at least one 'vary' line", path, line);
 	free(path);
 	return rc;

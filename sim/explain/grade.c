@@ -43,6 +43,7 @@
 ** a repeated id, nan) is an input error naming its line and column.
 */
 #include "sim/explain/read.h"
+#include "sim/engine/infile.h"
 #include "sim/drive/counterfactual.h"
 #include "traces/csv.h"
 #include "traces/textio.h"
@@ -511,13 +512,12 @@ int explain_grade(struct explain *x, const char *path, char *err, size_t errlen)
 {
 	char ebuf[1024] = "";
 	struct xerr e = { ebuf, sizeof ebuf };
-	FILE *probe = fopen(path, "r");
-	if (!probe) {
+	char why[256];
+	if (infile_check(path, why, sizeof why)) {   /* not opened: a FIFO would block */
 		snprintf(err, errlen, "%s: expected a file of statements (id,curve,other,kind,from,to,value,low,high,"
-			 "source): cannot open it: %s", path, strerror(errno));
+			 "source): %s", path, why);
 		return -1;
 	}
-	fclose(probe);
 	char *buf = x_slurp(path, &e);
 	if (!buf) {
 		snprintf(err, errlen, "%s", ebuf[0] ? ebuf : "cannot read");

@@ -55,23 +55,31 @@ char *x_path_of(const char *dir, const char *name)
 	return p;
 }
 
+/* A NUL byte in a text file hvsim wrote (a crash's zero-filled blocks, a
+** bad copy) is refused with its line: read as a C string, the text would
+** end there and every line after it be silently lost. */
 char *x_slurp(const char *path, struct xerr *e)
 {
-	/* a FIFO would block, a device never end: regular files only */
-	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		x_fail(e, "%s: expected a regular file, got %s", path,
-		       S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" : "a special file");
-		return NULL;
-	}
-	char *buf = out_slurp(path, NULL);
+	char why[256];
+	size_t len = 0;
+	char *buf = out_read(path, &len, why, sizeof why);
 	if (!buf) {
 		if (errno == ENOMEM)
 			x_fail(e, "%s: out of memory", path);
-		else if (errno == EIO || errno == EISDIR)
-			x_fail(e, "%s: cannot read: %s", path, strerror(errno));
+		else if (errno == EINVAL || errno == EFBIG || errno == EIO)
+			x_fail(e, "%s: %s", path, why);
 		else
 			x_fail(e, "%s: expected a file of an hvsim sweep directory: %s", path, strerror(errno));
+		return NULL;
+	}
+	const char *nul = memchr(buf, 0, len);
+	if (nul) {
+		int line = 1;
+		for (const char *p = buf; p < nul; p++)
+			line += *p == '\n';
+		x_fail(e, "%s:%d: expected text, got a NUL byte", path, line);
+		free(buf);
+		return NULL;
 	}
 	return buf;
 }

@@ -7,6 +7,7 @@
 ** directory by one atomic swap.  Without it, two renames. */
 #define _GNU_SOURCE
 #include "sim/report/output.h"
+#include "sim/engine/infile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -138,9 +139,8 @@ void out_clean_stale(const char *path)
 		return;
 	char *slash = strrchr(p, '/');
 	const char *base = slash ? slash + 1 : p;
-	char *dir = slash ? strndup(p, (size_t)(slash - p)) : strdup(".");
-	if (dir && slash == p)
-		strcpy(dir, "/");
+	/* "/NAME": its directory is "/" (strndup of no characters has no room for it) */
+	char *dir = !slash ? strdup(".") : slash == p ? strdup("/") : strndup(p, (size_t)(slash - p));
 	if (dir && *base)
 		clean_in(dir, base);
 	free(dir);
@@ -282,42 +282,101 @@ FILE *out_open(struct outdir *o, const char *name)
 	return f;
 }
 
-char *out_slurp(const char *path, size_t *len)
+/* The file's bytes from f (at most OUT_READ_MAX; size: its size at the
+** fstat), NUL-terminated, *n their count; NULL with errno set. */
+static char *read_all(FILE *f, size_t size, size_t *n)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	errno = 0;
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n + 4096 + 1 > cap) {
-			cap = cap ? 2 * cap : 65536;
-			char *nb = realloc(buf, cap);
+	size_t cap = size + 1, got = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		size_t k = fread(buf + got, 1, cap - got, f);
+		got += k;
+		if (k == 0 || got > OUT_READ_MAX)
+			break;
+		if (got == cap) {   /* it grew since the fstat */
+			char *nb = realloc(buf, 2 * cap + 1);
 			if (!nb) {
 				free(buf);
-				fclose(f);
-				errno = ENOMEM;
-				return NULL;
+				buf = NULL;
+				break;
 			}
 			buf = nb;
+			cap *= 2;
 		}
-		size_t k = fread(buf + n, 1, 4096, f);
-		n += k;
-		if (k < 4096)
-			break;
 	}
 	int bad = ferror(f), e = errno;
-	fclose(f);
-	if (bad) {
-		free(buf);
-		errno = e ? e : EIO;
+	if (!buf) {
+		errno = ENOMEM;
 		return NULL;
 	}
-	buf[n] = 0;
+	if (bad || got > OUT_READ_MAX) {
+		free(buf);
+		errno = bad ? (e ? e : EIO) : EFBIG;
+		return NULL;
+	}
+	buf[got] = 0;
+	*n = got;
+	return buf;
+}
+
+char *out_read(const char *path, size_t *len, char *why, size_t whylen)
+{
+	/* stat before opening, as infile_open does: opening a FIFO blocks,
+	** and a device may do something when opened or never end (/dev/zero
+	** would fill memory).  O_NONBLOCK: something swapped in since the
+	** stat cannot block the open either, and is caught by the fstat. */
+	struct stat st;
+	if (stat(path, &st) == 0 && infile_regular(&st, why, whylen)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), e;
+	if (fd < 0 || fstat(fd, &st)) {
+		e = errno;
+		snprintf(why, whylen, "cannot open: %s", strerror(e));
+		if (fd >= 0)
+			close(fd);
+		errno = e;
+		return NULL;
+	}
+	e = infile_regular(&st, why, whylen) ? EINVAL : (unsigned long long)st.st_size > OUT_READ_MAX ? EFBIG : 0;
+	if (e == EFBIG)
+		snprintf(why, whylen, "expected a file of at most %u MiB, got %.1f MiB", OUT_READ_MAX >> 20,
+			 (double)st.st_size / (1 << 20));
+	if (e) {
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "rb");
+	if (!f) {
+		e = errno;
+		close(fd);
+		snprintf(why, whylen, "cannot read: %s", strerror(e));
+		errno = e;
+		return NULL;
+	}
+	size_t n = 0;
+	char *buf = read_all(f, (size_t)st.st_size, &n);
+	e = errno;
+	fclose(f);
+	if (!buf) {
+		if (e == EFBIG)
+			snprintf(why, whylen, "expected a file of at most %u MiB", OUT_READ_MAX >> 20);
+		else
+			snprintf(why, whylen, "cannot read: %s", strerror(e));
+		errno = e;
+		return NULL;
+	}
 	if (len)
 		*len = n;
 	return buf;
+}
+
+char *out_slurp(const char *path, size_t *len)
+{
+	char why[256];
+	return out_read(path, len, why, sizeof why);
 }
 
 /* Swap directories a and b; 0 or -1 (errno).  One renameat2 where the

@@ -53,9 +53,22 @@ void out_clean_stale_in(const char *dir);
 /* rm -rf path (symbolic links are removed, not followed); 0 or -1. */
 int out_rmrf(const char *path);
 
-/* The whole of file path, NUL-terminated (malloc'd; *len its length when
-** len is not NULL), or NULL with errno set: the open error, ENOMEM, or EIO
-** when reading failed. */
+/* The largest file out_read reads: far above any file hvsim writes (a
+** sweep.csv of 10000 points is a few MiB), far below what a wrong path
+** (a log, an image) would make it allocate. */
+#define OUT_READ_MAX (256u << 20)
+
+/* The whole of regular file path, NUL-terminated (malloc'd; *len its
+** length when len is not NULL), or NULL with the reason in why, worded
+** as infile.h's ("cannot open: No such file or directory", "expected a
+** regular file, got a FIFO", "expected a file of at most 256 MiB, got
+** 300.0 MiB"), and errno set: the open error, EINVAL for something other
+** than a regular file (a FIFO, a device and a directory are refused
+** before they are opened), EFBIG for more than OUT_READ_MAX bytes,
+** ENOMEM, or that of the read. */
+char *out_read(const char *path, size_t *len, char *why, size_t whylen);
+/* out_read without the words: for files hvsim wrote itself, whose
+** failure is reported by errno alone. */
 char *out_slurp(const char *path, size_t *len);
 
 /* The regular files of dir (no subdirectories) written to f as bytes:
