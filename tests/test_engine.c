@@ -587,6 +587,9 @@ static void test_exit_status(void)
 		{ "policies x", 2, "unexpected argument 'x'" },
 		{ "run tests/data/good/closed.xml --dump-at 1s -q -o %1$s/dump", 0, "scheduler state at t=1.000000000 s" },
 		{ "run tests/data/good/vm-hogs.xml -o %1$s/head", 0, "vm               done/s   response" },
+		/* a timeline that could never be written: refused before the run */
+		{ "run tests/data/good/vm-hogs.xml --timeline /tmp -o %1$s/tl", 2,
+		  "--timeline /tmp: expected a regular file, got a directory" },
 		/* rr's quantum goes down to 1 us (processor sharing), not to 1 ns */
 		{ "validate tests/data/good/closed.xml --set hypervisor.policy.quantum=999ns", 2,
 		  "<policy quantum>: expected a time of at least 1us, got '999ns'" },

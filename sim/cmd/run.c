@@ -11,10 +11,12 @@
 #include "models/world.h"
 #include "sim/report/output.h"
 #include "sim/report/timeline.h"
+#include "sim/engine/infile.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* --dump-at: the scheduler's state at that instant, on stdout. */
 static void dump_event(void *ctx, void *obj, uint64_t arg)
@@ -118,6 +120,16 @@ int cmd_run(const struct cmd *c, struct cmd_args *a)
 	}
 	if (out_begin(&od, dest, a->force ? OUT_FORCE : OUT_NEW, err, sizeof err)) {
 		fprintf(stderr, "hvsim: %s\n", err);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	/* a timeline path that is a directory (or a FIFO...) would fail only
+	** at the rename after the whole run: refused before it */
+	struct stat tst;
+	char why[200];
+	if (a->timeline && stat(a->timeline, &tst) == 0 && infile_regular(&tst, why, sizeof why)) {
+		fprintf(stderr, "hvsim: --timeline %s: %s (the timeline is a file of its own)\n", a->timeline, why);
+		out_abort(&od);
 		rc = EXIT_USAGE;
 		goto done;
 	}
