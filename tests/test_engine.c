@@ -369,6 +369,28 @@ static void test_clean_stale_at_root(void)
 	CU_ASSERT_EQUAL(access(name, F_OK), -1);   /* nothing created */
 }
 
+/* A destination whose name the file system cannot hold (with room for
+** ".tmp-PID") is refused before any directory is made: -o NEW/q/<300
+** bytes> used to leave NEW/q behind. */
+static void test_out_name_too_long(void)
+{
+	char *tmp = cut_tmpdir(), dest[1024], err[1200], top[512];
+	snprintf(top, sizeof top, "%s/new", tmp);
+	int k = snprintf(dest, sizeof dest, "%s/q/", top);
+	memset(dest + k, 'a', 300);
+	dest[k + 300] = 0;
+	struct outdir od;
+	CU_ASSERT_EQUAL(out_begin(&od, dest, OUT_NEW, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "expected names of at most 223 bytes in the path, got one of 300"));
+	CU_ASSERT_EQUAL(access(top, F_OK), -1);
+	/* 223 bytes fit (the staging name adds ".tmp-PID") */
+	dest[k + 223] = 0;
+	CU_ASSERT_EQUAL(out_begin(&od, dest, OUT_NEW, err, sizeof err), 0);
+	out_abort(&od);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* out_read (out_slurp) reads regular files only, at most OUT_READ_MAX
 ** bytes: a FIFO used to block it, /dev/zero to fill memory (ASan: out of
 ** memory), a directory to read as "Is a directory" or nothing.  The
@@ -669,6 +691,7 @@ void tests_register(void)
 		{ "output directory contract", test_output_contract },
 		{ "a failed out_begin leaves nothing to abort", test_out_begin_fails },
 		{ "out_clean_stale of a path directly under /", test_clean_stale_at_root },
+		{ "-o with a name too long is refused before any directory is made", test_out_name_too_long },
 		{ "out_read: regular files only, of a bounded size", test_out_read },
 		{ "outputs: a new directory or --force, one rename", test_exclusive_outputs },
 		{ "out_commit: a destination that appeared, replaced", test_commit_race },

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,24 +21,61 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+/* mkdir -p; when it fails part way, the directories it made are
+** removed again (a refused -o leaves nothing behind). */
 static int mkdir_p(const char *path)
 {
 	char *p = strdup(path);
-	if (!p)
+	size_t n = strlen(path), made = 0, *at = p ? malloc((n + 1) * sizeof *at) : NULL;
+	if (!p || !at) {
+		free(p);
 		return -1;
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
+	}
+	int r = 0;
+	for (size_t i = 1; i <= n && !r; i++) {
+		if (p[i] != '/' && p[i] != 0)
 			continue;
-		*s = 0;
-		if (mkdir(p, 0777) && errno != EEXIST) {
-			free(p);
+		char c = p[i];
+		p[i] = 0;
+		if (mkdir(p, 0777) == 0)
+			at[made++] = i;
+		else if (errno != EEXIST)
+			r = -1;
+		p[i] = c;
+	}
+	int e = errno;
+	while (r && made--) {
+		p[at[made]] = 0;
+		rmdir(p);
+	}
+	free(at);
+	free(p);
+	errno = e;
+	return r;
+}
+
+/* The reason dest's names are too long for the file system's limits
+** (NAME_MAX a name, with room for ".tmp-PID" on the last; PATH_MAX in
+** all), or NULL: checked before any directory is made. */
+static int too_long(const char *dest, char *err, size_t errlen)
+{
+	size_t n = strlen(dest);
+	if (n + 32 >= PATH_MAX) {
+		snprintf(err, errlen, "%.80s...: expected a path of at most %d bytes, got %zu", dest, PATH_MAX - 32, n);
+		return -1;
+	}
+	for (const char *s = dest; *s;) {
+		const char *e = strchr(s, '/');
+		size_t k = e ? (size_t)(e - s) : strlen(s);
+		size_t most = e ? NAME_MAX : NAME_MAX - 32;
+		if (k > most) {
+			snprintf(err, errlen, "%s: expected names of at most %zu bytes in the path, got one of %zu", dest,
+				 most, k);
 			return -1;
 		}
-		*s = '/';
+		s += k + (e != NULL);
 	}
-	int r = mkdir(p, 0777) && errno != EEXIST ? -1 : 0;
-	free(p);
-	return r;
+	return 0;
 }
 
 /* rm -rf of name in directory dirfd, by file descriptors: no path is
@@ -243,6 +281,8 @@ int out_begin(struct outdir *o, const char *dest, enum out_mode mode, char *err,
 			 "directory such as '.'), such as out/NAME", dest);
 		return begin_failed(o);
 	}
+	if (too_long(o->dest, err, errlen))
+		return begin_failed(o);
 	out_clean_stale(o->dest);
 	if (refuse(o->dest, mode, err, errlen))
 		return begin_failed(o);
