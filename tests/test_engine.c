@@ -609,6 +609,9 @@ static void test_exit_status(void)
 		{ "policies x", 2, "unexpected argument 'x'" },
 		{ "run tests/data/good/closed.xml --dump-at 1s -q -o %1$s/dump", 0, "scheduler state at t=1.000000000 s" },
 		{ "run tests/data/good/vm-hogs.xml -o %1$s/head", 0, "vm               done/s   response" },
+		/* a thread model that is a FIFO: refused, not waited on */
+		{ "validate experiments/validation/host/predict-hogs3.xml --set workload[h1].threads.file=%2$s", 2,
+		  "fifo.xml: expected a regular file, got a FIFO" },
 		/* a timeline that could never be written: refused before the run */
 		{ "run tests/data/good/vm-hogs.xml --timeline /tmp -o %1$s/tl", 2,
 		  "--timeline /tmp: expected a regular file, got a directory" },

@@ -6,6 +6,7 @@
 ** not apply here, so every row reports time 0.
 */
 #include "traces/measured.h"
+#include "sim/engine/infile.h"
 #include "sim/engine/units.h"
 #include "traces/csv.h"
 #include "traces/textio.h"
@@ -569,7 +570,8 @@ static const struct trace_csv_format measured_subject_csv = {
 ** trace_csv_read reports it. */
 static int has_subject(const char *path)
 {
-	FILE *f = fopen(path, "r");
+	char why[200];
+	FILE *f = infile_open(path, why, sizeof why);   /* a FIFO would block fopen */
 	if (!f)
 		return 0;
 	char buf[512];

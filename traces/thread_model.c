@@ -263,9 +263,10 @@ struct seen_fields {
 int tmodel_load(const char *path, struct diag *d, struct tmodel *m)
 {
 	memset(m, 0, sizeof *m);
-	FILE *f = fopen(path, "r");
+	char reason[200];
+	FILE *f = infile_open(path, reason, sizeof reason);   /* a FIFO would block fopen */
 	if (!f) {
-		diag_error(d, path, 0, "cannot open: %s", strerror(errno));
+		diag_error(d, path, 0, "%s", reason);
 		return -ENOENT;
 	}
 	struct trace_lines lr;

@@ -9,6 +9,7 @@
 */
 #include "sim/drive/counterfactual.h"
 #include "sim/drive/capacity.h"
+#include "sim/engine/infile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -156,7 +157,8 @@ void cf_player_name(const struct cf_result *r, int i, char *buf, size_t len)
 /* The cached cumulative of (key, mask, rep), or NAN. */
 static double cache_get(const char *path, const char *key, unsigned mask, int rep)
 {
-	FILE *f = path ? fopen(path, "r") : NULL;
+	char why[200];
+	FILE *f = path ? infile_open(path, why, sizeof why) : NULL;   /* a FIFO would block fopen */
 	if (!f)
 		return NAN;
 	char line[1024];

@@ -8,6 +8,7 @@
 #include "sim/drive/sweep_int.h"
 #include "sim/drive/capacity.h"
 #include "models/world.h"
+#include "sim/engine/infile.h"
 #include "traces/csv.h"
 
 #include <math.h>
@@ -55,7 +56,8 @@ static int point_column(const char *dir, int q, const char *name, const char *ke
 	char path[4300], head[1024], row[1024], *hf[64], *rf[64];
 	const char *why;
 	snprintf(path, sizeof path, "%s/points/%03d/%s", dir, q + 1, name);
-	FILE *f = fopen(path, "r");
+	char reason[200];
+	FILE *f = infile_open(path, reason, sizeof reason);   /* a FIFO would block fopen */
 	if (!f)
 		return 0;
 	int nh = -1, kc = -1, vc = -1, top = 0;
