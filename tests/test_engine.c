@@ -387,6 +387,8 @@ static void test_out_name_too_long(void)
 	dest[k + 223] = 0;
 	CU_ASSERT_EQUAL(out_begin(&od, dest, OUT_NEW, err, sizeof err), 0);
 	out_abort(&od);
+	free(od.dest);
+	free(od.stage);
 	cut_rmrf(tmp);
 	free(tmp);
 }
