@@ -215,6 +215,12 @@ static void test_damaged(void)
 	resume_changed(tmp, "printf '\\0' > sweep.settings", 2, "/d/sweep.settings:1: expected text, got a NUL byte");
 	resume_changed(tmp, "sed -i 's/$/\\r/' sweep.csv", 2,
 		       "/d/sweep.csv:1: expected lines ending in \\n, as hvsim writes them, got \\r\\n (CRLF line ends)");
+	/* a point's vms.csv damaged since: long.csv names it (exit 1: the
+	** outputs cannot be written), never cuts its rows or waits on a FIFO */
+	resume_changed(tmp, "printf 'x\\0y\\n' >> points/003/vms.csv", 1,
+		       "/d/points/003/vms.csv:3: expected text, got a NUL byte");
+	resume_changed(tmp, "rm points/003/vms.csv && mkfifo points/003/vms.csv", 1,
+		       "/d/points/003/vms.csv: expected a regular file, got a FIFO");
 	/* header and 3 rows, then zeros where the rest should have been */
 	resume_changed(tmp, "head -n 4 sweep.csv > x && head -c 300 /dev/zero >> x && mv x sweep.csv", 0,
 		       "dropping an incomplete last line");

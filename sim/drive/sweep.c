@@ -589,8 +589,9 @@ int sweep_run(const struct sweep_args *a)
 		fprintf(stderr, "hvsim: %s: cannot rewrite in point order: %s\n", x.csv, strerror(errno));
 		pr = -1;
 	}
-	if (pr == 0 && sweep_write_long(&x)) {
-		fprintf(stderr, "hvsim: %s/long.csv: cannot write: %s\n", x.dir, strerror(errno));
+	char lwhy[4500];
+	if (pr == 0 && sweep_write_long(&x, lwhy, sizeof lwhy)) {
+		fprintf(stderr, "hvsim: %s/long.csv: %s\n", x.dir, lwhy);
 		pr = -1;
 	}
 	if (fod.stage && pr == 0) {

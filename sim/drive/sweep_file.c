@@ -255,8 +255,9 @@ int sweep_sort_csv(struct sweep *x)
 ** Points without vms.csv (failed; a capacity of 0) have no rows.
 ** Rewritten whole at the end of every sweep (tmp + fsync + rename), so a
 ** resumed sweep's is complete too.  0 or -1 (errno set). */
-int sweep_write_long(struct sweep *x)
+int sweep_write_long(struct sweep *x, char *why, size_t whylen)
 {
+	why[0] = 0;
 	const struct scn_sweep *sw = x->sw;
 	char tmp[4400], path[4400];
 	snprintf(tmp, sizeof tmp, "%s/long.csv.tmp-%ld", x->dir, (long)getpid());
@@ -268,10 +269,22 @@ int sweep_write_long(struct sweep *x)
 		snprintf(path, sizeof path, "%s/points/%03d/vms.csv", x->dir, p + 1);
 		if (access(path, F_OK) != 0)
 			continue;
-		char *buf = out_slurp(path, NULL);
+		/* a point's own file, but read as input: a FIFO or a NUL
+		** (damage since) is named, not a silent cut */
+		size_t blen = 0;
+		char reason[300];
+		char *buf = out_read(path, &blen, reason, sizeof reason);
+		int nul = buf ? sweep_nul_line(buf, blen) : 0;
 		char *nl = buf ? strchr(buf, '\n') : NULL;
-		if (!nl || sweep_point(sw, p, val)) {
+		if (!buf || nul || !nl || sweep_point(sw, p, val)) {
+			if (!buf)
+				snprintf(why, whylen, "%s: %s", path, reason);
+			else if (nul)
+				snprintf(why, whylen, "%s:%d: expected text, got a NUL byte", path, nul);
+			else if (!nl)
+				snprintf(why, whylen, "%s: expected a header line, got none", path);
 			free(buf);
+			errno = EINVAL;
 			rc = -1;
 			break;
 		}
@@ -291,6 +304,7 @@ int sweep_write_long(struct sweep *x)
 			fprintf(f, ",%s\n", head);
 		} else if (strcmp(head, buf) != 0) {
 			/* outputs of another hvsim (a resumed older sweep): not mixed */
+			snprintf(why, whylen, "%s: expected the header of the other points' vms.csv, got another", path);
 			free(buf);
 			errno = EINVAL;
 			rc = -1;
@@ -319,6 +333,8 @@ int sweep_write_long(struct sweep *x)
 	snprintf(path, sizeof path, "%s/long.csv", x->dir);
 	if (rc == 0 && rename(tmp, path))
 		rc = -1;
+	if (rc && !why[0])
+		snprintf(why, whylen, "cannot write: %s", strerror(errno));
 	if (rc && f)
 		unlink(tmp);
 	free(head);

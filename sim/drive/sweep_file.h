@@ -49,7 +49,8 @@ int sweep_sort_csv(struct sweep *x);
 ** or 0: a text file of a sweep holds none. */
 int sweep_nul_line(const char *buf, size_t len);
 /* long.csv: a row per point and VM (points/NNN/vms.csv with the point's
-** values in front), rewritten whole.  0 or -1. */
-int sweep_write_long(struct sweep *x);
+** values in front), rewritten whole.  0, or -1 with the reason in why (a
+** point's vms.csv that is not a regular file of text, or the write's). */
+int sweep_write_long(struct sweep *x, char *why, size_t whylen);
 
 #endif
