@@ -420,7 +420,10 @@ int cal_write_profiles(struct outdir *o, const struct cal_config *c, const doubl
 				 c->path, c->name, how, hv->profile_text, c->measured_text, c->path);
 		for (int k = 0; k < c->np; k++) {
 			const struct cal_param *p = &c->p[k];
-			if (!p->hypervisor || strcmp(p->hypervisor, hv->name) || strncmp(p->key, "hypervisor.", 11))
+			/* a <param> without hypervisor= applies to every
+			** hypervisor's points (docs/calibration.md), so it goes
+			** into every profile written */
+			if ((p->hypervisor && strcmp(p->hypervisor, hv->name)) || strncmp(p->key, "hypervisor.", 11))
 				continue;
 			char t[64];
 			cal_param_text(p, x[k], t, sizeof t);

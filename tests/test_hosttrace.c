@@ -373,7 +373,9 @@ static void test_compare_cli(void)
 }
 
 /* The shipped calibration file runs (a short search) and writes its
-** report and the calibrated profile. */
+** report and the calibrated profile, with the fitted values of its
+** parameters, which name no hypervisor and so apply to every profile
+** written (they were left out: host-switch stayed at the profile's 0). */
 static void test_calibrate_runs(void)
 {
 	char *dir = cut_tmpdir(), cmd[2048], *out;
@@ -388,6 +390,11 @@ static void test_calibrate_runs(void)
 		printf("\n%s", r);
 	free(r);
 	CU_ASSERT_EQUAL(access(prof, R_OK), 0);
+	char *p = cut_slurp(prof, NULL);
+	CU_ASSERT_PTR_NOT_NULL(p && strstr(p, "<costs host-switch=\"1us\""));
+	CU_ASSERT_PTR_NOT_NULL(p && strstr(p, "base-slice=\"1.4ms\""));
+	CU_ASSERT_PTR_NOT_NULL(p && strstr(p, "costs.host-switch = 1us  (stage host"));
+	free(p);
 	free(rep);
 	free(prof);
 	free(o);
