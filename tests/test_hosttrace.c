@@ -365,6 +365,32 @@ static void test_compare_cli(void)
 	snprintf(cmd, sizeof cmd, "%s compare", cut_hvsim());
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
 	free(out);
+	/* an output over an input or over the other output: refused, the
+	** inputs untouched (the run's activity.csv was overwritten) */
+	char *act = tmp_path(run, "activity.csv"), *before = cut_slurp(act, NULL);
+	static const char *const clobber[][2] = {
+		{ "-o %2$s/activity.csv", "-o %2$s/activity.csv: expected a file other than the run's activity.csv" },
+		{ "--measured %2$s/activity.csv", "expected a file other than the run's activity.csv" },
+		{ "-o %3$s --measured %3$s", "--measured %3$s: expected a file other than the comparison's CSV" },
+		{ "--measured %2$s/compare.csv", "expected a file other than the comparison's CSV" },
+	};
+	for (size_t i = 0; i < sizeof clobber / sizeof clobber[0]; i++) {
+		char opt[1200], want[1200];
+		snprintf(opt, sizeof opt, clobber[i][0], "", run, meas);
+		snprintf(want, sizeof want, clobber[i][1], "", run, meas);
+		snprintf(cmd, sizeof cmd, "%s compare " REC "mixed/together.activity.csv %s %s --mix mixed", cut_hvsim(),
+			 run, opt);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+		if (!strstr(out, want))
+			printf("\n    %s\n    got: %s    want: %s", opt, out, want);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
+		free(out);
+	}
+	char *after = cut_slurp(act, NULL);
+	CU_ASSERT(before && after && strcmp(before, after) == 0);
+	free(before);
+	free(after);
+	free(act);
 	free(csv);
 	free(run);
 	free(meas);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXIT_WRITE 1
@@ -258,6 +259,34 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* Whether paths a and b name the same file: the same inode when both
+** exist, else the same text. */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (!a || !b)
+		return 0;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	return strcmp(a, b) == 0;
+}
+
+/* An output that would overwrite an input, or the other output: the
+** message, or NULL. */
+static const char *clobbers(const char *out, const char *what, const char *trace, const char *sim,
+			    const char *other, char *buf, size_t len)
+{
+	if (same_file(out, trace))
+		snprintf(buf, len, "%s %s: expected a file other than the recording it reads", what, out);
+	else if (same_file(out, sim))
+		snprintf(buf, len, "%s %s: expected a file other than the run's activity.csv it reads", what, out);
+	else if (same_file(out, other))
+		snprintf(buf, len, "%s %s: expected a file other than the comparison's CSV", what, out);
+	else
+		return NULL;
+	return buf;
+}
+
 /* Long: the command's steps in order (load, match threads, compute, print,
 ** write), each with its failure path. */
 int trace_compare(const struct compare_opts *o)
@@ -305,6 +334,21 @@ int trace_compare(const struct compare_opts *o)
 		}
 		if (load(simpath, &sim))
 			goto done;
+	}
+	/* neither output may overwrite an input or the other output */
+	{
+		char cmp[4300], msg[4500];
+		if (dir)
+			snprintf(cmp, sizeof cmp, "%s/compare.csv", dir);
+		const char *csv = out ? out : dir ? cmp : NULL, *bad = NULL;
+		if (csv)
+			bad = clobbers(csv, out ? "-o" : "its CSV", trace, simpath, NULL, msg, sizeof msg);
+		if (!bad && meas)
+			bad = clobbers(meas, "--measured", trace, simpath, csv, msg, sizeof msg);
+		if (bad) {
+			usage_error("%s", bad);
+			goto done;
+		}
 	}
 	/* the threads to compare: by pattern in the recording, else every
 	** predicted thread */
