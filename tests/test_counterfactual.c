@@ -372,7 +372,17 @@ static void test_explain_cli(void)
 			      "--counterfactual tests/data/counterfactual/sweep.xml --causes cpu",
 			      "--counterfactual tests/data/counterfactual/sweep.xml --replications 0",
 			      "--counterfactual tests/data/counterfactual/repairman2.xml",
-			      "--counterfactual /nonexistent/scenario.xml", "--grade /nonexistent/shapes.csv", NULL };
+			      "--counterfactual /nonexistent/scenario.xml", "--grade /nonexistent/shapes.csv",
+			      /* --points that choose nothing (they used to pass, and no
+			      ** counterfactual was made): no such count or curve, empty
+			      ** items, a count of 0, three fields */
+			      "--counterfactual tests/data/counterfactual/sweep.xml --points 99",
+			      "--counterfactual tests/data/counterfactual/sweep.xml --points 0",
+			      "--counterfactual tests/data/counterfactual/sweep.xml --points 2:",
+			      "--counterfactual tests/data/counterfactual/sweep.xml --points :3",
+			      "--counterfactual tests/data/counterfactual/sweep.xml --points 2,,3",
+			      "--counterfactual tests/data/counterfactual/sweep.xml --points 9:2",
+			      "--counterfactual tests/data/counterfactual/sweep.xml --points 1:2:3", NULL };
 	for (int i = 0; bad[i]; i++) {
 		snprintf(cmd, sizeof cmd, "%s explain %s/sw %s --force 2>&1", cut_hvsim(), dir, bad[i]);
 		CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);

@@ -151,6 +151,49 @@ static void point_key(char *key, size_t keylen, int p, int reps, const char *fte
 	snprintf(key, keylen, "p%03d-r%d-%016llx", p + 1, reps, (unsigned long long)h);
 }
 
+/* A whole number of at least 1 spanning [s, e): its value, or -1. */
+static long whole(const char *s, const char *e)
+{
+	if (s == e || e - s > 9)
+		return -1;
+	long v = 0;
+	for (const char *c = s; c < e; c++) {
+		if (*c < '0' || *c > '9')
+			return -1;
+		v = v * 10 + (*c - '0');
+	}
+	return v >= 1 ? v : -1;
+}
+
+/* --points other than plateau and all: every item a VM count of some
+** curve (COUNT) or of curve CURVE (CURVE:COUNT); 0, or -1 with the
+** reason in err.  An item that chose nothing used to pass silently, and
+** with it the whole counterfactual. */
+static int check_points(const struct explain *x, const char *spec, char *err, size_t errlen)
+{
+	for (const char *t = spec;; t++) {
+		const char *end = strchr(t, ',');
+		if (!end)
+			end = t + strlen(t);
+		const char *colon = memchr(t, ':', (size_t)(end - t));
+		long curve = colon ? whole(t, colon) : 0, n = whole(colon ? colon + 1 : t, end);
+		int found = 0;
+		for (int k = 0; n > 0 && curve >= 0 && k < x->ncurve; k++)
+			for (int i = 0; (!colon || k + 1 == curve) && i < x->curve[k].npt; i++)
+				found |= x->curve[k].pt[i].n == (double)n;
+		if (!found) {
+			snprintf(err, errlen,
+				 "--points: expected plateau, all, VM counts of the sweep's curves like 4,8 or "
+				 "CURVE:COUNT with CURVE from 1 to %d like 1:4, got '%.*s'%s",
+				 x->ncurve, (int)(end - t), t, n > 0 && curve >= 0 ? " (no such point in the sweep)" : "");
+			return -1;
+		}
+		if (!*end)
+			return 0;
+		t = end;
+	}
+}
+
 int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, char *err, size_t errlen)
 {
 	if (!x->capacity) {
@@ -158,15 +201,9 @@ int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, c
 			 "are capacities to split", x->dir);
 		return -1;
 	}
-	if (o->points && strcmp(o->points, "plateau") && strcmp(o->points, "all")) {
-		for (const char *p = o->points; *p; p++)
-			if (!strchr("0123456789.,:", *p)) {
-				snprintf(err, errlen, "--points: expected plateau, all, VM counts like 4,8 or CURVE:COUNT "
-					 "like 2:5, got '%s'",
-					 o->points);
-				return -1;
-			}
-	}
+	if (o->points && strcmp(o->points, "plateau") && strcmp(o->points, "all") &&
+	    check_points(x, o->points, err, errlen))
+		return -1;
 	char why[256];
 	if (infile_check(o->scenario, why, sizeof why)) {   /* not opened: a FIFO would block */
 		snprintf(err, errlen, "%s: expected the sweep's scenario file: %s", o->scenario, why);
