@@ -318,6 +318,20 @@ static void load_param(struct ld *ld, xmlNodePtr n, int stage)
 		if (c->p[i].name && !strcmp(c->p[i].name, p.name))
 			diag_error(ld->d, ld->file, line_of(n), "<param name>: '%s' is already used at line %d",
 				   p.name, c->p[i].line);
+	/* two parameters setting one key for the same points would fight
+	** (one value fitted, the other reported): the same key is allowed
+	** only for points that cannot overlap, other hypervisors or other
+	** benchmarks */
+	for (int i = 0; p.key && i < c->np; i++) {
+		const struct cal_param *q = &c->p[i];
+		int hv_apart = p.hypervisor && q->hypervisor && strcmp(p.hypervisor, q->hypervisor);
+		int bench_apart = p.bench >= 0 && q->bench >= 0 && p.bench != q->bench;
+		if (q->key && !strcmp(q->key, p.key) && !hv_apart && !bench_apart)
+			diag_error(ld->d, ld->file, line_of(n),
+				   "<param key>: expected a key no other parameter sets for the same points, got '%s' "
+				   "(also set at line %d)",
+				   p.key, q->line);
+	}
 	if (p.hypervisor) {
 		int found = 0;
 		for (int i = 0; i < c->nhv; i++)

@@ -318,6 +318,11 @@ static void test_bad_files(void)
 		  "calib.xml:11: <param hypervisor>: expected a <hypervisor name> given before it, got 'xen'" },
 		{ "  <stage name=\"w\" benchmarks=\"bzip2\"><param name=\"cpu\" key=\"k\" min=\"1\" max=\"3\" start=\"2\"/></stage>\n",
 		  "calib.xml:11: <param name>: 'cpu' is already used at line 8" },
+		/* one key for overlapping points: two values would fight */
+		{ "  <stage name=\"w\" benchmarks=\"bzip2\"><param name=\"cpu2\" key=\"hypervisor.costs.cpu-factor\" "
+		  "min=\"0.5\" max=\"2\" start=\"1\"/></stage>\n",
+		  "calib.xml:11: <param key>: expected a key no other parameter sets for the same points, got "
+		  "'hypervisor.costs.cpu-factor' (also set at line 8)" },
 		{ "  <search starts=\"0\"/>\n",
 		  "calib.xml:11: <search starts>: expected a number from 1 to 100, got '0'" },
 		{ "  <capacity resolution=\"60%\"/>\n",
