@@ -195,13 +195,18 @@ void ld_read_run(struct ld *ld, xmlNodePtr r)
 	struct scenario *s = ld->s;
 	s->seed = 1;
 	s->batches = 20;
-	if (ld_get(ld, r, "duration", 1, ld_p_time, &s->duration) == 1 && s->duration <= 0)
-		ld_err_at(ld, r, "duration", "expected a positive time", NULL, NULL);
+	char got[96];
+	if (ld_get(ld, r, "duration", 1, ld_p_time, &s->duration) == 1 && s->duration <= 0) {
+		snprintf(got, sizeof got, "'%.80s'", ld_attr(r, "duration"));
+		ld_err_at(ld, r, "duration", "expected a positive time", got, NULL);
+	}
 	ld_get(ld, r, "warmup", 0, ld_p_time, &s->warmup);
 	ld_get(ld, r, "seed", 0, ld_p_u64, &s->seed);
 	if (ld_get(ld, r, "batches", 0, ld_p_int, &s->batches) == 1 &&
-	    (s->batches < 2 || s->batches > STATS_MAX_BATCHES))
-		ld_err_at(ld, r, "batches", "expected between 2 and 1000 batches", NULL, NULL);
+	    (s->batches < 2 || s->batches > STATS_MAX_BATCHES)) {
+		snprintf(got, sizeof got, "'%.80s'", ld_attr(r, "batches"));
+		ld_err_at(ld, r, "batches", "expected between 2 and 1000 batches", got, NULL);
+	}
 	if (s->duration > 0 && s->warmup >= s->duration) {
 		char why[96];
 		snprintf(why, sizeof why, "a warm-up shorter than the duration (%s)", ld_attr(r, "duration"));
