@@ -12,6 +12,7 @@
 #include "traces/textio.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -394,7 +395,7 @@ static int parse_row(void *ctx, char **c, const char *path, int line, struct dia
 		BAD("value", c[9], "expected empty for kind %s (only kind value states a number)", kn);
 	else if ((has_value = number("value", c[9], &value, path, line, d)) < 0)
 		bad = 1;
-	else if (is_value && !(has_value && value > 0))
+	else if (is_value && !(has_value && value >= DBL_MIN))   /* errors divide by it: no subnormal */
 		BAD("value", c[9], "expected a positive number for kind value");
 	else if (is_value)
 		p->value = value;
@@ -412,7 +413,7 @@ static int parse_row(void *ctx, char **c, const char *path, int line, struct dia
 		BAD("low", c[11], "expected empty for kind %s (bounds belong to range, ratio and diff)", kn);
 	else if ((has_lo = number("low", c[11], &lo, path, line, d)) < 0)
 		bad = 1;
-	else if (has_lo && bounded && (kd == MEAS_DIFF ? lo == 0 : !(lo > 0)))
+	else if (has_lo && bounded && (kd == MEAS_DIFF ? fabs(lo) < DBL_MIN : !(lo >= DBL_MIN)))
 		BAD("low", c[11], "expected %s for kind %s", want, kn), has_lo = -1;
 	else if (has_lo)
 		p->low = lo;
@@ -421,7 +422,7 @@ static int parse_row(void *ctx, char **c, const char *path, int line, struct dia
 		BAD("high", c[12], "expected empty for kind %s (bounds belong to range, ratio and diff)", kn);
 	else if ((has_hi = number("high", c[12], &hi, path, line, d)) < 0)
 		bad = 1;
-	else if (has_hi && bounded && (kd == MEAS_DIFF ? hi == 0 : !(hi > 0)))
+	else if (has_hi && bounded && (kd == MEAS_DIFF ? fabs(hi) < DBL_MIN : !(hi >= DBL_MIN)))
 		BAD("high", c[12], "expected %s for kind %s", want, kn), has_hi = -1;
 	else if (has_hi)
 		p->high = hi;
