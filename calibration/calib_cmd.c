@@ -38,20 +38,27 @@ static int stage_mask(const struct cal_config *c, const char *file, const char *
 		fit_mask[si] = !values;
 	if (!stages)
 		return 0;
-	char buf[512];
-	snprintf(buf, sizeof buf, "%s", stages);
-	for (char *t = strtok(buf, ","); t; t = strtok(NULL, ",")) {
+	/* every item a stage's name: an empty one ('', "a,", ",a") used to
+	** be skipped, so --stages '' fitted as if it were not given */
+	char names[512] = "";
+	for (int si = 0; si < c->nstage; si++)
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", si ? ", " : "", c->stage[si].name);
+	for (const char *t = stages;;) {
+		size_t k = strcspn(t, ",");
 		int si;
 		for (si = 0; si < c->nstage; si++)
-			if (!strcmp(c->stage[si].name, t))
+			if (strlen(c->stage[si].name) == k && !strncmp(c->stage[si].name, t, k))
 				break;
 		if (si == c->nstage) {
-			fprintf(stderr, "hvsim calibrate: --stages: '%s' is not a <stage name> of %s\n", t, file);
+			fprintf(stderr, "hvsim calibrate: --stages: expected <stage name>s of %s (%s) separated by commas, "
+				"got '%.*s'\n", file, names, (int)k, t);
 			return -1;
 		}
 		fit_mask[si] = 1;
+		if (!t[k])
+			return 0;
+		t += k + 1;
 	}
-	return 0;
 }
 
 /* What the cached simulations depend on besides their keys: the

@@ -421,6 +421,16 @@ static void test_calibrate_runs(void)
 	CU_ASSERT_PTR_NOT_NULL(p && strstr(p, "base-slice=\"1.4ms\""));
 	CU_ASSERT_PTR_NOT_NULL(p && strstr(p, "costs.host-switch = 1us  (stage host"));
 	free(p);
+	/* --stages: every item a stage (an empty one was skipped, so '' fitted
+	** everything) */
+	static const char *const bad[] = { "''", "host,", ",host", "nope" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(cmd, sizeof cmd, "%s calibrate " HOST "calib.xml -o %s/st -j 1 -q --stages %s", cut_hvsim(), dir,
+			 bad[i]);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+		CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "--stages: expected <stage name>s of"));
+		free(out);
+	}
 	free(rep);
 	free(prof);
 	free(o);
