@@ -614,6 +614,10 @@ static void test_exit_status(void)
 		/* a thread model that is a FIFO: refused, not waited on */
 		{ "validate experiments/validation/host/predict-hogs3.xml --set workload[h1].threads.file=%2$s", 2,
 		  "fifo.xml: expected a regular file, got a FIFO" },
+		/* good above the default tolerable share: the good one is named
+		** (the message spoke of the tolerable share, which was not given) */
+		{ "validate experiments/capacity/fig3-kvm-4vm.xml --set qos.good=100%%", 2,
+		  "<qos good>: expected a good share at most the tolerable share (99%), got '100%'" },
 		/* a timeline that could never be written: refused before the run */
 		{ "run tests/data/good/vm-hogs.xml --timeline /tmp -o %1$s/tl", 2,
 		  "--timeline /tmp: expected a regular file, got a directory" },

@@ -242,8 +242,14 @@ void ld_read_qos(struct ld *ld, xmlNodePtr q)
 	} else if (o->tolerable < o->good) {
 		/* within the longer time at least as many pages as within the shorter */
 		char why[160];
-		snprintf(why, sizeof why, "a tolerable share at least the good share (%.4g%%)", 100 * o->good);
-		ld_range_err(ld, q, ld_attr(q, "tolerable") ? "tolerable" : "good", why);
+		if (ld_attr(q, "tolerable")) {
+			snprintf(why, sizeof why, "a tolerable share at least the good share (%.4g%%)", 100 * o->good);
+			ld_range_err(ld, q, "tolerable", why);
+		} else {
+			/* the tolerable share is the default: the good one is off */
+			snprintf(why, sizeof why, "a good share at most the tolerable share (%.4g%%)", 100 * o->tolerable);
+			ld_range_err(ld, q, "good", why);
+		}
 	}
 }
 
