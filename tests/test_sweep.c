@@ -120,6 +120,9 @@ static void test_bad_syntax(void)
 		  "--set sweep.vary[1].key=" USERS ": <vary key>: expected a key not varied already (line 8), got " USERS },
 		{ TOY, { "sweep.vary[1].to=5000" }, "toy.xml:7: <sweep>: expected at most 10000 points in all, got 15000" },
 		{ TOY, { "sweep.vary[1].to=100000" }, "toy.xml:9: <vary>: expected at most 10000 values" },
+		/* two spellings of one number would run one point twice */
+		{ TOY, { "sweep.vary[0].values=2 02 8" },
+		  "--set sweep.vary[0].values=2 02 8: <vary values>: expected distinct values, got '2' and '02', one number" },
 		{ TOY, { "sweep.mode=both" },
 		  "--set sweep.mode=both: <sweep mode>: expected one of run or capacity, got 'both'" },
 		{ TOY, { "sweep.vary[0].key=a=b" },

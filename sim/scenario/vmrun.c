@@ -471,6 +471,15 @@ static int range_values(struct ld *ld, xmlNodePtr n, struct scn_vary *v)
 
 /* Long: <sweep>'s mode and each <vary> in turn (key, values or a range,
 ** the product's size), each checked where it is read. */
+/* Whether a and b are both plain numbers (no unit) and equal: "1", "01"
+** and "1.0" are one VM count. */
+static int same_number(const char *a, const char *b)
+{
+	char *ea, *eb;
+	double x = strtod(a, &ea), y = strtod(b, &eb);
+	return ea != a && eb != b && !*ea && !*eb && x == y;
+}
+
 void ld_read_sweep(struct ld *ld, xmlNodePtr n)
 {
 	struct scn_sweep *o = &ld->s->sweep;
@@ -560,12 +569,17 @@ void ld_read_sweep(struct ld *ld, xmlNodePtr n)
 				return;
 			continue;
 		}
-		/* rows of sweep.csv are told apart by their values */
+		/* rows of sweep.csv are told apart by their values, and two
+		** spellings of one number (1 and 01) would run one point twice */
 		for (int i = 0; i < v->nvalues; i++)
 			for (int j = 0; j < i; j++)
-				if (strcmp(v->values[i], v->values[j]) == 0) {
-					char q[160];
-					snprintf(q, sizeof q, "'%s' twice", v->values[i]);
+				if (strcmp(v->values[i], v->values[j]) == 0 || same_number(v->values[i], v->values[j])) {
+					char q[300];
+					if (strcmp(v->values[i], v->values[j]) == 0)
+						snprintf(q, sizeof q, "'%.100s' twice", v->values[i]);
+					else
+						snprintf(q, sizeof q, "'%.100s' and '%.100s', one number", v->values[j],
+							 v->values[i]);
 					ld_err_at(ld, c, "values", "expected distinct values", q, "");
 					i = v->nvalues;
 					break;
