@@ -92,7 +92,7 @@ static const struct sched_param_def *param_def(const struct sched_ops *ops, cons
 	return NULL;
 }
 
-static const char *param_text(const struct sched *s, const char *name)
+const char *sched_param_text(const struct sched *s, const char *name)
 {
 	for (int i = 0; i < s->cfg->nparam; i++)
 		if (strcmp(s->cfg->param[i].key, name) == 0)
@@ -129,17 +129,12 @@ const struct scn_loc *sched_param_loc(const struct sched *s, const char *name)
 	return &s->cfg->loc;
 }
 
-const char *sched_param_text(const struct sched *s, const char *name)
-{
-	return param_text(s, name);
-}
-
 int64_t sched_param_time(struct sched *s, const char *name)
 {
 	int64_t t = 0;
 	double x;
 	const char *why;
-	parse_param(param_def(s->ops, name), param_text(s, name), &x, &t, &why);
+	parse_param(param_def(s->ops, name), sched_param_text(s, name), &x, &t, &why);
 	return t;
 }
 
@@ -148,7 +143,7 @@ double sched_param_number(struct sched *s, const char *name)
 	int64_t t;
 	double x = 0;
 	const char *why;
-	parse_param(param_def(s->ops, name), param_text(s, name), &x, &t, &why);
+	parse_param(param_def(s->ops, name), sched_param_text(s, name), &x, &t, &why);
 	return x;
 }
 

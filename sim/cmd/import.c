@@ -232,10 +232,12 @@ int cmd_import(const struct cmd *c, struct cmd_args *a)
 	** import is not replaced by mistake; checked before the input is
 	** read, which may take long */
 	struct stat st;
-	if (lstat(out, &st) == 0 && S_ISDIR(st.st_mode))
-		return cmd_usage_error(c, "-o %s: expected a file, got a directory", out);
-	if (!a->force && lstat(out, &st) == 0)
-		return cmd_usage_error(c, "-o %s: exists; name a new file, or add --force to replace it", out);
+	if (lstat(out, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return cmd_usage_error(c, "-o %s: expected a file, got a directory", out);
+		if (!a->force)
+			return cmd_usage_error(c, "-o %s: exists; name a new file, or add --force to replace it", out);
+	}
 
 	struct tm_affinity *aff = NULL;
 	if (afile) {

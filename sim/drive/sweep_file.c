@@ -79,15 +79,6 @@ static int point_of(const struct scn_sweep *sw, const char *row)
 	return p;
 }
 
-int sweep_nul_line(const char *buf, size_t len)
-{
-	const char *nul = memchr(buf, 0, len);
-	int line = 1;
-	for (const char *p = buf; nul && p < nul; p++)
-		line += *p == '\n';
-	return nul ? line : 0;
-}
-
 /* sweep.csv's first line is not head: another sweep, or this one's with
 ** CRLF line ends (an editor's or a Windows tool's: invisible when shown). */
 static void header_differs(const struct sweep *x, const char *buf, size_t len, const char *nl, const char *head)
@@ -113,7 +104,7 @@ static int same_settings(const struct sweep *x, const char *set)
 	size_t len = 0;
 	snprintf(path, sizeof path, "%s/sweep.settings", x->dir);
 	char *old = out_read(path, &len, why, sizeof why);
-	int nul = old ? sweep_nul_line(old, len) : 0;
+	int nul = old ? out_nul_line(old, len) : 0;
 	if (nul)
 		fprintf(stderr, "hvsim: %s:%d: expected text, got a NUL byte\n", path, nul);
 	if (nul || (old && len == strlen(set) && memcmp(old, set, len) == 0)) {
@@ -139,6 +130,13 @@ static int same_settings(const struct sweep *x, const char *set)
 ** which is such a line.  A NUL byte anywhere before the last line end is
 ** no crash of hvsim's (rows are whole lines, appended by one write) and
 ** is refused with its line. */
+size_t sweep_whole_lines(const char *buf, size_t len)
+{
+	while (len > 0 && buf[len - 1] != '\n')
+		len--;
+	return len;
+}
+
 int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 {
 	size_t len = 0;
@@ -148,10 +146,8 @@ int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 		fprintf(stderr, "hvsim: %s: %s\n", x->csv, why);
 		return -1;
 	}
-	size_t keep = len;   /* up to the last line end */
-	while (keep > 0 && buf[keep - 1] != '\n')
-		keep--;
-	int nul = sweep_nul_line(buf, keep);
+	size_t keep = sweep_whole_lines(buf, len);
+	int nul = out_nul_line(buf, keep);
 	char *nl = memchr(buf, '\n', keep);
 	size_t hl = strlen(head);
 	int bad = nul || !nl || (size_t)(nl - buf) != hl || memcmp(buf, head, hl) != 0;
@@ -274,7 +270,7 @@ int sweep_write_long(struct sweep *x, char *why, size_t whylen)
 		size_t blen = 0;
 		char reason[300];
 		char *buf = out_read(path, &blen, reason, sizeof reason);
-		int nul = buf ? sweep_nul_line(buf, blen) : 0;
+		int nul = buf ? out_nul_line(buf, blen) : 0;
 		char *nl = buf ? strchr(buf, '\n') : NULL;
 		if (!buf || nul || !nl || sweep_point(sw, p, val)) {
 			if (!buf)

@@ -43,11 +43,11 @@ int sweep_create_csv(struct sweep *x, const char *head, const char *set);
 ** (P_HAD); a different sweep (header or settings) is refused.  0, or -1
 ** after a message. */
 int sweep_read_csv(struct sweep *x, const char *head, const char *set);
+/* The bytes of sweep.csv's text (len of them) up to its last line end:
+** what follows is a row cut short by a crash (or its zero-filled end). */
+size_t sweep_whole_lines(const char *buf, size_t len);
 /* Rewrite x->csv in point order when it is not (tmp + rename). */
 int sweep_sort_csv(struct sweep *x);
-/* The line (from 1) of buf's first NUL byte among its first len bytes,
-** or 0: a text file of a sweep holds none. */
-int sweep_nul_line(const char *buf, size_t len);
 /* long.csv: a row per point and VM (points/NNN/vms.csv with the point's
 ** values in front), rewritten whole.  0, or -1 with the reason in why (a
 ** point's vms.csv that is not a regular file of text, or the write's). */

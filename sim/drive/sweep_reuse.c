@@ -198,10 +198,8 @@ static int add_dir(struct sweep_reuse *r, const char *dir, const char *cols)
 	/* text, as resuming reads it: a NUL byte is refused, but for the
 	** last line without its line end (a crash's zero-filled end), which
 	** is no finished point */
-	size_t keep = cl;
-	while (keep > 0 && csv[keep - 1] != '\n')
-		keep--;
-	int nset = sweep_nul_line(set, sl), ncsv = sweep_nul_line(csv, keep);
+	size_t keep = sweep_whole_lines(csv, cl);
+	int nset = out_nul_line(set, sl), ncsv = out_nul_line(csv, keep);
 	if (nset || ncsv) {
 		fprintf(stderr, "hvsim: --reuse %s: %s/sweep.%s:%d: expected text, got a NUL byte\n", dir, dir,
 			nset ? "settings" : "csv", nset ? nset : ncsv);
@@ -321,7 +319,7 @@ static const char *const cap_files[] = { "capacity.csv", "capacity_probes.csv", 
 ** -1 with the reason ("NAME:LINE: expected ..., got ...") in why. */
 static int whole_text(const char *name, char *text, size_t len, char *why, size_t wl)
 {
-	int nul = sweep_nul_line(text, len);
+	int nul = out_nul_line(text, len);
 	if (nul || !len || text[len - 1] != '\n') {
 		if (nul)
 			snprintf(why, wl, "%s:%d: expected text, got a NUL byte", name, nul);

@@ -84,27 +84,6 @@ static void sset_free(struct sset *s)
 }
 
 
-/* Is point idx of curve k chosen by spec: plateau, all, or a list of VM
-** counts (every curve) and CURVE:COUNT pairs? */
-static int chosen(const struct xcurve *c, int k, int idx, const char *spec)
-{
-	if (!spec || strcmp(spec, "plateau") == 0)
-		return idx == c->plateau || idx == c->npt - 1;
-	if (strcmp(spec, "all") == 0)
-		return 1;
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", spec);
-	char *save = NULL;
-	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(t, ':');
-		if (colon && atoi(t) != k + 1)
-			continue;
-		if (atof(colon ? colon + 1 : t) == c->pt[idx].n)
-			return 1;
-	}
-	return 0;
-}
-
 /* Load the scenario at path with the sweep's overrides into *s and check
 ** that it is the sweep's (its name, its vary lines): 0; -1 (s loaded,
 ** to be freed) when it is another; -2 (nothing loaded) when it does not
@@ -165,32 +144,58 @@ static long whole(const char *s, const char *e)
 	return v >= 1 ? v : -1;
 }
 
+/* The --points item at t (up to ',' or the end, *end set there): COUNT
+** (*curve 0: every curve) or CURVE:COUNT; 0, or -1 when malformed. */
+static int points_item(const char *t, const char **end, long *curve, long *n)
+{
+	*end = t + strcspn(t, ",");
+	const char *colon = memchr(t, ':', (size_t)(*end - t));
+	*curve = colon ? whole(t, colon) : 0;
+	*n = whole(colon ? colon + 1 : t, *end);
+	return *curve < 0 || *n < 0 ? -1 : 0;
+}
+
+/* Is point idx of curve k chosen by spec: plateau, all, or a list of VM
+** counts (every curve) and CURVE:COUNT pairs (checked by check_points)? */
+static int chosen(const struct xcurve *c, int k, int idx, const char *spec)
+{
+	if (!spec || strcmp(spec, "plateau") == 0)
+		return idx == c->plateau || idx == c->npt - 1;
+	if (strcmp(spec, "all") == 0)
+		return 1;
+	const char *end;
+	long curve, n;
+	for (const char *t = spec; points_item(t, &end, &curve, &n) == 0; t = end + 1) {
+		if ((curve == 0 || curve == k + 1) && c->pt[idx].n == (double)n)
+			return 1;
+		if (!*end)
+			break;
+	}
+	return 0;
+}
+
 /* --points other than plateau and all: every item a VM count of some
 ** curve (COUNT) or of curve CURVE (CURVE:COUNT); 0, or -1 with the
 ** reason in err.  An item that chose nothing used to pass silently, and
 ** with it the whole counterfactual. */
 static int check_points(const struct explain *x, const char *spec, char *err, size_t errlen)
 {
-	for (const char *t = spec;; t++) {
-		const char *end = strchr(t, ',');
-		if (!end)
-			end = t + strlen(t);
-		const char *colon = memchr(t, ':', (size_t)(end - t));
-		long curve = colon ? whole(t, colon) : 0, n = whole(colon ? colon + 1 : t, end);
-		int found = 0;
-		for (int k = 0; n > 0 && curve >= 0 && k < x->ncurve; k++)
-			for (int i = 0; (!colon || k + 1 == curve) && i < x->curve[k].npt; i++)
+	const char *end;
+	for (const char *t = spec;; t = end + 1) {
+		long curve, n;
+		int ok = points_item(t, &end, &curve, &n) == 0, found = 0;
+		for (int k = 0; ok && k < x->ncurve; k++)
+			for (int i = 0; (curve == 0 || k + 1 == curve) && i < x->curve[k].npt; i++)
 				found |= x->curve[k].pt[i].n == (double)n;
 		if (!found) {
 			snprintf(err, errlen,
 				 "--points: expected plateau, all, VM counts of the sweep's curves like 4,8 or "
 				 "CURVE:COUNT with CURVE from 1 to %d like 1:4, got '%.*s'%s",
-				 x->ncurve, (int)(end - t), t, n > 0 && curve >= 0 ? " (no such point in the sweep)" : "");
+				 x->ncurve, (int)(end - t), t, ok ? " (no such point in the sweep)" : "");
 			return -1;
 		}
 		if (!*end)
 			return 0;
-		t = end;
 	}
 }
 

@@ -72,12 +72,9 @@ char *x_slurp(const char *path, struct xerr *e)
 			x_fail(e, "%s: expected a file of an hvsim sweep directory: %s", path, strerror(errno));
 		return NULL;
 	}
-	const char *nul = memchr(buf, 0, len);
+	int nul = out_nul_line(buf, len);
 	if (nul) {
-		int line = 1;
-		for (const char *p = buf; p < nul; p++)
-			line += *p == '\n';
-		x_fail(e, "%s:%d: expected text, got a NUL byte", path, line);
+		x_fail(e, "%s:%d: expected text, got a NUL byte", path, nul);
 		free(buf);
 		return NULL;
 	}

@@ -54,9 +54,9 @@ static int mkdir_p(const char *path)
 	return r;
 }
 
-/* The reason dest's names are too long for the file system's limits
-** (NAME_MAX a name, with room for ".tmp-PID" on the last; PATH_MAX in
-** all), or NULL: checked before any directory is made. */
+/* Are dest's names within the file system's limits (NAME_MAX a name,
+** with room for ".tmp-PID" on the last; PATH_MAX in all)?  0, or -1 with
+** the reason in err: checked before any directory is made. */
 static int too_long(const char *dest, char *err, size_t errlen)
 {
 	size_t n = strlen(dest);
@@ -411,6 +411,15 @@ char *out_read(const char *path, size_t *len, char *why, size_t whylen)
 	if (len)
 		*len = n;
 	return buf;
+}
+
+int out_nul_line(const char *buf, size_t len)
+{
+	const char *nul = memchr(buf, 0, len);
+	int line = 1;
+	for (const char *p = buf; nul && p < nul; p++)
+		line += *p == '\n';
+	return nul ? line : 0;
 }
 
 char *out_slurp(const char *path, size_t *len)

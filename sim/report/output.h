@@ -70,6 +70,10 @@ char *out_read(const char *path, size_t *len, char *why, size_t whylen);
 /* out_read without the words: for files hvsim wrote itself, whose
 ** failure is reported by errno alone. */
 char *out_slurp(const char *path, size_t *len);
+/* The line (from 1) of buf's first NUL byte among its first len bytes,
+** or 0: a text file hvsim wrote holds none (one read as a C string
+** would end there, every line after it silently lost). */
+int out_nul_line(const char *buf, size_t len);
 
 /* The regular files of dir (no subdirectories) written to f as bytes:
 ** for each, its name, NUL, its size in decimal, NUL, its contents (how a
