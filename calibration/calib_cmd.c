@@ -29,13 +29,13 @@ static void on_stop(int sig)
 	stop_flag = 1;
 }
 
-/* Which stages to fit: all without --values, none with it, plus those
-** --stages names (A,B).  0, or -1 after a message. */
+/* Which stages to fit: those --stages names (A,B); without it all, or
+** none with --values.  0, or -1 after a message. */
 static int stage_mask(const struct cal_config *c, const char *file, const char *values, const char *stages,
 		      int *fit_mask)
 {
 	for (int si = 0; si < c->nstage; si++)
-		fit_mask[si] = !values;
+		fit_mask[si] = !values && !stages;
 	if (!stages)
 		return 0;
 	/* every item a stage's name: an empty one ('', "a,", ",a") used to
@@ -79,31 +79,84 @@ static unsigned long long fingerprint(const char *file, const struct scn_overrid
 	return h;
 }
 
-/* Load and build (not run) every benchmark and hypervisor a measured row
-** needs, once each, with the --set overrides: 0, or -1 with a message. */
-static int check_inputs(const struct cal_config *c, const struct scn_override *ov, int nov, const double *x,
-			char *err, size_t errlen)
+/* The rows check_inputs loads: once per benchmark and hypervisor, host
+** rows once per mix too (each mix has a scenario of its own); only those
+** parameter k applies to when k >= 0. */
+static int row_checked(const struct cal_config *c, size_t i, int k)
+{
+	const struct meas_point *p = &c->meas.p[i];
+	if (p->kind == MEAS_UNSTATED)
+		return 0;
+	struct cal_qty q = { .bench = p->bench, .hypervisor = p->hypervisor };
+	if (k >= 0 && !cal_param_applies(&c->p[k], &q))
+		return 0;
+	for (size_t j = 0; j < i; j++) {
+		const struct meas_point *o = &c->meas.p[j];
+		struct cal_qty oq = { .bench = o->bench, .hypervisor = o->hypervisor };
+		if (o->kind != MEAS_UNSTATED && (k < 0 || cal_param_applies(&c->p[k], &oq)) && o->bench == p->bench &&
+		    !strcmp(o->hypervisor, p->hypervisor) &&
+		    (p->bench != MEAS_HOST ||
+		     (o->subject && p->subject && strcspn(o->subject, "/") == strcspn(p->subject, "/") &&
+		      !strncmp(o->subject, p->subject, strcspn(p->subject, "/")))))
+			return 0;
+	}
+	return 1;
+}
+
+static int check_rows(const struct cal_config *c, const struct scn_override *ov, int nov, const double *x, int k,
+		      char *err, size_t errlen)
 {
 	for (size_t i = 0; i < c->meas.n; i++) {
-		const struct meas_point *p = &c->meas.p[i];
-		/* once per benchmark and hypervisor; host rows once per mix too
-		** (each mix has a scenario of its own) */
-		int seen = p->kind == MEAS_UNSTATED;
-		for (size_t j = 0; j < i && !seen; j++) {
-			const struct meas_point *o = &c->meas.p[j];
-			seen = o->kind != MEAS_UNSTATED && o->bench == p->bench && !strcmp(o->hypervisor, p->hypervisor) &&
-			       (p->bench != MEAS_HOST || (o->subject && p->subject &&
-							  strcspn(o->subject, "/") == strcspn(p->subject, "/") &&
-							  !strncmp(o->subject, p->subject, strcspn(p->subject, "/"))));
-		}
-		if (seen)
+		if (!row_checked(c, i, k))
 			continue;
+		const struct meas_point *p = &c->meas.p[i];
 		struct cal_qty q = { .bench = p->bench, .hypervisor = p->hypervisor, .vms = p->vms,
 				     .vcpus = p->vcpus, .memory = p->memory_text, .subject = p->subject };
 		if (cal_check(c, ov, nov, x, &q, err, errlen))
 			return -1;
 	}
 	return 0;
+}
+
+/* Load and build (not run) every benchmark and hypervisor a measured row
+** needs, once each, with the --set overrides; then each fitted
+** parameter at its min and at its max, which the search may reach: a
+** bound outside what its key takes is exit 2 here, not exit 1 hours
+** into a fit.  0, or -1 with a message. */
+static int check_inputs(const struct cal_config *c, const struct scn_override *ov, int nov, const double *x,
+			const int *fit_mask, char *err, size_t errlen)
+{
+	if (check_rows(c, ov, nov, x, -1, err, errlen))
+		return -1;
+	double *xb = malloc(((size_t)c->np + 1) * sizeof *xb);
+	if (!xb) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	int rc = 0;
+	for (int k = 0; k < c->np && !rc; k++) {
+		const struct cal_param *p = &c->p[k];
+		if (!fit_mask[p->stage])
+			continue;
+		for (int b = 0; b < 2 && !rc; b++) {
+			memcpy(xb, x, (size_t)c->np * sizeof *xb);
+			xb[k] = b ? p->max : p->min;
+			char inner[700];
+			if (!check_rows(c, ov, nov, xb, k, inner, sizeof inner))
+				continue;
+			/* the inner message names this <param>'s line: say it once */
+			char at[300];
+			snprintf(at, sizeof at, "%s:%d: ", c->path, p->line);
+			const char *why = strstr(inner, at);
+			char t[64];
+			cal_param_text(p, xb[k], t, sizeof t);
+			snprintf(err, errlen, "%s:%d: <param %s>: expected a value %s takes (the fit tries it), got %s: %.400s",
+				 c->path, p->line, b ? "max" : "min", p->key, t, why ? why + strlen(at) : inner);
+			rc = -1;
+		}
+	}
+	free(xb);
+	return rc;
 }
 
 /* Long: the calibration's steps in order (load, check, fit stage by stage,
@@ -158,8 +211,8 @@ int cal_command(const struct cal_cli *cli)
 	}
 	/* every benchmark and hypervisor a row needs loads and builds with the
 	** command line's --set: bad input is exit 2 before hours of fitting */
-	if (check_inputs(&c, ov, nov, x, err, sizeof err)) {
-		fprintf(stderr, "hvsim calibrate: %s\n", err);
+	if (check_inputs(&c, ov, nov, x, fit_mask, err, sizeof err)) {
+		fprintf(stderr, "%s\n", err);
 		free(x);
 		cal_free(&c);
 		return EXIT_USAGE;

@@ -87,7 +87,7 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 	const char *scenario = b->scenario;
 	if (q->bench == MEAS_HOST) {
 		if (cal_host_scenario(c, q->subject, hostscn, sizeof hostscn)) {
-			snprintf(err, errlen, "host %s: scenario path too long", q->subject ? q->subject : "?");
+			snprintf(err, errlen, "%s: host %s: scenario path too long", c->path, q->subject ? q->subject : "?");
 			return -1;
 		}
 		scenario = hostscn;
@@ -154,8 +154,10 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 	struct scenario s;
 	struct diag d = { 0 };
 	if (scn_load_from(&s, scenario, ov, from, n, 0, &d)) {
-		snprintf(err, errlen, "%s %s vms=%d vcpus=%d memory=%s: %s", meas_bench_name(q->bench), q->hypervisor,
-			 q->vms, q->vcpus, q->memory, d.n ? d.msg[0] : "cannot load the scenario");
+		/* the message leads with its origin (file:line, or --set) */
+		snprintf(err, errlen, "%s (the %s scenario with %s, vms=%d vcpus=%d memory=%s)",
+			 d.n ? d.msg[0] : "cannot load the scenario", meas_bench_name(q->bench), q->hypervisor, q->vms,
+			 q->vcpus, q->memory);
 		diag_free(&d);
 		return -1;
 	}

@@ -622,6 +622,100 @@ static void test_cache(void)
 	free(dir);
 }
 
+/* Two stages, cpu on the bzip2 rows and net on the netperf rows, a short
+** search each; cpu's bounds and start as given (line 8). */
+static void write_two_stages(const char *dir, const char *cpu)
+{
+	char *bz = cwd_path("tests/data/calib/bzip2.xml"), *np = cwd_path("tests/data/calib/netperf.xml");
+	char *kvm = cwd_path("models/profiles/hypervisors/kvm-75.xml");
+	char path[512], text[4096];
+	snprintf(path, sizeof path, "%s/calib.xml", dir);
+	snprintf(text, sizeof text,
+		 "<calibration name=\"two\" seed=\"3\">\n"
+		 "  <measured file=\"points.csv\"/>\n"
+		 "  <benchmark name=\"bzip2\" scenario=\"%s\" vm=\"bench\"/>\n"
+		 "  <benchmark name=\"netperf\" scenario=\"%s\" vm=\"bench\"/>\n"
+		 "  <hypervisor name=\"kvm-75\" profile=\"%s\" out=\"kvm-75.xml\"/>\n"
+		 "  <search starts=\"1\" evaluations=\"6\" tolerance=\"0.01\" prior=\"0.0001\"/>\n"
+		 "  <stage name=\"cpu\" benchmarks=\"bzip2\">\n"
+		 "    <param name=\"cpu\" hypervisor=\"kvm-75\" key=\"hypervisor.costs.cpu-factor\" %s/>\n"
+		 "  </stage>\n"
+		 "  <stage name=\"net\" benchmarks=\"netperf\">\n"
+		 "    <param name=\"emu\" hypervisor=\"kvm-75\" key=\"hypervisor.io.emu-packet\" unit=\"kcycles\" min=\"1\" max=\"200\" start=\"10\"/>\n"
+		 "  </stage>\n"
+		 "</calibration>\n", bz, np, kvm, cpu);
+	put(path, text);
+	free(bz);
+	free(np);
+	free(kvm);
+}
+
+/* The value column (the tenth) of fit.csv's row stage,name. */
+static double fit_value(const char *csv, const char *stage, const char *name)
+{
+	char key[64];
+	snprintf(key, sizeof key, "\n%s,%s,", stage, name);
+	const char *p = strstr(csv, key);
+	for (int c = 0; c < 9 && p; c++)
+		p = strchr(p + 1, ',');
+	return p ? atof(p + 1) : NAN;
+}
+
+/* --stages without --values fits those stages only, the others at their
+** starts (it used to fit every stage); a fitted parameter's min or max
+** outside what its key takes is exit 2 before any simulation, naming
+** the bound (the fit used to fail with exit 1 once it reached it). */
+static void test_stages_bounds(void)
+{
+	char *dir = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	double v[NROWS] = { 10, 10, 100, 100, 100, 10 };
+	write_points(dir, v);
+	static const char *const ok = "min=\"0.3\" max=\"2\" start=\"1\"";
+	write_two_stages(dir, ok);
+	char cmd[2000], *out = NULL;
+	snprintf(cmd, sizeof cmd, "%s calibrate %s/calib.xml --stages net -o %s/o -q -j 2", cut_hvsim(), dir, dir);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	free(out);
+	char od[600];
+	snprintf(od, sizeof od, "%s/o", dir);
+	char *csv = cut_slurp_in(od, "fit.csv");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CU_ASSERT_DOUBLE_EQUAL(fit_value(csv, "cpu", "cpu"), 1, 1e-12);   /* its start */
+	double emu = fit_value(csv, "net", "emu");
+	CU_ASSERT(isfinite(emu) && emu != 10);                            /* fitted */
+	free(csv);
+
+	/* a bound the key refuses: named at its <param>, nothing written;
+	** with --stages net the cpu stage is not fitted, so not checked */
+	write_two_stages(dir, "min=\"0.3\" max=\"20\" start=\"1\"");
+	snprintf(cmd, sizeof cmd, "%s calibrate %s/calib.xml -o %s/o2 -q -j 2", cut_hvsim(), dir, dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && !strncmp(out, dir, strlen(dir)) &&
+			       strstr(out, "/calib.xml:8: <param max>: expected a value hypervisor.costs.cpu-factor takes "
+					   "(the fit tries it), got 20: <costs cpu-factor>: expected a speed factor above "
+					   "0 and at most 10"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(dir, "o2"));
+	CU_ASSERT_FALSE(cut_exists(dir, "o2.cache"));
+	/* the start outside: the message leads with the file and line */
+	write_two_stages(dir, "min=\"11\" max=\"13\" start=\"12\"");
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && !strncmp(out, dir, strlen(dir)) &&
+			       strstr(out, "/calib.xml:8: <costs cpu-factor>: expected a speed factor above 0 and at "
+					   "most 10") &&
+			       strstr(out, "(the bzip2 scenario with kvm-75, vms=1 vcpus=1 memory=1.5GiB)"));
+	free(out);
+	/* a key that is no path of the scenario: its <param>'s line, not --set */
+	write_two_stages(dir, "min=\"0.3\" max=\"2\" start=\"1\"/><param name=\"x\" key=\"vm[bench].guest.lock-hold\" "
+			      "min=\"0.1\" max=\"0.9\" start=\"0.5\"");
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "/calib.xml:8: vm[bench].guest.lock-hold: <vm> has no child guest"));
+	free(out);
+	cut_rmrf(dir);
+	free(dir);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -630,6 +724,7 @@ void tests_register(void)
 		{ "bad calibration files: file, line, expected", test_bad_files },
 		{ "a new DIR or --force, checked before fitting", test_exclusive },
 		{ "--known: given sessions taken as simulated; bad files", test_known },
+		{ "--stages alone fits those stages; bounds outside a key's values refused", test_stages_bounds },
 		{ "the shipped calibration: protocol, profiles and scenarios agree with paper.fit.csv", test_shipped },
 		{ NULL, NULL },
 	};

@@ -307,7 +307,7 @@ static void test_bad_key(void)
 	CU_ASSERT_EQUAL(sweep(args, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "tests/data/sweep/bad-key.xml:7: <vary key>: expected a --set path that "
 					   "loads with the first value, got vm[wbe].workload[users].closed.users=1:\n"
-					   "  --set: vm[wbe].workload[users].closed.users: <scenario> has no child "
+					   "  tests/data/sweep/bad-key.xml:7: vm[wbe].workload[users].closed.users: <scenario> has no child "
 					   "vm[wbe]; expected one of: run, sweep, machine, hypervisor, vm"));
 	CU_ASSERT_PTR_NULL(strstr(out, "vm[web].vcpus"));
 	free(out);

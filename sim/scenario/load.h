@@ -103,7 +103,8 @@ void ld_splice_profiles(struct ld *ld, xmlDocPtr doc);
 ** s->model), doc changed in place; *external: it names a file whose
 ** contents the text does not hold.  malloc'd, or NULL (out of memory). */
 char *ld_model_text(xmlDocPtr doc, int *external);
-xmlNodePtr ld_step(struct ld *ld, const struct scn_override *o, xmlNodePtr n, const char *st);
+xmlNodePtr ld_step(struct ld *ld, const struct scn_override *o, const struct scn_origin *from, xmlNodePtr n,
+		   const char *st);
 void ld_validate(struct ld *ld, xmlDocPtr doc);
 
 int ld_p_bytes(const char *s, void *o, const char **w);

@@ -297,14 +297,18 @@ void ld_splice_profiles(struct ld *ld, xmlDocPtr doc)
 	}
 }
 
-/* The element a --set step names among n's children, or NULL (reported). */
-xmlNodePtr ld_step(struct ld *ld, const struct scn_override *o, xmlNodePtr n, const char *st)
+/* The element a --set step names among n's children, or NULL (reported
+** at the override's origin: a file's line, or the command line). */
+xmlNodePtr ld_step(struct ld *ld, const struct scn_override *o, const struct scn_origin *from, xmlNodePtr n,
+		   const char *st)
 {
+	const char *file = from && from->file ? from->file : "--set";
+	int line = from && from->file ? from->line : 0;
 	char name[128], sel[128] = "";
 	const char *br = strchr(st, '[');
 	size_t nl = br ? (size_t)(br - st) : strlen(st);
 	if (nl == 0 || nl >= sizeof name) {
-		diag_error(ld->d, "--set", 0, "%s: expected an element name, got '%s'", o->key, st);
+		diag_error(ld->d, file, line, "%s: expected an element name, got '%s'", o->key, st);
 		return NULL;
 	}
 	memcpy(name, st, nl);
@@ -313,7 +317,7 @@ xmlNodePtr ld_step(struct ld *ld, const struct scn_override *o, xmlNodePtr n, co
 		const char *end = strchr(br, ']');
 		size_t sl = end ? (size_t)(end - br - 1) : 0;
 		if (!end || end[1] || sl == 0 || sl >= sizeof sel) {
-			diag_error(ld->d, "--set", 0, "%s: expected name[INDEX] or name[ID], got '%s'", o->key, st);
+			diag_error(ld->d, file, line, "%s: expected name[INDEX] or name[ID], got '%s'", o->key, st);
 			return NULL;
 		}
 		memcpy(sel, br + 1, sl);
@@ -333,7 +337,7 @@ xmlNodePtr ld_step(struct ld *ld, const struct scn_override *o, xmlNodePtr n, co
 		count++;
 	}
 	if (!br && count > 1) {
-		diag_error(ld->d, "--set", 0, "%s: there are %d <%s> elements; expected %s[0]..%s[%d] or %s[ID]",
+		diag_error(ld->d, file, line, "%s: there are %d <%s> elements; expected %s[0]..%s[%d] or %s[ID]",
 			   o->key, count, name, name, name, count - 1, name);
 		return NULL;
 	}
@@ -364,7 +368,7 @@ xmlNodePtr ld_step(struct ld *ld, const struct scn_override *o, xmlNodePtr n, co
 			if (vl >= sizeof valid)
 				break;
 		}
-		diag_error(ld->d, "--set", 0, "%s: <%s> has no child %s; expected one of: %s", o->key,
+		diag_error(ld->d, file, line, "%s: <%s> has no child %s; expected one of: %s", o->key,
 			   (const char *)n->name, st, vl ? valid : "(none)");
 	}
 	return found;
@@ -382,8 +386,8 @@ void ld_apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_override *
 	for (char *t = strtok_r(key, ".", &save); t && np < 32; t = strtok_r(NULL, ".", &save))
 		parts[np++] = t;
 	if (np < 1 || strchr(o->key, '=') || strstr(o->key, "..") || o->key[0] == '.') {
-		diag_error(ld->d, "--set", 0, "%s: expected KEY=VALUE with KEY like run.duration or machine.node[1].memory",
-			   o->key);
+		diag_error(ld->d, from && from->file ? from->file : "--set", from && from->file ? from->line : 0,
+			   "%s: expected KEY=VALUE with KEY like run.duration or machine.node[1].memory", o->key);
 		free(key);
 		return;
 	}
@@ -391,7 +395,7 @@ void ld_apply_override(struct ld *ld, xmlDocPtr doc, const struct scn_override *
 	/* a leading root name is optional: scenario.run.duration == run.duration */
 	int i = (np > 1 && strcmp(parts[0], (const char *)n->name) == 0) ? 1 : 0;
 	for (; n && i < np - 1; i++)
-		n = ld_step(ld, o, n, parts[i]);
+		n = ld_step(ld, o, from, n, parts[i]);
 	if (n && !ld_mem(ld, xmlSetProp(n, (const xmlChar *)parts[np - 1], (const xmlChar *)o->value)))
 		n = NULL;
 	if (n) {
