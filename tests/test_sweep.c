@@ -412,6 +412,12 @@ static void test_points_checked_whole(void)
 					   "<vm memory>: expected a byte size"));
 	CU_ASSERT_PTR_NULL(strstr(out, "point 1/4"));
 	free(out);
+	/* nothing on stdout when it fails: the plan of what would run is
+	** printed only for a valid scenario (it came before the errors) */
+	snprintf(args, sizeof args, "%s validate tests/data/sweep/bad-value.xml 2>/dev/null | wc -c", cut_hvsim());
+	CU_ASSERT_EQUAL(cut_run(args, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && atoi(out) == 0);
+	free(out);
 	cut_rmrf(tmp);
 	free(tmp);
 }

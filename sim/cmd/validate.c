@@ -167,24 +167,34 @@ int cmd_validate(const struct cmd *c, struct cmd_args *a)
 		diag_free(&d);
 		return EXIT_USAGE;
 	}
+	/* what would run, printed only once everything checked: a scenario
+	** whose sweep point fails prints its errors and nothing on stdout */
+	char *plan = NULL;
+	size_t plen = 0;
+	FILE *f = open_memstream(&plan, &plen);
+	if (!f) {
+		fprintf(stderr, "hvsim validate: out of memory\n");
+		scn_free(&s);
+		return EXIT_RUNFAIL;
+	}
 	if (s.nworkloads == 0 && s.hv.name == NULL) {
 		/* a machine profile */
 		struct machine m;
 		if (machine_build(&m, &s.machine) == 0)
-			machine_describe(&m, stdout);
+			machine_describe(&m, f);
 		machine_free(&m);
 	} else if (s.machine.name == NULL) {
 		/* a hypervisor profile */
 		if (sched_check(&s.hv.policy, &d) == 0) {
-			printf("hypervisor %s (%s)\n", s.hv.name, s.hv.kind);
-			describe_policy(&s.hv.policy, stdout);
+			fprintf(f, "hypervisor %s (%s)\n", s.hv.name, s.hv.kind);
+			describe_policy(&s.hv.policy, f);
 		} else {
 			rc = EXIT_USAGE;
 		}
 	} else {
 		struct world w;
 		if (world_build(&w, &s, &d) == 0)
-			describe(&s, &w, stdout);
+			describe(&s, &w, f);
 		else
 			rc = EXIT_USAGE;
 		world_free(&w);
@@ -193,10 +203,14 @@ int cmd_validate(const struct cmd *c, struct cmd_args *a)
 		if (rc == 0 && s.sweep.present && sweep_check(&sa, &s.sweep, &d))
 			rc = EXIT_USAGE;
 	}
+	fclose(f);
 	diag_print(&d, stderr);
 	diag_free(&d);
-	if (rc == 0)
+	if (rc == 0) {
+		fwrite(plan, 1, plen, stdout);
 		printf("%s: valid\n", file);
+	}
+	free(plan);
 	scn_free(&s);
 	return rc;
 }
