@@ -11,11 +11,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
 
 #include "sim/report/output.h"
 #include "sim/engine/cluster.h"
+#include "sim/engine/infile.h"
 
 #define EXIT_RUNFAIL 1
 #define EXIT_USAGE 2
@@ -234,6 +236,20 @@ int cal_command(const struct cal_cli *cli)
 	}
 	if (cluster_active())
 		jobs = cluster_slots();   /* a simulation per rank */
+	/* DIR.cache: every finished simulation, so that the same command
+	** after a kill carries on (--force starts again); one that is no
+	** regular file (a FIFO, a directory) is refused, not replaced */
+	char cpath[4200];
+	snprintf(cpath, sizeof cpath, "%s.cache", outdir);
+	struct stat cst;
+	char cwhy[200];
+	if (!force && stat(cpath, &cst) == 0 && infile_regular(&cst, cwhy, sizeof cwhy)) {
+		fprintf(stderr, "hvsim calibrate: %s: %s (the cache of a killed run's simulations); remove it, "
+				"or add --force\n", cpath, cwhy);
+		free(x);
+		cal_free(&c);
+		return EXIT_USAGE;
+	}
 	/* the destination is checked (and staged) before hours of fitting */
 	struct outdir o = { 0 };
 	char oerr[4400] = "";
@@ -253,10 +269,6 @@ int cal_command(const struct cal_cli *cli)
 	struct cal_stage_out *so = calloc((size_t)c.nstage + 1, sizeof *so);
 	int rc = e && so ? 0 : -1;
 	int status = 0;
-	/* DIR.cache: every finished simulation, so that the same command
-	** after a kill carries on; --force starts again */
-	char cpath[4200];
-	snprintf(cpath, sizeof cpath, "%s.cache", outdir);
 	if (force)
 		unlink(cpath);
 	if (e && cal_eval_cache(e, cpath, fingerprint(file, ov, nov), err, sizeof err)) {

@@ -461,6 +461,15 @@ static void test_exclusive(void)
 	cut_run(cmd, &out);
 	CU_ASSERT_STRING_EQUAL(out, "0\n");
 	free(out);
+	/* a DIR.cache that is no regular file is refused (a FIFO was read as
+	** empty and replaced), nothing made */
+	snprintf(cmd, sizeof cmd, "mkfifo %s/p.cache && timeout 20 %s calibrate %s/calib.xml --values %s -o %s/p -q",
+		 dir, cut_hvsim(), dir, vf, dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "/p.cache: expected a regular file, got a FIFO (the cache of a killed "
+						"run's simulations); remove it, or add --force"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(dir, "p"));
 	cut_rmrf(dir);
 	free(dir);
 }
