@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -389,6 +390,32 @@ static void test_out_name_too_long(void)
 	out_abort(&od);
 	free(od.dest);
 	free(od.stage);
+	/* a whole path too long: the limit is the one that holds (4063 bytes
+	** pass it, 4064 do not); -o says the length given, which the
+	** commands' buffers used to cut to 4095 before it was measured */
+	char big[PATH_MAX + 1024];
+	k = snprintf(big, sizeof big, "%s/", tmp);
+	for (int i = k; i < PATH_MAX - 33; i++)
+		big[i] = (i - k) % 200 == 199 ? '/' : 'b';
+	big[PATH_MAX - 33] = 0;
+	err[0] = 0;
+	if (out_begin(&od, big, OUT_NEW, err, sizeof err) == 0) {
+		out_abort(&od);
+		free(od.dest);
+		free(od.stage);
+	}
+	CU_ASSERT_PTR_NULL(strstr(err, "expected a path of at most"));   /* may fail, not for its length */
+	big[PATH_MAX - 33] = 'b';
+	big[PATH_MAX - 32] = 0;
+	CU_ASSERT_EQUAL(out_begin(&od, big, OUT_NEW, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "expected a path of at most 4063 bytes, got 4064"));
+	memset(big + PATH_MAX - 32, 'b', 1000);
+	big[PATH_MAX + 968] = 0;
+	char cmd[PATH_MAX + 1200], *out = NULL;
+	snprintf(cmd, sizeof cmd, "%s run experiments/default.xml -o %s", cut_hvsim(), big);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "--output: expected a path of at most 4063 bytes, got 5064"));
+	free(out);
 	cut_rmrf(tmp);
 	free(tmp);
 }

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,6 +267,11 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 	case O_OUTPUT:
 		if (!*v)
 			return cmd_usage_error(c, "--%s: expected a path, got an empty one", d->lng);
+		/* as outdir.c's limit (room for ".tmp-PID"), said here with the
+		** length given: the commands' buffers would cut it first */
+		if (strlen(v) + 32 >= PATH_MAX)
+			return cmd_usage_error(c, "--%s: expected a path of at most %d bytes, got %zu", d->lng,
+					       PATH_MAX - 33, strlen(v));
 		a->output = v;
 		return 0;
 	case O_SEED:

@@ -61,7 +61,7 @@ static int too_long(const char *dest, char *err, size_t errlen)
 {
 	size_t n = strlen(dest);
 	if (n + 32 >= PATH_MAX) {
-		snprintf(err, errlen, "%.80s...: expected a path of at most %d bytes, got %zu", dest, PATH_MAX - 32, n);
+		snprintf(err, errlen, "%.80s...: expected a path of at most %d bytes, got %zu", dest, PATH_MAX - 33, n);
 		return -1;
 	}
 	for (const char *s = dest; *s;) {
