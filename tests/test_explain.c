@@ -299,6 +299,11 @@ static void test_grade_bad_rows(void)
 						  "high,source) (a source holding a comma is quoted), got 11" },
 		{ ",all,,plateau,,,4,,,s", "shapes.csv:3: id: expected a name for the statement, got ''" },
 		{ "q,synthetic:,,plateau,,,4,,,s", "shapes.csv:3: curve: expected a part of a curve's label ([SCENARIO:]PATTERN), got 'synthetic:'" },
+		{ "r,all,,ratio,1,3,,1,2,s", "shapes.csv:3: other: expected a part of the other curve's label, or * for "
+					     "every other curve (ratio compares two), got ''" },
+		{ "b,all,,below,1,3,,,,s", "shapes.csv:3: other: expected a part of the other curve's label" },
+		{ "p,all,xen,plateau,,,4,,,s", "shapes.csv:3: other: expected an empty cell (plateau is about one curve), "
+					       "got 'xen'" },
 		/* another sweep's rows are checked too */
 		{ "q,other:all,,grows,3,1,,,,s", "shapes.csv:3: to: expected a VM count at or above from (3), got '1'" },
 	};

@@ -446,6 +446,19 @@ static int parse_statement(const struct explain *x, char *p, const char *path, i
 		return row_error(err, errlen, path, line, C_CURVE, f[C_CURVE],
 				 "expected a part of a curve's label ([SCENARIO:]PATTERN)");
 
+	/* other: the curve below, above or the ratio's denominator, and only
+	** theirs (an empty pattern matched every curve; one given to another
+	** kind was ignored) */
+	int pair = strcmp(f[C_KIND], "below") == 0 || strcmp(f[C_KIND], "above") == 0 ||
+		   strcmp(f[C_KIND], "ratio") == 0;
+	if (pair && !*f[C_OTHER])
+		return row_error(err, errlen, path, line, C_OTHER, f[C_OTHER],
+				 "expected a part of the other curve's label, or * for every other curve (%s compares "
+				 "two)", f[C_KIND]);
+	if (!pair && *f[C_OTHER])
+		return row_error(err, errlen, path, line, C_OTHER, f[C_OTHER],
+				 "expected an empty cell (%s is about one curve)", f[C_KIND]);
+
 	double v[NCOL];
 	for (int c = C_FROM; c <= C_HIGH; c++)
 		if (num_cell(f, c, &v[c], path, line, err, errlen))
