@@ -38,6 +38,7 @@
 
 #include "sim/engine/proc.h"
 #include "sim/engine/cluster.h"
+#include "sim/engine/units.h"
 #include "sim/scenario/scenario.h"
 #include "traces/csv.h"
 #include "sim/report/output.h"
@@ -712,7 +713,38 @@ static int known_num(const char *f, int empty_ok, double *v)
 	return *end || !isfinite(*v) ? -1 : 0;
 }
 
-/* Long: a small CSV reader, each field checked where it is read. */
+/* One row of a --known file checked, field by field: NULL, or what is
+** wrong with it (in buf). */
+static const char *known_row(const struct cal_eval *e, char **f, int n, double *num, char *buf, size_t len)
+{
+	double *vms = &num[0], *vcpus = &num[1], *v = &num[2], *lo = &num[3], *hi = &num[4], bytes;
+	const char *why;
+	if (n != 9)
+		snprintf(buf, len, "expected 9 fields, got %d", n);
+	else if (strcmp(f[0], "specweb"))
+		snprintf(buf, len, "benchmark: expected specweb, got '%s'", f[0]);
+	else if (!cal_find_hv(e->cfg, f[1]))
+		snprintf(buf, len, "expected a hypervisor of the calibration, got '%s'", f[1]);
+	else if (known_num(f[2], 0, vms) || *vms < 1 || *vms > 4096 || *vms != floor(*vms))
+		snprintf(buf, len, "vms: expected a whole number from 1 to 4096, got '%s'", f[2]);
+	else if (known_num(f[3], 0, vcpus) || *vcpus < 1 || *vcpus > 4096 || *vcpus != floor(*vcpus))
+		snprintf(buf, len, "vcpus_per_vm: expected a whole number from 1 to 4096, got '%s'", f[3]);
+	else if (units_bytes(f[4], &bytes, &why) || !(bytes > 0))
+		snprintf(buf, len, "memory: expected a byte size such as 1.5GiB, got '%s'", f[4]);
+	else if (strcmp(f[5], "sessions_per_vm"))
+		snprintf(buf, len, "metric: expected sessions_per_vm, got '%s'", f[5]);
+	else if (known_num(f[6], 0, v) || *v < 0)
+		snprintf(buf, len, "value: expected a number of at least 0, got '%s'", f[6]);
+	else if (known_num(f[7], 1, lo) || known_num(f[8], 1, hi) || *lo > *v || *hi < *v)
+		snprintf(buf, len, "ci_low,ci_high: expected numbers around the value (%s) or empty cells, got '%s','%s'",
+			 f[6], f[7], f[8]);
+	else
+		return NULL;
+	return buf;
+}
+
+/* Long: a small CSV reader, each row checked by known_row; a quantity
+** given twice is refused (the later row used to win silently). */
 int cal_eval_known(struct cal_eval *e, const double *x, const char *path, char *err, size_t errlen)
 {
 	static const char *const cols[] = { "benchmark", "hypervisor", "vms", "vcpus_per_vm", "memory",
@@ -723,7 +755,11 @@ int cal_eval_known(struct cal_eval *e, const double *x, const char *path, char *
 		snprintf(err, errlen, "--known %s: %s", path, rwhy);
 		return -1;
 	}
-	int rc = 0, line = 0;
+	int rc = 0, line = 0, nseen = 0;
+	struct seen {
+		char *key;
+		int line;
+	} *seen = NULL;
 	for (char *l = buf; rc == 0 && l && *l;) {
 		char *nl = strchr(l, '\n');
 		if (nl)
@@ -745,41 +781,52 @@ int cal_eval_known(struct cal_eval *e, const double *x, const char *path, char *
 		} else if (n == 1 && !f[0][0]) {
 			/* an empty line */
 		} else {
-			double vms, vcpus, v, lo, hi;
-			if (n != 9 || strcmp(f[0], "specweb") || strcmp(f[5], "sessions_per_vm")) {
-				snprintf(err, errlen, "%s:%d: expected 9 fields, benchmark specweb and metric "
-					 "sessions_per_vm", path, line);
+			double num[5];
+			char bad[300];
+			const char *wrong = known_row(e, f, n, num, bad, sizeof bad);
+			if (wrong) {
+				snprintf(err, errlen, "%s:%d: %s", path, line, wrong);
 				rc = -1;
-			} else if (!cal_find_hv(e->cfg, f[1])) {
-				snprintf(err, errlen, "%s:%d: expected a hypervisor of the calibration, got '%s'", path, line,
-					 f[1]);
-				rc = -1;
-			} else if (known_num(f[2], 0, &vms) || known_num(f[3], 0, &vcpus) || vms < 1 || vcpus < 1 ||
-				   vms != floor(vms) || vcpus != floor(vcpus) || known_num(f[6], 0, &v) || v < 0 ||
-				   known_num(f[7], 1, &lo) || known_num(f[8], 1, &hi)) {
-				snprintf(err, errlen, "%s:%d: expected whole vms and vcpus_per_vm of at least 1, a value "
-					 "of at least 0 and an interval (numbers or empty)", path, line);
-				rc = -1;
-			} else {
-				struct cal_qty q = { .bench = MEAS_SPECWEB, .hypervisor = f[1], .vms = (int)vms,
-						     .vcpus = (int)vcpus, .memory = f[4] };
-				char key[KEY_MAX];
-				qty_key(e->cfg, x, &q, key, sizeof key);
-				struct entry *en = lookup(e, key);
-				char *k = en ? NULL : strdup(key);
-				if (!en && (!k || !(en = entry_add(e, k, v, lo, hi)))) {
-					free(k);
-					snprintf(err, errlen, "out of memory");
-					rc = -1;
-					break;
-				}
-				en->value = v;
-				en->lo = lo;
-				en->hi = hi;
+				break;
 			}
+			struct cal_qty q = { .bench = MEAS_SPECWEB, .hypervisor = f[1], .vms = (int)num[0],
+					     .vcpus = (int)num[1], .memory = f[4] };
+			char key[KEY_MAX];
+			qty_key(e->cfg, x, &q, key, sizeof key);
+			for (int i = 0; i < nseen && rc == 0; i++)
+				if (!strcmp(seen[i].key, key)) {
+					snprintf(err, errlen, "%s:%d: expected a quantity not given before, got line %d's "
+						 "again", path, line, seen[i].line);
+					rc = -1;
+				}
+			struct seen *ns = rc ? NULL : realloc(seen, (size_t)(nseen + 1) * sizeof *ns);
+			char *sk = ns ? strdup(key) : NULL;
+			if (ns)
+				seen = ns;
+			if (!rc && !sk) {
+				snprintf(err, errlen, "out of memory");
+				rc = -1;
+			}
+			if (rc)
+				break;
+			seen[nseen++] = (struct seen){ sk, line };
+			struct entry *en = lookup(e, key);
+			char *k = en ? NULL : strdup(key);
+			if (!en && (!k || !(en = entry_add(e, k, num[2], num[3], num[4])))) {
+				free(k);
+				snprintf(err, errlen, "out of memory");
+				rc = -1;
+				break;
+			}
+			en->value = num[2];
+			en->lo = num[3];
+			en->hi = num[4];
 		}
 		l = nl ? nl + 1 : NULL;
 	}
+	for (int i = 0; i < nseen; i++)
+		free(seen[i].key);
+	free(seen);
 	free(buf);
 	return rc;
 }

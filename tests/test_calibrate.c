@@ -520,6 +520,36 @@ static void test_known(void)
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "known.csv:3: expected a hypervisor of the calibration, got 'nosuch'"));
 	free(out);
+	/* each field checked, the message leading with file:line: a huge vms
+	** was cast to int, an interval not around its value, an unreadable
+	** memory and a row given twice (the later won) were taken */
+	static const struct {
+		const char *row, *want;
+	} bad[] = {
+		{ "specweb,kvm-75,1e300,2,1.5GiB,sessions_per_vm,250,,", "vms: expected a whole number from 1 to 4096, got '1e300'" },
+		{ "specweb,kvm-75,2,0,1.5GiB,sessions_per_vm,250,,", "vcpus_per_vm: expected a whole number from 1 to 4096, got '0'" },
+		{ "specweb,kvm-75,2,2,lots,sessions_per_vm,250,,", "memory: expected a byte size such as 1.5GiB, got 'lots'" },
+		{ "specweb,kvm-75,2,2,1.5GiB,sessions_per_vm,250,260,270",
+		  "ci_low,ci_high: expected numbers around the value (250) or empty cells, got '260','270'" },
+		{ "specweb,kvm-75,2,2,1.5GiB,pages,250,,", "metric: expected sessions_per_vm, got 'pages'" },
+		{ "dd,kvm-75,2,2,1.5GiB,sessions_per_vm,250,,", "benchmark: expected specweb, got 'dd'" },
+		{ "specweb,kvm-75,2,2,1.5GiB,sessions_per_vm,-1,,", "value: expected a number of at least 0, got '-1'" },
+		{ "specweb,kvm-75,2,2,1.5GiB,sessions_per_vm,250", "expected 9 fields, got 7" },
+		{ "specweb,kvm-75,1,2,1.5GiB,sessions_per_vm,301,,", "expected a quantity not given before, got line 2's again" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char text[600];
+		snprintf(text, sizeof text, "benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value,ci_low,ci_high\n"
+			 "specweb,kvm-75,1,2,1.5GiB,sessions_per_vm,300,290,310\n%s\n", bad[i].row);
+		put(kf, text);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+		char want[400];
+		snprintf(want, sizeof want, "known.csv:3: %s", bad[i].want);
+		if (!out || !strstr(out, want) || strncmp(out, kf, strlen(kf)))
+			fprintf(stderr, "\n  row %s\n  want %s\n  got  %s", bad[i].row, want, out ? out : "");
+		CU_ASSERT_PTR_NOT_NULL(out && strstr(out, want) && !strncmp(out, kf, strlen(kf)));
+		free(out);
+	}
 	snprintf(cmd, sizeof cmd, "%s calibrate %s/calib.xml --known %s -o %s/o3 -q", cut_hvsim(), dir, kf, dir);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "--known: expected with --values"));
