@@ -386,6 +386,24 @@ static void test_compare_cli(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
 		free(out);
 	}
+	/* a --mix its rows cannot hold: a '/' (the subject is MIX/THREAD) and
+	** one so long that every id of a thread was cut to one; nothing
+	** written, not even the comparison */
+	char m[80];
+	memset(m, 'm', 50);
+	m[50] = 0;
+	const char *const bad_mix[][2] = {
+		{ "a/b", "--mix a/b: expected a name without '/' (a subject is MIX/THREAD)" },
+		{ m, "expected a mix name short enough for ids MIX.THREAD.METRIC of at most 63 characters, got" },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(cmd, sizeof cmd, "%s compare " REC "mixed/together.activity.csv %s -o %s/x.csv --measured %s/x.m --mix %s",
+			 cut_hvsim(), run, dir, dir, bad_mix[i][0]);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+		CU_ASSERT_PTR_NOT_NULL(out && strstr(out, bad_mix[i][1]));
+		free(out);
+		CU_ASSERT_FALSE(cut_exists(dir, "x.csv") || cut_exists(dir, "x.m"));
+	}
 	char *after = cut_slurp(act, NULL);
 	CU_ASSERT(before && after && strcmp(before, after) == 0);
 	free(before);

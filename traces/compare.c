@@ -399,6 +399,24 @@ int trace_compare(const struct compare_opts *o)
 		free(mark);
 		goto done;
 	}
+	/* --measured's ids (MIX.THREAD.METRIC) and subjects (MIX/THREAD) must
+	** hold whole: a long --mix cut every id of a thread to one, and a '/'
+	** in it moved the thread's name; checked before anything is written */
+	if (meas && strchr(mix, '/')) {
+		usage_error("--mix %s: expected a name without '/' (a subject is MIX/THREAD)", mix);
+		free(mark);
+		goto done;
+	}
+	for (int i = 0; meas && i < n; i++) {
+		size_t len = strlen(mix) + strlen(q[i].rec.name) + sizeof ".." - 1 + strlen("run_per_dispatch_s");
+		if (len > MEAS_ID_MAX) {
+			usage_error("--mix %s: expected a mix name short enough for ids MIX.THREAD.METRIC of at most %d "
+				    "characters, got %zu for thread %s (give a shorter --mix)",
+				    mix, MEAS_ID_MAX, len, q[i].rec.name);
+			free(mark);
+			goto done;
+		}
+	}
 	int ncpu = 0;
 	for (size_t k = 0; k < rec.n; k++)
 		if (rec.a[k].cpu + 1 > ncpu)

@@ -112,7 +112,9 @@ const struct opt_def cmd_opt_defs[O_NOPTS] = {
 			 "file" },
 	[O_MEASURED] = { "measured", 0, "MEAS.csv",
 			 "write the recorded values as measured points (benchmark host) for hvsim calibrate", "csv" },
-	[O_MIX] = { "mix", 0, "NAME", "with --measured: the mix the rows' subjects name (default: TRACE's name)",
+	[O_MIX] = { "mix", 0, "NAME",
+		    "with --measured: the mix the rows' subjects name (default: TRACE's name; no '/', and short "
+		    "enough for row ids MIX.THREAD.METRIC of at most 63 characters)",
 		    NULL },
 	[O_HVNAME] = { "hypervisor", 0, "NAME", "with --measured: the rows' hypervisor column (default linux)",
 		       NULL },
