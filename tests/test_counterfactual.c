@@ -389,6 +389,20 @@ static void test_explain_cli(void)
 		CU_ASSERT(out && strstr(out, "expected"));
 		free(out);
 	}
+	/* the sweep's name and vary lines but another model (a think time
+	** edited since the sweep ran): refused before any search, naming the
+	** point whose model.xml differs (it used to split the new model's
+	** capacities as the sweep's) */
+	snprintf(cmd, sizeof cmd,
+		 "sed 's|\\.\\./\\.\\./\\.\\./models|%s/models|; s|mean=\"0.5s\"|mean=\"0.6s\"|' "
+		 "tests/data/counterfactual/sweep.xml > %s/edited.xml && grep -q 0.6s %s/edited.xml && "
+		 "%s explain %s/sw --counterfactual %s/edited.xml --points 2 --force 2>&1",
+		 getenv("PWD") ? getenv("PWD") : ".", dir, dir, cut_hvsim(), dir, dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CHECK_HAS(out, "/edited.xml: expected the scenario of the sweep in ");
+	CHECK_HAS(out, "as it ran, got one whose model at point 2 differs from ");
+	CHECK_HAS(out, "points/002/model.xml (a value changed since the sweep ran)");
+	free(out);
 	cut_rmrf(dir);
 	free(dir);
 }

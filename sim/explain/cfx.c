@@ -13,7 +13,9 @@
 #include "sim/drive/counterfactual.h"
 #include "sim/engine/infile.h"
 #include "sim/drive/sweep.h"
+#include "sim/drive/sweep_reuse.h"
 #include "sim/engine/rng.h"
+#include "sim/report/output.h"
 
 #include <errno.h>
 #include <math.h>
@@ -113,6 +115,60 @@ static int load_sweep_scenario(const struct explain *x, const char *path, const 
 		rc = -1;
 	}
 	free(vary);
+	return rc;
+}
+
+/* Past the XML declaration and the comment of what the sweep added (seed,
+** start) of a model.xml: the model itself. */
+static const char *model_body(const char *m)
+{
+	for (int k = 0; k < 2 && m; k++) {
+		m = strchr(m, '\n');
+		m = m ? m + 1 : NULL;
+	}
+	return m ? m : "";
+}
+
+/* Is the scenario at path, with point p's overrides, the model the sweep
+** ran at p (points/NNN/model.xml, sim/drive/sweep_reuse.c)?  A file with
+** the sweep's name and vary lines but another value (a parameter edited
+** since) would split another model's capacity.  0 when it is, or when
+** the sweep kept no model.xml; -1 with err. */
+static int same_model(const struct explain *x, const char *path, const struct scn_override *ov, int nov, int p,
+		      char *err, size_t errlen)
+{
+	char rel[64], why[256];
+	snprintf(rel, sizeof rel, "points/%03d/model.xml", p + 1);
+	char *mp = x_path_of(x->dir, rel);
+	char *had = mp ? out_read(mp, NULL, why, sizeof why) : NULL;
+	int gone = !had && errno == ENOENT;
+	if (!had) {
+		if (!gone)
+			snprintf(err, errlen, "%s: %s", mp ? mp : rel, mp ? why : "out of memory");
+		free(mp);
+		return gone ? 0 : -1;
+	}
+	struct scenario s;
+	struct diag d = { 0 };
+	int rc = -1;
+	if (scn_load(&s, path, ov, nov, 0, &d)) {
+		diag_to_str(&d, err, errlen, "cannot load the scenario");
+	} else {
+		char *now = sweep_model_xml(&s, 1, 0);
+		if (!now)
+			snprintf(err, errlen, "out of memory");
+		else if (strcmp(model_body(now), model_body(had)))
+			snprintf(err, errlen, "%s: expected the scenario of the sweep in %s as it ran, got one whose "
+				 "model at point %d differs from %s (a value changed since the sweep ran)",
+				 path, x->dir, p + 1, mp);
+		else
+			rc = 0;
+		free(now);
+		scn_free(&s);
+	}
+	diag_free(&d);
+	free(had);
+	free(mp);
 	return rc;
 }
 
@@ -253,6 +309,10 @@ int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, c
 			for (int v = 0; v < s.sweep.nvary; v++) {
 				ov[nov].key = s.sweep.vary[v].key;
 				ov[nov++].value = val[v];
+			}
+			if (same_model(x, o->scenario, ov, nov, p, err, errlen)) {
+				rc = -1;
+				break;
 			}
 			char key[64];
 			point_key(key, sizeof key, p, o->reps, ftext, flen, ov, nov, &st);
