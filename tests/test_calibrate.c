@@ -38,9 +38,9 @@ static char *cwd_path(const char *rel)
 /* More <param>s for the stage (test_recover's inert one). */
 static const char *stage_extra = "";
 
-/* The calibration file for dir: kvm's cpu-factor and emu-packet, one
-** stage on bzip2 and netperf rows; held-out rows at other VM counts. */
-static void write_calib(const char *dir, const char *extra)
+/* dir/calib.xml: the toy benchmarks and kvm-75, a <search>, the stages
+** and extra elements as given (the stages start at line 7). */
+static void write_calib_with(const char *dir, const char *search, const char *stages, const char *extra)
 {
 	char *bz = cwd_path("tests/data/calib/bzip2.xml"), *np = cwd_path("tests/data/calib/netperf.xml");
 	char *kvm = cwd_path("models/profiles/hypervisors/kvm-75.xml");
@@ -52,16 +52,26 @@ static void write_calib(const char *dir, const char *extra)
 		 "  <benchmark name=\"bzip2\" scenario=\"%s\" vm=\"bench\"/>\n"
 		 "  <benchmark name=\"netperf\" scenario=\"%s\" vm=\"bench\"/>\n"
 		 "  <hypervisor name=\"kvm-75\" profile=\"%s\" out=\"kvm-75.xml\"/>\n"
-		 "  <search starts=\"2\" evaluations=\"80\" tolerance=\"0.01\" prior=\"0.0001\"/>\n"
-		 "  <stage name=\"both\" benchmarks=\"bzip2 netperf\">\n"
-		 "    <param name=\"cpu\" hypervisor=\"kvm-75\" key=\"hypervisor.costs.cpu-factor\" min=\"0.3\" max=\"2\" start=\"1\"/>\n"
-		 "    <param name=\"emu\" hypervisor=\"kvm-75\" key=\"hypervisor.io.emu-packet\" unit=\"kcycles\" min=\"1\" max=\"200\" start=\"10\"/>\n"
-		 "%s  </stage>\n%s"
-		 "</calibration>\n", bz, np, kvm, stage_extra, extra);
+		 "  %s\n%s%s"
+		 "</calibration>\n", bz, np, kvm, search, stages, extra);
 	put(path, text);
 	free(bz);
 	free(np);
 	free(kvm);
+}
+
+/* The calibration file for dir: kvm's cpu-factor and emu-packet, one
+** stage on bzip2 and netperf rows; held-out rows at other VM counts. */
+static void write_calib(const char *dir, const char *extra)
+{
+	char stages[1024];
+	snprintf(stages, sizeof stages,
+		 "  <stage name=\"both\" benchmarks=\"bzip2 netperf\">\n"
+		 "    <param name=\"cpu\" hypervisor=\"kvm-75\" key=\"hypervisor.costs.cpu-factor\" min=\"0.3\" max=\"2\" start=\"1\"/>\n"
+		 "    <param name=\"emu\" hypervisor=\"kvm-75\" key=\"hypervisor.io.emu-packet\" unit=\"kcycles\" min=\"1\" max=\"200\" start=\"10\"/>\n"
+		 "%s  </stage>\n", stage_extra);
+	write_calib_with(dir, "<search starts=\"2\" evaluations=\"80\" tolerance=\"0.01\" prior=\"0.0001\"/>", stages,
+			 extra);
 }
 
 static const struct {
@@ -90,21 +100,21 @@ static void write_points(const char *dir, const double *value)
 	fclose(f);
 }
 
-/* A column of fit.csv's row for parameter name. */
-static double fitted(const char *csv, const char *name)
+/* The value column (the tenth) of fit.csv's row stage,name. */
+static double fit_value(const char *csv, const char *stage, const char *name)
 {
 	char key[64];
-	snprintf(key, sizeof key, "\nboth,%s,", name);
+	snprintf(key, sizeof key, "\n%s,%s,", stage, name);
 	const char *p = strstr(csv, key);
-	if (!p)
-		return NAN;
-	p++;
-	for (int c = 0; c < 9 && p; c++) {
-		p = strchr(p, ',');
-		if (p)
-			p++;
-	}
-	return p ? atof(p) : NAN;
+	for (int c = 0; c < 9 && p; c++)
+		p = strchr(p + 1, ',');
+	return p ? atof(p + 1) : NAN;
+}
+
+/* The same for the stage "both" of write_calib. */
+static double fitted(const char *csv, const char *name)
+{
+	return fit_value(csv, "both", name);
 }
 
 static void test_recover(void)
@@ -665,39 +675,15 @@ static void test_cache(void)
 ** search each; cpu's bounds and start as given (line 8). */
 static void write_two_stages(const char *dir, const char *cpu)
 {
-	char *bz = cwd_path("tests/data/calib/bzip2.xml"), *np = cwd_path("tests/data/calib/netperf.xml");
-	char *kvm = cwd_path("models/profiles/hypervisors/kvm-75.xml");
-	char path[512], text[4096];
-	snprintf(path, sizeof path, "%s/calib.xml", dir);
-	snprintf(text, sizeof text,
-		 "<calibration name=\"two\" seed=\"3\">\n"
-		 "  <measured file=\"points.csv\"/>\n"
-		 "  <benchmark name=\"bzip2\" scenario=\"%s\" vm=\"bench\"/>\n"
-		 "  <benchmark name=\"netperf\" scenario=\"%s\" vm=\"bench\"/>\n"
-		 "  <hypervisor name=\"kvm-75\" profile=\"%s\" out=\"kvm-75.xml\"/>\n"
-		 "  <search starts=\"1\" evaluations=\"6\" tolerance=\"0.01\" prior=\"0.0001\"/>\n"
+	char stages[1024];
+	snprintf(stages, sizeof stages,
 		 "  <stage name=\"cpu\" benchmarks=\"bzip2\">\n"
 		 "    <param name=\"cpu\" hypervisor=\"kvm-75\" key=\"hypervisor.costs.cpu-factor\" %s/>\n"
 		 "  </stage>\n"
 		 "  <stage name=\"net\" benchmarks=\"netperf\">\n"
 		 "    <param name=\"emu\" hypervisor=\"kvm-75\" key=\"hypervisor.io.emu-packet\" unit=\"kcycles\" min=\"1\" max=\"200\" start=\"10\"/>\n"
-		 "  </stage>\n"
-		 "</calibration>\n", bz, np, kvm, cpu);
-	put(path, text);
-	free(bz);
-	free(np);
-	free(kvm);
-}
-
-/* The value column (the tenth) of fit.csv's row stage,name. */
-static double fit_value(const char *csv, const char *stage, const char *name)
-{
-	char key[64];
-	snprintf(key, sizeof key, "\n%s,%s,", stage, name);
-	const char *p = strstr(csv, key);
-	for (int c = 0; c < 9 && p; c++)
-		p = strchr(p + 1, ',');
-	return p ? atof(p + 1) : NAN;
+		 "  </stage>\n", cpu);
+	write_calib_with(dir, "<search starts=\"1\" evaluations=\"6\" tolerance=\"0.01\" prior=\"0.0001\"/>", stages, "");
 }
 
 /* --stages without --values fits those stages only, the others at their
