@@ -502,6 +502,32 @@ static void test_profiles_by_name(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "xen-3.3.0-paper "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "calibration/profiles/kvm-75-paper.xml"));
 	free(out);
+	/* a data folder's own F/N.xml: found when it is a profile of the kind
+	** and listed as found (it was found for either kind and not listed);
+	** a FIFO among the profiles is neither (hvsim profiles blocked on it) */
+	snprintf(cmd, sizeof cmd,
+		 "sed 's/name=\"opteron-8212-4s\"/name=\"flat\"/' models/profiles/machines/opteron-8212-4s.xml > "
+		 "%s/data/flatbox.xml && cp experiments/default.xml %s/data/notaprofile.xml && "
+		 "mkfifo %s/data/models/profiles/machines/fifo.xml && "
+		 "HVSIM_PATH=%s/data timeout 20 %s profiles",
+		 tmp, tmp, tmp, tmp, cut_hvsim());
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "  flatbox            ") && strstr(out, "/data/flatbox.xml\n"));
+	CU_ASSERT_PTR_NULL(out ? strstr(out, "notaprofile") : NULL);
+	CU_ASSERT_PTR_NULL(out ? strstr(out, "fifo") : NULL);
+	/* listed before the folder's models/profiles/, as the search goes */
+	CU_ASSERT(out && strstr(out, "flatbox") && strstr(out, "mybox") && strstr(out, "flatbox") < strstr(out, "mybox"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "HVSIM_PATH=%s/data %s validate %s/default.xml --set machine.profile=flatbox",
+		 tmp, cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "machine flat"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "HVSIM_PATH=%s/data %s validate %s/default.xml --set hypervisor.profile=flatbox",
+		 tmp, cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "expected a hypervisor profile named 'flatbox'; looked for "));
+	free(out);
 	cut_rmrf(tmp);
 	free(tmp);
 }

@@ -68,6 +68,38 @@ static int is_file(const char *p)
 	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* A regular XML file of at most INFILE_XML_MAX bytes (infile_xml: never a
+** FIFO, which would block) whose root is <elem>: 1, with its source=
+** (malloc'd, or NULL) in *source when asked; else 0. */
+static int profile_root(const char *path, const char *elem, char **source)
+{
+	char why[200];
+	size_t n;
+	int line;
+	if (source)
+		*source = NULL;
+	char *text = infile_xml(path, &n, &line, why, sizeof why);
+	xmlDocPtr doc = text ? xmlReadMemory(text, (int)n, path, NULL,
+					     INFILE_XML_OPTIONS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+			     : NULL;
+	free(text);
+	xmlNodePtr r = doc ? xmlDocGetRootElement(doc) : NULL;
+	int ok = r && strcmp((const char *)r->name, elem) == 0;
+	if (ok && source) {
+		xmlChar *src = xmlGetProp(r, (const xmlChar *)"source");
+		*source = src ? strdup((const char *)src) : NULL;
+		xmlFree(src);
+	}
+	xmlFreeDoc(doc);
+	return ok;
+}
+
+/* The root element of a profile of kind ("machines", "hypervisors"). */
+static const char *kind_root(const char *kind)
+{
+	return strcmp(kind, "machines") == 0 ? "machine" : "hypervisor";
+}
+
 /* One folder: its candidates for name; the found path or NULL. */
 static char *try_dir(const char *dir, size_t dl, const char *name, const char *kind, int data, char **tried,
 		     size_t *tl)
@@ -85,7 +117,10 @@ static char *try_dir(const char *dir, size_t dl, const char *name, const char *k
 			snprintf(buf, sizeof buf, forms[k], (int)dl, dir, kind, name);
 		else
 			snprintf(buf, sizeof buf, forms[k], (int)dl, dir, name);
-		if (is_file(buf))
+		/* a data folder's F/N.xml counts when it is a profile of the kind
+		** (F may hold scenarios and other files; hvsim profiles lists
+		** what this finds) */
+		if (is_file(buf) && (!data || k != 1 || profile_root(buf, kind_root(kind), NULL)))
 			return strdup(buf);
 		size_t bl = strlen(buf);
 		char *nt = realloc(*tried, *tl + bl + 3);
@@ -128,13 +163,17 @@ char *ld_find_profile(const char *base, const char *name, const char *kind, char
 	return found;
 }
 
-/* The profiles of kind in data folder dir (dir/models/profiles/kind/, or
-** sub: dir/calibration/profiles/), listed to f unless a name is in seen
-** already (names shown first win, as in the search). */
+/* The profiles of kind in data folder dir, in the search's order
+** (ld_find_profile): sub 0, dir itself (only the files whose root is the
+** kind's element); 1, dir/models/profiles/kind/; 2,
+** dir/calibration/profiles/ (hypervisors).  Listed to f unless a name is
+** in seen already (names shown first win, as in the search). */
 static void list_sub(FILE *f, const char *dir, size_t dl, const char *kind, int sub, char ***seen, int *nseen)
 {
 	char path[4096];
-	if (sub)
+	if (sub == 0)
+		snprintf(path, sizeof path, "%.*s", (int)dl, dir);
+	else if (sub == 2)
 		snprintf(path, sizeof path, "%.*s/calibration/profiles", (int)dl, dir);
 	else
 		snprintf(path, sizeof path, "%.*s/models/profiles/%s", (int)dl, dir, kind);
@@ -166,20 +205,19 @@ static void list_sub(FILE *f, const char *dir, size_t dl, const char *kind, int 
 		int dup = !names[i];
 		for (int k = 0; k < *nseen && !dup; k++)
 			dup = !strcmp((*seen)[k], names[i]);
-		if (dup) {
+		char file[4200], *src = NULL;
+		if (!dup)
+			snprintf(file, sizeof file, "%s/%s.xml", path, names[i]);
+		/* as the search: regular files only (a FIFO is never opened), in
+		** dir itself only those whose root is the kind's element */
+		if (dup || !is_file(file) || (!profile_root(file, kind_root(kind), &src) && sub == 0)) {
 			free(names[i]);
 			continue;
 		}
-		char file[4200];
-		snprintf(file, sizeof file, "%s/%s.xml", path, names[i]);
-		xmlDocPtr doc = xmlReadFile(file, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-		xmlNodePtr r = doc ? xmlDocGetRootElement(doc) : NULL;
-		xmlChar *src = r ? xmlGetProp(r, (const xmlChar *)"source") : NULL;
 		fprintf(f, "  %-18s %s\n", names[i], file);
 		if (src)
-			fprintf(f, "  %-18s source: %s\n", "", (const char *)src);
-		xmlFree(src);
-		xmlFreeDoc(doc);
+			fprintf(f, "  %-18s source: %s\n", "", src);
+		free(src);
 		char **ns = realloc(*seen, (size_t)(*nseen + 1) * sizeof *ns);
 		if (ns) {
 			*seen = ns;
@@ -194,8 +232,9 @@ static void list_sub(FILE *f, const char *dir, size_t dl, const char *kind, int 
 static void list_dir(FILE *f, const char *dir, size_t dl, const char *kind, char ***seen, int *nseen)
 {
 	list_sub(f, dir, dl, kind, 0, seen, nseen);
+	list_sub(f, dir, dl, kind, 1, seen, nseen);
 	if (strcmp(kind, "hypervisors") == 0)
-		list_sub(f, dir, dl, kind, 1, seen, nseen);
+		list_sub(f, dir, dl, kind, 2, seen, nseen);
 }
 
 void scn_list_profiles(FILE *f)
