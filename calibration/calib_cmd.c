@@ -122,9 +122,10 @@ static int check_rows(const struct cal_config *c, const struct scn_override *ov,
 
 /* Load and build (not run) every benchmark and hypervisor a measured row
 ** needs, once each, with the --set overrides; then each fitted
-** parameter at its min and at its max, which the search may reach: a
-** bound outside what its key takes is exit 2 here, not exit 1 hours
-** into a fit.  0, or -1 with a message. */
+** parameter at its min, at its max and at a value between that is no
+** round number, which the search may reach: a bound outside what its key
+** takes, or a key of whole numbers (a count, a seed), is exit 2 here,
+** not exit 1 hours into a fit.  0, or -1 with a message. */
 static int check_inputs(const struct cal_config *c, const struct scn_override *ov, int nov, const double *x,
 			const int *fit_mask, char *err, size_t errlen)
 {
@@ -140,9 +141,10 @@ static int check_inputs(const struct cal_config *c, const struct scn_override *o
 		const struct cal_param *p = &c->p[k];
 		if (!fit_mask[p->stage])
 			continue;
-		for (int b = 0; b < 2 && !rc; b++) {
+		for (int b = 0; b < 3 && !rc; b++) {
 			memcpy(xb, x, (size_t)c->np * sizeof *xb);
-			xb[k] = b ? p->max : p->min;
+			/* min, max, and 0.3817 of the way: no round number */
+			xb[k] = b == 0 ? p->min : b == 1 ? p->max : p->min + 0.3817 * (p->max - p->min);
 			char inner[700];
 			if (!check_rows(c, ov, nov, xb, k, inner, sizeof inner))
 				continue;
@@ -152,8 +154,14 @@ static int check_inputs(const struct cal_config *c, const struct scn_override *o
 			const char *why = strstr(inner, at);
 			char t[64];
 			cal_param_text(p, xb[k], t, sizeof t);
-			snprintf(err, errlen, "%s:%d: <param %s>: expected a value %s takes (the fit tries it), got %s: %.400s",
-				 c->path, p->line, b ? "max" : "min", p->key, t, why ? why + strlen(at) : inner);
+			if (b < 2)
+				snprintf(err, errlen, "%s:%d: <param %s>: expected a value %s takes (the fit tries it), got "
+					 "%s: %.400s", c->path, p->line, b ? "max" : "min", p->key, t,
+					 why ? why + strlen(at) : inner);
+			else
+				snprintf(err, errlen, "%s:%d: <param key>: expected a key that takes every value from min "
+					 "to max (the fit tries %s), got %s: %.400s", c->path, p->line, t, p->key,
+					 why ? why + strlen(at) : inner);
 			rc = -1;
 		}
 	}

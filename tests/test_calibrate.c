@@ -731,6 +731,14 @@ static void test_stages_bounds(void)
 					   "most 10") &&
 			       strstr(out, "(the bzip2 scenario with kvm-75, vms=1 vcpus=1 memory=1.5GiB)"));
 	free(out);
+	/* a key of whole numbers: every bound loads, a value between does not */
+	write_two_stages(dir, "min=\"0.3\" max=\"2\" start=\"1\"/><param name=\"s\" key=\"run.seed\" min=\"1\" "
+			      "max=\"100\" start=\"50\"");
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "/calib.xml:8: <param key>: expected a key that takes every value from "
+						"min to max (the fit tries 38.7883), got run.seed: <run seed>: expected "
+						"a whole number"));
+	free(out);
 	/* a key that is no path of the scenario: its <param>'s line, not --set */
 	write_two_stages(dir, "min=\"0.3\" max=\"2\" start=\"1\"/><param name=\"x\" key=\"vm[bench].guest.lock-hold\" "
 			      "min=\"0.1\" max=\"0.9\" start=\"0.5\"");
