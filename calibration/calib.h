@@ -144,6 +144,7 @@ struct cal_qty {
 	const char *memory;         /* as written */
 	const char *subject;        /* host: "MIX/THREAD", the thread whose metric it is */
 	int metric;                 /* host: which of its statistics */
+	int line;                   /* the measured row's line when checking, else 0 */
 };
 
 /* The simulator behind the fit, with a cache of base quantities keyed by

@@ -82,8 +82,9 @@ static unsigned long long fingerprint(const char *file, const struct scn_overrid
 }
 
 /* The rows check_inputs loads: once per benchmark and hypervisor, host
-** rows once per mix too (each mix has a scenario of its own); only those
-** parameter k applies to when k >= 0. */
+** rows once per thread (MIX/THREAD: each mix has a scenario of its own,
+** and each row's thread must be in it) or, for k >= 0, once per mix;
+** only those parameter k applies to when k >= 0. */
 static int row_checked(const struct cal_config *c, size_t i, int k)
 {
 	const struct meas_point *p = &c->meas.p[i];
@@ -95,11 +96,12 @@ static int row_checked(const struct cal_config *c, size_t i, int k)
 	for (size_t j = 0; j < i; j++) {
 		const struct meas_point *o = &c->meas.p[j];
 		struct cal_qty oq = { .bench = o->bench, .hypervisor = o->hypervisor };
+		size_t ml = k < 0 ? strlen(p->subject ? p->subject : "") + 1 : strcspn(p->subject ? p->subject : "", "/");
 		if (o->kind != MEAS_UNSTATED && (k < 0 || cal_param_applies(&c->p[k], &oq)) && o->bench == p->bench &&
 		    !strcmp(o->hypervisor, p->hypervisor) &&
 		    (p->bench != MEAS_HOST ||
 		     (o->subject && p->subject && strcspn(o->subject, "/") == strcspn(p->subject, "/") &&
-		      !strncmp(o->subject, p->subject, strcspn(p->subject, "/")))))
+		      !strncmp(o->subject, p->subject, ml))))
 			return 0;
 	}
 	return 1;
@@ -113,7 +115,8 @@ static int check_rows(const struct cal_config *c, const struct scn_override *ov,
 			continue;
 		const struct meas_point *p = &c->meas.p[i];
 		struct cal_qty q = { .bench = p->bench, .hypervisor = p->hypervisor, .vms = p->vms,
-				     .vcpus = p->vcpus, .memory = p->memory_text, .subject = p->subject };
+				     .vcpus = p->vcpus, .memory = p->memory_text, .subject = p->subject,
+				     .line = p->line };
 		if (cal_check(c, ov, nov, x, &q, err, errlen))
 			return -1;
 	}

@@ -183,7 +183,17 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 			snprintf(err, errlen, "%s", d.n ? d.msg[0] : "cannot build the world");
 			rc = -1;
 		} else if (check) {
-			rc = 0;
+			/* a host row's thread is one of the scenario's (its
+			** recorder watches them from the build on): else the fit
+			** would fail on it, exit 1, after its first simulation */
+			const char *slash = q->subject ? strchr(q->subject, '/') : NULL;
+			const struct trace_activity *t = actrec_trace(&w);
+			int ti = q->bench == MEAS_HOST && t && slash ? hoststats_find(t, slash + 1) : 0;
+			if (ti < 0)
+				snprintf(err, errlen, "%s:%d: subject %s: expected a thread of %s named '%s' (a <workload "
+					 "kind=\"threads\">), got %s", c->measured, q->line, q->subject, scenario, slash + 1,
+					 ti == -2 ? "several" : "none");
+			rc = ti < 0 ? -1 : 0;
 		} else if (world_run(&w)) {
 			snprintf(err, errlen, "%s: the run failed", scenario);
 			rc = -1;

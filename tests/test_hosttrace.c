@@ -416,6 +416,30 @@ static void test_compare_cli(void)
 	free(dir);
 }
 
+/* A host row whose thread its mix's scenario does not have is refused
+** before any simulation, at its line (the fit failed on it, exit 1). */
+static void test_calibrate_thread(void)
+{
+	char *dir = cut_tmpdir(), cmd[4096], *out;
+	char here[1024];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(here, sizeof here));
+	snprintf(cmd, sizeof cmd,
+		 "sed 's|,hogs3/h1$|,hogs3/nosuch|' " HOST "measured.csv > %s/m.csv && "
+		 "sed 's|file=\"measured.csv\"|file=\"%s/m.csv\"|; s|\"predict-|\"%s/" HOST "predict-|; "
+		 "s|\"linux-6.18.xml\" out|\"%s/" HOST "linux-6.18.xml\" out|' " HOST "calib.xml > %s/c.xml && "
+		 "grep -q nosuch %s/m.csv && %s calibrate %s/c.xml -o %s/o -j 1 -q",
+		 dir, dir, here, here, dir, dir, cut_hvsim(), dir, dir);
+	CU_ASSERT_EQUAL(run_cmd(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "/m.csv:4: subject hogs3/nosuch: expected a thread of ") &&
+			       strstr(out, "predict-hogs3.xml named 'nosuch' (a <workload kind=\"threads\">), got none"));
+	if (out && !strstr(out, "nosuch"))
+		printf("\n%s", out);
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(dir, "o"));
+	cut_rmrf(dir);
+	free(dir);
+}
+
 /* The shipped calibration file runs (a short search) and writes its
 ** report and the calibrated profile, with the fitted values of its
 ** parameters, which name no hypervisor and so apply to every profile
@@ -513,6 +537,7 @@ void tests_register(void)
 		{ "predicted from solo recordings: share, wake-up, dispatches", test_criteria },
 		{ "hvsim compare and --measured", test_compare_cli },
 		{ "the host calibration file runs", test_calibrate_runs },
+		{ "calibrate: a host row naming no thread of its mix is refused", test_calibrate_thread },
 		{ "live recording with the harness (when perf works)", test_live },
 		{ NULL, NULL },
 	};

@@ -456,9 +456,11 @@ static int parse_row(void *ctx, char **c, const char *path, int line, struct dia
 	p->note = c[15];
 	/* subject: what a host row is about; nothing else has one */
 	const char *subj = l->subject ? c[16] : "";
-	if (p->bench == MEAS_HOST && (!*subj || strlen(subj) > 255 || trace_blank(subj)))
+	const char *slash = strchr(subj, '/');   /* a mix and a thread, both named */
+	if (p->bench == MEAS_HOST && (!*subj || strlen(subj) > 255 || trace_blank(subj) || !slash || slash == subj ||
+				      !slash[1]))
 		BAD("subject", subj, "expected MIX/THREAD for benchmark host (%s)",
-		    l->subject ? "at most 255 characters" : "the file has no subject column");
+		    l->subject ? "a mix and a thread, at most 255 characters" : "the file has no subject column");
 	else if (p->bench != MEAS_HOST && p->bench != MEAS_NBENCH && *subj)
 		BAD("subject", subj, "expected empty for benchmark %s (only host rows have a subject)",
 		    bench_names[p->bench]);
