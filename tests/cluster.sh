@@ -66,7 +66,7 @@ run() {
 	shift
 	"$@" > "$W/$name.out" 2> "$W/$name.err"
 	rc=$?
-	grep '^hvsim\|^  \|^/' "$W/$name.err" | grep -v '^  Process name:\|^  Exit code:' > "$W/$name.msg"
+	grep '^hvsim\|^  \|^/\|^--set' "$W/$name.err" | grep -v '^  Process name:\|^  Exit code:' > "$W/$name.msg"
 }
 
 # reap JOB: wait for the mpirun of a job whose rank was killed.  Its
