@@ -728,6 +728,61 @@ static void test_std_streams(void)
 	free(tmp);
 }
 
+/* The bash completion, run by bash in a folder of a.csv, b.xml and d/:
+** compare's TRACE.csv was hidden (only .xml offered), --counterfactual
+** SCEN.xml offered folders only, policies offered files. */
+static void test_completion(void)
+{
+	static const struct {
+		const char *words;   /* COMP_WORDS; the last one is completed */
+		const char *want;    /* COMPREPLY, sorted */
+	} cases[] = {
+		{ "hvsim compare \"\"", "a.csv d" },
+		{ "hvsim compare a.csv \"\"", "a.csv d" },
+		{ "hvsim run \"\"", "b.xml d" },
+		{ "hvsim explain d --counterfactual \"\"", "b.xml d" },
+		{ "hvsim explain \"\"", "d" },
+		{ "hvsim import perf-sched x --model --affinity \"\"", "a.csv b.xml d" },
+		{ "hvsim policies \"\"", "" },
+		{ "hvsim run b.xml --timeline \"\"", "d" },
+		{ "hvsim sweep b.xml --cache \"\"", "d" },
+	};
+	char *tmp = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	char path[512], abs[4096], cwd[2048];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof cwd));
+	snprintf(abs, sizeof abs, "%s%s%s", cut_hvsim()[0] == '/' ? "" : cwd, cut_hvsim()[0] == '/' ? "" : "/",
+		 cut_hvsim());
+	snprintf(path, sizeof path, "%s/d", tmp);
+	CU_ASSERT_EQUAL(mkdir(path, 0755), 0);
+	const char *files[] = { "a.csv", "b.xml" };
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "%s/%s", tmp, files[i]);
+		FILE *f = fopen(path, "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		fclose(f);
+	}
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char cmd[8192], *out;
+		snprintf(cmd, sizeof cmd,
+			 "cd %s && bash -c 'source <(\"$0\" --completion) && COMP_WORDS=(%s) && "
+			 "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)) && _hvsim && printf \"%%s\\n\" \"${COMPREPLY[@]}\" | "
+			 "sort | paste -sd \" \"' %s",
+			 tmp, cases[i].words, abs);
+		int rc = cut_run(cmd, &out);
+		char *nl = strchr(out, '\n');
+		if (nl)
+			*nl = 0;
+		if (rc != 0 || strcmp(out, cases[i].want) != 0)
+			printf("\n    %s: got '%s', expected '%s'", cases[i].words, out, cases[i].want);
+		CU_ASSERT_EQUAL(rc, 0);
+		CU_ASSERT_STRING_EQUAL(out, cases[i].want);
+		free(out);
+	}
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -747,6 +802,7 @@ void tests_register(void)
 		{ "exit status: 0 done, 1 run failed, 2 bad input, every command", test_exit_status },
 		{ "command line", test_cli },
 		{ "stdout full or closed, stderr closed", test_std_streams },
+		{ "bash completion: each operand and option value by its kind", test_completion },
 		{ "times, rates and speeds at the edges of their ranges", test_limits_edges },
 		{ NULL, NULL },
 	};
