@@ -403,6 +403,19 @@ void ld_check_capacity(struct ld *ld, xmlNodePtr root)
 	if (name && !found) {
 		ld_err_at(ld, c ? c : root, "workload", "expected the name of a closed workload inside a <vm>", name, "");
 	}
+	/* The sequential test keeps a batch per step and tests them all after
+	** each: a step of 1ns gave 1.2e11 batches of a 120 s interval, whose
+	** count overflowed an int (a heap overflow), and 1us 2.9 GB and hours */
+	double batches = (double)(s->duration - s->warmup) / (double)s->capacity.step;
+	if (c && ld_attr(c, "step") && s->capacity.step > 0 && batches > SCN_MAX_CAP_BATCHES) {
+		char why[200];
+		snprintf(why, sizeof why,
+			 "at most " SCN_STR(SCN_MAX_CAP_BATCHES) " batches of step in the run's measured %.6gs (a step "
+			 "of at least %.6gs)",
+			 (double)(s->duration - s->warmup) / 1e9,
+			 ceil((double)(s->duration - s->warmup) / SCN_MAX_CAP_BATCHES) / 1e9);
+		ld_range_err(ld, c, "step", why);
+	}
 }
 
 /* A number with an optional unit suffix ("10ms" -> 10, "ms"); 0 or -1. */
