@@ -202,15 +202,15 @@ void csched_tickle(struct sched *s, struct cpu *t, struct cvcpu *svc, bool local
 /* ------------------------------------------------------- ops hooks --- */
 
 static const struct sched_param_def credit_params[] = {
-	{ "tick", SP_TIME, "10ms", "period of each pCPU's ticker (CSCHED_MSECS_PER_TICK)", SCHED_PERIOD_MIN_NS },
+	{ "tick", SP_TIME, "10ms", "period of each pCPU's ticker (CSCHED_MSECS_PER_TICK)", SCHED_PERIOD_MIN_NS, 0 },
 	{ "slice", SP_TIME, "30ms", "time slice (CSCHED_MSECS_PER_TSLICE); +-credits per slice bound a VCPU's credit",
-	  SCHED_PERIOD_MIN_NS },
+	  SCHED_PERIOD_MIN_NS, 0 },
 	{ "acct-period", SP_TIME, "30ms", "accounting period, a multiple of tick (CSCHED_TICKS_PER_ACCT ticks)",
-	  SCHED_PERIOD_MIN_NS },
-	{ "credits-per-tick", SP_NUMBER, "100", "credits a tick is worth (CSCHED_CREDITS_PER_TICK)", 0 },
+	  SCHED_PERIOD_MIN_NS, 0 },
+	{ "credits-per-tick", SP_NUMBER, "100", "credits a tick is worth (CSCHED_CREDITS_PER_TICK)", 0, 0 },
 	{ "exact-accounting", SP_INT, "0",
-	  "0: debit a whole tick from the VCPU found running (3.3.0); 1: debit the time run (4.0)", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
+	  "0: debit a whole tick from the VCPU found running (3.3.0); 1: debit the time run (4.0)", 0, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 
 /* Report a parameter's bad value at its own line, in its own words. */
