@@ -248,6 +248,17 @@ static int credit_init(struct sched *s, struct diag *d)
 		bad_param(s, d, "credits-per-tick", "a whole number from 1 to 1000000");
 		bad = 1;
 	}
+	/* CSCHED_CREDITS_PER_ACCT and _PER_TSLICE are ints, summed over the
+	** pCPUs in 32 bits as Xen does (256 x 1e7 fits): slices or periods of
+	** 1e8 s overflowed them (UBSan) */
+	if (!bad && cpt * (double)(period / p->tick) > 1e7) {
+		bad_param(s, d, "acct-period", "at most 10000000 credits a period (credits-per-tick x acct-period / tick)");
+		bad = 1;
+	}
+	if (!bad && cpt * (double)p->tslice / (double)p->tick > 1e7) {
+		bad_param(s, d, "slice", "at most 10000000 credits a slice (credits-per-tick x slice / tick)");
+		bad = 1;
+	}
 	if (exact != 0 && exact != 1) {
 		bad_param(s, d, "exact-accounting", "0 (sampled, 3.3.0) or 1 (exact, 4.0)");
 		bad = 1;
