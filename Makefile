@@ -79,6 +79,11 @@ HV_OBJ     := $(LIB_OBJ)
 endif
 # relink ./hvsim when MPI changes
 $(shell mkdir -p $(B) && { [ "$$(cat $(B)/mpi.flag 2>/dev/null)" = "$(MPI)" ] || echo "$(MPI)" > $(B)/mpi.flag; })
+# profile.c bakes in PREFIX's data folder (HVSIM_DATADIR): recompile it when
+# PREFIX changes, or make; make install PREFIX=/opt/hvsim installs a
+# binary that looks in /usr/local/share/hvsim
+$(shell mkdir -p $(B) && { [ "$$(cat $(B)/prefix.flag 2>/dev/null)" = "$(PREFIX)" ] || echo "$(PREFIX)" > $(B)/prefix.flag; })
+$(B)/rel/sim/scenario/profile.o $(B)/san/sim/scenario/profile.o: $(B)/prefix.flag
 SLIB_OBJ  := $(LIB_SRC:%.c=$(B)/san/%.o) $(B)/san/gen/scenario_xsd.o
 TESTS     := $(TEST_SRC:tests/%.c=$(B)/rel/tests/%)
 STESTS    := $(TEST_SRC:tests/%.c=$(B)/san/tests/%)
@@ -370,6 +375,15 @@ check: check-faults-quick
 .PHONY: check-faults-quick
 check-faults-quick: $(B)/san/hvsim-faults
 	@HVSIM_FAULTS=$(B)/san/hvsim-faults FAULTS_STEP=$(FAULTS_CHECK_STEP) sh tests/faults.sh
+
+# ------------------------------------------------------------ install ---
+# tests/install.sh: make, then make install PREFIX=... DESTDIR=... and make
+# uninstall, in a copy of the tree; the installed binary looks in its
+# PREFIX, has its data, man page and completion.
+.PHONY: check-install
+check-install:
+	@sh tests/install.sh
+check: check-install
 
 # --------------------------------------------------------- interruptions ---
 # tests/interrupt-sweep.sh: a -j 2 sweep interrupted at random instants by

@@ -180,6 +180,14 @@ static int check_params(const struct sched_ops *ops, const struct scn_policy *cf
 				   p->min_ns == SCHED_PERIOD_MIN_NS ? " (the finest period or slice Linux and Xen accept)" : "",
 				   q->value);
 			bad = 1;
+		} else if (p->max_ns && t > p->max_ns) {
+			char at[32];
+			units_fmt_time(p->max_ns, at, sizeof at);
+			diag_error(d, q->loc.file, q->loc.line, "<policy %s>: expected a time of at most %s%s, got '%s'",
+				   q->key, at,
+				   p->max_ns == SCHED_GRAN_MAX_NS ? " (the coarsest period or slice Linux accepts)" : "",
+				   q->value);
+			bad = 1;
 		}
 	}
 	return bad ? -1 : 0;

@@ -180,12 +180,21 @@ enum sched_param_kind { SP_TIME, SP_INT, SP_NUMBER, SP_TIME0 };
 ** few nanoseconds per pCPU would make a run last hours. */
 #define SCHED_PERIOD_MIN_NS INT64_C(100000)
 
+/* The most the Linux policies' periods and slices may be: 1 s, the
+** ceiling of sched_latency_ns and sched_min_granularity_ns (2.6.24 and
+** 2.6.32 kernel/sysctl.c, max_sched_granularity_ns = NSEC_PER_SEC);
+** EEVDF's base slice is an unsigned int of ns, below 4.3 s.  Larger
+** ones overflowed the policies' fixed-point arithmetic (the slice times
+** a weight of 1024: 1e8 s did, signed overflow). */
+#define SCHED_GRAN_MAX_NS INT64_C(1000000000)
+
 struct sched_param_def {
 	const char *name;
 	enum sched_param_kind kind;
 	const char *def;          /* default, in the same notation as XML */
 	const char *help;
 	int64_t min_ns;           /* a time's floor in ns (SP_TIME0: or 0); 0: any positive time */
+	int64_t max_ns;           /* a time's ceiling in ns; 0: none (LIM_TIME) */
 };
 
 /* Why an entity is handed to select_cpu / enqueue. */

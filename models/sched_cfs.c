@@ -489,16 +489,16 @@ static void timer_fn(void *ctx, void *obj, uint64_t arg)
 /* ------------------------------------------------------------- hooks --- */
 
 static const struct sched_param_def cfs_params[] = {
-	{ "version", SP_INT, "24", "Linux version followed: 24 (2.6.24) or 32 (2.6.32)", 0 },
+	{ "version", SP_INT, "24", "Linux version followed: 24 (2.6.24) or 32 (2.6.32)", 0, 0 },
 	{ "latency", SP_TIME0, "0ms", "sched_latency_ns; 0: the version's default x (1 + log2 pCPUs)",
-	  SCHED_PERIOD_MIN_NS },
+	  SCHED_PERIOD_MIN_NS, SCHED_GRAN_MAX_NS },
 	{ "min-granularity", SP_TIME0, "0ms", "sched_min_granularity_ns; 0: the version's default, scaled",
-	  SCHED_PERIOD_MIN_NS },
-	{ "wakeup-granularity", SP_TIME0, "0ms", "sched_wakeup_granularity_ns; 0: the version's default, scaled", 0 },
-	{ "migration-cost", SP_TIME0, "0ms", "sched_migration_cost (cache-hot time); 0: 0.5ms", 0 },
-	{ "hz", SP_INT, "250", "timer tick frequency (CONFIG_HZ)", 0 },
-	{ "hrtick", SP_INT, "0", "1: end each slice exactly (HRTICK) instead of at the next tick", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
+	  SCHED_PERIOD_MIN_NS, SCHED_GRAN_MAX_NS },
+	{ "wakeup-granularity", SP_TIME0, "0ms", "sched_wakeup_granularity_ns; 0: the version's default, scaled", 0, 0 },
+	{ "migration-cost", SP_TIME0, "0ms", "sched_migration_cost (cache-hot time); 0: 0.5ms", 0, 0 },
+	{ "hz", SP_INT, "250", "timer tick frequency (CONFIG_HZ)", 0, 0 },
+	{ "hrtick", SP_INT, "0", "1: end each slice exactly (HRTICK) instead of at the next tick", 0, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 
 static int cfs_init(struct sched *s, struct diag *d)

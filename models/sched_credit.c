@@ -202,15 +202,15 @@ void csched_tickle(struct sched *s, struct cpu *t, struct cvcpu *svc, bool local
 /* ------------------------------------------------------- ops hooks --- */
 
 static const struct sched_param_def credit_params[] = {
-	{ "tick", SP_TIME, "10ms", "period of each pCPU's ticker (CSCHED_MSECS_PER_TICK)", SCHED_PERIOD_MIN_NS },
+	{ "tick", SP_TIME, "10ms", "period of each pCPU's ticker (CSCHED_MSECS_PER_TICK)", SCHED_PERIOD_MIN_NS, 0 },
 	{ "slice", SP_TIME, "30ms", "time slice (CSCHED_MSECS_PER_TSLICE); +-credits per slice bound a VCPU's credit",
-	  SCHED_PERIOD_MIN_NS },
+	  SCHED_PERIOD_MIN_NS, 0 },
 	{ "acct-period", SP_TIME, "30ms", "accounting period, a multiple of tick (CSCHED_TICKS_PER_ACCT ticks)",
-	  SCHED_PERIOD_MIN_NS },
-	{ "credits-per-tick", SP_NUMBER, "100", "credits a tick is worth (CSCHED_CREDITS_PER_TICK)", 0 },
+	  SCHED_PERIOD_MIN_NS, 0 },
+	{ "credits-per-tick", SP_NUMBER, "100", "credits a tick is worth (CSCHED_CREDITS_PER_TICK)", 0, 0 },
 	{ "exact-accounting", SP_INT, "0",
-	  "0: debit a whole tick from the VCPU found running (3.3.0); 1: debit the time run (4.0)", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
+	  "0: debit a whole tick from the VCPU found running (3.3.0); 1: debit the time run (4.0)", 0, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 
 /* Report a parameter's bad value at its own line, in its own words. */
@@ -246,6 +246,17 @@ static int credit_init(struct sched *s, struct diag *d)
 	}
 	if (!(cpt >= 1 && cpt <= 1e6 && cpt == (double)(int)cpt)) {
 		bad_param(s, d, "credits-per-tick", "a whole number from 1 to 1000000");
+		bad = 1;
+	}
+	/* CSCHED_CREDITS_PER_ACCT and _PER_TSLICE are ints, summed over the
+	** pCPUs in 32 bits as Xen does (256 x 1e7 fits): slices or periods of
+	** 1e8 s overflowed them (UBSan) */
+	if (!bad && cpt * (double)(period / p->tick) > 1e7) {
+		bad_param(s, d, "acct-period", "at most 10000000 credits a period (credits-per-tick x acct-period / tick)");
+		bad = 1;
+	}
+	if (!bad && cpt * (double)p->tslice / (double)p->tick > 1e7) {
+		bad_param(s, d, "slice", "at most 10000000 credits a slice (credits-per-tick x slice / tick)");
 		bad = 1;
 	}
 	if (exact != 0 && exact != 1) {

@@ -625,12 +625,12 @@ static void c2_dump(struct sched *s, FILE *f)
 }
 
 static const struct sched_param_def c2_params[] = {
-	{ "runqueue", SP_INT, "0", "0: one runqueue per NUMA node (socket); 1: one for the whole machine", 0 },
+	{ "runqueue", SP_INT, "0", "0: one runqueue per NUMA node (socket); 1: one for the whole machine", 0, 0 },
 	{ "ratelimit", SP_TIME0, "1ms", "least run time before a VCPU can be preempted (sched_ratelimit_us); 0: none",
-	  SCHED_PERIOD_MIN_NS },
+	  SCHED_PERIOD_MIN_NS, 0 },
 	{ "migrate-resist", SP_TIME, "500us",
-	  "credit a VCPU needs above the running one to move to its pCPU (sched_credit2_migrate_resist)", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
+	  "credit a VCPU needs above the running one to move to its pCPU (sched_credit2_migrate_resist)", 0, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 
 const struct sched_ops sched_credit2_ops = {

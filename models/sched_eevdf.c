@@ -715,19 +715,19 @@ static void eev_dump(struct sched *s, FILE *f)
 static const struct sched_param_def eev_params[] = {
 	{ "base-slice", SP_TIME0, "0ns",
 	  "request r of every entity (sysctl_sched_base_slice); default 0.75ms x (1 + ilog2(min(ncpus, 8)))",
-	  SCHED_PERIOD_MIN_NS },
-	{ "run-to-parity", SP_INT, "1", "1: a picked entity keeps its pCPU while eligible until its request ends", 0 },
-	{ "place-lag", SP_INT, "1", "1: a waking entity keeps the lag it had when it slept (PLACE_LAG)", 0 },
+	  SCHED_PERIOD_MIN_NS, INT64_C(4294967295) },
+	{ "run-to-parity", SP_INT, "1", "1: a picked entity keeps its pCPU while eligible until its request ends", 0, 0 },
+	{ "place-lag", SP_INT, "1", "1: a waking entity keeps the lag it had when it slept (PLACE_LAG)", 0, 0 },
 	{ "balance-interval", SP_TIME, "4ms", "period of the load balancer (one tick at HZ=250)",
-	  SCHED_PERIOD_MIN_NS },
-	{ "hz", SP_INT, "250", "timer tick frequency (CONFIG_HZ; Debian's kernels: 250)", 0 },
+	  SCHED_PERIOD_MIN_NS, 0 },
+	{ "hz", SP_INT, "250", "timer tick frequency (CONFIG_HZ; Debian's kernels: 250)", 0, 0 },
 	{ "delay-dequeue", SP_INT, "0",
 	  "1: a task sleeping ineligible wakes with its lag recovered to 0 (DELAY_DEQUEUE, DELAY_ZERO: Linux 6.12+)",
-	  0 },
+	  0, 0 },
 	{ "balance-failed", SP_INT, "0",
-	  "1: failed eev_balance passes relax the limits (nr_balance_failed: eev_shr_bound, cache_nice_tries)", 0 },
-	{ "hrtick", SP_INT, "0", "1: end each request exactly (HRTICK) instead of at the next tick", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
+	  "1: failed eev_balance passes relax the limits (nr_balance_failed: eev_shr_bound, cache_nice_tries)", 0, 0 },
+	{ "hrtick", SP_INT, "0", "1: end each request exactly (HRTICK) instead of at the next tick", 0, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 
 const struct sched_ops sched_eevdf_ops = {

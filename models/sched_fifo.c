@@ -106,8 +106,8 @@ const struct sched_ops sched_fcfs_ops = {
 static const struct sched_param_def rr_params[] = {
 	/* at least 1 us: a textbook policy, whose small quanta approach
 	** processor sharing (not Linux's or Xen's 100 us floor) */
-	{ "quantum", SP_TIME, "10ms", "time a burst runs before going to the tail of the queue", INT64_C(1000) },
-	{ NULL, 0, NULL, NULL, 0 },
+	{ "quantum", SP_TIME, "10ms", "time a burst runs before going to the tail of the queue", INT64_C(1000), 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 
 const struct sched_ops sched_rr_ops = {

@@ -478,12 +478,12 @@ static void o1_pick_given(struct sched *s, struct cpu *c, struct entity *e, int6
 /* ------------------------------------------------------------- setup --- */
 
 static const struct sched_param_def o1_params[] = {
-	{ "hz", SP_INT, "250", "scheduler ticks per second (CONFIG_HZ: 100, 250, 300 or 1000)", 0 },
+	{ "hz", SP_INT, "250", "scheduler ticks per second (CONFIG_HZ: 100, 250, 300 or 1000)", 0, 0 },
 	{ "migration-cost", SP_TIME, "0.5ms",
-	  "cache-hot time between the cores of a node (2.6.21 measured it at boot: migration_cost=)", 0 },
-	{ "migration-cost-node", SP_TIME, "0.5ms", "cache-hot time between nodes", 0 },
-	{ "wake-idle", SP_INT, "0", "1: a wake-up moves to an idle pCPU of the domain (SD_WAKE_IDLE)", 0 },
-	{ NULL, 0, NULL, NULL, 0 },
+	  "cache-hot time between the cores of a node (2.6.21 measured it at boot: migration_cost=)", 0, 0 },
+	{ "migration-cost-node", SP_TIME, "0.5ms", "cache-hot time between nodes", 0, 0 },
+	{ "wake-idle", SP_INT, "0", "1: a wake-up moves to an idle pCPU of the domain (SD_WAKE_IDLE)", 0, 0 },
+	{ NULL, 0, NULL, NULL, 0, 0 },
 };
 
 static int o1_init(struct sched *s, struct diag *d)

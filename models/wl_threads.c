@@ -5,9 +5,11 @@
 #include "models/sched.h"
 #include "models/actrec.h"
 #include "models/world.h"
+#include "sim/engine/limits.h"
 
 #include <errno.h>
 #include <gsl/gsl_rng.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +111,28 @@ static int set_affinity(struct entity *e, const char *cpus, int ncpus)
 	return 0;
 }
 
+/* The most bursts m's threads can end in run_ns: a thread ends one at
+** most every mean burst plus mean sleep (its draws are its recorded
+** values, uniformly), over its life in the run. */
+static double model_bursts(const struct tmodel *m, double run_ns)
+{
+	double n = 0;
+	for (int i = 0; i < m->nth; i++) {
+		const struct tm_thread *t = &m->th[i];
+		if (t->cpu_bound || t->nburst == 0)
+			continue;
+		double b = 0, sl = 0;
+		for (size_t k = 0; k < t->nburst; k++)
+			b += (double)t->burst[k];
+		for (size_t k = 0; k < t->nsleep; k++)
+			sl += (double)t->sleep[k];
+		double cycle = b / (double)t->nburst + (t->nsleep ? sl / (double)t->nsleep : 0);
+		double life = t->life_ns > 0 && (double)t->life_ns < run_ns ? (double)t->life_ns : run_ns;
+		n += cycle > 0 ? life / cycle : INFINITY;
+	}
+	return n;
+}
+
 int wl_threads_add(struct world *w, const struct scn_workload *cfg, struct diag *d)
 {
 	struct wl_threads **nt = realloc(w->thr, (size_t)(w->nthr + 1) * sizeof *nt);
@@ -129,7 +153,18 @@ int wl_threads_add(struct world *w, const struct scn_workload *cfg, struct diag 
 			   cfg->name, cfg->trace);
 		return -EINVAL;
 	}
-	wt->th = calloc((size_t)wt->model.nth, sizeof *wt->th);
+	/* bound the bursts over the run as a looped trace's
+	** (sim/engine/limits.h): bursts and sleeps of 1ns ran for days */
+	double run_ns = (double)w->scn->duration, bursts = model_bursts(&wt->model, run_ns);
+	if (bursts > LIM_ARRIVALS) {
+		diag_error(d, cfg->trace_loc.file, cfg->trace_loc.line,
+			   "<threads file>: expected at most " LIM_ARRIVALS_TEXT " bursts over the run, got %.3g (each "
+			   "thread's life in the run's %.6gs over its mean burst plus sleep in '%s')",
+			   bursts, run_ns / 1e9, cfg->trace);
+		return -EINVAL;
+	}
+	/* tmodel_load gives at least one thread (said so for the compiler) */
+	wt->th = calloc(wt->model.nth > 0 ? (size_t)wt->model.nth : 1, sizeof *wt->th);
 	if (!wt->th)
 		return -ENOMEM;
 	for (int i = 0; i < wt->model.nth; i++) {

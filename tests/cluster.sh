@@ -135,6 +135,34 @@ for job in "sweep $D/bad-sweep.tmp-$$.xml" "calibrate $D/calib.xml -q --set bzip
 	done
 done
 
+# ranks that do not run the same job: another --set on rank 1 (its
+# points had another seed: rows rank 0 wrote as its own, exit 0), another
+# scenario (another scenario's rows in sweep.csv), or the same name with
+# other contents in rank 1's working directory: refused, exit 2, no DIR
+mkdir -p "$W/r0" "$W/r1"
+# (profiles by name: the copies are elsewhere)
+sed 's|profile="[^"]*/\([^/"]*\)\.xml"|profile="\1"|' "$D/sweep.xml" > "$W/r0/s.xml"
+sed 's|seed="[0-9]*"|seed="99"|' "$W/r0/s.xml" > "$W/r1/s.xml"
+cmp -s "$W/r0/s.xml" "$W/r1/s.xml" && bad "mismatch: could not make another sweep.xml"
+HVABS=$(cd "$(dirname "$HVSIM")" && pwd)/$(basename "$HVSIM")   # the ranks start in r0/ and r1/
+for job in "set:--set run.seed=5" "scenario:tests/data/sweep/toy.xml" "contents:"; do
+	mm=${job%%:*}
+	other=${job#*:}
+	case $mm in
+	set) run "mismatch-$mm" $MPIRUN -np 1 "$HVSIM" sweep "$D/sweep.xml" -o "$W/mm-$mm" : \
+		-np 1 "$HVSIM" sweep "$D/sweep.xml" -o "$W/mm-$mm" $other ;;
+	scenario) run "mismatch-$mm" $MPIRUN -np 1 "$HVSIM" sweep "$D/sweep.xml" -o "$W/mm-$mm" : \
+		-np 1 "$HVSIM" sweep "$other" -o "$W/mm-$mm" ;;
+	contents) run "mismatch-$mm" $MPIRUN -np 1 --wdir "$W/r0" "$HVABS" sweep s.xml -o "$W/mm-$mm" : \
+		-np 1 --wdir "$W/r1" "$HVABS" sweep s.xml -o "$W/mm-$mm" ;;
+	esac
+	checks=$((checks + 1))
+	[ "$rc" = 2 ] || bad "mismatched ranks ($mm) exit $rc, expected 2"
+	grep -q "^hvsim: rank 1: expected every rank to run rank 0's command line on the same files" \
+		"$W/mismatch-$mm.err" || bad "mismatched ranks ($mm): no message naming rank 1"
+	[ ! -e "$W/mm-$mm" ] || bad "mismatched ranks ($mm): $W/mm-$mm written"
+done
+
 # a worker rank killed in the middle of a sweep, then --resume
 LONG="--set run.duration=600s"
 "$HVSIM" sweep "$D/sweep.xml" $LONG -j 2 -o "$W/kill-ref" > /dev/null 2>&1 || bad "the long sweep fails"

@@ -530,7 +530,7 @@ static void test_cli_exclusive(void)
 	/* interrupted with --force: the directory as it was */
 	char *before = cut_slurp_in(dir, "capacity.csv");
 	snprintf(cmd, sizeof cmd,
-		 "{ %s capacity " REPAIRMAN " -o %s -j 1 --set run.duration=100000000s --set capacity.measure=fixed --force & p=$!; sleep 1; "
+		 "{ %s capacity " REPAIRMAN " -o %s -j 1 --set run.duration=50000000s --set capacity.measure=fixed --force & p=$!; sleep 1; "
 		 "kill -INT $p; wait $p; }", cut_hvsim(), dir);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 130);
 	free(out);

@@ -715,6 +715,101 @@ static void test_cli(void)
 	}
 }
 
+/* stdout full or closed: exit 1 with the reason (it was exit 0, a man
+** page cut short); stderr closed: hvsim's warnings went into the first
+** file it opened, the timeline, which was no longer JSON. */
+static void test_std_streams(void)
+{
+	static const struct cli_case cases[] = {
+		{ "--man >/dev/full", 1, "hvsim: standard output: cannot write: No space left on device" },
+		{ "policies >&-", 1, "hvsim: standard output: cannot write: Bad file descriptor" },
+		{ "validate tests/data/good/closed.xml >/dev/full", 1, "standard output: cannot write" },
+		{ "validate tests/data/bad/bad-unit.xml >/dev/full", 2, "bad-unit.xml:" },
+		{ "policies <&-", 0, "credit: " },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char cmd[512], *out;
+		snprintf(cmd, sizeof cmd, "{ %s %s; }", cut_hvsim(), cases[i].args);
+		int rc = cut_run(cmd, &out);
+		if (rc != cases[i].rc || !strstr(out, cases[i].text))
+			printf("\n    hvsim %s -> %d\n%s", cases[i].args, rc, out);
+		CU_ASSERT_EQUAL(rc, cases[i].rc);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, cases[i].text));
+		free(out);
+	}
+	char *tmp = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	char cmd[1024], path[512];
+	snprintf(cmd, sizeof cmd,
+		 "{ %s run tests/data/good/vm-hogs.xml -o %s/o --timeline %s/t.json --timeline-max 10 -q 2>&-; }",
+		 cut_hvsim(), tmp, tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, NULL), 0);
+	snprintf(path, sizeof path, "%s/t.json", tmp);
+	char *json = cut_slurp(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(json);
+	if (strstr(json, "hvsim:"))
+		printf("\n    a message in the timeline: %.80s", strstr(json, "hvsim:"));
+	CU_ASSERT_PTR_NULL(strstr(json, "hvsim:"));
+	free(json);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* The bash completion, run by bash in a folder of a.csv, b.xml and d/:
+** compare's TRACE.csv was hidden (only .xml offered), --counterfactual
+** SCEN.xml offered folders only, policies offered files. */
+static void test_completion(void)
+{
+	static const struct {
+		const char *words;   /* COMP_WORDS; the last one is completed */
+		const char *want;    /* COMPREPLY, sorted */
+	} cases[] = {
+		{ "hvsim compare \"\"", "a.csv d" },
+		{ "hvsim compare a.csv \"\"", "a.csv d" },
+		{ "hvsim run \"\"", "b.xml d" },
+		{ "hvsim explain d --counterfactual \"\"", "b.xml d" },
+		{ "hvsim explain \"\"", "d" },
+		{ "hvsim import perf-sched x --model --affinity \"\"", "a.csv b.xml d" },
+		{ "hvsim policies \"\"", "" },
+		{ "hvsim run b.xml --timeline \"\"", "d" },
+		{ "hvsim sweep b.xml --cache \"\"", "d" },
+	};
+	char *tmp = cut_tmpdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	char path[512], abs[4096], cwd[2048];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(getcwd(cwd, sizeof cwd));
+	snprintf(abs, sizeof abs, "%s%s%s", cut_hvsim()[0] == '/' ? "" : cwd, cut_hvsim()[0] == '/' ? "" : "/",
+		 cut_hvsim());
+	snprintf(path, sizeof path, "%s/d", tmp);
+	CU_ASSERT_EQUAL(mkdir(path, 0755), 0);
+	const char *files[] = { "a.csv", "b.xml" };
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "%s/%s", tmp, files[i]);
+		FILE *f = fopen(path, "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		fclose(f);
+	}
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char cmd[8192], *out;
+		snprintf(cmd, sizeof cmd,
+			 "cd %s && bash -c 'source <(\"$0\" --completion) && COMP_WORDS=(%s) && "
+			 "COMP_CWORD=$((${#COMP_WORDS[@]} - 1)) && _hvsim && printf \"%%s\\n\" \"${COMPREPLY[@]}\" | "
+			 "sort | paste -sd \" \"' %s",
+			 tmp, cases[i].words, abs);
+		int rc = cut_run(cmd, &out);
+		char *nl = strchr(out, '\n');
+		if (nl)
+			*nl = 0;
+		if (rc != 0 || strcmp(out, cases[i].want) != 0)
+			printf("\n    %s: got '%s', expected '%s'", cases[i].words, out, cases[i].want);
+		CU_ASSERT_EQUAL(rc, 0);
+		CU_ASSERT_STRING_EQUAL(out, cases[i].want);
+		free(out);
+	}
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -733,6 +828,8 @@ void tests_register(void)
 		{ "out_commit: a destination that appeared, replaced", test_commit_race },
 		{ "exit status: 0 done, 1 run failed, 2 bad input, every command", test_exit_status },
 		{ "command line", test_cli },
+		{ "stdout full or closed, stderr closed", test_std_streams },
+		{ "bash completion: each operand and option value by its kind", test_completion },
 		{ "times, rates and speeds at the edges of their ranges", test_limits_edges },
 		{ NULL, NULL },
 	};

@@ -12,7 +12,8 @@
 **   - an Apache log line with many candidate closing quotes;
 **   - a scenario with many invalid sibling elements (libxml2 walked back
 **     over the siblings at each validation error);
-**   - a calibration file with many <also> (now capped, as <hypervisor> is).
+**   - a calibration file with many <also> (now capped, as <hypervisor> is);
+**   - a sweep of many <vary> of many values (the distinct-values check).
 */
 #include "tests/cutest.h"
 #include "traces/activity.h"
@@ -156,6 +157,32 @@ static void test_scenario_many_errors(void)
 	free(out);
 }
 
+/* 32 <vary> of 10000 values each (times: no value is a plain number):
+** the distinct-values check, quadratic, took minutes before the sweep was
+** refused for its 1e128 points */
+static void test_sweep_many_values(void)
+{
+	FILE *f = create("v.xml");
+	fputs("<scenario name=\"x\"><run duration=\"1s\"/><sweep>\n", f);
+	for (int k = 0; k < 32; k++) {
+		fprintf(f, "<vary key=\"run.k%d\" values=\"", k);
+		for (int i = 0; i < 10000; i++)
+			fprintf(f, "%s%ds", i ? " " : "", i);
+		fputs("\"/>\n", f);
+	}
+	fputs("</sweep>\n<machine name=\"m\" frequency=\"2GHz\"><node id=\"0\" cores=\"1\" memory=\"1GiB\"/></machine>\n"
+	      "<hypervisor name=\"h\" kind=\"native\"><policy name=\"fcfs\"/></hypervisor>\n"
+	      "<workload name=\"w\" kind=\"burst\"><open rate=\"1/s\"/>"
+	      "<demand dist=\"exponential\" mean=\"1ms\"/></workload>\n</scenario>\n", f);
+	fclose(f);
+	double s;
+	char *out = NULL;
+	CU_ASSERT_EQUAL(hvsim("validate %s/v.xml", &s, &out), 2);
+	within("32 <vary> of 10000 values", s);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "expected at most 10000 points in all"));
+	free(out);
+}
+
 static void test_calibration_caps(void)
 {
 	FILE *f = create("c.xml");
@@ -197,4 +224,5 @@ void tests_register(void)
 	CU_add_test(s, "apache-log: 200000 candidate closing quotes on a line", test_apache_quotes);
 	CU_add_test(s, "scenario: 40000 schema errors among siblings", test_scenario_many_errors);
 	CU_add_test(s, "calibration: <hypervisor> and <also> capped", test_calibration_caps);
+	CU_add_test(s, "sweep: 32 <vary> of 10000 values", test_sweep_many_values);
 }

@@ -13,11 +13,14 @@ int cmd_policies(const struct cmd *c, struct cmd_args *a)
 		const struct sched_ops *ops = sched_registry[i];
 		printf("%s: %s\n  follows: %s\n", ops->name, ops->summary, ops->source);
 		for (const struct sched_param_def *d = ops->params; d && d->name; d++) {
-			char at[32] = "";
+			char at[32] = "", most[32] = "";
 			if (d->min_ns)
 				units_fmt_time(d->min_ns, at, sizeof at);
-			printf("  %s = %s - %s%s%s%s%s\n", d->name, d->def, d->help, at[0] ? " [at least " : "", at,
-			       at[0] && d->kind == SP_TIME0 ? ", or 0" : "", at[0] ? "]" : "");
+			if (d->max_ns)
+				units_fmt_time(d->max_ns, most, sizeof most);
+			printf("  %s = %s - %s%s%s%s%s%s%s\n", d->name, d->def, d->help, at[0] ? " [at least " : "", at,
+			       at[0] && d->kind == SP_TIME0 ? ", or 0" : "", most[0] ? ", at most " : "", most,
+			       at[0] ? "]" : "");
 		}
 		printf("  co-scheduling: %s\n", ops->dequeue ? "strict and relaxed" : "relaxed only");
 	}

@@ -328,7 +328,10 @@ void ld_read_hypervisor(struct ld *ld, xmlNodePtr h)
 	xmlNodePtr d0 = ld_child(h, "dom0");
 	if (d0) {
 		hv->dom0.weight = 256;
-		ld_get(ld, d0, "vcpus", 1, ld_p_int, &hv->dom0.vcpus);
+		/* as a <vm>'s: 2147483647 Dom0 VCPUs asked for 343 GB */
+		if (ld_get(ld, d0, "vcpus", 1, ld_p_int, &hv->dom0.vcpus) == 1 && hv->dom0.vcpus > SCN_MAX_CPUS)
+			ld_err_at(ld, d0, "vcpus", "expected at most " SCN_STR(SCN_MAX_CPUS) " VCPUs",
+				  ld_attr(d0, "vcpus"), "");
 		ld_get(ld, d0, "weight", 0, ld_p_int, &hv->dom0.weight);
 		if (strcmp(hv->kind, "xen") != 0)
 			ld_err_at(ld, d0, NULL, "expected <dom0> only in a hypervisor of kind=\"xen\"", NULL, NULL);

@@ -24,6 +24,7 @@
 #define SCN_MAX_USERS 10000000
 #define SCN_MAX_SESSIONS 1000000   /* SPECweb sessions over all VMs */
 #define SCN_MAX_REPLICATIONS 100   /* <capacity replications> */
+#define SCN_MAX_CAP_BATCHES 10000  /* batches of <capacity step> in a measured interval */
 #define SCN_MAX_NAME 64            /* characters of a VM's or a workload's name */
 #define SCN_XSTR(x) #x
 #define SCN_STR(x) SCN_XSTR(x)

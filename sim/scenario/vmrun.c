@@ -403,6 +403,19 @@ void ld_check_capacity(struct ld *ld, xmlNodePtr root)
 	if (name && !found) {
 		ld_err_at(ld, c ? c : root, "workload", "expected the name of a closed workload inside a <vm>", name, "");
 	}
+	/* The sequential test keeps a batch per step and tests them all after
+	** each: a step of 1ns gave 1.2e11 batches of a 120 s interval, whose
+	** count overflowed an int (a heap overflow), and 1us 2.9 GB and hours */
+	double batches = (double)(s->duration - s->warmup) / (double)s->capacity.step;
+	if (c && ld_attr(c, "step") && s->capacity.step > 0 && batches > SCN_MAX_CAP_BATCHES) {
+		char why[200];
+		snprintf(why, sizeof why,
+			 "at most " SCN_STR(SCN_MAX_CAP_BATCHES) " batches of step in the run's measured %.6gs (a step "
+			 "of at least %.6gs)",
+			 (double)(s->duration - s->warmup) / 1e9,
+			 ceil((double)(s->duration - s->warmup) / SCN_MAX_CAP_BATCHES) / 1e9);
+		ld_range_err(ld, c, "step", why);
+	}
 }
 
 /* A number with an optional unit suffix ("10ms" -> 10, "ms"); 0 or -1. */
@@ -471,13 +484,13 @@ static int range_values(struct ld *ld, xmlNodePtr n, struct scn_vary *v)
 
 /* Long: <sweep>'s mode and each <vary> in turn (key, values or a range,
 ** the product's size), each checked where it is read. */
-/* Whether a and b are both plain numbers (no unit) and equal: "1", "01"
-** and "1.0" are one VM count. */
-static int same_number(const char *a, const char *b)
+/* a as a plain number (no unit), NaN when it is not one: "1", "01" and
+** "1.0" are one VM count. */
+static double number_or_nan(const char *a)
 {
-	char *ea, *eb;
-	double x = strtod(a, &ea), y = strtod(b, &eb);
-	return ea != a && eb != b && !*ea && !*eb && x == y;
+	char *e;
+	double x = strtod(a, &e);
+	return e != a && !*e ? x : NAN;
 }
 
 void ld_read_sweep(struct ld *ld, xmlNodePtr n)
@@ -569,11 +582,24 @@ void ld_read_sweep(struct ld *ld, xmlNodePtr n)
 				return;
 			continue;
 		}
+		points *= v->nvalues;
 		/* rows of sweep.csv are told apart by their values, and two
-		** spellings of one number (1 and 01) would run one point twice */
+		** spellings of one number (1 and 01) would run one point twice.
+		** The check is quadratic: each value is read as a number once
+		** (NaN: not one; strtod in the pairs' loop took 6 s for 10000
+		** values), and not at all once the sweep has too many points
+		** anyway (32 such <vary>s took minutes to be refused) */
+		if (points > SCN_MAX_POINTS)
+			continue;
+		double *num = ld_mem(ld, malloc((size_t)v->nvalues * sizeof *num + 1));
+		if (!num)
+			return;
+		for (int i = 0; i < v->nvalues; i++)
+			num[i] = number_or_nan(v->values[i]);
 		for (int i = 0; i < v->nvalues; i++)
 			for (int j = 0; j < i; j++)
-				if (strcmp(v->values[i], v->values[j]) == 0 || same_number(v->values[i], v->values[j])) {
+				if (!isnan(num[i]) && !isnan(num[j]) ? num[i] == num[j]
+								     : strcmp(v->values[i], v->values[j]) == 0) {
 					char q[300];
 					if (strcmp(v->values[i], v->values[j]) == 0)
 						snprintf(q, sizeof q, "'%.100s' twice", v->values[i]);
@@ -584,7 +610,7 @@ void ld_read_sweep(struct ld *ld, xmlNodePtr n)
 					i = v->nvalues;
 					break;
 				}
-		points *= v->nvalues;
+		free(num);
 	}
 	if (points > SCN_MAX_POINTS) {
 		char got[64];

@@ -373,5 +373,21 @@ void ld_read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 		ld_err_at(ld, c, NULL,
 		       "expected a think time or a demand above 0: users that neither think nor work would "
 		       "loop forever at one instant", NULL, NULL);
+	else if (diag_count(ld->d) == errs && w->closed && ld->s->machine.freq > 0) {
+		/* A user ends at most one job per think time plus demand, so
+		** users / (think + demand) bounds the jobs as <open rate> bounds
+		** the arrivals, and the same cap holds: 6 users with a demand
+		** of 1ns and no think time would run for days. */
+		double cycle_s = dist_mean(&w->think) / 1e9 + dist_mean(&w->demand) / ld->s->machine.freq;
+		double run_s = (double)ld->s->duration / 1e9, jobs = w->users * run_s / cycle_s;
+		if (jobs > LIM_ARRIVALS) {
+			char why[240];
+			snprintf(why, sizeof why,
+				 "at most " LIM_ARRIVALS_TEXT " jobs over the run (users / (mean think time + mean "
+				 "demand) x the run's %.6gs; here %.6gs a job: %.3g jobs)",
+				 run_s, cycle_s, jobs);
+			ld_range_err(ld, c, "users", why);
+		}
+	}
 }
 

@@ -27,10 +27,12 @@
 #include <mpi.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,6 +81,64 @@ static int launched(void)
 	return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMIX_RANK") || getenv("PMI_RANK");
 }
 
+/* FNV-1a over n bytes, from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * UINT64_C(0x100000001b3);
+	return h;
+}
+
+/* The command line (the program's path aside) and the bytes of every
+** argument that names a regular file (the scenario, --values, ...). */
+static uint64_t job_digest(int argc, char **argv)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	char buf[65536];
+	for (int i = 1; i < argc; i++) {
+		h = fnv(h, argv[i], strlen(argv[i]) + 1);
+		struct stat st;
+		if (stat(argv[i], &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		FILE *f = fopen(argv[i], "r");
+		if (!f) {
+			h = fnv(h, "?", 1);
+			continue;
+		}
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+			h = fnv(h, buf, n);
+		fclose(f);
+	}
+	return h;
+}
+
+/*
+** Every rank must run rank 0's command on the same files: a rank started
+** with other arguments (mpirun -np 1 hvsim A : -np 1 hvsim B) or reading
+** other files by the same names (a node without the shared file system)
+** ran units of another scenario, whose rows rank 0 wrote as its own.
+** The ranks compare digests before anything runs; 1 when they differ
+** (rank 0 has said which rank), the job then ends with status 2.
+*/
+static int same_job(int argc, char **argv)
+{
+	uint64_t mine = job_digest(argc, argv), r0 = mine;
+	MPI_Bcast(&r0, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+	int differs = mine != r0, first = differs ? g_rank : g_size;
+	int any = 0;
+	MPI_Allreduce(&first, &any, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+	if (any == g_size)
+		return 0;
+	if (g_rank == 0)
+		fprintf(stderr,
+			"hvsim: rank %d: expected every rank to run rank 0's command line on the same files "
+			"(docs/cluster.md), got another command line or other contents of its files\n",
+			any);
+	return 1;
+}
+
 int cluster_init(int *argc, char ***argv)
 {
 	if (!launched())
@@ -101,6 +161,11 @@ int cluster_init(int *argc, char ***argv)
 			dup2(fd, STDERR_FILENO);
 			close(fd);
 		}
+	}
+	if (same_job(*argc, *argv)) {
+		MPI_Finalize();
+		g_on = 0;
+		return 2;
 	}
 	return 0;
 }
