@@ -12,6 +12,10 @@
 # tests/test_*.c becomes a suite;
 # a new tests/bench/bench_*.c becomes a benchmark.
 
+# `make` alone builds `all`, whatever rule comes first (the prefix.flag
+# dependency of profile.o below is one; it became the default goal)
+.DEFAULT_GOAL := all
+
 PREFIX  ?= /usr/local
 DESTDIR ?=
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
