@@ -95,6 +95,7 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 	struct scn_override ov[MAX_OV];
 	struct scn_origin from[MAX_OV];   /* messages about a value name its line here */
 	char text[MAX_OV][2][128];
+	char typed[MAX_OV][300];   /* --set BENCH:KEY=VALUE as given, for messages */
 	int n = 0;
 #define SET(k, ...)                                                                 \
 	do {                                                                        \
@@ -140,8 +141,12 @@ static int simulate(const struct cal_config *c, const struct scn_override *extra
 		}
 		size_t bl = (size_t)(colon - extra[i].key);
 		const char *bn = meas_bench_name(q->bench);
-		if (strlen(bn) == bl && !strncmp(bn, extra[i].key, bl))
+		if (strlen(bn) == bl && !strncmp(bn, extra[i].key, bl)) {
+			/* a message names it as typed, BENCH: and all */
+			snprintf(typed[n], sizeof typed[n], "--set %s=%s", extra[i].key, extra[i].value);
+			from[n] = (struct scn_origin){ typed[n], 0 };
 			ov[n++] = (struct scn_override){ colon + 1, extra[i].value };
+		}
 	}
 	for (int i = 0; i < c->np && n < MAX_OV; i++)
 		if (cal_param_applies(&c->p[i], q)) {

@@ -745,6 +745,15 @@ static void test_stages_bounds(void)
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "/calib.xml:8: vm[bench].guest.lock-hold: <vm> has no child guest"));
 	free(out);
+	/* a --set for one benchmark is named as typed, BENCH: and all */
+	write_two_stages(dir, ok);
+	snprintf(cmd, sizeof cmd, "%s calibrate %s/calib.xml -o %s/o2 -q -j 2 --set 'bzip2:vm[bench].vcpus=one'",
+		 cut_hvsim(), dir, dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	static const char typed[] = "--set bzip2:vm[bench].vcpus=one: <vm vcpus>: expected a whole number of at "
+				    "least 1, got 'one'";
+	CU_ASSERT_PTR_NOT_NULL(out && !strncmp(out, typed, strlen(typed)));
+	free(out);
 	cut_rmrf(dir);
 	free(dir);
 }
