@@ -335,8 +335,10 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 		a->protocol = SCN_PROTOCOL_SPECWEB;
 		return 0;
 	case O_THRESHOLD: {
-		double p = strtod(v, &end);
-		if (!*v || *end || !(p > 0 && p < 1000))
+		/* read as a scenario's numbers are (no hex, no inf) */
+		double p = 0;
+		const char *why = NULL;
+		if (units_number(v, &p, &why) || !(p > 0 && p < 1000))
 			return cmd_usage_error(c, "--threshold: expected a percentage above 0 and below 1000, got '%s'",
 					       v);
 		a->threshold = p / 100;

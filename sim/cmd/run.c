@@ -114,8 +114,8 @@ int cmd_run(const struct cmd *c, struct cmd_args *a)
 	cmd_dest(a, &s, "", dest, sizeof dest);
 	struct outdir od = { 0 };
 	if (a->dump_at >= s.duration) {
-		rc = cmd_usage_error(c, "--dump-at: expected a time before the run's end (%.9g s)",
-				     (double)s.duration / 1e9);
+		rc = cmd_usage_error(c, "--dump-at: expected a time before the run's end (%.9g s), got %.9g s",
+				     (double)s.duration / 1e9, (double)a->dump_at / 1e9);
 		goto done;
 	}
 	if (out_begin(&od, dest, a->force ? OUT_FORCE : OUT_NEW, err, sizeof err)) {
