@@ -219,7 +219,15 @@ double cal_eval_metric(struct cal_eval *e, const double *x, int bench, const cha
 ** (benchmark,hypervisor,vms,vcpus_per_vm,memory,metric,value,ci_low,
 ** ci_high; metric sessions_per_vm, benchmark specweb).  0, or -1 with
 ** "file:line: expected ..." in err. */
-int cal_eval_known(struct cal_eval *e, const double *x, const char *path, char *err, size_t errlen);
+int cal_eval_known(struct cal_eval *e, const struct cal_config *c, const double *x, const char *path, char *err,
+		   size_t errlen);
+/* The cache key of quantity q under x: its description and the --set text
+** of every parameter that applies to it (at most CAL_KEY_MAX bytes). */
+#define CAL_KEY_MAX 2048
+void cal_qty_key(const struct cal_config *c, const double *x, const struct cal_qty *q, char *buf, size_t len);
+/* Set the cached value of key (and its interval), as if simulated.  0, or
+** -1 when out of memory. */
+int cal_eval_put(struct cal_eval *e, const char *key, double value, double lo, double hi);
 
 /* Its 95% interval: sessions per VM and cumulative sessions of a search
 ** with replications; NAN otherwise. */

@@ -291,7 +291,7 @@ int cal_command(const struct cal_cli *cli)
 	if (e && cal_eval_reused(e) && !quiet)
 		fprintf(stderr, "hvsim calibrate: %ld finished simulations taken from %s (a killed run's)\n",
 			cal_eval_reused(e), cpath);
-	if (e && cli->known && cal_eval_known(e, x, cli->known, err, sizeof err)) {
+	if (e && cli->known && cal_eval_known(e, &c, x, cli->known, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);   /* FILE:LINE: ..., or --known FILE: ... */
 		out_abort(&o);
 		status = EXIT_USAGE;
