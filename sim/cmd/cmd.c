@@ -5,6 +5,7 @@
 #include "sim/cmd/cmd.h"
 #include "sim/cmd/cmd_int.h"
 #include "sim/engine/units.h"
+#include "sim/report/output.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -269,11 +270,9 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 	case O_OUTPUT:
 		if (!*v)
 			return cmd_usage_error(c, "--%s: expected a path, got an empty one", d->lng);
-		/* as outdir.c's limit (room for ".tmp-PID"), said here with the
-		** length given: the commands' buffers would cut it first */
-		if (strlen(v) + 32 >= PATH_MAX)
+		if (strlen(v) > OUT_DEST_MAX)   /* before the commands' buffers cut it */
 			return cmd_usage_error(c, "--%s: expected a path of at most %d bytes, got %zu", d->lng,
-					       PATH_MAX - 33, strlen(v));
+					       OUT_DEST_MAX, strlen(v));
 		a->output = v;
 		return 0;
 	case O_SEED:

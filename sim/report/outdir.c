@@ -60,8 +60,8 @@ static int mkdir_p(const char *path)
 static int too_long(const char *dest, char *err, size_t errlen)
 {
 	size_t n = strlen(dest);
-	if (n + 32 >= PATH_MAX) {
-		snprintf(err, errlen, "%.80s...: expected a path of at most %d bytes, got %zu", dest, PATH_MAX - 33, n);
+	if (n > OUT_DEST_MAX) {
+		snprintf(err, errlen, "%.80s...: expected a path of at most %d bytes, got %zu", dest, OUT_DEST_MAX, n);
 		return -1;
 	}
 	for (const char *s = dest; *s;) {

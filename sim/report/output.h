@@ -9,6 +9,7 @@
 #ifndef HVSIM_OUTPUT_H
 #define HVSIM_OUTPUT_H
 
+#include <limits.h>
 #include <stdio.h>
 #include "models/world.h"
 
@@ -20,6 +21,10 @@ enum out_mode {
 	OUT_REPLACE,   /* a directory the caller owns (a sweep's points/NNN):
 			** replaced whatever it holds */
 };
+
+/* The longest destination path out_begin takes: PATH_MAX with room for
+** ".tmp-PID" on its last name.  -o is held to it where it is read. */
+#define OUT_DEST_MAX (PATH_MAX - 33)
 
 struct outdir {
 	char *dest;        /* requested directory (no trailing '/') */
