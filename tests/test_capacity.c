@@ -468,6 +468,10 @@ static void test_cli_bad_input(void)
 		{ REPAIRMAN " --set capacity.workload=nope",
 		  "--set capacity.workload=nope: <capacity workload>: expected the name of a closed "
 		  "workload inside a <vm>" },
+		/* within the jobs cap at its own users, not at max's */
+		{ "tests/data/capacity/jobs-at-max.xml",
+		  "tests/data/capacity/jobs-at-max.xml:8: <capacity max>: expected at most 1e9 jobs over a probe at "
+		  "max's 5000 users a VM" },
 		{ REPAIRMAN " -j 0", "expected a number of processes from 1 to 1024" },
 		{ REPAIRMAN " --timeline x.json", "unknown option '--timeline'" },
 	};
@@ -530,7 +534,7 @@ static void test_cli_exclusive(void)
 	/* interrupted with --force: the directory as it was */
 	char *before = cut_slurp_in(dir, "capacity.csv");
 	snprintf(cmd, sizeof cmd,
-		 "{ %s capacity " REPAIRMAN " -o %s -j 1 --set run.duration=50000000s --set capacity.measure=fixed --force & p=$!; sleep 1; "
+		 "{ %s capacity " REPAIRMAN " -o %s -j 1 --set run.duration=2000000s --set capacity.measure=fixed --force & p=$!; sleep 1; "
 		 "kill -INT $p; wait $p; }", cut_hvsim(), dir);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 130);
 	free(out);

@@ -16,6 +16,7 @@
 #include "sim/drive/cap_internal.h"
 #include "sim/engine/proc.h"
 #include "sim/engine/cluster.h"
+#include "sim/engine/limits.h"
 #include "sim/engine/stats.h"
 #include "models/world.h"
 
@@ -92,6 +93,24 @@ int cap_check(struct scenario *s, struct diag *d)
 							     : "no workload");
 		return -1;
 	}
+	/* The loader held each closed workload's jobs to the cap at its own
+	** users; the search runs up to max users a VM, where 6 users with a
+	** demand of 1ns would have been refused, so hold them there too. */
+	for (int k = 0; k < s->nvms; k++)
+		for (int j = 0; j < s->vm[k].nworkloads; j++) {
+			const struct scn_workload *w = &s->vm[k].workload[j];
+			double cycle_s, jobs;
+			if (!varied(s, w) || w->kind == WL_SPECWEB || !(s->machine.freq > 0) ||
+			    !((jobs = scn_closed_jobs(s, w, s->capacity.max, &cycle_s)) > LIM_ARRIVALS))
+				continue;
+			const struct scn_loc *at = s->capacity.loc.line > 0 ? &s->capacity.loc : &w->loc;
+			diag_error(d, at->file, at->line,
+				   "<capacity max>: expected at most " LIM_ARRIVALS_TEXT " jobs over a probe at max's %d "
+				   "users a VM (users / (mean think time + mean demand) x the run's %.6gs; workload "
+				   "'%s' takes %.6gs a job: %.3g jobs); lower max or lengthen the think time or demand",
+				   s->capacity.max, (double)s->duration / 1e9, w->name, cycle_s, jobs);
+			return -1;
+		}
 	/* Build (not run) the world once at the smallest count, so that
 	** model errors (an unknown policy parameter) are input errors here
 	** rather than a failed probe later. */

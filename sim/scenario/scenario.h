@@ -408,6 +408,13 @@ int scn_capacity_resolution(const struct scn_capacity *c, int users);
 #define SCN_ROUND_GRID 16
 int scn_capacity_round(const struct scn_capacity *c, double users);
 
+/* The jobs a closed workload of s can end over s's run with users
+** users: each ends at most one job per mean think time plus mean demand,
+** so users x the run / (think + demand); *cycle_s is that cycle in
+** seconds.  The loader and the capacity search hold it to LIM_ARRIVALS
+** (sim/engine/limits.h), as an open rate's arrivals are held. */
+double scn_closed_jobs(const struct scenario *s, const struct scn_workload *w, double users, double *cycle_s);
+
 /* A --set KEY=VALUE override: KEY is a dotted path of elements from the
 ** scenario root ending in an attribute, e.g. "run.duration",
 ** "machine.node[2].memory", "workload[jobs].closed.users".  An element

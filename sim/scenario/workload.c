@@ -374,12 +374,10 @@ void ld_read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 		       "expected a think time or a demand above 0: users that neither think nor work would "
 		       "loop forever at one instant", NULL, NULL);
 	else if (diag_count(ld->d) == errs && w->closed && ld->s->machine.freq > 0) {
-		/* A user ends at most one job per think time plus demand, so
-		** users / (think + demand) bounds the jobs as <open rate> bounds
-		** the arrivals, and the same cap holds: 6 users with a demand
-		** of 1ns and no think time would run for days. */
-		double cycle_s = dist_mean(&w->think) / 1e9 + dist_mean(&w->demand) / ld->s->machine.freq;
-		double run_s = (double)ld->s->duration / 1e9, jobs = w->users * run_s / cycle_s;
+		/* the same cap as <open rate>'s: 6 users with a demand of 1ns
+		** and no think time would run for days */
+		double cycle_s, run_s = (double)ld->s->duration / 1e9;
+		double jobs = scn_closed_jobs(ld->s, w, w->users, &cycle_s);
 		if (jobs > LIM_ARRIVALS) {
 			char why[240];
 			snprintf(why, sizeof why,
@@ -391,3 +389,9 @@ void ld_read_workload(struct ld *ld, xmlNodePtr n, struct scn_workload *w)
 	}
 }
 
+/* scenario.h */
+double scn_closed_jobs(const struct scenario *s, const struct scn_workload *w, double users, double *cycle_s)
+{
+	*cycle_s = dist_mean(&w->think) / 1e9 + dist_mean(&w->demand) / s->machine.freq;
+	return users * ((double)s->duration / 1e9) / *cycle_s;
+}
