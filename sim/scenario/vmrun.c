@@ -462,9 +462,15 @@ static int range_values(struct ld *ld, xmlNodePtr n, struct scn_vary *v)
 		ld_err_at(ld, n, "step", "expected a step that goes from 'from' towards 'to'", raw[2] ? raw[2] : "1", "");
 		return -1;
 	}
-	double cnt = floor((x[1] - x[0]) / x[2] + 1e-9) + 1;
-	if (cnt > SCN_MAX_POINTS) {
-		ld_err_at(ld, n, NULL, "expected at most " SCN_STR(SCN_MAX_POINTS) " values", NULL, NULL);
+	/* a span beyond the largest double (from -1e308 to 1e308) is
+	** infinite, though its steps may be few: divide first then */
+	double span = x[1] - x[0];
+	double cnt = floor((isfinite(span) ? span / x[2] : x[1] / x[2] - x[0] / x[2]) + 1e-9) + 1;
+	if (!(cnt <= SCN_MAX_POINTS)) {
+		char got[64];
+		snprintf(got, sizeof got, "%.6g", cnt);
+		ld_err_at(ld, n, NULL, "expected at most " SCN_STR(SCN_MAX_POINTS) " values from 'from' to 'to' by 'step'",
+			  got, "");
 		return -1;
 	}
 	v->nvalues = (int)cnt;
@@ -475,7 +481,10 @@ static int range_values(struct ld *ld, xmlNodePtr n, struct scn_vary *v)
 	}
 	for (int i = 0; i < v->nvalues; i++) {
 		char buf[128];
-		snprintf(buf, sizeof buf, "%.12g%s", x[0] + i * x[2], unit[0]);
+		double val = x[0] + i * x[2];
+		if (!isfinite(val))   /* i * step beyond the largest double */
+			val = 2 * (x[0] / 2 + i * (x[2] / 2));
+		snprintf(buf, sizeof buf, "%.12g%s", val, unit[0]);
 		if (!(v->values[i] = ld_mem(ld, strdup(buf))))
 			return -1;
 	}
