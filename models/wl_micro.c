@@ -155,6 +155,10 @@ void micro_row(const struct micro *mb, FILE *f)
 	double v = micro_metric(mb, &fin);
 	int64_t end = mb->t_end >= 0 ? mb->t_end : world_now(mb->w);
 	static const char *const names[] = { [WL_BZIP2] = "bzip2", [WL_NETPERF] = "netperf", [WL_DD] = "dd" };
-	fprintf(f, "%s,%s,%s,%.4f,%s,%d,%.4f,%.0f\n", mb->vm->name, mb->cfg->name, names[mb->cfg->kind], v,
-		micro_unit(mb), fin, (double)end / 1e9, mb->done);
+	/* an unfinished bzip2 that compressed no byte has no time to
+	** extrapolate: the value is empty, as summary.json's is null */
+	fprintf(f, "%s,%s,%s,", mb->vm->name, mb->cfg->name, names[mb->cfg->kind]);
+	if (isfinite(v))
+		fprintf(f, "%.4f", v);
+	fprintf(f, ",%s,%d,%.4f,%.0f\n", micro_unit(mb), fin, (double)end / 1e9, mb->done);
 }

@@ -190,6 +190,31 @@ static void test_dd(void)
 	free(dir);
 }
 
+/* A bzip2 stopped before it compressed a byte has no time to extrapolate
+** from its share done: micro.csv's value is empty (it was "inf"). */
+static void test_bzip2_nothing_done(void)
+{
+	char *dir = cut_tmpdir();
+	variant(dir, "s|kind=\"requests\"|kind=\"bzip2\"|; "
+		     "s|<requests file=\"one.csv\"[^>]*/>|<bzip2 size=\"10MiB\"/>|; "
+		     "s|<run duration=\"10s\"[^>]*/>|<run duration=\"1us\" warmup=\"0s\"/>|", native);
+	CU_ASSERT_EQUAL_FATAL(cut_W.wl->nmicro, 1);
+	int fin;
+	CU_ASSERT_FALSE(isfinite(micro_metric(cut_W.wl->micro[0], &fin)));
+	CU_ASSERT_FALSE(fin);
+	char *row = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&row, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	micro_row(cut_W.wl->micro[0], f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(row, ",bzip2,,s,0,"));
+	free(row);
+	cut_done();
+	cut_rmrf(dir);
+	free(dir);
+}
+
 /* netperf with free CPU runs at the wire's limit: payload over payload +
 ** framing. */
 static void test_netperf_wire(void)
@@ -364,6 +389,7 @@ void tests_register(void)
 		{ "one request native: no exits", test_request_native },
 		{ "a page-cache miss goes to the disk", test_request_miss },
 		{ "dd seeks between its files", test_dd },
+		{ "bzip2 stopped before its first byte", test_bzip2_nothing_done },
 		{ "netperf at the wire's limit", test_netperf_wire },
 		{ "guest timer ticks", test_timer_ticks },
 		{ "emulated NIC presets", test_nic_preset },
