@@ -23,7 +23,8 @@
 #include <libxml/parser.h>
 #include <libxml/xmlschemas.h>
 
-/* "0-3,6" -> pCPU ids, each below ncpus. */
+/* "0-3,6" -> pCPU ids, each below ncpus: their count; -1 when v is no
+** such list (*why says what is expected), -2 when memory ran out. */
 static int parse_cpulist(const char *v, int ncpus, int **out, const char **why)
 {
 	int n = 0, cap = 0, *ids = NULL;
@@ -54,8 +55,10 @@ static int parse_cpulist(const char *v, int ncpus, int **out, const char **why)
 			if (n == cap) {
 				cap = cap ? 2 * cap : 8;
 				int *ni = realloc(ids, (size_t)cap * sizeof *ni);
-				if (!ni)
-					goto bad;
+				if (!ni) {
+					free(ids);
+					return -2;   /* no room: not the list's fault */
+				}
 				ids = ni;
 			}
 			ids[n++] = (int)c;
@@ -121,7 +124,10 @@ void ld_read_vm(struct ld *ld, xmlNodePtr n, struct scn_vm *v)
 	if (pin) {
 		const char *why;
 		v->npin = parse_cpulist(pin, scn_ncpus(m), &v->pin, &why);
-		if (v->npin < 0) {
+		if (v->npin == -2) {
+			ld_mem(ld, NULL);
+			v->npin = 0;
+		} else if (v->npin < 0) {
 			char quoted[200];
 			snprintf(quoted, sizeof quoted, "'%s'", pin);
 			ld_err_at(ld, n, "pin", "expected ", quoted, why);
