@@ -246,6 +246,34 @@ static void test_plateau(void)
 		t[6 + r] = x10[r];
 	}
 	CU_ASSERT_EQUAL(cap_plateau(t, 3, 3, &lo, &hi), 0);
+	/* The closest call of the verdict "9 VMs": 10 VMs over 9 in the 3
+	** pairs both have, differences 67.16, 6.48 and -2.76 (mean 23.63, sd
+	** 37.98): t = 1.078 against t(2, 0.95) = 2.920, one later point.  At
+	** that mean and sd, k pairs give t = 0.6220 sqrt(k): 1.759 at 8
+	** against t(7, 0.95) = 1.895, 1.866 at 9 against t(8, 0.95) = 1.860,
+	** so 9 pairs would decide it. */
+	struct cap_call call;
+	CU_ASSERT_EQUAL_FATAL(cap_plateau_call(u, 3, 9, 1, &call), 0);
+	CU_ASSERT(call.i == 1 && call.j == 2 && call.pairs == 3);
+	CU_ASSERT_DOUBLE_EQUAL(call.mean, 23.6267, 1e-3);
+	CU_ASSERT_DOUBLE_EQUAL(call.t, 1.0774, 1e-3);
+	CU_ASSERT_DOUBLE_EQUAL(call.crit, 2.9200, 1e-3);
+	CU_ASSERT_EQUAL(call.need, 9);
+	/* a later point below the plateau on average: no count of pairs */
+	double flat[6] = { 100, 110, 120, 95, 104, 119 };
+	CU_ASSERT_EQUAL(cap_plateau(flat, 2, 3, &lo, &hi), 0);
+	CU_ASSERT_EQUAL_FATAL(cap_plateau_call(flat, 2, 3, 0, &call), 0);
+	CU_ASSERT(call.mean < 0 && call.need == 0);
+	/* No plateau: the earlier point whose strongest later growth is the
+	** weakest, significant (or it would be the plateau), need -1.  Here
+	** 8 -> 9 VMs grows by 5 +- 1 over 3 pairs (t 8.7 against 2.92),
+	** every earlier step by 100s. */
+	double grow[9] = { 100, 101, 99, 300, 298, 303, 305, 302, 309 };
+	CU_ASSERT_EQUAL(cap_plateau(grow, 3, 3, &lo, &hi), -1);
+	CU_ASSERT_EQUAL_FATAL(cap_plateau_call(grow, 3, 3, -1, &call), 0);
+	CU_ASSERT(call.i == 1 && call.j == 2 && call.need == -1);
+	CU_ASSERT(call.t > call.crit);
+	CU_ASSERT_DOUBLE_EQUAL(call.mean, 5, 1e-9);
 	/* one replication: any rise is growth */
 	const double one[] = { 100, 200, 200, 150 };
 	CU_ASSERT_EQUAL(cap_plateau(one, 4, 1, &lo, &hi), 1);

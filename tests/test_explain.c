@@ -196,12 +196,24 @@ static void test_capacity_plateau(void)
 	/* the one-sided tests share 5% among 5 and 7 VMs: 6 failed, no test */
 	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "(one-sided paired t, 5% shared by 2 later counts)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "1200 +-2.0%"));
+	/* The closest call: 5 and 7 VMs over 4 by replication are 14.02,
+	** -45.94, 13.72 (mean -6.067) and 16.94, -43.08, 17.09 (mean -3.017,
+	** sd 34.70, t -0.151); the one-sided threshold at 2.5% with 2 degrees
+	** of freedom is 4.303; 7 VMs come closer, and no count of pairs
+	** would make a mean below 0 a growth. */
+	CU_ASSERT_TRUE_FATAL(c->has_call);
+	CU_ASSERT(c->call.i == 3 && c->call.j == 6 && c->call.pairs == 3 && c->call.need == 0);
+	CU_ASSERT(fabs(c->call.mean + 3.017) < 1e-3 && fabs(c->call.t + 0.1506) < 1e-3 &&
+		  fabs(c->call.crit - 4.3027) < 1e-3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "closest call: 7 VMs, 3.017 sessions below it on average (t -0.15 against "
+					   "4.30, 3 pairs); no later count is above it on average"));
 	free(txt);
-	/* plateaus.csv: the same plateau, its range and interval */
+	/* plateaus.csv: the same plateau, its range and interval, the call */
 	char *pc = explain_plateau_csv(&x);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(pc);
-	CU_ASSERT_STRING_EQUAL(pc, "curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,label\n"
-				   "1,paired,4,4,7,1200,1176,1224,7,all points\n");
+	CU_ASSERT_STRING_EQUAL(pc, "curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,call_vms,"
+				   "call_other_vms,call_mean,call_t,call_crit,call_pairs,call_need,label\n"
+				   "1,paired,4,4,7,1200,1176,1224,7,4,7,-3.01667,-0.1506,4.3027,3,0,all points\n");
 	free(pc);
 	explain_free(&x);
 	cut_rmrf(dir);
@@ -473,8 +485,8 @@ static void test_synthetic(void)
 	/* plateaus.csv: curve 1 by the growth threshold at 4 VMs, curve 2 none up to 5 */
 	snprintf(p, sizeof p, "%s/explain/plateaus.csv", dir);
 	got = cut_slurp(p, NULL);
-	CU_ASSERT(got && strstr(got, "\n1,growth,4,4,4,31,,,5,hypervisor.policy.name=a\n"));
-	CU_ASSERT(got && strstr(got, "\n2,growth,,,,,,,5,hypervisor.policy.name=b\n"));
+	CU_ASSERT(got && strstr(got, "\n1,growth,4,4,4,31,,,5,,,,,,,,hypervisor.policy.name=a\n"));
+	CU_ASSERT(got && strstr(got, "\n2,growth,,,,,,,5,,,,,,,,hypervisor.policy.name=b\n"));
 	free(got);
 	snprintf(p, sizeof p, "%s/explain/curve1-bottleneck.dot", dir);
 	got = cut_slurp(p, NULL);

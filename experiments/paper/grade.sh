@@ -254,7 +254,7 @@ END {
 # seed's plateau, the range of counts its test cannot tell from it, and
 # whether every seed names the same count
 {
-	echo "seed,sweep,curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,label"
+	echo "seed,sweep,curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,call_vms,call_other_vms,call_mean,call_t,call_crit,call_pairs,call_need,label"
 	for s in $seeds; do
 		for f in $figs; do
 			tail -n +2 "$out/seed$s/$f/explain/plateaus.csv" | sed "s/^/$s,$f,/"
@@ -265,9 +265,9 @@ mv "$out/plateaus.csv.tmp" "$out/plateaus.csv"
 awk -v seeds="$seeds" '
 NR == 1 { next }
 {
-	# the label is the rest of the line after the 11th comma, maybe quoted
+	# the label is the rest of the line after the 18th comma, maybe quoted
 	rest = $0
-	for (i = 1; i <= 11; i++) { c = index(rest, ","); f[i] = substr(rest, 1, c - 1); rest = substr(rest, c + 1) }
+	for (i = 1; i <= 18; i++) { c = index(rest, ","); f[i] = substr(rest, 1, c - 1); rest = substr(rest, c + 1) }
 	if (rest ~ /^"/) { rest = substr(rest, 2, length(rest) - 2); gsub(/""/, "\"", rest) }
 	k = f[2] SUBSEP f[3]
 	if (!(k in seen)) { seen[k] = 1; order[++n] = k; name[k] = f[2] "  " rest }

@@ -204,3 +204,75 @@ int cap_plateau(const double *c, int n, int R, int *lo, int *hi)
 		--*hi;
 	return p;
 }
+
+/* How many pairs would make a growth of this mean and sd significant at
+** level alpha (one-sided): the first k above pairs whose t exceeds its
+** threshold; 0 when the mean is not above 0, -1 past CAP_CALL_MAX_PAIRS. */
+static int pairs_to_decide(double mean, double sd, int pairs, double alpha)
+{
+	if (!(mean > 0))
+		return 0;
+	for (int k = pairs + 1; k <= CAP_CALL_MAX_PAIRS; k++)
+		if (mean / (sd / sqrt(k)) > gsl_cdf_tdist_Pinv(1 - alpha, k - 1))
+			return k;
+	return -1;
+}
+
+/* i's test against its later point j as a call: 0, or -1 when the pair
+** has fewer than two replications or no spread (no t). */
+static int call_of(const double *c, int n, int R, int i, int j, struct cap_call *k)
+{
+	int later = 0;
+	for (int m = i + 1; m < n; m++)
+		later += !failed(c, R, m);
+	double mean, sd;
+	int pairs = paired(c, R, i, j, &mean, &sd);
+	if (pairs < 2 || !(sd > 0) || later < 1)
+		return -1;
+	k->i = i;
+	k->j = j;
+	k->pairs = pairs;
+	k->mean = mean;
+	k->t = mean / (sd / sqrt(pairs));
+	k->crit = gsl_cdf_tdist_Pinv(1 - 0.05 / later, pairs - 1);
+	k->need = pairs_to_decide(mean, sd, pairs, 0.05 / later);
+	return 0;
+}
+
+int cap_plateau_call(const double *c, int n, int R, int p, struct cap_call *call)
+{
+	int found = 0;
+	if (p >= 0) {
+		/* the later point nearest to growing significantly */
+		for (int j = p + 1; j < n; j++) {
+			struct cap_call k;
+			if (failed(c, R, j) || call_of(c, n, R, p, j, &k))
+				continue;
+			if (!found || k.t / k.crit > call->t / call->crit)
+				*call = k;
+			found = 1;
+		}
+		return found ? 0 : -1;
+	}
+	/* each earlier point's largest significant growth; the smallest */
+	for (int i = 0; i < n - 1; i++) {
+		if (failed(c, R, i))
+			continue;
+		struct cap_call top;
+		int have = 0;
+		for (int j = i + 1; j < n; j++) {
+			struct cap_call k;
+			if (failed(c, R, j) || call_of(c, n, R, i, j, &k))
+				continue;
+			if (!have || k.t / k.crit > top.t / top.crit)
+				top = k;
+			have = 1;
+		}
+		if (have && (!found || top.t / top.crit < call->t / call->crit)) {
+			*call = top;
+			call->need = -1;
+			found = 1;
+		}
+	}
+	return found ? 0 : -1;
+}

@@ -64,4 +64,25 @@ double cap_crossing(const double *x, const double *f, int n, int *beyond);
 ** skipped. */
 int cap_plateau(const double *c, int n, int R, int *lo, int *hi);
 
+/* The test of cap_plateau's verdict that came closest to the other
+** verdict, so a reader sees how firm the plateau is.  With a plateau p:
+** the later point j whose growth over p has the largest t relative to
+** its threshold (not significant, or p would not be the plateau); need
+** is how many pairs would make that growth significant if its mean and
+** sd stayed as they are (the threshold falls as the pairs grow), 0 when
+** its mean is not above 0, -1 beyond CAP_CALL_MAX_PAIRS.  Without one
+** (p < 0): the earlier point i whose largest significant growth is the
+** smallest, the count nearest to being a plateau, and that growth's j;
+** need -1.  t = mean / (sd / sqrt(pairs)), crit the one-sided threshold
+** at 5% / (i's later points) with pairs - 1 degrees of freedom.
+** Returns 0, or -1 when no comparison has two pairs and a spread. */
+#define CAP_CALL_MAX_PAIRS 1000
+struct cap_call {
+	int i, j;                 /* the points compared: j later than i */
+	int pairs;                /* replications both have */
+	int need;                 /* pairs that would decide it, as above */
+	double mean, t, crit;     /* mean of c[j] - c[i], its t, the threshold */
+};
+int cap_plateau_call(const double *c, int n, int R, int p, struct cap_call *call);
+
 #endif

@@ -151,6 +151,7 @@ static int plateau_tested(struct xcurve *c)
 			** gap; a replication the point did not run: no pair */
 			m[i * R + r] = c->pt[i].cum > 0 && r < c->pt[i].nrep ? c->pt[i].rep[r] : NAN;
 	c->plateau = cap_plateau(m, c->npt, R, &c->plat_lo, &c->plat_hi);
+	c->has_call = cap_plateau_call(m, c->npt, R, c->plateau, &c->call) == 0;
 	c->tested = 1;
 	free(m);
 	return 1;

@@ -21,6 +21,8 @@
 #ifndef HVSIM_EXPLAIN_H
 #define HVSIM_EXPLAIN_H
 
+#include "sim/drive/cap_estimate.h"
+
 #include <stdio.h>
 
 /* The causes, in the report's order of ties. */
@@ -99,6 +101,8 @@ struct xcurve {
 	int plat_lo, plat_hi;         /* indices the data cannot tell from it (capacity with replications) */
 	int tested;                   /* 1: plateau by the paired test (over the replications
 					 every point has); 0: by the growth threshold */
+	int has_call;                 /* 1: call holds the verdict's closest test */
+	struct cap_call call;         /* (cap_plateau_call), tested curves only */
 	double total[XC_N + 1];       /* attributed loss summed over the points; [XC_N] unattributed */
 };
 

@@ -46,6 +46,34 @@ int x_shown(const struct xcurve *c)
 }
 
 /* Long: one curve's report in the order it is printed. */
+/* The test of the plateau's verdict that came closest to the other one
+** (cap_plateau_call): how firm the verdict is, and with a plateau how
+** many pairs would overturn it at the growth and spread measured. */
+static void report_call(const struct xcurve *c, const char *u, FILE *f)
+{
+	if (!c->tested || !c->has_call)
+		return;
+	const struct cap_call *k = &c->call;
+	double ni = c->pt[k->i].n, nj = c->pt[k->j].n;
+	if (c->plateau < 0) {
+		fprintf(f, "  closest call: %g VMs, the count nearest to a plateau; %g VMs exceed it by %.4g %s "
+			   "(t %.2f against %.2f, %d pairs)\n", ni, nj, k->mean, u, k->t, k->crit, k->pairs);
+		return;
+	}
+	if (k->need == 0) {
+		fprintf(f, "  closest call: %g VMs, %.4g %s below it on average (t %.2f against %.2f, %d pairs); no "
+			   "later count is above it on average\n", nj, -k->mean, u, k->t, k->crit, k->pairs);
+		return;
+	}
+	char need[64];
+	if (k->need > 0)
+		snprintf(need, sizeof need, "%d pairs", k->need);
+	else
+		snprintf(need, sizeof need, "more than %d pairs", CAP_CALL_MAX_PAIRS);
+	fprintf(f, "  closest call: %g VMs, %.4g %s above it (t %.2f against %.2f, %d pairs); at that growth and "
+		   "spread %s would make it significant\n", nj, k->mean, u, k->t, k->crit, k->pairs, need);
+}
+
 static void report_curve(const struct explain *x, int k, FILE *f)
 {
 	const struct xcurve *c = &x->curve[k];
@@ -105,10 +133,12 @@ static void report_curve(const struct explain *x, int k, FILE *f)
 		else
 			fprintf(f, ": %.6g %s, then %+.1f%% per added VM (below %g%%)\n", p->cum, u, 100 * p->growth,
 				100 * x->threshold);
+		report_call(c, u, f);
 	} else if (c->tested) {
 		const struct xpoint *p = &c->pt[c->npt - 1];
 		fprintf(f, "  plateau: none; the last point (%g VMs, %.6g %s) is significantly above every earlier one\n",
 			p->n, p->cum, u);
+		report_call(c, u, f);
 	} else {
 		const struct xpoint *p = &c->pt[c->npt - 1];
 		fprintf(f, "  plateau: none; the cumulative value still grows by %g%% or more per added VM up to %g VMs "
@@ -220,7 +250,8 @@ char *explain_plateau_csv(const struct explain *x)
 	FILE *f = open_memstream(&buf, &len);
 	if (!f)
 		return NULL;
-	fputs("curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,label\n", f);
+	fputs("curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,call_vms,call_other_vms,"
+	      "call_mean,call_t,call_crit,call_pairs,call_need,label\n", f);
 	for (int k = 0; k < x->ncurve; k++) {
 		const struct xcurve *c = &x->curve[k];
 		fprintf(f, "%d,%s,", k + 1, c->tested ? "paired" : "growth");
@@ -235,6 +266,17 @@ char *explain_plateau_csv(const struct explain *x)
 			fputs(",,,,,,", f);
 		}
 		fprintf(f, "%g,", c->npt ? c->pt[c->npt - 1].n : 0);
+		if (c->tested && c->has_call) {
+			const struct cap_call *cc = &c->call;
+			fprintf(f, "%g,%g,%.6g,%.4f,%.4f,%d,", c->pt[cc->i].n, c->pt[cc->j].n, cc->mean, cc->t, cc->crit,
+				cc->pairs);
+			if (cc->need >= 0)
+				fprintf(f, "%d,", cc->need);
+			else
+				fputs(",", f);
+		} else {
+			fputs(",,,,,,,", f);
+		}
 		trace_csv_put(f, c->label);
 		fputc('\n', f);
 	}
