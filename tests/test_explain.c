@@ -564,6 +564,13 @@ static void test_bad(void)
 		   "%1$s/sweep.settings");
 	expect_bad("sweep.settings", "hvsim sweep\nmode run\nvary hypervisor.policy.name: a b\n",
 		   "%s/sweep.settings:3: expected a vary of a VM count (vm[NAME].count), got hypervisor.policy.name");
+	/* the name is put in the gnuplot scripts, which gnuplot runs: a
+	** hand-edited one ran a shell command (system) */
+	expect_bad("sweep.settings",
+		   "hvsim sweep\nscenario x\" ; system \"touch pwned\" ; print \"\nseed 1\nmode run\n"
+		   "vary hypervisor.policy.name: a b\nvary vm[web].count: 1 2 3 4 5\n",
+		   "%s/sweep.settings:2: expected a scenario name (a letter or _, then letters, digits, _, . or -), "
+		   "got 'x\" ; system \"touch pwned\" ; print \"'");
 	expect_bad("points/004/vms.csv",
 		   "vm,kind,vcpus,mem_node,run_s,ready_s,blocked_s,overhead_s,spin_s,steal_pct,dispatches,"
 		   "migrations,remote_share,jobs_done,lock_acquired,lock_contended,remote_stall_s,nic\n"

@@ -66,7 +66,16 @@ static int read_settings(struct settings *s, const char *dir, struct xerr *e)
 		if (line == 1 && strcmp(p, "hvsim sweep") != 0) {
 			rc = x_fail(e, "%s:1: expected 'hvsim sweep', got '%.60s'", path, p);
 		} else if (strncmp(p, "scenario ", 9) == 0) {
-			snprintf(s->scenario, sizeof s->scenario, "%s", p + 9);
+			/* the name goes into the gnuplot scripts' titles, which
+			** gnuplot runs (its `system` too): only what the schema
+			** takes as a name (ident) */
+			const char *nm = p + 9;
+			size_t ok = strspn(nm, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789.-");
+			if (!*nm || nm[ok] || strchr("0123456789.-", nm[0]))
+				rc = x_fail(e, "%s:%d: expected a scenario name (a letter or _, then letters, digits, _, . "
+					       "or -), got '%.60s'", path, line, nm);
+			else
+				snprintf(s->scenario, sizeof s->scenario, "%s", nm);
 		} else if (strncmp(p, "mode ", 5) == 0) {
 			mode = 1;
 			if (strcmp(p + 5, "capacity") == 0)
