@@ -737,6 +737,39 @@ static void test_exclusive(void)
 	free(dir);
 }
 
+/* The tail plots are drawn by gnuplot in the staging directory, named
+** inside '...': a quote in the sweep's path (it's/) broke the script
+** ("Can't change to this directory", exit 1, nothing written). */
+static void test_gnuplot_quote(void)
+{
+	char *base = cut_tmpdir(), *dir = capacity_sweep(), q[4200], cmd[9000], *out = NULL;
+	static const char tail[] =
+		"vm,workload,pages,class,share_pct,response_s,line_s,nic_s,disk_s,backend_s,device_model_s,"
+		"guest_queue_s,guest_queue_held_s,vcpu_ready_s,lock_spin_s,vcpu_run_s\n"
+		"web,ecommerce,1000,all,100,2,1,0,0,0,0,1,0,0,0,0\n"
+		"web,ecommerce,50,over_time_good,5,3,1,0,0,0,0,2,0,0,0,0\n"
+		"web,ecommerce,0,over_time_tolerable,0,0,0,0,0,0,0,0,0,0,0,0\n";
+	char pd[4400];
+	snprintf(pd, sizeof pd, "%s/points/001", dir);
+	put(pd, "tail_fail.csv", "%s", tail);
+	snprintf(q, sizeof q, "%s/it's", base);
+	CU_ASSERT_EQUAL_FATAL(rename(dir, q), 0);
+	snprintf(cmd, sizeof cmd, "command -v gnuplot > /dev/null");
+	int have_gp = system(cmd) == 0;
+	snprintf(cmd, sizeof cmd, "%s explain \"%s\" 2>&1", cut_hvsim(), q);
+	int rc = cut_run(cmd, &out);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc)
+		fprintf(stderr, "\n%s\n", out ? out : "");
+	free(out);
+	CU_ASSERT(cut_exists(q, "explain/curve1-tail.gp"));
+	if (have_gp)
+		CU_ASSERT(cut_exists(q, "explain/curve1-tail.svg"));
+	cut_rmrf(base);
+	free(base);
+	free(dir);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test tests[] = {
@@ -745,6 +778,7 @@ void tests_register(void)
 		{ "bad directories and files: file:line messages", test_bad },
 		{ "command line on run and capacity sweeps", test_cli },
 		{ "DIR/explain/: new, or --force; one rename", test_exclusive },
+		{ "a quote in the sweep's path: the plots drawn", test_gnuplot_quote },
 		{ "grading statements", test_grade },
 		{ "below/above report the point that decides", test_grade_decider },
 		{ "grading statements: nonsense rows are errors naming the column", test_grade_bad_rows },
