@@ -597,6 +597,14 @@ static void test_bad(void)
 		   "null), got ']'");
 	expect_bad("points/001/summary.json", "{\"pcpus_total\": \"8\", \"nodes\": 2, \"measured_s\": 100}\n",
 		   "%s/points/001/summary.json:1: expected a number for \"pcpus_total\"");
+	/* a measured interval below the simulator's 1 ns made every cause
+	** inf and the report nan; counts no int holds were cast */
+	expect_bad("points/001/summary.json", "{\"pcpus_total\": 8, \"nodes\": 2, \"measured_s\": 1e-320}\n",
+		   "%s/points/001/summary.json:1: expected pcpus_total from 1 to 256, nodes from 1 to pcpus_total and "
+		   "measured_s of at least 1e-9 (1 ns)");
+	expect_bad("points/001/summary.json", "{\"pcpus_total\": 8, \"nodes\": 3e9, \"measured_s\": 100}\n",
+		   "%s/points/001/summary.json:1: expected pcpus_total from 1 to 256, nodes from 1 to pcpus_total and "
+		   "measured_s of at least 1e-9 (1 ns)");
 	expect_bad("sweep.csv",
 		   "hypervisor.policy.name,vm[web].count,vms,vcpus_per_vm,pages_per_s\na,7,7,2,70\n",
 		   "%s/sweep.csv:2: expected a value of vm[web].count listed in sweep.settings, got '7'");
