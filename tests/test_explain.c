@@ -639,6 +639,49 @@ static void test_bad(void)
 	free(dir);
 }
 
+/* A sweep.settings of 12 more vary lines of 10 values each (10^13
+** points, sweep.csv's rows with their values): a row's point number
+** overflowed an int (UBSan); no sweep has more than 10000 points. */
+static void test_too_many_points(void)
+{
+	char *dir = synthetic(), p[4200], err[4400], want[4400];
+	char set[2048] = "hvsim sweep\nscenario synthetic\nseed 1\nmode run\n";
+	for (int k = 0; k < 12; k++) {
+		size_t l = strlen(set);
+		snprintf(set + l, sizeof set - l, "vary k%d: a b c d e f g h i j\n", k);
+	}
+	strcat(set, "vary hypervisor.policy.name: a b\nvary vm[web].count: 1 2 3 4 5\n");
+	put(dir, "sweep.settings", "%s", set);
+	snprintf(p, sizeof p, "%s/sweep.csv", dir);
+	char *csv = cut_slurp(p, NULL), *more = calloc(1, 2 * strlen(csv) + 4096);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(more);
+	for (char *l = csv; *l;) {
+		char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) + 1 : strlen(l);
+		for (int k = 0; k < 12; k++) {
+			size_t m = strlen(more);
+			if (l == csv)
+				snprintf(more + m, 16, "k%d,", k);
+			else
+				strcat(more, "j,");
+		}
+		strncat(more, l, n);
+		l += n;
+	}
+	put(dir, "sweep.csv", "%s", more);
+	free(csv);
+	free(more);
+	struct explain x;
+	CU_ASSERT_EQUAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), -1);
+	snprintf(want, sizeof want,
+		 "%s/sweep.settings:9: expected at most 10000 points in all (the product of the vary lines' counts of "
+		 "values)", dir);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	cut_rmrf(dir);
+	free(dir);
+}
+
 /* The command line: exit 2 and the message; a real run sweep and a
 ** capacity sweep (with its runs at capacity) explained. */
 static void test_cli(void)
@@ -784,6 +827,7 @@ void tests_register(void)
 		{ "synthetic sweep: plateau, best, loss split, saturation", test_synthetic },
 		{ "capacity sweep with replications: paired plateau test, intervals, gaps", test_capacity_plateau },
 		{ "bad directories and files: file:line messages", test_bad },
+		{ "a sweep.settings of more points than a sweep has", test_too_many_points },
 		{ "command line on run and capacity sweeps", test_cli },
 		{ "DIR/explain/: new, or --force; one rename", test_exclusive },
 		{ "a quote in the sweep's path: the plots drawn", test_gnuplot_quote },

@@ -35,6 +35,7 @@ struct settings {
 	char scenario[256];
 	int nvary;
 	struct vary vary[MAXVARY];
+	long long npoints;           /* the product of the vary lines' counts */
 };
 
 static void settings_free(struct settings *s)
@@ -111,6 +112,12 @@ static int read_settings(struct settings *s, const char *dir, struct xerr *e)
 				v->val[v->nval++] = tok;
 			if (v->nval == 0)
 				rc = x_fail(e, "%s:%d: expected values after '%s:'", path, line, v->key);
+			/* no sweep has more points: a row's point number (an int,
+			** first <vary> outermost) overflowed with 10^12 of them */
+			s->npoints = s->nvary == 1 ? v->nval : s->npoints * v->nval;
+			if (rc == 0 && s->npoints > SCN_MAX_POINTS)
+				rc = x_fail(e, "%s:%d: expected at most " SCN_STR(SCN_MAX_POINTS)
+					       " points in all (the product of the vary lines' counts of values)", path, line);
 		}
 		p = nl ? nl + 1 : NULL;
 	}
