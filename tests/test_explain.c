@@ -620,6 +620,11 @@ static void test_bad(void)
 		       "%s/points/003/vms.csv:5: expected text, got a NUL byte");
 	expect_changed("sweep.settings", "", 1, "\0", 1, "%s/sweep.settings:1: expected text, got a NUL byte");
 	expect_bad("sweep.settings", "", "%s/sweep.settings:1: expected 'hvsim sweep', got an empty file");
+	/* a row twice (a bad merge) was a point twice on its curve, its
+	** loss counted twice */
+	static const char again[] = "a,1,kvm-75,o1,1,2,100,1000,100,100,1,10,0.5,0,0,1000,0.1\n";
+	expect_changed("sweep.csv", NULL, 99, again, sizeof again - 1,
+		       "%s/sweep.csv:12: expected each point once, got point 1 again");
 	/* a FIFO in place of a point's file is refused, never opened */
 	char *dir = synthetic(), p[4096];
 	snprintf(p, sizeof p, "%s/points/002/vms.csv", dir);

@@ -315,6 +315,9 @@ int explain_load(struct explain *x, const char *dir, double threshold, char *err
 			rc = x_fail(&e, "%s:1: expected column %d to be the varied key %s, got %s", t.path, k + 1,
 				  s.vary[k].key, k < t.ncol ? t.head[k] : "nothing");
 	int cvms = -1, cvpv = -1, ccum = -1, cper = -1, cpages = -1, clo = -1, chi = -1;
+	char *seen = rc == 0 ? calloc((size_t)s.npoints, 1) : NULL;   /* at most SCN_MAX_POINTS */
+	if (rc == 0 && !seen)
+		rc = x_fail(&e, "out of memory");
 	if (rc == 0) {
 		cvms = x_col(&t, "vms", &e);
 		cvpv = x_col(&t, "vcpus_per_vm", &e);
@@ -347,6 +350,14 @@ int explain_load(struct explain *x, const char *dir, double threshold, char *err
 		}
 		if (rc)
 			break;
+		/* a row twice (a bad merge, a concatenation) would be a point
+		** twice on its curve, its loss summed twice; resuming refuses
+		** it with the same words */
+		if (seen && seen[pidx]++) {
+			rc = x_fail(&e, "%s:%d: expected each point once, got point %d again", t.path, t.line[r],
+				    pidx + 1);
+			break;
+		}
 		/* its curve: the values of the other keys */
 		char label[512] = "";
 		size_t ll = 0;
@@ -432,6 +443,7 @@ int explain_load(struct explain *x, const char *dir, double threshold, char *err
 	}
 	for (int k = 0; rc == 0 && k < x->ncurve; k++)
 		analyse(&x->curve[k], threshold);
+	free(seen);
 	x_table_free(&t);
 	settings_free(&s);
 	if (rc)
