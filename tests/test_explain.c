@@ -576,6 +576,13 @@ static void test_bad(void)
 		   "%1$s/sweep.settings");
 	expect_bad("sweep.settings", "hvsim sweep\nmode run\nvary hypervisor.policy.name: a b\n",
 		   "%s/sweep.settings:3: expected a vary of a VM count (vm[NAME].count), got hypervisor.policy.name");
+	/* the name is put in the gnuplot scripts, which gnuplot runs: a
+	** hand-edited one ran a shell command (system) */
+	expect_bad("sweep.settings",
+		   "hvsim sweep\nscenario x\" ; system \"touch pwned\" ; print \"\nseed 1\nmode run\n"
+		   "vary hypervisor.policy.name: a b\nvary vm[web].count: 1 2 3 4 5\n",
+		   "%s/sweep.settings:2: expected a scenario name (a letter or _, then letters, digits, _, . or -), "
+		   "got 'x\" ; system \"touch pwned\" ; print \"'");
 	expect_bad("points/004/vms.csv",
 		   "vm,kind,vcpus,mem_node,run_s,ready_s,blocked_s,overhead_s,spin_s,steal_pct,dispatches,"
 		   "migrations,remote_share,jobs_done,lock_acquired,lock_contended,remote_stall_s,nic\n"
@@ -602,6 +609,14 @@ static void test_bad(void)
 		   "null), got ']'");
 	expect_bad("points/001/summary.json", "{\"pcpus_total\": \"8\", \"nodes\": 2, \"measured_s\": 100}\n",
 		   "%s/points/001/summary.json:1: expected a number for \"pcpus_total\"");
+	/* a measured interval below the simulator's 1 ns made every cause
+	** inf and the report nan; counts no int holds were cast */
+	expect_bad("points/001/summary.json", "{\"pcpus_total\": 8, \"nodes\": 2, \"measured_s\": 1e-320}\n",
+		   "%s/points/001/summary.json:1: expected pcpus_total from 1 to 256, nodes from 1 to pcpus_total and "
+		   "measured_s of at least 1e-9 (1 ns)");
+	expect_bad("points/001/summary.json", "{\"pcpus_total\": 8, \"nodes\": 3e9, \"measured_s\": 100}\n",
+		   "%s/points/001/summary.json:1: expected pcpus_total from 1 to 256, nodes from 1 to pcpus_total and "
+		   "measured_s of at least 1e-9 (1 ns)");
 	expect_bad("sweep.csv",
 		   "hypervisor.policy.name,vm[web].count,vms,vcpus_per_vm,pages_per_s\na,7,7,2,70\n",
 		   "%s/sweep.csv:2: expected a value of vm[web].count listed in sweep.settings, got '7'");
@@ -617,6 +632,11 @@ static void test_bad(void)
 		       "%s/points/003/vms.csv:5: expected text, got a NUL byte");
 	expect_changed("sweep.settings", "", 1, "\0", 1, "%s/sweep.settings:1: expected text, got a NUL byte");
 	expect_bad("sweep.settings", "", "%s/sweep.settings:1: expected 'hvsim sweep', got an empty file");
+	/* a row twice (a bad merge) was a point twice on its curve, its
+	** loss counted twice */
+	static const char again[] = "a,1,kvm-75,o1,1,2,100,1000,100,100,1,10,0.5,0,0,1000,0.1\n";
+	expect_changed("sweep.csv", NULL, 99, again, sizeof again - 1,
+		       "%s/sweep.csv:12: expected each point once, got point 1 again");
 	/* a FIFO in place of a point's file is refused, never opened */
 	char *dir = synthetic(), p[4096];
 	snprintf(p, sizeof p, "%s/points/002/vms.csv", dir);
@@ -632,6 +652,49 @@ static void test_bad(void)
 	err[0] = 0;
 	CU_ASSERT_EQUAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "points/002/vms.csv: expected a regular file, got a character device"));
+	cut_rmrf(dir);
+	free(dir);
+}
+
+/* A sweep.settings of 12 more vary lines of 10 values each (10^13
+** points, sweep.csv's rows with their values): a row's point number
+** overflowed an int (UBSan); no sweep has more than 10000 points. */
+static void test_too_many_points(void)
+{
+	char *dir = synthetic(), p[4200], err[4400], want[4400];
+	char set[2048] = "hvsim sweep\nscenario synthetic\nseed 1\nmode run\n";
+	for (int k = 0; k < 12; k++) {
+		size_t l = strlen(set);
+		snprintf(set + l, sizeof set - l, "vary k%d: a b c d e f g h i j\n", k);
+	}
+	strcat(set, "vary hypervisor.policy.name: a b\nvary vm[web].count: 1 2 3 4 5\n");
+	put(dir, "sweep.settings", "%s", set);
+	snprintf(p, sizeof p, "%s/sweep.csv", dir);
+	char *csv = cut_slurp(p, NULL), *more = calloc(1, 2 * strlen(csv) + 4096);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(more);
+	for (char *l = csv; *l;) {
+		char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) + 1 : strlen(l);
+		for (int k = 0; k < 12; k++) {
+			size_t m = strlen(more);
+			if (l == csv)
+				snprintf(more + m, 16, "k%d,", k);
+			else
+				strcat(more, "j,");
+		}
+		strncat(more, l, n);
+		l += n;
+	}
+	put(dir, "sweep.csv", "%s", more);
+	free(csv);
+	free(more);
+	struct explain x;
+	CU_ASSERT_EQUAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), -1);
+	snprintf(want, sizeof want,
+		 "%s/sweep.settings:9: expected at most 10000 points in all (the product of the vary lines' counts of "
+		 "values)", dir);
+	CU_ASSERT_STRING_EQUAL(err, want);
 	cut_rmrf(dir);
 	free(dir);
 }
@@ -742,14 +805,49 @@ static void test_exclusive(void)
 	free(dir);
 }
 
+/* The tail plots are drawn by gnuplot in the staging directory, named
+** inside '...': a quote in the sweep's path (it's/) broke the script
+** ("Can't change to this directory", exit 1, nothing written). */
+static void test_gnuplot_quote(void)
+{
+	char *base = cut_tmpdir(), *dir = capacity_sweep(), q[4200], cmd[9000], *out = NULL;
+	static const char tail[] =
+		"vm,workload,pages,class,share_pct,response_s,line_s,nic_s,disk_s,backend_s,device_model_s,"
+		"guest_queue_s,guest_queue_held_s,vcpu_ready_s,lock_spin_s,vcpu_run_s\n"
+		"web,ecommerce,1000,all,100,2,1,0,0,0,0,1,0,0,0,0\n"
+		"web,ecommerce,50,over_time_good,5,3,1,0,0,0,0,2,0,0,0,0\n"
+		"web,ecommerce,0,over_time_tolerable,0,0,0,0,0,0,0,0,0,0,0,0\n";
+	char pd[4400];
+	snprintf(pd, sizeof pd, "%s/points/001", dir);
+	put(pd, "tail_fail.csv", "%s", tail);
+	snprintf(q, sizeof q, "%s/it's", base);
+	CU_ASSERT_EQUAL_FATAL(rename(dir, q), 0);
+	snprintf(cmd, sizeof cmd, "command -v gnuplot > /dev/null");
+	int have_gp = system(cmd) == 0;
+	snprintf(cmd, sizeof cmd, "%s explain \"%s\" 2>&1", cut_hvsim(), q);
+	int rc = cut_run(cmd, &out);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc)
+		fprintf(stderr, "\n%s\n", out ? out : "");
+	free(out);
+	CU_ASSERT(cut_exists(q, "explain/curve1-tail.gp"));
+	if (have_gp)
+		CU_ASSERT(cut_exists(q, "explain/curve1-tail.svg"));
+	cut_rmrf(base);
+	free(base);
+	free(dir);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test tests[] = {
 		{ "synthetic sweep: plateau, best, loss split, saturation", test_synthetic },
 		{ "capacity sweep with replications: paired plateau test, intervals, gaps", test_capacity_plateau },
 		{ "bad directories and files: file:line messages", test_bad },
+		{ "a sweep.settings of more points than a sweep has", test_too_many_points },
 		{ "command line on run and capacity sweeps", test_cli },
 		{ "DIR/explain/: new, or --force; one rename", test_exclusive },
+		{ "a quote in the sweep's path: the plots drawn", test_gnuplot_quote },
 		{ "grading statements", test_grade },
 		{ "below/above report the point that decides", test_grade_decider },
 		{ "grading statements: nonsense rows are errors naming the column", test_grade_bad_rows },

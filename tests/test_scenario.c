@@ -532,6 +532,56 @@ static void test_profiles_by_name(void)
 	free(tmp);
 }
 
+/* Whitespace around a value the schema reads as a token or a number is
+** not part of it (the schema drops it and accepts the file): the VM was
+** named ' web ' (no vm[web] matched it), kind=" burst " was no kind,
+** dither=" true " false. */
+static void test_spaced_values(void)
+{
+	char *dir = cut_tmpdir(), path[4200];
+	snprintf(path, sizeof path, "%s/spaced.xml", dir);
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("<scenario name=\" spaced \">\n"
+	      "  <run duration=\" 20s \" warmup=\"2s\" seed=\"3 \"/>\n"
+	      "  <capacity dither=\" true \"/>\n"
+	      "  <machine name=\" two-core \" frequency=\"1GHz\"><node id=\"0\" cores=\"2\" memory=\"4GiB\"/></machine>\n"
+	      "  <hypervisor name=\"bare\" kind=\" native \"><policy name=\" rr \" quantum=\" 10ms \"/></hypervisor>\n"
+	      "  <vm name=\" web \" vcpus=\"1\" memory=\"1GiB\">\n"
+	      "    <workload name=\" users \" kind=\" burst \">\n"
+	      "      <closed users=\"1\"><think dist=\" exponential \" mean=\"0.5s\"/></closed>\n"
+	      "      <demand dist=\"exponential\" mean=\"100ms\"/>\n"
+	      "    </workload>\n"
+	      "  </vm>\n"
+	      "</scenario>\n", f);
+	fclose(f);
+	static const char *const sets[] = { "vm[web].vcpus=2", "vm[web].workload[users].closed.users= 3", NULL };
+	struct scenario s;
+	char *errs;
+	int rc = load(path, sets, &s, &errs);
+	if (rc)
+		printf("\n%s", errs);
+	free(errs);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	CU_ASSERT_STRING_EQUAL(s.name, "spaced");
+	CU_ASSERT_STRING_EQUAL(s.machine.name, "two-core");
+	CU_ASSERT_STRING_EQUAL(s.hv.kind, "native");
+	CU_ASSERT_STRING_EQUAL(s.hv.policy.name, "rr");
+	CU_ASSERT_EQUAL(s.seed, 3);
+	CU_ASSERT_EQUAL(s.capacity.dither, 1);
+	CU_ASSERT_EQUAL_FATAL(s.nvms, 1);
+	CU_ASSERT_STRING_EQUAL(s.vm[0].name, "web");
+	CU_ASSERT_EQUAL(s.vm[0].vcpus, 2);
+	CU_ASSERT_EQUAL_FATAL(s.vm[0].nworkloads, 1);
+	CU_ASSERT_STRING_EQUAL(s.vm[0].workload[0].name, "users");
+	CU_ASSERT_EQUAL(s.vm[0].workload[0].kind, WL_BURST);
+	CU_ASSERT_EQUAL(s.vm[0].workload[0].users, 3);
+	CU_ASSERT_EQUAL(s.vm[0].workload[0].think.kind, DIST_EXPONENTIAL);
+	scn_free(&s);
+	cut_rmrf(dir);
+	free(dir);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -546,6 +596,7 @@ void tests_register(void)
 		{ "input files: size cap, special files", test_input_files },
 		{ "validate command", test_validate_cli },
 		{ "profiles by name and the search path", test_profiles_by_name },
+		{ "values with whitespace around them", test_spaced_values },
 		{ NULL, NULL },
 	};
 	cut_suite("scenario", t);

@@ -10,6 +10,7 @@
 #include "sim/drive/cap_cache.h"
 #include "sim/drive/cap_internal.h"
 #include "sim/engine/rng.h"
+#include "sim/report/output.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -136,38 +137,6 @@ static void path(const struct cap_cache *c, const char *key, const char *ext, ch
 		 rng_fnv1a(FNV_BASIS2, key, n), ext);
 }
 
-/* The whole file; NULL if it cannot be read. */
-static char *slurp(const char *p, size_t *len)
-{
-	FILE *f = fopen(p, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t cap = 0, n = 0, k;
-	do {
-		if (n + 65536 > cap) {
-			char *nb = realloc(buf, cap = 2 * cap + 65536);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		k = fread(buf + n, 1, cap - n - 1, f);
-		n += k;
-	} while (k > 0);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = 0;
-	*len = n;
-	return buf;
-}
-
 /* The decimal number at *p (digits only: no sign, no blank), at most
 ** max, followed by sep; *p past sep.  -1 otherwise: strtoull alone would
 ** take "-1", skip blanks and newlines, and a huge value would overflow. */
@@ -226,7 +195,7 @@ static int probe_line(const char **p, struct cap_probe *q, uint64_t *tl)
 
 /* Parse an entry into probes appended to tmp (as replication rep); 0, or
 ** -1 when it is not a whole, well-formed entry under key (or out of
-** memory: *oom).  The buffer ends in a NUL (slurp), so the readers of
+** memory: *oom).  The buffer ends in a NUL (out_slurp), so the readers of
 ** numbers stop there at the latest. */
 static int parse(const char *buf, size_t len, const char *key, int rep, struct cap_result *tmp, int *oom)
 {
@@ -279,7 +248,10 @@ int cap_cache_take(const struct cap_cache *c, const char *key, int rep, struct c
 	char p[4096];
 	path(c, key, ".rep", p, sizeof p);
 	size_t len;
-	char *buf = slurp(p, &len);
+	/* out_slurp: a FIFO in the store is never opened (fopen waited for a
+	** writer: the sweep hung), nor a device read without end; either is
+	** no entry, and the replication is run */
+	char *buf = out_slurp(p, &len);
 	if (!buf)
 		return 0;
 	/* into a result of its own first: a bad entry adds nothing to r */

@@ -235,12 +235,17 @@ static int add_dir(struct sweep_reuse *r, const char *dir, const char *cols)
 		return -1;
 	}
 	char *field[SCN_MAX_VARY + 64];
+	const int maxf = (int)(sizeof field / sizeof *field);
 	const char *bad;
+	/* a row as wide as the header, or it is no finished point: a damaged
+	** one made a cut row in this sweep's sweep.csv, and one of more than
+	** maxf fields was read past field[] */
+	int width = trace_csv_split(csv, field, maxf, &bad);
 	for (char *line = nl + 1; *line && rc == 0;) {
 		char *end = strchr(line, '\n');   /* there is one: the last line without it was dropped */
 		*end = 0;
-		int nf = trace_csv_split(line, field, (int)(sizeof field / sizeof *field), &bad);
-		int q = nf > nv + 1 ? row_point(vv, nv, field, nf) : -1;
+		int nf = trace_csv_split(line, field, maxf, &bad);
+		int q = nf == width && nf <= maxf && nf > nv + 1 ? row_point(vv, nv, field, nf) : -1;
 		if (q >= 0) {
 			snprintf(path, sizeof path, "%s/points/%03d/model.xml", dir, q + 1);
 			char *model = out_slurp(path, NULL);

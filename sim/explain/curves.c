@@ -35,6 +35,7 @@ struct settings {
 	char scenario[256];
 	int nvary;
 	struct vary vary[MAXVARY];
+	long long npoints;           /* the product of the vary lines' counts */
 };
 
 static void settings_free(struct settings *s)
@@ -66,7 +67,16 @@ static int read_settings(struct settings *s, const char *dir, struct xerr *e)
 		if (line == 1 && strcmp(p, "hvsim sweep") != 0) {
 			rc = x_fail(e, "%s:1: expected 'hvsim sweep', got '%.60s'", path, p);
 		} else if (strncmp(p, "scenario ", 9) == 0) {
-			snprintf(s->scenario, sizeof s->scenario, "%s", p + 9);
+			/* the name goes into the gnuplot scripts' titles, which
+			** gnuplot runs (its `system` too): only what the schema
+			** takes as a name (ident) */
+			const char *nm = p + 9;
+			size_t ok = strspn(nm, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789.-");
+			if (!*nm || nm[ok] || strchr("0123456789.-", nm[0]))
+				rc = x_fail(e, "%s:%d: expected a scenario name (a letter or _, then letters, digits, _, . "
+					       "or -), got '%.60s'", path, line, nm);
+			else
+				snprintf(s->scenario, sizeof s->scenario, "%s", nm);
 		} else if (strncmp(p, "mode ", 5) == 0) {
 			mode = 1;
 			if (strcmp(p + 5, "capacity") == 0)
@@ -102,6 +112,12 @@ static int read_settings(struct settings *s, const char *dir, struct xerr *e)
 				v->val[v->nval++] = tok;
 			if (v->nval == 0)
 				rc = x_fail(e, "%s:%d: expected values after '%s:'", path, line, v->key);
+			/* no sweep has more points: a row's point number (an int,
+			** first <vary> outermost) overflowed with 10^12 of them */
+			s->npoints = s->nvary == 1 ? v->nval : s->npoints * v->nval;
+			if (rc == 0 && s->npoints > SCN_MAX_POINTS)
+				rc = x_fail(e, "%s:%d: expected at most " SCN_STR(SCN_MAX_POINTS)
+					       " points in all (the product of the vary lines' counts of values)", path, line);
 		}
 		p = nl ? nl + 1 : NULL;
 	}
@@ -300,6 +316,9 @@ int explain_load(struct explain *x, const char *dir, double threshold, char *err
 			rc = x_fail(&e, "%s:1: expected column %d to be the varied key %s, got %s", t.path, k + 1,
 				  s.vary[k].key, k < t.ncol ? t.head[k] : "nothing");
 	int cvms = -1, cvpv = -1, ccum = -1, cper = -1, cpages = -1, clo = -1, chi = -1;
+	char *seen = rc == 0 ? calloc((size_t)s.npoints, 1) : NULL;   /* at most SCN_MAX_POINTS */
+	if (rc == 0 && !seen)
+		rc = x_fail(&e, "out of memory");
 	if (rc == 0) {
 		cvms = x_col(&t, "vms", &e);
 		cvpv = x_col(&t, "vcpus_per_vm", &e);
@@ -332,6 +351,14 @@ int explain_load(struct explain *x, const char *dir, double threshold, char *err
 		}
 		if (rc)
 			break;
+		/* a row twice (a bad merge, a concatenation) would be a point
+		** twice on its curve, its loss summed twice; resuming refuses
+		** it with the same words */
+		if (seen && seen[pidx]++) {
+			rc = x_fail(&e, "%s:%d: expected each point once, got point %d again", t.path, t.line[r],
+				    pidx + 1);
+			break;
+		}
 		/* its curve: the values of the other keys */
 		char label[512] = "";
 		size_t ll = 0;
@@ -417,6 +444,7 @@ int explain_load(struct explain *x, const char *dir, double threshold, char *err
 	}
 	for (int k = 0; rc == 0 && k < x->ncurve; k++)
 		analyse(&x->curve[k], threshold);
+	free(seen);
 	x_table_free(&t);
 	settings_free(&s);
 	if (rc)

@@ -4,6 +4,7 @@
 */
 #include "sim/explain/read.h"
 #include "sim/explain/json.h"
+#include "sim/scenario/scenario.h"
 #include "sim/report/output.h"
 #include "traces/csv.h"
 #include <errno.h>
@@ -278,10 +279,14 @@ int x_load_run(struct xpoint *p, const char *pdir, struct xerr *e)
 	if (rc == 0) {
 		json_str(js, "hypervisor", t->hypervisor, sizeof t->hypervisor);
 		json_str(js, "policy", t->policy, sizeof t->policy);
-		p->pcpus = (int)pc;
-		p->nodes = (int)nn;
-		if (p->pcpus < 1 || p->nodes < 1 || p->measured <= 0)
-			rc = x_fail(e, "%s:1: expected pcpus_total, nodes and measured_s above 0", sp);
+		/* checked before the casts (1e300 is no int), and a measured
+		** interval of at least the simulator's 1 ns: every cause is a
+		** time over it (1e-320 s made them inf and the report nan) */
+		if (!(pc >= 1 && pc <= SCN_MAX_CPUS && nn >= 1 && nn <= pc && p->measured >= 1e-9))
+			rc = x_fail(e, "%s:1: expected pcpus_total from 1 to " SCN_STR(SCN_MAX_CPUS) ", nodes from 1 to "
+				       "pcpus_total and measured_s of at least 1e-9 (1 ns)", sp);
+		p->pcpus = rc ? 0 : (int)pc;
+		p->nodes = rc ? 0 : (int)nn;
 	}
 	free(js);
 	free(sp);

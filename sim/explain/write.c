@@ -54,8 +54,17 @@ static int render(const char *dot, const char *src, const char *svg)
 /* gnuplot -e "cd 'dir'" gp (gp named from dir); 0 or -1. */
 static int render_gp(const char *gnuplot, const char *dir, const char *gp)
 {
-	char cd[4200];
-	snprintf(cd, sizeof cd, "cd '%s'", dir);
+	/* a quote in dir is doubled, as gnuplot reads it inside '...': the
+	** directory of a sweep named it's/ is no syntax error */
+	char cd[2 * 4096 + 8];
+	size_t n = 0;
+	n += (size_t)snprintf(cd, sizeof cd, "cd '");
+	for (const char *s = dir; *s && n + 4 < sizeof cd; s++) {
+		if (*s == '\'')
+			cd[n++] = '\'';
+		cd[n++] = *s;
+	}
+	snprintf(cd + n, sizeof cd - n, "'");
 	char *argv[] = { (char *)"gnuplot", (char *)"-e", cd, (char *)gp, NULL };
 	pid_t pid;
 	if (posix_spawn(&pid, gnuplot, NULL, NULL, argv, environ))

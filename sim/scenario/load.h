@@ -106,6 +106,7 @@ char *ld_model_text(xmlDocPtr doc, int *external);
 xmlNodePtr ld_step(struct ld *ld, const struct scn_override *o, const struct scn_origin *from, xmlNodePtr n,
 		   const char *st);
 void ld_validate(struct ld *ld, xmlDocPtr doc);
+void ld_trim_attrs(xmlNodePtr n);
 
 int ld_p_bytes(const char *s, void *o, const char **w);
 int ld_p_freq(const char *s, void *o, const char **w);

@@ -482,7 +482,9 @@ void ld_validate(struct ld *ld, xmlDocPtr doc)
 		diag_error(ld->d, ld->file, 0, "internal error: the built-in schema does not compile");
 	} else {
 		xmlSchemaSetValidStructuredErrors(vc, ld_on_xml_error, &ec);
-		xmlSchemaValidateDoc(vc, doc);
+		/* values given by --set too are read as the schema read them */
+		if (xmlSchemaValidateDoc(vc, doc) == 0)
+			ld_trim_attrs(xmlDocGetRootElement(doc));
 	}
 	xmlSchemaFreeValidCtxt(vc);
 	xmlSchemaFree(schema);

@@ -241,6 +241,42 @@ void ld_on_xml_error(void *arg, xmlErrorPtr e)
 	diag_error(ec->ld->d, file, line, "%s", msg);
 }
 
+/* The schema reads every attribute but the free texts (its xs:string
+** ones) as xs:token or a number, whose surrounding whitespace it drops:
+** <vm name=" web "> is valid.  The readers take the attribute's text as
+** it is, so the tree is given the values the schema checked: else the VM
+** was named ' web ' (no vm[web] matched it, its CSV rows held the
+** spaces), kind=" burst " was read as no kind and dither=" true " as
+** false.  Done once a file is parsed, before the selectors of --set and
+** <vary> look names up, and again once --set values are in. */
+void ld_trim_attrs(xmlNodePtr n)
+{
+	static const char *const text[] = { "source", "description", "values", "file" };
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (xmlAttrPtr a = n->properties; a; a = a->next) {
+			xmlNodePtr t = a->children;
+			int skip = a->ns != NULL || !t || t->type != XML_TEXT_NODE || t->next || !t->content;
+			for (size_t i = 0; !skip && i < sizeof text / sizeof *text; i++)
+				skip = strcmp((const char *)a->name, text[i]) == 0;
+			if (skip)
+				continue;
+			const char *v = (const char *)t->content, *ws = " \t\r\n";
+			size_t b = strspn(v, ws), e = strlen(v);
+			while (e > b && strchr(ws, v[e - 1]))
+				e--;
+			if (b == 0 && v[e] == 0)
+				continue;
+			xmlChar *cut = xmlStrndup((const xmlChar *)v + b, (int)(e - b));
+			if (cut)
+				xmlNodeSetContent(t, cut);
+			xmlFree(cut);
+		}
+		ld_trim_attrs(n->children);
+	}
+}
+
 xmlDocPtr ld_parse_file(struct ld *ld, const char *path, const char *shown)
 {
 	struct errctx ec = { ld, shown, NULL };
@@ -283,6 +319,8 @@ xmlDocPtr ld_parse_file(struct ld *ld, const char *path, const char *shown)
 		xmlFree((xmlChar *)doc->URL);
 		doc->URL = NULL;
 	}
+	if (doc)
+		ld_trim_attrs(xmlDocGetRootElement(doc));
 	return doc;
 }
 
