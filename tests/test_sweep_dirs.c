@@ -213,6 +213,10 @@ static void test_damaged(void)
 	resume_changed(tmp, "rm sweep.settings && mkdir sweep.settings", 2,
 		       "/d/sweep.settings: expected a regular file, got a directory; this sweep's:");
 	resume_changed(tmp, "printf '\\0' > sweep.settings", 2, "/d/sweep.settings:1: expected text, got a NUL byte");
+	/* a row cut short in the middle (by hand: hvsim appends whole rows)
+	** was taken as its point's, and the finished sweep kept it */
+	resume_changed(tmp, "sed -i '3s/,[^,]*,[^,]*$//' sweep.csv", 2,
+		       "/d/sweep.csv:3: expected a row of ");
 	resume_changed(tmp, "sed -i 's/$/\\r/' sweep.csv", 2,
 		       "/d/sweep.csv:1: expected lines ending in \\n, as hvsim writes them, got \\r\\n (CRLF line ends)");
 	/* a point's vms.csv damaged since: long.csv names it (exit 1: the

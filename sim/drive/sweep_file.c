@@ -79,6 +79,16 @@ static int point_of(const struct scn_sweep *sw, const char *row)
 	return p;
 }
 
+/* How many fields row has (a broken quoted field: -1). */
+static int csv_width(const char *row)
+{
+	char *copy = strdup(row), *fld[1];
+	const char *why;
+	int n = copy ? trace_csv_split(copy, fld, 1, &why) : -1;
+	free(copy);
+	return n;
+}
+
 /* sweep.csv's first line is not head: another sweep, or this one's with
 ** CRLF line ends (an editor's or a Windows tool's: invisible when shown). */
 static void header_differs(const struct sweep *x, const char *buf, size_t len, const char *nl, const char *head)
@@ -168,12 +178,19 @@ int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 		}
 		buf[keep] = 0;
 	}
-	int lineno = 1, rc = 0;
+	int lineno = 1, rc = 0, width = csv_width(head);
 	for (char *line = nl + 1; line < buf + keep && rc == 0; lineno++) {
 		char *end = memchr(line, '\n', (size_t)(buf + keep - line));   /* there is one: buf[keep - 1] */
 		*end = 0;
-		int p = point_of(x->sw, line);
-		if (p >= 0 && x->state[p] == P_HAD) {
+		int p = point_of(x->sw, line), w = csv_width(line);
+		if (p >= 0 && w != width) {
+			/* rows are appended whole, so a row of the wrong width
+			** was edited or cut by hand: kept, the finished sweep
+			** would keep it */
+			fprintf(stderr, "hvsim: %s:%d: expected a row of %d fields, as the header has, got %d\n", x->csv,
+				lineno + 1, width, w);
+			rc = -1;
+		} else if (p >= 0 && x->state[p] == P_HAD) {
 			fprintf(stderr, "hvsim: %s:%d: expected each point once, got point %d again\n", x->csv,
 				lineno + 1, p + 1);
 			rc = -1;
