@@ -25,7 +25,7 @@
 # NEW and T.json absent, OLD untouched; the sweep's rerun must complete
 # it with a sweep.csv identical to an uninterrupted sweep's (wall_s
 # aside) and the same point directories.  A failed allocation's message
-# must not blame the input (no "expected"); the run case's first 60
+# must not blame the input (no "expected"); the run cases' first 60
 # allocations (FAULTS_LOAD_ALLOCS), the scenario's loading, fail one by
 # one whatever the step.
 #
@@ -289,8 +289,8 @@ sweep_range() {   # sweep_range FN KIND MAX
 }
 
 # every N of the first LOAD_ALLOCS allocations whatever the step: the
-# scenario's loading, where a failed allocation could be reported as an
-# input error (blamed, above); the run case only
+# scenario's loading (its profiles found and read), where a failed
+# allocation could be reported as an input error (blamed, above)
 LOAD_ALLOCS=${FAULTS_LOAD_ALLOCS:-60}
 dense_load() {   # dense_load MAX
 	case " ${FAULTS_ONLY:-one_run:alloc} " in *" one_run:alloc "*) ;; *) return ;; esac
@@ -304,7 +304,7 @@ for CASE in $RUN_CASES; do
 	set_case "$CASE"
 	eval "a=\$A_$CASE io=\$IO_$CASE"
 	sweep_range one_run alloc "$a"
-	[ "$CASE" != run ] || dense_load "$a"
+	dense_load "$a"
 	sweep_range one_run io "$io"
 done
 for IMPN in perf-sched apache-log; do

@@ -93,6 +93,7 @@ char *infile_xml(const char *path, size_t *n, int *line, char *why, size_t len)
 	fclose(f);
 	if (!buf) {
 		snprintf(why, len, "cannot read: %s", strerror(ENOMEM));
+		errno = ENOMEM;   /* for a caller that reports memory itself */
 		return NULL;
 	}
 	if (bad || got > INFILE_XML_MAX) {

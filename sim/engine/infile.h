@@ -38,7 +38,7 @@ FILE *infile_open(const char *path, char *why, size_t len);
 /* The whole of XML file path, NUL-terminated (malloc'd, *n its length),
 ** after infile_check, the size cap and the refusal of entity
 ** declarations; or NULL with the reason in why and, when it has one, its
-** line in *line (else 0). */
+** line in *line (else 0), and errno ENOMEM when memory ran out. */
 char *infile_xml(const char *path, size_t *n, int *line, char *why, size_t len);
 
 /* libxml2's messages in hvsim's words: "" for one to drop (a follow-up

@@ -125,7 +125,8 @@ void ld_add_name(char *buf, size_t len, const char *name);
 ** or ending in .xml) relative to base, else a name looked up in the
 ** profile search path
 ** (kind: "machines" or "hypervisors").  malloc'd, or NULL with *tried
-** listing the places looked at (malloc'd). */
+** listing the places looked at (malloc'd); NULL with *tried NULL when
+** memory ran out. */
 char *ld_find_profile(const char *base, const char *name, const char *kind, char **tried);
 
 #endif

@@ -70,7 +70,8 @@ static int is_file(const char *p)
 
 /* A regular XML file of at most INFILE_XML_MAX bytes (infile_xml: never a
 ** FIFO, which would block) whose root is <elem>: 1, with its source=
-** (malloc'd, or NULL) in *source when asked; else 0. */
+** (malloc'd, or NULL) in *source when asked; else 0; -1 when memory ran
+** out reading it (no answer: not "no profile"). */
 static int profile_root(const char *path, const char *elem, char **source)
 {
 	char why[200];
@@ -78,7 +79,10 @@ static int profile_root(const char *path, const char *elem, char **source)
 	int line;
 	if (source)
 		*source = NULL;
+	errno = 0;
 	char *text = infile_xml(path, &n, &line, why, sizeof why);
+	if (!text && errno == ENOMEM)
+		return -1;
 	xmlDocPtr doc = text ? xmlReadMemory(text, (int)n, path, NULL,
 					     INFILE_XML_OPTIONS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 			     : NULL;
@@ -100,9 +104,10 @@ static const char *kind_root(const char *kind)
 	return strcmp(kind, "machines") == 0 ? "machine" : "hypervisor";
 }
 
-/* One folder: its candidates for name; the found path or NULL. */
+/* One folder: its candidates for name; the found path or NULL (*oom set
+** when memory ran out: then no candidate was found or ruled out). */
 static char *try_dir(const char *dir, size_t dl, const char *name, const char *kind, int data, char **tried,
-		     size_t *tl)
+		     size_t *tl, int *oom)
 {
 	const char *const forms[] = { "%.*s/%s", "%.*s/%s.xml", "%.*s/models/profiles/%s/%s.xml",
 				      "%.*s/calibration/profiles/%s.xml" };
@@ -120,15 +125,21 @@ static char *try_dir(const char *dir, size_t dl, const char *name, const char *k
 		/* a data folder's F/N.xml counts when it is a profile of the kind
 		** (F may hold scenarios and other files; hvsim profiles lists
 		** what this finds) */
-		if (is_file(buf) && (!data || k != 1 || profile_root(buf, kind_root(kind), NULL)))
-			return strdup(buf);
+		int root = is_file(buf) ? !data || k != 1 ? 1 : profile_root(buf, kind_root(kind), NULL) : 0;
+		char *found = root == 1 ? strdup(buf) : NULL;
+		if (found)
+			return found;
 		size_t bl = strlen(buf);
-		char *nt = realloc(*tried, *tl + bl + 3);
-		if (nt) {
-			*tried = nt;
-			snprintf(nt + *tl, bl + 3, "%s%s", *tl ? ", " : "", buf);
-			*tl += bl + (*tl ? 2 : 0);
+		char *nt = root == 0 ? realloc(*tried, *tl + bl + 3) : NULL;
+		if (!nt) {
+			/* a profile found but no room for its path, or for the
+			** list of places: not "no such profile" */
+			*oom = 1;
+			return NULL;
 		}
+		*tried = nt;
+		snprintf(nt + *tl, bl + 3, "%s%s", *tl ? ", " : "", buf);
+		*tl += bl + (*tl ? 2 : 0);
 	}
 	return NULL;
 }
@@ -140,23 +151,24 @@ char *ld_find_profile(const char *base, const char *name, const char *kind, char
 	if (strchr(name, '/') || (nl > 4 && !strcmp(name + nl - 4, ".xml")))
 		return ld_resolve_rel(base, name);   /* a path, relative to the scenario */
 	size_t tl = 0;
+	int oom = 0;
 	/* the scenario's folder: the part of base before its last slash
 	** ("" for a scenario at the root: "/N"), "." for a bare file name */
 	const char *slash = strrchr(base, '/');
-	char *found = slash ? try_dir(base, (size_t)(slash - base), name, kind, 0, tried, &tl)
-			    : try_dir(".", 1, name, kind, 0, tried, &tl);
+	char *found = slash ? try_dir(base, (size_t)(slash - base), name, kind, 0, tried, &tl, &oom)
+			    : try_dir(".", 1, name, kind, 0, tried, &tl, &oom);
 	const char *hp = getenv("HVSIM_PATH");
-	for (const char *d = hp; !found && d && *d;) {
+	for (const char *d = hp; !found && !oom && d && *d;) {
 		size_t n = strcspn(d, ":");
 		if (n)
-			found = try_dir(d, n, name, kind, 1, tried, &tl);
+			found = try_dir(d, n, name, kind, 1, tried, &tl, &oom);
 		d += n + (d[n] == ':');
 	}
-	if (!found)
-		found = try_dir(HVSIM_DATADIR, strlen(HVSIM_DATADIR), name, kind, 1, tried, &tl);
-	if (!found && srcdir[0])
-		found = try_dir(srcdir, strlen(srcdir), name, kind, 1, tried, &tl);
-	if (found) {
+	if (!found && !oom)
+		found = try_dir(HVSIM_DATADIR, strlen(HVSIM_DATADIR), name, kind, 1, tried, &tl, &oom);
+	if (!found && !oom && srcdir[0])
+		found = try_dir(srcdir, strlen(srcdir), name, kind, 1, tried, &tl, &oom);
+	if (found || oom) {
 		free(*tried);
 		*tried = NULL;
 	}
@@ -302,6 +314,8 @@ void ld_splice_profiles(struct ld *ld, xmlDocPtr doc)
 		if (ld->oom)
 			return;
 		xmlDocPtr pd = ld_parse_file(ld, shown, shown);
+		if (!pd && ld->oom)
+			return;
 		if (!pd) {
 			struct scn_loc l = ld_loc_attr(ld, c, "profile");
 			diag_error(ld->d, l.file, l.line,

@@ -283,14 +283,17 @@ xmlDocPtr ld_parse_file(struct ld *ld, const char *path, const char *shown)
 	char why[200];
 	size_t n;
 	int wl;
+	errno = 0;
 	char *text = infile_xml(path, &n, &wl, why, sizeof why);
 	if (!text) {
-		diag_error(ld->d, shown, wl, "%s", why);
+		if (errno == ENOMEM)
+			ld_mem(ld, NULL);   /* memory, not the file: ld->oom */
+		else
+			diag_error(ld->d, shown, wl, "%s", why);
 		return NULL;
 	}
-	xmlParserCtxtPtr pc = xmlNewParserCtxt();
+	xmlParserCtxtPtr pc = ld_mem(ld, xmlNewParserCtxt());
 	if (!pc) {
-		diag_error(ld->d, shown, 0, "out of memory");
 		free(text);
 		return NULL;
 	}
