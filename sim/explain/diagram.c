@@ -17,6 +17,20 @@
 
 /* -------------------------------------------------------- Graphviz --- */
 
+/* s as text inside an HTML-like label: names from a results directory
+** (entities.csv) may hold <, >, & or ", which dot would read as markup. */
+static void html(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+}
+
 static void dq(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -380,16 +394,18 @@ static void bottleneck_body(const struct xpoint *p, const struct xplace *cpl, FI
 			continue;
 		int hot = cl->max >= EXPLAIN_SATURATED;
 		char lab[800], more[160] = "";
+		/* lines end in \n, quoted by dq with the names' quotes */
 		if (cl == &disk && hit >= 0)
-			snprintf(more, sizeof more, "\\npage caches hit %.1f%%", 100 * hit);
+			snprintf(more, sizeof more, "\npage caches hit %.1f%%", 100 * hit);
 		if (cl->n > 1)
-			snprintf(lab, sizeof lab, "%s (%d)%s\\nmean %.1f%% busy, busiest %.1f%%\\n(%s)%s", cl->name, cl->n,
+			snprintf(lab, sizeof lab, "%s (%d)%s\nmean %.1f%% busy, busiest %.1f%%\n(%s)%s", cl->name, cl->n,
 				 hot ? ": SATURATED" : "", 100 * cl->sum / cl->n, 100 * cl->max, cl->busiest, more);
 		else
-			snprintf(lab, sizeof lab, "%s%s\\n%.1f%% busy%s", cl->busiest, hot ? ": SATURATED" : "", 100 * cl->max,
+			snprintf(lab, sizeof lab, "%s%s\n%.1f%% busy%s", cl->busiest, hot ? ": SATURATED" : "", 100 * cl->max,
 				 more);
-		fprintf(f, "  class%d [label=\"%s\", fillcolor=\"%s\"%s];\n", i, lab, heat(cl->max),
-			hot ? ", penwidth=3, color=red" : "");
+		fprintf(f, "  class%d [label=", i);
+		dq(f, lab);
+		fprintf(f, ", fillcolor=\"%s\"%s];\n", heat(cl->max), hot ? ", penwidth=3, color=red" : "");
 		fprintf(f, "  guests -> class%d [penwidth=%.2f, style=%s];\n", i, 0.5 + 3 * cl->max,
 			cl == &disk || cl == &nic ? "solid" : "dashed");
 		if (hot)
@@ -444,8 +460,11 @@ char *explain_placement_dot(const struct explain *x, int k)
 	}
 	fprintf(f, "  grid [label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"4\">\n"
 		   "    <tr><td><b>node</b></td><td><b>%s</b></td>", exact ? "pCPU" : "pCPUs");
-	for (int j = 0; j < ncol; j++)
-		fprintf(f, "<td><b>%s</b></td>", col[j]);
+	for (int j = 0; j < ncol; j++) {
+		fputs("<td><b>", f);
+		html(f, col[j]);
+		fputs("</b></td>", f);
+	}
 	fprintf(f, "<td><b>idle</b></td></tr>\n");
 	int rows = exact ? C : N;
 	for (int row = 0; row < rows; row++) {
