@@ -174,6 +174,16 @@ static int failed(const double *c, int R, int i)
 	return 1;
 }
 
+/* The points after i that did not fail: the tests i's Bonferroni shares
+** its 5% among. */
+static int later_than(const double *c, int n, int R, int i)
+{
+	int later = 0;
+	for (int m = i + 1; m < n; m++)
+		later += !failed(c, R, m);
+	return later;
+}
+
 int cap_plateau(const double *c, int n, int R, int *lo, int *hi)
 {
 	*lo = *hi = -1;
@@ -182,9 +192,7 @@ int cap_plateau(const double *c, int n, int R, int *lo, int *hi)
 		if (failed(c, R, i))
 			continue;
 		/* Bonferroni over the later points: the family's level is 5% */
-		int g = 0, later = 0;
-		for (int j = i + 1; j < n; j++)
-			later += !failed(c, R, j);
+		int g = 0, later = later_than(c, n, R, i);
 		for (int j = i + 1; j < n && !g; j++)
 			g = !failed(c, R, j) && grows(c, R, i, j, 0.05 / later);
 		if (!g)
@@ -218,13 +226,11 @@ static int pairs_to_decide(double mean, double sd, int pairs, double alpha)
 	return -1;
 }
 
-/* i's test against its later point j as a call: 0, or -1 when the pair
-** has fewer than two replications or no spread (no t). */
+/* i's test against its later point j as a call (need left -1): 0, or -1
+** when the pair has fewer than two replications or no spread (no t). */
 static int call_of(const double *c, int n, int R, int i, int j, struct cap_call *k)
 {
-	int later = 0;
-	for (int m = i + 1; m < n; m++)
-		later += !failed(c, R, m);
+	int later = later_than(c, n, R, i);
 	double mean, sd;
 	int pairs = paired(c, R, i, j, &mean, &sd);
 	if (pairs < 2 || !(sd > 0) || later < 1)
@@ -233,9 +239,10 @@ static int call_of(const double *c, int n, int R, int i, int j, struct cap_call 
 	k->j = j;
 	k->pairs = pairs;
 	k->mean = mean;
+	k->sd = sd;
 	k->t = mean / (sd / sqrt(pairs));
 	k->crit = gsl_cdf_tdist_Pinv(1 - 0.05 / later, pairs - 1);
-	k->need = pairs_to_decide(mean, sd, pairs, 0.05 / later);
+	k->need = -1;   /* cap_plateau_call works it out for the call it keeps */
 	return 0;
 }
 
@@ -252,6 +259,8 @@ int cap_plateau_call(const double *c, int n, int R, int p, struct cap_call *call
 				*call = k;
 			found = 1;
 		}
+		if (found)
+			call->need = pairs_to_decide(call->mean, call->sd, call->pairs, 0.05 / later_than(c, n, R, p));
 		return found ? 0 : -1;
 	}
 	/* each earlier point's largest significant growth; the smallest */
@@ -270,7 +279,6 @@ int cap_plateau_call(const double *c, int n, int R, int p, struct cap_call *call
 		}
 		if (have && (!found || top.t / top.crit < call->t / call->crit)) {
 			*call = top;
-			call->need = -1;
 			found = 1;
 		}
 	}

@@ -81,7 +81,7 @@ struct cap_call {
 	int i, j;                 /* the points compared: j later than i */
 	int pairs;                /* replications both have */
 	int need;                 /* pairs that would decide it, as above */
-	double mean, t, crit;     /* mean of c[j] - c[i], its t, the threshold */
+	double mean, sd, t, crit; /* mean and sd of c[j] - c[i], its t, the threshold */
 };
 int cap_plateau_call(const double *c, int n, int R, int p, struct cap_call *call);
 

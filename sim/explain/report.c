@@ -45,7 +45,6 @@ int x_shown(const struct xcurve *c)
 	return i;
 }
 
-/* Long: one curve's report in the order it is printed. */
 /* The test of the plateau's verdict that came closest to the other one
 ** (cap_plateau_call): how firm the verdict is, and with a plateau how
 ** many pairs would overturn it at the growth and spread measured. */
@@ -74,6 +73,7 @@ static void report_call(const struct xcurve *c, const char *u, FILE *f)
 		   "spread %s would make it significant\n", nj, k->mean, u, k->t, k->crit, k->pairs, need);
 }
 
+/* Long: one curve's report in the order it is printed. */
 static void report_curve(const struct explain *x, int k, FILE *f)
 {
 	const struct xcurve *c = &x->curve[k];
