@@ -61,13 +61,16 @@ int sweep_create_csv(struct sweep *x, const char *head, const char *set)
 
 
 /* The point of one row (no line end) from its leading values (as
-** trace_csv_put wrote them), or -1 for a malformed row or no point. */
-static int point_of(const struct scn_sweep *sw, const char *row)
+** trace_csv_put wrote them), or -1 for a malformed row or no point; its
+** number of fields in *width when asked (-1: a broken quoted field). */
+static int point_of(const struct scn_sweep *sw, const char *row, int *width)
 {
 	char *copy = strdup(row), *fld[SCN_MAX_VARY];
 	const char *why;
-	int p = 0;
-	if (!copy || trace_csv_split(copy, fld, SCN_MAX_VARY, &why) < sw->nvary)
+	int p = 0, nf = copy ? trace_csv_split(copy, fld, SCN_MAX_VARY, &why) : -1;
+	if (width)
+		*width = nf;
+	if (nf < sw->nvary)
 		p = -1;
 	for (int k = 0; k < sw->nvary && p >= 0; k++) {
 		int i = 0;
@@ -77,16 +80,6 @@ static int point_of(const struct scn_sweep *sw, const char *row)
 	}
 	free(copy);
 	return p;
-}
-
-/* How many fields row has (a broken quoted field: -1). */
-static int csv_width(const char *row)
-{
-	char *copy = strdup(row), *fld[1];
-	const char *why;
-	int n = copy ? trace_csv_split(copy, fld, 1, &why) : -1;
-	free(copy);
-	return n;
 }
 
 /* sweep.csv's first line is not head: another sweep, or this one's with
@@ -178,11 +171,12 @@ int sweep_read_csv(struct sweep *x, const char *head, const char *set)
 		}
 		buf[keep] = 0;
 	}
-	int lineno = 1, rc = 0, width = csv_width(head);
+	int lineno = 1, rc = 0, width;
+	point_of(x->sw, head, &width);   /* no point: only its width */
 	for (char *line = nl + 1; line < buf + keep && rc == 0; lineno++) {
 		char *end = memchr(line, '\n', (size_t)(buf + keep - line));   /* there is one: buf[keep - 1] */
 		*end = 0;
-		int p = point_of(x->sw, line), w = csv_width(line);
+		int w, p = point_of(x->sw, line, &w);
 		if (p >= 0 && w != width) {
 			/* rows are appended whole, so a row of the wrong width
 			** was edited or cut by hand: kept, the finished sweep
@@ -235,7 +229,7 @@ int sweep_sort_csv(struct sweep *x)
 	for (char *l = nl ? nl + 1 : NULL; rc == 0 && l < buf + len;) {
 		char *end = strchr(l, '\n');
 		*end = 0;
-		int p = point_of(x->sw, l);
+		int p = point_of(x->sw, l, NULL);
 		if (p >= 0) {
 			line[p] = l;
 		} else {
