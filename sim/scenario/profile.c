@@ -125,7 +125,9 @@ static char *try_dir(const char *dir, size_t dl, const char *name, const char *k
 		/* a data folder's F/N.xml counts when it is a profile of the kind
 		** (F may hold scenarios and other files; hvsim profiles lists
 		** what this finds) */
-		int root = is_file(buf) ? !data || k != 1 ? 1 : profile_root(buf, kind_root(kind), NULL) : 0;
+		int root = 0;   /* 1 the profile, 0 not here, -1 no memory to tell */
+		if (is_file(buf))
+			root = data && k == 1 ? profile_root(buf, kind_root(kind), NULL) : 1;
 		char *found = root == 1 ? strdup(buf) : NULL;
 		if (found)
 			return found;
