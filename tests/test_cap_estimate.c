@@ -3,7 +3,8 @@
 ** with known answers: pool-adjacent-violators on hand-checked sequences;
 ** the crossing of a synthetic noisy, non-monotone margin curve whose true
 ** zero is known; the sequential test's error rates on binomial batches;
-** the plateau test on replicated synthetic curves.
+** the plateau test on replicated synthetic curves; the resampled
+** plateau's shares against the noncentral t's power, by integration.
 */
 #include "tests/cutest.h"
 #include "sim/drive/cap_estimate.h"
@@ -11,6 +12,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_integration.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
@@ -280,6 +283,90 @@ static void test_plateau(void)
 	gsl_rng_free(g);
 }
 
+/* The power of the one-sided t test: P(T > crit) for T noncentral t with
+** df degrees of freedom and noncentrality ncp, T = (Z + ncp) / sqrt(V /
+** df) with Z standard normal and V chi-squared(df), so P = integral over
+** v of Q(crit sqrt(v / df) - ncp) f_df(v) dv, Q the normal tail. */
+struct power { double crit, ncp, df; };
+
+static double power_at(double v, void *arg)
+{
+	const struct power *a = arg;
+	return gsl_cdf_ugaussian_Q(a->crit * sqrt(v / a->df) - a->ncp) * gsl_ran_chisq_pdf(v, a->df);
+}
+
+static double t_power(double crit, double ncp, double df)
+{
+	struct power a = { crit, ncp, df };
+	gsl_function f = { power_at, &a };
+	gsl_integration_workspace *w = gsl_integration_workspace_alloc(1000);
+	double p = NAN, err;
+	if (w && gsl_integration_qagiu(&f, 0, 1e-10, 1e-8, 1000, w, &p, &err))
+		p = NAN;
+	gsl_integration_workspace_free(w);
+	return p;
+}
+
+static void test_plateau_resample(void)
+{
+	/* Two points, 5 pairs: 1 VM at 100, 110, 90, 105, 95 (sd 7.9), 2 VMs
+	** above it by 1, 3, 2, -2, 6 (mean 2, sd sqrt(8.5)).  Each draw's
+	** differences are normal with that mean and sd when the pairing
+	** survives (not with the points' own sds, which would hide the
+	** growth), so the share of draws whose growth is
+	** significant (no plateau: 2 VMs still grow) is the one-sided 5%
+	** t test's power at noncentrality 2 sqrt(5) / sqrt(8.5) = 1.534 with
+	** 4 degrees of freedom; the rest have the plateau at 1 VM. */
+	double two[10] = { 100, 110, 90, 105, 95, 101, 113, 92, 103, 101 };
+	double share[11];
+	CU_ASSERT_EQUAL_FATAL(cap_plateau_resample(two, 2, 5, 0, 20000, 7, share), 0);
+	double pw = t_power(gsl_cdf_tdist_Pinv(0.95, 4), 2 * sqrt(5) / sqrt(8.5), 4);
+	printf("\n    growth significant in %.4f of 20000 draws, the t test's power %.4f", share[0], pw);
+	/* 20000 draws: the share's sd is at most 0.0036 */
+	CU_ASSERT(fabs(share[0] - pw) < 0.015);
+	CU_ASSERT(pw > 0.2 && pw < 0.5);
+	CU_ASSERT_DOUBLE_EQUAL(share[0] + share[1] + share[2], 1, 1e-12);
+	CU_ASSERT_EQUAL(share[2], 0);   /* the last point is never a plateau */
+	/* the same seed gives the same shares; another seed others close by */
+	double again[3], other[3];
+	cap_plateau_resample(two, 2, 5, 0, 20000, 7, again);
+	cap_plateau_resample(two, 2, 5, 0, 20000, 8, other);
+	CU_ASSERT(again[0] == share[0] && again[1] == share[1]);
+	CU_ASSERT(other[0] != share[0] && fabs(other[0] - share[0]) < 0.02);
+	/* 20 new pairs instead of the 5 measured: the power at noncentrality
+	** 2 sqrt(20) / sqrt(8.5) = 3.068 with 19 degrees of freedom */
+	double twenty[3];
+	CU_ASSERT_EQUAL_FATAL(cap_plateau_resample(two, 2, 5, 20, 20000, 7, twenty), 0);
+	pw = t_power(gsl_cdf_tdist_Pinv(0.95, 19), 2 * sqrt(20) / sqrt(8.5), 19);
+	printf("\n    with 20 pairs: significant in %.4f, the power %.4f", twenty[0], pw);
+	CU_ASSERT(fabs(twenty[0] - pw) < 0.015);
+	CU_ASSERT(pw > 0.8 && pw < 0.95);
+	/* Growth by 300 +- 3 to 4 VMs, then level within +-1 (the mean
+	** differences exactly 0): the knee in nearly every draw; a flat later
+	** point passes the Bonferroni test at most 5% of the time. */
+	double knee[30];
+	static const double wob[3] = { -1, 1, 0 };
+	for (int i = 0; i < 10; i++)
+		for (int r = 0; r < 3; r++)
+			knee[i * 3 + r] = 300.0 * (i < 4 ? i + 1 : 4) + (i < 4 ? 3 * wob[(r + i) % 3] : wob[(r + i) % 3]);
+	double s10[11];
+	CU_ASSERT_EQUAL_FATAL(cap_plateau_resample(knee, 10, 3, 0, 4000, 1, s10), 0);
+	printf("\n    knee at 4 VMs in %.4f of 4000 draws", s10[4]);
+	CU_ASSERT(s10[4] >= 0.95);
+	CU_ASSERT(s10[0] == 0 && s10[1] == 0 && s10[2] == 0);   /* the growth to 4 is never missed */
+	/* a failed point (NAN everywhere) is never the plateau, its
+	** neighbours' pairing is kept */
+	for (int r = 0; r < 3; r++)
+		knee[3 * 3 + r] = NAN;
+	CU_ASSERT_EQUAL_FATAL(cap_plateau_resample(knee, 10, 3, 0, 4000, 1, s10), 0);
+	CU_ASSERT_EQUAL(s10[4], 0);
+	CU_ASSERT(s10[5] >= 0.95);   /* 5 VMs the plateau: 3 VMs is below it */
+	double sum = 0;
+	for (int i = 0; i <= 10; i++)
+		sum += s10[i];
+	CU_ASSERT_DOUBLE_EQUAL(sum, 1, 1e-12);
+}
+
 void tests_register(void)
 {
 	static const struct cut_test t[] = {
@@ -288,6 +375,7 @@ void tests_register(void)
 		{ "noisy non-monotone cliff with a known zero", test_noisy_cliff },
 		{ "sequential test error rates", test_sequential },
 		{ "plateau of replicated curves", test_plateau },
+		{ "resampled plateau against the t test's power", test_plateau_resample },
 		{ NULL, NULL },
 	};
 	cut_suite("capacity estimator", t);

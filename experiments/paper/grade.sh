@@ -254,7 +254,7 @@ END {
 # seed's plateau, the range of counts its test cannot tell from it, and
 # whether every seed names the same count
 {
-	echo "seed,sweep,curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,call_vms,call_other_vms,call_mean,call_t,call_crit,call_pairs,call_need,label"
+	echo "seed,sweep,curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,call_vms,call_other_vms,call_mean,call_t,call_crit,call_pairs,call_need,resampled_same,resampled_agree3,agree3_at10,agree3_at20,agree3_at40,label"
 	for s in $seeds; do
 		for f in $figs; do
 			tail -n +2 "$out/seed$s/$f/explain/plateaus.csv" | sed "s/^/$s,$f,/"
@@ -265,32 +265,34 @@ mv "$out/plateaus.csv.tmp" "$out/plateaus.csv"
 awk -v seeds="$seeds" '
 NR == 1 { next }
 {
-	# the label is the rest of the line after the 18th comma, maybe quoted
+	# the label is the rest of the line after the 23rd comma, maybe quoted
 	rest = $0
-	for (i = 1; i <= 18; i++) { c = index(rest, ","); f[i] = substr(rest, 1, c - 1); rest = substr(rest, c + 1) }
+	for (i = 1; i <= 23; i++) { c = index(rest, ","); f[i] = substr(rest, 1, c - 1); rest = substr(rest, c + 1) }
 	if (rest ~ /^"/) { rest = substr(rest, 2, length(rest) - 2); gsub(/""/, "\"", rest) }
 	k = f[2] SUBSEP f[3]
 	if (!(k in seen)) { seen[k] = 1; order[++n] = k; name[k] = f[2] "  " rest }
 	p = f[5] == "" ? "none to " f[11] : f[5] (f[6] == f[7] ? "" : " (" f[6] "-" f[7] ")")
 	at[k, f[1]] = p; pl[k, f[1]] = f[5] == "" ? "none" : f[5]
+	if (f[20] != "") { ag[k] += f[20]; nag[k]++ }
 }
 END {
 	ns = split(seeds, S, " "); w = 5
 	for (i = 1; i <= n; i++) if (length(name[order[i]]) > w) w = length(name[order[i]])
-	printf "%-" w "s", "curve"; for (j = 1; j <= ns; j++) printf "  %-12s", "seed" S[j]; printf "  same\n"
+	printf "%-" w "s", "curve"; for (j = 1; j <= ns; j++) printf "  %-12s", "seed" S[j]; printf "  same  resampled\n"
 	same = 0
 	for (i = 1; i <= n; i++) {
 		k = order[i]; ok = 1
 		printf "%-" w "s", name[k]
 		for (j = 1; j <= ns; j++) { printf "  %-12s", at[k, S[j]]; ok = ok && pl[k, S[j]] == pl[k, S[1]] }
-		printf "  %s\n", ns < 2 ? "-" : ok ? "yes" : "no"
+		printf "  %-4s  %s\n", ns < 2 ? "-" : ok ? "yes" : "no", nag[k] ? sprintf("%.0f%%", 100 * ag[k] / nag[k]) : "-"
 		same += ok
 	}
 	if (ns > 1)
 		printf "%d of %d curves have the same plateau in every seed (the plateau: the first VM count no later\n", same, n
 	else
 		printf "one seed, so no seeds to compare (the plateau: the first VM count no later\n"
-	printf "count exceeds significantly; in brackets the counts its test cannot tell from it)\n"
+	printf "count exceeds significantly; in brackets the counts its test cannot tell from it; resampled:\n"
+	printf "the chance three repetitions agree, from each seed'"'"'s replications, averaged over the seeds)\n"
 }' "$out/plateaus.csv" > "$out/plateaus.txt.tmp"
 # which replication seeds each seed's searches ran (the seed column of
 # every point's capacity_replications.csv), and the seeds that share any:

@@ -227,7 +227,7 @@ cat "$out/statements.txt"
 echo
 for f in fig3 fig4; do
 	echo "== $f ($out/$f/explain/explain.txt):"
-	grep -E '^curve [0-9]+:|^  plateau:|^  closest call:|^  saturated|^    1\. ' "$out/$f/explain/explain.txt" || true
+	grep -E '^curve [0-9]+:|^  plateau:|^  closest call:|^  resampled|^  saturated|^    1\. ' "$out/$f/explain/explain.txt" || true
 done
 if [ "$seeds" != none ]; then
 	echo

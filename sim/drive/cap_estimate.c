@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 
 double cap_margin(const struct qos_count *c, const struct scn_qos *q)
 {
@@ -283,4 +285,61 @@ int cap_plateau_call(const double *c, int n, int R, int p, struct cap_call *call
 		}
 	}
 	return found ? 0 : -1;
+}
+
+int cap_plateau_resample(const double *c, int n, int R, int Rnew, int B, unsigned long seed, double *share)
+{
+	for (int i = 0; i <= n; i++)
+		share[i] = 0;
+	if (n < 1 || R < 1 || B < 1)
+		return 0;
+	int keep = Rnew <= 0;   /* c's own replications, missing ones kept missing */
+	int X = keep ? R : Rnew;
+	size_t nr = (size_t)n * (size_t)R;
+	double *dev = malloc(nr * sizeof *dev), *x = malloc((size_t)n * (size_t)X * sizeof *x),
+	       *mean = malloc((size_t)n * sizeof *mean),
+	       *z = malloc((size_t)R * sizeof *z);
+	gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+	int rc = dev && x && mean && z && g ? 0 : -1;
+	if (rc == 0) {
+		gsl_rng_set(g, seed);
+		/* dev[i][s] = (c[i][s] - mean_i) / sqrt(k_i - 1); 0 where point
+		** i has no replication s or no spread (one replication) */
+		for (int i = 0; i < n; i++) {
+			double s = 0;
+			int k = 0;
+			for (int r = 0; r < R; r++)
+				if (!isnan(c[i * R + r])) {
+					s += c[i * R + r];
+					k++;
+				}
+			mean[i] = k ? s / k : NAN;
+			for (int r = 0; r < R; r++)
+				dev[i * R + r] = k > 1 && !isnan(c[i * R + r]) ? (c[i * R + r] - mean[i]) / sqrt(k - 1) : 0;
+		}
+		for (int b = 0; b < B; b++) {
+			for (int r = 0; r < X; r++) {
+				for (int s = 0; s < R; s++)
+					z[s] = gsl_ran_gaussian_ziggurat(g, 1);
+				for (int i = 0; i < n; i++) {
+					double v = mean[i];
+					for (int s = 0; s < R; s++)
+						v += z[s] * dev[i * R + s];
+					/* a failed point stays failed */
+					x[i * X + r] = isnan(mean[i]) || (keep && isnan(c[i * R + r])) ? NAN : v;
+				}
+			}
+			int lo, hi;
+			share[1 + cap_plateau(x, n, X, &lo, &hi)] += 1;   /* a count until the end */
+		}
+		for (int i = 0; i <= n; i++)
+			share[i] /= B;
+	}
+	if (g)
+		gsl_rng_free(g);
+	free(dev);
+	free(x);
+	free(mean);
+	free(z);
+	return rc;
 }

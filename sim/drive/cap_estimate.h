@@ -85,4 +85,27 @@ struct cap_call {
 };
 int cap_plateau_call(const double *c, int n, int R, int p, struct cap_call *call);
 
+/* How often a repetition of the whole experiment would give each
+** plateau, if the truth were the normal model the replications imply.
+** Each of B draws makes new replications
+**   x[i][r] = mean_i + sum_s z[r][s] (c[i][s] - mean_i) / sqrt(k_i - 1)
+** (s over the k_i replications point i has, z independent standard
+** normal variates, one row a new replication and shared by every point),
+** so each point keeps its mean and variance and two points their
+** covariance over the replications both have: the common random numbers'
+** pairing survives (a parametric bootstrap from the sample mean and
+** covariance; Efron and Tibshirani, "An Introduction to the Bootstrap",
+** 1993, sec. 6.5).  With Rnew <= 0 the draws keep c's missing
+** replications and failed points; Rnew > 0 draws Rnew new replications
+** at every point that did not fail instead (what a repetition with that
+** many would give).  cap_plateau locates each draw's plateau: share[0] is
+** the share of draws with no plateau, share[1 + i] of those with plateau
+** i (n + 1 values).  The draws come from MT19937 seeded with seed, so
+** the shares are the same in every run.  The shares treat the measured
+** means as the truth: they show how far noise of the measured size moves
+** the verdict, not the chance that the verdict is right (with enough
+** replications, every growth measured above 0 becomes significant).  0,
+** or -1 when out of memory. */
+int cap_plateau_resample(const double *c, int n, int R, int Rnew, int B, unsigned long seed, double *share);
+
 #endif

@@ -142,6 +142,18 @@ static int pt_cmp(const void *a, const void *b)
 	return x->n < y->n ? -1 : x->n > y->n;
 }
 
+const int explain_plan_reps[EXPLAIN_NPLAN] = { 10, 20, 40 };
+
+/* The chance three independent repetitions name the same plateau if each
+** gave each outcome with its resampled share: the sum of share^3. */
+static double agree3(const double *share, int npt)
+{
+	double a = 0;
+	for (int i = 0; i <= npt; i++)
+		a += share[i] * share[i] * share[i];
+	return a;
+}
+
 /* With replications at every point: the plateau by the paired test
 ** (cap_plateau); 1 when it was applied.  Replication r has the same
 ** seeds at every point, so two points pair up over the replications both
@@ -168,6 +180,23 @@ static int plateau_tested(struct xcurve *c)
 			m[i * R + r] = c->pt[i].cum > 0 && r < c->pt[i].nrep ? c->pt[i].rep[r] : NAN;
 	c->plateau = cap_plateau(m, c->npt, R, &c->plat_lo, &c->plat_hi);
 	c->has_call = cap_plateau_call(m, c->npt, R, c->plateau, &c->call) == 0;
+	/* how far noise of the measured size moves the verdict; without
+	** memory for it the report leaves the line out */
+	c->share = malloc((size_t)(c->npt + 1) * sizeof *c->share);
+	double *plan = malloc((size_t)(c->npt + 1) * sizeof *plan);
+	if (c->share && plan && cap_plateau_resample(m, c->npt, R, 0, EXPLAIN_RESAMPLES, 1, c->share) == 0) {
+		c->agree = agree3(c->share, c->npt);
+		/* and with more replications at every point */
+		for (int k = 0; k < EXPLAIN_NPLAN; k++) {
+			c->agree_plan[k] = NAN;
+			if (cap_plateau_resample(m, c->npt, R, explain_plan_reps[k], EXPLAIN_RESAMPLES, 1, plan) == 0)
+				c->agree_plan[k] = agree3(plan, c->npt);
+		}
+	} else {
+		free(c->share);
+		c->share = NULL;
+	}
+	free(plan);
 	c->tested = 1;
 	free(m);
 	return 1;
@@ -264,6 +293,7 @@ void explain_free(struct explain *x)
 			free(x->curve[k].pt[i].res);
 		}
 		free(x->curve[k].pt);
+		free(x->curve[k].share);
 	}
 	free(x->curve);
 	for (int i = 0; i < x->ncf; i++) {

@@ -51,6 +51,12 @@ struct xres {
 struct xtab;
 
 #define EXPLAIN_MAXREP 64
+/* draws of cap_plateau_resample a tested curve's report rests on: a
+** share's sd is at most 0.5 / sqrt(2000) = 1.1% */
+#define EXPLAIN_RESAMPLES 2000
+/* the replications a point the report's plan tries (curves.c) */
+#define EXPLAIN_NPLAN 3
+extern const int explain_plan_reps[EXPLAIN_NPLAN];
 
 /* Where the pages' time went (tail_fail.csv: the first failing probe
 ** above capacity, summed over the VMs): per class of pages (all, over
@@ -103,6 +109,10 @@ struct xcurve {
 					 every point has); 0: by the growth threshold */
 	int has_call;                 /* 1: call holds the verdict's closest test */
 	struct cap_call call;         /* (cap_plateau_call), tested curves only */
+	double *share;                /* tested curves: npt + 1 shares of resampled plateaus
+					 (cap_plateau_resample: [0] none, [1 + i] point i); else NULL */
+	double agree;                 /* with share: the chance three repetitions agree (sum share^3) */
+	double agree_plan[EXPLAIN_NPLAN]; /* the same with explain_plan_reps[k] replications a point */
 	double total[XC_N + 1];       /* attributed loss summed over the points; [XC_N] unattributed */
 };
 

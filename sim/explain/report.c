@@ -73,6 +73,52 @@ static void report_call(const struct xcurve *c, const char *u, FILE *f)
 		   "spread %s would make it significant\n", nj, k->mean, u, k->t, k->crit, k->pairs, need);
 }
 
+/* Where the plateau lands in draws of new replications like the measured
+** ones (cap_plateau_resample): the outcomes of at least 0.5%, the most
+** frequent first (at most four, the rest summed), and the chance that
+** three repetitions agree. */
+static void report_resample(const struct xcurve *c, FILE *f)
+{
+	if (!c->tested || !c->share)
+		return;
+	int shown[4], ns = 0;
+	double rest = 1;
+	while (ns < 4) {
+		int top = -1;
+		for (int i = 0; i <= c->npt; i++) {
+			int seen = 0;
+			for (int k = 0; k < ns; k++)
+				seen |= shown[k] == i;
+			if (!seen && c->share[i] >= 0.005 && (top < 0 || c->share[i] > c->share[top]))
+				top = i;
+		}
+		if (top < 0)
+			break;
+		shown[ns++] = top;
+		rest -= c->share[top];
+	}
+	fprintf(f, "  resampled (%d draws of new replications, normal with the measured means and covariance): "
+		   "plateau", EXPLAIN_RESAMPLES);
+	for (int k = 0; k < ns; k++) {
+		if (shown[k] == 0)
+			fprintf(f, "%s none in %.0f%%", k ? "," : "", 100 * c->share[0]);
+		else
+			fprintf(f, "%s %g VMs in %.0f%%", k ? "," : "", c->pt[shown[k] - 1].n, 100 * c->share[shown[k]]);
+	}
+	if (rest > 0.0005)
+		fprintf(f, ", other counts in %.1f%%", 100 * rest);
+	fprintf(f, "; three repetitions agree in about %.0f%%", 100 * c->agree);
+	if (!isnan(c->agree_plan[0])) {
+		for (int k = 0; k < EXPLAIN_NPLAN; k++)
+			fprintf(f, "%s%d", k ? ", " : " (with ", explain_plan_reps[k]);
+		fputs(" replications a point:", f);
+		for (int k = 0; k < EXPLAIN_NPLAN; k++)
+			fprintf(f, isnan(c->agree_plan[k]) ? "%s -" : "%s %.0f%%", k ? "," : "", 100 * c->agree_plan[k]);
+		fputc(')', f);
+	}
+	fputc('\n', f);
+}
+
 /* Long: one curve's report in the order it is printed. */
 static void report_curve(const struct explain *x, int k, FILE *f)
 {
@@ -134,11 +180,13 @@ static void report_curve(const struct explain *x, int k, FILE *f)
 			fprintf(f, ": %.6g %s, then %+.1f%% per added VM (below %g%%)\n", p->cum, u, 100 * p->growth,
 				100 * x->threshold);
 		report_call(c, u, f);
+		report_resample(c, f);
 	} else if (c->tested) {
 		const struct xpoint *p = &c->pt[c->npt - 1];
 		fprintf(f, "  plateau: none; the last point (%g VMs, %.6g %s) is significantly above every earlier one\n",
 			p->n, p->cum, u);
 		report_call(c, u, f);
+		report_resample(c, f);
 	} else {
 		const struct xpoint *p = &c->pt[c->npt - 1];
 		fprintf(f, "  plateau: none; the cumulative value still grows by %g%% or more per added VM up to %g VMs "
@@ -251,7 +299,8 @@ char *explain_plateau_csv(const struct explain *x)
 	if (!f)
 		return NULL;
 	fputs("curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,call_vms,call_other_vms,"
-	      "call_mean,call_t,call_crit,call_pairs,call_need,label\n", f);
+	      "call_mean,call_t,call_crit,call_pairs,call_need,resampled_same,resampled_agree3,agree3_at10,agree3_at20,"
+	      "agree3_at40,label\n", f);
 	for (int k = 0; k < x->ncurve; k++) {
 		const struct xcurve *c = &x->curve[k];
 		fprintf(f, "%d,%s,", k + 1, c->tested ? "paired" : "growth");
@@ -276,6 +325,18 @@ char *explain_plateau_csv(const struct explain *x)
 				fputs(",", f);
 		} else {
 			fputs(",,,,,,,", f);
+		}
+		/* the share of resampled draws with this verdict (a count or
+		** none), the chance three repetitions agree, and that chance with
+		** explain_plan_reps[] replications a point */
+		if (c->tested && c->share) {
+			fprintf(f, "%.4f,%.4f,", c->share[1 + c->plateau], c->agree);
+			for (int p = 0; p < EXPLAIN_NPLAN; p++)
+				fprintf(f, isnan(c->agree_plan[p]) ? "," : "%.4f,", c->agree_plan[p]);
+		} else {
+			fputs(",,", f);
+			for (int p = 0; p < EXPLAIN_NPLAN; p++)
+				fputc(',', f);
 		}
 		trace_csv_put(f, c->label);
 		fputc('\n', f);
