@@ -69,6 +69,16 @@ grep -qx 'no two seeds share a replication: each agrees or disagrees independent
 g -j 2 --seeds "1" "$W/one" > "$W/one1.log" 2>&1 || bad "seed 1 alone failed: $(tail -3 "$W/one1.log")"
 grep -q '^one seed, so no seeds to compare' "$W/one/plateaus.txt" && ! grep -q 'yes$\|independently' "$W/one/plateaus.txt" ||
 	bad "one seed is graded as if seeds agreed: $(tail -4 "$W/one/plateaus.txt")"
+# two VM counts a curve: each curve's plateau is tested, so plateaus.txt
+# gives the resampled chance that three repetitions agree, per curve
+# (seed-averaged) and for every curve at once (their product: at most
+# the smallest)
+g -j 2 --seeds "1 101" --set 'sweep.vary[2].values=1 2' "$W/res" > "$W/res.log" 2>&1 || bad "two counts failed: $(tail -3 "$W/res.log")"
+awk '/^vcpus / { n++; if ($NF !~ /^[0-9]+%$/ || $NF + 0 > 100) bad = 1; if (min == "" || $NF + 0 < min) min = $NF + 0 }
+     /^resampled, the chance three repetitions agree on every tested curve \(4\): about [0-9]+% with the$/ {
+	all = $0; sub(/.*about /, "", all); sub(/%.*/, "", all) }
+     END { exit !(n == 4 && !bad && all != "" && all + 0 <= min) }' "$W/res/plateaus.txt" ||
+	bad "plateaus.txt lacks the resampled chances: $(cat "$W/res/plateaus.txt")"
 [ ! -e "$W/two/.claims" ] || bad "the claim directory was left behind"
 if g -j 2 --set no.such.key=1 "$W/bad" > "$W/bad.log" 2>&1; then
 	bad "a failing sweep did not fail grade.sh"

@@ -273,7 +273,7 @@ NR == 1 { next }
 	if (!(k in seen)) { seen[k] = 1; order[++n] = k; name[k] = f[2] "  " rest }
 	p = f[5] == "" ? "none to " f[11] : f[5] (f[6] == f[7] ? "" : " (" f[6] "-" f[7] ")")
 	at[k, f[1]] = p; pl[k, f[1]] = f[5] == "" ? "none" : f[5]
-	if (f[20] != "") { ag[k] += f[20]; nag[k]++ }
+	if (f[20] != "") { ag[k] += f[20]; nag[k]++; for (q = 1; q <= 3; q++) plan[k, q] += f[20 + q] }
 }
 END {
 	ns = split(seeds, S, " "); w = 5
@@ -293,6 +293,18 @@ END {
 		printf "one seed, so no seeds to compare (the plateau: the first VM count no later\n"
 	printf "count exceeds significantly; in brackets the counts its test cannot tell from it; resampled:\n"
 	printf "the chance three repetitions agree, from each seed'"'"'s replications, averaged over the seeds)\n"
+	# every tested curve agreeing at once: the product of their chances
+	all = 1; tested = 0
+	for (q = 1; q <= 3; q++) allp[q] = 1
+	for (i = 1; i <= n; i++) {
+		k = order[i]
+		if (!nag[k]) continue
+		tested++; all *= ag[k] / nag[k]
+		for (q = 1; q <= 3; q++) allp[q] *= plan[k, q] / nag[k]
+	}
+	if (tested)
+		printf "resampled, the chance three repetitions agree on every tested curve (%d): about %.0f%% with the\nreplications run, %.0f%%, %.0f%% and %.0f%% with 10, 20 and 40 a point (the product of the curves'"'"' chances)\n", \
+			tested, 100 * all, 100 * allp[1], 100 * allp[2], 100 * allp[3]
 }' "$out/plateaus.csv" > "$out/plateaus.txt.tmp"
 # which replication seeds each seed's searches ran (the seed column of
 # every point's capacity_replications.csv), and the seeds that share any:
