@@ -98,6 +98,23 @@ static void test_capacity_plateau(void)
 	CU_ASSERT_EQUAL(c->share[1 + 5], 0);   /* 6 VMs failed: never the plateau */
 	free(pc);
 	explain_free(&x);
+	/* 3 VMs with one replication: still tested, but that point has no
+	** spread to draw from, so no resampled verdict (it would be certain) */
+	double one = 900;
+	put_reps(dir, 3, 3, &one, 1);
+	CU_ASSERT_EQUAL_FATAL(explain_load(&x, dir, EXPLAIN_THRESHOLD, err, sizeof err), 0);
+	CU_ASSERT_TRUE(x.curve[0].tested);
+	CU_ASSERT_PTR_NULL(x.curve[0].share);
+	f = open_memstream(&txt, &len);
+	explain_report(&x, f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "closest call: "));
+	CU_ASSERT_PTR_NULL(strstr(txt, "resampled"));
+	free(txt);
+	pc = explain_plateau_csv(&x);
+	CU_ASSERT(pc && strstr(pc, ",0,,,,,,all points\n"));
+	free(pc);
+	explain_free(&x);
 	cut_rmrf(dir);
 	free(dir);
 }

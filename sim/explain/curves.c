@@ -180,10 +180,12 @@ static int plateau_tested(struct xcurve *c)
 			m[i * R + r] = c->pt[i].cum > 0 && r < c->pt[i].nrep ? c->pt[i].rep[r] : NAN;
 	c->plateau = cap_plateau(m, c->npt, R, &c->plat_lo, &c->plat_hi);
 	c->has_call = cap_plateau_call(m, c->npt, R, c->plateau, &c->call) == 0;
-	/* how far noise of the measured size moves the verdict; without
-	** memory for it the report leaves the line out */
-	c->share = malloc((size_t)(c->npt + 1) * sizeof *c->share);
-	double *plan = malloc((size_t)(c->npt + 1) * sizeof *plan);
+	/* how far noise of the measured size moves the verdict: only when
+	** every point has a spread to draw from (a point with one replication
+	** would be a constant and its tests certain); without memory for it
+	** the report leaves the line out */
+	c->share = lo >= 2 ? malloc((size_t)(c->npt + 1) * sizeof *c->share) : NULL;
+	double *plan = c->share ? malloc((size_t)(c->npt + 1) * sizeof *plan) : NULL;
 	if (c->share && plan && cap_plateau_resample(m, c->npt, R, 0, EXPLAIN_RESAMPLES, 1, c->share) == 0) {
 		c->agree = agree3(c->share, c->npt);
 		/* and with more replications at every point */
