@@ -113,7 +113,10 @@ static void report_resample(const struct xcurve *c, FILE *f)
 			fprintf(f, "%s%d", k ? ", " : " (with ", explain_plan_reps[k]);
 		fputs(" replications a point:", f);
 		for (int k = 0; k < EXPLAIN_NPLAN; k++)
-			fprintf(f, isnan(c->agree_plan[k]) ? "%s -" : "%s %.0f%%", k ? "," : "", 100 * c->agree_plan[k]);
+			if (isnan(c->agree_plan[k]))
+				fprintf(f, "%s -", k ? "," : "");
+			else
+				fprintf(f, "%s %.0f%%", k ? "," : "", 100 * c->agree_plan[k]);
 		fputc(')', f);
 	}
 	fputc('\n', f);
@@ -299,8 +302,10 @@ char *explain_plateau_csv(const struct explain *x)
 	if (!f)
 		return NULL;
 	fputs("curve,test,plateau_vms,low_vms,high_vms,value,ci_low,ci_high,last_vms,call_vms,call_other_vms,"
-	      "call_mean,call_t,call_crit,call_pairs,call_need,resampled_same,resampled_agree3,agree3_at10,agree3_at20,"
-	      "agree3_at40,label\n", f);
+	      "call_mean,call_t,call_crit,call_pairs,call_need,resampled_same,resampled_agree3,", f);
+	for (int p = 0; p < EXPLAIN_NPLAN; p++)
+		fprintf(f, "agree3_at%d,", explain_plan_reps[p]);
+	fputs("label\n", f);
 	for (int k = 0; k < x->ncurve; k++) {
 		const struct xcurve *c = &x->curve[k];
 		fprintf(f, "%d,%s,", k + 1, c->tested ? "paired" : "growth");
@@ -332,7 +337,10 @@ char *explain_plateau_csv(const struct explain *x)
 		if (c->tested && c->share) {
 			fprintf(f, "%.4f,%.4f,", c->share[1 + c->plateau], c->agree);
 			for (int p = 0; p < EXPLAIN_NPLAN; p++)
-				fprintf(f, isnan(c->agree_plan[p]) ? "," : "%.4f,", c->agree_plan[p]);
+				if (isnan(c->agree_plan[p]))
+					fputc(',', f);
+				else
+					fprintf(f, "%.4f,", c->agree_plan[p]);
 		} else {
 			fputs(",,", f);
 			for (int p = 0; p < EXPLAIN_NPLAN; p++)
