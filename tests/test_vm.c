@@ -625,6 +625,47 @@ static void test_timeline(void)
 	free(tmp);
 }
 
+/* A replayed trace's thread named q"uo\te (a CSV takes any name): its
+** tracks and segments in the timeline keep the quote and the backslash
+** escaped.  They were written as they are, and the file was no JSON. */
+static void test_timeline_names(void)
+{
+	char *tmp = cut_tmpdir(), path[512], cmd[1024], *out;
+	snprintf(path, sizeof path, "%s/a.csv", tmp);
+	FILE *f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("# hvsim activity trace v1\nthread,pid,start_s,kind,duration_s,cpu\n"
+	      "\"q\"\"uo\\te\",7,0,run,0.01,0\n\"q\"\"uo\\te\",7,0.01,block,0.01,0\n", f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/s.xml", tmp);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("<scenario name=\"q\"><run duration=\"50ms\" seed=\"1\" batches=\"2\"/>"
+	      "<machine name=\"one\" frequency=\"2GHz\"><node id=\"0\" cores=\"1\" memory=\"1GiB\"/></machine>"
+	      "<hypervisor name=\"linux\" kind=\"native\"><policy name=\"eevdf\"/></hypervisor>"
+	      "<workload name=\"r\" kind=\"activity\"><trace file=\"a.csv\" loop=\"true\"/></workload></scenario>\n",
+	      f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "%s run %s/s.xml -q -o %s/o --timeline %s/t.json", cut_hvsim(), tmp, tmp, tmp);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	free(out);
+	char *js = cut_slurp_in(tmp, "t.json");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(js);
+	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"args\": {\"name\": \"q\\\"uo\\\\te#7 (job)\"}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(js, "{\"name\": \"q\\\"uo\\\\te#7\", \"cat\": \"job\", \"ph\": \"X\""));
+	CU_ASSERT_PTR_NULL(strstr(js, "q\"uo"));
+	free(js);
+	if (cut_run("/usr/bin/python3 -c 'import json' 2>/dev/null", &out) == 0) {
+		free(out);
+		snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/tools/trace_event_check.py %s/t.json", tmp);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+		printf("\n%s", out ? out : "");
+	}
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* The text Gantt of two hogs alternating on pCPU 0 in 10 ms slices. */
 static void test_gantt(void)
 {
@@ -666,6 +707,7 @@ void tests_register(void)
 		{ "Xen: a VCPU waits for qemu-dm's answer", test_ioreq_wait },
 		{ "guest time slices: M/D/1 and processor sharing", test_guest_timeslice },
 		{ "timeline", test_timeline },
+		{ "names with quotes in the timeline", test_timeline_names },
 		{ "text Gantt chart", test_gantt },
 		{ "co-scheduling removes lock-holder spin", test_coscheduling },
 		{ "strict co-scheduling keeps gangs whole", test_strict_gang_invariant },

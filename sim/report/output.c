@@ -29,9 +29,8 @@
 
 /* ---------------------------------------------------------------- json */
 
-static void jstr(FILE *f, const char *s)
+void out_json_chars(FILE *f, const char *s)
 {
-	fputc('"', f);
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\')
@@ -41,6 +40,12 @@ static void jstr(FILE *f, const char *s)
 		else
 			fputc(c, f);
 	}
+}
+
+static void jstr(FILE *f, const char *s)
+{
+	fputc('"', f);
+	out_json_chars(f, s);
 	fputc('"', f);
 }
 

@@ -89,6 +89,10 @@ int out_pack(FILE *f, const char *dir);
 ** directory; 0, or -1 (errno; EINVAL for a malformed pack). */
 int out_unpack(struct outdir *o, const char *buf, size_t len);
 
+/* s as the characters of a JSON string, without its quotes: '"', '\\'
+** and control characters escaped. */
+void out_json_chars(FILE *f, const char *s);
+
 /* The files of one run. */
 int out_write_run(struct outdir *o, const struct world *w);
 /* The staged summary.json (out_write_run's) retitled as written by the
