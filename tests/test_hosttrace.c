@@ -142,6 +142,20 @@ static void test_models_content(void)
 	diag_free(&d);
 }
 
+/* A thread model's CPU list (and --affinity's) is digits, '-' and ','
+** only: "0- 3", " 1" and "0, 1" were taken (strtol skips spaces). */
+static void test_model_cpulist(void)
+{
+	static const char *const bad[] = { "0- 3", " 1", "0, 1", "0-3,", "+1", "0-+1", "", NULL };
+	for (int i = 0; bad[i]; i++) {
+		CU_ASSERT_FALSE(tmodel_cpulist_ok(bad[i]));
+		if (tmodel_cpulist_ok(bad[i]))
+			printf("\n    taken: '%s'", bad[i]);
+	}
+	CU_ASSERT_TRUE(tmodel_cpulist_ok("0-3,6"));
+	CU_ASSERT_TRUE(tmodel_cpulist_ok("7"));
+}
+
 /* The reader's messages, one per defect. */
 static void test_model_errors(void)
 {
@@ -533,6 +547,7 @@ void tests_register(void)
 		{ "committed thread models are what the importer makes", test_models_reimport },
 		{ "thread models: what the threads ask for", test_models_content },
 		{ "thread model reader: file:line errors", test_model_errors },
+		{ "thread model CPU lists: digits, dashes and commas", test_model_cpulist },
 		{ "perf-sched --repair-idle and --model on a hand-made trace", test_repair_idle },
 		{ "predicted from solo recordings: share, wake-up, dispatches", test_criteria },
 		{ "hvsim compare and --measured", test_compare_cli },
