@@ -562,6 +562,13 @@ void ld_read_sweep(struct ld *ld, xmlNodePtr n)
 			       "");
 			continue;
 		}
+		/* a value of the sweep itself changes no point's run: every
+		** point would be the same simulation under another label */
+		if (strncmp(v->key, "sweep", 5) == 0 && strchr(".[", v->key[5])) {
+			ld_err_at(ld, c, "key", "expected a path outside <sweep> (a point's value of the sweep changes no "
+				  "run)", v->key, "");
+			continue;
+		}
 		const char *list = ld_attr(c, "values");
 		if (list && (ld_attr(c, "from") || ld_attr(c, "to") || ld_attr(c, "step"))) {
 			ld_err_at(ld, c, NULL, "expected either values=\"...\" or from/to/step, not both", NULL, NULL);
