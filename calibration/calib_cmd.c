@@ -278,7 +278,9 @@ int cal_command(const struct cal_cli *cli)
 	/* the destination is checked (and staged) before hours of fitting */
 	struct outdir o = { 0 };
 	char oerr[4400] = "";
-	if (out_begin(&o, outdir, force ? OUT_FORCE : OUT_NEW, oerr, sizeof oerr)) {
+	if ((force && (out_keeps(outdir, file, oerr, sizeof oerr) || out_keeps(outdir, values, oerr, sizeof oerr) ||
+		       out_keeps(outdir, cli->known, oerr, sizeof oerr))) ||
+	    out_begin(&o, outdir, force ? OUT_FORCE : OUT_NEW, oerr, sizeof oerr)) {
 		fprintf(stderr, "hvsim calibrate: %s\n", oerr);
 		free(x);
 		cal_free(&c);

@@ -118,7 +118,8 @@ int cmd_run(const struct cmd *c, struct cmd_args *a)
 				     (double)s.duration / 1e9, (double)a->dump_at / 1e9);
 		goto done;
 	}
-	if (out_begin(&od, dest, a->force ? OUT_FORCE : OUT_NEW, err, sizeof err)) {
+	if ((a->force && out_keeps(dest, a->operand[0], err, sizeof err)) ||
+	    out_begin(&od, dest, a->force ? OUT_FORCE : OUT_NEW, err, sizeof err)) {
 		fprintf(stderr, "hvsim: %s\n", err);
 		rc = EXIT_USAGE;
 		goto done;

@@ -38,6 +38,10 @@ struct outdir {
 ** Returns 0, or -1 with a message in err; on -1 nothing is staged, o's
 ** fields are NULL and out_abort(o) does nothing. */
 int out_begin(struct outdir *o, const char *dest, enum out_mode mode, char *err, size_t errlen);
+/* 0, or -1 with a message in err when the file input (NULL: none) lies
+** inside directory dest, both resolved: an input --force would remove
+** with dest (checked before out_begin with OUT_FORCE). */
+int out_keeps(const char *dest, const char *input, char *err, size_t errlen);
 /* Open a file in the staging directory for writing. */
 FILE *out_open(struct outdir *o, const char *name);
 /* Put the staged directory in place by one rename: dest is created, or
