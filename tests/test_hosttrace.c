@@ -387,6 +387,9 @@ static void test_compare_cli(void)
 		{ "--measured %2$s/activity.csv", "expected a file other than the run's activity.csv" },
 		{ "-o %3$s --measured %3$s", "--measured %3$s: expected a file other than the comparison's CSV" },
 		{ "--measured %2$s/compare.csv", "expected a file other than the comparison's CSV" },
+		/* a directory: refused before the table (exit 1 after it) */
+		{ "-o %2$s", "-o %2$s: expected a regular file, got a directory" },
+		{ "--measured %2$s", "--measured %2$s: expected a regular file, got a directory" },
 	};
 	for (size_t i = 0; i < sizeof clobber / sizeof clobber[0]; i++) {
 		char opt[1200], want[1200];

@@ -3,6 +3,7 @@
 */
 #include "traces/compare.h"
 #include "sim/engine/diag.h"
+#include "sim/engine/infile.h"
 #include "sim/engine/units.h"
 #include "traces/activity.h"
 #include "traces/csv.h"
@@ -345,6 +346,17 @@ int trace_compare(const struct compare_opts *o)
 			bad = clobbers(csv, out ? "-o" : "its CSV", trace, simpath, NULL, msg, sizeof msg);
 		if (!bad && meas)
 			bad = clobbers(meas, "--measured", trace, simpath, csv, msg, sizeof msg);
+		/* one that is a directory (or a FIFO) failed only once the
+		** table was printed (exit 1) */
+		const char *const outs[2][2] = { { csv, out ? "-o" : "its CSV" }, { meas, "--measured" } };
+		for (int i = 0; i < 2 && !bad; i++) {
+			struct stat st;
+			char reason[200];
+			if (outs[i][0] && stat(outs[i][0], &st) == 0 && infile_regular(&st, reason, sizeof reason)) {
+				snprintf(msg, sizeof msg, "%s %s: %s", outs[i][1], outs[i][0], reason);
+				bad = msg;
+			}
+		}
 		if (bad) {
 			usage_error("%s", bad);
 			goto done;
