@@ -133,6 +133,27 @@ static void test_force_keeps_inputs(void)
 	free(tmp);
 }
 
+/* --timeline naming the scenario (here as D/./in.xml): it was replaced
+** by the timeline (exit 0); now exit 2 before the run, nothing written. */
+static void test_timeline_not_scenario(void)
+{
+	char *tmp = cut_tmpdir(), cmd[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(cmd, sizeof cmd, "cp tests/data/good/vm-hogs.xml %s/in.xml", tmp);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s run %s/in.xml -q -o %s/o --timeline %s/./in.xml", cut_hvsim(), tmp, tmp, tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "in.xml: expected a file other than the scenario it runs"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "cmp tests/data/good/vm-hogs.xml %s/in.xml", tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, "o"));
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 struct cli_case {
 	const char *args;
 	int rc;
@@ -281,6 +302,7 @@ void tests_register(void)
 		{ "exit status: 0 done, 1 run failed, 2 bad input, every command", test_exit_status },
 		{ "command line", test_cli },
 		{ "--force keeps the inputs in the directory it replaces", test_force_keeps_inputs },
+		{ "--timeline is not the scenario", test_timeline_not_scenario },
 		{ "stdout full or closed, stderr closed", test_std_streams },
 		{ "bash completion: each operand and option value by its kind", test_completion },
 		{ NULL, NULL },

@@ -134,6 +134,15 @@ int cmd_run(const struct cmd *c, struct cmd_args *a)
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	/* ... nor the scenario, which it replaced (exit 0) */
+	struct stat sst;
+	if (a->timeline && stat(a->timeline, &tst) == 0 && stat(a->operand[0], &sst) == 0 && tst.st_dev == sst.st_dev &&
+	    tst.st_ino == sst.st_ino) {
+		fprintf(stderr, "hvsim: --timeline %s: expected a file other than the scenario it runs\n", a->timeline);
+		out_abort(&od);
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	if (a->timeline)
 		out_clean_stale(a->timeline);
 	if ((a->timeline || a->gantt) && timeline_open(&w, a->timeline, a->gantt)) {
