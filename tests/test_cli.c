@@ -150,6 +150,16 @@ static void test_timeline_not_scenario(void)
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
 	free(out);
 	CU_ASSERT_FALSE(cut_exists(tmp, "o"));
+	/* nor inside the directory --force replaces: the timeline was written
+	** there, then the directory swapped for the new one (exit 1 after the
+	** whole run, the timeline gone) */
+	snprintf(cmd, sizeof cmd, "%1$s run %2$s/in.xml -q -o %2$s/o > /dev/null && %1$s run %2$s/in.xml -q -o %2$s/o --force "
+		 "--timeline %2$s/o/t.json", cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "o/t.json: expected a file outside "));
+	CU_ASSERT_PTR_NULL(out && strstr(out, "vm "));
+	free(out);
+	CU_ASSERT_TRUE(cut_exists(tmp, "o/summary.json"));
 	cut_rmrf(tmp);
 	free(tmp);
 }
@@ -302,7 +312,7 @@ void tests_register(void)
 		{ "exit status: 0 done, 1 run failed, 2 bad input, every command", test_exit_status },
 		{ "command line", test_cli },
 		{ "--force keeps the inputs in the directory it replaces", test_force_keeps_inputs },
-		{ "--timeline is not the scenario", test_timeline_not_scenario },
+		{ "--timeline is not the scenario, nor in the directory --force replaces", test_timeline_not_scenario },
 		{ "stdout full or closed, stderr closed", test_std_streams },
 		{ "bash completion: each operand and option value by its kind", test_completion },
 		{ NULL, NULL },

@@ -134,6 +134,15 @@ int cmd_run(const struct cmd *c, struct cmd_args *a)
 		rc = EXIT_USAGE;
 		goto done;
 	}
+	/* ... nor inside DIR under --force: DIR is swapped for the staged one
+	** after the timeline is written there (exit 1 after the whole run) */
+	if (a->timeline && a->force && out_in_dir(dest, a->timeline)) {
+		fprintf(stderr, "hvsim: --timeline %s: expected a file outside %s, which --force replaces\n", a->timeline,
+			dest);
+		out_abort(&od);
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	/* ... nor the scenario, which it replaced (exit 0) */
 	struct stat sst;
 	if (a->timeline && stat(a->timeline, &tst) == 0 && stat(a->operand[0], &sst) == 0 && tst.st_dev == sst.st_dev &&

@@ -42,6 +42,9 @@ int out_begin(struct outdir *o, const char *dest, enum out_mode mode, char *err,
 ** inside directory dest, both resolved: an input --force would remove
 ** with dest (checked before out_begin with OUT_FORCE). */
 int out_keeps(const char *dest, const char *input, char *err, size_t errlen);
+/* Whether file (which need not exist) would be in directory dir or
+** below it, both resolved. */
+int out_in_dir(const char *dir, const char *file);
 /* Open a file in the staging directory for writing. */
 FILE *out_open(struct outdir *o, const char *name);
 /* Put the staged directory in place by one rename: dest is created, or
