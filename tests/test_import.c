@@ -603,6 +603,16 @@ static void test_usage(void)
 	CU_ASSERT_EQUAL(count_files(tmp), 1);
 	unlink(at("old.csv"));
 
+	/* ... but not a FIFO (or a device: -o /dev/null as root), which the
+	** output replaced */
+	CU_ASSERT_EQUAL(mkfifo(at("fifo.csv"), 0600), 0);
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", at("fifo.csv"), "--force", NULL), 2);
+	CHECK_HAS(err, "fifo.csv: expected a regular file, got a FIFO");
+	CHECK_LACKS(err, "lines read");
+	struct stat fst;
+	CU_ASSERT_TRUE(stat(at("fifo.csv"), &fst) == 0 && S_ISFIFO(fst.st_mode));
+	unlink(at("fifo.csv"));
+
 	/* ... but never the input, however -o spells it (D/./in.log for
 	** D/in.log: --force replaced the recording), nor the --affinity
 	** file (replaced by the model) */

@@ -250,6 +250,11 @@ int cmd_import(const struct cmd *c, struct cmd_args *a)
 			return cmd_usage_error(c, "-o %s: expected a file, got a directory", out);
 		if (!a->force)
 			return cmd_usage_error(c, "-o %s: exists; name a new file, or add --force to replace it", out);
+		/* --force replaces a file, not a device or a FIFO: the rename put
+		** the output in place of -o /dev/null (as root) */
+		char kind[200];
+		if (stat(out, &st) == 0 && infile_regular(&st, kind, sizeof kind))
+			return cmd_usage_error(c, "-o %s: %s (--force replaces a file of its own)", out, kind);
 	}
 
 	struct tm_affinity *aff = NULL;
