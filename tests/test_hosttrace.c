@@ -403,6 +403,14 @@ static void test_compare_cli(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
 		free(out);
 	}
+	/* a --hypervisor that is no profile name: a newline split a row of
+	** --measured in two (exit 0) */
+	snprintf(cmd, sizeof cmd, "%s compare " REC "mixed/together.activity.csv --threads ss --measured %s/h.m "
+		 "--hypervisor 'lin\nux'", cut_hvsim(), dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "expected a profile name (a letter or _, then letters"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(dir, "h.m"));
 	/* a --mix its rows cannot hold: a '/' (the subject is MIX/THREAD) and
 	** one so long that every id of a thread was cut to one; nothing
 	** written, not even the comparison */

@@ -300,8 +300,14 @@ int trace_compare(const struct compare_opts *o)
 		return usage_error("missing RUN_DIR (or --measured MEAS.csv)");
 	if (strcmp(use, "fit") && strcmp(use, "holdout"))
 		return usage_error("--use %s: expected fit or holdout", use);
-	if (strchr(hv, ',') || !*hv)
-		return usage_error("--hypervisor %s: expected a profile name", hv);
+	/* a name as a profile's (the schema's ident): a newline or a quote
+	** went into --measured's rows as it was, one row split in two */
+	int ident = (*hv >= 'A' && *hv <= 'Z') || (*hv >= 'a' && *hv <= 'z') || *hv == '_';
+	for (const char *p = hv; ident && *p; p++)
+		ident = strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-", *p) != NULL;
+	if (!ident)
+		return usage_error("--hypervisor %s: expected a profile name (a letter or _, then letters, digits, _, . "
+				   "or -)", hv);
 	double bytes;
 	const char *why;
 	if (units_bytes(mem, &bytes, &why) || bytes <= 0)
