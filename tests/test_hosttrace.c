@@ -403,6 +403,27 @@ static void test_compare_cli(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
 		free(out);
 	}
+	/* a recording whose file name holds a newline: the comment and each
+	** row's source keep to their lines, the file loads; without --mix the
+	** name (the mix) is refused, not written into the subjects */
+	snprintf(cmd, sizeof cmd, "cp " REC "mixed/together.activity.csv '%s/rec\nx.csv' && %s compare '%s/rec\nx.csv' "
+		 "--threads ss --measured %s/n.m --mix mixed && %s compare '%s/rec\nx.csv' --threads ss --measured %s/n2.m",
+		 dir, cut_hvsim(), dir, dir, cut_hvsim(), dir, dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "expected a name without '/' or control characters"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(dir, "n2.m"));
+	char *nm = tmp_path(dir, "n.m");
+	CU_ASSERT_EQUAL(meas_load(nm, &d, &ms), 0);
+	if (d.n)
+		diag_print(&d, stdout);
+	CU_ASSERT_EQUAL(d.n, 0);
+	meas_free(&ms);
+	diag_free(&d);
+	char *ntext = cut_slurp(nm, NULL);
+	CU_ASSERT_PTR_NOT_NULL(ntext && strstr(ntext, "# written by hvsim compare --measured from rec?x.csv\n"));
+	free(ntext);
+	free(nm);
 	/* a --hypervisor that is no profile name: a newline split a row of
 	** --measured in two (exit 0) */
 	snprintf(cmd, sizeof cmd, "%s compare " REC "mixed/together.activity.csv --threads ss --measured %s/h.m "
@@ -418,7 +439,7 @@ static void test_compare_cli(void)
 	memset(m, 'm', 50);
 	m[50] = 0;
 	const char *const bad_mix[][2] = {
-		{ "a/b", "--mix a/b: expected a name without '/' (a subject is MIX/THREAD)" },
+		{ "a/b", "--mix a/b: expected a name without '/' or control characters (a subject is MIX/THREAD)" },
 		{ m, "expected a mix name short enough for ids MIX.THREAD.METRIC of at most 63 characters, got" },
 	};
 	for (size_t i = 0; i < 2; i++) {

@@ -197,8 +197,15 @@ static int write_measured(const char *path, const char *trace, const char *mix, 
 	FILE *f = out_begin_tmp(path, &tmp);
 	if (!f)
 		return -1;
-	const char *base = strrchr(trace, '/');
-	base = base ? base + 1 : trace;
+	const char *slash = strrchr(trace, '/');
+	/* the recording's name goes into a comment line and each row's
+	** source: a newline in it ended the comment ("x.csv" read as the
+	** header) and split the rows, so control characters become '?' */
+	char base[256];
+	snprintf(base, sizeof base, "%s", slash ? slash + 1 : trace);
+	for (char *p = base; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	fputs("# hvsim measured points v1\n", f);
 	fprintf(f, "# written by hvsim compare --measured from %s\n", base);
 	fputs(MEAS_HEADER_SUBJECT "\n", f);
@@ -420,8 +427,14 @@ int trace_compare(const struct compare_opts *o)
 	/* --measured's ids (MIX.THREAD.METRIC) and subjects (MIX/THREAD) must
 	** hold whole: a long --mix cut every id of a thread to one, and a '/'
 	** in it moved the thread's name; checked before anything is written */
-	if (meas && strchr(mix, '/')) {
-		usage_error("--mix %s: expected a name without '/' (a subject is MIX/THREAD)", mix);
+	int ctl = 0;
+	for (const char *p = mix; *p; p++)
+		ctl |= (unsigned char)*p < 0x20 || *p == 0x7f;
+	if (meas && (strchr(mix, '/') || ctl)) {
+		/* a newline (from the recording's file name when --mix is not
+		** given) split each row's subject over two lines */
+		usage_error("--mix %s: expected a name without '/' or control characters (a subject is MIX/THREAD)",
+			    mix);
 		free(mark);
 		goto done;
 	}
