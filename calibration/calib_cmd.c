@@ -31,6 +31,19 @@ static void on_stop(int sig)
 	stop_flag = 1;
 }
 
+/* SIGHUP to sa as SIGTERM (the terminal gone stops the fit and its
+** simulations), unless it is ignored (nohup); the disposition it had in
+** *old when old is not NULL. */
+static void catch_hangup(const struct sigaction *sa, struct sigaction *old)
+{
+	struct sigaction was;
+	sigaction(SIGHUP, NULL, &was);
+	if (was.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, sa, NULL);
+	if (old)
+		*old = was;
+}
+
 /* Which stages to fit: those --stages names (A,B); without it all, or
 ** none with --values.  0, or -1 after a message. */
 static int stage_mask(const struct cal_config *c, const char *file, const char *values, const char *stages,
@@ -236,6 +249,7 @@ int cal_command(const struct cal_cli *cli)
 		sigemptyset(&sa.sa_mask);
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
+		catch_hangup(&sa, NULL);
 		struct cal_eval *e = cal_eval_new(&c, 1, &stop_flag);
 		if (e)
 			cal_eval_overrides(e, ov, nov);
@@ -264,16 +278,19 @@ int cal_command(const struct cal_cli *cli)
 	/* the destination is checked (and staged) before hours of fitting */
 	struct outdir o = { 0 };
 	char oerr[4400] = "";
-	if (out_begin(&o, outdir, force ? OUT_FORCE : OUT_NEW, oerr, sizeof oerr)) {
+	if ((force && (out_keeps(outdir, file, oerr, sizeof oerr) || out_keeps(outdir, values, oerr, sizeof oerr) ||
+		       out_keeps(outdir, cli->known, oerr, sizeof oerr))) ||
+	    out_begin(&o, outdir, force ? OUT_FORCE : OUT_NEW, oerr, sizeof oerr)) {
 		fprintf(stderr, "hvsim calibrate: %s\n", oerr);
 		free(x);
 		cal_free(&c);
 		return EXIT_USAGE;
 	}
-	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term;
+	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term, old_hup;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	catch_hangup(&sa, &old_hup);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct cal_eval *e = cal_eval_new(&c, jobs, &stop_flag);
@@ -369,6 +386,7 @@ done:
 	free(o.stage);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
 	cal_eval_free(e);
 	free(so);
 	free(x);

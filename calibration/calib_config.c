@@ -4,6 +4,7 @@
 */
 #include "calibration/calib.h"
 #include "sim/engine/infile.h"
+#include "sim/engine/units.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -74,22 +75,33 @@ static char *need(struct ld *ld, xmlNodePtr n, const char *name)
 	return v;
 }
 
-/* A number in [lo, hi] or def when absent; reported when bad. */
-static double num(struct ld *ld, xmlNodePtr n, const char *name, double def, double lo, double hi)
+/* A number in [lo, hi] (whole: a whole one) or def when absent; reported
+** when bad.  Read as a scenario's numbers are: strtod took "0x10", and a
+** count such as starts="2.5" was cut to 2. */
+static double num_of(struct ld *ld, xmlNodePtr n, const char *name, double def, double lo, double hi, int whole)
 {
 	char *v = attr(n, name);
 	if (!v)
 		return def;
-	char *end;
-	errno = 0;
-	double x = strtod(v, &end);
-	if (end == v || *end || errno || !isfinite(x) || x < lo || x > hi) {
-		diag_error(ld->d, ld->file, line_of(n), "<%s %s>: expected a number from %g to %g, got '%s'",
-			   (const char *)n->name, name, lo, hi, v);
+	double x;
+	const char *why;
+	if (units_number(v, &x, &why) || x < lo || x > hi || (whole && x != floor(x))) {
+		diag_error(ld->d, ld->file, line_of(n), "<%s %s>: expected a %snumber from %g to %g, got '%s'",
+			   (const char *)n->name, name, whole ? "whole " : "", lo, hi, v);
 		x = def;
 	}
 	free(v);
 	return x;
+}
+
+static double num(struct ld *ld, xmlNodePtr n, const char *name, double def, double lo, double hi)
+{
+	return num_of(ld, n, name, def, lo, hi, 0);
+}
+
+static double whole(struct ld *ld, xmlNodePtr n, const char *name, double def, double lo, double hi)
+{
+	return num_of(ld, n, name, def, lo, hi, 1);
 }
 
 /* Path relative to the calibration file's directory, which must be readable. */
@@ -377,8 +389,8 @@ static void load_stage(struct ld *ld, xmlNodePtr n)
 	st->line = line_of(n);
 	st->name = need(ld, n, "name");
 	st->hypervisors = attr(n, "hypervisors");
-	st->starts = (int)num(ld, n, "starts", 0, 1, 100);
-	st->evals = (int)num(ld, n, "evaluations", 0, 1, 100000);
+	st->starts = (int)whole(ld, n, "starts", 0, 1, 100);
+	st->evals = (int)whole(ld, n, "evaluations", 0, 1, 100000);
 	char *bl = need(ld, n, "benchmarks");
 	for (char *p = bl; p && *p;) {
 		while (*p == ' ')
@@ -421,7 +433,7 @@ static void load_also(struct ld *ld, xmlNodePtr n)
 	char *b = need(ld, n, "benchmark"), *m = need(ld, n, "metric"), *v = need(ld, n, "vms");
 	a.hypervisor = need(ld, n, "hypervisor");
 	a.memory = need(ld, n, "memory");
-	a.vcpus = (int)num(ld, n, "vcpus", 1, 1, MEAS_VCPUS_MAX);
+	a.vcpus = (int)whole(ld, n, "vcpus", 1, 1, MEAS_VCPUS_MAX);
 	a.bench = b ? bench_of(b) : -1;
 	a.metric = m ? metric_of(m) : -1;
 	if (b && a.bench < 0)
@@ -604,7 +616,7 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 	} else {
 		only(&ld, root, "name seed");
 		c->name = need(&ld, root, "name");
-		c->seed = (uint64_t)num(&ld, root, "seed", 1, 0, 9007199254740992.0);
+		c->seed = (uint64_t)whole(&ld, root, "seed", 1, 0, 9007199254740992.0);
 		int nmeas = 0;
 		for (xmlNodePtr n = root->children; n; n = n->next) {
 			if (n->type != XML_ELEMENT_NODE)
@@ -623,15 +635,15 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 				load_hv(&ld, n);
 			} else if (is(n, "search")) {
 				only(&ld, n, "starts evaluations tolerance prior pass identify");
-				c->starts = (int)num(&ld, n, "starts", 3, 1, 100);
-				c->evals = (int)num(&ld, n, "evaluations", 60, 1, 100000);
+				c->starts = (int)whole(&ld, n, "starts", 3, 1, 100);
+				c->evals = (int)whole(&ld, n, "evaluations", 60, 1, 100000);
 				c->tol = num(&ld, n, "tolerance", 0.05, 1e-9, 10);
 				c->prior = num(&ld, n, "prior", 0.01, 0, 1e6);
 				c->pass = num(&ld, n, "pass", 0.10, 0, 10);
 				c->identify = num(&ld, n, "identify", 0.01, 0, 10);
 			} else if (is(n, "capacity")) {
 				only(&ld, n, "replications resolution duration warmup precision dither");
-				c->reps = (int)num(&ld, n, "replications", 1, 1, 100);
+				c->reps = (int)whole(&ld, n, "replications", 1, 1, 100);
 				/* users per VM, or a share of the bracket ("2%": docs/capacity.md) */
 				char *rv = attr(n, "resolution");
 				c->resolution_share = 0;

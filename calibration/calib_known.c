@@ -15,17 +15,17 @@
 #include "sim/report/output.h"
 #include "traces/csv.h"
 
-/* One number of a --known row: the whole field, finite (empty: NAN when
-** empty_ok). */
+/* One number of a --known row: the whole field, finite, read as a
+** scenario's numbers are (strtod took "0x10"); empty: NAN when
+** empty_ok. */
 static int known_num(const char *f, int empty_ok, double *v)
 {
-	char *end;
+	const char *why;
 	if (!*f) {
 		*v = NAN;
 		return empty_ok ? 0 : -1;
 	}
-	*v = strtod(f, &end);
-	return *end || !isfinite(*v) ? -1 : 0;
+	return units_number(f, v, &why) ? -1 : 0;
 }
 
 /* One row of a --known file checked, field by field: NULL, or what is

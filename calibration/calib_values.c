@@ -3,6 +3,7 @@
 */
 #include "calibration/calib.h"
 #include "sim/engine/infile.h"
+#include "sim/engine/units.h"
 #include "traces/csv.h"
 #include "traces/textio.h"
 
@@ -90,9 +91,10 @@ int cal_read_values(const struct cal_config *c, const char *path, double *x, cha
 			rc = -1;
 			break;
 		}
-		char *end;
-		double v = strtod(col[9], &end);
-		if (end == col[9] || *end || !(v >= c->p[k].min && v <= c->p[k].max)) {
+		/* read as a scenario's numbers are (strtod took "0x10") */
+		double v;
+		const char *nwhy;
+		if (units_number(col[9], &v, &nwhy) || !(v >= c->p[k].min && v <= c->p[k].max)) {
 			snprintf(err, errlen, "%s:%d: value: expected a number from %g to %g, got '%s'", path, ln, c->p[k].min,
 				 c->p[k].max, col[9]);
 			rc = -1;

@@ -284,6 +284,12 @@ static void check_values_files(const char *dir, const char *calib)
 	CU_ASSERT_EQUAL(cal_read_values(&c, vf, x, err, sizeof err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "v.csv:3: value: expected a number from 1 to 200, got '900'"));
 	free(note);
+	/* a value in hex (strtod took it: 0x28 was 40) */
+	f = fopen(vf, "w");
+	fprintf(f, "%sboth,emu,kvm-75,,hypervisor.io.emu-packet,kcycles,1,200,10,0x28,,,,1,\n", head);
+	fclose(f);
+	CU_ASSERT_EQUAL(cal_read_values(&c, vf, x, err, sizeof err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "v.csv:3: value: expected a number from 1 to 200, got '0x28'"));
 	/* cut inside the quoted source */
 	f = fopen(vf, "w");
 	fprintf(f, "%s%s\"a note cut sh", head, emu);
@@ -334,7 +340,15 @@ static void test_bad_files(void)
 		  "calib.xml:11: <param key>: expected a key no other parameter sets for the same points, got "
 		  "'hypervisor.costs.cpu-factor' (also set at line 8)" },
 		{ "  <search starts=\"0\"/>\n",
-		  "calib.xml:11: <search starts>: expected a number from 1 to 100, got '0'" },
+		  "calib.xml:11: <search starts>: expected a whole number from 1 to 100, got '0'" },
+		/* numbers read as a scenario's are: strtod took hex, and a
+		** count of 2.5 starts was cut to 2 */
+		{ "  <search starts=\"2.5\"/>\n",
+		  "calib.xml:11: <search starts>: expected a whole number from 1 to 100, got '2.5'" },
+		{ "  <search tolerance=\"0x1p-4\"/>\n",
+		  "calib.xml:11: <search tolerance>: expected a number from 1e-09 to 10, got '0x1p-4'" },
+		{ "  <stage name=\"h\" benchmarks=\"bzip2\"><param name=\"h\" key=\"k\" min=\"1\" max=\"0x10\" start=\"2\"/></stage>\n",
+		  "calib.xml:11: <param max>: expected a number from -1e+300 to 1e+300, got '0x10'" },
 		{ "  <capacity resolution=\"60%\"/>\n",
 		  "calib.xml:11: <capacity resolution>: expected users per VM (10) or a share of the bracket above 0% "
 		  "and at most 50% (2%), got '60%'" },
@@ -544,6 +558,7 @@ static void test_known(void)
 		{ "specweb,kvm-75,2,2,1.5GiB,pages,250,,", "metric: expected sessions_per_vm, got 'pages'" },
 		{ "dd,kvm-75,2,2,1.5GiB,sessions_per_vm,250,,", "benchmark: expected specweb, got 'dd'" },
 		{ "specweb,kvm-75,2,2,1.5GiB,sessions_per_vm,-1,,", "value: expected a number of at least 0, got '-1'" },
+		{ "specweb,kvm-75,2,2,1.5GiB,sessions_per_vm,0xfa,,", "value: expected a number of at least 0, got '0xfa'" },
 		{ "specweb,kvm-75,2,2,1.5GiB,sessions_per_vm,250", "expected 9 fields, got 7" },
 		{ "specweb,kvm-75,1,2,1.5GiB,sessions_per_vm,301,,", "expected a quantity not given before, got line 2's again" },
 	};

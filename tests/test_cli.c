@@ -82,6 +82,88 @@ static void test_exit_status(void)
 	free(tmp);
 }
 
+/* --force replaces a directory as a whole: not one holding a file the
+** command reads (the scenario, --values, --grade), which went with it
+** (exit 0, the input gone); now exit 2 before anything runs, the
+** directory and the input as they were. */
+static void test_force_keeps_inputs(void)
+{
+	char *tmp = cut_tmpdir(), cmd[4096], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(cmd, sizeof cmd,
+		 "{ %1$s run tests/data/good/vm-hogs.xml -q -o %2$s/r && cp tests/data/good/vm-hogs.xml %2$s/r/in.xml && "
+		 "cp calibration/paper.fit.csv %2$s/r/fit.csv && %1$s sweep tests/data/sweep/toy.xml -o %2$s/s "
+		 "--set 'sweep.vary[0].key=vm[web].count' --set 'sweep.vary[0].values=1 2' && "
+		 "cp tests/data/sweep/toy.xml %2$s/s/toy.xml && %1$s explain %2$s/s --no-render && "
+		 "cp experiments/paper/shapes.csv %2$s/s/explain/shapes.csv; } > /dev/null 2>&1",
+		 cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	free(out);
+	static const struct {
+		const char *args, *text;   /* %1$s: the temporary directory */
+	} k[] = {
+		{ "run %1$s/r/in.xml -o %1$s/r --force", "r: expected a directory that does not hold %1$s/r/in.xml" },
+		{ "capacity %1$s/r/in.xml -o %1$s/r --force", "r: expected a directory that does not hold %1$s/r/in.xml" },
+		{ "sweep %1$s/s/toy.xml -o %1$s/s --force", "s: expected a directory that does not hold %1$s/s/toy.xml" },
+		{ "calibrate calibration/paper.xml --values %1$s/r/fit.csv -o %1$s/r/. --force",
+		  "expected a directory that does not hold %1$s/r/fit.csv" },
+		{ "explain %1$s/s --no-render --force --grade %1$s/s/explain/shapes.csv",
+		  "s/explain: expected a directory that does not hold %1$s/s/explain/shapes.csv" },
+	};
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		char args[1024], text[1024];
+		snprintf(args, sizeof args, k[i].args, tmp);
+		snprintf(text, sizeof text, k[i].text, tmp);
+		snprintf(cmd, sizeof cmd, "timeout 60 %s %s", cut_hvsim(), args);
+		int rc = cut_run(cmd, &out);
+		if (rc != 2 || !strstr(out, text))
+			printf("\n    hvsim %s -> %d\n%s", args, rc, out);
+		CU_ASSERT_EQUAL(rc, 2);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, text));
+		free(out);
+	}
+	CU_ASSERT_TRUE(cut_exists(tmp, "r/in.xml") && cut_exists(tmp, "r/fit.csv") && cut_exists(tmp, "r/summary.json"));
+	CU_ASSERT_TRUE(cut_exists(tmp, "s/toy.xml") && cut_exists(tmp, "s/explain/shapes.csv"));
+	/* an input elsewhere: --force replaces the directory as before */
+	snprintf(cmd, sizeof cmd, "%s run tests/data/good/vm-hogs.xml -q -o %s/r --force", cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, "r/in.xml"));
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* --timeline naming the scenario (here as D/./in.xml): it was replaced
+** by the timeline (exit 0); now exit 2 before the run, nothing written. */
+static void test_timeline_not_scenario(void)
+{
+	char *tmp = cut_tmpdir(), cmd[2048], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(cmd, sizeof cmd, "cp tests/data/good/vm-hogs.xml %s/in.xml", tmp);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s run %s/in.xml -q -o %s/o --timeline %s/./in.xml", cut_hvsim(), tmp, tmp, tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "in.xml: expected a file other than the scenario it runs"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "cmp tests/data/good/vm-hogs.xml %s/in.xml", tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(tmp, "o"));
+	/* nor inside the directory --force replaces: the timeline was written
+	** there, then the directory swapped for the new one (exit 1 after the
+	** whole run, the timeline gone) */
+	snprintf(cmd, sizeof cmd, "%1$s run %2$s/in.xml -q -o %2$s/o > /dev/null && %1$s run %2$s/in.xml -q -o %2$s/o --force "
+		 "--timeline %2$s/o/t.json", cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "o/t.json: expected a file outside "));
+	CU_ASSERT_PTR_NULL(out && strstr(out, "vm "));
+	free(out);
+	CU_ASSERT_TRUE(cut_exists(tmp, "o/summary.json"));
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 struct cli_case {
 	const char *args;
 	int rc;
@@ -229,6 +311,8 @@ void tests_register(void)
 	static const struct cut_test t[] = {
 		{ "exit status: 0 done, 1 run failed, 2 bad input, every command", test_exit_status },
 		{ "command line", test_cli },
+		{ "--force keeps the inputs in the directory it replaces", test_force_keeps_inputs },
+		{ "--timeline is not the scenario, nor in the directory --force replaces", test_timeline_not_scenario },
 		{ "stdout full or closed, stderr closed", test_std_streams },
 		{ "bash completion: each operand and option value by its kind", test_completion },
 		{ NULL, NULL },

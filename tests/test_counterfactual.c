@@ -403,6 +403,16 @@ static void test_explain_cli(void)
 	CHECK_HAS(out, "as it ran, got one whose model at point 2 differs from ");
 	CHECK_HAS(out, "points/002/model.xml (a value changed since the sweep ran)");
 	free(out);
+	/* a FIFO as the store of searches: refused before any search (the
+	** first search's append blocked until the command was killed) */
+	snprintf(cmd, sizeof cmd,
+		 "rm -f %1$s/sw/counterfactual-runs.csv && mkfifo %1$s/sw/counterfactual-runs.csv && timeout 20 %2$s explain "
+		 "%1$s/sw --counterfactual tests/data/counterfactual/sweep.xml --points 2 --causes overcommit -j 1 --force "
+		 "--no-render 2>&1", dir, cut_hvsim());
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CHECK_HAS(out, "counterfactual-runs.csv: expected a regular file, got a FIFO");
+	CU_ASSERT_PTR_NULL(out && strstr(out, "counterfactual: curve"));
+	free(out);
 	cut_rmrf(dir);
 	free(dir);
 }

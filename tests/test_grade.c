@@ -98,6 +98,9 @@ static void test_grade_bad_rows(void)
 		  "shapes.csv:3: curve: expected a closing quote, got '\"all points,,peak,,,1200,1150,1250,s'" },
 		{ "q,all,,peak,,,nan,1150,1250,s", "shapes.csv:3: value: expected a finite number or an empty cell, got 'nan'" },
 		{ "q,all,,per_vm,1,inf,,,350,s", "shapes.csv:3: to: expected a finite number or an empty cell, got 'inf'" },
+		/* numbers read as a scenario's are (strtod took hex), VM counts whole */
+		{ "q,all,,peak,,,0x4b0,1150,1250,s", "shapes.csv:3: value: expected a finite number or an empty cell, got '0x4b0'" },
+		{ "q,all,,per_vm,1.5,4,,,350,s", "shapes.csv:3: from: expected a VM count (0 or more) or an empty cell, got '1.5'" },
 		{ "q,all,,per_vm,1,4,,,350,a, b", "shapes.csv:3: expected 10 columns (id,curve,other,kind,from,to,value,low,"
 						  "high,source) (a source holding a comma is quoted), got 11" },
 		{ ",all,,plateau,,,4,,,s", "shapes.csv:3: id: expected a name for the statement, got ''" },

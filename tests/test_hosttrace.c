@@ -142,6 +142,20 @@ static void test_models_content(void)
 	diag_free(&d);
 }
 
+/* A thread model's CPU list (and --affinity's) is digits, '-' and ','
+** only: "0- 3", " 1" and "0, 1" were taken (strtol skips spaces). */
+static void test_model_cpulist(void)
+{
+	static const char *const bad[] = { "0- 3", " 1", "0, 1", "0-3,", "+1", "0-+1", "", NULL };
+	for (int i = 0; bad[i]; i++) {
+		CU_ASSERT_FALSE(tmodel_cpulist_ok(bad[i]));
+		if (tmodel_cpulist_ok(bad[i]))
+			printf("\n    taken: '%s'", bad[i]);
+	}
+	CU_ASSERT_TRUE(tmodel_cpulist_ok("0-3,6"));
+	CU_ASSERT_TRUE(tmodel_cpulist_ok("7"));
+}
+
 /* The reader's messages, one per defect. */
 static void test_model_errors(void)
 {
@@ -373,6 +387,9 @@ static void test_compare_cli(void)
 		{ "--measured %2$s/activity.csv", "expected a file other than the run's activity.csv" },
 		{ "-o %3$s --measured %3$s", "--measured %3$s: expected a file other than the comparison's CSV" },
 		{ "--measured %2$s/compare.csv", "expected a file other than the comparison's CSV" },
+		/* a directory: refused before the table (exit 1 after it) */
+		{ "-o %2$s", "-o %2$s: expected a regular file, got a directory" },
+		{ "--measured %2$s", "--measured %2$s: expected a regular file, got a directory" },
 	};
 	for (size_t i = 0; i < sizeof clobber / sizeof clobber[0]; i++) {
 		char opt[1200], want[1200];
@@ -386,6 +403,35 @@ static void test_compare_cli(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(out, want));
 		free(out);
 	}
+	/* a recording whose file name holds a newline: the comment and each
+	** row's source keep to their lines, the file loads; without --mix the
+	** name (the mix) is refused, not written into the subjects */
+	snprintf(cmd, sizeof cmd, "cp " REC "mixed/together.activity.csv '%s/rec\nx.csv' && %s compare '%s/rec\nx.csv' "
+		 "--threads ss --measured %s/n.m --mix mixed && %s compare '%s/rec\nx.csv' --threads ss --measured %s/n2.m",
+		 dir, cut_hvsim(), dir, dir, cut_hvsim(), dir, dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "expected a name without '/' or control characters"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(dir, "n2.m"));
+	char *nm = tmp_path(dir, "n.m");
+	CU_ASSERT_EQUAL(meas_load(nm, &d, &ms), 0);
+	if (d.n)
+		diag_print(&d, stdout);
+	CU_ASSERT_EQUAL(d.n, 0);
+	meas_free(&ms);
+	diag_free(&d);
+	char *ntext = cut_slurp(nm, NULL);
+	CU_ASSERT_PTR_NOT_NULL(ntext && strstr(ntext, "# written by hvsim compare --measured from rec?x.csv\n"));
+	free(ntext);
+	free(nm);
+	/* a --hypervisor that is no profile name: a newline split a row of
+	** --measured in two (exit 0) */
+	snprintf(cmd, sizeof cmd, "%s compare " REC "mixed/together.activity.csv --threads ss --measured %s/h.m "
+		 "--hypervisor 'lin\nux'", cut_hvsim(), dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "expected a profile name (a letter or _, then letters"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(dir, "h.m"));
 	/* a --mix its rows cannot hold: a '/' (the subject is MIX/THREAD) and
 	** one so long that every id of a thread was cut to one; nothing
 	** written, not even the comparison */
@@ -393,7 +439,7 @@ static void test_compare_cli(void)
 	memset(m, 'm', 50);
 	m[50] = 0;
 	const char *const bad_mix[][2] = {
-		{ "a/b", "--mix a/b: expected a name without '/' (a subject is MIX/THREAD)" },
+		{ "a/b", "--mix a/b: expected a name without '/' or control characters (a subject is MIX/THREAD)" },
 		{ m, "expected a mix name short enough for ids MIX.THREAD.METRIC of at most 63 characters, got" },
 	};
 	for (size_t i = 0; i < 2; i++) {
@@ -533,6 +579,7 @@ void tests_register(void)
 		{ "committed thread models are what the importer makes", test_models_reimport },
 		{ "thread models: what the threads ask for", test_models_content },
 		{ "thread model reader: file:line errors", test_model_errors },
+		{ "thread model CPU lists: digits, dashes and commas", test_model_cpulist },
 		{ "perf-sched --repair-idle and --model on a hand-made trace", test_repair_idle },
 		{ "predicted from solo recordings: share, wake-up, dispatches", test_criteria },
 		{ "hvsim compare and --measured", test_compare_cli },

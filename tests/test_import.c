@@ -603,6 +603,42 @@ static void test_usage(void)
 	CU_ASSERT_EQUAL(count_files(tmp), 1);
 	unlink(at("old.csv"));
 
+	/* ... but not a FIFO (or a device: -o /dev/null as root), which the
+	** output replaced */
+	CU_ASSERT_EQUAL(mkfifo(at("fifo.csv"), 0600), 0);
+	CU_ASSERT_EQUAL(import("apache-log", DATA "access_sample.log", "-o", at("fifo.csv"), "--force", NULL), 2);
+	CHECK_HAS(err, "fifo.csv: expected a regular file, got a FIFO");
+	CHECK_LACKS(err, "lines read");
+	struct stat fst;
+	CU_ASSERT_TRUE(stat(at("fifo.csv"), &fst) == 0 && S_ISFIFO(fst.st_mode));
+	unlink(at("fifo.csv"));
+
+	/* ... but never the input, however -o spells it (D/./in.log for
+	** D/in.log: --force replaced the recording), nor the --affinity
+	** file (replaced by the model) */
+	size_t n;
+	char *log = cut_slurp(DATA "perf_sched_sample.txt", &n);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(log);
+	write_file(at("in.txt"), log, n);
+	write_file(at("aff.txt"), "102 0\n", 6);
+	char same[1100];
+	snprintf(same, sizeof same, "%s/./in.txt", tmp);
+	CU_ASSERT_EQUAL(import("perf-sched", at("in.txt"), "-o", same, "--force", NULL), 2);
+	CHECK_HAS(err, "expected an output file other than the input");
+	snprintf(same, sizeof same, "%s/./aff.txt", tmp);
+	CU_ASSERT_EQUAL(import("perf-sched", at("in.txt"), "--model", "--affinity", at("aff.txt"), "-o", same, "--force",
+			       NULL), 2);
+	CHECK_HAS(err, "-o ");
+	CHECK_HAS(err, "aff.txt: expected an output file other than the --affinity file it reads");
+	check_same_file(at("in.txt"), DATA "perf_sched_sample.txt");
+	char *aff = cut_slurp(at("aff.txt"), NULL);
+	CU_ASSERT_PTR_NOT_NULL(aff && strcmp(aff, "102 0\n") == 0);
+	free(aff);
+	free(log);
+	CU_ASSERT_EQUAL(count_files(tmp), 2);
+	unlink(at("in.txt"));
+	unlink(at("aff.txt"));
+
 	CU_ASSERT_EQUAL(import("--help", NULL), 0);
 	CHECK_HAS(out, "usage: hvsim import FORMAT FILE -o OUT.csv [--force] [--strict] [--repair-idle]");
 	CHECK_HAS(out, "replace OUT.csv if it exists");

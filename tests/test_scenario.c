@@ -240,6 +240,44 @@ static void test_pin_set(void)
 	scn_free(&s);
 }
 
+/* pin= is digits, '-' and ',' only: "0-3,", "0- 3", "0-3, 1" and "+1"
+** were taken (strtol skips spaces and a sign) while "0-3 ,4" and ",0"
+** were refused. */
+static void test_pin_strict(void)
+{
+	static const char *const bad[] = { "0-3,", "0- 3", "0-3, 1", "+1", "0,+1", "0-+3", NULL };
+	for (int i = 0; bad[i]; i++) {
+		char set[64];
+		snprintf(set, sizeof set, "vm[hog].pin=%s", bad[i]);
+		const char *const sets[] = { set, NULL };
+		struct scenario s;
+		char *errs;
+		int rc = load("tests/data/good/cfs-hogs.xml", sets, &s, &errs);
+		CU_ASSERT_NOT_EQUAL(rc, 0);
+		if (rc == 0) {
+			printf("\n    taken: %s", set);
+			scn_free(&s);
+		}
+		CU_ASSERT_PTR_NOT_NULL(errs && strstr(errs, "<vm pin>: expected a pCPU list such as 0-3,6"));
+		free(errs);
+	}
+	static const char *const good[] = { "0-1,1", "1", NULL };
+	for (int i = 0; good[i]; i++) {
+		char set[64];
+		snprintf(set, sizeof set, "vm[hog].pin=%s", good[i]);
+		const char *const sets[] = { set, NULL };
+		struct scenario s;
+		char *errs;
+		int rc = load("tests/data/good/cfs-hogs.xml", sets, &s, &errs);
+		if (rc)
+			printf("\n%s", errs);
+		free(errs);
+		CU_ASSERT_EQUAL(rc, 0);
+		if (rc == 0)
+			scn_free(&s);
+	}
+}
+
 static void test_opteron_profile(void)
 {
 	struct scenario s;
@@ -589,6 +627,7 @@ void tests_register(void)
 		{ "schema messages in hvsim's words", test_xsd_messages },
 		{ "good scenario values", test_good_values },
 		{ "pin= is a set of pCPUs", test_pin_set },
+		{ "pin= is digits, dashes and commas", test_pin_strict },
 		{ "Opteron 8212 profile", test_opteron_profile },
 		{ "hypervisor profiles", test_hypervisor_profiles },
 		{ "--set overrides", test_overrides },

@@ -159,6 +159,38 @@ static void test_interrupt(void)
 	free(tmp);
 }
 
+/* A hang-up (SIGHUP to the sweep alone: its terminal or ssh session
+** gone) stops it as Ctrl-C does: exit 130, its point processes ended
+** with it.  The sweep died of the signal (129) and its points ran on,
+** orphaned, until they ended (here 10^6 simulated s).  Under nohup
+** (SIGHUP ignored) it runs on. */
+static void test_hangup(void)
+{
+	char *tmp = cut_tmpdir(), cmd[4096], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(cmd, sizeof cmd,
+		 "{ %s sweep " TOY " -o %s/o -j 2 --set run.duration=1000000s & p=$!; sleep 1; "
+		 "k=$(ps -o pid= --ppid $p); kill -HUP $p; wait $p; echo \"rc=$?\"; sleep 0.5; "
+		 "for c in $k; do kill -0 $c 2>/dev/null && echo \"left $c\" && kill -9 $c; done; "
+		 "trap '' HUP; %s sweep " TOY " -o %s/n -j 2 --set run.duration=1000000s & p=$!; sleep 1; "
+		 "kill -HUP $p; sleep 0.5; kill -0 $p && echo 'ran on'; kill -INT $p; wait $p; echo \"rc=$?\"; }",
+		 cut_hvsim(), tmp, cut_hvsim(), tmp);
+	cut_run(cmd, &out);
+	printf("\n%s", out);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "rc=130\n"));
+	CU_ASSERT_PTR_NULL(out && strstr(out, "rc=129"));
+	CU_ASSERT_PTR_NULL(out && strstr(out, "left "));
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "ran on\n"));
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "interrupted; 0 of 6 points are in"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "cd %s && ls -a . o o/points", tmp);
+	cut_run(cmd, &out);
+	CU_ASSERT_PTR_NULL(out && strstr(out, "tmp-"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* A copy of the finished sweep tmp/s as tmp/d, changed by the shell
 ** command `change` (run in tmp/d), swept again: exit status rc (under a
 ** timeout: a FIFO must not hang it), its message `msg`; refused (rc 2),
@@ -585,6 +617,7 @@ void tests_register(void)
 		{ "a damaged sweep.csv or sweep.settings: exit 2, or a cut last line", test_damaged },
 		{ "a directory with another sweep", test_mismatch },
 		{ "Ctrl-C keeps finished rows", test_interrupt },
+		{ "a hang-up stops the sweep and its points", test_hangup },
 		{ "a new DIR, its own to resume, or --force", test_exclusive },
 		{ "--reuse takes the points with the same model.xml", test_reuse },
 		{ "--reuse runs a damaged point instead", test_reuse_damaged },

@@ -625,6 +625,82 @@ static void test_timeline(void)
 	free(tmp);
 }
 
+/* A scenario in tmp replaying, on the host or (in_vm) in a 1-VCPU VM, a
+** trace whose one thread's name is csv_name as its CSV writes it (a CSV
+** takes any name); run with a timeline into tmp/o and tmp/t.json.  Its
+** exit status. */
+static int run_named_trace(const char *tmp, const char *csv_name, int in_vm)
+{
+	char path[512], cmd[1024], *out;
+	snprintf(path, sizeof path, "%s/a.csv", tmp);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "# hvsim activity trace v1\nthread,pid,start_s,kind,duration_s,cpu\n%s,7,0,run,0.01,0\n"
+		   "%s,7,0.01,block,0.01,0\n", csv_name, csv_name);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/s.xml", tmp);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	const char *wl = "<workload name=\"r\" kind=\"activity\"><trace file=\"a.csv\" loop=\"true\"/></workload>";
+	fprintf(f, "<scenario name=\"q\"><run duration=\"50ms\" seed=\"1\" batches=\"2\"/>"
+		   "<machine name=\"one\" frequency=\"2GHz\"><node id=\"0\" cores=\"1\" memory=\"1GiB\"/></machine>"
+		   "<hypervisor name=\"h\" kind=\"%s\"><policy name=\"%s\"/></hypervisor>%s%s%s</scenario>\n",
+		in_vm ? "kvm" : "native", in_vm ? "cfs" : "eevdf", in_vm ? "<vm name=\"g\" vcpus=\"1\" memory=\"256MiB\">" : "",
+		wl, in_vm ? "</vm>" : "");
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "%s run %s/s.xml -q -o %s/o --timeline %s/t.json", cut_hvsim(), tmp, tmp, tmp);
+	int rc = cut_run(cmd, &out);
+	if (rc)
+		printf("\n%s", out ? out : "");
+	free(out);
+	return rc;
+}
+
+/* A replayed trace's thread named q"uo\te: its tracks and segments in
+** the timeline keep the quote and the backslash escaped.  They were
+** written as they are, and the file was no JSON. */
+static void test_timeline_names(void)
+{
+	char *tmp = cut_tmpdir(), cmd[1024], *out;
+	CU_ASSERT_EQUAL_FATAL(run_named_trace(tmp, "\"q\"\"uo\\te\"", 0), 0);
+	char *js = cut_slurp_in(tmp, "t.json");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(js);
+	CU_ASSERT_PTR_NOT_NULL(strstr(js, "\"args\": {\"name\": \"q\\\"uo\\\\te#7 (job)\"}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(js, "{\"name\": \"q\\\"uo\\\\te#7\", \"cat\": \"job\", \"ph\": \"X\""));
+	CU_ASSERT_PTR_NULL(strstr(js, "q\"uo"));
+	free(js);
+	if (cut_run("/usr/bin/python3 -c 'import json' 2>/dev/null", &out) == 0) {
+		free(out);
+		snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/tools/trace_event_check.py %s/t.json", tmp);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+		printf("\n%s", out ? out : "");
+	}
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
+/* threads.csv quotes a replayed thread's name holding a comma or a quote,
+** on the host and in a VM: the row was written as it is, a field wider
+** than its header (and a sweep's --reuse took the point as damaged). */
+static void test_threads_csv_names(void)
+{
+	for (int in_vm = 0; in_vm < 2; in_vm++) {
+		char *tmp = cut_tmpdir();
+		CU_ASSERT_EQUAL_FATAL(run_named_trace(tmp, "\"a,\"\"b\"", in_vm), 0);
+		char *csv = cut_slurp_in(tmp, "o/threads.csv");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(csv);
+		CU_ASSERT_PTR_NOT_NULL(strstr(csv, in_vm ? "\ng/r,\"a,\"\"b\",7," : "\nr,\"a,\"\"b\",7,"));
+		if (!strstr(csv, "\"a,\"\"b\""))
+			printf("\n%s", csv);
+		free(csv);
+		cut_rmrf(tmp);
+		free(tmp);
+	}
+}
+
 /* The text Gantt of two hogs alternating on pCPU 0 in 10 ms slices. */
 static void test_gantt(void)
 {
@@ -666,6 +742,8 @@ void tests_register(void)
 		{ "Xen: a VCPU waits for qemu-dm's answer", test_ioreq_wait },
 		{ "guest time slices: M/D/1 and processor sharing", test_guest_timeslice },
 		{ "timeline", test_timeline },
+		{ "names with quotes in the timeline", test_timeline_names },
+		{ "names with commas and quotes in threads.csv", test_threads_csv_names },
 		{ "text Gantt chart", test_gantt },
 		{ "co-scheduling removes lock-holder spin", test_coscheduling },
 		{ "strict co-scheduling keeps gangs whole", test_strict_gang_invariant },

@@ -3,6 +3,7 @@
 */
 #include "traces/compare.h"
 #include "sim/engine/diag.h"
+#include "sim/engine/infile.h"
 #include "sim/engine/units.h"
 #include "traces/activity.h"
 #include "traces/csv.h"
@@ -196,8 +197,15 @@ static int write_measured(const char *path, const char *trace, const char *mix, 
 	FILE *f = out_begin_tmp(path, &tmp);
 	if (!f)
 		return -1;
-	const char *base = strrchr(trace, '/');
-	base = base ? base + 1 : trace;
+	const char *slash = strrchr(trace, '/');
+	/* the recording's name goes into a comment line and each row's
+	** source: a newline in it ended the comment ("x.csv" read as the
+	** header) and split the rows, so control characters become '?' */
+	char base[256];
+	snprintf(base, sizeof base, "%s", slash ? slash + 1 : trace);
+	for (char *p = base; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	fputs("# hvsim measured points v1\n", f);
 	fprintf(f, "# written by hvsim compare --measured from %s\n", base);
 	fputs(MEAS_HEADER_SUBJECT "\n", f);
@@ -299,8 +307,14 @@ int trace_compare(const struct compare_opts *o)
 		return usage_error("missing RUN_DIR (or --measured MEAS.csv)");
 	if (strcmp(use, "fit") && strcmp(use, "holdout"))
 		return usage_error("--use %s: expected fit or holdout", use);
-	if (strchr(hv, ',') || !*hv)
-		return usage_error("--hypervisor %s: expected a profile name", hv);
+	/* a name as a profile's (the schema's ident): a newline or a quote
+	** went into --measured's rows as it was, one row split in two */
+	int ident = (*hv >= 'A' && *hv <= 'Z') || (*hv >= 'a' && *hv <= 'z') || *hv == '_';
+	for (const char *p = hv; ident && *p; p++)
+		ident = strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-", *p) != NULL;
+	if (!ident)
+		return usage_error("--hypervisor %s: expected a profile name (a letter or _, then letters, digits, _, . "
+				   "or -)", hv);
 	double bytes;
 	const char *why;
 	if (units_bytes(mem, &bytes, &why) || bytes <= 0)
@@ -345,6 +359,17 @@ int trace_compare(const struct compare_opts *o)
 			bad = clobbers(csv, out ? "-o" : "its CSV", trace, simpath, NULL, msg, sizeof msg);
 		if (!bad && meas)
 			bad = clobbers(meas, "--measured", trace, simpath, csv, msg, sizeof msg);
+		/* one that is a directory (or a FIFO) failed only once the
+		** table was printed (exit 1) */
+		const char *const outs[2][2] = { { csv, out ? "-o" : "its CSV" }, { meas, "--measured" } };
+		for (int i = 0; i < 2 && !bad; i++) {
+			struct stat st;
+			char reason[200];
+			if (outs[i][0] && stat(outs[i][0], &st) == 0 && infile_regular(&st, reason, sizeof reason)) {
+				snprintf(msg, sizeof msg, "%s %s: %s", outs[i][1], outs[i][0], reason);
+				bad = msg;
+			}
+		}
 		if (bad) {
 			usage_error("%s", bad);
 			goto done;
@@ -402,8 +427,14 @@ int trace_compare(const struct compare_opts *o)
 	/* --measured's ids (MIX.THREAD.METRIC) and subjects (MIX/THREAD) must
 	** hold whole: a long --mix cut every id of a thread to one, and a '/'
 	** in it moved the thread's name; checked before anything is written */
-	if (meas && strchr(mix, '/')) {
-		usage_error("--mix %s: expected a name without '/' (a subject is MIX/THREAD)", mix);
+	int ctl = 0;
+	for (const char *p = mix; *p; p++)
+		ctl |= (unsigned char)*p < 0x20 || *p == 0x7f;
+	if (meas && (strchr(mix, '/') || ctl)) {
+		/* a newline (from the recording's file name when --mix is not
+		** given) split each row's subject over two lines */
+		usage_error("--mix %s: expected a name without '/' or control characters (a subject is MIX/THREAD)",
+			    mix);
 		free(mark);
 		goto done;
 	}

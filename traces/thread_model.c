@@ -7,6 +7,7 @@
 #include "sim/engine/infile.h"
 #include "traces/textio.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <math.h>
@@ -229,12 +230,12 @@ int tmodel_cpulist_ok(const char *s)
 	while (*p) {
 		char *end;
 		long a = strtol(p, &end, 10), b;
-		if (end == p || *p == '-' || *p == '+' || a < 0 || a >= 4096)
+		if (end == p || !isdigit((unsigned char)*p) || a < 0 || a >= 4096)
 			return 0;
 		p = end;
 		if (*p == '-') {
 			b = strtol(p + 1, &end, 10);
-			if (end == p + 1 || p[1] == '-' || p[1] == '+' || b < a || b >= 4096)
+			if (end == p + 1 || !isdigit((unsigned char)p[1]) || b < a || b >= 4096)
 				return 0;
 			p = end;
 		}

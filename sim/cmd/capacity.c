@@ -38,7 +38,8 @@ int cmd_capacity(const struct cmd *c, struct cmd_args *a)
 	cmd_dest(a, &s, "-capacity", dest, sizeof dest);
 	struct outdir od = { 0 };
 	struct cap_result r = { 0 };
-	if (out_begin(&od, dest, a->force ? OUT_FORCE : OUT_NEW, err, sizeof err)) {
+	if ((a->force && out_keeps(dest, a->operand[0], err, sizeof err)) ||
+	    out_begin(&od, dest, a->force ? OUT_FORCE : OUT_NEW, err, sizeof err)) {
 		fprintf(stderr, "hvsim: %s\n", err);
 		rc = EXIT_USAGE;
 		goto done;

@@ -236,6 +236,11 @@ void cmd_catch_signals(void)
 {
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	/* a hang-up (the terminal or the ssh session gone) stops the work as
+	** SIGTERM does, so a sweep's point processes stop with it; under
+	** nohup (ignored) it stays ignored */
+	if (signal(SIGHUP, on_signal) == SIG_IGN)
+		signal(SIGHUP, SIG_IGN);
 }
 
 /* ------------------------------------------------------------ parser --- */

@@ -4,6 +4,7 @@
 */
 #include "sim/cmd/cmd.h"
 #include "sim/explain/explain.h"
+#include "sim/report/output.h"
 
 int cmd_explain(const struct cmd *c, struct cmd_args *a)
 {
@@ -14,6 +15,15 @@ int cmd_explain(const struct cmd *c, struct cmd_args *a)
 	if (explain_load(&x, dir, a->threshold > 0 ? a->threshold : EXPLAIN_THRESHOLD, err, sizeof err)) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_USAGE;
+	}
+	/* --force replaces DIR/explain: not with an input of this command in it */
+	if (a->force) {
+		char dest[4200];
+		snprintf(dest, sizeof dest, "%s/explain", dir);
+		if (out_keeps(dest, a->grade, err, sizeof err) || out_keeps(dest, a->counterfactual, err, sizeof err)) {
+			explain_free(&x);
+			return cmd_usage_error(c, "%s", err);
+		}
 	}
 	if ((a->points || a->causes || a->replications) && !a->counterfactual) {
 		explain_free(&x);

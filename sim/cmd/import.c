@@ -198,6 +198,17 @@ static int write_out(const struct import_format *fmt, const void *trace,
 	return bad ? EXIT_WRITE : 0;
 }
 
+/* Whether paths a and b name one file: the same inode when both exist
+** (./x and x; the text alone let --force replace the input), else the
+** same text. */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	return strcmp(a, b) == 0;
+}
+
 int cmd_import(const struct cmd *c, struct cmd_args *a)
 {
 	const char *fname = a->operand[0], *file = a->operand[1], *out = a->output;
@@ -220,8 +231,10 @@ int cmd_import(const struct cmd *c, struct cmd_args *a)
 	}
 	if (!out || !*out)
 		return cmd_usage_error(c, "missing -o OUT.csv");
-	if (strcmp(out, file) == 0)
+	if (same_file(out, file))
 		return cmd_usage_error(c, "-o %s: expected an output file other than the input", out);
+	if (afile && same_file(out, afile))
+		return cmd_usage_error(c, "-o %s: expected an output file other than the --affinity file it reads", out);
 	if (strcmp(fmt->name, "perf-sched") && (o.repair_idle || npat || afile))
 		return cmd_usage_error(c, "--repair-idle, --threads, --model and --affinity are for perf-sched");
 	if (afile && !o.model)
@@ -237,6 +250,11 @@ int cmd_import(const struct cmd *c, struct cmd_args *a)
 			return cmd_usage_error(c, "-o %s: expected a file, got a directory", out);
 		if (!a->force)
 			return cmd_usage_error(c, "-o %s: exists; name a new file, or add --force to replace it", out);
+		/* --force replaces a file, not a device or a FIFO: the rename put
+		** the output in place of -o /dev/null (as root) */
+		char kind[200];
+		if (stat(out, &st) == 0 && infile_regular(&st, kind, sizeof kind))
+			return cmd_usage_error(c, "-o %s: %s (--force replaces a file of its own)", out, kind);
 	}
 
 	struct tm_affinity *aff = NULL;

@@ -118,7 +118,8 @@ int cmd_run(const struct cmd *c, struct cmd_args *a)
 				     (double)s.duration / 1e9, (double)a->dump_at / 1e9);
 		goto done;
 	}
-	if (out_begin(&od, dest, a->force ? OUT_FORCE : OUT_NEW, err, sizeof err)) {
+	if ((a->force && out_keeps(dest, a->operand[0], err, sizeof err)) ||
+	    out_begin(&od, dest, a->force ? OUT_FORCE : OUT_NEW, err, sizeof err)) {
 		fprintf(stderr, "hvsim: %s\n", err);
 		rc = EXIT_USAGE;
 		goto done;
@@ -129,6 +130,24 @@ int cmd_run(const struct cmd *c, struct cmd_args *a)
 	char why[200];
 	if (a->timeline && stat(a->timeline, &tst) == 0 && infile_regular(&tst, why, sizeof why)) {
 		fprintf(stderr, "hvsim: --timeline %s: %s (the timeline is a file of its own)\n", a->timeline, why);
+		out_abort(&od);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	/* ... nor inside DIR under --force: DIR is swapped for the staged one
+	** after the timeline is written there (exit 1 after the whole run) */
+	if (a->timeline && a->force && out_in_dir(dest, a->timeline)) {
+		fprintf(stderr, "hvsim: --timeline %s: expected a file outside %s, which --force replaces\n", a->timeline,
+			dest);
+		out_abort(&od);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	/* ... nor the scenario, which it replaced (exit 0) */
+	struct stat sst;
+	if (a->timeline && stat(a->timeline, &tst) == 0 && stat(a->operand[0], &sst) == 0 && tst.st_dev == sst.st_dev &&
+	    tst.st_ino == sst.st_ino) {
+		fprintf(stderr, "hvsim: --timeline %s: expected a file other than the scenario it runs\n", a->timeline);
 		out_abort(&od);
 		rc = EXIT_USAGE;
 		goto done;

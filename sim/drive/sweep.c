@@ -453,7 +453,7 @@ static int open_dir(struct sweep *x, const struct sweep_args *a, struct sweep_ar
 	if (a->force && stat(x->dir, &st) == 0) {
 		/* the sweep runs in DIR.tmp-PID, which replaces DIR at the end */
 		char err[4400];
-		if (out_begin(fod, x->dir, OUT_FORCE, err, sizeof err)) {
+		if (out_keeps(x->dir, a->file, err, sizeof err) || out_begin(fod, x->dir, OUT_FORCE, err, sizeof err)) {
 			fprintf(stderr, "hvsim: %s\n", err);
 			return EXIT_USAGE;
 		}

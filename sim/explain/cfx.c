@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* sweep.settings: its seed, its --set overrides, its vary lines. */
 struct sset {
@@ -290,6 +291,13 @@ int explain_counterfactual(struct explain *x, const struct explain_cf_opts *o, c
 	}
 	snprintf(x->cf_scenario, sizeof x->cf_scenario, "%s", o->scenario);
 	char *cache = x_path_of(x->dir, "counterfactual-runs.csv");
+	/* an existing store is a regular file: appending to a FIFO blocked
+	** after the first search until the command was killed */
+	struct stat cst;
+	if (rc == 0 && cache && stat(cache, &cst) == 0 && infile_regular(&cst, why, sizeof why)) {
+		snprintf(err, errlen, "%s: %s (the store of counterfactual searches)", cache, why);
+		rc = -1;
+	}
 	for (int k = 0; rc == 0 && k < x->ncurve; k++) {
 		const struct xcurve *c = &x->curve[k];
 		for (int i = 0; rc == 0 && i < c->npt; i++) {

@@ -44,6 +44,7 @@
 */
 #include "sim/explain/read.h"
 #include "sim/engine/infile.h"
+#include "sim/engine/units.h"
 #include "sim/drive/counterfactual.h"
 #include "traces/csv.h"
 #include "traces/textio.h"
@@ -367,7 +368,9 @@ static int num_cell(char **f, int c, double *x, const char *path, int line, char
 		*x = NAN;
 		return 0;
 	}
-	if (x_num_of(f[c], x))
+	/* read as a scenario's numbers are (strtod took "0x10") */
+	const char *why;
+	if (units_number(f[c], x, &why))
 		return row_error(err, errlen, path, line, c, f[c], "expected a finite number or an empty cell");
 	return 0;
 }
@@ -465,7 +468,7 @@ static int parse_statement(const struct explain *x, char *p, const char *path, i
 			return -1;
 	/* from, to: VM counts, a range that holds one at least */
 	for (int c = C_FROM; c <= C_TO; c++)
-		if (v[c] < 0)
+		if (v[c] < 0 || (!isnan(v[c]) && v[c] != floor(v[c])))
 			return row_error(err, errlen, path, line, c, f[c], "expected a VM count (0 or more) or an empty cell");
 	if (v[C_FROM] > v[C_TO])
 		return row_error(err, errlen, path, line, C_TO, f[C_TO], "expected a VM count at or above from (%s)",

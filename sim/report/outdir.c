@@ -264,6 +264,34 @@ static int begin_failed(struct outdir *o)
 	return -1;
 }
 
+int out_keeps(const char *dest, const char *input, char *err, size_t errlen)
+{
+	if (!input)
+		return 0;
+	char *d = realpath(dest, NULL), *p = realpath(input, NULL);
+	size_t n = d ? strlen(d) : 0;
+	int inside = d && p && strncmp(p, d, n) == 0 && (p[n] == '/' || (n == 1 && d[0] == '/'));
+	if (inside)
+		snprintf(err, errlen, "%s: expected a directory that does not hold %s, which it reads (--force would "
+			 "remove it with the directory)", dest, input);
+	free(d);
+	free(p);
+	return inside ? -1 : 0;
+}
+
+int out_in_dir(const char *dir, const char *file)
+{
+	const char *sl = strrchr(file, '/');
+	char *parent = sl ? strndup(file, (size_t)(sl - file + 1)) : strdup(".");
+	char *p = parent ? realpath(parent, NULL) : NULL, *d = realpath(dir, NULL);
+	size_t n = d ? strlen(d) : 0;
+	int in = p && d && strncmp(p, d, n) == 0 && (p[n] == 0 || p[n] == '/' || (n == 1 && d[0] == '/'));
+	free(parent);
+	free(p);
+	free(d);
+	return in;
+}
+
 int out_begin(struct outdir *o, const char *dest, enum out_mode mode, char *err, size_t errlen)
 {
 	memset(o, 0, sizeof *o);

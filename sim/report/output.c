@@ -15,6 +15,7 @@
 #include "models/wl_burst.h"
 #include "sim/scenario/dist.h"
 #include "sim/report/timeline.h"
+#include "traces/csv.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,9 +30,8 @@
 
 /* ---------------------------------------------------------------- json */
 
-static void jstr(FILE *f, const char *s)
+void out_json_chars(FILE *f, const char *s)
 {
-	fputc('"', f);
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '"' || c == '\\')
@@ -41,6 +41,12 @@ static void jstr(FILE *f, const char *s)
 		else
 			fputc(c, f);
 	}
+}
+
+static void jstr(FILE *f, const char *s)
+{
+	fputc('"', f);
+	out_json_chars(f, s);
 	fputc('"', f);
 }
 
@@ -438,15 +444,19 @@ static void write_threads(FILE *f, const struct world *w)
 			const struct entity *e = t->e;
 			if (!e) {
 				/* a guest thread: its bursts' time, and their waits for a VCPU */
-				fprintf(f, "%s/%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,,%llu,%llu,\n", a->vm->name, a->cfg->name,
-					t->name, t->pid, (double)t->recorded_run / 1e9,
+				fprintf(f, "%s/%s,", a->vm->name, a->cfg->name);
+				trace_csv_put(f, t->name);
+				fprintf(f, ",%d,%.9g,%.9g,%.9g,%.9g,%.9g,,%llu,%llu,\n", t->pid, (double)t->recorded_run / 1e9,
 					a->span > 0 ? (double)t->recorded_run / (double)a->span : 0,
 					(double)t->g_run / 1e9, measured > 0 ? (double)t->g_run / measured : 0,
 					(double)t->g_wait / 1e9, (unsigned long long)t->g_bursts,
 					(unsigned long long)t->recorded_dispatches);
 				continue;
 			}
-			fprintf(f, "%s,%s,%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%llu\n", a->cfg->name, e->name,
+			/* a trace's thread names are anything its CSV holds */
+			fprintf(f, "%s,", a->cfg->name);
+			trace_csv_put(f, e->name);
+			fprintf(f, ",%d,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%llu,%llu,%llu\n",
 				e->idx, (double)t->recorded_run / 1e9,
 				a->span > 0 ? (double)t->recorded_run / (double)a->span : 0, (double)e->t_run / 1e9,
 				measured > 0 ? (double)e->t_run / measured : 0, (double)e->t_ready / 1e9,

@@ -38,6 +38,13 @@ struct outdir {
 ** Returns 0, or -1 with a message in err; on -1 nothing is staged, o's
 ** fields are NULL and out_abort(o) does nothing. */
 int out_begin(struct outdir *o, const char *dest, enum out_mode mode, char *err, size_t errlen);
+/* 0, or -1 with a message in err when the file input (NULL: none) lies
+** inside directory dest, both resolved: an input --force would remove
+** with dest (checked before out_begin with OUT_FORCE). */
+int out_keeps(const char *dest, const char *input, char *err, size_t errlen);
+/* Whether file (which need not exist) would be in directory dir or
+** below it, both resolved. */
+int out_in_dir(const char *dir, const char *file);
 /* Open a file in the staging directory for writing. */
 FILE *out_open(struct outdir *o, const char *name);
 /* Put the staged directory in place by one rename: dest is created, or
@@ -88,6 +95,10 @@ int out_pack(FILE *f, const char *dir);
 /* Write the files out_pack packed into len bytes at buf into o's staging
 ** directory; 0, or -1 (errno; EINVAL for a malformed pack). */
 int out_unpack(struct outdir *o, const char *buf, size_t len);
+
+/* s as the characters of a JSON string, without its quotes: '"', '\\'
+** and control characters escaped. */
+void out_json_chars(FILE *f, const char *s);
 
 /* The files of one run. */
 int out_write_run(struct outdir *o, const struct world *w);

@@ -5,6 +5,7 @@
 */
 #include "sim/report/timeline.h"
 #include "models/world.h"
+#include "sim/report/output.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -88,9 +89,12 @@ int timeline_open(struct world *w, const char *path, int gantt)
 		pe, pe, pe);
 	for (int i = 0; i < w->nent; i++) {
 		const struct entity *e = w->ent[i];
+		/* a replayed trace's thread names are anything its CSV holds */
 		fprintf(t->f, ",\n  {\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": %d, \"tid\": %d, "
-			      "\"args\": {\"name\": \"%s#%d (%s)\"}}",
-			pe, e->id, e->name, e->idx, kind_name(e));
+			      "\"args\": {\"name\": \"",
+			pe, e->id);
+		out_json_chars(t->f, e->name);
+		fprintf(t->f, "#%d (%s)\"}}", e->idx, kind_name(e));
 		t->nready += e->state == ENT_READY;
 		t->nemu += e->state == ENT_RUNNING && e->kind == ENT_EMU;
 	}
@@ -238,10 +242,12 @@ static void tl_stop(struct world *w, const struct cpu *c, const struct entity *e
 	}
 	if (!t->f)
 		return;
+	fputs(",\n  {\"name\": \"", t->f);
+	out_json_chars(t->f, e->name);
 	fprintf(t->f,
-		",\n  {\"name\": \"%s#%d\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": %d, \"tid\": %d, "
+		"#%d\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": %d, \"tid\": %d, "
 		"\"ts\": %lld.%03lld, \"dur\": %lld.%03lld, \"args\": {\"stop\": \"%s\"}}",
-		e->name, e->idx, kind_name(e), c->node, c->id, a / 1000, a % 1000, (b - a) / 1000, (b - a) % 1000, why);
+		e->idx, kind_name(e), c->node, c->id, a / 1000, a % 1000, (b - a) / 1000, (b - a) % 1000, why);
 }
 
 static void drop(struct world *w)

@@ -297,6 +297,12 @@ void ld_splice_profiles(struct ld *ld, xmlDocPtr doc)
 			c = next;
 			continue;
 		}
+		if (!*prof) {
+			/* the search would take a hidden DIR/.xml for it */
+			ld_err_at(ld, c, "profile", "expected a profile name or path, got an empty one", NULL, NULL);
+			c = next;
+			continue;
+		}
 		char *tried = NULL;
 		char *path = ld_find_profile(ld->file, prof, ld_is_el(c, "machine") ? "machines" : "hypervisors", &tried);
 		if (!path && !tried) {

@@ -9,6 +9,7 @@
 #include "sim/engine/stats.h"
 #include "sim/engine/units.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -37,12 +38,17 @@ static int parse_cpulist(const char *v, int ncpus, int **out, const char **why)
 		ncpus = SCN_MAX_CPUS;   /* a machine too large: reported with it */
 	while (*p) {
 		char *end;
+		/* digits only: strtol would also take "0- 3", "0, 1" and "+1" */
+		if (!isdigit((unsigned char)*p))
+			goto bad;
 		long a = strtol(p, &end, 10), b;
 		if (end == p || a < 0 || a >= ncpus)
 			goto bad;
 		b = a;
 		p = end;
 		if (*p == '-') {
+			if (!isdigit((unsigned char)p[1]))
+				goto bad;
 			b = strtol(p + 1, &end, 10);
 			if (end == p + 1 || b < a || b >= ncpus)
 				goto bad;
@@ -63,10 +69,10 @@ static int parse_cpulist(const char *v, int ncpus, int **out, const char **why)
 			}
 			ids[n++] = (int)c;
 		}
-		if (*p == ',')
+		if (*p == ',' && p[1])
 			p++;
 		else if (*p)
-			goto bad;
+			goto bad;   /* a trailing ',' too */
 	}
 	if (n == 0)
 		goto bad;
@@ -554,6 +560,13 @@ void ld_read_sweep(struct ld *ld, xmlNodePtr n)
 		if (strchr(v->key, '=') || !v->key[0] || v->key[0] == '.' || strstr(v->key, "..")) {
 			ld_err_at(ld, c, "key", "expected a --set path such as vm[web].count or hypervisor.profile", v->key,
 			       "");
+			continue;
+		}
+		/* a value of the sweep itself changes no point's run: every
+		** point would be the same simulation under another label */
+		if (strncmp(v->key, "sweep", 5) == 0 && strchr(".[", v->key[5])) {
+			ld_err_at(ld, c, "key", "expected a path outside <sweep> (a point's value of the sweep changes no "
+				  "run)", v->key, "");
 			continue;
 		}
 		const char *list = ld_attr(c, "values");
