@@ -5,7 +5,9 @@
 #include "sim/engine/stats.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -144,6 +146,26 @@ static int paired(const double *c, int R, int i, int j, double *mean, double *sd
 	return k;
 }
 
+/* The t distribution's quantile at p with df degrees of freedom, as
+** gsl_cdf_tdist_Pinv gives it, remembered: the plateau's tests ask for a
+** few (p, df) pairs again and again (cap_plateau_resample: thousands of
+** times), and each costs an iterative inversion.  A direct-mapped table;
+** the value is GSL's to the bit, so results do not change. */
+static double t_quantile(double p, int df)
+{
+	static struct { int used, df; double p, q; } memo[64];
+	uint64_t bits;
+	memcpy(&bits, &p, sizeof bits);
+	size_t h = (size_t)((bits ^ (bits >> 29) ^ (uint64_t)df * 0x9e3779b97f4a7c15u) % 64);
+	if (!memo[h].used || memo[h].p != p || memo[h].df != df) {
+		memo[h].used = 1;
+		memo[h].p = p;
+		memo[h].df = df;
+		memo[h].q = gsl_cdf_tdist_Pinv(p, df);
+	}
+	return memo[h].q;
+}
+
 /* 1 when c[j] exceeds c[i] significantly (one-sided, level alpha). */
 static int grows(const double *c, int R, int i, int j, double alpha)
 {
@@ -153,7 +175,7 @@ static int grows(const double *c, int R, int i, int j, double alpha)
 		return 0;
 	if (k == 1 || sd == 0)
 		return m > 0;
-	return m / (sd / sqrt(k)) > gsl_cdf_tdist_Pinv(1 - alpha, k - 1);
+	return m / (sd / sqrt(k)) > t_quantile(1 - alpha, k - 1);
 }
 
 /* 1 when c[i] and c[j] differ significantly (two-sided, 5%). */
@@ -165,7 +187,7 @@ static int differ(const double *c, int R, int i, int j)
 		return 0;
 	if (k == 1 || sd == 0)
 		return m != 0;
-	return fabs(m) / (sd / sqrt(k)) > gsl_cdf_tdist_Pinv(0.975, k - 1);
+	return fabs(m) / (sd / sqrt(k)) > t_quantile(0.975, k - 1);
 }
 
 static int failed(const double *c, int R, int i)
@@ -223,7 +245,7 @@ static int pairs_to_decide(double mean, double sd, int pairs, double alpha)
 	if (!(mean > 0))
 		return 0;
 	for (int k = pairs + 1; k <= CAP_CALL_MAX_PAIRS; k++)
-		if (mean / (sd / sqrt(k)) > gsl_cdf_tdist_Pinv(1 - alpha, k - 1))
+		if (mean / (sd / sqrt(k)) > t_quantile(1 - alpha, k - 1))
 			return k;
 	return -1;
 }
@@ -243,7 +265,7 @@ static int call_of(const double *c, int n, int R, int i, int j, struct cap_call 
 	k->mean = mean;
 	k->sd = sd;
 	k->t = mean / (sd / sqrt(pairs));
-	k->crit = gsl_cdf_tdist_Pinv(1 - 0.05 / later, pairs - 1);
+	k->crit = t_quantile(1 - 0.05 / later, pairs - 1);
 	k->need = -1;   /* cap_plateau_call works it out for the call it keeps */
 	return 0;
 }
