@@ -105,7 +105,7 @@ static void test_force_keeps_inputs(void)
 		{ "run %1$s/r/in.xml -o %1$s/r --force", "r: expected a directory that does not hold %1$s/r/in.xml" },
 		{ "capacity %1$s/r/in.xml -o %1$s/r --force", "r: expected a directory that does not hold %1$s/r/in.xml" },
 		{ "sweep %1$s/s/toy.xml -o %1$s/s --force", "s: expected a directory that does not hold %1$s/s/toy.xml" },
-		{ "calibrate calibration/paper.xml --values %1$s/r/fit.csv -o %1$s/r/. --force",
+		{ "calibrate calibration/paper.xml --values %1$s/r/fit.csv -o %1$s/r/../r --force",
 		  "expected a directory that does not hold %1$s/r/fit.csv" },
 		{ "explain %1$s/s --no-render --force --grade %1$s/s/explain/shapes.csv",
 		  "s/explain: expected a directory that does not hold %1$s/s/explain/shapes.csv" },

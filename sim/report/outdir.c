@@ -264,9 +264,19 @@ static int begin_failed(struct outdir *o)
 	return -1;
 }
 
+/* A name out_begin refuses whatever is there: empty, '.', '..' or ending
+** in one of them (outputs never go into an existing directory). */
+static int never_dest(const char *dest)
+{
+	const char *slash = strrchr(dest, '/');
+	const char *base = slash ? slash + 1 : dest;
+	return !*dest || !*base || !strcmp(base, ".") || !strcmp(base, "..");
+}
+
 int out_keeps(const char *dest, const char *input, char *err, size_t errlen)
 {
-	if (!input)
+	/* out_begin refuses such a name with the reason that matters */
+	if (!input || never_dest(dest))
 		return 0;
 	char *d = realpath(dest, NULL), *p = realpath(input, NULL);
 	size_t n = d ? strlen(d) : 0;
@@ -302,8 +312,7 @@ int out_begin(struct outdir *o, const char *dest, enum out_mode mode, char *err,
 		return begin_failed(o);
 	}
 	const char *slash = strrchr(o->dest, '/');
-	const char *base = slash ? slash + 1 : o->dest;
-	if (!*dest || !*base || !strcmp(base, ".") || !strcmp(base, "..")) {
+	if (!*dest || never_dest(o->dest)) {
 		snprintf(err, errlen,
 			 "'%s': expected a new directory to write into (outputs never go into an existing "
 			 "directory such as '.'), such as out/NAME", dest);
