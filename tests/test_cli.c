@@ -66,6 +66,10 @@ static void test_exit_status(void)
 		{ "validate tests/data/good/closed.xml --set hypervisor.policy.quantum=999ns", 2,
 		  "<policy quantum>: expected a time of at least 1us, got '999ns'" },
 		{ "validate tests/data/good/closed.xml --set hypervisor.policy.quantum=1us", 0, "policy rr" },
+		/* the key ends at the first '=' outside a selector's brackets */
+		{ "validate experiments/default.xml --set 'machine.node[id=0].cores=3'", 2,
+		  "--set: machine.node[id=0].cores: expected KEY=VALUE with KEY like" },
+		{ "validate experiments/default.xml --set 'machine.node[0].cores=3'", 0, "scenario default" },
 	};
 	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
 		char args[1024], cmd[2048], *out;

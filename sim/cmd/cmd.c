@@ -288,7 +288,13 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 		a->has_seed = 1;
 		return 0;
 	case O_SET: {
-		const char *eq = strchr(v, '=');
+		/* the first '=' outside a selector's brackets: node[id=0].cores=3
+		** is the key node[id=0].cores (which the key's reader judges) */
+		const char *eq = v;
+		for (int depth = 0; *eq && (*eq != '=' || depth > 0); eq++)
+			depth += (*eq == '[') - (*eq == ']' && depth > 0);
+		if (!*eq)
+			eq = NULL;
 		if (!eq || eq == v)
 			return cmd_usage_error(c, "--set %s: expected KEY=VALUE", v);
 		char *key = strndup(v, (size_t)(eq - v));
