@@ -291,7 +291,9 @@ static int parse_wakeup(const char *f, struct psched_event *ev, char *why, size_
 	ev->prio = -1;
 	if (strncmp(f, "task ", 5) == 0) {
 		/* task C:P [N] success=S [CPU] */
-		e = strstr(f, " success=");
+		/* after the task: "task success=..." has its first " success="
+		** at the space inside "task ", before the task's own text */
+		e = strstr(f + 5, " success=");
 		if (!e || parse_task(f + 5, (size_t)(e - (f + 5)), ev->comm, &ev->pid, &ev->prio))
 			return fail(why, wl, "expected wake-up fields task C:P [N] success=S [CPU]", f);
 		p = e;
