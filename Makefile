@@ -162,20 +162,37 @@ $(B)/rel/bench/bench_%: $(B)/rel/tests/bench/bench_%.o $(LIB_OBJ)
 	$(say) LINK $@
 	$(Q)$(CC) $(ALL_CFLAGS) $(NO_LTO) -o $@ $^ $(LDLIBS)
 
+# make check: every part below (check-parts: the suites, the fuzz replay
+# and smoke, fault injection, install, interruptions, grading, clusters),
+# CHECK_JOBS at a time (default: the online CPUs; CHECK_JOBS=1 one after
+# the other), the build too.  Each suite is a part of its own; a part's
+# output comes out in one piece when it ends (--output-sync), so parts
+# side by side never interleave.  Under make -j N the parts share N.
+CHECK_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+check:
+	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(CHECK_JOBS)) --output-sync=target check-parts
+	@echo "== make check: every part passed"
+
 # The suites run from the project root (they read tests/data/ and
 # models/profiles/); HVSIM names the binary that CLI tests execute.
-check: check-rel check-san
+# The fault injection's two shares (below), the longest parts, go first.
+check-parts: check-faults-quick check-rel check-san
 
-check-rel: hvsim $(TESTS)
-	@echo "== CUnit suites (release build)"
-	@set -e; for t in $(TESTS); do HVSIM=./hvsim $$t; done
+RUN_REL := $(TESTS:$(B)/rel/tests/%=suite-rel-%)
+RUN_SAN := $(STESTS:$(B)/san/tests/%=suite-san-%)
+.PHONY: check-parts $(RUN_REL) $(RUN_SAN)
+$(RUN_REL): suite-rel-%: $(B)/rel/tests/% hvsim
+	@echo "== $* (release build)"
+	@HVSIM=./hvsim $<
+$(RUN_SAN): suite-san-%: $(B)/san/tests/% $(B)/san/hvsim
+	@echo "== $* under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@HVSIM=$(B)/san/hvsim HVSIM_SLOW=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $<
+
+check-rel: $(RUN_REL)
 	@echo "== all release suites passed"
 
-check-san: $(B)/san/hvsim $(STESTS)
-	@echo "== CUnit suites under AddressSanitizer + UndefinedBehaviorSanitizer"
-	@set -e; for t in $(STESTS); do \
-	  HVSIM=$(B)/san/hvsim HVSIM_SLOW=0 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $$t; done
+check-san: $(RUN_SAN)
 	@echo "== all sanitizer suites passed"
 
 # The engine benchmarks, the whole model against the reference commit
@@ -352,7 +369,7 @@ fuzz-replay: $(FUZZ_REPLAY) fuzz-corpus
 	  $(FUZZ_ENV) $(B)/san/fuzz-replay/$$t $(B)/fuzz/corpus/$$t; \
 	done
 
-check: fuzz-replay fuzz-smoke
+check-parts: fuzz-replay fuzz-smoke
 
 # ------------------------------------------------------ fault injection ---
 # build/san/hvsim-faults: hvsim under ASan + UBSan with its allocations and
@@ -375,10 +392,13 @@ $(B)/san/hvsim-faults: $(FAULT_MAIN) $(B)/san/tests/faults/faultwrap.o $(SLIB_OB
 check-faults: $(B)/san/hvsim-faults
 	@HVSIM_FAULTS=$(B)/san/hvsim-faults FAULTS_STEP=$${FAULTS_STEP:-1} sh tests/faults.sh
 
-check: check-faults-quick
-.PHONY: check-faults-quick
-check-faults-quick: $(B)/san/hvsim-faults
-	@HVSIM_FAULTS=$(B)/san/hvsim-faults FAULTS_STEP=$(FAULTS_CHECK_STEP) sh tests/faults.sh
+# make check: in two shares side by side (FAULTS_SHARD), first of its
+# parts (the longest, one process each)
+FAULT_SHARES := check-faults-quick-0 check-faults-quick-1
+.PHONY: check-faults-quick $(FAULT_SHARES)
+check-faults-quick: $(FAULT_SHARES)
+$(FAULT_SHARES): check-faults-quick-%: $(B)/san/hvsim-faults
+	@HVSIM_FAULTS=$(B)/san/hvsim-faults FAULTS_STEP=$(FAULTS_CHECK_STEP) FAULTS_SHARD=$*/2 sh tests/faults.sh
 
 # ------------------------------------------------------------ install ---
 # tests/install.sh: make, then make install PREFIX=... DESTDIR=... and make
@@ -387,7 +407,7 @@ check-faults-quick: $(B)/san/hvsim-faults
 .PHONY: check-install
 check-install:
 	@sh tests/install.sh
-check: check-install
+check-parts: check-install
 
 # --------------------------------------------------------- interruptions ---
 # tests/interrupt-sweep.sh: a -j 2 sweep interrupted at random instants by
@@ -398,7 +418,7 @@ INTERRUPTS ?= 10
 .PHONY: check-interrupt
 check-interrupt: hvsim
 	@HVSIM=./hvsim sh tests/interrupt-sweep.sh $(INTERRUPTS)
-check: check-interrupt
+check-parts: check-interrupt
 
 # tests/grade-seeds.sh: experiments/paper/grade.sh grades seeds 1-3 of a
 # cut-down P12 sweep alike with one worker and with two side by side,
@@ -406,7 +426,7 @@ check: check-interrupt
 .PHONY: check-grade
 check-grade: hvsim
 	@HVSIM=./hvsim sh tests/grade-seeds.sh
-check: check-grade
+check-parts: check-grade
 
 # ------------------------------------------------------------ clusters ---
 # tests/cluster.sh: with 1, 2 and 3 MPI ranks, a sweep, a capacity search
@@ -417,7 +437,7 @@ check: check-grade
 .PHONY: check-cluster
 check-cluster: hvsim
 	@HVSIM=./hvsim HVSIM_MPI=$(MPI) sh tests/cluster.sh
-check: check-cluster
+check-parts: check-cluster
 
 # The same tests on hvsim built with MPI under ASan + UBSan (leaks not
 # checked: Open MPI's own allocations would fill the report); by hand,

@@ -32,6 +32,11 @@
 #   HVSIM_FAULTS=build/san/hvsim-faults FAULTS_STEP=1 sh tests/faults.sh
 #
 # FAULTS_ONLY="one_run:alloc one_sweep:io" runs only those cases.
+# FAULTS_SHARD=K/M runs the Kth of M shares of the faulty runs (from 0),
+# so that M processes side by side run them all (make check: 2); the
+# faulty runs are dealt out two at a time, so a cache case's odd N and
+# the even N after it, which takes the store the odd one left, stay in
+# one share.
 set -u
 BIN=${HVSIM_FAULTS:-build/san/hvsim-faults}
 STEP=${FAULTS_STEP:-1}
@@ -45,6 +50,14 @@ unset HVSIM_FAULT HVSIM_FAULT_COUNT
 W=$(mktemp -d "${TMPDIR:-/tmp}/hvsim-faults.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 fails=0 runs=0
+SHARD=${FAULTS_SHARD:-0/1}
+SH_K=${SHARD%/*} SH_M=${SHARD#*/}
+case $SH_K/$SH_M in
+*[!0-9/]*|/*|*/) echo "faults.sh: FAULTS_SHARD: expected K/M, got '$SHARD'" >&2; exit 2 ;;
+esac
+[ "$SH_M" -ge 1 ] && [ "$SH_K" -lt "$SH_M" ] ||
+	{ echo "faults.sh: FAULTS_SHARD: expected K/M with K < M, got '$SHARD'" >&2; exit 2; }
+cand=0   # faulty runs considered so far, this share's or not
 
 bad() {
 	echo "FAULT $*" >&2
@@ -278,14 +291,21 @@ one_import() {   # one_import FAULT
 	[ -z "$s" ] || { bad "import $IMPN $1: staging left: $s"; rm -rf "$s"; }
 }
 
+mine() {   # is the next faulty run this share's? (FAULTS_SHARD)
+	c=$cand
+	cand=$((cand + 1))
+	[ $(((c / 2) % SH_M)) = "$SH_K" ]
+}
+
 sweep_range() {   # sweep_range FN KIND MAX
 	case " ${FAULTS_ONLY:-$1:$2} " in *" $1:$2 "*) ;; *) return ;; esac
+	cand=$(((cand + 1) / 2 * 2))   # a range's first two runs are dealt together
 	n=1
 	while [ "$n" -le "$3" ]; do
-		"$1" "$2:$n"
+		mine && "$1" "$2:$n"
 		n=$((n + STEP))
 	done
-	"$1" "$2:$3"   # the last one always
+	mine && "$1" "$2:$3"   # the last one always
 }
 
 # every N of the first LOAD_ALLOCS allocations whatever the step: the
@@ -296,7 +316,7 @@ dense_load() {   # dense_load MAX
 	case " ${FAULTS_ONLY:-one_run:alloc} " in *" one_run:alloc "*) ;; *) return ;; esac
 	n=1
 	while [ "$n" -le "$1" ] && [ "$n" -le "$LOAD_ALLOCS" ]; do
-		[ $(((n - 1) % STEP)) = 0 ] || one_run "alloc:$n"
+		[ $(((n - 1) % STEP)) = 0 ] || { mine && one_run "alloc:$n"; }
 		n=$((n + 1))
 	done
 }
@@ -331,7 +351,9 @@ STEP=$STEP0
 sweep_range one_cache io "$CACHE_IO"
 
 if [ "$fails" -gt 0 ]; then
-	echo "== fault injection: $fails of $runs faulty runs misbehaved" >&2
+	echo "== fault injection ($SHARD): $fails of $runs faulty runs misbehaved" >&2
 	exit 1
 fi
-echo "== fault injection: $runs faulty runs, all clean (exit 1 or 2 with a message, or outputs as without faults; no partial output)"
+share=""
+[ "$SH_M" = 1 ] || share=" (share $SHARD)"
+echo "== fault injection$share: $runs faulty runs, all clean (exit 1 or 2 with a message, or outputs as without faults; no partial output)"
