@@ -5,6 +5,7 @@
 #include "models/sched.h"
 #include "models/actrec.h"
 #include "models/world.h"
+#include "sim/engine/cpulist.h"
 #include "sim/engine/limits.h"
 
 #include <errno.h>
@@ -82,29 +83,20 @@ static double burst_done(struct world *w, struct entity *e)
 	return -1;
 }
 
-/* cpulist "0-3,6" -> e's affinity, ids below ncpus; -1 if none fits. */
+/* cpulist "0-3,6" (checked when the model was read: ids below
+** TMODEL_CPU_LIMIT) ->
+** e's affinity, the ids below ncpus; -1 if none fits. */
 static int set_affinity(struct entity *e, const char *cpus, int ncpus)
 {
 	struct cpuset s;
 	memset(&s, 0, sizeof s);
 	int any = 0;
-	const char *p = cpus;
-	while (*p) {
-		char *end;
-		long a = strtol(p, &end, 10), b = a;
-		p = end;
-		if (*p == '-') {
-			b = strtol(p + 1, &end, 10);
-			p = end;
+	long a, b;
+	while (cpulist_next(&cpus, TMODEL_CPU_LIMIT, &a, &b) == 1)
+		for (long c = a; c <= b && c < ncpus; c++) {
+			cpuset_add(&s, (int)c);
+			any = 1;
 		}
-		for (long c = a; c <= b; c++)
-			if (c < ncpus) {
-				cpuset_add(&s, (int)c);
-				any = 1;
-			}
-		if (*p == ',')
-			p++;
-	}
 	if (!any)
 		return -1;
 	e->affinity = s;

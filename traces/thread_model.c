@@ -4,6 +4,7 @@
 */
 #include "traces/thread_model.h"
 #include "traces/csv.h"
+#include "sim/engine/cpulist.h"
 #include "sim/engine/infile.h"
 #include "traces/textio.h"
 
@@ -224,27 +225,7 @@ void tmodel_free(struct tmodel *m)
 
 int tmodel_cpulist_ok(const char *s)
 {
-	const char *p = s;
-	if (!*p)
-		return 0;
-	while (*p) {
-		char *end;
-		long a = strtol(p, &end, 10), b;
-		if (end == p || !isdigit((unsigned char)*p) || a < 0 || a >= 4096)
-			return 0;
-		p = end;
-		if (*p == '-') {
-			b = strtol(p + 1, &end, 10);
-			if (end == p + 1 || !isdigit((unsigned char)p[1]) || b < a || b >= 4096)
-				return 0;
-			p = end;
-		}
-		if (*p == ',' && p[1])
-			p++;
-		else if (*p)
-			return 0;
-	}
-	return 1;
+	return cpulist_ok(s, TMODEL_CPU_LIMIT);
 }
 
 /* ------------------------------------------------------------ reader --- */

@@ -70,6 +70,7 @@
 #define TMODEL_HEADER "thread,pid,field,value"
 #define TMODEL_MIN_WAKEUPS 10
 #define TMODEL_CPULIST_MAX 255
+#define TMODEL_CPU_LIMIT 4096   /* the ids a cpus list may name */
 
 struct tm_thread {
 	char *name;
@@ -114,7 +115,8 @@ int tmodel_load(const char *path, struct diag *d, struct tmodel *m);
 int tmodel_affinity_load(const char *path, struct diag *d, struct tm_affinity **aff, int *naff);
 void tmodel_affinity_free(struct tm_affinity *aff, int naff);
 
-/* 1 if s is a cpulist "0-3,6" (ids below 4096). */
+/* 1 if s is a cpulist "0-3,6" (ids below TMODEL_CPU_LIMIT;
+** sim/engine/cpulist.h). */
 int tmodel_cpulist_ok(const char *s);
 
 void tmodel_free(struct tmodel *m);

@@ -4,6 +4,7 @@
 */
 #include "sim/scenario/load.h"
 #include "sim/scenario/dist.h"
+#include "sim/engine/cpulist.h"
 #include "sim/engine/infile.h"
 #include "sim/engine/limits.h"
 #include "sim/engine/stats.h"
@@ -36,24 +37,9 @@ static int parse_cpulist(const char *v, int ncpus, int **out, const char **why)
 	*why = "a pCPU list such as 0-3,6 with ids below the machine's pCPU count";
 	if (ncpus > SCN_MAX_CPUS)
 		ncpus = SCN_MAX_CPUS;   /* a machine too large: reported with it */
-	while (*p) {
-		char *end;
-		/* digits only: strtol would also take "0- 3", "0, 1" and "+1" */
-		if (!isdigit((unsigned char)*p))
-			goto bad;
-		long a = strtol(p, &end, 10), b;
-		if (end == p || a < 0 || a >= ncpus)
-			goto bad;
-		b = a;
-		p = end;
-		if (*p == '-') {
-			if (!isdigit((unsigned char)p[1]))
-				goto bad;
-			b = strtol(p + 1, &end, 10);
-			if (end == p + 1 || b < a || b >= ncpus)
-				goto bad;
-			p = end;
-		}
+	long a, b;
+	int r;
+	while ((r = cpulist_next(&p, ncpus, &a, &b)) == 1) {
 		for (long c = a; c <= b; c++) {
 			if (seen[c])
 				continue;
@@ -69,12 +55,8 @@ static int parse_cpulist(const char *v, int ncpus, int **out, const char **why)
 			}
 			ids[n++] = (int)c;
 		}
-		if (*p == ',' && p[1])
-			p++;
-		else if (*p)
-			goto bad;   /* a trailing ',' too */
 	}
-	if (n == 0)
+	if (r < 0 || n == 0)
 		goto bad;
 	*out = ids;
 	return n;
