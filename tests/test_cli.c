@@ -137,6 +137,46 @@ static void test_force_keeps_inputs(void)
 	free(tmp);
 }
 
+/* Nor one holding a profile the scenario names (an input not on the
+** command line): run, capacity and sweep --force removed it with the
+** directory (exit 0, the profile gone); now exit 2, the directory and
+** the profile as they were.  Without --force a sweep resumes there. */
+static void test_force_keeps_profiles(void)
+{
+	char *tmp = cut_tmpdir(), cmd[4096], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(cmd, sizeof cmd,
+		 "{ %1$s run tests/data/sweep/toy.xml -q -o %2$s/r --set run.duration=30s --set run.warmup=5s && "
+		 "cp models/profiles/hypervisors/native-rr.xml %2$s/r/hv.xml && "
+		 "sed '/<hypervisor name=\"bare\"/,/<\\/hypervisor>/c\\  <hypervisor profile=\"r/hv.xml\"/>' "
+		 "tests/data/sweep/toy.xml > %2$s/s.xml && grep -q 'profile=\"r/hv.xml\"' %2$s/s.xml; } 2>&1",
+		 cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL_FATAL(cut_run(cmd, &out), 0);
+	free(out);
+	static const char *const c[] = { "run", "capacity", "sweep" };
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		snprintf(cmd, sizeof cmd, "timeout 60 %s %s %s/s.xml -o %s/r --force --set run.duration=30s "
+			 "--set run.warmup=5s", cut_hvsim(), c[i], tmp, tmp);
+		int rc = cut_run(cmd, &out);
+		int said = out && strstr(out, "/r: expected a directory that does not hold ") && strstr(out, "/r/hv.xml");
+		if (rc != 2 || !said)
+			printf("\n    %s -> %d\n%s", cmd, rc, out);
+		CU_ASSERT_EQUAL(rc, 2);
+		CU_ASSERT_TRUE(said);
+		free(out);
+		CU_ASSERT_TRUE(cut_exists(tmp, "r/hv.xml") && cut_exists(tmp, "r/summary.json"));
+	}
+	/* the same sweep into a new directory, then resumed there: no --force */
+	snprintf(cmd, sizeof cmd, "cp %2$s/r/hv.xml %2$s/hv.xml && sed -i 's|r/hv.xml|hv.xml|' %2$s/s.xml && "
+		 "%1$s sweep %2$s/s.xml -o %2$s/w --set run.duration=30s --set run.warmup=5s && "
+		 "%1$s sweep %2$s/s.xml -o %2$s/w --set run.duration=30s --set run.warmup=5s",
+		 cut_hvsim(), tmp);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 0);
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* --timeline naming the scenario (here as D/./in.xml): it was replaced
 ** by the timeline (exit 0); now exit 2 before the run, nothing written. */
 static void test_timeline_not_scenario(void)
@@ -316,6 +356,7 @@ void tests_register(void)
 		{ "exit status: 0 done, 1 run failed, 2 bad input, every command", test_exit_status },
 		{ "command line", test_cli },
 		{ "--force keeps the inputs in the directory it replaces", test_force_keeps_inputs },
+		{ "--force keeps a profile the scenario reads", test_force_keeps_profiles },
 		{ "--timeline is not the scenario, nor in the directory --force replaces", test_timeline_not_scenario },
 		{ "stdout full or closed, stderr closed", test_std_streams },
 		{ "bash completion: each operand and option value by its kind", test_completion },

@@ -1,6 +1,7 @@
 /*
 ** Input files (see infile.h).
 */
+#define _XOPEN_SOURCE 700   /* realpath(3) */
 #include "sim/engine/infile.h"
 
 #include <errno.h>
@@ -56,6 +57,40 @@ FILE *infile_open(const char *path, char *why, size_t len)
 	return f;
 }
 
+/* The XML files this process has read (infile_inputs), resolved, each
+** once. */
+static char **xml_read;
+static size_t nxml_read, xml_read_cap;
+
+static void remember(const char *path)
+{
+	char *r = realpath(path, NULL);
+	if (!r)
+		return;
+	for (size_t i = 0; i < nxml_read; i++)
+		if (!strcmp(xml_read[i], r)) {
+			free(r);
+			return;
+		}
+	if (nxml_read == xml_read_cap) {
+		size_t cap = xml_read_cap ? 2 * xml_read_cap : 16;
+		char **nl = realloc(xml_read, cap * sizeof *nl);
+		if (!nl) {   /* out of memory: the guard it serves is lost, not the read */
+			free(r);
+			return;
+		}
+		xml_read = nl;
+		xml_read_cap = cap;
+	}
+	xml_read[nxml_read++] = r;
+}
+
+const char *const *infile_inputs(size_t *n)
+{
+	*n = nxml_read;
+	return (const char *const *)xml_read;
+}
+
 char *infile_xml(const char *path, size_t *n, int *line, char *why, size_t len)
 {
 	*line = 0;
@@ -63,6 +98,7 @@ char *infile_xml(const char *path, size_t *n, int *line, char *why, size_t len)
 	FILE *f = infile_open(path, why, len);
 	if (!f)
 		return NULL;
+	remember(path);
 	struct stat st;
 	if (fstat(fileno(f), &st) == 0 && (unsigned long long)st.st_size > INFILE_XML_MAX) {
 		snprintf(why, len, "expected an XML file of at most %u MiB, got %.1f MiB", INFILE_XML_MAX >> 20,

@@ -41,6 +41,13 @@ FILE *infile_open(const char *path, char *why, size_t len);
 ** line in *line (else 0), and errno ENOMEM when memory ran out. */
 char *infile_xml(const char *path, size_t *n, int *line, char *why, size_t len);
 
+/* The XML files infile_xml has opened in this process (scenarios,
+** profiles, calibration files: hvsim reads its own outputs otherwise),
+** resolved with realpath(3), each once, *n of them: so that an output
+** directory --force replaces can refuse to remove one of them with it
+** (out_begin). */
+const char *const *infile_inputs(size_t *n);
+
 /* libxml2's messages in hvsim's words: "" for one to drop (a follow-up
 ** of an error already reported), else a replacement, else NULL (keep). */
 const char *infile_xml_message(const char *msg);

@@ -320,6 +320,13 @@ int out_begin(struct outdir *o, const char *dest, enum out_mode mode, char *err,
 	}
 	if (too_long(o->dest, err, errlen))
 		return begin_failed(o);
+	/* --force: not over a scenario, profile or calibration file read
+	** (the command line's inputs are checked by the caller, out_keeps) */
+	size_t nin;
+	const char *const *in = mode == OUT_FORCE ? infile_inputs(&nin) : NULL;
+	for (size_t i = 0; in && i < nin; i++)
+		if (out_keeps(o->dest, in[i], err, errlen))
+			return begin_failed(o);
 	out_clean_stale(o->dest);
 	if (refuse(o->dest, mode, err, errlen))
 		return begin_failed(o);
