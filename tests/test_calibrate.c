@@ -725,6 +725,14 @@ static void test_stages_bounds(void)
 	double emu = fit_value(csv, "net", "emu");
 	CU_ASSERT(isfinite(emu) && emu != 10);                            /* fitted */
 	free(csv);
+	/* a stage named twice: exit 2 before anything runs (it was fitted once,
+	** silently) */
+	snprintf(cmd, sizeof cmd, "%s calibrate %s/calib.xml --stages net,cpu,net -o %s/o3 -q -j 2", cut_hvsim(), dir,
+		 dir);
+	CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "--stages: expected each stage of ") && strstr(out, "got 'net' twice"));
+	free(out);
+	CU_ASSERT_FALSE(cut_exists(dir, "o3"));
 
 	/* a bound the key refuses: named at its <param>, nothing written;
 	** with --stages net the cpu stage is not fitted, so not checked */
