@@ -175,7 +175,8 @@ check:
 
 # The suites run from the project root (they read tests/data/ and
 # models/profiles/); HVSIM names the binary that CLI tests execute.
-# The fault injection's two shares (below), the longest parts, go first.
+# The fault injection's two shares (below), the longest parts, are listed
+# first; make still starts whatever is ready, so they need not run first.
 check-parts: check-faults-quick check-rel check-san
 
 RUN_REL := $(TESTS:$(B)/rel/tests/%=suite-rel-%)
@@ -392,8 +393,7 @@ $(B)/san/hvsim-faults: $(FAULT_MAIN) $(B)/san/tests/faults/faultwrap.o $(SLIB_OB
 check-faults: $(B)/san/hvsim-faults
 	@HVSIM_FAULTS=$(B)/san/hvsim-faults FAULTS_STEP=$${FAULTS_STEP:-1} sh tests/faults.sh
 
-# make check: in two shares side by side (FAULTS_SHARD), first of its
-# parts (the longest, one process each)
+# make check: in two shares side by side (FAULTS_SHARD), one process each
 FAULT_SHARES := check-faults-quick-0 check-faults-quick-1
 .PHONY: check-faults-quick $(FAULT_SHARES)
 check-faults-quick: $(FAULT_SHARES)

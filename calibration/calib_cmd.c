@@ -58,7 +58,6 @@ static int stage_mask(const struct cal_config *c, const char *file, const char *
 	char names[512] = "";
 	for (int si = 0; si < c->nstage; si++)
 		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", si ? ", " : "", c->stage[si].name);
-	int seen[CAL_MAX_STAGES] = { 0 };
 	for (const char *t = stages;;) {
 		size_t k = strcspn(t, ",");
 		int si;
@@ -70,14 +69,14 @@ static int stage_mask(const struct cal_config *c, const char *file, const char *
 				"got '%.*s'\n", file, names, (int)k, t);
 			return -1;
 		}
-		/* named twice: it was fitted once without a word, where a slip
-		** for another stage ("net,net" for "cpu,net") is the likely cause */
-		if (seen[si]) {
+		/* named twice (the mask starts empty with --stages): it was fitted
+		** once without a word, where a slip for another stage ("net,net"
+		** for "cpu,net") is the likely cause */
+		if (fit_mask[si]) {
 			fprintf(stderr, "hvsim calibrate: --stages: expected each stage of %s (%s) once, got '%.*s' twice\n",
 				file, names, (int)k, t);
 			return -1;
 		}
-		seen[si] = 1;
 		fit_mask[si] = 1;
 		if (!t[k])
 			return 0;

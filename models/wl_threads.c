@@ -84,8 +84,8 @@ static double burst_done(struct world *w, struct entity *e)
 }
 
 /* cpulist "0-3,6" (checked when the model was read: ids below
-** TMODEL_CPU_LIMIT) ->
-** e's affinity, the ids below ncpus; -1 if none fits. */
+** TMODEL_CPU_LIMIT) -> e's affinity, the ids below ncpus; -1 if none
+** fits. */
 static int set_affinity(struct entity *e, const char *cpus, int ncpus)
 {
 	struct cpuset s;

@@ -292,9 +292,8 @@ one_import() {   # one_import FAULT
 }
 
 mine() {   # is the next faulty run this share's? (FAULTS_SHARD)
-	c=$cand
 	cand=$((cand + 1))
-	[ $(((c / 2) % SH_M)) = "$SH_K" ]
+	[ $((((cand - 1) / 2) % SH_M)) = "$SH_K" ]
 }
 
 sweep_range() {   # sweep_range FN KIND MAX
