@@ -40,6 +40,21 @@ char *cut_slurp_in(const char *dir, const char *name);
 ** and return its exit status (or -1). */
 int cut_run(const char *cmd, char **output);
 
+/* A shell fragment for cut_run's commands that interrupt a command in
+** the background: wait until a path matching GLOB (a format string's
+** text: %s in it takes an argument) exists (at most 60 s), then 0.2 s more.  An hvsim output command makes
+** its staging directory (DIR.tmp-PID) just before it catches SIGINT;
+** before that a background job ignores SIGINT (sh), so a signal sent
+** after a fixed second to a slow start (a loaded machine) was lost and
+** the run went on for its whole simulated time. */
+#define CUT_SH_WAIT_GLOB(GLOB) "i=0; until ls -d " GLOB " > /dev/null 2>&1 || [ $i -ge 600 ]; do sleep 0.1; i=$((i + 1)); done; " \
+	"sleep 0.2; "
+
+/* ... or until the background job $p has N processes of its own (a
+** sweep's points: it catches signals before it starts them). */
+#define CUT_SH_WAIT_CHILDREN(N) "i=0; until [ $(ps -o pid= --ppid $p | wc -l) -ge " #N " ] || [ $i -ge 600 ]; " \
+	"do sleep 0.1; i=$((i + 1)); done; sleep 0.2; "
+
 /* A fresh empty temporary directory (malloc'd path); cut_rmrf removes it. */
 char *cut_tmpdir(void);
 void cut_rmrf(const char *path);

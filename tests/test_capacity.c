@@ -534,8 +534,8 @@ static void test_cli_exclusive(void)
 	/* interrupted with --force: the directory as it was */
 	char *before = cut_slurp_in(dir, "capacity.csv");
 	snprintf(cmd, sizeof cmd,
-		 "{ %s capacity " REPAIRMAN " -o %s -j 1 --set run.duration=2000000s --set capacity.measure=fixed --force & p=$!; sleep 1; "
-		 "kill -INT $p; wait $p; }", cut_hvsim(), dir);
+		 "{ %s capacity " REPAIRMAN " -o %s -j 1 --set run.duration=2000000s --set capacity.measure=fixed --force & p=$!; "
+		 CUT_SH_WAIT_GLOB("%s.tmp-*") "kill -INT $p; wait $p; }", cut_hvsim(), dir, dir);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 130);
 	free(out);
 	char *after = cut_slurp_in(dir, "capacity.csv");

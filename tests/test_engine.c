@@ -544,10 +544,10 @@ static void test_exclusive_outputs(void)
 	/* interrupted: no new directory, a replaced one as it was, no staging */
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd,
-		 "{ %s run tests/data/good/closed.xml --set run.duration=100000000s -o %s/f & p=$!; sleep 1; "
-		 "kill -INT $p; wait $p; }; { %s run tests/data/good/closed.xml --set run.duration=100000000s "
-		 "-o %s --force & p=$!; sleep 1; kill -INT $p; wait $p; }",
-		 cut_hvsim(), tmp, cut_hvsim(), d);
+		 "{ %s run tests/data/good/closed.xml --set run.duration=100000000s -o %s/f & p=$!; "
+		 CUT_SH_WAIT_GLOB("%s/f.tmp-*") "kill -INT $p; wait $p; }; { %s run tests/data/good/closed.xml "
+		 "--set run.duration=100000000s -o %s --force & p=$!; " CUT_SH_WAIT_GLOB("%s.tmp-*") "kill -INT $p; wait $p; }",
+		 cut_hvsim(), tmp, tmp, cut_hvsim(), d, d);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 130);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "was interrupted"));
 	free(out);

@@ -177,10 +177,10 @@ static void test_hangup(void)
 	char *tmp = cut_tmpdir(), cmd[4096], *out;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
 	snprintf(cmd, sizeof cmd,
-		 "{ %s sweep " TOY " -o %s/o -j 2 --set run.duration=1000000s & p=$!; sleep 1; "
+		 "{ %s sweep " TOY " -o %s/o -j 2 --set run.duration=1000000s & p=$!; " CUT_SH_WAIT_CHILDREN(2)
 		 "k=$(ps -o pid= --ppid $p); kill -HUP $p; wait $p; echo \"rc=$?\"; sleep 0.5; "
 		 "for c in $k; do kill -0 $c 2>/dev/null && echo \"left $c\" && kill -9 $c; done; "
-		 "trap '' HUP; %s sweep " TOY " -o %s/n -j 2 --set run.duration=1000000s & p=$!; sleep 1; "
+		 "trap '' HUP; %s sweep " TOY " -o %s/n -j 2 --set run.duration=1000000s & p=$!; " CUT_SH_WAIT_CHILDREN(2)
 		 "kill -HUP $p; sleep 0.5; kill -0 $p && echo 'ran on'; kill -INT $p; wait $p; echo \"rc=$?\"; }",
 		 cut_hvsim(), tmp, cut_hvsim(), tmp);
 	cut_run(cmd, &out);
@@ -340,7 +340,8 @@ static void test_exclusive(void)
 	/* --force interrupted: the old sweep stays, no staging left */
 	char *before = cut_slurp_in(tmp, "o/sweep.csv");
 	snprintf(cmd, sizeof cmd,
-		 "{ %s sweep " TOY " -o %s/o -j 2 --force --set run.duration=1000000s & p=$!; sleep 1; kill -INT $p; "
+		 "{ %s sweep " TOY " -o %s/o -j 2 --force --set run.duration=1000000s & p=$!; " CUT_SH_WAIT_CHILDREN(2)
+		 "kill -INT $p; "
 		 "wait $p; }",
 		 cut_hvsim(), tmp);
 	CU_ASSERT_EQUAL(cut_run(cmd, &out), 130);
