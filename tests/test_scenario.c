@@ -485,6 +485,49 @@ static void test_input_files(void)
 	free(tmp);
 }
 
+/* libxml2's parser limits, each one message in hvsim's words at its line
+** and nothing after it (the parser's recovery added up to three errors
+** of its own; the depth's named XML_PARSE_HUGE, an option no user can
+** set); exit 2. */
+static void test_parser_limits(void)
+{
+	static const struct {
+		const char *name, *head, *fill, *tail;
+		long n;
+		const char *want;
+	} c[] = {
+		{ "deep.xml", "<scenario name=\"x\">\n", "<a>", "", 300,
+		  "deep.xml:2: expected elements nested at most 256 deep\n" },
+		{ "name.xml", "<scenario name=\"x\">\n<", "a", "/>\n</scenario>\n", 50001,
+		  "name.xml:2: expected a name of at most 50000 characters\n" },
+		{ "attr.xml", "<scenario\nname=\"", "x", "\">\n</scenario>\n", 10000001,
+		  "attr.xml:2: expected an attribute value of at most 10000000 characters\n" },
+		{ "comment.xml", "<scenario name=\"x\">\n\n<!--", " ", "-->\n</scenario>\n", 10000001,
+		  "comment.xml:3: expected a comment of at most 10000000 characters\n" },
+	};
+	char *tmp = cut_tmpdir(), path[512], cmd[1200], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", tmp, c[i].name);
+		FILE *f = fopen(path, "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		fputs(c[i].head, f);
+		for (long k = 0; k < c[i].n; k++)
+			fputs(c[i].fill, f);
+		fputs(c[i].tail, f);
+		fclose(f);
+		snprintf(cmd, sizeof cmd, "cd %s && %s%s validate %s", tmp, cut_hvsim()[0] == '/' ? "" : "$OLDPWD/",
+			 cut_hvsim(), c[i].name);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+		if (strcmp(out, c[i].want))
+			printf("\n    %s: got %s", c[i].name, out);
+		CU_ASSERT_STRING_EQUAL(out, c[i].want);
+		free(out);
+	}
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* Profiles by name: a shipped scenario copied to another folder still
 ** finds its profiles (the source tree, then $HVSIM_PATH); a profile next
 ** to the scenario comes first; a name found nowhere lists where it was
@@ -633,6 +676,7 @@ void tests_register(void)
 		{ "--set overrides", test_overrides },
 		{ "--set errors", test_override_errors },
 		{ "input files: size cap, special files", test_input_files },
+		{ "libxml2's parser limits in hvsim's words, alone", test_parser_limits },
 		{ "validate command", test_validate_cli },
 		{ "profiles by name and the search path", test_profiles_by_name },
 		{ "values with whitespace around them", test_spaced_values },

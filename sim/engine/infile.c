@@ -158,6 +158,43 @@ char *infile_xml(const char *path, size_t *n, int *line, char *why, size_t len)
 	return buf;
 }
 
+/* libxml2's parser limits (parserInternals.h, without XML_PARSE_HUGE,
+** which hvsim does not set: no scenario comes near them): the nesting
+** depth (xmlParserMaxDepth, 256; the message carries the number), a name
+** (XML_MAX_NAME_LENGTH, 50000), an attribute value and a comment
+** (XML_MAX_TEXT_LENGTH, 10000000).  Their messages named an option no user
+** can set, and the parser's recovery added errors of its own. */
+static const struct xml_limit {
+	const char *libxml2, *ours;
+} xml_limits[] = {
+	{ "Excessive depth in document", "expected elements nested at most %s deep" },
+	{ "Name too long", "expected a name of at most 50000 characters" },
+	{ "AttValue length too long", "expected an attribute value of at most 10000000 characters" },
+	{ "Comment too big", "expected a comment of at most 10000000 characters" },
+};
+
+const char *infile_xml_limit(const char *msg)
+{
+	static char buf[160];
+	for (size_t i = 0; i < sizeof xml_limits / sizeof xml_limits[0]; i++) {
+		if (!strstr(msg, xml_limits[i].libxml2))
+			continue;
+		if (!strstr(xml_limits[i].ours, "%s"))
+			return xml_limits[i].ours;
+		/* "Excessive depth in document: 256 use XML_PARSE_HUGE option" */
+		const char *d = strpbrk(msg, "0123456789");
+		char n[16] = "256";
+		size_t k = 0;
+		while (d && d[k] >= '0' && d[k] <= '9' && k + 1 < sizeof n)
+			k++;
+		if (k)
+			snprintf(n, sizeof n, "%.*s", (int)k, d);
+		snprintf(buf, sizeof buf, xml_limits[i].ours, n);
+		return buf;
+	}
+	return NULL;
+}
+
 const char *infile_xml_message(const char *msg)
 {
 	/* an identity constraint (xs:unique) on a value already reported as

@@ -52,4 +52,9 @@ const char *const *infile_inputs(size_t *n);
 ** of an error already reported), else a replacement, else NULL (keep). */
 const char *infile_xml_message(const char *msg);
 
+/* A libxml2 message that a parser limit was reached (depth, a name, an
+** attribute value or a comment too long), in hvsim's words (a static
+** buffer), else NULL.  The parser's further messages are follow-ups. */
+const char *infile_xml_limit(const char *msg);
+
 #endif

@@ -53,6 +53,7 @@ struct errctx {
 	struct ld *ld;
 	const char *file;   /* for parse errors: the file being parsed */
 	xmlDocPtr xsd;      /* the schema as a document, to list valid attributes */
+	int limit;          /* a parser limit was reported: what follows is its aftermath */
 };
 
 typedef int (*unit_fn)(const char *s, void *out, const char **why);

@@ -496,7 +496,8 @@ int ld_ends_with_profile(const char *key)
 void ld_validate(struct ld *ld, xmlDocPtr doc)
 {
 	struct errctx ec = { ld, ld->file,
-			     xmlReadMemory((const char *)scn_xsd, (int)scn_xsd_len, "scenario.xsd", NULL, XML_PARSE_NONET) };
+			     xmlReadMemory((const char *)scn_xsd, (int)scn_xsd_len, "scenario.xsd", NULL, XML_PARSE_NONET),
+			     0 };
 	xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt((const char *)scn_xsd, (int)scn_xsd_len);
 	xmlSchemaPtr schema = pc ? xmlSchemaParse(pc) : NULL;
 	xmlSchemaValidCtxtPtr vc = schema ? xmlSchemaNewValidCtxt(schema) : NULL;

@@ -186,7 +186,12 @@ void ld_on_xml_error(void *arg, xmlErrorPtr e)
 {
 	struct errctx *ec = arg;
 	char msg[900];
-	const char *mapped = infile_xml_message(e->message ? e->message : "");
+	if (ec->limit)
+		return;
+	const char *mapped = infile_xml_limit(e->message ? e->message : "");
+	ec->limit = mapped != NULL;
+	if (!mapped)
+		mapped = infile_xml_message(e->message ? e->message : "");
 	if (mapped && !*mapped)
 		return;
 	snprintf(msg, sizeof msg, "%s", mapped ? mapped : e->message ? e->message : "error");
@@ -279,7 +284,7 @@ void ld_trim_attrs(xmlNodePtr n)
 
 xmlDocPtr ld_parse_file(struct ld *ld, const char *path, const char *shown)
 {
-	struct errctx ec = { ld, shown, NULL };
+	struct errctx ec = { ld, shown, NULL, 0 };
 	char why[200];
 	size_t n;
 	int wl;
