@@ -167,6 +167,36 @@ static void test_interrupt(void)
 	free(tmp);
 }
 
+/* A point process that does not end on SIGTERM (here stopped; in the
+** field blocked in a system call the signal restarts, such as an open of
+** a FIFO) gets SIGKILL POOL_KILL_GRACE_S (10 s) later: the sweep ends,
+** exit 130, no process left.  It waited for ever. */
+static void test_blocked_point(void)
+{
+	char *tmp = cut_tmpdir(), cmd[4096], *out;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tmp);
+	snprintf(cmd, sizeof cmd,
+		 "{ %s sweep " TOY " -o %s/o -j 2 --set run.duration=1000000s & p=$!; " CUT_SH_WAIT_CHILDREN(2)
+		 "k=$(ps -o pid= --ppid $p); kill -STOP $k; t0=$(date +%%s); kill -TERM $p; "
+		 "( sleep 60; kill -9 $p $k 2>/dev/null ) & w=$!; wait $p; echo \"rc=$?\"; t1=$(date +%%s); "
+		 "kill $w 2>/dev/null; echo \"took $((t1 - t0))\"; sleep 0.2; "
+		 "for c in $k; do kill -0 $c 2>/dev/null && echo \"left $c\" && kill -9 $c; done; }",
+		 cut_hvsim(), tmp);
+	cut_run(cmd, &out);
+	printf("\n%s", out);
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "rc=130\n"));
+	CU_ASSERT_PTR_NULL(out && strstr(out, "left "));
+	const char *t = out ? strstr(out, "took ") : NULL;
+	CU_ASSERT(t && atoi(t + 5) >= 9 && atoi(t + 5) <= 40);
+	free(out);
+	snprintf(cmd, sizeof cmd, "cd %s && ls -a . o o/points", tmp);
+	cut_run(cmd, &out);
+	CU_ASSERT_PTR_NULL(out && strstr(out, "tmp-"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* A hang-up (SIGHUP to the sweep alone: its terminal or ssh session
 ** gone) stops it as Ctrl-C does: exit 130, its point processes ended
 ** with it.  The sweep died of the signal (129) and its points ran on,
@@ -627,6 +657,7 @@ void tests_register(void)
 		{ "a directory with another sweep", test_mismatch },
 		{ "Ctrl-C keeps finished rows", test_interrupt },
 		{ "a hang-up stops the sweep and its points", test_hangup },
+		{ "a point that does not end on SIGTERM gets SIGKILL", test_blocked_point },
 		{ "a new DIR, its own to resume, or --force", test_exclusive },
 		{ "--reuse takes the points with the same model.xml", test_reuse },
 		{ "--reuse runs a damaged point instead", test_reuse_damaged },

@@ -117,6 +117,7 @@ int pool_run(const struct pool *p, char *err, size_t errlen)
 int pool_run_local(const struct pool *p, char *err, size_t errlen)
 {
 	int jobs = p->jobs < 1 ? 1 : p->jobs, running = 0, seq = 0, rc = 0, killed = 0;
+	struct timespec t_killed = { 0, 0 };
 	struct proc *kid = calloc((size_t)jobs, sizeof *kid);
 	struct pollfd *pf = calloc((size_t)jobs, sizeof *pf);
 	int *who = calloc((size_t)jobs, sizeof *who);
@@ -148,11 +149,26 @@ int pool_run_local(const struct pool *p, char *err, size_t errlen)
 		}
 		if (running == 0)
 			break;
+		/* SIGTERM first, so a child stops its unit cleanly; one that is
+		** still there POOL_KILL_GRACE_S later is blocked (stopped, or in
+		** a system call the signal restarts: an open of a FIFO) and gets
+		** SIGKILL, so that the pool always ends */
 		if (stopping && !killed) {
 			for (int i = 0; i < jobs; i++)
 				if (kid[i].fd >= 0 && kid[i].pid > 0)
 					kill(kid[i].pid, SIGTERM);
 			killed = 1;
+			clock_gettime(CLOCK_MONOTONIC, &t_killed);
+		} else if (killed == 1) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if ((double)(now.tv_sec - t_killed.tv_sec) + (double)(now.tv_nsec - t_killed.tv_nsec) / 1e9 >=
+			    POOL_KILL_GRACE_S) {
+				for (int i = 0; i < jobs; i++)
+					if (kid[i].fd >= 0 && kid[i].pid > 0)
+						kill(kid[i].pid, SIGKILL);
+				killed = 2;
+			}
 		}
 		int n = 0;
 		for (int i = 0; i < jobs; i++)

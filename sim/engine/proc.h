@@ -58,7 +58,8 @@ int proc_write_all(int fd, const void *buf, size_t n);
 ** Results come back in the order children end; a caller that needs them
 ** in unit order keeps them by unit (done) and lays them out afterwards.
 ** When *stop is set, or done() fails, no unit starts any more, the
-** running children get SIGTERM and are drained (done() still sees them).
+** running children get SIGTERM and are drained (done() still sees them);
+** those still running POOL_KILL_GRACE_S later get SIGKILL.
 ** Returns 0, -1 after done() failed or a process could not be started
 ** (message in err), -2 when stopped.
 **
@@ -88,6 +89,9 @@ struct pool {
 
 #define POOL_WAIT (-2)
 int pool_run(const struct pool *p, char *err, size_t errlen);
+
+/* Seconds a child has to end after SIGTERM before it gets SIGKILL. */
+#define POOL_KILL_GRACE_S 10.0
 /* Start unit `unit` of pool p in child process k (its child() writing to
 ** the pipe); 0, or -1 with errno (proc_start). */
 struct proc;
