@@ -167,6 +167,19 @@ static void test_interrupt(void)
 	free(tmp);
 }
 
+/* An interrupted sweep in tmp/o left no staging directory (beside it,
+** in it or among its points); tmp is removed and freed. */
+static void no_staging_left(char *tmp)
+{
+	char cmd[4200], *out;
+	snprintf(cmd, sizeof cmd, "cd %s && ls -a . o o/points", tmp);
+	cut_run(cmd, &out);
+	CU_ASSERT_PTR_NULL(out && strstr(out, "tmp-"));
+	free(out);
+	cut_rmrf(tmp);
+	free(tmp);
+}
+
 /* A point process that does not end on SIGTERM (here stopped; in the
 ** field blocked in a system call the signal restarts, such as an open of
 ** a FIFO) gets SIGKILL POOL_KILL_GRACE_S (10 s) later: the sweep ends,
@@ -189,12 +202,7 @@ static void test_blocked_point(void)
 	const char *t = out ? strstr(out, "took ") : NULL;
 	CU_ASSERT(t && atoi(t + 5) >= 9 && atoi(t + 5) <= 40);
 	free(out);
-	snprintf(cmd, sizeof cmd, "cd %s && ls -a . o o/points", tmp);
-	cut_run(cmd, &out);
-	CU_ASSERT_PTR_NULL(out && strstr(out, "tmp-"));
-	free(out);
-	cut_rmrf(tmp);
-	free(tmp);
+	no_staging_left(tmp);
 }
 
 /* A hang-up (SIGHUP to the sweep alone: its terminal or ssh session
@@ -221,12 +229,7 @@ static void test_hangup(void)
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "ran on\n"));
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "interrupted; 0 of 6 points are in"));
 	free(out);
-	snprintf(cmd, sizeof cmd, "cd %s && ls -a . o o/points", tmp);
-	cut_run(cmd, &out);
-	CU_ASSERT_PTR_NULL(out && strstr(out, "tmp-"));
-	free(out);
-	cut_rmrf(tmp);
-	free(tmp);
+	no_staging_left(tmp);
 }
 
 /* A copy of the finished sweep tmp/s as tmp/d, changed by the shell
