@@ -562,6 +562,32 @@ static void bind_rows(struct ld *ld)
 	free(owner);
 }
 
+/* The parser's first error (the later ones are its recovery's), in
+** hvsim's words where there are some (sim/engine/infile.h). */
+struct first_error {
+	int line, mapped;
+	char msg[300];
+};
+
+static void on_first_error(void *arg, xmlErrorPtr e)
+{
+	struct first_error *f = arg;
+	if (f->msg[0] || !e || e->level == XML_ERR_WARNING)
+		return;
+	const char *m = e->message ? e->message : "parse error";
+	const char *ours = infile_xml_limit(m);
+	if (!ours)
+		ours = infile_xml_message(m);
+	if (ours && !*ours)
+		return;
+	f->mapped = ours != NULL;
+	snprintf(f->msg, sizeof f->msg, "%s", ours ? ours : m);
+	size_t n = strlen(f->msg);
+	while (n && (f->msg[n - 1] == '\n' || f->msg[n - 1] == ' '))
+		f->msg[--n] = 0;
+	f->line = e->line;
+}
+
 /* Long: the calibration file's elements in schema order, each checked
 ** where it is read. */
 int cal_load(struct cal_config *c, const char *path, struct diag *d)
@@ -594,18 +620,18 @@ int cal_load(struct cal_config *c, const char *path, struct diag *d)
 	size_t tn;
 	int wl;
 	char *text = infile_xml(path, &tn, &wl, why, sizeof why);
-	xmlResetLastError();
-	xmlDocPtr doc = text ? xmlReadMemory(text, (int)tn, path, NULL,
-					     INFILE_XML_OPTIONS | XML_PARSE_NOWARNING | XML_PARSE_NOERROR)
-			     : NULL;
+	struct first_error fe = { 0, 0, "" };
+	xmlSetStructuredErrorFunc(&fe, on_first_error);
+	xmlDocPtr doc = text ? xmlReadMemory(text, (int)tn, path, NULL, INFILE_XML_OPTIONS) : NULL;
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	free(text);
 	if (!doc) {
-		const xmlError *e = xmlGetLastError();
 		if (!text)
 			diag_error(d, path, wl, "%s", why);
+		else if (fe.mapped)
+			diag_error(d, path, fe.line, "%s", fe.msg);
 		else
-			diag_error(d, path, e ? e->line : 0, "expected well-formed XML: %s",
-				   e && e->message ? e->message : "parse error");
+			diag_error(d, path, fe.line, "expected well-formed XML: %s", fe.msg[0] ? fe.msg : "parse error");
 		free(ld.dir);
 		cal_free(c);
 		return -1;

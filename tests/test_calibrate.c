@@ -364,6 +364,11 @@ static void test_bad_files(void)
 		  "calib.xml:11: <param name>: expected a value, got none" },
 		{ "  <also benchmark=\"dd\" hypervisor=\"kvm-75\" vcpus=\"1\" memory=\"1GiB\" vms=\"3-1\" metric=\"mbyte_s\"/>\n",
 		  "calib.xml:11: <also vms>: expected counts or ranges FROM-TO of counts from 1 to 4096 (at most 64 in all), got '3-1'" },
+		/* XML that is not well formed: the parser's first error, not
+		** the last of its recovery ("Premature end of data", a line
+		** below the file's end) */
+		{ "  <stage>\n",
+		  "calib.xml:12: expected well-formed XML: Opening and ending tag mismatch: stage line 11 and calibration" },
 	};
 	char path[512];
 	snprintf(path, sizeof path, "%s/calib.xml", dir);
@@ -380,6 +385,22 @@ static void test_bad_files(void)
 			diag_print(&d, stderr);
 		}
 		CU_ASSERT(found);
+		diag_free(&d);
+	}
+	/* a parser limit in hvsim's words, alone (it was libxml2's "Excessive
+	** depth in document: 256 use XML_PARSE_HUGE option", an option no
+	** user can set) */
+	{
+		char deep[2048] = "<calibration name=\"toy\">\n";
+		for (int i = 0; i < 300; i++)
+			strcat(deep, "<a>");
+		put(path, deep);
+		struct cal_config c;
+		struct diag d = { 0 };
+		CU_ASSERT_EQUAL(cal_load(&c, path, &d), -1);
+		CU_ASSERT(d.n == 1 && strstr(d.msg[0], "calib.xml:2: expected elements nested at most 256 deep"));
+		if (d.n != 1)
+			diag_print(&d, stderr);
 		diag_free(&d);
 	}
 	/* a resolution as a share is read as one (calib_sim.c passes it on as "N%") */
