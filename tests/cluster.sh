@@ -10,7 +10,8 @@
 # is bad fail with the same messages and exit status (on 3 ranks); a worker rank
 # killed in the middle of a sweep, then `--resume`, ends with the files
 # of the uninterrupted sweep; the same for a calibration (the rerun takes
-# what the killed one finished from DIR.cache).  Skipped (exit 0) when there is no mpirun
+# what the killed one finished from DIR.cache); ranks sent SIGTERM while
+# their point processes are stopped end within seconds of the 10 s grace.  Skipped (exit 0) when there is no mpirun
 # or HVSIM was built without MPI (HVSIM_MPI=1 says it was; the Makefile
 # sets it).
 #
@@ -227,6 +228,46 @@ else
 	[ "$rc" = 0 ] || { bad "calibration kill: the rerun exits $rc"; sed 's/^/    | /' "$W/calkill-again.err" | head -n 8 >&2; }
 	grep -q 'finished simulations taken from' "$W/calkill-again.err" || bad "calibration kill: the rerun did not take the cache"
 	same "kill a worker of a calibration, then again ($kept simulations kept)" "$W/calibrate-ref" "$W/calkill"
+fi
+
+# SIGTERM to the ranks themselves (as Slurm's scancel sends it) while
+# their point processes are stopped: each rank sends its child SIGTERM
+# and, POOL_KILL_GRACE_S (10 s) later, SIGKILL, so the job ends (130)
+# with no process left; it waited for ever
+$MPIRUN -np 2 "$HVSIM" sweep "$D/sweep.xml" --set run.duration=1000000s -o "$W/stopped" > /dev/null 2>&1 &
+job=$!
+ranks=
+kids=
+n=0
+while [ $n -lt 600 ]; do
+	ranks=$(pgrep -P "$job" -x "$comm" | tr '\n' ' ')
+	kids=$(for r in $ranks; do pgrep -P "$r"; done | tr '\n' ' ')
+	[ "$(echo $kids | wc -w)" -ge 2 ] && break
+	sleep 0.1
+	n=$((n + 1))
+done
+checks=$((checks + 1))
+if [ "$(echo $kids | wc -w)" -lt 2 ]; then
+	bad "stopped points: found no two point processes under the ranks ($ranks)"
+	kill -9 $ranks "$job" 2> /dev/null
+	wait "$job"
+else
+	kill -STOP $kids
+	t0=$(date +%s)
+	kill -TERM $ranks
+	( sleep 60; kill -9 "$job" $ranks $kids 2> /dev/null ) &
+	dog=$!
+	reap "$job"
+	took=$(($(date +%s) - t0))
+	kill "$dog" 2> /dev/null
+	[ "$rc" = 130 ] || bad "stopped points: the job exits $rc, expected 130"
+	[ "$took" -ge 9 ] && [ "$took" -le 45 ] || bad "stopped points: ended after $took s, expected 10 to 45"
+	for k in $kids; do
+		if kill -0 "$k" 2> /dev/null; then
+			bad "stopped points: point process $k left"
+			kill -9 "$k" 2> /dev/null
+		fi
+	done
 fi
 
 echo "== cluster: $checks checks, $fails problems"

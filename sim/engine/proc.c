@@ -68,9 +68,29 @@ void proc_reap(struct proc *k, int sig)
 		return;
 	if (sig)
 		kill(k->pid, sig);
-	while (waitpid(k->pid, NULL, 0) < 0 && errno == EINTR)
-		;
+	/* after SIGTERM, SIGKILL once POOL_KILL_GRACE_S have passed (a child
+	** stopped or blocked in a restarted system call would never end) */
+	double waited = 0;
+	for (;;) {
+		pid_t r = waitpid(k->pid, NULL, sig == SIGTERM && waited < POOL_KILL_GRACE_S ? WNOHANG : 0);
+		if (r == k->pid || (r < 0 && errno != EINTR))
+			break;
+		if (r == 0) {
+			nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+			waited += 0.01;
+			if (waited >= POOL_KILL_GRACE_S)
+				kill(k->pid, SIGKILL);
+		}
+	}
 	k->pid = 0;
+}
+
+int proc_overdue(const struct timespec *since)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9 >=
+	       POOL_KILL_GRACE_S;
 }
 
 int proc_write_all(int fd, const void *buf, size_t n)
@@ -159,16 +179,11 @@ int pool_run_local(const struct pool *p, char *err, size_t errlen)
 					kill(kid[i].pid, SIGTERM);
 			killed = 1;
 			clock_gettime(CLOCK_MONOTONIC, &t_killed);
-		} else if (killed == 1) {
-			struct timespec now;
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			if ((double)(now.tv_sec - t_killed.tv_sec) + (double)(now.tv_nsec - t_killed.tv_nsec) / 1e9 >=
-			    POOL_KILL_GRACE_S) {
-				for (int i = 0; i < jobs; i++)
-					if (kid[i].fd >= 0 && kid[i].pid > 0)
-						kill(kid[i].pid, SIGKILL);
-				killed = 2;
-			}
+		} else if (killed == 1 && proc_overdue(&t_killed)) {
+			for (int i = 0; i < jobs; i++)
+				if (kid[i].fd >= 0 && kid[i].pid > 0)
+					kill(kid[i].pid, SIGKILL);
+			killed = 2;
 		}
 		int n = 0;
 		for (int i = 0; i < jobs; i++)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <time.h>
 
 struct proc {
 	pid_t pid;                    /* 0: none */
@@ -30,10 +31,17 @@ int proc_start(struct proc *k, int (*fn)(void *arg, int fd), void *arg, int tag)
 /* Read what the child has sent; 1 at end of file, 0 more to come, -1 error. */
 int proc_drain(struct proc *k);
 
+/* Seconds a child has to end after SIGTERM before it gets SIGKILL. */
+#define POOL_KILL_GRACE_S 10.0
+
 /* Stop a child that may still run: its pipe is closed first (a child
 ** blocked writing to a full pipe gets EPIPE), then signal sig if not 0,
-** then wait for it. */
+** then wait for it; after SIGTERM for at most POOL_KILL_GRACE_S, then
+** SIGKILL. */
 void proc_reap(struct proc *k, int sig);
+
+/* 1 when POOL_KILL_GRACE_S have passed since *since (CLOCK_MONOTONIC). */
+int proc_overdue(const struct timespec *since);
 
 /* Write all n bytes to fd (retrying on EINTR); 0 or -1. */
 int proc_write_all(int fd, const void *buf, size_t n);
@@ -90,8 +98,6 @@ struct pool {
 #define POOL_WAIT (-2)
 int pool_run(const struct pool *p, char *err, size_t errlen);
 
-/* Seconds a child has to end after SIGTERM before it gets SIGKILL. */
-#define POOL_KILL_GRACE_S 10.0
 /* Start unit `unit` of pool p in child process k (its child() writing to
 ** the pipe); 0, or -1 with errno (proc_start). */
 struct proc;

@@ -309,6 +309,7 @@ static void stop_workers(const struct pool *p, int seq, int nw, int *busy, int *
 int cluster_pool(const struct pool *p, char *err, size_t errlen)
 {
 	int nw = g_size - 1, seq = ++g_seq, next_seq = 0, rc = 0, killed = 0, exhausted = 0;
+	struct timespec t_killed = { 0, 0 };
 	int *busy = malloc((size_t)g_size * sizeof *busy), *had = malloc((size_t)g_size * sizeof *had);
 	if (!busy || !had) {
 		free(busy);
@@ -367,8 +368,13 @@ int cluster_pool(const struct pool *p, char *err, size_t errlen)
 		}
 		if (remote == 0 && kid.fd < 0)
 			break;
+		if (killed == 1 && kid.fd >= 0 && kid.pid > 0 && proc_overdue(&t_killed)) {
+			kill(kid.pid, SIGKILL);   /* stopped or blocked: sim/engine/proc.h */
+			killed = 2;
+		}
 		if (stopping && !killed) {
 			killed = 1;
+			clock_gettime(CLOCK_MONOTONIC, &t_killed);
 			if (kid.fd >= 0 && kid.pid > 0)
 				kill(kid.pid, SIGTERM);
 			stop_workers(p, seq, nw, busy, &remote, rc);
@@ -420,10 +426,16 @@ int cluster_serve(const struct pool *p)
 {
 	struct proc kid = { .fd = -1 };
 	int cur_seq = -1, loaded = -1, stopped = 0;
+	struct timespec t_stopped = { 0, 0 };
 	for (;;) {
 		if (p->stop && *p->stop && kid.fd >= 0 && !stopped) {
 			kill(kid.pid, SIGTERM);
 			stopped = 1;
+			clock_gettime(CLOCK_MONOTONIC, &t_stopped);
+		}
+		if (stopped == 1 && kid.fd >= 0 && proc_overdue(&t_stopped)) {
+			kill(kid.pid, SIGKILL);   /* stopped or blocked: sim/engine/proc.h */
+			stopped = 2;
 		}
 		if (kid.fd >= 0) {
 			struct pollfd pf = { .fd = kid.fd, .events = POLLIN };
@@ -459,6 +471,7 @@ int cluster_serve(const struct pool *p)
 			if (kid.fd >= 0 && get_int(m, len, 0) == cur_seq && !stopped) {
 				kill(kid.pid, SIGTERM);
 				stopped = 1;
+				clock_gettime(CLOCK_MONOTONIC, &t_stopped);
 			}
 			free(m);
 			continue;
