@@ -257,7 +257,12 @@ static void test_cli(void)
 		{ "import apache-log", 2, "hvsim import: missing FORMAT FILE" },
 		{ "run a.xml b.xml", 2, "unexpected argument 'b.xml'" },
 		{ "run tests/data/good/closed.xml --bogus", 2, "unknown option '--bogus'" },
-		{ "run tests/data/good/closed.xml --seed -4", 2, "--seed -4: expected a non-negative integer" },
+		{ "run tests/data/good/closed.xml --seed -4", 2, "--seed -4: expected a non-negative integer below 2^64" },
+		/* strtoull skips the blank and negates: 2^64 - 1 was taken */
+		{ "run tests/data/good/closed.xml --seed ' -1'", 2, "--seed  -1: expected a non-negative integer" },
+		{ "run tests/data/good/closed.xml --seed ' 5'", 2, "--seed  5: expected a non-negative integer" },
+		{ "run tests/data/good/closed.xml --seed 18446744073709551616", 2,
+		  "--seed 18446744073709551616: expected a non-negative integer below 2^64" },
 		{ "run tests/data/good/closed.xml --seed", 2, "--seed needs a value" },
 		{ "run no/such/file.xml", 2, "no/such/file.xml: cannot open: No such file or directory" },
 	};

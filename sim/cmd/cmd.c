@@ -281,10 +281,12 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 		a->output = v;
 		return 0;
 	case O_SEED:
+		/* digits, after a '+' at most: strtoull alone skips blanks and
+		** negates, so " -1" was taken as 2^64 - 1 */
 		errno = 0;
 		a->seed = strtoull(v, &end, 10);
-		if (errno || !*v || *end || *v == '-')
-			return cmd_usage_error(c, "--seed %s: expected a non-negative integer", v);
+		if (errno || !(v[*v == '+'] >= '0' && v[*v == '+'] <= '9') || *end)
+			return cmd_usage_error(c, "--seed %s: expected a non-negative integer below 2^64", v);
 		a->has_seed = 1;
 		return 0;
 	case O_SET: {
