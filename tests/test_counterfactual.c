@@ -413,6 +413,23 @@ static void test_explain_cli(void)
 	CHECK_HAS(out, "counterfactual-runs.csv: expected a regular file, got a FIFO");
 	CU_ASSERT_PTR_NULL(out && strstr(out, "counterfactual: curve"));
 	free(out);
+	/* a damaged seed line in sweep.settings: refused at its line (it was
+	** read as 0, or "-1" as 2^64 - 1, and the searches ran with a seed
+	** the sweep never used) */
+	static const char *const seeds[] = { "seed -1", "seed x", "seed 1x", NULL };
+	for (int i = 0; seeds[i]; i++) {
+		snprintf(cmd, sizeof cmd,
+			 "rm -f %1$s/sw/counterfactual-runs.csv && sed -i 's/^seed .*/%3$s/' %1$s/sw/sweep.settings && "
+			 "%2$s explain %1$s/sw --counterfactual tests/data/counterfactual/sweep.xml --points 2 --causes overcommit "
+			 "-j 1 --force --no-render 2>&1",
+			 dir, cut_hvsim(), seeds[i]);
+		CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
+		char want[200];
+		snprintf(want, sizeof want, "sweep.settings:3: expected 'seed N' (a non-negative integer below 2^64), got '%s'",
+			 seeds[i]);
+		CHECK_HAS(out, want);
+		free(out);
+	}
 	cut_rmrf(dir);
 	free(dir);
 }
