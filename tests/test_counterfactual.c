@@ -415,18 +415,24 @@ static void test_explain_cli(void)
 	free(out);
 	/* a damaged seed line in sweep.settings: refused at its line (it was
 	** read as 0, or "-1" as 2^64 - 1, and the searches ran with a seed
-	** the sweep never used) */
-	static const char *const seeds[] = { "seed -1", "seed x", "seed 1x", NULL };
-	for (int i = 0; seeds[i]; i++) {
+	** the sweep never used); a damaged set line too (both refusals
+	** leaked what had been read: ASan) */
+	static const char *const damaged[][2] = {
+		{ "seed -1", "expected 'seed N' (a non-negative integer below 2^64), got 'seed -1'" },
+		{ "seed x", "expected 'seed N' (a non-negative integer below 2^64), got 'seed x'" },
+		{ "seed 1x", "expected 'seed N' (a non-negative integer below 2^64), got 'seed 1x'" },
+		{ "set x", "expected 'set KEY=VALUE', got 'set x'" },
+	};
+	for (size_t i = 0; i < sizeof damaged / sizeof damaged[0]; i++) {
 		snprintf(cmd, sizeof cmd,
-			 "rm -f %1$s/sw/counterfactual-runs.csv && sed -i 's/^seed .*/%3$s/' %1$s/sw/sweep.settings && "
+			 "rm -f %1$s/sw/counterfactual-runs.csv && sed -i 's/^seed .*/%3$s/; s/^set x$/%3$s/' "
+			 "%1$s/sw/sweep.settings && "
 			 "%2$s explain %1$s/sw --counterfactual tests/data/counterfactual/sweep.xml --points 2 --causes overcommit "
 			 "-j 1 --force --no-render 2>&1",
-			 dir, cut_hvsim(), seeds[i]);
+			 dir, cut_hvsim(), damaged[i][0]);
 		CU_ASSERT_EQUAL(cut_run(cmd, &out), 2);
 		char want[200];
-		snprintf(want, sizeof want, "sweep.settings:3: expected 'seed N' (a non-negative integer below 2^64), got '%s'",
-			 seeds[i]);
+		snprintf(want, sizeof want, "sweep.settings:3: %s", damaged[i][1]);
 		CHECK_HAS(out, want);
 		free(out);
 	}

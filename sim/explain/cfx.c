@@ -86,6 +86,11 @@ static int read_sset(struct sset *s, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		rc = -1;
 	}
+	if (rc) {   /* nothing for the caller to free */
+		free(s->buf);
+		free(s->vary);
+		s->buf = s->vary = NULL;
+	}
 	return rc;
 }
 
