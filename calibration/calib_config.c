@@ -574,17 +574,12 @@ static void on_first_error(void *arg, xmlErrorPtr e)
 	struct first_error *f = arg;
 	if (f->msg[0] || !e || e->level == XML_ERR_WARNING)
 		return;
-	const char *m = e->message ? e->message : "parse error";
-	const char *ours = infile_xml_limit(m);
-	if (!ours)
-		ours = infile_xml_message(m);
-	if (ours && !*ours)
+	int k = infile_xml_words(e->message ? e->message : "parse error", f->msg, sizeof f->msg);
+	if (k < 0) {
+		f->msg[0] = 0;
 		return;
-	f->mapped = ours != NULL;
-	snprintf(f->msg, sizeof f->msg, "%s", ours ? ours : m);
-	size_t n = strlen(f->msg);
-	while (n && (f->msg[n - 1] == '\n' || f->msg[n - 1] == ' '))
-		f->msg[--n] = 0;
+	}
+	f->mapped = k > 0;
 	f->line = e->line;
 }
 

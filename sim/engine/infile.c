@@ -173,35 +173,37 @@ static const struct xml_limit {
 	{ "Comment too big", "expected a comment of at most 10000000 characters" },
 };
 
-const char *infile_xml_limit(const char *msg)
+int infile_xml_words(const char *msg, char *out, size_t n)
 {
-	static char buf[160];
+	if (!msg)
+		msg = "error";
 	for (size_t i = 0; i < sizeof xml_limits / sizeof xml_limits[0]; i++) {
 		if (!strstr(msg, xml_limits[i].libxml2))
 			continue;
-		if (!strstr(xml_limits[i].ours, "%s"))
-			return xml_limits[i].ours;
-		/* "Excessive depth in document: 256 use XML_PARSE_HUGE option" */
+		/* the depth's number from "Excessive depth in document: 256 use
+		** XML_PARSE_HUGE option" (a format without %s ignores it) */
 		const char *d = strpbrk(msg, "0123456789");
-		char n[16] = "256";
-		size_t k = 0;
-		while (d && d[k] >= '0' && d[k] <= '9' && k + 1 < sizeof n)
+		int k = 0;
+		while (d && d[k] >= '0' && d[k] <= '9' && k < 9)
 			k++;
+		char num[16] = "256";
 		if (k)
-			snprintf(n, sizeof n, "%.*s", (int)k, d);
-		snprintf(buf, sizeof buf, xml_limits[i].ours, n);
-		return buf;
+			snprintf(num, sizeof num, "%.*s", k, d);
+		snprintf(out, n, xml_limits[i].ours, num);
+		return 2;
 	}
-	return NULL;
-}
-
-const char *infile_xml_message(const char *msg)
-{
 	/* an identity constraint (xs:unique) on a value already reported as
 	** invalid */
 	if (strstr(msg, "No precomputed value available"))
-		return "";
-	if (strstr(msg, "xmlSchemaVDocWalk") || strstr(msg, "entity reference"))
-		return "expected no entity references (&name;): hvsim reads plain XML";
-	return NULL;
+		return -1;
+	int r = 0;
+	if (strstr(msg, "xmlSchemaVDocWalk") || strstr(msg, "entity reference")) {
+		msg = "expected no entity references (&name;): hvsim reads plain XML";
+		r = 1;
+	}
+	snprintf(out, n, "%s", msg);
+	size_t len = strlen(out);
+	while (len && (out[len - 1] == '\n' || out[len - 1] == ' '))
+		out[--len] = 0;
+	return r;
 }

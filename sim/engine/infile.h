@@ -48,13 +48,11 @@ char *infile_xml(const char *path, size_t *n, int *line, char *why, size_t len);
 ** (out_begin). */
 const char *const *infile_inputs(size_t *n);
 
-/* libxml2's messages in hvsim's words: "" for one to drop (a follow-up
-** of an error already reported), else a replacement, else NULL (keep). */
-const char *infile_xml_message(const char *msg);
-
-/* A libxml2 message that a parser limit was reached (depth, a name, an
-** attribute value or a comment too long), in hvsim's words (a static
-** buffer), else NULL.  The parser's further messages are follow-ups. */
-const char *infile_xml_limit(const char *msg);
+/* A libxml2 message in hvsim's words, into out (n bytes, trailing blanks
+** and newlines dropped): -1 to drop it (a follow-up of an error already
+** reported), 0 libxml2's own words, 1 a replacement, 2 a parser limit
+** reached (depth, a name, an attribute value or a comment too long:
+** the parser's further messages are its aftermath). */
+int infile_xml_words(const char *msg, char *out, size_t n);
 
 #endif

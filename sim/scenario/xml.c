@@ -188,16 +188,10 @@ void ld_on_xml_error(void *arg, xmlErrorPtr e)
 	char msg[900];
 	if (ec->limit)
 		return;
-	const char *mapped = infile_xml_limit(e->message ? e->message : "");
-	ec->limit = mapped != NULL;
-	if (!mapped)
-		mapped = infile_xml_message(e->message ? e->message : "");
-	if (mapped && !*mapped)
+	int words = infile_xml_words(e->message, msg, sizeof msg);
+	if (words < 0)
 		return;
-	snprintf(msg, sizeof msg, "%s", mapped ? mapped : e->message ? e->message : "error");
-	size_t len = strlen(msg);
-	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
-		msg[--len] = 0;
+	ec->limit = words == 2;
 	const char *file = ec->file;
 	int line = e->line;
 	if (e->level == XML_ERR_WARNING)
