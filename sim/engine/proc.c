@@ -66,31 +66,42 @@ void proc_reap(struct proc *k, int sig)
 	k->fd = -1;
 	if (k->pid <= 0)
 		return;
-	if (sig)
+	if (sig == SIGTERM)
+		proc_term(k);
+	else if (sig)
 		kill(k->pid, sig);
-	/* after SIGTERM, SIGKILL once POOL_KILL_GRACE_S have passed (a child
-	** stopped or blocked in a restarted system call would never end) */
-	double waited = 0;
 	for (;;) {
-		pid_t r = waitpid(k->pid, NULL, sig == SIGTERM && waited < POOL_KILL_GRACE_S ? WNOHANG : 0);
+		pid_t r = waitpid(k->pid, NULL, k->term == 1 ? WNOHANG : 0);
 		if (r == k->pid || (r < 0 && errno != EINTR))
 			break;
 		if (r == 0) {
 			nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
-			waited += 0.01;
-			if (waited >= POOL_KILL_GRACE_S)
-				kill(k->pid, SIGKILL);
+			proc_escalate(k);
 		}
 	}
 	k->pid = 0;
 }
 
-int proc_overdue(const struct timespec *since)
+void proc_term(struct proc *k)
 {
+	if (k->pid <= 0 || k->term)
+		return;
+	kill(k->pid, SIGTERM);
+	clock_gettime(CLOCK_MONOTONIC, &k->termed);
+	k->term = 1;
+}
+
+void proc_escalate(struct proc *k)
+{
+	if (k->pid <= 0 || k->term != 1)
+		return;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - since->tv_sec) + (double)(now.tv_nsec - since->tv_nsec) / 1e9 >=
-	       POOL_KILL_GRACE_S;
+	if ((double)(now.tv_sec - k->termed.tv_sec) + (double)(now.tv_nsec - k->termed.tv_nsec) / 1e9 <
+	    POOL_KILL_GRACE_S)
+		return;
+	kill(k->pid, SIGKILL);
+	k->term = 2;
 }
 
 int proc_write_all(int fd, const void *buf, size_t n)
@@ -136,8 +147,7 @@ int pool_run(const struct pool *p, char *err, size_t errlen)
 
 int pool_run_local(const struct pool *p, char *err, size_t errlen)
 {
-	int jobs = p->jobs < 1 ? 1 : p->jobs, running = 0, seq = 0, rc = 0, killed = 0;
-	struct timespec t_killed = { 0, 0 };
+	int jobs = p->jobs < 1 ? 1 : p->jobs, running = 0, seq = 0, rc = 0;
 	struct proc *kid = calloc((size_t)jobs, sizeof *kid);
 	struct pollfd *pf = calloc((size_t)jobs, sizeof *pf);
 	int *who = calloc((size_t)jobs, sizeof *who);
@@ -169,22 +179,11 @@ int pool_run_local(const struct pool *p, char *err, size_t errlen)
 		}
 		if (running == 0)
 			break;
-		/* SIGTERM first, so a child stops its unit cleanly; one that is
-		** still there POOL_KILL_GRACE_S later is blocked (stopped, or in
-		** a system call the signal restarts: an open of a FIFO) and gets
-		** SIGKILL, so that the pool always ends */
-		if (stopping && !killed) {
-			for (int i = 0; i < jobs; i++)
-				if (kid[i].fd >= 0 && kid[i].pid > 0)
-					kill(kid[i].pid, SIGTERM);
-			killed = 1;
-			clock_gettime(CLOCK_MONOTONIC, &t_killed);
-		} else if (killed == 1 && proc_overdue(&t_killed)) {
-			for (int i = 0; i < jobs; i++)
-				if (kid[i].fd >= 0 && kid[i].pid > 0)
-					kill(kid[i].pid, SIGKILL);
-			killed = 2;
-		}
+		if (stopping)
+			for (int i = 0; i < jobs; i++) {
+				proc_term(&kid[i]);
+				proc_escalate(&kid[i]);
+			}
 		int n = 0;
 		for (int i = 0; i < jobs; i++)
 			if (kid[i].fd >= 0) {

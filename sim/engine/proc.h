@@ -20,6 +20,8 @@ struct proc {
 	int tag;                      /* the caller's (replication, point) */
 	char *buf;                    /* bytes received, NUL-terminated */
 	size_t len, cap;
+	int term;                     /* 1 sent SIGTERM (at termed), 2 then SIGKILL */
+	struct timespec termed;
 };
 
 /* Fork a child that runs fn(arg, fd) with fd the write end of a pipe and
@@ -36,12 +38,16 @@ int proc_drain(struct proc *k);
 
 /* Stop a child that may still run: its pipe is closed first (a child
 ** blocked writing to a full pipe gets EPIPE), then signal sig if not 0,
-** then wait for it; after SIGTERM for at most POOL_KILL_GRACE_S, then
-** SIGKILL. */
+** then wait for it (after SIGTERM, proc_term's and proc_escalate's). */
 void proc_reap(struct proc *k, int sig);
 
-/* 1 when POOL_KILL_GRACE_S have passed since *since (CLOCK_MONOTONIC). */
-int proc_overdue(const struct timespec *since);
+/* SIGTERM to a running child, once, so that it stops its unit cleanly;
+** proc_escalate, called while waiting for it, sends SIGKILL once
+** POOL_KILL_GRACE_S have passed since: a child still there is stopped or
+** blocked in a system call the signal restarts (an open of a FIFO) and
+** would never end. */
+void proc_term(struct proc *k);
+void proc_escalate(struct proc *k);
 
 /* Write all n bytes to fd (retrying on EINTR); 0 or -1. */
 int proc_write_all(int fd, const void *buf, size_t n);

@@ -309,7 +309,6 @@ static void stop_workers(const struct pool *p, int seq, int nw, int *busy, int *
 int cluster_pool(const struct pool *p, char *err, size_t errlen)
 {
 	int nw = g_size - 1, seq = ++g_seq, next_seq = 0, rc = 0, killed = 0, exhausted = 0;
-	struct timespec t_killed = { 0, 0 };
 	int *busy = malloc((size_t)g_size * sizeof *busy), *had = malloc((size_t)g_size * sizeof *had);
 	if (!busy || !had) {
 		free(busy);
@@ -368,15 +367,10 @@ int cluster_pool(const struct pool *p, char *err, size_t errlen)
 		}
 		if (remote == 0 && kid.fd < 0)
 			break;
-		if (killed == 1 && kid.fd >= 0 && kid.pid > 0 && proc_overdue(&t_killed)) {
-			kill(kid.pid, SIGKILL);   /* stopped or blocked: sim/engine/proc.h */
-			killed = 2;
-		}
+		proc_escalate(&kid);
 		if (stopping && !killed) {
 			killed = 1;
-			clock_gettime(CLOCK_MONOTONIC, &t_killed);
-			if (kid.fd >= 0 && kid.pid > 0)
-				kill(kid.pid, SIGTERM);
+			proc_term(&kid);
 			stop_workers(p, seq, nw, busy, &remote, rc);
 			if (remote == 0 && kid.fd < 0)
 				break;
@@ -425,18 +419,11 @@ int cluster_pool(const struct pool *p, char *err, size_t errlen)
 int cluster_serve(const struct pool *p)
 {
 	struct proc kid = { .fd = -1 };
-	int cur_seq = -1, loaded = -1, stopped = 0;
-	struct timespec t_stopped = { 0, 0 };
+	int cur_seq = -1, loaded = -1;
 	for (;;) {
-		if (p->stop && *p->stop && kid.fd >= 0 && !stopped) {
-			kill(kid.pid, SIGTERM);
-			stopped = 1;
-			clock_gettime(CLOCK_MONOTONIC, &t_stopped);
-		}
-		if (stopped == 1 && kid.fd >= 0 && proc_overdue(&t_stopped)) {
-			kill(kid.pid, SIGKILL);   /* stopped or blocked: sim/engine/proc.h */
-			stopped = 2;
-		}
+		if (p->stop && *p->stop)
+			proc_term(&kid);
+		proc_escalate(&kid);
 		if (kid.fd >= 0) {
 			struct pollfd pf = { .fd = kid.fd, .events = POLLIN };
 			int st, e;
@@ -446,7 +433,6 @@ int cluster_serve(const struct pool *p)
 				free(kid.buf);
 				kid.buf = NULL;
 				kid.len = kid.cap = 0;
-				stopped = 0;
 			}
 		}
 		int flag = 0;
@@ -468,11 +454,8 @@ int cluster_serve(const struct pool *p)
 			return g_ended;
 		}
 		if (st.MPI_TAG == T_STOP) {
-			if (kid.fd >= 0 && get_int(m, len, 0) == cur_seq && !stopped) {
-				kill(kid.pid, SIGTERM);
-				stopped = 1;
-				clock_gettime(CLOCK_MONOTONIC, &t_stopped);
-			}
+			if (kid.fd >= 0 && get_int(m, len, 0) == cur_seq)
+				proc_term(&kid);
 			free(m);
 			continue;
 		}
