@@ -511,6 +511,33 @@ static void test_int(void)
 	CU_ASSERT_EQUAL(units_int(NULL, &x, &why), -1);
 }
 
+/* Seeds: digits after a '+' at most, every value below 2^64; what
+** strtoull alone would take (a blank, a sign it negates, 2^64 as
+** ULLONG_MAX with ERANGE) is refused, *x untouched. */
+static void test_u64(void)
+{
+	static const struct {
+		const char *s;
+		uint64_t v;
+	} ok[] = { { "0", 0 }, { "7", 7 }, { "+7", 7 }, { "007", 7 },
+		   { "18446744073709551615", UINT64_MAX } };
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		uint64_t x = 1;
+		CU_ASSERT_EQUAL(units_u64(ok[i].s, &x, NULL), 0);
+		CU_ASSERT_EQUAL(x, ok[i].v);
+	}
+	static const char *bad[] = { "", "+", "-1", " -1", " 7", "7 ", "++7", "1e3", "0x10",
+				     "18446744073709551616", "99999999999999999999999" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		uint64_t x = 42;
+		const char *why = NULL;
+		CU_ASSERT_EQUAL(units_u64(bad[i], &x, &why), -1);
+		CU_ASSERT_EQUAL(x, 42);
+		CU_ASSERT_PTR_EQUAL(why, units_u64_why);
+	}
+	CU_ASSERT_EQUAL(units_u64(NULL, NULL, NULL), -1);
+}
+
 /* The error texts read after "expected" and differ by error class. */
 static void test_why_texts(void)
 {
@@ -655,6 +682,7 @@ void tests_register(void)
 		{ "number with many digits", test_number_long },
 		{ "fraction", test_fraction },
 		{ "int", test_int },
+		{ "u64 (seeds)", test_u64 },
 		{ "why texts", test_why_texts },
 		{ "decimal-comma locale", test_locale },
 		{ "fmt_time", test_fmt_time },

@@ -280,15 +280,14 @@ static int parse_value(const struct cmd *c, enum cmd_opt_id id, const char *v, s
 					       OUT_DEST_MAX, strlen(v));
 		a->output = v;
 		return 0;
-	case O_SEED:
-		/* digits, after a '+' at most: strtoull alone skips blanks and
-		** negates, so " -1" was taken as 2^64 - 1 */
-		errno = 0;
-		a->seed = strtoull(v, &end, 10);
-		if (errno || !(v[*v == '+'] >= '0' && v[*v == '+'] <= '9') || *end)
-			return cmd_usage_error(c, "--seed %s: expected a non-negative integer below 2^64", v);
+	case O_SEED: {
+		uint64_t sd;
+		if (units_u64(v, &sd, NULL))
+			return cmd_usage_error(c, "--seed %s: expected %s", v, units_u64_why);
+		a->seed = sd;
 		a->has_seed = 1;
 		return 0;
+	}
 	case O_SET: {
 		/* the first '=' outside a selector's brackets: node[id=0].cores=3
 		** is the key node[id=0].cores (which the key's reader judges) */

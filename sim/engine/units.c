@@ -385,6 +385,7 @@ static const struct time_unit time_units[] = {
 	{ "min", 6, 10 }, { "h", 36, 11 },
 };
 
+const char units_u64_why[] = "a non-negative integer below 2^64";
 const char units_time_big[] = "a time below 2^63 ns (about 292 years)";
 
 static const struct why_texts time_why = {
@@ -493,6 +494,27 @@ int units_int(const char *s, int *x, const char **why)
 	if (v > INT_MAX)
 		return fail(why, w.big);
 	*x = (int)v;
+	return 0;
+}
+
+int units_u64(const char *s, uint64_t *x, const char **why)
+{
+	uint64_t v = 0;
+	if (!s || !x)
+		return fail(why, units_u64_why);
+	if (*s == '+')
+		s++;
+	if (!is_digit(*s))
+		return fail(why, units_u64_why);
+	for (; is_digit(*s); s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return fail(why, units_u64_why);
+		v = v * 10 + d;
+	}
+	if (*s)
+		return fail(why, units_u64_why);
+	*x = v;
 	return 0;
 }
 

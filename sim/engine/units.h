@@ -34,6 +34,11 @@ int units_number(const char *s, double *x, const char **why);
 int units_fraction(const char *s, double *x, const char **why);
 /* A non-negative integer that fits in int (no unit). */
 int units_int(const char *s, int *x, const char **why);
+/* Digits (after a '+' at most; no blanks, no sign, which strtoull alone
+** would skip or negate) of a value below 2^64: seeds.  *why is then
+** units_u64_why. */
+int units_u64(const char *s, uint64_t *x, const char **why);
+extern const char units_u64_why[];
 
 /* Format a time as the shortest exact unit: 30000000 -> "30ms". buf >= 32. */
 char *units_fmt_time(int64_t ns, char *buf, unsigned len);

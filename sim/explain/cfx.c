@@ -15,6 +15,7 @@
 #include "sim/drive/sweep.h"
 #include "sim/drive/sweep_reuse.h"
 #include "sim/engine/rng.h"
+#include "sim/engine/units.h"
 #include "sim/report/output.h"
 
 #include <errno.h>
@@ -55,15 +56,12 @@ static int read_sset(struct sset *s, const char *dir, char *err, size_t errlen)
 			*nl = 0;
 		line++;
 		if (strncmp(p, "seed ", 5) == 0) {
-			/* as hvsim sweep writes it: digits (strtoull alone took
-			** "x" as 0 and "-1" as 2^64 - 1, a seed the sweep never ran) */
-			char *end;
-			errno = 0;
+			/* as hvsim sweep writes it (strtoull alone took "x" as 0
+			** and "-1" as 2^64 - 1, a seed the sweep never ran) */
 			s->has_seed = 1;
-			s->seed = strtoull(p + 5, &end, 10);
-			if (errno || p[5] < '0' || p[5] > '9' || *end) {
-				snprintf(err, errlen, "%s:%d: expected 'seed N' (a non-negative integer below 2^64), got '%.80s'",
-					 path, line, p);
+			if (units_u64(p + 5, &s->seed, NULL)) {
+				snprintf(err, errlen, "%s:%d: expected 'seed N' (%s), got '%.80s'", path, line, units_u64_why,
+					 p);
 				rc = -1;
 			}
 		} else if (strncmp(p, "set ", 4) == 0) {

@@ -442,15 +442,7 @@ int ld_p_nonneg(const char *s, void *o, const char **w)
 
 int ld_p_u64(const char *s, void *o, const char **w)
 {
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || *s == '-') {
-		*w = "a non-negative integer below 2^64";
-		return -1;
-	}
-	*(uint64_t *)o = v;
-	return 0;
+	return units_u64(s, o, w);
 }
 
 /* A copy of attribute an ("" when absent), or NULL when memory ran out
